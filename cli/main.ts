@@ -1,0 +1,87 @@
+#!/usr/bin/env node
+/**
+ * `tdr`: the platform's command line. One thin file per command registers itself here; heavy
+ * modules (AWS SDK, Pulumi) are imported inside actions so that `tdr --help` starts fast.
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { Command, CommanderError, Option } from 'commander';
+import { loadPlatform, type Platform } from '../services/config';
+import { EXIT_CODES_HELP, type CliContext } from './context';
+import { ExitCode, exitCodeOf } from './exit-codes';
+import { OUTPUT_FORMATS, processIo, type Io } from './output';
+import * as envs from './envs';
+import * as services from './services';
+
+const COMMANDS: ReadonlyArray<{ register: (program: Command, ctx: CliContext) => void }> = [envs, services];
+
+export function buildProgram(ctx: CliContext): Command {
+  const program = new Command('tdr')
+    .description('TDR platform: accounts, services, releases, Jenkins jobs and dashboards')
+    .version(version(), '-V, --version')
+    .addOption(new Option('-o, --output <format>', 'output format').choices(OUTPUT_FORMATS).default('table'))
+    .showHelpAfterError('(run with --help for usage)')
+    .showSuggestionAfterError()
+    .exitOverride()
+    .configureOutput({ writeOut: ctx.io.stdout, writeErr: ctx.io.stderr })
+    .addHelpText('after', EXIT_CODES_HELP);
+  program.command('help [command]', { hidden: true }).action((name?: string) => {
+    (name ? (program.commands.find((c) => c.name() === name) ?? program) : program).outputHelp();
+  });
+  for (const command of COMMANDS) command.register(program, ctx);
+  return program;
+}
+
+/** Runs `tdr` with `argv` (without node and script) and returns the exit code. */
+export async function run(argv: readonly string[], io: Io = processIo, env = process.env): Promise<number> {
+  let platform: Platform | undefined;
+  const ctx: CliContext = { io, env, platform: () => (platform ??= loadPlatform(env)) };
+  let program: Command | undefined;
+  try {
+    program = buildProgram(ctx);
+    if (argv.length === 0) {
+      program.outputHelp();
+      return ExitCode.ok;
+    }
+    await program.parseAsync([...argv], { from: 'user' });
+    return ExitCode.ok;
+  } catch (err) {
+    if (err instanceof CommanderError) {
+      // Help and version "errors" are how commander stops after printing them.
+      if (['commander.helpDisplayed', 'commander.version', 'commander.help'].includes(err.code))
+        return ExitCode.ok;
+      if (err.code === 'commander.unknownCommand' && program) {
+        io.stderr(
+          `valid commands: ${program.commands
+            .filter((c) => !c.name().startsWith('help'))
+            .map((c) => c.name())
+            .join(', ')}\n`,
+        );
+      }
+      return ExitCode.invalidInput;
+    }
+    io.stderr(`error: ${err instanceof Error ? err.message : String(err)}\n`);
+    return exitCodeOf(err);
+  }
+}
+
+function version(): string {
+  // cli/main.ts runs one level below package.json, build/cli/main.js two.
+  for (const dir of [join(__dirname, '..'), join(__dirname, '..', '..')]) {
+    const file = join(dir, 'package.json');
+    if (existsSync(file)) return (JSON.parse(readFileSync(file, 'utf8')) as { version: string }).version;
+  }
+  return '0.0.0';
+}
+
+if (require.main === module) {
+  run(process.argv.slice(2)).then(
+    (code) => {
+      process.exitCode = code;
+    },
+    (err: unknown) => {
+      process.stderr.write(`internal error: ${String(err)}\n`);
+      process.exitCode = ExitCode.failed;
+    },
+  );
+}

@@ -1,0 +1,7 @@
+/** The platform model: accounts, services and names. Plain typed data; imports nothing else in the repo. */
+export * from './environments';
+export * from './catalogue';
+export * from './naming';
+export * from './fargate';
+export * from './validate';
+export * from './config';

@@ -1,0 +1,55 @@
+/**
+ * Every physical name the platform creates or looks up, following TDR's existing conventions
+ * (users already know them). Nothing else in the repository spells a name by hand.
+ */
+import type { EnvironmentName } from './environments';
+
+/** Capitalised role suffix as TDR writes it: `intg` → `Intg`. */
+export function roleSuffix(env: EnvironmentName): string {
+  return env.charAt(0).toUpperCase() + env.slice(1);
+}
+
+export const naming = {
+  /** TDR runs one cluster per service: `consignmentapi_intg`. */
+  cluster: (service: string, env: EnvironmentName) => `${service}_${env}`,
+  ecsService: (service: string, env: EnvironmentName) => `${service}_service_${env}`,
+  taskFamily: (service: string, env: EnvironmentName) => `${service}-${env}`,
+  containerName: (service: string) => service,
+  targetGroup: (service: string, env: EnvironmentName) => `${service}-tg-${env}`,
+  loadBalancer: (env: EnvironmentName) => `tdr-${env}`,
+  logGroup: (service: string, env: EnvironmentName) => `/ecs/${service}-${env}`,
+  /** ECR repositories all live in mgmt; the name is the catalogue's image repository. */
+  ecrRepository: (imageRepository: string) => imageRepository,
+  bucket: (fn: string, env: EnvironmentName) => `tdr-${fn}-${env}`,
+  ledgerBucket: () => 'tdr-release-ledger-mgmt',
+  pulumiStateBucket: () => 'tdr-pulumi-state-mgmt',
+  databaseIdentifier: (service: string, env: EnvironmentName) => `${service}-db-${env}`,
+  databaseSecret: (service: string, env: EnvironmentName) => `/${env}/${service}/database/password`,
+  taskRole: (pascalName: string, env: EnvironmentName) => `TDR${pascalName}EcsTaskRole${roleSuffix(env)}`,
+  executionRole: (pascalName: string, env: EnvironmentName) =>
+    `TDR${pascalName}EcsExecutionRole${roleSuffix(env)}`,
+  jenkinsNodeRole: (env: EnvironmentName) => `TDRJenkinsNodeRole${roleSuffix(env)}`,
+  jenkinsEcsUpdateRole: (env: EnvironmentName) => `TDRJenkinsECSUpdateRole${roleSuffix(env)}`,
+  grafanaMonitoringRole: (env: EnvironmentName) => `TDRGrafanaMonitoringRole${roleSuffix(env)}`,
+  roleArn: (accountId: string, roleName: string) => `arn:aws:iam::${accountId}:role/${roleName}`,
+  /** TDR's convention: mgmt holds each account's id at `/mgmt/{env}_account`. */
+  accountIdParameter: (env: EnvironmentName) => `/mgmt/${env}_account`,
+  serviceParameter: (service: string, env: EnvironmentName, key: string) => `/${env}/${service}/${key}`,
+  notificationsTopic: (env: EnvironmentName) => `tdr-notifications-${env}`,
+  alarm: (service: string, env: EnvironmentName, metric: string) => `tdr-${service}-${env}-${metric}`,
+  grafanaFolderUid: (env: EnvironmentName) => `tdr-${env}`,
+  grafanaDatasourceUid: (env: EnvironmentName) => `tdr-cloudwatch-${env}`,
+  grafanaDashboardUid: (env: EnvironmentName, dashboard: string) => `tdr-${env}-${dashboard}`,
+  hostname: (prefix: string, domain: string) => `${prefix}.${domain}`,
+} as const;
+
+export type Naming = typeof naming;
+
+/** The per-environment buckets of DESIGN.md, by function. */
+export const WORKLOAD_BUCKET_FUNCTIONS = [
+  'upload-files-cloudfront-dirty',
+  'upload-files',
+  'upload-files-quarantine',
+  'consignment-export',
+] as const;
+export type WorkloadBucketFunction = (typeof WORKLOAD_BUCKET_FUNCTIONS)[number];

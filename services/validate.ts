@@ -1,0 +1,321 @@
+/**
+ * Validation of the platform model: shape (zod) and cross-references, every problem at once,
+ * each naming its path (`catalogue.frontend.cpu.prod: …`).
+ */
+import { z } from 'zod';
+import type { Catalogue } from './catalogue';
+import {
+  ENVIRONMENT_NAMES,
+  WEEKDAYS,
+  WORKLOAD_ENVIRONMENTS,
+  type Environment,
+  type EnvironmentName,
+} from './environments';
+import { FARGATE_CPU_SIZES, fargateMemoryFor } from './fargate';
+
+export interface ValidationIssue {
+  readonly path: string;
+  readonly message: string;
+}
+
+/** Thrown when configuration is invalid; the CLI maps it to exit 2. */
+export class PlatformConfigError extends Error {
+  readonly exitCode = 2;
+  constructor(readonly issues: readonly ValidationIssue[]) {
+    super(
+      `invalid platform configuration (${issues.length} problem${issues.length === 1 ? '' : 's'}):\n` +
+        issues.map((i) => `  ${i.path}: ${i.message}`).join('\n'),
+    );
+    this.name = 'PlatformConfigError';
+  }
+}
+
+const envName = z.enum(ENVIRONMENT_NAMES, {
+  error: () => `must be one of ${ENVIRONMENT_NAMES.join(', ')}`,
+});
+const hhmm = z
+  .string()
+  .regex(/^(([01]\d|2[0-3]):[0-5]\d|24:00)$/, { error: 'must be a time HH:MM between 00:00 and 24:00' });
+const port = z
+  .number()
+  .int()
+  .min(1, { error: 'must be a port 1-65535' })
+  .max(65535, { error: 'must be a port 1-65535' });
+const cpu = z.number().refine((v) => FARGATE_CPU_SIZES.includes(v), {
+  error: `must be one of the Fargate sizes ${FARGATE_CPU_SIZES.join(', ')}`,
+});
+const memory = z.number().int().positive({ error: 'must be a positive number of MiB' });
+const perEnv = <T extends z.ZodType>(schema: T) =>
+  z.object(
+    { intg: schema, staging: schema, prod: schema },
+    { error: 'must give a value for intg, staging and prod' },
+  );
+const pascal = z
+  .string()
+  .regex(/^[A-Z][A-Za-z0-9]{1,29}$/, { error: 'must be PascalCase, 2-30 letters or digits' });
+const repo = z
+  .string()
+  .regex(/^[a-z0-9]+(?:[._-][a-z0-9]+)*$/, {
+    error: 'must be an ECR repository name: lowercase letters, digits, . _ -',
+  })
+  .max(100);
+
+const freezeWindowSchema = z.object({
+  days: z.array(z.enum(WEEKDAYS, { error: `must be one of ${WEEKDAYS.join(', ')}` })).min(1),
+  from: hhmm,
+  to: hhmm,
+  timezone: z.string().refine(isTimeZone, { error: 'must be an IANA time zone such as Europe/London' }),
+  reason: z.string().min(1, { error: 'must say why the window exists' }),
+});
+
+const promotionSchema = z.object({
+  source: z.union([z.literal('build'), envName], {
+    error: `must be build or one of ${ENVIRONMENT_NAMES.join(', ')}`,
+  }),
+  automatic: z.boolean(),
+  approval: z.object({ group: z.string().min(1), approverMustNotBePromoter: z.boolean() }).nullable(),
+  soakMinutes: z.number().int().min(0, { error: 'must be a whole number of minutes, 0 or more' }),
+  requiredChecks: z.array(z.string().regex(/^[a-z][a-z0-9-]*$/, { error: 'must be a check name like e2e' })),
+  freezeWindows: z.array(freezeWindowSchema),
+});
+
+const environmentSchema = z.object({
+  name: envName,
+  kind: z.enum(['management', 'sandbox', 'workload']),
+  region: z.string().regex(/^[a-z]{2}-[a-z]+-\d$/, { error: 'must be an AWS region such as eu-west-2' }),
+  roleSuffix: z.string().regex(/^[A-Z][a-z]+$/, { error: 'must be capitalised, e.g. Intg' }),
+  domain: z.string().nullable(),
+  promotion: promotionSchema.nullable(),
+});
+
+const sidecarSchema = z.object({
+  name: z.string().regex(/^[a-z][a-z0-9-]{0,254}$/),
+  image: z.string().min(1),
+  cpu: z.number().int().positive(),
+  memory: z.number().int().positive(),
+  ports: z.array(port),
+});
+
+const serviceSchema = z.object({
+  kind: z.literal('service'),
+  pascalName: pascal,
+  description: z.string(),
+  imageRepository: repo,
+  containerPort: port,
+  healthCheck: z.object({
+    path: z.string().startsWith('/', { error: 'must be an absolute path starting with /' }),
+    matcher: z
+      .string()
+      .regex(/^\d{3}(-\d{3})?(,\d{3}(-\d{3})?)*$/, { error: 'must be HTTP codes such as 200,303' }),
+    port,
+  }),
+  cpu: perEnv(cpu),
+  memory: perEnv(memory),
+  desiredCount: perEnv(z.number().int().min(0, { error: 'must be 0 or more' })),
+  hostnamePrefix: z.string().regex(/^[a-z][a-z0-9-]{0,30}$/, { error: 'must be a DNS label' }),
+  sidecars: z.array(sidecarSchema),
+  database: z.boolean(),
+});
+
+const taskSchema = z.object({
+  kind: z.literal('task'),
+  pascalName: pascal,
+  description: z.string(),
+  imageRepository: repo,
+  cpu: perEnv(cpu),
+  memory: perEnv(memory),
+});
+
+/** Keys become cluster, role and target-group names: short enough for every AWS limit. */
+export const SERVICE_NAME_PATTERN = /^[a-z][a-z0-9-]{1,20}$/;
+
+const platformSchema = z.object({
+  environments: z.record(envName, environmentSchema),
+  catalogue: z.record(
+    z
+      .string()
+      .regex(SERVICE_NAME_PATTERN, { error: 'service names are 2-21 lowercase letters, digits or -' }),
+    z.discriminatedUnion('kind', [serviceSchema, taskSchema], { error: 'kind must be service or task' }),
+  ),
+});
+
+export const accountIdsSchema = z.record(
+  envName,
+  z.string().regex(/^\d{12}$/, { error: 'must be a 12-digit AWS account id' }),
+);
+
+function isTimeZone(tz: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en-GB', { timeZone: tz });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+export function zodIssues(error: z.ZodError, prefix: string): ValidationIssue[] {
+  return error.issues.map((issue) => ({
+    path: [prefix, ...issue.path.map(String)].filter(Boolean).join('.'),
+    message: issue.message,
+  }));
+}
+
+export interface PlatformModel {
+  readonly environments: Readonly<Record<EnvironmentName, Environment>>;
+  readonly catalogue: Catalogue;
+}
+
+/** Every problem in `input`, shape first, then cross-references. Empty means valid. */
+export function validatePlatform(input: unknown): ValidationIssue[] {
+  const parsed = platformSchema.safeParse(input);
+  if (!parsed.success) return zodIssues(parsed.error, '');
+  const model = parsed.data as unknown as PlatformModel;
+  return [...checkEnvironments(model), ...checkCatalogue(model)];
+}
+
+function checkEnvironments({ environments }: PlatformModel): ValidationIssue[] {
+  const issues: ValidationIssue[] = [];
+  for (const name of ENVIRONMENT_NAMES) {
+    if (!environments[name]) issues.push({ path: `environments.${name}`, message: 'is missing' });
+  }
+  for (const [name, env] of Object.entries(environments)) {
+    const at = `environments.${name}`;
+    if (env.name !== name) issues.push({ path: `${at}.name`, message: `must equal its key "${name}"` });
+    const promotion = env.promotion;
+    if (!promotion) {
+      if (env.kind === 'workload')
+        issues.push({ path: `${at}.promotion`, message: 'a workload environment needs a promotion source' });
+      continue;
+    }
+    if (env.kind !== 'workload') {
+      issues.push({
+        path: `${at}.promotion`,
+        message: `only workload environments are promoted into; ${name} is ${env.kind}`,
+      });
+    }
+    if (promotion.source !== 'build') {
+      const source = environments[promotion.source];
+      if (!source)
+        issues.push({
+          path: `${at}.promotion.source`,
+          message: `"${promotion.source}" is not an environment`,
+        });
+      else if (source.kind !== 'workload') {
+        issues.push({
+          path: `${at}.promotion.source`,
+          message: `"${promotion.source}" is ${source.kind}: promote only from build or a workload environment`,
+        });
+      }
+    }
+    if (promotion.automatic && promotion.approval) {
+      issues.push({
+        path: `${at}.promotion.approval`,
+        message: 'an automatic promotion cannot also require approval',
+      });
+    }
+    promotion.freezeWindows.forEach((w, i) => {
+      if (w.from >= w.to)
+        issues.push({
+          path: `${at}.promotion.freezeWindows.${i}.to`,
+          message: `must be after from (${w.from})`,
+        });
+    });
+  }
+  issues.push(...checkPromotionCycles(environments));
+  return issues;
+}
+
+function checkPromotionCycles(environments: PlatformModel['environments']): ValidationIssue[] {
+  const issues: ValidationIssue[] = [];
+  const reported = new Set<string>();
+  for (const start of Object.keys(environments)) {
+    const seen: string[] = [];
+    let current: string | undefined = start;
+    while (current && current !== 'build') {
+      if (seen.includes(current)) {
+        const cycle = seen.slice(seen.indexOf(current));
+        const key = [...cycle].sort().join(',');
+        if (!reported.has(key)) {
+          reported.add(key);
+          issues.push({
+            path: `environments.${current}.promotion.source`,
+            message: `promotion path has a cycle: ${[...cycle, current].join(' → ')}`,
+          });
+        }
+        break;
+      }
+      seen.push(current);
+      current = environments[current as EnvironmentName]?.promotion?.source;
+    }
+  }
+  return issues;
+}
+
+function checkCatalogue({ catalogue }: PlatformModel): ValidationIssue[] {
+  const issues: ValidationIssue[] = [];
+  const pascalNames = new Map<string, string>();
+  const hostnames = new Map<string, string>();
+  for (const [name, entry] of Object.entries(catalogue)) {
+    const at = `catalogue.${name}`;
+    const other = pascalNames.get(entry.pascalName);
+    if (other)
+      issues.push({ path: `${at}.pascalName`, message: `"${entry.pascalName}" is already used by ${other}` });
+    pascalNames.set(entry.pascalName, name);
+    for (const env of WORKLOAD_ENVIRONMENTS) {
+      const allowed = fargateMemoryFor(entry.cpu[env]);
+      if (allowed.length > 0 && !allowed.includes(entry.memory[env])) {
+        issues.push({
+          path: `${at}.memory.${env}`,
+          message: `${entry.memory[env]} MiB is not a Fargate size for ${entry.cpu[env]} cpu; allowed: ${allowed[0]}-${allowed[allowed.length - 1]} in steps of ${(allowed[1] ?? 0) - (allowed[0] ?? 0)}`,
+        });
+      }
+    }
+    if (entry.kind !== 'service') continue;
+    const hostOwner = hostnames.get(entry.hostnamePrefix);
+    if (hostOwner)
+      issues.push({
+        path: `${at}.hostnamePrefix`,
+        message: `"${entry.hostnamePrefix}" is already used by ${hostOwner}`,
+      });
+    hostnames.set(entry.hostnamePrefix, name);
+    const ports = new Map<number, string>([[entry.containerPort, 'containerPort']]);
+    entry.sidecars.forEach((sidecar, i) => {
+      sidecar.ports.forEach((p, j) => {
+        const owner = ports.get(p);
+        if (owner)
+          issues.push({
+            path: `${at}.sidecars.${i}.ports.${j}`,
+            message: `port ${p} is already used by ${owner} in this task`,
+          });
+        ports.set(p, `sidecars.${i}`);
+      });
+    });
+    if (
+      entry.healthCheck.port !== entry.containerPort &&
+      ports.has(entry.healthCheck.port) &&
+      ports.get(entry.healthCheck.port) !== 'containerPort'
+    ) {
+      issues.push({
+        path: `${at}.healthCheck.port`,
+        message: `port ${entry.healthCheck.port} belongs to a sidecar, not to ${name}`,
+      });
+    }
+    const sidecarCpu = entry.sidecars.reduce((sum, s) => sum + s.cpu, 0);
+    const sidecarMemory = entry.sidecars.reduce((sum, s) => sum + s.memory, 0);
+    for (const env of WORKLOAD_ENVIRONMENTS) {
+      if (sidecarCpu >= entry.cpu[env]) {
+        issues.push({
+          path: `${at}.cpu.${env}`,
+          message: `${entry.cpu[env]} leaves nothing for ${name} after its sidecars' ${sidecarCpu}`,
+        });
+      }
+      if (sidecarMemory >= entry.memory[env]) {
+        issues.push({
+          path: `${at}.memory.${env}`,
+          message: `${entry.memory[env]} MiB leaves nothing for ${name} after its sidecars' ${sidecarMemory} MiB`,
+        });
+      }
+    }
+  }
+  return issues;
+}
