@@ -7,13 +7,18 @@ import { readFileSync } from 'node:fs';
 import { DEFAULT_CATALOGUE } from './catalogue';
 import { DEFAULT_ENVIRONMENTS, ENVIRONMENT_NAMES, type EnvironmentName } from './environments';
 import { naming } from './naming';
-import {
-  PlatformConfigError,
-  accountIdsSchema,
-  validatePlatform,
-  zodIssues,
-  type PlatformModel,
-} from './validate';
+import { PlatformConfigError } from './errors';
+import type { PlatformModel } from './validate';
+
+/**
+ * zod and the schemas cost ~100 ms to load, more than the rest of `tdr --help`. The embedded model
+ * is validated by the test suite (services/validate.test.ts), so only configuration read at run time
+ * (TDR_CONFIG, account ids) pays for validation.
+ */
+function validation(): typeof import('./validate') {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  return require('./validate') as typeof import('./validate');
+}
 
 export type AccountIds = Readonly<Record<EnvironmentName, string>>;
 
@@ -29,15 +34,19 @@ type Env = Readonly<Record<string, string | undefined>>;
 /** The embedded model, with `TDR_CONFIG` overrides applied; throws PlatformConfigError if invalid. */
 export function loadPlatform(env: Env = process.env): Platform {
   const defaults = { environments: DEFAULT_ENVIRONMENTS, catalogue: DEFAULT_CATALOGUE };
-  const overrides = env.TDR_CONFIG ? readOverrides(env.TDR_CONFIG) : {};
+  if (!env.TDR_CONFIG) return derive(defaults, []);
+  const overrides = readOverrides(env.TDR_CONFIG);
   return buildPlatform(deepMerge(defaults, overrides), overriddenPaths(overrides));
 }
 
 /** Validate a whole model (the embedded one or a test's broken copy) and derive the promotion path. */
 export function buildPlatform(input: unknown, overridden: readonly string[] = []): Platform {
-  const issues = validatePlatform(input);
+  const issues = validation().validatePlatform(input);
   if (issues.length > 0) throw new PlatformConfigError(issues);
-  const model = input as PlatformModel;
+  return derive(input as PlatformModel, overridden);
+}
+
+function derive(model: PlatformModel, overridden: readonly string[]): Platform {
   return { ...model, promotionPath: promotionPath(model), overridden };
 }
 
@@ -126,16 +135,9 @@ export function parseAccountIds(text: string, source: string): AccountIds {
 }
 
 function checkAccountIds(value: unknown, source: string): AccountIds {
+  const { accountIdsSchema, zodIssues } = validation();
   const parsed = accountIdsSchema.safeParse(value);
-  const issues = parsed.success ? [] : zodIssues(parsed.error, source);
-  if (parsed.success) {
-    for (const e of ENVIRONMENT_NAMES) {
-      if (!parsed.data[e]) {
-        const where = source === 'ssm' ? `SSM parameter ${naming.accountIdParameter(e)}` : source;
-        issues.push({ path: `${where}.${e}`, message: 'is missing: every account needs a 12-digit id' });
-      }
-    }
-  }
-  if (issues.length > 0) throw new PlatformConfigError(issues);
-  return parsed.data as AccountIds;
+  if (parsed.success) return parsed.data;
+  const where = source === 'ssm' ? 'SSM /mgmt/{env}_account' : source;
+  throw new PlatformConfigError(zodIssues(parsed.error, where));
 }

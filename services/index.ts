@@ -3,5 +3,6 @@ export * from './environments';
 export * from './catalogue';
 export * from './naming';
 export * from './fargate';
+export * from './errors';
 export * from './validate';
 export * from './config';

@@ -11,24 +11,10 @@ import {
   type Environment,
   type EnvironmentName,
 } from './environments';
+import type { ValidationIssue } from './errors';
 import { FARGATE_CPU_SIZES, fargateMemoryFor } from './fargate';
 
-export interface ValidationIssue {
-  readonly path: string;
-  readonly message: string;
-}
-
-/** Thrown when configuration is invalid; the CLI maps it to exit 2. */
-export class PlatformConfigError extends Error {
-  readonly exitCode = 2;
-  constructor(readonly issues: readonly ValidationIssue[]) {
-    super(
-      `invalid platform configuration (${issues.length} problem${issues.length === 1 ? '' : 's'}):\n` +
-        issues.map((i) => `  ${i.path}: ${i.message}`).join('\n'),
-    );
-    this.name = 'PlatformConfigError';
-  }
-}
+export { PlatformConfigError, type ValidationIssue } from './errors';
 
 const envName = z.enum(ENVIRONMENT_NAMES, {
   error: () => `must be one of ${ENVIRONMENT_NAMES.join(', ')}`,
@@ -127,21 +113,29 @@ const taskSchema = z.object({
 });
 
 /** Keys become cluster, role and target-group names: short enough for every AWS limit. */
-export const SERVICE_NAME_PATTERN = /^[a-z][a-z0-9-]{1,20}$/;
+export const SERVICE_NAME_PATTERN = /^(?=.{2,21}$)[a-z][a-z0-9]*(?:-[a-z0-9]+)*$/;
 
 const platformSchema = z.object({
   environments: z.record(envName, environmentSchema),
   catalogue: z.record(
-    z
-      .string()
-      .regex(SERVICE_NAME_PATTERN, { error: 'service names are 2-21 lowercase letters, digits or -' }),
+    z.string().regex(SERVICE_NAME_PATTERN, {
+      error: 'service names are 2-21 lowercase letters or digits, words joined by single hyphens',
+    }),
     z.discriminatedUnion('kind', [serviceSchema, taskSchema], { error: 'kind must be service or task' }),
   ),
 });
 
+/** Exhaustive over the five environments: zod reports each missing one by name. */
 export const accountIdsSchema = z.record(
   envName,
-  z.string().regex(/^\d{12}$/, { error: 'must be a 12-digit AWS account id' }),
+  z
+    .string({
+      error: (iss) =>
+        iss.input === undefined
+          ? 'is missing: every account needs a 12-digit id'
+          : 'must be a 12-digit AWS account id',
+    })
+    .regex(/^\d{12}$/, { error: 'must be a 12-digit AWS account id' }),
 );
 
 function isTimeZone(tz: string): boolean {
@@ -156,7 +150,8 @@ function isTimeZone(tz: string): boolean {
 export function zodIssues(error: z.ZodError, prefix: string): ValidationIssue[] {
   return error.issues.map((issue) => ({
     path: [prefix, ...issue.path.map(String)].filter(Boolean).join('.'),
-    message: issue.message,
+    // A bad record key carries the key schema's own message one level down.
+    message: issue.code === 'invalid_key' ? issue.issues.map((i) => i.message).join('; ') : issue.message,
   }));
 }
 

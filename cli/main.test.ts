@@ -1,0 +1,120 @@
+import { expect } from 'chai';
+import { Command } from 'commander';
+import { runTdr } from '../test/support/cli';
+import { loadPlatform } from '../services/config';
+import { envOption, serviceOption, type CliContext } from './context';
+
+describe('tdr (cli/main)', () => {
+  it('prints the model as JSON other tools can read: tdr envs -o json', async () => {
+    const { code, stdout } = await runTdr(['envs', '-o', 'json'], {});
+    expect(code).to.equal(0);
+    const parsed = JSON.parse(stdout) as { promotionPath: string[]; environments: Array<{ name: string }> };
+    expect(parsed.promotionPath).to.deep.equal(['build', 'intg', 'staging', 'prod']);
+    expect(parsed.environments.map((e) => e.name)).to.deep.equal(['mgmt', 'sbox', 'intg', 'staging', 'prod']);
+  });
+
+  it('prints the catalogue as JSON: tdr services -o json', async () => {
+    const { code, stdout } = await runTdr(['services', '-o', 'json'], {});
+    expect(code).to.equal(0);
+    const parsed = JSON.parse(stdout) as Array<{ name: string; kind: string; cpu: Record<string, number> }>;
+    expect(parsed.filter((e) => e.kind === 'service').map((e) => e.name)).to.deep.equal([
+      'frontend',
+      'consignmentapi',
+      'keycloak',
+      'transferservice',
+    ]);
+    expect(parsed.find((e) => e.name === 'consignmentapi')?.cpu).to.deep.equal({
+      intg: 1024,
+      staging: 2048,
+      prod: 2048,
+    });
+  });
+
+  it('keeps data on stdout and notes on stderr', async () => {
+    const { stdout, stderr } = await runTdr(['envs'], {});
+    expect(stdout).to.match(/Promotion path: build → intg → staging → prod/);
+    expect(stderr).to.equal('');
+  });
+
+  it('exits 2 on an unknown command, listing the valid ones', async () => {
+    const { code, stderr, stdout } = await runTdr(['deploi'], {});
+    expect(code).to.equal(2);
+    expect(stderr).to.match(/unknown command 'deploi'/);
+    expect(stderr).to.match(/valid commands: .*envs.*services/);
+    expect(stdout).to.equal('');
+  });
+
+  it('exits 2 on an unknown output format, naming the valid ones', async () => {
+    const { code, stderr } = await runTdr(['services', '-o', 'yaml'], {});
+    expect(code).to.equal(2);
+    expect(stderr).to.match(/Allowed choices are table, json/);
+  });
+
+  it('exits 2 on an unknown option', async () => {
+    const { code, stderr } = await runTdr(['envs', '--colour'], {});
+    expect(code).to.equal(2);
+    expect(stderr).to.match(/unknown option '--colour'/);
+  });
+
+  it('exits 2 on invalid configuration, naming the path', async () => {
+    const { code, stderr } = await runTdr(['envs'], { TDR_CONFIG: '/nonexistent.json' });
+    expect(code).to.equal(2);
+    expect(stderr).to.match(/TDR_CONFIG: cannot read/);
+  });
+
+  it('shows examples and exit codes in help, and a version', async () => {
+    const help = await runTdr(['services', '--help'], {});
+    expect(help.code).to.equal(0);
+    expect(help.stdout).to.match(/Examples:\n\s+\$ tdr services/);
+    const top = await runTdr(['--help'], {});
+    expect(top.stdout).to.match(/Exit codes:[\s\S]*3\s+refused by a promotion gate/);
+    const version = await runTdr(['--version'], {});
+    expect(version.stdout.trim()).to.match(/^\d+\.\d+\.\d+$/);
+  });
+});
+
+describe('cli/context options', () => {
+  const ctx: CliContext = {
+    io: { stdout: () => {}, stderr: () => {} },
+    env: {},
+    platform: () => loadPlatform({}),
+  };
+
+  function parse(argv: string[]): { error?: string; opts?: Record<string, unknown> } {
+    let error = '';
+    const cmd = new Command('t')
+      .exitOverride()
+      .configureOutput({ writeErr: (t) => void (error += t), writeOut: () => {} })
+      .addOption(serviceOption(ctx))
+      .addOption(envOption(ctx).makeOptionMandatory());
+    try {
+      cmd.parse(argv, { from: 'user' });
+      return { opts: cmd.opts() };
+    } catch {
+      return { error };
+    }
+  }
+
+  it('accepts a catalogue service and a workload environment', () => {
+    expect(parse(['--service', 'frontend', '--env', 'staging']).opts).to.deep.equal({
+      service: 'frontend',
+      env: 'staging',
+    });
+  });
+
+  it('rejects an unknown service, listing the valid ones', () => {
+    expect(parse(['--service', 'frontdoor', '--env', 'intg']).error).to.match(
+      /'frontdoor' is invalid. Allowed choices are frontend, consignmentapi, keycloak, transferservice/,
+    );
+  });
+
+  it('rejects an unknown or non-workload environment, listing the valid ones', () => {
+    expect(parse(['--service', 'frontend', '--env', 'mgmt']).error).to.match(
+      /Allowed choices are intg, staging, prod/,
+    );
+  });
+
+  it('names a missing required option', () => {
+    expect(parse(['--env', 'intg']).error).to.match(/required option '--service <service>' not specified/);
+  });
+});
