@@ -77,18 +77,15 @@ export function register(program: Command, ctx: CliContext): void {
         printReport(ctx.io, output, report);
       } catch (err) {
         // Say what was already written before the error, on the same channel as a full report.
-        if (err instanceof PublishError) printReport(ctx.io, output, err.report);
+        if (err instanceof PublishError) printReport(ctx.io, output, err.report, true);
         throw err;
       }
     });
 }
 
-function printReport(io: Io, output: GlobalOptions['output'], report: PublishReport): void {
-  if (output === 'json') {
-    printJson(io, report);
-    return;
-  }
-  if (report.entries.length > 0) {
+function printReport(io: Io, output: GlobalOptions['output'], report: PublishReport, failed = false): void {
+  if (output === 'json') printJson(io, report);
+  else if (report.entries.length > 0) {
     io.stdout(
       renderTable(
         ['ACTION', 'KIND', 'UID', 'TITLE'],
@@ -104,7 +101,8 @@ function printReport(io: Io, output: GlobalOptions['output'], report: PublishRep
   const counts = (['created', 'updated', 'unchanged', 'removed'] as const).map(
     (a) => `${report.entries.filter((e) => e.action === a).length} ${a}`,
   );
-  io.stderr(`${report.dryRun ? 'dry run, nothing written: ' : ''}${counts.join(', ')} at ${report.url}\n`);
+  const prefix = failed ? 'before the error: ' : report.dryRun ? 'dry run, nothing written: ' : '';
+  io.stderr(`${prefix}${counts.join(', ')} at ${report.url}\n`);
 }
 
 /** GIT_COMMIT (as Jenkins sets it) or the checkout's HEAD. */

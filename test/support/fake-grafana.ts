@@ -36,8 +36,12 @@ export interface Fault {
   readonly method: string;
   /** Matches the request path (query string included). */
   readonly path: RegExp;
+  /** Narrows the fault to requests whose JSON body passes, e.g. the save of one dashboard. */
+  readonly when?: (body: unknown) => boolean;
   readonly status: number;
   readonly body?: unknown;
+  /** Carry the request out, then answer with the fault anyway: a reply lost on the way back. */
+  readonly afterApplying?: boolean;
   /** How many matching requests fail before the fault is spent (default 1). */
   times?: number;
 }
@@ -118,12 +122,23 @@ export class FakeGrafana {
     const path = req.url ?? '/';
     this.requests.push({ method, path, body, authorization: req.headers.authorization });
 
-    const fault = this.faults.find((f) => f.method === method && f.path.test(path) && (f.times ?? 0) > 0);
+    const fault = this.faults.find(
+      (f) => f.method === method && f.path.test(path) && (f.times ?? 0) > 0 && (!f.when || f.when(body)),
+    );
     if (fault) {
       fault.times = (fault.times ?? 1) - 1;
-      return send(res, fault.status, fault.body ?? { message: `injected ${fault.status}` });
+      const answer = () => send(res, fault.status, fault.body ?? { message: `injected ${fault.status}` });
+      if (!fault.afterApplying) return answer();
+      return this.route(method, path, body, {
+        writeHead: () => res,
+        end: answer,
+      } as unknown as ServerResponse);
     }
-    if (req.headers.authorization !== `Bearer ${this.token}`) {
+    return this.route(method, path, body, res);
+  }
+
+  private route(method: string, path: string, body: unknown, res: ServerResponse): void {
+    if (this.requests.at(-1)?.authorization !== `Bearer ${this.token}`) {
       return send(res, 401, { message: 'Unauthorized' });
     }
     const url = new URL(path, this.url);
