@@ -233,7 +233,7 @@ export class GrafanaClient {
         throw new GrafanaUnreachableError(
           attempt,
           undefined,
-          `Grafana at ${this.url} did not answer after ${tries + 1} attempts (${causeOf(err)})`,
+          `Grafana at ${this.url} did not answer after ${attempts(tries + 1)} (${causeOf(err)})`,
         );
       }
       const text = await response.text();
@@ -248,7 +248,7 @@ export class GrafanaClient {
     }
   }
 
-  #error(attempt: string, status: number, message: string, body: string, attempts: number): GrafanaError {
+  #error(attempt: string, status: number, message: string, body: string, count: number): GrafanaError {
     if (status === 401 || status === 403) {
       return new GrafanaUnauthorisedError(
         attempt,
@@ -269,7 +269,7 @@ export class GrafanaClient {
       return new GrafanaServerError(
         attempt,
         status,
-        `Grafana failed with ${status} ${message} after ${attempts} attempts`,
+        `Grafana failed with ${status} ${message} after ${attempts(count)}`,
       );
     }
     return new GrafanaRejectedError(attempt, status, `Grafana rejected it (${status} ${message})`);
@@ -297,6 +297,10 @@ function messageOf(body: string): string | undefined {
 function statusOf(body: string): string | undefined {
   const s = parse(body)?.status;
   return typeof s === 'string' ? s : undefined;
+}
+
+function attempts(n: number): string {
+  return n === 1 ? '1 attempt' : `${n} attempts`;
 }
 
 function causeOf(err: unknown): string {
