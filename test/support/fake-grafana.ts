@@ -138,8 +138,16 @@ export class FakeGrafana {
   }
 
   private route(method: string, path: string, body: unknown, res: ServerResponse): void {
-    if (this.requests.at(-1)?.authorization !== `Bearer ${this.token}`) {
-      return send(res, 401, { message: 'Unauthorized' });
+    const authorization = this.requests.at(-1)?.authorization;
+    if (authorization === undefined) return send(res, 401, { message: 'Unauthorized' });
+    if (authorization !== `Bearer ${this.token}`) {
+      // Grafana 11's answer to an unknown or revoked service-account token.
+      return send(res, 401, {
+        message: 'Invalid API key',
+        messageId: 'api-key.invalid',
+        statusCode: 401,
+        traceID: '',
+      });
     }
     const url = new URL(path, this.url);
     const route = `${method} ${url.pathname}`;
@@ -212,10 +220,19 @@ export class FakeGrafana {
         uid: d.dashboard.uid,
         title: d.dashboard.title,
         url: `/d/${d.dashboard.uid}/${slug(d.dashboard.title)}`,
+        slug: '',
         type: 'dash-db',
         tags: d.dashboard.tags ?? [],
         isStarred: false,
-        ...(d.folderUid ? { folderUid: d.folderUid, folderTitle: this.folders.get(d.folderUid)?.title } : {}),
+        sortMeta: 0,
+        ...(d.folderUid
+          ? {
+              folderId: this.folders.get(d.folderUid)?.id,
+              folderUid: d.folderUid,
+              folderTitle: this.folders.get(d.folderUid)?.title,
+              folderUrl: `/dashboards/f/${d.folderUid}/`,
+            }
+          : {}),
       }));
   }
 
