@@ -1,6 +1,7 @@
 /**
  * The publisher and `tdr dashboards publish` over real HTTP against the fake Grafana on 127.0.0.1.
  */
+import { execFileSync } from 'node:child_process';
 import { expect } from 'chai';
 import { loadPlatform } from '../services/config';
 import { generate, type GeneratedSet } from '../dashboards/index';
@@ -336,6 +337,15 @@ describe('tdr dashboards publish (CLI against fake Grafana)', () => {
     const report = JSON.parse(second.stdout) as { entries: Array<{ action: string }> };
     expect(new Set(report.entries.map((e) => e.action))).to.deep.equal(new Set(['unchanged']));
     expect(second.stderr).to.match(/0 created, 0 updated, \d+ unchanged, 0 removed/);
+  });
+
+  it('without GIT_COMMIT, records the checkout’s HEAD in each version message', async () => {
+    const head = execFileSync('git', ['rev-parse', 'HEAD'], { encoding: 'utf8' }).trim();
+    const { GIT_COMMIT: _g, ...withoutCommit } = env(grafana.token);
+    const r = await runTdr(['dashboards', 'publish', '--url', grafana.url], withoutCommit);
+    expect(r.code, r.stderr).to.equal(0);
+    const messages = [...grafana.dashboards.values()].map((d) => d.messages.at(-1));
+    expect(new Set(messages)).to.deep.equal(new Set([`tdr dashboards publish from commit ${head}`]));
   });
 
   it('--dry-run writes nothing', async () => {
