@@ -41,6 +41,11 @@ export const naming = {
   grafanaDatasourceUid: (env: EnvironmentName) => `tdr-cloudwatch-${env}`,
   grafanaDashboardUid: (env: EnvironmentName, dashboard: string) => `tdr-${env}-${dashboard}`,
   hostname: (prefix: string, domain: string) => `${prefix}.${domain}`,
+  jenkinsCluster: () => 'jenkins_mgmt',
+  jenkinsControllerService: () => 'jenkins_service_mgmt',
+  jenkinsAgentFamily: (env: EnvironmentName) => `jenkins-agent-${env}`,
+  /** S3 request metrics (PutRequests…) are published per filter; TDR's buckets use one whole-bucket filter. */
+  s3RequestMetricsFilter: () => 'EntireBucket',
 } as const;
 
 export type Naming = typeof naming;

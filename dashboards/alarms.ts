@@ -1,0 +1,112 @@
+/**
+ * Alarms: every CloudWatch alarm infra creates for the services of one environment, one stat per
+ * alarm, evaluating the alarm's own metric against the alarm's own threshold (services/thresholds),
+ * so the tile is red exactly when the alarm is in ALARM.
+ */
+import type * as cog from '@grafana/grafana-foundation-sdk/cog';
+import * as cloudwatch from '@grafana/grafana-foundation-sdk/cloudwatch';
+import * as dashboard from '@grafana/grafana-foundation-sdk/dashboard';
+import type { Platform } from '../services/config';
+import type { WorkloadEnvironmentName } from '../services/environments';
+import { naming } from '../services/naming';
+import { SERVICE_ALARM_LIST, type ServiceAlarm } from '../services/thresholds';
+import { ecsServices } from './catalogue-view';
+import {
+  alarmSteps,
+  baseDashboard,
+  ecsServiceDimensions,
+  expressionQuery,
+  finish,
+  metricQuery,
+  statPanel,
+  targetGroupSearch,
+  VARIABLE_DATASOURCE,
+} from './panels';
+
+export const ALARMS = 'alarms';
+
+function alarmTargets(
+  alarm: ServiceAlarm,
+  service: string,
+  env: WorkloadEnvironmentName,
+  region: string,
+): Array<cog.Builder<cog.Dataquery>> {
+  const { metric, periodSeconds } = alarm;
+  if (alarm.resource === 'target-group') {
+    return [
+      expressionQuery(
+        'value',
+        region,
+        targetGroupSearch(metric.metricName, service, env, metric.statistic, periodSeconds),
+        alarm.key,
+      ),
+    ];
+  }
+  const dimensions = ecsServiceDimensions(service, env);
+  const period = String(periodSeconds);
+  if (!alarm.minus)
+    return [metricQuery('value', region, { ...metric, dimensions }, alarm.key).period(period)];
+  return [
+    metricQuery('a', region, { ...metric, dimensions }, metric.metricName, true).period(period),
+    metricQuery('b', region, { ...alarm.minus, dimensions }, alarm.minus.metricName, true).period(period),
+    expressionQuery('value', region, 'a - b', alarm.key),
+  ];
+}
+
+/**
+ * State changes of a service's alarms (CloudWatch alarm history), found by name prefix. Grafana's
+ * DescribeAlarms call in prefix mode also takes an action prefix: every TDR alarm notifies an SNS
+ * topic in the environment's region.
+ */
+function alarmHistory(
+  service: string,
+  env: WorkloadEnvironmentName,
+  region: string,
+): dashboard.AnnotationQueryBuilder {
+  const query = new cloudwatch.CloudWatchAnnotationQueryBuilder()
+    .refId(`alarms${service}`)
+    .queryMode(cloudwatch.CloudWatchQueryMode.Annotations)
+    .region(region)
+    .namespace('')
+    .prefixMatching(true)
+    // naming.alarm with an empty metric is the prefix every alarm of this service shares.
+    .alarmNamePrefix(naming.alarm(service, env, ''))
+    .actionPrefix(`arn:aws:sns:${region}:`);
+  return new dashboard.AnnotationQueryBuilder()
+    .name(`${service} alarm changes`)
+    .datasource(VARIABLE_DATASOURCE)
+    .enable(true)
+    .iconColor('red')
+    .target(
+      // The SDK types `target` as Grafana's own tag filter, but datasource annotations (standard
+      // annotation support) carry their datasource's query there, as CloudWatch's does.
+      query as unknown as cog.Builder<dashboard.AnnotationTarget>,
+    );
+}
+
+export function alarms(platform: Platform, env: WorkloadEnvironmentName): dashboard.Dashboard {
+  const region = platform.environments[env].region;
+  const builder = baseDashboard(
+    env,
+    ALARMS,
+    `TDR ${env} — alarms`,
+    `Every CloudWatch alarm on the TDR services in ${env}: red means the alarm's condition holds now`,
+  );
+  for (const [service] of ecsServices(platform)) {
+    builder.annotation(alarmHistory(service, env, region));
+    builder.withRow(new dashboard.RowBuilder(service));
+    for (const alarm of SERVICE_ALARM_LIST) {
+      const name = naming.alarm(service, env, alarm.key);
+      builder.withPanel(
+        statPanel({
+          title: name,
+          description: `${alarm.metric.metricName}${alarm.minus ? ` − ${alarm.minus.metricName}` : ''} (${alarm.metric.statistic}, ${alarm.periodSeconds}s) ${alarm.comparison === 'GreaterThanThreshold' ? '>' : '<'} ${alarm.threshold}. ${alarm.runbook}`,
+          unit: alarm.unit,
+          targets: alarmTargets(alarm, service, env, region),
+          steps: alarmSteps(alarm),
+        }),
+      );
+    }
+  }
+  return finish(builder);
+}

@@ -1,0 +1,309 @@
+/**
+ * A small client for the parts of Grafana's HTTP API that TDR uses (Grafana 11.6): search,
+ * folders, dashboards and annotations. It authenticates with a service-account token as a Bearer
+ * header, retries server errors and unreachable Grafana, and turns every failure into a typed error
+ * that says what was being attempted. The token is kept private and never appears in a message.
+ */
+import { ExitCode } from '../cli/exit-codes';
+
+export interface GrafanaClientOptions {
+  /** Base URL, e.g. `https://g-abc.grafana-workspace.eu-west-2.amazonaws.com`. */
+  readonly url: string;
+  readonly token: string;
+  /** Defaults to Node's global fetch. */
+  readonly fetch?: typeof fetch;
+  /** Extra attempts after a 5xx or a connection failure (default 3). */
+  readonly retries?: number;
+  /** First back-off delay, doubled per attempt (default 250 ms). */
+  readonly retryDelayMs?: number;
+}
+
+/** Base of every client error; `attempt` says what the platform was trying to do. */
+export class GrafanaError extends Error {
+  readonly exitCode: number = ExitCode.failed;
+  constructor(
+    readonly attempt: string,
+    readonly status: number | undefined,
+    detail: string,
+  ) {
+    super(`${attempt}: ${detail}`);
+    this.name = new.target.name;
+  }
+}
+
+/** 401/403: the token is missing, wrong, expired, or lacks the role for this call. */
+export class GrafanaUnauthorisedError extends GrafanaError {}
+export class GrafanaNotFoundError extends GrafanaError {}
+/** 412: the dashboard changed in Grafana since it was read (`version-mismatch`) or its title is taken. */
+export class GrafanaVersionConflictError extends GrafanaError {
+  constructor(
+    attempt: string,
+    readonly reason: string,
+    detail: string,
+  ) {
+    super(attempt, 412, detail);
+  }
+}
+/** 400 and other 4xx: Grafana refused the request as given. */
+export class GrafanaRejectedError extends GrafanaError {}
+/** 5xx still failing after every retry. */
+export class GrafanaServerError extends GrafanaError {}
+/** No HTTP answer at all (refused, DNS, TLS, reset) after every retry. */
+export class GrafanaUnreachableError extends GrafanaError {}
+
+export interface GrafanaFolder {
+  readonly uid: string;
+  readonly title: string;
+  readonly version?: number;
+}
+
+export interface DashboardSearchHit {
+  readonly uid: string;
+  readonly title: string;
+  readonly tags: readonly string[];
+  readonly folderUid?: string;
+}
+
+export interface StoredDashboard {
+  readonly dashboard: Record<string, unknown> & { version?: number; uid?: string };
+  readonly meta: { readonly folderUid?: string; readonly version?: number };
+}
+
+export interface SaveDashboardRequest {
+  /** Without `id`; with `version` when replacing a dashboard Grafana already has. */
+  readonly dashboard: Record<string, unknown>;
+  readonly folderUid: string;
+  readonly message: string;
+}
+
+export interface SaveDashboardResult {
+  readonly uid: string;
+  readonly version: number;
+  readonly url?: string;
+}
+
+export interface AnnotationRequest {
+  /** Epoch milliseconds. */
+  readonly time: number;
+  readonly tags: readonly string[];
+  readonly text: string;
+  /** Pins the annotation to one dashboard; omit for an organisation-wide annotation. */
+  readonly dashboardUID?: string;
+}
+
+interface RequestOptions {
+  readonly body?: unknown;
+  /** Answer `undefined` for 404 instead of throwing (a lookup, not an error). */
+  readonly absentOn404?: boolean;
+}
+
+export class GrafanaClient {
+  readonly url: string;
+  readonly #token: string;
+  readonly #fetch: typeof fetch;
+  readonly #retries: number;
+  readonly #retryDelayMs: number;
+
+  constructor(options: GrafanaClientOptions) {
+    let parsed: URL;
+    try {
+      parsed = new URL(options.url);
+    } catch {
+      throw Object.assign(new Error(`--url ${options.url} is not a URL (e.g. https://grafana.example)`), {
+        exitCode: ExitCode.invalidInput,
+      });
+    }
+    this.url = parsed.toString().replace(/\/+$/, '');
+    this.#token = options.token;
+    this.#fetch = options.fetch ?? fetch;
+    this.#retries = options.retries ?? 3;
+    this.#retryDelayMs = options.retryDelayMs ?? 250;
+  }
+
+  /** Every dashboard carrying `tag` (GET /api/search). */
+  async searchDashboardsByTag(tag: string): Promise<DashboardSearchHit[]> {
+    const query = new URLSearchParams({ type: 'dash-db', tag, limit: '5000' });
+    const hits = await this.#request<DashboardSearchHit[]>(
+      `searching dashboards tagged ${tag}`,
+      'GET',
+      `/api/search?${query.toString()}`,
+    );
+    return hits ?? [];
+  }
+
+  /** The folder, or undefined when Grafana has none with that uid (GET /api/folders/:uid). */
+  getFolder(uid: string): Promise<GrafanaFolder | undefined> {
+    return this.#request(`reading folder ${uid}`, 'GET', `/api/folders/${encodeURIComponent(uid)}`, {
+      absentOn404: true,
+    });
+  }
+
+  async createFolder(folder: { uid: string; title: string }): Promise<GrafanaFolder> {
+    return (await this.#request<GrafanaFolder>(`creating folder ${folder.uid}`, 'POST', '/api/folders', {
+      body: folder,
+    }))!;
+  }
+
+  async updateFolder(folder: { uid: string; title: string; version: number }): Promise<GrafanaFolder> {
+    return (await this.#request<GrafanaFolder>(
+      `renaming folder ${folder.uid}`,
+      'PUT',
+      `/api/folders/${encodeURIComponent(folder.uid)}`,
+      { body: { title: folder.title, version: folder.version, overwrite: false } },
+    ))!;
+  }
+
+  /** The dashboard and its metadata, or undefined when absent (GET /api/dashboards/uid/:uid). */
+  getDashboard(uid: string): Promise<StoredDashboard | undefined> {
+    return this.#request(
+      `reading dashboard ${uid}`,
+      'GET',
+      `/api/dashboards/uid/${encodeURIComponent(uid)}`,
+      {
+        absentOn404: true,
+      },
+    );
+  }
+
+  /**
+   * Creates or replaces a dashboard (POST /api/dashboards/db) without `overwrite`, so a dashboard
+   * changed in Grafana since it was read is refused with 412 rather than silently replaced.
+   */
+  async saveDashboard(request: SaveDashboardRequest): Promise<SaveDashboardResult> {
+    const uid = typeof request.dashboard.uid === 'string' ? request.dashboard.uid : '(no uid)';
+    return (await this.#request<SaveDashboardResult>(
+      `saving dashboard ${uid}`,
+      'POST',
+      '/api/dashboards/db',
+      {
+        body: {
+          dashboard: request.dashboard,
+          folderUid: request.folderUid,
+          message: request.message,
+          overwrite: false,
+        },
+      },
+    ))!;
+  }
+
+  async deleteDashboard(uid: string): Promise<void> {
+    await this.#request(
+      `deleting dashboard ${uid}`,
+      'DELETE',
+      `/api/dashboards/uid/${encodeURIComponent(uid)}`,
+    );
+  }
+
+  /** POST /api/annotations: the release engine marks deploys with it. */
+  async createAnnotation(annotation: AnnotationRequest): Promise<{ id: number }> {
+    const result = await this.#request<{ id: number }>(
+      `adding annotation "${annotation.text}"`,
+      'POST',
+      '/api/annotations',
+      { body: { ...annotation, tags: [...annotation.tags] } },
+    );
+    return { id: result!.id };
+  }
+
+  async #request<T>(
+    attempt: string,
+    method: string,
+    path: string,
+    options: RequestOptions = {},
+  ): Promise<T | undefined> {
+    const init: RequestInit = {
+      method,
+      headers: {
+        Authorization: `Bearer ${this.#token}`,
+        Accept: 'application/json',
+        ...(options.body === undefined ? {} : { 'Content-Type': 'application/json' }),
+      },
+      ...(options.body === undefined ? {} : { body: JSON.stringify(options.body) }),
+    };
+    for (let tries = 0; ; tries++) {
+      const last = tries >= this.#retries;
+      let response: Response;
+      try {
+        response = await this.#fetch(`${this.url}${path}`, init);
+      } catch (err) {
+        if (!last) {
+          await this.#backOff(tries);
+          continue;
+        }
+        throw new GrafanaUnreachableError(
+          attempt,
+          undefined,
+          `Grafana at ${this.url} did not answer after ${attempts(tries + 1)} (${causeOf(err)})`,
+        );
+      }
+      const text = await response.text();
+      if (response.ok) return (text ? JSON.parse(text) : undefined) as T;
+      if (response.status >= 500 && !last) {
+        await this.#backOff(tries);
+        continue;
+      }
+      const message = messageOf(text) ?? response.statusText;
+      if (response.status === 404 && options.absentOn404) return undefined;
+      throw this.#error(attempt, response.status, message, text, tries + 1);
+    }
+  }
+
+  #error(attempt: string, status: number, message: string, body: string, count: number): GrafanaError {
+    if (status === 401 || status === 403) {
+      return new GrafanaUnauthorisedError(
+        attempt,
+        status,
+        `Grafana refused the token (${status} ${message}): check GRAFANA_TOKEN is a current service-account token with the Editor role`,
+      );
+    }
+    if (status === 404) return new GrafanaNotFoundError(attempt, status, `not found (${message})`);
+    if (status === 412) {
+      const reason = statusOf(body) ?? 'precondition-failed';
+      return new GrafanaVersionConflictError(
+        attempt,
+        reason,
+        `Grafana refused the change (${reason}: ${message})`,
+      );
+    }
+    if (status >= 500) {
+      return new GrafanaServerError(
+        attempt,
+        status,
+        `Grafana failed with ${status} ${message} after ${attempts(count)}`,
+      );
+    }
+    return new GrafanaRejectedError(attempt, status, `Grafana rejected it (${status} ${message})`);
+  }
+
+  #backOff(tries: number): Promise<void> {
+    return new Promise((resolve) => setTimeout(resolve, this.#retryDelayMs * 2 ** tries));
+  }
+}
+
+function parse(body: string): Record<string, unknown> | undefined {
+  try {
+    const value: unknown = JSON.parse(body);
+    return typeof value === 'object' && value !== null ? (value as Record<string, unknown>) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function messageOf(body: string): string | undefined {
+  const m = parse(body)?.message;
+  return typeof m === 'string' ? m : undefined;
+}
+
+function statusOf(body: string): string | undefined {
+  const s = parse(body)?.status;
+  return typeof s === 'string' ? s : undefined;
+}
+
+function attempts(n: number): string {
+  return n === 1 ? '1 attempt' : `${n} attempts`;
+}
+
+function causeOf(err: unknown): string {
+  const e = err as { message?: string; cause?: { code?: string; message?: string } };
+  return e.cause?.code ?? e.cause?.message ?? e.message ?? String(err);
+}

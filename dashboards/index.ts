@@ -1,0 +1,138 @@
+/**
+ * TDR's Grafana dashboards as code, built from the platform model with
+ * `@grafana/grafana-foundation-sdk` 11.6.0-cogv0.0.x (the SDK line for Grafana 11.6; dashboards are
+ * schemaVersion 41), and published through Grafana's HTTP API by ./publisher.ts.
+ *
+ * Folders: one per monitored environment (`tdr-{env}`). Each workload environment gets Services
+ * overview, Transfers and Alarms; mgmt gets Platform; sbox (spikes only) gets nothing.
+ */
+import { mkdir, rm, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { stringify } from 'yaml';
+import type { Dashboard } from '@grafana/grafana-foundation-sdk/dashboard';
+import { loadPlatform, parseAccountIds, type AccountIds, type Platform } from '../services/config';
+import type { EnvironmentName } from '../services/environments';
+import { naming } from '../services/naming';
+import { alarms } from './alarms';
+import { workloadEnvironments } from './catalogue-view';
+import {
+  GENERATED_MARKER,
+  datasources,
+  monitoredEnvironments,
+  renderDatasourceProvisioning,
+  type DatasourceSpec,
+} from './datasources';
+import { platformDashboard } from './platform';
+import { servicesOverview } from './services-overview';
+import { transfers } from './transfers';
+
+export { MANAGED_TAG, deployAnnotationTags } from './panels';
+
+export interface GeneratedFolder {
+  readonly uid: string;
+  readonly title: string;
+  readonly env: EnvironmentName;
+}
+
+export interface GeneratedDashboard {
+  readonly uid: string;
+  readonly title: string;
+  readonly folderUid: string;
+  readonly model: Dashboard;
+}
+
+export interface GeneratedSet {
+  readonly folders: readonly GeneratedFolder[];
+  readonly dashboards: readonly GeneratedDashboard[];
+  readonly datasources: readonly DatasourceSpec[];
+}
+
+export function folderTitle(env: EnvironmentName): string {
+  return `TDR ${env}`;
+}
+
+/** Every dashboard for one environment (empty for environments nothing is watched in). */
+export function dashboardsFor(platform: Platform, env: EnvironmentName): Dashboard[] {
+  if (env === 'mgmt') return [platformDashboard(platform)];
+  const workload = workloadEnvironments(platform).find((e) => e === env);
+  if (!workload) return [];
+  return [servicesOverview(platform, workload), transfers(platform, workload), alarms(platform, workload)];
+}
+
+/** The whole set: pure, from the model (and account ids when known). */
+export function generate(platform: Platform, accountIds?: AccountIds): GeneratedSet {
+  const folders: GeneratedFolder[] = [];
+  const dashboards: GeneratedDashboard[] = [];
+  for (const env of monitoredEnvironments(platform)) {
+    const models = dashboardsFor(platform, env);
+    if (models.length === 0) continue;
+    const folder = { uid: naming.grafanaFolderUid(env), title: folderTitle(env), env };
+    folders.push(folder);
+    for (const model of models) {
+      dashboards.push({ uid: model.uid ?? '', title: model.title ?? '', folderUid: folder.uid, model });
+    }
+  }
+  return { folders, dashboards, datasources: datasources(platform, accountIds) };
+}
+
+/** Dashboard JSON exactly as written to disk and compared in golden files. */
+export function renderDashboard(model: Dashboard): string {
+  return JSON.stringify(model, null, 2) + '\n';
+}
+
+/** Where `tdr dashboards build` puts dashboards for Grafana's file provider to pick up. */
+export const PROVISIONED_DASHBOARDS_PATH = '/var/lib/grafana/dashboards/tdr';
+
+export function renderDashboardProvisioning(): string {
+  const doc = {
+    apiVersion: 1,
+    providers: [
+      {
+        name: 'tdr',
+        type: 'file',
+        disableDeletion: false,
+        allowUiUpdates: false,
+        options: { path: PROVISIONED_DASHBOARDS_PATH, foldersFromFilesStructure: true },
+      },
+    ],
+  };
+  return `# ${GENERATED_MARKER}\n# copy dist/grafana/dashboards to ${PROVISIONED_DASHBOARDS_PATH}\n${stringify(doc)}`;
+}
+
+type Env = Readonly<Record<string, string | undefined>>;
+
+/**
+ * Writes `outDir/dashboards/{folder}/{uid}.json` and `outDir/provisioning/…`, replacing what a
+ * previous build left there. Account ids are used when `TDR_ACCOUNT_IDS` is set; an offline build
+ * without them refers to Grafana-side environment variables instead (see ./datasources.ts).
+ */
+export async function buildDashboards(
+  outDir: string,
+  env: Env = process.env,
+  platform: Platform = loadPlatform(env),
+): Promise<{ files: string[] }> {
+  const accountIds = env.TDR_ACCOUNT_IDS
+    ? parseAccountIds(env.TDR_ACCOUNT_IDS, 'TDR_ACCOUNT_IDS')
+    : undefined;
+  const set = generate(platform, accountIds);
+  const outputs: Array<[string, string]> = [
+    [
+      join(outDir, 'provisioning', 'datasources', 'tdr-cloudwatch.yaml'),
+      renderDatasourceProvisioning(set.datasources),
+    ],
+    [join(outDir, 'provisioning', 'dashboards', 'tdr.yaml'), renderDashboardProvisioning()],
+  ];
+  const titles = new Map(set.folders.map((f) => [f.uid, f.title]));
+  for (const d of set.dashboards) {
+    outputs.push([
+      join(outDir, 'dashboards', titles.get(d.folderUid) ?? d.folderUid, `${d.uid}.json`),
+      renderDashboard(d.model),
+    ]);
+  }
+  await rm(join(outDir, 'dashboards'), { recursive: true, force: true });
+  for (const [file, text] of outputs) {
+    await mkdir(join(file, '..'), { recursive: true });
+    await writeFile(file, text);
+  }
+  return { files: outputs.map(([file]) => file) };
+}

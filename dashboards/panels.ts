@@ -1,0 +1,227 @@
+/**
+ * Small vocabulary over the Grafana foundation SDK shared by every TDR dashboard: CloudWatch
+ * queries, panels that always carry a unit and a "what to do" description, and alarm thresholds.
+ */
+import * as cog from '@grafana/grafana-foundation-sdk/cog';
+import * as cloudwatch from '@grafana/grafana-foundation-sdk/cloudwatch';
+import * as common from '@grafana/grafana-foundation-sdk/common';
+import * as dashboard from '@grafana/grafana-foundation-sdk/dashboard';
+import * as stat from '@grafana/grafana-foundation-sdk/stat';
+import * as timeseries from '@grafana/grafana-foundation-sdk/timeseries';
+import type { EnvironmentName } from '../services/environments';
+import { naming } from '../services/naming';
+import type { AlarmMetric, ServiceAlarm } from '../services/thresholds';
+import { CLOUDWATCH_TYPE, DATASOURCE_NAME_PREFIX, GENERATED_MARKER, datasourceName } from './datasources';
+
+export const MANAGED_TAG = 'managed-by-tdr';
+export const DATASOURCE_VARIABLE = 'datasource';
+
+/** Panels read through the dashboard's datasource variable, so switching it switches every panel. */
+export const VARIABLE_DATASOURCE: dashboard.DataSourceRef = {
+  type: CLOUDWATCH_TYPE,
+  uid: `\${${DATASOURCE_VARIABLE}}`,
+};
+
+/** Grafana's own annotation store, where the release engine writes deploy annotations. */
+export const GRAFANA_BUILTIN_DATASOURCE: dashboard.DataSourceRef = { type: 'grafana', uid: '-- Grafana --' };
+
+/** Tags the release engine puts on a deploy annotation; dashboards filter on `deploy` + environment. */
+export function deployAnnotationTags(service: string, env: EnvironmentName, version: string): string[] {
+  return ['deploy', service, env, version];
+}
+
+/**
+ * A datasource variable defaulting to `env`'s CloudWatch datasource and offering every TDR one,
+ * e.g. to read the same dashboard through another account's datasource while one is replaced.
+ */
+export function datasourceVariable(env: EnvironmentName): dashboard.DatasourceVariableBuilder {
+  return new dashboard.DatasourceVariableBuilder(DATASOURCE_VARIABLE)
+    .label('CloudWatch')
+    .description('Which account to read: the TDR CloudWatch datasource of an environment')
+    .type(CLOUDWATCH_TYPE)
+    .regex(`/^${DATASOURCE_NAME_PREFIX}/`)
+    .current({ selected: true, text: datasourceName(env), value: naming.grafanaDatasourceUid(env) });
+}
+
+/** Deploy annotations written by the release engine in this environment. */
+export function deployAnnotations(env: EnvironmentName): dashboard.AnnotationQueryBuilder {
+  return new dashboard.AnnotationQueryBuilder()
+    .name('Deploys')
+    .datasource(GRAFANA_BUILTIN_DATASOURCE)
+    .enable(true)
+    .iconColor('blue')
+    .target(
+      new dashboard.AnnotationTargetBuilder().type('tags').tags(['deploy', env]).matchAny(false).limit(100),
+    );
+}
+
+export interface MetricSelection extends AlarmMetric {
+  readonly dimensions: Readonly<Record<string, string>>;
+}
+
+/** A CloudWatch metric by exact dimensions (builder mode). */
+export function metricQuery(
+  refId: string,
+  region: string,
+  m: MetricSelection,
+  label: string,
+  hidden = false,
+): cloudwatch.CloudWatchMetricsQueryBuilder {
+  return new cloudwatch.CloudWatchMetricsQueryBuilder()
+    .refId(refId)
+    .id(refId)
+    .queryMode(cloudwatch.CloudWatchQueryMode.Metrics)
+    .metricQueryType(cloudwatch.MetricQueryType.Search)
+    .metricEditorMode(cloudwatch.MetricEditorMode.Builder)
+    .region(region)
+    .namespace(m.namespace)
+    .metricName(m.metricName)
+    .dimensions({ ...m.dimensions })
+    .matchExact(true)
+    .statistic(m.statistic)
+    .label(label)
+    .hide(hidden);
+}
+
+/** A metric-math or SEARCH expression (code mode); `id`s of other queries may be referenced. */
+export function expressionQuery(
+  refId: string,
+  region: string,
+  expression: string,
+  label: string,
+): cloudwatch.CloudWatchMetricsQueryBuilder {
+  return new cloudwatch.CloudWatchMetricsQueryBuilder()
+    .refId(refId)
+    .id(refId)
+    .queryMode(cloudwatch.CloudWatchQueryMode.Metrics)
+    .metricQueryType(cloudwatch.MetricQueryType.Search)
+    .metricEditorMode(cloudwatch.MetricEditorMode.Code)
+    .region(region)
+    .namespace('')
+    .expression(expression)
+    .label(label);
+}
+
+export type ThresholdSteps = dashboard.Threshold[];
+
+/**
+ * Panel colours for an alarm: red exactly where the alarm breaches. Grafana colours a value by the
+ * last step it is greater than or equal to, while CloudWatch's comparisons are strict; for counts
+ * (whole numbers) `> n` is therefore the step `n + 1`, for percentages the step is the threshold.
+ */
+export function alarmSteps(alarm: ServiceAlarm): ThresholdSteps {
+  if (alarm.comparison === 'LessThanThreshold') {
+    return [
+      { value: null, color: 'red' },
+      { value: alarm.threshold, color: 'green' },
+    ];
+  }
+  const breachFrom = alarm.unit === 'short' ? alarm.threshold + 1 : alarm.threshold;
+  return [
+    { value: null, color: 'green' },
+    { value: breachFrom, color: 'red' },
+  ];
+}
+
+export interface PanelSpec {
+  readonly title: string;
+  /** What the panel shows and what to do when the value is bad. */
+  readonly description: string;
+  readonly unit: string;
+  readonly targets: ReadonlyArray<cog.Builder<cog.Dataquery>>;
+  readonly steps?: ThresholdSteps;
+  readonly width?: number;
+  readonly height?: number;
+}
+
+function thresholds(steps: ThresholdSteps): dashboard.ThresholdsConfigBuilder {
+  return new dashboard.ThresholdsConfigBuilder().mode(dashboard.ThresholdsMode.Absolute).steps(steps);
+}
+
+export function timeseriesPanel(spec: PanelSpec): timeseries.PanelBuilder {
+  const panel = new timeseries.PanelBuilder()
+    .title(spec.title)
+    .description(spec.description)
+    .datasource(VARIABLE_DATASOURCE)
+    .targets([...spec.targets])
+    .unit(spec.unit)
+    .min(0)
+    .span(spec.width ?? 6)
+    .height(spec.height ?? 8)
+    .legend(
+      new common.VizLegendOptionsBuilder()
+        .showLegend(true)
+        .displayMode(common.LegendDisplayMode.List)
+        .placement(common.LegendPlacement.Bottom),
+    );
+  if (spec.steps) {
+    panel
+      .thresholds(thresholds(spec.steps))
+      .thresholdsStyle(
+        new common.GraphThresholdsStyleConfigBuilder().mode(common.GraphThresholdsStyleMode.LineAndArea),
+      );
+  }
+  return panel;
+}
+
+export function statPanel(spec: PanelSpec): stat.PanelBuilder {
+  const panel = new stat.PanelBuilder()
+    .title(spec.title)
+    .description(spec.description)
+    .datasource(VARIABLE_DATASOURCE)
+    .targets([...spec.targets])
+    .unit(spec.unit)
+    .span(spec.width ?? 6)
+    .height(spec.height ?? 4)
+    .colorMode(common.BigValueColorMode.Background)
+    .graphMode(common.BigValueGraphMode.Area)
+    .reduceOptions(new common.ReduceDataOptionsBuilder().calcs(['lastNotNull']));
+  if (spec.steps) panel.thresholds(thresholds(spec.steps));
+  return panel;
+}
+
+/** Builds, then numbers panels in grid order so ids (and annotation filters) are stable. */
+export function finish(builder: dashboard.DashboardBuilder): dashboard.Dashboard {
+  const model = builder.build();
+  (model.panels ?? []).forEach((p, i) => {
+    p.id = i + 1;
+  });
+  return model;
+}
+
+/** The frame every TDR dashboard shares: fixed uid, the managed tag, the generated marker. */
+export function baseDashboard(
+  env: EnvironmentName,
+  key: string,
+  title: string,
+  purpose: string,
+): dashboard.DashboardBuilder {
+  return new dashboard.DashboardBuilder(title)
+    .uid(naming.grafanaDashboardUid(env, key))
+    .description(`${purpose} (${GENERATED_MARKER}; changes made in Grafana are replaced on publish)`)
+    .tags([MANAGED_TAG, env])
+    .editable()
+    .timezone('browser')
+    .time({ from: 'now-6h', to: 'now' })
+    .refresh('1m')
+    .tooltip(dashboard.DashboardCursorSync.Crosshair)
+    .withVariable(datasourceVariable(env));
+}
+
+export function ecsServiceDimensions(service: string, env: EnvironmentName): Record<string, string> {
+  return { ClusterName: naming.cluster(service, env), ServiceName: naming.ecsService(service, env) };
+}
+
+/**
+ * ALB metrics are dimensioned by `targetgroup/{name}/{generated id}`, which no configuration knows,
+ * so they are found with a CloudWatch SEARCH on the target group's name.
+ */
+export function targetGroupSearch(
+  metricName: string,
+  service: string,
+  env: EnvironmentName,
+  statistic: string,
+  periodSeconds: number,
+): string {
+  return `SEARCH('{AWS/ApplicationELB,LoadBalancer,TargetGroup} MetricName="${metricName}" TargetGroup:${naming.targetGroup(service, env)}', '${statistic}', ${periodSeconds})`;
+}

@@ -1,0 +1,172 @@
+/**
+ * Publishes the generated folders and dashboards through Grafana's HTTP API: creates what is
+ * missing, saves only what differs from what Grafana holds (so a second publish writes nothing),
+ * removes `managed-by-tdr` dashboards the code no longer generates, and reports every step.
+ * On failure the error carries the report so far: nothing written is ever left unreported.
+ */
+import { isDeepStrictEqual } from 'node:util';
+import { GrafanaVersionConflictError, type GrafanaClient, type StoredDashboard } from './grafana-client';
+import type { GeneratedDashboard, GeneratedFolder } from './index';
+import { MANAGED_TAG } from './panels';
+
+export type PublishAction = 'created' | 'updated' | 'unchanged' | 'removed';
+
+export interface PublishEntry {
+  readonly kind: 'folder' | 'dashboard';
+  readonly uid: string;
+  readonly title: string;
+  readonly action: PublishAction;
+}
+
+export interface PublishReport {
+  readonly url: string;
+  readonly dryRun: boolean;
+  readonly message: string;
+  readonly entries: PublishEntry[];
+}
+
+export interface PublishFailure {
+  readonly kind: 'folder' | 'dashboard' | 'search';
+  readonly uid: string;
+  readonly title: string;
+}
+
+/** A publish that stopped part-way; `report` lists what had already been written. */
+export class PublishError extends Error {
+  readonly exitCode: number;
+  constructor(
+    readonly failed: PublishFailure,
+    readonly report: PublishReport,
+    override readonly cause: unknown,
+  ) {
+    const what =
+      failed.kind === 'search'
+        ? 'before writing anything'
+        : `at ${failed.kind} ${failed.uid} ("${failed.title}")`;
+    const written = writes(report);
+    super(
+      `publishing to ${report.url} failed ${what}: ${cause instanceof Error ? cause.message : String(cause)}; ` +
+        (written.length === 0
+          ? 'nothing had been written'
+          : `already written: ${written.map((e) => `${e.kind} ${e.uid} ${e.action}`).join(', ')}`),
+    );
+    this.name = 'PublishError';
+    const code = (cause as { exitCode?: unknown }).exitCode;
+    this.exitCode = typeof code === 'number' ? code : 1;
+  }
+}
+
+export function writes(report: PublishReport): PublishEntry[] {
+  return report.entries.filter((e) => e.action !== 'unchanged');
+}
+
+export interface PublishInput {
+  readonly folders: readonly GeneratedFolder[];
+  readonly dashboards: readonly GeneratedDashboard[];
+}
+
+export interface PublishOptions {
+  /** The git commit being published, recorded in each saved version's message. */
+  readonly commit: string;
+  /** Compute and report the changes without writing any. */
+  readonly dryRun?: boolean;
+  /** Progress lines (stderr in the CLI). */
+  readonly log?: (line: string) => void;
+}
+
+/** Fields Grafana owns: they differ between what we generate and what it stores. */
+const SERVER_FIELDS = ['id', 'version'] as const;
+
+/** Whether Grafana already holds exactly `wanted`, in the right folder. */
+export function isUnchanged(stored: StoredDashboard, wanted: GeneratedDashboard): boolean {
+  if ((stored.meta.folderUid ?? '') !== wanted.folderUid) return false;
+  const current: Record<string, unknown> = { ...stored.dashboard };
+  for (const f of SERVER_FIELDS) delete current[f];
+  // Round-trip the model so that `undefined` fields compare as Grafana would store them (absent).
+  return isDeepStrictEqual(current, JSON.parse(JSON.stringify(wanted.model)));
+}
+
+export async function publish(
+  client: GrafanaClient,
+  input: PublishInput,
+  options: PublishOptions,
+): Promise<PublishReport> {
+  const dryRun = options.dryRun ?? false;
+  const log = options.log ?? (() => undefined);
+  const report: PublishReport = {
+    url: client.url,
+    dryRun,
+    message: `tdr dashboards publish from commit ${options.commit}`,
+    entries: [],
+  };
+  const record = (entry: PublishEntry) => {
+    report.entries.push(entry);
+    log(
+      `${dryRun && entry.action !== 'unchanged' ? 'would be ' : ''}${entry.action}: ${entry.kind} ${entry.uid}`,
+    );
+  };
+  let step: PublishFailure = { kind: 'search', uid: MANAGED_TAG, title: `dashboards tagged ${MANAGED_TAG}` };
+  try {
+    // Read first: a bad token or an unreachable Grafana fails here, before anything is written.
+    const managed = await client.searchDashboardsByTag(MANAGED_TAG);
+
+    for (const folder of input.folders) {
+      step = { kind: 'folder', uid: folder.uid, title: folder.title };
+      const existing = await client.getFolder(folder.uid);
+      if (!existing) {
+        if (!dryRun) await client.createFolder({ uid: folder.uid, title: folder.title });
+        record({ ...step, kind: 'folder', action: 'created' });
+      } else if (existing.title !== folder.title) {
+        if (!dryRun)
+          await client.updateFolder({ uid: folder.uid, title: folder.title, version: existing.version ?? 0 });
+        record({ ...step, kind: 'folder', action: 'updated' });
+      } else {
+        record({ ...step, kind: 'folder', action: 'unchanged' });
+      }
+    }
+
+    for (const wanted of input.dashboards) {
+      step = { kind: 'dashboard', uid: wanted.uid, title: wanted.title };
+      const stored = await client.getDashboard(wanted.uid);
+      if (stored && isUnchanged(stored, wanted)) {
+        record({ ...step, kind: 'dashboard', action: 'unchanged' });
+        continue;
+      }
+      if (!dryRun) await save(client, wanted, stored, report.message);
+      record({ ...step, kind: 'dashboard', action: stored ? 'updated' : 'created' });
+    }
+
+    const generated = new Set(input.dashboards.map((d) => d.uid));
+    for (const hit of managed.filter((h) => !generated.has(h.uid))) {
+      step = { kind: 'dashboard', uid: hit.uid, title: hit.title };
+      if (!dryRun) await client.deleteDashboard(hit.uid);
+      record({ ...step, kind: 'dashboard', action: 'removed' });
+    }
+  } catch (err) {
+    throw new PublishError(step, report, err);
+  }
+  return report;
+}
+
+async function save(
+  client: GrafanaClient,
+  wanted: GeneratedDashboard,
+  stored: StoredDashboard | undefined,
+  message: string,
+): Promise<void> {
+  const version = stored?.dashboard.version ?? stored?.meta.version;
+  const dashboard = { ...wanted.model, ...(version === undefined ? {} : { version }) } as Record<
+    string,
+    unknown
+  >;
+  try {
+    await client.saveDashboard({ dashboard, folderUid: wanted.folderUid, message });
+  } catch (err) {
+    // A save retried after a 5xx may already have landed; then Grafana holds what we wanted.
+    if (err instanceof GrafanaVersionConflictError && err.reason === 'version-mismatch') {
+      const now = await client.getDashboard(wanted.uid);
+      if (now && isUnchanged(now, wanted)) return;
+    }
+    throw err;
+  }
+}

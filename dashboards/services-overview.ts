@@ -1,0 +1,131 @@
+/** Services overview: a row per catalogue service in one environment, with deploys marked. */
+import * as dashboard from '@grafana/grafana-foundation-sdk/dashboard';
+import * as units from '@grafana/grafana-foundation-sdk/units';
+import type { Platform } from '../services/config';
+import type { WorkloadEnvironmentName } from '../services/environments';
+import { naming } from '../services/naming';
+import { SERVICE_ALARMS } from '../services/thresholds';
+import { ecsServices } from './catalogue-view';
+import {
+  alarmSteps,
+  baseDashboard,
+  deployAnnotations,
+  ecsServiceDimensions,
+  expressionQuery,
+  finish,
+  metricQuery,
+  targetGroupSearch,
+  timeseriesPanel,
+} from './panels';
+
+export const SERVICES_OVERVIEW = 'services-overview';
+
+export function servicesOverview(platform: Platform, env: WorkloadEnvironmentName): dashboard.Dashboard {
+  const region = platform.environments[env].region;
+  const builder = baseDashboard(
+    env,
+    SERVICES_OVERVIEW,
+    `TDR ${env} — services overview`,
+    `Traffic, errors, latency and capacity of every TDR service in ${env}; blue marks are deploys`,
+  ).annotation(deployAnnotations(env));
+  const { cpuHigh, target5xx, runningBelowDesired, unhealthyHosts } = SERVICE_ALARMS;
+
+  for (const [service, entry] of ecsServices(platform)) {
+    const ecs = ecsServiceDimensions(service, env);
+    const alb = (id: string, metric: string, statistic: string, label: string, period = 300) =>
+      expressionQuery(id, region, targetGroupSearch(metric, service, env, statistic, period), label);
+    builder.withRow(new dashboard.RowBuilder(`${service} — ${entry.description}`));
+    builder
+      .withPanel(
+        timeseriesPanel({
+          title: `${service}: requests`,
+          description: `Requests the load balancer sent to ${naming.targetGroup(service, env)}. A drop to zero while users are active means the service is unreachable: check running tasks and unhealthy hosts beside this panel.`,
+          unit: units.Short,
+          targets: [alb('requests', 'RequestCount', 'Sum', 'requests')],
+        }),
+      )
+      .withPanel(
+        timeseriesPanel({
+          title: `${service}: target 5XX`,
+          description: `Server errors returned by ${service} (alarm ${naming.alarm(service, env, target5xx.key)} above ${target5xx.threshold} per 5 minutes). ${target5xx.runbook}`,
+          unit: units.Short,
+          targets: [alb('errors5xx', target5xx.metric.metricName, target5xx.metric.statistic, '5XX')],
+          steps: alarmSteps(target5xx),
+        }),
+      )
+      .withPanel(
+        timeseriesPanel({
+          title: `${service}: target 4XX`,
+          description: `Client errors returned by ${service}. A sudden rise after a deploy usually means a broken route or changed authentication; compare with the deploy marks and roll back if they line up.`,
+          unit: units.Short,
+          targets: [alb('errors4xx', 'HTTPCode_Target_4XX_Count', 'Sum', '4XX')],
+        }),
+      )
+      .withPanel(
+        timeseriesPanel({
+          title: `${service}: p95 response time`,
+          description: `95th percentile time ${service} takes to answer the load balancer. When it climbs, look at CPU and memory beside it and at the database for slow queries.`,
+          unit: units.Seconds,
+          targets: [alb('p95', 'TargetResponseTime', 'p95', 'p95')],
+        }),
+      )
+      .withPanel(
+        timeseriesPanel({
+          title: `${service}: CPU`,
+          description: `Average CPU of the ${naming.ecsService(service, env)} tasks (alarm ${naming.alarm(service, env, cpuHigh.key)}). ${cpuHigh.runbook}`,
+          unit: units.Percent,
+          targets: [metricQuery('cpu', region, { ...cpuHigh.metric, dimensions: ecs }, 'CPU')],
+          steps: alarmSteps(cpuHigh),
+        }),
+      )
+      .withPanel(
+        timeseriesPanel({
+          title: `${service}: memory`,
+          description: `Average memory of the ${naming.ecsService(service, env)} tasks. Near 100% the task is killed (OutOfMemory in the stopped reason): raise memory in services/catalogue.ts or look for a leak.`,
+          unit: units.Percent,
+          targets: [
+            metricQuery(
+              'memory',
+              region,
+              {
+                namespace: 'AWS/ECS',
+                metricName: 'MemoryUtilization',
+                statistic: 'Average',
+                dimensions: ecs,
+              },
+              'memory',
+            ),
+          ],
+        }),
+      )
+      .withPanel(
+        timeseriesPanel({
+          title: `${service}: running vs desired tasks`,
+          description: `Tasks running against tasks wanted (alarm ${naming.alarm(service, env, runningBelowDesired.key)}). ${runningBelowDesired.runbook}`,
+          unit: units.Short,
+          targets: [
+            metricQuery('running', region, { ...runningBelowDesired.metric, dimensions: ecs }, 'running'),
+            metricQuery('desired', region, { ...runningBelowDesired.minus, dimensions: ecs }, 'desired'),
+          ],
+        }),
+      )
+      .withPanel(
+        timeseriesPanel({
+          title: `${service}: unhealthy hosts`,
+          description: `Targets failing the load balancer health check on ${entry.healthCheck.path} (alarm ${naming.alarm(service, env, unhealthyHosts.key)}). ${unhealthyHosts.runbook}`,
+          unit: units.Short,
+          targets: [
+            alb(
+              'unhealthy',
+              unhealthyHosts.metric.metricName,
+              unhealthyHosts.metric.statistic,
+              'unhealthy',
+              unhealthyHosts.periodSeconds,
+            ),
+          ],
+          steps: alarmSteps(unhealthyHosts),
+        }),
+      );
+  }
+  return finish(builder);
+}
