@@ -12,8 +12,9 @@ import { ExitCode, exitCodeOf } from './exit-codes';
 import { OUTPUT_FORMATS, processIo, type Io } from './output';
 import * as envs from './envs';
 import * as services from './services';
+import * as jobs from './jobs';
 
-const COMMANDS: ReadonlyArray<{ register: (program: Command, ctx: CliContext) => void }> = [envs, services];
+const COMMANDS: ReadonlyArray<{ register: (program: Command, ctx: CliContext) => void }> = [envs, services, jobs];
 
 export function buildProgram(ctx: CliContext): Command {
   const program = new Command('tdr')

@@ -41,6 +41,15 @@ export const naming = {
   grafanaDatasourceUid: (env: EnvironmentName) => `tdr-cloudwatch-${env}`,
   grafanaDashboardUid: (env: EnvironmentName, dashboard: string) => `tdr-${env}-${dashboard}`,
   hostname: (prefix: string, domain: string) => `${prefix}.${domain}`,
+  /** Label of the ECS Fargate Jenkins agents that run as `TDRJenkinsNodeRole{Env}`. */
+  jenkinsAgentLabel: (env: EnvironmentName) => `ecs-${env}`,
+  /** Lockable resource serialising releases of one service in one environment. */
+  jenkinsReleaseLock: (service: string, env: EnvironmentName) => `tdr-release-${service}-${env}`,
+  /** GitHub team as the github-oauth plugin names it (`org*team`) for a platform group. */
+  githubTeam: (group: string) => `nationalarchives*tdr-${group}`,
+  /** Management-account SSM parameter (`/mgmt/github/client`), resolved by Jenkins at runtime. */
+  mgmtParameter: (key: string) => `/mgmt/${key}`,
+  pulumiStack: (env: EnvironmentName) => env,
 } as const;
 
 export type Naming = typeof naming;

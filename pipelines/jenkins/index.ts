@@ -1,0 +1,62 @@
+/**
+ * Jenkins as code: the model built from `services/`, and its renderings — the Job DSL seed,
+ * one Jenkinsfile per job kind and environment, the controller's JCasC file and the platform
+ * repository's own Jenkinsfile.
+ */
+import { mkdir, writeFile } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import { loadPlatform, type Platform } from '../../services/config';
+import { buildJenkinsModel } from './build-model';
+import type { JenkinsModel } from './model';
+import { renderCasc } from './render-casc';
+import { renderJenkinsfile } from './render-jenkinsfile';
+import { pipelinePath, renderSeed } from './render-seed';
+import { DEFAULT_JENKINS_SETTINGS, type JenkinsSettings } from './settings';
+
+export { buildJenkinsModel, VERSION_PATTERN, allStages, allSteps } from './build-model';
+export type * from './model';
+export { DEFAULT_JENKINS_SETTINGS, type JenkinsSettings } from './settings';
+
+/** File name of the platform pipeline, in the output directory and at the repository's root. */
+export const ROOT_JENKINSFILE = 'Jenkinsfile';
+
+const ROOT_HEADER = [
+  'The TDR platform repository pipeline: install, test, synth; on main apply intg, reseed jobs,',
+  'publish dashboards, and ask admins to apply staging and prod.',
+  'Refresh this file with `npx tdr jobs build --jenkinsfile Jenkinsfile`.',
+];
+
+/** The platform repository's own pipeline (committed at the root as `Jenkinsfile`). */
+export function renderRootJenkinsfile(model: JenkinsModel): string {
+  return renderJenkinsfile(model.platformPipeline, ROOT_HEADER);
+}
+
+/** Every generated file, by path relative to the output directory. */
+export function renderJenkins(
+  model: JenkinsModel,
+  settings: JenkinsSettings = DEFAULT_JENKINS_SETTINGS,
+): Map<string, string> {
+  const files = new Map<string, string>();
+  files.set('seed.groovy', renderSeed(model, settings.outputDir));
+  for (const p of model.pipelines) files.set(pipelinePath(p.id), renderJenkinsfile(p));
+  files.set('jenkins.yaml', renderCasc(model, settings));
+  files.set(ROOT_JENKINSFILE, renderRootJenkinsfile(model));
+  return files;
+}
+
+/** Writes every generated file under `outDir` and returns their paths. */
+export async function buildJenkins(
+  outDir: string,
+  platform: Platform = loadPlatform(),
+  settings: JenkinsSettings = DEFAULT_JENKINS_SETTINGS,
+): Promise<{ files: string[] }> {
+  const rendered = renderJenkins(buildJenkinsModel(platform, settings), settings);
+  const files: string[] = [];
+  for (const [relative, content] of rendered) {
+    const file = join(outDir, relative);
+    await mkdir(dirname(file), { recursive: true });
+    await writeFile(file, content);
+    files.push(file);
+  }
+  return { files };
+}
