@@ -14,7 +14,11 @@ import * as envs from './envs';
 import * as services from './services';
 import * as jobs from './jobs';
 
-const COMMANDS: ReadonlyArray<{ register: (program: Command, ctx: CliContext) => void }> = [envs, services, jobs];
+const COMMANDS: ReadonlyArray<{ register: (program: Command, ctx: CliContext) => void }> = [
+  envs,
+  services,
+  jobs,
+];
 
 export function buildProgram(ctx: CliContext): Command {
   const program = new Command('tdr')

@@ -186,7 +186,9 @@ class ModelBuilder {
     const fromBuild = promotion.source === 'build';
     const runnableBy = this.runnableBy(target);
     const e2eJob = this.feedsAnother(target) ? this.e2eJob(target) : null;
-    const releasePipeline = fromBuild ? this.deployPipeline(target, e2eJob) : this.promotePipeline(target, e2eJob);
+    const releasePipeline = fromBuild
+      ? this.deployPipeline(target, e2eJob)
+      : this.promotePipeline(target, e2eJob);
     const rollbackPipeline = this.rollbackPipeline(target);
     for (const service of this.services) {
       this.folders.push({ path: `${target}/${service}`, description: `Releases of ${service} in ${target}` });
@@ -356,17 +358,21 @@ class ModelBuilder {
     ];
     if (approvalGroup) {
       stages.push(
-        this.approvalStage(approvalGroup, [
-          'Promote ',
-          env('SERVICE'),
-          ' ',
-          env(VARIABLES.version),
-          ' (',
-          env(VARIABLES.digest),
-          `) from ${source} to ${target}? Promoted by `,
-          env(VARIABLES.actor),
-          '.',
-        ], `Promote to ${target}`),
+        this.approvalStage(
+          approvalGroup,
+          [
+            'Promote ',
+            env('SERVICE'),
+            ' ',
+            env(VARIABLES.version),
+            ' (',
+            env(VARIABLES.digest),
+            `) from ${source} to ${target}? Promoted by `,
+            env(VARIABLES.actor),
+            '.',
+          ],
+          `Promote to ${target}`,
+        ),
       );
     }
     stages.push({
@@ -705,7 +711,12 @@ class ModelBuilder {
       environment: target,
       parameters: [
         { name: 'TASK', type: 'choice', description: 'The one-off task to run', choices: this.tasks },
-        { name: 'VERSION', type: 'string', defaultValue: '', description: 'Release tag of the task image, e.g. v42' },
+        {
+          name: 'VERSION',
+          type: 'string',
+          defaultValue: '',
+          description: 'Release tag of the task image, e.g. v42',
+        },
       ],
       triggers: [],
       pipeline: id,
@@ -738,7 +749,8 @@ class ModelBuilder {
     this.jobs.push({
       path: SEED_JOB,
       kind: 'seed',
-      description: 'Recreates every job from pipelines/jenkins: on each controller start and each merge to main',
+      description:
+        'Recreates every job from pipelines/jenkins: on each controller start and each merge to main',
       environment: mgmt,
       parameters: [],
       triggers: [{ kind: 'upstream', jobs: [PLATFORM_JOB] }],

@@ -19,7 +19,9 @@ export function str(value: string): string {
 
 /** A single-quoted triple string for long multi-line text (embedded scripts). */
 export function multiline(value: string): string {
-  return "'''" + value.replace(/\\/g, '\\\\').replace(/'/g, "\\'") + "'''";
+  // Only a run of three quotes, or a quote just before the closing ones, would end the string early.
+  const body = value.replace(/\\/g, '\\\\').replace(/'''/g, "\\'\\'\\'").replace(/'$/, "\\'");
+  return "'''" + body + "'''";
 }
 
 export function list(values: readonly string[]): string {
@@ -33,7 +35,8 @@ export function map(entries: Readonly<Record<string, string>>): string {
 
 /** Environment variable and parameter names: also safe inside a shell `"$NAME"`. */
 export function identifier(name: string): string {
-  if (!/^[A-Z][A-Z0-9_]*$/.test(name)) throw new Error(`"${name}" is not a valid variable name (A-Z, 0-9, _)`);
+  if (!/^[A-Z][A-Z0-9_]*$/.test(name))
+    throw new Error(`"${name}" is not a valid variable name (A-Z, 0-9, _)`);
   return name;
 }
 

@@ -11,11 +11,13 @@ import type { JenkinsModel } from './model';
 import { renderCasc } from './render-casc';
 import { renderJenkinsfile } from './render-jenkinsfile';
 import { pipelinePath, renderSeed } from './render-seed';
+import { scanForSecrets } from './secret-scan';
 import { DEFAULT_JENKINS_SETTINGS, type JenkinsSettings } from './settings';
 
 export { buildJenkinsModel, VERSION_PATTERN, allStages, allSteps } from './build-model';
 export type * from './model';
 export { DEFAULT_JENKINS_SETTINGS, type JenkinsSettings } from './settings';
+export { scanForSecrets, type SecretFinding } from './secret-scan';
 
 /** File name of the platform pipeline, in the output directory and at the repository's root. */
 export const ROOT_JENKINSFILE = 'Jenkinsfile';
@@ -51,6 +53,14 @@ export async function buildJenkins(
   settings: JenkinsSettings = DEFAULT_JENKINS_SETTINGS,
 ): Promise<{ files: string[] }> {
   const rendered = renderJenkins(buildJenkinsModel(platform, settings), settings);
+  const leaks = [...rendered].flatMap(([relative, content]) =>
+    scanForSecrets(content).map((f) => `${relative}:${f.line}: ${f.rule} (${f.excerpt})`),
+  );
+  if (leaks.length > 0) {
+    throw new Error(
+      `refusing to write Jenkins files that look like they hold secrets:\n  ${leaks.join('\n  ')}`,
+    );
+  }
   const files: string[] = [];
   for (const [relative, content] of rendered) {
     const file = join(outDir, relative);

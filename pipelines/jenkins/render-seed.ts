@@ -37,7 +37,8 @@ function renderFolder(f: { path: string; description: string }): string {
 }
 
 function renderParameter(p: Parameter): string {
-  if (p.type === 'choice') return `choiceParam(${str(p.name)}, ${list(p.choices ?? [])}, ${str(p.description)})`;
+  if (p.type === 'choice')
+    return `choiceParam(${str(p.name)}, ${list(p.choices ?? [])}, ${str(p.description)})`;
   return `stringParam(${str(p.name)}, ${str(p.defaultValue ?? '')}, ${str(p.description)})`;
 }
 
@@ -81,11 +82,16 @@ export function renderJob(model: JenkinsModel, job: Job, definition: JobDefiniti
     );
   }
   body.push(`properties {\n${indent(properties.join('\n'))}\n}`);
+  // An embedded script is spliced in after indenting: indenting it would change its text.
+  const INLINE = '@@INLINE_SCRIPT@@';
   const script = definition.inlineScript
-    ? `script(${multiline(definition.inlineScript)})`
+    ? `script(${INLINE})`
     : `script(readFileFromWorkspace(${str(`${definition.workspaceDir}/${pipelinePath(job.pipeline)}`)}))`;
   body.push(`definition {\n    cps {\n${indent(script, 2)}\n        sandbox(true)\n    }\n}`);
-  return `pipelineJob(${str(job.path)}) {\n${indent(body.join('\n'))}\n}`;
+  const text = `pipelineJob(${str(job.path)}) {\n${indent(body.join('\n'))}\n}`;
+  return definition.inlineScript
+    ? text.replace(INLINE, () => multiline(definition.inlineScript ?? ''))
+    : text;
 }
 
 function renderMultibranch(model: JenkinsModel, job: Job): string {
