@@ -870,14 +870,8 @@ export const SEED_JOB = 'mgmt/seed';
 export const DASHBOARDS_JOB = 'mgmt/dashboards';
 
 function notifyPost(channel: string, title: string): Pipeline['post'] {
-  const message = (outcome: string): Text => [
-    `${title} ${outcome}: `,
-    env('JOB_NAME'),
-    ' #',
-    env('BUILD_NUMBER'),
-    ' ',
-    BUILD_URL,
-  ];
+  // The build URL names the job and the build number.
+  const message = (outcome: string): Text => [`${title} ${outcome}: `, BUILD_URL];
   return {
     success: [{ kind: 'notify', channel, color: 'good', message: message('succeeded') }],
     failure: [{ kind: 'notify', channel, color: 'danger', message: message('failed') }],

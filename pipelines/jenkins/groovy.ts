@@ -28,9 +28,28 @@ export function list(values: readonly string[]): string {
   return '[' + values.map(str).join(', ') + ']';
 }
 
+/** A map literal, one entry per line once it grows past a readable width. */
 export function map(entries: Readonly<Record<string, string>>): string {
   const parts = Object.entries(entries).map(([k, v]) => `${str(k)}: ${str(v)}`);
-  return parts.length === 0 ? '[:]' : '[' + parts.join(', ') + ']';
+  if (parts.length === 0) return '[:]';
+  const oneLine = '[' + parts.join(', ') + ']';
+  return oneLine.length <= MAX_WIDTH ? oneLine : `[\n${parts.map((p) => `    ${p}`).join(',\n')}\n]`;
+}
+
+/** Generated lines stay under npm-groovy-lint's 120 columns once nested a few levels deep. */
+const MAX_WIDTH = 80;
+
+/** A call with named arguments, one per line once it grows past a readable width. */
+export function call(name: string, args: ReadonlyArray<readonly [string, string]>): string {
+  const parts = args.map(([k, v]) => `${k}: ${v}`);
+  const oneLine = `${name}(${parts.join(', ')})`;
+  return oneLine.length <= MAX_WIDTH ? oneLine : `${name}(\n${parts.map((p) => indent(p)).join(',\n')}\n)`;
+}
+
+/** A list of expressions (not literals), one per line once it grows past a readable width. */
+export function expressionList(items: readonly string[]): string {
+  const oneLine = `[${items.join(', ')}]`;
+  return oneLine.length <= MAX_WIDTH ? oneLine : `[\n${items.map((i) => indent(i)).join(',\n')}\n]`;
 }
 
 /** Environment variable and parameter names: also safe inside a shell `"$NAME"`. */

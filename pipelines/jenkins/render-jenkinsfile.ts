@@ -4,7 +4,7 @@
  * variables expanded by the shell from the environment, so no value reaches a script as text.
  */
 import { naming } from '../../services/naming';
-import { identifier, indent, list, map, shellWord, str } from './groovy';
+import { call, expressionList, identifier, indent, list, map, shellWord, str } from './groovy';
 import type { Arg, Pipeline, PostSteps, Stage, Step, Text } from './model';
 
 export const GENERATED_MARKER = 'generated — edit pipelines/jenkins, then run `npx tdr jobs build`';
@@ -175,8 +175,12 @@ function renderStep(step: Step): string {
         '}',
       ].join('\n');
     case 'checkout': {
-      const git = `git(url: ${str(step.url)}, branch: ${str(step.branch)}, credentialsId: ${str(step.credentialsId)})`;
-      return step.dir ? `dir(${str(step.dir)}) {\n    ${git}\n}` : git;
+      const git = call('git', [
+        ['url', str(step.url)],
+        ['branch', str(step.branch)],
+        ['credentialsId', str(step.credentialsId)],
+      ]);
+      return step.dir ? `dir(${str(step.dir)}) {\n${indent(git)}\n}` : git;
     }
     case 'checkout-scm':
       return 'checkout(scm)';
@@ -190,14 +194,27 @@ function renderStep(step: Step): string {
         (x) =>
           `string(name: ${str(identifier(x.name))}, value: ${typeof x.value === 'string' ? str(x.value) : `env.${identifier(x.value.env)}`})`,
       );
-      return `build(job: ${str(step.job)}, wait: ${step.wait}${params.length > 0 ? `, parameters: [${params.join(', ')}]` : ''})`;
+      return call('build', [
+        ['job', str(step.job)],
+        ['wait', String(step.wait)],
+        ...(params.length > 0 ? [['parameters', expressionList(params)] as const] : []),
+      ]);
     }
     case 'archive':
       return `archiveArtifacts(artifacts: ${str(step.pattern)}, fingerprint: true)`;
     case 'job-dsl':
       // DISABLE, not DELETE: a job removed from code keeps its history for the audit trail.
-      return `jobDsl(targets: ${str(step.targets)}, removedJobAction: 'DISABLE', removedViewAction: 'DELETE', lookupStrategy: 'JENKINS_ROOT')`;
+      return call('jobDsl', [
+        ['targets', str(step.targets)],
+        ['removedJobAction', "'DISABLE'"],
+        ['removedViewAction', "'DELETE'"],
+        ['lookupStrategy', "'JENKINS_ROOT'"],
+      ]);
     case 'notify':
-      return `slackSend(channel: ${str(step.channel)}, color: ${str(step.color)}, message: ${text(step.message)})`;
+      return call('slackSend', [
+        ['channel', str(step.channel)],
+        ['color', str(step.color)],
+        ['message', text(step.message)],
+      ]);
   }
 }
