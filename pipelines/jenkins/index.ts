@@ -9,7 +9,7 @@ import { loadPlatform, type Platform } from '../../services/config';
 import { buildJenkinsModel } from './build-model';
 import type { JenkinsModel } from './model';
 import { renderCasc } from './render-casc';
-import { renderJenkinsfile } from './render-jenkinsfile';
+import { GENERATED_MARKER, renderJenkinsfile } from './render-jenkinsfile';
 import { pipelinePath, renderSeed } from './render-seed';
 import { scanForSecrets } from './secret-scan';
 import { DEFAULT_JENKINS_SETTINGS, type JenkinsSettings } from './settings';
@@ -33,6 +33,34 @@ export function renderRootJenkinsfile(model: JenkinsModel): string {
   return renderJenkinsfile(model.platformPipeline, ROOT_HEADER);
 }
 
+/**
+ * The plugins the generated configuration and pipelines use, for the controller image
+ * (`jenkins-plugin-cli --plugin-file plugins.txt`); versions are pinned where the image is built.
+ */
+export const JENKINS_PLUGINS: Readonly<Record<string, string>> = {
+  'configuration-as-code': 'jenkins.yaml',
+  'configuration-as-code-secret-ssm': 'resolves the ${/mgmt/…} references in jenkins.yaml from SSM',
+  'job-dsl': 'the seed job and jobs: in jenkins.yaml',
+  'cloudbees-folder': 'folders per environment and service',
+  'workflow-aggregator': 'declarative pipelines',
+  'pipeline-input-step': 'approvals (input with submitter)',
+  'pipeline-milestone-step': 'milestones',
+  'lockable-resources': 'a lock per service and environment',
+  'pipeline-utility-steps': 'readJSON of tdr status -o json',
+  'pipeline-build-step': 'triggering e2e and infrastructure jobs',
+  git: 'checking out the platform and e2e repositories',
+  'github-branch-source': 'the platform multibranch job',
+  'github-oauth': 'GitHub login',
+  'matrix-auth': 'authorisation by team',
+  'amazon-ecs': 'Fargate agents per environment',
+  slack: 'release notifications',
+};
+
+export function renderPlugins(): string {
+  const lines = Object.entries(JENKINS_PLUGINS).flatMap(([plugin, why]) => [`# ${why}`, plugin]);
+  return [`# ${GENERATED_MARKER}`, ...lines].join('\n') + '\n';
+}
+
 /** Every generated file, by path relative to the output directory. */
 export function renderJenkins(
   model: JenkinsModel,
@@ -42,6 +70,7 @@ export function renderJenkins(
   files.set('seed.groovy', renderSeed(model, settings.outputDir));
   for (const p of model.pipelines) files.set(pipelinePath(p.id), renderJenkinsfile(p));
   files.set('jenkins.yaml', renderCasc(model, settings));
+  files.set('plugins.txt', renderPlugins());
   files.set(ROOT_JENKINSFILE, renderRootJenkinsfile(model));
   return files;
 }

@@ -3,6 +3,7 @@ import { expect } from 'chai';
 import { parse } from 'yaml';
 import { loadPlatform } from '../../services/config';
 import { naming } from '../../services/naming';
+import { TEST_ACCOUNT_IDS } from '../../test/support/accounts';
 import { expectGolden } from '../../test/support/golden';
 import { buildJenkinsModel } from './build-model';
 import { identifier, multiline, shellWord, str } from './groovy';
@@ -79,6 +80,31 @@ describe('jenkins renderings', () => {
     for (const [relative, content] of files) {
       expect(scanForSecrets(content), relative).to.deep.equal([]);
     }
+  });
+
+  it('leaves account ids out even when the configuration has them', () => {
+    const ids = TEST_ACCOUNT_IDS;
+    const withIds = renderJenkins(buildJenkinsModel(loadPlatform({ TDR_ACCOUNT_IDS: JSON.stringify(ids) })));
+    for (const [relative, content] of withIds) {
+      for (const id of Object.values(ids)) expect(content, relative).to.not.contain(id);
+    }
+  });
+
+  it('lists every plugin the pipelines and jenkins.yaml use', () => {
+    const plugins = (files.get('plugins.txt') ?? '').split('\n').filter((l) => l && !l.startsWith('#'));
+    for (const p of [
+      'configuration-as-code',
+      'configuration-as-code-secret-ssm',
+      'job-dsl',
+      'lockable-resources',
+    ])
+      expect(plugins).to.include(p);
+    expect(plugins).to.include.members([
+      'pipeline-milestone-step',
+      'amazon-ecs',
+      'github-oauth',
+      'matrix-auth',
+    ]);
   });
 
   it('has a secret scanner that catches what it claims to', () => {
