@@ -145,6 +145,10 @@ export interface Parameter {
   readonly choices?: readonly string[];
 }
 
+/**
+ * What starts a job. The seed renders cron triggers; the others record who starts the job
+ * (a service's build over the API, another job's `build` step, a push) for people and tests.
+ */
 export type Trigger =
   /** Started over Jenkins' API by a service's build (no person involved). */
   | { readonly kind: 'remote'; readonly by: string }

@@ -38,7 +38,7 @@ export function renderJenkinsfile(p: Pipeline, header: readonly string[] = []): 
     block('options', options, 1),
     ...(variables.length > 0 ? [block('environment', variables, 1)] : []),
     indent(`stages {\n${p.stages.map((s) => indent(renderStage(s, p))).join('\n')}\n}`),
-    ...(hasPost(p.post) ? [indent(renderPost(p.post, p))] : []),
+    ...(hasPost(p.post) ? [indent(renderPost(p.post))] : []),
     '}',
   ];
   return lines.join('\n') + '\n';
@@ -59,7 +59,7 @@ function renderStage(s: Stage, p: Pipeline): string {
   if (s.branch) body.push(`when {\n    branch ${str(s.branch)}\n}`);
   if (s.stages) body.push(`stages {\n${s.stages.map((c) => indent(renderStage(c, p))).join('\n')}\n}`);
   if (s.steps) body.push(`steps {\n${indent(renderSteps(s.steps))}\n}`);
-  if (s.post && hasPost(s.post)) body.push(renderPost(s.post, p));
+  if (s.post && hasPost(s.post)) body.push(renderPost(s.post));
   return `stage(${str(s.name)}) {\n${body.map((b) => indent(b)).join('\n')}\n}`;
 }
 
@@ -67,7 +67,7 @@ function hasPost(post: PostSteps): boolean {
   return Boolean(post.success?.length || post.failure?.length || post.always?.length);
 }
 
-function renderPost(post: PostSteps, _p: Pipeline): string {
+function renderPost(post: PostSteps): string {
   const parts: string[] = [];
   for (const condition of ['always', 'success', 'failure'] as const) {
     const steps = post[condition];
