@@ -117,6 +117,10 @@ describe('jenkins model', () => {
       ).to.equal(true);
       expect(milestones.map((m) => m.ordinal)).to.deep.equal([...milestones.map((m) => m.ordinal)].sort());
 
+      // Four eyes: the approver is checked against the promoter right after the approval.
+      const fourEyes = order[approvalAt + 1];
+      expect(fourEyes).to.deep.include({ kind: 'require-different', variables: ['APPROVER', 'TDR_ACTOR'] });
+
       const locks = stepsOfKind(p, 'lock');
       expect(locks).to.have.length(1);
       const lockTable = stepsOfKind(p, 'lookup').find((l) => l.variable === locks[0]?.resourceVariable);

@@ -372,6 +372,7 @@ class ModelBuilder {
             '.',
           ],
           `Promote to ${target}`,
+          promotion.approval?.approverMustNotBePromoter === true,
         ),
       );
     }
@@ -419,8 +420,11 @@ class ModelBuilder {
     return id;
   }
 
-  /** Milestones either side of the input: once a newer build is approved, older waiting ones abort. */
-  private approvalStage(group: string, message: Text, ok: string): Stage {
+  /**
+   * Milestones either side of the input: once a newer build is approved, older waiting ones
+   * abort. With `fourEyes`, whoever started the build cannot approve it (the engine checks too).
+   */
+  private approvalStage(group: string, message: Text, ok: string, fourEyes = false): Stage {
     return {
       name: 'Approve',
       steps: [
@@ -433,6 +437,15 @@ class ModelBuilder {
           approverVariable: VARIABLES.approver,
           timeoutHours: this.settings.approvalTimeoutHours,
         },
+        ...(fourEyes
+          ? [
+              {
+                kind: 'require-different',
+                variables: [VARIABLES.approver, VARIABLES.actor],
+                message: 'the approver must not be the person who started this build',
+              } as const,
+            ]
+          : []),
         { kind: 'milestone', ordinal: 2 },
       ],
     };

@@ -76,6 +76,12 @@ export type Step =
       readonly approverVariable: string;
       readonly timeoutHours: number;
     }
+  /** Fails the build if two variables hold the same person (four eyes: approver ≠ promoter). */
+  | {
+      readonly kind: 'require-different';
+      readonly variables: readonly [string, string];
+      readonly message: string;
+    }
   /** An older build that has not passed this point yet is aborted when a newer one passes it. */
   | { readonly kind: 'milestone'; readonly ordinal: number }
   /** Runs `steps` holding the lockable resource named by a variable (newest waiter first). */

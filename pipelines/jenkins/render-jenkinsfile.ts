@@ -17,6 +17,7 @@ const SCRIPTED: ReadonlySet<Step['kind']> = new Set([
   'capture-actor',
   'resolve-release',
   'approval',
+  'require-different',
 ]);
 
 export function renderJenkinsfile(p: Pipeline, header: readonly string[] = []): string {
@@ -164,6 +165,10 @@ function renderStep(step: Step): string {
         '    )',
         '}',
       ].join('\n');
+    case 'require-different': {
+      const [a, b] = step.variables.map(identifier);
+      return [`if (env.${a} == env.${b}) {`, `    error(${str(step.message)})`, '}'].join('\n');
+    }
     case 'milestone':
       return `milestone(${step.ordinal})`;
     case 'lock':
