@@ -97,7 +97,7 @@ describe('generated Jenkins Groovy, checked by Debian groovy, npm-groovy-lint an
     }
     const casc = parse(rendered.get('jenkins.yaml') ?? '') as { jobs: Array<{ script: string }> };
     writeFileSync(join(dir, CASC_JOBS), casc.jobs[0]?.script ?? '');
-    files = [...rendered.keys()].filter((f) => f !== 'jenkins.yaml').concat(CASC_JOBS);
+    files = [...rendered.keys()].filter((f) => /(\.groovy|Jenkinsfile)$/.test(f)).concat(CASC_JOBS);
 
     const run = spawnSync('groovy', [INSPECT, ...files], {
       cwd: dir,
