@@ -43,4 +43,24 @@ describe('tdr jobs build', () => {
     expect(result.stderr).to.contain('catalogue.frontend.cpu.prod');
     expect(existsSync(join(dir, 'out'))).to.equal(false);
   });
+
+  it('lists the jobs with their agent, who may run them and who approves', async () => {
+    const result = await runTdr(['-o', 'json', 'jobs', 'list'], {});
+    expect(result.code, result.stderr).to.equal(0);
+    const rows = JSON.parse(result.stdout) as Array<{
+      path: string;
+      agent: string;
+      runnableBy: string[];
+      approvedBy: string | null;
+      locked: boolean;
+    }>;
+    const prod = rows.find((r) => r.path === 'prod/frontend/promote');
+    expect(prod).to.deep.include({ agent: 'ecs-prod', approvedBy: 'admins', locked: true });
+    expect(prod?.runnableBy).to.deep.equal(['admins']);
+    const table = await runTdr(['jobs', 'list'], {});
+    expect(table.stdout.split('\n')[0]).to.match(/^JOB\s+KIND\s+AGENT/);
+    expect(table.stdout).to.match(
+      /intg\/frontend\/deploy\s+deploy\s+ecs-intg\s+developers,admins\s+-\s+yes\s+remote/,
+    );
+  });
 });

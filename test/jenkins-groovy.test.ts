@@ -173,6 +173,26 @@ describe('generated Jenkins Groovy, checked by Debian groovy, npm-groovy-lint an
     }
   });
 
+  it('lets only the admin team approve, records the approver, and locks with the newest build first', () => {
+    let inputs = 0;
+    for (const i of inspections) {
+      for (const args of i.calls?.input ?? []) {
+        const named = args[0] as Record<string, Described>;
+        expect(constant(named.submitter), i.file).to.equal(naming.githubTeam('admins'));
+        expect(constant(named.submitterParameter), i.file).to.equal('APPROVER');
+        inputs += 1;
+      }
+      for (const args of i.calls?.lock ?? []) {
+        const named = args[0] as Record<string, Described>;
+        expect(constant(named.inversePrecedence), i.file).to.equal(true);
+      }
+    }
+    const promoteProd = inspections.find((i) => i.file === 'pipelines/promote-prod.Jenkinsfile');
+    expect(promoteProd?.calls?.input, 'prod promotion asks for approval').to.have.length(1);
+    expect(promoteProd?.calls?.lock, 'prod promotion takes a lock').to.have.length(1);
+    expect(inputs).to.be.greaterThan(3);
+  });
+
   it('runs every shell step with hostile values in the environment: each arrives as one argument, none runs', () => {
     const scripts = inspections.flatMap((i) => (i.calls?.sh ?? []).map((a) => shScript(a).text));
     const work = mkdtempSync(join(dir, 'sh-'));
