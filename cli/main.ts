@@ -13,11 +13,13 @@ import { OUTPUT_FORMATS, processIo, type Io } from './output';
 import * as envs from './envs';
 import * as services from './services';
 import * as dashboards from './dashboards';
+import * as jobs from './jobs';
 
 const COMMANDS: ReadonlyArray<{ register: (program: Command, ctx: CliContext) => void }> = [
   envs,
   services,
   dashboards,
+  jobs,
 ];
 
 export function buildProgram(ctx: CliContext): Command {

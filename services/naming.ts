@@ -46,6 +46,15 @@ export const naming = {
   jenkinsAgentFamily: (env: EnvironmentName) => `jenkins-agent-${env}`,
   /** S3 request metrics (PutRequests…) are published per filter; TDR's buckets use one whole-bucket filter. */
   s3RequestMetricsFilter: () => 'EntireBucket',
+  /** Label of the ECS Fargate Jenkins agents that run as `TDRJenkinsNodeRole{Env}`. */
+  jenkinsAgentLabel: (env: EnvironmentName) => `ecs-${env}`,
+  /** Lockable resource serialising releases of one service in one environment. */
+  jenkinsReleaseLock: (service: string, env: EnvironmentName) => `tdr-release-${service}-${env}`,
+  /** GitHub team as the github-oauth plugin names it (`org*team`) for a platform group. */
+  githubTeam: (group: string) => `nationalarchives*tdr-${group}`,
+  /** Management-account SSM parameter (`/mgmt/github/client`), resolved by Jenkins at runtime. */
+  mgmtParameter: (key: string) => `/mgmt/${key}`,
+  pulumiStack: (env: EnvironmentName) => env,
 } as const;
 
 export type Naming = typeof naming;

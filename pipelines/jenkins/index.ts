@@ -1,0 +1,101 @@
+/**
+ * Jenkins as code: the model built from `services/`, and its renderings — the Job DSL seed,
+ * one Jenkinsfile per job kind and environment, the controller's JCasC file and the platform
+ * repository's own Jenkinsfile.
+ */
+import { mkdir, writeFile } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import { loadPlatform, type Platform } from '../../services/config';
+import { buildJenkinsModel } from './build-model';
+import type { JenkinsModel } from './model';
+import { renderCasc } from './render-casc';
+import { GENERATED_MARKER, renderJenkinsfile } from './render-jenkinsfile';
+import { pipelinePath, renderSeed } from './render-seed';
+import { scanForSecrets } from './secret-scan';
+import { DEFAULT_JENKINS_SETTINGS, type JenkinsSettings } from './settings';
+
+export { buildJenkinsModel, VERSION_PATTERN, allStages, allSteps } from './build-model';
+export type * from './model';
+export { DEFAULT_JENKINS_SETTINGS, type JenkinsSettings } from './settings';
+export { scanForSecrets, type SecretFinding } from './secret-scan';
+
+/** File name of the platform pipeline, in the output directory and at the repository's root. */
+export const ROOT_JENKINSFILE = 'Jenkinsfile';
+
+const ROOT_HEADER = [
+  'The TDR platform repository pipeline: install, test, synth; on main apply intg, reseed jobs,',
+  'publish dashboards, and ask admins to apply staging and prod.',
+  'Refresh this file with `npx tdr jobs build --jenkinsfile Jenkinsfile`.',
+];
+
+/** The platform repository's own pipeline (committed at the root as `Jenkinsfile`). */
+export function renderRootJenkinsfile(model: JenkinsModel): string {
+  return renderJenkinsfile(model.platformPipeline, ROOT_HEADER);
+}
+
+/**
+ * The plugins the generated configuration and pipelines use, for the controller image
+ * (`jenkins-plugin-cli --plugin-file plugins.txt`); versions are pinned where the image is built.
+ */
+export const JENKINS_PLUGINS: Readonly<Record<string, string>> = {
+  'configuration-as-code': 'jenkins.yaml',
+  'configuration-as-code-secret-ssm': 'resolves the ${/mgmt/…} references in jenkins.yaml from SSM',
+  'job-dsl': 'the seed job and jobs: in jenkins.yaml',
+  'cloudbees-folder': 'folders per environment and service',
+  'workflow-aggregator': 'declarative pipelines',
+  'pipeline-input-step': 'approvals (input with submitter)',
+  'pipeline-milestone-step': 'milestones',
+  'lockable-resources': 'a lock per service and environment',
+  'pipeline-utility-steps': 'readJSON of tdr status -o json',
+  'pipeline-build-step': 'triggering e2e and infrastructure jobs',
+  git: 'checking out the platform and e2e repositories',
+  'github-branch-source': 'the platform multibranch job',
+  'github-oauth': 'GitHub login',
+  'matrix-auth': 'authorisation by team',
+  'amazon-ecs': 'Fargate agents per environment',
+  slack: 'release notifications',
+};
+
+export function renderPlugins(): string {
+  const lines = Object.entries(JENKINS_PLUGINS).flatMap(([plugin, why]) => [`# ${why}`, plugin]);
+  return [`# ${GENERATED_MARKER}`, ...lines].join('\n') + '\n';
+}
+
+/** Every generated file, by path relative to the output directory. */
+export function renderJenkins(
+  model: JenkinsModel,
+  settings: JenkinsSettings = DEFAULT_JENKINS_SETTINGS,
+): Map<string, string> {
+  const files = new Map<string, string>();
+  files.set('seed.groovy', renderSeed(model, settings.outputDir));
+  for (const p of model.pipelines) files.set(pipelinePath(p.id), renderJenkinsfile(p));
+  files.set('jenkins.yaml', renderCasc(model, settings));
+  files.set('plugins.txt', renderPlugins());
+  files.set(ROOT_JENKINSFILE, renderRootJenkinsfile(model));
+  return files;
+}
+
+/** Writes every generated file under `outDir` and returns their paths. */
+export async function buildJenkins(
+  outDir: string,
+  platform: Platform = loadPlatform(),
+  settings: JenkinsSettings = DEFAULT_JENKINS_SETTINGS,
+): Promise<{ files: string[] }> {
+  const rendered = renderJenkins(buildJenkinsModel(platform, settings), settings);
+  const leaks = [...rendered].flatMap(([relative, content]) =>
+    scanForSecrets(content).map((f) => `${relative}:${f.line}: ${f.rule} (${f.excerpt})`),
+  );
+  if (leaks.length > 0) {
+    throw new Error(
+      `refusing to write Jenkins files that look like they hold secrets:\n  ${leaks.join('\n  ')}`,
+    );
+  }
+  const files: string[] = [];
+  for (const [relative, content] of rendered) {
+    const file = join(outDir, relative);
+    await mkdir(dirname(file), { recursive: true });
+    await writeFile(file, content);
+    files.push(file);
+  }
+  return { files };
+}

@@ -1,0 +1,225 @@
+/**
+ * Declarative Jenkinsfiles from the model. Groovy stays thin: checks, approvals, locks and
+ * triggers; every release action is a `tdr` command. Shell steps are single-quoted Groovy with
+ * variables expanded by the shell from the environment, so no value reaches a script as text.
+ */
+import { naming } from '../../services/naming';
+import { call, expressionList, identifier, indent, list, map, shellWord, str } from './groovy';
+import type { Arg, Pipeline, PostSteps, Stage, Step, Text } from './model';
+
+export const GENERATED_MARKER = 'generated — edit pipelines/jenkins, then run `npx tdr jobs build`';
+
+/** Steps that are Groovy statements rather than pipeline steps, so need a `script {}` block. */
+const SCRIPTED: ReadonlySet<Step['kind']> = new Set([
+  'require-choice',
+  'require-pattern',
+  'lookup',
+  'capture-actor',
+  'resolve-release',
+  'approval',
+  'require-different',
+]);
+
+export function renderJenkinsfile(p: Pipeline, header: readonly string[] = []): string {
+  const options = [
+    `timeout(time: ${p.timeoutHours}, unit: 'HOURS')`,
+    "buildDiscarder(logRotator(numToKeepStr: '200'))",
+    // Jobs check out what they need explicitly; an implicit checkout would hide which repository.
+    'skipDefaultCheckout()',
+    ...(p.disableConcurrentBuilds ? ['disableConcurrentBuilds()'] : []),
+  ];
+  const variables = Object.entries(p.variables).map(([k, v]) => `${identifier(k)} = ${str(v)}`);
+  const lines = [
+    `// ${GENERATED_MARKER}`,
+    ...header.map((h) => `// ${h}`),
+    `// ${p.title}`,
+    'pipeline {',
+    // No agent at the top: stages that need one name their environment's; approvals hold none.
+    '    agent none',
+    block('options', options, 1),
+    ...(variables.length > 0 ? [block('environment', variables, 1)] : []),
+    indent(`stages {\n${p.stages.map((s) => indent(renderStage(s, p))).join('\n')}\n}`),
+    ...(hasPost(p.post) ? [indent(renderPost(p.post))] : []),
+    '}',
+  ];
+  return lines.join('\n') + '\n';
+}
+
+function block(name: string, body: readonly string[], level: number): string {
+  return indent(`${name} {\n${body.map((l) => indent(l)).join('\n')}\n}`, level);
+}
+
+function renderStage(s: Stage, p: Pipeline): string {
+  const body: string[] = [];
+  if (s.agent) {
+    if (s.agent !== p.environment) {
+      throw new Error(`stage "${s.name}" of ${p.id} would run on ${s.agent}'s agent, not ${p.environment}'s`);
+    }
+    body.push(`agent {\n    label ${str(naming.jenkinsAgentLabel(s.agent))}\n}`);
+  }
+  if (s.branch) body.push(`when {\n    branch ${str(s.branch)}\n}`);
+  if (s.stages) body.push(`stages {\n${s.stages.map((c) => indent(renderStage(c, p))).join('\n')}\n}`);
+  if (s.steps) body.push(`steps {\n${indent(renderSteps(s.steps))}\n}`);
+  if (s.post && hasPost(s.post)) body.push(renderPost(s.post));
+  return `stage(${str(s.name)}) {\n${body.map((b) => indent(b)).join('\n')}\n}`;
+}
+
+function hasPost(post: PostSteps): boolean {
+  return Boolean(post.success?.length || post.failure?.length || post.always?.length);
+}
+
+function renderPost(post: PostSteps): string {
+  const parts: string[] = [];
+  for (const condition of ['always', 'success', 'failure'] as const) {
+    const steps = post[condition];
+    if (steps && steps.length > 0) parts.push(`${condition} {\n${indent(renderSteps(steps))}\n}`);
+  }
+  return `post {\n${parts.map((x) => indent(x)).join('\n')}\n}`;
+}
+
+/** Consecutive Groovy statements share one `script {}` block; pipeline steps stand alone. */
+function renderSteps(steps: readonly Step[]): string {
+  const out: string[] = [];
+  let script: string[] = [];
+  const flush = () => {
+    if (script.length > 0) out.push(`script {\n${indent(script.join('\n'))}\n}`);
+    script = [];
+  };
+  for (const step of steps) {
+    if (SCRIPTED.has(step.kind)) {
+      script.push(renderStep(step));
+    } else {
+      flush();
+      out.push(renderStep(step));
+    }
+  }
+  flush();
+  return out.join('\n');
+}
+
+/** A shell command line: literals quoted for the shell, variables as "$NAME" for it to expand. */
+export function shellCommand(argv: readonly Arg[]): string {
+  return argv.map((a) => (typeof a === 'string' ? shellWord(a) : `"$${identifier(a.env)}"`)).join(' ');
+}
+
+/** Message text as Groovy concatenation (never a GString). */
+function text(parts: Text): string {
+  return parts.map((a) => (typeof a === 'string' ? str(a) : `env.${identifier(a.env)}`)).join(' + ');
+}
+
+function renderStep(step: Step): string {
+  switch (step.kind) {
+    case 'require-choice': {
+      const name = identifier(step.parameter);
+      return [
+        `if (!(params.${name} in ${list(step.choices)})) {`,
+        `    error(${str(`${name} must be one of: ${step.choices.join(', ')}`)})`,
+        '}',
+      ].join('\n');
+    }
+    case 'require-pattern': {
+      const name = identifier(step.parameter);
+      const test = `!(params.${name} ==~ ${str(step.pattern)})`;
+      return [
+        `if (${step.optional ? `params.${name} && ` : ''}${test}) {`,
+        `    error(${str(`${name} must be ${step.hint}`)})`,
+        '}',
+      ].join('\n');
+    }
+    case 'lookup':
+      return `env.${identifier(step.variable)} = ${map(step.table)}[params.${identifier(step.parameter)}]`;
+    case 'capture-actor':
+      return [
+        "List starters = currentBuild.getBuildCauses('hudson.model.Cause$UserIdCause')",
+        `env.${identifier(step.variable)} = starters ? starters[0].userId : 'jenkins'`,
+      ].join('\n');
+    case 'resolve-release': {
+      const version = identifier(step.versionVariable);
+      const lines = [
+        `Map live = readJSON(text: sh(script: ${str(shellCommand(step.statusArgv))}, returnStdout: true))`,
+        `env.${version} = params.${identifier(step.requestedParameter)} ?: live.version`,
+        `if (!(env.${version} ==~ ${str(step.versionPattern)})) {`,
+        `    error(${str(`no release to promote: ${step.liveEnvironment} has no version live and none was given`)})`,
+        '}',
+      ];
+      if (step.digestVariable) {
+        lines.push(
+          `if (env.${version} != live.version) {`,
+          `    error(${str(
+            `only the version live in ${step.liveEnvironment} can be promoted from it (the approval shows its digest)`,
+          )})`,
+          '}',
+          `env.${identifier(step.digestVariable)} = live.digest`,
+        );
+      }
+      return lines.join('\n');
+    }
+    case 'approval':
+      return [
+        `timeout(time: ${step.timeoutHours}, unit: 'HOURS') {`,
+        `    env.${identifier(step.approverVariable)} = input(`,
+        `        message: ${text(step.message)},`,
+        `        ok: ${str(step.ok)},`,
+        `        submitter: ${str(naming.githubTeam(step.group))},`,
+        `        submitterParameter: ${str(step.approverVariable)}`,
+        '    )',
+        '}',
+      ].join('\n');
+    case 'require-different': {
+      const [a, b] = step.variables.map(identifier);
+      return [`if (env.${a} == env.${b}) {`, `    error(${str(step.message)})`, '}'].join('\n');
+    }
+    case 'milestone':
+      return `milestone(${step.ordinal})`;
+    case 'lock':
+      return [
+        // inversePrecedence: the newest waiting build takes the lock, and the milestone inside
+        // then aborts the older ones instead of letting them deploy after it.
+        `lock(resource: env.${identifier(step.resourceVariable)}, inversePrecedence: true) {`,
+        indent(renderSteps(step.steps)),
+        '}',
+      ].join('\n');
+    case 'checkout': {
+      const git = call('git', [
+        ['url', str(step.url)],
+        ['branch', str(step.branch)],
+        ['credentialsId', str(step.credentialsId)],
+      ]);
+      return step.dir ? `dir(${str(step.dir)}) {\n${indent(git)}\n}` : git;
+    }
+    case 'checkout-scm':
+      return 'checkout(scm)';
+    case 'shell': {
+      const command = shellCommand(step.argv) + (step.stdoutTo ? ` > ${shellWord(step.stdoutTo)}` : '');
+      const sh = `sh(${str(command)})`;
+      return step.dir ? `dir(${str(step.dir)}) {\n    ${sh}\n}` : sh;
+    }
+    case 'trigger': {
+      const params = step.parameters.map(
+        (x) =>
+          `string(name: ${str(identifier(x.name))}, value: ${typeof x.value === 'string' ? str(x.value) : `env.${identifier(x.value.env)}`})`,
+      );
+      return call('build', [
+        ['job', str(step.job)],
+        ['wait', String(step.wait)],
+        ...(params.length > 0 ? [['parameters', expressionList(params)] as const] : []),
+      ]);
+    }
+    case 'archive':
+      return `archiveArtifacts(artifacts: ${str(step.pattern)}, fingerprint: true)`;
+    case 'job-dsl':
+      // DISABLE, not DELETE: a job removed from code keeps its history for the audit trail.
+      return call('jobDsl', [
+        ['targets', str(step.targets)],
+        ['removedJobAction', "'DISABLE'"],
+        ['removedViewAction', "'DELETE'"],
+        ['lookupStrategy', "'JENKINS_ROOT'"],
+      ]);
+    case 'notify':
+      return call('slackSend', [
+        ['channel', str(step.channel)],
+        ['color', str(step.color)],
+        ['message', text(step.message)],
+      ]);
+  }
+}
