@@ -41,6 +41,15 @@ export const naming = {
   grafanaDatasourceUid: (env: EnvironmentName) => `tdr-cloudwatch-${env}`,
   grafanaDashboardUid: (env: EnvironmentName, dashboard: string) => `tdr-${env}-${dashboard}`,
   hostname: (prefix: string, domain: string) => `${prefix}.${domain}`,
+  vpc: (env: EnvironmentName) => `tdr-vpc-${env}`,
+  flowLogGroup: (env: EnvironmentName) => `/vpc/tdr-vpc-${env}/flow-logs`,
+  /** The role Pulumi assumes in each account when Jenkins runs `pulumi up --stack {env}`. */
+  pulumiDeployRole: (env: EnvironmentName) => `TDRPulumiDeployRole${roleSuffix(env)}`,
+  jenkinsHomeFileSystem: () => 'tdr-jenkins-home-mgmt',
+  grafanaWorkspace: () => 'tdr-grafana-mgmt',
+  grafanaWorkspaceRole: () => 'TDRGrafanaWorkspaceRoleMgmt',
+  flowLogRole: (env: EnvironmentName) => `TDRFlowLogsRole${roleSuffix(env)}`,
+  exportNotificationsTopic: (env: EnvironmentName) => `tdr-consignment-export-${env}`,
 } as const;
 
 export type Naming = typeof naming;
