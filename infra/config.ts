@@ -26,11 +26,9 @@ export class StackConfigError extends Error {
 }
 
 const accountId = z.string().regex(/^\d{12}$/, { error: 'must be a 12-digit AWS account id' });
-const cidr = z
-  .string()
-  .regex(/^(\d{1,3}\.){3}\d{1,3}\/([0-9]|[12]\d|3[0-2])$/, {
-    error: 'must be an IPv4 CIDR such as 10.0.0.0/16',
-  });
+const cidr = z.string().regex(/^(\d{1,3}\.){3}\d{1,3}\/([0-9]|[12]\d|3[0-2])$/, {
+  error: 'must be an IPv4 CIDR such as 10.0.0.0/16',
+});
 const vpcCidr = cidr.refine((c) => c.endsWith('/16'), {
   error: 'must be a /16: the network carves /20 subnets from it',
 });

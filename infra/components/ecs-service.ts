@@ -60,6 +60,8 @@ export interface ServiceArgs extends TaskArgs {
     readonly maxCount: number;
     readonly targetCpuPercent: number;
   };
+  /** One task at a time (Jenkins on EFS): stop the old task before starting the new one. */
+  readonly singleton?: boolean;
 }
 
 export interface TaskOutputs {
@@ -289,8 +291,8 @@ export function createEcsService(name: string, args: ServiceArgs, parent: pulumi
       propagateTags: 'SERVICE',
       enableExecuteCommand: false,
       deploymentCircuitBreaker: { enable: true, rollback: true },
-      deploymentMinimumHealthyPercent: 100,
-      deploymentMaximumPercent: 200,
+      deploymentMinimumHealthyPercent: args.singleton ? 0 : 100,
+      deploymentMaximumPercent: args.singleton ? 100 : 200,
       healthCheckGracePeriodSeconds: 120,
       networkConfiguration: { subnets: [...args.subnetIds], securityGroups: [sg.id], assignPublicIp: false },
       loadBalancers: [
