@@ -12,8 +12,13 @@ import { ExitCode, exitCodeOf } from './exit-codes';
 import { OUTPUT_FORMATS, processIo, type Io } from './output';
 import * as envs from './envs';
 import * as services from './services';
+import * as synth from './synth';
 
-const COMMANDS: ReadonlyArray<{ register: (program: Command, ctx: CliContext) => void }> = [envs, services];
+const COMMANDS: ReadonlyArray<{ register: (program: Command, ctx: CliContext) => void }> = [
+  envs,
+  services,
+  synth,
+];
 
 export function buildProgram(ctx: CliContext): Command {
   const program = new Command('tdr')

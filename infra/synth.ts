@@ -104,16 +104,7 @@ async function synthStackNow(stack: string, options: SynthOptions): Promise<Synt
     options.extend?.(options.platform, config);
     return outputs;
   });
-  const programMillis = performance.now() - started;
   const policies = await runPolicies(records, options.policies ?? ALL_POLICIES);
-  if (process.env.TDR_SYNTH_PROFILE)
-    console.error(
-      stack,
-      'program',
-      Math.round(programMillis),
-      'policies',
-      Math.round(performance.now() - started - programMillis),
-    );
   const manifest: StackManifest = {
     stack: config.stack,
     accountId,
@@ -154,8 +145,22 @@ function toManifestResource(r: RecordedResource, all: readonly RecordedResource[
     ...(parent && parent.type !== 'pulumi:pulumi:Stack' ? { parent: `${parent.type}::${parent.name}` } : {}),
     ...(r.protect ? { protect: true as const } : {}),
     ...(r.ignoreChanges.length > 0 ? { ignoreChanges: r.ignoreChanges } : {}),
-    inputs: r.inputs,
+    inputs: decodeJsonStrings(r.inputs) as Record<string, unknown>,
   };
+}
+
+/** Policy documents and container definitions travel as JSON strings; reviewers read them as JSON. */
+function decodeJsonStrings(value: unknown): unknown {
+  if (typeof value === 'string' && /^\s*[[{]/.test(value)) {
+    try {
+      return decodeJsonStrings(JSON.parse(value));
+    } catch {
+      return value;
+    }
+  }
+  if (Array.isArray(value)) return value.map(decodeJsonStrings);
+  if (typeof value !== 'object' || value === null) return value;
+  return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, decodeJsonStrings(v)]));
 }
 
 /** Secrets become `[secret]` and unknowns `[unknown]`, at any depth. */
