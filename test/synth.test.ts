@@ -1,0 +1,75 @@
+/**
+ * `tdr synth` end to end, in-process: config files in, manifests and tables out, exit codes.
+ * Pulumi runs under its own mock engine; nothing here talks to AWS.
+ */
+import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { expect } from 'chai';
+import { runTdr } from './support/cli';
+
+const STACKS_DIR = join(__dirname, '..', 'infra', 'stacks');
+
+describe('tdr synth', function () {
+  this.timeout(120_000);
+
+  it('renders all five stacks into dist/infra and prints resources by type and policy results', async () => {
+    const out = mkdtempSync(join(tmpdir(), 'tdr-synth-'));
+    const { code, stdout, stderr } = await runTdr(['synth', '--out', out], {});
+    expect(code, stderr).to.equal(0);
+    expect(readdirSync(join(out, 'infra')).sort()).to.deep.equal([
+      'intg.json',
+      'mgmt.json',
+      'prod.json',
+      'sbox.json',
+      'staging.json',
+    ]);
+    expect(stdout).to.match(/^STACK\s+ACCOUNT\s+RESOURCES/m);
+    expect(stdout).to.match(/^aws:ecs\/service:Service\s+1\s+-\s+4\s+4\s+4$/m);
+    expect(stdout).to.match(/^ecs-no-public-ip\s+0\s+-\s+0\s+0\s+0$/m);
+    const prod = JSON.parse(readFileSync(join(out, 'infra', 'prod.json'), 'utf8'));
+    expect(prod).to.include({ stack: 'prod', accountId: '444444444444', region: 'eu-west-2' });
+    expect(prod.policies.violations).to.deep.equal([]);
+  });
+
+  it('--stack picks one stack and -o json is for machines', async () => {
+    const out = mkdtempSync(join(tmpdir(), 'tdr-synth-'));
+    const { code, stdout, stderr } = await runTdr(
+      ['synth', '--stack', 'sbox', '--out', out, '-o', 'json'],
+      {},
+    );
+    expect(code, stderr).to.equal(0);
+    const report = JSON.parse(stdout);
+    expect(report.steps).to.deep.equal([{ name: 'infra', files: [join(out, 'infra', 'sbox.json')] }]);
+    expect(report.infra.stacks.map((s: { stack: string }) => s.stack)).to.deep.equal(['sbox']);
+    expect(report.infra.violations).to.deep.equal([]);
+  });
+
+  it('an unknown stack exits 2 naming the valid stacks, and writes nothing', async () => {
+    const out = mkdtempSync(join(tmpdir(), 'tdr-synth-'));
+    const { code, stderr } = await runTdr(['synth', '--stack', 'production', '--out', out], {});
+    expect(code).to.equal(2);
+    expect(stderr).to.contain(
+      'stack: "production" is not a stack; valid stacks: mgmt, sbox, intg, staging, prod',
+    );
+    expect(existsSync(join(out, 'infra'))).to.equal(false);
+  });
+
+  it('bad stack config exits 2 naming the key, before any stack is rendered', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'tdr-stacks-'));
+    cpSync(STACKS_DIR, dir, { recursive: true });
+    const file = join(dir, 'Pulumi.staging.yaml');
+    writeFileSync(
+      file,
+      readFileSync(file, 'utf8')
+        .replace(/^ {2}tdr:accountId:.*\n/m, '')
+        .replace('tdr:vpcCidr: 10.3.0.0/16', 'tdr:vpcCidr: [10.3.0.0/16]'),
+    );
+    const out = mkdtempSync(join(tmpdir(), 'tdr-synth-'));
+    const { code, stderr } = await runTdr(['synth', '--out', out], { TDR_STACK_CONFIG_DIR: dir });
+    expect(code).to.equal(2);
+    expect(stderr).to.contain('Pulumi.staging.yaml tdr:accountId: is missing');
+    expect(stderr).to.contain('Pulumi.staging.yaml tdr:vpcCidr:');
+    expect(existsSync(join(out, 'infra'))).to.equal(false);
+  });
+});
