@@ -105,13 +105,14 @@ async function synthStackNow(stack: string, options: SynthOptions): Promise<Synt
     return outputs;
   });
   const policies = await runPolicies(records, options.policies ?? ALL_POLICIES);
+  const byUrn = new Map(records.map((r) => [r.urn, r]));
   const manifest: StackManifest = {
     stack: config.stack,
     accountId,
     region,
     resources: records
       .filter((r) => r.type !== 'pulumi:pulumi:Stack')
-      .map((r) => toManifestResource(r, records)),
+      .map((r) => toManifestResource(r, byUrn)),
     policies,
   };
   return { manifest, records, millis: performance.now() - started };
@@ -137,8 +138,11 @@ export function renderManifest(manifest: StackManifest): string {
   return JSON.stringify(manifest, null, 2) + '\n';
 }
 
-function toManifestResource(r: RecordedResource, all: readonly RecordedResource[]): ManifestResource {
-  const parent = r.parent ? all.find((p) => p.urn === r.parent) : undefined;
+function toManifestResource(
+  r: RecordedResource,
+  byUrn: ReadonlyMap<string, RecordedResource>,
+): ManifestResource {
+  const parent = r.parent ? byUrn.get(r.parent) : undefined;
   return {
     type: r.type,
     name: r.name,
@@ -267,13 +271,17 @@ async function recordProgram(
   };
   // Pulumi captures a stack trace for every resource and promise (source positions, leak
   // debugging) that nothing reads offline; with source maps loaded that dominates synth time.
-  const stackTraceLimit = Error.stackTraceLimit;
+  // Resource source positions raise the limit themselves, so their formatting is skipped too;
+  // both are restored before anything else runs.
+  const { stackTraceLimit, prepareStackTrace } = Error;
   Error.stackTraceLimit = 0;
+  Error.prepareStackTrace = (err: Error) => `${err.name}: ${err.message}`;
   try {
     await pulumi.runtime.runInPulumiStack(async () => program());
   } finally {
     await pulumi.runtime.disconnect();
     Error.stackTraceLimit = stackTraceLimit;
+    Error.prepareStackTrace = prepareStackTrace;
   }
   if (failures.length > 0) {
     throw new Error(
