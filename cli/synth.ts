@@ -6,6 +6,8 @@
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import { ENVIRONMENT_NAMES } from '../services/environments';
+import type { SynthSummary } from '../infra/summary';
+import type { SynthOptions as InfraSynthOptions } from '../infra/synth';
 import type { CliContext, GlobalOptions } from './context';
 import { ExitCode } from './exit-codes';
 import { printJson, renderTable } from './output';
@@ -44,65 +46,87 @@ export function register(program: Command, ctx: CliContext): void {
     )
     .action(async (_opts, cmd: Command) => {
       const opts = cmd.optsWithGlobals<SynthOptions>();
-      const outDir = resolve(opts.out);
-      const { synthStacks, writeManifest, summarise } = loadInfra();
-      const stacks = opts.stack === undefined ? [...ENVIRONMENT_NAMES] : [opts.stack];
-      const platform = ctx.platform();
-
-      let infra: { summary: ReturnType<typeof summarise>; violations: unknown[] } | undefined;
-      const infraStep: RendererStep = {
-        name: 'infra',
-        async run(dir) {
-          const configDir = ctx.env.TDR_STACK_CONFIG_DIR;
-          const results = await synthStacks(stacks, { platform, ...(configDir ? { configDir } : {}) });
-          const files = results.map((r) => writeManifest(dir, r.manifest));
-          for (const r of results) {
-            ctx.io.stderr(
-              `synth: ${r.manifest.stack}: ${r.manifest.resources.length} resources, ` +
-                `${r.manifest.policies.violations.length} violations, ${Math.round(r.millis)} ms\n`,
-            );
-          }
-          infra = {
-            summary: summarise(results),
-            violations: results.flatMap((r) =>
-              r.manifest.policies.violations.map((v) => ({ stack: r.manifest.stack, ...v })),
-            ),
-          };
-          return { files };
-        },
-      };
+      const infra = infraStep(ctx, {
+        stacks: opts.stack === undefined ? [...ENVIRONMENT_NAMES] : [opts.stack],
+        platform: ctx.platform(),
+        ...(ctx.env.TDR_STACK_CONFIG_DIR ? { configDir: ctx.env.TDR_STACK_CONFIG_DIR } : {}),
+      });
       // The lead adds buildJenkins (pipelines/jenkins) and buildDashboards (dashboards) here.
-      const steps: RendererStep[] = [infraStep];
-
-      const rendered: Array<{ name: string; files: string[] }> = [];
-      for (const step of steps) {
-        const { files } = await step.run(outDir);
-        rendered.push({ name: step.name, files });
-      }
-      const violations = (infra?.violations ?? []) as Array<{
-        stack: string;
-        policy: string;
-        message: string;
-        resource?: { type: string; name: string };
-      }>;
-      if (opts.output === 'json') {
-        printJson(ctx.io, {
-          outDir,
-          steps: rendered,
-          infra: infra ? { ...infra.summary, violations } : null,
-        });
-      } else if (infra) {
-        printTables(ctx, infra.summary, rendered);
-      }
-      if (violations.length > 0) {
-        for (const v of violations) {
-          ctx.io.stderr(
-            `VIOLATION ${v.stack} ${v.resource ? `${v.resource.type} ${v.resource.name}` : '(stack)'}: [${v.policy}] ${v.message}\n`,
-          );
-        }
-        throw new PolicyViolationError(violations.length);
-      }
+      const steps: RendererStep[] = [infra];
+      await renderAll(ctx, steps, infra, resolve(opts.out), opts.output);
     });
+}
+
+export interface InfraViolation {
+  readonly stack: string;
+  readonly policy: string;
+  readonly message: string;
+  readonly resource?: { readonly type: string; readonly name: string };
+}
+
+export interface InfraStep extends RendererStep {
+  /** What the last run found; undefined before it ran. */
+  report(): { summary: SynthSummary; violations: InfraViolation[] } | undefined;
+}
+
+/** The infrastructure renderer: every stack under Pulumi mocks, manifests to `<outDir>/infra/`. */
+export function infraStep(
+  ctx: CliContext,
+  options: { stacks: readonly string[] } & Pick<InfraSynthOptions, 'platform' | 'configDir' | 'extend'>,
+): InfraStep {
+  let last: ReturnType<InfraStep['report']>;
+  return {
+    name: 'infra',
+    report: () => last,
+    async run(dir) {
+      const { synthStacks, writeManifest, summarise } = loadInfra();
+      const { stacks, ...synthOptions } = options;
+      const results = await synthStacks(stacks, synthOptions);
+      const files = results.map((r) => writeManifest(dir, r.manifest));
+      for (const r of results) {
+        ctx.io.stderr(
+          `synth: ${r.manifest.stack}: ${r.manifest.resources.length} resources, ` +
+            `${r.manifest.policies.violations.length} violations, ${Math.round(r.millis)} ms\n`,
+        );
+      }
+      last = {
+        summary: summarise(results),
+        violations: results.flatMap((r) =>
+          r.manifest.policies.violations.map((v) => ({ stack: r.manifest.stack, ...v })),
+        ),
+      };
+      return { files };
+    },
+  };
+}
+
+/** Runs the renderers in order, prints what they wrote, and refuses (exit 3) on policy violations. */
+export async function renderAll(
+  ctx: CliContext,
+  steps: readonly RendererStep[],
+  infra: InfraStep,
+  outDir: string,
+  output: GlobalOptions['output'],
+): Promise<void> {
+  const rendered: Array<{ name: string; files: string[] }> = [];
+  for (const step of steps) {
+    const { files } = await step.run(outDir);
+    rendered.push({ name: step.name, files });
+  }
+  const report = infra.report();
+  const violations = report?.violations ?? [];
+  if (output === 'json') {
+    printJson(ctx.io, { outDir, steps: rendered, infra: report ? { ...report.summary, violations } : null });
+  } else if (report) {
+    printTables(ctx, report.summary, rendered);
+  }
+  if (violations.length > 0) {
+    for (const v of violations) {
+      const where = v.resource ? `${v.resource.type} ${v.resource.name}` : '(stack)';
+      ctx.io.stderr(`VIOLATION ${v.stack} ${where}: [${v.policy}] ${v.message}\n`);
+    }
+    throw new PolicyViolationError(violations.length);
+  }
 }
 
 /**
@@ -121,7 +145,7 @@ function loadInfra(): typeof import('../infra/synth') & typeof import('../infra/
 
 function printTables(
   ctx: CliContext,
-  summary: import('../infra/summary').SynthSummary,
+  summary: SynthSummary,
   rendered: ReadonlyArray<{ name: string; files: string[] }>,
 ): void {
   const stacks = summary.stacks.map((s) => s.stack);

@@ -13,7 +13,16 @@ import { naming } from '../services/naming';
 import { expectGolden } from '../test/support/golden';
 import type { RecordedResource } from './policies/evaluate';
 import { statementsOf } from './policies/rules';
-import { redact, renderManifest, synthStack, synthStacks, type SynthResult } from './synth';
+import { StackConfigError } from './config';
+import {
+  checkAccountsAgree,
+  loadStackConfig,
+  redact,
+  renderManifest,
+  synthStack,
+  synthStacks,
+  type SynthResult,
+} from './synth';
 
 type Inputs = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
@@ -518,4 +527,28 @@ describe('infrastructure (offline synth under Pulumi mocks)', function () {
     );
     expect(r.manifest.policies.violations).to.deep.equal([]);
   });
+
+  it('stacks rendered together must agree on account ids (exit 2 naming both keys)', () => {
+    const configs = ENVIRONMENT_NAMES.map((s) => loadStackConfig(s));
+    expect(() => checkAccountsAgree(configs)).not.to.throw();
+    const intg = loadStackConfig('intg', {
+      rawConfig: { ...readRaw('intg'), 'tdr:accountId': '999999999999', 'tdr:mgmtAccountId': '123456789099' },
+    });
+    let error: unknown;
+    try {
+      checkAccountsAgree(configs.map((c) => (c.stack === 'intg' ? intg : c)));
+    } catch (err) {
+      error = err;
+    }
+    expect(error).to.be.instanceOf(StackConfigError);
+    expect((error as StackConfigError).issues.map((i) => i.path)).to.deep.equal([
+      'Pulumi.mgmt.yaml tdr:workloadAccountIds.intg',
+      'Pulumi.intg.yaml tdr:mgmtAccountId',
+    ]);
+  });
 });
+
+function readRaw(stack: EnvironmentName): Record<string, string> {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  return (require('./config') as typeof import('./config')).readStackConfigFile(stack).raw;
+}

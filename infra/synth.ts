@@ -120,10 +120,53 @@ async function synthStackNow(stack: string, options: SynthOptions): Promise<Synt
 
 /** Every stack in `stacks`, in order; stops at the first bad config before running anything. */
 export async function synthStacks(stacks: readonly string[], options: SynthOptions): Promise<SynthResult[]> {
-  for (const s of stacks) loadStackConfig(s, options);
+  checkAccountsAgree(stacks.map((s) => loadStackConfig(s, options)));
   const results: SynthResult[] = [];
   for (const s of stacks) results.push(await synthStack(s, options));
   return results;
+}
+
+/**
+ * The same account id appears in several stacks (mgmt lists the workload accounts, each workload
+ * names mgmt): when the stacks are rendered together, they must agree, or a trust policy would
+ * name an account that is not the one deployed.
+ */
+export function checkAccountsAgree(configs: readonly StackConfig[]): void {
+  const ids = new Map(configs.map((c) => [c.stack, c.values['tdr:accountId']]));
+  const issues: Array<{ path: string; message: string }> = [];
+  for (const c of configs) {
+    if (c.kind === 'management') {
+      for (const [env, id] of Object.entries(c.values['tdr:workloadAccountIds'])) {
+        const actual = ids.get(env as EnvironmentName);
+        if (actual !== undefined && actual !== id) {
+          issues.push({
+            path: `Pulumi.mgmt.yaml tdr:workloadAccountIds.${env}`,
+            message: `is ${id} but Pulumi.${env}.yaml tdr:accountId is ${actual}`,
+          });
+        }
+      }
+    }
+    if (c.kind === 'workload') {
+      const mgmt = ids.get('mgmt');
+      if (mgmt !== undefined && mgmt !== c.values['tdr:mgmtAccountId']) {
+        issues.push({
+          path: `Pulumi.${c.stack}.yaml tdr:mgmtAccountId`,
+          message: `is ${c.values['tdr:mgmtAccountId']} but Pulumi.mgmt.yaml tdr:accountId is ${mgmt}`,
+        });
+      }
+    }
+  }
+  const seen = new Map<string, string>();
+  for (const [stack, id] of ids) {
+    const other = seen.get(id);
+    if (other)
+      issues.push({
+        path: `Pulumi.${stack}.yaml tdr:accountId`,
+        message: `${id} is also ${other}'s account: every stack is its own account`,
+      });
+    seen.set(id, stack);
+  }
+  if (issues.length > 0) throw new StackConfigError(issues);
 }
 
 export function writeManifest(outDir: string, manifest: StackManifest): string {

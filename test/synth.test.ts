@@ -6,6 +6,10 @@ import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSy
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect } from 'chai';
+import * as aws from '@pulumi/aws';
+import { loadPlatform } from '../services/config';
+import { infraStep, renderAll } from '../cli/synth';
+import { exitCodeOf } from '../cli/exit-codes';
 import { runTdr } from './support/cli';
 
 const STACKS_DIR = join(__dirname, '..', 'infra', 'stacks');
@@ -71,5 +75,40 @@ describe('tdr synth', function () {
     expect(stderr).to.contain('Pulumi.staging.yaml tdr:accountId: is missing');
     expect(stderr).to.contain('Pulumi.staging.yaml tdr:vpcCidr:');
     expect(existsSync(join(out, 'infra'))).to.equal(false);
+  });
+
+  it('a policy violation exits 3 and lists each violation with its resource and rule', async () => {
+    let stderr = '';
+    const io = { stdout: () => undefined, stderr: (t: string) => void (stderr += t) };
+    const platform = loadPlatform({});
+    const ctx = { io, env: {}, platform: () => platform };
+    // A stack with a deliberate hole: SSH open to the internet.
+    const step = infraStep(ctx, {
+      stacks: ['sbox'],
+      platform,
+      extend: () => {
+        const sg = new aws.ec2.SecurityGroup('broken-sg', { vpcId: 'vpc-x' });
+        new aws.vpc.SecurityGroupIngressRule('broken-ssh', {
+          securityGroupId: sg.id,
+          cidrIpv4: '0.0.0.0/0',
+          ipProtocol: 'tcp',
+          fromPort: 22,
+          toPort: 22,
+        });
+      },
+    });
+    const out = mkdtempSync(join(tmpdir(), 'tdr-synth-'));
+    const error = await renderAll(ctx, [step], step, out, 'table').then(
+      () => undefined,
+      (err: unknown) => err,
+    );
+    expect(exitCodeOf(error)).to.equal(3);
+    expect(stderr).to.contain(
+      'VIOLATION sbox aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule broken-ssh: [no-public-ingress-except-load-balancer]',
+    );
+    expect(stderr).to.contain('sbox: 28 resources, 1 violations');
+    expect(existsSync(join(out, 'infra', 'sbox.json')), 'the manifest is still written for review').to.equal(
+      true,
+    );
   });
 });
