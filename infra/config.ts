@@ -4,14 +4,17 @@
  * stack's config (`infra/stacks/Pulumi.<stack>.yaml` offline, `pulumi config` in Jenkins).
  * Every problem is reported at once, each naming its key.
  */
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
 import { ENVIRONMENT_NAMES, type EnvironmentName } from '../services/environments';
 import type { ValidationIssue } from '../services/validate';
 
-export const STACK_CONFIG_DIR = join(__dirname, 'stacks');
+/** `infra/stacks` beside this file when run from source, or from the repository root under build/. */
+export const STACK_CONFIG_DIR =
+  [join(__dirname, 'stacks'), join(__dirname, '..', '..', 'infra', 'stacks')].find((d) => existsSync(d)) ??
+  join(__dirname, 'stacks');
 
 /** Thrown for unknown stacks and bad stack config; the CLI maps it to exit 2. */
 export class StackConfigError extends Error {
