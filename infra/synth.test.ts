@@ -151,6 +151,14 @@ describe('infrastructure (offline synth under Pulumi mocks)', function () {
     }
   });
 
+  it('each Jenkins agent task runs as its own environment node role', () => {
+    for (const env of ['intg', 'staging', 'prod'] as const) {
+      const task = one('mgmt', 'aws:ecs/taskDefinition:TaskDefinition', `jenkins-agent-${env}-task`);
+      expect(task.family).to.equal(naming.taskFamily('jenkins-agent', env));
+      expect(task.taskRoleArn).to.equal(`arn:aws:iam::123456789012:role/${naming.jenkinsNodeRole(env)}`);
+    }
+  });
+
   it('no task has a public IP, and every service runs in the private subnets', () => {
     for (const env of ['mgmt', 'intg', 'staging', 'prod'] as const) {
       const services = ofType(env, 'aws:ecs/service:Service');

@@ -17,7 +17,7 @@ export interface AccountContext {
   readonly accountId: string;
   readonly region: string;
   /** Parent of every resource of the stack; carries the account's provider. */
-  readonly root: pulumi.ComponentResource;
+  readonly root: Account;
 }
 
 export const TAG_KEYS = { environment: 'Environment', expiry: 'Expiry' } as const;
@@ -25,6 +25,12 @@ export const TAG_KEYS = { environment: 'Environment', expiry: 'Expiry' } as cons
 export class Account extends pulumi.ComponentResource {
   constructor(name: string, opts: pulumi.ComponentResourceOptions) {
     super('tdr:account:Account', name, {}, opts);
+  }
+
+  /** Called once the stack has declared everything; returns the outputs for the stack. */
+  complete<T extends Record<string, unknown>>(outputs: T): T {
+    this.registerOutputs(outputs);
+    return outputs;
   }
 }
 

@@ -67,15 +67,16 @@ export function defineMgmtAccount(platform: Platform, config: MgmtStackConfig): 
     ),
   );
 
-  const jenkins = defineJenkins(ctx, config, nodeRoles);
+  const agentExecutionRole = defineJenkinsAgents(ctx, nodeRoles);
+  const jenkins = defineJenkins(ctx, config, [...nodeRoles, agentExecutionRole]);
   const grafana = defineGrafana(ctx, workloadAccounts);
-  return {
+  return ctx.root.complete({
     ledgerBucket: ledger.bucketName,
     jenkinsUrl: `https://${config['tdr:jenkinsHostname']}`,
     jenkinsService: jenkins.ecsServiceName,
     grafanaWorkspaceId: grafana.id,
     notificationsTopicArn: topic.arn,
-  };
+  });
 }
 
 function defineRepositories(
@@ -179,7 +180,72 @@ export function nodeRoleStatements(
   ];
 }
 
-function defineJenkins(ctx: AccountContext, config: MgmtStackConfig, nodeRoles: aws.iam.Role[]): EcsService {
+/**
+ * Agents run in the controller's cluster, one task definition per workload environment, each as
+ * that environment's node role: a job for prod can only ever reach prod's update role.
+ */
+function defineJenkinsAgents(ctx: AccountContext, nodeRoles: readonly aws.iam.Role[]): aws.iam.Role {
+  const { region, accountId, root } = ctx;
+  const settings = MGMT_SETTINGS.jenkinsAgent;
+  const logGroupName = naming.logGroup('jenkins-agent', 'mgmt');
+  new aws.cloudwatch.LogGroup(
+    'jenkins-agent-logs',
+    { name: logGroupName, retentionInDays: MGMT_SETTINGS.logRetentionDays },
+    { parent: root },
+  );
+  const executionRole = createRole(
+    'jenkins-agent-execution-role',
+    {
+      roleName: naming.executionRole('JenkinsAgent', 'mgmt'),
+      description: 'Starts Jenkins agent tasks and writes their logs',
+      trust: [serviceTrust('ecs-tasks.amazonaws.com', accountId)],
+      statements: [
+        {
+          Effect: 'Allow',
+          Action: ['logs:CreateLogStream', 'logs:PutLogEvents'],
+          Resource: [
+            arn.logGroup(region, accountId, logGroupName),
+            arn.logStreams(region, accountId, logGroupName),
+          ],
+        },
+      ],
+    },
+    root,
+  );
+  WORKLOAD_ENVIRONMENTS.forEach((env, i) => {
+    new aws.ecs.TaskDefinition(
+      `jenkins-agent-${env}-task`,
+      {
+        family: naming.taskFamily('jenkins-agent', env),
+        cpu: String(settings.cpu),
+        memory: String(settings.memory),
+        networkMode: 'awsvpc',
+        requiresCompatibilities: ['FARGATE'],
+        executionRoleArn: executionRole.arn,
+        taskRoleArn: nodeRoles[i]!.arn,
+        containerDefinitions: JSON.stringify([
+          {
+            name: 'jnlp',
+            image: settings.image,
+            essential: true,
+            logConfiguration: {
+              logDriver: 'awslogs',
+              options: {
+                'awslogs-group': logGroupName,
+                'awslogs-region': region,
+                'awslogs-stream-prefix': env,
+              },
+            },
+          },
+        ]),
+      },
+      { parent: root },
+    );
+  });
+  return executionRole;
+}
+
+function defineJenkins(ctx: AccountContext, config: MgmtStackConfig, agentRoles: aws.iam.Role[]): EcsService {
   const { region, accountId, root } = ctx;
   const opts = { parent: root };
   const settings = MGMT_SETTINGS.jenkins;
@@ -325,7 +391,7 @@ function defineJenkins(ctx: AccountContext, config: MgmtStackConfig, nodeRoles: 
           Sid: 'PassAgentRoles',
           Effect: 'Allow',
           Action: 'iam:PassRole',
-          Resource: nodeRoles.map((r) => r.arn),
+          Resource: agentRoles.map((r) => r.arn),
           Condition: { StringEquals: { 'iam:PassedToService': 'ecs-tasks.amazonaws.com' } },
         },
       ],

@@ -62,5 +62,9 @@ export function defineSboxAccount(platform: Platform, config: SboxStackConfig): 
     },
     opts,
   );
-  return { vpcId: network.vpcId, clusterName: cluster.name, scratchRepository: repository.name };
+  return ctx.root.complete({
+    vpcId: network.vpcId,
+    clusterName: cluster.name,
+    scratchRepository: repository.name,
+  });
 }

@@ -71,6 +71,8 @@ export const MGMT_SETTINGS = {
     /** The uid/gid of the jenkins user in the official image. */
     posixId: 1000,
   },
+  /** One agent task definition per workload environment, run by the controller's ECS cloud plugin. */
+  jenkinsAgent: { image: 'jenkins/inbound-agent:3283.v92c105e0f819-1-jdk17', cpu: 1024, memory: 2048 },
 } as const;
 
 export const SBOX_SETTINGS = {

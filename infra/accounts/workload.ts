@@ -235,12 +235,12 @@ export function defineWorkloadAccount(
     },
     opts,
   );
-  return {
+  return ctx.root.complete({
     vpcId: network.vpcId,
     updateRoleArn: updateRole.roleArn,
     monitoringRoleArn: monitoringRole.roleArn,
     notificationsTopicArn: topic.arn,
-  };
+  });
 }
 
 /** May describe and update only this environment's services, register task definitions, pass only the task roles. */
