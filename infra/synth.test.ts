@@ -502,9 +502,14 @@ describe('infrastructure (offline synth under Pulumi mocks)', function () {
     ).to.deep.equal({ a: ['[secret]'] });
   });
 
-  it('stacks run one after another in one process without leaking state: a second intg run is identical', async () => {
-    const again = await synthStack('intg', { platform });
+  it('stacks run one after another in one process without leaking state: concurrent calls queue and a second run is identical', async () => {
+    // Started together on purpose: synth queues them, as Pulumi's runtime is one per process.
+    const [sbox, again] = await Promise.all([
+      synthStack('sbox', { platform }),
+      synthStack('intg', { platform }),
+    ]);
     expect(renderManifest(again.manifest)).to.equal(renderManifest(stack('intg').manifest));
+    expect(renderManifest(sbox.manifest)).to.equal(renderManifest(stack('sbox').manifest));
   });
 
   it('a new catalogue entry brings its service, alarms and deploy permission with it', async () => {
