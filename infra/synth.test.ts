@@ -17,6 +17,7 @@ import { StackConfigError } from './config';
 import {
   checkAccountsAgree,
   loadStackConfig,
+  recordProgram,
   redact,
   renderManifest,
   synthStack,
@@ -558,6 +559,22 @@ describe('infrastructure (offline synth under Pulumi mocks)', function () {
       'Pulumi.mgmt.yaml tdr:workloadAccountIds.intg',
       'Pulumi.intg.yaml tdr:mgmtAccountId',
     ]);
+  });
+});
+
+describe('the Pulumi CLI entry point (infra/index.ts)', function () {
+  this.timeout(60_000);
+
+  it('declares, from the stack name and Pulumi config alone, what synth declares', async () => {
+    const raw = readRaw('staging');
+    const viaEntryPoint = await recordProgram('staging', raw, raw['tdr:accountId']!, 'eu-west-2', () => {
+      // eslint-disable-next-line @typescript-eslint/no-require-imports
+      return require('./index') as Record<string, unknown>;
+    });
+    const viaSynth = await synthStack('staging', { platform: loadPlatform({}) });
+    const names = (records: readonly RecordedResource[]) => records.map((r) => `${r.type}::${r.name}`).sort();
+    expect(names(viaEntryPoint)).to.deep.equal(names(viaSynth.records));
+    expect(viaEntryPoint.length).to.be.greaterThan(100);
   });
 });
 

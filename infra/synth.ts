@@ -85,11 +85,16 @@ export function loadStackConfig(
 
 let queue: Promise<unknown> = Promise.resolve();
 
-/** Synthesizes one stack; calls are serialised because Pulumi's runtime is global. */
-export function synthStack(stack: string, options: SynthOptions): Promise<SynthResult> {
-  const run = queue.then(() => synthStackNow(stack, options));
+/** Pulumi's runtime is one per process: every use of it waits for the previous one to finish. */
+function serialised<T>(work: () => Promise<T>): Promise<T> {
+  const run = queue.then(work);
   queue = run.catch(() => undefined);
   return run;
+}
+
+/** Synthesizes one stack; calls are serialised because Pulumi's runtime is global. */
+export function synthStack(stack: string, options: SynthOptions): Promise<SynthResult> {
+  return serialised(() => synthStackNow(stack, options));
 }
 
 async function synthStackNow(stack: string, options: SynthOptions): Promise<SynthResult> {
@@ -99,7 +104,7 @@ async function synthStackNow(stack: string, options: SynthOptions): Promise<Synt
     options.rawConfig ?? readStackConfigFile(config.stack, options.configDir ?? STACK_CONFIG_DIR).raw;
   const accountId = config.values['tdr:accountId'];
   const region = options.platform.environments[config.stack].region;
-  const records = await recordProgram(config.stack, raw, accountId, region, () => {
+  const records = await recordProgramNow(config.stack, raw, accountId, region, () => {
     const outputs = defineStack(options.platform, config);
     options.extend?.(options.platform, config);
     return outputs;
@@ -276,7 +281,12 @@ function mockState(
   return { id, state };
 }
 
-async function recordProgram(
+/** Runs `program` as stack `stack` under the mock engine and returns every resource it registered. */
+export function recordProgram(...args: Parameters<typeof recordProgramNow>): Promise<RecordedResource[]> {
+  return serialised(() => recordProgramNow(...args));
+}
+
+async function recordProgramNow(
   stack: EnvironmentName,
   rawConfig: Readonly<Record<string, string>>,
   accountId: string,
