@@ -12,9 +12,10 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as pulumi from '@pulumi/pulumi';
 import type { Platform } from '../services/config';
-import { ENVIRONMENT_NAMES, type EnvironmentName } from '../services/environments';
+import type { EnvironmentName } from '../services/environments';
 import {
   parseStackConfig,
+  requireStackName,
   readStackConfigFile,
   STACK_CONFIG_DIR,
   StackConfigError,
@@ -71,12 +72,7 @@ export function loadStackConfig(
   stack: string,
   options: Pick<SynthOptions, 'rawConfig' | 'configDir'> = {},
 ): StackConfig {
-  if (!(ENVIRONMENT_NAMES as readonly string[]).includes(stack)) {
-    throw new StackConfigError([
-      { path: 'stack', message: `"${stack}" is not a stack; valid stacks: ${ENVIRONMENT_NAMES.join(', ')}` },
-    ]);
-  }
-  const name = stack as EnvironmentName;
+  const name = requireStackName(stack);
   const { raw, source } = options.rawConfig
     ? { raw: { ...options.rawConfig }, source: `Pulumi.${name}.yaml` }
     : readStackConfigFile(name, options.configDir ?? STACK_CONFIG_DIR);
