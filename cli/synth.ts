@@ -5,6 +5,7 @@
  */
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
+import { parseAccountIds } from '../services/config';
 import { ENVIRONMENT_NAMES } from '../services/environments';
 import type { SynthSummary } from '../infra/summary';
 import type { SynthOptions as InfraSynthOptions } from '../infra/synth';
@@ -50,6 +51,10 @@ export function register(program: Command, ctx: CliContext): void {
         stacks: opts.stack === undefined ? [...ENVIRONMENT_NAMES] : [opts.stack],
         platform: ctx.platform(),
         ...(ctx.env.TDR_STACK_CONFIG_DIR ? { configDir: ctx.env.TDR_STACK_CONFIG_DIR } : {}),
+        // When set, the release engine's account ids must be the ones the infrastructure deploys to.
+        ...(ctx.env.TDR_ACCOUNT_IDS
+          ? { accountIds: parseAccountIds(ctx.env.TDR_ACCOUNT_IDS, 'TDR_ACCOUNT_IDS') }
+          : {}),
       });
       // The lead adds buildJenkins (pipelines/jenkins) and buildDashboards (dashboards) here.
       const steps: RendererStep[] = [infra];
@@ -72,7 +77,10 @@ export interface InfraStep extends RendererStep {
 /** The infrastructure renderer: every stack under Pulumi mocks, manifests to `<outDir>/infra/`. */
 export function infraStep(
   ctx: CliContext,
-  options: { stacks: readonly string[] } & Pick<InfraSynthOptions, 'platform' | 'configDir' | 'extend'>,
+  options: { stacks: readonly string[] } & Pick<
+    InfraSynthOptions,
+    'platform' | 'configDir' | 'extend' | 'accountIds'
+  >,
 ): InfraStep {
   let last: ReturnType<InfraStep['report']>;
   return {

@@ -11,7 +11,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as pulumi from '@pulumi/pulumi';
-import type { Platform } from '../services/config';
+import type { AccountIds, Platform } from '../services/config';
 import type { EnvironmentName } from '../services/environments';
 import {
   parseStackConfig,
@@ -58,6 +58,8 @@ export interface SynthOptions {
   readonly policies?: readonly TdrPolicy[];
   /** Extra resources declared after the stack's own: how a test breaks a stack on purpose. */
   readonly extend?: (platform: Platform, config: StackConfig) => void;
+  /** The ids the release engine uses (`TDR_ACCOUNT_IDS`): each stack's account must match. */
+  readonly accountIds?: AccountIds;
 }
 
 export interface SynthResult {
@@ -121,7 +123,10 @@ async function synthStackNow(stack: string, options: SynthOptions): Promise<Synt
 
 /** Every stack in `stacks`, in order; stops at the first bad config before running anything. */
 export async function synthStacks(stacks: readonly string[], options: SynthOptions): Promise<SynthResult[]> {
-  checkAccountsAgree(stacks.map((s) => loadStackConfig(s, options)));
+  checkAccountsAgree(
+    stacks.map((s) => loadStackConfig(s, options)),
+    options.accountIds,
+  );
   const results: SynthResult[] = [];
   for (const s of stacks) results.push(await synthStack(s, options));
   return results;
@@ -132,9 +137,17 @@ export async function synthStacks(stacks: readonly string[], options: SynthOptio
  * names mgmt): when the stacks are rendered together, they must agree, or a trust policy would
  * name an account that is not the one deployed.
  */
-export function checkAccountsAgree(configs: readonly StackConfig[]): void {
+export function checkAccountsAgree(configs: readonly StackConfig[], expected?: AccountIds): void {
   const ids = new Map(configs.map((c) => [c.stack, c.values['tdr:accountId']]));
   const issues: Array<{ path: string; message: string }> = [];
+  for (const [stack, id] of ids) {
+    if (expected && expected[stack] !== id) {
+      issues.push({
+        path: `Pulumi.${stack}.yaml tdr:accountId`,
+        message: `is ${id} but TDR_ACCOUNT_IDS.${stack} is ${expected[stack]}`,
+      });
+    }
+  }
   for (const c of configs) {
     if (c.kind === 'management') {
       for (const [env, id] of Object.entries(c.values['tdr:workloadAccountIds'])) {

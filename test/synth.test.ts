@@ -111,4 +111,28 @@ describe('tdr synth', function () {
       true,
     );
   });
+
+  it('stack account ids must match TDR_ACCOUNT_IDS when it is set (exit 2 naming the key)', async () => {
+    const ids = {
+      mgmt: '123456789012',
+      sbox: '111111111111',
+      intg: '222222222222',
+      staging: '333333333333',
+      prod: '444444444444',
+    };
+    const out = mkdtempSync(join(tmpdir(), 'tdr-synth-'));
+    const agreeing = await runTdr(['synth', '--stack', 'sbox', '--out', out], {
+      TDR_ACCOUNT_IDS: JSON.stringify(ids),
+    });
+    expect(agreeing.code, agreeing.stderr).to.equal(0);
+    const other = mkdtempSync(join(tmpdir(), 'tdr-synth-'));
+    const differing = await runTdr(['synth', '--out', other], {
+      TDR_ACCOUNT_IDS: JSON.stringify({ ...ids, prod: '999999999999' }),
+    });
+    expect(differing.code).to.equal(2);
+    expect(differing.stderr).to.contain(
+      'Pulumi.prod.yaml tdr:accountId: is 444444444444 but TDR_ACCOUNT_IDS.prod is 999999999999',
+    );
+    expect(existsSync(join(other, 'infra'))).to.equal(false);
+  });
 });
