@@ -16,7 +16,7 @@ import { Network } from '../components/network';
 import { SecureBucket } from '../components/secure-bucket';
 import { MGMT_SETTINGS } from './settings';
 import { notificationsKey, notificationsTopic, openAccount, type AccountContext } from './account';
-import { ELB_LOG_DELIVERY_ACCOUNTS } from './workload';
+import { elbLogDeliveryAccount } from './workload';
 
 /** Image repository → catalogue entries released from it. */
 export function imageRepositories(
@@ -278,7 +278,7 @@ function defineJenkins(ctx: AccountContext, config: MgmtStackConfig, agentRoles:
         {
           Sid: 'ElbLogDelivery',
           Effect: 'Allow',
-          Principal: { AWS: `arn:aws:iam::${ELB_LOG_DELIVERY_ACCOUNTS[region]}:root` },
+          Principal: { AWS: `arn:aws:iam::${elbLogDeliveryAccount(region)}:root` },
           Action: 's3:PutObject',
           Resource: arn.s3Objects(accessLogsName, `AWSLogs/${accountId}/`),
         },

@@ -21,10 +21,16 @@ import { INITIAL_IMAGE_TAG, WORKLOAD_SETTINGS } from './settings';
 import { notificationsKey, notificationsTopic, openAccount, type AccountContext } from './account';
 
 /** The account ALB access logs are delivered from, per region (regions older than August 2022). */
-export const ELB_LOG_DELIVERY_ACCOUNTS: Readonly<Record<string, string>> = {
+const ELB_LOG_DELIVERY_ACCOUNTS: Readonly<Record<string, string>> = {
   'eu-west-1': '156460612806',
   'eu-west-2': '652711504416',
 };
+
+export function elbLogDeliveryAccount(region: string): string {
+  const account = ELB_LOG_DELIVERY_ACCOUNTS[region];
+  if (!account) throw new Error(`no ELB log delivery account known for region ${region}`);
+  return account;
+}
 
 const BUCKET_LIFECYCLE: Readonly<Record<WorkloadBucketFunction, BucketLifecycle>> = {
   // Files wait here only until the antivirus scan moves them on.
@@ -339,8 +345,7 @@ function defineBuckets(
 ) {
   const { env, region, accountId, root } = ctx;
   const opts = { parent: root };
-  const elbAccount = ELB_LOG_DELIVERY_ACCOUNTS[region];
-  if (!elbAccount) throw new Error(`no ELB log delivery account known for region ${region}`);
+  const elbAccount = elbLogDeliveryAccount(region);
   const accessLogsName = naming.bucket('alb-logs', env);
   const accessLogs = new SecureBucket(
     'alb-logs',
