@@ -14,12 +14,14 @@ import * as envs from './envs';
 import * as services from './services';
 import * as dashboards from './dashboards';
 import * as jobs from './jobs';
+import * as synth from './synth';
 
 const COMMANDS: ReadonlyArray<{ register: (program: Command, ctx: CliContext) => void }> = [
   envs,
   services,
   dashboards,
   jobs,
+  synth,
 ];
 
 export function buildProgram(ctx: CliContext): Command {

@@ -55,6 +55,15 @@ export const naming = {
   /** Management-account SSM parameter (`/mgmt/github/client`), resolved by Jenkins at runtime. */
   mgmtParameter: (key: string) => `/mgmt/${key}`,
   pulumiStack: (env: EnvironmentName) => env,
+  vpc: (env: EnvironmentName) => `tdr-vpc-${env}`,
+  flowLogGroup: (env: EnvironmentName) => `/vpc/tdr-vpc-${env}/flow-logs`,
+  /** The role Pulumi assumes in each account when Jenkins runs `pulumi up --stack {env}`. */
+  pulumiDeployRole: (env: EnvironmentName) => `TDRPulumiDeployRole${roleSuffix(env)}`,
+  jenkinsHomeFileSystem: () => 'tdr-jenkins-home-mgmt',
+  grafanaWorkspace: () => 'tdr-grafana-mgmt',
+  grafanaWorkspaceRole: () => 'TDRGrafanaWorkspaceRoleMgmt',
+  flowLogRole: (env: EnvironmentName) => `TDRFlowLogsRole${roleSuffix(env)}`,
+  exportNotificationsTopic: (env: EnvironmentName) => `tdr-consignment-export-${env}`,
 } as const;
 
 export type Naming = typeof naming;

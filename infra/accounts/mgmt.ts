@@ -1,0 +1,464 @@
+/**
+ * The management account: every ECR repository, the release ledger, Jenkins (controller on
+ * Fargate with its home on EFS, behind an allowlisted ALB; one agent role per workload
+ * environment), Amazon Managed Grafana, and the notifications topic.
+ */
+import * as aws from '@pulumi/aws';
+
+import type { Platform } from '../../services/config';
+import { WORKLOAD_ENVIRONMENTS, type WorkloadEnvironmentName } from '../../services/environments';
+import { naming } from '../../services/naming';
+import type { MgmtStackConfig } from '../config';
+import { EcsService } from '../components/ecs-service';
+import { arn, createRole, policyDocument, serviceTrust, type PolicyStatement } from '../components/iam';
+import { PublicLoadBalancer } from '../components/load-balancer';
+import { Network } from '../components/network';
+import { SecureBucket } from '../components/secure-bucket';
+import { MGMT_SETTINGS } from './settings';
+import { notificationsKey, notificationsTopic, openAccount, type AccountContext } from './account';
+import { elbLogDeliveryAccount } from './workload';
+
+/** Image repository → catalogue entries released from it. */
+export function imageRepositories(
+  platform: Platform,
+): Map<string, Array<{ name: string; pascalName: string }>> {
+  const repos = new Map<string, Array<{ name: string; pascalName: string }>>();
+  for (const [name, entry] of Object.entries(platform.catalogue)) {
+    const users = repos.get(entry.imageRepository) ?? [];
+    users.push({ name, pascalName: entry.pascalName });
+    repos.set(entry.imageRepository, users);
+  }
+  return repos;
+}
+
+export function defineMgmtAccount(platform: Platform, config: MgmtStackConfig): Record<string, unknown> {
+  const ctx = openAccount(platform, 'mgmt', config['tdr:accountId']);
+  const { accountId, root } = ctx;
+  const opts = { parent: root };
+  const workloadAccounts = config['tdr:workloadAccountIds'];
+
+  const key = notificationsKey(ctx, ['cloudwatch.amazonaws.com', 'codestar-notifications.amazonaws.com']);
+  const topic = notificationsTopic(ctx, key);
+
+  defineRepositories(ctx, workloadAccounts);
+
+  const ledger = new SecureBucket(
+    'release-ledger',
+    {
+      bucketName: naming.ledgerBucket(),
+      objectLockDays: MGMT_SETTINGS.ledgerObjectLockDays,
+      lifecycle: [
+        { id: 'keep-versions', noncurrentVersionsExpireAfterDays: MGMT_SETTINGS.ledgerObjectLockDays },
+      ],
+    },
+    opts,
+  );
+
+  const nodeRoles = WORKLOAD_ENVIRONMENTS.map((env) =>
+    createRole(
+      `jenkins-node-${env}`,
+      {
+        roleName: naming.jenkinsNodeRole(env),
+        description: `Jenkins agents deploying to ${env}: may assume only ${naming.jenkinsEcsUpdateRole(env)} there`,
+        trust: [serviceTrust('ecs-tasks.amazonaws.com', accountId)],
+        statements: nodeRoleStatements(ctx, env, workloadAccounts[env]),
+      },
+      root,
+    ),
+  );
+
+  const agentExecutionRole = defineJenkinsAgents(ctx, nodeRoles);
+  const jenkins = defineJenkins(ctx, config, [...nodeRoles, agentExecutionRole]);
+  const grafana = defineGrafana(ctx, workloadAccounts);
+  return ctx.root.complete({
+    ledgerBucket: ledger.bucketName,
+    jenkinsUrl: `https://${config['tdr:jenkinsHostname']}`,
+    jenkinsService: jenkins.ecsServiceName,
+    grafanaWorkspaceId: grafana.id,
+    notificationsTopicArn: topic.arn,
+  });
+}
+
+function defineRepositories(
+  ctx: AccountContext,
+  workloadAccounts: MgmtStackConfig['tdr:workloadAccountIds'],
+): void {
+  const opts = { parent: ctx.root };
+  for (const [repository, users] of imageRepositories(ctx.platform)) {
+    const name = naming.ecrRepository(repository);
+    const repo = new aws.ecr.Repository(
+      `ecr-${repository}`,
+      {
+        name,
+        imageTagMutability: 'IMMUTABLE',
+        imageScanningConfiguration: { scanOnPush: true },
+        encryptionConfigurations: [{ encryptionType: 'AES256' }],
+      },
+      opts,
+    );
+    new aws.ecr.LifecyclePolicy(
+      `ecr-${repository}-lifecycle`,
+      {
+        repository: repo.name,
+        policy: JSON.stringify({
+          rules: [
+            {
+              rulePriority: 1,
+              description: 'keep the last 100 versions',
+              selection: { tagStatus: 'any', countType: 'imageCountMoreThan', countNumber: 100 },
+              action: { type: 'expire' },
+            },
+          ],
+        }),
+      },
+      opts,
+    );
+    // Cross-account pulls name the account (AWS requires principals that exist when the policy is
+    // written) and narrow to the execution roles of the entries built from this repository.
+    new aws.ecr.RepositoryPolicy(
+      `ecr-${repository}-policy`,
+      {
+        repository: repo.name,
+        policy: policyDocument([
+          {
+            Sid: 'WorkloadAccountsPull',
+            Effect: 'Allow',
+            Principal: {
+              AWS: WORKLOAD_ENVIRONMENTS.map((env) => `arn:aws:iam::${workloadAccounts[env]}:root`),
+            },
+            Action: ['ecr:BatchGetImage', 'ecr:GetDownloadUrlForLayer', 'ecr:BatchCheckLayerAvailability'],
+            Resource: arn.ecrRepository(ctx.region, ctx.accountId, name),
+            Condition: {
+              ArnEquals: {
+                'aws:PrincipalArn': WORKLOAD_ENVIRONMENTS.flatMap((env) =>
+                  users.map((u) =>
+                    naming.roleArn(workloadAccounts[env], naming.executionRole(u.pascalName, env)),
+                  ),
+                ),
+              },
+            },
+          },
+        ]),
+      },
+      opts,
+    );
+  }
+}
+
+/** Assume only the update role of its environment, read ECR, write the ledger. */
+export function nodeRoleStatements(
+  ctx: AccountContext,
+  env: WorkloadEnvironmentName,
+  workloadAccountId: string,
+): PolicyStatement[] {
+  const repositories = [...imageRepositories(ctx.platform).keys()].map((r) =>
+    arn.ecrRepository(ctx.region, ctx.accountId, naming.ecrRepository(r)),
+  );
+  const ledger = naming.ledgerBucket();
+  return [
+    {
+      Sid: 'AssumeUpdateRole',
+      Effect: 'Allow',
+      Action: 'sts:AssumeRole',
+      Resource: naming.roleArn(workloadAccountId, naming.jenkinsEcsUpdateRole(env)),
+    },
+    // A registry token is account-wide by design; what it can read is limited below.
+    { Sid: 'EcrToken', Effect: 'Allow', Action: 'ecr:GetAuthorizationToken', Resource: '*' },
+    {
+      Sid: 'ReadReleases',
+      Effect: 'Allow',
+      Action: ['ecr:DescribeImages', 'ecr:BatchGetImage', 'ecr:ListImages', 'ecr:DescribeRepositories'],
+      Resource: repositories,
+    },
+    {
+      Sid: 'WriteLedger',
+      Effect: 'Allow',
+      Action: ['s3:PutObject', 's3:GetObject'],
+      Resource: arn.s3Objects(ledger),
+    },
+    { Sid: 'ListLedger', Effect: 'Allow', Action: 's3:ListBucket', Resource: arn.s3Bucket(ledger) },
+  ];
+}
+
+/**
+ * Agents run in the controller's cluster, one task definition per workload environment, each as
+ * that environment's node role: a job for prod can only ever reach prod's update role.
+ */
+function defineJenkinsAgents(ctx: AccountContext, nodeRoles: readonly aws.iam.Role[]): aws.iam.Role {
+  const { region, accountId, root } = ctx;
+  const settings = MGMT_SETTINGS.jenkinsAgent;
+  const logGroupName = naming.logGroup('jenkins-agent', 'mgmt');
+  new aws.cloudwatch.LogGroup(
+    'jenkins-agent-logs',
+    { name: logGroupName, retentionInDays: MGMT_SETTINGS.logRetentionDays },
+    { parent: root },
+  );
+  const executionRole = createRole(
+    'jenkins-agent-execution-role',
+    {
+      roleName: naming.executionRole('JenkinsAgent', 'mgmt'),
+      description: 'Starts Jenkins agent tasks and writes their logs',
+      trust: [serviceTrust('ecs-tasks.amazonaws.com', accountId)],
+      statements: [
+        {
+          Effect: 'Allow',
+          Action: ['logs:CreateLogStream', 'logs:PutLogEvents'],
+          Resource: [
+            arn.logGroup(region, accountId, logGroupName),
+            arn.logStreams(region, accountId, logGroupName),
+          ],
+        },
+      ],
+    },
+    root,
+  );
+  WORKLOAD_ENVIRONMENTS.forEach((env, i) => {
+    new aws.ecs.TaskDefinition(
+      `jenkins-agent-${env}-task`,
+      {
+        family: naming.taskFamily('jenkins-agent', env),
+        cpu: String(settings.cpu),
+        memory: String(settings.memory),
+        networkMode: 'awsvpc',
+        requiresCompatibilities: ['FARGATE'],
+        executionRoleArn: executionRole.arn,
+        taskRoleArn: nodeRoles[i]!.arn,
+        containerDefinitions: JSON.stringify([
+          {
+            name: 'jnlp',
+            image: settings.image,
+            essential: true,
+            logConfiguration: {
+              logDriver: 'awslogs',
+              options: {
+                'awslogs-group': logGroupName,
+                'awslogs-region': region,
+                'awslogs-stream-prefix': env,
+              },
+            },
+          },
+        ]),
+      },
+      { parent: root },
+    );
+  });
+  return executionRole;
+}
+
+function defineJenkins(ctx: AccountContext, config: MgmtStackConfig, agentRoles: aws.iam.Role[]): EcsService {
+  const { region, accountId, root } = ctx;
+  const opts = { parent: root };
+  const settings = MGMT_SETTINGS.jenkins;
+  const network = new Network(
+    'network',
+    {
+      env: 'mgmt',
+      region,
+      accountId,
+      cidr: config['tdr:vpcCidr'],
+      availabilityZones: MGMT_SETTINGS.availabilityZones,
+      natGatewayPerZone: false,
+      flowLogRetentionDays: MGMT_SETTINGS.logRetentionDays,
+    },
+    opts,
+  );
+  const accessLogsName = naming.bucket('alb-logs', 'mgmt');
+  const accessLogs = new SecureBucket(
+    'alb-logs',
+    {
+      bucketName: accessLogsName,
+      lifecycle: [
+        {
+          id: 'expire-logs',
+          expireAfterDays: MGMT_SETTINGS.logRetentionDays,
+          noncurrentVersionsExpireAfterDays: 1,
+        },
+      ],
+      grants: [
+        {
+          Sid: 'ElbLogDelivery',
+          Effect: 'Allow',
+          Principal: { AWS: `arn:aws:iam::${elbLogDeliveryAccount(region)}:root` },
+          Action: 's3:PutObject',
+          Resource: arn.s3Objects(accessLogsName, `AWSLogs/${accountId}/`),
+        },
+      ],
+    },
+    opts,
+  );
+  const lb = new PublicLoadBalancer(
+    'jenkins-public',
+    {
+      loadBalancerName: naming.loadBalancer('mgmt'),
+      vpcId: network.vpcId,
+      vpcCidr: network.cidr,
+      subnetIds: network.publicSubnetIds,
+      certificateDomain: config['tdr:jenkinsHostname'],
+      hostedZoneId: config['tdr:hostedZoneId'],
+      hostnames: [config['tdr:jenkinsHostname']],
+      accessLogsBucket: accessLogs.bucket.id,
+      ingressCidrs: config['tdr:jenkinsAllowlist'],
+      deletionProtection: true,
+    },
+    opts,
+  );
+  const fileSystem = new aws.efs.FileSystem(
+    'jenkins-home',
+    {
+      creationToken: naming.jenkinsHomeFileSystem(),
+      encrypted: true,
+      performanceMode: 'generalPurpose',
+      throughputMode: 'elastic',
+      tags: { Name: naming.jenkinsHomeFileSystem() },
+    },
+    { parent: root, protect: true },
+  );
+  new aws.efs.BackupPolicy(
+    'jenkins-home-backup',
+    { fileSystemId: fileSystem.id, backupPolicy: { status: 'ENABLED' } },
+    opts,
+  );
+  const accessPoint = new aws.efs.AccessPoint(
+    'jenkins-home-access-point',
+    {
+      fileSystemId: fileSystem.id,
+      posixUser: { uid: settings.posixId, gid: settings.posixId },
+      rootDirectory: {
+        path: '/jenkins_home',
+        creationInfo: { ownerUid: settings.posixId, ownerGid: settings.posixId, permissions: '750' },
+      },
+    },
+    opts,
+  );
+  const efsSg = new aws.ec2.SecurityGroup(
+    'jenkins-home-sg',
+    {
+      name: `${naming.jenkinsHomeFileSystem()}-nfs`,
+      description: 'Jenkins home over NFS: the controller only',
+      vpcId: network.vpcId,
+    },
+    opts,
+  );
+  network.privateSubnetIds.forEach((subnetId, i) => {
+    new aws.efs.MountTarget(
+      `jenkins-home-mount-${i}`,
+      { fileSystemId: fileSystem.id, subnetId, securityGroups: [efsSg.id] },
+      opts,
+    );
+  });
+  const controller = new EcsService(
+    'jenkins',
+    {
+      env: 'mgmt',
+      region,
+      accountId,
+      serviceName: 'jenkins',
+      pascalName: 'Jenkins',
+      cpu: settings.cpu,
+      memory: settings.memory,
+      image: settings.image,
+      containerPort: settings.port,
+      healthCheck: settings.healthCheck,
+      sidecars: [],
+      desiredCount: 1,
+      singleton: true,
+      logRetentionDays: MGMT_SETTINGS.logRetentionDays,
+      efsVolume: {
+        fileSystemId: fileSystem.id,
+        accessPointId: accessPoint.id,
+        containerPath: settings.homePath,
+      },
+      taskRoleStatements: [
+        {
+          Sid: 'MountHome',
+          Effect: 'Allow',
+          Action: ['elasticfilesystem:ClientMount', 'elasticfilesystem:ClientWrite'],
+          Resource: fileSystem.arn,
+        },
+        {
+          Sid: 'StartAgents',
+          Effect: 'Allow',
+          Action: ['ecs:RunTask', 'ecs:StopTask', 'ecs:DescribeTasks'],
+          Resource: [
+            arn.ecsCluster(region, accountId, naming.cluster('jenkins', 'mgmt')),
+            `arn:aws:ecs:${region}:${accountId}:task/${naming.cluster('jenkins', 'mgmt')}/*`,
+            ...WORKLOAD_ENVIRONMENTS.map((env) =>
+              arn.ecsTaskDefinition(region, accountId, naming.taskFamily('jenkins-agent', env)),
+            ),
+          ],
+        },
+        {
+          Sid: 'PassAgentRoles',
+          Effect: 'Allow',
+          Action: 'iam:PassRole',
+          Resource: agentRoles.map((r) => r.arn),
+          Condition: { StringEquals: { 'iam:PassedToService': 'ecs-tasks.amazonaws.com' } },
+        },
+      ],
+      vpcId: network.vpcId,
+      subnetIds: network.privateSubnetIds,
+      loadBalancerSecurityGroupId: lb.securityGroupId,
+      httpsListenerArn: lb.httpsListenerArn,
+      hostname: config['tdr:jenkinsHostname'],
+      listenerRulePriority: 10,
+    },
+    { parent: root, dependsOn: [accessPoint] },
+  );
+  new aws.vpc.SecurityGroupIngressRule(
+    'jenkins-home-in-nfs',
+    {
+      securityGroupId: efsSg.id,
+      referencedSecurityGroupId: controller.securityGroupId,
+      ipProtocol: 'tcp',
+      fromPort: 2049,
+      toPort: 2049,
+      description: 'NFS from the Jenkins controller',
+    },
+    opts,
+  );
+  return controller;
+}
+
+function defineGrafana(
+  ctx: AccountContext,
+  workloadAccounts: MgmtStackConfig['tdr:workloadAccountIds'],
+): aws.grafana.Workspace {
+  const role = createRole(
+    'grafana-workspace-role',
+    {
+      roleName: naming.grafanaWorkspaceRole(),
+      description: 'Amazon Managed Grafana: reads each workload account through its monitoring role',
+      trust: [serviceTrust('grafana.amazonaws.com', ctx.accountId)],
+      statements: [
+        {
+          Sid: 'AssumeMonitoringRoles',
+          Effect: 'Allow',
+          Action: 'sts:AssumeRole',
+          Resource: WORKLOAD_ENVIRONMENTS.map((env) =>
+            naming.roleArn(workloadAccounts[env], naming.grafanaMonitoringRole(env)),
+          ),
+        },
+        {
+          Sid: 'PublishNotifications',
+          Effect: 'Allow',
+          Action: 'sns:Publish',
+          Resource: arn.snsTopic(ctx.region, ctx.accountId, naming.notificationsTopic('mgmt')),
+        },
+      ],
+    },
+    ctx.root,
+  );
+  return new aws.grafana.Workspace(
+    'grafana',
+    {
+      name: naming.grafanaWorkspace(),
+      accountAccessType: 'CURRENT_ACCOUNT',
+      authenticationProviders: ['AWS_SSO'],
+      permissionType: 'CUSTOMER_MANAGED',
+      roleArn: role.arn,
+      dataSources: ['CLOUDWATCH'],
+      notificationDestinations: ['SNS'],
+    },
+    { parent: ctx.root },
+  );
+}

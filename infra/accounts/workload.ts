@@ -1,0 +1,440 @@
+/**
+ * A workload account (intg, staging, prod): network, load balancer, every catalogue service and
+ * one-off task, their databases, the four buckets of DESIGN.md, the role Jenkins deploys through,
+ * the role Grafana reads through, and alarms. Everything follows from the catalogue.
+ */
+import * as aws from '@pulumi/aws';
+import type { Platform } from '../../services/config';
+import type { EcsServiceEntry, OneOffTaskEntry } from '../../services/catalogue';
+import type { WorkloadEnvironmentName } from '../../services/environments';
+import { naming, WORKLOAD_BUCKET_FUNCTIONS, type WorkloadBucketFunction } from '../../services/naming';
+import type { WorkloadStackConfig } from '../config';
+import { CrossAccountRole } from '../components/cross-account-role';
+import { Database } from '../components/database';
+import { EcsService, EcsTask } from '../components/ecs-service';
+import { arn, policyDocument, type PolicyStatement } from '../components/iam';
+import { PublicLoadBalancer } from '../components/load-balancer';
+import { Network } from '../components/network';
+import { SecureBucket, type BucketLifecycle } from '../components/secure-bucket';
+import { ServiceAlarms } from '../components/service-alarms';
+import { INITIAL_IMAGE_TAG, WORKLOAD_SETTINGS } from './settings';
+import { notificationsKey, notificationsTopic, openAccount, type AccountContext } from './account';
+
+/** The account ALB access logs are delivered from, per region (regions older than August 2022). */
+const ELB_LOG_DELIVERY_ACCOUNTS: Readonly<Record<string, string>> = {
+  'eu-west-1': '156460612806',
+  'eu-west-2': '652711504416',
+};
+
+export function elbLogDeliveryAccount(region: string): string {
+  const account = ELB_LOG_DELIVERY_ACCOUNTS[region];
+  if (!account) throw new Error(`no ELB log delivery account known for region ${region}`);
+  return account;
+}
+
+const BUCKET_LIFECYCLE: Readonly<Record<WorkloadBucketFunction, BucketLifecycle>> = {
+  // Files wait here only until the antivirus scan moves them on.
+  'upload-files-cloudfront-dirty': {
+    id: 'expire-unscanned',
+    expireAfterDays: 7,
+    noncurrentVersionsExpireAfterDays: 1,
+  },
+  'upload-files': { id: 'expire-old-versions', noncurrentVersionsExpireAfterDays: 30 },
+  'upload-files-quarantine': {
+    id: 'expire-quarantined',
+    expireAfterDays: 90,
+    noncurrentVersionsExpireAfterDays: 7,
+  },
+  'consignment-export': { id: 'expire-old-versions', noncurrentVersionsExpireAfterDays: 90 },
+};
+
+export function services(platform: Platform): Array<[string, EcsServiceEntry]> {
+  return Object.entries(platform.catalogue).filter(
+    (e): e is [string, EcsServiceEntry] => e[1].kind === 'service',
+  );
+}
+
+export function oneOffTasks(platform: Platform): Array<[string, OneOffTaskEntry]> {
+  return Object.entries(platform.catalogue).filter(
+    (e): e is [string, OneOffTaskEntry] => e[1].kind === 'task',
+  );
+}
+
+export function defineWorkloadAccount(
+  platform: Platform,
+  env: WorkloadEnvironmentName,
+  config: WorkloadStackConfig,
+): Record<string, unknown> {
+  const ctx = openAccount(platform, env, config['tdr:accountId']);
+  const settings = WORKLOAD_SETTINGS[env];
+  const { region, accountId, root } = ctx;
+  const opts = { parent: root };
+  const domain = ctx.environment.domain;
+  if (!domain) throw new Error(`environment ${env} is a workload account but has no domain`);
+  const mgmtAccountId = config['tdr:mgmtAccountId'];
+
+  const key = notificationsKey(ctx, ['cloudwatch.amazonaws.com', 's3.amazonaws.com']);
+  const topic = notificationsTopic(ctx, key);
+
+  const network = new Network(
+    'network',
+    {
+      env,
+      region,
+      accountId,
+      cidr: config['tdr:vpcCidr'],
+      availabilityZones: settings.availabilityZones,
+      natGatewayPerZone: settings.natGatewayPerZone,
+      flowLogRetentionDays: settings.logRetentionDays,
+    },
+    opts,
+  );
+
+  const buckets = defineBuckets(ctx, config, key, settings.logRetentionDays);
+
+  const serviceEntries = services(platform);
+  const lb = new PublicLoadBalancer(
+    'public',
+    {
+      loadBalancerName: naming.loadBalancer(env),
+      vpcId: network.vpcId,
+      vpcCidr: network.cidr,
+      subnetIds: network.publicSubnetIds,
+      certificateDomain: `*.${domain}`,
+      hostedZoneId: config['tdr:hostedZoneId'],
+      hostnames: serviceEntries.map(([, e]) => naming.hostname(e.hostnamePrefix, domain)),
+      accessLogsBucket: buckets.accessLogs.bucket.id,
+      ingressCidrs: ['0.0.0.0/0'],
+      deletionProtection: settings.loadBalancerDeletionProtection,
+    },
+    opts,
+  );
+
+  const image = (repository: string) =>
+    `${arn.ecrImageUri(region, mgmtAccountId, naming.ecrRepository(repository))}:${INITIAL_IMAGE_TAG}`;
+  const repositoryArn = (repository: string) =>
+    arn.ecrRepository(region, mgmtAccountId, naming.ecrRepository(repository));
+  const parameters = (service: string): PolicyStatement => ({
+    Effect: 'Allow',
+    Action: ['ssm:GetParameter', 'ssm:GetParameters', 'ssm:GetParametersByPath'],
+    Resource: `arn:aws:ssm:${region}:${accountId}:parameter${naming.serviceParameter(service, env, '*')}`,
+  });
+
+  serviceEntries.forEach(([name, entry], i) => {
+    const desiredCount = entry.desiredCount[env];
+    const service = new EcsService(
+      name,
+      {
+        env,
+        region,
+        accountId,
+        serviceName: name,
+        pascalName: entry.pascalName,
+        cpu: entry.cpu[env],
+        memory: entry.memory[env],
+        image: image(entry.imageRepository),
+        imageRepositoryArn: repositoryArn(entry.imageRepository),
+        containerPort: entry.containerPort,
+        healthCheck: entry.healthCheck,
+        sidecars: entry.sidecars,
+        desiredCount,
+        logRetentionDays: settings.logRetentionDays,
+        taskRoleStatements: [parameters(name)],
+        vpcId: network.vpcId,
+        subnetIds: network.privateSubnetIds,
+        loadBalancerSecurityGroupId: lb.securityGroupId,
+        httpsListenerArn: lb.httpsListenerArn,
+        hostname: naming.hostname(entry.hostnamePrefix, domain),
+        listenerRulePriority: 10 * (i + 1),
+        ...(settings.autoscaling
+          ? {
+              autoscaling: {
+                minCount: desiredCount,
+                maxCount: desiredCount * settings.autoscaling.maxFactor,
+                targetCpuPercent: settings.autoscaling.targetCpuPercent,
+              },
+            }
+          : {}),
+      },
+      opts,
+    );
+    if (entry.database) {
+      new Database(
+        `${name}-db`,
+        {
+          env,
+          serviceName: name,
+          vpcId: network.vpcId,
+          subnetIds: network.privateSubnetIds,
+          clientSecurityGroupIds: [service.securityGroupId],
+          ...settings.database,
+          allocatedStorageGb: settings.database.allocatedStorageGb,
+        },
+        opts,
+      );
+    }
+    new ServiceAlarms(
+      `${name}-alarms`,
+      {
+        env,
+        serviceName: name,
+        clusterName: service.clusterName,
+        ecsServiceName: service.ecsServiceName,
+        desiredCount,
+        targetGroupArnSuffix: service.targetGroupArnSuffix,
+        loadBalancerArnSuffix: lb.arnSuffix,
+        topicArn: topic.arn,
+      },
+      opts,
+    );
+  });
+
+  const exportBucket = naming.bucket('consignment-export', env);
+  const taskStatements: Readonly<Record<string, readonly PolicyStatement[]>> = {
+    'consignment-export': [
+      {
+        Effect: 'Allow',
+        Action: ['s3:GetObject'],
+        Resource: arn.s3Objects(naming.bucket('upload-files', env)),
+      },
+      { Effect: 'Allow', Action: ['s3:PutObject'], Resource: arn.s3Objects(exportBucket) },
+    ],
+  };
+  for (const [name, entry] of oneOffTasks(platform)) {
+    new EcsTask(
+      name,
+      {
+        env,
+        region,
+        accountId,
+        serviceName: name,
+        pascalName: entry.pascalName,
+        cpu: entry.cpu[env],
+        memory: entry.memory[env],
+        image: image(entry.imageRepository),
+        imageRepositoryArn: repositoryArn(entry.imageRepository),
+        sidecars: [],
+        logRetentionDays: settings.logRetentionDays,
+        taskRoleStatements: [parameters(name), ...(taskStatements[name] ?? [])],
+      },
+      opts,
+    );
+  }
+
+  const updateRole = new CrossAccountRole(
+    'jenkins-ecs-update',
+    {
+      roleName: naming.jenkinsEcsUpdateRole(env),
+      description: `Jenkins agents for ${env} deploy through this role, from ${naming.jenkinsNodeRole(env)} in mgmt only`,
+      trustedPrincipalArns: [naming.roleArn(mgmtAccountId, naming.jenkinsNodeRole(env))],
+      statements: updateRoleStatements(ctx),
+    },
+    opts,
+  );
+  const monitoringRole = new CrossAccountRole(
+    'grafana-monitoring',
+    {
+      roleName: naming.grafanaMonitoringRole(env),
+      description: `Amazon Managed Grafana in mgmt reads ${env} metrics and logs through this role`,
+      trustedPrincipalArns: [naming.roleArn(mgmtAccountId, naming.grafanaWorkspaceRole())],
+      statements: monitoringRoleStatements(ctx),
+    },
+    opts,
+  );
+  return ctx.root.complete({
+    vpcId: network.vpcId,
+    updateRoleArn: updateRole.roleArn,
+    monitoringRoleArn: monitoringRole.roleArn,
+    notificationsTopicArn: topic.arn,
+  });
+}
+
+/** May describe and update only this environment's services, register task definitions, pass only the task roles. */
+export function updateRoleStatements(ctx: AccountContext): PolicyStatement[] {
+  const { platform, env, region, accountId } = ctx;
+  const entries = Object.entries(platform.catalogue);
+  const serviceNames = services(platform).map(([name]) => name);
+  return [
+    {
+      Sid: 'DeployServices',
+      Effect: 'Allow',
+      Action: ['ecs:DescribeServices', 'ecs:UpdateService'],
+      Resource: serviceNames.map((s) =>
+        arn.ecsService(region, accountId, naming.cluster(s, env), naming.ecsService(s, env)),
+      ),
+    },
+    {
+      Sid: 'RunOneOffTasks',
+      Effect: 'Allow',
+      Action: ['ecs:RunTask'],
+      Resource: oneOffTasks(platform).map(([t]) =>
+        arn.ecsTaskDefinition(region, accountId, naming.taskFamily(t, env)),
+      ),
+    },
+    {
+      Sid: 'WatchTasks',
+      Effect: 'Allow',
+      Action: ['ecs:DescribeTasks', 'ecs:ListTasks'],
+      Resource: entries.flatMap(([name]) => [
+        arn.ecsCluster(region, accountId, naming.cluster(name, env)),
+        `arn:aws:ecs:${region}:${accountId}:task/${naming.cluster(name, env)}/*`,
+      ]),
+    },
+    {
+      // ECS cannot scope these to a family: task-definition revisions do not exist before registration.
+      Sid: 'RegisterTaskDefinitions',
+      Effect: 'Allow',
+      Action: ['ecs:RegisterTaskDefinition', 'ecs:DescribeTaskDefinition'],
+      Resource: '*',
+    },
+    {
+      Sid: 'PassOnlyTaskRoles',
+      Effect: 'Allow',
+      Action: ['iam:PassRole'],
+      Resource: entries.flatMap(([, e]) => [
+        naming.roleArn(accountId, naming.taskRole(e.pascalName, env)),
+        naming.roleArn(accountId, naming.executionRole(e.pascalName, env)),
+      ]),
+      Condition: { StringEquals: { 'iam:PassedToService': 'ecs-tasks.amazonaws.com' } },
+    },
+  ];
+}
+
+/** CloudWatch and Logs, read only. */
+export function monitoringRoleStatements(ctx: AccountContext): PolicyStatement[] {
+  const { platform, env, region, accountId } = ctx;
+  const logGroups = Object.keys(platform.catalogue).map((name) => naming.logGroup(name, env));
+  return [
+    {
+      // CloudWatch metric reads have no resource-level permissions.
+      Sid: 'ReadMetrics',
+      Effect: 'Allow',
+      Action: ['cloudwatch:GetMetricData', 'cloudwatch:GetMetricStatistics', 'cloudwatch:ListMetrics'],
+      Resource: '*',
+    },
+    {
+      Sid: 'ReadAlarms',
+      Effect: 'Allow',
+      Action: ['cloudwatch:DescribeAlarms', 'cloudwatch:DescribeAlarmHistory'],
+      Resource: `arn:aws:cloudwatch:${region}:${accountId}:alarm:tdr-*`,
+    },
+    {
+      Sid: 'QueryServiceLogs',
+      Effect: 'Allow',
+      Action: ['logs:StartQuery', 'logs:GetLogEvents', 'logs:FilterLogEvents', 'logs:GetLogGroupFields'],
+      Resource: logGroups.flatMap((g) => [
+        arn.logGroup(region, accountId, g),
+        arn.logStreams(region, accountId, g),
+      ]),
+    },
+    {
+      // Query results and the log-group listing are not resource-scoped in CloudWatch Logs.
+      Sid: 'ReadQueryResults',
+      Effect: 'Allow',
+      Action: ['logs:GetQueryResults', 'logs:StopQuery', 'logs:DescribeLogGroups'],
+      Resource: '*',
+    },
+  ];
+}
+
+function defineBuckets(
+  ctx: AccountContext,
+  config: WorkloadStackConfig,
+  key: aws.kms.Key,
+  logRetentionDays: number,
+) {
+  const { env, region, accountId, root } = ctx;
+  const opts = { parent: root };
+  const elbAccount = elbLogDeliveryAccount(region);
+  const accessLogsName = naming.bucket('alb-logs', env);
+  const accessLogs = new SecureBucket(
+    'alb-logs',
+    {
+      bucketName: accessLogsName,
+      lifecycle: [
+        { id: 'expire-logs', expireAfterDays: logRetentionDays, noncurrentVersionsExpireAfterDays: 1 },
+      ],
+      grants: [
+        {
+          Sid: 'ElbLogDelivery',
+          Effect: 'Allow',
+          Principal: { AWS: `arn:aws:iam::${elbAccount}:root` },
+          Action: 's3:PutObject',
+          Resource: arn.s3Objects(accessLogsName, `AWSLogs/${accountId}/`),
+        },
+      ],
+    },
+    opts,
+  );
+  const exportName = naming.bucket('consignment-export', env);
+  const preservationRole = config['tdr:preservationRoleArn'];
+  const exportTopic = new aws.sns.Topic(
+    'consignment-export-topic',
+    { name: naming.exportNotificationsTopic(env), kmsMasterKeyId: key.arn },
+    opts,
+  );
+  const exportTopicPolicy = new aws.sns.TopicPolicy(
+    'consignment-export-topic-policy',
+    {
+      arn: exportTopic.arn,
+      policy: policyDocument([
+        {
+          Sid: 'ExportBucketPublishes',
+          Effect: 'Allow',
+          Principal: { Service: 's3.amazonaws.com' },
+          Action: 'sns:Publish',
+          Resource: exportTopic.arn,
+          Condition: {
+            ArnEquals: { 'aws:SourceArn': arn.s3Bucket(exportName) },
+            StringEquals: { 'aws:SourceAccount': accountId },
+          },
+        },
+        {
+          Sid: 'PreservationSubscribes',
+          Effect: 'Allow',
+          Principal: { AWS: preservationRole },
+          Action: 'sns:Subscribe',
+          Resource: exportTopic.arn,
+        },
+      ]),
+    },
+    opts,
+  );
+  const functionBuckets = Object.fromEntries(
+    WORKLOAD_BUCKET_FUNCTIONS.map((fn) => {
+      const bucketName = naming.bucket(fn, env);
+      const isExport = fn === 'consignment-export';
+      const bucket = new SecureBucket(
+        fn,
+        {
+          bucketName,
+          lifecycle: [BUCKET_LIFECYCLE[fn]],
+          ...(isExport
+            ? {
+                grants: [
+                  {
+                    Sid: 'PreservationReadsExports',
+                    Effect: 'Allow',
+                    Principal: { AWS: preservationRole },
+                    Action: ['s3:GetObject', 's3:GetObjectVersion'],
+                    Resource: arn.s3Objects(bucketName),
+                  },
+                  {
+                    Sid: 'PreservationListsExports',
+                    Effect: 'Allow',
+                    Principal: { AWS: preservationRole },
+                    Action: ['s3:ListBucket'],
+                    Resource: arn.s3Bucket(bucketName),
+                  },
+                ],
+                notifyTopicArn: exportTopicPolicy.arn,
+              }
+            : {}),
+        },
+        opts,
+      );
+      return [fn, bucket] as const;
+    }),
+  ) as Record<WorkloadBucketFunction, SecureBucket>;
+  return { accessLogs, ...functionBuckets };
+}

@@ -1,0 +1,180 @@
+/**
+ * Stack configuration: what differs between deployments of the same account (ids, CIDRs, zones,
+ * allowlists). Account ids are configuration, never code: they come from `tdr:*` keys of the
+ * stack's config (`infra/stacks/Pulumi.<stack>.yaml` offline, `pulumi config` in Jenkins).
+ * Every problem is reported at once, each naming its key.
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parse as parseYaml } from 'yaml';
+import { z } from 'zod';
+import { ENVIRONMENT_NAMES, type EnvironmentName } from '../services/environments';
+import type { ValidationIssue } from '../services/validate';
+
+/** `infra/stacks` beside this file when run from source, or from the repository root under build/. */
+export const STACK_CONFIG_DIR =
+  [join(__dirname, 'stacks'), join(__dirname, '..', '..', 'infra', 'stacks')].find((d) => existsSync(d)) ??
+  join(__dirname, 'stacks');
+
+/** Thrown for unknown stacks and bad stack config; the CLI maps it to exit 2. */
+export class StackConfigError extends Error {
+  readonly exitCode = 2;
+  constructor(readonly issues: readonly ValidationIssue[]) {
+    super(
+      `invalid stack configuration (${issues.length} problem${issues.length === 1 ? '' : 's'}):\n` +
+        issues.map((i) => `  ${i.path}: ${i.message}`).join('\n'),
+    );
+    this.name = 'StackConfigError';
+  }
+}
+
+const accountId = z.string().regex(/^\d{12}$/, { error: 'must be a 12-digit AWS account id' });
+const cidr = z.string().regex(/^(\d{1,3}\.){3}\d{1,3}\/([0-9]|[12]\d|3[0-2])$/, {
+  error: 'must be an IPv4 CIDR such as 10.0.0.0/16',
+});
+const vpcCidr = cidr.refine((c) => c.endsWith('/16'), {
+  error: 'must be a /16: the network carves /20 subnets from it',
+});
+const hostedZoneId = z
+  .string()
+  .regex(/^Z[A-Z0-9]{5,31}$/, { error: 'must be a Route 53 hosted zone id (Z…)' });
+const roleArn = z
+  .string()
+  .regex(/^arn:aws:iam::\d{12}:role\/[\w+=,.@/-]+$/, { error: 'must be an IAM role ARN' });
+const hostname = z
+  .string()
+  .regex(/^([a-z0-9-]+\.)+[a-z]{2,}$/, { error: 'must be a DNS hostname such as jenkins.example.org' });
+const isoDate = z
+  .string()
+  .regex(/^\d{4}-\d{2}-\d{2}$/, { error: 'must be a date YYYY-MM-DD' })
+  .refine((d) => !Number.isNaN(Date.parse(d)), { error: 'must be a real calendar date' });
+
+const common = { 'tdr:accountId': accountId, 'tdr:vpcCidr': vpcCidr };
+
+const mgmtSchema = z.strictObject({
+  ...common,
+  'tdr:workloadAccountIds': z.strictObject(
+    { intg: accountId, staging: accountId, prod: accountId },
+    { error: 'must be an object with the intg, staging and prod account ids' },
+  ),
+  'tdr:jenkinsHostname': hostname,
+  'tdr:hostedZoneId': hostedZoneId,
+  'tdr:jenkinsAllowlist': z.array(cidr, { error: 'must be a list of CIDRs' }).min(1, {
+    error: 'must name at least one CIDR: Jenkins is never open to the internet',
+  }),
+});
+
+const sboxSchema = z.strictObject({ ...common, 'tdr:expiryDate': isoDate });
+
+const workloadSchema = z.strictObject({
+  ...common,
+  'tdr:mgmtAccountId': accountId,
+  'tdr:hostedZoneId': hostedZoneId,
+  'tdr:preservationRoleArn': roleArn,
+});
+
+export type MgmtStackConfig = z.infer<typeof mgmtSchema>;
+export type SboxStackConfig = z.infer<typeof sboxSchema>;
+export type WorkloadStackConfig = z.infer<typeof workloadSchema>;
+
+export type StackConfig =
+  | { readonly kind: 'management'; readonly stack: 'mgmt'; readonly values: MgmtStackConfig }
+  | { readonly kind: 'sandbox'; readonly stack: 'sbox'; readonly values: SboxStackConfig }
+  | {
+      readonly kind: 'workload';
+      readonly stack: 'intg' | 'staging' | 'prod';
+      readonly values: WorkloadStackConfig;
+    };
+
+export function isStackName(name: string): name is EnvironmentName {
+  return (ENVIRONMENT_NAMES as readonly string[]).includes(name);
+}
+
+export function requireStackName(name: string): EnvironmentName {
+  if (!isStackName(name)) {
+    throw new StackConfigError([
+      { path: 'stack', message: `"${name}" is not a stack; valid stacks: ${ENVIRONMENT_NAMES.join(', ')}` },
+    ]);
+  }
+  return name;
+}
+
+/**
+ * Pulumi hands a program its config as strings (structured values JSON-encoded); `raw` is that
+ * bag, keyed `tdr:name`. Scalars from YAML arrive as strings just as the Pulumi CLI passes them.
+ */
+export function parseStackConfig(
+  stack: EnvironmentName,
+  raw: Readonly<Record<string, string>>,
+  source: string,
+): StackConfig {
+  const decoded: Record<string, unknown> = {};
+  for (const [key, text] of Object.entries(raw)) {
+    if (!key.startsWith('tdr:')) continue;
+    decoded[key] = decodeValue(text);
+  }
+  const schema = stack === 'mgmt' ? mgmtSchema : stack === 'sbox' ? sboxSchema : workloadSchema;
+  const parsed = schema.safeParse(decoded);
+  if (!parsed.success) throw new StackConfigError(configIssues(parsed.error, schema, source));
+  if (stack === 'mgmt') return { kind: 'management', stack, values: parsed.data as MgmtStackConfig };
+  if (stack === 'sbox') return { kind: 'sandbox', stack, values: parsed.data as SboxStackConfig };
+  return { kind: 'workload', stack, values: parsed.data as WorkloadStackConfig };
+}
+
+function configIssues(error: z.ZodError, schema: z.ZodObject, source: string): ValidationIssue[] {
+  return error.issues.flatMap((issue): ValidationIssue[] => {
+    const key = issue.path.map(String).join('.');
+    if (issue.code === 'unrecognized_keys') {
+      const known = Object.keys(schema.shape).join(', ');
+      return issue.keys.map((k) => ({
+        path: `${source} ${[key, k].filter(Boolean).join('.')}`,
+        message: `is not a known key; valid keys: ${key ? 'intg, staging, prod' : known}`,
+      }));
+    }
+    const missing = issue.code === 'invalid_type' && issue.message.endsWith('received undefined');
+    return [{ path: `${source} ${key}`, message: missing ? `is missing (${issue.message})` : issue.message }];
+  });
+}
+
+/** Structured config is JSON; a plain string that is not JSON stays a string. */
+function decodeValue(text: string): unknown {
+  const trimmed = text.trim();
+  if (trimmed.startsWith('{') || trimmed.startsWith('[')) {
+    try {
+      return JSON.parse(trimmed) as unknown;
+    } catch {
+      return text;
+    }
+  }
+  return text;
+}
+
+/** The Pulumi-style config bag of `infra/stacks/Pulumi.<stack>.yaml` (or `dir`). */
+export function readStackConfigFile(
+  stack: EnvironmentName,
+  dir: string = STACK_CONFIG_DIR,
+): { raw: Record<string, string>; source: string } {
+  const source = `Pulumi.${stack}.yaml`;
+  const file = join(dir, source);
+  let doc: unknown;
+  try {
+    doc = parseYaml(readFileSync(file, 'utf8'));
+  } catch (err) {
+    throw new StackConfigError([{ path: source, message: `cannot read ${file}: ${(err as Error).message}` }]);
+  }
+  const config = (doc as { config?: unknown } | null)?.config;
+  if (typeof config !== 'object' || config === null || Array.isArray(config)) {
+    throw new StackConfigError([{ path: `${source} config`, message: 'must be a map of config keys' }]);
+  }
+  return { raw: toPulumiConfigBag(config as Record<string, unknown>), source };
+}
+
+/** What the Pulumi CLI passes a program: scalars as strings, objects and lists as JSON. */
+export function toPulumiConfigBag(config: Readonly<Record<string, unknown>>): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [key, value] of Object.entries(config)) {
+    if (value === null || value === undefined) continue;
+    out[key] = typeof value === 'object' ? JSON.stringify(value) : String(value);
+  }
+  return out;
+}
