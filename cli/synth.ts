@@ -3,7 +3,7 @@
  * Renderers run in order; infra comes first and is the only one that can refuse (policy violation,
  * exit 3). Other renderers plug in as steps: `{ name, run(outDir) }`.
  */
-import { resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { parseAccountIds } from '../services/config';
 import { ENVIRONMENT_NAMES } from '../services/environments';
@@ -56,8 +56,18 @@ export function register(program: Command, ctx: CliContext): void {
           ? { accountIds: parseAccountIds(ctx.env.TDR_ACCOUNT_IDS, 'TDR_ACCOUNT_IDS') }
           : {}),
       });
-      // The lead adds buildJenkins (pipelines/jenkins) and buildDashboards (dashboards) here.
-      const steps: RendererStep[] = [infra];
+      const platform = ctx.platform();
+      const steps: RendererStep[] = [
+        infra,
+        {
+          name: 'jenkins',
+          run: (dir) => loadRenderers().buildJenkins(join(dir, 'jenkins'), platform),
+        },
+        {
+          name: 'grafana',
+          run: (dir) => loadRenderers().buildDashboards(join(dir, 'grafana'), ctx.env, platform),
+        },
+      ];
       await renderAll(ctx, steps, infra, resolve(opts.out), opts.output);
     });
 }
@@ -147,6 +157,15 @@ function loadInfra(): typeof import('../infra/synth') & typeof import('../infra/
   return {
     ...(require('../infra/synth') as typeof import('../infra/synth')),
     ...(require('../infra/summary') as typeof import('../infra/summary')),
+  };
+  /* eslint-enable @typescript-eslint/no-require-imports */
+}
+
+function loadRenderers(): typeof import('../pipelines/jenkins/index') & typeof import('../dashboards/index') {
+  /* eslint-disable @typescript-eslint/no-require-imports */
+  return {
+    ...(require('../pipelines/jenkins/index') as typeof import('../pipelines/jenkins/index')),
+    ...(require('../dashboards/index') as typeof import('../dashboards/index')),
   };
   /* eslint-enable @typescript-eslint/no-require-imports */
 }
