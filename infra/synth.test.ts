@@ -10,6 +10,7 @@ import { buildPlatform, loadPlatform, type Platform } from '../services/config';
 import { DEFAULT_CATALOGUE } from '../services/catalogue';
 import { DEFAULT_ENVIRONMENTS, ENVIRONMENT_NAMES, type EnvironmentName } from '../services/environments';
 import { naming } from '../services/naming';
+import { SERVICE_ALARM_LIST } from '../services/thresholds';
 import { expectGolden } from '../test/support/golden';
 import type { RecordedResource } from './policies/evaluate';
 import { statementsOf } from './policies/rules';
@@ -266,12 +267,20 @@ describe('infrastructure (offline synth under Pulumi mocks)', function () {
     expect(
       one('staging', 'aws:cloudwatch/metricAlarm:MetricAlarm', 'consignmentapi-alarms-target-5xx').threshold,
     ).to.equal(50);
+    // Running minus desired, so the alarm follows autoscaling instead of a fixed count.
+    const running = one(
+      'staging',
+      'aws:cloudwatch/metricAlarm:MetricAlarm',
+      'consignmentapi-alarms-running-below-desired',
+    );
+    expect(running).to.include({ threshold: 0, comparisonOperator: 'LessThanThreshold' });
     expect(
-      one('staging', 'aws:cloudwatch/metricAlarm:MetricAlarm', 'consignmentapi-alarms-running-tasks'),
-    ).to.include({
-      threshold: 1,
-      comparisonOperator: 'LessThanThreshold',
-    });
+      (running.metricQueries as Array<{ expression?: string }>).map((q) => q.expression).filter(Boolean),
+    ).to.deep.equal(['m - minus']);
+    // The names the dashboards' Alarms panels look for.
+    expect(alarms.map((a) => (a.inputs as Inputs).name)).to.include.members(
+      SERVICE_ALARM_LIST.map((a) => naming.alarm('consignmentapi', 'staging', a.key)),
+    );
   });
 
   it('the load balancer serves modern TLS, redirects HTTP, drops invalid headers and logs access', () => {

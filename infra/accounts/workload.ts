@@ -180,7 +180,6 @@ export function defineWorkloadAccount(
         serviceName: name,
         clusterName: service.clusterName,
         ecsServiceName: service.ecsServiceName,
-        desiredCount,
         targetGroupArnSuffix: service.targetGroupArnSuffix,
         loadBalancerArnSuffix: lb.arnSuffix,
         topicArn: topic.arn,

@@ -1,104 +1,48 @@
 /**
- * The four alarms every service has, to the environment's SNS topic: CPU above 80 %, target 5XX
- * above 50 in five minutes, fewer running tasks than desired, and any unhealthy target.
+ * The alarms every service has, to the environment's SNS topic. Metric, threshold, period and
+ * runbook all come from services/thresholds.ts, the one place the dashboards read them too, so a
+ * panel turns red exactly when its alarm fires and the alarm names are the ones Grafana looks for.
  */
 import * as aws from '@pulumi/aws';
 import * as pulumi from '@pulumi/pulumi';
 import type { EnvironmentName } from '../../services/environments';
 import { naming } from '../../services/naming';
+import { SERVICE_ALARM_LIST, type AlarmMetric, type ServiceAlarm } from '../../services/thresholds';
 
 export interface ServiceAlarmsArgs {
   readonly env: EnvironmentName;
   readonly serviceName: string;
   readonly clusterName: string;
   readonly ecsServiceName: string;
-  readonly desiredCount: number;
   readonly targetGroupArnSuffix: pulumi.Input<string>;
   readonly loadBalancerArnSuffix: pulumi.Input<string>;
   readonly topicArn: pulumi.Input<string>;
 }
 
-export const ALARM_THRESHOLDS = { cpuPercent: 80, target5xxPerFiveMinutes: 50 } as const;
+type Dimensions = Record<string, pulumi.Input<string>>;
 
 export function createServiceAlarms(
   name: string,
   args: ServiceAlarmsArgs,
   parent: pulumi.Resource,
 ): string[] {
-  const ecs = { ClusterName: args.clusterName, ServiceName: args.ecsServiceName };
-  const alb = { TargetGroup: args.targetGroupArnSuffix, LoadBalancer: args.loadBalancerArnSuffix };
-  const alarms: Array<{
-    metric: string;
-    description: string;
-    spec: Omit<aws.cloudwatch.MetricAlarmArgs, 'name' | 'alarmActions' | 'okActions'>;
-  }> = [
-    {
-      metric: 'cpu-high',
-      description: `CPU of ${args.ecsServiceName} above ${ALARM_THRESHOLDS.cpuPercent}%`,
-      spec: {
-        namespace: 'AWS/ECS',
-        metricName: 'CPUUtilization',
-        dimensions: ecs,
-        statistic: 'Average',
-        period: 300,
-        evaluationPeriods: 2,
-        threshold: ALARM_THRESHOLDS.cpuPercent,
-        comparisonOperator: 'GreaterThanThreshold',
-      },
-    },
-    {
-      metric: 'target-5xx',
-      description: `More than ${ALARM_THRESHOLDS.target5xxPerFiveMinutes} 5XX responses from ${args.ecsServiceName} in 5 minutes`,
-      spec: {
-        namespace: 'AWS/ApplicationELB',
-        metricName: 'HTTPCode_Target_5XX_Count',
-        dimensions: alb,
-        statistic: 'Sum',
-        period: 300,
-        evaluationPeriods: 1,
-        threshold: ALARM_THRESHOLDS.target5xxPerFiveMinutes,
-        comparisonOperator: 'GreaterThanThreshold',
-        treatMissingData: 'notBreaching',
-      },
-    },
-    {
-      metric: 'running-tasks',
-      description: `${args.ecsServiceName} runs fewer than ${args.desiredCount} tasks`,
-      spec: {
-        namespace: 'ECS/ContainerInsights',
-        metricName: 'RunningTaskCount',
-        dimensions: ecs,
-        statistic: 'Minimum',
-        period: 60,
-        evaluationPeriods: 5,
-        threshold: args.desiredCount,
-        comparisonOperator: 'LessThanThreshold',
-        treatMissingData: 'breaching',
-      },
-    },
-    {
-      metric: 'unhealthy-hosts',
-      description: `${args.ecsServiceName} has unhealthy targets`,
-      spec: {
-        namespace: 'AWS/ApplicationELB',
-        metricName: 'UnHealthyHostCount',
-        dimensions: alb,
-        statistic: 'Maximum',
-        period: 60,
-        evaluationPeriods: 3,
-        threshold: 0,
-        comparisonOperator: 'GreaterThanThreshold',
-      },
-    },
-  ];
-  return alarms.map(({ metric, description, spec }) => {
-    const alarmName = naming.alarm(args.serviceName, args.env, metric);
+  const dimensions: Record<ServiceAlarm['resource'], Dimensions> = {
+    'ecs-service': { ClusterName: args.clusterName, ServiceName: args.ecsServiceName },
+    'target-group': { TargetGroup: args.targetGroupArnSuffix, LoadBalancer: args.loadBalancerArnSuffix },
+  };
+  return SERVICE_ALARM_LIST.map((alarm) => {
+    const alarmName = naming.alarm(args.serviceName, args.env, alarm.key);
     new aws.cloudwatch.MetricAlarm(
-      `${name}-${metric}`,
+      `${name}-${alarm.key}`,
       {
-        ...spec,
+        ...metricSpec(alarm, dimensions[alarm.resource]),
         name: alarmName,
-        alarmDescription: description,
+        alarmDescription: `${args.ecsServiceName}: ${alarm.runbook}`,
+        comparisonOperator: alarm.comparison,
+        threshold: alarm.threshold,
+        evaluationPeriods: alarm.evaluationPeriods,
+        // No data from a target group means no traffic, not errors; no task metrics means no tasks.
+        treatMissingData: alarm.resource === 'target-group' ? 'notBreaching' : 'breaching',
         alarmActions: [args.topicArn],
         okActions: [args.topicArn],
       },
@@ -106,6 +50,48 @@ export function createServiceAlarms(
     );
     return alarmName;
   });
+}
+
+/** A plain metric alarm, or metric math (`metric − minus`) when the alarm compares two metrics. */
+function metricSpec(
+  alarm: ServiceAlarm,
+  dimensions: Dimensions,
+): Pick<
+  aws.cloudwatch.MetricAlarmArgs,
+  'namespace' | 'metricName' | 'statistic' | 'period' | 'dimensions' | 'metricQueries'
+> {
+  if (!alarm.minus) {
+    return {
+      namespace: alarm.metric.namespace,
+      metricName: alarm.metric.metricName,
+      statistic: alarm.metric.statistic,
+      period: alarm.periodSeconds,
+      dimensions,
+    };
+  }
+  const query = (id: string, metric: AlarmMetric) => ({
+    id,
+    returnData: false,
+    metric: {
+      namespace: metric.namespace,
+      metricName: metric.metricName,
+      stat: metric.statistic,
+      period: alarm.periodSeconds,
+      dimensions,
+    },
+  });
+  return {
+    metricQueries: [
+      query('m', alarm.metric),
+      query('minus', alarm.minus),
+      {
+        id: 'e',
+        expression: 'm - minus',
+        label: `${alarm.metric.metricName} - ${alarm.minus.metricName}`,
+        returnData: true,
+      },
+    ],
+  };
 }
 
 export class ServiceAlarms extends pulumi.ComponentResource {
