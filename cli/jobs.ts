@@ -1,7 +1,6 @@
 import { statSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import type { Command } from 'commander';
-import { allSteps, buildJenkins, buildJenkinsModel, renderRootJenkinsfile } from '../pipelines/jenkins';
 import type { CliContext, GlobalOptions } from './context';
 import { UsageError } from './exit-codes';
 import { printJson, renderTable } from './output';
@@ -19,6 +18,7 @@ export function register(program: Command, ctx: CliContext): void {
     )
     .action((_opts, cmd: Command) => {
       const { output } = cmd.optsWithGlobals<GlobalOptions>();
+      const { allSteps, buildJenkinsModel } = jenkins();
       const model = buildJenkinsModel(ctx.platform());
       const pipelines = new Map(model.pipelines.map((p) => [p.id, p]));
       const rows = model.jobs.map((j) => {
@@ -71,6 +71,7 @@ export function register(program: Command, ctx: CliContext): void {
       const { output } = cmd.optsWithGlobals<GlobalOptions>();
       checkOutDir(opts.out);
       const platform = ctx.platform();
+      const { buildJenkins, buildJenkinsModel, renderRootJenkinsfile } = jenkins();
       const { files } = await buildJenkins(opts.out, platform);
       if (opts.jenkinsfile) {
         await writeFile(opts.jenkinsfile, renderRootJenkinsfile(buildJenkinsModel(platform)));
@@ -93,4 +94,10 @@ function checkOutDir(out: string): void {
   }
   if (isFile)
     throw new UsageError(`--out: ${out} is a file; give a directory to write into, e.g. dist/jenkins`);
+}
+
+/** Loaded when a jobs command runs: the renderers pull in `yaml`, which `tdr --help` does not need. */
+function jenkins(): typeof import('../pipelines/jenkins') {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  return require('../pipelines/jenkins') as typeof import('../pipelines/jenkins');
 }

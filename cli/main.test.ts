@@ -118,3 +118,23 @@ describe('cli/context options', () => {
     expect(parse(['--env', 'intg']).error).to.match(/required option '--service <service>' not specified/);
   });
 });
+
+describe('tdr --help stays fast', function () {
+  this.timeout(60_000);
+
+  it('loads neither the AWS SDK, Pulumi, zod nor the renderers', async () => {
+    const { execFileSync } = await import('node:child_process');
+    const script = `
+      const { run } = require('./cli/main');
+      run(['--help'], { stdout: () => {}, stderr: () => {} }, {}).then(() =>
+        process.stdout.write(JSON.stringify(Object.keys(require.cache))));`;
+    const loaded = JSON.parse(
+      execFileSync(process.execPath, ['-r', 'ts-node/register/transpile-only', '-e', script], {
+        encoding: 'utf8',
+      }),
+    ) as string[];
+    expect(loaded.some((f) => f.includes('/cli/main'))).to.equal(true);
+    const heavy = loaded.filter((f) => /node_modules\/(@aws-sdk|@pulumi|zod|yaml|@grafana)\//.test(f));
+    expect(heavy, 'modules that belong inside command actions').to.deep.equal([]);
+  });
+});
