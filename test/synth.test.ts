@@ -44,7 +44,12 @@ describe('tdr synth', function () {
     );
     expect(code, stderr).to.equal(0);
     const report = JSON.parse(stdout);
-    expect(report.steps).to.deep.equal([{ name: 'infra', files: [join(out, 'infra', 'sbox.json')] }]);
+    // --stack narrows the infrastructure; the jobs and dashboards are still rendered whole.
+    expect(report.steps.map((s: { name: string }) => s.name)).to.deep.equal(['infra', 'jenkins', 'grafana']);
+    expect(report.steps[0].files).to.deep.equal([join(out, 'infra', 'sbox.json')]);
+    expect(report.steps[1].files).to.include(join(out, 'jenkins', 'seed.groovy'));
+    expect(report.steps[2].files.every((f: string) => f.startsWith(join(out, 'grafana')))).to.equal(true);
+    expect(existsSync(join(out, 'grafana'))).to.equal(true);
     expect(report.infra.stacks.map((s: { stack: string }) => s.stack)).to.deep.equal(['sbox']);
     expect(report.infra.violations).to.deep.equal([]);
   });
