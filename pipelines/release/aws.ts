@@ -1,0 +1,141 @@
+/**
+ * The one place that builds AWS SDK clients. Everything else in the release engine takes clients
+ * by injection, so unit tests hand in mocks and integration tests hand in clients aimed at moto.
+ *
+ * mgmt is reached with the default credential chain (Jenkins' node role, a developer's profile);
+ * each workload account by STS AssumeRole of `TDRJenkinsECSUpdateRole{Env}` in that account, the
+ * two-hop, least-privilege path of DESIGN.md. AWS_ENDPOINT_URL is honoured by the SDK itself.
+ */
+import { ECRClient } from '@aws-sdk/client-ecr';
+import { ECSClient } from '@aws-sdk/client-ecs';
+import { S3Client } from '@aws-sdk/client-s3';
+import { GetParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
+import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
+import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from '@aws-sdk/types';
+import { resolveAccountIds, type AccountIds } from '../../services/config';
+import type { EnvironmentName } from '../../services/environments';
+import { naming } from '../../services/naming';
+import { attempt, errorName } from './errors';
+
+type Env = Readonly<Record<string, string | undefined>>;
+
+/** Throttling and transient errors are retried by the SDK's standard strategy with backoff. */
+export const RETRY_CONFIG = { maxAttempts: 6, retryMode: 'standard' } as const;
+
+export interface MgmtClients {
+  readonly ecr: ECRClient;
+  readonly s3: S3Client;
+  readonly ssm: SSMClient;
+}
+
+export interface ReleaseClients {
+  readonly mgmt: MgmtClients;
+  readonly accountIds: AccountIds;
+  /** ECS in a workload account, through the assumed `TDRJenkinsECSUpdateRole{Env}`. */
+  ecs(env: EnvironmentName): ECSClient;
+}
+
+export interface ClientOptions {
+  readonly region: string;
+  readonly env?: Env;
+  /** Base credentials for mgmt; the SDK's default chain when absent. */
+  readonly credentials?: AwsCredentialIdentity | AwsCredentialIdentityProvider;
+}
+
+/** Path-style S3 when an endpoint override (moto, LocalStack) cannot serve bucket subdomains. */
+function s3Config(env: Env) {
+  return env.AWS_ENDPOINT_URL || env.AWS_ENDPOINT_URL_S3 ? { forcePathStyle: true } : {};
+}
+
+export function mgmtClients(opts: ClientOptions): MgmtClients {
+  const base = {
+    region: opts.region,
+    ...RETRY_CONFIG,
+    ...(opts.credentials ? { credentials: opts.credentials } : {}),
+  };
+  return {
+    ecr: new ECRClient(base),
+    s3: new S3Client({ ...base, ...s3Config(opts.env ?? process.env) }),
+    ssm: new SSMClient(base),
+  };
+}
+
+/**
+ * Credentials for `roleName` in `accountId`, assumed on first use and again shortly before they
+ * expire, so a long wait for steady state never runs on expired credentials.
+ */
+export function assumedRoleCredentials(
+  sts: STSClient,
+  accountId: string,
+  roleName: string,
+  sessionName: string,
+): AwsCredentialIdentityProvider {
+  let cached: AwsCredentialIdentity | undefined;
+  let pending: Promise<AwsCredentialIdentity> | undefined;
+  return async () => {
+    if (cached && (!cached.expiration || cached.expiration.getTime() - Date.now() > 60_000)) return cached;
+    pending ??= attempt(`assuming role ${roleName} in account ${accountId}`, async () => {
+      const { Credentials: c } = await sts.send(
+        new AssumeRoleCommand({ RoleArn: naming.roleArn(accountId, roleName), RoleSessionName: sessionName }),
+      );
+      if (!c?.AccessKeyId || !c.SecretAccessKey) throw new Error('AssumeRole returned no credentials');
+      return {
+        accessKeyId: c.AccessKeyId,
+        secretAccessKey: c.SecretAccessKey,
+        sessionToken: c.SessionToken,
+        expiration: c.Expiration,
+      };
+    }).finally(() => {
+      pending = undefined;
+    });
+    cached = await pending;
+    return cached;
+  };
+}
+
+/** Account ids from TDR_ACCOUNT_IDS, or else mgmt's SSM parameters `/mgmt/{env}_account`. */
+export function accountIdsFrom(env: Env, ssm: SSMClient): Promise<AccountIds> {
+  return resolveAccountIds(env, async (name) => {
+    try {
+      const out = await ssm.send(new GetParameterCommand({ Name: name }));
+      return out.Parameter?.Value;
+    } catch (err) {
+      if (errorName(err) === 'ParameterNotFound') return undefined;
+      throw err;
+    }
+  });
+}
+
+/** Builds every client the release engine needs, from configuration and the default chain. */
+export async function releaseClients(opts: ClientOptions & { sessionName: string }): Promise<ReleaseClients> {
+  const env = opts.env ?? process.env;
+  const mgmt = mgmtClients(opts);
+  const accountIds = await accountIdsFrom(env, mgmt.ssm);
+  const sts = new STSClient({
+    region: opts.region,
+    ...RETRY_CONFIG,
+    ...(opts.credentials ? { credentials: opts.credentials } : {}),
+  });
+  const ecs = new Map<EnvironmentName, ECSClient>();
+  return {
+    mgmt,
+    accountIds,
+    ecs(target) {
+      let client = ecs.get(target);
+      if (!client) {
+        client = new ECSClient({
+          region: opts.region,
+          ...RETRY_CONFIG,
+          credentials: assumedRoleCredentials(
+            sts,
+            accountIds[target],
+            naming.jenkinsEcsUpdateRole(target),
+            opts.sessionName,
+          ),
+        });
+        ecs.set(target, client);
+      }
+      return client;
+    },
+  };
+}
