@@ -12,8 +12,27 @@ import { ExitCode, exitCodeOf } from './exit-codes';
 import { OUTPUT_FORMATS, processIo, type Io } from './output';
 import * as envs from './envs';
 import * as services from './services';
+import * as deploy from './deploy';
+import * as promote from './promote';
+import * as rollback from './rollback';
+import * as status from './status';
+import * as history from './history';
+import * as verify from './verify';
+import * as check from './check';
+import * as sandbox from './sandbox';
 
-const COMMANDS: ReadonlyArray<{ register: (program: Command, ctx: CliContext) => void }> = [envs, services];
+const COMMANDS: ReadonlyArray<{ register: (program: Command, ctx: CliContext) => void }> = [
+  envs,
+  services,
+  deploy,
+  promote,
+  rollback,
+  status,
+  history,
+  verify,
+  check,
+  sandbox,
+];
 
 export function buildProgram(ctx: CliContext): Command {
   const program = new Command('tdr')

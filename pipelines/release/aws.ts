@@ -33,6 +33,8 @@ export interface ReleaseClients {
   readonly accountIds: AccountIds;
   /** ECS in a workload account, through the assumed `TDRJenkinsECSUpdateRole{Env}`. */
   ecs(env: EnvironmentName): ECSClient;
+  /** SSM in a workload account (task-definition secrets), through the same role. */
+  ssm(env: EnvironmentName): SSMClient;
 }
 
 export interface ClientOptions {
@@ -107,35 +109,52 @@ export function accountIdsFrom(env: Env, ssm: SSMClient): Promise<AccountIds> {
 }
 
 /** Builds every client the release engine needs, from configuration and the default chain. */
-export async function releaseClients(opts: ClientOptions & { sessionName: string }): Promise<ReleaseClients> {
+export async function releaseClients(
+  opts: ClientOptions & { sessionName: string; accountIds?: AccountIds },
+): Promise<ReleaseClients> {
   const env = opts.env ?? process.env;
   const mgmt = mgmtClients(opts);
-  const accountIds = await accountIdsFrom(env, mgmt.ssm);
+  const accountIds = opts.accountIds ?? (await accountIdsFrom(env, mgmt.ssm));
   const sts = new STSClient({
     region: opts.region,
     ...RETRY_CONFIG,
     ...(opts.credentials ? { credentials: opts.credentials } : {}),
   });
+  const credentials = new Map<EnvironmentName, AwsCredentialIdentityProvider>();
+  const workloadConfig = (target: EnvironmentName) => {
+    let provider = credentials.get(target);
+    if (!provider) {
+      provider = assumedRoleCredentials(
+        sts,
+        accountIds[target],
+        naming.jenkinsEcsUpdateRole(target),
+        opts.sessionName,
+      );
+      credentials.set(target, provider);
+    }
+    return { region: opts.region, ...RETRY_CONFIG, credentials: provider };
+  };
   const ecs = new Map<EnvironmentName, ECSClient>();
+  const ssm = new Map<EnvironmentName, SSMClient>();
   return {
     mgmt,
     accountIds,
-    ecs(target) {
-      let client = ecs.get(target);
-      if (!client) {
-        client = new ECSClient({
-          region: opts.region,
-          ...RETRY_CONFIG,
-          credentials: assumedRoleCredentials(
-            sts,
-            accountIds[target],
-            naming.jenkinsEcsUpdateRole(target),
-            opts.sessionName,
-          ),
-        });
-        ecs.set(target, client);
-      }
-      return client;
-    },
+    ecs: (target) => cached(ecs, target, () => new ECSClient(workloadConfig(target))),
+    ssm: (target) => cached(ssm, target, () => new SSMClient(workloadConfig(target))),
   };
+}
+
+function cached<K, V>(map: Map<K, V>, key: K, make: () => V): V {
+  let value = map.get(key);
+  if (value === undefined) {
+    value = make();
+    map.set(key, value);
+  }
+  return value;
+}
+
+/** A RoleSessionName AssumeRole accepts ([\w+=,.@-], 2-64 characters), from an actor's name. */
+export function sessionNameFor(actor: string): string {
+  const cleaned = `tdr-${actor}`.replace(/[^\w+=,.@-]/g, '-').slice(0, 64);
+  return cleaned.length >= 2 ? cleaned : 'tdr-release';
 }

@@ -23,7 +23,7 @@ import { naming } from '../../services/naming';
 import { ledgerOf, leasesOf, serviceEntry, workloadEnv, type ReleaseDeps } from './context';
 import { GateRefusedError, ReleaseFailedError, ReleaseInputError, attempt } from './errors';
 import { VERSION_PATTERN, evaluateGates, short, type GateVerdict } from './gates';
-import { digestOf, resolveVersion, type ResolvedImage } from './images';
+import { digestOf, resolveVersion } from './images';
 import {
   type Ledger,
   currentRelease,
