@@ -125,16 +125,7 @@ export async function release(deps: ReleaseDeps, req: ReleaseRequest): Promise<R
 
   // 2. Gates: all of them, every refusal at once.
   const gates: GateVerdict[] = [];
-  if (!version) {
-    gates.push({
-      gate: req.action === 'rollback' ? 'succeeded here before' : 'succeeded upstream',
-      ok: false,
-      detail:
-        req.action === 'rollback'
-          ? `no earlier successful version of ${req.service} in ${env} to roll back to`
-          : `no version of ${req.service} has succeeded in ${sourceEnv}: nothing to promote`,
-    });
-  } else {
+  if (version) {
     gates.push({
       gate: 'image',
       ok: resolved !== null,
@@ -142,23 +133,23 @@ export async function release(deps: ReleaseDeps, req: ReleaseRequest): Promise<R
         ? `${entry.imageRepository}:${version} is ${short(resolved.digest)}`
         : `${version} does not exist in ECR repository ${entry.imageRepository}`,
     });
-    gates.push(
-      ...evaluateGates({
-        action: req.action,
-        service: req.service,
-        target,
-        version,
-        digest: resolved?.digest ?? '',
-        actor: req.actor,
-        approver: req.approver ?? null,
-        breakGlass: req.breakGlass ?? false,
-        reason: req.reason ?? null,
-        now: deps.now(),
-        upstream,
-        here,
-      }),
-    );
   }
+  gates.push(
+    ...evaluateGates({
+      action: req.action,
+      service: req.service,
+      target,
+      version: version ?? null,
+      digest: resolved?.digest ?? '',
+      actor: req.actor,
+      approver: req.approver ?? null,
+      breakGlass: req.breakGlass ?? false,
+      reason: req.reason ?? null,
+      now: deps.now(),
+      upstream,
+      here,
+    }),
+  );
   const current = currentRelease(here);
   const next = resolved
     ? withImage(live.taskDefinition, naming.containerName(req.service), resolved.image)

@@ -15,7 +15,8 @@ export interface GateInput {
   readonly action: ReleaseAction;
   readonly service: string;
   readonly target: Environment;
-  readonly version: string;
+  /** Null when there is none to release (nothing succeeded upstream, nothing to roll back to). */
+  readonly version: string | null;
   /** The digest about to be deployed (resolved from ECR now). */
   readonly digest: string;
   readonly actor: string;
@@ -61,24 +62,37 @@ export function evaluateGates(input: GateInput): GateVerdict[] {
     ),
   );
 
-  verdicts.push(
-    verdict(
-      'version',
-      VERSION_PATTERN.test(input.version),
-      `${input.version} ${VERSION_PATTERN.test(input.version) ? 'is' : 'is not'} a release version (v followed by digits)`,
-    ),
-  );
+  const version = input.version;
+  if (version === null) {
+    verdicts.push(
+      fromBuild
+        ? verdict('version', false, 'no version given')
+        : verdict(
+            'succeeded upstream',
+            false,
+            `no version of ${input.service} has succeeded in ${promotion.source}: nothing to promote`,
+          ),
+    );
+  } else {
+    verdicts.push(
+      verdict(
+        'version',
+        VERSION_PATTERN.test(version),
+        `${version} ${VERSION_PATTERN.test(version) ? 'is' : 'is not'} a release version (v followed by digits)`,
+      ),
+    );
+  }
 
-  if (!fromBuild) {
+  if (!fromBuild && version !== null) {
     const source = promotion.source as EnvironmentName;
-    const upstream = succeededRelease(input.upstream, input.version);
+    const upstream = succeededRelease(input.upstream, version);
     verdicts.push(
       verdict(
         'succeeded upstream',
         upstream !== undefined,
         upstream
-          ? `${input.version} succeeded in ${source} (ledger #${upstream.seq} at ${upstream.finishedAt ?? upstream.recordedAt})`
-          : `${input.version} has never succeeded in ${source}: promote it there first`,
+          ? `${version} succeeded in ${source} (ledger #${upstream.seq} at ${upstream.finishedAt ?? upstream.recordedAt})`
+          : `${version} has never succeeded in ${source}: promote it there first`,
       ),
     );
     if (upstream) {
@@ -88,7 +102,7 @@ export function evaluateGates(input: GateInput): GateVerdict[] {
           upstream.digest === input.digest,
           upstream.digest === input.digest
             ? `${short(input.digest)} is the digest that succeeded in ${source}`
-            : `${input.version} now resolves to ${short(input.digest)} but ${short(upstream.digest)} succeeded in ${source}: the tag moved`,
+            : `${version} now resolves to ${short(input.digest)} but ${short(upstream.digest)} succeeded in ${source}: the tag moved`,
         ),
       );
     }
@@ -107,7 +121,7 @@ export function evaluateGates(input: GateInput): GateVerdict[] {
           ),
         );
       } else {
-        verdicts.push(verdict('soak', false, `${input.version} has not started soaking in ${source}`));
+        verdicts.push(verdict('soak', false, `${version} has not started soaking in ${source}`));
       }
     }
     for (const name of promotion.requiredChecks) {
@@ -118,7 +132,7 @@ export function evaluateGates(input: GateInput): GateVerdict[] {
           check?.result === 'passed',
           check
             ? `${name} ${check.result} in ${source} for ${short(input.digest)} (ledger #${check.seq})`
-            : `no ${name} result recorded in ${source} for ${short(input.digest)}: tdr check record --service ${input.service} --env ${source} --version ${input.version} --name ${name} --result passed`,
+            : `no ${name} result recorded in ${source} for ${short(input.digest)}: tdr check record --service ${input.service} --env ${source} --version ${version} --name ${name} --result passed`,
         ),
       );
     }
@@ -151,6 +165,15 @@ export function evaluateGates(input: GateInput): GateVerdict[] {
  * succeeded here before.
  */
 function rollbackGates(input: GateInput): GateVerdict[] {
+  if (input.version === null) {
+    return [
+      verdict(
+        'succeeded here before',
+        false,
+        `no earlier successful version of ${input.service} in ${input.target.name} to roll back to`,
+      ),
+    ];
+  }
   const before = succeededRelease(input.here, input.version);
   const verdicts = [
     verdict(
