@@ -10,7 +10,8 @@ import { DescribeServicesCommand, ECSClient } from '@aws-sdk/client-ecs';
 import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
 import { mockClient } from 'aws-sdk-client-mock';
 import { expect } from 'chai';
-import { RETRY_CONFIG, assumedRoleCredentials, sessionNameFor } from './aws';
+import { GetParametersCommand, SSMClient } from '@aws-sdk/client-ssm';
+import { RETRY_CONFIG, accountIdsFrom, assumedRoleCredentials, sessionNameFor } from './aws';
 import { attempt } from './errors';
 
 interface Fake {
@@ -133,5 +134,40 @@ describe('AWS clients', () => {
   it('makes a session name AssumeRole accepts from any actor', () => {
     expect(sessionNameFor('Jane Doe <jane@example.org>')).to.equal('tdr-Jane-Doe--jane@example.org-');
     expect(sessionNameFor('x'.repeat(100))).to.have.length(64);
+  });
+
+  it('reads account ids from TDR_ACCOUNT_IDS, or from mgmt SSM in one call, reporting any missing', async () => {
+    const ids = {
+      mgmt: '123456789012',
+      sbox: '111111111111',
+      intg: '222222222222',
+      staging: '333333333333',
+      prod: '444444444444',
+    };
+    const ssm = new SSMClient({ region: 'eu-west-2' });
+    const mock = mockClient(ssm);
+    expect(await accountIdsFrom({ TDR_ACCOUNT_IDS: JSON.stringify(ids) }, ssm)).to.deep.equal(ids);
+    expect(mock.calls()).to.have.length(0);
+
+    mock
+      .on(GetParametersCommand)
+      .resolves({
+        Parameters: Object.entries(ids).map(([e, v]) => ({ Name: `/mgmt/${e}_account`, Value: v })),
+      });
+    expect(await accountIdsFrom({}, ssm)).to.deep.equal(ids);
+    expect(mock.commandCalls(GetParametersCommand)).to.have.length(1);
+
+    mock
+      .on(GetParametersCommand)
+      .resolves({
+        Parameters: [{ Name: '/mgmt/mgmt_account', Value: ids.mgmt }],
+        InvalidParameters: ['/mgmt/prod_account'],
+      });
+    let message = '';
+    await accountIdsFrom({}, ssm).catch(
+      (e: Error & { exitCode: number }) => (message = `${e.exitCode} ${e.message}`),
+    );
+    expect(message).to.match(/^2 invalid platform configuration/);
+    expect(message).to.contain('prod');
   });
 });

@@ -9,13 +9,13 @@
 import { ECRClient } from '@aws-sdk/client-ecr';
 import { ECSClient } from '@aws-sdk/client-ecs';
 import { S3Client } from '@aws-sdk/client-s3';
-import { GetParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
+import { GetParametersCommand, SSMClient } from '@aws-sdk/client-ssm';
 import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
 import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from '@aws-sdk/types';
 import { resolveAccountIds, type AccountIds } from '../../services/config';
-import type { EnvironmentName } from '../../services/environments';
+import { ENVIRONMENT_NAMES, type EnvironmentName } from '../../services/environments';
 import { naming } from '../../services/naming';
-import { attempt, errorName } from './errors';
+import { attempt } from './errors';
 
 type Env = Readonly<Record<string, string | undefined>>;
 
@@ -95,17 +95,19 @@ export function assumedRoleCredentials(
   };
 }
 
-/** Account ids from TDR_ACCOUNT_IDS, or else mgmt's SSM parameters `/mgmt/{env}_account`. */
+/**
+ * Account ids from TDR_ACCOUNT_IDS, or else mgmt's SSM parameters `/mgmt/{env}_account`, read in
+ * one GetParameters call rather than one call per account.
+ */
 export function accountIdsFrom(env: Env, ssm: SSMClient): Promise<AccountIds> {
-  return resolveAccountIds(env, async (name) => {
-    try {
-      const out = await ssm.send(new GetParameterCommand({ Name: name }));
-      return out.Parameter?.Value;
-    } catch (err) {
-      if (errorName(err) === 'ParameterNotFound') return undefined;
-      throw err;
-    }
-  });
+  let all: Promise<Map<string, string>> | undefined;
+  const read = () =>
+    attempt('reading the account ids from SSM in mgmt', () =>
+      ssm.send(
+        new GetParametersCommand({ Names: ENVIRONMENT_NAMES.map((e) => naming.accountIdParameter(e)) }),
+      ),
+    ).then((out) => new Map((out.Parameters ?? []).map((p) => [p.Name ?? '', p.Value ?? ''])));
+  return resolveAccountIds(env, async (name) => (await (all ??= read())).get(name));
 }
 
 /** Builds every client the release engine needs, from configuration and the default chain. */
