@@ -143,7 +143,7 @@ describe('rollback, status and history (moto)', () => {
       [1, 'v2', 'started'],
     ]);
     expect(history[2]).to.include({ settles: 1 });
-    expect(history[2]?.detail).to.match(/crashed after ledger #1; ECS runs its digest steadily/);
+    expect(history[2]?.detail).to.match(/wrote ledger #1 and no outcome; ECS runs its digest steadily/);
   });
 
   it('verify prints [OK] per dependency, and [NG] with exit 1 when a secret is missing', async () => {

@@ -149,20 +149,16 @@ describe('AWS clients', () => {
     expect(await accountIdsFrom({ TDR_ACCOUNT_IDS: JSON.stringify(ids) }, ssm)).to.deep.equal(ids);
     expect(mock.calls()).to.have.length(0);
 
-    mock
-      .on(GetParametersCommand)
-      .resolves({
-        Parameters: Object.entries(ids).map(([e, v]) => ({ Name: `/mgmt/${e}_account`, Value: v })),
-      });
+    mock.on(GetParametersCommand).resolves({
+      Parameters: Object.entries(ids).map(([e, v]) => ({ Name: `/mgmt/${e}_account`, Value: v })),
+    });
     expect(await accountIdsFrom({}, ssm)).to.deep.equal(ids);
     expect(mock.commandCalls(GetParametersCommand)).to.have.length(1);
 
-    mock
-      .on(GetParametersCommand)
-      .resolves({
-        Parameters: [{ Name: '/mgmt/mgmt_account', Value: ids.mgmt }],
-        InvalidParameters: ['/mgmt/prod_account'],
-      });
+    mock.on(GetParametersCommand).resolves({
+      Parameters: [{ Name: '/mgmt/mgmt_account', Value: ids.mgmt }],
+      InvalidParameters: ['/mgmt/prod_account'],
+    });
     let message = '';
     await accountIdsFrom({}, ssm).catch(
       (e: Error & { exitCode: number }) => (message = `${e.exitCode} ${e.message}`),

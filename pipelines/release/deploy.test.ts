@@ -317,7 +317,7 @@ describe('release (deployment script, ECS mocked)', () => {
     ]);
     expect(records[1]).to.include({ runId: 'crashed-run', settles: 1 });
     expect((records[1] as { detail: string }).detail).to.match(
-      /settled by jenkins: run crashed-run crashed after ledger #1; ECS runs its digest steadily/,
+      /settled by jenkins: run crashed-run \(v2\) wrote ledger #1 and no outcome; ECS runs its digest steadily/,
     );
   });
 
@@ -354,6 +354,67 @@ describe('release (deployment script, ECS mocked)', () => {
     w.s3.objects.set(recordKey('frontend', 'intg', 1), { body: JSON.stringify(crashed), etag: '"x"' });
     await release(w.deps, deploy('v2'));
     expect(ledger(w)[1]).to.include({ outcome: 'failed', settles: 1, version: 'v3' });
+  });
+
+  it('an open run whose digest ECS runs but has not settled is recorded failed and superseded', async () => {
+    const w = world(steady, `${URI}@${DIGEST.v2}`);
+    w.ecs.on(DescribeServicesCommand).callsFake(() => {
+      const rolling = w.ecs.commandCalls(UpdateServiceCommand).length === 0;
+      return {
+        services: [
+          {
+            status: 'ACTIVE',
+            taskDefinition: w.service.td,
+            runningCount: rolling ? 0 : 1,
+            desiredCount: 1,
+            deployments: rolling ? [{ status: 'PRIMARY' }, { status: 'ACTIVE' }] : [{ status: 'PRIMARY' }],
+          },
+        ],
+      };
+    });
+    const open = (seq: number, runId: string) => ({
+      schema: 1,
+      seq,
+      kind: 'release',
+      runId,
+      action: 'deploy',
+      outcome: 'started',
+      service: 'frontend',
+      env: 'intg',
+      version: 'v2',
+      digest: DIGEST.v2,
+      image: `${URI}@${DIGEST.v2}`,
+      gitCommit: null,
+      taskDefinitionBefore: TD(1),
+      taskDefinitionAfter: null,
+      approver: null,
+      buildUrl: null,
+      sourceEnv: null,
+      reason: null,
+      breakGlass: false,
+      gates: [],
+      actor: 'jenkins',
+      startedAt: '2026-11-25T09:00:00.000Z',
+      finishedAt: null,
+      detail: null,
+      settles: null,
+      recordedAt: '2026-11-25T09:00:00.000Z',
+    });
+    w.s3.objects.set(recordKey('frontend', 'intg', 1), {
+      body: JSON.stringify(open(1, 'older')),
+      etag: '"a"',
+    });
+    w.s3.objects.set(recordKey('frontend', 'intg', 2), {
+      body: JSON.stringify(open(2, 'newer')),
+      etag: '"b"',
+    });
+    const r = await release(w.deps, deploy('v3'));
+    expect(r.settled).to.deep.equal([3, 4]);
+    const [older, newer] = ledger(w).slice(2, 4) as Array<{ runId: string; outcome: string; detail: string }>;
+    expect(older).to.include({ runId: 'older', outcome: 'failed' });
+    expect(older?.detail).to.contain('superseded by run newer before its outcome was recorded');
+    expect(newer).to.include({ runId: 'newer', outcome: 'failed' });
+    expect(newer?.detail).to.contain('ECS runs its digest but is not steady (running 0/1, 2 deployments)');
   });
 
   it('exits 4 naming the holder while another release holds the lease, and changes nothing', async () => {

@@ -111,12 +111,11 @@ export async function release(deps: ReleaseDeps, req: ReleaseRequest): Promise<R
   const ledger = ledgerOf(deps);
   const step = (s: string) => deps.log(`[${req.action} ${req.service} → ${env}] ${s}`);
 
-  // 1. Resolve: what is live, and which version and digest we are asked to release.
-  step('reading the ledger and the service');
-  const [here, upstream, live] = await Promise.all([
+  // 1. Resolve: which version and digest we are asked to release.
+  step('reading the ledger');
+  const [here, upstream] = await Promise.all([
     ledger.records(req.service, env),
     sourceEnv ? ledger.records(req.service, sourceEnv) : Promise.resolve([]),
-    describeLive(ecs, cluster, serviceName),
   ]);
   const version = chooseVersion(req, here, upstream, sourceEnv);
   const resolved = version
@@ -150,29 +149,32 @@ export async function release(deps: ReleaseDeps, req: ReleaseRequest): Promise<R
       here,
     }),
   );
-  const current = currentRelease(here);
-  const next = resolved
-    ? withImage(live.taskDefinition, naming.containerName(req.service), resolved.image)
-    : null;
-  const plan: ReleasePlan = {
-    action: req.action,
-    service: req.service,
-    env,
-    sourceEnv,
-    version: version ?? '(none)',
-    digest: resolved?.digest ?? null,
-    image: resolved?.image ?? null,
-    from: {
-      version: current?.version ?? null,
-      digest: digestOf(imageOf(live.taskDefinition, req.service)) ?? current?.digest ?? null,
-      taskDefinition: live.service.taskDefinition ?? null,
-    },
-    taskDefinitionDiff: next ? taskDefinitionDiff(live.taskDefinition, next) : [],
-    gates,
-  };
   for (const g of gates) step(`gate ${g.ok ? '[OK]' : '[NG]'} ${g.gate}: ${g.detail}`);
   const refused = gates.some((g) => !g.ok);
+  const planFrom = (live: Live, records: readonly LedgerRecord[]): ReleasePlan => {
+    const current = currentRelease(records);
+    const next = resolved
+      ? withImage(live.taskDefinition, naming.containerName(req.service), resolved.image)
+      : null;
+    return {
+      action: req.action,
+      service: req.service,
+      env,
+      sourceEnv,
+      version: version ?? '(none)',
+      digest: resolved?.digest ?? null,
+      image: resolved?.image ?? null,
+      from: {
+        version: current?.version ?? null,
+        digest: digestOf(imageOf(live.taskDefinition, req.service)) ?? current?.digest ?? null,
+        taskDefinition: live.service.taskDefinition ?? null,
+      },
+      taskDefinitionDiff: next ? taskDefinitionDiff(live.taskDefinition, next) : [],
+      gates,
+    };
+  };
   if (req.dryRun) {
+    const plan = planFrom(await describeLive(ecs, cluster, serviceName), here);
     step('dry run: nothing changed');
     if (refused) throw Object.assign(new GateRefusedError(gates), { plan });
     return {
@@ -185,7 +187,7 @@ export async function release(deps: ReleaseDeps, req: ReleaseRequest): Promise<R
       notifications: [],
     };
   }
-  if (refused || !resolved || !next || !version) throw new GateRefusedError(gates);
+  if (refused || !resolved || !version) throw new GateRefusedError(gates);
 
   // 3. Lease: one release per service × environment at a time.
   const runId = deps.newRunId();
@@ -199,10 +201,16 @@ export async function release(deps: ReleaseDeps, req: ReleaseRequest): Promise<R
   );
   step(`lease taken (expires ${lease.expiresAt})`);
   try {
-    // Under the lease the ledger cannot move under us except by a crashed run's leftovers.
-    const fresh = await ledger.records(req.service, env);
-    const settled = await settleCrashedRuns(deps, ledger, ecs, req.service, env, fresh, req.actor);
+    // Read the service and the ledger only now: under the lease nothing of ours moves them, so
+    // the new revision and the rollback target are derived from what really runs.
+    const [fresh, live] = await Promise.all([
+      ledger.records(req.service, env),
+      describeLive(ecs, cluster, serviceName),
+    ]);
+    const settled = await settleCrashedRuns(deps, ledger, live, req.service, env, fresh, req.actor);
     const known = [...fresh, ...settled];
+    const plan = planFrom(live, known);
+    const next = withImage(live.taskDefinition, naming.containerName(req.service), resolved.image);
 
     // 4. Write-ahead record: if we crash from here on, the next run settles it from ECS.
     const base = {
@@ -373,7 +381,7 @@ function chooseVersion(
   return undefined;
 }
 
-interface Live {
+export interface Live {
   readonly service: Service;
   readonly taskDefinition: TaskDefinition;
 }
@@ -435,7 +443,7 @@ function waitFor(
 export async function settleCrashedRuns(
   deps: Pick<ReleaseDeps, 'now' | 'log'>,
   ledger: Ledger,
-  ecs: ECSClient,
+  live: Live,
   service: string,
   env: WorkloadEnvironmentName,
   records: readonly LedgerRecord[],
@@ -443,19 +451,25 @@ export async function settleCrashedRuns(
 ): Promise<ReleaseRecord[]> {
   const crashed = unsettledRuns(records);
   if (crashed.length === 0) return [];
-  const cluster = naming.cluster(service, env);
-  const serviceName = naming.ecsService(service, env);
-  const live = await describeLive(ecs, cluster, serviceName);
   const liveDigest = digestOf(imageOf(live.taskDefinition, service));
   const steady =
     (live.service.deployments ?? []).length === 1 && live.service.runningCount === live.service.desiredCount;
   const known: LedgerRecord[] = [...records];
   const out: ReleaseRecord[] = [];
+  const newest = crashed.at(-1);
   for (const run of crashed) {
-    const succeeded = liveDigest === run.digest && steady;
-    const detail = succeeded
-      ? `settled by ${settledBy}: run ${run.runId} crashed after ledger #${run.seq}; ECS runs its digest steadily (${live.service.taskDefinition})`
-      : `settled by ${settledBy}: run ${run.runId} crashed after ledger #${run.seq}; ECS runs ${liveDigest ? short(liveDigest) : 'an unpinned image'} (${live.service.taskDefinition}), not ${short(run.digest)}`;
+    const runsIt = liveDigest === run.digest;
+    // Only the newest open run can be what ECS runs now; any older one was superseded by it.
+    const succeeded = run === newest && runsIt && steady;
+    const what = `run ${run.runId} (${run.version}) wrote ledger #${run.seq} and no outcome`;
+    const detail =
+      run !== newest
+        ? `settled by ${settledBy}: ${what}; superseded by run ${newest?.runId} before its outcome was recorded`
+        : succeeded
+          ? `settled by ${settledBy}: ${what}; ECS runs its digest steadily (${live.service.taskDefinition})`
+          : runsIt
+            ? `settled by ${settledBy}: ${what}; ECS runs its digest but is not steady (running ${live.service.runningCount}/${live.service.desiredCount}, ${(live.service.deployments ?? []).length} deployments), and this release supersedes it`
+            : `settled by ${settledBy}: ${what}; ECS runs ${liveDigest ? short(liveDigest) : 'an unpinned image'} (${live.service.taskDefinition}), not ${short(run.digest)}`;
     deps.log(`[${service} → ${env}] ${detail}`);
     const { seq: _seq, recordedAt: _at, schema: _schema, ...rest } = run;
     const rec = (await ledger.append(

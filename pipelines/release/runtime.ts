@@ -22,6 +22,7 @@ export interface RuntimeOptions {
 }
 
 export async function runtimeDeps(opts: RuntimeOptions): Promise<ReleaseDeps> {
+  const timeoutMs = positiveMs(opts.env, 'TDR_RELEASE_TIMEOUT_MS', DEFAULT_TIMINGS.timeoutMs);
   const clients = await releaseClients({
     region: opts.platform.environments.mgmt.region,
     env: opts.env,
@@ -35,10 +36,15 @@ export async function runtimeDeps(opts: RuntimeOptions): Promise<ReleaseDeps> {
     log: opts.log,
     notifier: { slackWebhookUrl: opts.env.TDR_SLACK_WEBHOOK_URL || undefined, annotations: opts.annotations },
     pollMs: positiveMs(opts.env, 'TDR_RELEASE_POLL_MS', DEFAULT_TIMINGS.pollMs),
-    timeoutMs: positiveMs(opts.env, 'TDR_RELEASE_TIMEOUT_MS', DEFAULT_TIMINGS.timeoutMs),
-    leaseTtlMs: DEFAULT_TIMINGS.leaseTtlMs,
+    timeoutMs,
+    leaseTtlMs: leaseTtlFor(timeoutMs),
     newRunId: () => randomUUID(),
   };
+}
+
+/** Long enough for a rollout and its rollback to time out, with room for the calls around them. */
+export function leaseTtlFor(timeoutMs: number): number {
+  return Math.max(DEFAULT_TIMINGS.leaseTtlMs, 2 * timeoutMs + 15 * 60_000);
 }
 
 function positiveMs(env: Env, name: string, fallback: number): number {
