@@ -88,7 +88,10 @@ async function up(ctx: CliContext, platform: Platform) {
   const { STSClient } = require('@aws-sdk/client-sts') as typeof import('@aws-sdk/client-sts');
   const { releaseClients } = releaseAws();
   const region = platform.environments.mgmt.region;
-  const accountIds = await sandboxAccountIds(ctx.env, new STSClient({ region }));
+  const accountIds = await sandboxAccountIds(
+    ctx.env,
+    new STSClient({ region, endpoint: ctx.env.AWS_ENDPOINT_URL }),
+  );
   const clients = await releaseClients({ region, env: ctx.env, sessionName: 'tdr-sandbox', accountIds });
   return sandboxUp(clients, platform);
 }

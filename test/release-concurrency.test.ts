@@ -10,11 +10,23 @@ import { release } from '../pipelines/release/deploy';
 import { runtimeDeps } from '../pipelines/release/runtime';
 import { recordCheck } from '../pipelines/release/check';
 import { exitCodeOf } from '../cli/exit-codes';
+import { motoServer } from './support/hooks';
+import { startProxy, type Proxy } from './support/proxy';
 import { ecsIn, sandboxUp, tdr } from './support/release';
 
 describe('concurrent releases (moto)', () => {
+  // moto decides S3 conditional writes non-atomically (see test/support/proxy.ts); through the
+  // proxy they are decided one at a time, as S3 does. Nothing else about moto changes.
+  let proxy: Proxy;
+  beforeEach(async () => {
+    proxy = await startProxy(motoServer().endpoint);
+  });
+  afterEach(async () => {
+    await proxy.close();
+  });
+
   it('10 concurrent promotions to staging: one deploys, nine exit 4 naming the holder, ledger gap-free', async () => {
-    const env = await sandboxUp();
+    const env = await sandboxUp({ AWS_ENDPOINT_URL: proxy.endpoint });
     await tdr(['deploy', '--service', 'frontend', '--env', 'intg', '--version', 'v2'], env);
     const platform = loadPlatform(env);
     const runs = await Promise.all(
@@ -58,7 +70,7 @@ describe('concurrent releases (moto)', () => {
   });
 
   it('10 concurrent ledger writers: every record kept, sequence 1..10 with no gap', async () => {
-    const env = await sandboxUp();
+    const env = await sandboxUp({ AWS_ENDPOINT_URL: proxy.endpoint });
     const platform = loadPlatform(env);
     const deps = await runtimeDeps({ env, platform, log: () => undefined, actor: 'ci' });
     const written = await Promise.all(

@@ -5,6 +5,8 @@
 import { DescribeTaskDefinitionCommand, ListTaskDefinitionsCommand } from '@aws-sdk/client-ecs';
 import { DescribeImagesCommand, ECRClient } from '@aws-sdk/client-ecr';
 import { expect } from 'chai';
+import { motoServer } from './support/hooks';
+import { startProxy, type Proxy } from './support/proxy';
 import { ecsIn, liveImage, sandboxUp, tdr } from './support/release';
 
 async function digestOf(repo: string, tag: string): Promise<string> {
@@ -119,14 +121,35 @@ describe('tdr deploy (moto)', () => {
     expect(skip.stderr).to.contain('v2 has never succeeded in intg');
   });
 
+  it('(control) the counting proxy sees the requests of a command that does call AWS', async () => {
+    const proxy = await startProxy(motoServer().endpoint);
+    try {
+      const env = await sandboxUp({ AWS_ENDPOINT_URL: proxy.endpoint });
+      const before = proxy.requests();
+      await tdr(['status', '--service', 'frontend', '--env', 'intg'], env);
+      expect(proxy.requests() - before).to.be.greaterThan(0);
+    } finally {
+      await proxy.close();
+    }
+  });
+
   describe('bad input exits 2 before any AWS call', () => {
-    // Nothing listens on port 1: any AWS call would fail with exit 1, not 2.
-    const offline = {
-      ...process.env,
-      AWS_ENDPOINT_URL: 'http://127.0.0.1:1',
-      TDR_ACCOUNT_IDS: undefined,
-      USER: 'tester',
-    };
+    // Every AWS request the command makes goes through this counting proxy in front of moto.
+    let proxy: Proxy;
+    let offline: Record<string, string | undefined>;
+    beforeEach(async () => {
+      proxy = await startProxy(motoServer().endpoint);
+      offline = {
+        ...process.env,
+        AWS_ENDPOINT_URL: proxy.endpoint,
+        TDR_ACCOUNT_IDS: undefined,
+        USER: 'tester',
+      };
+    });
+    afterEach(async () => {
+      expect(proxy.requests(), 'AWS requests made').to.equal(0);
+      await proxy.close();
+    });
     const cases: Array<[string, string[], RegExp]> = [
       [
         'unknown service',

@@ -44,6 +44,14 @@ export interface ClientOptions {
   readonly credentials?: AwsCredentialIdentity | AwsCredentialIdentityProvider;
 }
 
+/**
+ * The SDK reads AWS_ENDPOINT_URL from process.env by itself; passing the injected environment's
+ * value explicitly makes an in-process caller's environment (tests, `runTdr`) the one that counts.
+ */
+function endpointConfig(env: Env) {
+  return env.AWS_ENDPOINT_URL ? { endpoint: env.AWS_ENDPOINT_URL } : {};
+}
+
 /** Path-style S3 when an endpoint override (moto, LocalStack) cannot serve bucket subdomains. */
 function s3Config(env: Env) {
   return env.AWS_ENDPOINT_URL || env.AWS_ENDPOINT_URL_S3 ? { forcePathStyle: true } : {};
@@ -52,6 +60,7 @@ function s3Config(env: Env) {
 export function mgmtClients(opts: ClientOptions): MgmtClients {
   const base = {
     region: opts.region,
+    ...endpointConfig(opts.env ?? process.env),
     ...RETRY_CONFIG,
     ...(opts.credentials ? { credentials: opts.credentials } : {}),
   };
@@ -119,6 +128,7 @@ export async function releaseClients(
   const accountIds = opts.accountIds ?? (await accountIdsFrom(env, mgmt.ssm));
   const sts = new STSClient({
     region: opts.region,
+    ...endpointConfig(env),
     ...RETRY_CONFIG,
     ...(opts.credentials ? { credentials: opts.credentials } : {}),
   });
@@ -134,7 +144,7 @@ export async function releaseClients(
       );
       credentials.set(target, provider);
     }
-    return { region: opts.region, ...RETRY_CONFIG, credentials: provider };
+    return { region: opts.region, ...endpointConfig(env), ...RETRY_CONFIG, credentials: provider };
   };
   const ecs = new Map<EnvironmentName, ECSClient>();
   const ssm = new Map<EnvironmentName, SSMClient>();

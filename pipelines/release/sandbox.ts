@@ -19,7 +19,11 @@ import {
   UpdateServiceCommand,
   type ECSClient,
 } from '@aws-sdk/client-ecs';
-import { CreateBucketCommand, type BucketLocationConstraint } from '@aws-sdk/client-s3';
+import {
+  CreateBucketCommand,
+  PutBucketVersioningCommand,
+  type BucketLocationConstraint,
+} from '@aws-sdk/client-s3';
 import { PutParameterCommand, type SSMClient } from '@aws-sdk/client-ssm';
 import { GetCallerIdentityCommand, type STSClient } from '@aws-sdk/client-sts';
 import { parseAccountIds, type AccountIds, type Platform } from '../../services/config';
@@ -97,7 +101,16 @@ export async function sandboxUp(clients: ReleaseClients, platform: Platform): Pr
       }),
     ),
   );
-  created.push(`mgmt: s3://${naming.ledgerBucket()}`);
+  // Versioned, so that even a writer that bypassed the conditional puts could not erase a record.
+  await attempt(`enabling versioning on ${naming.ledgerBucket()}`, () =>
+    s3.send(
+      new PutBucketVersioningCommand({
+        Bucket: naming.ledgerBucket(),
+        VersioningConfiguration: { Status: 'Enabled' },
+      }),
+    ),
+  );
+  created.push(`mgmt: s3://${naming.ledgerBucket()} (versioned)`);
 
   for (const e of ENVIRONMENT_NAMES) {
     await attempt(`writing SSM ${naming.accountIdParameter(e)}`, () =>
