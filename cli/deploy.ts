@@ -75,7 +75,7 @@ export function addReleaseOptions(cmd: Command): Command {
     .option('--build-url <url>', 'the Jenkins build that ran this (recorded)')
     .option('--break-glass', 'override a freeze window (recorded; needs --reason)')
     .option('--reason <text>', 'why (recorded; required with --break-glass)')
-    .option('--dry-run', 'print the plan and the gates; change nothing')
+    .option('--dry-run', 'print the plan and the gates; change nothing (exit 3 if a gate would refuse)')
     .addOption(
       new Option('--no-wait', 'return once the service is updated; the next operation settles the outcome'),
     );
@@ -127,7 +127,10 @@ export async function runRelease(ctx: CliContext, cmd: Command, req: ReleaseRequ
   } catch (err) {
     const attached =
       (err as { result?: ReleaseResult; plan?: ReleasePlan }).result ?? (err as { plan?: ReleasePlan }).plan;
+    const verdicts = (err as { verdicts?: unknown }).verdicts;
     if (attached) printRelease(ctx.io, output, attached);
+    // Machines get the refusal as data too; people read it on stderr.
+    else if (output === 'json' && verdicts) printJson(ctx.io, { refused: true, gates: verdicts });
     throw err;
   }
 }
