@@ -417,6 +417,43 @@ describe('release (deployment script, ECS mocked)', () => {
     expect(newer?.detail).to.contain('ECS runs its digest but is not steady (running 0/1, 2 deployments)');
   });
 
+  it('an AWS error before the service update is recorded failed (nothing changed), exit 1, lease released', async () => {
+    const w = world();
+    w.ecs
+      .on(RegisterTaskDefinitionCommand)
+      .rejects(Object.assign(new Error('not allowed'), { name: 'AccessDeniedException' }));
+    const err = await failure(release(w.deps, deploy()));
+    expect(err.exitCode).to.equal(1);
+    expect(err.message).to.equal(
+      'registering a revision of task family frontend-intg: AccessDeniedException: not allowed',
+    );
+    expect(w.ecs.commandCalls(UpdateServiceCommand)).to.have.length(0);
+    expect(ledger(w).map((l) => l.kind === 'release' && [l.outcome, l.detail])).to.deep.equal([
+      ['started', null],
+      [
+        'failed',
+        'nothing changed: registering a revision of task family frontend-intg: AccessDeniedException: not allowed',
+      ],
+    ]);
+    expect(w.s3.objects.has(leaseKey('frontend', 'intg'))).to.equal(false);
+  });
+
+  it('an AWS error after the update leaves the outcome open for ECS to settle, exit 1, lease released', async () => {
+    const w = world();
+    let describes = 0;
+    w.ecs.on(DescribeServicesCommand).callsFake(() => {
+      if (++describes > 1) throw Object.assign(new Error('gone'), { name: 'AccessDeniedException' });
+      return { services: [{ status: 'ACTIVE', taskDefinition: w.service.td, ...steady(w.service.td, 1) }] };
+    });
+    const err = await failure(release(w.deps, deploy()));
+    expect(err.exitCode).to.equal(1);
+    expect(ledger(w).map((l) => l.kind === 'release' && l.outcome)).to.deep.equal(['started']);
+    expect(
+      w.logs.some((l) => l.includes('ledger #1 is left open; the next operation settles it from ECS')),
+    ).to.equal(true);
+    expect(w.s3.objects.has(leaseKey('frontend', 'intg'))).to.equal(false);
+  });
+
   it('exits 4 naming the holder while another release holds the lease, and changes nothing', async () => {
     const w = world();
     w.s3.objects.set(leaseKey('frontend', 'intg'), {

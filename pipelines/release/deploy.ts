@@ -241,18 +241,6 @@ export async function release(deps: ReleaseDeps, req: ReleaseRequest): Promise<R
     step(`ledger #${started.seq}: started`);
     known.push(started);
 
-    // 5. Register the new revision and point the service at it.
-    const registered = await attempt(`registering a revision of task family ${next.family}`, () =>
-      ecs.send(new RegisterTaskDefinitionCommand(next)),
-    );
-    const newArn = registered.taskDefinition?.taskDefinitionArn;
-    if (!newArn) throw new ReleaseFailedError(`RegisterTaskDefinition returned no ARN for ${next.family}`);
-    step(`registered ${newArn}`);
-    await attempt(`updating ECS service ${serviceName} to ${newArn}`, () =>
-      ecs.send(new UpdateServiceCommand({ cluster, service: serviceName, taskDefinition: newArn })),
-    );
-    step(`service ${serviceName} updated`);
-
     const finish = async (outcome: ReleaseOutcome, detail: string | null, after: string | null) => {
       const rec = await ledger.append(
         { ...base, outcome, taskDefinitionAfter: after, finishedAt: deps.now().toISOString(), detail },
@@ -262,6 +250,26 @@ export async function release(deps: ReleaseDeps, req: ReleaseRequest): Promise<R
       step(`ledger #${rec.seq}: ${outcome}${detail ? ` (${detail})` : ''}`);
       return rec;
     };
+
+    // 5. Register the new revision and point the service at it. An error before the update
+    // changed nothing, which is recorded; an error after it leaves the outcome to ECS.
+    let newArn: string;
+    try {
+      const registered = await attempt(`registering a revision of task family ${next.family}`, () =>
+        ecs.send(new RegisterTaskDefinitionCommand(next)),
+      );
+      const arn = registered.taskDefinition?.taskDefinitionArn;
+      if (!arn) throw new ReleaseFailedError(`RegisterTaskDefinition returned no ARN for ${next.family}`);
+      newArn = arn;
+      step(`registered ${newArn}`);
+      await attempt(`updating ECS service ${serviceName} to ${newArn}`, () =>
+        ecs.send(new UpdateServiceCommand({ cluster, service: serviceName, taskDefinition: arn })),
+      );
+    } catch (err) {
+      await finish('failed', `nothing changed: ${(err as Error).message}`, null).catch(() => undefined);
+      throw err;
+    }
+    step(`service ${serviceName} updated`);
 
     if (req.wait === false) {
       step(
@@ -279,44 +287,51 @@ export async function release(deps: ReleaseDeps, req: ReleaseRequest): Promise<R
     }
 
     // 6. Wait; on failure roll back to the revision that ran before.
-    const waited = await waitFor(deps, ecs, cluster, serviceName, newArn, step, 'waiting for steady state');
     let outcome: ReleaseOutcome;
     let detail: string | null = null;
     let finalRecord: ReleaseRecord;
-    if (waited.ok) {
-      outcome = 'succeeded';
-      finalRecord = (await finish(outcome, null, newArn)) as ReleaseRecord;
-    } else {
-      detail = waited.reason;
-      step(`rollout failed: ${waited.reason}`);
-      const previous = live.service.taskDefinition;
-      if (!previous) {
-        outcome = 'failed';
-        finalRecord = (await finish(
-          outcome,
-          `${detail}; no previous revision to roll back to`,
-          newArn,
-        )) as ReleaseRecord;
+    try {
+      const waited = await waitFor(deps, ecs, cluster, serviceName, newArn, step, 'waiting for steady state');
+      if (waited.ok) {
+        outcome = 'succeeded';
+        finalRecord = (await finish(outcome, null, newArn)) as ReleaseRecord;
       } else {
-        step(`rolling back to ${previous}`);
-        await attempt(`rolling ECS service ${serviceName} back to ${previous}`, () =>
-          ecs.send(new UpdateServiceCommand({ cluster, service: serviceName, taskDefinition: previous })),
-        );
-        const back = await waitFor(
-          deps,
-          ecs,
-          cluster,
-          serviceName,
-          previous,
-          step,
-          'waiting for the rollback',
-        );
-        outcome = back.ok ? 'rolled_back' : 'failed';
-        detail = back.ok
-          ? `${detail}; rolled back to ${previous}`
-          : `${detail}; rollback to ${previous} also failed: ${back.reason}`;
-        finalRecord = (await finish(outcome, detail, back.ok ? previous : newArn)) as ReleaseRecord;
+        detail = waited.reason;
+        step(`rollout failed: ${waited.reason}`);
+        const previous = live.service.taskDefinition;
+        if (!previous) {
+          outcome = 'failed';
+          finalRecord = (await finish(
+            outcome,
+            `${detail}; no previous revision to roll back to`,
+            newArn,
+          )) as ReleaseRecord;
+        } else {
+          step(`rolling back to ${previous}`);
+          await attempt(`rolling ECS service ${serviceName} back to ${previous}`, () =>
+            ecs.send(new UpdateServiceCommand({ cluster, service: serviceName, taskDefinition: previous })),
+          );
+          const back = await waitFor(
+            deps,
+            ecs,
+            cluster,
+            serviceName,
+            previous,
+            step,
+            'waiting for the rollback',
+          );
+          outcome = back.ok ? 'rolled_back' : 'failed';
+          detail = back.ok
+            ? `${detail}; rolled back to ${previous}`
+            : `${detail}; rollback to ${previous} also failed: ${back.reason}`;
+          finalRecord = (await finish(outcome, detail, back.ok ? previous : newArn)) as ReleaseRecord;
+        }
       }
+    } catch (err) {
+      step(
+        `outcome unknown (${(err as Error).message}): ledger #${started.seq} is left open; the next operation settles it from ECS`,
+      );
+      throw err;
     }
 
     // 7. Notify (never fails the release), then report.
