@@ -9,7 +9,7 @@ import {
   RegisterTaskDefinitionCommand,
   UpdateServiceCommand,
 } from '@aws-sdk/client-ecs';
-import { DeleteParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
+import { DeleteParameterCommand, PutParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
 import { expect } from 'chai';
 import { naming } from '../services/naming';
 import type { StatusRow } from '../pipelines/release/status';
@@ -197,6 +197,30 @@ describe('rollback, status and history (moto)', () => {
       );
       const [rec] = await historyJson(env, 'intg');
       expect(JSON.stringify(rec)).to.not.contain('secret');
+    } finally {
+      server.close();
+    }
+  });
+
+  it('finds the Slack webhook in mgmt SSM when TDR_SLACK_WEBHOOK_URL is not set', async () => {
+    const received: string[] = [];
+    const server = createServer((req, res) => {
+      req.on('data', (c: Buffer) => received.push(c.toString()));
+      req.on('end', () => res.end('ok'));
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    try {
+      const env = await sandboxUp();
+      await new SSMClient({}).send(
+        new PutParameterCommand({
+          Name: naming.slackWebhookParameter(),
+          Type: 'SecureString',
+          Value: `http://127.0.0.1:${(server.address() as AddressInfo).port}/hook`,
+        }),
+      );
+      const r = await tdr(['deploy', '--service', 'frontend', '--env', 'intg', '--version', 'v2'], env);
+      expect(r.stdout).to.contain('slack: sent');
+      expect(received.join('')).to.contain('deploy frontend v2 to intg: succeeded');
     } finally {
       server.close();
     }

@@ -1,3 +1,5 @@
+import { naming } from '../../services/naming';
+
 /**
  * After a release: a Slack message (incoming webhook) and a Grafana annotation. Both optional,
  * neither ever fails a deployment; each reports what happened so the command can print it.
@@ -27,7 +29,8 @@ export interface NotificationReport {
 }
 
 export interface NotifierDeps {
-  readonly slackWebhookUrl?: string | undefined;
+  /** The webhook URL, or a lookup of it (e.g. from SSM) made only when there is something to send. */
+  readonly slackWebhookUrl?: string | (() => Promise<string | undefined>) | undefined;
   readonly annotations?: AnnotationSink | undefined;
   readonly fetch?: typeof fetch;
   readonly timeoutMs?: number;
@@ -43,11 +46,25 @@ export async function notify(n: Notification, deps: NotifierDeps): Promise<Notif
 }
 
 async function slack(n: Notification, deps: NotifierDeps): Promise<NotificationReport> {
-  if (!deps.slackWebhookUrl) {
-    return { channel: 'slack', status: 'not configured', detail: 'TDR_SLACK_WEBHOOK_URL is not set' };
+  let url: string | undefined;
+  try {
+    url = typeof deps.slackWebhookUrl === 'function' ? await deps.slackWebhookUrl() : deps.slackWebhookUrl;
+  } catch (err) {
+    return {
+      channel: 'slack',
+      status: 'failed',
+      detail: `looking up the webhook: ${(err as Error).message}`,
+    };
+  }
+  if (!url) {
+    return {
+      channel: 'slack',
+      status: 'not configured',
+      detail: `neither TDR_SLACK_WEBHOOK_URL nor SSM ${naming.slackWebhookParameter()} is set`,
+    };
   }
   try {
-    const res = await (deps.fetch ?? fetch)(deps.slackWebhookUrl, {
+    const res = await (deps.fetch ?? fetch)(url, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify({ text: notificationText(n) }),

@@ -4,10 +4,12 @@
  */
 import { randomUUID } from 'node:crypto';
 import { userInfo } from 'node:os';
+import { GetParameterCommand, type SSMClient } from '@aws-sdk/client-ssm';
 import type { Platform } from '../../services/config';
+import { naming } from '../../services/naming';
 import { releaseClients, sessionNameFor } from './aws';
 import { DEFAULT_TIMINGS, type ReleaseDeps } from './context';
-import { ReleaseInputError } from './errors';
+import { ReleaseInputError, errorName } from './errors';
 import type { AnnotationSink } from './notify';
 
 type Env = Readonly<Record<string, string | undefined>>;
@@ -34,7 +36,10 @@ export async function runtimeDeps(opts: RuntimeOptions): Promise<ReleaseDeps> {
     now: () => new Date(),
     sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
     log: opts.log,
-    notifier: { slackWebhookUrl: opts.env.TDR_SLACK_WEBHOOK_URL || undefined, annotations: opts.annotations },
+    notifier: {
+      slackWebhookUrl: opts.env.TDR_SLACK_WEBHOOK_URL || (() => slackWebhookFromSsm(clients.mgmt.ssm)),
+      annotations: opts.annotations,
+    },
     pollMs: positiveMs(opts.env, 'TDR_RELEASE_POLL_MS', DEFAULT_TIMINGS.pollMs),
     timeoutMs,
     leaseTtlMs: leaseTtlFor(timeoutMs),
@@ -45,6 +50,19 @@ export async function runtimeDeps(opts: RuntimeOptions): Promise<ReleaseDeps> {
 /** Long enough for a rollout and its rollback to time out, with room for the calls around them. */
 export function leaseTtlFor(timeoutMs: number): number {
   return Math.max(DEFAULT_TIMINGS.leaseTtlMs, 2 * timeoutMs + 15 * 60_000);
+}
+
+/** The webhook is a secret: kept in mgmt's SSM as a SecureString, read only to send. */
+async function slackWebhookFromSsm(ssm: SSMClient): Promise<string | undefined> {
+  try {
+    const out = await ssm.send(
+      new GetParameterCommand({ Name: naming.slackWebhookParameter(), WithDecryption: true }),
+    );
+    return out.Parameter?.Value || undefined;
+  } catch (err) {
+    if (errorName(err) === 'ParameterNotFound') return undefined;
+    throw err;
+  }
 }
 
 function positiveMs(env: Env, name: string, fallback: number): number {
