@@ -6,6 +6,7 @@
  *   real S3 decides them atomically (one wins, the other gets 412). The proxy forwards conditional
  *   writes one at a time, which makes moto behave as S3 does; everything else passes straight through.
  * - Counting the AWS requests a command made (e.g. none, for bad input).
+ * - Latency: moto answers in milliseconds where AWS takes seconds; `delayMs` slows chosen calls.
  */
 import { createServer, request, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -17,7 +18,12 @@ export interface Proxy {
   close(): Promise<void>;
 }
 
-export async function startProxy(target: string): Promise<Proxy> {
+export interface ProxyOptions {
+  /** Milliseconds to hold a request before forwarding it, e.g. by its `x-amz-target` header. */
+  readonly delayMs?: (req: IncomingMessage) => number;
+}
+
+export async function startProxy(target: string, opts: ProxyOptions = {}): Promise<Proxy> {
   const to = new URL(target);
   let count = 0;
   let conditional: Promise<void> = Promise.resolve();
@@ -48,8 +54,11 @@ export async function startProxy(target: string): Promise<Proxy> {
       const isConditionalWrite =
         (req.method === 'PUT' || req.method === 'DELETE') &&
         (req.headers['if-none-match'] !== undefined || req.headers['if-match'] !== undefined);
-      if (isConditionalWrite) conditional = conditional.then(() => forward(req, body, res));
-      else void forward(req, body, res);
+      const delay = opts.delayMs?.(req) ?? 0;
+      const send = () => forward(req, body, res);
+      const later = () => (delay > 0 ? new Promise<void>((r) => setTimeout(r, delay)).then(send) : send());
+      if (isConditionalWrite) conditional = conditional.then(later);
+      else void later();
     });
   });
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
