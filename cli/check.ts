@@ -38,7 +38,7 @@ export function register(program: Command, ctx: CliContext): void {
       ) => {
         const { output } = cmd.optsWithGlobals<GlobalOptions>();
         const { recordCheck, validateCheck } = checkModule();
-        const req = { ...opts, actor: opts.actor ?? (ctx.env.USER || 'unknown') };
+        const req = { ...opts, actor: opts.actor ?? releaseRuntime().defaultActor(ctx.env) };
         validateCheck({ platform: ctx.platform() }, req);
         const deps = await releaseRuntime().runtimeDeps({
           env: ctx.env,

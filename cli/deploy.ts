@@ -84,7 +84,7 @@ export function addReleaseOptions(cmd: Command): Command {
 export function requestFrom(ctx: CliContext, opts: ReleaseOpts): Omit<ReleaseRequest, 'action' | 'env'> {
   return {
     service: opts.service,
-    actor: opts.actor ?? defaultActorOf(ctx),
+    actor: opts.actor ?? releaseRuntime().defaultActor(ctx.env),
     approver: opts.approver ?? null,
     buildUrl: opts.buildUrl ?? null,
     breakGlass: opts.breakGlass ?? false,
@@ -92,10 +92,6 @@ export function requestFrom(ctx: CliContext, opts: ReleaseOpts): Omit<ReleaseReq
     dryRun: opts.dryRun ?? false,
     wait: opts.wait,
   };
-}
-
-function defaultActorOf(ctx: CliContext): string {
-  return ctx.env.USER || ctx.env.USERNAME || 'unknown';
 }
 
 /**

@@ -5,7 +5,7 @@ import { DescribeServicesCommand, DescribeTaskDefinitionCommand } from '@aws-sdk
 import { WORKLOAD_ENVIRONMENTS, type WorkloadEnvironmentName } from '../../services/environments';
 import { naming } from '../../services/naming';
 import { ledgerOf, releasableServices, serviceEntry, workloadEnv, type ReleaseDeps } from './context';
-import { attempt } from './errors';
+import { attempt, errorName } from './errors';
 import { digestOf } from './images';
 import { currentRelease, releaseRecords, unsettledRuns, type LedgerRecord } from './ledger';
 
@@ -94,7 +94,7 @@ async function ecsView(
     ecs.send(new DescribeServicesCommand({ cluster, services: [name] })),
   ).catch((err: unknown) => {
     // A missing cluster is a fact to show, not a reason to hide every other row.
-    if ((err as Error).message.includes('ClusterNotFound')) return { services: [] };
+    if (errorName(err) === 'ClusterNotFoundException') return { services: [] };
     throw err;
   });
   const s = out.services?.find((x) => x.status === 'ACTIVE');
