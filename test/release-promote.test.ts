@@ -9,7 +9,19 @@ type Env = Record<string, string | undefined>;
 
 async function toStaging(env: Env, version = 'v2') {
   await tdr(
-    ['deploy', '--service', 'frontend', '--env', 'intg', '--version', version, '--actor', 'jenkins'],
+    [
+      'deploy',
+      '--service',
+      'frontend',
+      '--env',
+      'intg',
+      '--version',
+      version,
+      '--actor',
+      'jenkins',
+      '--git-commit',
+      '0a1b2c3',
+    ],
     env,
   );
   await tdr(['promote', '--service', 'frontend', '--to', 'staging', '--actor', 'bob'], env);
@@ -81,6 +93,7 @@ describe('tdr promote (moto)', () => {
       approver: 'alice',
       buildUrl: 'https://jenkins.example/p/9',
       breakGlass: false,
+      gitCommit: '0a1b2c3',
     });
     expect((prod?.gates as Array<{ gate: string; ok: boolean }>).map((g) => g.gate)).to.include.members([
       'order',

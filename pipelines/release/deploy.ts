@@ -222,7 +222,9 @@ export async function release(deps: ReleaseDeps, req: ReleaseRequest): Promise<R
       version,
       digest: resolved.digest,
       image: resolved.image,
-      gitCommit: req.gitCommit ?? null,
+      // Known from the build's deploy; promotions and rollbacks carry it forward from the record
+      // of the same digest upstream or here.
+      gitCommit: req.gitCommit ?? knownCommit([...upstream, ...here], resolved.digest),
       taskDefinitionBefore: live.service.taskDefinition ?? null,
       approver: req.approver ?? null,
       buildUrl: req.buildUrl ?? null,
@@ -371,6 +373,14 @@ export async function release(deps: ReleaseDeps, req: ReleaseRequest): Promise<R
   } finally {
     await leases.release(lease);
   }
+}
+
+function knownCommit(records: readonly LedgerRecord[], digest: string): string | null {
+  return (
+    releaseRecords(records)
+      .filter((r) => r.digest === digest && r.gitCommit)
+      .at(-1)?.gitCommit ?? null
+  );
 }
 
 function sourceOf(deps: Pick<ReleaseDeps, 'platform'>, env: WorkloadEnvironmentName): string | null {
