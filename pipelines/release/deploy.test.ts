@@ -1,7 +1,7 @@
 /**
  * The deployment script with ECS mocked at the client (aws-sdk-client-mock): moto's ECS reports
  * every rollout complete at once, so rollouts that FAIL, stall until the timeout, or are moved by
- * the circuit breaker can only be tested here. S3 is the in-memory bucket of ./test-support.ts.
+ * the circuit breaker can only be tested here. S3 is the in-memory bucket of test/support/memory-s3.ts.
  */
 import {
   DescribeServicesCommand,
@@ -22,7 +22,7 @@ import type { ReleaseDeps } from './context';
 import { release, type ReleaseRequest } from './deploy';
 import { leaseKey } from './lease';
 import { recordKey, type LedgerRecord } from './ledger';
-import { memoryS3, type MemoryS3 } from './test-support';
+import { memoryS3, type MemoryS3 } from '../../test/support/memory-s3';
 
 const URI = '123456789012.dkr.ecr.eu-west-2.amazonaws.com/transfer-frontend';
 const DIGEST = {

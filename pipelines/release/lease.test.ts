@@ -2,7 +2,7 @@
 import { DeleteObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
 import { expect } from 'chai';
 import { Leases, leaseKey } from './lease';
-import { memoryS3 } from './test-support';
+import { memoryS3 } from '../../test/support/memory-s3';
 
 describe('lease', () => {
   const t0 = Date.parse('2026-11-25T10:00:00Z');

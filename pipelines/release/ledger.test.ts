@@ -1,8 +1,8 @@
-/** The ledger's append-only contract, on the in-memory conditional-write bucket of ./test-support. */
+/** The ledger's append-only contract, on the in-memory conditional-write bucket of test/support/memory-s3.ts. */
 import { PutObjectCommand } from '@aws-sdk/client-s3';
 import { expect } from 'chai';
 import { Ledger, currentRelease, recordKey, unsettledRuns, type NewRecord } from './ledger';
-import { awsError, memoryS3 } from './test-support';
+import { awsError, memoryS3 } from '../../test/support/memory-s3';
 
 const check = (name: string): NewRecord => ({
   kind: 'check',
