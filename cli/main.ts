@@ -12,6 +12,14 @@ import { ExitCode, exitCodeOf } from './exit-codes';
 import { OUTPUT_FORMATS, processIo, type Io } from './output';
 import * as envs from './envs';
 import * as services from './services';
+import * as deploy from './deploy';
+import * as promote from './promote';
+import * as rollback from './rollback';
+import * as status from './status';
+import * as history from './history';
+import * as verify from './verify';
+import * as check from './check';
+import * as sandbox from './sandbox';
 import * as dashboards from './dashboards';
 import * as jobs from './jobs';
 import * as synth from './synth';
@@ -19,6 +27,14 @@ import * as synth from './synth';
 const COMMANDS: ReadonlyArray<{ register: (program: Command, ctx: CliContext) => void }> = [
   envs,
   services,
+  deploy,
+  promote,
+  rollback,
+  status,
+  history,
+  verify,
+  check,
+  sandbox,
   dashboards,
   jobs,
   synth,
@@ -38,7 +54,25 @@ export function buildProgram(ctx: CliContext): Command {
     (name ? (program.commands.find((c) => c.name() === name) ?? program) : program).outputHelp();
   });
   for (const command of COMMANDS) command.register(program, ctx);
+  // `tdr deploy --version v42` must reach deploy, not print tdr's version: program options are
+  // read only before the subcommand, and every subcommand accepts -o itself, handed up to the
+  // program's option (optsWithGlobals lets globals win) so both `tdr -o json x` and `tdr x -o json` work.
+  program.enablePositionalOptions();
+  acceptOutputOption(program.commands);
+  program.hook('preAction', (_program, action) => {
+    const local: unknown = action.getOptionValue('output');
+    if (local !== undefined) program.setOptionValue('output', local);
+  });
   return program;
+}
+
+function acceptOutputOption(commands: readonly Command[]): void {
+  for (const c of commands) {
+    if (!c.options.some((o) => o.long === '--output')) {
+      c.addOption(new Option('-o, --output <format>', 'output format').choices(OUTPUT_FORMATS));
+    }
+    acceptOutputOption(c.commands);
+  }
 }
 
 /** Runs `tdr` with `argv` (without node and script) and returns the exit code. */

@@ -35,6 +35,7 @@ export const naming = {
   /** TDR's convention: mgmt holds each account's id at `/mgmt/{env}_account`. */
   accountIdParameter: (env: EnvironmentName) => `/mgmt/${env}_account`,
   serviceParameter: (service: string, env: EnvironmentName, key: string) => `/${env}/${service}/${key}`,
+  slackWebhookParameter: () => '/mgmt/slack/release-webhook',
   notificationsTopic: (env: EnvironmentName) => `tdr-notifications-${env}`,
   alarm: (service: string, env: EnvironmentName, metric: string) => `tdr-${service}-${env}-${metric}`,
   grafanaFolderUid: (env: EnvironmentName) => `tdr-${env}`,

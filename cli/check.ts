@@ -1,0 +1,62 @@
+/** `tdr check record`: record a named check's result (e.g. e2e on staging) for a version's digest. */
+import { Option, type Command } from 'commander';
+import type { CliContext, GlobalOptions } from './context';
+import { envOption, serviceOption } from './context';
+import { parseVersion, releaseRuntime } from './deploy';
+import { printJson } from './output';
+
+export function register(program: Command, ctx: CliContext): void {
+  const check = program.command('check').description('checks (e.g. e2e) that gates require upstream');
+  check
+    .command('record')
+    .description('record a check result for the digest of a version in an environment')
+    .addOption(serviceOption(ctx))
+    .addOption(envOption(ctx).makeOptionMandatory())
+    .requiredOption('--version <version>', 'the version checked', parseVersion)
+    .requiredOption('--name <check>', 'check name, e.g. e2e')
+    .addOption(
+      new Option('--result <result>', 'the result').choices(['passed', 'failed']).makeOptionMandatory(),
+    )
+    .option('--url <url>', 'where the results are (recorded)')
+    .option('--actor <name>', 'who ran the check (defaults to the OS user)')
+    .addHelpText(
+      'after',
+      '\nExamples:\n  $ tdr check record --service frontend --env staging --version v42 --name e2e --result passed --url "$BUILD_URL"',
+    )
+    .action(
+      async (
+        opts: {
+          service: string;
+          env: string;
+          version: string;
+          name: string;
+          result: 'passed' | 'failed';
+          url?: string;
+          actor?: string;
+        },
+        cmd: Command,
+      ) => {
+        const { output } = cmd.optsWithGlobals<GlobalOptions>();
+        const { recordCheck, validateCheck } = checkModule();
+        const req = { ...opts, actor: opts.actor ?? releaseRuntime().defaultActor(ctx.env) };
+        validateCheck({ platform: ctx.platform() }, req);
+        const deps = await releaseRuntime().runtimeDeps({
+          env: ctx.env,
+          platform: ctx.platform(),
+          log: (l) => ctx.io.stderr(l + '\n'),
+          actor: req.actor,
+        });
+        const rec = await recordCheck(deps, req);
+        if (output === 'json') printJson(ctx.io, rec);
+        else
+          ctx.io.stdout(
+            `recorded ${rec.name} ${rec.result} for ${rec.service} ${rec.version} (${rec.digest}) in ${rec.env}: ledger #${rec.seq}\n`,
+          );
+      },
+    );
+}
+
+function checkModule(): typeof import('../pipelines/release/check') {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  return require('../pipelines/release/check') as typeof import('../pipelines/release/check');
+}

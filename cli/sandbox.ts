@@ -1,0 +1,102 @@
+/** `tdr sandbox up|demo`: the platform on moto (AWS_ENDPOINT_URL), for newcomers and tests. */
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Command } from 'commander';
+import { loadPlatform, type Platform } from '../services/config';
+import type { CliContext, GlobalOptions } from './context';
+import { releaseRuntime } from './deploy';
+import { UsageError } from './exit-codes';
+import { printJson } from './output';
+import { renderStatus } from './status';
+
+function sandboxModule(): typeof import('../pipelines/release/sandbox') {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  return require('../pipelines/release/sandbox') as typeof import('../pipelines/release/sandbox');
+}
+
+export function register(program: Command, ctx: CliContext): void {
+  const sandbox = program
+    .command('sandbox')
+    .description('a local platform on moto: what the release engine touches, in all five accounts');
+  sandbox
+    .command('up')
+    .description(
+      'create ECR repositories and images, clusters, task definitions, services, the ledger bucket and account-id parameters',
+    )
+    .addHelpText(
+      'after',
+      '\nExamples:\n  $ moto_server -H 127.0.0.1 -p 5000 &\n  $ AWS_ENDPOINT_URL=http://127.0.0.1:5000 tdr sandbox up',
+    )
+    .action(async (_opts, cmd: Command) => {
+      const { output } = cmd.optsWithGlobals<GlobalOptions>();
+      const report = await up(ctx, ctx.platform());
+      if (output === 'json') printJson(ctx.io, report);
+      else
+        ctx.io.stdout(
+          `Sandbox at ${ctx.env.AWS_ENDPOINT_URL}\naccounts: ${JSON.stringify(report.accountIds)}\n${report.created.map((c) => `  ${c}`).join('\n')}\n`,
+        );
+    });
+  sandbox
+    .command('demo')
+    .description(
+      'deploy to intg, promote to staging, a refused and an approved prod promotion, a rollback; status after each',
+    )
+    .addHelpText('after', '\nExamples:\n  $ AWS_ENDPOINT_URL=http://127.0.0.1:5000 tdr sandbox demo')
+    .action(async () => {
+      let platform: Platform;
+      if (ctx.env.TDR_CONFIG) {
+        platform = ctx.platform();
+        ctx.io.stdout(`Using TDR_CONFIG=${ctx.env.TDR_CONFIG} as given.\n`);
+      } else {
+        // Thirty minutes of soak would make the story wait; the sandbox shortens it through configuration.
+        const dir = mkdtempSync(join(tmpdir(), 'tdr-sandbox-'));
+        const file = join(dir, 'sandbox.json');
+        writeFileSync(
+          file,
+          JSON.stringify({ environments: { prod: { promotion: { soakMinutes: 0 } } } }, null, 2),
+        );
+        platform = loadPlatform({ ...ctx.env, TDR_CONFIG: file });
+        ctx.io.stdout(
+          `Note: soak time before prod shortened from ${ctx.platform().environments.prod.promotion?.soakMinutes ?? 0} min to 0 by TDR_CONFIG=${file} (sandbox only).\n`,
+        );
+      }
+      await up(ctx, platform);
+      const deps = await releaseRuntime().runtimeDeps({
+        env: ctx.env,
+        platform,
+        log: (l) => ctx.io.stderr(l + '\n'),
+        actor: 'demo',
+      });
+      // eslint-disable-next-line @typescript-eslint/no-require-imports
+      const { demo } = require('../pipelines/release/demo') as typeof import('../pipelines/release/demo');
+      await demo(deps, {
+        say: (t) => ctx.io.stdout(t + '\n'),
+        showStatus: (rows) => ctx.io.stdout(renderStatus(rows)),
+      });
+    });
+}
+
+async function up(ctx: CliContext, platform: Platform) {
+  if (!ctx.env.AWS_ENDPOINT_URL) {
+    throw new UsageError(
+      'AWS_ENDPOINT_URL is not set: the sandbox runs against a local endpoint such as moto_server (it never touches real AWS)',
+    );
+  }
+  const { sandboxAccountIds, sandboxUp } = sandboxModule();
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { STSClient } = require('@aws-sdk/client-sts') as typeof import('@aws-sdk/client-sts');
+  const { releaseClients } = releaseAws();
+  const region = platform.environments.mgmt.region;
+  const accountIds = await sandboxAccountIds(
+    ctx.env,
+    new STSClient({ region, endpoint: ctx.env.AWS_ENDPOINT_URL }),
+  );
+  const clients = await releaseClients({ region, env: ctx.env, sessionName: 'tdr-sandbox', accountIds });
+  return sandboxUp(clients, platform);
+}
+
+function releaseAws(): typeof import('../pipelines/release/aws') {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  return require('../pipelines/release/aws') as typeof import('../pipelines/release/aws');
+}

@@ -1,0 +1,66 @@
+/** `tdr status`: per service × environment, the ledger against what ECS really runs. */
+import { Option, type Command } from 'commander';
+import type { StatusRow } from '../pipelines/release/status';
+import type { CliContext, GlobalOptions } from './context';
+import { envOption } from './context';
+import { releaseRuntime } from './deploy';
+import { printJson, renderTable } from './output';
+
+export function statusModule(): typeof import('../pipelines/release/status') {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  return require('../pipelines/release/status') as typeof import('../pipelines/release/status');
+}
+
+export function register(program: Command, ctx: CliContext): void {
+  const services = Object.entries(ctx.platform().catalogue)
+    .filter(([, e]) => e.kind === 'service')
+    .map(([n]) => n);
+  program
+    .command('status')
+    .description(
+      'what the ledger says is live, what ECS runs, drift, age, who, and how far behind each environment is',
+    )
+    .addOption(envOption(ctx))
+    .addOption(new Option('--service <service>', 'catalogue service').choices(services))
+    .addHelpText('after', '\nExamples:\n  $ tdr status\n  $ tdr status --env prod -o json')
+    .action(async (opts: { env?: string; service?: string }, cmd: Command) => {
+      const { output } = cmd.optsWithGlobals<GlobalOptions>();
+      const deps = await releaseRuntime().runtimeDeps({
+        env: ctx.env,
+        platform: ctx.platform(),
+        log: (l) => ctx.io.stderr(l + '\n'),
+        actor: ctx.env.USER || 'status',
+      });
+      const rows = await statusModule().status(deps, opts);
+      if (output === 'json') printJson(ctx.io, rows);
+      else ctx.io.stdout(renderStatus(rows));
+    });
+}
+
+export function renderStatus(rows: readonly StatusRow[]): string {
+  const { age } = statusModule();
+  const table = renderTable(
+    ['SERVICE', 'ENV', 'LEDGER', 'DIGEST', 'ECS', 'RUNNING', 'ROLLOUT', 'DRIFT', 'AGE', 'BY', 'BEHIND'],
+    rows.map((r) => [
+      r.service,
+      r.env,
+      r.version,
+      r.digest?.slice(7, 19),
+      r.ecs.digest?.slice(7, 19) ?? r.ecs.image,
+      r.ecs.running === null ? null : `${r.ecs.running}/${r.ecs.desired}`,
+      r.ecs.rolloutState,
+      r.drift.length > 0 ? 'DRIFT' : 'ok',
+      age(r.ageMinutes),
+      r.deployedBy,
+      r.behind === null ? null : `${r.behind} (${r.behindOf})`,
+    ]),
+  );
+  const notes = rows.flatMap((r) => [
+    ...r.drift.map((d) => `drift ${r.service}/${r.env}: ${d}`),
+    ...r.unsettled.map(
+      (u) =>
+        `unsettled ${r.service}/${r.env}: run ${u.runId} (${u.version} by ${u.actor}, ledger #${u.seq}, started ${u.startedAt}) has no outcome; the next operation settles it from ECS`,
+    ),
+  ]);
+  return table + (notes.length > 0 ? '\n' + notes.join('\n') + '\n' : '');
+}

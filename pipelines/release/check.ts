@@ -1,0 +1,56 @@
+/** `tdr check record`: a named check's result (e.g. staging's e2e) for a version's digest. */
+import type { ReleaseDeps } from './context';
+import { ledgerOf, serviceEntry, workloadEnv } from './context';
+import { ReleaseInputError } from './errors';
+import { VERSION_PATTERN } from './gates';
+import { resolveVersion } from './images';
+import type { CheckRecord } from './ledger';
+
+export interface CheckRequest {
+  readonly service: string;
+  readonly env: string;
+  readonly version: string;
+  readonly name: string;
+  readonly result: 'passed' | 'failed';
+  readonly url?: string | null | undefined;
+  readonly actor: string;
+}
+
+export const CHECK_NAME_PATTERN = /^[a-z][a-z0-9-]*$/;
+
+export function validateCheck(deps: Pick<ReleaseDeps, 'platform'>, req: CheckRequest): void {
+  serviceEntry(deps.platform, req.service);
+  workloadEnv(req.env);
+  if (!VERSION_PATTERN.test(req.version))
+    throw new ReleaseInputError(
+      `version: ${JSON.stringify(req.version)} must be v followed by digits, e.g. v42`,
+    );
+  if (!CHECK_NAME_PATTERN.test(req.name))
+    throw new ReleaseInputError(`name: ${JSON.stringify(req.name)} must be a check name like e2e`);
+  if (req.result !== 'passed' && req.result !== 'failed')
+    throw new ReleaseInputError('result: must be passed or failed');
+}
+
+export async function recordCheck(
+  deps: Pick<ReleaseDeps, 'clients' | 'platform' | 'now'>,
+  req: CheckRequest,
+): Promise<CheckRecord> {
+  validateCheck(deps, req);
+  const entry = serviceEntry(deps.platform, req.service);
+  const resolved = await resolveVersion(deps.clients.mgmt.ecr, entry.imageRepository, req.version);
+  if (!resolved)
+    throw new ReleaseInputError(
+      `version: ${req.version} does not exist in ECR repository ${entry.imageRepository}`,
+    );
+  return (await ledgerOf(deps).append({
+    kind: 'check',
+    service: req.service,
+    env: workloadEnv(req.env),
+    version: req.version,
+    digest: resolved.digest,
+    name: req.name,
+    result: req.result,
+    url: req.url ?? null,
+    actor: req.actor,
+  })) as CheckRecord;
+}

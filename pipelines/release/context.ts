@@ -1,0 +1,69 @@
+/** What every release operation is given: clients, model, clock and where progress goes. */
+import type { Platform } from '../../services/config';
+import type { EcsServiceEntry } from '../../services/catalogue';
+import { WORKLOAD_ENVIRONMENTS, type WorkloadEnvironmentName } from '../../services/environments';
+import { naming } from '../../services/naming';
+import type { ReleaseClients } from './aws';
+import { ReleaseInputError } from './errors';
+import { Leases } from './lease';
+import { Ledger } from './ledger';
+import type { NotifierDeps } from './notify';
+
+export interface ReleaseDeps {
+  readonly clients: ReleaseClients;
+  readonly platform: Platform;
+  readonly now: () => Date;
+  readonly sleep: (ms: number) => Promise<void>;
+  /** Progress and step logs (stderr in the CLI). */
+  readonly log: (line: string) => void;
+  readonly notifier: NotifierDeps;
+  readonly pollMs: number;
+  readonly timeoutMs: number;
+  readonly leaseTtlMs: number;
+  readonly newRunId: () => string;
+}
+
+export const DEFAULT_TIMINGS = {
+  pollMs: 6_000,
+  timeoutMs: 15 * 60_000,
+  // Longer than a deployment and its rollback can take, so a live run never loses its lease.
+  leaseTtlMs: 45 * 60_000,
+} as const;
+
+export function ledgerOf(deps: Pick<ReleaseDeps, 'clients' | 'now'>): Ledger {
+  return new Ledger(deps.clients.mgmt.s3, naming.ledgerBucket(), deps.now);
+}
+
+export function leasesOf(deps: Pick<ReleaseDeps, 'clients' | 'now'>): Leases {
+  return new Leases(deps.clients.mgmt.s3, naming.ledgerBucket(), deps.now);
+}
+
+/** The catalogue entry of a releasable service, or an input error listing the valid ones. */
+export function serviceEntry(platform: Platform, service: string): EcsServiceEntry {
+  const entry = platform.catalogue[service];
+  if (!entry || entry.kind !== 'service') {
+    const valid = Object.entries(platform.catalogue)
+      .filter(([, e]) => e.kind === 'service')
+      .map(([n]) => n);
+    throw new ReleaseInputError(
+      `service: unknown service ${JSON.stringify(service)}; valid: ${valid.join(', ')}`,
+    );
+  }
+  return entry;
+}
+
+export function workloadEnv(env: string): WorkloadEnvironmentName {
+  if (!(WORKLOAD_ENVIRONMENTS as readonly string[]).includes(env)) {
+    throw new ReleaseInputError(
+      `env: unknown environment ${JSON.stringify(env)}; valid: ${WORKLOAD_ENVIRONMENTS.join(', ')}`,
+    );
+  }
+  return env as WorkloadEnvironmentName;
+}
+
+/** Services the catalogue releases through ECS (one-off tasks are not deployed as services). */
+export function releasableServices(platform: Platform): string[] {
+  return Object.entries(platform.catalogue)
+    .filter(([, e]) => e.kind === 'service')
+    .map(([n]) => n);
+}

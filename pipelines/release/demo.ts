@@ -1,0 +1,123 @@
+/**
+ * `tdr sandbox demo`: the whole story on the sandbox, with status after each step: deploy to
+ * intg, promote to staging, e2e recorded, a refused prod promotion, an approved one, and a
+ * rollback. Every step runs the real release engine against the sandbox's endpoint.
+ */
+import type { ReleaseDeps } from './context';
+import { recordCheck } from './check';
+import { release, type ReleaseRequest, type ReleaseResult } from './deploy';
+import { inFreezeWindow } from './gates';
+import { status, type StatusRow } from './status';
+
+export interface DemoIo {
+  /** A step's headline and what happened. */
+  readonly say: (text: string) => void;
+  readonly showStatus: (rows: readonly StatusRow[]) => void;
+}
+
+export const DEMO_SERVICE = 'frontend';
+
+export async function demo(deps: ReleaseDeps, io: DemoIo): Promise<void> {
+  const service = DEMO_SERVICE;
+  const show = async () => io.showStatus(await status(deps, { service }));
+  const step = async (
+    title: string,
+    req: ReleaseRequest,
+    expectRefusal = false,
+  ): Promise<ReleaseResult | undefined> => {
+    io.say(`\n== ${title}\n$ tdr ${commandLine(req)}`);
+    try {
+      const r = await release(deps, req);
+      io.say(`→ ${r.outcome}: ${r.version} ${r.digest} (ledger ${r.ledger.map((s) => `#${s}`).join(', ')})`);
+      await show();
+      return r;
+    } catch (err) {
+      const code = (err as { exitCode?: number }).exitCode;
+      io.say(`→ exit ${code}: ${(err as Error).message}`);
+      if (!expectRefusal) throw err;
+      await show();
+      return undefined;
+    }
+  };
+
+  await step('Jenkins deploys build v2 to intg', {
+    action: 'deploy',
+    service,
+    env: 'intg',
+    version: 'v2',
+    actor: 'jenkins',
+    buildUrl: 'https://jenkins.example/job/frontend/2',
+  });
+  await step('A developer promotes it to staging', {
+    action: 'promote',
+    service,
+    env: 'staging',
+    actor: 'bob',
+  });
+
+  io.say(
+    `\n== The end-to-end tests pass on staging\n$ tdr check record --service ${service} --env staging --version v2 --name e2e --result passed`,
+  );
+  const check = await recordCheck(deps, {
+    service,
+    env: 'staging',
+    version: 'v2',
+    name: 'e2e',
+    result: 'passed',
+    actor: 'jenkins',
+    url: 'https://jenkins.example/job/e2e/7',
+  });
+  io.say(`→ ledger #${check.seq}: e2e passed for ${check.digest}`);
+
+  await step(
+    'Bob promotes to prod without an approver: refused',
+    { action: 'promote', service, env: 'prod', actor: 'bob' },
+    true,
+  );
+
+  const frozen = (deps.platform.environments.prod.promotion?.freezeWindows ?? []).some((w) =>
+    inFreezeWindow(w, deps.now()),
+  );
+  await step(
+    frozen
+      ? 'Alice approves; it is a freeze window, so Bob breaks glass with a reason'
+      : 'Alice approves, Bob promotes to prod',
+    {
+      action: 'promote',
+      service,
+      env: 'prod',
+      actor: 'bob',
+      approver: 'alice',
+      ...(frozen ? { breakGlass: true, reason: 'sandbox demo run during a freeze window' } : {}),
+    },
+  );
+
+  await step('Jenkins deploys v3 to intg', {
+    action: 'deploy',
+    service,
+    env: 'intg',
+    version: 'v3',
+    actor: 'jenkins',
+  });
+  await step('v3 is promoted to staging', { action: 'promote', service, env: 'staging', actor: 'bob' });
+  await step('Something is wrong with v3 on staging: roll back', {
+    action: 'rollback',
+    service,
+    env: 'staging',
+    actor: 'bob',
+  });
+  io.say('\nThe ledger holds every step: tdr history --service frontend --env staging');
+}
+
+function commandLine(r: ReleaseRequest): string {
+  const parts: string[] = [
+    r.action,
+    `--service ${r.service}`,
+    r.action === 'promote' ? `--to ${r.env}` : `--env ${r.env}`,
+  ];
+  if (r.version) parts.push(r.action === 'rollback' ? `--to ${r.version}` : `--version ${r.version}`);
+  parts.push(`--actor ${r.actor}`);
+  if (r.approver) parts.push(`--approver ${r.approver}`);
+  if (r.breakGlass) parts.push(`--break-glass --reason "${r.reason}"`);
+  return parts.join(' ');
+}

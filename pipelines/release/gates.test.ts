@@ -1,0 +1,286 @@
+/** Gates are pure: the model, the ledger and an injected clock in, verdicts out. */
+import { expect } from 'chai';
+import fc from 'fast-check';
+import { loadPlatform } from '../../services/config';
+import type { FreezeWindow } from '../../services/environments';
+import { evaluateGates, inFreezeWindow, type GateInput } from './gates';
+import type { CheckRecord, LedgerRecord, ReleaseRecord } from './ledger';
+
+const platform = loadPlatform({});
+const D2 = `sha256:${'2'.repeat(64)}`;
+const D9 = `sha256:${'9'.repeat(64)}`;
+// A Wednesday, 10:00 in London (GMT in November).
+const WED = new Date('2026-11-25T10:00:00Z');
+
+let seq = 0;
+function rel(
+  env: string,
+  version: string,
+  outcome: ReleaseRecord['outcome'],
+  finishedAt: string,
+  digest = D2,
+): ReleaseRecord {
+  return {
+    schema: 1,
+    seq: ++seq,
+    kind: 'release',
+    runId: `r${seq}`,
+    action: 'promote',
+    outcome,
+    service: 'frontend',
+    env,
+    version,
+    digest,
+    image: `repo@${digest}`,
+    gitCommit: null,
+    taskDefinitionBefore: null,
+    taskDefinitionAfter: null,
+    approver: null,
+    buildUrl: null,
+    sourceEnv: null,
+    reason: null,
+    breakGlass: false,
+    gates: [],
+    actor: 'bob',
+    startedAt: finishedAt,
+    finishedAt,
+    detail: null,
+    settles: null,
+    recordedAt: finishedAt,
+  };
+}
+function check(env: string, name: string, result: 'passed' | 'failed', digest = D2): CheckRecord {
+  return {
+    schema: 1,
+    seq: ++seq,
+    kind: 'check',
+    service: 'frontend',
+    env,
+    version: 'v2',
+    digest,
+    name,
+    result,
+    url: null,
+    actor: 'ci',
+    recordedAt: '2026-11-25T09:00:00Z',
+  };
+}
+
+const stagingGood: LedgerRecord[] = [
+  rel('staging', 'v2', 'succeeded', '2026-11-25T09:00:00Z'),
+  check('staging', 'e2e', 'passed'),
+];
+
+function prod(over: Partial<GateInput> = {}): GateInput {
+  return {
+    action: 'promote',
+    service: 'frontend',
+    target: platform.environments.prod,
+    version: 'v2',
+    digest: D2,
+    actor: 'bob',
+    approver: 'alice',
+    breakGlass: false,
+    reason: null,
+    now: WED,
+    upstream: stagingGood,
+    here: [],
+    ...over,
+  };
+}
+const refused = (input: GateInput) =>
+  evaluateGates(input)
+    .filter((v) => !v.ok)
+    .map((v) => v.gate);
+
+describe('gates', () => {
+  it('passes a well-formed prod promotion: order, upstream, digest, soak, e2e, approval, freeze', () => {
+    const verdicts = evaluateGates(prod());
+    expect(verdicts.map((v) => v.gate)).to.deep.equal([
+      'order',
+      'version',
+      'succeeded upstream',
+      'same digest',
+      'soak',
+      'check e2e',
+      'approval',
+      'freeze',
+    ]);
+    expect(
+      verdicts.every((v) => v.ok),
+      JSON.stringify(verdicts),
+    ).to.equal(true);
+  });
+
+  it('order: deploy only where the build feeds, promote everywhere else', () => {
+    expect(refused(prod({ action: 'deploy' }))).to.deep.equal(['order']);
+    expect(
+      refused({ ...prod(), action: 'promote', target: platform.environments.intg, upstream: [] }),
+    ).to.deep.equal(['order']);
+    expect(
+      refused({ ...prod(), action: 'deploy', target: platform.environments.intg, upstream: [] }),
+    ).to.deep.equal([]);
+    expect(refused({ ...prod(), target: platform.environments.mgmt })).to.deep.equal(['order']);
+  });
+
+  it('refuses a version that never succeeded upstream (failed or only started is not success)', () => {
+    const upstream = [
+      rel('staging', 'v2', 'started', '2026-11-25T08:00:00Z'),
+      rel('staging', 'v2', 'rolled_back', '2026-11-25T08:10:00Z'),
+    ];
+    expect(refused(prod({ upstream }))).to.deep.equal(['succeeded upstream', 'soak', 'check e2e']);
+    expect(refused(prod({ version: 'v3' }))).to.include('succeeded upstream');
+  });
+
+  it('with nothing to promote, still reports approval and freeze at once', () => {
+    expect(refused(prod({ version: null, approver: null }))).to.deep.equal([
+      'succeeded upstream',
+      'approval',
+    ]);
+  });
+
+  it('refuses when the tag now resolves to another digest than the one that succeeded upstream', () => {
+    const v = evaluateGates(prod({ digest: D9 }));
+    expect(v.find((x) => x.gate === 'same digest')).to.deep.include({ ok: false });
+    expect(v.find((x) => x.gate === 'same digest')?.detail).to.contain('the tag moved');
+  });
+
+  it('soak: counts from the upstream success, by the injected clock', () => {
+    const at = (iso: string) => refused(prod({ now: new Date(iso) }));
+    expect(at('2026-11-25T09:29:59Z')).to.deep.equal(['soak']);
+    expect(at('2026-11-25T09:30:00Z')).to.deep.equal([]);
+    expect(
+      evaluateGates(prod({ now: new Date('2026-11-25T09:10:00Z') })).find((v) => v.gate === 'soak')?.detail,
+    ).to.contain('wait 20 min more');
+  });
+
+  it('required checks: the latest result for this digest upstream must be passed', () => {
+    expect(refused(prod({ upstream: [stagingGood[0] as LedgerRecord] }))).to.deep.equal(['check e2e']);
+    expect(refused(prod({ upstream: [...stagingGood, check('staging', 'e2e', 'failed')] }))).to.deep.equal([
+      'check e2e',
+    ]);
+    expect(
+      refused(
+        prod({
+          upstream: [...stagingGood, check('staging', 'e2e', 'failed'), check('staging', 'e2e', 'passed')],
+        }),
+      ),
+    ).to.deep.equal([]);
+    // A pass for another digest does not count.
+    expect(
+      refused(prod({ upstream: [stagingGood[0] as LedgerRecord, check('staging', 'e2e', 'passed', D9)] })),
+    ).to.deep.equal(['check e2e']);
+  });
+
+  it('approval: needed for prod, and never from the promoter (case and spaces ignored)', () => {
+    expect(refused(prod({ approver: null }))).to.deep.equal(['approval']);
+    expect(refused(prod({ approver: ' BOB ' }))).to.deep.equal(['approval']);
+    expect(refused(prod({ approver: 'carol' }))).to.deep.equal([]);
+    expect(
+      refused({
+        ...prod(),
+        target: platform.environments.staging,
+        approver: null,
+        upstream: [rel('intg', 'v2', 'succeeded', '2026-11-25T09:00:00Z')],
+      }),
+    ).to.deep.equal([]);
+  });
+
+  it('freeze: Fridays in Europe/London refuse unless glass is broken with a reason', () => {
+    const fri = new Date('2026-11-27T12:00:00Z');
+    expect(refused(prod({ now: fri }))).to.deep.equal(['freeze']);
+    expect(refused(prod({ now: fri, breakGlass: true, reason: null }))).to.deep.equal(['freeze']);
+    const broken = evaluateGates(prod({ now: fri, breakGlass: true, reason: 'incident 7' })).find(
+      (v) => v.gate === 'freeze',
+    );
+    expect(broken).to.deep.include({ ok: true });
+    expect(broken?.detail).to.contain('overridden by break-glass: incident 7');
+  });
+
+  it('freeze windows follow London time across BST: Friday 00:30 BST is Thursday 23:30 UTC', () => {
+    const w: FreezeWindow = {
+      days: ['Fri'],
+      from: '00:00',
+      to: '24:00',
+      timezone: 'Europe/London',
+      reason: 'r',
+    };
+    expect(inFreezeWindow(w, new Date('2026-06-04T23:30:00Z'))).to.equal(true);
+    expect(inFreezeWindow(w, new Date('2026-06-05T23:30:00Z'))).to.equal(false);
+    expect(inFreezeWindow(w, new Date('2026-11-26T23:30:00Z'))).to.equal(false);
+    expect(inFreezeWindow(w, new Date('2026-11-27T00:00:00Z'))).to.equal(true);
+  });
+
+  it('freeze windows: from is inclusive, to exclusive', () => {
+    const w: FreezeWindow = {
+      days: ['Wed'],
+      from: '09:00',
+      to: '17:30',
+      timezone: 'Europe/London',
+      reason: 'r',
+    };
+    expect(inFreezeWindow(w, new Date('2026-11-25T08:59:00Z'))).to.equal(false);
+    expect(inFreezeWindow(w, new Date('2026-11-25T09:00:00Z'))).to.equal(true);
+    expect(inFreezeWindow(w, new Date('2026-11-25T17:29:00Z'))).to.equal(true);
+    expect(inFreezeWindow(w, new Date('2026-11-25T17:30:00Z'))).to.equal(false);
+  });
+
+  it('a Friday-all-day window holds for every minute of a London Friday and no other day', () => {
+    const w: FreezeWindow = {
+      days: ['Fri'],
+      from: '00:00',
+      to: '24:00',
+      timezone: 'Europe/London',
+      reason: 'r',
+    };
+    fc.assert(
+      fc.property(
+        fc.date({ min: new Date('2026-01-01'), max: new Date('2027-12-31'), noInvalidDate: true }),
+        (d) => {
+          const day = new Intl.DateTimeFormat('en-GB', {
+            timeZone: 'Europe/London',
+            weekday: 'short',
+          }).format(d);
+          expect(inFreezeWindow(w, d)).to.equal(day === 'Fri');
+        },
+      ),
+    );
+  });
+
+  it('rollback: only to a version that succeeded here with the same digest; no freeze, no approval', () => {
+    const here = [
+      rel('prod', 'v1', 'succeeded', '2026-11-20T10:00:00Z', D9),
+      rel('prod', 'v2', 'succeeded', '2026-11-24T10:00:00Z'),
+    ];
+    const fri = new Date('2026-11-27T12:00:00Z');
+    const base = prod({ action: 'rollback', here, upstream: [], approver: null, now: fri });
+    expect(refused({ ...base, version: 'v1', digest: D9 })).to.deep.equal([]);
+    expect(refused({ ...base, version: 'v1', digest: D2 })).to.deep.equal(['same digest']);
+    expect(refused({ ...base, version: 'v0', digest: D2 })).to.deep.equal(['succeeded here before']);
+    expect(refused({ ...base, version: null })).to.deep.equal(['succeeded here before']);
+  });
+
+  it('never passes a promotion whose version did not succeed upstream (property)', () => {
+    fc.assert(
+      fc.property(
+        fc.array(
+          fc.record({
+            version: fc.constantFrom('v1', 'v2', 'v3'),
+            outcome: fc.constantFrom('started', 'succeeded', 'failed', 'rolled_back') as fc.Arbitrary<
+              ReleaseRecord['outcome']
+            >,
+          }),
+          { maxLength: 8 },
+        ),
+        fc.constantFrom('v1', 'v2', 'v3'),
+        (history, version) => {
+          const upstream = history.map((h) => rel('staging', h.version, h.outcome, '2026-11-20T09:00:00Z'));
+          const ok = !refused(
+            prod({ version, upstream: [...upstream, check('staging', 'e2e', 'passed')] }),
+          ).includes('succeeded upstream');
+          expect(ok).to.equal(history.some((h) => h.version === version && h.outcome === 'succeeded'));
+        },
+      ),
+    );
+  });
+});

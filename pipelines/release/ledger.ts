@@ -1,0 +1,241 @@
+/**
+ * The release ledger: an append-only audit trail in the mgmt bucket, one JSON object per record,
+ * keyed `records/{service}/{env}/{seq}` with a zero-padded sequence so that a listing is in order.
+ * Every write is a PutObject with `If-None-Match: *`: two writers can never take the same
+ * sequence number, and no record is ever overwritten. A writer that loses the race (HTTP 412)
+ * re-reads the ledger and takes the next number, so the sequence stays gap-free.
+ */
+import { GetObjectCommand, ListObjectsV2Command, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import { z } from 'zod';
+import { AwsCallError, attempt, httpStatusOf } from './errors';
+
+export const RELEASE_ACTIONS = ['deploy', 'promote', 'rollback'] as const;
+export type ReleaseAction = (typeof RELEASE_ACTIONS)[number];
+export const RELEASE_OUTCOMES = ['started', 'succeeded', 'failed', 'rolled_back'] as const;
+export type ReleaseOutcome = (typeof RELEASE_OUTCOMES)[number];
+
+const gateSummary = z.object({ gate: z.string(), ok: z.boolean(), detail: z.string() });
+
+const common = {
+  schema: z.literal(1),
+  seq: z.number().int().positive(),
+  service: z.string(),
+  env: z.string(),
+  version: z.string(),
+  digest: z.string(),
+  actor: z.string(),
+  recordedAt: z.string(),
+};
+
+export const releaseRecordSchema = z.object({
+  ...common,
+  kind: z.literal('release'),
+  /** Links a run's `started` record with its outcome. */
+  runId: z.string(),
+  action: z.enum(RELEASE_ACTIONS),
+  outcome: z.enum(RELEASE_OUTCOMES),
+  image: z.string(),
+  gitCommit: z.string().nullable(),
+  taskDefinitionBefore: z.string().nullable(),
+  taskDefinitionAfter: z.string().nullable(),
+  approver: z.string().nullable(),
+  buildUrl: z.string().nullable(),
+  sourceEnv: z.string().nullable(),
+  reason: z.string().nullable(),
+  breakGlass: z.boolean(),
+  gates: z.array(gateSummary),
+  startedAt: z.string(),
+  finishedAt: z.string().nullable(),
+  /** Why it failed, or how a crashed run was settled. */
+  detail: z.string().nullable(),
+  /** For a record that settles a crashed run: the sequence number of its `started` record. */
+  settles: z.number().int().positive().nullable(),
+});
+export type ReleaseRecord = z.infer<typeof releaseRecordSchema>;
+
+export const checkRecordSchema = z.object({
+  ...common,
+  kind: z.literal('check'),
+  name: z.string(),
+  result: z.enum(['passed', 'failed']),
+  url: z.string().nullable(),
+});
+export type CheckRecord = z.infer<typeof checkRecordSchema>;
+
+export const ledgerRecordSchema = z.discriminatedUnion('kind', [releaseRecordSchema, checkRecordSchema]);
+export type LedgerRecord = ReleaseRecord | CheckRecord;
+
+/** What a writer supplies; the ledger adds `seq` and `recordedAt`. */
+export type NewRecord =
+  Omit<ReleaseRecord, 'seq' | 'recordedAt' | 'schema'> | Omit<CheckRecord, 'seq' | 'recordedAt' | 'schema'>;
+
+const SEQ_DIGITS = 10;
+const MAX_APPEND_ATTEMPTS = 50;
+
+export function recordKey(service: string, env: string, seq: number): string {
+  return `${recordPrefix(service, env)}${String(seq).padStart(SEQ_DIGITS, '0')}.json`;
+}
+
+export function recordPrefix(service: string, env: string): string {
+  return `records/${service}/${env}/`;
+}
+
+export class Ledger {
+  constructor(
+    private readonly s3: S3Client,
+    readonly bucket: string,
+    private readonly now: () => Date = () => new Date(),
+  ) {}
+
+  /** Every record of one service × environment, oldest first. */
+  async records(service: string, env: string): Promise<LedgerRecord[]> {
+    const keys = await this.keys(service, env);
+    const records = await mapLimit(keys, 16, (key) => this.read(key));
+    return records.sort((a, b) => a.seq - b.seq);
+  }
+
+  /**
+   * Appends a record at the next free sequence number. `known` is the caller's last read of the
+   * ledger (saves a listing); on a lost race the ledger is re-read and the next number tried.
+   */
+  async append(record: NewRecord, known?: readonly LedgerRecord[]): Promise<LedgerRecord> {
+    let last = known ? lastSeq(known) : await this.lastSeq(record.service, record.env);
+    for (let i = 0; i < MAX_APPEND_ATTEMPTS; i++) {
+      const full = ledgerRecordSchema.parse({
+        schema: 1,
+        ...record,
+        seq: last + 1,
+        recordedAt: this.now().toISOString(),
+      }) as LedgerRecord;
+      const key = recordKey(record.service, record.env, full.seq);
+      try {
+        await this.s3.send(
+          new PutObjectCommand({
+            Bucket: this.bucket,
+            Key: key,
+            Body: JSON.stringify(full, null, 2) + '\n',
+            ContentType: 'application/json',
+            IfNoneMatch: '*',
+          }),
+        );
+        return full;
+      } catch (err) {
+        const status = httpStatusOf(err);
+        // 412: someone took this number; 409: a concurrent conditional write to it is in flight.
+        if (status !== 412 && status !== 409) {
+          throw new AwsCallError(`writing ledger record s3://${this.bucket}/${key}`, err);
+        }
+        last = await this.lastSeq(record.service, record.env);
+      }
+    }
+    throw new Error(
+      `could not append to the ledger for ${record.service} in ${record.env} after ${MAX_APPEND_ATTEMPTS} attempts: too many concurrent writers`,
+    );
+  }
+
+  private async lastSeq(service: string, env: string): Promise<number> {
+    const keys = await this.keys(service, env);
+    const lastKey = keys[keys.length - 1];
+    return lastKey ? seqOfKey(lastKey) : 0;
+  }
+
+  private async keys(service: string, env: string): Promise<string[]> {
+    const prefix = recordPrefix(service, env);
+    const keys: string[] = [];
+    let token: string | undefined;
+    do {
+      const page = await attempt(`listing the ledger s3://${this.bucket}/${prefix}`, () =>
+        this.s3.send(
+          new ListObjectsV2Command({ Bucket: this.bucket, Prefix: prefix, ContinuationToken: token }),
+        ),
+      );
+      for (const o of page.Contents ?? []) if (o.Key?.endsWith('.json')) keys.push(o.Key);
+      token = page.IsTruncated ? page.NextContinuationToken : undefined;
+    } while (token);
+    // Zero-padded keys sort lexically in sequence order; S3 lists in that order already.
+    return keys.sort();
+  }
+
+  private async read(key: string): Promise<LedgerRecord> {
+    const out = await attempt(`reading ledger record s3://${this.bucket}/${key}`, () =>
+      this.s3.send(new GetObjectCommand({ Bucket: this.bucket, Key: key })),
+    );
+    const text = (await out.Body?.transformToString()) ?? '';
+    let json: unknown;
+    try {
+      json = JSON.parse(text);
+    } catch (err) {
+      throw new Error(`ledger record s3://${this.bucket}/${key} is not JSON: ${(err as Error).message}`);
+    }
+    const parsed = ledgerRecordSchema.safeParse(json);
+    if (!parsed.success) {
+      throw new Error(
+        `ledger record s3://${this.bucket}/${key} is malformed: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`,
+      );
+    }
+    return parsed.data as LedgerRecord;
+  }
+}
+
+export function seqOfKey(key: string): number {
+  const m = /(\d+)\.json$/.exec(key);
+  return m ? Number(m[1]) : 0;
+}
+
+function lastSeq(records: readonly LedgerRecord[]): number {
+  return records.reduce((max, r) => Math.max(max, r.seq), 0);
+}
+
+async function mapLimit<T, R>(items: readonly T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
+  const out: R[] = new Array<R>(items.length);
+  let next = 0;
+  const workers = Array.from({ length: Math.min(limit, items.length) }, async () => {
+    while (next < items.length) {
+      const i = next++;
+      out[i] = await fn(items[i] as T);
+    }
+  });
+  await Promise.all(workers);
+  return out;
+}
+
+// ---- Queries over one service × environment's records (pure) ----
+
+export function releaseRecords(records: readonly LedgerRecord[]): ReleaseRecord[] {
+  return records.filter((r): r is ReleaseRecord => r.kind === 'release');
+}
+
+/** The record that says what is live: the newest successful release. */
+export function currentRelease(records: readonly LedgerRecord[]): ReleaseRecord | undefined {
+  return releaseRecords(records)
+    .filter((r) => r.outcome === 'succeeded')
+    .at(-1);
+}
+
+/** `started` records with no outcome: runs that crashed (or are still running). */
+export function unsettledRuns(records: readonly LedgerRecord[]): ReleaseRecord[] {
+  const releases = releaseRecords(records);
+  const finished = new Set(releases.filter((r) => r.outcome !== 'started').map((r) => r.runId));
+  return releases.filter((r) => r.outcome === 'started' && !finished.has(r.runId));
+}
+
+/** The newest successful release of `version`, if any. */
+export function succeededRelease(
+  records: readonly LedgerRecord[],
+  version: string,
+): ReleaseRecord | undefined {
+  return releaseRecords(records)
+    .filter((r) => r.outcome === 'succeeded' && r.version === version)
+    .at(-1);
+}
+
+/** The newest result of check `name` for `digest`. */
+export function latestCheck(
+  records: readonly LedgerRecord[],
+  name: string,
+  digest: string,
+): CheckRecord | undefined {
+  return records
+    .filter((r): r is CheckRecord => r.kind === 'check' && r.name === name && r.digest === digest)
+    .at(-1);
+}

@@ -1,0 +1,81 @@
+/** Notifications over real HTTP on 127.0.0.1; the Grafana sink is our own interface, faked here. */
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { expect } from 'chai';
+import { notify, type AnnotationSink, type Notification } from './notify';
+
+const n: Notification = {
+  service: 'frontend',
+  env: 'prod',
+  version: 'v42',
+  digest: 'sha256:ab',
+  action: 'promote',
+  outcome: 'succeeded',
+  actor: 'bob',
+  detail: null,
+  time: new Date('2026-11-25T10:00:00Z'),
+};
+
+async function webhook(status: number) {
+  const bodies: string[] = [];
+  const server = createServer((req, res) => {
+    let b = '';
+    req.on('data', (c: Buffer) => (b += c.toString()));
+    req.on('end', () => {
+      bodies.push(b);
+      res.statusCode = status;
+      res.end();
+    });
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  return {
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/hook`,
+    bodies,
+    close: () => server.close(),
+  };
+}
+
+describe('notify', () => {
+  it('posts to Slack and annotates Grafana tagged deploy, service, env, version', async () => {
+    const hook = await webhook(200);
+    const annotations: Array<{ time: number; tags: string[]; text: string }> = [];
+    const sink: AnnotationSink = { createAnnotation: async (a) => annotations.push(a) };
+    try {
+      const reports = await notify(n, { slackWebhookUrl: hook.url, annotations: sink });
+      expect(reports.map((r) => [r.channel, r.status])).to.deep.equal([
+        ['slack', 'sent'],
+        ['grafana', 'sent'],
+      ]);
+      expect(JSON.parse(hook.bodies[0] ?? '{}').text).to.equal(
+        ':white_check_mark: promote frontend v42 to prod: succeeded (by bob)',
+      );
+      expect(annotations).to.deep.equal([
+        {
+          time: n.time.getTime(),
+          tags: ['deploy', 'frontend', 'prod', 'v42'],
+          text: ':white_check_mark: promote frontend v42 to prod: succeeded (by bob)',
+        },
+      ]);
+    } finally {
+      hook.close();
+    }
+  });
+
+  it('reports failures and missing configuration without throwing', async () => {
+    const hook = await webhook(500);
+    try {
+      const failing: AnnotationSink = {
+        createAnnotation: async () => Promise.reject(new Error('HTTP 401 from Grafana')),
+      };
+      const reports = await notify(n, { slackWebhookUrl: hook.url, annotations: failing });
+      expect(reports).to.deep.equal([
+        { channel: 'slack', status: 'failed', detail: 'webhook answered HTTP 500' },
+        { channel: 'grafana', status: 'failed', detail: 'HTTP 401 from Grafana' },
+      ]);
+      const none = await notify(n, {});
+      expect(none.map((r) => r.status)).to.deep.equal(['not configured', 'not configured']);
+    } finally {
+      hook.close();
+    }
+  });
+});

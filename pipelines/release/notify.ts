@@ -1,0 +1,99 @@
+import { naming } from '../../services/naming';
+
+/**
+ * After a release: a Slack message (incoming webhook) and a Grafana annotation. Both optional,
+ * neither ever fails a deployment; each reports what happened so the command can print it.
+ */
+
+/** What the notifier needs of a Grafana client (dashboards/grafana-client.ts provides one). */
+export interface AnnotationSink {
+  createAnnotation(a: { time: number; tags: string[]; text: string }): Promise<unknown>;
+}
+
+export interface Notification {
+  readonly service: string;
+  readonly env: string;
+  readonly version: string;
+  readonly digest: string;
+  readonly action: string;
+  readonly outcome: string;
+  readonly actor: string;
+  readonly detail: string | null;
+  readonly time: Date;
+}
+
+export interface NotificationReport {
+  readonly channel: 'slack' | 'grafana';
+  readonly status: 'sent' | 'not configured' | 'failed';
+  readonly detail: string;
+}
+
+export interface NotifierDeps {
+  /** The webhook URL, or a lookup of it (e.g. from SSM) made only when there is something to send. */
+  readonly slackWebhookUrl?: string | (() => Promise<string | undefined>) | undefined;
+  readonly annotations?: AnnotationSink | undefined;
+  readonly fetch?: typeof fetch;
+  readonly timeoutMs?: number;
+}
+
+export function notificationText(n: Notification): string {
+  const icon = n.outcome === 'succeeded' ? ':white_check_mark:' : ':x:';
+  return `${icon} ${n.action} ${n.service} ${n.version} to ${n.env}: ${n.outcome} (by ${n.actor})${n.detail ? ` — ${n.detail}` : ''}`;
+}
+
+export async function notify(n: Notification, deps: NotifierDeps): Promise<NotificationReport[]> {
+  return Promise.all([slack(n, deps), grafana(n, deps)]);
+}
+
+async function slack(n: Notification, deps: NotifierDeps): Promise<NotificationReport> {
+  let url: string | undefined;
+  try {
+    url = typeof deps.slackWebhookUrl === 'function' ? await deps.slackWebhookUrl() : deps.slackWebhookUrl;
+  } catch (err) {
+    return {
+      channel: 'slack',
+      status: 'failed',
+      detail: `looking up the webhook: ${(err as Error).message}`,
+    };
+  }
+  if (!url) {
+    return {
+      channel: 'slack',
+      status: 'not configured',
+      detail: `neither TDR_SLACK_WEBHOOK_URL nor SSM ${naming.slackWebhookParameter()} is set`,
+    };
+  }
+  try {
+    const res = await (deps.fetch ?? fetch)(url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ text: notificationText(n) }),
+      signal: AbortSignal.timeout(deps.timeoutMs ?? 5000),
+    });
+    if (!res.ok) return { channel: 'slack', status: 'failed', detail: `webhook answered HTTP ${res.status}` };
+    // The webhook URL is a secret: never echo it.
+    return { channel: 'slack', status: 'sent', detail: 'posted to the incoming webhook' };
+  } catch (err) {
+    return { channel: 'slack', status: 'failed', detail: (err as Error).message };
+  }
+}
+
+async function grafana(n: Notification, deps: NotifierDeps): Promise<NotificationReport> {
+  if (!deps.annotations) {
+    return {
+      channel: 'grafana',
+      status: 'not configured',
+      detail: 'no Grafana client (GRAFANA_URL/GRAFANA_TOKEN)',
+    };
+  }
+  try {
+    await deps.annotations.createAnnotation({
+      time: n.time.getTime(),
+      tags: ['deploy', n.service, n.env, n.version],
+      text: notificationText(n),
+    });
+    return { channel: 'grafana', status: 'sent', detail: 'annotation created' };
+  } catch (err) {
+    return { channel: 'grafana', status: 'failed', detail: (err as Error).message };
+  }
+}

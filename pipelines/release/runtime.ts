@@ -1,0 +1,86 @@
+/**
+ * Wiring for the command line: real clients from the environment, the wall clock, and timings
+ * that tests may shorten (TDR_RELEASE_POLL_MS, TDR_RELEASE_TIMEOUT_MS).
+ */
+import { randomUUID } from 'node:crypto';
+import { userInfo } from 'node:os';
+import { GetParameterCommand, type SSMClient } from '@aws-sdk/client-ssm';
+import type { Platform } from '../../services/config';
+import { naming } from '../../services/naming';
+import { releaseClients, sessionNameFor } from './aws';
+import { DEFAULT_TIMINGS, type ReleaseDeps } from './context';
+import { ReleaseInputError, errorName } from './errors';
+import type { AnnotationSink } from './notify';
+
+type Env = Readonly<Record<string, string | undefined>>;
+
+export interface RuntimeOptions {
+  readonly env: Env;
+  readonly platform: Platform;
+  readonly log: (line: string) => void;
+  readonly actor: string;
+  /** The Grafana client, when GRAFANA_URL/GRAFANA_TOKEN configure one. */
+  readonly annotations?: AnnotationSink | undefined;
+}
+
+export async function runtimeDeps(opts: RuntimeOptions): Promise<ReleaseDeps> {
+  const timeoutMs = positiveMs(opts.env, 'TDR_RELEASE_TIMEOUT_MS', DEFAULT_TIMINGS.timeoutMs);
+  const clients = await releaseClients({
+    region: opts.platform.environments.mgmt.region,
+    env: opts.env,
+    sessionName: sessionNameFor(opts.actor),
+  });
+  return {
+    clients,
+    platform: opts.platform,
+    now: () => new Date(),
+    sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
+    log: opts.log,
+    notifier: {
+      slackWebhookUrl: opts.env.TDR_SLACK_WEBHOOK_URL || (() => slackWebhookFromSsm(clients.mgmt.ssm)),
+      annotations: opts.annotations,
+    },
+    pollMs: positiveMs(opts.env, 'TDR_RELEASE_POLL_MS', DEFAULT_TIMINGS.pollMs),
+    timeoutMs,
+    leaseTtlMs: leaseTtlFor(timeoutMs),
+    newRunId: () => randomUUID(),
+  };
+}
+
+/** Long enough for a rollout and its rollback to time out, with room for the calls around them. */
+export function leaseTtlFor(timeoutMs: number): number {
+  return Math.max(DEFAULT_TIMINGS.leaseTtlMs, 2 * timeoutMs + 15 * 60_000);
+}
+
+/** The webhook is a secret: kept in mgmt's SSM as a SecureString, read only to send. */
+async function slackWebhookFromSsm(ssm: SSMClient): Promise<string | undefined> {
+  try {
+    const out = await ssm.send(
+      new GetParameterCommand({ Name: naming.slackWebhookParameter(), WithDecryption: true }),
+    );
+    return out.Parameter?.Value || undefined;
+  } catch (err) {
+    if (errorName(err) === 'ParameterNotFound') return undefined;
+    throw err;
+  }
+}
+
+function positiveMs(env: Env, name: string, fallback: number): number {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n <= 0)
+    throw new ReleaseInputError(
+      `${name}: must be a positive whole number of milliseconds, got ${JSON.stringify(raw)}`,
+    );
+  return n;
+}
+
+/** Who is acting: `--actor`, else the OS user (Jenkins passes --actor). */
+export function defaultActor(env: Env): string {
+  try {
+    return env.USER || env.USERNAME || userInfo().username;
+  } catch {
+    return 'unknown';
+  }
+}

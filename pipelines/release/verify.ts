@@ -1,0 +1,128 @@
+/**
+ * `tdr verify`: a preflight, one `[OK]`/`[NG]` line per dependency a deployment of this service
+ * in this environment needs, every one checked even after a failure.
+ */
+import {
+  DescribeClustersCommand,
+  DescribeServicesCommand,
+  DescribeTaskDefinitionCommand,
+  type TaskDefinition,
+} from '@aws-sdk/client-ecs';
+import { HeadBucketCommand } from '@aws-sdk/client-s3';
+import { GetParameterCommand } from '@aws-sdk/client-ssm';
+import { naming } from '../../services/naming';
+import { serviceEntry, workloadEnv, type ReleaseDeps } from './context';
+import { digestExists, digestOf } from './images';
+
+export interface VerifyCheck {
+  readonly name: string;
+  /** `skipped` when a check could not run because an earlier one failed, or is not supported. */
+  readonly status: 'ok' | 'ng' | 'skipped';
+  readonly detail: string;
+}
+
+export async function verify(
+  deps: Pick<ReleaseDeps, 'clients' | 'platform'>,
+  service: string,
+  envName: string,
+): Promise<VerifyCheck[]> {
+  const entry = serviceEntry(deps.platform, service);
+  const env = workloadEnv(envName);
+  const checks: VerifyCheck[] = [];
+  const run = async <T>(
+    name: string,
+    fn: () => Promise<{ ok: boolean; detail: string; value?: T }>,
+  ): Promise<T | undefined> => {
+    try {
+      const r = await fn();
+      checks.push({ name, status: r.ok ? 'ok' : 'ng', detail: r.detail });
+      return r.ok ? r.value : undefined;
+    } catch (err) {
+      checks.push({ name, status: 'ng', detail: (err as Error).message });
+      return undefined;
+    }
+  };
+  const skip = (name: string, detail: string) => checks.push({ name, status: 'skipped', detail });
+
+  const role = naming.jenkinsEcsUpdateRole(env);
+  const accountId = deps.clients.accountIds[env];
+  const ecs = deps.clients.ecs(env);
+  const assumed = await run('role assumable', async () => {
+    await ecs.config.credentials();
+    return { ok: true, detail: `${role} in ${accountId}`, value: true };
+  });
+
+  await run('ledger bucket', async () => {
+    await deps.clients.mgmt.s3.send(new HeadBucketCommand({ Bucket: naming.ledgerBucket() }));
+    return { ok: true, detail: `s3://${naming.ledgerBucket()} in mgmt` };
+  });
+
+  const cluster = naming.cluster(service, env);
+  const serviceName = naming.ecsService(service, env);
+  if (!assumed) {
+    for (const n of ['cluster', 'service', 'image digest', 'secrets', 'log group']) skip(n, `needs ${role}`);
+    return checks;
+  }
+  await run('cluster', async () => {
+    const out = await ecs.send(new DescribeClustersCommand({ clusters: [cluster] }));
+    const c = out.clusters?.find((x) => x.status === 'ACTIVE');
+    return { ok: Boolean(c), detail: c ? `${cluster} is ACTIVE` : `${cluster} does not exist` };
+  });
+  const td = await run<TaskDefinition>('service', async () => {
+    const out = await ecs.send(new DescribeServicesCommand({ cluster, services: [serviceName] }));
+    const s = out.services?.find((x) => x.status === 'ACTIVE');
+    if (!s?.taskDefinition) return { ok: false, detail: `${serviceName} does not exist in ${cluster}` };
+    const d = await ecs.send(new DescribeTaskDefinitionCommand({ taskDefinition: s.taskDefinition }));
+    return {
+      ok: Boolean(d.taskDefinition),
+      detail: `${serviceName} runs ${s.taskDefinition} (${s.runningCount}/${s.desiredCount})`,
+      value: d.taskDefinition,
+    };
+  });
+  if (!td) {
+    for (const n of ['image digest', 'secrets', 'log group'])
+      skip(n, 'needs the service and its task definition');
+    return checks;
+  }
+  const container = td.containerDefinitions?.find((c) => c.name === naming.containerName(service));
+  await run('image digest', async () => {
+    const digest = digestOf(container?.image);
+    if (!digest)
+      return {
+        ok: false,
+        detail: `container ${naming.containerName(service)} image ${container?.image ?? '(none)'} is not pinned by digest`,
+      };
+    const exists = await digestExists(deps.clients.mgmt.ecr, entry.imageRepository, digest);
+    return {
+      ok: exists,
+      detail: `${entry.imageRepository}@${digest} ${exists ? 'exists' : 'is missing'} in ECR`,
+    };
+  });
+  const secrets = (td.containerDefinitions ?? []).flatMap((c) => c.secrets ?? []);
+  if (secrets.length === 0) skip('secrets', 'the task definition references no secrets');
+  for (const s of secrets) {
+    const parameter = /:parameter(\/.*)$/.exec(s.valueFrom ?? '')?.[1];
+    if (!parameter) {
+      skip(
+        `secret ${s.name}`,
+        `${s.valueFrom} is not an SSM parameter; Secrets Manager is not checked (no client in this build)`,
+      );
+      continue;
+    }
+    await run(`secret ${s.name}`, async () => {
+      try {
+        await deps.clients.ssm(env).send(new GetParameterCommand({ Name: parameter }));
+        return { ok: true, detail: `SSM ${parameter} exists in ${env}` };
+      } catch (err) {
+        return { ok: false, detail: `SSM ${parameter} in ${env}: ${(err as Error).name}` };
+      }
+    });
+  }
+  const logGroup = container?.logConfiguration?.options?.['awslogs-group'];
+  // NOT DONE: the log group's existence needs @aws-sdk/client-cloudwatch-logs, not a dependency yet.
+  skip(
+    'log group',
+    `${logGroup ?? '(none configured)'}: not checked (needs @aws-sdk/client-cloudwatch-logs)`,
+  );
+  return checks;
+}

@@ -1,0 +1,252 @@
+/**
+ * Rollback, status, history, drift, crash settlement, verify, notifications and the sandbox
+ * demo, against moto.
+ */
+import { createServer, type IncomingMessage } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import {
+  DescribeTaskDefinitionCommand,
+  RegisterTaskDefinitionCommand,
+  UpdateServiceCommand,
+} from '@aws-sdk/client-ecs';
+import { DeleteParameterCommand, PutParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
+import { expect } from 'chai';
+import { naming } from '../services/naming';
+import type { StatusRow } from '../pipelines/release/status';
+import { assumeRole } from './support/accounts';
+import { SANDBOX, ecsIn, liveImage, sandboxUp, tdr } from './support/release';
+
+type Env = Record<string, string | undefined>;
+
+async function statusJson(env: Env, ...args: string[]): Promise<StatusRow[]> {
+  return JSON.parse((await tdr(['status', '-o', 'json', ...args], env)).stdout) as StatusRow[];
+}
+
+async function historyJson(env: Env, e: string): Promise<Array<Record<string, unknown>>> {
+  return JSON.parse(
+    (await tdr(['history', '--service', 'frontend', '--env', e, '-o', 'json'], env)).stdout,
+  ) as Array<Record<string, unknown>>;
+}
+
+describe('rollback, status and history (moto)', () => {
+  it('rolls back to the version before the current one, through the deployment path', async () => {
+    const env = await sandboxUp();
+    await tdr(['deploy', '--service', 'frontend', '--env', 'intg', '--version', 'v2'], env);
+    const v2 = (await liveImage('frontend', 'intg')).image;
+    await tdr(['deploy', '--service', 'frontend', '--env', 'intg', '--version', 'v3'], env);
+    expect((await liveImage('frontend', 'intg')).image).to.not.equal(v2);
+
+    const refused = await tdr(['rollback', '--service', 'frontend', '--env', 'intg', '--to', 'v1'], env, 3);
+    expect(refused.stderr).to.contain('v1 has never succeeded in intg');
+
+    const r = await tdr(['rollback', '--service', 'frontend', '--env', 'intg', '--actor', 'ops'], env);
+    expect(r.stdout).to.contain('rollback frontend v2 → intg: succeeded');
+    expect((await liveImage('frontend', 'intg')).image).to.equal(v2);
+    const [latest] = await historyJson(env, 'intg');
+    expect(latest).to.include({ action: 'rollback', version: 'v2', outcome: 'succeeded', actor: 'ops' });
+    const [row] = await statusJson(env, '--service', 'frontend', '--env', 'intg');
+    expect(row).to.include({ version: 'v2', deployedBy: 'ops' });
+    expect(row?.drift).to.deep.equal([]);
+  });
+
+  it('status shows every service × environment: ledger, ECS, age, who, and how far behind', async () => {
+    const env = await sandboxUp();
+    await tdr(
+      ['deploy', '--service', 'frontend', '--env', 'intg', '--version', 'v2', '--actor', 'jenkins'],
+      env,
+    );
+    await tdr(['promote', '--service', 'frontend', '--to', 'staging', '--actor', 'bob'], env);
+    await tdr(
+      ['deploy', '--service', 'frontend', '--env', 'intg', '--version', 'v3', '--actor', 'jenkins'],
+      env,
+    );
+
+    const rows = await statusJson(env);
+    expect(rows).to.have.length(12);
+    const row = (s: string, e: string) => rows.find((r) => r.service === s && r.env === e);
+    expect(row('frontend', 'intg')).to.deep.include({
+      version: 'v3',
+      deployedBy: 'jenkins',
+      ageMinutes: 0,
+      drift: [],
+      behind: null,
+    });
+    expect(row('frontend', 'intg')?.ecs).to.include({ running: 1, desired: 1 });
+    expect(row('frontend', 'staging')).to.deep.include({
+      version: 'v2',
+      deployedBy: 'bob',
+      behind: 1,
+      behindOf: 'intg',
+    });
+    expect(row('frontend', 'prod')).to.deep.include({ version: null, behind: 1, behindOf: 'staging' });
+    expect(row('frontend', 'prod')?.ecs).to.include({ running: 2, desired: 2 });
+    expect(row('keycloak', 'intg')?.drift[0]).to.contain('which the ledger has no record of');
+
+    const table = (await tdr(['status', '--env', 'staging'], env)).stdout;
+    expect(table).to.match(/^SERVICE\s+ENV\s+LEDGER/);
+    expect(table).to.match(
+      /frontend\s+staging\s+v2\s+\w{12}\s+\w{12}\s+1\/1\s+\S+\s+ok\s+0m\s+bob\s+1 \(intg\)/,
+    );
+  });
+
+  it('detects drift when someone changes the service behind the platform’s back', async () => {
+    const env = await sandboxUp();
+    await tdr(['deploy', '--service', 'frontend', '--env', 'intg', '--version', 'v2'], env);
+    const ecs = await ecsIn('intg');
+    const live = await liveImage('frontend', 'intg');
+    const td = (await ecs.send(new DescribeTaskDefinitionCommand({ taskDefinition: live.taskDefinition })))
+      .taskDefinition;
+    const hand = await ecs.send(
+      new RegisterTaskDefinitionCommand({
+        family: td?.family,
+        containerDefinitions: td?.containerDefinitions?.map((c) => ({ ...c, image: 'nginx:latest' })),
+        cpu: td?.cpu,
+        memory: td?.memory,
+        networkMode: td?.networkMode,
+        requiresCompatibilities: td?.requiresCompatibilities,
+      }),
+    );
+    await ecs.send(
+      new UpdateServiceCommand({
+        cluster: naming.cluster('frontend', 'intg'),
+        service: naming.ecsService('frontend', 'intg'),
+        taskDefinition: hand.taskDefinition?.taskDefinitionArn,
+      }),
+    );
+    const [row] = await statusJson(env, '--service', 'frontend', '--env', 'intg');
+    expect(row?.version).to.equal('v2');
+    expect(row?.ecs.image).to.equal('nginx:latest');
+    expect(row?.drift.join('\n')).to.contain('ECS runs nginx:latest, the ledger says v2');
+    expect(row?.drift.join('\n')).to.contain(`ECS uses ${hand.taskDefinition?.taskDefinitionArn}`);
+    expect((await tdr(['status', '--service', 'frontend', '--env', 'intg'], env)).stdout).to.contain(
+      'drift frontend/intg: ECS runs nginx:latest',
+    );
+  });
+
+  it('--no-wait leaves the outcome open; status shows it; the next operation settles it from ECS', async () => {
+    const env = await sandboxUp();
+    await tdr(['deploy', '--service', 'frontend', '--env', 'intg', '--version', 'v2', '--no-wait'], env);
+    const [row] = await statusJson(env, '--service', 'frontend', '--env', 'intg');
+    expect(row?.unsettled).to.have.length(1);
+    expect(row?.unsettled[0]).to.include({ seq: 1, version: 'v2' });
+    expect((await tdr(['status', '--service', 'frontend', '--env', 'intg'], env)).stdout).to.contain(
+      'has no outcome; the next operation settles it',
+    );
+
+    const next = await tdr(['deploy', '--service', 'frontend', '--env', 'intg', '--version', 'v3'], env);
+    expect(next.stdout).to.contain('settled crashed runs: #2');
+    const history = await historyJson(env, 'intg');
+    expect(history.map((h) => [h.seq, h.version, h.outcome])).to.deep.equal([
+      [4, 'v3', 'succeeded'],
+      [3, 'v3', 'started'],
+      [2, 'v2', 'succeeded'],
+      [1, 'v2', 'started'],
+    ]);
+    expect(history[2]).to.include({ settles: 1 });
+    expect(history[2]?.detail).to.match(/wrote ledger #1 and no outcome; ECS runs its digest steadily/);
+  });
+
+  it('verify prints [OK] per dependency, and [NG] with exit 1 when a secret is missing', async () => {
+    const env = await sandboxUp();
+    const ok = await tdr(['verify', '--service', 'consignmentapi', '--env', 'staging'], env);
+    for (const line of [
+      '[OK] role assumable: TDRJenkinsECSUpdateRoleStaging in 333333333333',
+      '[OK] ledger bucket',
+      '[OK] cluster: consignmentapi_staging is ACTIVE',
+      '[OK] service: consignmentapi_service_staging runs',
+      '[OK] image digest: consignment-api@sha256:',
+      '[OK] secret DB_PASSWORD: SSM /staging/consignmentapi/database/password exists',
+    ]) {
+      expect(ok.stdout).to.contain(line);
+    }
+    const ssm = new SSMClient({
+      credentials: await assumeRole(SANDBOX.staging, naming.jenkinsEcsUpdateRole('staging')),
+    });
+    await ssm.send(new DeleteParameterCommand({ Name: naming.databaseSecret('consignmentapi', 'staging') }));
+    const ng = await tdr(['verify', '--service', 'consignmentapi', '--env', 'staging'], env, 1);
+    expect(ng.stdout).to.contain(
+      '[NG] secret DB_PASSWORD: SSM /staging/consignmentapi/database/password in staging: ParameterNotFound',
+    );
+    expect(ng.stdout).to.contain('[OK] cluster');
+  });
+
+  it('notifies Slack (a real webhook server on 127.0.0.1) and reports Grafana as not configured', async () => {
+    const received: string[] = [];
+    const server = createServer((req: IncomingMessage, res) => {
+      let body = '';
+      req.on('data', (c: Buffer) => (body += c.toString()));
+      req.on('end', () => {
+        received.push(body);
+        res.end('ok');
+      });
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    try {
+      const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/services/T000/B000/secret`;
+      const env = await sandboxUp({ TDR_SLACK_WEBHOOK_URL: url });
+      const r = await tdr(
+        ['deploy', '--service', 'frontend', '--env', 'intg', '--version', 'v2', '--actor', 'jenkins'],
+        env,
+      );
+      expect(r.stdout).to.contain('slack: sent');
+      expect(r.stdout).to.contain('grafana: not configured');
+      expect(r.stdout + r.stderr).to.not.contain('/services/T000/B000/secret');
+      expect(received).to.have.length(1);
+      expect(JSON.parse(received[0] ?? '{}').text).to.contain(
+        'deploy frontend v2 to intg: succeeded (by jenkins)',
+      );
+      const [rec] = await historyJson(env, 'intg');
+      expect(JSON.stringify(rec)).to.not.contain('secret');
+    } finally {
+      server.close();
+    }
+  });
+
+  it('finds the Slack webhook in mgmt SSM when TDR_SLACK_WEBHOOK_URL is not set', async () => {
+    const received: string[] = [];
+    const server = createServer((req, res) => {
+      req.on('data', (c: Buffer) => received.push(c.toString()));
+      req.on('end', () => res.end('ok'));
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    try {
+      const env = await sandboxUp();
+      await new SSMClient({}).send(
+        new PutParameterCommand({
+          Name: naming.slackWebhookParameter(),
+          Type: 'SecureString',
+          Value: `http://127.0.0.1:${(server.address() as AddressInfo).port}/hook`,
+        }),
+      );
+      const r = await tdr(['deploy', '--service', 'frontend', '--env', 'intg', '--version', 'v2'], env);
+      expect(r.stdout).to.contain('slack: sent');
+      expect(received.join('')).to.contain('deploy frontend v2 to intg: succeeded');
+    } finally {
+      server.close();
+    }
+  });
+
+  it('a dead Slack webhook never fails the deployment', async () => {
+    const env = await sandboxUp({ TDR_SLACK_WEBHOOK_URL: 'http://127.0.0.1:1/hook' });
+    const r = await tdr(['deploy', '--service', 'frontend', '--env', 'intg', '--version', 'v2'], env);
+    expect(r.stdout).to.match(/slack: failed/);
+  });
+
+  it('tdr sandbox demo tells the whole story', async () => {
+    const env = await sandboxUp({ TDR_CONFIG: undefined });
+    const r = await tdr(['sandbox', 'demo'], env);
+    expect(r.stdout).to.match(/soak time before prod shortened from 30 min to 0 by TDR_CONFIG=/);
+    for (const s of [
+      '== Jenkins deploys build v2 to intg',
+      '== A developer promotes it to staging',
+      'without an approver: refused',
+      '→ exit 3',
+      '== Something is wrong with v3 on staging: roll back',
+    ]) {
+      expect(r.stdout).to.contain(s);
+    }
+    expect(r.stdout.match(/^SERVICE\s+ENV/gm)).to.have.length(7);
+    const [last] = await historyJson(env, 'staging');
+    expect(last).to.include({ action: 'rollback', version: 'v2', outcome: 'succeeded' });
+  });
+});

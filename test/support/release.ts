@@ -1,0 +1,78 @@
+/**
+ * Integration-test helpers for the release engine: a fresh sandbox on the harness's moto (reset
+ * before each test), configuration files for the gates under test, and SDK clients into the
+ * sandbox's accounts for checking what really changed.
+ */
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { DescribeServicesCommand, DescribeTaskDefinitionCommand, ECSClient } from '@aws-sdk/client-ecs';
+import { expect } from 'chai';
+import { naming } from '../../services/naming';
+import { runTdr } from './cli';
+import { assumeRole } from './accounts';
+
+/** The sandbox's fixed fake account ids (mgmt is moto's default account). */
+export const SANDBOX = { intg: '222222222222', staging: '333333333333', prod: '444444444444' } as const;
+
+type Env = Record<string, string | undefined>;
+
+/** Writes a TDR_CONFIG overrides file and returns its path. */
+export function configFile(overrides: unknown): string {
+  const dir = mkdtempSync(join(tmpdir(), 'tdr-release-test-'));
+  const file = join(dir, 'config.json');
+  writeFileSync(file, JSON.stringify(overrides));
+  return file;
+}
+
+/** No soak, no freeze: the gates a test does not exercise stay out of its way. */
+export const QUICK_CONFIG = {
+  environments: { prod: { promotion: { soakMinutes: 0, freezeWindows: [] } } },
+};
+
+/** Runs `tdr sandbox up` and returns the environment every later `tdr` call in the test uses. */
+export async function sandboxUp(extra: Env = {}): Promise<Env> {
+  const env: Env = {
+    ...process.env,
+    TDR_ACCOUNT_IDS: undefined,
+    TDR_RELEASE_POLL_MS: '20',
+    TDR_SLACK_WEBHOOK_URL: undefined,
+    USER: 'tester',
+    TDR_CONFIG: configFile(QUICK_CONFIG),
+    ...extra,
+  };
+  const up = await runTdr(['sandbox', 'up'], env);
+  expect(up.code, up.stderr).to.equal(0);
+  return env;
+}
+
+/** Runs `tdr`, failing the test with its output if the exit code is not `code`. */
+export async function tdr(argv: string[], env: Env, code = 0) {
+  const r = await runTdr(argv, env);
+  expect(r.code, `tdr ${argv.join(' ')}\nstdout:\n${r.stdout}\nstderr:\n${r.stderr}`).to.equal(code);
+  return r;
+}
+
+export async function ecsIn(env: keyof typeof SANDBOX): Promise<ECSClient> {
+  return new ECSClient({ credentials: await assumeRole(SANDBOX[env], naming.jenkinsEcsUpdateRole(env)) });
+}
+
+/** The image the ECS service of `service` in `env` really runs. */
+export async function liveImage(
+  service: string,
+  env: keyof typeof SANDBOX,
+): Promise<{ taskDefinition: string; image: string }> {
+  const ecs = await ecsIn(env);
+  const s = await ecs.send(
+    new DescribeServicesCommand({
+      cluster: naming.cluster(service, env),
+      services: [naming.ecsService(service, env)],
+    }),
+  );
+  const taskDefinition = s.services?.[0]?.taskDefinition ?? '';
+  const td = await ecs.send(new DescribeTaskDefinitionCommand({ taskDefinition }));
+  const image =
+    td.taskDefinition?.containerDefinitions?.find((c) => c.name === naming.containerName(service))?.image ??
+    '';
+  return { taskDefinition, image };
+}
