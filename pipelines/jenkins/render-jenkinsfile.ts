@@ -136,7 +136,9 @@ function renderStep(step: Step): string {
     case 'resolve-release': {
       const version = identifier(step.versionVariable);
       const lines = [
-        `Map live = readJSON(text: sh(script: ${str(shellCommand(step.statusArgv))}, returnStdout: true))`,
+        // `tdr status -o json` prints one row per service × environment: here exactly one, or none.
+        `List rows = readJSON(text: sh(script: ${str(shellCommand(step.statusArgv))}, returnStdout: true))`,
+        'Map live = rows ? rows[0] : [:]',
         `env.${version} = params.${identifier(step.requestedParameter)} ?: live.version`,
         `if (!(env.${version} ==~ ${str(step.versionPattern)})) {`,
         `    error(${str(`no release to promote: ${step.liveEnvironment} has no version live and none was given`)})`,
