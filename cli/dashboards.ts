@@ -49,25 +49,30 @@ export function register(program: Command, ctx: CliContext): void {
   dashboards
     .command('publish')
     .description('upsert folders and dashboards through Grafana’s HTTP API; token from GRAFANA_TOKEN')
-    .requiredOption('--url <url>', 'Grafana base URL')
+    .option('--url <url>', 'Grafana base URL (default: GRAFANA_URL, as deploy annotations use)')
     .option('--dry-run', 'show what would change without writing', false)
     .addHelpText(
       'after',
       '\nExamples:\n  $ GRAFANA_TOKEN=… tdr dashboards publish --url https://grafana.example --dry-run\n  $ GRAFANA_TOKEN=… tdr dashboards publish --url https://grafana.example -o json',
     )
-    .action(async (opts: { url: string; dryRun: boolean }, cmd: Command) => {
+    .action(async (opts: { url?: string; dryRun: boolean }, cmd: Command) => {
       const { output } = cmd.optsWithGlobals<GlobalOptions>();
+      const url = opts.url ?? ctx.env.GRAFANA_URL;
+      if (!url)
+        throw new UsageError(
+          '--url is required (or set GRAFANA_URL): the Grafana base URL, e.g. https://grafana.example',
+        );
       const token = ctx.env.GRAFANA_TOKEN;
       if (!token)
         throw new UsageError('GRAFANA_TOKEN is not set: give a Grafana service-account token (Editor role)');
-      if (!/^https?:\/\/[^/]/.test(opts.url)) {
-        throw new UsageError(`--url ${opts.url} is not an http(s) URL (e.g. https://grafana.example)`);
+      if (!/^https?:\/\/[^/]/.test(url)) {
+        throw new UsageError(`--url ${url} is not an http(s) URL (e.g. https://grafana.example)`);
       }
       const platform = ctx.platform();
       const { generate } = load.dashboards();
       const { GrafanaClient } = load.client();
       const { publish, PublishError } = load.publisher();
-      const client = new GrafanaClient({ url: opts.url, token });
+      const client = new GrafanaClient({ url, token });
       try {
         const report = await publish(client, generate(platform), {
           commit: gitCommit(ctx.env),

@@ -95,13 +95,21 @@ export function requestFrom(ctx: CliContext, opts: ReleaseOpts): Omit<ReleaseReq
 }
 
 /**
- * The Grafana annotation sink for notifications.
- * MERGE: the lead constructs the real client here, e.g.
- *   `new (await import('../dashboards/grafana-client')).GrafanaClient({ url: ctx.env.GRAFANA_URL, token: ctx.env.GRAFANA_TOKEN })`
- * when both are set; until then annotations report "not configured".
+ * The Grafana annotation sink for notifications: the dashboards' own HTTP client, when GRAFANA_URL
+ * and GRAFANA_TOKEN are both set. A bad URL is reported as a failed notification, never a failed release.
  */
-export async function annotationSink(_ctx: CliContext): Promise<AnnotationSink | undefined> {
-  return undefined;
+export async function annotationSink(ctx: CliContext): Promise<AnnotationSink | undefined> {
+  const { GRAFANA_URL: url, GRAFANA_TOKEN: token } = ctx.env;
+  if (!url || !token) return undefined;
+  type ClientModule = typeof import('../dashboards/grafana-client');
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { GrafanaClient } = require('../dashboards/grafana-client') as ClientModule;
+  try {
+    return new GrafanaClient({ url, token });
+  } catch (err) {
+    const reason = (err as Error).message;
+    return { createAnnotation: () => Promise.reject(new Error(`GRAFANA_URL: ${reason}`)) };
+  }
 }
 
 export async function runRelease(ctx: CliContext, cmd: Command, req: ReleaseRequest): Promise<void> {

@@ -26,9 +26,7 @@ export const VARIABLE_DATASOURCE: dashboard.DataSourceRef = {
 export const GRAFANA_BUILTIN_DATASOURCE: dashboard.DataSourceRef = { type: 'grafana', uid: '-- Grafana --' };
 
 /** Tags the release engine puts on a deploy annotation; dashboards filter on `deploy` + environment. */
-export function deployAnnotationTags(service: string, env: EnvironmentName, version: string): string[] {
-  return ['deploy', service, env, version];
-}
+export const deployAnnotationTags = naming.deployAnnotationTags;
 
 /**
  * A datasource variable defaulting to `env`'s CloudWatch datasource and offering every TDR one,

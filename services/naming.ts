@@ -42,6 +42,13 @@ export const naming = {
   grafanaDatasourceUid: (env: EnvironmentName) => `tdr-cloudwatch-${env}`,
   grafanaDashboardUid: (env: EnvironmentName, dashboard: string) => `tdr-${env}-${dashboard}`,
   hostname: (prefix: string, domain: string) => `${prefix}.${domain}`,
+  /** Tags of a deploy annotation: the release engine writes them, dashboards filter on `deploy` + env. */
+  deployAnnotationTags: (service: string, env: EnvironmentName, version: string) => [
+    'deploy',
+    service,
+    env,
+    version,
+  ],
   jenkinsCluster: () => 'jenkins_mgmt',
   jenkinsControllerService: () => 'jenkins_service_mgmt',
   jenkinsAgentFamily: (env: EnvironmentName) => `jenkins-agent-${env}`,

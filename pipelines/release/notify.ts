@@ -1,3 +1,4 @@
+import type { EnvironmentName } from '../../services/environments';
 import { naming } from '../../services/naming';
 
 /**
@@ -89,7 +90,7 @@ async function grafana(n: Notification, deps: NotifierDeps): Promise<Notificatio
   try {
     await deps.annotations.createAnnotation({
       time: n.time.getTime(),
-      tags: ['deploy', n.service, n.env, n.version],
+      tags: naming.deployAnnotationTags(n.service, n.env as EnvironmentName, n.version),
       text: notificationText(n),
     });
     return { channel: 'grafana', status: 'sent', detail: 'annotation created' };
