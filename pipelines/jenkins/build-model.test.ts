@@ -290,3 +290,22 @@ describe('jenkins model', () => {
     }
   });
 });
+
+describe('Grafana credentials', () => {
+  const model = buildJenkinsModel(loadPlatform({}));
+
+  it('go to the jobs that annotate releases or publish dashboards, and to no other', () => {
+    const withGrafana = model.pipelines
+      .filter((p) => 'GRAFANA_TOKEN' in p.credentialVariables)
+      .map((p) => p.id);
+    expect(withGrafana).to.include.members([
+      'deploy-intg',
+      'promote-staging',
+      'promote-prod',
+      'rollback-prod',
+      'dashboards',
+    ]);
+    expect(withGrafana.some((id) => id.startsWith('infra-') || id.startsWith('e2e-'))).to.equal(false);
+    expect(model.credentials.map((c) => c.id)).to.include.members(['grafana-url', 'grafana-token']);
+  });
+});

@@ -24,7 +24,15 @@ import { DEFAULT_JENKINS_SETTINGS, githubUrl, type JenkinsSettings } from './set
 /** A release is an immutable git tag such as `v42` (DESIGN.md, Releases). */
 export const VERSION_PATTERN = '^v\\d+$';
 
-export const CREDENTIAL_IDS = { github: 'github', slack: 'slack' } as const;
+export const CREDENTIAL_IDS = {
+  github: 'github',
+  slack: 'slack',
+  grafanaUrl: 'grafana-url',
+  grafanaToken: 'grafana-token',
+} as const;
+
+/** `tdr` commands that talk to Grafana: releases annotate, `dashboards publish` writes. */
+const GRAFANA_COMMANDS = ['deploy', 'promote', 'rollback', 'dashboards'];
 
 /** Variables the pipelines set at run time (parameters keep their own names). */
 export const VARIABLES = {
@@ -113,6 +121,18 @@ class ModelBuilder {
         type: 'string',
         parameters: { secret: naming.mgmtParameter('slack/token') },
       },
+      {
+        id: CREDENTIAL_IDS.grafanaUrl,
+        description: 'Amazon Managed Grafana workspace URL (deploy annotations, dashboards publish)',
+        type: 'string',
+        parameters: { secret: naming.mgmtParameter('grafana/url') },
+      },
+      {
+        id: CREDENTIAL_IDS.grafanaToken,
+        description: 'Grafana service-account token with the Editor role',
+        type: 'string',
+        parameters: { secret: naming.mgmtParameter('grafana/token') },
+      },
     ];
     const releaseLocks = this.platform.promotionPath.flatMap((e) =>
       this.services.map((s) => naming.jenkinsReleaseLock(s, e)),
@@ -142,13 +162,36 @@ class ModelBuilder {
     return p;
   }
 
-  private addPipeline(p: Omit<Pipeline, 'variables' | 'post'> & Partial<Pick<Pipeline, 'variables'>>) {
+  private addPipeline(
+    p: Omit<Pipeline, 'variables' | 'credentialVariables' | 'post'> & Partial<Pick<Pipeline, 'variables'>>,
+  ) {
     if (this.pipelines.has(p.id)) return;
-    this.pipelines.set(p.id, {
+    const pipeline: Pipeline = {
       variables: {},
+      credentialVariables: {},
       ...p,
       post: notifyPost(this.settings.slackChannel, p.title),
-    });
+    };
+    // Only the jobs that talk to Grafana are given its token (least privilege).
+    const talksToGrafana = allSteps(pipeline).some(
+      (s) =>
+        s.kind === 'shell' &&
+        s.argv[0] === TDR[0] &&
+        s.argv[1] === TDR[1] &&
+        GRAFANA_COMMANDS.includes(String(s.argv[2])),
+    );
+    this.pipelines.set(
+      p.id,
+      talksToGrafana
+        ? {
+            ...pipeline,
+            credentialVariables: {
+              GRAFANA_URL: CREDENTIAL_IDS.grafanaUrl,
+              GRAFANA_TOKEN: CREDENTIAL_IDS.grafanaToken,
+            },
+          }
+        : pipeline,
+    );
   }
 
   /** Who may start jobs in `e`: where promotion needs an approver, only that group. */

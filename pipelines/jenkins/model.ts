@@ -135,6 +135,8 @@ export interface Pipeline {
   readonly timeoutHours: number;
   /** Environment variables with values fixed at generation time. */
   readonly variables: Readonly<Record<string, string>>;
+  /** Environment variables bound to Jenkins credentials by id (values masked in the build log). */
+  readonly credentialVariables: Readonly<Record<string, string>>;
   /** Queue rather than run two builds of one job at once. */
   readonly disableConcurrentBuilds: boolean;
   readonly stages: readonly Stage[];

@@ -28,7 +28,10 @@ export function renderJenkinsfile(p: Pipeline, header: readonly string[] = []): 
     'skipDefaultCheckout()',
     ...(p.disableConcurrentBuilds ? ['disableConcurrentBuilds()'] : []),
   ];
-  const variables = Object.entries(p.variables).map(([k, v]) => `${identifier(k)} = ${str(v)}`);
+  const variables = [
+    ...Object.entries(p.variables).map(([k, v]) => `${identifier(k)} = ${str(v)}`),
+    ...Object.entries(p.credentialVariables).map(([k, id]) => `${identifier(k)} = credentials(${str(id)})`),
+  ];
   const lines = [
     `// ${GENERATED_MARKER}`,
     ...header.map((h) => `// ${h}`),

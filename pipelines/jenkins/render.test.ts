@@ -151,7 +151,12 @@ describe('jenkins renderings', () => {
 
     // Every credential field is a reference resolved from SSM at runtime, never a value.
     const creds = casc.credentials.system.domainCredentials.flatMap((d) => d.credentials);
-    expect(creds.map((c) => Object.values(c)[0]?.id)).to.have.members(['github', 'slack']);
+    expect(creds.map((c) => Object.values(c)[0]?.id)).to.have.members([
+      'github',
+      'slack',
+      'grafana-url',
+      'grafana-token',
+    ]);
     for (const c of creds) {
       const [kind, fields] = Object.entries(c)[0] ?? [];
       for (const key of ['secret', 'password', 'username']) {
@@ -195,6 +200,7 @@ describe('jenkins renderings', () => {
       environment: 'intg',
       timeoutHours: 1,
       variables: {},
+      credentialVariables: {},
       disableConcurrentBuilds: false,
       stages: [{ name: 'Deploy', agent: 'prod', steps: [{ kind: 'shell', argv: ['true'] }] }],
       post: {},
