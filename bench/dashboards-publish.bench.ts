@@ -2,7 +2,7 @@
  * Benchmark: what a first and a second (unchanged) publish cost against the fake Grafana on
  * 127.0.0.1, side by side in one run, plus the time to build every dashboard from the catalogue.
  * Prints numbers; passes or fails nothing.
- *   node -r ts-node/register/transpile-only bench/dashboards-publish.ts [rounds]
+ *   node -r ts-node/register/transpile-only bench/dashboards-publish.bench.ts [rounds]
  */
 import { performance } from 'node:perf_hooks';
 import { loadPlatform } from '../services/config';
