@@ -12,6 +12,7 @@ import { SERVICE_ALARM_LIST, type ServiceAlarm } from '../services/thresholds';
 import { expectGolden } from '../test/support/golden';
 import { buildDashboards, generate, renderDashboard, renderDashboardProvisioning } from './index';
 import { GRAFANA_BUILTIN_DATASOURCE, MANAGED_TAG, VARIABLE_DATASOURCE } from './panels';
+import { TEST_ACCOUNT_IDS } from '../test/support/accounts';
 
 const GOLDEN = join(__dirname, '..', 'testdata', 'dashboards');
 
@@ -273,13 +274,7 @@ describe('dashboards', () => {
     });
 
     it('renders full role ARNs when TDR_ACCOUNT_IDS is set', async () => {
-      const ids = {
-        mgmt: '123456789012',
-        sbox: '111111111111',
-        intg: '222222222222',
-        staging: '333333333333',
-        prod: '444444444444',
-      };
+      const ids = TEST_ACCOUNT_IDS;
       await buildDashboards(dir, { TDR_ACCOUNT_IDS: JSON.stringify(ids) }, platform);
       const yaml = parse(
         await readFile(join(dir, 'provisioning', 'datasources', 'tdr-cloudwatch.yaml'), 'utf8'),

@@ -11,6 +11,7 @@ import { loadPlatform } from '../services/config';
 import { infraStep, renderAll } from '../cli/synth';
 import { exitCodeOf } from '../cli/exit-codes';
 import { runTdr } from './support/cli';
+import { TEST_ACCOUNT_IDS } from './support/accounts';
 
 const STACKS_DIR = join(__dirname, '..', 'infra', 'stacks');
 
@@ -118,13 +119,7 @@ describe('tdr synth', function () {
   });
 
   it('stack account ids must match TDR_ACCOUNT_IDS when it is set (exit 2 naming the key)', async () => {
-    const ids = {
-      mgmt: '123456789012',
-      sbox: '111111111111',
-      intg: '222222222222',
-      staging: '333333333333',
-      prod: '444444444444',
-    };
+    const ids = TEST_ACCOUNT_IDS;
     const out = mkdtempSync(join(tmpdir(), 'tdr-synth-'));
     const agreeing = await runTdr(['synth', '--stack', 'sbox', '--out', out], {
       TDR_ACCOUNT_IDS: JSON.stringify(ids),

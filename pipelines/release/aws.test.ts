@@ -13,6 +13,7 @@ import { expect } from 'chai';
 import { GetParametersCommand, SSMClient } from '@aws-sdk/client-ssm';
 import { RETRY_CONFIG, accountIdsFrom, assumedRoleCredentials, sessionNameFor } from './aws';
 import { attempt } from './errors';
+import { TEST_ACCOUNT_IDS } from '../../test/support/accounts';
 
 interface Fake {
   url: string;
@@ -137,13 +138,7 @@ describe('AWS clients', () => {
   });
 
   it('reads account ids from TDR_ACCOUNT_IDS, or from mgmt SSM in one call, reporting any missing', async () => {
-    const ids = {
-      mgmt: '123456789012',
-      sbox: '111111111111',
-      intg: '222222222222',
-      staging: '333333333333',
-      prod: '444444444444',
-    };
+    const ids = TEST_ACCOUNT_IDS;
     const ssm = new SSMClient({ region: 'eu-west-2' });
     const mock = mockClient(ssm);
     expect(await accountIdsFrom({ TDR_ACCOUNT_IDS: JSON.stringify(ids) }, ssm)).to.deep.equal(ids);
