@@ -389,10 +389,11 @@ async function ignoreExists<T>(what: string, call: () => Promise<T>): Promise<T 
 }
 
 /**
- * A one-off task as infra defines it (cluster, family, roles, log group), except its network mode:
+ * A one-off task as infra defines it (cluster, family, roles, log group), except its network:
  * Fargate wants awsvpc, and moto attaches an awsvpc task to a real subnet, which the sandbox cannot
- * create without an EC2 client. moto runs a bridge-mode definition on Fargate, so the sandbox
- * registers that; `tdr task run` gives awsvpc definitions the network of the environment's services.
+ * create without an EC2 client. moto forces awsvpc on any definition marked FARGATE-compatible,
+ * but runs a bridge-mode definition that is not so marked on Fargate, so the sandbox registers
+ * that; `tdr task run` gives awsvpc definitions the network of the environment's services.
  */
 async function createOneOffTask(
   clients: ReleaseClients,
@@ -417,7 +418,6 @@ async function createOneOffTask(
     ecs.send(
       new RegisterTaskDefinitionCommand({
         family,
-        requiresCompatibilities: ['FARGATE'],
         networkMode: 'bridge',
         cpu: String(entry.cpu[env]),
         memory: String(entry.memory[env]),
