@@ -1,7 +1,8 @@
 /**
- * `tdr task run` against moto, up to RunTask and the ledger. moto's tasks never stop by themselves
- * and never report an exit code, so these runs use --no-wait; waiting for STOPPED and the exit
- * code are unit-tested with ECS mocked (pipelines/release/task.test.ts).
+ * `tdr task run` against moto: the whole run, RunTask and the ledger. moto walks a task through
+ * its lifecycle to STOPPED as it is described, and reports every container's exit code as 0: it
+ * cannot make a container exit non-zero or a task fail to start, so those are unit-tested with ECS
+ * mocked (pipelines/release/task.test.ts).
  */
 import { DescribeTaskDefinitionCommand, DescribeTasksCommand } from '@aws-sdk/client-ecs';
 import { GetObjectCommand, ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
@@ -162,5 +163,37 @@ describe('tdr task run (moto)', () => {
       `task family ${family} has no revision in prod: infra must create it first`,
     );
     expect(await historyJson(sandbox, 'consignment-export', 'prod')).to.deep.equal([]);
+  });
+
+  it('a second run while the first one’s task still runs exits 4, naming it', async () => {
+    const env = await sandboxUp();
+    const argv = ['task', 'run', '--task', 'keycloak-update', '--env', 'intg', '--version', 'v1'];
+    const first = await tdr([...argv, '--no-wait', '-o', 'json'], env);
+    const { taskArn } = JSON.parse(first.stdout) as { taskArn: string };
+    const second = await tdr(argv, env, 4);
+    // moto moves a task one lifecycle step towards STOPPED each time it is described.
+    expect(second.stderr).to.match(new RegExp(`its task ${taskArn} is still (RUNNING|DEACTIVATING)`));
+    expect((await historyJson(env, 'keycloak-update', 'intg')).map((h) => h.outcome)).to.deep.equal([
+      'running',
+      'started',
+    ]);
+  });
+
+  it('waits until the task STOPPED and records its exit code: exit 0, succeeded', async () => {
+    const env = await sandboxUp();
+    const r = await tdr(
+      ['task', 'run', '--task', 'consignment-export', '--env', 'staging', '--version', 'v3'],
+      env,
+    );
+    expect(r.stdout).to.contain('task-run consignment-export v3 in staging: succeeded');
+    expect(r.stdout).to.contain('exit code: 0');
+    expect(r.stderr).to.contain('task STOPPED');
+    const history = await historyJson(env, 'consignment-export', 'staging');
+    expect(history.map((h) => [h.seq, h.outcome, h.exitCode])).to.deep.equal([
+      [3, 'succeeded', 0],
+      [2, 'running', null],
+      [1, 'started', null],
+    ]);
+    expect(history[0]?.finishedAt).to.be.a('string');
   });
 });

@@ -87,6 +87,8 @@ export const taskRunRecordSchema = z.object({
   startedAt: z.string(),
   finishedAt: z.string().nullable(),
   detail: z.string().nullable(),
+  /** For a record that settles an open run (--no-wait, a crash): the sequence number it settles. */
+  settles: z.number().int().positive().nullable(),
 });
 export type TaskRunRecord = z.infer<typeof taskRunRecordSchema>;
 

@@ -1,7 +1,7 @@
 /**
  * `tdr task run` with ECS mocked at the client (aws-sdk-client-mock). moto cannot make a task stop
- * with an exit code (its tasks stay RUNNING and report no exit code), so a task that exits
- * non-zero, one that never starts, waiting until STOPPED and the timeout can only be tested here.
+ * with a chosen exit code (it walks every task to STOPPED with exit code 0), so a task that exits
+ * non-zero, one that never starts, and the timeout can only be tested here.
  * S3 is the in-memory bucket of test/support/memory-s3.ts; the moto happy path up to RunTask is in
  * test/release-task.test.ts.
  */
@@ -122,6 +122,7 @@ function world(
   };
   const clock = { t: Date.parse('2026-11-25T10:00:00Z') };
   const logs: string[] = [];
+  let runs = 0;
   const deps: ReleaseDeps = {
     clients,
     platform: loadPlatform({}),
@@ -132,7 +133,7 @@ function world(
     pollMs: 5_000,
     timeoutMs: 60_000,
     leaseTtlMs: 600_000,
-    newRunId: () => 'run-1',
+    newRunId: () => `run-${++runs}`,
   };
   return { deps, s3, ecs, logs };
 }
@@ -313,5 +314,38 @@ describe('runTask (one-off task, ECS mocked)', () => {
     expect(err.exitCode).to.equal(3);
     expect(err.message).to.contain('v9 does not exist in ECR repository consignment-api-data');
     expect(w.ecs.calls()).to.have.length(0);
+  });
+
+  it('settles a --no-wait run whose task has since stopped, then runs', async () => {
+    const w = world([stoppedWith(2)]);
+    await runTask(w.deps, request({ wait: false }));
+    const err = await failure(runTask(w.deps, request({ actor: 'ops' })));
+    expect(err.message).to.contain('exited 2');
+    const records = ledger(w);
+    expect(records.map((r) => [r.seq, r.runId, r.outcome, r.settles])).to.deep.equal([
+      [1, 'run-1', 'started', null],
+      [2, 'run-1', 'running', null],
+      [3, 'run-1', 'failed', 2],
+      [4, 'run-2', 'started', null],
+      [5, 'run-2', 'running', null],
+      [6, 'run-2', 'failed', null],
+    ]);
+    expect(records[2]?.detail).to.equal(
+      'settled by ops: run run-1 (v5) left ledger #2 running; container consignment-api-data exited 2',
+    );
+    expect(records[2]).to.include({ exitCode: 2, taskArn: TASK_ARN, actor: 'jenkins' });
+  });
+
+  it('refuses with exit 4 while an earlier run’s task is still running, changing nothing', async () => {
+    const w = world([RUNNING]);
+    await runTask(w.deps, request({ wait: false }));
+    const err = await failure(runTask(w.deps, request()));
+    expect(err.exitCode).to.equal(4);
+    expect(err.message).to.equal(
+      `run run-1 (v5) left ledger #2 running: its task ${TASK_ARN} is still RUNNING`,
+    );
+    expect(ledger(w)).to.have.length(2);
+    expect(w.ecs.commandCalls(RegisterTaskDefinitionCommand)).to.have.length(1);
+    expect(w.s3.objects.has('leases/consignment-api-data/intg.json')).to.equal(false);
   });
 });

@@ -8,6 +8,9 @@
  *   → record `running` with the task ARN → wait until the task STOPPED → record `succeeded` or
  *   `failed` with the essential container's exit code and ECS's stop reason → release the lease.
  *
+ * A run left `started` or `running` (--no-wait, a crash) is settled from ECS by the next run of
+ * the same task in the same environment; while its task still runs, the next run exits 4.
+ *
  * Network: infra runs every service of an environment in that environment's private subnets, with
  * no public IP, and gives one-off tasks no network of their own. An awsvpc task therefore runs with
  * the awsvpc configuration of one of the environment's ECS services: the service whose name the
@@ -36,13 +39,14 @@ import {
   AwsCallError,
   GateRefusedError,
   ReleaseFailedError,
+  TaskStillRunningError,
   ReleaseInputError,
   attempt,
   errorName,
 } from './errors';
 import { VERSION_PATTERN } from './gates';
 import { resolveVersion } from './images';
-import type { LedgerRecord, TaskRunOutcome, TaskRunRecord } from './ledger';
+import type { Ledger, LedgerRecord, TaskRunOutcome, TaskRunRecord } from './ledger';
 import { taskDefinitionDiff, withImage } from './taskdef';
 
 export interface TaskRunRequest {
@@ -165,6 +169,8 @@ export async function runTask(deps: ReleaseDeps, req: TaskRunRequest): Promise<T
   try {
     const ledger = ledgerOf(deps);
     const known: LedgerRecord[] = await ledger.records(req.task, env);
+    const settled = await settleOpenRuns(deps, ecs, ledger, cluster, container, known, req.actor);
+    known.push(...settled);
     const base = {
       kind: 'task' as const,
       runId,
@@ -178,6 +184,7 @@ export async function runTask(deps: ReleaseDeps, req: TaskRunRequest): Promise<T
       buildUrl: req.buildUrl ?? null,
       taskDefinitionBefore: current.taskDefinitionArn ?? null,
       startedAt: deps.now().toISOString(),
+      settles: null,
     };
     let state: Omit<TaskRunRecord, keyof typeof base | 'seq' | 'recordedAt' | 'schema' | 'outcome'> = {
       ...empty,
@@ -262,27 +269,105 @@ export async function runTask(deps: ReleaseDeps, req: TaskRunRequest): Promise<T
         `stopped waiting after ${Math.round(deps.timeoutMs / 1000)} s; the task was not STOPPED and may still be running`,
       );
     }
-    const essential = stopped.containers?.find((c) => c.name === container);
-    const exitCode = essential?.exitCode ?? null;
-    const facts = {
-      exitCode,
-      stopCode: stopped.stopCode ?? null,
-      stopReason: stopped.stoppedReason ?? null,
-      finishedAt: deps.now().toISOString(),
-    };
-    if (exitCode === 0) {
+    const ended = endOf(stopped, container);
+    const facts = { ...ended.facts, finishedAt: deps.now().toISOString() };
+    if (ended.outcome === 'succeeded') {
       await record('succeeded', facts);
       return result('succeeded');
     }
-    return await fail(
-      exitCode === null
-        ? `container ${container} never ran to an exit code (${stopped.stopCode ?? 'no stop code'}: ${stopped.stoppedReason ?? 'no reason given'}${essential?.reason ? `; ${essential.reason}` : ''})`
-        : `container ${container} exited ${exitCode}`,
-      facts,
-    );
+    return await fail(ended.detail, facts);
   } finally {
     await leases.release(lease);
   }
+}
+
+/** How a STOPPED task ended: its essential container's exit code decides. */
+export function endOf(
+  task: Task,
+  container: string,
+): {
+  outcome: 'succeeded' | 'failed';
+  detail: string;
+  facts: { exitCode: number | null; stopCode: string | null; stopReason: string | null };
+} {
+  const essential = task.containers?.find((c) => c.name === container);
+  const exitCode = essential?.exitCode ?? null;
+  const facts = { exitCode, stopCode: task.stopCode ?? null, stopReason: task.stoppedReason ?? null };
+  if (exitCode === 0) return { outcome: 'succeeded', detail: `container ${container} exited 0`, facts };
+  return {
+    outcome: 'failed',
+    detail:
+      exitCode === null
+        ? `container ${container} never ran to an exit code (${task.stopCode ?? 'no stop code'}: ${task.stoppedReason ?? 'no reason given'}${essential?.reason ? `; ${essential.reason}` : ''})`
+        : `container ${container} exited ${exitCode}`,
+    facts,
+  };
+}
+
+/**
+ * Runs whose newest record is `started` or `running` (--no-wait, or a crash) are settled from ECS
+ * before the next run: a STOPPED task's outcome is appended; one still running refuses this run
+ * (exit 4), since two migrations or exports at once is exactly what the lease is for.
+ */
+async function settleOpenRuns(
+  deps: Pick<ReleaseDeps, 'now' | 'log'>,
+  ecs: ECSClient,
+  ledger: Ledger,
+  cluster: string,
+  container: string,
+  records: readonly LedgerRecord[],
+  settledBy: string,
+): Promise<LedgerRecord[]> {
+  const newest = new Map<string, TaskRunRecord>();
+  for (const r of records) if (r.kind === 'task') newest.set(r.runId, r);
+  const open = [...newest.values()].filter((r) => r.outcome === 'started' || r.outcome === 'running');
+  const known = [...records];
+  const out: LedgerRecord[] = [];
+  for (const run of open) {
+    const what = `run ${run.runId} (${run.version}) left ledger #${run.seq} ${run.outcome}`;
+    let end: ReturnType<typeof endOf> | undefined;
+    if (!run.taskArn) {
+      end = {
+        outcome: 'failed',
+        detail: 'it stopped before ECS accepted a task (no task ARN recorded)',
+        facts: { exitCode: null, stopCode: null, stopReason: null },
+      };
+    } else {
+      const arn = run.taskArn;
+      const described = await attempt(`describing task ${arn} in cluster ${cluster}`, () =>
+        ecs.send(new DescribeTasksCommand({ cluster, tasks: [arn] })),
+      );
+      const task = described.tasks?.[0];
+      if (!task) {
+        end = {
+          outcome: 'failed',
+          detail: `ECS no longer knows its task ${arn}, so its outcome is unknown`,
+          facts: { exitCode: null, stopCode: null, stopReason: null },
+        };
+      } else if (task.lastStatus !== 'STOPPED') {
+        throw new TaskStillRunningError(`${what}: its task ${arn} is still ${task.lastStatus ?? 'running'}`);
+      } else {
+        end = endOf(task, container);
+      }
+    }
+    const detail = `settled by ${settledBy}: ${what}; ${end.detail}`;
+    deps.log(`[task-run ${run.service} → ${run.env}] ${detail}`);
+    const { seq: _seq, recordedAt: _at, schema: _schema, ...rest } = run;
+    const rec = await ledger.append(
+      {
+        ...rest,
+        ...end.facts,
+        outcome: end.outcome,
+        detail,
+        finishedAt: deps.now().toISOString(),
+        settles: run.seq,
+      },
+      known,
+    );
+    known.push(rec);
+    out.push(rec);
+  }
+  return out;
 }
 
 async function currentRevision(ecs: ECSClient, family: string, env: string): Promise<TaskDefinition> {
