@@ -80,7 +80,7 @@ describe('tdr task run (moto)', () => {
     );
     expect(tasks.tasks?.[0]?.taskDefinitionArn).to.equal(after?.taskDefinitionArn);
     expect(tasks.tasks?.[0]?.launchType).to.equal('FARGATE');
-    expect(tasks.tasks?.[0]?.startedBy).to.equal('tdr jenkins');
+    expect(tasks.tasks?.[0]?.startedBy).to.equal('tdr-jenkins');
 
     const history = await historyJson(env, 'consignment-api-data', 'intg');
     expect(history.map((h) => [h.seq, h.kind, h.action, h.outcome])).to.deep.equal([

@@ -25,7 +25,7 @@ import { memoryS3, type MemoryS3 } from '../../test/support/memory-s3';
 import type { ReleaseClients } from './aws';
 import type { ReleaseDeps } from './context';
 import type { TaskRunRecord } from './ledger';
-import { runTask, type TaskRunRequest, type TaskRunResult } from './task';
+import { runTask, startedBy, type TaskRunRequest, type TaskRunResult } from './task';
 
 const URI = '123456789012.dkr.ecr.eu-west-2.amazonaws.com/consignment-api-data';
 const DIGEST = `sha256:${'7'.repeat(64)}`;
@@ -179,6 +179,12 @@ describe('runTask (one-off task, ECS mocked)', () => {
     const registered = w.ecs.commandCalls(RegisterTaskDefinitionCommand)[0]?.args[0].input;
     expect(registered?.family).to.equal('consignment-api-data-intg');
     expect(registered?.containerDefinitions?.[0]?.image).to.equal(`${URI}@${DIGEST}`);
+    expect(w.ecs.commandCalls(RunTaskCommand)[0]?.args[0].input).to.include({
+      cluster: 'consignment-api-data_intg',
+      taskDefinition: TD(2),
+      launchType: 'FARGATE',
+      startedBy: 'tdr-jenkins',
+    });
     expect(ledger(w).map((rec) => [rec.seq, rec.action, rec.outcome, rec.exitCode])).to.deep.equal([
       [1, 'task-run', 'started', null],
       [2, 'task-run', 'running', null],
@@ -347,5 +353,10 @@ describe('runTask (one-off task, ECS mocked)', () => {
     expect(ledger(w)).to.have.length(2);
     expect(w.ecs.commandCalls(RegisterTaskDefinitionCommand)).to.have.length(1);
     expect(w.s3.objects.has('leases/consignment-api-data/intg.json')).to.equal(false);
+  });
+
+  it('startedBy is what ECS accepts, whoever the actor is', () => {
+    expect(startedBy('Jane Doe <jane@example.org>')).to.equal('tdr-Jane-Doe--jane-example-org-');
+    expect(startedBy('x'.repeat(200))).to.have.length(128);
   });
 });

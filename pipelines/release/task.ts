@@ -236,7 +236,7 @@ export async function runTask(deps: ReleaseDeps, req: TaskRunRequest): Promise<T
             taskDefinition: arn,
             launchType: 'FARGATE',
             count: 1,
-            startedBy: `tdr ${req.actor}`.slice(0, 128),
+            startedBy: startedBy(req.actor),
             ...(network.configuration
               ? { networkConfiguration: { awsvpcConfiguration: network.configuration } }
               : {}),
@@ -279,6 +279,11 @@ export async function runTask(deps: ReleaseDeps, req: TaskRunRequest): Promise<T
   } finally {
     await leases.release(lease);
   }
+}
+
+/** ECS accepts up to 128 letters, digits, `-`, `_` and `/` in startedBy. */
+export function startedBy(actor: string): string {
+  return `tdr-${actor}`.replace(/[^A-Za-z0-9_/-]/g, '-').slice(0, 128);
 }
 
 /** How a STOPPED task ended: its essential container's exit code decides. */
