@@ -44,7 +44,7 @@ export function register(program: Command, ctx: CliContext): void {
     .addOption(new Option('--no-wait', 'return once ECS has accepted the task; the ledger says "running"'))
     .addHelpText(
       'after',
-      '\nExit 0 when the essential container exited 0, 1 otherwise.\n\nExamples:\n  $ tdr task run --task consignment-api-data --env intg --version v42\n  $ tdr task run --task keycloak-update --env prod --version v7 --dry-run',
+      '\nExit 0 when the essential container exited 0, 1 otherwise; 3 if the version is not in ECR;\n4 while another run of the task in that environment holds the lease or its task still runs.\n\nExamples:\n  $ tdr task run --task consignment-api-data --env intg --version v42\n  $ tdr task run --task keycloak-update --env prod --version v7 --dry-run',
     )
     .action(async (opts: TaskRunOpts, cmd: Command) => {
       const { output } = cmd.optsWithGlobals<GlobalOptions>();

@@ -234,11 +234,16 @@ describe('runTask (one-off task, ECS mocked)', () => {
     });
   });
 
-  it('gives up waiting at the timeout, records failed, and says the task may still run', async () => {
+  it('gives up waiting at the timeout (exit 1) and leaves the run running for the next run to settle', async () => {
     const w = world([RUNNING]);
     const err = await failure(runTask(w.deps, request()));
-    expect(err.message).to.contain('stopped waiting after 60 s');
-    expect(ledger(w).map((rec) => rec.outcome)).to.deep.equal(['started', 'running', 'failed']);
+    expect(err.exitCode).to.equal(1);
+    expect(err.message).to.contain(
+      `stopped waiting after 60 s; task ${TASK_ARN} is not STOPPED yet: ledger #2 stays running`,
+    );
+    expect(err.result?.outcome).to.equal('running');
+    expect(ledger(w).map((rec) => rec.outcome)).to.deep.equal(['started', 'running']);
+    expect(w.s3.objects.has('leases/consignment-api-data/intg.json')).to.equal(false);
     expect(
       w.logs.some((l) => l.includes('waiting for the task to stop: 30 s elapsed, task RUNNING')),
     ).to.equal(true);

@@ -265,9 +265,14 @@ export async function runTask(deps: ReleaseDeps, req: TaskRunRequest): Promise<T
     // 4. Wait for STOPPED; the essential container's exit code is the outcome.
     const stopped = await waitForStop(deps, ecs, cluster, task.taskArn ?? '', step);
     if (!stopped) {
-      return await fail(
-        `stopped waiting after ${Math.round(deps.timeoutMs / 1000)} s; the task was not STOPPED and may still be running`,
-      );
+      // The task may yet succeed (an export can outlast any timeout): the run stays `running`,
+      // and the next run of this task here settles it from ECS.
+      const detail = `stopped waiting after ${Math.round(deps.timeoutMs / 1000)} s; task ${task.taskArn} is not STOPPED yet: ledger #${seqs.at(-1)} stays running, and the next run settles it from ECS`;
+      step(detail);
+      state = { ...state, detail };
+      throw Object.assign(new ReleaseFailedError(`task ${req.task} ${req.version} in ${env}: ${detail}`), {
+        result: result('running'),
+      });
     }
     const ended = endOf(stopped, container);
     const facts = { ...ended.facts, finishedAt: deps.now().toISOString() };
