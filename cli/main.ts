@@ -19,6 +19,7 @@ import * as status from './status';
 import * as history from './history';
 import * as verify from './verify';
 import * as check from './check';
+import * as task from './task';
 import * as sandbox from './sandbox';
 import * as dashboards from './dashboards';
 import * as jobs from './jobs';
@@ -34,6 +35,7 @@ const COMMANDS: ReadonlyArray<{ register: (program: Command, ctx: CliContext) =>
   history,
   verify,
   check,
+  task,
   sandbox,
   dashboards,
   jobs,

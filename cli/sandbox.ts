@@ -22,7 +22,7 @@ export function register(program: Command, ctx: CliContext): void {
   sandbox
     .command('up')
     .description(
-      'create ECR repositories and images, clusters, task definitions, services, the ledger bucket and account-id parameters',
+      'create ECR repositories and images, clusters, task definitions (services and one-off tasks), services, log groups, the Jenkins IAM roles, the ledger bucket and account-id parameters',
     )
     .addHelpText(
       'after',

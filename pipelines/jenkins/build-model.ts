@@ -50,10 +50,7 @@ const BUILD_URL = env('BUILD_URL');
 /** The end-to-end check whose result `tdr check record` stores (prod requires it on staging). */
 const E2E_CHECK = 'e2e';
 
-/**
- * The command that runs a one-off task. NOT DONE in the release engine: `tdr` has no
- * `task run` command yet (see the report); the job is generated so only the engine is missing.
- */
+/** The command that runs a one-off task (cli/task.ts): exit 0 only if the task's container exited 0. */
 const TASK_RUN = ['task', 'run'] as const;
 
 export function buildJenkinsModel(

@@ -6,8 +6,10 @@
  * each workload account by STS AssumeRole of `TDRJenkinsECSUpdateRole{Env}` in that account, the
  * two-hop, least-privilege path of DESIGN.md. AWS_ENDPOINT_URL is honoured by the SDK itself.
  */
+import { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
 import { ECRClient } from '@aws-sdk/client-ecr';
 import { ECSClient } from '@aws-sdk/client-ecs';
+import { IAMClient } from '@aws-sdk/client-iam';
 import { S3Client } from '@aws-sdk/client-s3';
 import { GetParametersCommand, SSMClient } from '@aws-sdk/client-ssm';
 import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
@@ -26,6 +28,8 @@ export interface MgmtClients {
   readonly ecr: ECRClient;
   readonly s3: S3Client;
   readonly ssm: SSMClient;
+  /** Only `tdr sandbox up` uses IAM (the Jenkins roles); the release engine never does. */
+  readonly iam: IAMClient;
 }
 
 export interface ReleaseClients {
@@ -35,6 +39,10 @@ export interface ReleaseClients {
   ecs(env: EnvironmentName): ECSClient;
   /** SSM in a workload account (task-definition secrets), through the same role. */
   ssm(env: EnvironmentName): SSMClient;
+  /** CloudWatch Logs in a workload account (`verify`'s log-group check), through the same role. */
+  logs(env: EnvironmentName): CloudWatchLogsClient;
+  /** IAM in a workload account, for `tdr sandbox up` only; through the same role. */
+  iam(env: EnvironmentName): IAMClient;
 }
 
 export interface ClientOptions {
@@ -68,6 +76,7 @@ export function mgmtClients(opts: ClientOptions): MgmtClients {
     ecr: new ECRClient(base),
     s3: new S3Client({ ...base, ...s3Config(opts.env ?? process.env) }),
     ssm: new SSMClient(base),
+    iam: new IAMClient(base),
   };
 }
 
@@ -148,11 +157,15 @@ export async function releaseClients(
   };
   const ecs = new Map<EnvironmentName, ECSClient>();
   const ssm = new Map<EnvironmentName, SSMClient>();
+  const logs = new Map<EnvironmentName, CloudWatchLogsClient>();
+  const iam = new Map<EnvironmentName, IAMClient>();
   return {
     mgmt,
     accountIds,
     ecs: (target) => cached(ecs, target, () => new ECSClient(workloadConfig(target))),
     ssm: (target) => cached(ssm, target, () => new SSMClient(workloadConfig(target))),
+    logs: (target) => cached(logs, target, () => new CloudWatchLogsClient(workloadConfig(target))),
+    iam: (target) => cached(iam, target, () => new IAMClient(workloadConfig(target))),
   };
 }
 

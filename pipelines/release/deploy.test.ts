@@ -12,6 +12,8 @@ import {
   type Service,
 } from '@aws-sdk/client-ecs';
 import { DescribeImagesCommand, DescribeRepositoriesCommand, ECRClient } from '@aws-sdk/client-ecr';
+import { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
+import { IAMClient } from '@aws-sdk/client-iam';
 import { PutObjectCommand } from '@aws-sdk/client-s3';
 import { SSMClient } from '@aws-sdk/client-ssm';
 import { mockClient, type AwsClientStub } from 'aws-sdk-client-mock';
@@ -109,7 +111,7 @@ function world(behaviour: Behaviour = steady, startImage = `${URI}@${DIGEST.v1}`
   });
 
   const clients: ReleaseClients = {
-    mgmt: { ecr: ecrClient, s3: s3.client, ssm },
+    mgmt: { ecr: ecrClient, s3: s3.client, ssm, iam: new IAMClient({ region: 'eu-west-2' }) },
     accountIds: {
       mgmt: '123456789012',
       sbox: '111111111111',
@@ -119,6 +121,8 @@ function world(behaviour: Behaviour = steady, startImage = `${URI}@${DIGEST.v1}`
     },
     ecs: () => ecsClient,
     ssm: () => ssm,
+    logs: () => new CloudWatchLogsClient({ region: 'eu-west-2' }),
+    iam: () => new IAMClient({ region: 'eu-west-2' }),
   };
   let run = 0;
   const deps: ReleaseDeps = {

@@ -38,6 +38,15 @@ export class LeaseHeldError extends Error {
   }
 }
 
+/** An earlier run of the same one-off task in the same environment is still running in ECS. */
+export class TaskStillRunningError extends Error {
+  readonly exitCode = 4;
+  constructor(message: string) {
+    super(message);
+    this.name = 'TaskStillRunningError';
+  }
+}
+
 /** The operation ran and failed (e.g. a rollout failed and was rolled back). */
 export class ReleaseFailedError extends Error {
   readonly exitCode = 1;

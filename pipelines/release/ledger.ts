@@ -62,12 +62,46 @@ export const checkRecordSchema = z.object({
 });
 export type CheckRecord = z.infer<typeof checkRecordSchema>;
 
-export const ledgerRecordSchema = z.discriminatedUnion('kind', [releaseRecordSchema, checkRecordSchema]);
-export type LedgerRecord = ReleaseRecord | CheckRecord;
+/**
+ * A run of a one-off task (`tdr task run`), under `records/{task}/{env}/`: `started` before
+ * anything changes, `running` once ECS accepted the task (with its ARN), then the outcome with the
+ * essential container's exit code and ECS's stop reason.
+ */
+export const TASK_RUN_OUTCOMES = ['started', 'running', 'succeeded', 'failed'] as const;
+export type TaskRunOutcome = (typeof TASK_RUN_OUTCOMES)[number];
 
+export const taskRunRecordSchema = z.object({
+  ...common,
+  kind: z.literal('task'),
+  runId: z.string(),
+  action: z.literal('task-run'),
+  outcome: z.enum(TASK_RUN_OUTCOMES),
+  image: z.string(),
+  taskDefinitionBefore: z.string().nullable(),
+  taskDefinition: z.string().nullable(),
+  taskArn: z.string().nullable(),
+  exitCode: z.number().int().nullable(),
+  stopCode: z.string().nullable(),
+  stopReason: z.string().nullable(),
+  buildUrl: z.string().nullable(),
+  startedAt: z.string(),
+  finishedAt: z.string().nullable(),
+  detail: z.string().nullable(),
+  /** For a record that settles an open run (--no-wait, a crash): the sequence number it settles. */
+  settles: z.number().int().positive().nullable(),
+});
+export type TaskRunRecord = z.infer<typeof taskRunRecordSchema>;
+
+export const ledgerRecordSchema = z.discriminatedUnion('kind', [
+  releaseRecordSchema,
+  checkRecordSchema,
+  taskRunRecordSchema,
+]);
+export type LedgerRecord = ReleaseRecord | CheckRecord | TaskRunRecord;
+
+type Unrecorded<T> = Omit<T, 'seq' | 'recordedAt' | 'schema'>;
 /** What a writer supplies; the ledger adds `seq` and `recordedAt`. */
-export type NewRecord =
-  Omit<ReleaseRecord, 'seq' | 'recordedAt' | 'schema'> | Omit<CheckRecord, 'seq' | 'recordedAt' | 'schema'>;
+export type NewRecord = Unrecorded<ReleaseRecord> | Unrecorded<CheckRecord> | Unrecorded<TaskRunRecord>;
 
 const SEQ_DIGITS = 10;
 const MAX_APPEND_ATTEMPTS = 50;

@@ -2,19 +2,22 @@
  * `tdr sandbox up`: against the endpoint in AWS_ENDPOINT_URL (moto), create what the release
  * engine touches, from the catalogue and the naming module: in mgmt the ECR repositories with a
  * few image versions (small fake manifests), the ledger bucket and the SSM account-id
- * parameters; in each workload account the clusters, task definitions, services and the secrets
- * their task definitions reference.
+ * parameters and the Jenkins agents' `TDRJenkinsNodeRole{Env}`; in each workload account the
+ * clusters, task definitions, services, the secrets and log groups their task definitions
+ * reference, the one-off tasks' task definitions, and `TDRJenkinsECSUpdateRole{Env}`.
  *
- * NOT DONE: IAM roles (`TDRJenkinsECSUpdateRole{Env}`, `TDRJenkinsNodeRole{Env}`) are not created,
- * because @aws-sdk/client-iam is not a dependency; moto's STS lets AssumeRole succeed without
- * them. Log groups are not created either (no @aws-sdk/client-cloudwatch-logs).
+ * Everything is idempotent: running `sandbox up` twice leaves one of each. moto does not enforce
+ * IAM, so the roles are there to be looked at (and tested) for the two-hop trust of DESIGN.md,
+ * not because AssumeRole needs them; their permissions beyond the trust are infra's.
  */
 import { createHash } from 'node:crypto';
+import { CreateLogGroupCommand, type CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
 import { CreateRepositoryCommand, PutImageCommand, type ECRClient } from '@aws-sdk/client-ecr';
 import {
   CreateClusterCommand,
   CreateServiceCommand,
   DescribeServicesCommand,
+  DescribeTaskDefinitionCommand,
   RegisterTaskDefinitionCommand,
   UpdateServiceCommand,
   type ECSClient,
@@ -24,10 +27,16 @@ import {
   PutBucketVersioningCommand,
   type BucketLocationConstraint,
 } from '@aws-sdk/client-s3';
+import {
+  CreateRoleCommand,
+  PutRolePolicyCommand,
+  UpdateAssumeRolePolicyCommand,
+  type IAMClient,
+} from '@aws-sdk/client-iam';
 import { PutParameterCommand, type SSMClient } from '@aws-sdk/client-ssm';
 import { GetCallerIdentityCommand, type STSClient } from '@aws-sdk/client-sts';
 import { parseAccountIds, type AccountIds, type Platform } from '../../services/config';
-import type { EcsServiceEntry } from '../../services/catalogue';
+import type { EcsServiceEntry, OneOffTaskEntry } from '../../services/catalogue';
 import {
   ENVIRONMENT_NAMES,
   WORKLOAD_ENVIRONMENTS,
@@ -145,20 +154,115 @@ export async function sandboxUp(clients: ReleaseClients, platform: Platform): Pr
     created.push(`mgmt: ECR ${repo} ${SANDBOX_VERSIONS.join(' ')}`);
   }
 
+  created.push(...(await createJenkinsRoles(clients)));
+
   await Promise.all(
     WORKLOAD_ENVIRONMENTS.map(async (env) => {
       for (const [name, entry] of Object.entries(platform.catalogue)) {
-        if (entry.kind !== 'service') continue;
         const repo = naming.ecrRepository(entry.imageRepository);
         const uri = await repositoryUri(ecr, repo);
-        await createService(clients, env, name, entry, `${uri}@${v1[repo] ?? ''}`);
-        created.push(
-          `${env}: ${naming.cluster(name, env)}/${naming.ecsService(name, env)} (${naming.taskFamily(name, env)})`,
-        );
+        await createLogGroup(clients.logs(env), env, naming.logGroup(name, env));
+        if (entry.kind === 'service') {
+          await createService(clients, env, name, entry, `${uri}@${v1[repo] ?? ''}`);
+          created.push(
+            `${env}: ${naming.cluster(name, env)}/${naming.ecsService(name, env)} (${naming.taskFamily(name, env)}), log group ${naming.logGroup(name, env)}`,
+          );
+        } else {
+          await createOneOffTask(clients, env, name, entry, `${uri}@${v1[repo] ?? ''}`);
+          created.push(
+            `${env}: ${naming.cluster(name, env)} one-off task ${naming.taskFamily(name, env)}, log group ${naming.logGroup(name, env)}`,
+          );
+        }
       }
     }),
   );
   return { accountIds: clients.accountIds, created };
+}
+
+const ECS_TASKS_TRUST = (accountId: string) =>
+  JSON.stringify({
+    Version: '2012-10-17',
+    Statement: [
+      {
+        Effect: 'Allow',
+        Principal: { Service: 'ecs-tasks.amazonaws.com' },
+        Action: 'sts:AssumeRole',
+        Condition: { StringEquals: { 'aws:SourceAccount': accountId } },
+      },
+    ],
+  });
+
+/**
+ * DESIGN.md's two hops: Jenkins agents in mgmt run as `TDRJenkinsNodeRole{Env}`, which may only
+ * assume `TDRJenkinsECSUpdateRole{Env}` in that environment's account, which trusts only it.
+ */
+async function createJenkinsRoles(clients: ReleaseClients): Promise<string[]> {
+  const ids = clients.accountIds;
+  const out: string[] = [];
+  for (const env of WORKLOAD_ENVIRONMENTS) {
+    const nodeRole = naming.jenkinsNodeRole(env);
+    const updateRole = naming.jenkinsEcsUpdateRole(env);
+    const nodeRoleArn = naming.roleArn(ids.mgmt, nodeRole);
+    const updateRoleArn = naming.roleArn(ids[env], updateRole);
+    await ensureRole(clients.mgmt.iam, 'mgmt', nodeRole, ECS_TASKS_TRUST(ids.mgmt), {
+      description: `Jenkins agents deploying to ${env}: may assume only ${updateRole} there`,
+      policyName: 'AssumeUpdateRole',
+      policy: JSON.stringify({
+        Version: '2012-10-17',
+        Statement: [{ Effect: 'Allow', Action: 'sts:AssumeRole', Resource: updateRoleArn }],
+      }),
+    });
+    await ensureRole(
+      clients.iam(env),
+      env,
+      updateRole,
+      JSON.stringify({
+        Version: '2012-10-17',
+        Statement: [{ Effect: 'Allow', Principal: { AWS: nodeRoleArn }, Action: 'sts:AssumeRole' }],
+      }),
+      { description: `Jenkins agents for ${env} deploy through this role, from ${nodeRole} in mgmt only` },
+    );
+    out.push(`mgmt: IAM ${nodeRole} → ${env}: IAM ${updateRole}`);
+  }
+  return out;
+}
+
+/** Creates the role, or brings an existing one's trust policy back to what it should be. */
+async function ensureRole(
+  iam: IAMClient,
+  env: string,
+  roleName: string,
+  trust: string,
+  opts: { description: string; policyName?: string; policy?: string },
+): Promise<void> {
+  const made = await ignoreExists(`creating IAM role ${roleName} in ${env}`, () =>
+    iam.send(
+      new CreateRoleCommand({
+        RoleName: roleName,
+        AssumeRolePolicyDocument: trust,
+        Description: opts.description,
+      }),
+    ),
+  );
+  if (!made) {
+    await attempt(`updating the trust policy of IAM role ${roleName} in ${env}`, () =>
+      iam.send(new UpdateAssumeRolePolicyCommand({ RoleName: roleName, PolicyDocument: trust })),
+    );
+  }
+  const { policyName, policy } = opts;
+  if (policyName && policy) {
+    await attempt(`writing policy ${policyName} of IAM role ${roleName} in ${env}`, () =>
+      iam.send(
+        new PutRolePolicyCommand({ RoleName: roleName, PolicyName: policyName, PolicyDocument: policy }),
+      ),
+    );
+  }
+}
+
+async function createLogGroup(logs: CloudWatchLogsClient, env: string, logGroup: string): Promise<void> {
+  await ignoreExists(`creating log group ${logGroup} in ${env}`, () =>
+    logs.send(new CreateLogGroupCommand({ logGroupName: logGroup })),
+  );
 }
 
 async function createRepository(ecr: ECRClient, repo: string): Promise<void> {
@@ -271,6 +375,8 @@ const ALREADY_EXISTS = new Set([
   'BucketAlreadyExists',
   'RepositoryAlreadyExistsException',
   'ImageAlreadyExistsException',
+  'EntityAlreadyExistsException',
+  'ResourceAlreadyExistsException',
 ]);
 
 async function ignoreExists<T>(what: string, call: () => Promise<T>): Promise<T | undefined> {
@@ -280,4 +386,63 @@ async function ignoreExists<T>(what: string, call: () => Promise<T>): Promise<T 
     if (ALREADY_EXISTS.has(errorName(err) ?? '')) return undefined;
     throw new AwsCallError(what, err);
   }
+}
+
+/**
+ * A one-off task as infra defines it (cluster, family, roles, log group), except its network:
+ * Fargate wants awsvpc, and moto attaches an awsvpc task to a real subnet, which the sandbox cannot
+ * create without an EC2 client. moto forces awsvpc on any definition marked FARGATE-compatible,
+ * but runs a bridge-mode definition that is not so marked on Fargate, so the sandbox registers
+ * that; `tdr task run` gives awsvpc definitions the network of the environment's services.
+ */
+async function createOneOffTask(
+  clients: ReleaseClients,
+  env: WorkloadEnvironmentName,
+  name: string,
+  entry: OneOffTaskEntry,
+  image: string,
+): Promise<void> {
+  const ecs: ECSClient = clients.ecs(env);
+  const cluster = naming.cluster(name, env);
+  const family = naming.taskFamily(name, env);
+  await attempt(`creating cluster ${cluster} in ${env}`, () =>
+    ecs.send(new CreateClusterCommand({ clusterName: cluster })),
+  );
+  try {
+    await ecs.send(new DescribeTaskDefinitionCommand({ taskDefinition: family }));
+    return;
+  } catch (err) {
+    if (errorName(err) !== 'ClientException') throw new AwsCallError(`describing ${family} in ${env}`, err);
+  }
+  await attempt(`registering ${family} in ${env}`, () =>
+    ecs.send(
+      new RegisterTaskDefinitionCommand({
+        family,
+        networkMode: 'bridge',
+        cpu: String(entry.cpu[env]),
+        memory: String(entry.memory[env]),
+        executionRoleArn: naming.roleArn(
+          clients.accountIds[env],
+          naming.executionRole(entry.pascalName, env),
+        ),
+        taskRoleArn: naming.roleArn(clients.accountIds[env], naming.taskRole(entry.pascalName, env)),
+        containerDefinitions: [
+          {
+            name: naming.containerName(name),
+            image,
+            essential: true,
+            memory: entry.memory[env],
+            logConfiguration: {
+              logDriver: 'awslogs',
+              options: {
+                'awslogs-group': naming.logGroup(name, env),
+                'awslogs-region': 'eu-west-2',
+                'awslogs-stream-prefix': name,
+              },
+            },
+          },
+        ],
+      }),
+    ),
+  );
 }

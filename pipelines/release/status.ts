@@ -196,7 +196,8 @@ export async function history(
   service: string,
   env: string,
 ): Promise<LedgerRecord[]> {
-  serviceEntry(deps.platform, service);
+  // One-off tasks have a ledger of their runs, keyed the same way.
+  if (deps.platform.catalogue[service]?.kind !== 'task') serviceEntry(deps.platform, service);
   const e = workloadEnv(env);
   return (await ledgerOf(deps).records(service, e)).reverse();
 }

@@ -2,6 +2,7 @@
  * `tdr verify`: a preflight, one `[OK]`/`[NG]` line per dependency a deployment of this service
  * in this environment needs, every one checked even after a failure.
  */
+import { DescribeLogGroupsCommand } from '@aws-sdk/client-cloudwatch-logs';
 import {
   DescribeClustersCommand,
   DescribeServicesCommand,
@@ -119,10 +120,22 @@ export async function verify(
     });
   }
   const logGroup = container?.logConfiguration?.options?.['awslogs-group'];
-  // NOT DONE: the log group's existence needs @aws-sdk/client-cloudwatch-logs, not a dependency yet.
-  skip(
-    'log group',
-    `${logGroup ?? '(none configured)'}: not checked (needs @aws-sdk/client-cloudwatch-logs)`,
-  );
+  if (!logGroup) {
+    skip('log group', `container ${naming.containerName(service)} does not log with awslogs`);
+    return checks;
+  }
+  await run('log group', async () => {
+    // The prefix search is the only lookup by name; an exact match is what awslogs needs.
+    const out = await deps.clients
+      .logs(env)
+      .send(new DescribeLogGroupsCommand({ logGroupNamePrefix: logGroup }));
+    const found = (out.logGroups ?? []).some((g) => g.logGroupName === logGroup);
+    return found
+      ? { ok: true, detail: `${logGroup} exists in ${env}` }
+      : {
+          ok: false,
+          detail: `${logGroup} does not exist in ${env} (account ${accountId}): new tasks cannot start, because the awslogs driver does not create it; run pulumi up for the ${env} stack (locally: tdr sandbox up)`,
+        };
+  });
   return checks;
 }

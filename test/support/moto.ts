@@ -36,8 +36,11 @@ export async function startMoto(extraEnv: Record<string, string> = {}): Promise<
   const endpoint = `http://127.0.0.1:${port}`;
   const child: ChildProcess = spawn('moto_server', ['-H', '127.0.0.1', '-p', String(port)], {
     stdio: ['ignore', 'ignore', 'pipe'],
-    // moto's ECS reports a service's tasks running at once only when asked to.
-    env: { ...process.env, MOTO_ECS_SERVICE_RUNNING: 'true', ...extraEnv },
+    // MOTO_ECS_SERVICE_RUNNING is deliberately not set: moto reads it as one fixed count of running
+    // tasks for every new service (so 'true' meant 0, and any number would be wrong for services
+    // whose desired counts differ, 1 in intg and 2 in prod). Instead `tdr sandbox up` follows each
+    // CreateService with an UpdateService of its desiredCount, which moto takes as running = desired.
+    env: { ...process.env, ...extraEnv },
   });
   let stderr = '';
   child.stderr?.on('data', (chunk: Buffer) => {

@@ -1,0 +1,367 @@
+/**
+ * `tdr task run` with ECS mocked at the client (aws-sdk-client-mock). moto cannot make a task stop
+ * with a chosen exit code (it walks every task to STOPPED with exit code 0), so a task that exits
+ * non-zero, one that never starts, and the timeout can only be tested here.
+ * S3 is the in-memory bucket of test/support/memory-s3.ts; the moto happy path up to RunTask is in
+ * test/release-task.test.ts.
+ */
+import { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
+import { DescribeImagesCommand, DescribeRepositoriesCommand, ECRClient } from '@aws-sdk/client-ecr';
+import {
+  DescribeServicesCommand,
+  DescribeTaskDefinitionCommand,
+  DescribeTasksCommand,
+  ECSClient,
+  RegisterTaskDefinitionCommand,
+  RunTaskCommand,
+  type Task,
+} from '@aws-sdk/client-ecs';
+import { IAMClient } from '@aws-sdk/client-iam';
+import { SSMClient } from '@aws-sdk/client-ssm';
+import { mockClient, type AwsClientStub } from 'aws-sdk-client-mock';
+import { expect } from 'chai';
+import { loadPlatform } from '../../services/config';
+import { memoryS3, type MemoryS3 } from '../../test/support/memory-s3';
+import type { ReleaseClients } from './aws';
+import type { ReleaseDeps } from './context';
+import type { TaskRunRecord } from './ledger';
+import { runTask, startedBy, type TaskRunRequest, type TaskRunResult } from './task';
+
+const URI = '123456789012.dkr.ecr.eu-west-2.amazonaws.com/consignment-api-data';
+const DIGEST = `sha256:${'7'.repeat(64)}`;
+const TD = (n: number) => `arn:aws:ecs:eu-west-2:222222222222:task-definition/consignment-api-data-intg:${n}`;
+const TASK_ARN = 'arn:aws:ecs:eu-west-2:222222222222:task/consignment-api-data_intg/abc';
+
+interface World {
+  deps: ReleaseDeps;
+  s3: MemoryS3;
+  ecs: AwsClientStub<ECSClient>;
+  logs: string[];
+}
+
+/** `polls` DescribeTasks answers, the last repeated: what ECS says about the task over time. */
+function world(
+  answers: ReadonlyArray<Partial<Task>>,
+  opts: { networkMode?: 'awsvpc' | 'bridge'; serviceNetwork?: Record<string, string[]> } = {},
+): World {
+  const s3 = memoryS3();
+  const ecsClient = new ECSClient({ region: 'eu-west-2' });
+  const ecs = mockClient(ecsClient);
+  const ecrClient = new ECRClient({ region: 'eu-west-2' });
+  const ecr = mockClient(ecrClient);
+  ecr.on(DescribeRepositoriesCommand).resolves({ repositories: [{ repositoryUri: URI }] });
+  ecr.on(DescribeImagesCommand).callsFake((input: { imageIds: Array<{ imageTag?: string }> }) => {
+    if (input.imageIds[0]?.imageTag !== 'v5')
+      throw Object.assign(new Error('not found'), { name: 'ImageNotFoundException' });
+    return { imageDetails: [{ imageDigest: DIGEST }] };
+  });
+  ecs.on(DescribeTaskDefinitionCommand).callsFake((input: { taskDefinition: string }) => ({
+    taskDefinition: {
+      taskDefinitionArn: TD(1),
+      family: input.taskDefinition,
+      revision: 1,
+      status: 'ACTIVE',
+      networkMode: opts.networkMode ?? 'bridge',
+      cpu: '512',
+      memory: '1024',
+      containerDefinitions: [
+        {
+          name: input.taskDefinition.replace(/-intg$/, ''),
+          image: `${URI}@sha256:${'1'.repeat(64)}`,
+          essential: true,
+        },
+      ],
+    },
+  }));
+  ecs.on(DescribeServicesCommand).callsFake((input: { services: string[] }) => {
+    const name = input.services[0] ?? '';
+    const subnets = opts.serviceNetwork?.[name];
+    return {
+      services: [
+        {
+          serviceName: name,
+          status: 'ACTIVE',
+          ...(subnets
+            ? {
+                networkConfiguration: {
+                  awsvpcConfiguration: {
+                    subnets,
+                    securityGroups: [`sg-${name}`],
+                    assignPublicIp: 'DISABLED',
+                  },
+                },
+              }
+            : {}),
+        },
+      ],
+    };
+  });
+  ecs.on(RegisterTaskDefinitionCommand).resolves({ taskDefinition: { taskDefinitionArn: TD(2) } });
+  ecs
+    .on(RunTaskCommand)
+    .resolves({ tasks: [{ taskArn: TASK_ARN, lastStatus: 'PROVISIONING' }], failures: [] });
+  let polls = 0;
+  ecs.on(DescribeTasksCommand).callsFake(() => {
+    const answer = answers[Math.min(polls++, answers.length - 1)] ?? {};
+    return { tasks: [{ taskArn: TASK_ARN, ...answer }], failures: [] };
+  });
+  const ssm = new SSMClient({ region: 'eu-west-2' });
+  const clients: ReleaseClients = {
+    mgmt: { ecr: ecrClient, s3: s3.client, ssm, iam: new IAMClient({ region: 'eu-west-2' }) },
+    accountIds: {
+      mgmt: '123456789012',
+      sbox: '111111111111',
+      intg: '222222222222',
+      staging: '333333333333',
+      prod: '444444444444',
+    },
+    ecs: () => ecsClient,
+    ssm: () => ssm,
+    logs: () => new CloudWatchLogsClient({ region: 'eu-west-2' }),
+    iam: () => new IAMClient({ region: 'eu-west-2' }),
+  };
+  const clock = { t: Date.parse('2026-11-25T10:00:00Z') };
+  const logs: string[] = [];
+  let runs = 0;
+  const deps: ReleaseDeps = {
+    clients,
+    platform: loadPlatform({}),
+    now: () => new Date(clock.t),
+    sleep: async (ms) => void (clock.t += ms),
+    log: (l) => logs.push(l),
+    notifier: {},
+    pollMs: 5_000,
+    timeoutMs: 60_000,
+    leaseTtlMs: 600_000,
+    newRunId: () => `run-${++runs}`,
+  };
+  return { deps, s3, ecs, logs };
+}
+
+function ledger(w: World, task = 'consignment-api-data'): TaskRunRecord[] {
+  return [...w.s3.objects.entries()]
+    .filter(([k]) => k.startsWith(`records/${task}/intg/`))
+    .sort(([a], [b]) => a.localeCompare(b))
+    .map(([, o]) => JSON.parse(o.body) as TaskRunRecord);
+}
+
+const request = (extra: Partial<TaskRunRequest> = {}): TaskRunRequest => ({
+  task: 'consignment-api-data',
+  env: 'intg',
+  version: 'v5',
+  actor: 'jenkins',
+  buildUrl: 'https://jenkins.example/job/run-task/3/',
+  ...extra,
+});
+
+async function failure(p: Promise<unknown>): Promise<Error & { exitCode?: number; result?: TaskRunResult }> {
+  try {
+    await p;
+  } catch (err) {
+    return err as Error & { exitCode?: number; result?: TaskRunResult };
+  }
+  throw new Error('expected the task run to fail');
+}
+
+const RUNNING: Partial<Task> = { lastStatus: 'RUNNING' };
+const stoppedWith = (exitCode: number, container = 'consignment-api-data'): Partial<Task> => ({
+  lastStatus: 'STOPPED',
+  stopCode: 'EssentialContainerExited',
+  stoppedReason: 'Essential container in task exited',
+  containers: [{ name: container, exitCode }],
+});
+
+describe('runTask (one-off task, ECS mocked)', () => {
+  it('succeeds when the essential container exits 0: started, running, succeeded; the digest pinned', async () => {
+    const w = world([RUNNING, RUNNING, stoppedWith(0)]);
+    const r = await runTask(w.deps, request());
+    expect(r).to.include({ outcome: 'succeeded', exitCode: 0, taskArn: TASK_ARN, taskDefinition: TD(2) });
+    const registered = w.ecs.commandCalls(RegisterTaskDefinitionCommand)[0]?.args[0].input;
+    expect(registered?.family).to.equal('consignment-api-data-intg');
+    expect(registered?.containerDefinitions?.[0]?.image).to.equal(`${URI}@${DIGEST}`);
+    expect(w.ecs.commandCalls(RunTaskCommand)[0]?.args[0].input).to.include({
+      cluster: 'consignment-api-data_intg',
+      taskDefinition: TD(2),
+      launchType: 'FARGATE',
+      startedBy: 'tdr-jenkins',
+    });
+    expect(ledger(w).map((rec) => [rec.seq, rec.action, rec.outcome, rec.exitCode])).to.deep.equal([
+      [1, 'task-run', 'started', null],
+      [2, 'task-run', 'running', null],
+      [3, 'task-run', 'succeeded', 0],
+    ]);
+    expect(w.s3.objects.has('leases/consignment-api-data/intg.json')).to.equal(false);
+  });
+
+  it('a container that exits non-zero fails the run (exit 1) with its exit code and stop reason recorded', async () => {
+    const w = world([RUNNING, stoppedWith(3)]);
+    const err = await failure(runTask(w.deps, request()));
+    expect(err.exitCode).to.equal(1);
+    expect(err.message).to.contain('container consignment-api-data exited 3');
+    expect(err.result).to.include({ outcome: 'failed', exitCode: 3 });
+    const last = ledger(w).at(-1);
+    expect(last).to.include({
+      outcome: 'failed',
+      exitCode: 3,
+      stopCode: 'EssentialContainerExited',
+      stopReason: 'Essential container in task exited',
+      taskArn: TASK_ARN,
+      buildUrl: 'https://jenkins.example/job/run-task/3/',
+      actor: 'jenkins',
+    });
+    expect(last?.finishedAt).to.be.a('string');
+    expect(w.s3.objects.has('leases/consignment-api-data/intg.json')).to.equal(false);
+  });
+
+  it('a task that never starts fails with no exit code and ECS’s reason for it', async () => {
+    const w = world([
+      { lastStatus: 'PROVISIONING' },
+      {
+        lastStatus: 'STOPPED',
+        stopCode: 'TaskFailedToStart',
+        stoppedReason: 'CannotPullContainerError: pull image manifest has been retried 5 time(s)',
+        containers: [{ name: 'consignment-api-data', reason: 'CannotPullContainerError' }],
+      },
+    ]);
+    const err = await failure(runTask(w.deps, request()));
+    expect(err.exitCode).to.equal(1);
+    expect(err.message).to.contain('never ran to an exit code (TaskFailedToStart: CannotPullContainerError');
+    expect(ledger(w).at(-1)).to.include({
+      outcome: 'failed',
+      exitCode: null,
+      stopCode: 'TaskFailedToStart',
+      stopReason: 'CannotPullContainerError: pull image manifest has been retried 5 time(s)',
+    });
+  });
+
+  it('gives up waiting at the timeout (exit 1) and leaves the run running for the next run to settle', async () => {
+    const w = world([RUNNING]);
+    const err = await failure(runTask(w.deps, request()));
+    expect(err.exitCode).to.equal(1);
+    expect(err.message).to.contain(
+      `stopped waiting after 60 s; task ${TASK_ARN} is not STOPPED yet: ledger #2 stays running`,
+    );
+    expect(err.result?.outcome).to.equal('running');
+    expect(ledger(w).map((rec) => rec.outcome)).to.deep.equal(['started', 'running']);
+    expect(w.s3.objects.has('leases/consignment-api-data/intg.json')).to.equal(false);
+    expect(
+      w.logs.some((l) => l.includes('waiting for the task to stop: 30 s elapsed, task RUNNING')),
+    ).to.equal(true);
+  });
+
+  it('ECS placing no task is a failure recorded before anything waits', async () => {
+    const w = world([RUNNING]);
+    w.ecs.on(RunTaskCommand).resolves({ tasks: [], failures: [{ arn: TD(2), reason: 'RESOURCE:MEMORY' }] });
+    const err = await failure(runTask(w.deps, request()));
+    expect(err.message).to.contain('ECS placed no task').and.contain('RESOURCE:MEMORY');
+    expect(ledger(w).map((rec) => rec.outcome)).to.deep.equal(['started', 'failed']);
+    expect(w.ecs.commandCalls(DescribeTasksCommand)).to.have.length(0);
+  });
+
+  it('--no-wait returns once ECS accepted the task, the ledger saying running', async () => {
+    const w = world([RUNNING]);
+    const r = await runTask(w.deps, request({ wait: false }));
+    expect(r.outcome).to.equal('running');
+    expect(ledger(w).at(-1)).to.include({ outcome: 'running', taskArn: TASK_ARN });
+    expect(w.ecs.commandCalls(DescribeTasksCommand)).to.have.length(0);
+  });
+
+  it('an awsvpc task runs in the network of the service it belongs to, with no public IP', async () => {
+    const w = world([stoppedWith(0)], {
+      networkMode: 'awsvpc',
+      serviceNetwork: {
+        frontend_service_intg: ['subnet-front'],
+        consignmentapi_service_intg: ['subnet-a', 'subnet-b'],
+      },
+    });
+    await runTask(w.deps, request());
+    expect(w.ecs.commandCalls(RunTaskCommand)[0]?.args[0].input.networkConfiguration).to.deep.equal({
+      awsvpcConfiguration: {
+        subnets: ['subnet-a', 'subnet-b'],
+        securityGroups: ['sg-consignmentapi_service_intg'],
+        assignPublicIp: 'DISABLED',
+      },
+    });
+  });
+
+  it('an awsvpc task with no matching service takes the first service that has a network', async () => {
+    const w = world([stoppedWith(0, 'consignment-export')], {
+      networkMode: 'awsvpc',
+      serviceNetwork: { keycloak_service_intg: ['subnet-k'] },
+    });
+    const r = await runTask(w.deps, request({ task: 'consignment-export' }));
+    expect(r.network).to.equal('subnets and security groups of keycloak_service_intg, no public IP');
+    expect(
+      w.ecs.commandCalls(RunTaskCommand)[0]?.args[0].input.networkConfiguration?.awsvpcConfiguration?.subnets,
+    ).to.deep.equal(['subnet-k']);
+  });
+
+  it('an awsvpc task with no service network to borrow fails before the lease and the ledger', async () => {
+    const w = world([stoppedWith(0)], { networkMode: 'awsvpc' });
+    const err = await failure(runTask(w.deps, request()));
+    expect(err.exitCode).to.equal(1);
+    expect(err.message).to.contain('no ECS service in intg has an awsvpc network configuration');
+    expect(w.s3.objects.size).to.equal(0);
+    expect(w.ecs.commandCalls(RunTaskCommand)).to.have.length(0);
+  });
+
+  it('refuses an unknown task and a bad version with exit 2 before any AWS call', async () => {
+    const w = world([RUNNING]);
+    const unknown = await failure(runTask(w.deps, request({ task: 'frontend' })));
+    expect(unknown.exitCode).to.equal(2);
+    expect(unknown.message).to.equal(
+      'task: unknown task "frontend"; valid: consignment-export, consignment-api-data, keycloak-update',
+    );
+    const bad = await failure(runTask(w.deps, request({ version: 'latest' })));
+    expect(bad.exitCode).to.equal(2);
+    expect(bad.message).to.contain('version: "latest" is not a release version');
+    expect(w.ecs.calls()).to.have.length(0);
+    expect(w.s3.objects.size).to.equal(0);
+  });
+
+  it('a version missing from ECR is refused (exit 3, like deploy) before anything changes', async () => {
+    const w = world([RUNNING]);
+    const err = await failure(runTask(w.deps, request({ version: 'v9' })));
+    expect(err.exitCode).to.equal(3);
+    expect(err.message).to.contain('v9 does not exist in ECR repository consignment-api-data');
+    expect(w.ecs.calls()).to.have.length(0);
+  });
+
+  it('settles a --no-wait run whose task has since stopped, then runs', async () => {
+    const w = world([stoppedWith(2)]);
+    await runTask(w.deps, request({ wait: false }));
+    const err = await failure(runTask(w.deps, request({ actor: 'ops' })));
+    expect(err.message).to.contain('exited 2');
+    const records = ledger(w);
+    expect(records.map((r) => [r.seq, r.runId, r.outcome, r.settles])).to.deep.equal([
+      [1, 'run-1', 'started', null],
+      [2, 'run-1', 'running', null],
+      [3, 'run-1', 'failed', 2],
+      [4, 'run-2', 'started', null],
+      [5, 'run-2', 'running', null],
+      [6, 'run-2', 'failed', null],
+    ]);
+    expect(records[2]?.detail).to.equal(
+      'settled by ops: run run-1 (v5) left ledger #2 running; container consignment-api-data exited 2',
+    );
+    expect(records[2]).to.include({ exitCode: 2, taskArn: TASK_ARN, actor: 'jenkins' });
+  });
+
+  it('refuses with exit 4 while an earlier run’s task is still running, changing nothing', async () => {
+    const w = world([RUNNING]);
+    await runTask(w.deps, request({ wait: false }));
+    const err = await failure(runTask(w.deps, request()));
+    expect(err.exitCode).to.equal(4);
+    expect(err.message).to.equal(
+      `run run-1 (v5) left ledger #2 running: its task ${TASK_ARN} is still RUNNING`,
+    );
+    expect(ledger(w)).to.have.length(2);
+    expect(w.ecs.commandCalls(RegisterTaskDefinitionCommand)).to.have.length(1);
+    expect(w.s3.objects.has('leases/consignment-api-data/intg.json')).to.equal(false);
+  });
+
+  it('startedBy is what ECS accepts, whoever the actor is', () => {
+    expect(startedBy('Jane Doe <jane@example.org>')).to.equal('tdr-Jane-Doe--jane-example-org-');
+    expect(startedBy('x'.repeat(200))).to.have.length(128);
+  });
+});

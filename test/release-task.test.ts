@@ -1,0 +1,199 @@
+/**
+ * `tdr task run` against moto: the whole run, RunTask and the ledger. moto walks a task through
+ * its lifecycle to STOPPED as it is described, and reports every container's exit code as 0: it
+ * cannot make a container exit non-zero or a task fail to start, so those are unit-tested with ECS
+ * mocked (pipelines/release/task.test.ts).
+ */
+import { DescribeTaskDefinitionCommand, DescribeTasksCommand } from '@aws-sdk/client-ecs';
+import { GetObjectCommand, ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
+import { expect } from 'chai';
+import { naming } from '../services/naming';
+import { ecsIn, sandboxUp, tdr } from './support/release';
+
+type Env = Record<string, string | undefined>;
+
+async function historyJson(env: Env, task: string, e: string): Promise<Array<Record<string, unknown>>> {
+  return JSON.parse(
+    (await tdr(['history', '--service', task, '--env', e, '-o', 'json'], env)).stdout,
+  ) as Array<Record<string, unknown>>;
+}
+
+describe('tdr task run (moto)', () => {
+  it('registers a digest-pinned revision, runs it on Fargate, and records started and running', async () => {
+    const env = await sandboxUp();
+    const ecs = await ecsIn('intg');
+    const family = naming.taskFamily('consignment-api-data', 'intg');
+    const before = (await ecs.send(new DescribeTaskDefinitionCommand({ taskDefinition: family })))
+      .taskDefinition;
+
+    const r = await tdr(
+      [
+        'task',
+        'run',
+        '--task',
+        'consignment-api-data',
+        '--env',
+        'intg',
+        '--version',
+        'v2',
+        '--actor',
+        'jenkins',
+        '--build-url',
+        'https://jenkins.example/job/run-task/7/',
+        '--no-wait',
+        '-o',
+        'json',
+      ],
+      env,
+    );
+    const result = JSON.parse(r.stdout) as Record<string, unknown>;
+    expect(result).to.include({
+      outcome: 'running',
+      version: 'v2',
+      taskDefinitionBefore: before?.taskDefinitionArn,
+    });
+    expect(result.digest).to.match(/^sha256:[0-9a-f]{64}$/);
+
+    const after = (await ecs.send(new DescribeTaskDefinitionCommand({ taskDefinition: family })))
+      .taskDefinition;
+    expect(after?.revision).to.equal((before?.revision ?? 0) + 1);
+    expect(after?.taskDefinitionArn).to.equal(result.taskDefinition);
+    const image = after?.containerDefinitions?.[0]?.image ?? '';
+    expect(image).to.match(/\/consignment-api-data@sha256:[0-9a-f]{64}$/);
+    expect(image.endsWith(`@${String(result.digest)}`)).to.equal(true);
+    // Identical to the current revision except the image.
+    expect({ ...after?.containerDefinitions?.[0], image: '' }).to.deep.equal({
+      ...before?.containerDefinitions?.[0],
+      image: '',
+    });
+    expect([after?.cpu, after?.memory, after?.taskRoleArn]).to.deep.equal([
+      before?.cpu,
+      before?.memory,
+      before?.taskRoleArn,
+    ]);
+
+    const tasks = await ecs.send(
+      new DescribeTasksCommand({
+        cluster: naming.cluster('consignment-api-data', 'intg'),
+        tasks: [String(result.taskArn)],
+      }),
+    );
+    expect(tasks.tasks?.[0]?.taskDefinitionArn).to.equal(after?.taskDefinitionArn);
+    expect(tasks.tasks?.[0]?.launchType).to.equal('FARGATE');
+    expect(tasks.tasks?.[0]?.startedBy).to.equal('tdr-jenkins');
+
+    const history = await historyJson(env, 'consignment-api-data', 'intg');
+    expect(history.map((h) => [h.seq, h.kind, h.action, h.outcome])).to.deep.equal([
+      [2, 'task', 'task-run', 'running'],
+      [1, 'task', 'task-run', 'started'],
+    ]);
+    expect(history[0]).to.include({
+      taskArn: result.taskArn,
+      taskDefinition: after?.taskDefinitionArn,
+      actor: 'jenkins',
+      buildUrl: 'https://jenkins.example/job/run-task/7/',
+      digest: result.digest,
+    });
+    expect(history[1]).to.include({ taskArn: null, runId: history[0]?.runId });
+    const table = await tdr(['history', '--service', 'consignment-api-data', '--env', 'intg'], env);
+    expect(table.stdout).to.contain('task-run').and.contain('running');
+
+    // The lease was given back.
+    const s3 = new S3Client({ forcePathStyle: true });
+    const leases = await s3.send(
+      new ListObjectsV2Command({ Bucket: naming.ledgerBucket(), Prefix: 'leases/' }),
+    );
+    expect(leases.Contents ?? []).to.deep.equal([]);
+    const first = await s3.send(
+      new GetObjectCommand({
+        Bucket: naming.ledgerBucket(),
+        Key: 'records/consignment-api-data/intg/0000000001.json',
+      }),
+    );
+    expect(JSON.parse(await first.Body!.transformToString())).to.include({ outcome: 'started' });
+  });
+
+  it('--dry-run shows the image change and changes nothing', async () => {
+    const env = await sandboxUp();
+    const r = await tdr(
+      ['task', 'run', '--task', 'keycloak-update', '--env', 'staging', '--version', 'v3', '--dry-run'],
+      env,
+    );
+    expect(r.stdout).to.contain('task-run keycloak-update v3 in staging: planned');
+    expect(r.stdout).to.match(/- containerDefinitions\[0\]\.image: .*keycloak-update@sha256/);
+    expect(await historyJson(env, 'keycloak-update', 'staging')).to.deep.equal([]);
+  });
+
+  it('refuses bad input with exit 2 before any AWS call, and a family infra never created with exit 1', async () => {
+    // No sandbox: any AWS call would fail differently (exit 1).
+    const env: Env = { ...process.env, TDR_ACCOUNT_IDS: undefined, USER: 'tester' };
+    const unknown = await tdr(
+      ['task', 'run', '--task', 'frontend', '--env', 'intg', '--version', 'v1'],
+      env,
+      2,
+    );
+    expect(unknown.stderr).to.contain('consignment-export, consignment-api-data, keycloak-update');
+    const bad = await tdr(
+      ['task', 'run', '--task', 'keycloak-update', '--env', 'intg', '--version', '42'],
+      env,
+      2,
+    );
+    expect(bad.stderr).to.contain('expected v followed by digits');
+    const badEnv = await tdr(
+      ['task', 'run', '--task', 'keycloak-update', '--env', 'sbox', '--version', 'v1'],
+      env,
+      2,
+    );
+    expect(badEnv.stderr).to.contain('intg');
+
+    const sandbox = await sandboxUp();
+    const ecs = await ecsIn('prod');
+    const { DeregisterTaskDefinitionCommand } = await import('@aws-sdk/client-ecs');
+    const family = naming.taskFamily('consignment-export', 'prod');
+    const td = await ecs.send(new DescribeTaskDefinitionCommand({ taskDefinition: family }));
+    await ecs.send(
+      new DeregisterTaskDefinitionCommand({ taskDefinition: td.taskDefinition?.taskDefinitionArn }),
+    );
+    const missing = await tdr(
+      ['task', 'run', '--task', 'consignment-export', '--env', 'prod', '--version', 'v1'],
+      sandbox,
+      1,
+    );
+    expect(missing.stderr).to.contain(
+      `task family ${family} has no revision in prod: infra must create it first`,
+    );
+    expect(await historyJson(sandbox, 'consignment-export', 'prod')).to.deep.equal([]);
+  });
+
+  it('a second run while the first one’s task still runs exits 4, naming it', async () => {
+    const env = await sandboxUp();
+    const argv = ['task', 'run', '--task', 'keycloak-update', '--env', 'intg', '--version', 'v1'];
+    const first = await tdr([...argv, '--no-wait', '-o', 'json'], env);
+    const { taskArn } = JSON.parse(first.stdout) as { taskArn: string };
+    const second = await tdr(argv, env, 4);
+    // moto moves a task one lifecycle step towards STOPPED each time it is described.
+    expect(second.stderr).to.match(new RegExp(`its task ${taskArn} is still (RUNNING|DEACTIVATING)`));
+    expect((await historyJson(env, 'keycloak-update', 'intg')).map((h) => h.outcome)).to.deep.equal([
+      'running',
+      'started',
+    ]);
+  });
+
+  it('waits until the task STOPPED and records its exit code: exit 0, succeeded', async () => {
+    const env = await sandboxUp();
+    const r = await tdr(
+      ['task', 'run', '--task', 'consignment-export', '--env', 'staging', '--version', 'v3'],
+      env,
+    );
+    expect(r.stdout).to.contain('task-run consignment-export v3 in staging: succeeded');
+    expect(r.stdout).to.contain('exit code: 0');
+    expect(r.stderr).to.contain('task STOPPED');
+    const history = await historyJson(env, 'consignment-export', 'staging');
+    expect(history.map((h) => [h.seq, h.outcome, h.exitCode])).to.deep.equal([
+      [3, 'succeeded', 0],
+      [2, 'running', null],
+      [1, 'started', null],
+    ]);
+    expect(history[0]?.finishedAt).to.be.a('string');
+  });
+});
