@@ -1,6 +1,7 @@
 import { expect } from 'chai';
 import { Command } from 'commander';
 import { runTdr } from '../test/support/cli';
+import { buildProgram } from './main';
 import { loadPlatform } from '../services/config';
 import { envOption, serviceOption, type CliContext } from './context';
 
@@ -136,5 +137,39 @@ describe('tdr --help stays fast', function () {
     expect(loaded.some((f) => f.includes('/cli/main'))).to.equal(true);
     const heavy = loaded.filter((f) => /node_modules\/(@aws-sdk|@pulumi|zod|yaml|@grafana)\//.test(f));
     expect(heavy, 'modules that belong inside command actions').to.deep.equal([]);
+  });
+});
+
+describe('-o reaches every command, however deep', () => {
+  async function outputSeenBy(argv: string[]): Promise<unknown> {
+    const platform = loadPlatform({});
+    const program = buildProgram({
+      io: { stdout: () => {}, stderr: () => {} },
+      env: {},
+      platform: () => platform,
+    });
+    let seen: unknown;
+    const stub = (cmd: Command) => {
+      for (const sub of cmd.commands) {
+        sub.action((_opts, c: Command) => void (seen = c.optsWithGlobals().output));
+        stub(sub);
+      }
+    };
+    stub(program);
+    await program.parseAsync(argv, { from: 'user' });
+    return seen;
+  }
+
+  it('after a nested subcommand', async () => {
+    const record = ['check', 'record', '--service', 'frontend', '--env', 'staging', '--version', 'v1'];
+    expect(await outputSeenBy([...record, '--name', 'e2e', '--result', 'passed', '-o', 'json'])).to.equal(
+      'json',
+    );
+  });
+
+  it('before the command, after it, and not at all', async () => {
+    expect(await outputSeenBy(['-o', 'json', 'services'])).to.equal('json');
+    expect(await outputSeenBy(['services', '-o', 'json'])).to.equal('json');
+    expect(await outputSeenBy(['services'])).to.equal('table');
   });
 });

@@ -62,8 +62,14 @@ export function buildProgram(ctx: CliContext): Command {
   program.enablePositionalOptions();
   acceptOutputOption(program.commands);
   program.hook('preAction', (_program, action) => {
-    const local: unknown = action.getOptionValue('output');
-    if (local !== undefined) program.setOptionValue('output', local);
+    // A parent command (`check` in `tdr check record -o json`) may have consumed the option.
+    for (let c: Command | null = action; c && c !== program; c = c.parent) {
+      const local: unknown = c.getOptionValue('output');
+      if (local !== undefined) {
+        program.setOptionValue('output', local);
+        return;
+      }
+    }
   });
   return program;
 }

@@ -165,7 +165,7 @@ describe('rollback, status and history (moto)', () => {
     await ssm.send(new DeleteParameterCommand({ Name: naming.databaseSecret('consignmentapi', 'staging') }));
     const ng = await tdr(['verify', '--service', 'consignmentapi', '--env', 'staging'], env, 1);
     expect(ng.stdout).to.contain(
-      '[NG] secret DB_PASSWORD: SSM /staging/consignmentapi/database/password in staging: ParameterNotFound',
+      '[NG] secret DB_PASSWORD: SSM /staging/consignmentapi/database/password does not exist in staging: the task cannot start',
     );
     expect(ng.stdout).to.contain('[OK] cluster');
   });

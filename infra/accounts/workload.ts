@@ -287,6 +287,20 @@ export function updateRoleStatements(ctx: AccountContext): PolicyStatement[] {
       Resource: '*',
     },
     {
+      // What `tdr verify` reads before a release: never a parameter's value.
+      Sid: 'PreflightClusters',
+      Effect: 'Allow',
+      Action: ['ecs:DescribeClusters'],
+      Resource: entries.map(([name]) => arn.ecsCluster(region, accountId, naming.cluster(name, env))),
+    },
+    {
+      // Neither action can be scoped to a resource (IAM service authorization reference).
+      Sid: 'PreflightDescribe',
+      Effect: 'Allow',
+      Action: ['logs:DescribeLogGroups', 'ssm:DescribeParameters'],
+      Resource: '*',
+    },
+    {
       Sid: 'PassOnlyTaskRoles',
       Effect: 'Allow',
       Action: ['iam:PassRole'],

@@ -26,6 +26,7 @@ export const UNSCOPABLE_ACTIONS: ReadonlySet<string> = new Set([
   'logs:GetQueryResults',
   'logs:StopQuery',
   'logs:DescribeLogGroups',
+  'ssm:DescribeParameters',
 ]);
 
 export const MODERN_TLS_POLICIES: ReadonlySet<string> = new Set([

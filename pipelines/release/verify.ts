@@ -10,7 +10,7 @@ import {
   type TaskDefinition,
 } from '@aws-sdk/client-ecs';
 import { HeadBucketCommand } from '@aws-sdk/client-s3';
-import { GetParameterCommand } from '@aws-sdk/client-ssm';
+import { DescribeParametersCommand } from '@aws-sdk/client-ssm';
 import { naming } from '../../services/naming';
 import { serviceEntry, workloadEnv, type ReleaseDeps } from './context';
 import { digestExists, digestOf } from './images';
@@ -111,12 +111,16 @@ export async function verify(
       continue;
     }
     await run(`secret ${s.name}`, async () => {
-      try {
-        await deps.clients.ssm(env).send(new GetParameterCommand({ Name: parameter }));
-        return { ok: true, detail: `SSM ${parameter} exists in ${env}` };
-      } catch (err) {
-        return { ok: false, detail: `SSM ${parameter} in ${env}: ${(err as Error).name}` };
-      }
+      // Existence only: describing a parameter never reads its (secret) value.
+      const out = await deps.clients
+        .ssm(env)
+        .send(new DescribeParametersCommand({ ParameterFilters: [{ Key: 'Name', Values: [parameter] }] }));
+      return (out.Parameters ?? []).some((p) => p.Name === parameter)
+        ? { ok: true, detail: `SSM ${parameter} exists in ${env}` }
+        : {
+            ok: false,
+            detail: `SSM ${parameter} does not exist in ${env}: the task cannot start; create it (pulumi up for the ${env} stack)`,
+          };
     });
   }
   const logGroup = container?.logConfiguration?.options?.['awslogs-group'];
