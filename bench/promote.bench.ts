@@ -11,7 +11,8 @@
  * most half the wall time. AWS API calls are counted for both from moto's own request log.
  *
  * Run: npm run build && node -r ts-node/register/transpile-only bench/promote.bench.ts [runs]
- * Needs moto_server and an `aws` CLI (v1 from pip or v2 from Debian's awscli) on PATH.
+ * Needs moto_server and an `aws` CLI (v1 from pip or v2 from Debian's awscli) on PATH, or named by
+ * TDR_BENCH_AWS (e.g. TDR_BENCH_AWS=/usr/bin/aws for Debian's v2).
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
@@ -90,13 +91,15 @@ async function main(): Promise<void> {
     TDR_SLACK_WEBHOOK_URL: undefined,
     NODE_NO_WARNINGS: '1',
   };
+  // TDR_BENCH_AWS picks the CLI, e.g. /usr/bin/aws for Debian's awscli v2 where a pip v1 comes first on PATH.
+  const awsBin = process.env.TDR_BENCH_AWS ?? 'aws';
   const aws = (args: string[], e = env) =>
-    run('aws', ['--endpoint-url', moto.endpoint, '--output', 'json', ...args], e);
+    run(awsBin, ['--endpoint-url', moto.endpoint, '--output', 'json', ...args], e);
   const tdr: Record<string, number[]> = { ms: [], calls: [] };
   const awsCli: Record<string, number[]> = { ms: [], calls: [] };
   try {
     console.error(
-      `aws: ${spawnSync('aws', ['--version'], { encoding: 'utf8' }).stdout.trim() || spawnSync('aws', ['--version'], { encoding: 'utf8' }).stderr.trim()}`,
+      `aws: ${spawnSync(awsBin, ['--version'], { encoding: 'utf8' }).stdout.trim() || spawnSync(awsBin, ['--version'], { encoding: 'utf8' }).stderr.trim()}`,
     );
     for (let i = 0; i < runs; i++) {
       // Same starting point for both: a fresh sandbox with v2 live in intg.
