@@ -136,7 +136,7 @@ export async function renderAll(
   if (output === 'json') {
     printJson(ctx.io, { outDir, steps: rendered, infra: report ? { ...report.summary, violations } : null });
   } else if (report) {
-    printTables(ctx, report.summary, rendered);
+    printTables(ctx, report.summary, rendered, outDir);
   }
   if (violations.length > 0) {
     for (const v of violations) {
@@ -174,6 +174,7 @@ function printTables(
   ctx: CliContext,
   summary: SynthSummary,
   rendered: ReadonlyArray<{ name: string; files: string[] }>,
+  outDir: string,
 ): void {
   const stacks = summary.stacks.map((s) => s.stack);
   ctx.io.stdout(
@@ -206,5 +207,8 @@ function printTables(
       ]),
     ),
   );
-  ctx.io.stdout(`\nWrote ${rendered.map((r) => `${r.name}: ${r.files.length} files`).join(', ')}\n`);
+  ctx.io.stdout(
+    `\nWrote into ${outDir}: ${rendered.map((r) => `${r.name} ${r.files.length} files`).join(', ')}\n` +
+      'Next: review the manifests and jobs there; `tdr envs` and `tdr services` show the model they come from.\n',
+  );
 }
