@@ -12,19 +12,17 @@ import {
   type Service,
 } from '@aws-sdk/client-ecs';
 import { DescribeImagesCommand, DescribeRepositoriesCommand, ECRClient } from '@aws-sdk/client-ecr';
-import { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
-import { IAMClient } from '@aws-sdk/client-iam';
 import { PutObjectCommand } from '@aws-sdk/client-s3';
 import { SSMClient } from '@aws-sdk/client-ssm';
 import { mockClient, type AwsClientStub } from 'aws-sdk-client-mock';
 import { expect } from 'chai';
 import { loadPlatform } from '../../services/config';
-import type { ReleaseClients } from './aws';
 import type { ReleaseDeps } from './context';
 import { release, type ReleaseRequest } from './deploy';
 import { leaseKey } from './lease';
 import { recordKey, type LedgerRecord } from './ledger';
 import { memoryS3, type MemoryS3 } from '../../test/support/memory-s3';
+import { fakeReleaseClients } from '../../test/support/release-clients';
 
 const URI = '123456789012.dkr.ecr.eu-west-2.amazonaws.com/transfer-frontend';
 const DIGEST = {
@@ -110,20 +108,7 @@ function world(behaviour: Behaviour = steady, startImage = `${URI}@${DIGEST.v1}`
     return { service: { taskDefinition: input.taskDefinition } };
   });
 
-  const clients: ReleaseClients = {
-    mgmt: { ecr: ecrClient, s3: s3.client, ssm, iam: new IAMClient({ region: 'eu-west-2' }) },
-    accountIds: {
-      mgmt: '123456789012',
-      sbox: '111111111111',
-      intg: '222222222222',
-      staging: '333333333333',
-      prod: '444444444444',
-    },
-    ecs: () => ecsClient,
-    ssm: () => ssm,
-    logs: () => new CloudWatchLogsClient({ region: 'eu-west-2' }),
-    iam: () => new IAMClient({ region: 'eu-west-2' }),
-  };
+  const clients = fakeReleaseClients({ ecs: ecsClient, ecr: ecrClient, s3: s3.client, ssm });
   let run = 0;
   const deps: ReleaseDeps = {
     clients,

@@ -5,7 +5,6 @@
  * S3 is the in-memory bucket of test/support/memory-s3.ts; the moto happy path up to RunTask is in
  * test/release-task.test.ts.
  */
-import { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
 import { DescribeImagesCommand, DescribeRepositoriesCommand, ECRClient } from '@aws-sdk/client-ecr';
 import {
   DescribeServicesCommand,
@@ -16,13 +15,12 @@ import {
   RunTaskCommand,
   type Task,
 } from '@aws-sdk/client-ecs';
-import { IAMClient } from '@aws-sdk/client-iam';
 import { SSMClient } from '@aws-sdk/client-ssm';
 import { mockClient, type AwsClientStub } from 'aws-sdk-client-mock';
 import { expect } from 'chai';
 import { loadPlatform } from '../../services/config';
 import { memoryS3, type MemoryS3 } from '../../test/support/memory-s3';
-import type { ReleaseClients } from './aws';
+import { fakeReleaseClients } from '../../test/support/release-clients';
 import type { ReleaseDeps } from './context';
 import type { TaskRunRecord } from './ledger';
 import { runTask, startedBy, type TaskRunRequest, type TaskRunResult } from './task';
@@ -106,20 +104,7 @@ function world(
     return { tasks: [{ taskArn: TASK_ARN, ...answer }], failures: [] };
   });
   const ssm = new SSMClient({ region: 'eu-west-2' });
-  const clients: ReleaseClients = {
-    mgmt: { ecr: ecrClient, s3: s3.client, ssm, iam: new IAMClient({ region: 'eu-west-2' }) },
-    accountIds: {
-      mgmt: '123456789012',
-      sbox: '111111111111',
-      intg: '222222222222',
-      staging: '333333333333',
-      prod: '444444444444',
-    },
-    ecs: () => ecsClient,
-    ssm: () => ssm,
-    logs: () => new CloudWatchLogsClient({ region: 'eu-west-2' }),
-    iam: () => new IAMClient({ region: 'eu-west-2' }),
-  };
+  const clients = fakeReleaseClients({ ecs: ecsClient, ecr: ecrClient, s3: s3.client, ssm });
   const clock = { t: Date.parse('2026-11-25T10:00:00Z') };
   const logs: string[] = [];
   let runs = 0;

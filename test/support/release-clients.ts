@@ -1,0 +1,30 @@
+/**
+ * The release engine's clients for unit tests: the caller's mocked ECS, ECR, S3 and SSM, with
+ * IAM and Logs clients the tests never reach, and the harness's fake account ids.
+ */
+import { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
+import type { ECRClient } from '@aws-sdk/client-ecr';
+import type { ECSClient } from '@aws-sdk/client-ecs';
+import { IAMClient } from '@aws-sdk/client-iam';
+import type { S3Client } from '@aws-sdk/client-s3';
+import type { SSMClient } from '@aws-sdk/client-ssm';
+import type { ReleaseClients } from '../../pipelines/release/aws';
+import { TEST_ACCOUNT_IDS } from './accounts';
+
+export function fakeReleaseClients(c: {
+  ecs: ECSClient;
+  ecr: ECRClient;
+  s3: S3Client;
+  ssm: SSMClient;
+}): ReleaseClients {
+  const iam = new IAMClient({ region: 'eu-west-2' });
+  const logs = new CloudWatchLogsClient({ region: 'eu-west-2' });
+  return {
+    mgmt: { ecr: c.ecr, s3: c.s3, ssm: c.ssm, iam },
+    accountIds: TEST_ACCOUNT_IDS,
+    ecs: () => c.ecs,
+    ssm: () => c.ssm,
+    logs: () => logs,
+    iam: () => iam,
+  };
+}
