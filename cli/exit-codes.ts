@@ -1,7 +1,10 @@
 /**
- * The exit codes of DESIGN.md's CLI contract. Errors anywhere in the platform steer the exit
- * code by carrying a numeric `exitCode` property; the CLI never guesses from a message.
+ * The exit codes of DESIGN.md's CLI contract. Errors anywhere in the platform say what kind of
+ * failure they are (`PlatformError.kind`); only this file turns a kind into a number, and the CLI
+ * never guesses from a message.
  */
+import type { ErrorKind } from '../services/errors';
+
 export const ExitCode = {
   ok: 0,
   failed: 1,
@@ -20,7 +23,20 @@ export class UsageError extends Error {
   }
 }
 
+export const EXIT_CODE_OF_KIND: Readonly<Record<ErrorKind, ExitCodeValue>> = {
+  invalid: ExitCode.invalidInput,
+  refused: ExitCode.refusedByGate,
+  conflict: ExitCode.conflict,
+  failed: ExitCode.failed,
+};
+
 export function exitCodeOf(err: unknown): number {
+  if (typeof err === 'object' && err !== null && 'kind' in err) {
+    const kind = (err as { kind: unknown }).kind;
+    if (typeof kind === 'string' && Object.hasOwn(EXIT_CODE_OF_KIND, kind))
+      return EXIT_CODE_OF_KIND[kind as ErrorKind];
+  }
+  // TRANSITION (structure issue): errors not yet converted to a kind still carry a number.
   if (typeof err === 'object' && err !== null && 'exitCode' in err) {
     const code = (err as { exitCode: unknown }).exitCode;
     if (typeof code === 'number' && Number.isInteger(code) && code >= 0 && code <= 4) return code;

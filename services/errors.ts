@@ -1,12 +1,29 @@
 /** Configuration errors, kept apart from ./validate so that reporting one does not load zod. */
+
+/**
+ * What kind of failure an error is. Library code says only this; `cli/` alone maps kinds to
+ * process exit numbers (DESIGN.md's CLI contract).
+ *
+ * - `invalid`: bad input or configuration, found before anything was called or changed
+ * - `refused`: a promotion gate said no
+ * - `conflict`: another run holds what this one needs (the lease, a still-running task)
+ * - `failed`: the operation ran and failed
+ */
+export type ErrorKind = 'invalid' | 'refused' | 'conflict' | 'failed';
+
+/** An error that says which kind of failure it is; every typed error of the platform is one. */
+export abstract class PlatformError extends Error {
+  abstract readonly kind: ErrorKind;
+}
+
 export interface ValidationIssue {
   readonly path: string;
   readonly message: string;
 }
 
-/** Thrown when configuration is invalid; the CLI maps it to exit 2. */
-export class PlatformConfigError extends Error {
-  readonly exitCode = 2;
+/** Thrown when configuration is invalid. */
+export class PlatformConfigError extends PlatformError {
+  readonly kind = 'invalid';
   constructor(readonly issues: readonly ValidationIssue[]) {
     super(
       `invalid platform configuration (${issues.length} problem${issues.length === 1 ? '' : 's'}):\n` +

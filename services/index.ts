@@ -6,3 +6,5 @@ export * from './fargate';
 export * from './errors';
 export * from './validate';
 export * from './config';
+export * from './queries';
+export * from './versions';

@@ -1,0 +1,50 @@
+/**
+ * The one place that asks the model "which entries of this kind": every folder filters the
+ * catalogue and the environments through here rather than by `kind` on its own.
+ */
+import type { Catalogue, CatalogueEntry, EcsServiceEntry, OneOffTaskEntry } from './catalogue';
+import type { Environment, EnvironmentKind, EnvironmentName } from './environments';
+
+export type EntryKind = CatalogueEntry['kind'];
+type EntryOfKind<K extends EntryKind> = Extract<CatalogueEntry, { kind: K }>;
+
+/** Entries of the given kinds, in catalogue order, as `[name, entry]`. */
+export function entriesOfKind<K extends EntryKind>(
+  catalogue: Catalogue,
+  ...kinds: readonly K[]
+): Array<[string, EntryOfKind<K>]> {
+  return Object.entries(catalogue).filter((e): e is [string, EntryOfKind<K>] =>
+    (kinds as readonly string[]).includes(e[1].kind),
+  );
+}
+
+/** Names of the entries of the given kinds, in catalogue order. */
+export function namesOfKind(catalogue: Catalogue, ...kinds: readonly EntryKind[]): string[] {
+  return entriesOfKind(catalogue, ...kinds).map(([name]) => name);
+}
+
+/** The long-running ECS services (what deploy, promote and rollback move). */
+export const ecsServices = (catalogue: Catalogue): Array<[string, EcsServiceEntry]> =>
+  entriesOfKind(catalogue, 'service');
+
+/** The one-off ECS tasks (what `tdr task run` starts). */
+export const oneOffTasks = (catalogue: Catalogue): Array<[string, OneOffTaskEntry]> =>
+  entriesOfKind(catalogue, 'task');
+
+/** The entry `name` if it is of one of `kinds`, else undefined. */
+export function entryOfKind<K extends EntryKind>(
+  catalogue: Catalogue,
+  name: string,
+  ...kinds: readonly K[]
+): EntryOfKind<K> | undefined {
+  const entry = Object.prototype.hasOwnProperty.call(catalogue, name) ? catalogue[name] : undefined;
+  return entry && (kinds as readonly string[]).includes(entry.kind) ? (entry as EntryOfKind<K>) : undefined;
+}
+
+/** Environments of the given kinds, in model order. */
+export function environmentsOfKind(
+  environments: Readonly<Record<EnvironmentName, Environment>>,
+  ...kinds: readonly EnvironmentKind[]
+): Environment[] {
+  return Object.values(environments).filter((e) => kinds.includes(e.kind));
+}
