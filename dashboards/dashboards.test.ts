@@ -290,11 +290,11 @@ describe('dashboards', () => {
       });
     });
 
-    it('refuses malformed TDR_ACCOUNT_IDS with exit code 2, writing nothing', async () => {
+    it('refuses malformed TDR_ACCOUNT_IDS as invalid input (exit 2), writing nothing', async () => {
       const err = await buildDashboards(dir, { TDR_ACCOUNT_IDS: '{"intg":"12"}' }, platform).catch(
         (e: unknown) => e,
       );
-      expect(err).to.have.property('exitCode', 2);
+      expect(err).to.have.property('kind', 'invalid');
       expect((err as Error).message).to.match(/TDR_ACCOUNT_IDS/);
       expect(await readdir(dir)).to.deep.equal([]);
     });

@@ -156,9 +156,9 @@ describe('AWS clients', () => {
     });
     let message = '';
     await accountIdsFrom({}, ssm).catch(
-      (e: Error & { exitCode: number }) => (message = `${e.exitCode} ${e.message}`),
+      (e: Error & { kind: string }) => (message = `${e.kind} ${e.message}`),
     );
-    expect(message).to.match(/^2 invalid platform configuration/);
+    expect(message).to.match(/^invalid invalid platform configuration/);
     expect(message).to.contain('prod');
   });
 });
