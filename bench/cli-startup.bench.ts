@@ -32,7 +32,9 @@ for (let i = 0; i < runs; i++) {
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? NaN;
 const base = median(samples['node -e 0'] ?? []);
-console.log(`cold start, ${runs} interleaved runs each (median / p90 ms, and median over bare node)`);
+console.log(
+  `cold start on Node ${process.versions.node}, ${runs} interleaved runs each (median / p90 ms, and median over bare node)`,
+);
 for (const [name, xs] of Object.entries(samples)) {
   const sorted = [...xs].sort((a, b) => a - b);
   const p90 = sorted[Math.floor(sorted.length * 0.9)] ?? NaN;

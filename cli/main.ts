@@ -3,6 +3,9 @@
  * `tdr`: the platform's command line. One thin file per command registers itself here; heavy
  * modules (AWS SDK, Pulumi) are imported inside actions so that `tdr --help` starts fast.
  */
+// Before every other import: on an older Node, one line saying why (exit 2), not a dependency's failure.
+import { refuseUnsupportedNode } from './node-version';
+if (require.main === module) refuseUnsupportedNode();
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Command, CommanderError, Option } from 'commander';
@@ -126,9 +129,6 @@ function version(): string {
 }
 
 if (require.main === module) {
-  // The platform runs on Node 20 (DESIGN.md); the SDK's notice that releases after January 2027
-  // need Node 22 is known (see README) and would otherwise open every command's stderr.
-  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
   run(process.argv.slice(2)).then(
     (code) => {
       process.exitCode = code;

@@ -14,7 +14,10 @@ export interface JenkinsSettings {
   readonly jenkinsUrl: string;
   readonly slackTeamDomain: string;
   readonly slackChannel: string;
-  /** Agent image: a Jenkins inbound agent with node, npm and the pulumi CLI. */
+  /**
+   * Agent image: a Jenkins inbound agent with node, npm and the pulumi CLI. Its tag names the Node
+   * major it carries, the one `tdr` needs (cli/node-version.ts).
+   */
   readonly agentImage: string;
   readonly agentCpu: number;
   readonly agentMemory: number;
@@ -36,7 +39,7 @@ export const DEFAULT_JENKINS_SETTINGS: JenkinsSettings = {
   jenkinsUrl: 'https://jenkins.tdr-management.nationalarchives.gov.uk/',
   slackTeamDomain: 'tna-digital',
   slackChannel: '#da-tdr-releases',
-  agentImage: 'nationalarchives/jenkins-build-platform',
+  agentImage: 'nationalarchives/jenkins-build-platform:node24',
   agentCpu: 1024,
   agentMemory: 2048,
   developerGroup: 'developers',

@@ -31,7 +31,6 @@ export const mochaHooks = {
     }
     moto = await startMoto();
     Object.assign(process.env, {
-      AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
       AWS_ENDPOINT_URL: moto.endpoint,
       AWS_REGION: 'eu-west-2',
       AWS_ACCESS_KEY_ID: 'testing',

@@ -1,0 +1,69 @@
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { expect } from 'chai';
+import { DEFAULT_JENKINS_SETTINGS } from '../pipelines/jenkins/settings';
+import { ExitCode } from './exit-codes';
+import { MINIMUM_NODE_MAJOR, unsupportedNodeMessage } from './node-version';
+
+const root = join(__dirname, '..');
+
+describe('the supported Node', () => {
+  it(`is what this suite runs on (Node ${process.versions.node})`, () => {
+    expect(unsupportedNodeMessage()).to.equal(undefined);
+  });
+
+  it('accepts the minimum major and later ones, and names the version it refuses', () => {
+    expect(unsupportedNodeMessage(`${MINIMUM_NODE_MAJOR}.0.0`)).to.equal(undefined);
+    expect(unsupportedNodeMessage(`${MINIMUM_NODE_MAJOR + 2}.1.0`)).to.equal(undefined);
+    expect(unsupportedNodeMessage('22.22.0')).to.equal(
+      `tdr needs Node ${MINIMUM_NODE_MAJOR} or later and this is Node 22.22.0; the repository's scripts/use-node.sh installs it`,
+    );
+    expect(unsupportedNodeMessage('20.19.5')).to.contain('Node 20.19.5');
+  });
+
+  it('is the one package.json, scripts/use-node.sh and the Jenkins agent image name', () => {
+    const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { engines: { node: string } };
+    expect(pkg.engines.node).to.equal(`>=${MINIMUM_NODE_MAJOR}`);
+    const pinned = /^TDR_NODE_VERSION=(\d+)\./m.exec(
+      readFileSync(join(root, 'scripts', 'use-node.sh'), 'utf8'),
+    );
+    expect(pinned?.[1]).to.equal(String(MINIMUM_NODE_MAJOR));
+    expect(DEFAULT_JENKINS_SETTINGS.agentImage).to.match(new RegExp(`:node${MINIMUM_NODE_MAJOR}$`));
+  });
+
+  it('tdr on an older Node exits 2 with one line, before loading any dependency', () => {
+    // Node's own version is the one thing a test cannot choose, so a preload pretends, and notes
+    // which of the repository's modules and dependencies (ts-node's own aside) were loaded.
+    const dir = mkdtempSync(join(tmpdir(), 'tdr-node-'));
+    const preload = join(dir, 'old-node.js');
+    writeFileSync(
+      preload,
+      `Object.defineProperty(process.versions, 'node', { value: '22.22.0' });
+      process.on('exit', () => {
+        const loaded = Object.keys(require.cache)
+          .map((f) => require('node:path').relative(${JSON.stringify(root)}, f))
+          .filter((f) => !f.startsWith('..') && !/node_modules[/](ts-node|typescript|@cspotcode|@jridgewell|make-error|yn|arg|v8-compile-cache-lib)[/]/.test(f));
+        require('node:fs').writeFileSync(${JSON.stringify(join(dir, 'loaded.json'))}, JSON.stringify(loaded.sort()));
+      });`,
+    );
+    try {
+      const result = spawnSync(
+        process.execPath,
+        ['-r', 'ts-node/register/transpile-only', '-r', preload, join(__dirname, 'main.ts'), '--help'],
+        { encoding: 'utf8', cwd: root },
+      );
+      expect(result.stdout).to.equal('');
+      expect(result.stderr).to.equal(`error: ${unsupportedNodeMessage('22.22.0')}\n`);
+      expect(JSON.parse(readFileSync(join(dir, 'loaded.json'), 'utf8'))).to.deep.equal([
+        join('cli', 'exit-codes.ts'),
+        join('cli', 'main.ts'),
+        join('cli', 'node-version.ts'),
+      ]);
+      expect(result.status).to.equal(ExitCode.invalidInput);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
