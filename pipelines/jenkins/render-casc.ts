@@ -9,7 +9,7 @@ import { str } from './groovy';
 import type { JenkinsModel } from './model';
 import { GENERATED_MARKER, renderJenkinsfile } from './render-jenkinsfile';
 import { renderJob } from './render-seed';
-import { SEED_JOB } from './build-model';
+import { SEED_JOB } from './jobs/context';
 import type { JenkinsSettings } from './settings';
 
 /** A JCasC variable reference resolved from SSM at runtime: `${/mgmt/github/client}`. */
