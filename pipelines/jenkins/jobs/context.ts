@@ -8,6 +8,7 @@ import { namesOfKind } from '../../../services/queries';
 import { CREDENTIAL_IDS } from '../credentials';
 import type { Arg, Folder, Job, Parameter, Pipeline, Step } from '../model';
 import { githubUrl, type JenkinsSettings } from '../settings';
+import type { Recorded } from '../tdr-commands';
 
 /** Variables the pipelines set at run time (parameters keep their own names). */
 export const VARIABLES = {
@@ -26,6 +27,12 @@ export const DASHBOARDS_JOB = 'mgmt/dashboards';
 /** A value read from the build's environment at run time. */
 export const env = (name: string): Arg => ({ env: name });
 export const BUILD_URL = env('BUILD_URL');
+
+/** Who started the build and which build it is, for the ledger of the commands that change things. */
+export const RECORDED_BY_BUILD: Omit<Recorded, 'approver'> = {
+  actor: env(VARIABLES.actor),
+  buildUrl: BUILD_URL,
+};
 
 export interface JobContext {
   readonly platform: Platform;

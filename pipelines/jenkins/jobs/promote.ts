@@ -2,13 +2,13 @@
  * promote: the version verified in the environment before (the one live there unless VERSION
  * names another) moves into this one, with an approver where the environment requires one.
  */
-import type { EnvironmentName } from '../../../services/environments';
+import type { ApprovalRule, EnvironmentName } from '../../../services/environments';
 import { VERSION_PATTERN_SOURCE } from '../../../services/versions';
 import type { Stage } from '../model';
 import { tdrPromote, tdrStatus } from '../tdr-commands';
 import {
   approvalGroupOf,
-  BUILD_URL,
+  RECORDED_BY_BUILD,
   env,
   runnableBy,
   serviceParameter,
@@ -35,39 +35,6 @@ export function promoteJobs(
   if (!promotion || promotion.source === 'build') throw new Error(`${target} is not promoted into`);
   const source = promotion.source;
   const approvalGroup = approvalGroupOf(ctx, target);
-  const resolve: Stage = onAgent(ctx, 'Resolve the release', target, [
-    {
-      kind: 'resolve-release',
-      statusArgv: tdrStatus({ service: env('SERVICE'), env: source, json: true }).argv,
-      requestedParameter: 'VERSION',
-      versionVariable: VARIABLES.version,
-      versionPattern: VERSION_PATTERN_SOURCE,
-      liveEnvironment: source,
-      ...(approvalGroup ? { digestVariable: VARIABLES.digest } : {}),
-    },
-  ]);
-  // The approval screen shows the exact version and digest that will move.
-  const approve = approvalGroup
-    ? [
-        approvalStage(
-          ctx,
-          approvalGroup,
-          [
-            'Promote ',
-            env('SERVICE'),
-            ' ',
-            env(VARIABLES.version),
-            ' (',
-            env(VARIABLES.digest),
-            `) from ${source} to ${target}? Promoted by `,
-            env(VARIABLES.actor),
-            '.',
-          ],
-          `Promote to ${target}`,
-          promotion.approval?.approverMustNotBePromoter === true,
-        ),
-      ]
-    : [];
   const pipeline = releasePipeline(ctx, {
     id: `promote-${target}`,
     title: `Promote to ${target}`,
@@ -78,7 +45,7 @@ export function promoteJobs(
       ...checkService(ctx, target, true),
       requireVersion(true, `empty (the version live in ${source}) or a release tag such as v42`),
     ],
-    gates: [resolve, ...approve],
+    gates: promoteGates(ctx, target, source, promotion.approval),
     action: {
       name: `Promote to ${target}`,
       lock: { milestone: 3 },
@@ -87,8 +54,7 @@ export function promoteJobs(
         to: target,
         version: env(VARIABLES.version),
         approver: approvalGroup ? env(VARIABLES.approver) : undefined,
-        actor: env(VARIABLES.actor),
-        buildUrl: BUILD_URL,
+        ...RECORDED_BY_BUILD,
       }),
       after: triggerE2e(e2eJobPath, VARIABLES.version),
     },
@@ -117,4 +83,43 @@ export function promoteJobs(
       runnableBy: runnableBy(ctx, target),
     }),
   };
+}
+
+/**
+ * Before the lock: settle the version from what is live in `source`, then, where the environment
+ * requires it, an approval that shows the exact version and digest that will move.
+ */
+function promoteGates(
+  ctx: JobContext,
+  target: EnvironmentName,
+  source: EnvironmentName,
+  approval: ApprovalRule | null,
+): Stage[] {
+  const resolve: Stage = onAgent(ctx, 'Resolve the release', target, [
+    {
+      kind: 'resolve-release',
+      statusArgv: tdrStatus({ service: env('SERVICE'), env: source, json: true }).argv,
+      requestedParameter: 'VERSION',
+      versionVariable: VARIABLES.version,
+      versionPattern: VERSION_PATTERN_SOURCE,
+      liveEnvironment: source,
+      ...(approval ? { digestVariable: VARIABLES.digest } : {}),
+    },
+  ]);
+  if (!approval) return [resolve];
+  const message = [
+    'Promote ',
+    env('SERVICE'),
+    ' ',
+    env(VARIABLES.version),
+    ' (',
+    env(VARIABLES.digest),
+    `) from ${source} to ${target}? Promoted by `,
+    env(VARIABLES.actor),
+    '.',
+  ];
+  return [
+    resolve,
+    approvalStage(ctx, approval.group, message, `Promote to ${target}`, approval.approverMustNotBePromoter),
+  ];
 }

@@ -2,11 +2,10 @@
 import type { EnvironmentName } from '../../../services/environments';
 import { tdrRollback } from '../tdr-commands';
 import {
-  BUILD_URL,
+  RECORDED_BY_BUILD,
   env,
   runnableBy,
   serviceParameter,
-  VARIABLES,
   type JobContext,
   type ServiceJobs,
 } from './context';
@@ -26,8 +25,7 @@ export function rollbackJobs(ctx: JobContext, target: EnvironmentName): ServiceJ
       command: tdrRollback({
         service: env('SERVICE'),
         env: target,
-        actor: env(VARIABLES.actor),
-        buildUrl: BUILD_URL,
+        ...RECORDED_BY_BUILD,
       }),
     },
   });

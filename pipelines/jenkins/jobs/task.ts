@@ -6,7 +6,7 @@ import type { EnvironmentName } from '../../../services/environments';
 import { tdrTaskRun } from '../tdr-commands';
 import {
   approvalGroupOf,
-  BUILD_URL,
+  RECORDED_BY_BUILD,
   env,
   runnableBy,
   VARIABLES,
@@ -54,8 +54,7 @@ export function runTaskJobs(ctx: JobContext, target: EnvironmentName): Contribut
         task: env('TASK'),
         env: target,
         version: env('VERSION'),
-        actor: env(VARIABLES.actor),
-        buildUrl: BUILD_URL,
+        ...RECORDED_BY_BUILD,
       }),
     },
   });
