@@ -9,6 +9,7 @@ import { buildProgram } from '../../cli/main';
 import { loadPlatform } from '../../services/config';
 import { allSteps, buildJenkinsModel } from './index';
 import type { Arg } from './model';
+import { tdrCommandOf } from './tdr-commands';
 
 /** A plausible value for a variable, chosen by the flag it follows. */
 const SAMPLE: Record<string, string> = {
@@ -22,7 +23,8 @@ const SAMPLE: Record<string, string> = {
   '--build-url': 'https://jenkins.example.test/job/1/',
 };
 
-function commandLines(): string[][] {
+/** Every `tdr` argv a step of the generated jobs carries. */
+function tdrArgvs(): Array<readonly Arg[]> {
   const model = buildJenkinsModel(loadPlatform({}));
   const steps = [...model.pipelines, model.platformPipeline].flatMap((p) => allSteps(p));
   const argvs = steps.flatMap((s): ReadonlyArray<readonly Arg[]> => {
@@ -30,13 +32,15 @@ function commandLines(): string[][] {
     if (s.kind === 'resolve-release') return [s.statusArgv];
     return [];
   });
-  return argvs
-    .filter((a) => a[0] === 'npx' && a[1] === 'tdr')
-    .map((a) =>
-      a
-        .slice(2)
-        .map((arg, i, all) => (typeof arg === 'string' ? arg : (SAMPLE[String(all[i - 1])] ?? 'value'))),
-    );
+  return argvs.filter((a) => a[0] === 'npx' && a[1] === 'tdr');
+}
+
+function commandLines(): string[][] {
+  return tdrArgvs().map((a) =>
+    a
+      .slice(2)
+      .map((arg, i, all) => (typeof arg === 'string' ? arg : (SAMPLE[String(all[i - 1])] ?? 'value'))),
+  );
 }
 
 function recordingProgram(): { program: Command; ran: string[] } {
@@ -84,6 +88,11 @@ describe('jobs call tdr as tdr parses it', () => {
         `no job calls tdr ${expected}`,
       ).to.equal(true);
     }
+  });
+
+  it('builds every tdr line with a typed builder of tdr-commands.ts, none by hand', () => {
+    const byHand = tdrArgvs().filter((a) => tdrCommandOf(a) === undefined);
+    expect(byHand.map((a) => a.join(' '))).to.deep.equal([]);
   });
 
   for (const argv of [...new Map(commandLines().map((l) => [l.join(' '), l])).values()]) {

@@ -14,7 +14,8 @@ import { pipelinePath, renderSeed } from './render-seed';
 import { scanForSecrets } from './secret-scan';
 import { DEFAULT_JENKINS_SETTINGS, type JenkinsSettings } from './settings';
 
-export { buildJenkinsModel, VERSION_PATTERN, allStages, allSteps } from './build-model';
+export { buildJenkinsModel } from './build-model';
+export { allStages, allSteps } from './walk';
 export type * from './model';
 export { DEFAULT_JENKINS_SETTINGS, type JenkinsSettings } from './settings';
 export { scanForSecrets, type SecretFinding } from './secret-scan';

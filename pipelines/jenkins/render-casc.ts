@@ -6,10 +6,10 @@
 import { Document } from 'yaml';
 import { naming } from '../../services/naming';
 import { str } from './groovy';
-import type { JenkinsModel } from './model';
+import type { Credential, JenkinsModel } from './model';
 import { GENERATED_MARKER, renderJenkinsfile } from './render-jenkinsfile';
 import { renderJob } from './render-seed';
-import { SEED_JOB } from './build-model';
+import { SEED_JOB } from './jobs/context';
 import type { JenkinsSettings } from './settings';
 
 /** A JCasC variable reference resolved from SSM at runtime: `${/mgmt/github/client}`. */
@@ -22,7 +22,6 @@ export function renderCasc(model: JenkinsModel, settings: JenkinsSettings): stri
   const adminTeam = teams[adminGroup];
   const developerTeam = teams[developerGroup];
   if (!adminTeam || !developerTeam) throw new Error('the admin and developer groups need GitHub teams');
-  const mgmtAccount = ssmRef(naming.accountIdParameter('mgmt'));
 
   const config = {
     jenkins: {
@@ -48,61 +47,11 @@ export function renderCasc(model: JenkinsModel, settings: JenkinsSettings): stri
           ],
         },
       },
-      clouds: [
-        {
-          ecs: {
-            name: 'ecs',
-            cluster: ssmRef(naming.mgmtParameter('jenkins_cluster_arn')),
-            regionName: controllerRegion(model),
-            jenkinsUrl: settings.jenkinsUrl,
-            // Agents never take over another template's settings (its task role, above all).
-            allowedOverrides: '',
-            templates: model.agents.map((a) => ({
-              templateName: a.label,
-              label: a.label,
-              launchType: 'FARGATE',
-              networkMode: 'awsvpc',
-              image: a.image,
-              cpu: a.cpu,
-              memoryReservation: a.memory,
-              assignPublicIp: false,
-              remoteFSRoot: '/home/jenkins',
-              subnets: ssmRef(naming.mgmtParameter('fargate_subnet')),
-              securityGroups: ssmRef(naming.mgmtParameter('fargate_security_group')),
-              taskrole: naming.roleArn(mgmtAccount, a.taskRole),
-              uniqueRemoteFSRoot: true,
-              environments: [{ name: 'TDR_ENV', value: a.environment }],
-            })),
-          },
-        },
-      ],
+      clouds: [ecsCloud(model, settings)],
     },
     credentials: {
       system: {
-        domainCredentials: [
-          {
-            credentials: model.credentials.map((c) =>
-              c.type === 'string'
-                ? {
-                    string: {
-                      id: c.id,
-                      scope: 'GLOBAL',
-                      description: c.description,
-                      secret: ssmRef(required(c.parameters, 'secret', c.id)),
-                    },
-                  }
-                : {
-                    usernamePassword: {
-                      id: c.id,
-                      scope: 'GLOBAL',
-                      description: c.description,
-                      username: ssmRef(required(c.parameters, 'username', c.id)),
-                      password: ssmRef(required(c.parameters, 'password', c.id)),
-                    },
-                  },
-            ),
-          },
-        ],
+        domainCredentials: [{ credentials: model.credentials.map(cascCredential) }],
       },
     },
     security: {
@@ -129,6 +78,58 @@ export function renderCasc(model: JenkinsModel, settings: JenkinsSettings): stri
   const doc = new Document(config);
   doc.commentBefore = ` ${GENERATED_MARKER}\n Jenkins Configuration as Code for the TDR controller (mgmt).`;
   return doc.toString({ lineWidth: 0 });
+}
+
+/** The ECS cloud in mgmt: one Fargate agent template per environment, each with its own task role. */
+function ecsCloud(model: JenkinsModel, settings: JenkinsSettings): object {
+  const mgmtAccount = ssmRef(naming.accountIdParameter('mgmt'));
+  return {
+    ecs: {
+      name: 'ecs',
+      cluster: ssmRef(naming.mgmtParameter('jenkins_cluster_arn')),
+      regionName: controllerRegion(model),
+      jenkinsUrl: settings.jenkinsUrl,
+      // Agents never take over another template's settings (its task role, above all).
+      allowedOverrides: '',
+      templates: model.agents.map((a) => ({
+        templateName: a.label,
+        label: a.label,
+        launchType: 'FARGATE',
+        networkMode: 'awsvpc',
+        image: a.image,
+        cpu: a.cpu,
+        memoryReservation: a.memory,
+        assignPublicIp: false,
+        remoteFSRoot: '/home/jenkins',
+        subnets: ssmRef(naming.mgmtParameter('fargate_subnet')),
+        securityGroups: ssmRef(naming.mgmtParameter('fargate_security_group')),
+        taskrole: naming.roleArn(mgmtAccount, a.taskRole),
+        uniqueRemoteFSRoot: true,
+        environments: [{ name: 'TDR_ENV', value: a.environment }],
+      })),
+    },
+  };
+}
+
+function cascCredential(c: Credential): object {
+  return c.type === 'string'
+    ? {
+        string: {
+          id: c.id,
+          scope: 'GLOBAL',
+          description: c.description,
+          secret: ssmRef(required(c.parameters, 'secret', c.id)),
+        },
+      }
+    : {
+        usernamePassword: {
+          id: c.id,
+          scope: 'GLOBAL',
+          description: c.description,
+          username: ssmRef(required(c.parameters, 'username', c.id)),
+          password: ssmRef(required(c.parameters, 'password', c.id)),
+        },
+      };
 }
 
 function controllerRegion(model: JenkinsModel): string {

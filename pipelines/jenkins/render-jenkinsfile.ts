@@ -136,40 +136,10 @@ function renderStep(step: Step): string {
         "List starters = currentBuild.getBuildCauses('hudson.model.Cause$UserIdCause')",
         `env.${identifier(step.variable)} = starters ? starters[0].userId : 'jenkins'`,
       ].join('\n');
-    case 'resolve-release': {
-      const version = identifier(step.versionVariable);
-      const lines = [
-        // `tdr status -o json` prints one row per service × environment: here exactly one, or none.
-        `List rows = readJSON(text: sh(script: ${str(shellCommand(step.statusArgv))}, returnStdout: true))`,
-        'Map live = rows ? rows[0] : [:]',
-        `env.${version} = params.${identifier(step.requestedParameter)} ?: live.version`,
-        `if (!(env.${version} ==~ ${str(step.versionPattern)})) {`,
-        `    error(${str(`no release to promote: ${step.liveEnvironment} has no version live and none was given`)})`,
-        '}',
-      ];
-      if (step.digestVariable) {
-        lines.push(
-          `if (env.${version} != live.version) {`,
-          `    error(${str(
-            `only the version live in ${step.liveEnvironment} can be promoted from it (the approval shows its digest)`,
-          )})`,
-          '}',
-          `env.${identifier(step.digestVariable)} = live.digest`,
-        );
-      }
-      return lines.join('\n');
-    }
+    case 'resolve-release':
+      return renderResolveRelease(step);
     case 'approval':
-      return [
-        `timeout(time: ${step.timeoutHours}, unit: 'HOURS') {`,
-        `    env.${identifier(step.approverVariable)} = input(`,
-        `        message: ${text(step.message)},`,
-        `        ok: ${str(step.ok)},`,
-        `        submitter: ${str(naming.githubTeam(step.group))},`,
-        `        submitterParameter: ${str(step.approverVariable)}`,
-        '    )',
-        '}',
-      ].join('\n');
+      return renderApproval(step);
     case 'require-different': {
       const [a, b] = step.variables.map(identifier);
       return [`if (env.${a} == env.${b}) {`, `    error(${str(step.message)})`, '}'].join('\n');
@@ -199,17 +169,8 @@ function renderStep(step: Step): string {
       const sh = `sh(${str(command)})`;
       return step.dir ? `dir(${str(step.dir)}) {\n    ${sh}\n}` : sh;
     }
-    case 'trigger': {
-      const params = step.parameters.map(
-        (x) =>
-          `string(name: ${str(identifier(x.name))}, value: ${typeof x.value === 'string' ? str(x.value) : `env.${identifier(x.value.env)}`})`,
-      );
-      return call('build', [
-        ['job', str(step.job)],
-        ['wait', String(step.wait)],
-        ...(params.length > 0 ? [['parameters', expressionList(params)] as const] : []),
-      ]);
-    }
+    case 'trigger':
+      return renderTrigger(step);
     case 'archive':
       return `archiveArtifacts(artifacts: ${str(step.pattern)}, fingerprint: true)`;
     case 'job-dsl':
@@ -227,4 +188,55 @@ function renderStep(step: Step): string {
         ['message', text(step.message)],
       ]);
   }
+}
+
+/** Settles the release version from `tdr status -o json` (and the digest, when an approval shows it). */
+function renderResolveRelease(step: Extract<Step, { kind: 'resolve-release' }>): string {
+  const version = identifier(step.versionVariable);
+  const lines = [
+    // `tdr status -o json` prints one row per service × environment: here exactly one, or none.
+    `List rows = readJSON(text: sh(script: ${str(shellCommand(step.statusArgv))}, returnStdout: true))`,
+    'Map live = rows ? rows[0] : [:]',
+    `env.${version} = params.${identifier(step.requestedParameter)} ?: live.version`,
+    `if (!(env.${version} ==~ ${str(step.versionPattern)})) {`,
+    `    error(${str(`no release to promote: ${step.liveEnvironment} has no version live and none was given`)})`,
+    '}',
+  ];
+  if (step.digestVariable) {
+    lines.push(
+      `if (env.${version} != live.version) {`,
+      `    error(${str(
+        `only the version live in ${step.liveEnvironment} can be promoted from it (the approval shows its digest)`,
+      )})`,
+      '}',
+      `env.${identifier(step.digestVariable)} = live.digest`,
+    );
+  }
+  return lines.join('\n');
+}
+
+/** Waits for a member of the group's GitHub team; the approver's id lands in the variable. */
+function renderApproval(step: Extract<Step, { kind: 'approval' }>): string {
+  return [
+    `timeout(time: ${step.timeoutHours}, unit: 'HOURS') {`,
+    `    env.${identifier(step.approverVariable)} = input(`,
+    `        message: ${text(step.message)},`,
+    `        ok: ${str(step.ok)},`,
+    `        submitter: ${str(naming.githubTeam(step.group))},`,
+    `        submitterParameter: ${str(step.approverVariable)}`,
+    '    )',
+    '}',
+  ].join('\n');
+}
+
+function renderTrigger(step: Extract<Step, { kind: 'trigger' }>): string {
+  const params = step.parameters.map(
+    (x) =>
+      `string(name: ${str(identifier(x.name))}, value: ${typeof x.value === 'string' ? str(x.value) : `env.${identifier(x.value.env)}`})`,
+  );
+  return call('build', [
+    ['job', str(step.job)],
+    ['wait', String(step.wait)],
+    ...(params.length > 0 ? [['parameters', expressionList(params)] as const] : []),
+  ]);
 }

@@ -1,0 +1,125 @@
+/**
+ * promote: the version verified in the environment before (the one live there unless VERSION
+ * names another) moves into this one, with an approver where the environment requires one.
+ */
+import type { ApprovalRule, EnvironmentName } from '../../../services/environments';
+import { VERSION_PATTERN_SOURCE } from '../../../services/versions';
+import type { Stage } from '../model';
+import { tdrPromote, tdrStatus } from '../tdr-commands';
+import {
+  approvalGroupOf,
+  RECORDED_BY_BUILD,
+  env,
+  runnableBy,
+  serviceParameter,
+  VARIABLES,
+  type JobContext,
+  type ServiceJobs,
+} from './context';
+import { triggerE2e } from './e2e';
+import {
+  approvalStage,
+  checkService,
+  onAgent,
+  releasePipeline,
+  requireVersion,
+  timeoutHours,
+} from './skeleton';
+
+export function promoteJobs(
+  ctx: JobContext,
+  target: EnvironmentName,
+  e2eJobPath: string | null,
+): ServiceJobs {
+  const promotion = ctx.platform.environments[target].promotion;
+  if (!promotion || promotion.source === 'build') throw new Error(`${target} is not promoted into`);
+  const source = promotion.source;
+  const approvalGroup = approvalGroupOf(ctx, target);
+  const pipeline = releasePipeline(ctx, {
+    id: `promote-${target}`,
+    title: `Promote to ${target}`,
+    environment: target,
+    timeoutHours: timeoutHours(ctx, approvalGroup !== null),
+    disableConcurrentBuilds: false,
+    checks: [
+      ...checkService(ctx, target, true),
+      requireVersion(true, `empty (the version live in ${source}) or a release tag such as v42`),
+    ],
+    gates: promoteGates(ctx, target, source, promotion.approval),
+    action: {
+      name: `Promote to ${target}`,
+      lock: { milestone: 3 },
+      command: tdrPromote({
+        service: env('SERVICE'),
+        to: target,
+        version: env(VARIABLES.version),
+        approver: approvalGroup ? env(VARIABLES.approver) : undefined,
+        ...RECORDED_BY_BUILD,
+      }),
+      after: triggerE2e(e2eJobPath, VARIABLES.version),
+    },
+  });
+  return {
+    pipeline,
+    job: (service) => ({
+      path: `${target}/${service}/promote`,
+      kind: 'promote',
+      description:
+        `Promotes ${service} from ${source} to ${target}` +
+        (approvalGroup ? `; a member of ${approvalGroup} approves.` : '.'),
+      environment: target,
+      service,
+      parameters: [
+        serviceParameter(service),
+        {
+          name: 'VERSION',
+          type: 'string',
+          defaultValue: '',
+          description: `Release tag, e.g. v42; empty promotes the version live in ${source}`,
+        },
+      ],
+      triggers: [],
+      pipeline: pipeline.id,
+      runnableBy: runnableBy(ctx, target),
+    }),
+  };
+}
+
+/**
+ * Before the lock: settle the version from what is live in `source`, then, where the environment
+ * requires it, an approval that shows the exact version and digest that will move.
+ */
+function promoteGates(
+  ctx: JobContext,
+  target: EnvironmentName,
+  source: EnvironmentName,
+  approval: ApprovalRule | null,
+): Stage[] {
+  const resolve: Stage = onAgent(ctx, 'Resolve the release', target, [
+    {
+      kind: 'resolve-release',
+      statusArgv: tdrStatus({ service: env('SERVICE'), env: source, json: true }).argv,
+      requestedParameter: 'VERSION',
+      versionVariable: VARIABLES.version,
+      versionPattern: VERSION_PATTERN_SOURCE,
+      liveEnvironment: source,
+      ...(approval ? { digestVariable: VARIABLES.digest } : {}),
+    },
+  ]);
+  if (!approval) return [resolve];
+  const message = [
+    'Promote ',
+    env('SERVICE'),
+    ' ',
+    env(VARIABLES.version),
+    ' (',
+    env(VARIABLES.digest),
+    `) from ${source} to ${target}? Promoted by `,
+    env(VARIABLES.actor),
+    '.',
+  ];
+  return [
+    resolve,
+    approvalStage(ctx, approval.group, message, `Promote to ${target}`, approval.approverMustNotBePromoter),
+  ];
+}

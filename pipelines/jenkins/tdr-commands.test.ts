@@ -1,0 +1,61 @@
+import { expect } from 'chai';
+import {
+  needGrafana,
+  runTdr,
+  tdrCheckRecord,
+  tdrDashboardsPublish,
+  tdrDeploy,
+  tdrJobsBuild,
+  tdrPromote,
+  tdrRollback,
+  tdrStatus,
+  tdrSynth,
+  tdrTaskRun,
+  tdrCommandOf,
+} from './tdr-commands';
+
+const SERVICE = { env: 'SERVICE' };
+const VERSION = { env: 'VERSION' };
+
+describe('tdr command builders', () => {
+  it('write the flags in order and leave out the ones not given', () => {
+    expect(tdrPromote({ service: SERVICE, to: 'prod', actor: 'bob' }).argv).to.deep.equal([
+      'npx',
+      'tdr',
+      'promote',
+      '--service',
+      SERVICE,
+      '--to',
+      'prod',
+      '--actor',
+      'bob',
+    ]);
+    expect(tdrStatus().argv).to.deep.equal(['npx', 'tdr', 'status']);
+    expect(tdrStatus({ json: true }).argv).to.deep.equal(['npx', 'tdr', 'status', '-o', 'json']);
+  });
+
+  it('give Grafana credentials to the commands that annotate releases or publish dashboards, and no other', () => {
+    const grafana = [
+      tdrDeploy({ service: SERVICE, env: 'intg', version: VERSION }),
+      tdrPromote({ service: SERVICE, to: 'staging' }),
+      tdrRollback({ service: SERVICE, env: 'prod' }),
+      tdrDashboardsPublish(),
+    ];
+    const none = [
+      tdrCheckRecord({ service: SERVICE, env: 'intg', version: VERSION, name: 'e2e', result: 'passed' }),
+      tdrTaskRun({ task: { env: 'TASK' }, env: 'intg', version: VERSION }),
+      tdrStatus({ json: true }),
+      tdrJobsBuild({ out: 'dist/jenkins' }),
+      tdrSynth(),
+    ];
+    for (const c of grafana) expect(needGrafana([runTdr(c)]), c.argv.join(' ')).to.equal(true);
+    for (const c of none) expect(needGrafana([runTdr(c)]), c.argv.join(' ')).to.equal(false);
+  });
+
+  it('know their own argv, and not a hand-written copy of it', () => {
+    const deploy = tdrDeploy({ service: SERVICE, env: 'intg', version: VERSION });
+    expect(tdrCommandOf(deploy.argv)).to.equal(deploy);
+    expect(tdrCommandOf([...deploy.argv])).to.equal(undefined);
+    expect(needGrafana([{ kind: 'shell', argv: [...deploy.argv] }])).to.equal(false);
+  });
+});

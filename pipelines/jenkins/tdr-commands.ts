@@ -1,0 +1,149 @@
+/**
+ * Every `tdr` command line a generated job runs, built in one typed place: a flag renamed in
+ * `cli/` is renamed here once, and `cli-contract.test.ts` parses every line against the real
+ * program. Each builder also says whether its command talks to Grafana, which is what decides
+ * the jobs that are given Grafana's token (least privilege).
+ */
+import type { EnvironmentName } from '../../services/environments';
+import type { Arg, Step } from './model';
+
+export interface TdrCommand {
+  readonly argv: readonly Arg[];
+  /** Releases annotate Grafana and `dashboards publish` writes to it; nothing else needs its token. */
+  readonly needsGrafana: boolean;
+}
+
+const TDR = ['npx', 'tdr'] as const;
+
+/**
+ * argv → the command it was built from. The model stays plain data (renderers and tests read it),
+ * so the pipeline asks here, by the argv its steps carry, what those steps need.
+ */
+const built = new WeakMap<readonly Arg[], TdrCommand>();
+
+/** Flags in the order they are written; an undefined value leaves its flag out. */
+type Flags = ReadonlyArray<readonly [flag: string, value: Arg | undefined]>;
+
+function tdr(words: readonly string[], flags: Flags, needsGrafana: boolean): TdrCommand {
+  const argv: readonly Arg[] = [
+    ...TDR,
+    ...words,
+    ...flags.flatMap(([flag, value]) => (value === undefined ? [] : [flag, value])),
+  ];
+  const command = { argv, needsGrafana };
+  built.set(argv, command);
+  return command;
+}
+
+/** Who did it and from which build: recorded in the ledger by the commands that change things. */
+export interface Recorded {
+  readonly approver?: Arg | undefined;
+  readonly actor?: Arg | undefined;
+  readonly buildUrl?: Arg | undefined;
+}
+
+const recorded = (r: Recorded): Flags => [
+  ['--approver', r.approver],
+  ['--actor', r.actor],
+  ['--build-url', r.buildUrl],
+];
+
+/** A release is identified by the service and the environment it acts on. */
+interface ServiceIn {
+  readonly service: Arg;
+  readonly env: EnvironmentName;
+}
+
+export const tdrDeploy = (o: ServiceIn & Recorded & { readonly version: Arg }): TdrCommand =>
+  tdr(
+    ['deploy'],
+    [['--service', o.service], ['--env', o.env], ['--version', o.version], ...recorded(o)],
+    true,
+  );
+
+/** Without a version, `tdr promote` promotes the one live in the environment before. */
+export const tdrPromote = (
+  o: Recorded & { readonly service: Arg; readonly to: EnvironmentName; readonly version?: Arg },
+): TdrCommand =>
+  tdr(
+    ['promote'],
+    [['--service', o.service], ['--to', o.to], ['--version', o.version], ...recorded(o)],
+    true,
+  );
+
+export const tdrRollback = (o: ServiceIn & Recorded): TdrCommand =>
+  tdr(['rollback'], [['--service', o.service], ['--env', o.env], ...recorded(o)], true);
+
+/** Records a check's result for a version (prod's gate reads the e2e result on staging). */
+export const tdrCheckRecord = (
+  o: ServiceIn & {
+    readonly version: Arg;
+    readonly name: string;
+    readonly result: 'passed' | 'failed';
+    readonly url?: Arg;
+  },
+): TdrCommand =>
+  tdr(
+    ['check', 'record'],
+    [
+      ['--service', o.service],
+      ['--env', o.env],
+      ['--version', o.version],
+      ['--name', o.name],
+      ['--result', o.result],
+      ['--url', o.url],
+    ],
+    false,
+  );
+
+/** Exits 0 only if the task's container exited 0. */
+export const tdrTaskRun = (
+  o: Omit<Recorded, 'approver'> & {
+    readonly task: Arg;
+    readonly env: EnvironmentName;
+    readonly version: Arg;
+  },
+): TdrCommand =>
+  tdr(
+    ['task', 'run'],
+    [['--task', o.task], ['--env', o.env], ['--version', o.version], ...recorded(o)],
+    false,
+  );
+
+export const tdrStatus = (
+  o: { readonly service?: Arg; readonly env?: EnvironmentName; readonly json?: boolean } = {},
+): TdrCommand =>
+  tdr(
+    ['status'],
+    [
+      ['--service', o.service],
+      ['--env', o.env],
+      ['-o', o.json ? 'json' : undefined],
+    ],
+    false,
+  );
+
+export const tdrJobsBuild = (o: { readonly out: string }): TdrCommand =>
+  tdr(['jobs', 'build'], [['--out', o.out]], false);
+
+export const tdrDashboardsPublish = (): TdrCommand => tdr(['dashboards', 'publish'], [], true);
+
+export const tdrSynth = (): TdrCommand => tdr(['synth'], [], false);
+
+/** The shell step that runs `command` (stdout to a workspace file if given). */
+export function runTdr(command: TdrCommand, options: { readonly stdoutTo?: string } = {}): Step {
+  return { kind: 'shell', argv: command.argv, ...options };
+}
+
+/** The builder's command behind an argv, or undefined if the argv was written by hand. */
+export function tdrCommandOf(argv: readonly Arg[]): TdrCommand | undefined {
+  return built.get(argv);
+}
+
+/** Whether any of `steps` runs a `tdr` command that talks to Grafana. */
+export function needGrafana(steps: readonly Step[]): boolean {
+  return steps.some((s) => {
+    const argv = s.kind === 'shell' ? s.argv : s.kind === 'resolve-release' ? s.statusArgv : undefined;
+    return argv !== undefined && tdrCommandOf(argv)?.needsGrafana === true;
+  });
+}
