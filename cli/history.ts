@@ -2,9 +2,8 @@
 import type { Command } from 'commander';
 import type { CliContext, GlobalOptions } from './context';
 import { envOption, serviceOption } from './context';
-import { releaseRuntime } from './deploy';
+import { engine, releaseDeps } from './release-wiring';
 import { printJson, renderTable } from './output';
-import { statusModule } from './status';
 
 export function register(program: Command, ctx: CliContext): void {
   program
@@ -20,13 +19,8 @@ export function register(program: Command, ctx: CliContext): void {
     )
     .action(async (opts: { service: string; env: string }, cmd: Command) => {
       const { output } = cmd.optsWithGlobals<GlobalOptions>();
-      const deps = await releaseRuntime().runtimeDeps({
-        env: ctx.env,
-        platform: ctx.platform(),
-        log: (l) => ctx.io.stderr(l + '\n'),
-        actor: ctx.env.USER || 'history',
-      });
-      const records = await statusModule().history(deps, opts.service, opts.env);
+      const deps = await releaseDeps(ctx, ctx.env.USER || 'history');
+      const records = await engine.status().history(deps, opts.service, opts.env);
       if (output === 'json') {
         printJson(ctx.io, records);
         return;

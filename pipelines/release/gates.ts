@@ -3,6 +3,8 @@
  * Every gate is evaluated and every verdict returned, so a refusal lists all its reasons at once.
  */
 import type { Environment, EnvironmentName, FreezeWindow, Weekday } from '../../services/environments';
+import { PlatformError } from '../../services/errors';
+import { isReleaseVersion } from '../../services/versions';
 import { latestCheck, succeededRelease, type LedgerRecord, type ReleaseAction } from './ledger';
 
 export interface GateVerdict {
@@ -30,7 +32,18 @@ export interface GateInput {
   readonly here: readonly LedgerRecord[];
 }
 
-export const VERSION_PATTERN = /^v\d+$/;
+/** One or more gates refused; every refusal is listed at once. */
+export class GateRefusedError extends PlatformError {
+  readonly kind = 'refused';
+  constructor(readonly verdicts: readonly GateVerdict[]) {
+    const refused = verdicts.filter((v) => !v.ok);
+    super(
+      `refused by ${refused.length} gate${refused.length === 1 ? '' : 's'}:\n` +
+        refused.map((v) => `  [NG] ${v.gate}: ${v.detail}`).join('\n'),
+    );
+    this.name = 'GateRefusedError';
+  }
+}
 
 export function evaluateGates(input: GateInput): GateVerdict[] {
   const promotion = input.target.promotion;
@@ -77,8 +90,8 @@ export function evaluateGates(input: GateInput): GateVerdict[] {
     verdicts.push(
       verdict(
         'version',
-        VERSION_PATTERN.test(version),
-        `${version} ${VERSION_PATTERN.test(version) ? 'is' : 'is not'} a release version (v followed by digits)`,
+        isReleaseVersion(version),
+        `${version} ${isReleaseVersion(version) ? 'is' : 'is not'} a release version (v followed by digits)`,
       ),
     );
   }

@@ -3,16 +3,12 @@
  * in this environment needs, every one checked even after a failure.
  */
 import { DescribeLogGroupsCommand } from '@aws-sdk/client-cloudwatch-logs';
-import {
-  DescribeClustersCommand,
-  DescribeServicesCommand,
-  DescribeTaskDefinitionCommand,
-  type TaskDefinition,
-} from '@aws-sdk/client-ecs';
+import type { TaskDefinition } from '@aws-sdk/client-ecs';
 import { HeadBucketCommand } from '@aws-sdk/client-s3';
 import { DescribeParametersCommand } from '@aws-sdk/client-ssm';
 import { naming } from '../../services/naming';
 import { serviceEntry, workloadEnv, type ReleaseDeps } from './context';
+import { Ecs, containerOf } from './ecs';
 import { digestExists, digestOf } from './images';
 
 export interface VerifyCheck {
@@ -47,9 +43,9 @@ export async function verify(
 
   const role = naming.jenkinsEcsUpdateRole(env);
   const accountId = deps.clients.accountIds[env];
-  const ecs = deps.clients.ecs(env);
+  const ecs = new Ecs(deps.clients.ecs(env));
   const assumed = await run('role assumable', async () => {
-    await ecs.config.credentials();
+    await ecs.client.config.credentials();
     return { ok: true, detail: `${role} in ${accountId}`, value: true };
   });
 
@@ -65,19 +61,17 @@ export async function verify(
     return checks;
   }
   await run('cluster', async () => {
-    const out = await ecs.send(new DescribeClustersCommand({ clusters: [cluster] }));
-    const c = out.clusters?.find((x) => x.status === 'ACTIVE');
+    const c = await ecs.activeCluster(cluster);
     return { ok: Boolean(c), detail: c ? `${cluster} is ACTIVE` : `${cluster} does not exist` };
   });
   const td = await run<TaskDefinition>('service', async () => {
-    const out = await ecs.send(new DescribeServicesCommand({ cluster, services: [serviceName] }));
-    const s = out.services?.find((x) => x.status === 'ACTIVE');
+    const s = await ecs.activeService(cluster, serviceName);
     if (!s?.taskDefinition) return { ok: false, detail: `${serviceName} does not exist in ${cluster}` };
-    const d = await ecs.send(new DescribeTaskDefinitionCommand({ taskDefinition: s.taskDefinition }));
+    const d = await ecs.taskDefinition(s.taskDefinition);
     return {
-      ok: Boolean(d.taskDefinition),
+      ok: Boolean(d),
       detail: `${serviceName} runs ${s.taskDefinition} (${s.runningCount}/${s.desiredCount})`,
-      value: d.taskDefinition,
+      value: d,
     };
   });
   if (!td) {
@@ -85,7 +79,7 @@ export async function verify(
       skip(n, 'needs the service and its task definition');
     return checks;
   }
-  const container = td.containerDefinitions?.find((c) => c.name === naming.containerName(service));
+  const container = containerOf(td, naming.containerName(service));
   await run('image digest', async () => {
     const digest = digestOf(container?.image);
     if (!digest)
