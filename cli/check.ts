@@ -2,7 +2,7 @@
 import { Option, type Command } from 'commander';
 import type { CliContext, GlobalOptions } from './context';
 import { envOption, serviceOption } from './context';
-import { parseVersion, releaseRuntime } from './deploy';
+import { actorOf, engine, parseVersion, releaseDeps } from './release-wiring';
 import { printJson } from './output';
 
 export function register(program: Command, ctx: CliContext): void {
@@ -37,16 +37,10 @@ export function register(program: Command, ctx: CliContext): void {
         cmd: Command,
       ) => {
         const { output } = cmd.optsWithGlobals<GlobalOptions>();
-        const { recordCheck, validateCheck } = checkModule();
-        const req = { ...opts, actor: opts.actor ?? releaseRuntime().defaultActor(ctx.env) };
+        const { recordCheck, validateCheck } = engine.check();
+        const req = { ...opts, actor: actorOf(ctx, opts.actor) };
         validateCheck({ platform: ctx.platform() }, req);
-        const deps = await releaseRuntime().runtimeDeps({
-          env: ctx.env,
-          platform: ctx.platform(),
-          log: (l) => ctx.io.stderr(l + '\n'),
-          actor: req.actor,
-        });
-        const rec = await recordCheck(deps, req);
+        const rec = await recordCheck(await releaseDeps(ctx, req.actor), req);
         if (output === 'json') printJson(ctx.io, rec);
         else
           ctx.io.stdout(
@@ -54,9 +48,4 @@ export function register(program: Command, ctx: CliContext): void {
           );
       },
     );
-}
-
-function checkModule(): typeof import('../pipelines/release/check') {
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  return require('../pipelines/release/check') as typeof import('../pipelines/release/check');
 }

@@ -1,10 +1,10 @@
 /** `tdr history`: one service × environment's ledger, newest first. */
 import type { Command } from 'commander';
+import type { LedgerRecord } from '../pipelines/release/ledger';
 import type { CliContext, GlobalOptions } from './context';
 import { envOption, serviceOption } from './context';
-import { releaseRuntime } from './deploy';
+import { engine, releaseDeps } from './release-wiring';
 import { printJson, renderTable } from './output';
-import { statusModule } from './status';
 
 export function register(program: Command, ctx: CliContext): void {
   program
@@ -20,13 +20,8 @@ export function register(program: Command, ctx: CliContext): void {
     )
     .action(async (opts: { service: string; env: string }, cmd: Command) => {
       const { output } = cmd.optsWithGlobals<GlobalOptions>();
-      const deps = await releaseRuntime().runtimeDeps({
-        env: ctx.env,
-        platform: ctx.platform(),
-        log: (l) => ctx.io.stderr(l + '\n'),
-        actor: ctx.env.USER || 'history',
-      });
-      const records = await statusModule().history(deps, opts.service, opts.env);
+      const deps = await releaseDeps(ctx, ctx.env.USER || 'history');
+      const records = await engine.status().history(deps, opts.service, opts.env);
       if (output === 'json') {
         printJson(ctx.io, records);
         return;
@@ -34,54 +29,31 @@ export function register(program: Command, ctx: CliContext): void {
       ctx.io.stdout(
         renderTable(
           ['#', 'WHEN', 'ACTION', 'VERSION', 'DIGEST', 'OUTCOME', 'ACTOR', 'APPROVER', 'FROM', 'NOTE'],
-          records.map((r) => {
-            if (r.kind === 'check')
-              return [
-                r.seq,
-                r.recordedAt,
-                `check ${r.name}`,
-                r.version,
-                r.digest.slice(7, 19),
-                r.result,
-                r.actor,
-                null,
-                null,
-                r.url,
-              ];
-            if (r.kind === 'task')
-              return [
-                r.seq,
-                r.recordedAt,
-                r.action,
-                r.version,
-                r.digest.slice(7, 19),
-                r.outcome,
-                r.actor,
-                null,
-                null,
-                [
-                  r.exitCode === null ? null : `exit ${r.exitCode}`,
-                  r.stopReason,
-                  r.outcome === 'running' ? r.taskArn : null,
-                  r.detail,
-                ]
-                  .filter(Boolean)
-                  .join('; ') || null,
-              ];
-            return [
-              r.seq,
-              r.recordedAt,
-              r.action,
-              r.version,
-              r.digest.slice(7, 19),
-              r.outcome,
-              r.actor,
-              r.approver,
-              r.sourceEnv,
-              [r.breakGlass ? `break-glass: ${r.reason}` : null, r.detail].filter(Boolean).join('; ') || null,
-            ];
-          }),
+          records.map(historyRow),
         ),
       );
     });
+}
+
+/** One ledger record as a row: checks, task runs and releases each say what matters of them. */
+function historyRow(r: LedgerRecord): unknown[] {
+  const row = (
+    what: string,
+    outcome: string,
+    approver: string | null,
+    from: string | null,
+    note: unknown,
+  ) => [r.seq, r.recordedAt, what, r.version, r.digest.slice(7, 19), outcome, r.actor, approver, from, note];
+  if (r.kind === 'check') return row(`check ${r.name}`, r.result, null, null, r.url);
+  if (r.kind === 'task') {
+    const note = [
+      r.exitCode === null ? null : `exit ${r.exitCode}`,
+      r.stopReason,
+      r.outcome === 'running' ? r.taskArn : null,
+      r.detail,
+    ];
+    return row(r.action, r.outcome, null, null, note.filter(Boolean).join('; ') || null);
+  }
+  const note = [r.breakGlass ? `break-glass: ${r.reason}` : null, r.detail];
+  return row(r.action, r.outcome, r.approver, r.sourceEnv, note.filter(Boolean).join('; ') || null);
 }

@@ -2,7 +2,7 @@
 import type { Command } from 'commander';
 import type { CliContext } from './context';
 import { envOption, serviceOption } from './context';
-import { addReleaseOptions, parseVersion, requestFrom, runRelease, type ReleaseOpts } from './deploy';
+import { addReleaseOptions, parseVersion, requestFrom, runRelease, type ReleaseOpts } from './release-wiring';
 
 export function register(program: Command, ctx: CliContext): void {
   const cmd = program

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import type { Command } from 'commander';
 import { loadPlatform, type Platform } from '../services/config';
 import type { CliContext, GlobalOptions } from './context';
-import { releaseRuntime } from './deploy';
+import { releaseRuntime } from './release-wiring';
 import { UsageError } from './exit-codes';
 import { printJson } from './output';
 import { renderStatus } from './status';

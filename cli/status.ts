@@ -1,20 +1,14 @@
 /** `tdr status`: per service × environment, the ledger against what ECS really runs. */
 import { Option, type Command } from 'commander';
 import type { StatusRow } from '../pipelines/release/status';
+import { namesOfKind } from '../services/queries';
 import type { CliContext, GlobalOptions } from './context';
 import { envOption } from './context';
-import { releaseRuntime } from './deploy';
+import { engine, releaseDeps } from './release-wiring';
 import { printJson, renderTable } from './output';
 
-export function statusModule(): typeof import('../pipelines/release/status') {
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  return require('../pipelines/release/status') as typeof import('../pipelines/release/status');
-}
-
 export function register(program: Command, ctx: CliContext): void {
-  const services = Object.entries(ctx.platform().catalogue)
-    .filter(([, e]) => e.kind === 'service')
-    .map(([n]) => n);
+  const services = namesOfKind(ctx.platform().catalogue, 'service');
   program
     .command('status')
     .description(
@@ -25,20 +19,15 @@ export function register(program: Command, ctx: CliContext): void {
     .addHelpText('after', '\nExamples:\n  $ tdr status\n  $ tdr status --env prod -o json')
     .action(async (opts: { env?: string; service?: string }, cmd: Command) => {
       const { output } = cmd.optsWithGlobals<GlobalOptions>();
-      const deps = await releaseRuntime().runtimeDeps({
-        env: ctx.env,
-        platform: ctx.platform(),
-        log: (l) => ctx.io.stderr(l + '\n'),
-        actor: ctx.env.USER || 'status',
-      });
-      const rows = await statusModule().status(deps, opts);
+      const deps = await releaseDeps(ctx, ctx.env.USER || 'status');
+      const rows = await engine.status().status(deps, opts);
       if (output === 'json') printJson(ctx.io, rows);
       else ctx.io.stdout(renderStatus(rows));
     });
 }
 
 export function renderStatus(rows: readonly StatusRow[]): string {
-  const { age } = statusModule();
+  const { age } = engine.status();
   const table = renderTable(
     ['SERVICE', 'ENV', 'LEDGER', 'DIGEST', 'ECS', 'RUNNING', 'ROLLOUT', 'DRIFT', 'AGE', 'BY', 'BEHIND'],
     rows.map((r) => [

@@ -1,15 +1,11 @@
 /** `tdr task run`: a one-off task (migrations, reference data, exports) at a release version. */
 import { Option, type Command } from 'commander';
-import type { TaskRunResult } from '../pipelines/release/task';
+import type { TaskRunResult } from '../pipelines/release/ecs-task-run';
+import { namesOfKind } from '../services/queries';
 import type { CliContext, GlobalOptions } from './context';
 import { envOption } from './context';
-import { annotationSink, parseVersion, releaseRuntime } from './deploy';
+import { RunFailedError, actorOf, engine, parseVersion, releaseDeps } from './release-wiring';
 import { printJson, type Io } from './output';
-
-function taskEngine(): typeof import('../pipelines/release/task') {
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  return require('../pipelines/release/task') as typeof import('../pipelines/release/task');
-}
 
 interface TaskRunOpts {
   readonly task: string;
@@ -27,9 +23,7 @@ export function register(program: Command, ctx: CliContext): void {
     .command('task')
     .description('one-off ECS tasks of the catalogue')
     .enablePositionalOptions();
-  const tasks = Object.entries(ctx.platform().catalogue)
-    .filter(([, e]) => e.kind === 'task')
-    .map(([n]) => n);
+  const tasks = namesOfKind(ctx.platform().catalogue, 'task');
   task
     .command('run')
     .description(
@@ -48,33 +42,20 @@ export function register(program: Command, ctx: CliContext): void {
     )
     .action(async (opts: TaskRunOpts, cmd: Command) => {
       const { output } = cmd.optsWithGlobals<GlobalOptions>();
-      const { runTask, validateTaskRun } = taskEngine();
-      const runtime = releaseRuntime();
-      const platform = ctx.platform();
+      const { runTask, validateTaskRun } = engine.taskRun();
       const req = {
         task: opts.task,
         env: opts.env,
         version: opts.version,
-        actor: opts.actor ?? runtime.defaultActor(ctx.env),
+        actor: actorOf(ctx, opts.actor),
         buildUrl: opts.buildUrl ?? null,
         dryRun: opts.dryRun ?? false,
         wait: opts.wait,
       };
-      validateTaskRun({ platform }, req);
-      const deps = await runtime.runtimeDeps({
-        env: ctx.env,
-        platform,
-        log: (line: string) => ctx.io.stderr(line + '\n'),
-        actor: req.actor,
-        annotations: await annotationSink(ctx),
-      });
-      try {
-        printTaskRun(ctx.io, output, await runTask(deps, req));
-      } catch (err) {
-        const result = (err as { result?: TaskRunResult }).result;
-        if (result) printTaskRun(ctx.io, output, result);
-        throw err;
-      }
+      validateTaskRun({ platform: ctx.platform() }, req);
+      const { result, failure } = await runTask(await releaseDeps(ctx, req.actor, { notify: true }), req);
+      printTaskRun(ctx.io, output, result);
+      if (failure) throw new RunFailedError(failure);
     });
 }
 

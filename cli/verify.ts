@@ -2,8 +2,7 @@
 import type { Command } from 'commander';
 import type { CliContext, GlobalOptions } from './context';
 import { envOption, serviceOption } from './context';
-import { releaseRuntime } from './deploy';
-import { ExitCode } from './exit-codes';
+import { RunFailedError, engine, releaseDeps } from './release-wiring';
 import { printJson } from './output';
 
 export function register(program: Command, ctx: CliContext): void {
@@ -15,14 +14,8 @@ export function register(program: Command, ctx: CliContext): void {
     .addHelpText('after', '\nExamples:\n  $ tdr verify --service consignmentapi --env staging')
     .action(async (opts: { service: string; env: string }, cmd: Command) => {
       const { output } = cmd.optsWithGlobals<GlobalOptions>();
-      const deps = await releaseRuntime().runtimeDeps({
-        env: ctx.env,
-        platform: ctx.platform(),
-        log: (l) => ctx.io.stderr(l + '\n'),
-        actor: ctx.env.USER || 'verify',
-      });
-      const { verify } = verifyModule();
-      const checks = await verify(deps, opts.service, opts.env);
+      const deps = await releaseDeps(ctx, ctx.env.USER || 'verify');
+      const checks = await engine.verify().verify(deps, opts.service, opts.env);
       if (output === 'json') printJson(ctx.io, checks);
       else {
         const mark = { ok: '[OK]', ng: '[NG]', skipped: '[--]' } as const;
@@ -30,14 +23,7 @@ export function register(program: Command, ctx: CliContext): void {
       }
       const failed = checks.filter((c) => c.status === 'ng').length;
       if (failed > 0) {
-        throw Object.assign(new Error(`${failed} preflight check${failed === 1 ? '' : 's'} failed`), {
-          exitCode: ExitCode.failed,
-        });
+        throw new RunFailedError(`${failed} preflight check${failed === 1 ? '' : 's'} failed`);
       }
     });
-}
-
-function verifyModule(): typeof import('../pipelines/release/verify') {
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  return require('../pipelines/release/verify') as typeof import('../pipelines/release/verify');
 }

@@ -1,8 +1,8 @@
 /** `tdr check record`: a named check's result (e.g. staging's e2e) for a version's digest. */
 import type { ReleaseDeps } from './context';
 import { ledgerOf, serviceEntry, workloadEnv } from './context';
+import { isReleaseVersion } from '../../services/versions';
 import { ReleaseInputError } from './errors';
-import { VERSION_PATTERN } from './gates';
 import { resolveVersion } from './images';
 import type { CheckRecord } from './ledger';
 
@@ -21,7 +21,7 @@ export const CHECK_NAME_PATTERN = /^[a-z][a-z0-9-]*$/;
 export function validateCheck(deps: Pick<ReleaseDeps, 'platform'>, req: CheckRequest): void {
   serviceEntry(deps.platform, req.service);
   workloadEnv(req.env);
-  if (!VERSION_PATTERN.test(req.version))
+  if (!isReleaseVersion(req.version))
     throw new ReleaseInputError(
       `version: ${JSON.stringify(req.version)} must be v followed by digits, e.g. v42`,
     );

@@ -1,8 +1,9 @@
 /** What every release operation is given: clients, model, clock and where progress goes. */
 import type { Platform } from '../../services/config';
-import type { EcsServiceEntry } from '../../services/catalogue';
+import type { EcsServiceEntry, OneOffTaskEntry } from '../../services/catalogue';
 import { WORKLOAD_ENVIRONMENTS, type WorkloadEnvironmentName } from '../../services/environments';
 import { naming } from '../../services/naming';
+import { entryOfKind, namesOfKind } from '../../services/queries';
 import type { ReleaseClients } from './aws';
 import { ReleaseInputError } from './errors';
 import { Leases } from './lease';
@@ -40,13 +41,21 @@ export function leasesOf(deps: Pick<ReleaseDeps, 'clients' | 'now'>): Leases {
 
 /** The catalogue entry of a releasable service, or an input error listing the valid ones. */
 export function serviceEntry(platform: Platform, service: string): EcsServiceEntry {
-  const entry = platform.catalogue[service];
-  if (!entry || entry.kind !== 'service') {
-    const valid = Object.entries(platform.catalogue)
-      .filter(([, e]) => e.kind === 'service')
-      .map(([n]) => n);
+  const entry = entryOfKind(platform.catalogue, service, 'service');
+  if (!entry) {
     throw new ReleaseInputError(
-      `service: unknown service ${JSON.stringify(service)}; valid: ${valid.join(', ')}`,
+      `service: unknown service ${JSON.stringify(service)}; valid: ${releasableServices(platform).join(', ')}`,
+    );
+  }
+  return entry;
+}
+
+/** The catalogue entry of a one-off task, or an input error listing the valid ones. */
+export function taskEntry(platform: Platform, task: string): OneOffTaskEntry {
+  const entry = entryOfKind(platform.catalogue, task, 'task');
+  if (!entry) {
+    throw new ReleaseInputError(
+      `task: unknown task ${JSON.stringify(task)}; valid: ${namesOfKind(platform.catalogue, 'task').join(', ')}`,
     );
   }
   return entry;
@@ -63,7 +72,5 @@ export function workloadEnv(env: string): WorkloadEnvironmentName {
 
 /** Services the catalogue releases through ECS (one-off tasks are not deployed as services). */
 export function releasableServices(platform: Platform): string[] {
-  return Object.entries(platform.catalogue)
-    .filter(([, e]) => e.kind === 'service')
-    .map(([n]) => n);
+  return namesOfKind(platform.catalogue, 'service');
 }

@@ -1,34 +1,22 @@
 /**
- * Typed errors of the release engine. Each carries the CLI exit code of DESIGN.md's contract so
- * that the command line never guesses from a message.
+ * Typed errors of the release engine. Each says which kind of failure it is (services/errors.ts);
+ * only `cli/` turns a kind into an exit number. A gate's refusal is the gates' own error
+ * (`GateRefusedError` in ./gates), so that this module depends on nothing of the engine.
  */
-import type { GateVerdict } from './gates';
+import { PlatformError } from '../../services/errors';
 
 /** Bad input found before any AWS call: nothing was called, nothing changed. */
-export class ReleaseInputError extends Error {
-  readonly exitCode = 2;
+export class ReleaseInputError extends PlatformError {
+  readonly kind = 'invalid';
   constructor(message: string) {
     super(message);
     this.name = 'ReleaseInputError';
   }
 }
 
-/** One or more promotion gates refused; every refusal is listed at once. */
-export class GateRefusedError extends Error {
-  readonly exitCode = 3;
-  constructor(readonly verdicts: readonly GateVerdict[]) {
-    const refused = verdicts.filter((v) => !v.ok);
-    super(
-      `refused by ${refused.length} gate${refused.length === 1 ? '' : 's'}:\n` +
-        refused.map((v) => `  [NG] ${v.gate}: ${v.detail}`).join('\n'),
-    );
-    this.name = 'GateRefusedError';
-  }
-}
-
 /** Another release of the same service in the same environment holds the lease. */
-export class LeaseHeldError extends Error {
-  readonly exitCode = 4;
+export class LeaseHeldError extends PlatformError {
+  readonly kind = 'conflict';
   constructor(
     readonly holder: string,
     readonly expiresAt: string,
@@ -39,17 +27,17 @@ export class LeaseHeldError extends Error {
 }
 
 /** An earlier run of the same one-off task in the same environment is still running in ECS. */
-export class TaskStillRunningError extends Error {
-  readonly exitCode = 4;
+export class TaskStillRunningError extends PlatformError {
+  readonly kind = 'conflict';
   constructor(message: string) {
     super(message);
     this.name = 'TaskStillRunningError';
   }
 }
 
-/** The operation ran and failed (e.g. a rollout failed and was rolled back). */
-export class ReleaseFailedError extends Error {
-  readonly exitCode = 1;
+/** The operation could not go on (e.g. what it needs is not provisioned). */
+export class ReleaseFailedError extends PlatformError {
+  readonly kind = 'failed';
   constructor(message: string) {
     super(message);
     this.name = 'ReleaseFailedError';
@@ -57,8 +45,8 @@ export class ReleaseFailedError extends Error {
 }
 
 /** An AWS call failed; says what was being attempted, keeps the SDK error as the cause. */
-export class AwsCallError extends Error {
-  readonly exitCode = 1;
+export class AwsCallError extends PlatformError {
+  readonly kind = 'failed';
   constructor(
     readonly attempted: string,
     cause: unknown,

@@ -3,7 +3,11 @@
  * Every gate is evaluated and every verdict returned, so a refusal lists all its reasons at once.
  */
 import type { Environment, EnvironmentName, FreezeWindow, Weekday } from '../../services/environments';
+import { PlatformError } from '../../services/errors';
+import { isReleaseVersion } from '../../services/versions';
 import { latestCheck, succeededRelease, type LedgerRecord, type ReleaseAction } from './ledger';
+
+type Promotion = NonNullable<Environment['promotion']>;
 
 export interface GateVerdict {
   readonly gate: string;
@@ -30,7 +34,18 @@ export interface GateInput {
   readonly here: readonly LedgerRecord[];
 }
 
-export const VERSION_PATTERN = /^v\d+$/;
+/** One or more gates refused; every refusal is listed at once. */
+export class GateRefusedError extends PlatformError {
+  readonly kind = 'refused';
+  constructor(readonly verdicts: readonly GateVerdict[]) {
+    const refused = verdicts.filter((v) => !v.ok);
+    super(
+      `refused by ${refused.length} gate${refused.length === 1 ? '' : 's'}:\n` +
+        refused.map((v) => `  [NG] ${v.gate}: ${v.detail}`).join('\n'),
+    );
+    this.name = 'GateRefusedError';
+  }
+}
 
 export function evaluateGates(input: GateInput): GateVerdict[] {
   const promotion = input.target.promotion;
@@ -77,86 +92,90 @@ export function evaluateGates(input: GateInput): GateVerdict[] {
     verdicts.push(
       verdict(
         'version',
-        VERSION_PATTERN.test(version),
-        `${version} ${VERSION_PATTERN.test(version) ? 'is' : 'is not'} a release version (v followed by digits)`,
+        isReleaseVersion(version),
+        `${version} ${isReleaseVersion(version) ? 'is' : 'is not'} a release version (v followed by digits)`,
       ),
     );
   }
 
   if (!fromBuild && version !== null) {
-    const source = promotion.source as EnvironmentName;
-    const upstream = succeededRelease(input.upstream, version);
-    verdicts.push(
-      verdict(
-        'succeeded upstream',
-        upstream !== undefined,
-        upstream
-          ? `${version} succeeded in ${source} (ledger #${upstream.seq} at ${upstream.finishedAt ?? upstream.recordedAt})`
-          : `${version} has never succeeded in ${source}: promote it there first`,
-      ),
-    );
-    if (upstream) {
-      verdicts.push(
-        verdict(
-          'same digest',
-          upstream.digest === input.digest,
-          upstream.digest === input.digest
-            ? `${short(input.digest)} is the digest that succeeded in ${source}`
-            : `${version} now resolves to ${short(input.digest)} but ${short(upstream.digest)} succeeded in ${source}: the tag moved`,
-        ),
-      );
-    }
-    if (promotion.soakMinutes > 0) {
-      if (upstream) {
-        const since = Date.parse(upstream.finishedAt ?? upstream.recordedAt);
-        const soaked = (input.now.getTime() - since) / 60_000;
-        const ok = soaked >= promotion.soakMinutes;
-        verdicts.push(
-          verdict(
-            'soak',
-            ok,
-            ok
-              ? `live in ${source} for ${Math.floor(soaked)} min (needs ${promotion.soakMinutes})`
-              : `live in ${source} for ${Math.floor(soaked)} min, needs ${promotion.soakMinutes}: wait ${Math.ceil(promotion.soakMinutes - soaked)} min more`,
-          ),
-        );
-      } else {
-        verdicts.push(verdict('soak', false, `${version} has not started soaking in ${source}`));
-      }
-    }
-    for (const name of promotion.requiredChecks) {
-      const check = latestCheck(input.upstream, name, input.digest);
-      verdicts.push(
-        verdict(
-          `check ${name}`,
-          check?.result === 'passed',
-          check
-            ? `${name} ${check.result} in ${source} for ${short(input.digest)} (ledger #${check.seq})`
-            : `no ${name} result recorded in ${source} for ${short(input.digest)}: tdr check record --service ${input.service} --env ${source} --version ${version} --name ${name} --result passed`,
-        ),
-      );
-    }
+    verdicts.push(...upstreamVerdicts(input, promotion, version));
   }
-
-  if (promotion.approval) {
-    const rule = promotion.approval;
-    if (!input.approver) {
-      verdicts.push(verdict('approval', false, `${input.target.name} needs --approver from ${rule.group}`));
-    } else if (rule.approverMustNotBePromoter && samePerson(input.approver, input.actor)) {
-      verdicts.push(
-        verdict(
-          'approval',
-          false,
-          `approver ${input.approver} is the promoter: someone else from ${rule.group} must approve`,
-        ),
-      );
-    } else {
-      verdicts.push(verdict('approval', true, `approved by ${input.approver} (${rule.group})`));
-    }
-  }
+  if (promotion.approval) verdicts.push(approvalVerdict(input, promotion.approval));
 
   verdicts.push(...freezeVerdicts(promotion.freezeWindows, input));
   return verdicts;
+}
+
+/** A promotion's gates on the environment before: succeeded there, same digest, soak, checks. */
+function upstreamVerdicts(input: GateInput, promotion: Promotion, version: string): GateVerdict[] {
+  const verdicts: GateVerdict[] = [];
+  const source = promotion.source as EnvironmentName;
+  const upstream = succeededRelease(input.upstream, version);
+  verdicts.push(
+    verdict(
+      'succeeded upstream',
+      upstream !== undefined,
+      upstream
+        ? `${version} succeeded in ${source} (ledger #${upstream.seq} at ${upstream.finishedAt ?? upstream.recordedAt})`
+        : `${version} has never succeeded in ${source}: promote it there first`,
+    ),
+  );
+  if (upstream) {
+    verdicts.push(
+      verdict(
+        'same digest',
+        upstream.digest === input.digest,
+        upstream.digest === input.digest
+          ? `${short(input.digest)} is the digest that succeeded in ${source}`
+          : `${version} now resolves to ${short(input.digest)} but ${short(upstream.digest)} succeeded in ${source}: the tag moved`,
+      ),
+    );
+  }
+  if (promotion.soakMinutes > 0) {
+    if (upstream) {
+      const since = Date.parse(upstream.finishedAt ?? upstream.recordedAt);
+      const soaked = (input.now.getTime() - since) / 60_000;
+      const ok = soaked >= promotion.soakMinutes;
+      verdicts.push(
+        verdict(
+          'soak',
+          ok,
+          ok
+            ? `live in ${source} for ${Math.floor(soaked)} min (needs ${promotion.soakMinutes})`
+            : `live in ${source} for ${Math.floor(soaked)} min, needs ${promotion.soakMinutes}: wait ${Math.ceil(promotion.soakMinutes - soaked)} min more`,
+        ),
+      );
+    } else {
+      verdicts.push(verdict('soak', false, `${version} has not started soaking in ${source}`));
+    }
+  }
+  for (const name of promotion.requiredChecks) {
+    const check = latestCheck(input.upstream, name, input.digest);
+    verdicts.push(
+      verdict(
+        `check ${name}`,
+        check?.result === 'passed',
+        check
+          ? `${name} ${check.result} in ${source} for ${short(input.digest)} (ledger #${check.seq})`
+          : `no ${name} result recorded in ${source} for ${short(input.digest)}: tdr check record --service ${input.service} --env ${source} --version ${version} --name ${name} --result passed`,
+      ),
+    );
+  }
+  return verdicts;
+}
+
+function approvalVerdict(input: GateInput, rule: NonNullable<Promotion['approval']>): GateVerdict {
+  if (!input.approver)
+    return verdict('approval', false, `${input.target.name} needs --approver from ${rule.group}`);
+  if (rule.approverMustNotBePromoter && samePerson(input.approver, input.actor)) {
+    return verdict(
+      'approval',
+      false,
+      `approver ${input.approver} is the promoter: someone else from ${rule.group} must approve`,
+    );
+  }
+  return verdict('approval', true, `approved by ${input.approver} (${rule.group})`);
 }
 
 /**

@@ -1,6 +1,7 @@
 /** A release version is an immutable ECR tag in mgmt, resolved once to its image digest. */
 import { DescribeImagesCommand, DescribeRepositoriesCommand, type ECRClient } from '@aws-sdk/client-ecr';
 import { AwsCallError, errorName } from './errors';
+import { short, type GateVerdict } from './gates';
 
 export interface ResolvedImage {
   readonly version: string;
@@ -59,4 +60,15 @@ export async function digestExists(ecr: ECRClient, repository: string, digest: s
 export function digestOf(image: string | undefined): string | null {
   const at = image?.lastIndexOf('@') ?? -1;
   return image && at >= 0 ? image.slice(at + 1) : null;
+}
+
+/** The gate every release passes first: the version exists, and this is its digest. */
+export function imageGate(repository: string, version: string, resolved: ResolvedImage | null): GateVerdict {
+  return {
+    gate: 'image',
+    ok: resolved !== null,
+    detail: resolved
+      ? `${repository}:${version} is ${short(resolved.digest)}`
+      : `${version} does not exist in ECR repository ${repository}`,
+  };
 }

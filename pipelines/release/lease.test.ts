@@ -1,6 +1,7 @@
 /** The lease: conditional put to take, If-Match to take over when expired, conditional delete to give back. */
 import { DeleteObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
 import { expect } from 'chai';
+import type { LeaseHeldError } from './errors';
 import { Leases, leaseKey } from './lease';
 import { memoryS3 } from '../../test/support/memory-s3';
 
@@ -16,9 +17,9 @@ describe('lease', () => {
     let message = '';
     await leases
       .acquire('frontend', 'prod', 'carol', 'r2', 60_000)
-      .catch((e: Error & { exitCode: number }) => (message = `${e.exitCode} ${e.message}`));
+      .catch((e: LeaseHeldError) => (message = `${e.kind} ${e.message}`));
     expect(message).to.equal(
-      '4 another release holds the lease: bob (promote v2) (until 2026-11-25T10:01:00.000Z)',
+      'conflict another release holds the lease: bob (promote v2) (until 2026-11-25T10:01:00.000Z)',
     );
     await leases.release(mine);
     expect(s3.objects.has(leaseKey('frontend', 'prod'))).to.equal(false);

@@ -1,11 +1,12 @@
 /**
  * `tdr status` and `tdr history`: what the ledger says against what ECS really runs.
  */
-import { DescribeServicesCommand, DescribeTaskDefinitionCommand } from '@aws-sdk/client-ecs';
 import { WORKLOAD_ENVIRONMENTS, type WorkloadEnvironmentName } from '../../services/environments';
 import { naming } from '../../services/naming';
+import { entryOfKind } from '../../services/queries';
 import { ledgerOf, releasableServices, serviceEntry, workloadEnv, type ReleaseDeps } from './context';
-import { attempt, errorName } from './errors';
+import { Ecs, imageOf } from './ecs';
+import { errorName } from './errors';
 import { digestOf } from './images';
 import { currentRelease, releaseRecords, unsettledRuns, type LedgerRecord } from './ledger';
 
@@ -87,17 +88,14 @@ async function ecsView(
   service: string,
   env: WorkloadEnvironmentName,
 ): Promise<EcsView> {
-  const ecs = deps.clients.ecs(env);
-  const cluster = naming.cluster(service, env);
-  const name = naming.ecsService(service, env);
-  const out = await attempt(`describing ECS service ${name} in ${env}`, () =>
-    ecs.send(new DescribeServicesCommand({ cluster, services: [name] })),
-  ).catch((err: unknown) => {
-    // A missing cluster is a fact to show, not a reason to hide every other row.
-    if (errorName(err) === 'ClusterNotFoundException') return { services: [] };
-    throw err;
-  });
-  const s = out.services?.find((x) => x.status === 'ACTIVE');
+  const ecs = new Ecs(deps.clients.ecs(env));
+  const s = await ecs
+    .activeService(naming.cluster(service, env), naming.ecsService(service, env))
+    .catch((err: unknown) => {
+      // A missing cluster is a fact to show, not a reason to hide every other row.
+      if (errorName(err) === 'ClusterNotFoundException') return undefined;
+      throw err;
+    });
   if (!s)
     return {
       taskDefinition: null,
@@ -107,14 +105,8 @@ async function ecsView(
       desired: null,
       rolloutState: null,
     };
-  const td = s.taskDefinition
-    ? await attempt(`describing task definition ${s.taskDefinition}`, () =>
-        ecs.send(new DescribeTaskDefinitionCommand({ taskDefinition: s.taskDefinition })),
-      )
-    : undefined;
-  const image =
-    td?.taskDefinition?.containerDefinitions?.find((c) => c.name === naming.containerName(service))?.image ??
-    null;
+  const td = s.taskDefinition ? await ecs.taskDefinition(s.taskDefinition) : undefined;
+  const image = imageOf(td, naming.containerName(service)) ?? null;
   return {
     taskDefinition: s.taskDefinition ?? null,
     image,
@@ -197,7 +189,7 @@ export async function history(
   env: string,
 ): Promise<LedgerRecord[]> {
   // One-off tasks have a ledger of their runs, keyed the same way.
-  if (deps.platform.catalogue[service]?.kind !== 'task') serviceEntry(deps.platform, service);
+  if (!entryOfKind(deps.platform.catalogue, service, 'task')) serviceEntry(deps.platform, service);
   const e = workloadEnv(env);
   return (await ledgerOf(deps).records(service, e)).reverse();
 }

@@ -3,16 +3,13 @@
  * in this environment needs, every one checked even after a failure.
  */
 import { DescribeLogGroupsCommand } from '@aws-sdk/client-cloudwatch-logs';
-import {
-  DescribeClustersCommand,
-  DescribeServicesCommand,
-  DescribeTaskDefinitionCommand,
-  type TaskDefinition,
-} from '@aws-sdk/client-ecs';
+import type { ContainerDefinition, TaskDefinition } from '@aws-sdk/client-ecs';
 import { HeadBucketCommand } from '@aws-sdk/client-s3';
 import { DescribeParametersCommand } from '@aws-sdk/client-ssm';
 import { naming } from '../../services/naming';
+import type { WorkloadEnvironmentName } from '../../services/environments';
 import { serviceEntry, workloadEnv, type ReleaseDeps } from './context';
+import { Ecs, containerOf } from './ecs';
 import { digestExists, digestOf } from './images';
 
 export interface VerifyCheck {
@@ -29,27 +26,15 @@ export async function verify(
 ): Promise<VerifyCheck[]> {
   const entry = serviceEntry(deps.platform, service);
   const env = workloadEnv(envName);
-  const checks: VerifyCheck[] = [];
-  const run = async <T>(
-    name: string,
-    fn: () => Promise<{ ok: boolean; detail: string; value?: T }>,
-  ): Promise<T | undefined> => {
-    try {
-      const r = await fn();
-      checks.push({ name, status: r.ok ? 'ok' : 'ng', detail: r.detail });
-      return r.ok ? r.value : undefined;
-    } catch (err) {
-      checks.push({ name, status: 'ng', detail: (err as Error).message });
-      return undefined;
-    }
-  };
-  const skip = (name: string, detail: string) => checks.push({ name, status: 'skipped', detail });
+  const checks = new Checks();
+  const run = checks.run.bind(checks);
+  const skip = checks.skip.bind(checks);
 
   const role = naming.jenkinsEcsUpdateRole(env);
   const accountId = deps.clients.accountIds[env];
-  const ecs = deps.clients.ecs(env);
+  const ecs = new Ecs(deps.clients.ecs(env));
   const assumed = await run('role assumable', async () => {
-    await ecs.config.credentials();
+    await ecs.client.config.credentials();
     return { ok: true, detail: `${role} in ${accountId}`, value: true };
   });
 
@@ -62,30 +47,28 @@ export async function verify(
   const serviceName = naming.ecsService(service, env);
   if (!assumed) {
     for (const n of ['cluster', 'service', 'image digest', 'secrets', 'log group']) skip(n, `needs ${role}`);
-    return checks;
+    return checks.list;
   }
   await run('cluster', async () => {
-    const out = await ecs.send(new DescribeClustersCommand({ clusters: [cluster] }));
-    const c = out.clusters?.find((x) => x.status === 'ACTIVE');
+    const c = await ecs.activeCluster(cluster);
     return { ok: Boolean(c), detail: c ? `${cluster} is ACTIVE` : `${cluster} does not exist` };
   });
   const td = await run<TaskDefinition>('service', async () => {
-    const out = await ecs.send(new DescribeServicesCommand({ cluster, services: [serviceName] }));
-    const s = out.services?.find((x) => x.status === 'ACTIVE');
+    const s = await ecs.activeService(cluster, serviceName);
     if (!s?.taskDefinition) return { ok: false, detail: `${serviceName} does not exist in ${cluster}` };
-    const d = await ecs.send(new DescribeTaskDefinitionCommand({ taskDefinition: s.taskDefinition }));
+    const d = await ecs.taskDefinition(s.taskDefinition);
     return {
-      ok: Boolean(d.taskDefinition),
+      ok: Boolean(d),
       detail: `${serviceName} runs ${s.taskDefinition} (${s.runningCount}/${s.desiredCount})`,
-      value: d.taskDefinition,
+      value: d,
     };
   });
   if (!td) {
     for (const n of ['image digest', 'secrets', 'log group'])
       skip(n, 'needs the service and its task definition');
-    return checks;
+    return checks.list;
   }
-  const container = td.containerDefinitions?.find((c) => c.name === naming.containerName(service));
+  const container = containerOf(td, naming.containerName(service));
   await run('image digest', async () => {
     const digest = digestOf(container?.image);
     if (!digest)
@@ -99,18 +82,54 @@ export async function verify(
       detail: `${entry.imageRepository}@${digest} ${exists ? 'exists' : 'is missing'} in ECR`,
     };
   });
+  await checkSecrets(checks, deps, env, td);
+  await checkLogGroup(checks, deps, env, service, container);
+  return checks.list;
+}
+
+/** Every check, in order, each counted once. */
+class Checks {
+  readonly list: VerifyCheck[] = [];
+
+  /** Runs one check; a thrown error is its `[NG]`. Returns the check's value when it passed. */
+  async run<T>(
+    name: string,
+    fn: () => Promise<{ ok: boolean; detail: string; value?: T }>,
+  ): Promise<T | undefined> {
+    try {
+      const r = await fn();
+      this.list.push({ name, status: r.ok ? 'ok' : 'ng', detail: r.detail });
+      return r.ok ? r.value : undefined;
+    } catch (err) {
+      this.list.push({ name, status: 'ng', detail: (err as Error).message });
+      return undefined;
+    }
+  }
+
+  skip(name: string, detail: string): void {
+    this.list.push({ name, status: 'skipped', detail });
+  }
+}
+
+/** Each secret the task definition references exists (described, never read). */
+async function checkSecrets(
+  checks: Checks,
+  deps: Pick<ReleaseDeps, 'clients'>,
+  env: WorkloadEnvironmentName,
+  td: TaskDefinition,
+): Promise<void> {
   const secrets = (td.containerDefinitions ?? []).flatMap((c) => c.secrets ?? []);
-  if (secrets.length === 0) skip('secrets', 'the task definition references no secrets');
+  if (secrets.length === 0) checks.skip('secrets', 'the task definition references no secrets');
   for (const s of secrets) {
     const parameter = /:parameter(\/.*)$/.exec(s.valueFrom ?? '')?.[1];
     if (!parameter) {
-      skip(
+      checks.skip(
         `secret ${s.name}`,
         `${s.valueFrom} is not an SSM parameter; Secrets Manager is not checked (no client in this build)`,
       );
       continue;
     }
-    await run(`secret ${s.name}`, async () => {
+    await checks.run(`secret ${s.name}`, async () => {
       // Existence only: describing a parameter never reads its (secret) value.
       const out = await deps.clients
         .ssm(env)
@@ -123,12 +142,23 @@ export async function verify(
           };
     });
   }
+}
+
+/** The log group the container logs to exists: the awslogs driver does not create it. */
+async function checkLogGroup(
+  checks: Checks,
+  deps: Pick<ReleaseDeps, 'clients'>,
+  env: WorkloadEnvironmentName,
+  service: string,
+  container: ContainerDefinition | undefined,
+): Promise<void> {
+  const accountId = deps.clients.accountIds[env];
   const logGroup = container?.logConfiguration?.options?.['awslogs-group'];
   if (!logGroup) {
-    skip('log group', `container ${naming.containerName(service)} does not log with awslogs`);
-    return checks;
+    checks.skip('log group', `container ${naming.containerName(service)} does not log with awslogs`);
+    return;
   }
-  await run('log group', async () => {
+  await checks.run('log group', async () => {
     // The prefix search is the only lookup by name; an exact match is what awslogs needs.
     const out = await deps.clients
       .logs(env)
@@ -141,5 +171,4 @@ export async function verify(
           detail: `${logGroup} does not exist in ${env} (account ${accountId}): new tasks cannot start, because the awslogs driver does not create it; run pulumi up for the ${env} stack (locally: tdr sandbox up)`,
         };
   });
-  return checks;
 }

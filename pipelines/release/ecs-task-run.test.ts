@@ -21,9 +21,11 @@ import { expect } from 'chai';
 import { loadPlatform } from '../../services/config';
 import { memoryS3, type MemoryS3 } from '../../test/support/memory-s3';
 import { fakeReleaseClients } from '../../test/support/release-clients';
+import { PlatformError } from '../../services/errors';
 import type { ReleaseDeps } from './context';
 import type { TaskRunRecord } from './ledger';
-import { runTask, startedBy, type TaskRunRequest, type TaskRunResult } from './task';
+import type { Finished } from './saga';
+import { runTask, startedBy, type TaskRunRequest, type TaskRunResult } from './ecs-task-run';
 
 const URI = '123456789012.dkr.ecr.eu-west-2.amazonaws.com/consignment-api-data';
 const DIGEST = `sha256:${'7'.repeat(64)}`;
@@ -139,13 +141,30 @@ const request = (extra: Partial<TaskRunRequest> = {}): TaskRunRequest => ({
   ...extra,
 });
 
-async function failure(p: Promise<unknown>): Promise<Error & { exitCode?: number; result?: TaskRunResult }> {
+/** A run that went through and did not succeed: its result, and why (the CLI exits 1 on it). */
+async function failed(
+  p: Promise<Finished<TaskRunResult>>,
+): Promise<{ result: TaskRunResult; failure: string }> {
+  const { result, failure } = await p;
+  if (failure === null) throw new Error(`expected the task run to fail, it ended ${result.outcome}`);
+  return { result, failure };
+}
+
+/** A run refused or stopped before it went through: the typed error, with its kind. */
+async function thrown(p: Promise<unknown>): Promise<PlatformError> {
   try {
     await p;
   } catch (err) {
-    return err as Error & { exitCode?: number; result?: TaskRunResult };
+    if (err instanceof PlatformError) return err;
+    throw err;
   }
-  throw new Error('expected the task run to fail');
+  throw new Error('expected the task run to throw');
+}
+
+async function succeeded(p: Promise<Finished<TaskRunResult>>): Promise<TaskRunResult> {
+  const { result, failure } = await p;
+  expect(failure).to.equal(null);
+  return result;
 }
 
 const RUNNING: Partial<Task> = { lastStatus: 'RUNNING' };
@@ -159,7 +178,7 @@ const stoppedWith = (exitCode: number, container = 'consignment-api-data'): Part
 describe('runTask (one-off task, ECS mocked)', () => {
   it('succeeds when the essential container exits 0: started, running, succeeded; the digest pinned', async () => {
     const w = world([RUNNING, RUNNING, stoppedWith(0)]);
-    const r = await runTask(w.deps, request());
+    const r = await succeeded(runTask(w.deps, request()));
     expect(r).to.include({ outcome: 'succeeded', exitCode: 0, taskArn: TASK_ARN, taskDefinition: TD(2) });
     const registered = w.ecs.commandCalls(RegisterTaskDefinitionCommand)[0]?.args[0].input;
     expect(registered?.family).to.equal('consignment-api-data-intg');
@@ -180,10 +199,9 @@ describe('runTask (one-off task, ECS mocked)', () => {
 
   it('a container that exits non-zero fails the run (exit 1) with its exit code and stop reason recorded', async () => {
     const w = world([RUNNING, stoppedWith(3)]);
-    const err = await failure(runTask(w.deps, request()));
-    expect(err.exitCode).to.equal(1);
-    expect(err.message).to.contain('container consignment-api-data exited 3');
-    expect(err.result).to.include({ outcome: 'failed', exitCode: 3 });
+    const run = await failed(runTask(w.deps, request()));
+    expect(run.failure).to.contain('container consignment-api-data exited 3');
+    expect(run.result).to.include({ outcome: 'failed', exitCode: 3 });
     const last = ledger(w).at(-1);
     expect(last).to.include({
       outcome: 'failed',
@@ -208,9 +226,9 @@ describe('runTask (one-off task, ECS mocked)', () => {
         containers: [{ name: 'consignment-api-data', reason: 'CannotPullContainerError' }],
       },
     ]);
-    const err = await failure(runTask(w.deps, request()));
-    expect(err.exitCode).to.equal(1);
-    expect(err.message).to.contain('never ran to an exit code (TaskFailedToStart: CannotPullContainerError');
+    const run = await failed(runTask(w.deps, request()));
+    expect(run.result.outcome).to.equal('failed');
+    expect(run.failure).to.contain('never ran to an exit code (TaskFailedToStart: CannotPullContainerError');
     expect(ledger(w).at(-1)).to.include({
       outcome: 'failed',
       exitCode: null,
@@ -221,12 +239,11 @@ describe('runTask (one-off task, ECS mocked)', () => {
 
   it('gives up waiting at the timeout (exit 1) and leaves the run running for the next run to settle', async () => {
     const w = world([RUNNING]);
-    const err = await failure(runTask(w.deps, request()));
-    expect(err.exitCode).to.equal(1);
-    expect(err.message).to.contain(
+    const run = await failed(runTask(w.deps, request()));
+    expect(run.failure).to.contain(
       `stopped waiting after 60 s; task ${TASK_ARN} is not STOPPED yet: ledger #2 stays running`,
     );
-    expect(err.result?.outcome).to.equal('running');
+    expect(run.result.outcome).to.equal('running');
     expect(ledger(w).map((rec) => rec.outcome)).to.deep.equal(['started', 'running']);
     expect(w.s3.objects.has('leases/consignment-api-data/intg.json')).to.equal(false);
     expect(
@@ -237,15 +254,16 @@ describe('runTask (one-off task, ECS mocked)', () => {
   it('ECS placing no task is a failure recorded before anything waits', async () => {
     const w = world([RUNNING]);
     w.ecs.on(RunTaskCommand).resolves({ tasks: [], failures: [{ arn: TD(2), reason: 'RESOURCE:MEMORY' }] });
-    const err = await failure(runTask(w.deps, request()));
-    expect(err.message).to.contain('ECS placed no task').and.contain('RESOURCE:MEMORY');
+    const run = await failed(runTask(w.deps, request()));
+    expect(run.result.outcome).to.equal('failed');
+    expect(run.failure).to.contain('ECS placed no task').and.contain('RESOURCE:MEMORY');
     expect(ledger(w).map((rec) => rec.outcome)).to.deep.equal(['started', 'failed']);
     expect(w.ecs.commandCalls(DescribeTasksCommand)).to.have.length(0);
   });
 
   it('--no-wait returns once ECS accepted the task, the ledger saying running', async () => {
     const w = world([RUNNING]);
-    const r = await runTask(w.deps, request({ wait: false }));
+    const r = await succeeded(runTask(w.deps, request({ wait: false })));
     expect(r.outcome).to.equal('running');
     expect(ledger(w).at(-1)).to.include({ outcome: 'running', taskArn: TASK_ARN });
     expect(w.ecs.commandCalls(DescribeTasksCommand)).to.have.length(0);
@@ -259,7 +277,7 @@ describe('runTask (one-off task, ECS mocked)', () => {
         consignmentapi_service_intg: ['subnet-a', 'subnet-b'],
       },
     });
-    await runTask(w.deps, request());
+    await succeeded(runTask(w.deps, request()));
     expect(w.ecs.commandCalls(RunTaskCommand)[0]?.args[0].input.networkConfiguration).to.deep.equal({
       awsvpcConfiguration: {
         subnets: ['subnet-a', 'subnet-b'],
@@ -274,7 +292,7 @@ describe('runTask (one-off task, ECS mocked)', () => {
       networkMode: 'awsvpc',
       serviceNetwork: { keycloak_service_intg: ['subnet-k'] },
     });
-    const r = await runTask(w.deps, request({ task: 'consignment-export' }));
+    const r = await succeeded(runTask(w.deps, request({ task: 'consignment-export' })));
     expect(r.network).to.equal('subnets and security groups of keycloak_service_intg, no public IP');
     expect(
       w.ecs.commandCalls(RunTaskCommand)[0]?.args[0].input.networkConfiguration?.awsvpcConfiguration?.subnets,
@@ -283,8 +301,8 @@ describe('runTask (one-off task, ECS mocked)', () => {
 
   it('an awsvpc task with no service network to borrow fails before the lease and the ledger', async () => {
     const w = world([stoppedWith(0)], { networkMode: 'awsvpc' });
-    const err = await failure(runTask(w.deps, request()));
-    expect(err.exitCode).to.equal(1);
+    const err = await thrown(runTask(w.deps, request()));
+    expect(err.kind).to.equal('failed');
     expect(err.message).to.contain('no ECS service in intg has an awsvpc network configuration');
     expect(w.s3.objects.size).to.equal(0);
     expect(w.ecs.commandCalls(RunTaskCommand)).to.have.length(0);
@@ -292,13 +310,13 @@ describe('runTask (one-off task, ECS mocked)', () => {
 
   it('refuses an unknown task and a bad version with exit 2 before any AWS call', async () => {
     const w = world([RUNNING]);
-    const unknown = await failure(runTask(w.deps, request({ task: 'frontend' })));
-    expect(unknown.exitCode).to.equal(2);
+    const unknown = await thrown(runTask(w.deps, request({ task: 'frontend' })));
+    expect(unknown.kind).to.equal('invalid');
     expect(unknown.message).to.equal(
       'task: unknown task "frontend"; valid: consignment-export, consignment-api-data, keycloak-update',
     );
-    const bad = await failure(runTask(w.deps, request({ version: 'latest' })));
-    expect(bad.exitCode).to.equal(2);
+    const bad = await thrown(runTask(w.deps, request({ version: 'latest' })));
+    expect(bad.kind).to.equal('invalid');
     expect(bad.message).to.contain('version: "latest" is not a release version');
     expect(w.ecs.calls()).to.have.length(0);
     expect(w.s3.objects.size).to.equal(0);
@@ -306,17 +324,17 @@ describe('runTask (one-off task, ECS mocked)', () => {
 
   it('a version missing from ECR is refused (exit 3, like deploy) before anything changes', async () => {
     const w = world([RUNNING]);
-    const err = await failure(runTask(w.deps, request({ version: 'v9' })));
-    expect(err.exitCode).to.equal(3);
+    const err = await thrown(runTask(w.deps, request({ version: 'v9' })));
+    expect(err.kind).to.equal('refused');
     expect(err.message).to.contain('v9 does not exist in ECR repository consignment-api-data');
     expect(w.ecs.calls()).to.have.length(0);
   });
 
   it('settles a --no-wait run whose task has since stopped, then runs', async () => {
     const w = world([stoppedWith(2)]);
-    await runTask(w.deps, request({ wait: false }));
-    const err = await failure(runTask(w.deps, request({ actor: 'ops' })));
-    expect(err.message).to.contain('exited 2');
+    await succeeded(runTask(w.deps, request({ wait: false })));
+    const run = await failed(runTask(w.deps, request({ actor: 'ops' })));
+    expect(run.failure).to.contain('exited 2');
     const records = ledger(w);
     expect(records.map((r) => [r.seq, r.runId, r.outcome, r.settles])).to.deep.equal([
       [1, 'run-1', 'started', null],
@@ -334,9 +352,9 @@ describe('runTask (one-off task, ECS mocked)', () => {
 
   it('refuses with exit 4 while an earlier run’s task is still running, changing nothing', async () => {
     const w = world([RUNNING]);
-    await runTask(w.deps, request({ wait: false }));
-    const err = await failure(runTask(w.deps, request()));
-    expect(err.exitCode).to.equal(4);
+    await succeeded(runTask(w.deps, request({ wait: false })));
+    const err = await thrown(runTask(w.deps, request()));
+    expect(err.kind).to.equal('conflict');
     expect(err.message).to.equal(
       `run run-1 (v5) left ledger #2 running: its task ${TASK_ARN} is still RUNNING`,
     );

@@ -17,10 +17,12 @@ import { SSMClient } from '@aws-sdk/client-ssm';
 import { mockClient, type AwsClientStub } from 'aws-sdk-client-mock';
 import { expect } from 'chai';
 import { loadPlatform } from '../../services/config';
+import { PlatformError } from '../../services/errors';
 import type { ReleaseDeps } from './context';
-import { release, type ReleaseRequest } from './deploy';
+import { releaseService, type ReleaseRequest, type ReleaseResult } from './ecs-service-rollout';
 import { leaseKey } from './lease';
 import { recordKey, type LedgerRecord } from './ledger';
+import type { Finished } from './saga';
 import { memoryS3, type MemoryS3 } from '../../test/support/memory-s3';
 import { fakeReleaseClients } from '../../test/support/release-clients';
 
@@ -140,13 +142,31 @@ const deploy = (version = 'v2', extra: Partial<ReleaseRequest> = {}): ReleaseReq
   ...extra,
 });
 
-async function failure(p: Promise<unknown>): Promise<Error & { exitCode?: number }> {
+/** The release's result, which must have succeeded. */
+async function release(deps: ReleaseDeps, req: ReleaseRequest): Promise<ReleaseResult> {
+  const { result, failure } = await releaseService(deps, req);
+  expect(failure, 'the release failed').to.equal(null);
+  return result;
+}
+
+/** A release that went through and did not succeed: its result, and why (the CLI exits 1 on it). */
+async function failed(
+  p: Promise<Finished<ReleaseResult>>,
+): Promise<{ result: ReleaseResult; failure: string }> {
+  const { result, failure } = await p;
+  if (failure === null) throw new Error(`expected the release to fail, it ended ${result.outcome}`);
+  return { result, failure };
+}
+
+/** A release refused or stopped by an error: the typed error, with its kind. */
+async function thrown(p: Promise<unknown>): Promise<PlatformError> {
   try {
     await p;
   } catch (err) {
-    return err as Error & { exitCode?: number };
+    if (err instanceof PlatformError) return err;
+    throw err;
   }
-  throw new Error('expected the release to fail');
+  throw new Error('expected the release to throw');
 }
 
 describe('release (deployment script, ECS mocked)', () => {
@@ -178,9 +198,9 @@ describe('release (deployment script, ECS mocked)', () => {
         { status: 'ACTIVE' },
       ],
     }));
-    const err = await failure(release(w.deps, deploy()));
-    expect(err.exitCode).to.equal(1);
-    expect(err.message).to.contain('rolled back: rollout FAILED: tasks failed to start');
+    const run = await failed(releaseService(w.deps, deploy()));
+    expect(run.result.outcome).to.equal('rolled_back');
+    expect(run.failure).to.contain('rolled back: rollout FAILED: tasks failed to start');
     expect(w.ecs.commandCalls(UpdateServiceCommand).map((c) => c.args[0].input.taskDefinition)).to.deep.equal(
       [TD(2), TD(1)],
     );
@@ -202,9 +222,9 @@ describe('release (deployment script, ECS mocked)', () => {
       deployments: [{ status: 'PRIMARY', rolloutState: 'IN_PROGRESS' }, { status: 'ACTIVE' }],
     }));
     const start = w.clock.t;
-    const err = await failure(release(w.deps, deploy()));
-    expect(err.exitCode).to.equal(1);
-    expect(err.message).to.match(/timed out after 60 s \(running 0\/1, 2 deployments, rollout IN_PROGRESS\)/);
+    const run = await failed(releaseService(w.deps, deploy()));
+    expect(run.result.outcome).to.equal('rolled_back');
+    expect(run.failure).to.match(/timed out after 60 s \(running 0\/1, 2 deployments, rollout IN_PROGRESS\)/);
     expect(w.clock.t - start).to.equal(60_000);
     expect(
       w.logs.some((l) => /waiting for steady state: 0 s elapsed, running 0\/1, 2 deployments/.test(l)),
@@ -234,9 +254,9 @@ describe('release (deployment script, ECS mocked)', () => {
         ],
       };
     });
-    const err = await failure(release(w.deps, deploy()));
-    expect(err.exitCode).to.equal(1);
-    expect(err.message).to.contain(`the service moved to ${TD(1)} while we waited`);
+    const run = await failed(releaseService(w.deps, deploy()));
+    expect(run.result.outcome).to.equal('rolled_back');
+    expect(run.failure).to.contain(`the service moved to ${TD(1)} while we waited`);
   });
 
   it('a rollback that also fails is recorded failed and exits 1', async () => {
@@ -257,8 +277,9 @@ describe('release (deployment script, ECS mocked)', () => {
         },
       ],
     }));
-    const err = await failure(release(w.deps, deploy()));
-    expect(err.exitCode).to.equal(1);
+    const run = await failed(releaseService(w.deps, deploy()));
+    expect(run.result.outcome).to.equal('failed');
+    expect(run.failure).to.contain('failed: rollout FAILED');
     expect(ledger(w).at(-1)).to.include({ outcome: 'failed' });
     expect((ledger(w).at(-1) as { detail: string }).detail).to.contain('rollback to');
   });
@@ -411,8 +432,8 @@ describe('release (deployment script, ECS mocked)', () => {
     w.ecs
       .on(RegisterTaskDefinitionCommand)
       .rejects(Object.assign(new Error('not allowed'), { name: 'AccessDeniedException' }));
-    const err = await failure(release(w.deps, deploy()));
-    expect(err.exitCode).to.equal(1);
+    const err = await thrown(releaseService(w.deps, deploy()));
+    expect(err.kind).to.equal('failed');
     expect(err.message).to.equal(
       'registering a revision of task family frontend-intg: AccessDeniedException: not allowed',
     );
@@ -434,8 +455,8 @@ describe('release (deployment script, ECS mocked)', () => {
       if (++describes > 1) throw Object.assign(new Error('gone'), { name: 'AccessDeniedException' });
       return { services: [{ status: 'ACTIVE', taskDefinition: w.service.td, ...steady(w.service.td, 1) }] };
     });
-    const err = await failure(release(w.deps, deploy()));
-    expect(err.exitCode).to.equal(1);
+    const err = await thrown(releaseService(w.deps, deploy()));
+    expect(err.kind).to.equal('failed');
     expect(ledger(w).map((l) => l.kind === 'release' && l.outcome)).to.deep.equal(['started']);
     expect(
       w.logs.some((l) => l.includes('ledger #1 is left open; the next operation settles it from ECS')),
@@ -454,8 +475,8 @@ describe('release (deployment script, ECS mocked)', () => {
       }),
       etag: '"held"',
     });
-    const err = await failure(release(w.deps, deploy()));
-    expect(err.exitCode).to.equal(4);
+    const err = await thrown(releaseService(w.deps, deploy()));
+    expect(err.kind).to.equal('conflict');
     expect(err.message).to.contain('alice (deploy v3, run r9)');
     expect(w.ecs.commandCalls(RegisterTaskDefinitionCommand)).to.have.length(0);
     expect(ledger(w)).to.have.length(0);
@@ -488,8 +509,8 @@ describe('release (deployment script, ECS mocked)', () => {
       { action: 'deploy', service: 'frontend', env: 'intg', actor: 'x' },
     ];
     for (const req of bad) {
-      const err = await failure(release(w.deps, req));
-      expect(err.exitCode, `${JSON.stringify(req)}: ${err.message}`).to.equal(2);
+      const err = await thrown(releaseService(w.deps, req));
+      expect(err.kind, `${JSON.stringify(req)}: ${err.message}`).to.equal('invalid');
     }
     expect(w.ecs.calls()).to.have.length(0);
     expect(w.ecr.calls()).to.have.length(0);
@@ -498,10 +519,10 @@ describe('release (deployment script, ECS mocked)', () => {
 
   it('a missing approval is a gate refusal (exit 3) with no write', async () => {
     const w = world();
-    const err = await failure(
-      release(w.deps, { action: 'promote', service: 'frontend', env: 'prod', actor: 'bob' }),
+    const err = await thrown(
+      releaseService(w.deps, { action: 'promote', service: 'frontend', env: 'prod', actor: 'bob' }),
     );
-    expect(err.exitCode).to.equal(3);
+    expect(err.kind).to.equal('refused');
     expect(err.message).to.contain('prod needs --approver from admins');
     expect(w.s3.mock.commandCalls(PutObjectCommand)).to.have.length(0);
   });

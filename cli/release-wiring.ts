@@ -1,0 +1,178 @@
+/**
+ * What the release commands share: loading the release engine on first use, its runtime
+ * dependencies, the options of every changing command, and turning a release's outcome into
+ * output and an error kind.
+ */
+import { InvalidArgumentError, Option, type Command } from 'commander';
+import { PlatformError } from '../services/errors';
+import { versionProblem } from '../services/versions';
+import type { ReleaseDeps } from '../pipelines/release/context';
+import type { ReleasePlan, ReleaseRequest, ReleaseResult } from '../pipelines/release/ecs-service-rollout';
+import type { AnnotationSink } from '../pipelines/release/notify';
+import type { CliContext, GlobalOptions } from './context';
+import { printJson, renderTable, type Io } from './output';
+
+/*
+ * The AWS SDK costs far more to load than `tdr --help`; under ts-node a real `import()` would go
+ * through Node's ESM loader and miss the .ts sources, so the engine is required on first use.
+ */
+/* eslint-disable @typescript-eslint/no-require-imports */
+export const engine = {
+  rollout: () =>
+    require('../pipelines/release/ecs-service-rollout') as typeof import('../pipelines/release/ecs-service-rollout'),
+  taskRun: () =>
+    require('../pipelines/release/ecs-task-run') as typeof import('../pipelines/release/ecs-task-run'),
+  gates: () => require('../pipelines/release/gates') as typeof import('../pipelines/release/gates'),
+  runtime: () => require('../pipelines/release/runtime') as typeof import('../pipelines/release/runtime'),
+  status: () => require('../pipelines/release/status') as typeof import('../pipelines/release/status'),
+  verify: () => require('../pipelines/release/verify') as typeof import('../pipelines/release/verify'),
+  check: () => require('../pipelines/release/check') as typeof import('../pipelines/release/check'),
+};
+/* eslint-enable @typescript-eslint/no-require-imports */
+
+/** The runtime wiring (real clients from the environment, the wall clock), loaded on first use. */
+export const releaseRuntime = engine.runtime;
+
+/** The run went through and did not succeed (e.g. rolled back): exit 1, after its result is shown. */
+export class RunFailedError extends PlatformError {
+  readonly kind = 'failed';
+  constructor(message: string) {
+    super(message);
+    this.name = 'RunFailedError';
+  }
+}
+
+export function parseVersion(value: string): string {
+  const problem = versionProblem(value);
+  if (problem) throw new InvalidArgumentError(problem);
+  return value;
+}
+
+/** The actor: `--actor`, else the OS user (Jenkins passes --actor). */
+export function actorOf(ctx: CliContext, actor: string | undefined): string {
+  return actor ?? engine.runtime().defaultActor(ctx.env);
+}
+
+/** The release engine's clients and clock for one command, logging to stderr. */
+export async function releaseDeps(
+  ctx: CliContext,
+  actor: string,
+  opts: { notify?: boolean } = {},
+): Promise<ReleaseDeps> {
+  return engine.runtime().runtimeDeps({
+    env: ctx.env,
+    platform: ctx.platform(),
+    log: (line: string) => ctx.io.stderr(line + '\n'),
+    actor,
+    annotations: opts.notify ? await annotationSink(ctx) : undefined,
+  });
+}
+
+/**
+ * The Grafana annotation sink for notifications: the dashboards' own HTTP client, when GRAFANA_URL
+ * and GRAFANA_TOKEN are both set. A bad URL is reported as a failed notification, never a failed release.
+ */
+export async function annotationSink(ctx: CliContext): Promise<AnnotationSink | undefined> {
+  const { GRAFANA_URL: url, GRAFANA_TOKEN: token } = ctx.env;
+  if (!url || !token) return undefined;
+  type ClientModule = typeof import('../dashboards/grafana-client');
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { GrafanaClient } = require('../dashboards/grafana-client') as ClientModule;
+  try {
+    return new GrafanaClient({ url, token });
+  } catch (err) {
+    const reason = (err as Error).message;
+    return { createAnnotation: () => Promise.reject(new Error(`GRAFANA_URL: ${reason}`)) };
+  }
+}
+
+export interface ReleaseOpts {
+  readonly service: string;
+  readonly actor?: string;
+  readonly approver?: string;
+  readonly buildUrl?: string;
+  readonly breakGlass?: boolean;
+  readonly reason?: string;
+  readonly dryRun?: boolean;
+  readonly wait: boolean;
+}
+
+/** The options every changing command shares. */
+export function addReleaseOptions(cmd: Command): Command {
+  return cmd
+    .option('--actor <name>', 'who is releasing (defaults to the OS user; Jenkins passes the build user)')
+    .option('--approver <name>', 'who approved (required for prod; must not be the actor)')
+    .option('--build-url <url>', 'the Jenkins build that ran this (recorded)')
+    .option('--break-glass', 'override a freeze window (recorded; needs --reason)')
+    .option('--reason <text>', 'why (recorded; required with --break-glass)')
+    .option('--dry-run', 'print the plan and the gates; change nothing (exit 3 if a gate would refuse)')
+    .addOption(
+      new Option('--no-wait', 'return once the service is updated; the next operation settles the outcome'),
+    );
+}
+
+export function requestFrom(ctx: CliContext, opts: ReleaseOpts): Omit<ReleaseRequest, 'action' | 'env'> {
+  return {
+    service: opts.service,
+    actor: actorOf(ctx, opts.actor),
+    approver: opts.approver ?? null,
+    buildUrl: opts.buildUrl ?? null,
+    breakGlass: opts.breakGlass ?? false,
+    reason: opts.reason ?? null,
+    dryRun: opts.dryRun ?? false,
+    wait: opts.wait,
+  };
+}
+
+/** deploy, promote and rollback: one service rollout, its result printed, its outcome an exit code. */
+export async function runRelease(ctx: CliContext, cmd: Command, req: ReleaseRequest): Promise<void> {
+  const { output } = cmd.optsWithGlobals<GlobalOptions>();
+  const { releaseService, validateRequest, ReleaseRefusedError } = engine.rollout();
+  validateRequest({ platform: ctx.platform() }, req);
+  const deps = await releaseDeps(ctx, req.actor, { notify: true });
+  let finished;
+  try {
+    finished = await releaseService(deps, req);
+  } catch (err) {
+    if (err instanceof ReleaseRefusedError) printRelease(ctx.io, output, err.plan);
+    // Machines get the refusal as data too; people read it on stderr.
+    else if (output === 'json' && err instanceof engine.gates().GateRefusedError)
+      printJson(ctx.io, { refused: true, gates: err.verdicts });
+    throw err;
+  }
+  printRelease(ctx.io, output, finished.result);
+  if (finished.failure) throw new RunFailedError(finished.failure);
+}
+
+export function printRelease(io: Io, output: string, r: ReleaseResult | ReleasePlan): void {
+  if (output === 'json') {
+    printJson(io, r);
+    return;
+  }
+  const outcome = 'outcome' in r ? r.outcome : 'refused';
+  const lines = [
+    `${r.action} ${r.service} ${r.version} → ${r.env}${r.sourceEnv ? ` (from ${r.sourceEnv})` : ''}: ${outcome}`,
+    `  from: ${r.from.version ?? '(not in ledger)'} ${r.from.digest ?? ''} ${r.from.taskDefinition ?? ''}`.trimEnd(),
+    `  to:   ${r.version} ${r.digest ?? '(unresolved)'}`,
+  ];
+  if ('detail' in r && r.detail) lines.push(`  detail: ${r.detail}`);
+  if ('taskDefinition' in r && r.taskDefinition) lines.push(`  task definition: ${r.taskDefinition}`);
+  if ('ledger' in r && r.ledger.length > 0)
+    lines.push(`  ledger records: ${r.ledger.map((s) => `#${s}`).join(', ')}`);
+  if ('settled' in r && r.settled.length > 0)
+    lines.push(`  settled crashed runs: ${r.settled.map((s) => `#${s}`).join(', ')}`);
+  io.stdout(lines.join('\n') + '\n\nGates:\n');
+  io.stdout(
+    renderTable(
+      ['', 'GATE', 'DETAIL'],
+      r.gates.map((g) => [g.ok ? '[OK]' : '[NG]', g.gate, g.detail]),
+    ),
+  );
+  if (r.taskDefinitionDiff.length > 0)
+    io.stdout(`\nTask definition change:\n${r.taskDefinitionDiff.map((l) => `  ${l}`).join('\n')}\n`);
+  if ('notifications' in r && r.notifications.length > 0) {
+    io.stdout(
+      `\nNotifications:\n${r.notifications.map((n) => `  ${n.channel}: ${n.status} (${n.detail})`).join('\n')}\n`,
+    );
+  }
+}
