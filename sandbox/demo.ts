@@ -3,11 +3,11 @@
  * intg, promote to staging, e2e recorded, a refused prod promotion, an approved one, and a
  * rollback. Every step runs the real release engine against the sandbox's endpoint.
  */
-import type { ReleaseDeps } from './context';
-import { recordCheck } from './check';
-import { release, type ReleaseRequest, type ReleaseResult } from './deploy';
-import { inFreezeWindow } from './gates';
-import { status, type StatusRow } from './status';
+import type { ReleaseDeps } from '../pipelines/release/context';
+import { recordCheck } from '../pipelines/release/check';
+import { release, type ReleaseRequest, type ReleaseResult } from '../pipelines/release/deploy';
+import { inFreezeWindow } from '../pipelines/release/gates';
+import { status, type StatusRow } from '../pipelines/release/status';
 
 export interface DemoIo {
   /** A step's headline and what happened. */
