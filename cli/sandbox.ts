@@ -10,9 +10,9 @@ import { UsageError } from './exit-codes';
 import { printJson } from './output';
 import { renderStatus } from './status';
 
-function sandboxModule(): typeof import('../pipelines/release/sandbox') {
+function sandboxModule(): typeof import('../sandbox/up') {
   // eslint-disable-next-line @typescript-eslint/no-require-imports
-  return require('../pipelines/release/sandbox') as typeof import('../pipelines/release/sandbox');
+  return require('../sandbox/up') as typeof import('../sandbox/up');
 }
 
 export function register(program: Command, ctx: CliContext): void {
@@ -69,7 +69,7 @@ export function register(program: Command, ctx: CliContext): void {
         actor: 'demo',
       });
       // eslint-disable-next-line @typescript-eslint/no-require-imports
-      const { demo } = require('../pipelines/release/demo') as typeof import('../pipelines/release/demo');
+      const { demo } = require('../sandbox/demo') as typeof import('../sandbox/demo');
       await demo(deps, {
         say: (t) => ctx.io.stdout(t + '\n'),
         showStatus: (rows) => ctx.io.stdout(renderStatus(rows)),

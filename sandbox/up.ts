@@ -3,14 +3,14 @@
  * engine touches, from the catalogue and the naming module: in mgmt the ECR repositories with a
  * few image versions (small fake manifests), the ledger bucket and the SSM account-id
  * parameters and the Jenkins agents' `TDRJenkinsNodeRole{Env}`; in each workload account the
- * clusters, task definitions, services, the secrets and log groups their task definitions
+ * clusters, task definitions, services, the secrets, log groups and roles their task definitions
  * reference, the one-off tasks' task definitions, and `TDRJenkinsECSUpdateRole{Env}`.
  *
- * Everything is idempotent: running `sandbox up` twice leaves one of each. moto does not enforce
- * IAM, so the roles are there to be looked at (and tested) for the two-hop trust of DESIGN.md,
- * not because AssumeRole needs them; their permissions beyond the trust are infra's.
+ * Every role and task definition is infra's own (sandbox/definitions.ts builds them from
+ * infra/definitions), changed only where moto needs it. Everything is idempotent: running
+ * `sandbox up` twice leaves one of each. moto does not enforce IAM, so the roles are there to be
+ * looked at (and tested) for the two-hop trust of DESIGN.md, not because AssumeRole needs them.
  */
-import { createHash } from 'node:crypto';
 import { CreateLogGroupCommand, type CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
 import { CreateRepositoryCommand, PutImageCommand, type ECRClient } from '@aws-sdk/client-ecr';
 import {
@@ -35,27 +35,27 @@ import {
 } from '@aws-sdk/client-iam';
 import { PutParameterCommand, type SSMClient } from '@aws-sdk/client-ssm';
 import { GetCallerIdentityCommand, type STSClient } from '@aws-sdk/client-sts';
-import { parseAccountIds, type AccountIds, type Platform } from '../../services/config';
-import type { EcsServiceEntry, OneOffTaskEntry } from '../../services/catalogue';
+import { parseAccountIds, type AccountIds, type Platform } from '../services/config';
+import type { EcsServiceEntry } from '../services/catalogue';
 import {
   ENVIRONMENT_NAMES,
   WORKLOAD_ENVIRONMENTS,
   type WorkloadEnvironmentName,
-} from '../../services/environments';
-import { naming } from '../../services/naming';
-import type { ReleaseClients } from './aws';
-import { AwsCallError, attempt, errorName } from './errors';
-import { repositoryUri } from './images';
-
-/** Fake account ids of the sandbox; mgmt is whatever account the caller's credentials are in. */
-export const SANDBOX_ACCOUNT_IDS = {
-  sbox: '111111111111',
-  intg: '222222222222',
-  staging: '333333333333',
-  prod: '444444444444',
-} as const;
-
-export const SANDBOX_VERSIONS = ['v1', 'v2', 'v3'] as const;
+} from '../services/environments';
+import { naming } from '../services/naming';
+import type { RoleDocuments } from '../infra/definitions/iam';
+import type { ReleaseClients } from '../pipelines/release/aws';
+import { AwsCallError, attempt, errorName } from '../pipelines/release/errors';
+import { repositoryUri } from '../pipelines/release/images';
+import {
+  SANDBOX_ACCOUNT_IDS,
+  SANDBOX_SECRET_VALUE,
+  SANDBOX_VERSIONS,
+  databaseSecretOf,
+  fakeManifest,
+  sandboxRoles,
+  sandboxTaskDefinition,
+} from './definitions';
 
 type Env = Readonly<Record<string, string | undefined>>;
 
@@ -74,27 +74,6 @@ export async function sandboxAccountIds(env: Env, sts: STSClient): Promise<Accou
 export interface SandboxReport {
   readonly accountIds: AccountIds;
   readonly created: readonly string[];
-}
-
-/** A digest that differs per repository and version, as moto derives it from the layers. */
-export function fakeManifest(repository: string, version: string): string {
-  const layer = createHash('sha256').update(`${repository}:${version}`).digest('hex');
-  return JSON.stringify({
-    schemaVersion: 2,
-    mediaType: 'application/vnd.docker.distribution.manifest.v2+json',
-    config: {
-      mediaType: 'application/vnd.docker.container.image.v1+json',
-      size: 1024,
-      digest: `sha256:${createHash('sha256').update(`config ${repository}:${version}`).digest('hex')}`,
-    },
-    layers: [
-      {
-        mediaType: 'application/vnd.docker.image.rootfs.diff.tar.gzip',
-        size: 2048,
-        digest: `sha256:${layer}`,
-      },
-    ],
-  });
 }
 
 export async function sandboxUp(clients: ReleaseClients, platform: Platform): Promise<SandboxReport> {
@@ -154,106 +133,71 @@ export async function sandboxUp(clients: ReleaseClients, platform: Platform): Pr
     created.push(`mgmt: ECR ${repo} ${SANDBOX_VERSIONS.join(' ')}`);
   }
 
-  created.push(...(await createJenkinsRoles(clients)));
-
-  await Promise.all(
-    WORKLOAD_ENVIRONMENTS.map(async (env) => {
-      for (const [name, entry] of Object.entries(platform.catalogue)) {
-        const repo = naming.ecrRepository(entry.imageRepository);
-        const uri = await repositoryUri(ecr, repo);
-        await createLogGroup(clients.logs(env), env, naming.logGroup(name, env));
-        if (entry.kind === 'service') {
-          await createService(clients, env, name, entry, `${uri}@${v1[repo] ?? ''}`);
-          created.push(
-            `${env}: ${naming.cluster(name, env)}/${naming.ecsService(name, env)} (${naming.taskFamily(name, env)}), log group ${naming.logGroup(name, env)}`,
-          );
-        } else {
-          await createOneOffTask(clients, env, name, entry, `${uri}@${v1[repo] ?? ''}`);
-          created.push(
-            `${env}: ${naming.cluster(name, env)} one-off task ${naming.taskFamily(name, env)}, log group ${naming.logGroup(name, env)}`,
-          );
+  // IAM and ECS do not wait for each other (moto checks no role a task definition names).
+  const [roleLines, workloadLines] = await Promise.all([
+    createRoles(clients, platform),
+    Promise.all(
+      WORKLOAD_ENVIRONMENTS.map(async (env) => {
+        const lines: string[] = [];
+        for (const [name, entry] of Object.entries(platform.catalogue)) {
+          const repo = naming.ecrRepository(entry.imageRepository);
+          const uri = await repositoryUri(ecr, repo);
+          await createLogGroup(clients.logs(env), env, naming.logGroup(name, env));
+          if (entry.kind === 'service') {
+            await createService(clients, platform, env, name, entry, `${uri}@${v1[repo] ?? ''}`);
+            lines.push(
+              `${env}: ${naming.cluster(name, env)}/${naming.ecsService(name, env)} (${naming.taskFamily(name, env)}), log group ${naming.logGroup(name, env)}`,
+            );
+          } else {
+            await createOneOffTask(clients, platform, env, name, `${uri}@${v1[repo] ?? ''}`);
+            lines.push(
+              `${env}: ${naming.cluster(name, env)} one-off task ${naming.taskFamily(name, env)}, log group ${naming.logGroup(name, env)}`,
+            );
+          }
         }
-      }
-    }),
-  );
+        return lines;
+      }),
+    ),
+  ]);
+  created.push(...roleLines, ...workloadLines.flat());
   return { accountIds: clients.accountIds, created };
 }
 
-const ECS_TASKS_TRUST = (accountId: string) =>
-  JSON.stringify({
-    Version: '2012-10-17',
-    Statement: [
-      {
-        Effect: 'Allow',
-        Principal: { Service: 'ecs-tasks.amazonaws.com' },
-        Action: 'sts:AssumeRole',
-        Condition: { StringEquals: { 'aws:SourceAccount': accountId } },
-      },
-    ],
-  });
-
-/**
- * DESIGN.md's two hops: Jenkins agents in mgmt run as `TDRJenkinsNodeRole{Env}`, which may only
- * assume `TDRJenkinsECSUpdateRole{Env}` in that environment's account, which trusts only it.
- */
-async function createJenkinsRoles(clients: ReleaseClients): Promise<string[]> {
-  const ids = clients.accountIds;
-  const out: string[] = [];
-  for (const env of WORKLOAD_ENVIRONMENTS) {
-    const nodeRole = naming.jenkinsNodeRole(env);
-    const updateRole = naming.jenkinsEcsUpdateRole(env);
-    const nodeRoleArn = naming.roleArn(ids.mgmt, nodeRole);
-    const updateRoleArn = naming.roleArn(ids[env], updateRole);
-    await ensureRole(clients.mgmt.iam, 'mgmt', nodeRole, ECS_TASKS_TRUST(ids.mgmt), {
-      description: `Jenkins agents deploying to ${env}: may assume only ${updateRole} there`,
-      policyName: 'AssumeUpdateRole',
-      policy: JSON.stringify({
-        Version: '2012-10-17',
-        Statement: [{ Effect: 'Allow', Action: 'sts:AssumeRole', Resource: updateRoleArn }],
-      }),
-    });
-    await ensureRole(
-      clients.iam(env),
-      env,
-      updateRole,
-      JSON.stringify({
-        Version: '2012-10-17',
-        Statement: [{ Effect: 'Allow', Principal: { AWS: nodeRoleArn }, Action: 'sts:AssumeRole' }],
-      }),
-      { description: `Jenkins agents for ${env} deploy through this role, from ${nodeRole} in mgmt only` },
-    );
-    out.push(`mgmt: IAM ${nodeRole} → ${env}: IAM ${updateRole}`);
-  }
-  return out;
+/** The roles of sandboxRoles(), side by side: they do not depend on each other. */
+async function createRoles(clients: ReleaseClients, platform: Platform): Promise<string[]> {
+  const roles = sandboxRoles(platform, clients.accountIds);
+  await Promise.all(
+    roles.map(({ env, role }) => ensureRole(env === 'mgmt' ? clients.mgmt.iam : clients.iam(env), env, role)),
+  );
+  return roles.flatMap((r) => (r.summary ? [r.summary] : []));
 }
 
 /** Creates the role, or brings an existing one's trust policy back to what it should be. */
-async function ensureRole(
-  iam: IAMClient,
-  env: string,
-  roleName: string,
-  trust: string,
-  opts: { description: string; policyName?: string; policy?: string },
-): Promise<void> {
+async function ensureRole(iam: IAMClient, env: string, role: RoleDocuments): Promise<void> {
+  const { roleName, trustPolicy, inlinePolicy } = role;
   const made = await ignoreExists(`creating IAM role ${roleName} in ${env}`, () =>
     iam.send(
       new CreateRoleCommand({
         RoleName: roleName,
-        AssumeRolePolicyDocument: trust,
-        Description: opts.description,
+        AssumeRolePolicyDocument: trustPolicy,
+        Description: role.description,
+        MaxSessionDuration: role.maxSessionDuration,
       }),
     ),
   );
   if (!made) {
     await attempt(`updating the trust policy of IAM role ${roleName} in ${env}`, () =>
-      iam.send(new UpdateAssumeRolePolicyCommand({ RoleName: roleName, PolicyDocument: trust })),
+      iam.send(new UpdateAssumeRolePolicyCommand({ RoleName: roleName, PolicyDocument: trustPolicy })),
     );
   }
-  const { policyName, policy } = opts;
-  if (policyName && policy) {
-    await attempt(`writing policy ${policyName} of IAM role ${roleName} in ${env}`, () =>
+  if (inlinePolicy) {
+    await attempt(`writing policy ${inlinePolicy.name} of IAM role ${roleName} in ${env}`, () =>
       iam.send(
-        new PutRolePolicyCommand({ RoleName: roleName, PolicyName: policyName, PolicyDocument: policy }),
+        new PutRolePolicyCommand({
+          RoleName: roleName,
+          PolicyName: inlinePolicy.name,
+          PolicyDocument: inlinePolicy.document,
+        }),
       ),
     );
   }
@@ -273,6 +217,7 @@ async function createRepository(ecr: ECRClient, repo: string): Promise<void> {
 
 async function createService(
   clients: ReleaseClients,
+  platform: Platform,
   env: WorkloadEnvironmentName,
   name: string,
   entry: EcsServiceEntry,
@@ -282,24 +227,18 @@ async function createService(
   const ssm: SSMClient = clients.ssm(env);
   const cluster = naming.cluster(name, env);
   const serviceName = naming.ecsService(name, env);
-  const region = 'eu-west-2';
-  const secrets: { name: string; valueFrom: string }[] = [];
-  if (entry.database) {
-    const parameter = naming.databaseSecret(name, env);
-    await attempt(`writing SSM ${parameter} in ${env}`, () =>
+  const secret = databaseSecretOf(platform, env, name);
+  if (secret) {
+    await attempt(`writing SSM ${secret} in ${env}`, () =>
       ssm.send(
         new PutParameterCommand({
-          Name: parameter,
-          Value: 'sandbox-not-a-secret',
+          Name: secret,
+          Value: SANDBOX_SECRET_VALUE,
           Type: 'SecureString',
           Overwrite: true,
         }),
       ),
     );
-    secrets.push({
-      name: 'DB_PASSWORD',
-      valueFrom: `arn:aws:ssm:${region}:${clients.accountIds[env]}:parameter${parameter}`,
-    });
   }
   await attempt(`creating cluster ${cluster} in ${env}`, () =>
     ecs.send(new CreateClusterCommand({ clusterName: cluster })),
@@ -310,44 +249,9 @@ async function createService(
   if (existing.services?.some((s) => s.status === 'ACTIVE')) return;
   const td = await attempt(`registering ${naming.taskFamily(name, env)} in ${env}`, () =>
     ecs.send(
-      new RegisterTaskDefinitionCommand({
-        family: naming.taskFamily(name, env),
-        requiresCompatibilities: ['FARGATE'],
-        networkMode: 'awsvpc',
-        cpu: String(entry.cpu[env]),
-        memory: String(entry.memory[env]),
-        executionRoleArn: naming.roleArn(
-          clients.accountIds[env],
-          naming.executionRole(entry.pascalName, env),
-        ),
-        taskRoleArn: naming.roleArn(clients.accountIds[env], naming.taskRole(entry.pascalName, env)),
-        containerDefinitions: [
-          {
-            name: naming.containerName(name),
-            image,
-            essential: true,
-            memory: entry.memory[env] - entry.sidecars.reduce((m, s) => m + s.memory, 0),
-            portMappings: [{ containerPort: entry.containerPort, protocol: 'tcp' }],
-            secrets,
-            logConfiguration: {
-              logDriver: 'awslogs',
-              options: {
-                'awslogs-group': naming.logGroup(name, env),
-                'awslogs-region': region,
-                'awslogs-stream-prefix': name,
-              },
-            },
-          },
-          ...entry.sidecars.map((s) => ({
-            name: s.name,
-            image: s.image,
-            essential: false,
-            cpu: s.cpu,
-            memory: s.memory,
-            portMappings: s.ports.map((p) => ({ containerPort: p, protocol: 'tcp' as const })),
-          })),
-        ],
-      }),
+      new RegisterTaskDefinitionCommand(
+        sandboxTaskDefinition(platform, clients.accountIds, env, name, image),
+      ),
     ),
   );
   await attempt(`creating service ${serviceName} in ${env}`, () =>
@@ -388,18 +292,12 @@ async function ignoreExists<T>(what: string, call: () => Promise<T>): Promise<T 
   }
 }
 
-/**
- * A one-off task as infra defines it (cluster, family, roles, log group), except its network:
- * Fargate wants awsvpc, and moto attaches an awsvpc task to a real subnet, which the sandbox cannot
- * create without an EC2 client. moto forces awsvpc on any definition marked FARGATE-compatible,
- * but runs a bridge-mode definition that is not so marked on Fargate, so the sandbox registers
- * that; `tdr task run` gives awsvpc definitions the network of the environment's services.
- */
+/** A one-off task as infra defines it, registered once (see sandboxTaskDefinition for moto's network). */
 async function createOneOffTask(
   clients: ReleaseClients,
+  platform: Platform,
   env: WorkloadEnvironmentName,
   name: string,
-  entry: OneOffTaskEntry,
   image: string,
 ): Promise<void> {
   const ecs: ECSClient = clients.ecs(env);
@@ -416,33 +314,9 @@ async function createOneOffTask(
   }
   await attempt(`registering ${family} in ${env}`, () =>
     ecs.send(
-      new RegisterTaskDefinitionCommand({
-        family,
-        networkMode: 'bridge',
-        cpu: String(entry.cpu[env]),
-        memory: String(entry.memory[env]),
-        executionRoleArn: naming.roleArn(
-          clients.accountIds[env],
-          naming.executionRole(entry.pascalName, env),
-        ),
-        taskRoleArn: naming.roleArn(clients.accountIds[env], naming.taskRole(entry.pascalName, env)),
-        containerDefinitions: [
-          {
-            name: naming.containerName(name),
-            image,
-            essential: true,
-            memory: entry.memory[env],
-            logConfiguration: {
-              logDriver: 'awslogs',
-              options: {
-                'awslogs-group': naming.logGroup(name, env),
-                'awslogs-region': 'eu-west-2',
-                'awslogs-stream-prefix': name,
-              },
-            },
-          },
-        ],
-      }),
+      new RegisterTaskDefinitionCommand(
+        sandboxTaskDefinition(platform, clients.accountIds, env, name, image),
+      ),
     ),
   );
 }
