@@ -6,7 +6,7 @@ import type { Command } from 'commander';
 import { loadPlatform, type Platform } from '../services/config';
 import type { CliContext, GlobalOptions } from './context';
 import { releaseRuntime } from './deploy';
-import { UsageError } from './exit-codes';
+import { UsageError, exitCodeOf } from './exit-codes';
 import { printJson } from './output';
 import { renderStatus } from './status';
 
@@ -73,6 +73,7 @@ export function register(program: Command, ctx: CliContext): void {
       await demo(deps, {
         say: (t) => ctx.io.stdout(t + '\n'),
         showStatus: (rows) => ctx.io.stdout(renderStatus(rows)),
+        exitCodeOf,
       });
     });
 }

@@ -13,6 +13,8 @@ export interface DemoIo {
   /** A step's headline and what happened. */
   readonly say: (text: string) => void;
   readonly showStatus: (rows: readonly StatusRow[]) => void;
+  /** The exit number `tdr` would give for an error: only cli/ knows them. */
+  readonly exitCodeOf: (err: unknown) => number;
 }
 
 export const DEMO_SERVICE = 'frontend';
@@ -32,8 +34,7 @@ export async function demo(deps: ReleaseDeps, io: DemoIo): Promise<void> {
       await show();
       return r;
     } catch (err) {
-      const code = (err as { exitCode?: number }).exitCode;
-      io.say(`→ exit ${code}: ${(err as Error).message}`);
+      io.say(`→ exit ${io.exitCodeOf(err)}: ${(err as Error).message}`);
       if (!expectRefusal) throw err;
       await show();
       return undefined;
