@@ -32,4 +32,33 @@ export default tseslint.config(
       ],
     },
   },
+  {
+    // The shared definitions and the sandbox must not load Pulumi (types only), so `tdr sandbox` stays fast.
+    files: ['infra/definitions/**/*.ts', 'sandbox/**/*.ts'],
+    ignores: ['**/*.test.ts'],
+    rules: {
+      '@typescript-eslint/no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: ['@pulumi/*'],
+              allowTypeImports: true,
+              message: 'Pulumi types only: this code runs without Pulumi.',
+            },
+            {
+              group: [
+                '**/components/*',
+                '**/accounts/*',
+                '!**/accounts/settings',
+                '**/infra/synth',
+                '**/infra/program',
+              ],
+              message: 'these load Pulumi; share a pure function through infra/definitions instead.',
+            },
+          ],
+        },
+      ],
+    },
+  },
 );

@@ -6,13 +6,13 @@ import type { Command } from 'commander';
 import { loadPlatform, type Platform } from '../services/config';
 import type { CliContext, GlobalOptions } from './context';
 import { releaseRuntime } from './release-wiring';
-import { UsageError } from './exit-codes';
+import { UsageError, exitCodeOf } from './exit-codes';
 import { printJson } from './output';
 import { renderStatus } from './status';
 
-function sandboxModule(): typeof import('../pipelines/release/sandbox') {
+function sandboxModule(): typeof import('../sandbox/up') {
   // eslint-disable-next-line @typescript-eslint/no-require-imports
-  return require('../pipelines/release/sandbox') as typeof import('../pipelines/release/sandbox');
+  return require('../sandbox/up') as typeof import('../sandbox/up');
 }
 
 export function register(program: Command, ctx: CliContext): void {
@@ -69,10 +69,11 @@ export function register(program: Command, ctx: CliContext): void {
         actor: 'demo',
       });
       // eslint-disable-next-line @typescript-eslint/no-require-imports
-      const { demo } = require('../pipelines/release/demo') as typeof import('../pipelines/release/demo');
+      const { demo } = require('../sandbox/demo') as typeof import('../sandbox/demo');
       await demo(deps, {
         say: (t) => ctx.io.stdout(t + '\n'),
         showStatus: (rows) => ctx.io.stdout(renderStatus(rows)),
+        exitCodeOf,
       });
     });
 }

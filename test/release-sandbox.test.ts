@@ -1,12 +1,16 @@
 /**
- * `tdr sandbox up` against moto: the Jenkins roles' two-hop trust in the right accounts, the log
- * groups that `tdr verify` checks, and running it twice.
+ * `tdr sandbox up` against moto: the Jenkins roles' two-hop trust in the right accounts, every
+ * role exactly as sandbox/definitions.ts defines it (and so as infra does: see
+ * sandbox/definitions.test.ts), the log groups that `tdr verify` checks, and running it twice.
  */
 import { DeleteLogGroupCommand, CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
 import { GetRoleCommand, GetRolePolicyCommand, IAMClient, ListRolesCommand } from '@aws-sdk/client-iam';
 import { expect } from 'chai';
+import { loadPlatform } from '../services/config';
 import { WORKLOAD_ENVIRONMENTS } from '../services/environments';
 import { naming } from '../services/naming';
+import { inlinePolicyName } from '../infra/definitions/iam';
+import { sandboxRoles } from '../sandbox/definitions';
 import { TEST_ACCOUNT_IDS, assumeRole } from './support/accounts';
 import { SANDBOX, sandboxUp, tdr } from './support/release';
 
@@ -46,10 +50,17 @@ describe('tdr sandbox up (moto)', () => {
         },
       ]);
       const allowed = await mgmtIam.send(
-        new GetRolePolicyCommand({ RoleName: nodeRole, PolicyName: 'AssumeUpdateRole' }),
+        new GetRolePolicyCommand({ RoleName: nodeRole, PolicyName: inlinePolicyName(nodeRole) }),
       );
-      expect(policy(allowed.PolicyDocument).Statement).to.deep.equal([
-        { Effect: 'Allow', Action: 'sts:AssumeRole', Resource: naming.roleArn(SANDBOX[env], updateRole) },
+      expect(
+        policy(allowed.PolicyDocument).Statement.filter((s) => s.Action === 'sts:AssumeRole'),
+      ).to.deep.equal([
+        {
+          Sid: 'AssumeUpdateRole',
+          Effect: 'Allow',
+          Action: 'sts:AssumeRole',
+          Resource: naming.roleArn(SANDBOX[env], updateRole),
+        },
       ]);
 
       const workloadIam = await iamIn(env);
@@ -62,8 +73,33 @@ describe('tdr sandbox up (moto)', () => {
       const update = await workloadIam.send(new GetRoleCommand({ RoleName: updateRole }));
       expect(update.Role?.Arn).to.equal(naming.roleArn(SANDBOX[env], updateRole));
       expect(policy(update.Role?.AssumeRolePolicyDocument).Statement).to.deep.equal([
-        { Effect: 'Allow', Principal: { AWS: naming.roleArn(MGMT, nodeRole) }, Action: 'sts:AssumeRole' },
+        { Effect: 'Allow', Principal: { AWS: [naming.roleArn(MGMT, nodeRole)] }, Action: 'sts:AssumeRole' },
       ]);
+    }
+  });
+
+  it('creates every role as its definition says: trust, inline policy, description, session length', async () => {
+    await sandboxUp();
+    const roles = sandboxRoles(loadPlatform({}), { mgmt: MGMT, sbox: TEST_ACCOUNT_IDS.sbox, ...SANDBOX });
+    const clients = new Map<string, IAMClient>();
+    for (const { env, role } of roles) {
+      const iam =
+        env === 'mgmt' ? new IAMClient({}) : (clients.get(env) ?? (await iamIn(env as keyof typeof SANDBOX)));
+      if (env !== 'mgmt') clients.set(env, iam);
+      const got = (await iam.send(new GetRoleCommand({ RoleName: role.roleName }))).Role;
+      expect(policy(got?.AssumeRolePolicyDocument), `${env} ${role.roleName}`).to.deep.equal(
+        JSON.parse(role.trustPolicy),
+      );
+      expect(got?.Description).to.equal(role.description);
+      expect(got?.MaxSessionDuration).to.equal(role.maxSessionDuration);
+      if (role.inlinePolicy) {
+        const inline = await iam.send(
+          new GetRolePolicyCommand({ RoleName: role.roleName, PolicyName: role.inlinePolicy.name }),
+        );
+        expect(policy(inline.PolicyDocument), `${env} ${role.inlinePolicy.name}`).to.deep.equal(
+          JSON.parse(role.inlinePolicy.document),
+        );
+      }
     }
   });
 

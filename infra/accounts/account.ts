@@ -9,13 +9,10 @@ import type { Platform } from '../../services/config';
 import type { Environment, EnvironmentName } from '../../services/environments';
 import { naming } from '../../services/naming';
 import { policyDocument } from '../components/iam';
+import type { AccountFacts } from '../definitions/account';
 
-export interface AccountContext {
-  readonly platform: Platform;
-  readonly env: EnvironmentName;
+export interface AccountContext extends AccountFacts {
   readonly environment: Environment;
-  readonly accountId: string;
-  readonly region: string;
   /** Parent of every resource of the stack; carries the account's provider. */
   readonly root: Account;
 }

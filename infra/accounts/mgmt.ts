@@ -6,34 +6,22 @@
 import * as aws from '@pulumi/aws';
 
 import type { Platform } from '../../services/config';
-import { WORKLOAD_ENVIRONMENTS, type WorkloadEnvironmentName } from '../../services/environments';
+import { WORKLOAD_ENVIRONMENTS } from '../../services/environments';
 import { naming } from '../../services/naming';
 import type { MgmtStackConfig } from '../config';
 import { EcsService } from '../components/ecs-service';
-import { arn, createRole, policyDocument, serviceTrust, type PolicyStatement } from '../components/iam';
+import { arn, createRole, policyDocument, serviceTrust } from '../components/iam';
 import { PublicLoadBalancer } from '../components/load-balancer';
 import { Network } from '../components/network';
 import { SecureBucket } from '../components/secure-bucket';
+import { imageRepositories, jenkinsNodeRole } from '../definitions/jenkins';
 import { MGMT_SETTINGS } from './settings';
 import { notificationsKey, notificationsTopic, openAccount, type AccountContext } from './account';
 import { elbLogDeliveryAccount } from './workload';
 
-/** Image repository → catalogue entries released from it. */
-export function imageRepositories(
-  platform: Platform,
-): Map<string, Array<{ name: string; pascalName: string }>> {
-  const repos = new Map<string, Array<{ name: string; pascalName: string }>>();
-  for (const [name, entry] of Object.entries(platform.catalogue)) {
-    const users = repos.get(entry.imageRepository) ?? [];
-    users.push({ name, pascalName: entry.pascalName });
-    repos.set(entry.imageRepository, users);
-  }
-  return repos;
-}
-
 export function defineMgmtAccount(platform: Platform, config: MgmtStackConfig): Record<string, unknown> {
   const ctx = openAccount(platform, 'mgmt', config['tdr:accountId']);
-  const { accountId, root } = ctx;
+  const { root } = ctx;
   const opts = { parent: root };
   const workloadAccounts = config['tdr:workloadAccountIds'];
 
@@ -55,16 +43,7 @@ export function defineMgmtAccount(platform: Platform, config: MgmtStackConfig): 
   );
 
   const nodeRoles = WORKLOAD_ENVIRONMENTS.map((env) =>
-    createRole(
-      `jenkins-node-${env}`,
-      {
-        roleName: naming.jenkinsNodeRole(env),
-        description: `Jenkins agents deploying to ${env}: may assume only ${naming.jenkinsEcsUpdateRole(env)} there`,
-        trust: [serviceTrust('ecs-tasks.amazonaws.com', accountId)],
-        statements: nodeRoleStatements(ctx, env, workloadAccounts[env]),
-      },
-      root,
-    ),
+    createRole(`jenkins-node-${env}`, jenkinsNodeRole(ctx, env, workloadAccounts[env]), root),
   );
 
   const agentExecutionRole = defineJenkinsAgents(ctx, nodeRoles);
@@ -143,41 +122,6 @@ function defineRepositories(
       opts,
     );
   }
-}
-
-/** Assume only the update role of its environment, read ECR, write the ledger. */
-export function nodeRoleStatements(
-  ctx: AccountContext,
-  env: WorkloadEnvironmentName,
-  workloadAccountId: string,
-): PolicyStatement[] {
-  const repositories = [...imageRepositories(ctx.platform).keys()].map((r) =>
-    arn.ecrRepository(ctx.region, ctx.accountId, naming.ecrRepository(r)),
-  );
-  const ledger = naming.ledgerBucket();
-  return [
-    {
-      Sid: 'AssumeUpdateRole',
-      Effect: 'Allow',
-      Action: 'sts:AssumeRole',
-      Resource: naming.roleArn(workloadAccountId, naming.jenkinsEcsUpdateRole(env)),
-    },
-    // A registry token is account-wide by design; what it can read is limited below.
-    { Sid: 'EcrToken', Effect: 'Allow', Action: 'ecr:GetAuthorizationToken', Resource: '*' },
-    {
-      Sid: 'ReadReleases',
-      Effect: 'Allow',
-      Action: ['ecr:DescribeImages', 'ecr:BatchGetImage', 'ecr:ListImages', 'ecr:DescribeRepositories'],
-      Resource: repositories,
-    },
-    {
-      Sid: 'WriteLedger',
-      Effect: 'Allow',
-      Action: ['s3:PutObject', 's3:GetObject'],
-      Resource: arn.s3Objects(ledger),
-    },
-    { Sid: 'ListLedger', Effect: 'Allow', Action: 's3:ListBucket', Resource: arn.s3Bucket(ledger) },
-  ];
 }
 
 /**

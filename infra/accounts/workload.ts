@@ -17,7 +17,10 @@ import { PublicLoadBalancer } from '../components/load-balancer';
 import { Network } from '../components/network';
 import { SecureBucket, type BucketLifecycle } from '../components/secure-bucket';
 import { ServiceAlarms } from '../components/service-alarms';
-import { INITIAL_IMAGE_TAG, WORKLOAD_SETTINGS } from './settings';
+import { accountFacts } from '../definitions/account';
+import { jenkinsEcsUpdateRole } from '../definitions/jenkins';
+import { workloadTaskArgs } from '../definitions/workload';
+import { WORKLOAD_SETTINGS } from './settings';
 import { notificationsKey, notificationsTopic, openAccount, type AccountContext } from './account';
 
 /** The account ALB access logs are delivered from, per region (regions older than August 2022). */
@@ -72,6 +75,7 @@ export function defineWorkloadAccount(
   const domain = ctx.environment.domain;
   if (!domain) throw new Error(`environment ${env} is a workload account but has no domain`);
   const mgmtAccountId = config['tdr:mgmtAccountId'];
+  const facts = accountFacts(platform, env, accountId);
 
   const key = notificationsKey(ctx, ['cloudwatch.amazonaws.com', 's3.amazonaws.com']);
   const topic = notificationsTopic(ctx, key);
@@ -110,36 +114,16 @@ export function defineWorkloadAccount(
     opts,
   );
 
-  const image = (repository: string) =>
-    `${arn.ecrImageUri(region, mgmtAccountId, naming.ecrRepository(repository))}:${INITIAL_IMAGE_TAG}`;
-  const repositoryArn = (repository: string) =>
-    arn.ecrRepository(region, mgmtAccountId, naming.ecrRepository(repository));
-  const parameters = (service: string): PolicyStatement => ({
-    Effect: 'Allow',
-    Action: ['ssm:GetParameter', 'ssm:GetParameters', 'ssm:GetParametersByPath'],
-    Resource: `arn:aws:ssm:${region}:${accountId}:parameter${naming.serviceParameter(service, env, '*')}`,
-  });
-
   serviceEntries.forEach(([name, entry], i) => {
     const desiredCount = entry.desiredCount[env];
     const service = new EcsService(
       name,
       {
-        env,
-        region,
-        accountId,
-        serviceName: name,
-        pascalName: entry.pascalName,
-        cpu: entry.cpu[env],
-        memory: entry.memory[env],
-        image: image(entry.imageRepository),
-        imageRepositoryArn: repositoryArn(entry.imageRepository),
+        ...workloadTaskArgs(facts, name, mgmtAccountId),
         containerPort: entry.containerPort,
         healthCheck: entry.healthCheck,
-        sidecars: entry.sidecars,
         desiredCount,
         logRetentionDays: settings.logRetentionDays,
-        taskRoleStatements: [parameters(name)],
         vpcId: network.vpcId,
         subnetIds: network.privateSubnetIds,
         loadBalancerSecurityGroupId: lb.securityGroupId,
@@ -188,46 +172,17 @@ export function defineWorkloadAccount(
     );
   });
 
-  const exportBucket = naming.bucket('consignment-export', env);
-  const taskStatements: Readonly<Record<string, readonly PolicyStatement[]>> = {
-    'consignment-export': [
-      {
-        Effect: 'Allow',
-        Action: ['s3:GetObject'],
-        Resource: arn.s3Objects(naming.bucket('upload-files', env)),
-      },
-      { Effect: 'Allow', Action: ['s3:PutObject'], Resource: arn.s3Objects(exportBucket) },
-    ],
-  };
-  for (const [name, entry] of oneOffTasks(platform)) {
+  for (const [name] of oneOffTasks(platform)) {
     new EcsTask(
       name,
-      {
-        env,
-        region,
-        accountId,
-        serviceName: name,
-        pascalName: entry.pascalName,
-        cpu: entry.cpu[env],
-        memory: entry.memory[env],
-        image: image(entry.imageRepository),
-        imageRepositoryArn: repositoryArn(entry.imageRepository),
-        sidecars: [],
-        logRetentionDays: settings.logRetentionDays,
-        taskRoleStatements: [parameters(name), ...(taskStatements[name] ?? [])],
-      },
+      { ...workloadTaskArgs(facts, name, mgmtAccountId), logRetentionDays: settings.logRetentionDays },
       opts,
     );
   }
 
   const updateRole = new CrossAccountRole(
     'jenkins-ecs-update',
-    {
-      roleName: naming.jenkinsEcsUpdateRole(env),
-      description: `Jenkins agents for ${env} deploy through this role, from ${naming.jenkinsNodeRole(env)} in mgmt only`,
-      trustedPrincipalArns: [naming.roleArn(mgmtAccountId, naming.jenkinsNodeRole(env))],
-      statements: updateRoleStatements(ctx),
-    },
+    jenkinsEcsUpdateRole(facts, mgmtAccountId),
     opts,
   );
   const monitoringRole = new CrossAccountRole(
@@ -246,71 +201,6 @@ export function defineWorkloadAccount(
     monitoringRoleArn: monitoringRole.roleArn,
     notificationsTopicArn: topic.arn,
   });
-}
-
-/** May describe and update only this environment's services, register task definitions, pass only the task roles. */
-export function updateRoleStatements(ctx: AccountContext): PolicyStatement[] {
-  const { platform, env, region, accountId } = ctx;
-  const entries = Object.entries(platform.catalogue);
-  const serviceNames = services(platform).map(([name]) => name);
-  return [
-    {
-      Sid: 'DeployServices',
-      Effect: 'Allow',
-      Action: ['ecs:DescribeServices', 'ecs:UpdateService'],
-      Resource: serviceNames.map((s) =>
-        arn.ecsService(region, accountId, naming.cluster(s, env), naming.ecsService(s, env)),
-      ),
-    },
-    {
-      Sid: 'RunOneOffTasks',
-      Effect: 'Allow',
-      Action: ['ecs:RunTask'],
-      Resource: oneOffTasks(platform).map(([t]) =>
-        arn.ecsTaskDefinition(region, accountId, naming.taskFamily(t, env)),
-      ),
-    },
-    {
-      Sid: 'WatchTasks',
-      Effect: 'Allow',
-      Action: ['ecs:DescribeTasks', 'ecs:ListTasks'],
-      Resource: entries.flatMap(([name]) => [
-        arn.ecsCluster(region, accountId, naming.cluster(name, env)),
-        `arn:aws:ecs:${region}:${accountId}:task/${naming.cluster(name, env)}/*`,
-      ]),
-    },
-    {
-      // ECS cannot scope these to a family: task-definition revisions do not exist before registration.
-      Sid: 'RegisterTaskDefinitions',
-      Effect: 'Allow',
-      Action: ['ecs:RegisterTaskDefinition', 'ecs:DescribeTaskDefinition'],
-      Resource: '*',
-    },
-    {
-      // What `tdr verify` reads before a release: never a parameter's value.
-      Sid: 'PreflightClusters',
-      Effect: 'Allow',
-      Action: ['ecs:DescribeClusters'],
-      Resource: entries.map(([name]) => arn.ecsCluster(region, accountId, naming.cluster(name, env))),
-    },
-    {
-      // Neither action can be scoped to a resource (IAM service authorization reference).
-      Sid: 'PreflightDescribe',
-      Effect: 'Allow',
-      Action: ['logs:DescribeLogGroups', 'ssm:DescribeParameters'],
-      Resource: '*',
-    },
-    {
-      Sid: 'PassOnlyTaskRoles',
-      Effect: 'Allow',
-      Action: ['iam:PassRole'],
-      Resource: entries.flatMap(([, e]) => [
-        naming.roleArn(accountId, naming.taskRole(e.pascalName, env)),
-        naming.roleArn(accountId, naming.executionRole(e.pascalName, env)),
-      ]),
-      Condition: { StringEquals: { 'iam:PassedToService': 'ecs-tasks.amazonaws.com' } },
-    },
-  ];
 }
 
 /** CloudWatch and Logs, read only. */

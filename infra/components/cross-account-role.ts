@@ -3,18 +3,12 @@
  * `*`), with an inline least-privilege policy scoped to named ARNs. This is how Jenkins in mgmt
  * reaches a workload account (two hops) and how Grafana reads its metrics.
  */
-import * as aws from '@pulumi/aws';
+import type * as aws from '@pulumi/aws';
 import * as pulumi from '@pulumi/pulumi';
-import { createRole, type PolicyStatement } from './iam';
+import { crossAccountRoleSpec, type CrossAccountRoleArgs } from '../definitions/iam';
+import { createRole } from './iam';
 
-export interface CrossAccountRoleArgs {
-  readonly roleName: string;
-  readonly description: string;
-  /** Role ARNs in the trusted account; each must name a role, not an account root. */
-  readonly trustedPrincipalArns: readonly string[];
-  readonly statements: readonly PolicyStatement[];
-  readonly maxSessionDuration?: number;
-}
+export type { CrossAccountRoleArgs } from '../definitions/iam';
 
 const ROLE_ARN = /^arn:aws:iam::\d{12}:role\/[\w+=,.@/-]+$/;
 
@@ -23,19 +17,7 @@ export function createCrossAccountRole(
   args: CrossAccountRoleArgs,
   parent: pulumi.Resource,
 ): aws.iam.Role {
-  return createRole(
-    `${name}-role`,
-    {
-      roleName: args.roleName,
-      description: args.description,
-      trust: [
-        { Effect: 'Allow', Principal: { AWS: [...args.trustedPrincipalArns] }, Action: 'sts:AssumeRole' },
-      ],
-      statements: args.statements,
-      ...(args.maxSessionDuration === undefined ? {} : { maxSessionDuration: args.maxSessionDuration }),
-    },
-    parent,
-  );
+  return createRole(`${name}-role`, crossAccountRoleSpec(args), parent);
 }
 
 export class CrossAccountRole extends pulumi.ComponentResource {

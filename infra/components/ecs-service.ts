@@ -12,37 +12,16 @@
  */
 import * as aws from '@pulumi/aws';
 import * as pulumi from '@pulumi/pulumi';
-import type { Sidecar } from '../../services/catalogue';
-import type { EnvironmentName } from '../../services/environments';
 import { naming } from '../../services/naming';
-import { arn, createRole, serviceTrust, type PolicyStatement } from './iam';
+import { taskDefinitionFor, taskRolesFor, type TaskDefinitionArgs } from '../definitions/ecs-task';
+import { createRole } from './iam';
 
 /** Properties of the service the release engine changes; infra must not fight them. */
 export const RELEASE_OWNED_PROPERTIES = ['taskDefinition'] as const;
 
-export interface TaskArgs {
-  readonly env: EnvironmentName;
-  readonly region: string;
-  readonly accountId: string;
-  /** Catalogue key (`consignmentapi`) and its PascalCase form for role names. */
-  readonly serviceName: string;
-  readonly pascalName: string;
-  readonly cpu: number;
-  readonly memory: number;
-  /** Initial image; the release engine replaces it with a digest-pinned one. */
-  readonly image: string;
-  /** The ECR repository (in mgmt) the execution role may pull from; absent for public images. */
-  readonly imageRepositoryArn?: string;
-  readonly containerPort?: number;
-  readonly sidecars: readonly Sidecar[];
+/** The task as infra/definitions/ecs-task.ts defines it, and how long its logs are kept. */
+export interface TaskArgs extends TaskDefinitionArgs<pulumi.Input<string>> {
   readonly logRetentionDays: number;
-  readonly taskRoleStatements: readonly PolicyStatement[];
-  readonly efsVolume?: {
-    readonly fileSystemId: pulumi.Input<string>;
-    readonly accessPointId: pulumi.Input<string>;
-    readonly containerPath: string;
-  };
-  readonly environment?: Readonly<Record<string, string>>;
 }
 
 export interface ServiceArgs extends TaskArgs {
@@ -89,114 +68,21 @@ export function createTask(
     { name: clusterName, settings: [{ name: 'containerInsights', value: 'enabled' }] },
     opts,
   );
-  const logGroupName = naming.logGroup(args.serviceName, args.env);
   const logGroup = new aws.cloudwatch.LogGroup(
     `${name}-logs`,
-    { name: logGroupName, retentionInDays: args.logRetentionDays },
+    { name: naming.logGroup(args.serviceName, args.env), retentionInDays: args.logRetentionDays },
     opts,
   );
-  const executionStatements: PolicyStatement[] = [
-    {
-      Effect: 'Allow',
-      Action: ['logs:CreateLogStream', 'logs:PutLogEvents'],
-      Resource: [
-        arn.logGroup(args.region, args.accountId, logGroupName),
-        arn.logStreams(args.region, args.accountId, logGroupName),
-      ],
-    },
-  ];
-  if (args.imageRepositoryArn) {
-    executionStatements.push(
-      // GetAuthorizationToken cannot be scoped: it returns a registry token, not repository access.
-      { Effect: 'Allow', Action: ['ecr:GetAuthorizationToken'], Resource: '*' },
-      {
-        Effect: 'Allow',
-        Action: ['ecr:BatchGetImage', 'ecr:GetDownloadUrlForLayer', 'ecr:BatchCheckLayerAvailability'],
-        Resource: args.imageRepositoryArn,
-      },
-    );
-  }
-  const trust = [serviceTrust('ecs-tasks.amazonaws.com', args.accountId)];
-  const executionRole = createRole(
-    `${name}-execution-role`,
-    {
-      roleName: naming.executionRole(args.pascalName, args.env),
-      description: `Pulls the image and writes logs for ${args.serviceName} in ${args.env}`,
-      trust,
-      statements: executionStatements,
-    },
-    parent,
-  );
-  const taskRole = createRole(
-    `${name}-task-role`,
-    {
-      roleName: naming.taskRole(args.pascalName, args.env),
-      description: `What ${args.serviceName} itself may do in ${args.env}`,
-      trust,
-      statements: args.taskRoleStatements,
-    },
-    parent,
-  );
-  const containerName = naming.containerName(args.serviceName);
-  const logOptions = (streamPrefix: string) => ({
-    logDriver: 'awslogs',
-    options: {
-      'awslogs-group': logGroupName,
-      'awslogs-region': args.region,
-      'awslogs-stream-prefix': streamPrefix,
-    },
+  const roles = taskRolesFor(args);
+  const executionRole = createRole(`${name}-execution-role`, roles.execution, parent);
+  const taskRole = createRole(`${name}-task-role`, roles.task, parent);
+  const definition = taskDefinitionFor(args, {
+    executionRoleArn: executionRole.arn,
+    taskRoleArn: taskRole.arn,
   });
-  const containers = [
-    {
-      name: containerName,
-      image: args.image,
-      essential: true,
-      cpu: args.cpu - args.sidecars.reduce((sum, s) => sum + s.cpu, 0),
-      memory: args.memory - args.sidecars.reduce((sum, s) => sum + s.memory, 0),
-      readonlyRootFilesystem: false,
-      portMappings:
-        args.containerPort === undefined ? [] : [{ containerPort: args.containerPort, protocol: 'tcp' }],
-      environment: Object.entries(args.environment ?? {}).map(([k, v]) => ({ name: k, value: v })),
-      mountPoints: args.efsVolume
-        ? [{ sourceVolume: 'efs', containerPath: args.efsVolume.containerPath, readOnly: false }]
-        : [],
-      logConfiguration: logOptions(containerName),
-    },
-    ...args.sidecars.map((s) => ({
-      name: s.name,
-      image: s.image,
-      essential: false,
-      cpu: s.cpu,
-      memory: s.memory,
-      portMappings: s.ports.map((p) => ({ containerPort: p, protocol: 'tcp' })),
-      logConfiguration: logOptions(s.name),
-    })),
-  ];
   const taskDefinition = new aws.ecs.TaskDefinition(
     `${name}-task`,
-    {
-      family: naming.taskFamily(args.serviceName, args.env),
-      cpu: String(args.cpu),
-      memory: String(args.memory),
-      networkMode: 'awsvpc',
-      requiresCompatibilities: ['FARGATE'],
-      runtimePlatform: { operatingSystemFamily: 'LINUX', cpuArchitecture: 'X86_64' },
-      executionRoleArn: executionRole.arn,
-      taskRoleArn: taskRole.arn,
-      containerDefinitions: JSON.stringify(containers),
-      volumes: args.efsVolume
-        ? [
-            {
-              name: 'efs',
-              efsVolumeConfiguration: {
-                fileSystemId: args.efsVolume.fileSystemId,
-                transitEncryption: 'ENABLED',
-                authorizationConfig: { accessPointId: args.efsVolume.accessPointId, iam: 'ENABLED' },
-              },
-            },
-          ]
-        : [],
-    },
+    { ...definition, containerDefinitions: JSON.stringify(definition.containerDefinitions) },
     { parent, dependsOn: [logGroup] },
   );
   return {

@@ -9,11 +9,16 @@ import { join } from 'node:path';
 import { DescribeServicesCommand, DescribeTaskDefinitionCommand, ECSClient } from '@aws-sdk/client-ecs';
 import { expect } from 'chai';
 import { naming } from '../../services/naming';
+import { SANDBOX_ACCOUNT_IDS } from '../../sandbox/definitions';
 import { runTdr } from './cli';
 import { assumeRole } from './accounts';
 
-/** The sandbox's fixed fake account ids (mgmt is moto's default account). */
-export const SANDBOX = { intg: '222222222222', staging: '333333333333', prod: '444444444444' } as const;
+/** The sandbox's fixed fake account ids of the workload accounts (mgmt is moto's default account). */
+export const SANDBOX = {
+  intg: SANDBOX_ACCOUNT_IDS.intg,
+  staging: SANDBOX_ACCOUNT_IDS.staging,
+  prod: SANDBOX_ACCOUNT_IDS.prod,
+} as const;
 
 type Env = Record<string, string | undefined>;
 

@@ -3,16 +3,23 @@
  * intg, promote to staging, e2e recorded, a refused prod promotion, an approved one, and a
  * rollback. Every step runs the real release engine against the sandbox's endpoint.
  */
-import type { ReleaseDeps } from './context';
-import { recordCheck } from './check';
-import { release, type ReleaseRequest, type ReleaseResult } from './deploy';
-import { inFreezeWindow } from './gates';
-import { status, type StatusRow } from './status';
+import type { ReleaseDeps } from '../pipelines/release/context';
+import { recordCheck } from '../pipelines/release/check';
+import {
+  releaseService,
+  type ReleaseRequest,
+  type ReleaseResult,
+} from '../pipelines/release/ecs-service-rollout';
+import { ReleaseFailedError } from '../pipelines/release/errors';
+import { inFreezeWindow } from '../pipelines/release/gates';
+import { status, type StatusRow } from '../pipelines/release/status';
 
 export interface DemoIo {
   /** A step's headline and what happened. */
   readonly say: (text: string) => void;
   readonly showStatus: (rows: readonly StatusRow[]) => void;
+  /** The exit number `tdr` would give for an error: only cli/ knows them. */
+  readonly exitCodeOf: (err: unknown) => number;
 }
 
 export const DEMO_SERVICE = 'frontend';
@@ -27,13 +34,13 @@ export async function demo(deps: ReleaseDeps, io: DemoIo): Promise<void> {
   ): Promise<ReleaseResult | undefined> => {
     io.say(`\n== ${title}\n$ tdr ${commandLine(req)}`);
     try {
-      const r = await release(deps, req);
+      const { result: r, failure } = await releaseService(deps, req);
+      if (failure) throw new ReleaseFailedError(failure);
       io.say(`→ ${r.outcome}: ${r.version} ${r.digest} (ledger ${r.ledger.map((s) => `#${s}`).join(', ')})`);
       await show();
       return r;
     } catch (err) {
-      const code = (err as { exitCode?: number }).exitCode;
-      io.say(`→ exit ${code}: ${(err as Error).message}`);
+      io.say(`→ exit ${io.exitCodeOf(err)}: ${(err as Error).message}`);
       if (!expectRefusal) throw err;
       await show();
       return undefined;

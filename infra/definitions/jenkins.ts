@@ -1,0 +1,152 @@
+/**
+ * DESIGN.md's two hops, as plain data: Jenkins agents in mgmt run as `TDRJenkinsNodeRole{Env}`,
+ * which may only assume `TDRJenkinsECSUpdateRole{Env}` in that environment's account, which
+ * trusts only it. infra creates these roles; the sandbox creates the same ones on moto.
+ */
+import type { Platform } from '../../services/config';
+import type { WorkloadEnvironmentName } from '../../services/environments';
+import { naming } from '../../services/naming';
+import { ecsServices, oneOffTasks } from '../../services/queries';
+import type { AccountFacts, WorkloadAccountFacts } from './account';
+import { arn, serviceTrust, type CrossAccountRoleArgs, type PolicyStatement, type RoleSpec } from './iam';
+
+/** Image repository → catalogue entries released from it. */
+export function imageRepositories(
+  platform: Platform,
+): Map<string, Array<{ name: string; pascalName: string }>> {
+  const repos = new Map<string, Array<{ name: string; pascalName: string }>>();
+  for (const [name, entry] of Object.entries(platform.catalogue)) {
+    const users = repos.get(entry.imageRepository) ?? [];
+    users.push({ name, pascalName: entry.pascalName });
+    repos.set(entry.imageRepository, users);
+  }
+  return repos;
+}
+
+/** The agents' role in mgmt (`mgmt` describes the mgmt account). */
+export function jenkinsNodeRole(
+  mgmt: AccountFacts,
+  env: WorkloadEnvironmentName,
+  workloadAccountId: string,
+): RoleSpec {
+  return {
+    roleName: naming.jenkinsNodeRole(env),
+    description: `Jenkins agents deploying to ${env}: may assume only ${naming.jenkinsEcsUpdateRole(env)} there`,
+    trust: [serviceTrust('ecs-tasks.amazonaws.com', mgmt.accountId)],
+    statements: nodeRoleStatements(mgmt, env, workloadAccountId),
+  };
+}
+
+/** Assume only the update role of its environment, read ECR, write the ledger. */
+export function nodeRoleStatements(
+  mgmt: AccountFacts,
+  env: WorkloadEnvironmentName,
+  workloadAccountId: string,
+): PolicyStatement[] {
+  const repositories = [...imageRepositories(mgmt.platform).keys()].map((r) =>
+    arn.ecrRepository(mgmt.region, mgmt.accountId, naming.ecrRepository(r)),
+  );
+  const ledger = naming.ledgerBucket();
+  return [
+    {
+      Sid: 'AssumeUpdateRole',
+      Effect: 'Allow',
+      Action: 'sts:AssumeRole',
+      Resource: naming.roleArn(workloadAccountId, naming.jenkinsEcsUpdateRole(env)),
+    },
+    // A registry token is account-wide by design; what it can read is limited below.
+    { Sid: 'EcrToken', Effect: 'Allow', Action: 'ecr:GetAuthorizationToken', Resource: '*' },
+    {
+      Sid: 'ReadReleases',
+      Effect: 'Allow',
+      Action: ['ecr:DescribeImages', 'ecr:BatchGetImage', 'ecr:ListImages', 'ecr:DescribeRepositories'],
+      Resource: repositories,
+    },
+    {
+      Sid: 'WriteLedger',
+      Effect: 'Allow',
+      Action: ['s3:PutObject', 's3:GetObject'],
+      Resource: arn.s3Objects(ledger),
+    },
+    { Sid: 'ListLedger', Effect: 'Allow', Action: 's3:ListBucket', Resource: arn.s3Bucket(ledger) },
+  ];
+}
+
+/** The role Jenkins deploys through, in the workload account `workload` describes. */
+export function jenkinsEcsUpdateRole(
+  workload: WorkloadAccountFacts,
+  mgmtAccountId: string,
+): CrossAccountRoleArgs {
+  const { env } = workload;
+  return {
+    roleName: naming.jenkinsEcsUpdateRole(env),
+    description: `Jenkins agents for ${env} deploy through this role, from ${naming.jenkinsNodeRole(env)} in mgmt only`,
+    trustedPrincipalArns: [naming.roleArn(mgmtAccountId, naming.jenkinsNodeRole(env))],
+    statements: updateRoleStatements(workload),
+  };
+}
+
+/** May describe and update only this environment's services, register task definitions, pass only the task roles. */
+export function updateRoleStatements(workload: AccountFacts): PolicyStatement[] {
+  const { platform, env, region, accountId } = workload;
+  const entries = Object.entries(platform.catalogue);
+  const serviceNames = ecsServices(platform.catalogue).map(([name]) => name);
+  return [
+    {
+      Sid: 'DeployServices',
+      Effect: 'Allow',
+      Action: ['ecs:DescribeServices', 'ecs:UpdateService'],
+      Resource: serviceNames.map((s) =>
+        arn.ecsService(region, accountId, naming.cluster(s, env), naming.ecsService(s, env)),
+      ),
+    },
+    {
+      Sid: 'RunOneOffTasks',
+      Effect: 'Allow',
+      Action: ['ecs:RunTask'],
+      Resource: oneOffTasks(platform.catalogue).map(([t]) =>
+        arn.ecsTaskDefinition(region, accountId, naming.taskFamily(t, env)),
+      ),
+    },
+    {
+      Sid: 'WatchTasks',
+      Effect: 'Allow',
+      Action: ['ecs:DescribeTasks', 'ecs:ListTasks'],
+      Resource: entries.flatMap(([name]) => [
+        arn.ecsCluster(region, accountId, naming.cluster(name, env)),
+        `arn:aws:ecs:${region}:${accountId}:task/${naming.cluster(name, env)}/*`,
+      ]),
+    },
+    {
+      // ECS cannot scope these to a family: task-definition revisions do not exist before registration.
+      Sid: 'RegisterTaskDefinitions',
+      Effect: 'Allow',
+      Action: ['ecs:RegisterTaskDefinition', 'ecs:DescribeTaskDefinition'],
+      Resource: '*',
+    },
+    {
+      // What `tdr verify` reads before a release: never a parameter's value.
+      Sid: 'PreflightClusters',
+      Effect: 'Allow',
+      Action: ['ecs:DescribeClusters'],
+      Resource: entries.map(([name]) => arn.ecsCluster(region, accountId, naming.cluster(name, env))),
+    },
+    {
+      // Neither action can be scoped to a resource (IAM service authorization reference).
+      Sid: 'PreflightDescribe',
+      Effect: 'Allow',
+      Action: ['logs:DescribeLogGroups', 'ssm:DescribeParameters'],
+      Resource: '*',
+    },
+    {
+      Sid: 'PassOnlyTaskRoles',
+      Effect: 'Allow',
+      Action: ['iam:PassRole'],
+      Resource: entries.flatMap(([, e]) => [
+        naming.roleArn(accountId, naming.taskRole(e.pascalName, env)),
+        naming.roleArn(accountId, naming.executionRole(e.pascalName, env)),
+      ]),
+      Condition: { StringEquals: { 'iam:PassedToService': 'ecs-tasks.amazonaws.com' } },
+    },
+  ];
+}

@@ -1,0 +1,144 @@
+/**
+ * What the sandbox creates, as plain data built from infra's own definitions (infra/definitions):
+ * the Jenkins roles of the two hops, each catalogue entry's execution and task roles, and each
+ * entry's task definition. Only what moto needs is changed, and every change is named here, so
+ * the sandbox cannot drift from infra unnoticed (sandbox/definitions.test.ts compares both).
+ * Nothing here loads Pulumi.
+ */
+import { createHash } from 'node:crypto';
+import type { RegisterTaskDefinitionCommandInput } from '@aws-sdk/client-ecs';
+import type { AccountIds, Platform } from '../services/config';
+import {
+  WORKLOAD_ENVIRONMENTS,
+  type EnvironmentName,
+  type WorkloadEnvironmentName,
+} from '../services/environments';
+import { naming } from '../services/naming';
+import { accountFacts } from '../infra/definitions/account';
+import { taskDefinitionFor, taskRoleArns, taskRolesFor } from '../infra/definitions/ecs-task';
+import { arn, crossAccountRoleSpec, roleDocuments, type RoleDocuments } from '../infra/definitions/iam';
+import { jenkinsEcsUpdateRole, jenkinsNodeRole } from '../infra/definitions/jenkins';
+import { workloadTaskArgs } from '../infra/definitions/workload';
+
+/** Fake account ids of the sandbox (infra's embedded stack config uses the same); mgmt is the caller's. */
+export const SANDBOX_ACCOUNT_IDS = {
+  sbox: '111111111111',
+  intg: '222222222222',
+  staging: '333333333333',
+  prod: '444444444444',
+} as const;
+
+export const SANDBOX_VERSIONS = ['v1', 'v2', 'v3'] as const;
+
+/** The value the sandbox stores where a service's database password would be. */
+export const SANDBOX_SECRET_VALUE = 'sandbox-not-a-secret';
+
+/** A digest that differs per repository and version, as moto derives it from the layers. */
+export function fakeManifest(repository: string, version: string): string {
+  const layer = createHash('sha256').update(`${repository}:${version}`).digest('hex');
+  return JSON.stringify({
+    schemaVersion: 2,
+    mediaType: 'application/vnd.docker.distribution.manifest.v2+json',
+    config: {
+      mediaType: 'application/vnd.docker.container.image.v1+json',
+      size: 1024,
+      digest: `sha256:${createHash('sha256').update(`config ${repository}:${version}`).digest('hex')}`,
+    },
+    layers: [
+      {
+        mediaType: 'application/vnd.docker.image.rootfs.diff.tar.gzip',
+        size: 2048,
+        digest: `sha256:${layer}`,
+      },
+    ],
+  });
+}
+
+export interface SandboxRole {
+  /** The account the role lives in. */
+  readonly env: EnvironmentName;
+  readonly role: RoleDocuments;
+  /** What `sandbox up` reports for it; absent for roles it does not list one by one. */
+  readonly summary?: string;
+}
+
+/**
+ * Every role infra gives the release path: in mgmt each `TDRJenkinsNodeRole{Env}`, in each workload
+ * account `TDRJenkinsECSUpdateRole{Env}` and the execution and task role of every catalogue entry.
+ */
+export function sandboxRoles(platform: Platform, ids: AccountIds): SandboxRole[] {
+  const mgmt = accountFacts(platform, 'mgmt', ids.mgmt);
+  return WORKLOAD_ENVIRONMENTS.flatMap((env): SandboxRole[] => {
+    const workload = accountFacts(platform, env, ids[env]);
+    const entryRoles = Object.keys(platform.catalogue).flatMap((name) => {
+      const roles = taskRolesFor(workloadTaskArgs(workload, name, ids.mgmt));
+      return [roles.execution, roles.task].map((r) => ({ env, role: roleDocuments(r) }));
+    });
+    return [
+      {
+        env: 'mgmt',
+        role: roleDocuments(jenkinsNodeRole(mgmt, env, ids[env])),
+        summary: `mgmt: IAM ${naming.jenkinsNodeRole(env)} → ${env}: IAM ${naming.jenkinsEcsUpdateRole(env)}`,
+      },
+      { env, role: roleDocuments(crossAccountRoleSpec(jenkinsEcsUpdateRole(workload, ids.mgmt))) },
+      ...entryRoles,
+    ];
+  });
+}
+
+/** The SSM parameter a service with a database reads its password from, if it has one. */
+export function databaseSecretOf(
+  platform: Platform,
+  env: WorkloadEnvironmentName,
+  name: string,
+): string | undefined {
+  const entry = platform.catalogue[name];
+  return entry?.kind === 'service' && entry.database ? naming.databaseSecret(name, env) : undefined;
+}
+
+/**
+ * Infra's task definition of `name` in `env`, with what the sandbox changes for moto:
+ * - the main container runs `image` (a released version, pinned by digest), not infra's initial tag;
+ * - a service with a database gets its password as a secret, so `tdr verify` has a secret to check
+ *   (infra does not wire the password into the task definition yet);
+ * - a one-off task is registered in bridge mode without Fargate compatibility: moto forces awsvpc on
+ *   a FARGATE-compatible definition and attaches awsvpc tasks to a real subnet, which the sandbox
+ *   cannot create without an EC2 client, yet it runs such a bridge-mode definition on Fargate
+ *   (`tdr task run` gives awsvpc definitions the network of the environment's services).
+ */
+export function sandboxTaskDefinition(
+  platform: Platform,
+  ids: AccountIds,
+  env: WorkloadEnvironmentName,
+  name: string,
+  image: string,
+): RegisterTaskDefinitionCommandInput {
+  const workload = accountFacts(platform, env, ids[env]);
+  const args = workloadTaskArgs(workload, name, ids.mgmt);
+  const infra = taskDefinitionFor(args, taskRoleArns(args));
+  const mainContainer = naming.containerName(name);
+  const secret = databaseSecretOf(platform, env, name);
+  const containerDefinitions = infra.containerDefinitions.map((c) =>
+    c.name !== mainContainer
+      ? c
+      : {
+          ...c,
+          image,
+          ...(secret
+            ? {
+                secrets: [
+                  {
+                    name: 'DB_PASSWORD',
+                    valueFrom: arn.ssmParameter(workload.region, workload.accountId, secret),
+                  },
+                ],
+              }
+            : {}),
+        },
+  );
+  if (platform.catalogue[name]?.kind === 'task') {
+    const { requiresCompatibilities: _fargate, ...rest } = infra;
+    return { ...rest, networkMode: 'bridge', containerDefinitions };
+  }
+  return { ...infra, containerDefinitions };
+}
