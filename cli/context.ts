@@ -1,6 +1,6 @@
 import { InvalidArgumentError, Option } from 'commander';
 import type { Platform } from '../services/config';
-import { environmentsOfKind, namesOfKind, type EntryKind } from '../services/queries';
+import { namesOfKind, workloadEnvironmentNames, type EntryKind } from '../services/queries';
 import { ExitCode } from './exit-codes';
 import type { Io, OutputFormat } from './output';
 
@@ -74,9 +74,9 @@ export function serviceOption(
 /** An option whose value must be an environment of the model, optionally only workload ones. */
 export function envOption(ctx: CliContext, flag = '--env <env>', workloadOnly = true): Option {
   return modelChoiceOption(ctx, flag, 'environment', (p) =>
-    (workloadOnly ? environmentsOfKind(p.environments, 'workload') : Object.values(p.environments)).map(
-      (e) => e.name,
-    ),
+    workloadOnly
+      ? workloadEnvironmentNames(p.environments)
+      : Object.values(p.environments).map((e) => e.name),
   );
 }
 

@@ -5,9 +5,9 @@
  */
 import * as aws from '@pulumi/aws';
 import type { Platform } from '../../services/config';
-import type { EcsServiceEntry, OneOffTaskEntry } from '../../services/catalogue';
 import type { WorkloadEnvironmentName } from '../../services/environments';
 import { naming, WORKLOAD_BUCKET_FUNCTIONS, type WorkloadBucketFunction } from '../../services/naming';
+import { ecsServices, namesOfKind, oneOffTasks } from '../../services/queries';
 import type { WorkloadStackConfig } from '../config';
 import { CrossAccountRole } from '../components/cross-account-role';
 import { Database } from '../components/database';
@@ -48,18 +48,6 @@ const BUCKET_LIFECYCLE: Readonly<Record<WorkloadBucketFunction, BucketLifecycle>
   'consignment-export': { id: 'expire-old-versions', noncurrentVersionsExpireAfterDays: 90 },
 };
 
-export function services(platform: Platform): Array<[string, EcsServiceEntry]> {
-  return Object.entries(platform.catalogue).filter(
-    (e): e is [string, EcsServiceEntry] => e[1].kind === 'service',
-  );
-}
-
-export function oneOffTasks(platform: Platform): Array<[string, OneOffTaskEntry]> {
-  return Object.entries(platform.catalogue).filter(
-    (e): e is [string, OneOffTaskEntry] => e[1].kind === 'task',
-  );
-}
-
 export function defineWorkloadAccount(
   platform: Platform,
   env: WorkloadEnvironmentName,
@@ -92,7 +80,7 @@ export function defineWorkloadAccount(
 
   const buckets = defineBuckets(ctx, config, key, settings.logRetentionDays);
 
-  const serviceEntries = services(platform);
+  const serviceEntries = ecsServices(platform.catalogue);
   const lb = new PublicLoadBalancer(
     'public',
     {
@@ -199,7 +187,7 @@ export function defineWorkloadAccount(
       { Effect: 'Allow', Action: ['s3:PutObject'], Resource: arn.s3Objects(exportBucket) },
     ],
   };
-  for (const [name, entry] of oneOffTasks(platform)) {
+  for (const [name, entry] of oneOffTasks(platform.catalogue)) {
     new EcsTask(
       name,
       {
@@ -252,7 +240,7 @@ export function defineWorkloadAccount(
 export function updateRoleStatements(ctx: AccountContext): PolicyStatement[] {
   const { platform, env, region, accountId } = ctx;
   const entries = Object.entries(platform.catalogue);
-  const serviceNames = services(platform).map(([name]) => name);
+  const serviceNames = namesOfKind(platform.catalogue, 'service');
   return [
     {
       Sid: 'DeployServices',
@@ -266,7 +254,7 @@ export function updateRoleStatements(ctx: AccountContext): PolicyStatement[] {
       Sid: 'RunOneOffTasks',
       Effect: 'Allow',
       Action: ['ecs:RunTask'],
-      Resource: oneOffTasks(platform).map(([t]) =>
+      Resource: namesOfKind(platform.catalogue, 'task').map((t) =>
         arn.ecsTaskDefinition(region, accountId, naming.taskFamily(t, env)),
       ),
     },
