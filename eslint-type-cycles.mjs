@@ -81,7 +81,7 @@ const noTypeImportCycle = {
       ImportDeclaration: (node) => isTypeOnly(node) && check(node, node.source.value),
       ExportNamedDeclaration: (node) => node.source && isTypeOnly(node) && check(node, node.source.value),
       ExportAllDeclaration: (node) => isTypeOnly(node) && check(node, node.source.value),
-      TSImportType: (node) => check(node, node.argument.literal?.value),
+      TSImportType: (node) => check(node, node.source.value),
     };
   },
 };

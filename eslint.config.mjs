@@ -59,7 +59,7 @@ export default tseslint.config(
           message: NO_CLI.message,
         },
         {
-          selector: 'TSImportType > TSLiteralType > Literal[value=/^(\\.\\.\\/)+cli(\\/|$)/]',
+          selector: 'TSImportType > Literal[value=/^(\\.\\.\\/)+cli(\\/|$)/]',
           message: NO_CLI.message,
         },
       ],
