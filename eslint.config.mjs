@@ -1,6 +1,27 @@
 // @ts-check
 import eslint from '@eslint/js';
 import tseslint from 'typescript-eslint';
+import { createNodeResolver, importX } from 'eslint-plugin-import-x';
+import typeCycles from './eslint-type-cycles.mjs';
+
+const TESTS = ['**/*.test.ts', 'test/**'];
+
+/**
+ * `cli/` maps error kinds to exit numbers and wires everything together; the libraries below it
+ * must not reach back up (DESIGN.md: services ← infra / pipelines / dashboards ← cli). bench/ and
+ * test/ sit above the CLI (they drive `tdr` as a whole), so they may import it.
+ */
+const NO_CLI = {
+  regex: '^(\\.\\./)+cli(/|$)',
+  message: 'only cli/ imports cli/: return values or throw typed errors instead',
+};
+const LIBRARIES = [
+  'services/**/*.ts',
+  'infra/**/*.ts',
+  'pipelines/**/*.ts',
+  'dashboards/**/*.ts',
+  'sandbox/**/*.ts',
+];
 
 export default tseslint.config(
   { ignores: ['node_modules/**', 'build/**', 'dist/**', '**/testdata/**'] },
@@ -13,6 +34,38 @@ export default tseslint.config(
     },
   },
   {
+    // import-x/no-cycle: cycles at run time; tdr/no-type-import-cycle: those through `import type`.
+    files: ['**/*.ts'],
+    plugins: { 'import-x': importX, tdr: typeCycles },
+    settings: {
+      'import-x/resolver-next': [createNodeResolver({ extensions: ['.ts', '.js', '.json'] })],
+      'import-x/parsers': { '@typescript-eslint/parser': ['.ts'] },
+    },
+    rules: {
+      'import-x/no-cycle': ['error', { ignoreExternal: true }],
+      'tdr/no-type-import-cycle': 'error',
+    },
+  },
+  {
+    files: LIBRARIES,
+    ignores: TESTS,
+    rules: {
+      'no-restricted-imports': ['error', { patterns: [NO_CLI] }],
+      // The lazy `require()`s that keep `tdr --help` fast are imports too.
+      'no-restricted-syntax': [
+        'error',
+        {
+          selector: "CallExpression[callee.name='require'] > Literal[value=/^(\\.\\.\\/)+cli(\\/|$)/]",
+          message: NO_CLI.message,
+        },
+        {
+          selector: 'TSImportType > Literal[value=/^(\\.\\.\\/)+cli(\\/|$)/]',
+          message: NO_CLI.message,
+        },
+      ],
+    },
+  },
+  {
     // services/ is plain data: it may import nothing else in this repository.
     files: ['services/**/*.ts'],
     rules: {
@@ -20,13 +73,12 @@ export default tseslint.config(
         'error',
         {
           patterns: [
-            '../infra/*',
-            '../pipelines/*',
-            '../dashboards/*',
-            '../cli/*',
-            '../test/*',
-            '@aws-sdk/*',
-            '@pulumi/*',
+            NO_CLI,
+            {
+              group: ['../infra/*', '../pipelines/*', '../dashboards/*', '../sandbox/*', '../test/*'],
+              message: 'services/ is the plain model: it may import nothing else in this repository',
+            },
+            { group: ['@aws-sdk/*', '@pulumi/*'], message: 'services/ is plain data: no AWS SDK, no Pulumi' },
           ],
         },
       ],
@@ -59,6 +111,15 @@ export default tseslint.config(
           ],
         },
       ],
+    },
+  },
+  {
+    // Size is a smell, not a defect: warn so that a long file or function gets a second look.
+    files: ['**/*.ts'],
+    ignores: TESTS,
+    rules: {
+      'max-lines': ['warn', { max: 400, skipBlankLines: true, skipComments: true }],
+      'max-lines-per-function': ['warn', { max: 80, skipBlankLines: true, skipComments: true }],
     },
   },
 );

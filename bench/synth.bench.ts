@@ -7,15 +7,16 @@
  *   node -r ts-node/register/transpile-only bench/synth.bench.ts
  */
 import { buildPlatform, loadPlatform, type Platform } from '../services/config';
-import type { Catalogue, EcsServiceEntry } from '../services/catalogue';
+import type { Catalogue } from '../services/catalogue';
 import { ENVIRONMENT_NAMES } from '../services/environments';
+import { ecsServices } from '../services/queries';
 import { renderTable } from '../cli/output';
 import { synthStacks } from '../infra/synth';
 
 /** The embedded catalogue with its services cloned until there are `count` of them. */
 function withServices(base: Platform, count: number): Platform {
   const entries = Object.entries(base.catalogue);
-  const services = entries.filter((e): e is [string, EcsServiceEntry] => e[1].kind === 'service');
+  const services = ecsServices(base.catalogue);
   const catalogue: Record<string, Catalogue[string]> = Object.fromEntries(entries);
   for (let i = services.length; i < count; i++) {
     const [name, entry] = services[i % services.length]!;
@@ -36,7 +37,7 @@ async function measure(label: string, platform: Platform) {
   const millis = performance.now() - started;
   const resources = results.reduce((sum, r) => sum + r.manifest.resources.length, 0);
   const violations = results.reduce((sum, r) => sum + r.manifest.policies.violations.length, 0);
-  const services = Object.values(platform.catalogue).filter((e) => e.kind === 'service').length;
+  const services = ecsServices(platform.catalogue).length;
   return {
     label,
     services,

@@ -1,5 +1,6 @@
-import { Option } from 'commander';
+import { InvalidArgumentError, Option } from 'commander';
 import type { Platform } from '../services/config';
+import { namesOfKind, workloadEnvironmentNames, type EntryKind } from '../services/queries';
 import { ExitCode } from './exit-codes';
 import type { Io, OutputFormat } from './output';
 
@@ -15,25 +16,68 @@ export interface GlobalOptions {
   readonly output: OutputFormat;
 }
 
-/** An option whose value must be one of the catalogue's services (exit 2 listing them otherwise). */
+/**
+ * An option whose valid values come from the model. Commands are registered before any of them
+ * runs, so the model is read only when a value is parsed (or the command's help lists the
+ * choices): a broken `TDR_CONFIG` must not stop `tdr --help`, and is reported, exit 2, by the
+ * command that needs the model.
+ */
+function modelChoiceOption(
+  ctx: CliContext,
+  flags: string,
+  description: string,
+  choices: (platform: Platform) => readonly string[],
+): Option {
+  const valid = (): readonly string[] => choices(ctx.platform());
+  const option = new Option(flags, description).argParser((value: string) => {
+    const names = valid();
+    // The same words as commander's own `.choices()`, which scripts and tests already match.
+    if (!names.includes(value)) throw new InvalidArgumentError(`Allowed choices are ${names.join(', ')}.`);
+    return value;
+  });
+  // Help reads `argChoices` when it renders this option's line: list them if the model loads.
+  Object.defineProperty(option, 'argChoices', {
+    get: (): string[] | undefined => {
+      try {
+        return [...valid()];
+      } catch {
+        return undefined;
+      }
+    },
+  });
+  return option;
+}
+
+/** An option naming a catalogue entry of one of `kinds` (exit 2 listing them otherwise). */
+export function catalogueOption(
+  ctx: CliContext,
+  flags: string,
+  description: string,
+  kinds: readonly EntryKind[],
+): Option {
+  return modelChoiceOption(ctx, flags, description, (p) => namesOfKind(p.catalogue, ...kinds));
+}
+
+/** A mandatory `--service` naming one of the catalogue's services (or `kinds`). */
 export function serviceOption(
   ctx: CliContext,
   kinds: ReadonlyArray<'service' | 'task'> = ['service'],
 ): Option {
-  const names = Object.entries(ctx.platform().catalogue)
-    .filter(([, e]) => kinds.includes(e.kind))
-    .map(([n]) => n);
-  return new Option('--service <service>', `catalogue ${kinds.join(' or ')}`)
-    .choices(names)
-    .makeOptionMandatory();
+  return catalogueOption(
+    ctx,
+    '--service <service>',
+    `catalogue ${kinds.join(' or ')}`,
+    kinds,
+  ).makeOptionMandatory();
 }
 
 /** An option whose value must be an environment of the model, optionally only workload ones. */
 export function envOption(ctx: CliContext, flag = '--env <env>', workloadOnly = true): Option {
-  const names = Object.values(ctx.platform().environments)
-    .filter((e) => !workloadOnly || e.kind === 'workload')
-    .map((e) => e.name);
-  return new Option(flag, 'environment').choices(names);
+  return modelChoiceOption(ctx, flag, 'environment', (p) =>
+    workloadOnly
+      ? workloadEnvironmentNames(p.environments)
+      : Object.values(p.environments).map((e) => e.name),
+  );
 }
 
 export const EXIT_CODES_HELP = `

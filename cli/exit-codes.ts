@@ -3,7 +3,7 @@
  * failure they are (`PlatformError.kind`); only this file turns a kind into a number, and the CLI
  * never guesses from a message.
  */
-import type { ErrorKind } from '../services/errors';
+import { PlatformError, type ErrorKind } from '../services/errors';
 
 export const ExitCode = {
   ok: 0,
@@ -15,8 +15,8 @@ export const ExitCode = {
 export type ExitCodeValue = (typeof ExitCode)[keyof typeof ExitCode];
 
 /** Bad input or configuration found by the CLI itself: nothing was called, nothing changed. */
-export class UsageError extends Error {
-  readonly exitCode = ExitCode.invalidInput;
+export class UsageError extends PlatformError {
+  readonly kind = 'invalid';
   constructor(message: string) {
     super(message);
     this.name = 'UsageError';

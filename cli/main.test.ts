@@ -1,3 +1,6 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { expect } from 'chai';
 import { Command } from 'commander';
 import { runTdr } from '../test/support/cli';
@@ -74,6 +77,59 @@ describe('tdr (cli/main)', () => {
   });
 });
 
+describe('a broken TDR_CONFIG', () => {
+  let dir: string;
+  const broken: Record<string, { content: string; problem: RegExp }> = {
+    'an invalid setting': {
+      content: JSON.stringify({ environments: { prod: { promotion: { soakMinutes: -1 } } } }),
+      problem: /environments\.prod\.promotion\.soakMinutes: must be a whole number/,
+    },
+    'a file that is not JSON': {
+      content: '{"environments":',
+      problem: /TDR_CONFIG: .* is not a JSON object/,
+    },
+  };
+  before(() => (dir = mkdtempSync(join(tmpdir(), 'tdr-config-'))));
+  after(() => rmSync(dir, { recursive: true, force: true }));
+
+  for (const [what, { content, problem }] of Object.entries(broken)) {
+    const configFile = (): string => {
+      const file = join(dir, `${what.replace(/\W+/g, '-')}.json`);
+      writeFileSync(file, content);
+      return file;
+    };
+
+    it(`does not stop tdr --help (${what})`, async () => {
+      const { code, stdout, stderr } = await runTdr(['--help'], { TDR_CONFIG: configFile() });
+      expect(stderr).to.equal('');
+      expect(code).to.equal(0);
+      expect(stdout).to.match(/^Usage: tdr /);
+      expect(stdout).to.match(/Exit codes:/);
+    });
+
+    it(`does not stop a command's help, which then lists no choices (${what})`, async () => {
+      const { code, stdout } = await runTdr(['deploy', '--help'], { TDR_CONFIG: configFile() });
+      expect(code).to.equal(0);
+      expect(stdout).to.match(/--service <service>\s+catalogue service\n/);
+    });
+
+    it(`makes tdr status exit 2, naming the problem (${what})`, async () => {
+      const { code, stdout, stderr } = await runTdr(['status'], { TDR_CONFIG: configFile() });
+      expect(code).to.equal(2);
+      expect(stderr).to.match(/invalid platform configuration/);
+      expect(stderr).to.match(problem);
+      expect(stdout).to.equal('');
+    });
+
+    it(`makes an option checked against the model exit 2, naming the problem (${what})`, async () => {
+      const argv = ['deploy', '--service', 'frontend', '--env', 'intg', '--version', 'v1', '--dry-run'];
+      const { code, stderr } = await runTdr(argv, { TDR_CONFIG: configFile() });
+      expect(code).to.equal(2);
+      expect(stderr).to.match(problem);
+    });
+  }
+});
+
 describe('cli/context options', () => {
   const ctx: CliContext = {
     io: { stdout: () => {}, stderr: () => {} },
@@ -113,6 +169,29 @@ describe('cli/context options', () => {
     expect(parse(['--service', 'frontend', '--env', 'mgmt']).error).to.match(
       /Allowed choices are intg, staging, prod/,
     );
+  });
+
+  it('lists the valid values in help, read from the model', () => {
+    const help = new Command('t')
+      .addOption(serviceOption(ctx))
+      .addOption(envOption(ctx))
+      .helpInformation()
+      .replace(/\s+/g, ' ');
+    expect(help).to.include('choices: "frontend", "consignmentapi", "keycloak", "transferservice"');
+    expect(help).to.include('choices: "intg", "staging", "prod"');
+  });
+
+  it('reads the model only when a value is parsed', () => {
+    let loads = 0;
+    const counting: CliContext = { ...ctx, platform: () => (loads++, loadPlatform({})) };
+    const cmd = new Command('t')
+      .exitOverride()
+      .addOption(serviceOption(counting))
+      .addOption(envOption(counting));
+    expect(loads).to.equal(0);
+    cmd.parse(['--service', 'keycloak'], { from: 'user' });
+    expect(loads).to.equal(1);
+    expect(cmd.opts()).to.deep.equal({ service: 'keycloak' });
   });
 
   it('names a missing required option', () => {

@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import { WORKLOAD_ENVIRONMENTS } from '../services/environments';
+import { ecsServices } from '../services/queries';
 import type { CliContext, GlobalOptions } from './context';
 import { printJson, renderTable } from './output';
 
@@ -13,7 +14,8 @@ export function register(program: Command, ctx: CliContext): void {
     )
     .action((_opts, cmd: Command) => {
       const { output } = cmd.optsWithGlobals<GlobalOptions>();
-      const entries = Object.entries(ctx.platform().catalogue).map(([name, entry]) => ({ name, ...entry }));
+      const { catalogue } = ctx.platform();
+      const entries = Object.entries(catalogue).map(([name, entry]) => ({ name, ...entry }));
       if (output === 'json') {
         printJson(ctx.io, entries);
         return;
@@ -43,8 +45,8 @@ export function register(program: Command, ctx: CliContext): void {
           ]),
         ),
       );
-      const sidecars = entries.flatMap((e) =>
-        e.kind === 'service' ? e.sidecars.map((s) => `${e.name}: ${s.name} ${s.cpu}/${s.memory}`) : [],
+      const sidecars = ecsServices(catalogue).flatMap(([name, e]) =>
+        e.sidecars.map((s) => `${name}: ${s.name} ${s.cpu}/${s.memory}`),
       );
       if (sidecars.length > 0) ctx.io.stdout(`\nSidecars (inside the task size): ${sidecars.join('; ')}\n`);
     });

@@ -1,21 +1,19 @@
 /** `tdr status`: per service × environment, the ledger against what ECS really runs. */
-import { Option, type Command } from 'commander';
+import type { Command } from 'commander';
 import type { StatusRow } from '../pipelines/release/status';
-import { namesOfKind } from '../services/queries';
 import type { CliContext, GlobalOptions } from './context';
-import { envOption } from './context';
+import { catalogueOption, envOption } from './context';
 import { engine, releaseDeps } from './release-wiring';
 import { printJson, renderTable } from './output';
 
 export function register(program: Command, ctx: CliContext): void {
-  const services = namesOfKind(ctx.platform().catalogue, 'service');
   program
     .command('status')
     .description(
       'what the ledger says is live, what ECS runs, drift, age, who, and how far behind each environment is',
     )
     .addOption(envOption(ctx))
-    .addOption(new Option('--service <service>', 'catalogue service').choices(services))
+    .addOption(catalogueOption(ctx, '--service <service>', 'catalogue service', ['service']))
     .addHelpText('after', '\nExamples:\n  $ tdr status\n  $ tdr status --env prod -o json')
     .action(async (opts: { env?: string; service?: string }, cmd: Command) => {
       const { output } = cmd.optsWithGlobals<GlobalOptions>();

@@ -7,10 +7,10 @@ import { join, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { parseAccountIds } from '../services/config';
 import { ENVIRONMENT_NAMES } from '../services/environments';
+import { PlatformError } from '../services/errors';
 import type { SynthSummary } from '../infra/summary';
 import type { SynthOptions as InfraSynthOptions } from '../infra/synth';
 import type { CliContext, GlobalOptions } from './context';
-import { ExitCode } from './exit-codes';
 import { printJson, renderTable } from './output';
 
 export interface RendererStep {
@@ -23,8 +23,9 @@ interface SynthOptions extends GlobalOptions {
   readonly out: string;
 }
 
-export class PolicyViolationError extends Error {
-  readonly exitCode = ExitCode.refusedByGate;
+/** Policies refuse the infrastructure as a gate refuses a promotion: nothing may be deployed. */
+export class PolicyViolationError extends PlatformError {
+  readonly kind = 'refused';
   constructor(readonly count: number) {
     super(`${count} policy violation${count === 1 ? '' : 's'}: nothing may be deployed until they are fixed`);
     this.name = 'PolicyViolationError';

@@ -1,9 +1,8 @@
 /** `tdr task run`: a one-off task (migrations, reference data, exports) at a release version. */
 import { Option, type Command } from 'commander';
 import type { TaskRunResult } from '../pipelines/release/ecs-task-run';
-import { namesOfKind } from '../services/queries';
 import type { CliContext, GlobalOptions } from './context';
-import { envOption } from './context';
+import { catalogueOption, envOption } from './context';
 import { RunFailedError, actorOf, engine, parseVersion, releaseDeps } from './release-wiring';
 import { printJson, type Io } from './output';
 
@@ -23,13 +22,14 @@ export function register(program: Command, ctx: CliContext): void {
     .command('task')
     .description('one-off ECS tasks of the catalogue')
     .enablePositionalOptions();
-  const tasks = namesOfKind(ctx.platform().catalogue, 'task');
   task
     .command('run')
     .description(
       'run a one-off task at a version (an ECR tag in mgmt, pinned by digest) and wait for its exit code',
     )
-    .addOption(new Option('--task <task>', 'catalogue one-off task').choices(tasks).makeOptionMandatory())
+    .addOption(
+      catalogueOption(ctx, '--task <task>', 'catalogue one-off task', ['task']).makeOptionMandatory(),
+    )
     .addOption(envOption(ctx).makeOptionMandatory())
     .requiredOption('--version <version>', 'release version, an immutable ECR tag such as v42', parseVersion)
     .option('--actor <name>', 'who is running it (defaults to the OS user; Jenkins passes the build user)')

@@ -10,7 +10,7 @@ import type { Platform } from '../services/config';
 import type { WorkloadEnvironmentName } from '../services/environments';
 import { naming } from '../services/naming';
 import { SERVICE_ALARM_LIST, type ServiceAlarm } from '../services/thresholds';
-import { ecsServices } from './catalogue-view';
+import { ecsServices } from '../services/queries';
 import {
   alarmSteps,
   baseDashboard,
@@ -92,7 +92,7 @@ export function alarms(platform: Platform, env: WorkloadEnvironmentName): dashbo
     `TDR ${env} — alarms`,
     `Every CloudWatch alarm on the TDR services in ${env}: red means the alarm's condition holds now`,
   );
-  for (const [service] of ecsServices(platform)) {
+  for (const [service] of ecsServices(platform.catalogue)) {
     builder.annotation(alarmHistory(service, env, region));
     builder.withRow(new dashboard.RowBuilder(service));
     for (const alarm of SERVICE_ALARM_LIST) {

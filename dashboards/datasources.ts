@@ -12,6 +12,7 @@ import { stringify } from 'yaml';
 import type { AccountIds, Platform } from '../services/config';
 import type { EnvironmentName } from '../services/environments';
 import { naming } from '../services/naming';
+import { environmentsOfKind } from '../services/queries';
 
 export interface DatasourceSpec {
   readonly env: EnvironmentName;
@@ -38,9 +39,7 @@ export function accountIdEnvVar(env: EnvironmentName): string {
 
 /** The environments that get a datasource: mgmt and every workload environment (sbox has none). */
 export function monitoredEnvironments(platform: Platform): EnvironmentName[] {
-  return Object.values(platform.environments)
-    .filter((e) => e.kind === 'management' || e.kind === 'workload')
-    .map((e) => e.name);
+  return environmentsOfKind(platform.environments, 'management', 'workload').map((e) => e.name);
 }
 
 export function datasources(platform: Platform, accountIds?: AccountIds): DatasourceSpec[] {

@@ -46,9 +46,9 @@ describe('dashboards/GrafanaClient', () => {
     expect(calls).to.equal(3);
   });
 
-  it('refuses a URL that is not one, with exit code 2', () => {
+  it('refuses a URL that is not one, as invalid input', () => {
     expect(() => new GrafanaClient({ url: 'grafana', token: TOKEN }))
       .to.throw(/--url grafana is not a URL/)
-      .with.property('exitCode', 2);
+      .with.property('kind', 'invalid');
   });
 });

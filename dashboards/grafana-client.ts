@@ -4,7 +4,7 @@
  * header, retries server errors and unreachable Grafana, and turns every failure into a typed error
  * that says what was being attempted. The token is kept private and never appears in a message.
  */
-import { ExitCode } from '../cli/exit-codes';
+import { PlatformError } from '../services/errors';
 
 export interface GrafanaClientOptions {
   /** Base URL, e.g. `https://g-abc.grafana-workspace.eu-west-2.amazonaws.com`. */
@@ -18,9 +18,18 @@ export interface GrafanaClientOptions {
   readonly retryDelayMs?: number;
 }
 
+/** The URL given for Grafana is not one: nothing was called. */
+export class GrafanaUrlError extends PlatformError {
+  readonly kind = 'invalid';
+  constructor(readonly url: string) {
+    super(`--url ${url} is not a URL (e.g. https://grafana.example)`);
+    this.name = 'GrafanaUrlError';
+  }
+}
+
 /** Base of every client error; `attempt` says what the platform was trying to do. */
-export class GrafanaError extends Error {
-  readonly exitCode: number = ExitCode.failed;
+export class GrafanaError extends PlatformError {
+  readonly kind = 'failed';
   constructor(
     readonly attempt: string,
     readonly status: number | undefined,
@@ -109,9 +118,7 @@ export class GrafanaClient {
     try {
       parsed = new URL(options.url);
     } catch {
-      throw Object.assign(new Error(`--url ${options.url} is not a URL (e.g. https://grafana.example)`), {
-        exitCode: ExitCode.invalidInput,
-      });
+      throw new GrafanaUrlError(options.url);
     }
     this.url = parsed.toString().replace(/\/+$/, '');
     this.#token = options.token;

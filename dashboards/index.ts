@@ -14,7 +14,7 @@ import { loadPlatform, parseAccountIds, type AccountIds, type Platform } from '.
 import type { EnvironmentName } from '../services/environments';
 import { naming } from '../services/naming';
 import { alarms } from './alarms';
-import { workloadEnvironments } from './catalogue-view';
+import { workloadEnvironmentNames } from '../services/queries';
 import {
   GENERATED_MARKER,
   datasources,
@@ -54,7 +54,7 @@ export function folderTitle(env: EnvironmentName): string {
 /** Every dashboard for one environment (empty for environments nothing is watched in). */
 export function dashboardsFor(platform: Platform, env: EnvironmentName): Dashboard[] {
   if (env === 'mgmt') return [platformDashboard(platform)];
-  const workload = workloadEnvironments(platform).find((e) => e === env);
+  const workload = workloadEnvironmentNames(platform.environments).find((e) => e === env);
   if (!workload) return [];
   return [servicesOverview(platform, workload), transfers(platform, workload), alarms(platform, workload)];
 }

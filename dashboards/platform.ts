@@ -3,7 +3,7 @@ import * as dashboard from '@grafana/grafana-foundation-sdk/dashboard';
 import * as units from '@grafana/grafana-foundation-sdk/units';
 import type { Platform } from '../services/config';
 import { naming } from '../services/naming';
-import { workloadEnvironments } from './catalogue-view';
+import { workloadEnvironmentNames } from '../services/queries';
 import { baseDashboard, finish, metricQuery, timeseriesPanel } from './panels';
 
 export const PLATFORM = 'platform';
@@ -103,7 +103,7 @@ export function platformDashboard(platform: Platform): dashboard.Dashboard {
           'ECS agent tasks per target environment (each runs as TDRJenkinsNodeRole{Env}). Agents that stay up after builds finish cost money; none appearing while builds queue means the ECS cloud cannot start them: check the Jenkins log for the RunTask error.',
         unit: units.Short,
         width: 12,
-        targets: workloadEnvironments(platform).map((target) =>
+        targets: workloadEnvironmentNames(platform.environments).map((target) =>
           metricQuery(
             `agents${target}`,
             region,

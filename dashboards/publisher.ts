@@ -5,6 +5,7 @@
  * On failure the error carries the report so far: nothing written is ever left unreported.
  */
 import { isDeepStrictEqual } from 'node:util';
+import { PlatformError, type ErrorKind } from '../services/errors';
 import { GrafanaVersionConflictError, type GrafanaClient, type StoredDashboard } from './grafana-client';
 import type { GeneratedDashboard, GeneratedFolder } from './index';
 import { MANAGED_TAG } from './panels';
@@ -32,8 +33,9 @@ export interface PublishFailure {
 }
 
 /** A publish that stopped part-way; `report` lists what had already been written. */
-export class PublishError extends Error {
-  readonly exitCode: number;
+export class PublishError extends PlatformError {
+  /** The kind of what stopped it (a refused token is still a failure to publish). */
+  readonly kind: ErrorKind;
   constructor(
     readonly failed: PublishFailure,
     readonly report: PublishReport,
@@ -51,8 +53,7 @@ export class PublishError extends Error {
           : `already written: ${written.map((e) => `${e.kind} ${e.uid} ${e.action}`).join(', ')}`),
     );
     this.name = 'PublishError';
-    const code = (cause as { exitCode?: unknown }).exitCode;
-    this.exitCode = typeof code === 'number' ? code : 1;
+    this.kind = cause instanceof PlatformError ? cause.kind : 'failed';
   }
 }
 

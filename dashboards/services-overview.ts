@@ -5,7 +5,7 @@ import type { Platform } from '../services/config';
 import type { WorkloadEnvironmentName } from '../services/environments';
 import { naming } from '../services/naming';
 import { SERVICE_ALARMS } from '../services/thresholds';
-import { ecsServices } from './catalogue-view';
+import { ecsServices } from '../services/queries';
 import {
   alarmSteps,
   baseDashboard,
@@ -30,7 +30,7 @@ export function servicesOverview(platform: Platform, env: WorkloadEnvironmentNam
   ).annotation(deployAnnotations(env));
   const { cpuHigh, target5xx, runningBelowDesired, unhealthyHosts } = SERVICE_ALARMS;
 
-  for (const [service, entry] of ecsServices(platform)) {
+  for (const [service, entry] of ecsServices(platform.catalogue)) {
     const ecs = ecsServiceDimensions(service, env);
     const alb = (id: string, metric: string, statistic: string, label: string, period = 300) =>
       expressionQuery(id, region, targetGroupSearch(metric, service, env, statistic, period), label);

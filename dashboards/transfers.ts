@@ -4,7 +4,7 @@ import * as units from '@grafana/grafana-foundation-sdk/units';
 import type { Platform } from '../services/config';
 import type { WorkloadEnvironmentName } from '../services/environments';
 import { naming, WORKLOAD_BUCKET_FUNCTIONS, type WorkloadBucketFunction } from '../services/naming';
-import { oneOffTasks } from './catalogue-view';
+import { oneOffTasks } from '../services/queries';
 import { baseDashboard, expressionQuery, finish, metricQuery, statPanel, timeseriesPanel } from './panels';
 
 export const TRANSFERS = 'transfers';
@@ -115,7 +115,7 @@ export function transfers(platform: Platform, env: WorkloadEnvironmentName): das
         'Tasks running per one-off task family (export, migrations, Keycloak updates). An export that never appears after a transfer completes, or a migration that runs for hours, needs its log group read; re-run it with the same task definition once fixed.',
       unit: units.Short,
       width: 18,
-      targets: oneOffTasks(platform).map(([task], i) =>
+      targets: oneOffTasks(platform.catalogue).map(([task], i) =>
         expressionQuery(
           `task${i}`,
           region,

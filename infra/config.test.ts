@@ -18,7 +18,7 @@ function issuesOf(fn: () => unknown): string[] {
     fn();
   } catch (err) {
     expect(err).to.be.instanceOf(StackConfigError);
-    expect((err as StackConfigError).exitCode).to.equal(2);
+    expect((err as StackConfigError).kind).to.equal('invalid');
     return (err as StackConfigError).issues.map((i) => `${i.path}: ${i.message}`);
   }
   throw new Error('expected a StackConfigError');

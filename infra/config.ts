@@ -9,21 +9,18 @@ import { join } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
 import { ENVIRONMENT_NAMES, type EnvironmentName } from '../services/environments';
-import type { ValidationIssue } from '../services/validate';
+import { issuesMessage, PlatformError, type ValidationIssue } from '../services/errors';
 
 /** `infra/stacks` beside this file when run from source, or from the repository root under build/. */
 export const STACK_CONFIG_DIR =
   [join(__dirname, 'stacks'), join(__dirname, '..', '..', 'infra', 'stacks')].find((d) => existsSync(d)) ??
   join(__dirname, 'stacks');
 
-/** Thrown for unknown stacks and bad stack config; the CLI maps it to exit 2. */
-export class StackConfigError extends Error {
-  readonly exitCode = 2;
+/** Thrown for unknown stacks and bad stack config. */
+export class StackConfigError extends PlatformError {
+  readonly kind = 'invalid';
   constructor(readonly issues: readonly ValidationIssue[]) {
-    super(
-      `invalid stack configuration (${issues.length} problem${issues.length === 1 ? '' : 's'}):\n` +
-        issues.map((i) => `  ${i.path}: ${i.message}`).join('\n'),
-    );
+    super(issuesMessage('invalid stack configuration', issues));
     this.name = 'StackConfigError';
   }
 }

@@ -25,10 +25,15 @@ export interface ValidationIssue {
 export class PlatformConfigError extends PlatformError {
   readonly kind = 'invalid';
   constructor(readonly issues: readonly ValidationIssue[]) {
-    super(
-      `invalid platform configuration (${issues.length} problem${issues.length === 1 ? '' : 's'}):\n` +
-        issues.map((i) => `  ${i.path}: ${i.message}`).join('\n'),
-    );
+    super(issuesMessage('invalid platform configuration', issues));
     this.name = 'PlatformConfigError';
   }
+}
+
+/** `<title> (N problems):` and one indented `path: message` line per issue. */
+export function issuesMessage(title: string, issues: readonly ValidationIssue[]): string {
+  return (
+    `${title} (${issues.length} problem${issues.length === 1 ? '' : 's'}):\n` +
+    issues.map((i) => `  ${i.path}: ${i.message}`).join('\n')
+  );
 }

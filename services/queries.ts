@@ -3,7 +3,7 @@
  * catalogue and the environments through here rather than by `kind` on its own.
  */
 import type { Catalogue, CatalogueEntry, EcsServiceEntry, OneOffTaskEntry } from './catalogue';
-import type { Environment, EnvironmentKind, EnvironmentName } from './environments';
+import type { Environment, EnvironmentKind, EnvironmentName, WorkloadEnvironmentName } from './environments';
 
 export type EntryKind = CatalogueEntry['kind'];
 type EntryOfKind<K extends EntryKind> = Extract<CatalogueEntry, { kind: K }>;
@@ -48,3 +48,9 @@ export function environmentsOfKind(
 ): Environment[] {
   return Object.values(environments).filter((e) => kinds.includes(e.kind));
 }
+
+/** Names of the workload environments (where the catalogue runs), in model order. */
+export const workloadEnvironmentNames = (
+  environments: Readonly<Record<EnvironmentName, Environment>>,
+): WorkloadEnvironmentName[] =>
+  environmentsOfKind(environments, 'workload').map((e) => e.name as WorkloadEnvironmentName);

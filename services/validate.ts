@@ -13,6 +13,7 @@ import {
 } from './environments';
 import type { ValidationIssue } from './errors';
 import { FARGATE_CPU_SIZES, fargateMemoryFor } from './fargate';
+import { ecsServices } from './queries';
 
 export { PlatformConfigError, type ValidationIssue } from './errors';
 
@@ -249,7 +250,6 @@ function checkPromotionCycles(environments: PlatformModel['environments']): Vali
 function checkCatalogue({ catalogue }: PlatformModel): ValidationIssue[] {
   const issues: ValidationIssue[] = [];
   const pascalNames = new Map<string, string>();
-  const hostnames = new Map<string, string>();
   for (const [name, entry] of Object.entries(catalogue)) {
     const at = `catalogue.${name}`;
     const other = pascalNames.get(entry.pascalName);
@@ -265,7 +265,10 @@ function checkCatalogue({ catalogue }: PlatformModel): ValidationIssue[] {
         });
       }
     }
-    if (entry.kind !== 'service') continue;
+  }
+  const hostnames = new Map<string, string>();
+  for (const [name, entry] of ecsServices(catalogue)) {
+    const at = `catalogue.${name}`;
     const hostOwner = hostnames.get(entry.hostnamePrefix);
     if (hostOwner)
       issues.push({

@@ -155,7 +155,7 @@ describe('dashboards publish (fake Grafana over HTTP)', () => {
     expect(e.message).to.match(/401/);
     expect(e.message).to.match(/nothing had been written/);
     expect(e.message).to.not.include('glsa_wrong_token_value');
-    expect(e.exitCode).to.equal(1);
+    expect(e.kind).to.equal('failed');
     expect(grafana.writes()).to.deep.equal([]);
   });
 

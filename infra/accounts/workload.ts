@@ -5,9 +5,9 @@
  */
 import * as aws from '@pulumi/aws';
 import type { Platform } from '../../services/config';
-import type { EcsServiceEntry, OneOffTaskEntry } from '../../services/catalogue';
 import type { WorkloadEnvironmentName } from '../../services/environments';
 import { naming, WORKLOAD_BUCKET_FUNCTIONS, type WorkloadBucketFunction } from '../../services/naming';
+import { ecsServices, namesOfKind, oneOffTasks } from '../../services/queries';
 import type { WorkloadStackConfig } from '../config';
 import { CrossAccountRole } from '../components/cross-account-role';
 import { Database } from '../components/database';
@@ -51,18 +51,6 @@ const BUCKET_LIFECYCLE: Readonly<Record<WorkloadBucketFunction, BucketLifecycle>
   'consignment-export': { id: 'expire-old-versions', noncurrentVersionsExpireAfterDays: 90 },
 };
 
-export function services(platform: Platform): Array<[string, EcsServiceEntry]> {
-  return Object.entries(platform.catalogue).filter(
-    (e): e is [string, EcsServiceEntry] => e[1].kind === 'service',
-  );
-}
-
-export function oneOffTasks(platform: Platform): Array<[string, OneOffTaskEntry]> {
-  return Object.entries(platform.catalogue).filter(
-    (e): e is [string, OneOffTaskEntry] => e[1].kind === 'task',
-  );
-}
-
 export function defineWorkloadAccount(
   platform: Platform,
   env: WorkloadEnvironmentName,
@@ -96,7 +84,7 @@ export function defineWorkloadAccount(
 
   const buckets = defineBuckets(ctx, config, key, settings.logRetentionDays);
 
-  const serviceEntries = services(platform);
+  const serviceEntries = ecsServices(platform.catalogue);
   const lb = new PublicLoadBalancer(
     'public',
     {
@@ -172,7 +160,7 @@ export function defineWorkloadAccount(
     );
   });
 
-  for (const [name] of oneOffTasks(platform)) {
+  for (const [name] of oneOffTasks(platform.catalogue)) {
     new EcsTask(
       name,
       { ...workloadTaskArgs(facts, name, mgmtAccountId), logRetentionDays: settings.logRetentionDays },
