@@ -2,21 +2,18 @@
 import type { EcsServiceEntry, OneOffTaskEntry } from '../services/catalogue';
 import type { Platform } from '../services/config';
 import type { WorkloadEnvironmentName } from '../services/environments';
+import * as queries from '../services/queries';
 
 export function ecsServices(platform: Platform): Array<[string, EcsServiceEntry]> {
-  return Object.entries(platform.catalogue).filter(
-    (e): e is [string, EcsServiceEntry] => e[1].kind === 'service',
-  );
+  return queries.ecsServices(platform.catalogue);
 }
 
 export function oneOffTasks(platform: Platform): Array<[string, OneOffTaskEntry]> {
-  return Object.entries(platform.catalogue).filter(
-    (e): e is [string, OneOffTaskEntry] => e[1].kind === 'task',
-  );
+  return queries.oneOffTasks(platform.catalogue);
 }
 
 export function workloadEnvironments(platform: Platform): WorkloadEnvironmentName[] {
-  return Object.values(platform.environments)
-    .filter((e) => e.kind === 'workload')
+  return queries
+    .environmentsOfKind(platform.environments, 'workload')
     .map((e) => e.name as WorkloadEnvironmentName);
 }
