@@ -276,7 +276,7 @@ describe('infrastructure (offline synth under Pulumi mocks)', function () {
     expect(running).to.include({ threshold: 0, comparisonOperator: 'LessThanThreshold' });
     expect(
       (running.metricQueries as Array<{ expression?: string }>).map((q) => q.expression).filter(Boolean),
-    ).to.deep.equal(['m - minus']);
+    ).to.deep.equal(['FILL(m, 0) - FILL(minus, REPEAT)']);
     // The names the dashboards' Alarms panels look for.
     expect(alarms.map((a) => (a.inputs as Inputs).name)).to.include.members(
       SERVICE_ALARM_LIST.map((a) => naming.alarm('consignmentapi', 'staging', a.key)),

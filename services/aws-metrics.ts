@@ -236,6 +236,13 @@ export const AWS_METRICS = {
 
 export type AwsMetricKey = keyof typeof AWS_METRICS;
 
+/**
+ * Buckets (by function) whose S3 request metrics the dashboards read: each gets a whole-bucket
+ * metrics configuration with id `naming.s3RequestMetricsFilter()`, which becomes the `FilterId`
+ * (AWS_DOCS.s3RequestMetricsConfiguration). Request metrics are billed, so only where read.
+ */
+export const S3_REQUEST_METRICS_BUCKETS = ['upload-files-quarantine'] as const;
+
 export const AWS_METRIC_LIST: readonly AwsMetric[] = Object.values(AWS_METRICS);
 
 /** One metric with one of its statistics: what a query or an alarm reads. */
