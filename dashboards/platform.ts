@@ -142,19 +142,17 @@ export function platformDashboard(platform: Platform): dashboard.Dashboard {
           'PutImage calls to ECR in mgmt: one per tag pushed, so a build pushing two tags counts twice; it counts calls, not images. Calls with no merged change behind them, or none after merges, point at the build jobs: read the Jenkins build log of the service.',
         unit: units.Short,
         width: 8,
-        targets: [
-          metricQuery(
-            'pushes',
-            region,
-            {
-              ...metricStat(AWS_METRICS.ecrCallCount, 'Sum'),
-              dimensions: { Service: 'ECR', Type: 'API', Resource: 'PutImage' },
-              // ECR documents no Class dimension; a subset match finds the calls either way.
-              match: 'subset',
-            },
-            'PutImage calls',
-          ),
-        ],
+        targets: filledQuery(
+          'pushes',
+          region,
+          {
+            ...metricStat(AWS_METRICS.ecrCallCount, 'Sum'),
+            dimensions: { Service: 'ECR', Type: 'API', Resource: 'PutImage' },
+            // ECR documents no Class dimension; a subset match finds the calls either way.
+            match: 'subset',
+          },
+          'PutImage calls',
+        ),
       }),
     );
   return finish(builder);

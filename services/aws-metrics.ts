@@ -35,6 +35,8 @@ export interface AwsMetric {
   readonly dimensionSets: ReadonlyArray<readonly string[]>;
   /** The statistics AWS names as meaningful for this metric. */
   readonly statistics: readonly Statistic[];
+  /** The unit AWS documents (`None` for CPU units). */
+  readonly unit: 'Count' | 'Percent' | 'Seconds' | 'Bytes' | 'None';
   /** How often AWS publishes a data point: a shorter period only shows gaps. */
   readonly periodSeconds: number;
   readonly reporting: Reporting;
@@ -91,6 +93,7 @@ const albCount = (metricName: string): AwsMetric => ({
   dimensionSets: ALB_DIMENSION_SETS,
   // "Minimum, Maximum, and Average all return 1."
   statistics: ['Sum'],
+  unit: 'Count',
   periodSeconds: MINUTE,
   reporting: 'nonzero',
   source: AWS_DOCS.alb,
@@ -103,6 +106,7 @@ export const AWS_METRICS = {
     metricName: 'CPUUtilization',
     dimensionSets: [['ClusterName', 'ServiceName'], ['ClusterName']],
     statistics: ['Average', 'Minimum', 'Maximum'],
+    unit: 'Percent',
     periodSeconds: MINUTE,
     reporting: 'while-tasks-run',
     source: AWS_DOCS.ecs,
@@ -112,6 +116,7 @@ export const AWS_METRICS = {
     metricName: 'MemoryUtilization',
     dimensionSets: [['ClusterName', 'ServiceName'], ['ClusterName']],
     statistics: ['Average', 'Minimum', 'Maximum'],
+    unit: 'Percent',
     periodSeconds: MINUTE,
     reporting: 'while-tasks-run',
     source: AWS_DOCS.ecs,
@@ -123,6 +128,7 @@ export const AWS_METRICS = {
     metricName: 'RunningTaskCount',
     dimensionSets: [['ClusterName', 'ServiceName']],
     statistics: ['Average', 'Minimum', 'Maximum'],
+    unit: 'Count',
     periodSeconds: MINUTE,
     reporting: 'while-tasks-run',
     requires: 'container-insights',
@@ -133,6 +139,7 @@ export const AWS_METRICS = {
     metricName: 'DesiredTaskCount',
     dimensionSets: [['ClusterName', 'ServiceName']],
     statistics: ['Average', 'Minimum', 'Maximum'],
+    unit: 'Count',
     periodSeconds: MINUTE,
     reporting: 'while-tasks-run',
     requires: 'container-insights',
@@ -144,6 +151,7 @@ export const AWS_METRICS = {
     metricName: 'TaskCount',
     dimensionSets: [['ClusterName']],
     statistics: ['Average', 'Minimum', 'Maximum'],
+    unit: 'Count',
     periodSeconds: MINUTE,
     reporting: 'while-tasks-run',
     requires: 'container-insights',
@@ -155,6 +163,7 @@ export const AWS_METRICS = {
     metricName: 'CpuReserved',
     dimensionSets: INSIGHTS_RESOURCE_DIMENSION_SETS,
     statistics: ['Average', 'Minimum', 'Maximum', 'Sum'],
+    unit: 'None',
     periodSeconds: MINUTE,
     reporting: 'while-tasks-run',
     requires: 'container-insights',
@@ -170,6 +179,7 @@ export const AWS_METRICS = {
     metricName: 'TargetResponseTime',
     dimensionSets: ALB_DIMENSION_SETS,
     statistics: ['Average', 'p50', 'p90', 'p95', 'p99'],
+    unit: 'Seconds',
     periodSeconds: MINUTE,
     reporting: 'nonzero',
     source: AWS_DOCS.alb,
@@ -183,6 +193,7 @@ export const AWS_METRICS = {
     metricName: 'UnHealthyHostCount',
     dimensionSets: ALB_HEALTH_DIMENSION_SETS,
     statistics: ['Minimum', 'Average'],
+    unit: 'Count',
     periodSeconds: MINUTE,
     reporting: 'always',
     source: AWS_DOCS.alb,
@@ -194,6 +205,7 @@ export const AWS_METRICS = {
     metricName: 'NumberOfObjects',
     dimensionSets: [['BucketName', 'StorageType']],
     statistics: ['Average'],
+    unit: 'Count',
     periodSeconds: DAY,
     reporting: 'always',
     source: AWS_DOCS.s3,
@@ -203,6 +215,7 @@ export const AWS_METRICS = {
     metricName: 'BucketSizeBytes',
     dimensionSets: [['BucketName', 'StorageType']],
     statistics: ['Average'],
+    unit: 'Bytes',
     periodSeconds: DAY,
     reporting: 'always',
     source: AWS_DOCS.s3,
@@ -213,6 +226,7 @@ export const AWS_METRICS = {
     metricName: 'PutRequests',
     dimensionSets: [['BucketName', 'FilterId']],
     statistics: ['Sum'],
+    unit: 'Count',
     periodSeconds: MINUTE,
     reporting: 'nonzero',
     requires: 's3-request-metrics',
@@ -228,6 +242,7 @@ export const AWS_METRICS = {
     metricName: 'CallCount',
     dimensionSets: [['Resource', 'Service', 'Type']],
     statistics: ['Sum'],
+    unit: 'Count',
     periodSeconds: MINUTE,
     reporting: 'nonzero',
     source: AWS_DOCS.ecrUsage,
