@@ -29,7 +29,7 @@ describe('dashboards read only metrics AWS publishes (services/aws-metrics.ts)',
       expect(
         sites.filter((s) => s.dashboard === d.uid),
         d.uid,
-      ).to.not.be.empty;
+      ).to.have.length.above(0);
   });
 
   it('every query’s namespace, metric, dimension set, statistic and period is in the table', () => {
@@ -46,7 +46,7 @@ describe('dashboards read only metrics AWS publishes (services/aws-metrics.ts)',
       ),
     ).to.throw(/TargetGroup:a-tg-intg.*not a Name=value designator/);
     const searches = sites.filter((s) => s.via === 'search');
-    expect(searches).to.not.be.empty;
+    expect(searches).to.have.length.above(0);
     for (const s of searches) {
       const env = s.dashboard.split('-')[1] as (typeof workloadEnvs)[number];
       expect(s.values.LoadBalancer, where(s)).to.equal(naming.loadBalancer(env));

@@ -580,7 +580,7 @@ describe('infrastructure (offline synth under Pulumi mocks)', function () {
         }
       }
       expect(problems).to.deep.equal([]);
-      expect(alarmsOf('prod')).to.not.be.empty;
+      expect(alarmsOf('prod')).to.have.length.above(0);
     });
 
     it('each alarm treats missing data as services/thresholds says: running below desired breaches', () => {
@@ -655,7 +655,7 @@ describe('infrastructure (offline synth under Pulumi mocks)', function () {
           records.filter((r) => r.custom && r.inputs.name !== r.name).map((r) => r.name),
         );
         const arns = JSON.stringify(manifest.resources).match(/arn:aws:[^"]*/g) ?? [];
-        expect(arns, name).to.not.be.empty;
+        expect(arns, name).to.have.length.above(0);
         for (const a of arns) {
           const [, , service, , , ...rest] = a.split(':');
           expect(services.has(service!), `${name}: ${a}`).to.equal(true);

@@ -15,8 +15,8 @@ describe('services/aws-metrics', () => {
       const name = `${m.namespace} ${m.metricName}`;
       expect(pages.has(m.source), name).to.equal(true);
       expect(m.source, name).to.match(/^https:\/\/docs\.aws\.amazon\.com\//);
-      expect(m.dimensionSets, name).to.not.be.empty;
-      expect(m.statistics, name).to.not.be.empty;
+      expect(m.dimensionSets, name).to.have.length.above(0);
+      expect(m.statistics, name).to.have.length.above(0);
       expect(m.periodSeconds % 60, name).to.equal(0);
     }
     const keys = AWS_METRIC_LIST.map((m) => `${m.namespace} ${m.metricName}`);

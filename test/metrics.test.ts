@@ -29,7 +29,7 @@ describe('dashboards against the stacks: what a panel needs switched on is on', 
 
   it('every S3 request-metric panel has the bucket metrics configuration its FilterId names', () => {
     const panels = needing('s3-request-metrics');
-    expect(panels).to.not.be.empty;
+    expect(panels).to.have.length.above(0);
     for (const s of panels) {
       const configs = (records.get(envOf(s.dashboard)) ?? [])
         .filter((r) => r.type === 'aws:s3/bucketMetric:BucketMetric')
@@ -43,7 +43,7 @@ describe('dashboards against the stacks: what a panel needs switched on is on', 
 
   it('every Container Insights panel reads a cluster that has Container Insights on', () => {
     const panels = needing('container-insights');
-    expect(panels).to.not.be.empty;
+    expect(panels).to.have.length.above(0);
     for (const s of panels) {
       const cluster = (records.get(envOf(s.dashboard)) ?? []).find(
         (r) => r.type === 'aws:ecs/cluster:Cluster' && r.inputs.name === s.values.ClusterName,
