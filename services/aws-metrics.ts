@@ -99,64 +99,39 @@ const albCount = (metricName: string): AwsMetric => ({
   source: AWS_DOCS.alb,
 });
 
+const ecsUtilization = (metricName: string): AwsMetric => ({
+  namespace: 'AWS/ECS',
+  metricName,
+  dimensionSets: [['ClusterName', 'ServiceName'], ['ClusterName']],
+  statistics: ['Average', 'Minimum', 'Maximum'],
+  unit: 'Percent',
+  periodSeconds: MINUTE,
+  reporting: 'while-tasks-run',
+  source: AWS_DOCS.ecs,
+});
+
+const insightsCount = (metricName: string, dimensionSets: AwsMetric['dimensionSets']): AwsMetric => ({
+  namespace: CONTAINER_INSIGHTS,
+  metricName,
+  dimensionSets,
+  statistics: ['Average', 'Minimum', 'Maximum'],
+  unit: 'Count',
+  periodSeconds: MINUTE,
+  reporting: 'while-tasks-run',
+  requires: 'container-insights',
+  source: AWS_DOCS.containerInsights,
+});
+
 export const AWS_METRICS = {
   // AWS/ECS: free, sent every minute, and only for services that have RUNNING tasks.
-  ecsCpuUtilization: {
-    namespace: 'AWS/ECS',
-    metricName: 'CPUUtilization',
-    dimensionSets: [['ClusterName', 'ServiceName'], ['ClusterName']],
-    statistics: ['Average', 'Minimum', 'Maximum'],
-    unit: 'Percent',
-    periodSeconds: MINUTE,
-    reporting: 'while-tasks-run',
-    source: AWS_DOCS.ecs,
-  },
-  ecsMemoryUtilization: {
-    namespace: 'AWS/ECS',
-    metricName: 'MemoryUtilization',
-    dimensionSets: [['ClusterName', 'ServiceName'], ['ClusterName']],
-    statistics: ['Average', 'Minimum', 'Maximum'],
-    unit: 'Percent',
-    periodSeconds: MINUTE,
-    reporting: 'while-tasks-run',
-    source: AWS_DOCS.ecs,
-  },
+  ecsCpuUtilization: ecsUtilization('CPUUtilization'),
+  ecsMemoryUtilization: ecsUtilization('MemoryUtilization'),
 
   // ECS/ContainerInsights: only on clusters with Container Insights on.
-  runningTaskCount: {
-    namespace: CONTAINER_INSIGHTS,
-    metricName: 'RunningTaskCount',
-    dimensionSets: [['ClusterName', 'ServiceName']],
-    statistics: ['Average', 'Minimum', 'Maximum'],
-    unit: 'Count',
-    periodSeconds: MINUTE,
-    reporting: 'while-tasks-run',
-    requires: 'container-insights',
-    source: AWS_DOCS.containerInsights,
-  },
-  desiredTaskCount: {
-    namespace: CONTAINER_INSIGHTS,
-    metricName: 'DesiredTaskCount',
-    dimensionSets: [['ClusterName', 'ServiceName']],
-    statistics: ['Average', 'Minimum', 'Maximum'],
-    unit: 'Count',
-    periodSeconds: MINUTE,
-    reporting: 'while-tasks-run',
-    requires: 'container-insights',
-    source: AWS_DOCS.containerInsights,
-  },
+  runningTaskCount: insightsCount('RunningTaskCount', [['ClusterName', 'ServiceName']]),
+  desiredTaskCount: insightsCount('DesiredTaskCount', [['ClusterName', 'ServiceName']]),
   /** Tasks running in a cluster: published per cluster only, never per task family. */
-  taskCount: {
-    namespace: CONTAINER_INSIGHTS,
-    metricName: 'TaskCount',
-    dimensionSets: [['ClusterName']],
-    statistics: ['Average', 'Minimum', 'Maximum'],
-    unit: 'Count',
-    periodSeconds: MINUTE,
-    reporting: 'while-tasks-run',
-    requires: 'container-insights',
-    source: AWS_DOCS.containerInsights,
-  },
+  taskCount: insightsCount('TaskCount', [['ClusterName']]),
   /** CPU units reserved by running tasks: the per-family view a shared cluster offers. */
   cpuReserved: {
     namespace: CONTAINER_INSIGHTS,
