@@ -9,7 +9,7 @@ import * as dashboard from '@grafana/grafana-foundation-sdk/dashboard';
 import type { Platform } from '../services/config';
 import type { WorkloadEnvironmentName } from '../services/environments';
 import { naming } from '../services/naming';
-import { SERVICE_ALARM_LIST, type ServiceAlarm } from '../services/thresholds';
+import { SERVICE_ALARM_LIST, differenceExpression, type ServiceAlarm } from '../services/thresholds';
 import { ecsServices } from '../services/queries';
 import {
   alarmSteps,
@@ -34,46 +34,49 @@ function alarmTargets(
   const { metric, periodSeconds } = alarm;
   if (alarm.resource === 'target-group') {
     return [
-      expressionQuery(
-        'value',
-        region,
-        targetGroupSearch(metric.metricName, service, env, metric.statistic, periodSeconds),
-        alarm.key,
-      ),
+      expressionQuery('value', region, targetGroupSearch(metric, service, env, periodSeconds), alarm.key),
     ];
   }
   const dimensions = ecsServiceDimensions(service, env);
   const period = String(periodSeconds);
   if (!alarm.minus)
     return [metricQuery('value', region, { ...metric, dimensions }, alarm.key).period(period)];
+  // The alarm's own expression over the alarm's own period, so the tile shows what it evaluates.
   return [
     metricQuery('a', region, { ...metric, dimensions }, metric.metricName, true).period(period),
     metricQuery('b', region, { ...alarm.minus, dimensions }, alarm.minus.metricName, true).period(period),
-    expressionQuery('value', region, 'a - b', alarm.key),
+    expressionQuery('value', region, differenceExpression('a', 'b'), alarm.key),
   ];
 }
 
 /**
- * State changes of a service's alarms (CloudWatch alarm history), found by name prefix. Grafana's
- * DescribeAlarms call in prefix mode also takes an action prefix: every TDR alarm notifies an SNS
- * topic in the environment's region.
+ * State changes of one alarm (CloudWatch alarm history). Grafana's prefix-matching annotation
+ * query calls DescribeAlarms with the name and action prefixes, then keeps only alarms whose
+ * statistic equals the query's (no statistic keeps none of them) and dereferences each alarm's
+ * namespace, statistic and period, which a metric-math alarm does not have. So each single-metric
+ * alarm gets a query of its own, by its full name and its statistic; metric-math alarms get none
+ * (their tile on this dashboard shows their state). Every TDR alarm notifies an SNS topic in the
+ * environment's region, which is the action prefix.
  */
 function alarmHistory(
+  alarm: ServiceAlarm,
   service: string,
   env: WorkloadEnvironmentName,
   region: string,
-): dashboard.AnnotationQueryBuilder {
+): dashboard.AnnotationQueryBuilder | undefined {
+  if (alarm.minus) return undefined;
+  const name = naming.alarm(service, env, alarm.key);
   const query = new cloudwatch.CloudWatchAnnotationQueryBuilder()
-    .refId(`alarms${service}`)
+    .refId(`history_${service}_${alarm.key}`.replace(/-/g, '_'))
     .queryMode(cloudwatch.CloudWatchQueryMode.Annotations)
     .region(region)
     .namespace('')
     .prefixMatching(true)
-    // naming.alarm with an empty metric is the prefix every alarm of this service shares.
-    .alarmNamePrefix(naming.alarm(service, env, ''))
-    .actionPrefix(`arn:aws:sns:${region}:`);
+    .alarmNamePrefix(name)
+    .actionPrefix(`arn:aws:sns:${region}:`)
+    .statistic(alarm.metric.statistic);
   return new dashboard.AnnotationQueryBuilder()
-    .name(`${service} alarm changes`)
+    .name(`${name} changes`)
     .datasource(VARIABLE_DATASOURCE)
     .enable(true)
     .iconColor('red')
@@ -93,9 +96,10 @@ export function alarms(platform: Platform, env: WorkloadEnvironmentName): dashbo
     `Every CloudWatch alarm on the TDR services in ${env}: red means the alarm's condition holds now`,
   );
   for (const [service] of ecsServices(platform.catalogue)) {
-    builder.annotation(alarmHistory(service, env, region));
     builder.withRow(new dashboard.RowBuilder(service));
     for (const alarm of SERVICE_ALARM_LIST) {
+      const history = alarmHistory(alarm, service, env, region);
+      if (history) builder.annotation(history);
       const name = naming.alarm(service, env, alarm.key);
       builder.withPanel(
         statPanel({

@@ -10,7 +10,8 @@ import * as stat from '@grafana/grafana-foundation-sdk/stat';
 import * as timeseries from '@grafana/grafana-foundation-sdk/timeseries';
 import type { EnvironmentName } from '../services/environments';
 import { naming } from '../services/naming';
-import type { AlarmMetric, ServiceAlarm } from '../services/thresholds';
+import { findAwsMetric, type MetricStat } from '../services/aws-metrics';
+import type { ServiceAlarm } from '../services/thresholds';
 import { CLOUDWATCH_TYPE, DATASOURCE_NAME_PREFIX, GENERATED_MARKER, datasourceName } from './datasources';
 
 export const MANAGED_TAG = 'managed-by-tdr';
@@ -53,11 +54,17 @@ export function deployAnnotations(env: EnvironmentName): dashboard.AnnotationQue
     );
 }
 
-export interface MetricSelection extends AlarmMetric {
+/** A metric of services/aws-metrics.ts, one statistic, and the values of its dimensions. */
+export interface MetricSelection extends MetricStat {
   readonly dimensions: Readonly<Record<string, string>>;
+  /**
+   * `subset` finds every metric carrying at least these dimensions (Grafana turns it into a
+   * SEARCH); for a metric whose full dimension set AWS does not document. Default `exact`.
+   */
+  readonly match?: 'exact' | 'subset';
 }
 
-/** A CloudWatch metric by exact dimensions (builder mode). */
+/** A CloudWatch metric by its dimensions (builder mode). */
 export function metricQuery(
   refId: string,
   region: string,
@@ -75,7 +82,7 @@ export function metricQuery(
     .namespace(m.namespace)
     .metricName(m.metricName)
     .dimensions({ ...m.dimensions })
-    .matchExact(true)
+    .matchExact(m.match !== 'subset')
     .statistic(m.statistic)
     .label(label)
     .hide(hidden);
@@ -98,6 +105,25 @@ export function expressionQuery(
     .namespace('')
     .expression(expression)
     .label(label);
+}
+
+/**
+ * A metric with its gaps filled: `0` for things AWS publishes only while they exist or are
+ * non-zero (so nothing running reads 0, not a gap), `REPEAT` for a setting such as the desired
+ * count that stays what it was (AWS_DOCS.metricMath). The raw query is hidden; the panel shows
+ * `FILL(raw, …)` under `refId`.
+ */
+export function filledQuery(
+  refId: string,
+  region: string,
+  m: MetricSelection,
+  label: string,
+  fill: '0' | 'REPEAT' = '0',
+  period?: string,
+): Array<cloudwatch.CloudWatchMetricsQueryBuilder> {
+  const raw = metricQuery(`${refId}_raw`, region, m, `${label} (raw)`, true);
+  if (period) raw.period(period);
+  return [raw, expressionQuery(refId, region, `FILL(${refId}_raw, ${fill})`, label)];
 }
 
 export type ThresholdSteps = dashboard.Threshold[];
@@ -128,6 +154,8 @@ export interface PanelSpec {
   readonly unit: string;
   readonly targets: ReadonlyArray<cog.Builder<cog.Dataquery>>;
   readonly steps?: ThresholdSteps;
+  /** A relative time of its own, e.g. `7d` for metrics AWS publishes once a day. */
+  readonly timeFrom?: string;
   readonly width?: number;
   readonly height?: number;
 }
@@ -152,6 +180,7 @@ export function timeseriesPanel(spec: PanelSpec): timeseries.PanelBuilder {
         .displayMode(common.LegendDisplayMode.List)
         .placement(common.LegendPlacement.Bottom),
     );
+  if (spec.timeFrom) panel.timeFrom(spec.timeFrom);
   if (spec.steps) {
     panel
       .thresholds(thresholds(spec.steps))
@@ -174,6 +203,7 @@ export function statPanel(spec: PanelSpec): stat.PanelBuilder {
     .colorMode(common.BigValueColorMode.Background)
     .graphMode(common.BigValueGraphMode.Area)
     .reduceOptions(new common.ReduceDataOptionsBuilder().calcs(['lastNotNull']));
+  if (spec.timeFrom) panel.timeFrom(spec.timeFrom);
   if (spec.steps) panel.thresholds(thresholds(spec.steps));
   return panel;
 }
@@ -211,15 +241,20 @@ export function ecsServiceDimensions(service: string, env: EnvironmentName): Rec
 }
 
 /**
- * ALB metrics are dimensioned by `targetgroup/{name}/{generated id}`, which no configuration knows,
- * so they are found with a CloudWatch SEARCH on the target group's name.
+ * ALB metrics are dimensioned by `targetgroup/{name}/{generated id}` (and the load balancer by
+ * `app/{name}/{id}`), which no configuration knows, so they are found with a CloudWatch SEARCH.
+ * `Name=value` designators with unquoted values are partial matches on the value's tokens, so the
+ * names find their ARN suffixes (AWS_DOCS.searchSyntax). Counts the ALB reports only when non-zero
+ * are filled with 0.
  */
 export function targetGroupSearch(
-  metricName: string,
+  metric: MetricStat,
   service: string,
   env: EnvironmentName,
-  statistic: string,
   periodSeconds: number,
 ): string {
-  return `SEARCH('{AWS/ApplicationELB,LoadBalancer,TargetGroup} MetricName="${metricName}" TargetGroup:${naming.targetGroup(service, env)}', '${statistic}', ${periodSeconds})`;
+  const search = `SEARCH('{${metric.namespace},LoadBalancer,TargetGroup} MetricName="${metric.metricName}" LoadBalancer=${naming.loadBalancer(env)} TargetGroup=${naming.targetGroup(service, env)}', '${metric.statistic}', ${periodSeconds})`;
+  return findAwsMetric(metric.namespace, metric.metricName)?.reporting === 'nonzero'
+    ? `FILL(${search}, 0)`
+    : search;
 }

@@ -2,9 +2,13 @@
 import * as dashboard from '@grafana/grafana-foundation-sdk/dashboard';
 import * as units from '@grafana/grafana-foundation-sdk/units';
 import type { Platform } from '../services/config';
+import { AWS_METRICS, metricStat } from '../services/aws-metrics';
 import { naming } from '../services/naming';
 import { workloadEnvironmentNames } from '../services/queries';
-import { baseDashboard, finish, metricQuery, timeseriesPanel } from './panels';
+import { baseDashboard, expressionQuery, filledQuery, finish, metricQuery, timeseriesPanel } from './panels';
+
+/** Fargate CPU units per vCPU. */
+const CPU_UNITS_PER_VCPU = 1024;
 
 export const PLATFORM = 'platform';
 
@@ -34,12 +38,7 @@ export function platformDashboard(platform: Platform): dashboard.Dashboard {
           metricQuery(
             'cpu',
             region,
-            {
-              namespace: 'AWS/ECS',
-              metricName: 'CPUUtilization',
-              statistic: 'Average',
-              dimensions: controller,
-            },
+            { ...metricStat(AWS_METRICS.ecsCpuUtilization, 'Average'), dimensions: controller },
             'CPU',
           ),
         ],
@@ -56,12 +55,7 @@ export function platformDashboard(platform: Platform): dashboard.Dashboard {
           metricQuery(
             'memory',
             region,
-            {
-              namespace: 'AWS/ECS',
-              metricName: 'MemoryUtilization',
-              statistic: 'Average',
-              dimensions: controller,
-            },
+            { ...metricStat(AWS_METRICS.ecsMemoryUtilization, 'Average'), dimensions: controller },
             'memory',
           ),
         ],
@@ -71,22 +65,15 @@ export function platformDashboard(platform: Platform): dashboard.Dashboard {
       timeseriesPanel({
         title: 'Jenkins controller: running tasks',
         description:
-          'Controller tasks running; it should be exactly 1. At 0 nothing builds or deploys: read the ECS service events in mgmt for why the task stopped.',
+          'Controller tasks running; it should be exactly 1. At 0 (Container Insights publishes nothing then, drawn as 0) nothing builds or deploys: read the ECS service events in mgmt for why the task stopped.',
         unit: units.Short,
         width: 8,
-        targets: [
-          metricQuery(
-            'running',
-            region,
-            {
-              namespace: 'ECS/ContainerInsights',
-              metricName: 'RunningTaskCount',
-              statistic: 'Minimum',
-              dimensions: controller,
-            },
-            'running',
-          ),
-        ],
+        targets: filledQuery(
+          'running',
+          region,
+          { ...metricStat(AWS_METRICS.runningTaskCount, 'Minimum'), dimensions: controller },
+          'running',
+        ),
         steps: [
           { value: null, color: 'red' },
           { value: 1, color: 'green' },
@@ -98,49 +85,74 @@ export function platformDashboard(platform: Platform): dashboard.Dashboard {
   builder
     .withPanel(
       timeseriesPanel({
-        title: 'Jenkins agents by environment',
+        title: 'Jenkins agents',
         description:
-          'ECS agent tasks per target environment (each runs as TDRJenkinsNodeRole{Env}). Agents that stay up after builds finish cost money; none appearing while builds queue means the ECS cloud cannot start them: check the Jenkins log for the RunTask error.',
+          'ECS agent tasks in the Jenkins cluster, every environment together: the cluster’s tasks less the controller (Container Insights counts tasks per cluster only). Agents that stay up after builds finish cost money; none appearing while builds queue means the ECS cloud cannot start them: check the Jenkins log for the RunTask error.',
         unit: units.Short,
-        width: 12,
-        targets: workloadEnvironmentNames(platform.environments).map((target) =>
-          metricQuery(
-            `agents${target}`,
+        width: 8,
+        targets: [
+          ...filledQuery(
+            'tasks',
             region,
             {
-              namespace: 'ECS/ContainerInsights',
-              metricName: 'TaskCount',
-              statistic: 'Maximum',
+              ...metricStat(AWS_METRICS.taskCount, 'Maximum'),
+              dimensions: { ClusterName: naming.jenkinsCluster() },
+            },
+            'cluster tasks',
+          ).map((q) => q.hide(true)),
+          ...filledQuery(
+            'controller',
+            region,
+            { ...metricStat(AWS_METRICS.runningTaskCount, 'Maximum'), dimensions: controller },
+            'controller',
+          ).map((q) => q.hide(true)),
+          expressionQuery('agents', region, 'tasks - controller', 'agents'),
+        ],
+      }),
+    )
+    .withPanel(
+      timeseriesPanel({
+        title: 'Jenkins agent vCPU by environment',
+        description:
+          'vCPU reserved by the running agents of each target environment (task family jenkins-agent-{env}, each running as TDRJenkinsNodeRole{Env}); one agent reserves its task size. An environment whose agents hold CPU while nothing builds for it has stuck agents: stop them from the Jenkins node list.',
+        unit: units.Short,
+        width: 8,
+        targets: workloadEnvironmentNames(platform.environments).flatMap((target) => [
+          metricQuery(
+            `cpu_${target}`,
+            region,
+            {
+              ...metricStat(AWS_METRICS.cpuReserved, 'Average'),
               dimensions: {
                 ClusterName: naming.jenkinsCluster(),
                 TaskDefinitionFamily: naming.jenkinsAgentFamily(target),
               },
             },
-            target,
+            `${target} (CPU units)`,
+            true,
           ),
-        ),
+          expressionQuery(`vcpu_${target}`, region, `FILL(cpu_${target}, 0) / ${CPU_UNITS_PER_VCPU}`, target),
+        ]),
       }),
     )
     .withPanel(
       timeseriesPanel({
-        title: 'ECR pushes',
+        title: 'ECR PutImage calls',
         description:
-          'Images pushed to ECR in mgmt (PutImage calls). Pushes with no merged change behind them, or none after merges, point at the build jobs: read the Jenkins build log of the service.',
+          'PutImage calls to ECR in mgmt: one per tag pushed, so a build pushing two tags counts twice; it counts calls, not images. Calls with no merged change behind them, or none after merges, point at the build jobs: read the Jenkins build log of the service.',
         unit: units.Short,
-        width: 12,
-        targets: [
-          metricQuery(
-            'pushes',
-            region,
-            {
-              namespace: 'AWS/Usage',
-              metricName: 'CallCount',
-              statistic: 'Sum',
-              dimensions: { Service: 'ECR', Type: 'API', Resource: 'PutImage', Class: 'None' },
-            },
-            'pushes',
-          ),
-        ],
+        width: 8,
+        targets: filledQuery(
+          'pushes',
+          region,
+          {
+            ...metricStat(AWS_METRICS.ecrCallCount, 'Sum'),
+            dimensions: { Service: 'ECR', Type: 'API', Resource: 'PutImage' },
+            // ECR documents no Class dimension; a subset match finds the calls either way.
+            match: 'subset',
+          },
+          'PutImage calls',
+        ),
       }),
     );
   return finish(builder);

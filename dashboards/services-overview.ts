@@ -4,6 +4,7 @@ import * as units from '@grafana/grafana-foundation-sdk/units';
 import type { Platform } from '../services/config';
 import type { WorkloadEnvironmentName } from '../services/environments';
 import { naming } from '../services/naming';
+import { AWS_METRICS, metricStat, type MetricStat } from '../services/aws-metrics';
 import { SERVICE_ALARMS } from '../services/thresholds';
 import { ecsServices } from '../services/queries';
 import {
@@ -12,6 +13,7 @@ import {
   deployAnnotations,
   ecsServiceDimensions,
   expressionQuery,
+  filledQuery,
   finish,
   metricQuery,
   targetGroupSearch,
@@ -32,8 +34,8 @@ export function servicesOverview(platform: Platform, env: WorkloadEnvironmentNam
 
   for (const [service, entry] of ecsServices(platform.catalogue)) {
     const ecs = ecsServiceDimensions(service, env);
-    const alb = (id: string, metric: string, statistic: string, label: string, period = 300) =>
-      expressionQuery(id, region, targetGroupSearch(metric, service, env, statistic, period), label);
+    const alb = (id: string, metric: MetricStat, label: string, period = 300) =>
+      expressionQuery(id, region, targetGroupSearch(metric, service, env, period), label);
     builder.withRow(new dashboard.RowBuilder(`${service} — ${entry.description}`));
     builder
       .withPanel(
@@ -41,7 +43,7 @@ export function servicesOverview(platform: Platform, env: WorkloadEnvironmentNam
           title: `${service}: requests`,
           description: `Requests the load balancer sent to ${naming.targetGroup(service, env)}. A drop to zero while users are active means the service is unreachable: check running tasks and unhealthy hosts beside this panel.`,
           unit: units.Short,
-          targets: [alb('requests', 'RequestCount', 'Sum', 'requests')],
+          targets: [alb('requests', metricStat(AWS_METRICS.albRequestCount, 'Sum'), 'requests')],
         }),
       )
       .withPanel(
@@ -49,7 +51,7 @@ export function servicesOverview(platform: Platform, env: WorkloadEnvironmentNam
           title: `${service}: target 5XX`,
           description: `Server errors returned by ${service} (alarm ${naming.alarm(service, env, target5xx.key)} above ${target5xx.threshold} per 5 minutes). ${target5xx.runbook}`,
           unit: units.Short,
-          targets: [alb('errors5xx', target5xx.metric.metricName, target5xx.metric.statistic, '5XX')],
+          targets: [alb('errors5xx', target5xx.metric, '5XX')],
           steps: alarmSteps(target5xx),
         }),
       )
@@ -58,7 +60,7 @@ export function servicesOverview(platform: Platform, env: WorkloadEnvironmentNam
           title: `${service}: target 4XX`,
           description: `Client errors returned by ${service}. A sudden rise after a deploy usually means a broken route or changed authentication; compare with the deploy marks and roll back if they line up.`,
           unit: units.Short,
-          targets: [alb('errors4xx', 'HTTPCode_Target_4XX_Count', 'Sum', '4XX')],
+          targets: [alb('errors4xx', metricStat(AWS_METRICS.albTarget4xx, 'Sum'), '4XX')],
         }),
       )
       .withPanel(
@@ -66,7 +68,7 @@ export function servicesOverview(platform: Platform, env: WorkloadEnvironmentNam
           title: `${service}: p95 response time`,
           description: `95th percentile time ${service} takes to answer the load balancer. When it climbs, look at CPU and memory beside it and at the database for slow queries.`,
           unit: units.Seconds,
-          targets: [alb('p95', 'TargetResponseTime', 'p95', 'p95')],
+          targets: [alb('p95', metricStat(AWS_METRICS.albTargetResponseTime, 'p95'), 'p95')],
         }),
       )
       .withPanel(
@@ -87,12 +89,7 @@ export function servicesOverview(platform: Platform, env: WorkloadEnvironmentNam
             metricQuery(
               'memory',
               region,
-              {
-                namespace: 'AWS/ECS',
-                metricName: 'MemoryUtilization',
-                statistic: 'Average',
-                dimensions: ecs,
-              },
+              { ...metricStat(AWS_METRICS.ecsMemoryUtilization, 'Average'), dimensions: ecs },
               'memory',
             ),
           ],
@@ -101,11 +98,17 @@ export function servicesOverview(platform: Platform, env: WorkloadEnvironmentNam
       .withPanel(
         timeseriesPanel({
           title: `${service}: running vs desired tasks`,
-          description: `Tasks running against tasks wanted (alarm ${naming.alarm(service, env, runningBelowDesired.key)}). ${runningBelowDesired.runbook}`,
+          description: `Tasks running against tasks wanted; 0 when none runs, since Container Insights then publishes nothing (alarm ${naming.alarm(service, env, runningBelowDesired.key)}). ${runningBelowDesired.runbook}`,
           unit: units.Short,
           targets: [
-            metricQuery('running', region, { ...runningBelowDesired.metric, dimensions: ecs }, 'running'),
-            metricQuery('desired', region, { ...runningBelowDesired.minus, dimensions: ecs }, 'desired'),
+            ...filledQuery('running', region, { ...runningBelowDesired.metric, dimensions: ecs }, 'running'),
+            ...filledQuery(
+              'desired',
+              region,
+              { ...runningBelowDesired.minus, dimensions: ecs },
+              'desired',
+              'REPEAT',
+            ),
           ],
         }),
       )
@@ -114,15 +117,7 @@ export function servicesOverview(platform: Platform, env: WorkloadEnvironmentNam
           title: `${service}: unhealthy hosts`,
           description: `Targets failing the load balancer health check on ${entry.healthCheck.path} (alarm ${naming.alarm(service, env, unhealthyHosts.key)}). ${unhealthyHosts.runbook}`,
           unit: units.Short,
-          targets: [
-            alb(
-              'unhealthy',
-              unhealthyHosts.metric.metricName,
-              unhealthyHosts.metric.statistic,
-              'unhealthy',
-              unhealthyHosts.periodSeconds,
-            ),
-          ],
+          targets: [alb('unhealthy', unhealthyHosts.metric, 'unhealthy', unhealthyHosts.periodSeconds)],
           steps: alarmSteps(unhealthyHosts),
         }),
       );

@@ -3,14 +3,16 @@ import * as dashboard from '@grafana/grafana-foundation-sdk/dashboard';
 import * as units from '@grafana/grafana-foundation-sdk/units';
 import type { Platform } from '../services/config';
 import type { WorkloadEnvironmentName } from '../services/environments';
+import { AWS_METRICS, metricStat } from '../services/aws-metrics';
 import { naming, WORKLOAD_BUCKET_FUNCTIONS, type WorkloadBucketFunction } from '../services/naming';
 import { oneOffTasks } from '../services/queries';
-import { baseDashboard, expressionQuery, finish, metricQuery, statPanel, timeseriesPanel } from './panels';
+import { baseDashboard, filledQuery, finish, metricQuery, statPanel, timeseriesPanel } from './panels';
 
 export const TRANSFERS = 'transfers';
 
-/** S3 publishes storage metrics once a day. */
-const DAY = '86400';
+/** S3 publishes storage metrics once a day: a day's period, over a week so there are points to draw. */
+const DAY = String(AWS_METRICS.s3NumberOfObjects.periodSeconds);
+const STORAGE_WINDOW = '7d';
 
 const BUCKET_ROLE: Readonly<Record<WorkloadBucketFunction, string>> = {
   'upload-files-cloudfront-dirty':
@@ -42,16 +44,15 @@ export function transfers(platform: Platform, env: WorkloadEnvironmentName): das
       .withPanel(
         timeseriesPanel({
           title: `${bucket}: objects`,
-          description: `Objects in the ${BUCKET_ROLE[fn]}.`,
+          description: `Objects in the ${BUCKET_ROLE[fn]}. S3 counts once a day, so the panel shows the last 7 days.`,
           unit: units.Short,
+          timeFrom: STORAGE_WINDOW,
           targets: [
             metricQuery(
               'objects',
               region,
               {
-                namespace: 'AWS/S3',
-                metricName: 'NumberOfObjects',
-                statistic: 'Average',
+                ...metricStat(AWS_METRICS.s3NumberOfObjects, 'Average'),
                 dimensions: { BucketName: bucket, StorageType: 'AllStorageTypes' },
               },
               'objects',
@@ -62,16 +63,15 @@ export function transfers(platform: Platform, env: WorkloadEnvironmentName): das
       .withPanel(
         timeseriesPanel({
           title: `${bucket}: size`,
-          description: `Bytes stored in the ${BUCKET_ROLE[fn]}.`,
+          description: `Bytes stored in the ${BUCKET_ROLE[fn]}. S3 measures once a day, so the panel shows the last 7 days.`,
           unit: units.BytesIEC,
+          timeFrom: STORAGE_WINDOW,
           targets: [
             metricQuery(
               'bytes',
               region,
               {
-                namespace: 'AWS/S3',
-                metricName: 'BucketSizeBytes',
-                statistic: 'Average',
+                ...metricStat(AWS_METRICS.s3BucketSizeBytes, 'Average'),
                 dimensions: { BucketName: bucket, StorageType: 'StandardStorage' },
               },
               'bytes',
@@ -86,21 +86,17 @@ export function transfers(platform: Platform, env: WorkloadEnvironmentName): das
   builder.withPanel(
     statPanel({
       title: 'Files quarantined',
-      description: `Puts into ${quarantine} (S3 request metrics, filter ${naming.s3RequestMetricsFilter()}). Each one is a file that failed the antivirus check: treat it as a security incident, find the consignment from the object key and follow the incident runbook.`,
+      description: `Puts into ${quarantine}, from the bucket's S3 request metrics configuration ${naming.s3RequestMetricsFilter()} (infra creates it; without it S3 publishes nothing). Each one is a file that failed the antivirus check: treat it as a security incident, find the consignment from the object key and follow the incident runbook.`,
       unit: units.Short,
-      targets: [
-        metricQuery(
-          'quarantined',
-          region,
-          {
-            namespace: 'AWS/S3',
-            metricName: 'PutRequests',
-            statistic: 'Sum',
-            dimensions: { BucketName: quarantine, FilterId: naming.s3RequestMetricsFilter() },
-          },
-          'quarantined',
-        ),
-      ],
+      targets: filledQuery(
+        'quarantined',
+        region,
+        {
+          ...metricStat(AWS_METRICS.s3PutRequests, 'Sum'),
+          dimensions: { BucketName: quarantine, FilterId: naming.s3RequestMetricsFilter() },
+        },
+        'quarantined',
+      ),
       steps: [
         { value: null, color: 'green' },
         { value: QUARANTINE_INCIDENT_FROM, color: 'red' },
@@ -112,16 +108,21 @@ export function transfers(platform: Platform, env: WorkloadEnvironmentName): das
     timeseriesPanel({
       title: 'One-off task runs',
       description:
-        'Tasks running per one-off task family (export, migrations, Keycloak updates). An export that never appears after a transfer completes, or a migration that runs for hours, needs its log group read; re-run it with the same task definition once fixed.',
+        'Tasks running per one-off task (export, migrations, Keycloak updates), each in its own cluster. An export that never appears after a transfer completes, or a migration that runs for hours, needs its log group read; re-run it with the same task definition once fixed.',
       unit: units.Short,
       width: 18,
-      targets: oneOffTasks(platform.catalogue).map(([task], i) =>
-        expressionQuery(
+      targets: oneOffTasks(platform.catalogue).flatMap(([task], i) =>
+        filledQuery(
           `task${i}`,
           region,
-          // One-off tasks may be started on any cluster, so they are found by family alone.
-          `SEARCH('{ECS/ContainerInsights,ClusterName,TaskDefinitionFamily} MetricName="TaskCount" TaskDefinitionFamily="${naming.taskFamily(task, env)}"', 'Maximum', 60)`,
+          // Container Insights counts tasks per cluster only, and each one-off task has its own.
+          {
+            ...metricStat(AWS_METRICS.taskCount, 'Maximum'),
+            dimensions: { ClusterName: naming.cluster(task, env) },
+          },
           task,
+          '0',
+          '60',
         ),
       ),
     }),

@@ -9,6 +9,7 @@
  * the next begins. Concurrent callers queue behind each other.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
 import { join } from 'node:path';
 import * as pulumi from '@pulumi/pulumi';
 import type { AccountIds, Platform } from '../services/config';
@@ -238,6 +239,109 @@ export function redact(value: unknown): unknown {
   return Object.fromEntries(Object.entries(obj).map(([k, v]) => [k, redact(v)]));
 }
 
+/** Deterministic stand-in for an id AWS generates: `length` hex digits derived from `seed`. */
+function mockHex(seed: string, length: number): string {
+  return createHash('sha256').update(seed).digest('hex').slice(0, length);
+}
+
+function mockUuid(seed: string): string {
+  const h = mockHex(seed, 32);
+  return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`;
+}
+
+interface ArnContext {
+  readonly region: string;
+  readonly account: string;
+  /** The physical name AWS knows the resource by (its `name` input, else the logical name). */
+  readonly physical: string;
+  /** Seed for generated ids: the logical name, unique per type in a stack. */
+  readonly seed: string;
+  readonly inputs: Readonly<Record<string, unknown>>;
+}
+
+const input = (c: ArnContext, key: string) => String(c.inputs[key]);
+
+/**
+ * The ARN each resource type has on AWS (the "Resource types" of each service in the IAM Service
+ * Authorization Reference), so manifests and the policies reading them see real shapes. `null`:
+ * the type has no ARN of its own. A type missing here gets none, and a synth test names it.
+ */
+export const MOCK_ARNS: Readonly<Record<string, ((c: ArnContext) => string) | null>> = {
+  'aws:sns/topic:Topic': (c) => `arn:aws:sns:${c.region}:${c.account}:${c.physical}`,
+  // A topic policy's `arn` is its topic's: an input, never a new ARN.
+  'aws:sns/topicPolicy:TopicPolicy': (c) => input(c, 'arn'),
+  'aws:s3/bucket:Bucket': (c) => `arn:aws:s3:::${input(c, 'bucket')}`,
+  'aws:iam/role:Role': (c) => `arn:aws:iam::${c.account}:role/${c.physical}`,
+  'aws:kms/key:Key': (c) => `arn:aws:kms:${c.region}:${c.account}:key/${mockUuid(c.seed)}`,
+  'aws:cloudwatch/logGroup:LogGroup': (c) => `arn:aws:logs:${c.region}:${c.account}:log-group:${c.physical}`,
+  'aws:cloudwatch/metricAlarm:MetricAlarm': (c) =>
+    `arn:aws:cloudwatch:${c.region}:${c.account}:alarm:${c.physical}`,
+  'aws:ecr/repository:Repository': (c) => `arn:aws:ecr:${c.region}:${c.account}:repository/${c.physical}`,
+  'aws:ecs/cluster:Cluster': (c) => `arn:aws:ecs:${c.region}:${c.account}:cluster/${c.physical}`,
+  'aws:ecs/taskDefinition:TaskDefinition': (c) =>
+    `arn:aws:ecs:${c.region}:${c.account}:task-definition/${input(c, 'family')}:1`,
+  'aws:ecs/service:Service': (c) =>
+    `arn:aws:ecs:${c.region}:${c.account}:service/${input(c, 'cluster').split('/').pop()}/${c.physical}`,
+  'aws:lb/loadBalancer:LoadBalancer': (c) =>
+    `arn:aws:elasticloadbalancing:${c.region}:${c.account}:loadbalancer/app/${c.physical}/${mockHex(c.seed, 16)}`,
+  'aws:lb/targetGroup:TargetGroup': (c) =>
+    `arn:aws:elasticloadbalancing:${c.region}:${c.account}:targetgroup/${c.physical}/${mockHex(c.seed, 16)}`,
+  'aws:lb/listener:Listener': (c) =>
+    `${input(c, 'loadBalancerArn').replace(':loadbalancer/', ':listener/')}/${mockHex(c.seed, 16)}`,
+  'aws:lb/listenerRule:ListenerRule': (c) =>
+    `${input(c, 'listenerArn').replace(':listener/', ':listener-rule/')}/${mockHex(c.seed, 16)}`,
+  'aws:acm/certificate:Certificate': (c) =>
+    `arn:aws:acm:${c.region}:${c.account}:certificate/${mockUuid(c.seed)}`,
+  'aws:rds/instance:Instance': (c) => `arn:aws:rds:${c.region}:${c.account}:db:${input(c, 'identifier')}`,
+  'aws:rds/subnetGroup:SubnetGroup': (c) => `arn:aws:rds:${c.region}:${c.account}:subgrp:${c.physical}`,
+  'aws:efs/fileSystem:FileSystem': (c) =>
+    `arn:aws:elasticfilesystem:${c.region}:${c.account}:file-system/fs-${mockHex(c.seed, 17)}`,
+  'aws:efs/accessPoint:AccessPoint': (c) =>
+    `arn:aws:elasticfilesystem:${c.region}:${c.account}:access-point/fsap-${mockHex(c.seed, 17)}`,
+  'aws:grafana/workspace:Workspace': (c) =>
+    `arn:aws:grafana:${c.region}:${c.account}:/workspaces/g-${mockHex(c.seed, 10)}`,
+  'aws:ec2/vpc:Vpc': (c) => `arn:aws:ec2:${c.region}:${c.account}:vpc/vpc-${mockHex(c.seed, 17)}`,
+  'aws:ec2/subnet:Subnet': (c) => `arn:aws:ec2:${c.region}:${c.account}:subnet/subnet-${mockHex(c.seed, 17)}`,
+  'aws:ec2/securityGroup:SecurityGroup': (c) =>
+    `arn:aws:ec2:${c.region}:${c.account}:security-group/sg-${mockHex(c.seed, 17)}`,
+  'aws:ec2/defaultSecurityGroup:DefaultSecurityGroup': (c) =>
+    `arn:aws:ec2:${c.region}:${c.account}:security-group/sg-${mockHex(c.seed, 17)}`,
+  'aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule': (c) =>
+    `arn:aws:ec2:${c.region}:${c.account}:security-group-rule/sgr-${mockHex(c.seed, 17)}`,
+  'aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule': (c) =>
+    `arn:aws:ec2:${c.region}:${c.account}:security-group-rule/sgr-${mockHex(c.seed, 17)}`,
+  'aws:ec2/routeTable:RouteTable': (c) =>
+    `arn:aws:ec2:${c.region}:${c.account}:route-table/rtb-${mockHex(c.seed, 17)}`,
+  'aws:ec2/internetGateway:InternetGateway': (c) =>
+    `arn:aws:ec2:${c.region}:${c.account}:internet-gateway/igw-${mockHex(c.seed, 17)}`,
+  'aws:ec2/natGateway:NatGateway': (c) =>
+    `arn:aws:ec2:${c.region}:${c.account}:natgateway/nat-${mockHex(c.seed, 17)}`,
+  'aws:ec2/eip:Eip': (c) => `arn:aws:ec2:${c.region}:${c.account}:elastic-ip/eipalloc-${mockHex(c.seed, 17)}`,
+  'aws:ec2/flowLog:FlowLog': (c) =>
+    `arn:aws:ec2:${c.region}:${c.account}:vpc-flow-log/fl-${mockHex(c.seed, 17)}`,
+  'aws:appautoscaling/target:Target': (c) =>
+    `arn:aws:application-autoscaling:${c.region}:${c.account}:scalable-target/${mockHex(c.seed, 28)}`,
+  'aws:appautoscaling/policy:Policy': (c) =>
+    `arn:aws:autoscaling:${c.region}:${c.account}:scalingPolicy:${mockUuid(c.seed)}:resource/${input(c, 'serviceNamespace')}/${input(c, 'resourceId')}:policyName/${c.physical}`,
+  'aws:iam/rolePolicy:RolePolicy': null,
+  'aws:s3/bucketPolicy:BucketPolicy': null,
+  'aws:s3/bucketVersioning:BucketVersioning': null,
+  'aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration': null,
+  'aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock': null,
+  'aws:s3/bucketOwnershipControls:BucketOwnershipControls': null,
+  'aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration': null,
+  'aws:s3/bucketObjectLockConfiguration:BucketObjectLockConfiguration': null,
+  'aws:s3/bucketNotification:BucketNotification': null,
+  'aws:s3/bucketMetric:BucketMetric': null,
+  'aws:ec2/routeTableAssociation:RouteTableAssociation': null,
+  'aws:route53/record:Record': null,
+  'aws:ecr/lifecyclePolicy:LifecyclePolicy': null,
+  'aws:ecr/repositoryPolicy:RepositoryPolicy': null,
+  'aws:acm/certificateValidation:CertificateValidation': null,
+  'aws:efs/mountTarget:MountTarget': null,
+  'aws:efs/backupPolicy:BackupPolicy': null,
+};
+
 /** What the mock provider answers: ids and ARNs shaped like AWS's, derived from names so manifests are stable. */
 function mockState(
   args: pulumi.runtime.MockResourceArgs,
@@ -245,28 +349,25 @@ function mockState(
   region: string,
 ): { id: string; state: Record<string, unknown> } {
   const inputs = (args.inputs ?? {}) as Record<string, unknown>;
-  const service = args.type.split(':')[1]?.split('/')[0] ?? 'unknown';
   const physical = typeof inputs.name === 'string' ? inputs.name : args.name;
   let id = `${args.name}-id`;
-  const state: Record<string, unknown> = {
-    ...inputs,
-    arn: `arn:aws:${service}:${region}:${accountId}:${args.name}`,
-  };
+  const state: Record<string, unknown> = { ...inputs };
+  const arnOf = MOCK_ARNS[args.type];
+  if (arnOf) state.arn = arnOf({ region, account: accountId, physical, seed: args.name, inputs });
   switch (args.type) {
     case 'aws:s3/bucket:Bucket':
       id = String(inputs.bucket);
-      state.arn = `arn:aws:s3:::${id}`;
       break;
     case 'aws:iam/role:Role':
       id = physical;
-      state.arn = `arn:aws:iam::${accountId}:role/${physical}`;
-      break;
-    case 'aws:sns/topic:Topic':
-      state.arn = `arn:aws:sns:${region}:${accountId}:${physical}`;
       break;
     case 'aws:lb/loadBalancer:LoadBalancer':
     case 'aws:lb/targetGroup:TargetGroup':
-      state.arnSuffix = `${args.type.endsWith('TargetGroup') ? 'targetgroup' : 'app'}/${physical}/mock`;
+      // The ARN's resource part after `loadbalancer/` or `:`, as CloudWatch's dimensions use it.
+      state.arnSuffix = String(state.arn)
+        .split(':')
+        .pop()!
+        .replace(/^loadbalancer\//, '');
       state.dnsName = `${physical}.${region}.elb.amazonaws.com`;
       state.zoneId = 'ZHURV8PSTC4K8';
       break;

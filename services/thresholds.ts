@@ -1,8 +1,10 @@
 /**
  * The numbers behind every CloudWatch alarm the infrastructure creates for an ECS service, in one
  * place: infra builds its alarms from these entries and the dashboards draw the same numbers as
- * panel thresholds, so a panel turns red exactly when its alarm would. Plain data; imports nothing.
+ * panel thresholds, so a panel turns red exactly when its alarm would. Metrics come from
+ * ./aws-metrics.ts only. Plain data; imports nothing outside services/.
  */
+import { AWS_METRICS, metricStat, type MetricStat } from './aws-metrics';
 
 export type AlarmComparison = 'GreaterThanThreshold' | 'LessThanThreshold';
 
@@ -13,14 +15,11 @@ export type AlarmResource =
   /** `TargetGroup` + `LoadBalancer` of the service's ALB target group. */
   | 'target-group';
 
-export type AlarmStatistic = 'Average' | 'Sum' | 'Maximum' | 'Minimum';
+/** One metric and statistic as CloudWatch names them. */
+export type AlarmMetric = MetricStat;
 
-/** One metric as CloudWatch names it. */
-export interface AlarmMetric {
-  readonly namespace: string;
-  readonly metricName: string;
-  readonly statistic: AlarmStatistic;
-}
+/** CloudWatch's `TreatMissingData` values. */
+export type MissingData = 'breaching' | 'notBreaching' | 'ignore' | 'missing';
 
 export interface ServiceAlarm {
   /** Last part of the alarm's name: `naming.alarm(service, env, key)`. */
@@ -28,8 +27,8 @@ export interface ServiceAlarm {
   readonly resource: AlarmResource;
   readonly metric: AlarmMetric;
   /**
-   * When set, the alarm watches `metric − minus` (metric math) rather than `metric` alone, e.g.
-   * running tasks minus desired tasks.
+   * When set, the alarm watches `metric − minus` (metric math, see `differenceExpression`) rather
+   * than `metric` alone, e.g. running tasks minus desired tasks.
    */
   readonly minus?: AlarmMetric;
   readonly comparison: AlarmComparison;
@@ -38,59 +37,82 @@ export interface ServiceAlarm {
   readonly unit: 'percent' | 'short';
   readonly periodSeconds: number;
   readonly evaluationPeriods: number;
+  /** M of N: how many of the `evaluationPeriods` must breach (all of them when unset). */
+  readonly datapointsToAlarm?: number;
+  /** What no data means for this alarm's question, and why (AWS_DOCS.alarmsMissingData). */
+  readonly treatMissingData: MissingData;
   /** What the alarm means and what to do when it fires (alarm description and panel text). */
   readonly runbook: string;
 }
 
-const ECS_INSIGHTS = 'ECS/ContainerInsights';
+/**
+ * `metric − minus` for ids `m` and `minus`. A service with no running task publishes neither
+ * metric, so running is filled with 0 and desired with its last value: the difference is then
+ * negative exactly when the service is down (FILL, AWS_DOCS.metricMath). Arithmetic would read a
+ * missing point as 0 too, but only where the other series has one.
+ */
+export function differenceExpression(metricId: string, minusId: string): string {
+  return `FILL(${metricId}, 0) - FILL(${minusId}, REPEAT)`;
+}
 
 export const SERVICE_ALARMS = {
   cpuHigh: {
     key: 'cpu-high',
     resource: 'ecs-service',
-    metric: { namespace: 'AWS/ECS', metricName: 'CPUUtilization', statistic: 'Average' },
+    metric: metricStat(AWS_METRICS.ecsCpuUtilization, 'Average'),
     comparison: 'GreaterThanThreshold',
     threshold: 80,
     unit: 'percent',
     periodSeconds: 300,
     evaluationPeriods: 3,
+    // No tasks means no CPU to be high: that is running-below-desired's alarm, not this one.
+    treatMissingData: 'notBreaching',
     runbook:
       'CPU above 80% for 15 minutes: check the request rate for a traffic spike and the logs for a busy loop; if load is genuine, raise the cpu for this environment in services/catalogue.ts or the desired count.',
   },
   target5xx: {
     key: 'target-5xx',
     resource: 'target-group',
-    metric: { namespace: 'AWS/ApplicationELB', metricName: 'HTTPCode_Target_5XX_Count', statistic: 'Sum' },
+    metric: metricStat(AWS_METRICS.albTarget5xx, 'Sum'),
     comparison: 'GreaterThanThreshold',
     threshold: 50,
     unit: 'short',
     periodSeconds: 300,
     evaluationPeriods: 1,
+    // The ALB publishes error counts only when there are some: no data is no errors.
+    treatMissingData: 'notBreaching',
     runbook:
       'More than 50 server errors in 5 minutes: read the service log group for stack traces; if it began with a deploy (see the deploy annotations), roll back with tdr rollback.',
   },
   runningBelowDesired: {
     key: 'running-below-desired',
     resource: 'ecs-service',
-    metric: { namespace: ECS_INSIGHTS, metricName: 'RunningTaskCount', statistic: 'Minimum' },
-    minus: { namespace: ECS_INSIGHTS, metricName: 'DesiredTaskCount', statistic: 'Maximum' },
+    metric: metricStat(AWS_METRICS.runningTaskCount, 'Minimum'),
+    minus: metricStat(AWS_METRICS.desiredTaskCount, 'Maximum'),
     comparison: 'LessThanThreshold',
     threshold: 0,
     unit: 'short',
-    periodSeconds: 300,
-    evaluationPeriods: 2,
+    // Per minute, so a minute with no task running is a 0 and a crash loop cannot hide behind a
+    // five-minute minimum of 1; 5 of 10, so a FILLed latest minute cannot stick the alarm.
+    periodSeconds: 60,
+    evaluationPeriods: 10,
+    datapointsToAlarm: 5,
+    // Container Insights publishes nothing for a service with no running task: that is the failure.
+    treatMissingData: 'breaching',
     runbook:
-      'Fewer tasks running than desired for 10 minutes: look at the ECS service events for tasks that fail to start (image pull, secrets, health check) and at the stopped tasks’ stop reason.',
+      'Fewer tasks running than desired in 5 of the last 10 minutes: look at the ECS service events for tasks that fail to start (image pull, secrets, health check) and at the stopped tasks’ stop reason.',
   },
   unhealthyHosts: {
     key: 'unhealthy-hosts',
     resource: 'target-group',
-    metric: { namespace: 'AWS/ApplicationELB', metricName: 'UnHealthyHostCount', statistic: 'Maximum' },
+    metric: metricStat(AWS_METRICS.albUnhealthyHostCount, 'Minimum'),
     comparison: 'GreaterThanThreshold',
     threshold: 0,
     unit: 'short',
     periodSeconds: 60,
     evaluationPeriods: 3,
+    // Health is reported while health checks run; none means no targets, which running-below-desired sees.
+    treatMissingData: 'notBreaching',
     runbook:
       'A target failed the load balancer health check for 3 minutes: compare the health check path and matcher in services/catalogue.ts with what the container answers, and read the task’s log.',
   },

@@ -6,6 +6,7 @@
 import * as aws from '@pulumi/aws';
 import type { Platform } from '../../services/config';
 import type { WorkloadEnvironmentName } from '../../services/environments';
+import { S3_REQUEST_METRICS_BUCKETS } from '../../services/aws-metrics';
 import { naming, WORKLOAD_BUCKET_FUNCTIONS, type WorkloadBucketFunction } from '../../services/naming';
 import { ecsServices, namesOfKind, oneOffTasks } from '../../services/queries';
 import type { WorkloadStackConfig } from '../config';
@@ -300,6 +301,9 @@ function defineBuckets(
         {
           bucketName,
           lifecycle: [BUCKET_LIFECYCLE[fn]],
+          ...((S3_REQUEST_METRICS_BUCKETS as readonly string[]).includes(fn)
+            ? { requestMetricsFilterId: naming.s3RequestMetricsFilter() }
+            : {}),
           ...(isExport
             ? {
                 grants: [

@@ -1,7 +1,8 @@
 /**
  * An S3 bucket the way every TDR bucket must be: encrypted, versioned, owner-enforced, public
  * access blocked, TLS-only, with lifecycle rules; optionally object lock (the release ledger) and
- * an event notification (the export bucket tells the preservation system of each new export).
+ * an event notification (the export bucket tells the preservation system of each new export), and
+ * optionally S3 request metrics (the quarantine bucket's puts are an incident panel).
  */
 import * as aws from '@pulumi/aws';
 import * as pulumi from '@pulumi/pulumi';
@@ -22,6 +23,11 @@ export interface SecureBucketArgs {
   /** Extra statements for the bucket policy (grants to named principals); the TLS-only deny is always there. */
   readonly grants?: readonly PolicyStatement[];
   readonly notifyTopicArn?: pulumi.Input<string>;
+  /**
+   * Turns on S3 request metrics (PutRequests…) for the whole bucket under this configuration id,
+   * which CloudWatch publishes as the `FilterId` dimension. Without one S3 publishes none.
+   */
+  readonly requestMetricsFilterId?: string;
   /** SSE-S3 by default: S3 managed keys let named principals in other accounts read objects. */
   readonly sseAlgorithm?: 'AES256' | 'aws:kms';
 }
@@ -127,6 +133,14 @@ export function createSecureBucket(
     new aws.s3.BucketNotification(
       `${name}-notification`,
       { bucket: bucket.id, topics: [{ topicArn: args.notifyTopicArn, events: ['s3:ObjectCreated:*'] }] },
+      opts,
+    );
+  }
+  if (args.requestMetricsFilterId !== undefined) {
+    // No filter: the configuration covers every object in the bucket.
+    new aws.s3.BucketMetric(
+      `${name}-request-metrics`,
+      { bucket: bucket.id, name: args.requestMetricsFilterId },
       opts,
     );
   }

@@ -7,7 +7,12 @@ import * as aws from '@pulumi/aws';
 import * as pulumi from '@pulumi/pulumi';
 import type { EnvironmentName } from '../../services/environments';
 import { naming } from '../../services/naming';
-import { SERVICE_ALARM_LIST, type AlarmMetric, type ServiceAlarm } from '../../services/thresholds';
+import {
+  SERVICE_ALARM_LIST,
+  differenceExpression,
+  type AlarmMetric,
+  type ServiceAlarm,
+} from '../../services/thresholds';
 
 export interface ServiceAlarmsArgs {
   readonly env: EnvironmentName;
@@ -41,8 +46,8 @@ export function createServiceAlarms(
         comparisonOperator: alarm.comparison,
         threshold: alarm.threshold,
         evaluationPeriods: alarm.evaluationPeriods,
-        // No data from a target group means no traffic, not errors; no task metrics means no tasks.
-        treatMissingData: alarm.resource === 'target-group' ? 'notBreaching' : 'breaching',
+        ...(alarm.datapointsToAlarm === undefined ? {} : { datapointsToAlarm: alarm.datapointsToAlarm }),
+        treatMissingData: alarm.treatMissingData,
         alarmActions: [args.topicArn],
         okActions: [args.topicArn],
       },
@@ -86,7 +91,7 @@ function metricSpec(
       query('minus', alarm.minus),
       {
         id: 'e',
-        expression: 'm - minus',
+        expression: differenceExpression('m', 'minus'),
         label: `${alarm.metric.metricName} - ${alarm.minus.metricName}`,
         returnData: true,
       },
