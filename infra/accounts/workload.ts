@@ -8,7 +8,7 @@ import type { Platform } from '../../services/config';
 import type { WorkloadEnvironmentName } from '../../services/environments';
 import { S3_REQUEST_METRICS_BUCKETS } from '../../services/aws-metrics';
 import { naming, WORKLOAD_BUCKET_FUNCTIONS, type WorkloadBucketFunction } from '../../services/naming';
-import { ecsServices, namesOfKind, oneOffTasks } from '../../services/queries';
+import { ecsServices, oneOffTasks } from '../../services/queries';
 import type { WorkloadStackConfig } from '../config';
 import { CrossAccountRole } from '../components/cross-account-role';
 import { Database } from '../components/database';
