@@ -60,6 +60,8 @@ describe('the supported Node', () => {
         join('cli', 'exit-codes.ts'),
         join('cli', 'main.ts'),
         join('cli', 'node-version.ts'),
+        // the error kinds exit-codes maps: plain classes, no dependency
+        join('services', 'errors.ts'),
       ]);
       expect(result.status).to.equal(ExitCode.invalidInput);
     } finally {
