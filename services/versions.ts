@@ -48,13 +48,13 @@ export function isBranchVersion(value: string): boolean {
 }
 
 /**
- * The name part of a branch version: lowercase, every run of other characters one hyphen, no
+ * The name part of a branch version: ASCII letters lowercased, every run of other characters one hyphen, no
  * hyphen at either end, cut to fit the tag limit. `Feature/JIRA-12_Upload` → `feature-jira-12-upload`.
  * `pipelines/jenkins/scripts/next-version.sh` does the same in the build (a test holds them equal).
  */
 export function sanitiseBranchName(branch: string): string {
   return branch
-    .toLowerCase()
+    .replace(/[A-Z]/g, (c) => c.toLowerCase())
     .replace(/[^a-z0-9]+/g, '-')
     .replace(/^-+|-+$/g, '')
     .slice(0, MAX_BRANCH_NAME_LENGTH)
