@@ -36,8 +36,9 @@ function orderedSteps(p: Pipeline): Array<{ stage: Stage; step: Step }> {
 }
 
 const shellArgvs = (p: Pipeline) => stepsOfKind(p, 'shell').map((s) => s.argv);
+/** Release jobs run the `tdr` installed in the agent image: `tdr …`, never `npx tdr …` from a clone. */
 const isTdr = (argv: readonly unknown[], ...command: string[]) =>
-  argv[0] === 'npx' && argv[1] === 'tdr' && command.every((c, i) => argv[2 + i] === c);
+  argv[0] === 'tdr' && command.every((c, i) => argv[1 + i] === c);
 
 describe('jenkins model', () => {
   const platform = loadPlatform({});
@@ -154,7 +155,6 @@ describe('jenkins model', () => {
       expect(stepsOfKind(p, 'approval')).to.deep.equal([]);
       const deployCommand = shellArgvs(p).find((a) => isTdr(a, 'deploy'));
       expect(deployCommand).to.deep.equal([
-        'npx',
         'tdr',
         'deploy',
         '--service',
