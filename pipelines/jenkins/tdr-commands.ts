@@ -59,10 +59,18 @@ interface ServiceIn {
   readonly env: EnvironmentName;
 }
 
-export const tdrDeploy = (o: ServiceIn & Recorded & { readonly version: Arg }): TdrCommand =>
+export const tdrDeploy = (
+  o: ServiceIn & Recorded & { readonly version: Arg; readonly gitCommit?: Arg },
+): TdrCommand =>
   tdr(
     ['deploy'],
-    [['--service', o.service], ['--env', o.env], ['--version', o.version], ...recorded(o)],
+    [
+      ['--service', o.service],
+      ['--env', o.env],
+      ['--version', o.version],
+      ['--git-commit', o.gitCommit],
+      ...recorded(o),
+    ],
     true,
   );
 

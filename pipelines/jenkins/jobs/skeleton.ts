@@ -55,9 +55,13 @@ export function checkStage(steps: readonly Step[]): Stage {
   return { name: 'Check parameters', steps };
 }
 
-/** VERSION must be a release tag before anything runs (an empty one passes when `optional`). */
-export function requireVersion(optional = false, hint = 'a release tag such as v42'): Step {
-  return { kind: 'require-pattern', parameter: 'VERSION', pattern: VERSION_PATTERN_SOURCE, optional, hint };
+/** VERSION must be a release tag (or match `pattern`) before anything runs (an empty one passes when `optional`). */
+export function requireVersion(
+  optional = false,
+  hint = 'a release tag such as v42',
+  pattern = VERSION_PATTERN_SOURCE,
+): Step {
+  return { kind: 'require-pattern', parameter: 'VERSION', pattern, optional, hint };
 }
 
 /** SERVICE is a catalogue service; its release lock is looked up; optionally the promoter captured. */
