@@ -151,8 +151,7 @@ function buildPipeline(ctx: JobContext, repositories: readonly SourceRepository[
         name: DEPLOY_TO_INTG,
         type: 'boolean',
         defaultValue: 'false',
-        description:
-          'Push this branch as branch-<name>-<sha7> and deploy it to intg (the main branch always deploys its vN)',
+        description: `Push this branch as branch-<name>-<sha7> and deploy it to ${fedByBuild(ctx).join(', ')} (the main branch always deploys its vN)`,
       },
     ],
     stages: [
