@@ -16,21 +16,7 @@ export function renderBuildJob(job: Job, template: string, authorisation: string
   return [
     `multibranchPipelineJob(${str(job.path)}) {`,
     `    description(${str(job.description)})`,
-    '    branchSources {',
-    '        branchSource {',
-    '            source {',
-    '                github {',
-    `                    id(${str(job.path.replace(/\//g, '-'))})`,
-    `                    repoOwner(${str(repo.owner)})`,
-    `                    repository(${str(repo.name)})`,
-    `                    repositoryUrl(${str(`https://github.com/${repo.owner}/${repo.name}`)})`,
-    '                    configuredByUrl(false)',
-    `                    credentialsId(${str(repo.credentialsId)})`,
-    indent(discoveryTraits(), 5),
-    '                }',
-    '            }',
-    '        }',
-    '    }',
+    indent(githubBranchSources(job.path, repo, discoveryTraits()), 1),
     '    factory {',
     // The template, not the repository, says what a build does: a branch cannot change it.
     '        inlineDefinitionBranchProjectFactory {',
@@ -52,6 +38,34 @@ export function renderBuildJob(job: Job, template: string, authorisation: string
     '    }',
     '    properties {',
     indent(authorisation, 2),
+    '    }',
+    '}',
+  ].join('\n');
+}
+
+/**
+ * The `branchSources` block of a multibranch job over a GitHub repository, with `traits` (Job DSL
+ * text) inside its source. The platform's multibranch job (render-seed.ts) can share it.
+ */
+export function githubBranchSources(
+  path: string,
+  repo: NonNullable<Job['repository']>,
+  traits: string,
+): string {
+  return [
+    'branchSources {',
+    '    branchSource {',
+    '        source {',
+    '            github {',
+    `                id(${str(path.replace(/\//g, '-'))})`,
+    `                repoOwner(${str(repo.owner)})`,
+    `                repository(${str(repo.name)})`,
+    `                repositoryUrl(${str(`https://github.com/${repo.owner}/${repo.name}`)})`,
+    '                configuredByUrl(false)',
+    `                credentialsId(${str(repo.credentialsId)})`,
+    indent(traits, 4),
+    '            }',
+    '        }',
     '    }',
     '}',
   ].join('\n');
