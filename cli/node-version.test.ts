@@ -30,7 +30,7 @@ describe('the supported Node', () => {
       readFileSync(join(root, 'scripts', 'use-node.sh'), 'utf8'),
     );
     expect(pinned?.[1]).to.equal(String(MINIMUM_NODE_MAJOR));
-    expect(DEFAULT_JENKINS_SETTINGS.agentImage).to.match(new RegExp(`:node${MINIMUM_NODE_MAJOR}$`));
+    expect(DEFAULT_JENKINS_SETTINGS.agentImage).to.match(new RegExp(`-node${MINIMUM_NODE_MAJOR}$`));
   });
 
   it('tdr on an older Node exits 2 with one line, before loading any dependency', () => {

@@ -22,6 +22,23 @@ export interface Sidecar {
   readonly ports: readonly number[];
 }
 
+/**
+ * Where an entry's image comes from: a GitHub repository (TDR's own name, in the organisation the
+ * Jenkins settings name) and the Dockerfile in it. Entries built from one repository share its
+ * build job, its `vN` tags and its commands, so those are the repository's, and must agree.
+ */
+export interface Source {
+  readonly repository: string;
+  /** Relative to the repository's root. */
+  readonly dockerfile: string;
+  /** The branch whose merges are released (TDR's repositories use `master`). */
+  readonly mainBranch: string;
+  /** Shell command line that runs the repository's tests (every branch and pull request). */
+  readonly test: string;
+  /** Shell command line that prepares the image's build context (jars, themes), run before the image build. */
+  readonly package: string;
+}
+
 export interface EcsServiceEntry {
   readonly kind: 'service';
   /** PascalCase form of the key, for IAM role names (`TDRConsignmentApiEcsTaskRoleIntg`). */
@@ -29,6 +46,7 @@ export interface EcsServiceEntry {
   readonly description: string;
   /** ECR repository in mgmt holding the released images. */
   readonly imageRepository: string;
+  readonly source: Source;
   readonly containerPort: number;
   readonly healthCheck: HealthCheck;
   readonly cpu: PerEnvironment<number>;
@@ -46,6 +64,7 @@ export interface OneOffTaskEntry {
   readonly pascalName: string;
   readonly description: string;
   readonly imageRepository: string;
+  readonly source: Source;
   readonly cpu: PerEnvironment<number>;
   readonly memory: PerEnvironment<number>;
 }
@@ -56,12 +75,24 @@ export type Catalogue = Readonly<Record<string, CatalogueEntry>>;
 const same = <T>(value: T): PerEnvironment<T> => ({ intg: value, staging: value, prod: value });
 const ONE_BUT_TWO_IN_PROD: PerEnvironment<number> = { intg: 1, staging: 1, prod: 2 };
 
+/** TDR's repositories: sbt projects on `master`, their jars assembled before the image is built. */
+const sbtRepository = (repository: string, pkg = 'sbt assembly', dockerfile = 'Dockerfile'): Source => ({
+  repository,
+  dockerfile,
+  mainBranch: 'master',
+  test: 'sbt test',
+  package: pkg,
+});
+/** The auth server's theme is built with npm before its SPIs are assembled. */
+const AUTH_SERVER_PACKAGE = 'npm ci && npm run build-theme && sbt assembly';
+
 export const DEFAULT_CATALOGUE: Catalogue = {
   frontend: {
     kind: 'service',
     pascalName: 'Frontend',
     description: 'The web application users transfer records through',
     imageRepository: 'transfer-frontend',
+    source: sbtRepository('tdr-transfer-frontend', 'sbt dist'),
     containerPort: 9000,
     healthCheck: { path: '/', matcher: '308', port: 9000 },
     cpu: { intg: 512, staging: 1024, prod: 1024 },
@@ -84,6 +115,7 @@ export const DEFAULT_CATALOGUE: Catalogue = {
     pascalName: 'ConsignmentApi',
     description: 'GraphQL API over consignments, files and metadata',
     imageRepository: 'consignment-api',
+    source: sbtRepository('tdr-consignment-api'),
     containerPort: 8080,
     healthCheck: { path: '/healthcheck', matcher: '200,303', port: 8080 },
     cpu: { intg: 1024, staging: 2048, prod: 2048 },
@@ -98,6 +130,7 @@ export const DEFAULT_CATALOGUE: Catalogue = {
     pascalName: 'Keycloak',
     description: 'Authentication server (Keycloak)',
     imageRepository: 'auth-server',
+    source: sbtRepository('tdr-auth-server', AUTH_SERVER_PACKAGE),
     containerPort: 8080,
     healthCheck: { path: '/health', matcher: '200,303', port: 9000 },
     cpu: { intg: 2048, staging: 1024, prod: 1024 },
@@ -112,6 +145,7 @@ export const DEFAULT_CATALOGUE: Catalogue = {
     pascalName: 'TransferService',
     description: 'Back-end service for transfers',
     imageRepository: 'transfer-service',
+    source: sbtRepository('tdr-transfer-service'),
     containerPort: 8080,
     healthCheck: { path: '/healthcheck', matcher: '200', port: 8080 },
     cpu: same(512),
@@ -126,6 +160,7 @@ export const DEFAULT_CATALOGUE: Catalogue = {
     pascalName: 'ConsignmentExport',
     description: 'Builds BagIt bags of a consignment into the export bucket',
     imageRepository: 'consignment-export',
+    source: sbtRepository('tdr-consignment-export'),
     cpu: same(1024),
     memory: same(2048),
   },
@@ -134,6 +169,7 @@ export const DEFAULT_CATALOGUE: Catalogue = {
     pascalName: 'ConsignmentApiData',
     description: 'Database migrations and reference data (series, departments)',
     imageRepository: 'consignment-api-data',
+    source: sbtRepository('tdr-consignment-api-data'),
     cpu: same(512),
     memory: same(1024),
   },
@@ -142,6 +178,7 @@ export const DEFAULT_CATALOGUE: Catalogue = {
     pascalName: 'KeycloakUpdate',
     description: 'Applies realm configuration to Keycloak',
     imageRepository: 'keycloak-update',
+    source: sbtRepository('tdr-auth-server', AUTH_SERVER_PACKAGE, 'Dockerfile-update'),
     cpu: same(256),
     memory: same(512),
   },

@@ -2,7 +2,7 @@
  * The one place that asks the model "which entries of this kind": every folder filters the
  * catalogue and the environments through here rather than by `kind` on its own.
  */
-import type { Catalogue, CatalogueEntry, EcsServiceEntry, OneOffTaskEntry } from './catalogue';
+import type { Catalogue, CatalogueEntry, EcsServiceEntry, OneOffTaskEntry, Source } from './catalogue';
 import type { Environment, EnvironmentKind, EnvironmentName, WorkloadEnvironmentName } from './environments';
 
 export type EntryKind = CatalogueEntry['kind'];
@@ -54,3 +54,26 @@ export const workloadEnvironmentNames = (
   environments: Readonly<Record<EnvironmentName, Environment>>,
 ): WorkloadEnvironmentName[] =>
   environmentsOfKind(environments, 'workload').map((e) => e.name as WorkloadEnvironmentName);
+
+/** A source repository and the catalogue entries whose images are built from it, in catalogue order. */
+export interface SourceRepository {
+  readonly repository: string;
+  /** The first entry's source: validation holds the others' branch and commands equal to it. */
+  readonly source: Source;
+  readonly entries: ReadonlyArray<readonly [string, CatalogueEntry]>;
+}
+
+/** The repositories the catalogue's images are built from, each once, in catalogue order. */
+export function sourceRepositories(catalogue: Catalogue): SourceRepository[] {
+  const byRepository = new Map<string, Array<readonly [string, CatalogueEntry]>>();
+  for (const [name, entry] of Object.entries(catalogue)) {
+    const entries = byRepository.get(entry.source.repository) ?? [];
+    entries.push([name, entry]);
+    byRepository.set(entry.source.repository, entries);
+  }
+  return [...byRepository].map(([repository, entries]) => ({
+    repository,
+    source: entries[0]![1].source,
+    entries,
+  }));
+}

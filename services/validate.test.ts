@@ -99,6 +99,36 @@ describe('services/validate', () => {
       message: /must be an ECR repository name/,
     },
     {
+      name: 'a source repository GitHub would reject',
+      patch: { catalogue: { frontend: { source: { repository: 'tdr transfer frontend' } } } },
+      path: 'catalogue.frontend.source.repository',
+      message: /must be a GitHub repository name/,
+    },
+    {
+      name: 'a Dockerfile outside the repository',
+      patch: { catalogue: { frontend: { source: { dockerfile: '../Dockerfile' } } } },
+      path: 'catalogue.frontend.source.dockerfile',
+      message: /must be a path inside the repository/,
+    },
+    {
+      name: 'a test command over two lines',
+      patch: { catalogue: { frontend: { source: { test: 'sbt test\nrm -rf /' } } } },
+      path: 'catalogue.frontend.source.test',
+      message: /must be one line/,
+    },
+    {
+      name: 'an entry without its source repository',
+      patch: { catalogue: { frontend: { source: null } } },
+      path: 'catalogue.frontend.source',
+      message: /expected object/,
+    },
+    {
+      name: 'two entries of one repository that disagree on how it is tested',
+      patch: { catalogue: { 'keycloak-update': { source: { test: 'sbt it:test' } } } },
+      path: 'catalogue.keycloak-update.source.test',
+      message: /must equal keycloak's \("sbt test"\): both are built from tdr-auth-server/,
+    },
+    {
       name: 'a service name too long for AWS target-group names',
       patch: { catalogue: { 'a-very-long-service-name-indeed': DEFAULT_CATALOGUE.frontend } },
       path: 'catalogue.a-very-long-service-name-indeed',

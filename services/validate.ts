@@ -47,6 +47,23 @@ const repo = z
   })
   .max(100);
 
+/** A command line run by a shell in the build: one line, so that the build log shows all of it. */
+const commandLine = z
+  .string()
+  .min(1, { error: 'must be a shell command line' })
+  .regex(/^[^\n\r]*$/, { error: 'must be one line' });
+const sourceSchema = z.object({
+  repository: z.string().regex(/^(?!\.\.?$)[A-Za-z0-9._-]{1,100}$/, {
+    error: 'must be a GitHub repository name: letters, digits, . _ -, at most 100',
+  }),
+  dockerfile: z.string().regex(/^(?!\/)(?!.*(?:^|\/)\.\.(?:\/|$))[A-Za-z0-9._/-]+$/, {
+    error: 'must be a path inside the repository, e.g. Dockerfile or docker/Dockerfile-update',
+  }),
+  mainBranch: z.string().regex(/^(?!-)(?!.*\.\.)[A-Za-z0-9._/-]{1,100}$/, { error: 'must be a branch name' }),
+  test: commandLine,
+  package: commandLine,
+});
+
 const freezeWindowSchema = z.object({
   days: z.array(z.enum(WEEKDAYS, { error: `must be one of ${WEEKDAYS.join(', ')}` })).min(1),
   from: hhmm,
@@ -88,6 +105,7 @@ const serviceSchema = z.object({
   pascalName: pascal,
   description: z.string(),
   imageRepository: repo,
+  source: sourceSchema,
   containerPort: port,
   healthCheck: z.object({
     path: z.string().startsWith('/', { error: 'must be an absolute path starting with /' }),
@@ -109,6 +127,7 @@ const taskSchema = z.object({
   pascalName: pascal,
   description: z.string(),
   imageRepository: repo,
+  source: sourceSchema,
   cpu: perEnv(cpu),
   memory: perEnv(memory),
 });
@@ -247,8 +266,34 @@ function checkPromotionCycles(environments: PlatformModel['environments']): Vali
   return issues;
 }
 
-function checkCatalogue({ catalogue }: PlatformModel): ValidationIssue[] {
+/**
+ * Entries built from one repository share its build job: one main branch, one test command,
+ * one package command. The first entry of a repository is the one the others must agree with.
+ */
+function checkSources({ catalogue }: PlatformModel): ValidationIssue[] {
   const issues: ValidationIssue[] = [];
+  const first = new Map<string, string>();
+  for (const [name, entry] of Object.entries(catalogue)) {
+    const owner = first.get(entry.source.repository);
+    if (!owner) {
+      first.set(entry.source.repository, name);
+      continue;
+    }
+    const theirs = catalogue[owner]?.source;
+    for (const field of ['mainBranch', 'test', 'package'] as const) {
+      if (theirs && theirs[field] !== entry.source[field])
+        issues.push({
+          path: `catalogue.${name}.source.${field}`,
+          message: `must equal ${owner}'s (${JSON.stringify(theirs[field])}): both are built from ${entry.source.repository}`,
+        });
+    }
+  }
+  return issues;
+}
+
+function checkCatalogue(model: PlatformModel): ValidationIssue[] {
+  const { catalogue } = model;
+  const issues: ValidationIssue[] = [...checkSources(model)];
   const pascalNames = new Map<string, string>();
   for (const [name, entry] of Object.entries(catalogue)) {
     const at = `catalogue.${name}`;

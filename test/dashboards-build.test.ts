@@ -50,6 +50,13 @@ describe('tdr dashboards build', () => {
             pascalName: 'ReportService',
             description: 'Reports on transfers',
             imageRepository: 'report-service',
+            source: {
+              repository: 'tdr-report-service',
+              dockerfile: 'Dockerfile',
+              mainBranch: 'master',
+              test: 'sbt test',
+              package: 'sbt assembly',
+            },
             containerPort: 8080,
             healthCheck: { path: '/healthcheck', matcher: '200', port: 8080 },
             cpu: { intg: 256, staging: 256, prod: 256 },

@@ -3,6 +3,7 @@ import { DEFAULT_CATALOGUE } from '../../services/catalogue';
 import { buildPlatform, loadPlatform, type Platform } from '../../services/config';
 import { DEFAULT_ENVIRONMENTS, type EnvironmentName } from '../../services/environments';
 import { naming } from '../../services/naming';
+import { BUILD_VERSION_PATTERN_SOURCE } from '../../services/versions';
 import { allStages, allSteps, buildJenkinsModel } from './build-model';
 import type { JenkinsModel, Job, Pipeline, Stage, Step } from './model';
 
@@ -36,8 +37,9 @@ function orderedSteps(p: Pipeline): Array<{ stage: Stage; step: Step }> {
 }
 
 const shellArgvs = (p: Pipeline) => stepsOfKind(p, 'shell').map((s) => s.argv);
+/** Release jobs run the `tdr` installed in the agent image: `tdr …`, never `npx tdr …` from a clone. */
 const isTdr = (argv: readonly unknown[], ...command: string[]) =>
-  argv[0] === 'npx' && argv[1] === 'tdr' && command.every((c, i) => argv[2 + i] === c);
+  argv[0] === 'tdr' && command.every((c, i) => argv[1 + i] === c);
 
 describe('jenkins model', () => {
   const platform = loadPlatform({});
@@ -154,7 +156,6 @@ describe('jenkins model', () => {
       expect(stepsOfKind(p, 'approval')).to.deep.equal([]);
       const deployCommand = shellArgvs(p).find((a) => isTdr(a, 'deploy'));
       expect(deployCommand).to.deep.equal([
-        'npx',
         'tdr',
         'deploy',
         '--service',
@@ -163,6 +164,8 @@ describe('jenkins model', () => {
         'intg',
         '--version',
         { env: 'VERSION' },
+        '--git-commit',
+        { env: 'GIT_COMMIT' },
       ]);
     }
   });
@@ -265,7 +268,7 @@ describe('jenkins model', () => {
     }
   });
 
-  it('checks every VERSION parameter against ^v\\d+$ before anything else runs', () => {
+  it('checks every VERSION parameter against ^v\\d+$ (deploys fed by the build: or a branch build) before anything else runs', () => {
     for (const j of model.jobs.filter((x) => x.parameters.some((p) => p.name === 'VERSION'))) {
       const p = pipelineOf(model, j);
       const first = p.stages[0];
@@ -273,7 +276,10 @@ describe('jenkins model', () => {
       const check = (first?.steps ?? []).find(
         (x) => x.kind === 'require-pattern' && x.parameter === 'VERSION',
       );
-      expect(check, j.path).to.deep.include({ pattern: '^v\\d+$' });
+      const fedByBuild = j.kind === 'deploy';
+      expect(check, j.path).to.deep.include({
+        pattern: fedByBuild ? BUILD_VERSION_PATTERN_SOURCE : '^v\\d+$',
+      });
       const re = new RegExp(check?.kind === 'require-pattern' ? check.pattern : '$^');
       expect(re.test('v42')).to.equal(true);
       expect(re.test('v1; rm -rf /')).to.equal(false);

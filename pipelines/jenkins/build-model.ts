@@ -8,7 +8,9 @@
  */
 import type { Platform } from '../../services/config';
 import { naming } from '../../services/naming';
+import { buildAgentLabel } from './agents';
 import { jenkinsCredentials } from './credentials';
+import { agentImageJob, buildJobs } from './jobs/build';
 import { jobContext, type Contribution } from './jobs/context';
 import { dashboardsJob } from './jobs/dashboards';
 import { infraJobs } from './jobs/infra';
@@ -42,6 +44,8 @@ export function buildJenkinsModel(
     dashboardsJob(ctx),
     releaseReportJob(ctx),
     { jobs: [platformJob(ctx)] },
+    buildJobs(ctx),
+    agentImageJob(ctx),
   ];
   const agents: AgentTemplate[] = environments.map((e) => ({
     environment: e.name,
@@ -52,6 +56,17 @@ export function buildJenkinsModel(
     cpu: settings.agentCpu,
     memory: settings.agentMemory,
   }));
+  // Images are built and pushed in mgmt only, by the same task role as mgmt's other jobs.
+  const mgmt = platform.environments.mgmt;
+  agents.push({
+    environment: mgmt.name,
+    label: buildAgentLabel(mgmt.name),
+    region: mgmt.region,
+    taskRole: naming.jenkinsNodeRole(mgmt.name),
+    image: settings.buildAgentImage,
+    cpu: settings.buildAgentCpu,
+    memory: settings.buildAgentMemory,
+  });
   return {
     folders: parts.flatMap((p) => p.folders ?? []),
     jobs: parts.flatMap((p) => p.jobs ?? []),

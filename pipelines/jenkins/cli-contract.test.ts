@@ -23,6 +23,12 @@ const SAMPLE: Record<string, string> = {
   '--build-url': 'https://jenkins.example.test/job/1/',
 };
 
+/** Where `tdr` starts in an argv: the installed `tdr …`, or `npx tdr …` from a checkout; -1 if none. */
+function tdrAt(argv: readonly Arg[]): number {
+  if (argv[0] === 'tdr') return 0;
+  return argv[0] === 'npx' && argv[1] === 'tdr' ? 1 : -1;
+}
+
 /** Every `tdr` argv a step of the generated jobs carries. */
 function tdrArgvs(): Array<readonly Arg[]> {
   const model = buildJenkinsModel(loadPlatform({}));
@@ -32,13 +38,13 @@ function tdrArgvs(): Array<readonly Arg[]> {
     if (s.kind === 'resolve-release') return [s.statusArgv];
     return [];
   });
-  return argvs.filter((a) => a[0] === 'npx' && a[1] === 'tdr');
+  return argvs.filter((a) => tdrAt(a) >= 0);
 }
 
 function commandLines(): string[][] {
   return tdrArgvs().map((a) =>
     a
-      .slice(2)
+      .slice(tdrAt(a) + 1)
       .map((arg, i, all) => (typeof arg === 'string' ? arg : (SAMPLE[String(all[i - 1])] ?? 'value'))),
   );
 }

@@ -45,6 +45,24 @@ export type Step =
     }
   /** Checks out the commit that triggered the build (multibranch jobs only). */
   | { readonly kind: 'checkout-scm' }
+  /** Sets a variable to a command's stdout, trimmed (the command is built like a shell step's). */
+  | { readonly kind: 'capture'; readonly variable: string; readonly argv: readonly Arg[] }
+  /**
+   * Sets variables from a table fixed at generation time, keyed by the multibranch project the
+   * build belongs to (the job's full name without its branch): one template, many repositories.
+   */
+  | {
+      readonly kind: 'project-lookup';
+      readonly table: Readonly<Record<string, Readonly<Record<string, string>>>>;
+    }
+  /** Runs `steps` with git able to push over HTTPS as the credential's user. */
+  | { readonly kind: 'with-git-credentials'; readonly credentialsId: string; readonly steps: readonly Step[] }
+  /** Starts each job named in a comma-separated variable (none if it is empty), waiting for each. */
+  | {
+      readonly kind: 'trigger-each';
+      readonly jobsVariable: string;
+      readonly parameters: ReadonlyArray<{ readonly name: string; readonly value: Arg }>;
+    }
   /** Runs a command; every argument is shell-quoted, variables are expanded by the shell. */
   | {
       readonly kind: 'shell';
@@ -111,6 +129,15 @@ export interface PostSteps {
   readonly always?: readonly Step[];
 }
 
+/** When a stage runs (multibranch pipelines); a list means all of them. */
+export type Condition =
+  /** The branch being built is the one a variable names (a repository's main branch). */
+  | { readonly kind: 'branch-is'; readonly variable: string }
+  | { readonly kind: 'not'; readonly condition: Condition }
+  /** A boolean parameter is true. */
+  | { readonly kind: 'parameter-true'; readonly parameter: string }
+  | { readonly kind: 'any-of'; readonly conditions: readonly Condition[] };
+
 export interface Stage {
   readonly name: string;
   /**
@@ -121,6 +148,10 @@ export interface Stage {
   readonly agent?: EnvironmentName;
   /** Run only on this branch (multibranch jobs). */
   readonly branch?: string;
+  /** Run only when all of these hold. */
+  readonly when?: readonly Condition[];
+  /** Hold the environment's build agent (the image with Kaniko and the build tools) rather than its release agent. */
+  readonly buildAgent?: boolean;
   readonly steps?: readonly Step[];
   readonly stages?: readonly Stage[];
   readonly post?: PostSteps;
@@ -139,6 +170,8 @@ export interface Pipeline {
   readonly credentialVariables: Readonly<Record<string, string>>;
   /** Queue rather than run two builds of one job at once. */
   readonly disableConcurrentBuilds: boolean;
+  /** Parameters the Jenkinsfile declares itself (multibranch jobs; other jobs' come from the seed). */
+  readonly parameters?: readonly Parameter[];
   readonly stages: readonly Stage[];
   readonly post: PostSteps;
 }
@@ -146,8 +179,8 @@ export interface Pipeline {
 export interface Parameter {
   readonly name: string;
   readonly description: string;
-  readonly type: 'string' | 'choice';
-  /** For `string`: the default value. */
+  readonly type: 'string' | 'choice' | 'boolean';
+  /** For `string`: the default value; for `boolean`, `true` or `false`. */
   readonly defaultValue?: string;
   /** For `choice`: the allowed values, first is the default. */
   readonly choices?: readonly string[];
@@ -177,7 +210,9 @@ export type JobKind =
   | 'dashboards'
   | 'release-report'
   | 'seed'
-  | 'platform';
+  | 'platform'
+  | 'build'
+  | 'agent-image';
 
 export interface Job {
   /** Full name, folders separated by `/`: `prod/frontend/promote`. */
@@ -193,7 +228,13 @@ export interface Job {
   /** Groups (platform names such as `developers`, `admins`) allowed to start it. */
   readonly runnableBy: readonly string[];
   /** A repository scanned for branches (multibranch only). */
-  readonly repository?: { readonly owner: string; readonly name: string; readonly credentialsId: string };
+  readonly repository?: {
+    readonly owner: string;
+    readonly name: string;
+    readonly credentialsId: string;
+    /** A branch is built only if it has this file (build jobs: the image's Dockerfile). */
+    readonly markerFile?: string;
+  };
 }
 
 export interface Folder {

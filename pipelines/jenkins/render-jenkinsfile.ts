@@ -5,7 +5,8 @@
  */
 import { naming } from '../../services/naming';
 import { call, expressionList, identifier, indent, list, map, shellWord, str } from './groovy';
-import type { Arg, Pipeline, PostSteps, Stage, Step, Text } from './model';
+import { buildAgentLabel } from './agents';
+import type { Arg, Condition, Parameter, Pipeline, PostSteps, Stage, Step, Text } from './model';
 
 export const GENERATED_MARKER = 'generated — edit pipelines/jenkins, then run `npx tdr jobs build`';
 
@@ -18,6 +19,9 @@ const SCRIPTED: ReadonlySet<Step['kind']> = new Set([
   'resolve-release',
   'approval',
   'require-different',
+  'capture',
+  'project-lookup',
+  'trigger-each',
 ]);
 
 export function renderJenkinsfile(p: Pipeline, header: readonly string[] = []): string {
@@ -40,6 +44,7 @@ export function renderJenkinsfile(p: Pipeline, header: readonly string[] = []): 
     // No agent at the top: stages that need one name their environment's; approvals hold none.
     '    agent none',
     block('options', options, 1),
+    ...(p.parameters && p.parameters.length > 0 ? [block('parameters', p.parameters.map(parameter), 1)] : []),
     ...(variables.length > 0 ? [block('environment', variables, 1)] : []),
     indent(`stages {\n${p.stages.map((s) => indent(renderStage(s, p))).join('\n')}\n}`),
     ...(hasPost(p.post) ? [indent(renderPost(p.post))] : []),
@@ -52,15 +57,55 @@ function block(name: string, body: readonly string[], level: number): string {
   return indent(`${name} {\n${body.map((l) => indent(l)).join('\n')}\n}`, level);
 }
 
+/** A parameter the Jenkinsfile declares (multibranch jobs, whose parameters no seed sets). */
+function parameter(x: Parameter): string {
+  const name = identifier(x.name);
+  switch (x.type) {
+    case 'boolean':
+      return `booleanParam(name: ${str(name)}, defaultValue: ${x.defaultValue === 'true'}, description: ${str(x.description)})`;
+    case 'choice':
+      return `choice(name: ${str(name)}, choices: ${list(x.choices ?? [])}, description: ${str(x.description)})`;
+    case 'string':
+      return `string(name: ${str(name)}, defaultValue: ${str(x.defaultValue ?? '')}, description: ${str(x.description)})`;
+  }
+}
+
+function condition(c: Condition): string {
+  switch (c.kind) {
+    case 'branch-is':
+      return `expression {\n    return env.BRANCH_NAME == env.${identifier(c.variable)}\n}`;
+    case 'parameter-true':
+      return `expression {\n    return params.${identifier(c.parameter)}\n}`;
+    case 'not':
+      return `not {\n${indent(condition(c.condition))}\n}`;
+    case 'any-of':
+      return `anyOf {\n${c.conditions.map((x) => indent(condition(x))).join('\n')}\n}`;
+  }
+}
+
+function renderWhen(s: Stage): string | null {
+  const conditions = s.when ?? [];
+  if (conditions.length === 0) return null;
+  const all =
+    conditions.length === 1
+      ? condition(conditions[0]!)
+      : `allOf {\n${conditions.map((c) => indent(condition(c))).join('\n')}\n}`;
+  // Decide before an agent is started for a stage that will not run.
+  return `when {\n${s.agent ? '    beforeAgent true\n' : ''}${indent(all)}\n}`;
+}
+
 function renderStage(s: Stage, p: Pipeline): string {
   const body: string[] = [];
   if (s.agent) {
     if (s.agent !== p.environment) {
       throw new Error(`stage "${s.name}" of ${p.id} would run on ${s.agent}'s agent, not ${p.environment}'s`);
     }
-    body.push(`agent {\n    label ${str(naming.jenkinsAgentLabel(s.agent))}\n}`);
+    const label = s.buildAgent ? buildAgentLabel(s.agent) : naming.jenkinsAgentLabel(s.agent);
+    body.push(`agent {\n    label ${str(label)}\n}`);
   }
   if (s.branch) body.push(`when {\n    branch ${str(s.branch)}\n}`);
+  const when = renderWhen(s);
+  if (when) body.push(when);
   if (s.stages) body.push(`stages {\n${s.stages.map((c) => indent(renderStage(c, p))).join('\n')}\n}`);
   if (s.steps) body.push(`steps {\n${indent(renderSteps(s.steps))}\n}`);
   if (s.post && hasPost(s.post)) body.push(renderPost(s.post));
@@ -164,6 +209,28 @@ function renderStep(step: Step): string {
     }
     case 'checkout-scm':
       return 'checkout(scm)';
+    case 'capture':
+      return `env.${identifier(step.variable)} = sh(script: ${str(shellCommand(step.argv))}, returnStdout: true).trim()`;
+    case 'project-lookup':
+      return renderProjectLookup(step);
+    case 'with-git-credentials':
+      return [
+        `withCredentials([gitUsernamePassword(credentialsId: ${str(step.credentialsId)})]) {`,
+        indent(renderSteps(step.steps)),
+        '}',
+      ].join('\n');
+    case 'trigger-each':
+      return [
+        `for (String job in env.${identifier(step.jobsVariable)}.tokenize(',')) {`,
+        indent(
+          call('build', [
+            ['job', 'job'],
+            ['wait', 'true'],
+            ['parameters', expressionList(step.parameters.map(stringParameter))],
+          ]),
+        ),
+        '}',
+      ].join('\n');
     case 'shell': {
       const command = shellCommand(step.argv) + (step.stdoutTo ? ` > ${shellWord(step.stdoutTo)}` : '');
       const sh = `sh(${str(command)})`;
@@ -229,11 +296,36 @@ function renderApproval(step: Extract<Step, { kind: 'approval' }>): string {
   ].join('\n');
 }
 
+/** A string parameter passed to a started job: a literal, or a variable read at run time. */
+function stringParameter(x: { readonly name: string; readonly value: Arg }): string {
+  const value = typeof x.value === 'string' ? str(x.value) : `env.${identifier(x.value.env)}`;
+  return `string(name: ${str(identifier(x.name))}, value: ${value})`;
+}
+
+/**
+ * Sets each variable from the row of the multibranch project this build belongs to: a branch
+ * job's full name is its project's, then `/`, then the branch (URL-encoded, so without `/`).
+ */
+function renderProjectLookup(step: Extract<Step, { kind: 'project-lookup' }>): string {
+  const rows = Object.entries(step.table);
+  const variables = Object.keys(rows[0]?.[1] ?? {});
+  for (const [project, row] of rows) {
+    if (Object.keys(row).join() !== variables.join())
+      throw new Error(`project ${project} sets ${Object.keys(row).join(', ')}, not ${variables.join(', ')}`);
+  }
+  return [
+    'Map project = [',
+    ...rows.map(([project, row]) => `    ${str(project)}: ${map(row).replace(/\n/g, '\n    ')},`),
+    "][env.JOB_NAME.substring(0, env.JOB_NAME.lastIndexOf('/'))]",
+    'if (!project) {',
+    `    error(${str(`this pipeline builds only ${rows.map(([p]) => p).join(', ')}`)})`,
+    '}',
+    ...variables.map((v) => `env.${identifier(v)} = project.${identifier(v)}`),
+  ].join('\n');
+}
+
 function renderTrigger(step: Extract<Step, { kind: 'trigger' }>): string {
-  const params = step.parameters.map(
-    (x) =>
-      `string(name: ${str(identifier(x.name))}, value: ${typeof x.value === 'string' ? str(x.value) : `env.${identifier(x.value.env)}`})`,
-  );
+  const params = step.parameters.map(stringParameter);
   return call('build', [
     ['job', str(step.job)],
     ['wait', String(step.wait)],

@@ -5,6 +5,7 @@
  */
 import { indent, list, multiline, str } from './groovy';
 import type { JenkinsModel, Job, Parameter } from './model';
+import { renderBuildJob } from './render-build-job';
 import { GENERATED_MARKER } from './render-jenkinsfile';
 
 /** Where a pipeline's Jenkinsfile is written, relative to the output directory. */
@@ -37,6 +38,8 @@ function renderFolder(f: { path: string; description: string }): string {
 }
 
 function renderParameter(p: Parameter): string {
+  if (p.type === 'boolean')
+    return `booleanParam(${str(p.name)}, ${p.defaultValue === 'true'}, ${str(p.description)})`;
   if (p.type === 'choice')
     return `choiceParam(${str(p.name)}, ${list(p.choices ?? [])}, ${str(p.description)})`;
   return `stringParam(${str(p.name)}, ${str(p.defaultValue ?? '')}, ${str(p.description)})`;
@@ -47,7 +50,7 @@ function renderParameter(p: Parameter): string {
  * "developers run intg and staging, admins run prod" is visible job by job. Admins hold
  * Overall/Administer (jenkins.yaml) and so every permission.
  */
-function renderAuthorisation(model: JenkinsModel, job: Job): string {
+export function renderAuthorisation(model: JenkinsModel, job: Job): string {
   const { teams } = model.authorisation;
   const entries = Object.entries(teams).map(([group, team]) => {
     const permissions = job.runnableBy.includes(group) ? RUN : READ;
@@ -67,6 +70,12 @@ function renderAuthorisation(model: JenkinsModel, job: Job): string {
 
 export function renderJob(model: JenkinsModel, job: Job, definition: JobDefinition): string {
   if (job.kind === 'platform') return renderMultibranch(model, job);
+  if (job.kind === 'build') {
+    if (!job.pipeline || !definition.workspaceDir)
+      throw new Error(`build job ${job.path} reads its template from the seed workspace`);
+    const template = `${definition.workspaceDir}/${pipelinePath(job.pipeline)}`;
+    return renderBuildJob(job, template, renderAuthorisation(model, job));
+  }
   if (!job.pipeline) throw new Error(`job ${job.path} has no pipeline`);
   const body: string[] = [`description(${str(job.description)})`];
   if (job.parameters.length > 0) {

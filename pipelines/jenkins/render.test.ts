@@ -5,6 +5,7 @@ import { loadPlatform } from '../../services/config';
 import { naming } from '../../services/naming';
 import { TEST_ACCOUNT_IDS } from '../../test/support/accounts';
 import { expectGolden } from '../../test/support/golden';
+import { buildAgentLabel } from './agents';
 import { buildJenkinsModel } from './build-model';
 import { identifier, multiline, shellWord, str } from './groovy';
 import { ROOT_JENKINSFILE, renderJenkins, renderRootJenkinsfile } from './index';
@@ -60,6 +61,8 @@ describe('jenkins renderings', () => {
       'pipelines/dashboards.Jenkinsfile',
       'pipelines/release-report.Jenkinsfile',
       'pipelines/seed.Jenkinsfile',
+      'pipelines/build.Jenkinsfile',
+      'pipelines/agent-image.Jenkinsfile',
     ]);
     for (const [relative, content] of files) expectGolden(join(GOLDEN_DIR, relative), content);
   });
@@ -138,11 +141,13 @@ describe('jenkins renderings', () => {
     const ecs = casc.jenkins.clouds[0]?.ecs;
     expect(ecs?.regionName).to.equal('eu-west-2');
     const templates = ecs?.templates ?? [];
-    expect(templates.map((t) => t.label)).to.have.members(
-      Object.keys(platform.environments).map((e) => naming.jenkinsAgentLabel(e as never)),
-    );
+    // One release agent per environment, and mgmt's build agent (Kaniko), with mgmt's task role.
+    expect(templates.map((t) => t.label)).to.have.members([
+      ...Object.keys(platform.environments).map((e) => naming.jenkinsAgentLabel(e as never)),
+      buildAgentLabel('mgmt'),
+    ]);
     for (const t of templates) {
-      const env = t.label.replace(/^ecs-/, '') as never;
+      const env = t.label.replace(/^ecs-/, '').replace(/-build$/, '') as never;
       expect(t.launchType).to.equal('FARGATE');
       expect(t.taskrole).to.equal(
         naming.roleArn(ssmRef(naming.accountIdParameter('mgmt')), naming.jenkinsNodeRole(env)),

@@ -1,3 +1,5 @@
+import { naming } from '../../services/naming';
+
 /**
  * What Jenkins needs beyond the platform model: where the code lives, who is who on GitHub,
  * where Slack messages go, what the agents run. Values, never secrets: credentials are named by
@@ -15,12 +17,26 @@ export interface JenkinsSettings {
   readonly slackTeamDomain: string;
   readonly slackChannel: string;
   /**
-   * Agent image: a Jenkins inbound agent with node, npm and the pulumi CLI. Its tag names the Node
-   * major it carries, the one `tdr` needs (cli/node-version.ts).
+   * The platform release (a `vN` tag of this repository) installed as `tdr` in the agent images
+   * that mgmt/agent-image builds. Release jobs run that `tdr`: moving this pin is how they move
+   * to a newer engine (and a changed `tdr` flag needs the pin that knows it).
+   */
+  readonly tdrVersion: string;
+  /**
+   * Agent image: a Jenkins inbound agent with Node, `tdr` at `tdrVersion` and the Pulumi CLI, in
+   * mgmt's ECR. Its tag names the platform release and the Node major `tdr` needs (cli/node-version.ts).
    */
   readonly agentImage: string;
   readonly agentCpu: number;
   readonly agentMemory: number;
+  /** The build agent: the agent image plus Kaniko, a JDK and sbt (mgmt only: images are built and pushed there). */
+  readonly buildAgentImage: string;
+  readonly buildAgentCpu: number;
+  readonly buildAgentMemory: number;
+  /** A build stops if its image's scan on push finds anything at or above this severity. */
+  readonly scanFailSeverity: 'CRITICAL' | 'HIGH' | 'MEDIUM' | 'LOW';
+  /** Where builds report a failed stage (not the release channel: every branch builds). */
+  readonly buildSlackChannel: string;
   /** The platform's group of people who may run intg and staging jobs. */
   readonly developerGroup: string;
   /** How long a build may wait for an approval before it gives up. */
@@ -28,6 +44,25 @@ export interface JenkinsSettings {
   /** Where `tdr jobs build` writes, relative to the seed job's workspace. */
   readonly outputDir: string;
   readonly nightlyReportCron: string;
+}
+
+/** Node's major, in the agent images' tags: the one `tdr` needs. */
+export const AGENT_NODE_MAJOR = 24;
+const TDR_VERSION = 'v1';
+
+/** mgmt's ECR repositories of the agent images, and the Dockerfile targets they are built from. */
+export const AGENT_IMAGE_REPOSITORIES = {
+  agent: 'jenkins-agent',
+  buildAgent: 'jenkins-build-agent',
+} as const;
+
+export function agentImageTag(tdrVersion: string): string {
+  return `${tdrVersion}-node${AGENT_NODE_MAJOR}`;
+}
+
+/** An image in mgmt's ECR; JCasC resolves the account from SSM, so no account id is written here. */
+export function mgmtImage(repository: string, tag: string): string {
+  return `\${${naming.accountIdParameter('mgmt')}}.dkr.ecr.eu-west-2.amazonaws.com/${repository}:${tag}`;
 }
 
 export const DEFAULT_JENKINS_SETTINGS: JenkinsSettings = {
@@ -39,9 +74,15 @@ export const DEFAULT_JENKINS_SETTINGS: JenkinsSettings = {
   jenkinsUrl: 'https://jenkins.tdr-management.nationalarchives.gov.uk/',
   slackTeamDomain: 'tna-digital',
   slackChannel: '#da-tdr-releases',
-  agentImage: 'nationalarchives/jenkins-build-platform:node24',
+  tdrVersion: TDR_VERSION,
+  agentImage: mgmtImage(AGENT_IMAGE_REPOSITORIES.agent, agentImageTag(TDR_VERSION)),
   agentCpu: 1024,
   agentMemory: 2048,
+  buildAgentImage: mgmtImage(AGENT_IMAGE_REPOSITORIES.buildAgent, agentImageTag(TDR_VERSION)),
+  buildAgentCpu: 4096,
+  buildAgentMemory: 16384,
+  scanFailSeverity: 'HIGH',
+  buildSlackChannel: '#da-tdr-builds',
   developerGroup: 'developers',
   approvalTimeoutHours: 24,
   outputDir: 'dist/jenkins',

@@ -1,6 +1,7 @@
 import { expect } from 'chai';
 import {
   needGrafana,
+  runInstalledTdr,
   runTdr,
   tdrCheckRecord,
   tdrDashboardsPublish,
@@ -20,7 +21,6 @@ const VERSION = { env: 'VERSION' };
 describe('tdr command builders', () => {
   it('write the flags in order and leave out the ones not given', () => {
     expect(tdrPromote({ service: SERVICE, to: 'prod', actor: 'bob' }).argv).to.deep.equal([
-      'npx',
       'tdr',
       'promote',
       '--service',
@@ -30,8 +30,22 @@ describe('tdr command builders', () => {
       '--actor',
       'bob',
     ]);
-    expect(tdrStatus().argv).to.deep.equal(['npx', 'tdr', 'status']);
-    expect(tdrStatus({ json: true }).argv).to.deep.equal(['npx', 'tdr', 'status', '-o', 'json']);
+    expect(tdrStatus().argv).to.deep.equal(['tdr', 'status']);
+    expect(tdrStatus({ json: true }).argv).to.deep.equal(['tdr', 'status', '-o', 'json']);
+  });
+
+  it('run the installed tdr, or with npx from the checkout, and know both argvs as theirs', () => {
+    const status = tdrStatus();
+    const installed = runInstalledTdr(status);
+    const fromCheckout = runTdr(status, { stdoutTo: 'out.txt' });
+    expect(installed).to.deep.equal({ kind: 'shell', argv: ['tdr', 'status'] });
+    expect(fromCheckout).to.deep.equal({
+      kind: 'shell',
+      argv: ['npx', 'tdr', 'status'],
+      stdoutTo: 'out.txt',
+    });
+    for (const step of [installed, fromCheckout])
+      if (step.kind === 'shell') expect(tdrCommandOf(step.argv)).to.equal(status);
   });
 
   it('give Grafana credentials to the commands that annotate releases or publish dashboards, and no other', () => {

@@ -3,6 +3,11 @@
  * `cli/` is renamed here once, and `cli-contract.test.ts` parses every line against the real
  * program. Each builder also says whether its command talks to Grafana, which is what decides
  * the jobs that are given Grafana's token (least privilege).
+ *
+ * A command runs one of two ways. Release jobs run the `tdr` installed, at a pinned version, in
+ * the agent image (`runInstalledTdr`): no clone, no `npm ci`, the same engine every run until the
+ * pin moves. Jobs that render or test what is on main (the platform pipeline, the seed, the
+ * dashboards) run it from their checkout (`runTdr`, `npx tdr`), so that they act on the merged code.
  */
 import type { EnvironmentName } from '../../services/environments';
 import type { Arg, Step } from './model';
@@ -13,7 +18,7 @@ export interface TdrCommand {
   readonly needsGrafana: boolean;
 }
 
-const TDR = ['npx', 'tdr'] as const;
+const TDR = ['tdr'] as const;
 
 /**
  * argv → the command it was built from. The model stays plain data (renderers and tests read it),
@@ -54,10 +59,18 @@ interface ServiceIn {
   readonly env: EnvironmentName;
 }
 
-export const tdrDeploy = (o: ServiceIn & Recorded & { readonly version: Arg }): TdrCommand =>
+export const tdrDeploy = (
+  o: ServiceIn & Recorded & { readonly version: Arg; readonly gitCommit?: Arg },
+): TdrCommand =>
   tdr(
     ['deploy'],
-    [['--service', o.service], ['--env', o.env], ['--version', o.version], ...recorded(o)],
+    [
+      ['--service', o.service],
+      ['--env', o.env],
+      ['--version', o.version],
+      ['--git-commit', o.gitCommit],
+      ...recorded(o),
+    ],
     true,
   );
 
@@ -130,8 +143,15 @@ export const tdrDashboardsPublish = (): TdrCommand => tdr(['dashboards', 'publis
 
 export const tdrSynth = (): TdrCommand => tdr(['synth'], [], false);
 
-/** The shell step that runs `command` (stdout to a workspace file if given). */
+/** The shell step that runs `command` from the checkout, after `npm ci` (stdout to a workspace file if given). */
 export function runTdr(command: TdrCommand, options: { readonly stdoutTo?: string } = {}): Step {
+  const argv: readonly Arg[] = ['npx', ...command.argv];
+  built.set(argv, command);
+  return { kind: 'shell', argv, ...options };
+}
+
+/** The shell step that runs `command` with the `tdr` installed in the agent image. */
+export function runInstalledTdr(command: TdrCommand, options: { readonly stdoutTo?: string } = {}): Step {
   return { kind: 'shell', argv: command.argv, ...options };
 }
 

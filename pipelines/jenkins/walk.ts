@@ -4,7 +4,9 @@ import type { Pipeline, Stage, Step } from './model';
 /** Every step of a pipeline, nested ones (locks, sub-stages, post) included. */
 export function allSteps(p: Pipeline): Step[] {
   const fromSteps = (steps: readonly Step[]): Step[] =>
-    steps.flatMap((s) => (s.kind === 'lock' ? [s, ...fromSteps(s.steps)] : [s]));
+    steps.flatMap((s) =>
+      s.kind === 'lock' || s.kind === 'with-git-credentials' ? [s, ...fromSteps(s.steps)] : [s],
+    );
   const fromPost = (post: Pipeline['post'] | undefined): Step[] =>
     fromSteps([...(post?.success ?? []), ...(post?.failure ?? []), ...(post?.always ?? [])]);
   const fromStages = (stages: readonly Stage[]): Step[] =>

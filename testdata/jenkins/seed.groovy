@@ -66,6 +66,9 @@ folder('staging/infra') {
 folder('prod/infra') {
     description('Pulumi stack of the prod account')
 }
+folder('mgmt/build') {
+    description('Builds of every source repository: tests, images, vN tags')
+}
 pipelineJob('intg/e2e') {
     description('Runs the end-to-end tests against intg and records the result for the release')
     parameters {
@@ -100,7 +103,8 @@ pipelineJob('intg/frontend/deploy') {
     description('Deploys a build of frontend to intg. Started by frontend\'s build over the Jenkins API; nobody approves.')
     parameters {
         choiceParam('SERVICE', ['frontend'], 'The service this job releases (fixed for this job)')
-        stringParam('VERSION', '', 'Release tag, e.g. v42')
+        stringParam('VERSION', '', 'Release tag, e.g. v42, or a branch build, e.g. branch-fix-1a2b3c4')
+        stringParam('GIT_COMMIT', '', 'The commit the version was built from (the build passes it; recorded in the ledger)')
     }
     properties {
         authorizationMatrix {
@@ -159,7 +163,8 @@ pipelineJob('intg/consignmentapi/deploy') {
     description('Deploys a build of consignmentapi to intg. Started by consignmentapi\'s build over the Jenkins API; nobody approves.')
     parameters {
         choiceParam('SERVICE', ['consignmentapi'], 'The service this job releases (fixed for this job)')
-        stringParam('VERSION', '', 'Release tag, e.g. v42')
+        stringParam('VERSION', '', 'Release tag, e.g. v42, or a branch build, e.g. branch-fix-1a2b3c4')
+        stringParam('GIT_COMMIT', '', 'The commit the version was built from (the build passes it; recorded in the ledger)')
     }
     properties {
         authorizationMatrix {
@@ -218,7 +223,8 @@ pipelineJob('intg/keycloak/deploy') {
     description('Deploys a build of keycloak to intg. Started by keycloak\'s build over the Jenkins API; nobody approves.')
     parameters {
         choiceParam('SERVICE', ['keycloak'], 'The service this job releases (fixed for this job)')
-        stringParam('VERSION', '', 'Release tag, e.g. v42')
+        stringParam('VERSION', '', 'Release tag, e.g. v42, or a branch build, e.g. branch-fix-1a2b3c4')
+        stringParam('GIT_COMMIT', '', 'The commit the version was built from (the build passes it; recorded in the ledger)')
     }
     properties {
         authorizationMatrix {
@@ -277,7 +283,8 @@ pipelineJob('intg/transferservice/deploy') {
     description('Deploys a build of transferservice to intg. Started by transferservice\'s build over the Jenkins API; nobody approves.')
     parameters {
         choiceParam('SERVICE', ['transferservice'], 'The service this job releases (fixed for this job)')
-        stringParam('VERSION', '', 'Release tag, e.g. v42')
+        stringParam('VERSION', '', 'Release tag, e.g. v42, or a branch build, e.g. branch-fix-1a2b3c4')
+        stringParam('GIT_COMMIT', '', 'The commit the version was built from (the build passes it; recorded in the ledger)')
     }
     properties {
         authorizationMatrix {
@@ -1310,6 +1317,443 @@ multibranchPipelineJob('mgmt/platform') {
                     permissions(['Job/Build', 'Job/Cancel', 'Job/Read'])
                 }
             }
+        }
+    }
+}
+multibranchPipelineJob('mgmt/build/tdr-transfer-frontend') {
+    description('Builds tdr-transfer-frontend (frontend): tests every branch and pull request; a merge to master is tagged, pushed to ECR and deployed')
+    branchSources {
+        branchSource {
+            source {
+                github {
+                    id('mgmt-build-tdr-transfer-frontend')
+                    repoOwner('nationalarchives')
+                    repository('tdr-transfer-frontend')
+                    repositoryUrl('https://github.com/nationalarchives/tdr-transfer-frontend')
+                    configuredByUrl(false)
+                    credentialsId('github')
+                    traits {
+                        gitHubBranchDiscovery {
+                            strategyId(1)
+                        }
+                        gitHubPullRequestDiscovery {
+                            strategyId(1)
+                        }
+                        cloneOptionTrait {
+                            extension {
+                                shallow(false)
+                                noTags(false)
+                                reference('')
+                                timeout(20)
+                                honorRefspec(false)
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+    factory {
+        inlineDefinitionBranchProjectFactory {
+            markerFile('Dockerfile')
+            script(readFileFromWorkspace('dist/jenkins/pipelines/build.Jenkinsfile'))
+            sandbox(true)
+        }
+    }
+    triggers {
+        periodicFolderTrigger {
+            interval('1d')
+        }
+    }
+    orphanedItemStrategy {
+        discardOldItems {
+            numToKeep(20)
+        }
+    }
+    properties {
+        authorizationMatrix {
+            inheritanceStrategy {
+                nonInheriting()
+            }
+            entries {
+                group {
+                    name('nationalarchives*tdr-admins')
+                    permissions(['Job/Build', 'Job/Cancel', 'Job/Read'])
+                }
+                group {
+                    name('nationalarchives*tdr-developers')
+                    permissions(['Job/Build', 'Job/Cancel', 'Job/Read'])
+                }
+            }
+        }
+    }
+}
+multibranchPipelineJob('mgmt/build/tdr-consignment-api') {
+    description('Builds tdr-consignment-api (consignmentapi): tests every branch and pull request; a merge to master is tagged, pushed to ECR and deployed')
+    branchSources {
+        branchSource {
+            source {
+                github {
+                    id('mgmt-build-tdr-consignment-api')
+                    repoOwner('nationalarchives')
+                    repository('tdr-consignment-api')
+                    repositoryUrl('https://github.com/nationalarchives/tdr-consignment-api')
+                    configuredByUrl(false)
+                    credentialsId('github')
+                    traits {
+                        gitHubBranchDiscovery {
+                            strategyId(1)
+                        }
+                        gitHubPullRequestDiscovery {
+                            strategyId(1)
+                        }
+                        cloneOptionTrait {
+                            extension {
+                                shallow(false)
+                                noTags(false)
+                                reference('')
+                                timeout(20)
+                                honorRefspec(false)
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+    factory {
+        inlineDefinitionBranchProjectFactory {
+            markerFile('Dockerfile')
+            script(readFileFromWorkspace('dist/jenkins/pipelines/build.Jenkinsfile'))
+            sandbox(true)
+        }
+    }
+    triggers {
+        periodicFolderTrigger {
+            interval('1d')
+        }
+    }
+    orphanedItemStrategy {
+        discardOldItems {
+            numToKeep(20)
+        }
+    }
+    properties {
+        authorizationMatrix {
+            inheritanceStrategy {
+                nonInheriting()
+            }
+            entries {
+                group {
+                    name('nationalarchives*tdr-admins')
+                    permissions(['Job/Build', 'Job/Cancel', 'Job/Read'])
+                }
+                group {
+                    name('nationalarchives*tdr-developers')
+                    permissions(['Job/Build', 'Job/Cancel', 'Job/Read'])
+                }
+            }
+        }
+    }
+}
+multibranchPipelineJob('mgmt/build/tdr-auth-server') {
+    description('Builds tdr-auth-server (keycloak, keycloak-update): tests every branch and pull request; a merge to master is tagged, pushed to ECR and deployed')
+    branchSources {
+        branchSource {
+            source {
+                github {
+                    id('mgmt-build-tdr-auth-server')
+                    repoOwner('nationalarchives')
+                    repository('tdr-auth-server')
+                    repositoryUrl('https://github.com/nationalarchives/tdr-auth-server')
+                    configuredByUrl(false)
+                    credentialsId('github')
+                    traits {
+                        gitHubBranchDiscovery {
+                            strategyId(1)
+                        }
+                        gitHubPullRequestDiscovery {
+                            strategyId(1)
+                        }
+                        cloneOptionTrait {
+                            extension {
+                                shallow(false)
+                                noTags(false)
+                                reference('')
+                                timeout(20)
+                                honorRefspec(false)
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+    factory {
+        inlineDefinitionBranchProjectFactory {
+            markerFile('Dockerfile')
+            script(readFileFromWorkspace('dist/jenkins/pipelines/build.Jenkinsfile'))
+            sandbox(true)
+        }
+    }
+    triggers {
+        periodicFolderTrigger {
+            interval('1d')
+        }
+    }
+    orphanedItemStrategy {
+        discardOldItems {
+            numToKeep(20)
+        }
+    }
+    properties {
+        authorizationMatrix {
+            inheritanceStrategy {
+                nonInheriting()
+            }
+            entries {
+                group {
+                    name('nationalarchives*tdr-admins')
+                    permissions(['Job/Build', 'Job/Cancel', 'Job/Read'])
+                }
+                group {
+                    name('nationalarchives*tdr-developers')
+                    permissions(['Job/Build', 'Job/Cancel', 'Job/Read'])
+                }
+            }
+        }
+    }
+}
+multibranchPipelineJob('mgmt/build/tdr-transfer-service') {
+    description('Builds tdr-transfer-service (transferservice): tests every branch and pull request; a merge to master is tagged, pushed to ECR and deployed')
+    branchSources {
+        branchSource {
+            source {
+                github {
+                    id('mgmt-build-tdr-transfer-service')
+                    repoOwner('nationalarchives')
+                    repository('tdr-transfer-service')
+                    repositoryUrl('https://github.com/nationalarchives/tdr-transfer-service')
+                    configuredByUrl(false)
+                    credentialsId('github')
+                    traits {
+                        gitHubBranchDiscovery {
+                            strategyId(1)
+                        }
+                        gitHubPullRequestDiscovery {
+                            strategyId(1)
+                        }
+                        cloneOptionTrait {
+                            extension {
+                                shallow(false)
+                                noTags(false)
+                                reference('')
+                                timeout(20)
+                                honorRefspec(false)
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+    factory {
+        inlineDefinitionBranchProjectFactory {
+            markerFile('Dockerfile')
+            script(readFileFromWorkspace('dist/jenkins/pipelines/build.Jenkinsfile'))
+            sandbox(true)
+        }
+    }
+    triggers {
+        periodicFolderTrigger {
+            interval('1d')
+        }
+    }
+    orphanedItemStrategy {
+        discardOldItems {
+            numToKeep(20)
+        }
+    }
+    properties {
+        authorizationMatrix {
+            inheritanceStrategy {
+                nonInheriting()
+            }
+            entries {
+                group {
+                    name('nationalarchives*tdr-admins')
+                    permissions(['Job/Build', 'Job/Cancel', 'Job/Read'])
+                }
+                group {
+                    name('nationalarchives*tdr-developers')
+                    permissions(['Job/Build', 'Job/Cancel', 'Job/Read'])
+                }
+            }
+        }
+    }
+}
+multibranchPipelineJob('mgmt/build/tdr-consignment-export') {
+    description('Builds tdr-consignment-export (consignment-export): tests every branch and pull request; a merge to master is tagged, pushed to ECR and deployed')
+    branchSources {
+        branchSource {
+            source {
+                github {
+                    id('mgmt-build-tdr-consignment-export')
+                    repoOwner('nationalarchives')
+                    repository('tdr-consignment-export')
+                    repositoryUrl('https://github.com/nationalarchives/tdr-consignment-export')
+                    configuredByUrl(false)
+                    credentialsId('github')
+                    traits {
+                        gitHubBranchDiscovery {
+                            strategyId(1)
+                        }
+                        gitHubPullRequestDiscovery {
+                            strategyId(1)
+                        }
+                        cloneOptionTrait {
+                            extension {
+                                shallow(false)
+                                noTags(false)
+                                reference('')
+                                timeout(20)
+                                honorRefspec(false)
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+    factory {
+        inlineDefinitionBranchProjectFactory {
+            markerFile('Dockerfile')
+            script(readFileFromWorkspace('dist/jenkins/pipelines/build.Jenkinsfile'))
+            sandbox(true)
+        }
+    }
+    triggers {
+        periodicFolderTrigger {
+            interval('1d')
+        }
+    }
+    orphanedItemStrategy {
+        discardOldItems {
+            numToKeep(20)
+        }
+    }
+    properties {
+        authorizationMatrix {
+            inheritanceStrategy {
+                nonInheriting()
+            }
+            entries {
+                group {
+                    name('nationalarchives*tdr-admins')
+                    permissions(['Job/Build', 'Job/Cancel', 'Job/Read'])
+                }
+                group {
+                    name('nationalarchives*tdr-developers')
+                    permissions(['Job/Build', 'Job/Cancel', 'Job/Read'])
+                }
+            }
+        }
+    }
+}
+multibranchPipelineJob('mgmt/build/tdr-consignment-api-data') {
+    description('Builds tdr-consignment-api-data (consignment-api-data): tests every branch and pull request; a merge to master is tagged, pushed to ECR and deployed')
+    branchSources {
+        branchSource {
+            source {
+                github {
+                    id('mgmt-build-tdr-consignment-api-data')
+                    repoOwner('nationalarchives')
+                    repository('tdr-consignment-api-data')
+                    repositoryUrl('https://github.com/nationalarchives/tdr-consignment-api-data')
+                    configuredByUrl(false)
+                    credentialsId('github')
+                    traits {
+                        gitHubBranchDiscovery {
+                            strategyId(1)
+                        }
+                        gitHubPullRequestDiscovery {
+                            strategyId(1)
+                        }
+                        cloneOptionTrait {
+                            extension {
+                                shallow(false)
+                                noTags(false)
+                                reference('')
+                                timeout(20)
+                                honorRefspec(false)
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+    factory {
+        inlineDefinitionBranchProjectFactory {
+            markerFile('Dockerfile')
+            script(readFileFromWorkspace('dist/jenkins/pipelines/build.Jenkinsfile'))
+            sandbox(true)
+        }
+    }
+    triggers {
+        periodicFolderTrigger {
+            interval('1d')
+        }
+    }
+    orphanedItemStrategy {
+        discardOldItems {
+            numToKeep(20)
+        }
+    }
+    properties {
+        authorizationMatrix {
+            inheritanceStrategy {
+                nonInheriting()
+            }
+            entries {
+                group {
+                    name('nationalarchives*tdr-admins')
+                    permissions(['Job/Build', 'Job/Cancel', 'Job/Read'])
+                }
+                group {
+                    name('nationalarchives*tdr-developers')
+                    permissions(['Job/Build', 'Job/Cancel', 'Job/Read'])
+                }
+            }
+        }
+    }
+}
+pipelineJob('mgmt/agent-image') {
+    description('Builds the agent images (tdr at TDR_VERSION, Node, Pulumi; Kaniko and build tools for ecs-mgmt-build) into mgmt\'s ECR; pin the result in settings.tdrVersion')
+    parameters {
+        stringParam('TDR_VERSION', '', 'The platform release (git tag, e.g. v12) to install as tdr')
+    }
+    properties {
+        authorizationMatrix {
+            inheritanceStrategy {
+                nonInheriting()
+            }
+            entries {
+                group {
+                    name('nationalarchives*tdr-admins')
+                    permissions(['Job/Build', 'Job/Cancel', 'Job/Read'])
+                }
+                group {
+                    name('nationalarchives*tdr-developers')
+                    permissions(['Job/Read'])
+                }
+            }
+        }
+    }
+    definition {
+        cps {
+            script(readFileFromWorkspace('dist/jenkins/pipelines/agent-image.Jenkinsfile'))
+            sandbox(true)
         }
     }
 }

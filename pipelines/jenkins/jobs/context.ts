@@ -23,6 +23,12 @@ export const PLATFORM_PIPELINE_ID = 'platform';
 export const PLATFORM_JOB = 'mgmt/platform';
 export const SEED_JOB = 'mgmt/seed';
 export const DASHBOARDS_JOB = 'mgmt/dashboards';
+export const BUILD_FOLDER = 'mgmt/build';
+export const AGENT_IMAGE_JOB = 'mgmt/agent-image';
+
+/** The job a service's build starts to release to `target` (an environment fed by the build). */
+export const deployJobPath = (target: EnvironmentName, service: string): string =>
+  `${target}/${service}/deploy`;
 
 /** A value read from the build's environment at run time. */
 export const env = (name: string): Arg => ({ env: name });

@@ -7,9 +7,9 @@ import type { EnvironmentName } from '../../../services/environments';
 import { CREDENTIAL_IDS } from '../credentials';
 import type { Job, Pipeline, Step } from '../model';
 import { githubUrl } from '../settings';
-import { runTdr, tdrCheckRecord } from '../tdr-commands';
+import { runInstalledTdr, tdrCheckRecord } from '../tdr-commands';
 import { BUILD_URL, env, runnableBy, type JobContext } from './context';
-import { checkStage, definePipeline, onAgent, requireVersion } from './skeleton';
+import { agentStage, checkStage, definePipeline, requireVersion } from './skeleton';
 
 /** The check whose result `tdr check record` stores. */
 const E2E_CHECK = 'e2e';
@@ -30,7 +30,7 @@ export function e2eJob(ctx: JobContext, target: EnvironmentName): E2eJob {
   const id = `e2e-${target}`;
   const path = `${target}/e2e`;
   const record = (result: 'passed' | 'failed'): Step =>
-    runTdr(
+    runInstalledTdr(
       tdrCheckRecord({
         service: env('SERVICE'),
         env: target,
@@ -49,8 +49,7 @@ export function e2eJob(ctx: JobContext, target: EnvironmentName): E2eJob {
     variables: { TDR_ENV: target },
     stages: [
       checkStage([{ kind: 'require-choice', parameter: 'SERVICE', choices: ctx.services }, requireVersion()]),
-      onAgent(
-        ctx,
+      agentStage(
         'End-to-end tests',
         target,
         [

@@ -20,7 +20,7 @@ import { triggerE2e } from './e2e';
 import {
   approvalStage,
   checkService,
-  onAgent,
+  agentStage,
   releasePipeline,
   requireVersion,
   timeoutHours,
@@ -95,7 +95,7 @@ function promoteGates(
   source: EnvironmentName,
   approval: ApprovalRule | null,
 ): Stage[] {
-  const resolve: Stage = onAgent(ctx, 'Resolve the release', target, [
+  const resolve: Stage = agentStage('Resolve the release', target, [
     {
       kind: 'resolve-release',
       statusArgv: tdrStatus({ service: env('SERVICE'), env: source, json: true }).argv,

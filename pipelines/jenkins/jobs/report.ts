@@ -1,5 +1,5 @@
 /** release-report: every night, what is live where (`tdr status`), archived and announced in Slack. */
-import { runTdr, tdrStatus } from '../tdr-commands';
+import { runInstalledTdr, tdrStatus } from '../tdr-commands';
 import type { Contribution, JobContext } from './context';
 import { mgmtJob } from './skeleton';
 
@@ -9,13 +9,14 @@ export function releaseReportJob(ctx: JobContext): Contribution {
     title: 'Nightly release report',
     stage: 'Report',
     steps: [
-      runTdr(tdrStatus({ json: true }), { stdoutTo: 'release-report.json' }),
-      runTdr(tdrStatus(), { stdoutTo: 'release-report.txt' }),
+      runInstalledTdr(tdrStatus({ json: true }), { stdoutTo: 'release-report.json' }),
+      runInstalledTdr(tdrStatus(), { stdoutTo: 'release-report.txt' }),
       { kind: 'archive', pattern: 'release-report.*' },
     ],
     path: 'mgmt/release-report',
     kind: 'release-report',
     description: 'Every night: what version of each service is live where, archived and announced in Slack',
     triggers: [{ kind: 'cron', spec: ctx.settings.nightlyReportCron }],
+    installed: true,
   });
 }

@@ -9,7 +9,7 @@ import { naming } from '../../../services/naming';
 import { VERSION_PATTERN_SOURCE } from '../../../services/versions';
 import { GRAFANA_CREDENTIAL_VARIABLES } from '../credentials';
 import type { Job, JobKind, Pipeline, PostSteps, Stage, Step, Text, Trigger } from '../model';
-import { needGrafana, runTdr, type TdrCommand } from '../tdr-commands';
+import { needGrafana, runInstalledTdr, type TdrCommand } from '../tdr-commands';
 import { allSteps } from '../walk';
 import {
   BUILD_URL,
@@ -55,9 +55,13 @@ export function checkStage(steps: readonly Step[]): Stage {
   return { name: 'Check parameters', steps };
 }
 
-/** VERSION must be a release tag before anything runs (an empty one passes when `optional`). */
-export function requireVersion(optional = false, hint = 'a release tag such as v42'): Step {
-  return { kind: 'require-pattern', parameter: 'VERSION', pattern: VERSION_PATTERN_SOURCE, optional, hint };
+/** VERSION must be a release tag (or match `pattern`) before anything runs (an empty one passes when `optional`). */
+export function requireVersion(
+  optional = false,
+  hint = 'a release tag such as v42',
+  pattern = VERSION_PATTERN_SOURCE,
+): Step {
+  return { kind: 'require-pattern', parameter: 'VERSION', pattern, optional, hint };
 }
 
 /** SERVICE is a catalogue service; its release lock is looked up; optionally the promoter captured. */
@@ -74,7 +78,7 @@ export function checkService(ctx: JobContext, target: EnvironmentName, withActor
   ];
 }
 
-/** A stage on `agent`'s environment agent: install `tdr`, then `steps`. */
+/** A stage on `agent`'s environment agent: check out the platform and install it, then `steps`. */
 export function onAgent(
   ctx: JobContext,
   name: string,
@@ -82,7 +86,17 @@ export function onAgent(
   steps: readonly Step[],
   post?: PostSteps,
 ): Stage {
-  const stage: Stage = { name, agent, steps: [...installEngine(ctx), ...steps] };
+  return agentStage(name, agent, [...installEngine(ctx), ...steps], post);
+}
+
+/** A stage on `agent`'s environment agent, running `steps` with what its image has installed (`tdr`). */
+export function agentStage(
+  name: string,
+  agent: EnvironmentName,
+  steps: readonly Step[],
+  post?: PostSteps,
+): Stage {
+  const stage: Stage = { name, agent, steps };
   return post ? { ...stage, post } : stage;
 }
 
@@ -138,10 +152,10 @@ export interface ReleaseSkeleton extends Omit<PipelineSpec, 'stages'> {
   };
 }
 
-/** check parameters → gates → install → lock → milestone → `tdr …` → after. */
+/** check parameters → gates → lock → milestone → `tdr …` (installed in the agent image) → after. */
 export function releasePipeline(ctx: JobContext, skeleton: ReleaseSkeleton): Pipeline {
   const { checks, gates = [], action, ...spec } = skeleton;
-  const run = runTdr(action.command);
+  const run = runInstalledTdr(action.command);
   const act: Step = action.lock
     ? {
         kind: 'lock',
@@ -154,7 +168,7 @@ export function releasePipeline(ctx: JobContext, skeleton: ReleaseSkeleton): Pip
     stages: [
       checkStage(checks),
       ...gates,
-      onAgent(ctx, action.name, spec.environment, [act, ...(action.after ?? [])]),
+      agentStage(action.name, spec.environment, [act, ...(action.after ?? [])]),
     ],
   });
 }
@@ -171,6 +185,8 @@ export function mgmtJob(
     readonly kind: JobKind;
     readonly description: string;
     readonly triggers: readonly Trigger[];
+    /** Run the installed `tdr` rather than the checkout's (what only reads the ledger needs no checkout). */
+    readonly installed?: boolean;
   },
 ): Contribution {
   const mgmt: EnvironmentName = 'mgmt';
@@ -180,7 +196,7 @@ export function mgmtJob(
     environment: mgmt,
     timeoutHours: 1,
     disableConcurrentBuilds: true,
-    stages: [onAgent(ctx, o.stage, mgmt, o.steps)],
+    stages: [o.installed ? agentStage(o.stage, mgmt, o.steps) : onAgent(ctx, o.stage, mgmt, o.steps)],
   });
   const job: Job = {
     path: o.path,
