@@ -36,10 +36,5 @@ export function exitCodeOf(err: unknown): number {
     if (typeof kind === 'string' && Object.hasOwn(EXIT_CODE_OF_KIND, kind))
       return EXIT_CODE_OF_KIND[kind as ErrorKind];
   }
-  // TRANSITION (structure issue): errors not yet converted to a kind still carry a number.
-  if (typeof err === 'object' && err !== null && 'exitCode' in err) {
-    const code = (err as { exitCode: unknown }).exitCode;
-    if (typeof code === 'number' && Number.isInteger(code) && code >= 0 && code <= 4) return code;
-  }
   return ExitCode.failed;
 }
