@@ -107,7 +107,10 @@ export class LedgerBuilder {
     return this;
   }
 
-  private push(record: Omit<LedgerRecord, 'seq' | 'recordedAt'>, at: Date): void {
+  private push(
+    record: Omit<ReleaseRecord, 'seq' | 'recordedAt'> | Omit<CheckRecord, 'seq' | 'recordedAt'>,
+    at: Date,
+  ): void {
     const cell = ((this.cells[record.service] ??= {})[record.env] ??= []);
     cell.push({ ...record, seq: cell.length + 1, recordedAt: at.toISOString() } as LedgerRecord);
   }
