@@ -5,7 +5,8 @@ import { loadPlatform } from '../../services/config';
 import { ecsServices } from '../../services/queries';
 import { digestOfVersion } from '../../test/support/ledger-records';
 import { SCENARIO_FACTS, SCENARIO_NOW, XSS, scenarioInput } from '../../test/support/report-scenario';
-import { boardModelOf, buildBoard, formatDays, promoteCommand, type BoardData } from './board';
+import { boardModelOf, buildBoard, promoteCommand, type BoardData } from './board';
+import { formatDays } from './format';
 
 function cell(board: BoardData, service: string, env: string) {
   const c = board.rows.find((r) => r.service === service)?.cells.find((x) => x.env === env);

@@ -9,6 +9,7 @@
 import type { Platform } from '../../services/config';
 import { ecsServices } from '../../services/queries';
 import type { CheckRecord } from '../release/ledger';
+import { formatDays } from './format';
 import { deliveryMetrics, type DeliveryMetrics } from './metrics';
 import {
   DAY_MS,
@@ -447,11 +448,4 @@ function historyEntry(run: ReleaseRun, checks: readonly CheckRecord[]): HistoryE
     durationSeconds: run.finishedAt === null ? null : Math.round((run.finishedAt - run.startedAt) / 1000),
     buildUrl: r.buildUrl,
   };
-}
-
-/** `3 h`, `2.5 days`: an age for people. */
-export function formatDays(days: number): string {
-  if (days < 1) return `${Math.round(days * 24)} h`;
-  const rounded = Math.round(days * 10) / 10;
-  return `${rounded} day${rounded === 1 ? '' : 's'}`;
 }
