@@ -13,6 +13,31 @@ export default tseslint.config(
     },
   },
   {
+    // The report is a pure function of its inputs: of the release engine it may read only the
+    // ledger's record types (the engine's internals are not its business).
+    files: ['pipelines/report/**/*.{ts,tsx}'],
+    rules: {
+      '@typescript-eslint/no-restricted-imports': [
+        'error',
+        {
+          paths: [
+            {
+              name: '../release/ledger',
+              message: 'the report may import only the ledger record types',
+              allowTypeImports: true,
+            },
+          ],
+          patterns: [
+            {
+              group: ['**/release/*', '!**/release/ledger', '**/cli/*', '**/jenkins/*', '@aws-sdk/*'],
+              message: 'the report reads the ledger record types and services/ only',
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
     // services/ is plain data: it may import nothing else in this repository.
     files: ['services/**/*.ts'],
     rules: {
