@@ -28,7 +28,7 @@ function importsOf(file) {
 function resolveLocal(from, specifier) {
   if (!specifier.startsWith('.')) return undefined;
   const base = resolve(dirname(from), specifier);
-  return [`${base}.ts`, `${base}/index.ts`].find((candidate) => existsSync(candidate));
+  return [`${base}.ts`, `${base}.tsx`, `${base}/index.ts`].find((candidate) => existsSync(candidate));
 }
 
 /** The shortest import path from `start` back to `goal`, or undefined. */

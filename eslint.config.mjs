@@ -4,7 +4,7 @@ import tseslint from 'typescript-eslint';
 import { createNodeResolver, importX } from 'eslint-plugin-import-x';
 import typeCycles from './eslint-type-cycles.mjs';
 
-const TESTS = ['**/*.test.ts', 'test/**'];
+const TESTS = ['**/*.test.ts', '**/*.test.tsx', 'test/**'];
 
 /**
  * `cli/` maps error kinds to exit numbers and wires everything together; the libraries below it
@@ -18,7 +18,7 @@ const NO_CLI = {
 const LIBRARIES = [
   'services/**/*.ts',
   'infra/**/*.ts',
-  'pipelines/**/*.ts',
+  'pipelines/**/*.{ts,tsx}',
   'dashboards/**/*.ts',
   'sandbox/**/*.ts',
 ];
@@ -35,11 +35,11 @@ export default tseslint.config(
   },
   {
     // import-x/no-cycle: cycles at run time; tdr/no-type-import-cycle: those through `import type`.
-    files: ['**/*.ts'],
+    files: ['**/*.{ts,tsx}'],
     plugins: { 'import-x': importX, tdr: typeCycles },
     settings: {
-      'import-x/resolver-next': [createNodeResolver({ extensions: ['.ts', '.js', '.json'] })],
-      'import-x/parsers': { '@typescript-eslint/parser': ['.ts'] },
+      'import-x/resolver-next': [createNodeResolver({ extensions: ['.ts', '.tsx', '.js', '.json'] })],
+      'import-x/parsers': { '@typescript-eslint/parser': ['.ts', '.tsx'] },
     },
     rules: {
       'import-x/no-cycle': ['error', { ignoreExternal: true }],
@@ -61,6 +61,31 @@ export default tseslint.config(
         {
           selector: 'TSImportType > Literal[value=/^(\\.\\.\\/)+cli(\\/|$)/]',
           message: NO_CLI.message,
+        },
+      ],
+    },
+  },
+  {
+    // The report is a pure function of its inputs: of the release engine it may read only the
+    // ledger's record types (the engine's internals are not its business).
+    files: ['pipelines/report/**/*.{ts,tsx}'],
+    rules: {
+      '@typescript-eslint/no-restricted-imports': [
+        'error',
+        {
+          paths: [
+            {
+              name: '../release/ledger',
+              message: 'the report may import only the ledger record types',
+              allowTypeImports: true,
+            },
+          ],
+          patterns: [
+            {
+              group: ['**/release/*', '!**/release/ledger', '**/cli/*', '**/jenkins/*', '@aws-sdk/*'],
+              message: 'the report reads the ledger record types and services/ only',
+            },
+          ],
         },
       ],
     },

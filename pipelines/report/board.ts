@@ -1,0 +1,451 @@
+/**
+ * The release board's data: a pure function of the platform model, the ledger, what the runtime
+ * runs, the held leases and the time. `tdr report -o json` prints it; the HTML page and the Slack
+ * summary render it and decide nothing themselves.
+ *
+ * The live state and the leases are small interfaces of the report's own, so that the board does
+ * not depend on how the release engine reads ECS or its lease objects.
+ */
+import type { Platform } from '../../services/config';
+import { ecsServices } from '../../services/queries';
+import type { CheckRecord } from '../release/ledger';
+import { formatDays } from './format';
+import { deliveryMetrics, type DeliveryMetrics } from './metrics';
+import {
+  DAY_MS,
+  checkRecords,
+  currentRun,
+  iso,
+  recordsOf,
+  releaseRuns,
+  shortDigest,
+  time,
+  type ReleaseRun,
+  type ServiceLedgers,
+} from './runs';
+
+// ---- Inputs ----
+
+/** What the board needs of the platform model; `boardModelOf` derives it. */
+export interface BoardModel {
+  readonly services: readonly { readonly name: string; readonly kind: 'service' | 'function' }[];
+  /** The promotion path in order; `source` is the environment before (null for the first). */
+  readonly environments: readonly { readonly name: string; readonly source: string | null }[];
+}
+
+/** What the runtime (ECS, later Lambda) runs for one service in one environment. */
+export type LiveState =
+  | {
+      readonly state: 'running';
+      readonly digest: string | null;
+      /** Set while the service shows its maintenance page instead of itself. */
+      readonly maintenance?: boolean;
+    }
+  /** The runtime has no such service. */
+  | { readonly state: 'absent' }
+  /** It could not be asked: the board says so rather than guess. */
+  | { readonly state: 'unknown'; readonly reason: string };
+
+export interface HeldLease {
+  readonly service: string;
+  readonly env: string;
+  readonly holder: string;
+  readonly runId: string;
+  readonly acquiredAt: string;
+  readonly expiresAt: string;
+}
+
+export interface BoardLinks {
+  readonly grafana?: (env: string) => string;
+  readonly jenkinsPromote?: (service: string, env: string) => string;
+  readonly jenkinsJobs?: string;
+}
+
+export interface BoardInput {
+  readonly model: BoardModel;
+  readonly ledgers: ServiceLedgers;
+  /** Missing means not asked: shown as unknown. */
+  readonly live: (service: string, env: string) => LiveState | undefined;
+  readonly leases: readonly HeldLease[];
+  readonly now: Date;
+  readonly links?: BoardLinks;
+  /** Runs of each cell's history (newest first); 20 unless told. */
+  readonly historyLength?: number;
+}
+
+// ---- Output ----
+
+export type Tone = 'good' | 'info' | 'warn' | 'bad' | 'none';
+
+/** A fact about a cell, in words; the tone only colours it. */
+export interface Badge {
+  readonly tone: Tone;
+  readonly text: string;
+}
+
+export interface HistoryEntry {
+  readonly runId: string;
+  readonly action: string;
+  readonly outcome: string;
+  readonly version: string;
+  readonly digest: string;
+  readonly shortDigest: string;
+  readonly actor: string;
+  readonly approver: string | null;
+  readonly breakGlass: boolean;
+  readonly reason: string | null;
+  readonly detail: string | null;
+  readonly sourceEnv: string | null;
+  readonly gates: readonly { readonly gate: string; readonly ok: boolean; readonly detail: string }[];
+  /** Checks recorded for this digest here or in the environment before: how it was verified. */
+  readonly checks: readonly { readonly name: string; readonly env: string; readonly result: string }[];
+  readonly startedAt: string;
+  readonly finishedAt: string | null;
+  readonly durationSeconds: number | null;
+  readonly buildUrl: string | null;
+}
+
+export interface BoardCell {
+  readonly service: string;
+  readonly env: string;
+  /** The worst of the badges' tones. */
+  readonly tone: Tone;
+  readonly badges: readonly Badge[];
+  /** What the ledger says is live. */
+  readonly current: {
+    readonly version: string;
+    readonly digest: string;
+    readonly shortDigest: string;
+    readonly at: string | null;
+    readonly by: string;
+    readonly approver: string | null;
+  } | null;
+  readonly lastOutcome: {
+    readonly outcome: string;
+    readonly version: string;
+    readonly at: string | null;
+  } | null;
+  readonly live: LiveState;
+  /** Empty when the ledger and the runtime agree (or the runtime could not be asked). */
+  readonly drift: readonly string[];
+  readonly openRuns: readonly {
+    readonly runId: string;
+    readonly version: string;
+    readonly digest: string;
+    readonly actor: string;
+    readonly startedAt: string;
+  }[];
+  readonly lease: (HeldLease & { readonly expired: boolean }) | null;
+  /** How far behind the environment before; null for the first environment. */
+  readonly behind: {
+    readonly of: string;
+    readonly versions: number;
+    /** How long the oldest version this environment lacks has been waiting, in days. */
+    readonly days: number | null;
+    /** What the environment before runs now (the newest version this one lacks). */
+    readonly newest: {
+      readonly version: string;
+      readonly digest: string;
+      /** When it first succeeded there. */
+      readonly since: string | null;
+    } | null;
+  } | null;
+  readonly history: readonly HistoryEntry[];
+}
+
+export interface WaitingPromotion {
+  readonly service: string;
+  readonly from: string;
+  readonly to: string;
+  readonly version: string;
+  readonly shortDigest: string;
+  /** When it succeeded in `from`. */
+  readonly since: string | null;
+  readonly waitingDays: number | null;
+  /** Versions `to` lacks, this one included. */
+  readonly versionsBehind: number;
+  readonly command: string;
+  readonly jenkinsUrl: string | null;
+  /** The last attempt of this version in `to`, if it failed. */
+  readonly lastAttemptFailed: boolean;
+}
+
+export interface BoardData {
+  readonly generatedAt: string;
+  readonly environments: readonly {
+    readonly name: string;
+    readonly source: string | null;
+    readonly grafanaUrl: string | null;
+  }[];
+  readonly jenkinsUrl: string | null;
+  readonly rows: readonly {
+    readonly service: string;
+    readonly kind: string;
+    readonly cells: readonly BoardCell[];
+  }[];
+  readonly waiting: readonly WaitingPromotion[];
+  readonly summary: {
+    readonly services: number;
+    readonly waiting: number;
+    readonly drifted: number;
+    readonly failed: number;
+    readonly openRuns: number;
+    readonly leases: number;
+  };
+  readonly metrics: DeliveryMetrics;
+}
+
+// ---- The model ----
+
+export function boardModelOf(platform: Pick<Platform, 'catalogue' | 'promotionPath'>): BoardModel {
+  return {
+    services: ecsServices(platform.catalogue).map(([name]) => ({ name, kind: 'service' as const })),
+    environments: platform.promotionPath.map((name, i) => ({
+      name,
+      source: i === 0 ? null : (platform.promotionPath[i - 1] ?? null),
+    })),
+  };
+}
+
+export function promoteCommand(service: string, to: string, version: string): string {
+  return `tdr promote --service ${service} --to ${to} --version ${version}`;
+}
+
+const TONE_ORDER: readonly Tone[] = ['none', 'good', 'info', 'warn', 'bad'];
+const worst = (tones: readonly Tone[]): Tone =>
+  tones.reduce<Tone>((w, t) => (TONE_ORDER.indexOf(t) > TONE_ORDER.indexOf(w) ? t : w), 'none');
+
+export function buildBoard(input: BoardInput): BoardData {
+  const { model, ledgers, now } = input;
+  const envs = model.environments;
+  const rows = model.services.map(({ name: service, kind }) => {
+    // Each environment's runs once: its own cell and the next environment's "behind" share them.
+    const runs = new Map(envs.map((e) => [e.name, releaseRuns(recordsOf(ledgers, service, e.name))]));
+    const cells = envs.map((e) =>
+      cellOf(
+        input,
+        service,
+        e.name,
+        e.source,
+        runs.get(e.name) ?? [],
+        e.source ? runs.get(e.source) : undefined,
+      ),
+    );
+    return { service, kind, cells };
+  });
+  const waiting = rows.flatMap((row) => row.cells.flatMap((c) => waitingOf(input, c)));
+  const cells = rows.flatMap((r) => r.cells);
+  const first = envs[0]?.name ?? '';
+  return {
+    generatedAt: now.toISOString(),
+    environments: envs.map((e) => ({ ...e, grafanaUrl: input.links?.grafana?.(e.name) ?? null })),
+    jenkinsUrl: input.links?.jenkinsJobs ?? null,
+    rows,
+    waiting,
+    summary: {
+      services: rows.length,
+      waiting: waiting.length,
+      drifted: cells.filter((c) => c.drift.length > 0).length,
+      failed: cells.filter((c) => c.lastOutcome && c.lastOutcome.outcome !== 'succeeded').length,
+      openRuns: cells.reduce((n, c) => n + c.openRuns.length, 0),
+      leases: cells.filter((c) => c.lease && !c.lease.expired).length,
+    },
+    metrics: deliveryMetrics(ledgers, {
+      services: model.services.map((s) => s.name),
+      firstEnv: first,
+      prodEnv: envs.at(-1)?.name ?? first,
+      now,
+    }),
+  };
+}
+
+function cellOf(
+  input: BoardInput,
+  service: string,
+  env: string,
+  source: string | null,
+  runs: readonly ReleaseRun[],
+  upstream: readonly ReleaseRun[] | undefined,
+): BoardCell {
+  const now = input.now.getTime();
+  const current = currentRun(runs);
+  const finished = runs.filter((r) => r.finishedAt !== null);
+  const last = finished.at(-1);
+  const live = input.live(service, env) ?? { state: 'unknown', reason: 'not asked' };
+  const drift = driftOf(live, current, runs);
+  const openRuns = runs.filter((r) => r.outcome === 'started');
+  const leaseHeld = input.leases.find((l) => l.service === service && l.env === env);
+  const lease = leaseHeld ? { ...leaseHeld, expired: (time(leaseHeld.expiresAt) ?? 0) <= now } : null;
+  const behind = source && upstream ? behindOf(source, current, upstream, now) : null;
+
+  const badges: Badge[] = [];
+  if (!current && runs.length === 0) badges.push({ tone: 'none', text: 'never deployed' });
+  if (last && last.outcome !== 'succeeded') {
+    badges.push({ tone: 'bad', text: `last release ${last.outcome.replace('_', ' ')}: ${last.version}` });
+  }
+  if (drift.length > 0) badges.push({ tone: 'bad', text: 'drift: runtime differs from ledger' });
+  if (live.state === 'unknown') badges.push({ tone: 'warn', text: `runtime unknown (${live.reason})` });
+  if (live.state === 'running' && live.maintenance) badges.push({ tone: 'warn', text: 'maintenance mode' });
+  for (const r of openRuns)
+    badges.push({ tone: 'info', text: `release running: ${r.version} by ${r.actor}` });
+  if (lease) {
+    badges.push(
+      lease.expired
+        ? { tone: 'warn', text: `expired lease of ${lease.holder}` }
+        : { tone: 'info', text: `lease held by ${lease.holder}` },
+    );
+  }
+  if (behind && behind.versions > 0) {
+    const days = behind.days === null ? '' : `, ${formatDays(behind.days)}`;
+    badges.push({
+      tone: 'warn',
+      text: `behind ${behind.of} by ${behind.versions} version${behind.versions === 1 ? '' : 's'}${days}`,
+    });
+  }
+  if (current && badges.length === 0) badges.push({ tone: 'good', text: 'up to date' });
+
+  const checks = checkRecords([
+    ...recordsOf(input.ledgers, service, env),
+    ...(source ? recordsOf(input.ledgers, service, source) : []),
+  ]);
+  const history = runs
+    .slice(-(input.historyLength ?? 20))
+    .reverse()
+    .map((r) => historyEntry(r, checks));
+
+  return {
+    service,
+    env,
+    tone: worst(badges.map((b) => b.tone)),
+    badges,
+    current: current
+      ? {
+          version: current.version,
+          digest: current.digest,
+          shortDigest: shortDigest(current.digest),
+          at: iso(current.finishedAt),
+          by: current.actor,
+          approver: current.record.approver,
+        }
+      : null,
+    lastOutcome: last ? { outcome: last.outcome, version: last.version, at: iso(last.finishedAt) } : null,
+    live,
+    drift,
+    openRuns: openRuns.map((r) => ({
+      runId: r.runId,
+      version: r.version,
+      digest: r.digest,
+      actor: r.actor,
+      startedAt: iso(r.startedAt) ?? '',
+    })),
+    lease,
+    behind,
+    history,
+  };
+}
+
+function driftOf(live: LiveState, current: ReleaseRun | undefined, runs: readonly ReleaseRun[]): string[] {
+  if (live.state === 'unknown') return [];
+  if (live.state === 'absent') {
+    return current ? [`the runtime has no such service; the ledger says ${current.version} is live`] : [];
+  }
+  if (!current) {
+    return [`the runtime runs ${describeDigest(live.digest, runs)}, which the ledger has no release of`];
+  }
+  if (live.digest !== current.digest) {
+    return [
+      `the runtime runs ${describeDigest(live.digest, runs)}; the ledger says ${current.version} (${shortDigest(current.digest)})`,
+    ];
+  }
+  return [];
+}
+
+function describeDigest(digest: string | null, runs: readonly ReleaseRun[]): string {
+  if (!digest) return 'an image not pinned to a digest';
+  const known = runs.findLast((r) => r.digest === digest);
+  return known ? `${known.version} (${shortDigest(digest)})` : shortDigest(digest);
+}
+
+/**
+ * Versions that succeeded upstream after the build this environment runs, up to what upstream
+ * runs now. Ordered by when upstream first succeeded with them (a digest is one build), so it
+ * works for any version spelling.
+ */
+function behindOf(
+  source: string,
+  current: ReleaseRun | undefined,
+  upstream: readonly ReleaseRun[],
+  now: number,
+): NonNullable<BoardCell['behind']> {
+  const upstreamCurrent = currentRun(upstream);
+  const firstSuccess = new Map<string, ReleaseRun>();
+  for (const r of upstream) {
+    if (r.outcome === 'succeeded' && !firstSuccess.has(r.digest)) firstSuccess.set(r.digest, r);
+  }
+  const order = [...firstSuccess.values()];
+  const ceiling = upstreamCurrent ? order.findIndex((r) => r.digest === upstreamCurrent.digest) : -1;
+  const floor = current ? order.findIndex((r) => r.digest === current.digest) : -1;
+  const missing = ceiling > floor ? order.slice(floor + 1, ceiling + 1) : [];
+  const oldest = missing[0];
+  const newest = missing.at(-1);
+  return {
+    of: source,
+    versions: missing.length,
+    days: oldest ? daysSince(oldest.finishedAt, now) : null,
+    newest: newest ? { version: newest.version, digest: newest.digest, since: iso(newest.finishedAt) } : null,
+  };
+}
+
+function daysSince(at: number | null, now: number): number | null {
+  return at === null ? null : Math.max(0, (now - at) / DAY_MS);
+}
+
+/** A cell behind the environment before it waits for what that environment runs now. */
+function waitingOf(input: BoardInput, cell: BoardCell): WaitingPromotion[] {
+  const newest = cell.behind?.newest;
+  if (!cell.behind || !newest) return [];
+  // Already on its way: the open run and the lease say so.
+  if (cell.openRuns.some((r) => r.digest === newest.digest)) return [];
+  const attempts = cell.history.filter((h) => h.digest === newest.digest && h.outcome !== 'started');
+  return [
+    {
+      service: cell.service,
+      from: cell.behind.of,
+      to: cell.env,
+      version: newest.version,
+      shortDigest: shortDigest(newest.digest),
+      since: newest.since,
+      waitingDays: daysSince(time(newest.since), input.now.getTime()),
+      versionsBehind: cell.behind.versions,
+      command: promoteCommand(cell.service, cell.env, newest.version),
+      jenkinsUrl: input.links?.jenkinsPromote?.(cell.service, cell.env) ?? null,
+      lastAttemptFailed: attempts.length > 0 && attempts[0]?.outcome !== 'succeeded',
+    },
+  ];
+}
+
+function historyEntry(run: ReleaseRun, checks: readonly CheckRecord[]): HistoryEntry {
+  const r = run.record;
+  return {
+    runId: run.runId,
+    action: run.action,
+    outcome: run.outcome,
+    version: run.version,
+    digest: run.digest,
+    shortDigest: shortDigest(run.digest),
+    actor: run.actor,
+    approver: r.approver,
+    breakGlass: r.breakGlass,
+    reason: r.reason,
+    detail: r.detail,
+    sourceEnv: r.sourceEnv,
+    gates: r.gates,
+    checks: checks
+      .filter((c) => c.digest === run.digest)
+      .map((c) => ({ name: c.name, env: c.env, result: c.result })),
+    startedAt: iso(run.startedAt) ?? '',
+    finishedAt: iso(run.finishedAt),
+    durationSeconds: run.finishedAt === null ? null : Math.round((run.finishedAt - run.startedAt) / 1000),
+    buildUrl: r.buildUrl,
+  };
+}

@@ -1,0 +1,182 @@
+/** Delivery metrics on hand-built ledgers whose answers are worked out by hand below. */
+import { expect } from 'chai';
+import { LedgerBuilder } from '../../test/support/ledger-records';
+import { deliveryMetrics, type SubjectMetrics, type WindowMetrics } from './metrics';
+import { DAY_MS } from './runs';
+
+const NOW = new Date('2026-06-30T12:00:00Z');
+const ago = (days: number) => new Date(NOW.getTime() - days * DAY_MS);
+const OPTIONS = { firstEnv: 'intg', prodEnv: 'prod', now: NOW };
+
+function window(subject: SubjectMetrics | undefined, days: number): WindowMetrics {
+  const w = subject?.windows.find((x) => x.days === days);
+  if (!w) throw new Error(`no ${days}-day window`);
+  return w;
+}
+
+/**
+ * frontend: v1 (intg -50d, prod -48d: 48 h), v2 (-20d, -19d: 24 h), v3 rolled back in prod at -9d,
+ * v4 (-8d, -7d: 24 h, restores v3's failure after 48 h), v5 (-3d, -2d: 24 h) undone by a rollback at -1d.
+ * keycloak: v7 promoted at -5d with a digest intg never had, redeployed at -4d; v8 failed in prod at
+ * -2d and nothing succeeded since; v9 still running in prod.
+ * transferservice: never deployed anywhere.
+ */
+function scenario(): LedgerBuilder {
+  const b = new LedgerBuilder();
+  const ship = (
+    service: string,
+    version: string,
+    intgDaysAgo: number,
+    prodDaysAgo: number,
+    outcome = 'succeeded',
+  ) => {
+    b.run({ service, env: 'intg', version, at: ago(intgDaysAgo), outcome: 'succeeded', minutes: 0 });
+    b.run({
+      service,
+      env: 'prod',
+      version,
+      at: ago(prodDaysAgo),
+      outcome: outcome as 'succeeded',
+      minutes: 0,
+    });
+  };
+  ship('frontend', 'v1', 50, 48);
+  ship('frontend', 'v2', 20, 19);
+  ship('frontend', 'v3', 10, 9, 'rolled_back');
+  ship('frontend', 'v4', 8, 7);
+  ship('frontend', 'v5', 3, 2);
+  b.run({
+    service: 'frontend',
+    env: 'prod',
+    version: 'v4',
+    action: 'rollback',
+    at: ago(1),
+    outcome: 'succeeded',
+  });
+
+  b.run({
+    service: 'keycloak',
+    env: 'prod',
+    version: 'v7',
+    at: ago(5),
+    outcome: 'succeeded',
+    digest: 'sha256:77',
+  });
+  b.run({
+    service: 'keycloak',
+    env: 'prod',
+    version: 'v7',
+    at: ago(4),
+    outcome: 'succeeded',
+    digest: 'sha256:77',
+  });
+  ship('keycloak', 'v8', 3, 2, 'failed');
+  b.run({ service: 'keycloak', env: 'prod', version: 'v9', at: ago(0.5), outcome: null });
+  return b;
+}
+
+const SERVICES = ['frontend', 'keycloak', 'transferservice'];
+
+describe('delivery metrics', () => {
+  const m = deliveryMetrics(scenario().ledgers, { ...OPTIONS, services: SERVICES });
+  const of = (service: string) => m.services.find((s) => s.service === service);
+
+  it('frontend over 30 days: frequency, lead time, failure rate (an undone release counts), restore', () => {
+    expect(window(of('frontend'), 30)).to.deep.equal({
+      days: 30,
+      deployments: 3,
+      deploymentsPerWeek: 3 / (30 / 7),
+      leadTime: { count: 3, medianHours: 24, p90Hours: 24, unmatched: 0 },
+      changeFailure: { changes: 4, failures: 2, rate: 0.5 },
+      timeToRestore: { count: 1, medianHours: 48, p90Hours: 48, open: 0 },
+    });
+  });
+
+  it('frontend over 90 days takes in the older release (p90 is the nearest rank)', () => {
+    const w = window(of('frontend'), 90);
+    expect(w.deployments).to.equal(4);
+    expect(w.leadTime).to.deep.equal({ count: 4, medianHours: 24, p90Hours: 48, unmatched: 0 });
+    expect(w.changeFailure).to.deep.equal({ changes: 5, failures: 2, rate: 0.4 });
+  });
+
+  it('a digest intg never had has no lead time, a redeploy is no new change, an open failure has no restore', () => {
+    expect(window(of('keycloak'), 30)).to.deep.equal({
+      days: 30,
+      deployments: 2,
+      deploymentsPerWeek: 2 / (30 / 7),
+      leadTime: { count: 0, medianHours: null, p90Hours: null, unmatched: 1 },
+      changeFailure: { changes: 3, failures: 1, rate: 1 / 3 },
+      timeToRestore: { count: 0, medianHours: null, p90Hours: null, open: 1 },
+    });
+  });
+
+  it('a service never deployed anywhere has zeros and no rates', () => {
+    for (const days of [30, 90]) {
+      expect(window(of('transferservice'), days)).to.deep.equal({
+        days,
+        deployments: 0,
+        deploymentsPerWeek: 0,
+        leadTime: { count: 0, medianHours: null, p90Hours: null, unmatched: 0 },
+        changeFailure: { changes: 0, failures: 0, rate: null },
+        timeToRestore: { count: 0, medianHours: null, p90Hours: null, open: 0 },
+      });
+    }
+    expect(of('transferservice')?.weekly.every((w) => w.deployments === 0 && w.changes === 0)).to.equal(true);
+  });
+
+  it('overall pools every service', () => {
+    const w = window(m.overall, 30);
+    expect(m.overall.service).to.equal(null);
+    expect(w.deployments).to.equal(5);
+    expect(w.leadTime).to.deep.equal({ count: 3, medianHours: 24, p90Hours: 24, unmatched: 1 });
+    expect(w.changeFailure).to.deep.equal({ changes: 7, failures: 3, rate: 3 / 7 });
+    expect(w.timeToRestore).to.deep.equal({ count: 1, medianHours: 48, p90Hours: 48, open: 1 });
+  });
+
+  it('weekly buckets cover the longest window, oldest first, and add up to it', () => {
+    const weekly = of('frontend')?.weekly ?? [];
+    expect(weekly).to.have.length(13);
+    expect(Date.parse(weekly[0]!.start)).to.equal(NOW.getTime() - 13 * 7 * DAY_MS);
+    expect(weekly.reduce((n, w) => n + w.deployments, 0)).to.equal(4);
+    // v5 (undone by the rollback) finished in the last week; v4 (exactly 7 days ago) and v3 in the one before.
+    expect(weekly.at(-1)).to.deep.include({
+      deployments: 1,
+      changes: 1,
+      failures: 1,
+      leadTimeMedianHours: 24,
+    });
+    expect(weekly.at(-2)).to.deep.include({ deployments: 1, changes: 2, failures: 1 });
+  });
+
+  it('the median of an even count is the mean of the middle two', () => {
+    const b = new LedgerBuilder();
+    b.run({ service: 'api', env: 'intg', version: 'v1', at: ago(3), outcome: 'succeeded', minutes: 0 });
+    b.run({
+      service: 'api',
+      env: 'prod',
+      version: 'v1',
+      at: new Date(ago(3).getTime() + 10 * 3_600_000),
+      outcome: 'succeeded',
+      minutes: 0,
+    });
+    b.run({ service: 'api', env: 'intg', version: 'v2', at: ago(2), outcome: 'succeeded', minutes: 0 });
+    b.run({
+      service: 'api',
+      env: 'prod',
+      version: 'v2',
+      at: new Date(ago(2).getTime() + 20 * 3_600_000),
+      outcome: 'succeeded',
+      minutes: 0,
+    });
+    const w = window(deliveryMetrics(b.ledgers, { ...OPTIONS, services: ['api'] }).overall, 30);
+    expect(w.leadTime).to.deep.equal({ count: 2, medianHours: 15, p90Hours: 20, unmatched: 0 });
+  });
+
+  it('an empty ledger gives empty metrics', () => {
+    const empty = deliveryMetrics({}, { ...OPTIONS, services: [] });
+    expect(empty.services).to.deep.equal([]);
+    expect(window(empty.overall, 90)).to.deep.include({ deployments: 0, deploymentsPerWeek: 0 });
+    expect(window(empty.overall, 90).changeFailure.rate).to.equal(null);
+    expect(empty.windowsDays).to.deep.equal([30, 90]);
+  });
+});

@@ -1,0 +1,115 @@
+/**
+ * The board's summary for the release channel, as Slack blocks: what waits to be promoted and for
+ * how long, what drifted, what failed, and the delivery metrics' trend (the last 30 days against
+ * the last 90). Posting it is the caller's business; this only builds the message.
+ */
+import type { BoardData } from './board';
+import { formatDays, formatHours, formatPercent, formatPerWeek } from './format';
+import type { WindowMetrics } from './metrics';
+
+export interface SlackText {
+  readonly type: 'mrkdwn' | 'plain_text';
+  readonly text: string;
+}
+export type SlackBlock =
+  | { readonly type: 'header'; readonly text: SlackText }
+  | { readonly type: 'section'; readonly text: SlackText }
+  | { readonly type: 'context'; readonly elements: readonly SlackText[] }
+  | { readonly type: 'divider' };
+
+export interface SlackMessage {
+  /** The notification's fallback text. */
+  readonly text: string;
+  readonly blocks: readonly SlackBlock[];
+}
+
+/** Slack refuses a section over 3,000 characters; long lists end with "and N more". */
+const MAX_ITEMS = 12;
+const MAX_SECTION = 2900;
+
+/**
+ * Ledger values are not ours: `<`, `>` and `&` would make links or mentions (`<!channel>`) in
+ * Slack's mrkdwn, so they are escaped as Slack asks.
+ */
+export function slackEscape(text: string): string {
+  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+}
+
+export type Trend = 'better' | 'worse' | 'steady' | 'no data';
+
+/** The last 30 days against the longer window: within 10% is steady. */
+export function trend(recent: number | null, longer: number | null, higherIsBetter: boolean): Trend {
+  if (recent === null || longer === null) return 'no data';
+  if (longer === 0) return recent === 0 ? 'steady' : higherIsBetter ? 'better' : 'worse';
+  const change = (recent - longer) / longer;
+  if (Math.abs(change) <= 0.1) return 'steady';
+  return change > 0 === higherIsBetter ? 'better' : 'worse';
+}
+
+export function slackSummary(board: BoardData, options: { pageUrl?: string } = {}): SlackMessage {
+  const s = board.summary;
+  const headline = `${s.waiting} waiting to be promoted · ${s.drifted} drifted · ${s.failed} failed · ${s.openRuns} running`;
+  const blocks: SlackBlock[] = [
+    {
+      type: 'header',
+      text: { type: 'plain_text', text: `TDR release board, ${board.generatedAt.slice(0, 10)}` },
+    },
+    { type: 'section', text: { type: 'mrkdwn', text: headline } },
+  ];
+
+  const waiting = [...board.waiting]
+    .sort((a, b) => (b.waitingDays ?? 0) - (a.waitingDays ?? 0))
+    .map(
+      (w) =>
+        `• *${slackEscape(w.service)}* ${slackEscape(w.version)} ${w.from} → ${w.to}, waiting ${w.waitingDays === null ? '?' : formatDays(w.waitingDays)}` +
+        `${w.versionsBehind > 1 ? ` (${w.versionsBehind} versions behind)` : ''}${w.lastAttemptFailed ? ', last attempt failed' : ''}: \`${slackEscape(w.command)}\``,
+    );
+  const cells = board.rows.flatMap((r) => r.cells);
+  const drifted = cells
+    .filter((c) => c.drift.length > 0)
+    .map((c) => `• *${slackEscape(c.service)}* in ${c.env}: ${slackEscape(c.drift.join('; '))}`);
+  const failed = cells
+    .filter((c) => c.lastOutcome && c.lastOutcome.outcome !== 'succeeded')
+    .map(
+      (c) =>
+        `• *${slackEscape(c.service)}* in ${c.env}: ${slackEscape(c.lastOutcome?.version ?? '')} ${c.lastOutcome?.outcome.replace('_', ' ')}`,
+    );
+  for (const [title, items] of [
+    ['Waiting to be promoted', waiting],
+    ['Drift between the ledger and the runtime', drifted],
+    ['Last release failed', failed],
+  ] as const) {
+    if (items.length > 0) blocks.push(section(`*${title}*`, items));
+  }
+
+  const [recent, longer] = [board.metrics.overall.windows[0], board.metrics.overall.windows.at(-1)];
+  if (recent && longer)
+    blocks.push({ type: 'section', text: { type: 'mrkdwn', text: metricsLine(recent, longer) } });
+  if (options.pageUrl && /^https?:\/\//i.test(options.pageUrl)) {
+    blocks.push({
+      type: 'context',
+      elements: [{ type: 'mrkdwn', text: `<${options.pageUrl}|Open the release board>` }],
+    });
+  }
+  return { text: `TDR release board: ${headline}`, blocks };
+}
+
+function section(title: string, items: readonly string[]): SlackBlock {
+  const shown = items.slice(0, MAX_ITEMS);
+  let text = [title, ...shown].join('\n');
+  if (text.length > MAX_SECTION) text = `${text.slice(0, MAX_SECTION)}…`;
+  if (items.length > shown.length) text += `\n…and ${items.length - shown.length} more`;
+  return { type: 'section', text: { type: 'mrkdwn', text } };
+}
+
+function metricsLine(recent: WindowMetrics, longer: WindowMetrics): string {
+  const r = recent.days;
+  const l = longer.days;
+  const parts = [
+    `deploys to prod ${formatPerWeek(recent.deploymentsPerWeek)} (${l} d: ${formatPerWeek(longer.deploymentsPerWeek)}, ${trend(recent.deploymentsPerWeek, longer.deploymentsPerWeek, true)})`,
+    `lead time ${formatHours(recent.leadTime.medianHours)} (${l} d: ${formatHours(longer.leadTime.medianHours)}, ${trend(recent.leadTime.medianHours, longer.leadTime.medianHours, false)})`,
+    `change failure ${formatPercent(recent.changeFailure.rate)} (${l} d: ${formatPercent(longer.changeFailure.rate)}, ${trend(recent.changeFailure.rate, longer.changeFailure.rate, false)})`,
+    `time to restore ${formatHours(recent.timeToRestore.medianHours)} (${l} d: ${formatHours(longer.timeToRestore.medianHours)}, ${trend(recent.timeToRestore.medianHours, longer.timeToRestore.medianHours, false)})`,
+  ];
+  return `*Delivery, last ${r} days* · ${parts.join(' · ')}`;
+}

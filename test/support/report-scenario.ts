@@ -1,0 +1,160 @@
+/**
+ * A release board scenario whose facts are known by construction (the board's unit tests and the
+ * browser test both check against them). Now is 2026-06-30 12:00 UTC; every release takes 4 minutes.
+ *
+ * - frontend: prod runs v10 and lags staging by two versions (v11 since 5 days, v12); a failed
+ *   intg release carries `<script>` in its version, actor and reason.
+ * - consignmentapi: v5 everywhere, but prod's runtime still runs v4 (drift).
+ * - keycloak: bob is releasing v3 to staging (open run, held lease); v2 rolled back in prod a day ago.
+ * - transferservice: never deployed anywhere, and the runtime has no such service.
+ */
+import type { BoardInput, BoardModel, HeldLease, LiveState } from '../../pipelines/report/board';
+import { currentRun, DAY_MS, recordsOf, releaseRuns } from '../../pipelines/report/runs';
+import { LedgerBuilder, digestOfVersion } from './ledger-records';
+
+export const SCENARIO_NOW = new Date('2026-06-30T12:00:00Z');
+const ago = (days: number) => new Date(SCENARIO_NOW.getTime() - days * DAY_MS);
+
+export const XSS = '<script>window.__xss=1</script>';
+
+export const SCENARIO_MODEL: BoardModel = {
+  services: ['frontend', 'consignmentapi', 'keycloak', 'transferservice'].map((name) => ({
+    name,
+    kind: 'service' as const,
+  })),
+  environments: [
+    { name: 'intg', source: null },
+    { name: 'staging', source: 'intg' },
+    { name: 'prod', source: 'staging' },
+  ],
+};
+
+/** Facts the tests assert, derived by hand from the ledger below. */
+export const SCENARIO_FACTS = {
+  lagging: { service: 'frontend', env: 'prod', behindBy: 2, of: 'staging', days: '5 days', waits: 'v12' },
+  drifted: { service: 'consignmentapi', env: 'prod', runs: 'v4', ledger: 'v5' },
+  lease: { service: 'keycloak', env: 'staging', holder: 'bob' },
+  failedProd: { service: 'keycloak', version: 'v2' },
+  /** Over 30 days: frontend v10 (-18 d) and consignmentapi v5 (-10 d) reached prod; keycloak v2 rolled back. */
+  metrics30: { deployments: 2, changes: 3, failures: 1, failureRate: '33%', leadTimeMedian: '48 h' },
+} as const;
+
+const FOUR_MINUTES = 4;
+
+export function scenarioLedger(): LedgerBuilder {
+  const b = new LedgerBuilder();
+  const ship = (service: string, env: string, version: string, days: number, extra: object = {}) =>
+    b.run({
+      service,
+      env,
+      version,
+      at: ago(days),
+      outcome: 'succeeded',
+      minutes: FOUR_MINUTES,
+      actor: env === 'intg' ? 'jenkins' : 'alice',
+      approver: env === 'prod' ? 'carol' : null,
+      sourceEnv: env === 'staging' ? 'intg' : env === 'prod' ? 'staging' : null,
+      buildUrl: env === 'intg' ? `https://jenkins.example/job/${service}/${version.slice(1)}/` : null,
+      gates:
+        env === 'prod'
+          ? [
+              { gate: 'order', ok: true, detail: 'succeeded in staging' },
+              { gate: 'e2e', ok: true, detail: 'e2e passed on staging' },
+            ]
+          : [],
+      ...extra,
+    });
+
+  ship('frontend', 'intg', 'v10', 20);
+  ship('frontend', 'staging', 'v10', 19);
+  ship('frontend', 'prod', 'v10', 18);
+  ship('frontend', 'intg', 'v11', 6);
+  ship('frontend', 'staging', 'v11', 5);
+  ship('frontend', 'intg', 'v12', 2);
+  ship('frontend', 'staging', 'v12', 1);
+  b.check({
+    service: 'frontend',
+    env: 'staging',
+    version: 'v12',
+    name: 'e2e',
+    result: 'passed',
+    at: ago(0.9),
+  });
+  b.run({
+    service: 'frontend',
+    env: 'intg',
+    version: `v13${XSS}`,
+    at: ago(0.5),
+    outcome: 'failed',
+    minutes: FOUR_MINUTES,
+    actor: `mallory${XSS}`,
+    reason: `because ${XSS}`,
+    detail: `<img src=x onerror="window.__xss=2">`,
+  });
+
+  for (const [version, days] of [
+    ['v4', 33],
+    ['v5', 12],
+  ] as const) {
+    ship('consignmentapi', 'intg', version, days);
+    ship('consignmentapi', 'staging', version, days - 1);
+    ship('consignmentapi', 'prod', version, days - 2);
+  }
+
+  ship('keycloak', 'intg', 'v1', 40);
+  ship('keycloak', 'staging', 'v1', 39);
+  ship('keycloak', 'prod', 'v1', 38);
+  ship('keycloak', 'intg', 'v2', 3);
+  ship('keycloak', 'staging', 'v2', 2.5);
+  ship('keycloak', 'prod', 'v2', 1, {
+    outcome: 'rolled_back',
+    detail: 'circuit breaker: tasks failed to start',
+  });
+  ship('keycloak', 'intg', 'v3', 0.1);
+  b.run({
+    service: 'keycloak',
+    env: 'staging',
+    version: 'v3',
+    at: new Date(SCENARIO_NOW.getTime() - 3 * 60_000),
+    outcome: null,
+    actor: 'bob',
+  });
+  return b;
+}
+
+export const SCENARIO_LEASES: readonly HeldLease[] = [
+  {
+    service: 'keycloak',
+    env: 'staging',
+    holder: 'bob',
+    runId: 'run-keycloak-v3',
+    acquiredAt: new Date(SCENARIO_NOW.getTime() - 3 * 60_000).toISOString(),
+    expiresAt: new Date(SCENARIO_NOW.getTime() + 2 * 60_000).toISOString(),
+  },
+];
+
+export function scenarioInput(): BoardInput {
+  const ledgers = scenarioLedger().ledgers;
+  const live = (service: string, env: string): LiveState => {
+    if (service === 'transferservice') return { state: 'absent' };
+    if (service === 'consignmentapi' && env === 'prod') {
+      return { state: 'running', digest: digestOfVersion(service, 'v4') };
+    }
+    return {
+      state: 'running',
+      digest: currentRun(releaseRuns(recordsOf(ledgers, service, env)))?.digest ?? null,
+    };
+  };
+  return {
+    model: SCENARIO_MODEL,
+    ledgers,
+    live,
+    leases: SCENARIO_LEASES,
+    now: SCENARIO_NOW,
+    links: {
+      grafana: (env) => `https://grafana.example/dashboards/f/tdr-${env}/`,
+      jenkinsPromote: (service, env) => `https://jenkins.example/job/promote-${service}-${env}/`,
+      jenkinsJobs: 'https://jenkins.example/',
+    },
+  };
+}
