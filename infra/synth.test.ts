@@ -5,6 +5,8 @@
 import { join } from 'node:path';
 import * as aws from '@pulumi/aws';
 import * as pulumi from '@pulumi/pulumi';
+import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
+import { mockClient } from 'aws-sdk-client-mock';
 import { expect } from 'chai';
 import { buildPlatform, loadPlatform, type Platform } from '../services/config';
 import { DEFAULT_CATALOGUE } from '../services/catalogue';
@@ -17,29 +19,32 @@ import { statementsOf } from './policies/rules';
 import { StackConfigError } from './config';
 import {
   checkAccountsAgree,
+  loadBootstrapConfig,
   loadStackConfig,
   recordProgram,
   redact,
   renderManifest,
   synthStack,
   synthStacks,
+  ALL_STACKS,
   type SynthResult,
+  type SynthStackName,
 } from './synth';
 
 type Inputs = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
-const results = new Map<EnvironmentName, SynthResult>();
+const results = new Map<SynthStackName, SynthResult>();
 let platform: Platform;
 
-function stack(name: EnvironmentName): SynthResult {
+function stack(name: SynthStackName): SynthResult {
   const r = results.get(name);
   if (!r) throw new Error(`stack ${name} was not synthesized`);
   return r;
 }
-function ofType(name: EnvironmentName, type: string): RecordedResource[] {
+function ofType(name: SynthStackName, type: string): RecordedResource[] {
   return stack(name).records.filter((r) => r.type === type);
 }
-function one(name: EnvironmentName, type: string, logical: string): Inputs {
+function one(name: SynthStackName, type: string, logical: string): Inputs {
   const r = stack(name).records.find((x) => x.type === type && x.name === logical);
   if (!r) throw new Error(`${name} has no ${type} named ${logical}`);
   return r.inputs as Inputs;
@@ -58,11 +63,11 @@ describe('infrastructure (offline synth under Pulumi mocks)', function () {
 
   before(async () => {
     platform = loadPlatform({});
-    for (const r of await synthStacks(ENVIRONMENT_NAMES, { platform })) results.set(r.manifest.stack, r);
+    for (const r of await synthStacks(ALL_STACKS, { platform })) results.set(r.manifest.stack, r);
   });
 
   describe('golden manifests (refresh with UPDATE_GOLDEN=1)', () => {
-    for (const name of ENVIRONMENT_NAMES) {
+    for (const name of ALL_STACKS) {
       it(`${name} matches testdata/infra/${name}.json`, () => {
         expectGolden(
           join(__dirname, '..', 'testdata', 'infra', `${name}.json`),
@@ -72,8 +77,8 @@ describe('infrastructure (offline synth under Pulumi mocks)', function () {
     }
   });
 
-  it('all five stacks pass every policy', () => {
-    for (const name of ENVIRONMENT_NAMES) {
+  it('all six stacks (the bootstrap and the five accounts) pass every policy', () => {
+    for (const name of ALL_STACKS) {
       expect(stack(name).manifest.policies.violations, name).to.deep.equal([]);
       expect(stack(name).manifest.resources.length, name).to.be.greaterThan(20);
     }
@@ -571,10 +576,34 @@ describe('infrastructure (offline synth under Pulumi mocks)', function () {
   });
 });
 
-describe('the Pulumi CLI entry point (infra/index.ts)', function () {
+describe('the Pulumi CLI entry points (infra/index.ts, infra/bootstrap/index.ts)', function () {
   this.timeout(60_000);
+  const ids = {
+    mgmt: '123456789012',
+    sbox: '111111111111',
+    intg: '222222222222',
+    staging: '333333333333',
+    prod: '444444444444',
+  };
+  let sts: ReturnType<typeof mockClient>;
+  let saved: string | undefined;
 
-  it('declares, from the stack name and Pulumi config alone, what synth declares', async () => {
+  beforeEach(() => {
+    saved = process.env.TDR_ACCOUNT_IDS;
+    process.env.TDR_ACCOUNT_IDS = JSON.stringify(ids);
+    sts = mockClient(STSClient);
+  });
+  afterEach(() => {
+    sts.restore();
+    if (saved === undefined) delete process.env.TDR_ACCOUNT_IDS;
+    else process.env.TDR_ACCOUNT_IDS = saved;
+  });
+
+  it('declares, from the stack name, Pulumi config and real account ids, what synth declares', async () => {
+    sts.on(GetCallerIdentityCommand).resolves({
+      Account: ids.mgmt,
+      Arn: `arn:aws:sts::${ids.mgmt}:assumed-role/${naming.jenkinsInfraRole('staging')}/jenkins`,
+    });
     const raw = readRaw('staging');
     const viaEntryPoint = await recordProgram('staging', raw, raw['tdr:accountId']!, 'eu-west-2', () => {
       // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -584,6 +613,20 @@ describe('the Pulumi CLI entry point (infra/index.ts)', function () {
     const names = (records: readonly RecordedResource[]) => records.map((r) => `${r.type}::${r.name}`).sort();
     expect(names(viaEntryPoint)).to.deep.equal(names(viaSynth.records));
     expect(viaEntryPoint.length).to.be.greaterThan(100);
+  });
+
+  it('the bootstrap entry point declares what synth declares, with administrator credentials in mgmt', async () => {
+    sts.on(GetCallerIdentityCommand).resolves({
+      Account: ids.mgmt,
+      Arn: `arn:aws:sts::${ids.mgmt}:assumed-role/AWSReservedSSO_AdministratorAccess_0/someone`,
+    });
+    const { raw } = loadBootstrapConfig();
+    const viaEntryPoint = await recordProgram('bootstrap', raw, ids.mgmt, 'eu-west-2', () => {
+      // eslint-disable-next-line @typescript-eslint/no-require-imports
+      return require('./bootstrap/index') as Record<string, unknown>;
+    });
+    const names = (records: readonly RecordedResource[]) => records.map((r) => `${r.type}::${r.name}`).sort();
+    expect(names(viaEntryPoint)).to.deep.equal(names(stack('bootstrap').records));
   });
 });
 

@@ -23,6 +23,12 @@ export const naming = {
   bucket: (fn: string, env: EnvironmentName) => `tdr-${fn}-${env}`,
   ledgerBucket: () => 'tdr-release-ledger-mgmt',
   pulumiStateBucket: () => 'tdr-pulumi-state-mgmt',
+  /** Where S3 writes the state bucket's access log. */
+  pulumiStateLogBucket: () => 'tdr-pulumi-state-logs-mgmt',
+  /** The KMS key Pulumi encrypts stack secrets with (`awskms://alias/…`). */
+  pulumiSecretsKeyAlias: () => 'alias/tdr-pulumi-secrets-mgmt',
+  /** The Pulumi stack of the bootstrap project (`infra/bootstrap`), run in mgmt. */
+  bootstrapStack: () => 'bootstrap',
   databaseIdentifier: (service: string, env: EnvironmentName) => `${service}-db-${env}`,
   databaseSecret: (service: string, env: EnvironmentName) => `/${env}/${service}/database/password`,
   taskRole: (pascalName: string, env: EnvironmentName) => `TDR${pascalName}EcsTaskRole${roleSuffix(env)}`,
@@ -67,6 +73,10 @@ export const naming = {
   flowLogGroup: (env: EnvironmentName) => `/vpc/tdr-vpc-${env}/flow-logs`,
   /** The role Pulumi assumes in each account when Jenkins runs `pulumi up --stack {env}`. */
   pulumiDeployRole: (env: EnvironmentName) => `TDRPulumiDeployRole${roleSuffix(env)}`,
+  /** The role of the Jenkins agent that runs `pulumi` for one account: it may assume only that account's deploy role. */
+  jenkinsInfraRole: (env: EnvironmentName) => `TDRJenkinsInfraRole${roleSuffix(env)}`,
+  /** Label of the ECS Fargate agent that runs as `TDRJenkinsInfraRole{Env}`. */
+  jenkinsInfraAgentLabel: (env: EnvironmentName) => `ecs-infra-${env}`,
   jenkinsHomeFileSystem: () => 'tdr-jenkins-home-mgmt',
   grafanaWorkspace: () => 'tdr-grafana-mgmt',
   grafanaWorkspaceRole: () => 'TDRGrafanaWorkspaceRoleMgmt',

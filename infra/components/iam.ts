@@ -69,7 +69,12 @@ export interface RoleSpec {
 }
 
 /** A role and its inline policy (a separate RolePolicy, so policies see every document). */
-export function createRole(name: string, spec: RoleSpec, parent: pulumi.Resource): aws.iam.Role {
+export function createRole(
+  name: string,
+  spec: RoleSpec,
+  parent: pulumi.Resource,
+  dependsOn?: pulumi.Input<pulumi.Resource>[],
+): aws.iam.Role {
   const role = new aws.iam.Role(
     name,
     {
@@ -78,7 +83,7 @@ export function createRole(name: string, spec: RoleSpec, parent: pulumi.Resource
       assumeRolePolicy: policyDocument(spec.trust),
       maxSessionDuration: spec.maxSessionDuration ?? 3600,
     },
-    { parent },
+    dependsOn ? { parent, dependsOn } : { parent },
   );
   if (spec.statements && spec.statements.length > 0) {
     new aws.iam.RolePolicy(
