@@ -9,6 +9,9 @@ export function roleSuffix(env: EnvironmentName): string {
   return env.charAt(0).toUpperCase() + env.slice(1);
 }
 
+const PULUMI_STATE_BUCKET = 'tdr-pulumi-state-mgmt';
+const PULUMI_SECRETS_KEY_ALIAS = 'alias/tdr-pulumi-secrets-mgmt';
+
 export const naming = {
   /** TDR runs one cluster per service: `consignmentapi_intg`. */
   cluster: (service: string, env: EnvironmentName) => `${service}_${env}`,
@@ -22,11 +25,15 @@ export const naming = {
   ecrRepository: (imageRepository: string) => imageRepository,
   bucket: (fn: string, env: EnvironmentName) => `tdr-${fn}-${env}`,
   ledgerBucket: () => 'tdr-release-ledger-mgmt',
-  pulumiStateBucket: () => 'tdr-pulumi-state-mgmt',
+  pulumiStateBucket: () => PULUMI_STATE_BUCKET,
   /** Where S3 writes the state bucket's access log. */
   pulumiStateLogBucket: () => 'tdr-pulumi-state-logs-mgmt',
   /** The KMS key Pulumi encrypts stack secrets with (`awskms://alias/…`). */
-  pulumiSecretsKeyAlias: () => 'alias/tdr-pulumi-secrets-mgmt',
+  pulumiSecretsKeyAlias: () => PULUMI_SECRETS_KEY_ALIAS,
+  /** `pulumi login` of the account stacks: the state bucket in mgmt. */
+  pulumiBackendUrl: (region: string) => `s3://${PULUMI_STATE_BUCKET}?region=${region}&awssdk=v2`,
+  /** The secrets provider of every account stack. */
+  pulumiSecretsProvider: (region: string) => `awskms://${PULUMI_SECRETS_KEY_ALIAS}?region=${region}`,
   /** The Pulumi stack of the bootstrap project (`infra/bootstrap`), run in mgmt. */
   bootstrapStack: () => 'bootstrap',
   databaseIdentifier: (service: string, env: EnvironmentName) => `${service}-db-${env}`,

@@ -139,16 +139,6 @@ export function stackStateKeys(stack: string): string[] {
   ];
 }
 
-/** `pulumi login` for the account stacks: the state bucket in mgmt. */
-export function backendUrl(region: string): string {
-  return `s3://${naming.pulumiStateBucket()}?region=${region}&awssdk=v2`;
-}
-
-/** The secrets provider of every account stack. */
-export function secretsProviderUrl(region: string): string {
-  return `awskms://${naming.pulumiSecretsKeyAlias()}?region=${region}`;
-}
-
 /**
  * What an infra agent may do for `env`: assume that account's deploy role (the second hop), read
  * and write that stack's state, use the secrets key, and read the account ids.

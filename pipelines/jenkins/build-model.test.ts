@@ -163,6 +163,10 @@ describe('jenkins model', () => {
         'intg',
         '--version',
         { env: 'VERSION' },
+        '--actor',
+        { env: 'TDR_ACTOR' },
+        '--build-url',
+        { env: 'BUILD_URL' },
       ]);
     }
   });

@@ -43,15 +43,22 @@ export function buildJenkinsModel(
     releaseReportJob(ctx),
     { jobs: [platformJob(ctx)] },
   ];
-  const agents: AgentTemplate[] = environments.map((e) => ({
+  const agent = (e: (typeof environments)[number], label: string, taskRole: string): AgentTemplate => ({
     environment: e.name,
-    label: naming.jenkinsAgentLabel(e.name),
+    label,
     region: e.region,
-    taskRole: naming.jenkinsNodeRole(e.name),
+    taskRole,
     image: settings.agentImage,
     cpu: settings.agentCpu,
     memory: settings.agentMemory,
-  }));
+  });
+  const agents: AgentTemplate[] = [
+    ...environments.map((e) => agent(e, naming.jenkinsAgentLabel(e.name), naming.jenkinsNodeRole(e.name))),
+    // The infra jobs' agents (their roles come from the bootstrap).
+    ...environments.map((e) =>
+      agent(e, naming.jenkinsInfraAgentLabel(e.name), naming.jenkinsInfraRole(e.name)),
+    ),
+  ];
   return {
     folders: parts.flatMap((p) => p.folders ?? []),
     jobs: parts.flatMap((p) => p.jobs ?? []),

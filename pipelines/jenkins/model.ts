@@ -94,6 +94,9 @@ export type Step =
       readonly parameters: ReadonlyArray<{ readonly name: string; readonly value: Arg }>;
     }
   | { readonly kind: 'archive'; readonly pattern: string }
+  /** Keeps workspace files for a later stage of the same build (which may run on another agent). */
+  | { readonly kind: 'stash'; readonly name: string; readonly includes: string }
+  | { readonly kind: 'unstash'; readonly name: string }
   /** Runs a Job DSL script from the workspace (the seed). */
   | { readonly kind: 'job-dsl'; readonly targets: string }
   | {
@@ -119,6 +122,11 @@ export interface Stage {
    * waiting for hours does not keep an ECS task running).
    */
   readonly agent?: EnvironmentName;
+  /**
+   * `infra`: the environment's infra agent (`TDRJenkinsInfraRole{Env}`, which may assume only that
+   * account's Pulumi deploy role) rather than its release agent.
+   */
+  readonly agentKind?: 'infra';
   /** Run only on this branch (multibranch jobs). */
   readonly branch?: string;
   readonly steps?: readonly Step[];
@@ -205,7 +213,7 @@ export interface AgentTemplate {
   readonly environment: EnvironmentName;
   readonly label: string;
   readonly region: string;
-  /** IAM role of the Fargate task, in mgmt: `TDRJenkinsNodeRole{Env}`. */
+  /** IAM role of the Fargate task, in mgmt: `TDRJenkinsNodeRole{Env}` or `TDRJenkinsInfraRole{Env}`. */
   readonly taskRole: string;
   readonly image: string;
   readonly cpu: number;

@@ -58,7 +58,9 @@ function renderStage(s: Stage, p: Pipeline): string {
     if (s.agent !== p.environment) {
       throw new Error(`stage "${s.name}" of ${p.id} would run on ${s.agent}'s agent, not ${p.environment}'s`);
     }
-    body.push(`agent {\n    label ${str(naming.jenkinsAgentLabel(s.agent))}\n}`);
+    const label =
+      s.agentKind === 'infra' ? naming.jenkinsInfraAgentLabel(s.agent) : naming.jenkinsAgentLabel(s.agent);
+    body.push(`agent {\n    label ${str(label)}\n}`);
   }
   if (s.branch) body.push(`when {\n    branch ${str(s.branch)}\n}`);
   if (s.stages) body.push(`stages {\n${s.stages.map((c) => indent(renderStage(c, p))).join('\n')}\n}`);
@@ -173,6 +175,13 @@ function renderStep(step: Step): string {
       return renderTrigger(step);
     case 'archive':
       return `archiveArtifacts(artifacts: ${str(step.pattern)}, fingerprint: true)`;
+    case 'stash':
+      return call('stash', [
+        ['name', str(step.name)],
+        ['includes', str(step.includes)],
+      ]);
+    case 'unstash':
+      return `unstash(${str(step.name)})`;
     case 'job-dsl':
       // DISABLE, not DELETE: a job removed from code keeps its history for the audit trail.
       return call('jobDsl', [

@@ -1,7 +1,14 @@
 /** deploy: a service's build starts it over the Jenkins API to release to the environment fed by the build. */
 import type { EnvironmentName } from '../../../services/environments';
 import { tdrDeploy } from '../tdr-commands';
-import { env, runnableBy, serviceParameter, type JobContext, type ServiceJobs } from './context';
+import {
+  env,
+  RECORDED_BY_BUILD,
+  runnableBy,
+  serviceParameter,
+  type JobContext,
+  type ServiceJobs,
+} from './context';
 import { triggerE2e } from './e2e';
 import { checkService, releasePipeline, requireVersion } from './skeleton';
 
@@ -12,11 +19,17 @@ export function deployJobs(ctx: JobContext, target: EnvironmentName, e2eJobPath:
     environment: target,
     timeoutHours: 2,
     disableConcurrentBuilds: false,
-    checks: [...checkService(ctx, target, false), requireVersion()],
+    // The actor is the person who started the build, or `jenkins` when a merge did (the ledger's "who").
+    checks: [...checkService(ctx, target, true), requireVersion()],
     action: {
       name: `Deploy to ${target}`,
       lock: { milestone: 1 },
-      command: tdrDeploy({ service: env('SERVICE'), env: target, version: env('VERSION') }),
+      command: tdrDeploy({
+        service: env('SERVICE'),
+        env: target,
+        version: env('VERSION'),
+        ...RECORDED_BY_BUILD,
+      }),
       after: triggerE2e(e2eJobPath, 'VERSION'),
     },
   });
