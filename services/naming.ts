@@ -71,6 +71,8 @@ export const naming = {
   jenkinsAgentLabel: (env: EnvironmentName) => `ecs-${env}`,
   /** Lockable resource serialising releases of one service in one environment. */
   jenkinsReleaseLock: (service: string, env: EnvironmentName) => `tdr-release-${service}-${env}`,
+  /** A catalogue entry's GitHub repository, by TDR's convention: `transfer-frontend` → `tdr-transfer-frontend`. */
+  serviceRepository: (imageRepository: string) => `tdr-${imageRepository}`,
   /** GitHub team as the github-oauth plugin names it (`org*team`) for a platform group. */
   githubTeam: (group: string) => `nationalarchives*tdr-${group}`,
   /** Management-account SSM parameter (`/mgmt/github/client`), resolved by Jenkins at runtime. */
