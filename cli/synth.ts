@@ -5,7 +5,7 @@
  */
 import { join, resolve } from 'node:path';
 import type { Command } from 'commander';
-import { parseAccountIds } from '../services/config';
+import { checkPlatform, parseAccountIds } from '../services/config';
 import { ALL_STACKS } from '../infra/stacks';
 import type { SynthSummary } from '../infra/summary';
 import type { SynthOptions as InfraSynthOptions } from '../infra/synth';
@@ -48,16 +48,17 @@ export function register(program: Command, ctx: CliContext): void {
     )
     .action(async (_opts, cmd: Command) => {
       const opts = cmd.optsWithGlobals<SynthOptions>();
+      // Checked where it is used: an invalid catalogue entry stops synth (exit 2) before anything is written.
+      const platform = checkPlatform(ctx.platform());
       const infra = infraStep(ctx, {
         stacks: opts.stack === undefined ? [...ALL_STACKS] : [opts.stack],
-        platform: ctx.platform(),
+        platform,
         ...(ctx.env.TDR_STACK_CONFIG_DIR ? { configDir: ctx.env.TDR_STACK_CONFIG_DIR } : {}),
         // When set, the release engine's account ids must be the ones the infrastructure deploys to.
         ...(ctx.env.TDR_ACCOUNT_IDS
           ? { accountIds: parseAccountIds(ctx.env.TDR_ACCOUNT_IDS, 'TDR_ACCOUNT_IDS') }
           : {}),
       });
-      const platform = ctx.platform();
       const steps: RendererStep[] = [
         infra,
         {
