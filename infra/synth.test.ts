@@ -12,6 +12,7 @@ import { buildPlatform, loadPlatform, type Platform } from '../services/config';
 import { DEFAULT_CATALOGUE } from '../services/catalogue';
 import { DEFAULT_ENVIRONMENTS, ENVIRONMENT_NAMES, type EnvironmentName } from '../services/environments';
 import { naming } from '../services/naming';
+import { ecsServices } from '../services/queries';
 import { SERVICE_ALARM_LIST } from '../services/thresholds';
 import { expectGolden } from '../test/support/golden';
 import type { RecordedResource } from './policies/evaluate';
@@ -259,7 +260,7 @@ describe('infrastructure (offline synth under Pulumi mocks)', function () {
 
   it('every service has the four alarms, to the environment topic', () => {
     const alarms = ofType('staging', 'aws:cloudwatch/metricAlarm:MetricAlarm');
-    expect(alarms).to.have.length(16);
+    expect(alarms).to.have.length(ecsServices(platform.catalogue).length * SERVICE_ALARM_LIST.length);
     const cpu = one('staging', 'aws:cloudwatch/metricAlarm:MetricAlarm', 'consignmentapi-alarms-cpu-high');
     expect(cpu).to.include({
       name: naming.alarm('consignmentapi', 'staging', 'cpu-high'),
@@ -306,12 +307,14 @@ describe('infrastructure (offline synth under Pulumi mocks)', function () {
       ofType('prod', 'aws:lb/listenerRule:ListenerRule').map(
         (r) => (r.inputs as Inputs).conditions[0].hostHeader.values[0],
       ),
-    ).to.deep.equal([
-      'app.tdr.nationalarchives.gov.uk',
-      'api.tdr.nationalarchives.gov.uk',
-      'auth.tdr.nationalarchives.gov.uk',
-      'transfer-service.tdr.nationalarchives.gov.uk',
-    ]);
+    ).to.deep.equal(
+      ecsServices(platform.catalogue).map(([, e]) =>
+        naming.hostname(e.hostnamePrefix, DEFAULT_ENVIRONMENTS.prod.domain ?? ''),
+      ),
+    );
+    expect(ofType('prod', 'aws:lb/listenerRule:ListenerRule')[0]?.inputs).to.nested.include({
+      'conditions[0].hostHeader.values[0]': 'app.tdr.nationalarchives.gov.uk',
+    });
   });
 
   it('the four buckets of DESIGN.md exist in each workload account; the export bucket grants the preservation role and notifies it', () => {
