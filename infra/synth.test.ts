@@ -14,6 +14,7 @@ import { DEFAULT_ENVIRONMENTS, ENVIRONMENT_NAMES, type EnvironmentName } from '.
 import { naming } from '../services/naming';
 import { ecsServices } from '../services/queries';
 import { SERVICE_ALARM_LIST } from '../services/thresholds';
+import { TEST_ACCOUNT_IDS } from '../test/support/accounts';
 import { expectGolden } from '../test/support/golden';
 import type { RecordedResource } from './policies/evaluate';
 import { statementsOf } from './policies/rules';
@@ -581,13 +582,8 @@ describe('infrastructure (offline synth under Pulumi mocks)', function () {
 
 describe('the Pulumi CLI entry points (infra/index.ts, infra/bootstrap/index.ts)', function () {
   this.timeout(60_000);
-  const ids = {
-    mgmt: '123456789012',
-    sbox: '111111111111',
-    intg: '222222222222',
-    staging: '333333333333',
-    prod: '444444444444',
-  };
+  // The offline placeholders: the entry points must declare what synth declares.
+  const ids = TEST_ACCOUNT_IDS;
   let sts: ReturnType<typeof mockClient>;
   let saved: string | undefined;
 
