@@ -580,6 +580,78 @@ describe('infrastructure (offline synth under Pulumi mocks)', function () {
   });
 });
 
+describe('the bootstrap (infra/bootstrap)', function () {
+  this.timeout(60_000);
+
+  it('the state bucket is versioned, encrypted with the secrets key, public access blocked, TLS-only and logged', () => {
+    const bucket = naming.pulumiStateBucket();
+    const ofBucket = (type: string) =>
+      ofType('bootstrap', type).filter(
+        (r) => r.name.startsWith('pulumi-state-') && !r.name.startsWith('pulumi-state-logs'),
+      );
+    expect(one('bootstrap', 'aws:s3/bucket:Bucket', 'pulumi-state-bucket').bucket).to.equal(bucket);
+    expect(ofBucket('aws:s3/bucketVersioning:BucketVersioning')[0]?.inputs).to.deep.include({
+      versioningConfiguration: { status: 'Enabled' },
+    });
+    const sse = (
+      ofBucket('aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration')[0]
+        ?.inputs as Inputs
+    ).rules[0].applyServerSideEncryptionByDefault;
+    expect(sse.sseAlgorithm).to.equal('aws:kms');
+    expect(sse.kmsMasterKeyId).to.match(/pulumi-secrets-key/);
+    expect(
+      one('bootstrap', 'aws:s3/bucketLogging:BucketLogging', 'pulumi-state-access-log').targetBucket,
+    ).to.equal(naming.pulumiStateLogBucket());
+    expect(one('bootstrap', 'aws:kms/alias:Alias', 'pulumi-secrets-key-alias').name).to.equal(
+      naming.pulumiSecretsKeyAlias(),
+    );
+    expect(stack('bootstrap').manifest.policies.violations).to.deep.equal([]);
+  });
+
+  it("each account's deploy role is trusted only by that account's Jenkins infra role in mgmt", () => {
+    for (const env of ENVIRONMENT_NAMES) {
+      const role = one('bootstrap', 'aws:iam/role:Role', `pulumi-deploy-${env}`);
+      expect(role.name).to.equal(naming.pulumiDeployRole(env));
+      expect(statements(role.assumeRolePolicy).map((s) => s.Principal)).to.deep.equal([
+        { AWS: naming.roleArn('123456789012', naming.jenkinsInfraRole(env)) },
+      ]);
+      const infra = one('bootstrap', 'aws:iam/rolePolicy:RolePolicy', `jenkins-infra-${env}-policy`).policy;
+      const assume = statements(infra).filter((s) => s.Action === 'sts:AssumeRole');
+      expect(
+        assume.map((s) => s.Resource),
+        env,
+      ).to.deep.equal([naming.roleArn(TEST_ACCOUNT_IDS[env], naming.pulumiDeployRole(env))]);
+    }
+  });
+
+  it('writes the five account ids into SSM in mgmt, where the release engine reads them', () => {
+    const parameters = ofType('bootstrap', 'aws:ssm/parameter:Parameter').map((r) => [
+      r.inputs.name,
+      r.inputs.insecureValue,
+    ]);
+    expect(parameters).to.deep.equal(
+      ENVIRONMENT_NAMES.map((e) => [naming.accountIdParameter(e), TEST_ACCOUNT_IDS[e]]),
+    );
+  });
+
+  it("refuses (exit 2) a bootstrap whose account ids disagree with the account stacks'", async () => {
+    const { raw } = loadBootstrapConfig();
+    const ids = JSON.parse(raw['tdr-bootstrap:accountIds']!) as Record<string, string>;
+    const bootstrapRawConfig = {
+      ...raw,
+      'tdr-bootstrap:accountIds': JSON.stringify({ ...ids, intg: '999999999999' }),
+    };
+    const err = await synthStacks(['bootstrap', 'intg'], { platform, bootstrapRawConfig }).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    expect(err).to.be.instanceOf(StackConfigError);
+    expect((err as Error).message).to.include(
+      'Pulumi.intg.yaml tdr:accountId: is 222222222222 but Pulumi.bootstrap.yaml tdr-bootstrap:accountIds.intg is 999999999999',
+    );
+  });
+});
+
 describe('the Pulumi CLI entry points (infra/index.ts, infra/bootstrap/index.ts)', function () {
   this.timeout(60_000);
   // The offline placeholders: the entry points must declare what synth declares.

@@ -63,7 +63,8 @@ export function defineBootstrap(platform: Platform, config: BootstrapConfig): Re
   for (const p of defs.accountIdParameters) {
     new aws.ssm.Parameter(
       `account-id-${p.name.replace(/^\/mgmt\//, '').replace(/_account$/, '')}`,
-      { name: p.name, type: p.type, value: p.value, description: p.description },
+      // Account ids are not secrets: `insecureValue` keeps them readable in state and in review.
+      { name: p.name, type: p.type, insecureValue: p.value, description: p.description },
       { parent: mgmt },
     );
   }
