@@ -27,6 +27,7 @@ import * as sandbox from './sandbox';
 import * as dashboards from './dashboards';
 import * as jobs from './jobs';
 import * as synth from './synth';
+import * as bootstrap from './bootstrap';
 
 const COMMANDS: ReadonlyArray<{ register: (program: Command, ctx: CliContext) => void }> = [
   envs,
@@ -43,6 +44,7 @@ const COMMANDS: ReadonlyArray<{ register: (program: Command, ctx: CliContext) =>
   dashboards,
   jobs,
   synth,
+  bootstrap,
 ];
 
 export function buildProgram(ctx: CliContext): Command {

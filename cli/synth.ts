@@ -5,9 +5,9 @@
  */
 import { join, resolve } from 'node:path';
 import type { Command } from 'commander';
-import { parseAccountIds } from '../services/config';
-import { ENVIRONMENT_NAMES } from '../services/environments';
+import { checkPlatform, parseAccountIds } from '../services/config';
 import { PlatformError } from '../services/errors';
+import { ALL_STACKS } from '../infra/stacks';
 import type { SynthSummary } from '../infra/summary';
 import type { SynthOptions as InfraSynthOptions } from '../infra/synth';
 import type { CliContext, GlobalOptions } from './context';
@@ -38,26 +38,28 @@ export function register(program: Command, ctx: CliContext): void {
     .description(
       'render infrastructure (Pulumi, offline, with policies), Jenkins jobs and dashboards into dist/',
     )
-    .option('--stack <stack>', `one stack only (${ENVIRONMENT_NAMES.join(', ')}); default: all five`)
+    .option('--stack <stack>', `one stack only (${ALL_STACKS.join(', ')}); default: all six`)
     .option('--out <dir>', 'output directory', 'dist')
     .addHelpText(
       'after',
       '\nExamples:\n  $ tdr synth\n  $ tdr synth --stack prod -o json | jq .infra.stacks\n\n' +
-        'Stack config comes from infra/stacks/Pulumi.<stack>.yaml (TDR_STACK_CONFIG_DIR overrides the directory).\n' +
+        'Stack config comes from infra/stacks/Pulumi.<stack>.yaml (TDR_STACK_CONFIG_DIR overrides the directory),\n' +
+        "the bootstrap's from infra/bootstrap/Pulumi.bootstrap.yaml.\n" +
         'Exit 3 when a policy is violated, 2 for bad stack config.',
     )
     .action(async (_opts, cmd: Command) => {
       const opts = cmd.optsWithGlobals<SynthOptions>();
+      // Checked where it is used: an invalid catalogue entry stops synth (exit 2) before anything is written.
+      const platform = checkPlatform(ctx.platform());
       const infra = infraStep(ctx, {
-        stacks: opts.stack === undefined ? [...ENVIRONMENT_NAMES] : [opts.stack],
-        platform: ctx.platform(),
+        stacks: opts.stack === undefined ? [...ALL_STACKS] : [opts.stack],
+        platform,
         ...(ctx.env.TDR_STACK_CONFIG_DIR ? { configDir: ctx.env.TDR_STACK_CONFIG_DIR } : {}),
         // When set, the release engine's account ids must be the ones the infrastructure deploys to.
         ...(ctx.env.TDR_ACCOUNT_IDS
           ? { accountIds: parseAccountIds(ctx.env.TDR_ACCOUNT_IDS, 'TDR_ACCOUNT_IDS') }
           : {}),
       });
-      const platform = ctx.platform();
       const steps: RendererStep[] = [
         infra,
         {

@@ -1,7 +1,9 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect } from 'chai';
+import { parse as parseYaml } from 'yaml';
+import { naming } from '../services/naming';
 import { ENVIRONMENT_NAMES } from '../services/environments';
 import { parseStackConfig, readStackConfigFile, StackConfigError, toPulumiConfigBag } from './config';
 
@@ -103,5 +105,21 @@ describe('stack config', () => {
     expect(issuesOf(() => readStackConfigFile('intg', dir))).to.deep.equal([
       'Pulumi.intg.yaml config: must be a map of config keys',
     ]);
+  });
+});
+
+describe('Pulumi project and stack files', () => {
+  const repo = join(__dirname, '..');
+  it('the account stacks use the state bucket and the KMS secrets provider the bootstrap creates', () => {
+    const project = parseYaml(readFileSync(join(repo, 'Pulumi.yaml'), 'utf8')) as {
+      backend?: { url?: string };
+    };
+    expect(project.backend?.url).to.equal(naming.pulumiBackendUrl('eu-west-2'));
+    for (const stack of ENVIRONMENT_NAMES) {
+      const file = parseYaml(readFileSync(join(repo, 'infra', 'stacks', `Pulumi.${stack}.yaml`), 'utf8')) as {
+        secretsprovider?: string;
+      };
+      expect(file.secretsprovider, stack).to.equal(naming.pulumiSecretsProvider('eu-west-2'));
+    }
   });
 });

@@ -25,7 +25,7 @@ export class StackConfigError extends PlatformError {
   }
 }
 
-const accountId = z.string().regex(/^\d{12}$/, { error: 'must be a 12-digit AWS account id' });
+export const accountId = z.string().regex(/^\d{12}$/, { error: 'must be a 12-digit AWS account id' });
 const cidr = z.string().regex(/^(\d{1,3}\.){3}\d{1,3}\/([0-9]|[12]\d|3[0-2])$/, {
   error: 'must be an IPv4 CIDR such as 10.0.0.0/16',
 });
@@ -35,13 +35,13 @@ const vpcCidr = cidr.refine((c) => c.endsWith('/16'), {
 const hostedZoneId = z
   .string()
   .regex(/^Z[A-Z0-9]{5,31}$/, { error: 'must be a Route 53 hosted zone id (Z…)' });
-const roleArn = z
+export const roleArn = z
   .string()
   .regex(/^arn:aws:iam::\d{12}:role\/[\w+=,.@/-]+$/, { error: 'must be an IAM role ARN' });
 const hostname = z
   .string()
   .regex(/^([a-z0-9-]+\.)+[a-z]{2,}$/, { error: 'must be a DNS hostname such as jenkins.example.org' });
-const isoDate = z
+export const isoDate = z
   .string()
   .regex(/^\d{4}-\d{2}-\d{2}$/, { error: 'must be a date YYYY-MM-DD' })
   .refine((d) => !Number.isNaN(Date.parse(d)), { error: 'must be a real calendar date' });
@@ -118,7 +118,7 @@ export function parseStackConfig(
   return { kind: 'workload', stack, values: parsed.data as WorkloadStackConfig };
 }
 
-function configIssues(error: z.ZodError, schema: z.ZodObject, source: string): ValidationIssue[] {
+export function configIssues(error: z.ZodError, schema: z.ZodObject, source: string): ValidationIssue[] {
   return error.issues.flatMap((issue): ValidationIssue[] => {
     const key = issue.path.map(String).join('.');
     if (issue.code === 'unrecognized_keys') {
@@ -134,7 +134,7 @@ function configIssues(error: z.ZodError, schema: z.ZodObject, source: string): V
 }
 
 /** Structured config is JSON; a plain string that is not JSON stays a string. */
-function decodeValue(text: string): unknown {
+export function decodeValue(text: string): unknown {
   const trimmed = text.trim();
   if (trimmed.startsWith('{') || trimmed.startsWith('[')) {
     try {

@@ -5,19 +5,24 @@
 import { join } from 'node:path';
 import * as aws from '@pulumi/aws';
 import * as pulumi from '@pulumi/pulumi';
+import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
+import { mockClient } from 'aws-sdk-client-mock';
 import { expect } from 'chai';
 import { buildPlatform, loadPlatform, type Platform } from '../services/config';
 import { DEFAULT_CATALOGUE } from '../services/catalogue';
 import { DEFAULT_ENVIRONMENTS, ENVIRONMENT_NAMES, type EnvironmentName } from '../services/environments';
 import { naming } from '../services/naming';
 import { metricUseProblems, S3_REQUEST_METRICS_BUCKETS } from '../services/aws-metrics';
+import { ecsServices } from '../services/queries';
 import { SERVICE_ALARM_LIST } from '../services/thresholds';
+import { TEST_ACCOUNT_IDS } from '../test/support/accounts';
 import { expectGolden } from '../test/support/golden';
 import type { RecordedResource } from './policies/evaluate';
 import { statementsOf } from './policies/rules';
 import { StackConfigError } from './config';
 import {
   checkAccountsAgree,
+  loadBootstrapConfig,
   loadStackConfig,
   MOCK_ARNS,
   recordProgram,
@@ -25,23 +30,25 @@ import {
   renderManifest,
   synthStack,
   synthStacks,
+  ALL_STACKS,
   type SynthResult,
+  type SynthStackName,
 } from './synth';
 
 type Inputs = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
-const results = new Map<EnvironmentName, SynthResult>();
+const results = new Map<SynthStackName, SynthResult>();
 let platform: Platform;
 
-function stack(name: EnvironmentName): SynthResult {
+function stack(name: SynthStackName): SynthResult {
   const r = results.get(name);
   if (!r) throw new Error(`stack ${name} was not synthesized`);
   return r;
 }
-function ofType(name: EnvironmentName, type: string): RecordedResource[] {
+function ofType(name: SynthStackName, type: string): RecordedResource[] {
   return stack(name).records.filter((r) => r.type === type);
 }
-function one(name: EnvironmentName, type: string, logical: string): Inputs {
+function one(name: SynthStackName, type: string, logical: string): Inputs {
   const r = stack(name).records.find((x) => x.type === type && x.name === logical);
   if (!r) throw new Error(`${name} has no ${type} named ${logical}`);
   return r.inputs as Inputs;
@@ -60,11 +67,11 @@ describe('infrastructure (offline synth under Pulumi mocks)', function () {
 
   before(async () => {
     platform = loadPlatform({});
-    for (const r of await synthStacks(ENVIRONMENT_NAMES, { platform })) results.set(r.manifest.stack, r);
+    for (const r of await synthStacks(ALL_STACKS, { platform })) results.set(r.manifest.stack, r);
   });
 
   describe('golden manifests (refresh with UPDATE_GOLDEN=1)', () => {
-    for (const name of ENVIRONMENT_NAMES) {
+    for (const name of ALL_STACKS) {
       it(`${name} matches testdata/infra/${name}.json`, () => {
         expectGolden(
           join(__dirname, '..', 'testdata', 'infra', `${name}.json`),
@@ -74,8 +81,8 @@ describe('infrastructure (offline synth under Pulumi mocks)', function () {
     }
   });
 
-  it('all five stacks pass every policy', () => {
-    for (const name of ENVIRONMENT_NAMES) {
+  it('all six stacks (the bootstrap and the five accounts) pass every policy', () => {
+    for (const name of ALL_STACKS) {
       expect(stack(name).manifest.policies.violations, name).to.deep.equal([]);
       expect(stack(name).manifest.resources.length, name).to.be.greaterThan(20);
     }
@@ -256,7 +263,7 @@ describe('infrastructure (offline synth under Pulumi mocks)', function () {
 
   it('every service has the four alarms, to the environment topic', () => {
     const alarms = ofType('staging', 'aws:cloudwatch/metricAlarm:MetricAlarm');
-    expect(alarms).to.have.length(16);
+    expect(alarms).to.have.length(ecsServices(platform.catalogue).length * SERVICE_ALARM_LIST.length);
     const cpu = one('staging', 'aws:cloudwatch/metricAlarm:MetricAlarm', 'consignmentapi-alarms-cpu-high');
     expect(cpu).to.include({
       name: naming.alarm('consignmentapi', 'staging', 'cpu-high'),
@@ -303,12 +310,14 @@ describe('infrastructure (offline synth under Pulumi mocks)', function () {
       ofType('prod', 'aws:lb/listenerRule:ListenerRule').map(
         (r) => (r.inputs as Inputs).conditions[0].hostHeader.values[0],
       ),
-    ).to.deep.equal([
-      'app.tdr.nationalarchives.gov.uk',
-      'api.tdr.nationalarchives.gov.uk',
-      'auth.tdr.nationalarchives.gov.uk',
-      'transfer-service.tdr.nationalarchives.gov.uk',
-    ]);
+    ).to.deep.equal(
+      ecsServices(platform.catalogue).map(([, e]) =>
+        naming.hostname(e.hostnamePrefix, DEFAULT_ENVIRONMENTS.prod.domain ?? ''),
+      ),
+    );
+    expect(ofType('prod', 'aws:lb/listenerRule:ListenerRule')[0]?.inputs).to.nested.include({
+      'conditions[0].hostHeader.values[0]': 'app.tdr.nationalarchives.gov.uk',
+    });
   });
 
   it('the four buckets of DESIGN.md exist in each workload account; the export bucket grants the preservation role and notifies it', () => {
@@ -691,10 +700,109 @@ describe('infrastructure (offline synth under Pulumi mocks)', function () {
   });
 });
 
-describe('the Pulumi CLI entry point (infra/index.ts)', function () {
+describe('the bootstrap (infra/bootstrap)', function () {
   this.timeout(60_000);
 
-  it('declares, from the stack name and Pulumi config alone, what synth declares', async () => {
+  it('the state bucket is versioned, encrypted with the secrets key, public access blocked, TLS-only and logged', () => {
+    const bucket = naming.pulumiStateBucket();
+    const ofBucket = (type: string) =>
+      ofType('bootstrap', type).filter(
+        (r) => r.name.startsWith('pulumi-state-') && !r.name.startsWith('pulumi-state-logs'),
+      );
+    expect(one('bootstrap', 'aws:s3/bucket:Bucket', 'pulumi-state-bucket').bucket).to.equal(bucket);
+    expect(ofBucket('aws:s3/bucketVersioning:BucketVersioning')[0]?.inputs).to.deep.include({
+      versioningConfiguration: { status: 'Enabled' },
+    });
+    const sse = (
+      ofBucket('aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration')[0]
+        ?.inputs as Inputs
+    ).rules[0].applyServerSideEncryptionByDefault;
+    expect(sse.sseAlgorithm).to.equal('aws:kms');
+    // The secrets key's own ARN (a KMS key ARN names a generated id, not the logical name).
+    const secretsKey = MOCK_ARNS['aws:kms/key:Key']!({
+      region: 'eu-west-2',
+      account: TEST_ACCOUNT_IDS.mgmt,
+      physical: 'pulumi-secrets-key',
+      seed: 'pulumi-secrets-key',
+      inputs: {},
+    });
+    expect(sse.kmsMasterKeyId).to.equal(secretsKey);
+    expect(
+      one('bootstrap', 'aws:s3/bucketLogging:BucketLogging', 'pulumi-state-access-log').targetBucket,
+    ).to.equal(naming.pulumiStateLogBucket());
+    expect(one('bootstrap', 'aws:kms/alias:Alias', 'pulumi-secrets-key-alias').name).to.equal(
+      naming.pulumiSecretsKeyAlias(),
+    );
+    expect(stack('bootstrap').manifest.policies.violations).to.deep.equal([]);
+  });
+
+  it("each account's deploy role is trusted only by that account's Jenkins infra role in mgmt", () => {
+    for (const env of ENVIRONMENT_NAMES) {
+      const role = one('bootstrap', 'aws:iam/role:Role', `pulumi-deploy-${env}`);
+      expect(role.name).to.equal(naming.pulumiDeployRole(env));
+      expect(statements(role.assumeRolePolicy).map((s) => s.Principal)).to.deep.equal([
+        { AWS: naming.roleArn('123456789012', naming.jenkinsInfraRole(env)) },
+      ]);
+      const infra = one('bootstrap', 'aws:iam/rolePolicy:RolePolicy', `jenkins-infra-${env}-policy`).policy;
+      const assume = statements(infra).filter((s) => s.Action === 'sts:AssumeRole');
+      expect(
+        assume.map((s) => s.Resource),
+        env,
+      ).to.deep.equal([naming.roleArn(TEST_ACCOUNT_IDS[env], naming.pulumiDeployRole(env))]);
+    }
+  });
+
+  it('writes the five account ids into SSM in mgmt, where the release engine reads them', () => {
+    const parameters = ofType('bootstrap', 'aws:ssm/parameter:Parameter').map((r) => [
+      r.inputs.name,
+      r.inputs.insecureValue,
+    ]);
+    expect(parameters).to.deep.equal(
+      ENVIRONMENT_NAMES.map((e) => [naming.accountIdParameter(e), TEST_ACCOUNT_IDS[e]]),
+    );
+  });
+
+  it("refuses (exit 2) a bootstrap whose account ids disagree with the account stacks'", async () => {
+    const { raw } = loadBootstrapConfig();
+    const ids = JSON.parse(raw['tdr-bootstrap:accountIds']!) as Record<string, string>;
+    const bootstrapRawConfig = {
+      ...raw,
+      'tdr-bootstrap:accountIds': JSON.stringify({ ...ids, intg: '999999999999' }),
+    };
+    const err = await synthStacks(['bootstrap', 'intg'], { platform, bootstrapRawConfig }).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    expect(err).to.be.instanceOf(StackConfigError);
+    expect((err as Error).message).to.include(
+      'Pulumi.intg.yaml tdr:accountId: is 222222222222 but Pulumi.bootstrap.yaml tdr-bootstrap:accountIds.intg is 999999999999',
+    );
+  });
+});
+
+describe('the Pulumi CLI entry points (infra/index.ts, infra/bootstrap/index.ts)', function () {
+  this.timeout(60_000);
+  // The offline placeholders: the entry points must declare what synth declares.
+  const ids = TEST_ACCOUNT_IDS;
+  let sts: ReturnType<typeof mockClient>;
+  let saved: string | undefined;
+
+  beforeEach(() => {
+    saved = process.env.TDR_ACCOUNT_IDS;
+    process.env.TDR_ACCOUNT_IDS = JSON.stringify(ids);
+    sts = mockClient(STSClient);
+  });
+  afterEach(() => {
+    sts.restore();
+    if (saved === undefined) delete process.env.TDR_ACCOUNT_IDS;
+    else process.env.TDR_ACCOUNT_IDS = saved;
+  });
+
+  it('declares, from the stack name, Pulumi config and real account ids, what synth declares', async () => {
+    sts.on(GetCallerIdentityCommand).resolves({
+      Account: ids.mgmt,
+      Arn: `arn:aws:sts::${ids.mgmt}:assumed-role/${naming.jenkinsInfraRole('staging')}/jenkins`,
+    });
     const raw = readRaw('staging');
     const viaEntryPoint = await recordProgram('staging', raw, raw['tdr:accountId']!, 'eu-west-2', () => {
       // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -704,6 +812,20 @@ describe('the Pulumi CLI entry point (infra/index.ts)', function () {
     const names = (records: readonly RecordedResource[]) => records.map((r) => `${r.type}::${r.name}`).sort();
     expect(names(viaEntryPoint)).to.deep.equal(names(viaSynth.records));
     expect(viaEntryPoint.length).to.be.greaterThan(100);
+  });
+
+  it('the bootstrap entry point declares what synth declares, with administrator credentials in mgmt', async () => {
+    sts.on(GetCallerIdentityCommand).resolves({
+      Account: ids.mgmt,
+      Arn: `arn:aws:sts::${ids.mgmt}:assumed-role/AWSReservedSSO_AdministratorAccess_0/someone`,
+    });
+    const { raw } = loadBootstrapConfig();
+    const viaEntryPoint = await recordProgram('bootstrap', raw, ids.mgmt, 'eu-west-2', () => {
+      // eslint-disable-next-line @typescript-eslint/no-require-imports
+      return require('./bootstrap/index') as Record<string, unknown>;
+    });
+    const names = (records: readonly RecordedResource[]) => records.map((r) => `${r.type}::${r.name}`).sort();
+    expect(names(viaEntryPoint)).to.deep.equal(names(stack('bootstrap').records));
   });
 });
 

@@ -45,7 +45,7 @@ describe('the sandbox is built from infra’s definitions (no drift)', () => {
   before(async function () {
     this.timeout(120_000);
     const results = await synthStacks(['mgmt', ...WORKLOAD_ENVIRONMENTS], { platform });
-    for (const r of results) declared.set(r.manifest.stack, r.manifest.resources);
+    for (const r of results) declared.set(r.manifest.stack as EnvironmentName, r.manifest.resources);
   });
 
   it('uses the account ids of infra’s embedded stack config for the accounts it fakes', () => {

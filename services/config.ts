@@ -46,6 +46,20 @@ export function buildPlatform(input: unknown, overridden: readonly string[] = []
   return derive(input as PlatformModel, overridden);
 }
 
+/**
+ * The model a command is about to act on, checked: commands that render or deploy call this, so
+ * a bad catalogue entry (even in the embedded model, which `loadPlatform` trusts for speed) stops
+ * them with every problem named before anything is written or called.
+ */
+export function checkPlatform(platform: Platform): Platform {
+  const issues = validation().validatePlatform({
+    environments: platform.environments,
+    catalogue: platform.catalogue,
+  });
+  if (issues.length > 0) throw new PlatformConfigError(issues);
+  return platform;
+}
+
 function derive(model: PlatformModel, overridden: readonly string[]): Platform {
   return { ...model, promotionPath: promotionPath(model), overridden };
 }

@@ -9,6 +9,9 @@ export function roleSuffix(env: EnvironmentName): string {
   return env.charAt(0).toUpperCase() + env.slice(1);
 }
 
+const PULUMI_STATE_BUCKET = 'tdr-pulumi-state-mgmt';
+const PULUMI_SECRETS_KEY_ALIAS = 'alias/tdr-pulumi-secrets-mgmt';
+
 export const naming = {
   /** TDR runs one cluster per service: `consignmentapi_intg`. */
   cluster: (service: string, env: EnvironmentName) => `${service}_${env}`,
@@ -22,7 +25,17 @@ export const naming = {
   ecrRepository: (imageRepository: string) => imageRepository,
   bucket: (fn: string, env: EnvironmentName) => `tdr-${fn}-${env}`,
   ledgerBucket: () => 'tdr-release-ledger-mgmt',
-  pulumiStateBucket: () => 'tdr-pulumi-state-mgmt',
+  pulumiStateBucket: () => PULUMI_STATE_BUCKET,
+  /** Where S3 writes the state bucket's access log. */
+  pulumiStateLogBucket: () => 'tdr-pulumi-state-logs-mgmt',
+  /** The KMS key Pulumi encrypts stack secrets with (`awskms://alias/…`). */
+  pulumiSecretsKeyAlias: () => PULUMI_SECRETS_KEY_ALIAS,
+  /** `pulumi login` of the account stacks: the state bucket in mgmt. */
+  pulumiBackendUrl: (region: string) => `s3://${PULUMI_STATE_BUCKET}?region=${region}&awssdk=v2`,
+  /** The secrets provider of every account stack. */
+  pulumiSecretsProvider: (region: string) => `awskms://${PULUMI_SECRETS_KEY_ALIAS}?region=${region}`,
+  /** The Pulumi stack of the bootstrap project (`infra/bootstrap`), run in mgmt. */
+  bootstrapStack: () => 'bootstrap',
   databaseIdentifier: (service: string, env: EnvironmentName) => `${service}-db-${env}`,
   databaseSecret: (service: string, env: EnvironmentName) => `/${env}/${service}/database/password`,
   taskRole: (pascalName: string, env: EnvironmentName) => `TDR${pascalName}EcsTaskRole${roleSuffix(env)}`,
@@ -58,6 +71,8 @@ export const naming = {
   jenkinsAgentLabel: (env: EnvironmentName) => `ecs-${env}`,
   /** Lockable resource serialising releases of one service in one environment. */
   jenkinsReleaseLock: (service: string, env: EnvironmentName) => `tdr-release-${service}-${env}`,
+  /** A catalogue entry's GitHub repository, by TDR's convention: `transfer-frontend` → `tdr-transfer-frontend`. */
+  serviceRepository: (imageRepository: string) => `tdr-${imageRepository}`,
   /** GitHub team as the github-oauth plugin names it (`org*team`) for a platform group. */
   githubTeam: (group: string) => `nationalarchives*tdr-${group}`,
   /** Management-account SSM parameter (`/mgmt/github/client`), resolved by Jenkins at runtime. */
@@ -67,6 +82,10 @@ export const naming = {
   flowLogGroup: (env: EnvironmentName) => `/vpc/tdr-vpc-${env}/flow-logs`,
   /** The role Pulumi assumes in each account when Jenkins runs `pulumi up --stack {env}`. */
   pulumiDeployRole: (env: EnvironmentName) => `TDRPulumiDeployRole${roleSuffix(env)}`,
+  /** The role of the Jenkins agent that runs `pulumi` for one account: it may assume only that account's deploy role. */
+  jenkinsInfraRole: (env: EnvironmentName) => `TDRJenkinsInfraRole${roleSuffix(env)}`,
+  /** Label of the ECS Fargate agent that runs as `TDRJenkinsInfraRole{Env}`. */
+  jenkinsInfraAgentLabel: (env: EnvironmentName) => `ecs-infra-${env}`,
   jenkinsHomeFileSystem: () => 'tdr-jenkins-home-mgmt',
   grafanaWorkspace: () => 'tdr-grafana-mgmt',
   grafanaWorkspaceRole: () => 'TDRGrafanaWorkspaceRoleMgmt',

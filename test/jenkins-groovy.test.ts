@@ -166,7 +166,10 @@ describe('generated Jenkins Groovy, checked by Debian groovy, npm-groovy-lint an
   it("puts every agent stage of an environment's pipeline on that environment's agent", () => {
     for (const i of inspections) {
       const env = /^pipelines\/[a-z0-9-]+?-(mgmt|sbox|intg|staging|prod)\.Jenkinsfile$/.exec(i.file)?.[1];
-      const expected = naming.jenkinsAgentLabel((env ?? 'mgmt') as 'mgmt');
+      // Infra jobs run on the environment's infra agent, everything else on its release agent.
+      const expected = i.file.startsWith('pipelines/infra-')
+        ? naming.jenkinsInfraAgentLabel((env ?? 'mgmt') as 'mgmt')
+        : naming.jenkinsAgentLabel((env ?? 'mgmt') as 'mgmt');
       if (!i.file.endsWith('Jenkinsfile')) continue;
       const labels = (i.calls?.label ?? []).map((a) => constant(a[0]));
       expect(labels.length, i.file).to.be.greaterThan(0);

@@ -21,7 +21,8 @@ describe('dashboards against the stacks: what a panel needs switched on is on', 
 
   before(async () => {
     const envs = ENVIRONMENT_NAMES.filter((e) => sites.some((s) => envOf(s.dashboard) === e));
-    for (const r of await synthStacks(envs, { platform })) records.set(r.manifest.stack, r.records);
+    for (const r of await synthStacks(envs, { platform }))
+      records.set(r.manifest.stack as EnvironmentName, r.records);
   });
 
   const needing = (prerequisite: string) =>

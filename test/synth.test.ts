@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { expect } from 'chai';
 import * as aws from '@pulumi/aws';
 import { loadPlatform } from '../services/config';
+import { ecsServices } from '../services/queries';
 import { infraStep, renderAll } from '../cli/synth';
 import { exitCodeOf } from '../cli/exit-codes';
 import { runTdr } from './support/cli';
@@ -18,11 +19,12 @@ const STACKS_DIR = join(__dirname, '..', 'infra', 'stacks');
 describe('tdr synth', function () {
   this.timeout(120_000);
 
-  it('renders all five stacks into dist/infra and prints resources by type and policy results', async () => {
+  it('renders all six programs (the bootstrap and the five accounts) into dist/infra and prints resources by type and policy results', async () => {
     const out = mkdtempSync(join(tmpdir(), 'tdr-synth-'));
     const { code, stdout, stderr } = await runTdr(['synth', '--out', out], {});
     expect(code, stderr).to.equal(0);
     expect(readdirSync(join(out, 'infra')).sort()).to.deep.equal([
+      'bootstrap.json',
       'intg.json',
       'mgmt.json',
       'prod.json',
@@ -30,8 +32,13 @@ describe('tdr synth', function () {
       'staging.json',
     ]);
     expect(stdout).to.match(/^STACK\s+ACCOUNT\s+RESOURCES/m);
-    expect(stdout).to.match(/^aws:ecs\/service:Service\s+1\s+-\s+4\s+4\s+4$/m);
-    expect(stdout).to.match(/^ecs-no-public-ip\s+0\s+-\s+0\s+0\s+0$/m);
+    // Columns: bootstrap, mgmt (Jenkins), sbox, intg, staging, prod.
+    const n = ecsServices(loadPlatform({}).catalogue).length;
+    expect(stdout).to.match(
+      new RegExp(`^aws:ecs/service:Service\\s+-\\s+1\\s+-\\s+${n}\\s+${n}\\s+${n}$`, 'm'),
+    );
+    expect(stdout).to.match(/^ecs-no-public-ip\s+-\s+0\s+-\s+0\s+0\s+0$/m);
+    expect(stdout).to.match(/^s3-bucket-tls-only\s+0\s+/m);
     const prod = JSON.parse(readFileSync(join(out, 'infra', 'prod.json'), 'utf8'));
     expect(prod).to.include({ stack: 'prod', accountId: '444444444444', region: 'eu-west-2' });
     expect(prod.policies.violations).to.deep.equal([]);

@@ -6,7 +6,7 @@
 import * as aws from '@pulumi/aws';
 
 import type { Platform } from '../../services/config';
-import { WORKLOAD_ENVIRONMENTS } from '../../services/environments';
+import { ENVIRONMENT_NAMES, WORKLOAD_ENVIRONMENTS } from '../../services/environments';
 import { naming } from '../../services/naming';
 import type { MgmtStackConfig } from '../config';
 import { EcsService } from '../components/ecs-service';
@@ -335,7 +335,11 @@ function defineJenkins(ctx: AccountContext, config: MgmtStackConfig, agentRoles:
           Sid: 'PassAgentRoles',
           Effect: 'Allow',
           Action: 'iam:PassRole',
-          Resource: agentRoles.map((r) => r.arn),
+          // The infra agents' roles come from the bootstrap, so they are named rather than referenced.
+          Resource: [
+            ...agentRoles.map((r) => r.arn),
+            ...ENVIRONMENT_NAMES.map((env) => naming.roleArn(accountId, naming.jenkinsInfraRole(env))),
+          ],
           Condition: { StringEquals: { 'iam:PassedToService': 'ecs-tasks.amazonaws.com' } },
         },
       ],

@@ -28,7 +28,12 @@ export function policyDocument(
 }
 
 /** A role and its inline policy (a separate RolePolicy, so policies see every document). */
-export function createRole(name: string, spec: RoleSpec, parent: pulumi.Resource): aws.iam.Role {
+export function createRole(
+  name: string,
+  spec: RoleSpec,
+  parent: pulumi.Resource,
+  dependsOn?: pulumi.Input<pulumi.Resource>[],
+): aws.iam.Role {
   const role = new aws.iam.Role(
     name,
     {
@@ -37,7 +42,7 @@ export function createRole(name: string, spec: RoleSpec, parent: pulumi.Resource
       assumeRolePolicy: policyDocument(spec.trust),
       maxSessionDuration: spec.maxSessionDuration ?? DEFAULT_MAX_SESSION_SECONDS,
     },
-    { parent },
+    dependsOn ? { parent, dependsOn } : { parent },
   );
   if (spec.statements && spec.statements.length > 0) {
     new aws.iam.RolePolicy(

@@ -30,6 +30,10 @@ export interface SecureBucketArgs {
   readonly requestMetricsFilterId?: string;
   /** SSE-S3 by default: S3 managed keys let named principals in other accounts read objects. */
   readonly sseAlgorithm?: 'AES256' | 'aws:kms';
+  /** With `aws:kms`: a customer-managed key instead of the account's aws/s3 key. */
+  readonly kmsKeyId?: pulumi.Input<string>;
+  /** Server access logging into another bucket. */
+  readonly accessLog?: { readonly bucket: pulumi.Input<string>; readonly prefix: string };
 }
 
 export interface SecureBucketOutputs {
@@ -86,7 +90,10 @@ export function createSecureBucket(
       bucket: bucket.id,
       rules: [
         {
-          applyServerSideEncryptionByDefault: { sseAlgorithm: args.sseAlgorithm ?? 'AES256' },
+          applyServerSideEncryptionByDefault: {
+            sseAlgorithm: args.sseAlgorithm ?? 'AES256',
+            ...(args.kmsKeyId === undefined ? {} : { kmsMasterKeyId: args.kmsKeyId }),
+          },
           bucketKeyEnabled: true,
         },
       ],
@@ -129,6 +136,13 @@ export function createSecureBucket(
     // The public access block must exist first, or a grant could briefly be public.
     { parent, dependsOn },
   );
+  if (args.accessLog !== undefined) {
+    new aws.s3.BucketLogging(
+      `${name}-access-log`,
+      { bucket: bucket.id, targetBucket: args.accessLog.bucket, targetPrefix: args.accessLog.prefix },
+      opts,
+    );
+  }
   if (args.notifyTopicArn !== undefined) {
     new aws.s3.BucketNotification(
       `${name}-notification`,

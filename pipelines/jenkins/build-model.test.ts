@@ -166,6 +166,10 @@ describe('jenkins model', () => {
         { env: 'VERSION' },
         '--git-commit',
         { env: 'GIT_COMMIT' },
+        '--actor',
+        { env: 'TDR_ACTOR' },
+        '--build-url',
+        { env: 'BUILD_URL' },
       ]);
     }
   });

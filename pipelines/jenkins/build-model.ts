@@ -47,26 +47,33 @@ export function buildJenkinsModel(
     buildJobs(ctx),
     agentImageJob(ctx),
   ];
-  const agents: AgentTemplate[] = environments.map((e) => ({
+  const agent = (e: (typeof environments)[number], label: string, taskRole: string): AgentTemplate => ({
     environment: e.name,
-    label: naming.jenkinsAgentLabel(e.name),
+    label,
     region: e.region,
-    taskRole: naming.jenkinsNodeRole(e.name),
+    taskRole,
     image: settings.agentImage,
     cpu: settings.agentCpu,
     memory: settings.agentMemory,
-  }));
+  });
   // Images are built and pushed in mgmt only, by the same task role as mgmt's other jobs.
   const mgmt = platform.environments.mgmt;
-  agents.push({
-    environment: mgmt.name,
-    label: buildAgentLabel(mgmt.name),
-    region: mgmt.region,
-    taskRole: naming.jenkinsNodeRole(mgmt.name),
-    image: settings.buildAgentImage,
-    cpu: settings.buildAgentCpu,
-    memory: settings.buildAgentMemory,
-  });
+  const agents: AgentTemplate[] = [
+    ...environments.map((e) => agent(e, naming.jenkinsAgentLabel(e.name), naming.jenkinsNodeRole(e.name))),
+    // The infra jobs' agents (their roles come from the bootstrap).
+    ...environments.map((e) =>
+      agent(e, naming.jenkinsInfraAgentLabel(e.name), naming.jenkinsInfraRole(e.name)),
+    ),
+    {
+      environment: mgmt.name,
+      label: buildAgentLabel(mgmt.name),
+      region: mgmt.region,
+      taskRole: naming.jenkinsNodeRole(mgmt.name),
+      image: settings.buildAgentImage,
+      cpu: settings.buildAgentCpu,
+      memory: settings.buildAgentMemory,
+    },
+  ];
   return {
     folders: parts.flatMap((p) => p.folders ?? []),
     jobs: parts.flatMap((p) => p.jobs ?? []),

@@ -11,6 +11,7 @@ import type { JenkinsModel } from './model';
 import { renderCasc } from './render-casc';
 import { GENERATED_MARKER, renderJenkinsfile } from './render-jenkinsfile';
 import { pipelinePath, renderSeed } from './render-seed';
+import { JENKINS_PLUGINS } from './plugins';
 import { scanForSecrets } from './secret-scan';
 import { DEFAULT_JENKINS_SETTINGS, type JenkinsSettings } from './settings';
 
@@ -34,33 +35,14 @@ export function renderRootJenkinsfile(model: JenkinsModel): string {
   return renderJenkinsfile(model.platformPipeline, ROOT_HEADER);
 }
 
-/**
- * The plugins the generated configuration and pipelines use, for the controller image
- * (`jenkins-plugin-cli --plugin-file plugins.txt`); versions are pinned where the image is built.
- */
-export const JENKINS_PLUGINS: Readonly<Record<string, string>> = {
-  'configuration-as-code': 'jenkins.yaml',
-  'configuration-as-code-secret-ssm': 'resolves the ${/mgmt/…} references in jenkins.yaml from SSM',
-  'job-dsl': 'the seed job and jobs: in jenkins.yaml',
-  'cloudbees-folder': 'folders per environment and service',
-  'workflow-aggregator': 'declarative pipelines',
-  'pipeline-input-step': 'approvals (input with submitter)',
-  'pipeline-milestone-step': 'milestones',
-  'lockable-resources': 'a lock per service and environment',
-  'pipeline-utility-steps': 'readJSON of tdr status -o json',
-  'pipeline-build-step': 'triggering e2e and infrastructure jobs',
-  git: 'checking out the platform and e2e repositories',
-  'github-branch-source': 'the platform multibranch job and the build jobs',
-  'inline-pipeline': 'the build jobs: one template pipeline for every source repository',
-  'credentials-binding': 'the build pushes its vN tag (withCredentials, gitUsernamePassword)',
-  'github-oauth': 'GitHub login',
-  'matrix-auth': 'authorisation by team',
-  'amazon-ecs': 'Fargate agents per environment',
-  slack: 'release notifications',
-};
+export { JENKINS_PLUGINS } from './plugins';
 
+/** `name:version` per line, as jenkins-plugin-cli reads it. */
 export function renderPlugins(): string {
-  const lines = Object.entries(JENKINS_PLUGINS).flatMap(([plugin, why]) => [`# ${why}`, plugin]);
+  const lines = Object.entries(JENKINS_PLUGINS).flatMap(([plugin, p]) => [
+    `# ${p.why}`,
+    `${plugin}:${p.version}`,
+  ]);
   return [`# ${GENERATED_MARKER}`, ...lines].join('\n') + '\n';
 }
 

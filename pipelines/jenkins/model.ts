@@ -112,6 +112,9 @@ export type Step =
       readonly parameters: ReadonlyArray<{ readonly name: string; readonly value: Arg }>;
     }
   | { readonly kind: 'archive'; readonly pattern: string }
+  /** Keeps workspace files for a later stage of the same build (which may run on another agent). */
+  | { readonly kind: 'stash'; readonly name: string; readonly includes: string }
+  | { readonly kind: 'unstash'; readonly name: string }
   /** Runs a Job DSL script from the workspace (the seed). */
   | { readonly kind: 'job-dsl'; readonly targets: string }
   | {
@@ -146,12 +149,16 @@ export interface Stage {
    * waiting for hours does not keep an ECS task running).
    */
   readonly agent?: EnvironmentName;
+  /**
+   * Which of the environment's agents, when not its release agent: `infra` runs as
+   * `TDRJenkinsInfraRole{Env}` (which may assume only that account's Pulumi deploy role); `build` is
+   * the image with Kaniko and the build tools.
+   */
+  readonly agentKind?: 'infra' | 'build';
   /** Run only on this branch (multibranch jobs). */
   readonly branch?: string;
   /** Run only when all of these hold. */
   readonly when?: readonly Condition[];
-  /** Hold the environment's build agent (the image with Kaniko and the build tools) rather than its release agent. */
-  readonly buildAgent?: boolean;
   readonly steps?: readonly Step[];
   readonly stages?: readonly Stage[];
   readonly post?: PostSteps;
@@ -246,7 +253,7 @@ export interface AgentTemplate {
   readonly environment: EnvironmentName;
   readonly label: string;
   readonly region: string;
-  /** IAM role of the Fargate task, in mgmt: `TDRJenkinsNodeRole{Env}`. */
+  /** IAM role of the Fargate task, in mgmt: `TDRJenkinsNodeRole{Env}` or `TDRJenkinsInfraRole{Env}`. */
   readonly taskRole: string;
   readonly image: string;
   readonly cpu: number;

@@ -100,7 +100,12 @@ function renderStage(s: Stage, p: Pipeline): string {
     if (s.agent !== p.environment) {
       throw new Error(`stage "${s.name}" of ${p.id} would run on ${s.agent}'s agent, not ${p.environment}'s`);
     }
-    const label = s.buildAgent ? buildAgentLabel(s.agent) : naming.jenkinsAgentLabel(s.agent);
+    const label =
+      s.agentKind === 'infra'
+        ? naming.jenkinsInfraAgentLabel(s.agent)
+        : s.agentKind === 'build'
+          ? buildAgentLabel(s.agent)
+          : naming.jenkinsAgentLabel(s.agent);
     body.push(`agent {\n    label ${str(label)}\n}`);
   }
   if (s.branch) body.push(`when {\n    branch ${str(s.branch)}\n}`);
@@ -240,6 +245,13 @@ function renderStep(step: Step): string {
       return renderTrigger(step);
     case 'archive':
       return `archiveArtifacts(artifacts: ${str(step.pattern)}, fingerprint: true)`;
+    case 'stash':
+      return call('stash', [
+        ['name', str(step.name)],
+        ['includes', str(step.includes)],
+      ]);
+    case 'unstash':
+      return `unstash(${str(step.name)})`;
     case 'job-dsl':
       // DISABLE, not DELETE: a job removed from code keeps its history for the audit trail.
       return call('jobDsl', [

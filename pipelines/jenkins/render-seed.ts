@@ -119,6 +119,17 @@ function renderMultibranch(model: JenkinsModel, job: Job): string {
     `                    repositoryUrl(${str(`https://github.com/${repo.owner}/${repo.name}`)})`,
     '                    configuredByUrl(false)',
     `                    credentialsId(${str(repo.credentialsId)})`,
+    // Without discovery traits a GitHub source finds nothing. Branches (not also open as pull
+    // requests) and pull requests from the repository itself, merged with their target; pull
+    // requests from forks are not built, since every build runs on agents with AWS roles.
+    '                    traits {',
+    '                        gitHubBranchDiscovery {',
+    '                            strategyId(1)',
+    '                        }',
+    '                        gitHubPullRequestDiscovery {',
+    '                            strategyId(1)',
+    '                        }',
+    '                    }',
     '                }',
     '            }',
     '        }',

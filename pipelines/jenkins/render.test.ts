@@ -1,5 +1,6 @@
 import { join } from 'node:path';
 import { expect } from 'chai';
+import type { EnvironmentName } from '../../services/environments';
 import { parse } from 'yaml';
 import { loadPlatform } from '../../services/config';
 import { naming } from '../../services/naming';
@@ -93,8 +94,10 @@ describe('jenkins renderings', () => {
     }
   });
 
-  it('lists every plugin the pipelines and jenkins.yaml use', () => {
-    const plugins = (files.get('plugins.txt') ?? '').split('\n').filter((l) => l && !l.startsWith('#'));
+  it('lists every plugin the pipelines and jenkins.yaml use, each pinned to a version', () => {
+    const lines = (files.get('plugins.txt') ?? '').split('\n').filter((l) => l && !l.startsWith('#'));
+    for (const l of lines) expect(l).to.match(/^[a-z0-9-]+:[0-9][\w.-]*$/);
+    const plugins = lines.map((l) => l.split(':')[0]);
     for (const p of [
       'configuration-as-code',
       'configuration-as-code-secret-ssm',
@@ -141,16 +144,22 @@ describe('jenkins renderings', () => {
     const ecs = casc.jenkins.clouds[0]?.ecs;
     expect(ecs?.regionName).to.equal('eu-west-2');
     const templates = ecs?.templates ?? [];
-    // One release agent per environment, and mgmt's build agent (Kaniko), with mgmt's task role.
+    // One release agent and one infra agent per environment, and mgmt's build agent (Kaniko), with mgmt's task role.
+    const envs = Object.keys(platform.environments) as EnvironmentName[];
     expect(templates.map((t) => t.label)).to.have.members([
-      ...Object.keys(platform.environments).map((e) => naming.jenkinsAgentLabel(e as never)),
+      ...envs.map((e) => naming.jenkinsAgentLabel(e)),
+      ...envs.map((e) => naming.jenkinsInfraAgentLabel(e)),
       buildAgentLabel('mgmt'),
     ]);
     for (const t of templates) {
-      const env = t.label.replace(/^ecs-/, '').replace(/-build$/, '') as never;
+      const infra = t.label.startsWith('ecs-infra-');
+      const env = t.label.replace(/^ecs-(infra-)?/, '').replace(/-build$/, '') as EnvironmentName;
       expect(t.launchType).to.equal('FARGATE');
       expect(t.taskrole).to.equal(
-        naming.roleArn(ssmRef(naming.accountIdParameter('mgmt')), naming.jenkinsNodeRole(env)),
+        naming.roleArn(
+          ssmRef(naming.accountIdParameter('mgmt')),
+          infra ? naming.jenkinsInfraRole(env) : naming.jenkinsNodeRole(env),
+        ),
       );
     }
 
@@ -194,7 +203,9 @@ describe('jenkins renderings', () => {
     for (const [relative, content] of files) {
       const env = /pipelines\/[a-z0-9-]+?-(mgmt|sbox|intg|staging|prod)\.Jenkinsfile$/.exec(relative)?.[1];
       if (!env) continue;
-      for (const m of content.matchAll(/label '([^']+)'/g)) expect(m[1], relative).to.equal(`ecs-${env}`);
+      // Infra jobs run on the environment's infra agent, everything else on its release agent.
+      const label = relative.startsWith('pipelines/infra-') ? `ecs-infra-${env}` : `ecs-${env}`;
+      for (const m of content.matchAll(/label '([^']+)'/g)) expect(m[1], relative).to.equal(label);
     }
   });
 

@@ -868,7 +868,7 @@ pipelineJob('mgmt/infra/preview') {
     }
 }
 pipelineJob('mgmt/infra/apply') {
-    description('pulumi up of the mgmt stack: shows the preview, then waits for a member of admins')
+    description('pulumi up of the mgmt stack: shows the preview, waits for a member of admins, then applies exactly that plan')
     properties {
         authorizationMatrix {
             inheritanceStrategy {
@@ -920,7 +920,7 @@ pipelineJob('sbox/infra/preview') {
     }
 }
 pipelineJob('sbox/infra/apply') {
-    description('pulumi up of the sbox stack, applied on every merge to main')
+    description('pulumi up of the sbox stack, applied on every merge to main (exactly the plan it previews)')
     properties {
         authorizationMatrix {
             inheritanceStrategy {
@@ -972,7 +972,7 @@ pipelineJob('intg/infra/preview') {
     }
 }
 pipelineJob('intg/infra/apply') {
-    description('pulumi up of the intg stack, applied on every merge to main')
+    description('pulumi up of the intg stack, applied on every merge to main (exactly the plan it previews)')
     properties {
         authorizationMatrix {
             inheritanceStrategy {
@@ -1024,7 +1024,7 @@ pipelineJob('staging/infra/preview') {
     }
 }
 pipelineJob('staging/infra/apply') {
-    description('pulumi up of the staging stack: shows the preview, then waits for a member of admins')
+    description('pulumi up of the staging stack: shows the preview, waits for a member of admins, then applies exactly that plan')
     properties {
         authorizationMatrix {
             inheritanceStrategy {
@@ -1076,7 +1076,7 @@ pipelineJob('prod/infra/preview') {
     }
 }
 pipelineJob('prod/infra/apply') {
-    description('pulumi up of the prod stack: shows the preview, then waits for a member of admins')
+    description('pulumi up of the prod stack: shows the preview, waits for a member of admins, then applies exactly that plan')
     properties {
         authorizationMatrix {
             inheritanceStrategy {
@@ -1288,6 +1288,14 @@ multibranchPipelineJob('mgmt/platform') {
                     repositoryUrl('https://github.com/nationalarchives/tdr-platform')
                     configuredByUrl(false)
                     credentialsId('github')
+                    traits {
+                        gitHubBranchDiscovery {
+                            strategyId(1)
+                        }
+                        gitHubPullRequestDiscovery {
+                            strategyId(1)
+                        }
+                    }
                 }
             }
         }

@@ -113,7 +113,7 @@ describe('build jobs', () => {
   });
 
   it('build on mgmt’s build agent (Kaniko; no Docker daemon) and push the tag only after the scan passed', () => {
-    expect(stage('Build')).to.deep.include({ agent: 'mgmt', buildAgent: true });
+    expect(stage('Build')).to.deep.include({ agent: 'mgmt', agentKind: 'build' });
     expect(model.agents.find((a) => a.label === buildAgentLabel('mgmt'))).to.deep.include({
       environment: 'mgmt',
       taskRole: 'TDRJenkinsNodeRoleMgmt',

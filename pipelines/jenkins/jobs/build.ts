@@ -159,7 +159,7 @@ function buildPipeline(ctx: JobContext, repositories: readonly SourceRepository[
       {
         name: 'Build',
         agent: MGMT,
-        buildAgent: true,
+        agentKind: 'build',
         stages: [
           step(channel, 'Checkout', [
             { kind: 'checkout-scm' },
@@ -251,7 +251,7 @@ export function agentImageJob(ctx: JobContext): Contribution {
       {
         name: 'Build agent images',
         agent: MGMT,
-        buildAgent: true,
+        agentKind: 'build',
         steps: [
           {
             kind: 'checkout',

@@ -5,6 +5,7 @@ import { BUILD_VERSION_PATTERN_SOURCE } from '../../../services/versions';
 import {
   deployJobPath,
   env,
+  RECORDED_BY_BUILD,
   runnableBy,
   serviceParameter,
   type JobContext,
@@ -20,8 +21,9 @@ export function deployJobs(ctx: JobContext, target: EnvironmentName, e2eJobPath:
     environment: target,
     timeoutHours: 2,
     disableConcurrentBuilds: false,
+    // The actor is the person who started the build, or `jenkins` when a merge did (the ledger's "who").
     checks: [
-      ...checkService(ctx, target, false),
+      ...checkService(ctx, target, true),
       // A branch build (branch-<name>-<sha7>) may go where builds go, and nowhere further.
       requireVersion(
         false,
@@ -44,6 +46,7 @@ export function deployJobs(ctx: JobContext, target: EnvironmentName, e2eJobPath:
         env: target,
         version: env('VERSION'),
         gitCommit: env('GIT_COMMIT'),
+        ...RECORDED_BY_BUILD,
       }),
       after: triggerE2e(e2eJobPath, 'VERSION'),
     },

@@ -1,6 +1,10 @@
 /**
- * infra-preview and infra-apply: the Pulumi stack of every account. intg applies on every merge
- * and the sandbox is for spikes; every other account shows its preview and waits for an admin.
+ * infra-preview and infra-apply: the Pulumi stack of every account, run on the account's infra
+ * agent (`TDRJenkinsInfraRole{Env}` in mgmt, which may assume only that account's deploy role).
+ * intg applies on every merge and the sandbox is for spikes; every other account shows its
+ * preview and waits for an admin. An apply applies exactly the plan that was previewed (and
+ * approved): `pulumi preview --save-plan`, then `pulumi up --plan`, which fails rather than do
+ * anything the plan does not contain, even from a newer checkout.
  */
 import type { EnvironmentName } from '../../../services/environments';
 import { naming } from '../../../services/naming';
@@ -8,21 +12,28 @@ import type { Stage, Step } from '../model';
 import { BUILD_URL, PLATFORM_JOB, runnableBy, type Contribution, type JobContext } from './context';
 import { approvalStage, definePipeline, onAgent } from './skeleton';
 
+/** The update plan, kept between the preview and the apply stage of one build. */
+const PLAN_FILE = 'pulumi-plan.json';
+const PLAN_STASH = 'pulumi-plan';
+
 export function infraJobs(ctx: JobContext, target: EnvironmentName): Contribution {
   const environment = ctx.platform.environments[target];
   const stack = naming.pulumiStack(target);
-  const login: Step = { kind: 'shell', argv: ['pulumi', 'login', `s3://${naming.pulumiStateBucket()}`] };
-  const preview: Step = {
+  const login: Step = {
     kind: 'shell',
-    argv: ['pulumi', 'preview', '--stack', stack, '--non-interactive', '--diff'],
+    argv: ['pulumi', 'login', naming.pulumiBackendUrl(environment.region)],
   };
+  const pulumi = (verb: 'preview' | 'up', ...flags: string[]): Step => ({
+    kind: 'shell',
+    argv: ['pulumi', verb, '--stack', stack, '--non-interactive', ...flags],
+  });
+  const preview = pulumi('preview', '--diff', '--save-plan', PLAN_FILE);
+  const up = pulumi('up', '--yes', '--plan', PLAN_FILE);
+  const onInfraAgent = (name: string, steps: readonly Step[]): Stage => ({
+    ...onAgent(ctx, name, target, steps),
+    agentKind: 'infra',
+  });
   const automatic = environment.promotion?.automatic === true || environment.kind === 'sandbox';
-  const previewStage = (): Stage => onAgent(ctx, 'Preview', target, [login, preview]);
-  const apply = onAgent(ctx, 'Apply', target, [
-    login,
-    { kind: 'milestone', ordinal: 3 },
-    { kind: 'shell', argv: ['pulumi', 'up', '--yes', '--stack', stack, '--non-interactive'] },
-  ]);
   const pipelines = [
     definePipeline(ctx, {
       id: `infra-preview-${target}`,
@@ -30,7 +41,7 @@ export function infraJobs(ctx: JobContext, target: EnvironmentName): Contributio
       environment: target,
       timeoutHours: 1,
       disableConcurrentBuilds: false,
-      stages: [previewStage()],
+      stages: [onInfraAgent('Preview', [login, pulumi('preview', '--diff')])],
     }),
     definePipeline(ctx, {
       id: `infra-apply-${target}`,
@@ -39,16 +50,25 @@ export function infraJobs(ctx: JobContext, target: EnvironmentName): Contributio
       timeoutHours: automatic ? 2 : ctx.settings.approvalTimeoutHours + 2,
       disableConcurrentBuilds: true,
       stages: automatic
-        ? [apply]
+        ? [onInfraAgent('Apply', [login, preview, { kind: 'milestone', ordinal: 3 }, up])]
         : [
-            previewStage(),
+            onInfraAgent('Preview', [
+              login,
+              preview,
+              { kind: 'stash', name: PLAN_STASH, includes: PLAN_FILE },
+            ]),
             approvalStage(
               ctx,
               ctx.adminGroup,
               [`Apply the previewed changes to the ${target} stack? Preview: `, BUILD_URL, 'console'],
               `Apply to ${target}`,
             ),
-            apply,
+            onInfraAgent('Apply', [
+              login,
+              { kind: 'milestone', ordinal: 3 },
+              { kind: 'unstash', name: PLAN_STASH },
+              up,
+            ]),
           ],
     }),
   ];
@@ -70,8 +90,8 @@ export function infraJobs(ctx: JobContext, target: EnvironmentName): Contributio
         path: `${target}/infra/apply`,
         kind: 'infra-apply',
         description: automatic
-          ? `pulumi up of the ${stack} stack, applied on every merge to main`
-          : `pulumi up of the ${stack} stack: shows the preview, then waits for a member of ${ctx.adminGroup}`,
+          ? `pulumi up of the ${stack} stack, applied on every merge to main (exactly the plan it previews)`
+          : `pulumi up of the ${stack} stack: shows the preview, waits for a member of ${ctx.adminGroup}, then applies exactly that plan`,
         environment: target,
         parameters: [],
         triggers: [{ kind: 'upstream', jobs: [PLATFORM_JOB] }],

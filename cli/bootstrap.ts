@@ -1,0 +1,91 @@
+/**
+ * `tdr bootstrap plan`: the ordered first stand-up of the platform on real accounts (the
+ * bootstrap, mgmt, the other accounts, the Jenkins controller, the seed), each step as the
+ * commands to run and what to check after them. Prints only; changes nothing.
+ */
+import { Option, type Command } from 'commander';
+import { parseAccountIds } from '../services/config';
+import type { CliContext, GlobalOptions } from './context';
+import { UsageError } from './exit-codes';
+import { printJson } from './output';
+
+interface PlanOptions extends GlobalOptions {
+  readonly accountIds?: string;
+  readonly adminRole?: string;
+}
+
+export function register(program: Command, ctx: CliContext): void {
+  const bootstrap = program
+    .command('bootstrap')
+    .description('standing the platform up on real accounts for the first time');
+  bootstrap
+    .command('plan')
+    .description('print the ordered first stand-up: bootstrap, mgmt, the other accounts, Jenkins, the seed')
+    .addOption(
+      new Option('--account-ids <json>', 'JSON object env → 12-digit account id (default: TDR_ACCOUNT_IDS)'),
+    )
+    .addOption(
+      new Option(
+        '--admin-role <arn>',
+        "your administrator role in mgmt: it runs the bootstrap, then stands in for Jenkins' infra agents until the controller runs",
+      ),
+    )
+    .addHelpText(
+      'after',
+      '\nExamples:\n' +
+        `  $ tdr bootstrap plan --account-ids '{"mgmt":"…","sbox":"…","intg":"…","staging":"…","prod":"…"}' \\\n` +
+        '      --admin-role arn:aws:iam::123456789012:role/AWSReservedSSO_AdministratorAccess_0123\n' +
+        '  $ TDR_ACCOUNT_IDS=… tdr bootstrap plan -o json | jq -r ".[].commands[]"\n\n' +
+        'The runbook docs/runbook-first-standup.md walks through the same steps.',
+    )
+    .action((_opts, cmd: Command) => {
+      const opts = cmd.optsWithGlobals<PlanOptions>();
+      const text = opts.accountIds ?? ctx.env.TDR_ACCOUNT_IDS;
+      if (text === undefined) {
+        throw new UsageError('give the five account ids: --account-ids JSON, or TDR_ACCOUNT_IDS');
+      }
+      const accountIds = parseAccountIds(text, opts.accountIds ? '--account-ids' : 'TDR_ACCOUNT_IDS');
+      const adminRoleArn = opts.adminRole ?? `arn:aws:iam::${accountIds.mgmt}:role/YOUR-ADMINISTRATOR-ROLE`;
+      const roleAccount = /^arn:aws:iam::(\d{12}):role\/[\w+=,.@/-]+$/.exec(adminRoleArn)?.[1];
+      if (roleAccount !== accountIds.mgmt) {
+        throw new UsageError(
+          `--admin-role must be an IAM role ARN in mgmt (${accountIds.mgmt}), got ${adminRoleArn}`,
+        );
+      }
+      const platform = ctx.platform();
+      const { firstStandUp, jenkins } = load();
+      const model = jenkins.buildJenkinsModel(platform);
+      const casc = jenkins.renderJenkins(model).get('jenkins.yaml') ?? '';
+      const steps = firstStandUp({
+        accountIds,
+        region: platform.environments.mgmt.region,
+        adminRoleArn,
+        controllerParameters: [...new Set([...casc.matchAll(/\$\{(\/[^}]+)\}/g)].map((m) => m[1]!))],
+        seedItems: model.folders.length + model.jobs.length,
+        jenkinsUrl: jenkins.DEFAULT_JENKINS_SETTINGS.jenkinsUrl,
+      });
+      if (opts.output === 'json') {
+        printJson(ctx.io, steps);
+        return;
+      }
+      for (const s of steps) {
+        ctx.io.stdout(`${s.step}. ${s.title}\n   as ${s.runsAs}\n`);
+        for (const c of s.commands) ctx.io.stdout(`   $ ${c}\n`);
+        ctx.io.stdout(`   check: ${s.check}\n\n`);
+      }
+    });
+}
+
+/** Loaded when the command runs: `tdr --help` stays fast. */
+function load(): {
+  firstStandUp: typeof import('../infra/bootstrap/plan').firstStandUp;
+  jenkins: typeof import('../pipelines/jenkins/index');
+} {
+  /* eslint-disable @typescript-eslint/no-require-imports */
+  return {
+    firstStandUp: (require('../infra/bootstrap/plan') as typeof import('../infra/bootstrap/plan'))
+      .firstStandUp,
+    jenkins: require('../pipelines/jenkins/index') as typeof import('../pipelines/jenkins/index'),
+  };
+  /* eslint-enable @typescript-eslint/no-require-imports */
+}

@@ -1,0 +1,53 @@
+import { expect } from 'chai';
+import { naming } from '../../services/naming';
+import { firstStandUp } from './plan';
+
+const accountIds = {
+  mgmt: '900000000000',
+  sbox: '900000000001',
+  intg: '900000000002',
+  staging: '900000000003',
+  prod: '900000000004',
+};
+const steps = firstStandUp({
+  accountIds,
+  region: 'eu-west-2',
+  adminRoleArn: 'arn:aws:iam::900000000000:role/Admin',
+  controllerParameters: ['/mgmt/github/client', naming.accountIdParameter('mgmt')],
+  seedItems: 65,
+  jenkinsUrl: 'https://jenkins.example.org/',
+});
+
+describe('the first stand-up plan', () => {
+  it('goes bootstrap → its state into the bucket → mgmt → the other accounts → Jenkins → the seed → stand down', () => {
+    expect(steps.map((s) => s.step)).to.deep.equal(steps.map((_, i) => i + 1));
+    const stacks = steps.flatMap((s) =>
+      s.commands.flatMap(
+        (c) => /^pulumi up --stack (\S+)/.exec(c)?.[1] ?? /pulumi up --stack (\S+)/.exec(c)?.[1] ?? [],
+      ),
+    );
+    expect(stacks).to.deep.equal(['bootstrap', 'mgmt', 'sbox', 'intg', 'staging', 'prod', 'bootstrap']);
+    expect(steps.at(-3)?.title).to.match(/Jenkins controller/);
+    expect(steps.at(-2)?.title).to.match(/seed job/);
+    expect(steps.at(-2)?.check).to.include('65 items');
+    for (const s of steps) expect(s.check, s.title).not.to.equal('');
+  });
+
+  it('applies every account stack as its infra role, exactly the plan it previewed', () => {
+    for (const env of ['mgmt', 'sbox', 'intg', 'staging', 'prod'] as const) {
+      const step = steps.find((s) => s.title.startsWith(`The ${env} account`))!;
+      expect(step.runsAs).to.include(naming.jenkinsInfraRole(env));
+      expect(step.commands).to.include(`pulumi preview --stack ${env} --save-plan ${env}-plan.json`);
+      expect(step.commands).to.include(`pulumi up --stack ${env} --plan ${env}-plan.json`);
+    }
+  });
+
+  it('names the real account ids and the SSM parameters the controller reads', () => {
+    expect(steps[0]!.commands.join('\n')).to.include(JSON.stringify(accountIds));
+    const controller = steps.find((s) => /Jenkins controller/.test(s.title))!;
+    expect(controller.commands.some((c) => c.includes('--name /mgmt/github/client'))).to.equal(true);
+    expect(controller.commands.find((c) => c.includes(naming.accountIdParameter('mgmt')))).to.include(
+      'bootstrap',
+    );
+  });
+});

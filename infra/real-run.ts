@@ -1,0 +1,63 @@
+/**
+ * What a real `pulumi preview|up` does before declaring anything (./identity.ts says why):
+ * reads the account ids, asks STS who the credentials are, and refuses a mismatch. Offline
+ * synth never comes here.
+ */
+import { GetParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
+import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
+import { resolveAccountIds, type AccountIds } from '../services/config';
+import type { EnvironmentName } from '../services/environments';
+import { parseBootstrapConfig, type BootstrapConfig } from './bootstrap/config';
+import { parseStackConfig, type StackConfig } from './config';
+import { checkCredentials, withAccountIds, withBootstrapAccountIds, type CallerIdentity } from './identity';
+import { BOOTSTRAP_STACK } from './stacks';
+
+type Env = Readonly<Record<string, string | undefined>>;
+
+export interface RealRunClients {
+  readonly sts: STSClient;
+  readonly ssm: SSMClient;
+}
+
+export function realRunClients(region: string): RealRunClients {
+  return { sts: new STSClient({ region }), ssm: new SSMClient({ region }) };
+}
+
+export async function callerIdentity(sts: STSClient): Promise<CallerIdentity> {
+  const me = await sts.send(new GetCallerIdentityCommand({}));
+  if (!me.Account || !me.Arn) throw new Error('sts GetCallerIdentity returned no account');
+  return { account: me.Account, arn: me.Arn };
+}
+
+/** `TDR_ACCOUNT_IDS`, else SSM `/mgmt/{env}_account` in the caller's account (mgmt). */
+export function realAccountIds(env: Env, ssm: SSMClient): Promise<AccountIds> {
+  return resolveAccountIds(env, async (name) => {
+    try {
+      return (await ssm.send(new GetParameterCommand({ Name: name }))).Parameter?.Value;
+    } catch (err) {
+      if ((err as { name?: string }).name === 'ParameterNotFound') return undefined;
+      throw new Error(`reading SSM ${name}: ${(err as Error).message}`, { cause: err });
+    }
+  });
+}
+
+export async function prepareAccountStack(
+  stack: EnvironmentName,
+  raw: Readonly<Record<string, string>>,
+  env: Env,
+  clients: RealRunClients,
+): Promise<StackConfig> {
+  const ids = await realAccountIds(env, clients.ssm);
+  checkCredentials(stack, ids, await callerIdentity(clients.sts));
+  return parseStackConfig(stack, withAccountIds(stack, raw, ids), `stack ${stack}`);
+}
+
+export async function prepareBootstrap(
+  raw: Readonly<Record<string, string>>,
+  env: Env,
+  clients: RealRunClients,
+): Promise<BootstrapConfig> {
+  const ids = await realAccountIds(env, clients.ssm);
+  checkCredentials(BOOTSTRAP_STACK, ids, await callerIdentity(clients.sts));
+  return parseBootstrapConfig(withBootstrapAccountIds(raw, ids), `stack ${BOOTSTRAP_STACK}`);
+}
