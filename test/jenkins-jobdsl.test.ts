@@ -150,8 +150,34 @@ describe('the generated Job DSL, run by the real Job DSL engine (job-dsl-core)',
   });
 
   it('gives each pipeline job its parameters and its Jenkinsfile as a sandboxed script', () => {
-    for (const job of model.jobs.filter((j) => j.pipeline)) {
+    // Multibranch jobs (the platform's, the builds') are checked below as the projects they are.
+    for (const job of model.jobs.filter((j) => j.pipeline && !j.repository)) {
       expectPipelineJob(seed, model, job, rendered.get(pipelinePath(job.pipeline!)) ?? '');
+    }
+  });
+
+  it('gives every source repository a multibranch build job discovering its branches and pull requests, running the one template', () => {
+    const builds = model.jobs.filter((j) => j.kind === 'build');
+    expect(builds.map((j) => j.repository?.name)).to.have.members([
+      ...new Set(Object.values(loadPlatform({}).catalogue).map((e) => e.source.repository)),
+    ]);
+    for (const job of builds) {
+      const xml = xmlOf(seed, job.path);
+      expect(xml, job.path).to.match(
+        /^<org\.jenkinsci\.plugins\.workflow\.multibranch\.WorkflowMultiBranchProject>/,
+      );
+      const source = xml.match(/<branchSource[^>]*>[\s\S]*<\/branchSource>/)?.[0] ?? '';
+      expect(texts(source, 'repository'), job.path).to.deep.equal([job.repository!.name]);
+      expect(source, job.path).to.match(/<gitHubBranchDiscovery>\s*<strategyId>1<\/strategyId>/);
+      expect(source, job.path).to.match(/<gitHubPullRequestDiscovery>\s*<strategyId>1<\/strategyId>/);
+      const factory = xml.match(
+        /<factory[^>]*class='inlineDefinitionBranchProjectFactory'>[\s\S]*<\/factory>/,
+      )?.[0];
+      expect(factory, job.path).to.be.a('string');
+      expect(texts(factory!, 'markerFile'), job.path).to.deep.equal([job.repository!.markerFile]);
+      expect(texts(factory!, 'script'), job.path).to.deep.equal([
+        rendered.get(pipelinePath(job.pipeline!)) ?? '',
+      ]);
     }
   });
 
