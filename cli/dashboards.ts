@@ -30,7 +30,9 @@ export function register(program: Command, ctx: CliContext): void {
 
   dashboards
     .command('build')
-    .description(`write dashboards JSON and Grafana provisioning files (default ${DEFAULT_OUT_DIR}/)`)
+    .description(
+      `write dashboards JSON and Grafana provisioning files, alerting included (default ${DEFAULT_OUT_DIR}/)`,
+    )
     .option('--out <dir>', 'output directory', DEFAULT_OUT_DIR)
     .addHelpText(
       'after',
@@ -48,12 +50,14 @@ export function register(program: Command, ctx: CliContext): void {
 
   dashboards
     .command('publish')
-    .description('upsert folders and dashboards through Grafana’s HTTP API; token from GRAFANA_TOKEN')
+    .description(
+      'upsert folders, dashboards and alerting through Grafana’s HTTP API; token from GRAFANA_TOKEN',
+    )
     .option('--url <url>', 'Grafana base URL (default: GRAFANA_URL, as deploy annotations use)')
     .option('--dry-run', 'show what would change without writing', false)
     .addHelpText(
       'after',
-      '\nExamples:\n  $ GRAFANA_TOKEN=… tdr dashboards publish --url https://grafana.example --dry-run\n  $ GRAFANA_TOKEN=… tdr dashboards publish --url https://grafana.example -o json',
+      '\nA contact point that must be created or changed takes its secret from TDR_ALERTS_SLACK_URL_{ENV}\n(each workload environment) or TDR_ALERTS_PAGERDUTY_KEY_PROD; without it nothing is written (exit 2).\n\nExamples:\n  $ GRAFANA_TOKEN=… tdr dashboards publish --url https://grafana.example --dry-run\n  $ GRAFANA_TOKEN=… tdr dashboards publish --url https://grafana.example -o json',
     )
     .action(async (opts: { url?: string; dryRun: boolean }, cmd: Command) => {
       const { output } = cmd.optsWithGlobals<GlobalOptions>();
@@ -78,6 +82,7 @@ export function register(program: Command, ctx: CliContext): void {
           commit: gitCommit(ctx.env),
           dryRun: opts.dryRun,
           log: (line) => ctx.io.stderr(`${line}\n`),
+          secrets: ctx.env,
         });
         printReport(ctx.io, output, report);
       } catch (err) {

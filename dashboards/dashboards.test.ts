@@ -10,6 +10,7 @@ import { buildPlatform, loadPlatform, type Platform } from '../services/config';
 import { naming } from '../services/naming';
 import { SERVICE_ALARM_LIST, type ServiceAlarm } from '../services/thresholds';
 import { expectGolden } from '../test/support/golden';
+import { alertingFiles } from './alerting-files';
 import { buildDashboards, generate, renderDashboard, renderDashboardProvisioning } from './index';
 import { GRAFANA_BUILTIN_DATASOURCE, MANAGED_TAG, VARIABLE_DATASOURCE } from './panels';
 import { TEST_ACCOUNT_IDS } from '../test/support/accounts';
@@ -257,7 +258,7 @@ describe('dashboards', () => {
 
       const { files } = await buildDashboards(dir, {}, platform);
 
-      expect(files).to.have.length(set.dashboards.length + 2);
+      expect(files).to.have.length(set.dashboards.length + 2 + alertingFiles(set.alerting).length);
       expect((await readdir(join(dir, 'dashboards'))).sort()).to.deep.equal([
         'TDR intg',
         'TDR mgmt',

@@ -4,7 +4,8 @@
  * schemaVersion 41), and published through Grafana's HTTP API by ./publisher.ts.
  *
  * Folders: one per monitored environment (`tdr-{env}`). Each workload environment gets Services
- * overview, Transfers and Alarms; mgmt gets Platform; sbox (spikes only) gets nothing.
+ * overview, Transfers and Alarms, and alerting (./alerting.ts: rules, contact points, the policy
+ * tree); mgmt gets Platform; sbox (spikes only) gets nothing.
  */
 import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -14,6 +15,8 @@ import { loadPlatform, parseAccountIds, type AccountIds, type Platform } from '.
 import type { EnvironmentName } from '../services/environments';
 import { naming } from '../services/naming';
 import { alarms } from './alarms';
+import { generateAlerting, type GeneratedAlerting } from './alerting';
+import { alertingFiles } from './alerting-files';
 import { workloadEnvironmentNames } from '../services/queries';
 import {
   GENERATED_MARKER,
@@ -45,6 +48,7 @@ export interface GeneratedSet {
   readonly folders: readonly GeneratedFolder[];
   readonly dashboards: readonly GeneratedDashboard[];
   readonly datasources: readonly DatasourceSpec[];
+  readonly alerting: GeneratedAlerting;
 }
 
 export function folderTitle(env: EnvironmentName): string {
@@ -72,7 +76,18 @@ export function generate(platform: Platform, accountIds?: AccountIds): Generated
       dashboards.push({ uid: model.uid ?? '', title: model.title ?? '', folderUid: folder.uid, model });
     }
   }
-  return { folders, dashboards, datasources: datasources(platform, accountIds) };
+  const dashboardOf = (env: EnvironmentName, key: string) => {
+    const found = dashboards.find((d) => d.uid === naming.grafanaDashboardUid(env, key));
+    if (!found) throw new Error(`no ${key} dashboard for ${env}`);
+    return found.model;
+  };
+  const folderOf = (env: EnvironmentName) => ({ uid: naming.grafanaFolderUid(env), title: folderTitle(env) });
+  return {
+    folders,
+    dashboards,
+    datasources: datasources(platform, accountIds),
+    alerting: generateAlerting(platform, dashboardOf, folderOf),
+  };
 }
 
 /** Dashboard JSON exactly as written to disk and compared in golden files. */
@@ -121,6 +136,10 @@ export async function buildDashboards(
       renderDatasourceProvisioning(set.datasources),
     ],
     [join(outDir, 'provisioning', 'dashboards', 'tdr.yaml'), renderDashboardProvisioning()],
+    ...alertingFiles(set.alerting).map(([name, text]): [string, string] => [
+      join(outDir, 'provisioning', 'alerting', name),
+      text,
+    ]),
   ];
   const titles = new Map(set.folders.map((f) => [f.uid, f.title]));
   for (const d of set.dashboards) {
@@ -130,6 +149,7 @@ export async function buildDashboards(
     ]);
   }
   await rm(join(outDir, 'dashboards'), { recursive: true, force: true });
+  await rm(join(outDir, 'provisioning', 'alerting'), { recursive: true, force: true });
   for (const [file, text] of outputs) {
     await mkdir(join(file, '..'), { recursive: true });
     await writeFile(file, text);

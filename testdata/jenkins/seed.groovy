@@ -1218,7 +1218,7 @@ pipelineJob('mgmt/seed') {
     }
 }
 pipelineJob('mgmt/dashboards') {
-    description('Publishes the Grafana dashboards generated from the catalogue')
+    description('Publishes the Grafana dashboards and alerting generated from the catalogue')
     properties {
         authorizationMatrix {
             inheritanceStrategy {
