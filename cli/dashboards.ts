@@ -73,12 +73,12 @@ export function register(program: Command, ctx: CliContext): void {
         throw new UsageError(`--url ${url} is not an http(s) URL (e.g. https://grafana.example)`);
       }
       const platform = ctx.platform();
-      const { generate } = load.dashboards();
+      const { generate, navigationFrom } = load.dashboards();
       const { GrafanaClient } = load.client();
       const { publish, PublishError } = load.publisher();
       const client = new GrafanaClient({ url, token });
       try {
-        const report = await publish(client, generate(platform), {
+        const report = await publish(client, generate(platform, undefined, navigationFrom(ctx.env)), {
           commit: gitCommit(ctx.env),
           dryRun: opts.dryRun,
           log: (line) => ctx.io.stderr(`${line}\n`),

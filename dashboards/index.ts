@@ -25,11 +25,13 @@ import {
   renderDatasourceProvisioning,
   type DatasourceSpec,
 } from './datasources';
+import { DEFAULT_NAVIGATION, linkEnvironment, navigationFrom, type Navigation } from './navigation';
 import { platformDashboard } from './platform';
 import { servicesOverview } from './services-overview';
 import { transfers } from './transfers';
 
 export { MANAGED_TAG, deployAnnotationTags } from './panels';
+export { navigationFrom, RELEASE_BOARD_VARIABLE } from './navigation';
 
 export interface GeneratedFolder {
   readonly uid: string;
@@ -55,20 +57,40 @@ export function folderTitle(env: EnvironmentName): string {
   return `TDR ${env}`;
 }
 
-/** Every dashboard for one environment (empty for environments nothing is watched in). */
-export function dashboardsFor(platform: Platform, env: EnvironmentName): Dashboard[] {
-  if (env === 'mgmt') return [platformDashboard(platform)];
+/**
+ * Every dashboard for one environment (empty for environments nothing is watched in), linked to
+ * each other and to the release board; those of workload environments show its deploys.
+ */
+export function dashboardsFor(
+  platform: Platform,
+  env: EnvironmentName,
+  nav: Navigation = DEFAULT_NAVIGATION,
+): Dashboard[] {
   const workload = workloadEnvironmentNames(platform.environments).find((e) => e === env);
-  if (!workload) return [];
-  return [servicesOverview(platform, workload), transfers(platform, workload), alarms(platform, workload)];
+  const models =
+    env === 'mgmt'
+      ? [platformDashboard(platform)]
+      : workload
+        ? [
+            servicesOverview(platform, workload, nav),
+            transfers(platform, workload),
+            alarms(platform, workload),
+          ]
+        : [];
+  linkEnvironment(models, env, nav, workload !== undefined);
+  return models;
 }
 
-/** The whole set: pure, from the model (and account ids when known). */
-export function generate(platform: Platform, accountIds?: AccountIds): GeneratedSet {
+/** The whole set: pure, from the model (and account ids when known, and where the release board is). */
+export function generate(
+  platform: Platform,
+  accountIds?: AccountIds,
+  nav: Navigation = DEFAULT_NAVIGATION,
+): GeneratedSet {
   const folders: GeneratedFolder[] = [];
   const dashboards: GeneratedDashboard[] = [];
   for (const env of monitoredEnvironments(platform)) {
-    const models = dashboardsFor(platform, env);
+    const models = dashboardsFor(platform, env, nav);
     if (models.length === 0) continue;
     const folder = { uid: naming.grafanaFolderUid(env), title: folderTitle(env), env };
     folders.push(folder);
@@ -129,7 +151,7 @@ export async function buildDashboards(
   const accountIds = env.TDR_ACCOUNT_IDS
     ? parseAccountIds(env.TDR_ACCOUNT_IDS, 'TDR_ACCOUNT_IDS')
     : undefined;
-  const set = generate(platform, accountIds);
+  const set = generate(platform, accountIds, navigationFrom(env));
   const outputs: Array<[string, string]> = [
     [
       join(outDir, 'provisioning', 'datasources', 'tdr-cloudwatch.yaml'),

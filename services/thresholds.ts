@@ -133,3 +133,16 @@ export type ServiceAlarmName = keyof typeof SERVICE_ALARMS;
 
 /** Every alarm each ECS service gets, in a stable order. */
 export const SERVICE_ALARM_LIST: readonly ServiceAlarm[] = Object.values(SERVICE_ALARMS);
+
+/** Colours for a panel no alarm watches: a value worth a look, and one users feel. */
+export interface PanelThreshold {
+  readonly warning: number;
+  readonly critical: number;
+}
+
+export const PANEL_THRESHOLDS = {
+  /** Seconds the slowest 5% of requests take: TDR's pages answer well under a second. */
+  p95ResponseSeconds: { warning: 1, critical: 3 },
+  /** Percent of the task's memory: near 100% ECS kills the task (OutOfMemory). */
+  memoryPercent: { warning: 80, critical: 90 },
+} as const satisfies Record<string, PanelThreshold>;
