@@ -30,7 +30,9 @@ export function register(program: Command, ctx: CliContext): void {
 
   dashboards
     .command('build')
-    .description(`write dashboards JSON and Grafana provisioning files (default ${DEFAULT_OUT_DIR}/)`)
+    .description(
+      `write dashboards JSON and Grafana provisioning files, alerting included (default ${DEFAULT_OUT_DIR}/)`,
+    )
     .option('--out <dir>', 'output directory', DEFAULT_OUT_DIR)
     .addHelpText(
       'after',
@@ -48,12 +50,14 @@ export function register(program: Command, ctx: CliContext): void {
 
   dashboards
     .command('publish')
-    .description('upsert folders and dashboards through Grafana’s HTTP API; token from GRAFANA_TOKEN')
+    .description(
+      'upsert folders, dashboards and alerting through Grafana’s HTTP API; token from GRAFANA_TOKEN',
+    )
     .option('--url <url>', 'Grafana base URL (default: GRAFANA_URL, as deploy annotations use)')
     .option('--dry-run', 'show what would change without writing', false)
     .addHelpText(
       'after',
-      '\nExamples:\n  $ GRAFANA_TOKEN=… tdr dashboards publish --url https://grafana.example --dry-run\n  $ GRAFANA_TOKEN=… tdr dashboards publish --url https://grafana.example -o json',
+      '\nA contact point that must be created or changed takes its secret from TDR_ALERTS_SLACK_URL_{ENV}\n(each workload environment) or TDR_ALERTS_PAGERDUTY_KEY_PROD; without it nothing is written (exit 2).\n\nExamples:\n  $ GRAFANA_TOKEN=… tdr dashboards publish --url https://grafana.example --dry-run\n  $ GRAFANA_TOKEN=… tdr dashboards publish --url https://grafana.example -o json',
     )
     .action(async (opts: { url?: string; dryRun: boolean }, cmd: Command) => {
       const { output } = cmd.optsWithGlobals<GlobalOptions>();
@@ -69,15 +73,16 @@ export function register(program: Command, ctx: CliContext): void {
         throw new UsageError(`--url ${url} is not an http(s) URL (e.g. https://grafana.example)`);
       }
       const platform = ctx.platform();
-      const { generate } = load.dashboards();
+      const { generate, navigationFrom } = load.dashboards();
       const { GrafanaClient } = load.client();
       const { publish, PublishError } = load.publisher();
       const client = new GrafanaClient({ url, token });
       try {
-        const report = await publish(client, generate(platform), {
+        const report = await publish(client, generate(platform, undefined, navigationFrom(ctx.env)), {
           commit: gitCommit(ctx.env),
           dryRun: opts.dryRun,
           log: (line) => ctx.io.stderr(`${line}\n`),
+          secrets: ctx.env,
         });
         printReport(ctx.io, output, report);
       } catch (err) {

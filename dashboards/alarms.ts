@@ -20,7 +20,7 @@ import {
   metricQuery,
   statPanel,
   targetGroupSearch,
-  VARIABLE_DATASOURCE,
+  ENVIRONMENT_DATASOURCE,
 } from './panels';
 
 export const ALARMS = 'alarms';
@@ -77,7 +77,7 @@ function alarmHistory(
     .statistic(alarm.metric.statistic);
   return new dashboard.AnnotationQueryBuilder()
     .name(`${name} changes`)
-    .datasource(VARIABLE_DATASOURCE)
+    .datasource(ENVIRONMENT_DATASOURCE)
     .enable(true)
     .iconColor('red')
     .target(

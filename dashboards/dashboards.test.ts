@@ -8,10 +8,12 @@ import { DEFAULT_CATALOGUE, type EcsServiceEntry } from '../services/catalogue';
 import { DEFAULT_ENVIRONMENTS } from '../services/environments';
 import { buildPlatform, loadPlatform, type Platform } from '../services/config';
 import { naming } from '../services/naming';
-import { SERVICE_ALARM_LIST, type ServiceAlarm } from '../services/thresholds';
+import { PANEL_THRESHOLDS, SERVICE_ALARM_LIST, type ServiceAlarm } from '../services/thresholds';
 import { expectGolden } from '../test/support/golden';
+import { alertingFiles } from './alerting-files';
+import { DEFAULT_RELEASE_BOARD_URL } from './navigation';
 import { buildDashboards, generate, renderDashboard, renderDashboardProvisioning } from './index';
-import { GRAFANA_BUILTIN_DATASOURCE, MANAGED_TAG, VARIABLE_DATASOURCE } from './panels';
+import { GRAFANA_BUILTIN_DATASOURCE, MANAGED_TAG } from './panels';
 import { TEST_ACCOUNT_IDS } from '../test/support/accounts';
 
 const GOLDEN = join(__dirname, '..', 'testdata', 'dashboards');
@@ -99,30 +101,26 @@ describe('dashboards', () => {
       }
     });
 
-    it('reads every panel, query and annotation through a datasource that is provisioned', () => {
-      const provisioned = new Map(set.datasources.map((s) => [s.uid, s.name]));
+    it('reads every panel, query and annotation through its own environment’s datasource, with no way to switch', () => {
       for (const d of set.dashboards) {
-        const variable = d.model.templating?.list?.find((v) => v.name === 'datasource');
-        expect(variable, `${d.uid} datasource variable`).to.not.equal(undefined);
-        const current = String(variable!.current?.value);
-        expect(provisioned.has(current), `${d.uid} variable default ${current}`).to.equal(true);
-        const regex = new RegExp(String(variable!.regex).slice(1, -1));
-        for (const name of provisioned.values()) expect(regex.test(name), name).to.equal(true);
-        const resolve = (uid: string | undefined) => (uid === VARIABLE_DATASOURCE.uid ? current : uid);
-
+        const env = d.folderUid.replace(/^tdr-/, '');
+        const own = naming.grafanaDatasourceUid(env as never);
+        expect(
+          set.datasources.map((s) => s.uid),
+          d.uid,
+        ).to.include(own);
+        expect(d.model.templating?.list ?? [], `${d.uid} variables`).to.deep.equal([]);
         for (const p of contentPanels(d.model)) {
-          expect(provisioned.has(resolve(p.datasource?.uid) ?? ''), `${d.uid} "${p.title}"`).to.equal(true);
+          expect(p.datasource?.uid, `${d.uid} "${p.title}"`).to.equal(own);
           for (const t of p.targets ?? []) {
             const uid = (t as { datasource?: { uid?: string } }).datasource?.uid;
-            if (uid !== undefined)
-              expect(provisioned.has(resolve(uid)!), `${d.uid} "${p.title}" target`).to.equal(true);
+            if (uid !== undefined) expect(uid, `${d.uid} "${p.title}" target`).to.equal(own);
           }
         }
         for (const a of d.model.annotations?.list ?? []) {
-          const ok =
-            a.datasource.uid === GRAFANA_BUILTIN_DATASOURCE.uid ||
-            provisioned.has(resolve(a.datasource.uid)!);
-          expect(ok, `${d.uid} annotation ${a.name}`).to.equal(true);
+          expect([GRAFANA_BUILTIN_DATASOURCE.uid, own], `${d.uid} annotation ${a.name}`).to.include(
+            a.datasource.uid,
+          );
         }
       }
     });
@@ -183,12 +181,67 @@ describe('dashboards', () => {
       }
     });
 
-    it('marks deploys in the overview from annotations tagged deploy and the environment', () => {
+    it('marks deploys on every dashboard of a workload environment, from annotations tagged deploy and the environment', () => {
       for (const env of ['intg', 'staging', 'prod'] as const) {
-        const overview = set.dashboards.find((d) => d.uid === `tdr-${env}-services-overview`)!.model;
-        const deploys = overview.annotations?.list?.find((a) => a.name === 'Deploys');
-        expect(deploys?.datasource).to.deep.equal(GRAFANA_BUILTIN_DATASOURCE);
-        expect(deploys?.target).to.deep.include({ type: 'tags', tags: ['deploy', env], matchAny: false });
+        const ofEnv = set.dashboards.filter((d) => d.folderUid === `tdr-${env}`);
+        expect(ofEnv).to.have.length(3);
+        for (const d of ofEnv) {
+          const deploys = d.model.annotations?.list?.filter((a) => a.name === 'Deploys') ?? [];
+          expect(deploys, d.uid).to.have.length(1);
+          expect(deploys[0]!.datasource).to.deep.equal(GRAFANA_BUILTIN_DATASOURCE);
+          expect(deploys[0]!.target).to.deep.include({
+            type: 'tags',
+            tags: ['deploy', env],
+            matchAny: false,
+          });
+        }
+      }
+    });
+
+    it('links every dashboard to the others of its environment and to the release board', () => {
+      for (const d of set.dashboards) {
+        const siblings = set.dashboards.filter((o) => o.folderUid === d.folderUid && o.uid !== d.uid);
+        const links = d.model.links ?? [];
+        expect(links.map((l) => l.url)).to.deep.equal([
+          ...siblings.map((o) => `/d/${o.uid}`),
+          DEFAULT_RELEASE_BOARD_URL,
+        ]);
+        expect(links.map((l) => l.title)).to.deep.equal([...siblings.map((o) => o.title), 'Release board']);
+      }
+    });
+
+    it('links each service’s panels to its log group, by name, and to its releases on the board', () => {
+      const nav = { releaseBoardUrl: 'https://board.example.test/{env}#{service}' };
+      const overview = generate(platform, undefined, nav).dashboards.find(
+        (d) => d.uid === 'tdr-prod-services-overview',
+      )!.model;
+      for (const [service, entry] of Object.entries(platform.catalogue)) {
+        if (entry.kind !== 'service') continue;
+        const panels = contentPanels(overview).filter((p) => p.title?.startsWith(`${service}: `));
+        expect(panels).to.have.length(8);
+        for (const p of panels) {
+          expect((p.links ?? []).map((l) => [l.title, l.url])).to.deep.equal([
+            [
+              `Logs: /ecs/${service}-prod`,
+              `https://eu-west-2.console.aws.amazon.com/cloudwatch/home?region=eu-west-2#logsV2:log-groups/log-group/$252Fecs$252F${service}-prod`,
+            ],
+            [`Releases of ${service} in prod`, `https://board.example.test/prod#${service}`],
+          ]);
+        }
+      }
+    });
+
+    it('colours p95 response time and memory: orange to look at, red users feel', () => {
+      const overview = set.dashboards.find((d) => d.uid === 'tdr-prod-services-overview')!.model;
+      for (const [suffix, t] of [
+        ['p95 response time', PANEL_THRESHOLDS.p95ResponseSeconds],
+        ['memory', PANEL_THRESHOLDS.memoryPercent],
+      ] as const) {
+        const panel = contentPanels(overview).find((p) => p.title === `frontend: ${suffix}`)!;
+        const steps = panel.fieldConfig!.defaults!.thresholds!.steps;
+        expect(colourAt(steps, t.warning - 0.01), suffix).to.equal('green');
+        expect(colourAt(steps, t.warning), suffix).to.equal('orange');
+        expect(colourAt(steps, t.critical), suffix).to.equal('red');
       }
     });
 
@@ -257,7 +310,7 @@ describe('dashboards', () => {
 
       const { files } = await buildDashboards(dir, {}, platform);
 
-      expect(files).to.have.length(set.dashboards.length + 2);
+      expect(files).to.have.length(set.dashboards.length + 2 + alertingFiles(set.alerting).length);
       expect((await readdir(join(dir, 'dashboards'))).sort()).to.deep.equal([
         'TDR intg',
         'TDR mgmt',

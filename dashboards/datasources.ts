@@ -25,7 +25,7 @@ export interface DatasourceSpec {
 
 export const CLOUDWATCH_TYPE = 'cloudwatch';
 
-/** Dashboards' datasource variables offer every datasource whose name starts with this. */
+/** Every TDR CloudWatch datasource's name starts with this (`TDR CloudWatch prod`). */
 export const DATASOURCE_NAME_PREFIX = 'TDR CloudWatch ';
 
 export function datasourceName(env: EnvironmentName): string {

@@ -1,9 +1,11 @@
 /**
  * A small client for the parts of Grafana's HTTP API that TDR uses (Grafana 11.6): search,
- * folders, dashboards and annotations. It authenticates with a service-account token as a Bearer
+ * folders, dashboards, annotations and the alerting provisioning API (rule groups, contact points,
+ * the notification policy tree). It authenticates with a service-account token as a Bearer
  * header, retries server errors and unreachable Grafana, and turns every failure into a typed error
  * that says what was being attempted. The token is kept private and never appears in a message.
  */
+import type * as alerting from '@grafana/grafana-foundation-sdk/alerting';
 import { PlatformError } from '../services/errors';
 
 export interface GrafanaClientOptions {
@@ -212,6 +214,73 @@ export class GrafanaClient {
     return { id: result!.id };
   }
 
+  /** A rule group as Grafana holds it, or undefined when the folder has no such group. */
+  getRuleGroup(folderUid: string, group: string): Promise<alerting.RuleGroup | undefined> {
+    return this.#request(`reading rule group ${group}`, 'GET', ruleGroupPath(folderUid, group), {
+      absentOn404: true,
+    });
+  }
+
+  /**
+   * Creates or replaces a rule group: rules in the body are created or updated by uid, rules of
+   * the group missing from it are deleted. Without `X-Disable-Provenance`, so the rules are
+   * locked in Grafana's UI: they are changed here, in code.
+   */
+  async putRuleGroup(group: alerting.RuleGroup & { title: string; folderUid: string }): Promise<void> {
+    await this.#request(
+      `saving rule group ${group.title}`,
+      'PUT',
+      ruleGroupPath(group.folderUid, group.title),
+      { body: group },
+    );
+  }
+
+  /** Every contact point; secret settings come back redacted. */
+  async listContactPoints(): Promise<alerting.ContactPoint[]> {
+    return (
+      (await this.#request<alerting.ContactPoint[]>(
+        'reading contact points',
+        'GET',
+        '/api/v1/provisioning/contact-points',
+      )) ?? []
+    );
+  }
+
+  async createContactPoint(contactPoint: alerting.ContactPoint): Promise<void> {
+    await this.#request(
+      `creating contact point ${contactPoint.uid ?? contactPoint.name ?? ''}`,
+      'POST',
+      '/api/v1/provisioning/contact-points',
+      { body: contactPoint },
+    );
+  }
+
+  async updateContactPoint(contactPoint: alerting.ContactPoint & { uid: string }): Promise<void> {
+    await this.#request(
+      `updating contact point ${contactPoint.uid}`,
+      'PUT',
+      `/api/v1/provisioning/contact-points/${encodeURIComponent(contactPoint.uid)}`,
+      { body: contactPoint },
+    );
+  }
+
+  async getPolicyTree(): Promise<alerting.NotificationPolicy> {
+    return (
+      (await this.#request<alerting.NotificationPolicy>(
+        'reading the notification policy tree',
+        'GET',
+        '/api/v1/provisioning/policies',
+      )) ?? {}
+    );
+  }
+
+  /** Replaces the organisation's whole notification policy tree. */
+  async putPolicyTree(tree: alerting.NotificationPolicy): Promise<void> {
+    await this.#request('saving the notification policy tree', 'PUT', '/api/v1/provisioning/policies', {
+      body: tree,
+    });
+  }
+
   async #request<T>(
     attempt: string,
     method: string,
@@ -285,6 +354,10 @@ export class GrafanaClient {
   #backOff(tries: number): Promise<void> {
     return new Promise((resolve) => setTimeout(resolve, this.#retryDelayMs * 2 ** tries));
   }
+}
+
+function ruleGroupPath(folderUid: string, group: string): string {
+  return `/api/v1/provisioning/folder/${encodeURIComponent(folderUid)}/rule-groups/${encodeURIComponent(group)}`;
 }
 
 function parse(body: string): Record<string, unknown> | undefined {

@@ -4,7 +4,8 @@
  * schemaVersion 41), and published through Grafana's HTTP API by ./publisher.ts.
  *
  * Folders: one per monitored environment (`tdr-{env}`). Each workload environment gets Services
- * overview, Transfers and Alarms; mgmt gets Platform; sbox (spikes only) gets nothing.
+ * overview, Transfers and Alarms, and alerting (./alerting.ts: rules, contact points, the policy
+ * tree); mgmt gets Platform; sbox (spikes only) gets nothing.
  */
 import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -14,6 +15,8 @@ import { loadPlatform, parseAccountIds, type AccountIds, type Platform } from '.
 import type { EnvironmentName } from '../services/environments';
 import { naming } from '../services/naming';
 import { alarms } from './alarms';
+import { generateAlerting, type GeneratedAlerting } from './alerting';
+import { alertingFiles } from './alerting-files';
 import { workloadEnvironmentNames } from '../services/queries';
 import {
   GENERATED_MARKER,
@@ -22,11 +25,13 @@ import {
   renderDatasourceProvisioning,
   type DatasourceSpec,
 } from './datasources';
+import { DEFAULT_NAVIGATION, linkEnvironment, navigationFrom, type Navigation } from './navigation';
 import { platformDashboard } from './platform';
 import { servicesOverview } from './services-overview';
 import { transfers } from './transfers';
 
 export { MANAGED_TAG, deployAnnotationTags } from './panels';
+export { navigationFrom, RELEASE_BOARD_VARIABLE } from './navigation';
 
 export interface GeneratedFolder {
   readonly uid: string;
@@ -45,26 +50,47 @@ export interface GeneratedSet {
   readonly folders: readonly GeneratedFolder[];
   readonly dashboards: readonly GeneratedDashboard[];
   readonly datasources: readonly DatasourceSpec[];
+  readonly alerting: GeneratedAlerting;
 }
 
 export function folderTitle(env: EnvironmentName): string {
   return `TDR ${env}`;
 }
 
-/** Every dashboard for one environment (empty for environments nothing is watched in). */
-export function dashboardsFor(platform: Platform, env: EnvironmentName): Dashboard[] {
-  if (env === 'mgmt') return [platformDashboard(platform)];
+/**
+ * Every dashboard for one environment (empty for environments nothing is watched in), linked to
+ * each other and to the release board; those of workload environments show its deploys.
+ */
+export function dashboardsFor(
+  platform: Platform,
+  env: EnvironmentName,
+  nav: Navigation = DEFAULT_NAVIGATION,
+): Dashboard[] {
   const workload = workloadEnvironmentNames(platform.environments).find((e) => e === env);
-  if (!workload) return [];
-  return [servicesOverview(platform, workload), transfers(platform, workload), alarms(platform, workload)];
+  const models =
+    env === 'mgmt'
+      ? [platformDashboard(platform)]
+      : workload
+        ? [
+            servicesOverview(platform, workload, nav),
+            transfers(platform, workload),
+            alarms(platform, workload),
+          ]
+        : [];
+  linkEnvironment(models, env, nav, workload !== undefined);
+  return models;
 }
 
-/** The whole set: pure, from the model (and account ids when known). */
-export function generate(platform: Platform, accountIds?: AccountIds): GeneratedSet {
+/** The whole set: pure, from the model (and account ids when known, and where the release board is). */
+export function generate(
+  platform: Platform,
+  accountIds?: AccountIds,
+  nav: Navigation = DEFAULT_NAVIGATION,
+): GeneratedSet {
   const folders: GeneratedFolder[] = [];
   const dashboards: GeneratedDashboard[] = [];
   for (const env of monitoredEnvironments(platform)) {
-    const models = dashboardsFor(platform, env);
+    const models = dashboardsFor(platform, env, nav);
     if (models.length === 0) continue;
     const folder = { uid: naming.grafanaFolderUid(env), title: folderTitle(env), env };
     folders.push(folder);
@@ -72,7 +98,18 @@ export function generate(platform: Platform, accountIds?: AccountIds): Generated
       dashboards.push({ uid: model.uid ?? '', title: model.title ?? '', folderUid: folder.uid, model });
     }
   }
-  return { folders, dashboards, datasources: datasources(platform, accountIds) };
+  const dashboardOf = (env: EnvironmentName, key: string) => {
+    const found = dashboards.find((d) => d.uid === naming.grafanaDashboardUid(env, key));
+    if (!found) throw new Error(`no ${key} dashboard for ${env}`);
+    return found.model;
+  };
+  const folderOf = (env: EnvironmentName) => ({ uid: naming.grafanaFolderUid(env), title: folderTitle(env) });
+  return {
+    folders,
+    dashboards,
+    datasources: datasources(platform, accountIds),
+    alerting: generateAlerting(platform, dashboardOf, folderOf),
+  };
 }
 
 /** Dashboard JSON exactly as written to disk and compared in golden files. */
@@ -114,13 +151,17 @@ export async function buildDashboards(
   const accountIds = env.TDR_ACCOUNT_IDS
     ? parseAccountIds(env.TDR_ACCOUNT_IDS, 'TDR_ACCOUNT_IDS')
     : undefined;
-  const set = generate(platform, accountIds);
+  const set = generate(platform, accountIds, navigationFrom(env));
   const outputs: Array<[string, string]> = [
     [
       join(outDir, 'provisioning', 'datasources', 'tdr-cloudwatch.yaml'),
       renderDatasourceProvisioning(set.datasources),
     ],
     [join(outDir, 'provisioning', 'dashboards', 'tdr.yaml'), renderDashboardProvisioning()],
+    ...alertingFiles(set.alerting).map(([name, text]): [string, string] => [
+      join(outDir, 'provisioning', 'alerting', name),
+      text,
+    ]),
   ];
   const titles = new Map(set.folders.map((f) => [f.uid, f.title]));
   for (const d of set.dashboards) {
@@ -130,6 +171,7 @@ export async function buildDashboards(
     ]);
   }
   await rm(join(outDir, 'dashboards'), { recursive: true, force: true });
+  await rm(join(outDir, 'provisioning', 'alerting'), { recursive: true, force: true });
   for (const [file, text] of outputs) {
     await mkdir(join(file, '..'), { recursive: true });
     await writeFile(file, text);

@@ -74,48 +74,57 @@ function contentPanels(model: Dashboard): Panel[] {
 
 /** Every metric `model` queries, panel by panel. */
 export function metricUsesOf(model: Dashboard): MetricUseSite[] {
+  return contentPanels(model).flatMap((panel) =>
+    metricUsesOfTargets(model.uid ?? '', panel, (panel.targets ?? []) as CloudWatchTarget[]),
+  );
+}
+
+/** Every metric `targets` query (a panel's, or an alert rule's CloudWatch queries). */
+export function metricUsesOfTargets(
+  dashboard: string,
+  panel: Panel,
+  targets: readonly CloudWatchTarget[],
+): MetricUseSite[] {
   const sites: MetricUseSite[] = [];
-  for (const panel of contentPanels(model)) {
-    for (const target of (panel.targets ?? []) as CloudWatchTarget[]) {
-      const base = { dashboard: model.uid ?? '', panel, target };
-      if (target.metricEditorMode !== CODE_MODE) {
-        const dimensions = target.dimensions ?? {};
-        sites.push({
-          ...base,
-          via: 'builder',
-          values: dimensions,
-          use: {
-            namespace: target.namespace ?? '',
-            metricName: target.metricName ?? '',
-            dimensions: Object.keys(dimensions),
-            statistic: target.statistic,
-            ...(target.period ? { periodSeconds: Number(target.period) } : {}),
-            match: target.matchExact === false ? 'subset' : 'exact',
-          },
-        });
-        continue;
-      }
-      for (const s of searchesIn(target.expression ?? '')) {
-        const { MetricName, Namespace, ...values } = s.designators;
-        if (Namespace !== undefined && Namespace !== s.namespace)
-          throw new Error(`SEARCH in ${base.dashboard} names two namespaces`);
-        const stray = Object.keys(values).filter((d) => !s.schemaDimensions.includes(d));
-        if (stray.length > 0)
-          throw new Error(`SEARCH in ${base.dashboard} designates ${stray.join(', ')}, not in its schema`);
-        sites.push({
-          ...base,
-          via: 'search',
-          values,
-          use: {
-            namespace: s.namespace,
-            metricName: MetricName ?? '',
-            dimensions: s.schemaDimensions,
-            statistic: s.statistic,
-            periodSeconds: s.periodSeconds,
-            match: 'exact',
-          },
-        });
-      }
+  for (const target of targets) {
+    const base = { dashboard, panel, target };
+    if (target.metricEditorMode !== CODE_MODE) {
+      const dimensions = target.dimensions ?? {};
+      sites.push({
+        ...base,
+        via: 'builder',
+        values: dimensions,
+        use: {
+          namespace: target.namespace ?? '',
+          metricName: target.metricName ?? '',
+          dimensions: Object.keys(dimensions),
+          statistic: target.statistic,
+          ...(target.period ? { periodSeconds: Number(target.period) } : {}),
+          match: target.matchExact === false ? 'subset' : 'exact',
+        },
+      });
+      continue;
+    }
+    for (const s of searchesIn(target.expression ?? '')) {
+      const { MetricName, Namespace, ...values } = s.designators;
+      if (Namespace !== undefined && Namespace !== s.namespace)
+        throw new Error(`SEARCH in ${base.dashboard} names two namespaces`);
+      const stray = Object.keys(values).filter((d) => !s.schemaDimensions.includes(d));
+      if (stray.length > 0)
+        throw new Error(`SEARCH in ${base.dashboard} designates ${stray.join(', ')}, not in its schema`);
+      sites.push({
+        ...base,
+        via: 'search',
+        values,
+        use: {
+          namespace: s.namespace,
+          metricName: MetricName ?? '',
+          dimensions: s.schemaDimensions,
+          statistic: s.statistic,
+          periodSeconds: s.periodSeconds,
+          match: 'exact',
+        },
+      });
     }
   }
   return sites;

@@ -11,36 +11,31 @@ import * as timeseries from '@grafana/grafana-foundation-sdk/timeseries';
 import type { EnvironmentName } from '../services/environments';
 import { naming } from '../services/naming';
 import { findAwsMetric, type MetricStat } from '../services/aws-metrics';
-import type { ServiceAlarm } from '../services/thresholds';
-import { CLOUDWATCH_TYPE, DATASOURCE_NAME_PREFIX, GENERATED_MARKER, datasourceName } from './datasources';
+import type { PanelThreshold, ServiceAlarm } from '../services/thresholds';
+import { CLOUDWATCH_TYPE, GENERATED_MARKER } from './datasources';
 
 export const MANAGED_TAG = 'managed-by-tdr';
-export const DATASOURCE_VARIABLE = 'datasource';
 
-/** Panels read through the dashboard's datasource variable, so switching it switches every panel. */
-export const VARIABLE_DATASOURCE: dashboard.DataSourceRef = {
+/**
+ * "The CloudWatch datasource of this dashboard's environment": what panels and queries are built
+ * with, replaced by `finish` with that environment's own datasource. A dashboard has no datasource
+ * variable, so a prod dashboard can never be switched to read intg (or the reverse) by accident.
+ */
+export const ENVIRONMENT_DATASOURCE: dashboard.DataSourceRef = {
   type: CLOUDWATCH_TYPE,
-  uid: `\${${DATASOURCE_VARIABLE}}`,
+  uid: '$environment-datasource',
 };
+
+/** The datasource reading `env`'s account. */
+export function environmentDatasource(env: EnvironmentName): dashboard.DataSourceRef {
+  return { type: CLOUDWATCH_TYPE, uid: naming.grafanaDatasourceUid(env) };
+}
 
 /** Grafana's own annotation store, where the release engine writes deploy annotations. */
 export const GRAFANA_BUILTIN_DATASOURCE: dashboard.DataSourceRef = { type: 'grafana', uid: '-- Grafana --' };
 
 /** Tags the release engine puts on a deploy annotation; dashboards filter on `deploy` + environment. */
 export const deployAnnotationTags = naming.deployAnnotationTags;
-
-/**
- * A datasource variable defaulting to `env`'s CloudWatch datasource and offering every TDR one,
- * e.g. to read the same dashboard through another account's datasource while one is replaced.
- */
-export function datasourceVariable(env: EnvironmentName): dashboard.DatasourceVariableBuilder {
-  return new dashboard.DatasourceVariableBuilder(DATASOURCE_VARIABLE)
-    .label('CloudWatch')
-    .description('Which account to read: the TDR CloudWatch datasource of an environment')
-    .type(CLOUDWATCH_TYPE)
-    .regex(`/^${DATASOURCE_NAME_PREFIX}/`)
-    .current({ selected: true, text: datasourceName(env), value: naming.grafanaDatasourceUid(env) });
-}
 
 /** Deploy annotations written by the release engine in this environment. */
 export function deployAnnotations(env: EnvironmentName): dashboard.AnnotationQueryBuilder {
@@ -128,6 +123,15 @@ export function filledQuery(
 
 export type ThresholdSteps = dashboard.Threshold[];
 
+/** Colours for a value no alarm watches: orange from `warning`, red from `critical`. */
+export function panelSteps(t: PanelThreshold): ThresholdSteps {
+  return [
+    { value: null, color: 'green' },
+    { value: t.warning, color: 'orange' },
+    { value: t.critical, color: 'red' },
+  ];
+}
+
 /**
  * Panel colours for an alarm: red exactly where the alarm breaches. Grafana colours a value by the
  * last step it is greater than or equal to, while CloudWatch's comparisons are strict; for counts
@@ -158,6 +162,8 @@ export interface PanelSpec {
   readonly timeFrom?: string;
   readonly width?: number;
   readonly height?: number;
+  /** Links in the panel's header (e.g. the service's log group and release history). */
+  readonly links?: ReadonlyArray<cog.Builder<dashboard.DashboardLink>>;
 }
 
 function thresholds(steps: ThresholdSteps): dashboard.ThresholdsConfigBuilder {
@@ -168,7 +174,7 @@ export function timeseriesPanel(spec: PanelSpec): timeseries.PanelBuilder {
   const panel = new timeseries.PanelBuilder()
     .title(spec.title)
     .description(spec.description)
-    .datasource(VARIABLE_DATASOURCE)
+    .datasource(ENVIRONMENT_DATASOURCE)
     .targets([...spec.targets])
     .unit(spec.unit)
     .min(0)
@@ -181,6 +187,7 @@ export function timeseriesPanel(spec: PanelSpec): timeseries.PanelBuilder {
         .placement(common.LegendPlacement.Bottom),
     );
   if (spec.timeFrom) panel.timeFrom(spec.timeFrom);
+  if (spec.links) panel.links([...spec.links]);
   if (spec.steps) {
     panel
       .thresholds(thresholds(spec.steps))
@@ -195,7 +202,7 @@ export function statPanel(spec: PanelSpec): stat.PanelBuilder {
   const panel = new stat.PanelBuilder()
     .title(spec.title)
     .description(spec.description)
-    .datasource(VARIABLE_DATASOURCE)
+    .datasource(ENVIRONMENT_DATASOURCE)
     .targets([...spec.targets])
     .unit(spec.unit)
     .span(spec.width ?? 6)
@@ -204,16 +211,32 @@ export function statPanel(spec: PanelSpec): stat.PanelBuilder {
     .graphMode(common.BigValueGraphMode.Area)
     .reduceOptions(new common.ReduceDataOptionsBuilder().calcs(['lastNotNull']));
   if (spec.timeFrom) panel.timeFrom(spec.timeFrom);
+  if (spec.links) panel.links([...spec.links]);
   if (spec.steps) panel.thresholds(thresholds(spec.steps));
   return panel;
 }
 
-/** Builds, then numbers panels in grid order so ids (and annotation filters) are stable. */
+/** The environment each builder was started for (by `baseDashboard`). */
+const environmentOf = new WeakMap<dashboard.DashboardBuilder, EnvironmentName>();
+
+/**
+ * Builds, numbers panels in grid order so ids (and annotation filters) are stable, and points
+ * everything built with ENVIRONMENT_DATASOURCE at the environment's own datasource.
+ */
 export function finish(builder: dashboard.DashboardBuilder): dashboard.Dashboard {
   const model = builder.build();
+  const env = environmentOf.get(builder);
+  if (!env) throw new Error(`dashboard "${model.title}" was not started with baseDashboard`);
+  const fixed = environmentDatasource(env);
+  const fix = (holder: { datasource?: dashboard.DataSourceRef }) => {
+    if (holder.datasource?.uid === ENVIRONMENT_DATASOURCE.uid) holder.datasource = fixed;
+  };
   (model.panels ?? []).forEach((p, i) => {
     p.id = i + 1;
+    fix(p);
+    for (const t of (p as dashboard.Panel).targets ?? []) fix(t as { datasource?: dashboard.DataSourceRef });
   });
+  for (const a of model.annotations?.list ?? []) fix(a);
   return model;
 }
 
@@ -224,7 +247,7 @@ export function baseDashboard(
   title: string,
   purpose: string,
 ): dashboard.DashboardBuilder {
-  return new dashboard.DashboardBuilder(title)
+  const builder = new dashboard.DashboardBuilder(title)
     .uid(naming.grafanaDashboardUid(env, key))
     .description(`${purpose} (${GENERATED_MARKER}; changes made in Grafana are replaced on publish)`)
     .tags([MANAGED_TAG, env])
@@ -232,8 +255,9 @@ export function baseDashboard(
     .timezone('browser')
     .time({ from: 'now-6h', to: 'now' })
     .refresh('1m')
-    .tooltip(dashboard.DashboardCursorSync.Crosshair)
-    .withVariable(datasourceVariable(env));
+    .tooltip(dashboard.DashboardCursorSync.Crosshair);
+  environmentOf.set(builder, env);
+  return builder;
 }
 
 export function ecsServiceDimensions(service: string, env: EnvironmentName): Record<string, string> {

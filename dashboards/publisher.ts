@@ -1,19 +1,30 @@
 /**
- * Publishes the generated folders and dashboards through Grafana's HTTP API: creates what is
- * missing, saves only what differs from what Grafana holds (so a second publish writes nothing),
- * removes `managed-by-tdr` dashboards the code no longer generates, and reports every step.
- * On failure the error carries the report so far: nothing written is ever left unreported.
+ * Publishes the generated folders, dashboards and alerting through Grafana's HTTP API: creates
+ * what is missing, saves only what differs from what Grafana holds (so a second publish writes
+ * nothing), removes `managed-by-tdr` dashboards the code no longer generates, and reports every
+ * step. Alerting is planned (read) before anything is written and written after the folders its
+ * rules live in. On failure the error carries the report so far: nothing written is ever left
+ * unreported.
  */
 import { isDeepStrictEqual } from 'node:util';
 import { PlatformError, type ErrorKind } from '../services/errors';
 import { GrafanaVersionConflictError, type GrafanaClient, type StoredDashboard } from './grafana-client';
+import type { GeneratedAlerting } from './alerting';
+import {
+  AlertingSecretMissingError,
+  planAlerting,
+  type AlertingKind,
+  type AlertingStep,
+} from './alerting-publisher';
 import type { GeneratedDashboard, GeneratedFolder } from './index';
 import { MANAGED_TAG } from './panels';
 
 export type PublishAction = 'created' | 'updated' | 'unchanged' | 'removed';
 
+export type PublishKind = 'folder' | 'dashboard' | AlertingKind;
+
 export interface PublishEntry {
-  readonly kind: 'folder' | 'dashboard';
+  readonly kind: PublishKind;
   readonly uid: string;
   readonly title: string;
   readonly action: PublishAction;
@@ -27,7 +38,7 @@ export interface PublishReport {
 }
 
 export interface PublishFailure {
-  readonly kind: 'folder' | 'dashboard' | 'search';
+  readonly kind: PublishKind | 'search';
   readonly uid: string;
   readonly title: string;
 }
@@ -64,6 +75,8 @@ export function writes(report: PublishReport): PublishEntry[] {
 export interface PublishInput {
   readonly folders: readonly GeneratedFolder[];
   readonly dashboards: readonly GeneratedDashboard[];
+  /** Rules, contact points and the policy tree; absent publishes dashboards only. */
+  readonly alerting?: GeneratedAlerting;
 }
 
 export interface PublishOptions {
@@ -73,6 +86,8 @@ export interface PublishOptions {
   readonly dryRun?: boolean;
   /** Progress lines (stderr in the CLI). */
   readonly log?: (line: string) => void;
+  /** Where contact points' secrets are read from (`TDR_ALERTS_…`; the CLI passes its environment). */
+  readonly secrets?: Readonly<Record<string, string | undefined>>;
 }
 
 /** Fields Grafana owns: they differ between what we generate and what it stores. */
@@ -110,6 +125,16 @@ export async function publish(
   try {
     // Read first: a bad token or an unreachable Grafana fails here, before anything is written.
     const managed = await client.searchDashboardsByTag(MANAGED_TAG);
+    step = { kind: 'search', uid: 'alerting', title: 'alerting provisioning' };
+    let alertingSteps: AlertingStep[] = [];
+    if (input.alerting) {
+      const plan = await planAlerting(client, input.alerting, options.secrets ?? {});
+      if (plan.missingSecrets.length > 0) {
+        if (!dryRun) throw new AlertingSecretMissingError(plan.missingSecrets);
+        log(`a real publish would stop here: ${plan.missingSecrets.join(', ')} not set`);
+      }
+      alertingSteps = plan.steps;
+    }
 
     for (const folder of input.folders) {
       step = { kind: 'folder', uid: folder.uid, title: folder.title };
@@ -142,6 +167,12 @@ export async function publish(
       step = { kind: 'dashboard', uid: hit.uid, title: hit.title };
       if (!dryRun) await client.deleteDashboard(hit.uid);
       record({ ...step, kind: 'dashboard', action: 'removed' });
+    }
+
+    for (const { write, ...entry } of alertingSteps) {
+      step = { kind: entry.kind, uid: entry.uid, title: entry.title };
+      if (write && !dryRun) await write(client);
+      record(entry);
     }
   } catch (err) {
     throw new PublishError(step, report, err);

@@ -5,41 +5,51 @@ import type { Platform } from '../services/config';
 import type { WorkloadEnvironmentName } from '../services/environments';
 import { naming } from '../services/naming';
 import { AWS_METRICS, metricStat, type MetricStat } from '../services/aws-metrics';
-import { SERVICE_ALARMS } from '../services/thresholds';
+import { PANEL_THRESHOLDS, SERVICE_ALARMS } from '../services/thresholds';
 import { ecsServices } from '../services/queries';
 import {
   alarmSteps,
   baseDashboard,
-  deployAnnotations,
   ecsServiceDimensions,
   expressionQuery,
   filledQuery,
   finish,
   metricQuery,
+  panelSteps,
   targetGroupSearch,
   timeseriesPanel,
+  type PanelSpec,
 } from './panels';
+import { DEFAULT_NAVIGATION, serviceLinks, type Navigation } from './navigation';
 
 export const SERVICES_OVERVIEW = 'services-overview';
 
-export function servicesOverview(platform: Platform, env: WorkloadEnvironmentName): dashboard.Dashboard {
+export function servicesOverview(
+  platform: Platform,
+  env: WorkloadEnvironmentName,
+  nav: Navigation = DEFAULT_NAVIGATION,
+): dashboard.Dashboard {
   const region = platform.environments[env].region;
   const builder = baseDashboard(
     env,
     SERVICES_OVERVIEW,
     `TDR ${env} — services overview`,
     `Traffic, errors, latency and capacity of every TDR service in ${env}; blue marks are deploys`,
-  ).annotation(deployAnnotations(env));
+  );
   const { cpuHigh, target5xx, runningBelowDesired, unhealthyHosts } = SERVICE_ALARMS;
+  const { p95ResponseSeconds: p95, memoryPercent: memory } = PANEL_THRESHOLDS;
 
   for (const [service, entry] of ecsServices(platform.catalogue)) {
     const ecs = ecsServiceDimensions(service, env);
     const alb = (id: string, metric: MetricStat, label: string, period = 300) =>
       expressionQuery(id, region, targetGroupSearch(metric, service, env, period), label);
+    // Rows carry no links in Grafana, so each of the row's panels links to the logs and releases.
+    const links = serviceLinks(nav, region, env, service);
+    const panel = (spec: Omit<PanelSpec, 'links'>) => timeseriesPanel({ ...spec, links });
     builder.withRow(new dashboard.RowBuilder(`${service} — ${entry.description}`));
     builder
       .withPanel(
-        timeseriesPanel({
+        panel({
           title: `${service}: requests`,
           description: `Requests the load balancer sent to ${naming.targetGroup(service, env)}. A drop to zero while users are active means the service is unreachable: check running tasks and unhealthy hosts beside this panel.`,
           unit: units.Short,
@@ -47,7 +57,7 @@ export function servicesOverview(platform: Platform, env: WorkloadEnvironmentNam
         }),
       )
       .withPanel(
-        timeseriesPanel({
+        panel({
           title: `${service}: target 5XX`,
           description: `Server errors returned by ${service} (alarm ${naming.alarm(service, env, target5xx.key)} above ${target5xx.threshold} per 5 minutes). ${target5xx.runbook}`,
           unit: units.Short,
@@ -56,7 +66,7 @@ export function servicesOverview(platform: Platform, env: WorkloadEnvironmentNam
         }),
       )
       .withPanel(
-        timeseriesPanel({
+        panel({
           title: `${service}: target 4XX`,
           description: `Client errors returned by ${service}. A sudden rise after a deploy usually means a broken route or changed authentication; compare with the deploy marks and roll back if they line up.`,
           unit: units.Short,
@@ -64,15 +74,16 @@ export function servicesOverview(platform: Platform, env: WorkloadEnvironmentNam
         }),
       )
       .withPanel(
-        timeseriesPanel({
+        panel({
           title: `${service}: p95 response time`,
-          description: `95th percentile time ${service} takes to answer the load balancer. When it climbs, look at CPU and memory beside it and at the database for slow queries.`,
+          description: `95th percentile time ${service} takes to answer the load balancer (orange from ${p95.warning}s, red from ${p95.critical}s). When it climbs, look at CPU and memory beside it and at the database for slow queries.`,
           unit: units.Seconds,
           targets: [alb('p95', metricStat(AWS_METRICS.albTargetResponseTime, 'p95'), 'p95')],
+          steps: panelSteps(p95),
         }),
       )
       .withPanel(
-        timeseriesPanel({
+        panel({
           title: `${service}: CPU`,
           description: `Average CPU of the ${naming.ecsService(service, env)} tasks (alarm ${naming.alarm(service, env, cpuHigh.key)}). ${cpuHigh.runbook}`,
           unit: units.Percent,
@@ -81,9 +92,10 @@ export function servicesOverview(platform: Platform, env: WorkloadEnvironmentNam
         }),
       )
       .withPanel(
-        timeseriesPanel({
+        panel({
           title: `${service}: memory`,
-          description: `Average memory of the ${naming.ecsService(service, env)} tasks. Near 100% the task is killed (OutOfMemory in the stopped reason): raise memory in services/catalogue.ts or look for a leak.`,
+          description: `Average memory of the ${naming.ecsService(service, env)} tasks (orange from ${memory.warning}%, red from ${memory.critical}%). Near 100% the task is killed (OutOfMemory in the stopped reason): raise memory in services/catalogue.ts or look for a leak.`,
+          steps: panelSteps(memory),
           unit: units.Percent,
           targets: [
             metricQuery(
@@ -96,7 +108,7 @@ export function servicesOverview(platform: Platform, env: WorkloadEnvironmentNam
         }),
       )
       .withPanel(
-        timeseriesPanel({
+        panel({
           title: `${service}: running vs desired tasks`,
           description: `Tasks running against tasks wanted; 0 when none runs, since Container Insights then publishes nothing (alarm ${naming.alarm(service, env, runningBelowDesired.key)}). ${runningBelowDesired.runbook}`,
           unit: units.Short,
@@ -113,7 +125,7 @@ export function servicesOverview(platform: Platform, env: WorkloadEnvironmentNam
         }),
       )
       .withPanel(
-        timeseriesPanel({
+        panel({
           title: `${service}: unhealthy hosts`,
           description: `Targets failing the load balancer health check on ${entry.healthCheck.path} (alarm ${naming.alarm(service, env, unhealthyHosts.key)}). ${unhealthyHosts.runbook}`,
           unit: units.Short,

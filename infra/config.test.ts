@@ -13,6 +13,8 @@ const intg = {
   'tdr:vpcCidr': '10.2.0.0/16',
   'tdr:hostedZoneId': 'Z0INTG00000000000001',
   'tdr:preservationRoleArn': 'arn:aws:iam::555555555555:role/Reader',
+  'tdr:slackWorkspaceId': 'T0TDR000001',
+  'tdr:alarmsSlackChannelId': 'C0TDRINTG01',
 };
 
 function issuesOf(fn: () => unknown): string[] {

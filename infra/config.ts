@@ -46,6 +46,13 @@ export const isoDate = z
   .regex(/^\d{4}-\d{2}-\d{2}$/, { error: 'must be a date YYYY-MM-DD' })
   .refine((d) => !Number.isNaN(Date.parse(d)), { error: 'must be a real calendar date' });
 
+const slackWorkspaceId = z
+  .string()
+  .regex(/^T[A-Z0-9]{6,}$/, { error: 'must be the Slack workspace id AWS Chatbot shows (T…)' });
+const slackChannelId = z
+  .string()
+  .regex(/^[CG][A-Z0-9]{6,}$/, { error: 'must be a Slack channel id (C…), from the channel’s details' });
+
 const common = { 'tdr:accountId': accountId, 'tdr:vpcCidr': vpcCidr };
 
 const mgmtSchema = z.strictObject({
@@ -68,6 +75,9 @@ const workloadSchema = z.strictObject({
   'tdr:mgmtAccountId': accountId,
   'tdr:hostedZoneId': hostedZoneId,
   'tdr:preservationRoleArn': roleArn,
+  /** Where AWS Chatbot posts the account's alarms (see infra/components/alarm-chat.ts). */
+  'tdr:slackWorkspaceId': slackWorkspaceId,
+  'tdr:alarmsSlackChannelId': slackChannelId,
 });
 
 export type MgmtStackConfig = z.infer<typeof mgmtSchema>;

@@ -654,6 +654,7 @@ describe('infrastructure (offline synth under Pulumi mocks)', function () {
         'sts',
         'application-autoscaling',
         'autoscaling',
+        'chatbot',
       ]);
       for (const name of ENVIRONMENT_NAMES) {
         const { manifest, records } = stack(name);

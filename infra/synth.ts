@@ -399,6 +399,8 @@ export const MOCK_ARNS: Readonly<Record<string, ((c: ArnContext) => string) | nu
   'aws:acm/certificateValidation:CertificateValidation': null,
   'aws:efs/mountTarget:MountTarget': null,
   'aws:efs/backupPolicy:BackupPolicy': null,
+  // Its ARN is `chatConfigurationArn` (set below), global: no region.
+  'aws:chatbot/slackChannelConfiguration:SlackChannelConfiguration': null,
 };
 
 /** What the mock provider answers: ids and ARNs shaped like AWS's, derived from names so manifests are stable. */
@@ -414,6 +416,9 @@ function mockState(
   const arnOf = MOCK_ARNS[args.type];
   if (arnOf) state.arn = arnOf({ region, account: accountId, physical, seed: args.name, inputs });
   switch (args.type) {
+    case 'aws:chatbot/slackChannelConfiguration:SlackChannelConfiguration':
+      state.chatConfigurationArn = `arn:aws:chatbot::${accountId}:chat-configuration/slack-channel/${String(inputs.configurationName)}`;
+      break;
     case 'aws:s3/bucket:Bucket':
       id = String(inputs.bucket);
       break;

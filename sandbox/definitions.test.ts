@@ -91,7 +91,11 @@ describe('the sandbox is built from infra’s definitions (no drift)', () => {
       const missing = ofType(env, 'iam/role:Role')
         .map((r) => String(r.inputs.name))
         .filter((name) => !sandboxed.has(`${env} ${name}`));
-      expect(missing, env).to.have.members([naming.flowLogRole(env), naming.grafanaMonitoringRole(env)]);
+      expect(missing, env).to.have.members([
+        naming.flowLogRole(env),
+        naming.grafanaMonitoringRole(env),
+        naming.chatbotRole(env),
+      ]);
     }
   });
 

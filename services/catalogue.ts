@@ -59,6 +59,26 @@ export interface EcsServiceEntry {
   readonly database: boolean;
 }
 
+/**
+ * A value a one-off task is run with (`tdr task run --input KEY=VALUE`), reaching its container as
+ * an environment variable. Checked against its declaration before anything is called.
+ */
+export interface TaskInput {
+  readonly description: string;
+  /** `string` values must match `pattern`; `boolean` values are `true` or `false`. */
+  readonly type: 'string' | 'boolean';
+  /** For `string`: the regular expression (source, anchored) a value must match. */
+  readonly pattern?: string;
+  /** The container environment variable it is passed as (UPPER_SNAKE_CASE). */
+  readonly variable: string;
+  /** Whether a run must give it. */
+  readonly required: boolean;
+}
+
+/** A UUID as TDR's ids are written (consignments, files). */
+export const UUID_PATTERN_SOURCE =
+  '^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$';
+
 export interface OneOffTaskEntry {
   readonly kind: 'task';
   readonly pascalName: string;
@@ -67,6 +87,8 @@ export interface OneOffTaskEntry {
   readonly source: Source;
   readonly cpu: PerEnvironment<number>;
   readonly memory: PerEnvironment<number>;
+  /** What a run may (or must) be given, by input name (camelCase); none when absent. */
+  readonly inputs?: Readonly<Record<string, TaskInput>>;
 }
 
 export type CatalogueEntry = EcsServiceEntry | OneOffTaskEntry;
@@ -163,6 +185,15 @@ export const DEFAULT_CATALOGUE: Catalogue = {
     source: sbtRepository('tdr-consignment-export'),
     cpu: same(1024),
     memory: same(2048),
+    inputs: {
+      consignmentId: {
+        description: 'The consignment to export (again), e.g. after a failed export',
+        type: 'string',
+        pattern: UUID_PATTERN_SOURCE,
+        variable: 'CONSIGNMENT_ID',
+        required: true,
+      },
+    },
   },
   'consignment-api-data': {
     kind: 'task',
@@ -181,5 +212,13 @@ export const DEFAULT_CATALOGUE: Catalogue = {
     source: sbtRepository('tdr-auth-server', AUTH_SERVER_PACKAGE, 'Dockerfile-update'),
     cpu: same(256),
     memory: same(512),
+    inputs: {
+      updatePolicy: {
+        description: 'Whether the update applies the realm’s policies too (the task reads UPDATE_POLICY)',
+        type: 'boolean',
+        variable: 'UPDATE_POLICY',
+        required: false,
+      },
+    },
   },
 };

@@ -91,7 +91,33 @@ export const naming = {
   grafanaWorkspaceRole: () => 'TDRGrafanaWorkspaceRoleMgmt',
   flowLogRole: (env: EnvironmentName) => `TDRFlowLogsRole${roleSuffix(env)}`,
   exportNotificationsTopic: (env: EnvironmentName) => `tdr-consignment-export-${env}`,
+  /** Grafana alert rule group of an environment's services (in the environment's folder). */
+  grafanaRuleGroup: (env: EnvironmentName) => `tdr-${env}-services`,
+  /**
+   * Grafana alert rule uid (at most 40 characters): the CloudWatch alarm's name without its `tdr-`
+   * prefix, so a rule and the alarm it mirrors are found by one name; see `grafanaUid`.
+   */
+  grafanaAlertRuleUid: (service: string, env: EnvironmentName, key: string) =>
+    grafanaUid(`${service}-${env}-${key}`),
+  /** Grafana contact point: one per environment and channel (`slack`, `paging`). */
+  grafanaContactPoint: (env: EnvironmentName, channel: string) => `TDR ${env} ${channel}`,
+  grafanaContactPointUid: (env: EnvironmentName, channel: string) => `tdr-${env}-${channel}`,
+  /** AWS Chatbot configuration delivering an account's alarm topic to Slack. */
+  chatbotSlackConfiguration: (env: EnvironmentName) => `tdr-alarms-${env}`,
+  chatbotRole: (env: EnvironmentName) => `TDRChatbotAlarmsRole${roleSuffix(env)}`,
 } as const;
+
+/** Grafana refuses uids over 40 characters: longer names keep a readable head and a hash tail. */
+const GRAFANA_UID_MAX = 40;
+
+function grafanaUid(name: string): string {
+  if (name.length <= GRAFANA_UID_MAX) return name;
+  // FNV-1a: a stable short tail needing no crypto import in this dependency-free module.
+  let hash = 0x811c9dc5;
+  for (const c of name) hash = Math.imul(hash ^ c.charCodeAt(0), 0x01000193) >>> 0;
+  const tail = hash.toString(16).padStart(8, '0');
+  return `${name.slice(0, GRAFANA_UID_MAX - tail.length - 1)}-${tail}`;
+}
 
 export type Naming = typeof naming;
 

@@ -43,7 +43,14 @@ export interface ServiceAlarm {
   readonly treatMissingData: MissingData;
   /** What the alarm means and what to do when it fires (alarm description and panel text). */
   readonly runbook: string;
+  /**
+   * `critical`: users are (or are about to be) affected, so in prod it pages someone as well as
+   * posting to Slack; `warning`: Slack only, someone looks in working hours.
+   */
+  readonly severity: AlertSeverity;
 }
+
+export type AlertSeverity = 'critical' | 'warning';
 
 /**
  * `metric − minus` for ids `m` and `minus`. A service with no running task publishes neither
@@ -58,6 +65,7 @@ export function differenceExpression(metricId: string, minusId: string): string 
 export const SERVICE_ALARMS = {
   cpuHigh: {
     key: 'cpu-high',
+    severity: 'warning',
     resource: 'ecs-service',
     metric: metricStat(AWS_METRICS.ecsCpuUtilization, 'Average'),
     comparison: 'GreaterThanThreshold',
@@ -72,6 +80,7 @@ export const SERVICE_ALARMS = {
   },
   target5xx: {
     key: 'target-5xx',
+    severity: 'critical',
     resource: 'target-group',
     metric: metricStat(AWS_METRICS.albTarget5xx, 'Sum'),
     comparison: 'GreaterThanThreshold',
@@ -86,6 +95,7 @@ export const SERVICE_ALARMS = {
   },
   runningBelowDesired: {
     key: 'running-below-desired',
+    severity: 'critical',
     resource: 'ecs-service',
     metric: metricStat(AWS_METRICS.runningTaskCount, 'Minimum'),
     minus: metricStat(AWS_METRICS.desiredTaskCount, 'Maximum'),
@@ -104,6 +114,7 @@ export const SERVICE_ALARMS = {
   },
   unhealthyHosts: {
     key: 'unhealthy-hosts',
+    severity: 'critical',
     resource: 'target-group',
     metric: metricStat(AWS_METRICS.albUnhealthyHostCount, 'Minimum'),
     comparison: 'GreaterThanThreshold',
@@ -122,3 +133,16 @@ export type ServiceAlarmName = keyof typeof SERVICE_ALARMS;
 
 /** Every alarm each ECS service gets, in a stable order. */
 export const SERVICE_ALARM_LIST: readonly ServiceAlarm[] = Object.values(SERVICE_ALARMS);
+
+/** Colours for a panel no alarm watches: a value worth a look, and one users feel. */
+export interface PanelThreshold {
+  readonly warning: number;
+  readonly critical: number;
+}
+
+export const PANEL_THRESHOLDS = {
+  /** Seconds the slowest 5% of requests take: TDR's pages answer well under a second. */
+  p95ResponseSeconds: { warning: 1, critical: 3 },
+  /** Percent of the task's memory: near 100% ECS kills the task (OutOfMemory). */
+  memoryPercent: { warning: 80, critical: 90 },
+} as const satisfies Record<string, PanelThreshold>;

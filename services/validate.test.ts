@@ -245,6 +245,28 @@ describe('services/validate', () => {
       message: /AWS region such as eu-west-2/,
     },
     {
+      name: 'a task input pattern that is not anchored',
+      patch: {
+        catalogue: { 'consignment-export': { inputs: { consignmentId: { pattern: '[0-9a-f-]+' } } } },
+      },
+      path: 'catalogue.consignment-export.inputs.consignmentId.pattern',
+      message: /must be anchored/,
+    },
+    {
+      name: 'a boolean task input with a pattern',
+      patch: { catalogue: { 'keycloak-update': { inputs: { updatePolicy: { pattern: '^x$' } } } } },
+      path: 'catalogue.keycloak-update.inputs.updatePolicy',
+      message: /a string input needs a pattern; a boolean one takes none/,
+    },
+    {
+      name: 'a task input passed as a variable that is not UPPER_SNAKE',
+      patch: {
+        catalogue: { 'consignment-export': { inputs: { consignmentId: { variable: 'consignment-id' } } } },
+      },
+      path: 'catalogue.consignment-export.inputs.consignmentId.variable',
+      message: /environment variable/,
+    },
+    {
       name: 'an unknown catalogue kind',
       patch: { catalogue: { frontend: { kind: 'lambda' } } },
       path: 'catalogue.frontend.kind',

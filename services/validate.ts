@@ -122,6 +122,34 @@ const serviceSchema = z.object({
   database: z.boolean(),
 });
 
+function compiles(pattern: string): boolean {
+  try {
+    new RegExp(pattern);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** A task input: strings need an anchored pattern, booleans have none. */
+const taskInputSchema = z
+  .object({
+    description: z.string().min(1),
+    type: z.enum(['string', 'boolean']),
+    pattern: z
+      .string()
+      .regex(/^\^.*\$$/, { error: 'must be anchored: ^…$' })
+      .refine(compiles, { error: 'must be a valid regular expression' })
+      .optional(),
+    variable: z
+      .string()
+      .regex(/^[A-Z][A-Z0-9_]*$/, { error: 'must be an environment variable (UPPER_SNAKE)' }),
+    required: z.boolean(),
+  })
+  .refine((i) => (i.type === 'string') === (i.pattern !== undefined), {
+    error: 'a string input needs a pattern; a boolean one takes none',
+  });
+
 const taskSchema = z.object({
   kind: z.literal('task'),
   pascalName: pascal,
@@ -130,6 +158,15 @@ const taskSchema = z.object({
   source: sourceSchema,
   cpu: perEnv(cpu),
   memory: perEnv(memory),
+  inputs: z
+    .record(z.string().regex(/^[a-z][A-Za-z0-9]*$/, { error: 'input names are camelCase' }), taskInputSchema)
+    .refine(
+      (inputs) => new Set(Object.values(inputs).map((i) => i.variable)).size === Object.keys(inputs).length,
+      {
+        error: 'two inputs are passed as the same variable',
+      },
+    )
+    .optional(),
 });
 
 /** Keys become cluster, role and target-group names: short enough for every AWS limit. */

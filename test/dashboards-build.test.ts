@@ -22,17 +22,23 @@ describe('tdr dashboards build', () => {
     const r = await runTdr(['dashboards', 'build', '--out', dir], env());
     expect(r.code, r.stderr).to.equal(0);
     const listed = r.stdout.trim().split('\n');
-    expect(listed).to.have.length(12);
+    // Ten dashboards, two provisioning files, and alerting: a file per workload environment and the policy tree.
+    expect(listed).to.have.length(16);
     expect(listed).to.include(join(dir, 'dashboards', 'TDR prod', 'tdr-prod-alarms.json'));
-    expect(r.stderr).to.equal(`wrote 12 files under ${dir}\n`);
-    expect(await readdir(join(dir, 'provisioning'))).to.have.members(['dashboards', 'datasources']);
+    expect(listed).to.include(join(dir, 'provisioning', 'alerting', 'tdr-prod.yaml'));
+    expect(r.stderr).to.equal(`wrote 16 files under ${dir}\n`);
+    expect(await readdir(join(dir, 'provisioning'))).to.have.members([
+      'alerting',
+      'dashboards',
+      'datasources',
+    ]);
   });
 
   it('-o json prints the files as JSON', async () => {
     const r = await runTdr(['-o', 'json', 'dashboards', 'build', '--out', dir], env());
     expect(r.code, r.stderr).to.equal(0);
     const { files } = JSON.parse(r.stdout) as { files: string[] };
-    expect(files).to.have.length(12);
+    expect(files).to.have.length(16);
     for (const f of files.filter((x) => x.endsWith('.json'))) {
       const model = JSON.parse(await readFile(f, 'utf8')) as { uid: string };
       expect(f.endsWith(`${model.uid}.json`), f).to.equal(true);

@@ -10,8 +10,10 @@ import { PublishError, publish, writes } from '../dashboards/publisher';
 import { MANAGED_TAG, deployAnnotationTags } from '../dashboards/panels';
 import { FakeGrafana } from './support/fake-grafana';
 import { runTdr } from './support/cli';
+import { alertingEntryCount, fakeAlertingSecrets } from './support/alerting';
 
 const COMMIT = '0123456789abcdef0123456789abcdef01234567';
+const SECRETS = fakeAlertingSecrets(generate(loadPlatform({})).alerting);
 
 describe('dashboards publish (fake Grafana over HTTP)', () => {
   let grafana: FakeGrafana;
@@ -29,7 +31,7 @@ describe('dashboards publish (fake Grafana over HTTP)', () => {
   });
 
   it('creates every folder and dashboard in an empty Grafana, with the commit in each version message', async () => {
-    const report = await publish(client(), set, { commit: COMMIT });
+    const report = await publish(client(), set, { commit: COMMIT, secrets: SECRETS });
 
     expect(report.entries.filter((e) => e.kind === 'folder').map((e) => e.action)).to.deep.equal(
       set.folders.map(() => 'created'),
@@ -48,10 +50,10 @@ describe('dashboards publish (fake Grafana over HTTP)', () => {
   });
 
   it('writes nothing on a second publish of unchanged dashboards', async () => {
-    await publish(client(), set, { commit: COMMIT });
+    await publish(client(), set, { commit: COMMIT, secrets: SECRETS });
     const before = grafana.requests.length;
 
-    const report = await publish(client(), set, { commit: 'another-commit' });
+    const report = await publish(client(), set, { commit: 'another-commit', secrets: SECRETS });
 
     const second = grafana.requests.slice(before);
     expect(
@@ -59,16 +61,18 @@ describe('dashboards publish (fake Grafana over HTTP)', () => {
       'write requests',
     ).to.deep.equal([]);
     expect(report.entries.every((e) => e.action === 'unchanged')).to.equal(true);
-    expect(report.entries).to.have.length(set.folders.length + set.dashboards.length);
+    expect(report.entries).to.have.length(
+      set.folders.length + set.dashboards.length + alertingEntryCount(set.alerting),
+    );
   });
 
   it('re-saves only a dashboard edited in Grafana, passing the version it read', async () => {
-    await publish(client(), set, { commit: COMMIT });
+    await publish(client(), set, { commit: COMMIT, secrets: SECRETS });
     const target = set.dashboards[1]!;
     const stored = grafana.dashboards.get(target.uid)!;
     stored.dashboard = { ...stored.dashboard, title: 'edited by hand', version: 7 };
 
-    const report = await publish(client(), set, { commit: 'c2' });
+    const report = await publish(client(), set, { commit: 'c2', secrets: SECRETS });
 
     expect(writes(report)).to.deep.equal([
       { kind: 'dashboard', uid: target.uid, title: target.title, action: 'updated' },
@@ -84,13 +88,13 @@ describe('dashboards publish (fake Grafana over HTTP)', () => {
   });
 
   it('moves a dashboard found in the wrong folder, and renames a folder whose title drifted', async () => {
-    await publish(client(), set, { commit: COMMIT });
+    await publish(client(), set, { commit: COMMIT, secrets: SECRETS });
     const moved = set.dashboards[0]!;
     grafana.dashboards.get(moved.uid)!.folderUid = '';
     const folder = set.folders[0]!;
     grafana.folders.get(folder.uid)!.title = 'renamed by hand';
 
-    const report = await publish(client(), set, { commit: COMMIT });
+    const report = await publish(client(), set, { commit: COMMIT, secrets: SECRETS });
 
     expect(writes(report).map((e) => `${e.kind} ${e.uid} ${e.action}`)).to.deep.equal([
       `folder ${folder.uid} updated`,
@@ -103,7 +107,7 @@ describe('dashboards publish (fake Grafana over HTTP)', () => {
   it('creates only the folder Grafana answers 404 for', async () => {
     for (const f of set.folders.slice(1)) grafana.seedFolder(f.uid, f.title);
 
-    const report = await publish(client(), set, { commit: COMMIT });
+    const report = await publish(client(), set, { commit: COMMIT, secrets: SECRETS });
 
     const folderGets = grafana.requests.filter(
       (r) => r.method === 'GET' && r.path.startsWith('/api/folders/'),
@@ -120,7 +124,7 @@ describe('dashboards publish (fake Grafana over HTTP)', () => {
     grafana.seedDashboard({ uid: 'tdr-intg-retired', title: 'Retired', tags: [MANAGED_TAG, 'intg'] });
     grafana.seedDashboard({ uid: 'hand-made', title: 'Made by hand', tags: ['ops'] });
 
-    const report = await publish(client(), set, { commit: COMMIT });
+    const report = await publish(client(), set, { commit: COMMIT, secrets: SECRETS });
 
     expect(report.entries.filter((e) => e.action === 'removed')).to.deep.equal([
       { kind: 'dashboard', uid: 'tdr-intg-retired', title: 'Retired', action: 'removed' },
@@ -132,12 +136,15 @@ describe('dashboards publish (fake Grafana over HTTP)', () => {
   it('--dry-run reports creations and removals without writing anything', async () => {
     grafana.seedDashboard({ uid: 'tdr-intg-retired', title: 'Retired', tags: [MANAGED_TAG] });
 
-    const report = await publish(client(), set, { commit: COMMIT, dryRun: true });
+    const report = await publish(client(), set, { commit: COMMIT, dryRun: true, secrets: SECRETS });
 
     expect(report.dryRun).to.equal(true);
     expect(grafana.writes()).to.deep.equal([]);
     expect(report.entries.filter((e) => e.action === 'created')).to.have.length(
-      set.folders.length + set.dashboards.length,
+      set.folders.length +
+        set.dashboards.length +
+        set.alerting.contactPoints.length +
+        set.alerting.ruleGroups.length,
     );
     expect(report.entries.filter((e) => e.action === 'removed').map((e) => e.uid)).to.deep.equal([
       'tdr-intg-retired',
@@ -145,7 +152,10 @@ describe('dashboards publish (fake Grafana over HTTP)', () => {
   });
 
   it('a bad token fails before anything is written, and the token appears nowhere', async () => {
-    const err = await publish(client('glsa_wrong_token_value'), set, { commit: COMMIT }).then(
+    const err = await publish(client('glsa_wrong_token_value'), set, {
+      commit: COMMIT,
+      secrets: SECRETS,
+    }).then(
       () => expect.fail('publish succeeded with a bad token'),
       (e: unknown) => e,
     );
@@ -169,7 +179,9 @@ describe('dashboards publish (fake Grafana over HTTP)', () => {
       body: { message: 'The dashboard has been changed by someone else', status: 'version-mismatch' },
     });
 
-    const err = (await publish(client(), set, { commit: COMMIT }).catch((e: unknown) => e)) as PublishError;
+    const err = (await publish(client(), set, { commit: COMMIT, secrets: SECRETS }).catch(
+      (e: unknown) => e,
+    )) as PublishError;
 
     expect(err).to.be.instanceOf(PublishError);
     expect(err.failed).to.deep.equal({ kind: 'dashboard', uid: victim.uid, title: victim.title });
@@ -190,7 +202,9 @@ describe('dashboards publish (fake Grafana over HTTP)', () => {
     grafana.seedFolder(victim.folderUid, set.folders.find((f) => f.uid === victim.folderUid)!.title);
     grafana.seedDashboard({ uid: 'hand-made-copy', title: victim.title, tags: [] }, victim.folderUid);
 
-    const err = (await publish(client(), set, { commit: COMMIT }).catch((e: unknown) => e)) as PublishError;
+    const err = (await publish(client(), set, { commit: COMMIT, secrets: SECRETS }).catch(
+      (e: unknown) => e,
+    )) as PublishError;
 
     expect(err).to.be.instanceOf(PublishError);
     expect(err.failed.uid).to.equal(victim.uid);
@@ -208,7 +222,7 @@ describe('dashboards publish (fake Grafana over HTTP)', () => {
     });
     grafana.inject({ method: 'GET', path: /^\/api\/search/, status: 502, times: 1 });
 
-    const report = await publish(client(), set, { commit: COMMIT });
+    const report = await publish(client(), set, { commit: COMMIT, secrets: SECRETS });
 
     expect(report.entries.find((e) => e.uid === victim.uid)!.action).to.equal('created');
     const saves = grafana.requests.filter((r) => r.method === 'POST' && savesOf(victim.uid)(r.body));
@@ -227,7 +241,9 @@ describe('dashboards publish (fake Grafana over HTTP)', () => {
       times: 99,
     });
 
-    const err = (await publish(client(), set, { commit: COMMIT }).catch((e: unknown) => e)) as PublishError;
+    const err = (await publish(client(), set, { commit: COMMIT, secrets: SECRETS }).catch(
+      (e: unknown) => e,
+    )) as PublishError;
 
     expect(err).to.be.instanceOf(PublishError);
     expect(err.message).to.include(`saving dashboard ${victim.uid}`);
@@ -247,7 +263,7 @@ describe('dashboards publish (fake Grafana over HTTP)', () => {
       afterApplying: true,
     });
 
-    const report = await publish(client(), set, { commit: COMMIT });
+    const report = await publish(client(), set, { commit: COMMIT, secrets: SECRETS });
 
     // The retry met 412 version-mismatch (the first save had landed); the re-read showed our model.
     expect(report.entries.find((e) => e.uid === victim.uid)!.action).to.equal('created');
@@ -321,7 +337,12 @@ describe('tdr dashboards publish (CLI against fake Grafana)', () => {
   afterEach(async () => {
     await grafana.stop();
   });
-  const env = (token: string | undefined) => ({ ...cleanEnv(), GRAFANA_TOKEN: token, GIT_COMMIT: COMMIT });
+  const env = (token: string | undefined) => ({
+    ...cleanEnv(),
+    ...SECRETS,
+    GRAFANA_TOKEN: token,
+    GIT_COMMIT: COMMIT,
+  });
 
   it('publishes, then reports everything unchanged on a second run', async () => {
     const first = await runTdr(['dashboards', 'publish', '--url', grafana.url], env(grafana.token));

@@ -17,6 +17,7 @@ import { arn, policyDocument, type PolicyStatement } from '../components/iam';
 import { PublicLoadBalancer } from '../components/load-balancer';
 import { Network } from '../components/network';
 import { SecureBucket, type BucketLifecycle } from '../components/secure-bucket';
+import { AlarmChat } from '../components/alarm-chat';
 import { ServiceAlarms } from '../components/service-alarms';
 import { accountFacts } from '../definitions/account';
 import { jenkinsEcsUpdateRole } from '../definitions/jenkins';
@@ -68,6 +69,19 @@ export function defineWorkloadAccount(
 
   const key = notificationsKey(ctx, ['cloudwatch.amazonaws.com', 's3.amazonaws.com']);
   const topic = notificationsTopic(ctx, key);
+  // Every alarm of the account notifies this topic; Slack hears it even when Grafana is down.
+  new AlarmChat(
+    'alarms-chat',
+    {
+      env,
+      accountId,
+      region,
+      slackWorkspaceId: config['tdr:slackWorkspaceId'],
+      slackChannelId: config['tdr:alarmsSlackChannelId'],
+      topicArns: [topic.arn],
+    },
+    opts,
+  );
 
   const network = new Network(
     'network',

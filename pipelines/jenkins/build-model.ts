@@ -8,6 +8,7 @@
  */
 import type { Platform } from '../../services/config';
 import { naming } from '../../services/naming';
+import { workloadEnvironmentNames } from '../../services/queries';
 import { buildAgentLabel } from './agents';
 import { jenkinsCredentials } from './credentials';
 import { agentImageJob, buildJobs } from './jobs/build';
@@ -80,7 +81,7 @@ export function buildJenkinsModel(
     pipelines: parts.flatMap((p) => p.pipelines ?? []),
     platformPipeline: platformPipeline(ctx),
     agents,
-    credentials: jenkinsCredentials(),
+    credentials: jenkinsCredentials(workloadEnvironmentNames(platform.environments)),
     authorisation: {
       teams: Object.fromEntries(
         [ctx.adminGroup, settings.developerGroup].map((g) => [g, naming.githubTeam(g)]),

@@ -45,7 +45,9 @@ function commandLines(): string[][] {
   return tdrArgvs().map((a) =>
     a
       .slice(tdrAt(a) + 1)
-      .map((arg, i, all) => (typeof arg === 'string' ? arg : (SAMPLE[String(all[i - 1])] ?? 'value'))),
+      .map((arg, i, all) =>
+        typeof arg === 'string' ? arg : `${arg.prefix ?? ''}${SAMPLE[String(all[i - 1])] ?? 'value'}`,
+      ),
   );
 }
 

@@ -2,7 +2,14 @@
  * The credentials Jenkins holds. Values are never here: each names the SSM parameter (in mgmt)
  * that JCasC resolves when the controller starts.
  */
+import type { WorkloadEnvironmentName } from '../../services/environments';
 import { naming } from '../../services/naming';
+import {
+  alertSecretParameter,
+  alertSecretVariable,
+  contactChannels,
+  type ContactChannel,
+} from '../../services/on-call';
 import type { Credential } from './model';
 
 export const CREDENTIAL_IDS = {
@@ -18,7 +25,29 @@ export const GRAFANA_CREDENTIAL_VARIABLES: Readonly<Record<string, string>> = {
   GRAFANA_TOKEN: CREDENTIAL_IDS.grafanaToken,
 };
 
-export function jenkinsCredentials(): Credential[] {
+/** The Grafana contact points' secrets, one credential each (Slack per environment, paging where it pages). */
+function alertSecrets(
+  envs: readonly WorkloadEnvironmentName[],
+): Array<{ env: WorkloadEnvironmentName; channel: ContactChannel }> {
+  return envs.flatMap((env) => contactChannels(env).map((channel) => ({ env, channel })));
+}
+
+const alertCredentialId = (env: WorkloadEnvironmentName, channel: ContactChannel) =>
+  `grafana-alerts-${channel}-${env}`;
+
+/** What `tdr dashboards publish` binds to write contact points: variable → credential id. */
+export function alertCredentialVariables(
+  envs: readonly WorkloadEnvironmentName[],
+): Readonly<Record<string, string>> {
+  return Object.fromEntries(
+    alertSecrets(envs).map(({ env, channel }) => [
+      alertSecretVariable(env, channel),
+      alertCredentialId(env, channel),
+    ]),
+  );
+}
+
+export function jenkinsCredentials(envs: readonly WorkloadEnvironmentName[]): Credential[] {
   return [
     {
       id: CREDENTIAL_IDS.github,
@@ -47,5 +76,11 @@ export function jenkinsCredentials(): Credential[] {
       type: 'string',
       parameters: { secret: naming.mgmtParameter('grafana/token') },
     },
+    ...alertSecrets(envs).map(({ env, channel }): Credential => ({
+      id: alertCredentialId(env, channel),
+      description: `Grafana alerts of ${env}: ${channel === 'slack' ? 'Slack incoming webhook URL' : 'PagerDuty integration key'}`,
+      type: 'string',
+      parameters: { secret: alertSecretParameter(env, channel) },
+    })),
   ];
 }

@@ -10,7 +10,13 @@ import type { EnvironmentName } from '../../services/environments';
  * variable read at run time. User input only ever travels as `{ env }`, so it reaches a shell as
  * data ("$VERSION"), never as script text.
  */
-export type Arg = string | { readonly env: string };
+export type Arg =
+  | string
+  | {
+      readonly env: string;
+      /** A literal written before the value in the same word (`consignmentId=` + `$CONSIGNMENT_ID`). */
+      readonly prefix?: string;
+    };
 
 /** Text assembled from literals and run-time variables (messages, never shell commands). */
 export type Text = readonly Arg[];

@@ -150,14 +150,28 @@ function renderSteps(steps: readonly Step[]): string {
   return out.join('\n');
 }
 
-/** A shell command line: literals quoted for the shell, variables as "$NAME" for it to expand. */
+/**
+ * A shell command line: literals quoted for the shell, variables as "$NAME" for it to expand (a
+ * prefix is quoted and written against it, so the two stay one word).
+ */
 export function shellCommand(argv: readonly Arg[]): string {
-  return argv.map((a) => (typeof a === 'string' ? shellWord(a) : `"$${identifier(a.env)}"`)).join(' ');
+  return argv
+    .map((a) =>
+      typeof a === 'string' ? shellWord(a) : `${a.prefix ? shellWord(a.prefix) : ''}"$${identifier(a.env)}"`,
+    )
+    .join(' ');
+}
+
+/** A literal or a variable (with its prefix) as a Groovy expression: concatenation, never a GString. */
+function groovyValue(a: Arg): string {
+  if (typeof a === 'string') return str(a);
+  const variable = `env.${identifier(a.env)}`;
+  return a.prefix ? `${str(a.prefix)} + ${variable}` : variable;
 }
 
 /** Message text as Groovy concatenation (never a GString). */
 function text(parts: Text): string {
-  return parts.map((a) => (typeof a === 'string' ? str(a) : `env.${identifier(a.env)}`)).join(' + ');
+  return parts.map(groovyValue).join(' + ');
 }
 
 function renderStep(step: Step): string {
@@ -310,8 +324,7 @@ function renderApproval(step: Extract<Step, { kind: 'approval' }>): string {
 
 /** A string parameter passed to a started job: a literal, or a variable read at run time. */
 function stringParameter(x: { readonly name: string; readonly value: Arg }): string {
-  const value = typeof x.value === 'string' ? str(x.value) : `env.${identifier(x.value.env)}`;
-  return `string(name: ${str(identifier(x.name))}, value: ${value})`;
+  return `string(name: ${str(identifier(x.name))}, value: ${groovyValue(x.value)})`;
 }
 
 /**

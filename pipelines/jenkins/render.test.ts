@@ -170,6 +170,11 @@ describe('jenkins renderings', () => {
       'slack',
       'grafana-url',
       'grafana-token',
+      // Grafana's contact points: Slack per workload environment, paging where it pages (services/on-call.ts).
+      'grafana-alerts-slack-intg',
+      'grafana-alerts-slack-staging',
+      'grafana-alerts-slack-prod',
+      'grafana-alerts-paging-prod',
     ]);
     for (const c of creds) {
       const [kind, fields] = Object.entries(c)[0] ?? [];

@@ -14,6 +14,7 @@ import {
   tdrTaskRun,
   tdrCommandOf,
 } from './tdr-commands';
+import { shellCommand } from './render-jenkinsfile';
 
 const SERVICE = { env: 'SERVICE' };
 const VERSION = { env: 'VERSION' };
@@ -32,6 +33,36 @@ describe('tdr command builders', () => {
     ]);
     expect(tdrStatus().argv).to.deep.equal(['tdr', 'status']);
     expect(tdrStatus({ json: true }).argv).to.deep.equal(['tdr', 'status', '-o', 'json']);
+  });
+
+  it('pass task inputs as --input KEY=VALUE, one shell word each, a variable after its KEY=', () => {
+    const command = tdrTaskRun({
+      task: 'consignment-export',
+      env: 'intg',
+      version: VERSION,
+      inputs: [
+        { name: 'consignmentId', value: { env: 'CONSIGNMENT_ID' } },
+        { name: 'updatePolicy', value: 'true' },
+      ],
+    });
+    expect(command.argv).to.deep.equal([
+      'tdr',
+      'task',
+      'run',
+      '--task',
+      'consignment-export',
+      '--env',
+      'intg',
+      '--version',
+      VERSION,
+      '--input',
+      { env: 'CONSIGNMENT_ID', prefix: 'consignmentId=' },
+      '--input',
+      'updatePolicy=true',
+    ]);
+    expect(shellCommand(command.argv)).to.equal(
+      `tdr task run --task consignment-export --env intg --version "$VERSION" --input consignmentId="$CONSIGNMENT_ID" --input updatePolicy=true`,
+    );
   });
 
   it('run the installed tdr, or with npx from the checkout, and know both argvs as theirs', () => {

@@ -109,17 +109,38 @@ export const tdrCheckRecord = (
     false,
   );
 
+/** A task input for `--input KEY=VALUE`: its value a literal or a run-time variable. */
+export interface TaskInputArg {
+  readonly name: string;
+  readonly value: Arg;
+}
+
+/** `KEY=VALUE` as one argument; a variable's value keeps `KEY=` as its prefix. */
+function inputArg({ name, value }: TaskInputArg): Arg {
+  return typeof value === 'string'
+    ? `${name}=${value}`
+    : { env: value.env, prefix: `${name}=${value.prefix ?? ''}` };
+}
+
 /** Exits 0 only if the task's container exited 0. */
 export const tdrTaskRun = (
   o: Omit<Recorded, 'approver'> & {
     readonly task: Arg;
     readonly env: EnvironmentName;
     readonly version: Arg;
+    /** The task's declared inputs (services/task-inputs.ts checks them before anything runs). */
+    readonly inputs?: readonly TaskInputArg[];
   },
 ): TdrCommand =>
   tdr(
     ['task', 'run'],
-    [['--task', o.task], ['--env', o.env], ['--version', o.version], ...recorded(o)],
+    [
+      ['--task', o.task],
+      ['--env', o.env],
+      ['--version', o.version],
+      ...(o.inputs ?? []).map((i): readonly [string, Arg] => ['--input', inputArg(i)]),
+      ...recorded(o),
+    ],
     false,
   );
 

@@ -3,11 +3,14 @@
  * publisher and the release engine use as Grafana's HTTP API docs describe them (Grafana 11.6):
  * Bearer-token auth (401 otherwise), search by tag, folders (404 when absent, 412 on a stale
  * version), dashboards by uid and POST /api/dashboards/db (412 `version-mismatch` / `name-exists`,
- * 400 for a missing title or folder), delete by uid, and annotations. Tests inject faults (5xx,
- * 401, anything) per request and read the request log to prove what was, or was not, written.
+ * 400 for a missing title or folder), delete by uid, and annotations. And the alerting provisioning
+ * API (./fake-grafana-alerting.ts): rule groups by folder, contact points with their secrets
+ * redacted on read, and the notification policy tree. Tests inject faults (5xx, 401, anything) per
+ * request and read the request log to prove what was, or was not, written.
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { FakeAlerting } from './fake-grafana-alerting';
 
 export interface StoredFolder {
   id: number;
@@ -59,6 +62,8 @@ export class FakeGrafana {
   readonly dashboards = new Map<string, StoredDashboardRecord>();
   readonly annotations: Annotation[] = [];
   readonly requests: RecordedRequest[] = [];
+  /** Rule groups, contact points and the policy tree, as Grafana's provisioning API holds them. */
+  readonly alerting = new FakeAlerting((uid) => this.folders.has(uid));
   private readonly faults: Fault[] = [];
   private nextId = 1;
 
@@ -181,6 +186,10 @@ export class FakeGrafana {
       });
     }
     if (route === 'POST /api/dashboards/db') return this.saveDashboard(res, body as Record<string, unknown>);
+    if (url.pathname.startsWith('/api/v1/provisioning/')) {
+      const answer = this.alerting.route(method, url, body);
+      return send(res, answer.status, answer.body);
+    }
     if ((m = route.match(/^DELETE \/api\/dashboards\/uid\/([^/]+)$/))) {
       const uid = decodeURIComponent(m[1]!);
       const d = this.dashboards.get(uid);

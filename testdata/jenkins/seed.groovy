@@ -1106,6 +1106,8 @@ pipelineJob('intg/run-task') {
     parameters {
         choiceParam('TASK', ['consignment-export', 'consignment-api-data', 'keycloak-update'], 'The one-off task to run')
         stringParam('VERSION', '', 'Release tag of the task image, e.g. v42')
+        stringParam('CONSIGNMENT_ID', '', 'consignment-export only: The consignment to export (again), e.g. after a failed export; consignmentId (a string matching ^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$, required)')
+        booleanParam('UPDATE_POLICY', false, 'keycloak-update only: Whether the update applies the realm’s policies too (the task reads UPDATE_POLICY); updatePolicy (true or false)')
     }
     properties {
         authorizationMatrix {
@@ -1136,6 +1138,8 @@ pipelineJob('staging/run-task') {
     parameters {
         choiceParam('TASK', ['consignment-export', 'consignment-api-data', 'keycloak-update'], 'The one-off task to run')
         stringParam('VERSION', '', 'Release tag of the task image, e.g. v42')
+        stringParam('CONSIGNMENT_ID', '', 'consignment-export only: The consignment to export (again), e.g. after a failed export; consignmentId (a string matching ^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$, required)')
+        booleanParam('UPDATE_POLICY', false, 'keycloak-update only: Whether the update applies the realm’s policies too (the task reads UPDATE_POLICY); updatePolicy (true or false)')
     }
     properties {
         authorizationMatrix {
@@ -1166,6 +1170,8 @@ pipelineJob('prod/run-task') {
     parameters {
         choiceParam('TASK', ['consignment-export', 'consignment-api-data', 'keycloak-update'], 'The one-off task to run')
         stringParam('VERSION', '', 'Release tag of the task image, e.g. v42')
+        stringParam('CONSIGNMENT_ID', '', 'consignment-export only: The consignment to export (again), e.g. after a failed export; consignmentId (a string matching ^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$, required)')
+        booleanParam('UPDATE_POLICY', false, 'keycloak-update only: Whether the update applies the realm’s policies too (the task reads UPDATE_POLICY); updatePolicy (true or false)')
     }
     properties {
         authorizationMatrix {
@@ -1218,7 +1224,7 @@ pipelineJob('mgmt/seed') {
     }
 }
 pipelineJob('mgmt/dashboards') {
-    description('Publishes the Grafana dashboards generated from the catalogue')
+    description('Publishes the Grafana dashboards and alerting generated from the catalogue')
     properties {
         authorizationMatrix {
             inheritanceStrategy {

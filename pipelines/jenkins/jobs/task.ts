@@ -1,8 +1,14 @@
 /**
  * run-task: one job per environment on the promotion path that runs a catalogue one-off task
- * (database migrations, reference data, Keycloak updates), approved where releases are.
+ * (database migrations, reference data, Keycloak updates, re-exporting a consignment), approved
+ * where releases are. Every input a task declares in the catalogue is a parameter of the job,
+ * named by the variable it reaches the container as and checked against its pattern first.
  */
+import type { TaskInput } from '../../../services/catalogue';
 import type { EnvironmentName } from '../../../services/environments';
+import { oneOffTasks } from '../../../services/queries';
+import { describeInput } from '../../../services/task-inputs';
+import type { Parameter, Step } from '../model';
 import { tdrTaskRun } from '../tdr-commands';
 import {
   approvalGroupOf,
@@ -15,10 +21,59 @@ import {
 } from './context';
 import { approvalStage, releasePipeline, requireVersion, timeoutHours } from './skeleton';
 
+/** A declared input, with the tasks that declare it (one parameter serves them all). */
+interface InputParameter {
+  readonly name: string;
+  readonly input: TaskInput;
+  readonly tasks: readonly string[];
+}
+
+/** The job parameters for every task's inputs, by variable; one variable must mean one thing. */
+export function inputParameters(ctx: JobContext): InputParameter[] {
+  const byVariable = new Map<string, InputParameter>();
+  for (const [task, entry] of oneOffTasks(ctx.platform.catalogue)) {
+    for (const [name, input] of Object.entries(entry.inputs ?? {})) {
+      const seen = byVariable.get(input.variable);
+      if (
+        seen &&
+        (seen.name !== name || seen.input.type !== input.type || seen.input.pattern !== input.pattern)
+      ) {
+        throw new Error(
+          `run-task: ${task}.${name} and ${seen.tasks.join(', ')}.${seen.name} are both passed as ${input.variable} but differ`,
+        );
+      }
+      byVariable.set(input.variable, { name, input, tasks: [...(seen?.tasks ?? []), task] });
+    }
+  }
+  return [...byVariable.values()];
+}
+
+function parameterOf(p: InputParameter): Parameter {
+  const description = `${p.tasks.join(', ')} only: ${p.input.description}; ${describeInput(p.name, p.input)}`;
+  return p.input.type === 'boolean'
+    ? { name: p.input.variable, type: 'boolean', defaultValue: 'false', description }
+    : { name: p.input.variable, type: 'string', defaultValue: '', description };
+}
+
+/** A string input is checked against its pattern before anything runs (empty: not given). */
+function checkOf(p: InputParameter): Step[] {
+  if (p.input.type !== 'string' || p.input.pattern === undefined) return [];
+  return [
+    {
+      kind: 'require-pattern',
+      parameter: p.input.variable,
+      pattern: p.input.pattern,
+      optional: true,
+      hint: `a value matching ${p.input.pattern} (${p.name}: ${p.input.description})`,
+    },
+  ];
+}
+
 export function runTaskJobs(ctx: JobContext, target: EnvironmentName): Contribution {
   if (ctx.tasks.length === 0) return {};
   const id = `run-task-${target}`;
   const approvalGroup = approvalGroupOf(ctx, target);
+  const inputs = inputParameters(ctx);
   const pipeline = releasePipeline(ctx, {
     id,
     title: `One-off task in ${target}`,
@@ -28,6 +83,7 @@ export function runTaskJobs(ctx: JobContext, target: EnvironmentName): Contribut
     checks: [
       { kind: 'require-choice', parameter: 'TASK', choices: ctx.tasks },
       requireVersion(),
+      ...inputs.flatMap(checkOf),
       { kind: 'capture-actor', variable: VARIABLES.actor },
     ],
     gates: approvalGroup
@@ -50,6 +106,9 @@ export function runTaskJobs(ctx: JobContext, target: EnvironmentName): Contribut
       : [],
     action: {
       name: 'Run task',
+      // TODO(issue 13, phase 2): pass the chosen TASK's inputs, `inputs: [{ name, value: env(variable) }]`
+      // for that task only (an undeclared input is refused), once `tdr task run` accepts --input: the
+      // installed tdr does not yet, and cli-contract.test.ts parses this line against it.
       command: tdrTaskRun({
         task: env('TASK'),
         env: target,
@@ -74,6 +133,7 @@ export function runTaskJobs(ctx: JobContext, target: EnvironmentName): Contribut
             defaultValue: '',
             description: 'Release tag of the task image, e.g. v42',
           },
+          ...inputs.map(parameterOf),
         ],
         triggers: [],
         pipeline: id,

@@ -1,0 +1,220 @@
+/**
+ * The pure part of `tdr maintenance on|off` (issue 13; the command, its lease and its ledger
+ * records come with the engine's hardening): what "on" changes on the environment's public HTTPS
+ * listener, and how "off" puts back exactly the rules the "on" record saved, never recomputed.
+ *
+ * "On" adds one rule ahead of all others (priority 1, every path) answering 503 with TDR's
+ * service-unavailable page; nothing else is touched, so the saved snapshot is the listener as it
+ * was. "Off" compares the listener now with that snapshot, field by field, and plans exactly the
+ * calls that make them equal again: delete the maintenance rule, put back any rule that changed or
+ * went missing, and report (not delete) rules that appeared meanwhile, which someone must look at.
+ *
+ * Shapes follow ELBv2's DescribeRules/DescribeListeners answers (field names as the SDK has them),
+ * so the adapter can pass them through; nothing here calls AWS.
+ */
+import { PlatformError, type ErrorKind } from '../../services/errors';
+
+export interface FixedResponseConfig {
+  readonly StatusCode: string;
+  readonly ContentType?: string;
+  readonly MessageBody?: string;
+}
+
+export interface RuleAction {
+  readonly Type: string;
+  readonly Order?: number;
+  readonly TargetGroupArn?: string;
+  readonly FixedResponseConfig?: FixedResponseConfig;
+  readonly [other: string]: unknown;
+}
+
+export interface RuleCondition {
+  readonly Field?: string;
+  readonly Values?: readonly string[];
+  readonly [other: string]: unknown;
+}
+
+export interface ListenerRule {
+  readonly RuleArn: string;
+  /** ELBv2 returns priorities as strings (`"10"`, and `"default"` for the default rule). */
+  readonly Priority: string;
+  readonly Conditions: readonly RuleCondition[];
+  readonly Actions: readonly RuleAction[];
+  readonly IsDefault?: boolean;
+}
+
+/** What "on" saves in its ledger record: the listener's rules as they were. */
+export interface ListenerSnapshot {
+  readonly listenerArn: string;
+  readonly rules: readonly ListenerRule[];
+}
+
+/** The rule "on" creates. */
+export interface MaintenanceRule {
+  readonly Priority: number;
+  readonly Conditions: readonly RuleCondition[];
+  readonly Actions: readonly RuleAction[];
+}
+
+/** ELBv2 limits a fixed response's body to 1024 characters. */
+export const FIXED_RESPONSE_MAX_BODY = 1024;
+export const MAINTENANCE_PRIORITY = 1;
+export const MAINTENANCE_STATUS = '503';
+
+/** Maintenance cannot be switched as asked: `invalid` input, or `conflict` with the listener's state. */
+export class MaintenancePlanError extends PlatformError {
+  constructor(
+    readonly kind: Extract<ErrorKind, 'invalid' | 'conflict'>,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'MaintenancePlanError';
+  }
+}
+
+/** TDR's "service unavailable" page, with the reason, as the fixed response allows it. */
+export function serviceUnavailablePage(reason: string): string {
+  const escaped = reason.replace(/[&<>"]/g, (c) => `&#${c.charCodeAt(0)};`);
+  const page = `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Service unavailable - Transfer Digital Records</title></head><body><h1>Sorry, the service is unavailable</h1><p>Transfer Digital Records is down for maintenance: ${escaped}</p><p>You will be able to use the service later.</p></body></html>`;
+  if (page.length > FIXED_RESPONSE_MAX_BODY) {
+    throw new MaintenancePlanError(
+      'invalid',
+      `the reason makes the page ${page.length} characters; a load balancer's fixed response holds ${FIXED_RESPONSE_MAX_BODY}: shorten it`,
+    );
+  }
+  return page;
+}
+
+function isMaintenanceRule(rule: ListenerRule): boolean {
+  return (
+    rule.Priority === String(MAINTENANCE_PRIORITY) &&
+    rule.Actions.length === 1 &&
+    rule.Actions[0]!.Type === 'fixed-response' &&
+    rule.Actions[0]!.FixedResponseConfig?.StatusCode === MAINTENANCE_STATUS
+  );
+}
+
+/** What "on" creates, given the listener now (which is what it saves). Refuses if already on. */
+export function planMaintenanceOn(current: ListenerSnapshot, reason: string): MaintenanceRule {
+  const first = current.rules.find((r) => r.Priority === String(MAINTENANCE_PRIORITY));
+  if (first && isMaintenanceRule(first)) {
+    throw new MaintenancePlanError(
+      'conflict',
+      `maintenance is already on for ${current.listenerArn} (rule ${first.RuleArn})`,
+    );
+  }
+  if (first) {
+    throw new MaintenancePlanError(
+      'conflict',
+      `priority ${MAINTENANCE_PRIORITY} of ${current.listenerArn} is taken by ${first.RuleArn}: the maintenance rule must come first`,
+    );
+  }
+  return {
+    Priority: MAINTENANCE_PRIORITY,
+    Conditions: [{ Field: 'path-pattern', Values: ['*'] }],
+    Actions: [
+      {
+        Type: 'fixed-response',
+        FixedResponseConfig: {
+          StatusCode: MAINTENANCE_STATUS,
+          ContentType: 'text/html',
+          MessageBody: serviceUnavailablePage(reason),
+        },
+      },
+    ],
+  };
+}
+
+/** A difference between two listeners, by rule and field. */
+export interface ListenerDifference {
+  readonly rule: string;
+  readonly field: 'Priority' | 'Conditions' | 'Actions' | 'presence';
+  readonly saved: unknown;
+  readonly now: unknown;
+}
+
+/** Canonical JSON: key order does not make two rules differ. */
+function canonical(value: unknown): string {
+  return JSON.stringify(value, (_key, v: unknown) =>
+    v && typeof v === 'object' && !Array.isArray(v)
+      ? Object.fromEntries(
+          Object.entries(v as Record<string, unknown>).sort(([a], [b]) => a.localeCompare(b)),
+        )
+      : v,
+  );
+}
+
+/** Every field in which the listener `now` differs from the `saved` one, rule by rule (by ARN). */
+export function compareListener(saved: ListenerSnapshot, now: ListenerSnapshot): ListenerDifference[] {
+  const differences: ListenerDifference[] = [];
+  const current = new Map(now.rules.map((r) => [r.RuleArn, r]));
+  for (const rule of saved.rules) {
+    const found = current.get(rule.RuleArn);
+    if (!found) {
+      differences.push({ rule: rule.RuleArn, field: 'presence', saved: 'present', now: 'absent' });
+      continue;
+    }
+    for (const field of ['Priority', 'Conditions', 'Actions'] as const) {
+      if (canonical(rule[field]) !== canonical(found[field]))
+        differences.push({ rule: rule.RuleArn, field, saved: rule[field], now: found[field] });
+    }
+  }
+  const known = new Set(saved.rules.map((r) => r.RuleArn));
+  for (const rule of now.rules.filter((r) => !known.has(r.RuleArn))) {
+    differences.push({ rule: rule.RuleArn, field: 'presence', saved: 'absent', now: 'present' });
+  }
+  return differences;
+}
+
+/** The calls "off" makes, in order, and what it leaves to a person. */
+export interface MaintenanceOffPlan {
+  /** DeleteRule: the maintenance rule. */
+  readonly delete: readonly string[];
+  /** ModifyRule: rules whose conditions or actions changed since "on", back to the saved ones. */
+  readonly modify: ReadonlyArray<Pick<ListenerRule, 'RuleArn' | 'Conditions' | 'Actions'>>;
+  /** SetRulePriorities: rules whose priority changed. */
+  readonly priorities: ReadonlyArray<{ readonly RuleArn: string; readonly Priority: number }>;
+  /** ModifyListener (default rule) or CreateRule: saved rules that changed or went missing. */
+  readonly recreate: readonly ListenerRule[];
+  /** Rules that appeared while maintenance was on: reported, never deleted. */
+  readonly unexpected: readonly ListenerRule[];
+}
+
+/** What makes the listener `now` equal to `saved` again, from the snapshot alone. */
+export function planMaintenanceOff(saved: ListenerSnapshot, now: ListenerSnapshot): MaintenanceOffPlan {
+  if (saved.listenerArn !== now.listenerArn) {
+    throw new MaintenancePlanError(
+      'invalid',
+      `the saved rules are of ${saved.listenerArn}, not of ${now.listenerArn}: restore the listener they were saved from`,
+    );
+  }
+  const savedArns = new Set(saved.rules.map((r) => r.RuleArn));
+  const maintenance = now.rules.filter((r) => !savedArns.has(r.RuleArn) && isMaintenanceRule(r));
+  const ours = new Set(maintenance.map((r) => r.RuleArn));
+  const current = new Map(now.rules.map((r) => [r.RuleArn, r]));
+  const modify: Array<Pick<ListenerRule, 'RuleArn' | 'Conditions' | 'Actions'>> = [];
+  const priorities: Array<{ RuleArn: string; Priority: number }> = [];
+  const recreate: ListenerRule[] = [];
+  for (const rule of saved.rules) {
+    const found = current.get(rule.RuleArn);
+    if (!found) {
+      recreate.push(rule);
+      continue;
+    }
+    const changed =
+      canonical(rule.Conditions) !== canonical(found.Conditions) ||
+      canonical(rule.Actions) !== canonical(found.Actions);
+    if (changed && rule.IsDefault) recreate.push(rule);
+    else if (changed)
+      modify.push({ RuleArn: rule.RuleArn, Conditions: rule.Conditions, Actions: rule.Actions });
+    if (!rule.IsDefault && rule.Priority !== found.Priority)
+      priorities.push({ RuleArn: rule.RuleArn, Priority: Number(rule.Priority) });
+  }
+  return {
+    delete: [...ours],
+    modify,
+    priorities,
+    recreate,
+    unexpected: now.rules.filter((r) => !savedArns.has(r.RuleArn) && !ours.has(r.RuleArn)),
+  };
+}
