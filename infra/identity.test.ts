@@ -65,6 +65,8 @@ describe('infra/identity: a real run checks the credentials before declaring any
       'tdr:vpcCidr': '10.2.0.0/16',
       'tdr:hostedZoneId': 'Z0INTG00000000000001',
       'tdr:preservationRoleArn': 'arn:aws:iam::555555555555:role/Reader',
+      'tdr:slackWorkspaceId': 'T00000000',
+      'tdr:alarmsSlackChannelId': 'C00000000',
     };
     const config = parseStackConfig('intg', withAccountIds('intg', raw, ids), 'stack intg');
     expect(config.values['tdr:accountId']).to.equal(ids.intg);
