@@ -43,6 +43,7 @@ import {
   type RoleDefinition,
 } from '../infra/bootstrap/definitions';
 import { TEST_ACCOUNT_IDS, assumeRole } from './support/accounts';
+import { startMoto, type MotoServer } from './support/moto';
 import { SANDBOX, sandboxUp, tdr } from './support/release';
 
 const REGION = 'eu-west-2';
@@ -109,6 +110,22 @@ async function expectBucket(def: BucketDefinition, keyArn: string | undefined): 
 }
 
 describe('tdr sandbox up: the bootstrap, from its definitions (moto)', () => {
+  // The deploy roles carry AdministratorAccess, which moto knows only when it loads AWS's managed
+  // policies; that costs seconds after every reset, so these tests alone get a moto that does.
+  let moto: MotoServer;
+  let shared: string | undefined;
+  before(async function () {
+    this.timeout(60_000);
+    moto = await startMoto({ MOTO_IAM_LOAD_MANAGED_POLICIES: 'true' });
+    shared = process.env.AWS_ENDPOINT_URL;
+    process.env.AWS_ENDPOINT_URL = moto.endpoint;
+  });
+  beforeEach(() => moto.reset());
+  after(async () => {
+    process.env.AWS_ENDPOINT_URL = shared;
+    await moto?.stop();
+  });
+
   it('creates the secrets key, the buckets, the roles and the parameters as the definitions say', async () => {
     await sandboxUp();
     const kms = new KMSClient({});
