@@ -40,9 +40,7 @@ export async function startMoto(extraEnv: Record<string, string> = {}): Promise<
     // tasks for every new service (so 'true' meant 0, and any number would be wrong for services
     // whose desired counts differ, 1 in intg and 2 in prod). Instead `tdr sandbox up` follows each
     // CreateService with an UpdateService of its desiredCount, which moto takes as running = desired.
-    // AWS's managed policies (AdministratorAccess, which the bootstrap's deploy roles carry) exist in
-    // moto only when it loads them; without them it refuses to attach one.
-    env: { ...process.env, MOTO_IAM_LOAD_MANAGED_POLICIES: 'true', ...extraEnv },
+    env: { ...process.env, ...extraEnv },
   });
   let stderr = '';
   child.stderr?.on('data', (chunk: Buffer) => {
