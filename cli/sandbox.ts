@@ -94,7 +94,9 @@ async function up(ctx: CliContext, platform: Platform) {
     new STSClient({ region, endpoint: ctx.env.AWS_ENDPOINT_URL }),
   );
   const clients = await releaseClients({ region, env: ctx.env, sessionName: 'tdr-sandbox', accountIds });
-  return sandboxUp(clients, platform);
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { KMSClient } = require('@aws-sdk/client-kms') as typeof import('@aws-sdk/client-kms');
+  return sandboxUp(clients, platform, new KMSClient({ region, endpoint: ctx.env.AWS_ENDPOINT_URL }));
 }
 
 function releaseAws(): typeof import('../pipelines/release/aws') {

@@ -1,8 +1,9 @@
 /**
  * `tdr sandbox up`: against the endpoint in AWS_ENDPOINT_URL (moto), create what the release
  * engine touches, from the catalogue and the naming module: in mgmt the ECR repositories with a
- * few image versions (small fake manifests), the ledger bucket and the SSM account-id
- * parameters and the Jenkins agents' `TDRJenkinsNodeRole{Env}`; in each workload account the
+ * few image versions (small fake manifests), the ledger bucket, the bootstrap's resources
+ * (./bootstrap.ts: state bucket, secrets key, infra and deploy roles, SSM account-id parameters)
+ * and the Jenkins agents' `TDRJenkinsNodeRole{Env}`; in each workload account the
  * clusters, task definitions, services, the secrets, log groups and roles their task definitions
  * reference, the one-off tasks' task definitions, and `TDRJenkinsECSUpdateRole{Env}`.
  *
@@ -24,15 +25,12 @@ import {
   UpdateAssumeRolePolicyCommand,
   type IAMClient,
 } from '@aws-sdk/client-iam';
+import type { KMSClient } from '@aws-sdk/client-kms';
 import { PutParameterCommand, type SSMClient } from '@aws-sdk/client-ssm';
 import { GetCallerIdentityCommand, type STSClient } from '@aws-sdk/client-sts';
 import { parseAccountIds, type AccountIds, type Platform } from '../services/config';
 import type { EcsServiceEntry } from '../services/catalogue';
-import {
-  ENVIRONMENT_NAMES,
-  WORKLOAD_ENVIRONMENTS,
-  type WorkloadEnvironmentName,
-} from '../services/environments';
+import { WORKLOAD_ENVIRONMENTS, type WorkloadEnvironmentName } from '../services/environments';
 import { naming } from '../services/naming';
 import type { RoleDocuments } from '../infra/definitions/iam';
 import type { ReleaseClients } from '../pipelines/release/aws';
@@ -48,6 +46,7 @@ import {
   sandboxRoles,
   sandboxTaskDefinition,
 } from './definitions';
+import { bootstrapClientsOf, sandboxBootstrap } from './bootstrap';
 
 type Env = Readonly<Record<string, string | undefined>>;
 
@@ -68,9 +67,13 @@ export interface SandboxReport {
   readonly created: readonly string[];
 }
 
-export async function sandboxUp(clients: ReleaseClients, platform: Platform): Promise<SandboxReport> {
+export async function sandboxUp(
+  clients: ReleaseClients,
+  platform: Platform,
+  kms: KMSClient,
+): Promise<SandboxReport> {
   const created: string[] = [];
-  const { ecr, s3, ssm } = clients.mgmt;
+  const { ecr, s3 } = clients.mgmt;
   const region = platform.environments.mgmt.region;
 
   await ignoreExists(`creating ledger bucket ${naming.ledgerBucket()}`, () =>
@@ -92,19 +95,7 @@ export async function sandboxUp(clients: ReleaseClients, platform: Platform): Pr
   );
   created.push(`mgmt: s3://${naming.ledgerBucket()} (versioned)`);
 
-  for (const e of ENVIRONMENT_NAMES) {
-    await attempt(`writing SSM ${naming.accountIdParameter(e)}`, () =>
-      ssm.send(
-        new PutParameterCommand({
-          Name: naming.accountIdParameter(e),
-          Value: clients.accountIds[e],
-          Type: 'String',
-          Overwrite: true,
-        }),
-      ),
-    );
-  }
-  created.push(`mgmt: SSM ${ENVIRONMENT_NAMES.map((e) => naming.accountIdParameter(e)).join(', ')}`);
+  created.push(...(await sandboxBootstrap(bootstrapClientsOf(clients, kms), region, clients.accountIds)));
 
   const v1: Record<string, string> = {};
   for (const entry of Object.values(platform.catalogue)) {

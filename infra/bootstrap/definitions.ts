@@ -6,6 +6,7 @@
  * (moto, through the AWS SDK) both create these from the same definitions.
  */
 import type { AccountIds } from '../../services/config';
+import type { PolicyStatement, RoleSpec, TrustStatement } from '../definitions/iam';
 import { ENVIRONMENT_NAMES, type EnvironmentName } from '../../services/environments';
 import { naming } from '../../services/naming';
 
@@ -184,6 +185,16 @@ export function infraRoleStatements(region: string, ids: AccountIds, env: Enviro
       Resource: ENVIRONMENT_NAMES.map((e) => parameterArn(region, mgmt, naming.accountIdParameter(e))),
     },
   ];
+}
+
+/** A role of these definitions as every creator of roles takes it (Pulumi's createRole, the sandbox). */
+export function roleSpecOf(def: RoleDefinition): RoleSpec {
+  return {
+    roleName: def.roleName,
+    description: def.description,
+    trust: def.trust.Statement as readonly TrustStatement[],
+    ...(def.policy ? { statements: def.policy.Statement as readonly PolicyStatement[] } : {}),
+  };
 }
 
 export function bootstrapDefinitions(

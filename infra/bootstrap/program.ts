@@ -9,12 +9,13 @@ import type { Platform } from '../../services/config';
 import { ENVIRONMENT_NAMES, type EnvironmentName } from '../../services/environments';
 import { naming } from '../../services/naming';
 import { Account, TAG_KEYS } from '../accounts/account';
-import { createRole, type PolicyStatement, type TrustStatement } from '../components/iam';
+import { createRole, type PolicyStatement } from '../components/iam';
 import { SecureBucket } from '../components/secure-bucket';
 import type { BootstrapConfig } from './config';
 import {
   BOOTSTRAP_SETTINGS,
   bootstrapDefinitions,
+  roleSpecOf,
   type BucketDefinition,
   type RoleDefinition,
 } from './definitions';
@@ -138,15 +139,5 @@ function role(
   dependsOn: pulumi.Resource[] = [],
 ): aws.iam.Role {
   // A trust policy can name a role only once it exists: deploy roles wait for their infra role.
-  return createRole(
-    name,
-    {
-      roleName: def.roleName,
-      description: def.description,
-      trust: def.trust.Statement as readonly TrustStatement[],
-      ...(def.policy ? { statements: def.policy.Statement as readonly PolicyStatement[] } : {}),
-    },
-    parent,
-    dependsOn.length > 0 ? dependsOn : undefined,
-  );
+  return createRole(name, roleSpecOf(def), parent, dependsOn.length > 0 ? dependsOn : undefined);
 }
