@@ -19,12 +19,6 @@ import {
   PutBucketVersioningCommand,
   type BucketLocationConstraint,
 } from '@aws-sdk/client-s3';
-import {
-  CreateRoleCommand,
-  PutRolePolicyCommand,
-  UpdateAssumeRolePolicyCommand,
-  type IAMClient,
-} from '@aws-sdk/client-iam';
 import type { KMSClient } from '@aws-sdk/client-kms';
 import { PutParameterCommand, type SSMClient } from '@aws-sdk/client-ssm';
 import { GetCallerIdentityCommand, type STSClient } from '@aws-sdk/client-sts';
@@ -32,9 +26,8 @@ import { parseAccountIds, type AccountIds, type Platform } from '../services/con
 import type { EcsServiceEntry } from '../services/catalogue';
 import { WORKLOAD_ENVIRONMENTS, type WorkloadEnvironmentName } from '../services/environments';
 import { naming } from '../services/naming';
-import type { RoleDocuments } from '../infra/definitions/iam';
 import type { ReleaseClients } from '../pipelines/release/aws';
-import { AwsCallError, attempt, errorName } from '../pipelines/release/errors';
+import { attempt } from '../pipelines/release/errors';
 import { repositoryUri } from '../pipelines/release/images';
 import { Ecs } from '../pipelines/release/ecs';
 import {
@@ -47,6 +40,7 @@ import {
   sandboxTaskDefinition,
 } from './definitions';
 import { bootstrapClientsOf, sandboxBootstrap } from './bootstrap';
+import { ensureRole, ignoreExists } from './aws';
 
 type Env = Readonly<Record<string, string | undefined>>;
 
@@ -155,37 +149,6 @@ async function createRoles(clients: ReleaseClients, platform: Platform): Promise
   return roles.flatMap((r) => (r.summary ? [r.summary] : []));
 }
 
-/** Creates the role, or brings an existing one's trust policy back to what it should be. */
-async function ensureRole(iam: IAMClient, env: string, role: RoleDocuments): Promise<void> {
-  const { roleName, trustPolicy, inlinePolicy } = role;
-  const made = await ignoreExists(`creating IAM role ${roleName} in ${env}`, () =>
-    iam.send(
-      new CreateRoleCommand({
-        RoleName: roleName,
-        AssumeRolePolicyDocument: trustPolicy,
-        Description: role.description,
-        MaxSessionDuration: role.maxSessionDuration,
-      }),
-    ),
-  );
-  if (!made) {
-    await attempt(`updating the trust policy of IAM role ${roleName} in ${env}`, () =>
-      iam.send(new UpdateAssumeRolePolicyCommand({ RoleName: roleName, PolicyDocument: trustPolicy })),
-    );
-  }
-  if (inlinePolicy) {
-    await attempt(`writing policy ${inlinePolicy.name} of IAM role ${roleName} in ${env}`, () =>
-      iam.send(
-        new PutRolePolicyCommand({
-          RoleName: roleName,
-          PolicyName: inlinePolicy.name,
-          PolicyDocument: inlinePolicy.document,
-        }),
-      ),
-    );
-  }
-}
-
 async function createLogGroup(logs: CloudWatchLogsClient, env: string, logGroup: string): Promise<void> {
   await ignoreExists(`creating log group ${logGroup} in ${env}`, () =>
     logs.send(new CreateLogGroupCommand({ logGroupName: logGroup })),
@@ -245,24 +208,6 @@ async function createService(
     { cluster, service: serviceName, desiredCount: entry.desiredCount[env] },
     `starting ${serviceName}'s tasks in ${env}`,
   );
-}
-
-const ALREADY_EXISTS = new Set([
-  'BucketAlreadyOwnedByYou',
-  'BucketAlreadyExists',
-  'RepositoryAlreadyExistsException',
-  'ImageAlreadyExistsException',
-  'EntityAlreadyExistsException',
-  'ResourceAlreadyExistsException',
-]);
-
-async function ignoreExists<T>(what: string, call: () => Promise<T>): Promise<T | undefined> {
-  try {
-    return await call();
-  } catch (err) {
-    if (ALREADY_EXISTS.has(errorName(err) ?? '')) return undefined;
-    throw new AwsCallError(what, err);
-  }
 }
 
 /** A one-off task as infra defines it, registered once (see sandboxTaskDefinition for moto's network). */
