@@ -298,20 +298,49 @@ async function act(ctx: Ctx, run: RolloutRun, journal: Journal<ReleaseRecord>) {
   const next = withImage(run.live.taskDefinition, naming.containerName(req.service), run.record.image);
   const ecs = ecsOf(ctx);
   try {
+    // A revision registered twice (a retry after a lost reply) is harmless: only the service's
+    // pointer changes what runs.
     const arn = await ecs.registerTaskDefinition(next);
     run.registered = arn;
     ctx.step(`registered ${arn}`);
     await ecs.deploy(cluster, serviceName, arn, `updating ECS service ${serviceName} to ${arn}`);
   } catch (err) {
-    const detail = `nothing changed: ${(err as Error).message}`;
-    await journal.finish('failed', { detail, taskDefinitionAfter: null }).catch(() => undefined);
-    throw err;
+    // UpdateService may have applied with its reply lost: what the service points at says.
+    const updated = run.registered ? await pointsAt(ecs, cluster, serviceName, run.registered) : false;
+    if (updated === undefined) {
+      ctx.step(
+        `outcome unknown (${(err as Error).message}); ledger #${journal.seqs[0]} is left open: the next operation settles it from ECS`,
+      );
+      throw err;
+    }
+    if (!updated) {
+      const detail = `nothing changed: ${(err as Error).message}`;
+      await journal.finish('failed', { detail, taskDefinitionAfter: null });
+      throw err;
+    }
+    ctx.step(
+      `the update's reply was lost (${(err as Error).message}), but ECS shows the service on ${run.registered}`,
+    );
   }
   ctx.step(`service ${serviceName} updated`);
   return {
     ok: true as const,
     noWait: 'the next operation on this service and environment settles the outcome from ECS',
   };
+}
+
+/** Whether the service points at `arn`; undefined when ECS cannot be asked either. */
+async function pointsAt(
+  ecs: Ecs,
+  cluster: string,
+  service: string,
+  arn: string,
+): Promise<boolean | undefined> {
+  try {
+    return (await ecs.activeService(cluster, service))?.taskDefinition === arn;
+  } catch {
+    return undefined;
+  }
 }
 
 /** Back to the revision that ran before. */

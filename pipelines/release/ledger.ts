@@ -6,8 +6,10 @@
  * re-reads the ledger and takes the next number, so the sequence stays gap-free.
  */
 import { GetObjectCommand, ListObjectsV2Command, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
-import { AwsCallError, attempt, httpStatusOf } from './errors';
+import { PlatformError } from '../../services/errors';
+import { AwsCallError, attempt, errorName, httpStatusOf } from './errors';
 
 export const RELEASE_ACTIONS = ['deploy', 'promote', 'rollback'] as const;
 export type ReleaseAction = (typeof RELEASE_ACTIONS)[number];
@@ -25,6 +27,11 @@ const common = {
   digest: z.string(),
   actor: z.string(),
   recordedAt: z.string(),
+  /**
+   * One per append (records written before it existed have none): a write whose reply was lost is
+   * recognised as the writer's own when read back, so it is never written twice.
+   */
+  writeId: z.string().optional(),
 };
 
 export const releaseRecordSchema = z.object({
@@ -119,6 +126,7 @@ export class Ledger {
     private readonly s3: S3Client,
     readonly bucket: string,
     private readonly now: () => Date = () => new Date(),
+    private readonly newWriteId: () => string = randomUUID,
   ) {}
 
   /** Every record of one service × environment, oldest first. */
@@ -131,17 +139,24 @@ export class Ledger {
   /**
    * Appends a record at the next free sequence number. `known` is the caller's last read of the
    * ledger (saves a listing); on a lost race the ledger is re-read and the next number tried.
+   *
+   * Each append carries its own `writeId`, so a write whose reply was lost (S3 applied it, the
+   * connection dropped, the SDK's retry got 412) is recognised as ours when read back, and never
+   * written again at the next number. Any other failure is settled the same way: the key is read
+   * back, and only a key without our record is a write that did not happen.
    */
   async append(record: NewRecord, known?: readonly LedgerRecord[]): Promise<LedgerRecord> {
-    let last = known ? lastSeq(known) : await this.lastSeq(record.service, record.env);
+    const writeId = this.newWriteId();
+    let seq = (known ? lastSeq(known) : await this.lastSeq(record.service, record.env)) + 1;
     for (let i = 0; i < MAX_APPEND_ATTEMPTS; i++) {
       const full = ledgerRecordSchema.parse({
         schema: 1,
         ...record,
-        seq: last + 1,
+        writeId,
+        seq,
         recordedAt: this.now().toISOString(),
       }) as LedgerRecord;
-      const key = recordKey(record.service, record.env, full.seq);
+      const key = recordKey(record.service, record.env, seq);
       try {
         await this.s3.send(
           new PutObjectCommand({
@@ -155,16 +170,35 @@ export class Ledger {
         return full;
       } catch (err) {
         const status = httpStatusOf(err);
+        const there = await this.readBack(key, err);
+        if (there?.writeId === writeId) return there;
         // 412: someone took this number; 409: a concurrent conditional write to it is in flight.
         if (status !== 412 && status !== 409) {
           throw new AwsCallError(`writing ledger record s3://${this.bucket}/${key}`, err);
         }
-        last = await this.lastSeq(record.service, record.env);
+        seq = there ? Math.max(seq + 1, (await this.lastSeq(record.service, record.env)) + 1) : seq;
       }
     }
-    throw new Error(
+    throw new LedgerContentionError(
       `could not append to the ledger for ${record.service} in ${record.env} after ${MAX_APPEND_ATTEMPTS} attempts: too many concurrent writers`,
     );
+  }
+
+  /**
+   * What is at `key` after a failed write: the record, or undefined when there is none. When even
+   * that cannot be read, the write's outcome is unknown and the original failure stands.
+   */
+  private async readBack(key: string, writeError: unknown): Promise<LedgerRecord | undefined> {
+    try {
+      return await this.read(key);
+    } catch (err) {
+      if (errorName(err) === 'NoSuchKey' || httpStatusOf(err) === 404) return undefined;
+      if (err instanceof MalformedRecordError) return undefined;
+      throw new AwsCallError(
+        `writing ledger record s3://${this.bucket}/${key} (outcome unknown: reading it back failed too)`,
+        writeError,
+      );
+    }
   }
 
   private async lastSeq(service: string, env: string): Promise<number> {
@@ -199,15 +233,35 @@ export class Ledger {
     try {
       json = JSON.parse(text);
     } catch (err) {
-      throw new Error(`ledger record s3://${this.bucket}/${key} is not JSON: ${(err as Error).message}`);
+      throw new MalformedRecordError(
+        `ledger record s3://${this.bucket}/${key} is not JSON: ${(err as Error).message}`,
+      );
     }
     const parsed = ledgerRecordSchema.safeParse(json);
     if (!parsed.success) {
-      throw new Error(
+      throw new MalformedRecordError(
         `ledger record s3://${this.bucket}/${key} is malformed: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`,
       );
     }
     return parsed.data as LedgerRecord;
+  }
+}
+
+/** A record that does not parse: it degrades what reads it, never the whole ledger. */
+export class MalformedRecordError extends PlatformError {
+  readonly kind = 'failed';
+  constructor(message: string) {
+    super(message);
+    this.name = 'MalformedRecordError';
+  }
+}
+
+/** Too many writers raced for the next sequence number. */
+export class LedgerContentionError extends PlatformError {
+  readonly kind = 'conflict';
+  constructor(message: string) {
+    super(message);
+    this.name = 'LedgerContentionError';
   }
 }
 

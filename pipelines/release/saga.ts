@@ -161,7 +161,11 @@ export async function runSaga<
   try {
     return await underLease(ctx, strategy, prep, runId);
   } finally {
-    await leases.release(lease);
+    // The run's result (or its error) stands whatever happens here: a lease that cannot be
+    // deleted expires on its own.
+    await leases.release(lease).catch((err: unknown) => {
+      ctx.step(`could not release the lease (${(err as Error).message}); it expires at ${lease.expiresAt}`);
+    });
   }
 }
 
