@@ -10,8 +10,8 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Command, CommanderError, Option } from 'commander';
 import { loadPlatform, type Platform } from '../services/config';
-import { EXIT_CODES_HELP, type CliContext } from './context';
-import { ExitCode, exitCodeOf } from './exit-codes';
+import { EXIT_CODES_HELP, type CliContext, type Interrupts } from './context';
+import { EXIT_CODE_OF_SIGNAL, ExitCode, exitCodeOf } from './exit-codes';
 import { OUTPUT_FORMATS, processIo, type Io } from './output';
 import * as envs from './envs';
 import * as services from './services';
@@ -20,6 +20,8 @@ import * as promote from './promote';
 import * as rollback from './rollback';
 import * as status from './status';
 import * as history from './history';
+import * as ledger from './ledger';
+import * as lease from './lease';
 import * as verify from './verify';
 import * as check from './check';
 import * as task from './task';
@@ -36,6 +38,8 @@ const COMMANDS: ReadonlyArray<{ register: (program: Command, ctx: CliContext) =>
   rollback,
   status,
   history,
+  ledger,
+  lease,
   verify,
   check,
   task,
@@ -87,9 +91,14 @@ function acceptOutputOption(commands: readonly Command[]): void {
 }
 
 /** Runs `tdr` with `argv` (without node and script) and returns the exit code. */
-export async function run(argv: readonly string[], io: Io = processIo, env = process.env): Promise<number> {
+export async function run(
+  argv: readonly string[],
+  io: Io = processIo,
+  env = process.env,
+  interrupts?: Interrupts,
+): Promise<number> {
   let platform: Platform | undefined;
-  const ctx: CliContext = { io, env, platform: () => (platform ??= loadPlatform(env)) };
+  const ctx: CliContext = { io, env, platform: () => (platform ??= loadPlatform(env)), interrupts };
   let program: Command | undefined;
   try {
     program = buildProgram(ctx);
@@ -128,8 +137,27 @@ function version(): string {
   return '0.0.0';
 }
 
+/**
+ * SIGINT/SIGTERM (a Jenkins abort): a release finishes the call in flight, records what is known,
+ * releases its lease and exits 130/143; anything else, or a second signal, exits at once.
+ */
+function processInterrupts(): Interrupts {
+  const controller = new AbortController();
+  let graceful = false;
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+    process.on(signal, () => {
+      if (!graceful || controller.signal.aborted) process.exit(EXIT_CODE_OF_SIGNAL[signal]);
+      process.stderr.write(
+        `${signal}: stopping after the current call (the run is recorded, the lease released)\n`,
+      );
+      controller.abort(signal);
+    });
+  }
+  return { signal: controller.signal, graceful: () => void (graceful = true) };
+}
+
 if (require.main === module) {
-  run(process.argv.slice(2)).then(
+  run(process.argv.slice(2), processIo, process.env, processInterrupts()).then(
     (code) => {
       process.exitCode = code;
     },

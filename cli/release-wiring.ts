@@ -59,12 +59,15 @@ export async function releaseDeps(
   actor: string,
   opts: { notify?: boolean } = {},
 ): Promise<ReleaseDeps> {
+  // Runs that notify are the ones that change things: they stop gracefully on SIGINT/SIGTERM.
+  if (opts.notify) ctx.interrupts?.graceful();
   return engine.runtime().runtimeDeps({
     env: ctx.env,
     platform: ctx.platform(),
     log: (line: string) => ctx.io.stderr(line + '\n'),
     actor,
     annotations: opts.notify ? await annotationSink(ctx) : undefined,
+    signal: ctx.interrupts?.signal,
   });
 }
 

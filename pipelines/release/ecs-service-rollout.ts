@@ -186,8 +186,8 @@ async function prepare(ctx: Ctx): Promise<Rollout> {
   const ledger = ledgerOf(deps);
   ctx.step('reading the ledger');
   const [here, upstream] = await Promise.all([
-    ledger.records(req.service, env),
-    sourceEnv ? ledger.records(req.service, sourceEnv) : Promise.resolve([]),
+    ledger.view(req.service, env).then((v) => v.records),
+    sourceEnv ? ledger.view(req.service, sourceEnv).then((v) => v.records) : Promise.resolve([]),
   ]);
   const version = chooseVersion(req, here, upstream, sourceEnv);
   const resolved = version
@@ -300,9 +300,11 @@ async function act(ctx: Ctx, run: RolloutRun, journal: Journal<ReleaseRecord>) {
   try {
     // A revision registered twice (a retry after a lost reply) is harmless: only the service's
     // pointer changes what runs.
+    await ctx.checkpoint();
     const arn = await ecs.registerTaskDefinition(next);
     run.registered = arn;
     ctx.step(`registered ${arn}`);
+    await ctx.checkpoint();
     await ecs.deploy(cluster, serviceName, arn, `updating ECS service ${serviceName} to ${arn}`);
   } catch (err) {
     // UpdateService may have applied with its reply lost: what the service points at says.

@@ -21,10 +21,26 @@ export interface RuntimeOptions {
   readonly actor: string;
   /** The Grafana client, when GRAFANA_URL/GRAFANA_TOKEN configure one. */
   readonly annotations?: AnnotationSink | undefined;
+  /** Aborted with `SIGINT`/`SIGTERM` when the process is asked to stop. */
+  readonly signal?: AbortSignal | undefined;
+}
+
+/** Timings from the environment (tests shorten them), checked before any AWS call. */
+export function runtimeTimings(env: Env): Pick<ReleaseDeps, 'pollMs' | 'timeoutMs' | 'leaseTtlMs'> {
+  const leaseTtlMs = positiveMs(env, 'TDR_LEASE_TTL_MS', DEFAULT_TIMINGS.leaseTtlMs);
+  if (leaseTtlMs < 3000)
+    throw new ReleaseInputError(
+      `TDR_LEASE_TTL_MS: must be at least 3000 (the heartbeat renews it every third), got ${leaseTtlMs}`,
+    );
+  return {
+    pollMs: positiveMs(env, 'TDR_RELEASE_POLL_MS', DEFAULT_TIMINGS.pollMs),
+    timeoutMs: positiveMs(env, 'TDR_RELEASE_TIMEOUT_MS', DEFAULT_TIMINGS.timeoutMs),
+    leaseTtlMs,
+  };
 }
 
 export async function runtimeDeps(opts: RuntimeOptions): Promise<ReleaseDeps> {
-  const timeoutMs = positiveMs(opts.env, 'TDR_RELEASE_TIMEOUT_MS', DEFAULT_TIMINGS.timeoutMs);
+  const timings = runtimeTimings(opts.env);
   const clients = await releaseClients({
     region: opts.platform.environments.mgmt.region,
     env: opts.env,
@@ -40,16 +56,10 @@ export async function runtimeDeps(opts: RuntimeOptions): Promise<ReleaseDeps> {
       slackWebhookUrl: opts.env.TDR_SLACK_WEBHOOK_URL || (() => slackWebhookFromSsm(clients.mgmt.ssm)),
       annotations: opts.annotations,
     },
-    pollMs: positiveMs(opts.env, 'TDR_RELEASE_POLL_MS', DEFAULT_TIMINGS.pollMs),
-    timeoutMs,
-    leaseTtlMs: leaseTtlFor(timeoutMs),
+    ...timings,
     newRunId: () => randomUUID(),
+    signal: opts.signal,
   };
-}
-
-/** Long enough for a rollout and its rollback to time out, with room for the calls around them. */
-export function leaseTtlFor(timeoutMs: number): number {
-  return Math.max(DEFAULT_TIMINGS.leaseTtlMs, 2 * timeoutMs + 15 * 60_000);
 }
 
 /** The webhook is a secret: kept in mgmt's SSM as a SecureString, read only to send. */

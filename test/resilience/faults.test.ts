@@ -74,7 +74,7 @@ interface Ledgered {
 }
 
 async function history(env: Env, service: string, e: string): Promise<Ledgered[]> {
-  const r = await tdr(['history', '--service', service, '--env', e, '-o', 'json'], env);
+  const r = await tdr(['history', '--service', service, '--env', e, '--limit', '1000', '-o', 'json'], env);
   return JSON.parse(r.stdout) as Ledgered[];
 }
 

@@ -8,6 +8,7 @@ import { createHash } from 'node:crypto';
 import {
   DeleteObjectCommand,
   GetObjectCommand,
+  HeadObjectCommand,
   ListObjectsV2Command,
   PutObjectCommand,
   S3Client,
@@ -58,6 +59,11 @@ export function memoryS3(): MemoryS3 {
     if (!o) throw awsError('NoSuchKey', 404);
     return { ETag: o.etag, Body: { transformToString: async () => o.body } };
   });
+  mock.on(HeadObjectCommand).callsFake((input: { Key: string }) => {
+    const o = objects.get(input.Key);
+    if (!o) throw awsError('NotFound', 404);
+    return { ETag: o.etag };
+  });
   mock.on(DeleteObjectCommand).callsFake((input: { Key: string; IfMatch?: string }) => {
     const o = objects.get(input.Key);
     if (input.IfMatch !== undefined && o && o.etag !== input.IfMatch)
@@ -65,9 +71,9 @@ export function memoryS3(): MemoryS3 {
     objects.delete(input.Key);
     return replied('DeleteObject', input.Key, {});
   });
-  mock.on(ListObjectsV2Command).callsFake((input: { Prefix?: string }) => ({
+  mock.on(ListObjectsV2Command).callsFake((input: { Prefix?: string; StartAfter?: string }) => ({
     Contents: [...objects.keys()]
-      .filter((k) => k.startsWith(input.Prefix ?? ''))
+      .filter((k) => k.startsWith(input.Prefix ?? '') && k > (input.StartAfter ?? ''))
       .sort()
       .map((Key) => ({ Key })),
     IsTruncated: false,
