@@ -107,6 +107,9 @@ export async function run(
       return ExitCode.ok;
     }
     await program.parseAsync([...argv], { from: 'user' });
+    // Asked to stop, a run that then finished still exits as interrupted: the caller aborted it.
+    const stopped: unknown = interrupts?.signal.aborted ? interrupts.signal.reason : undefined;
+    if (stopped === 'SIGINT' || stopped === 'SIGTERM') return EXIT_CODE_OF_SIGNAL[stopped];
     return ExitCode.ok;
   } catch (err) {
     if (err instanceof CommanderError) {

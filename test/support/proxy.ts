@@ -61,8 +61,13 @@ export interface ProxyOptions {
   /** Milliseconds to hold a request before forwarding it, e.g. by its `x-amz-target` header. */
   readonly delayMs?: (req: IncomingMessage) => number;
   readonly faults?: FaultOptions;
-  /** Called with every operation before it is forwarded; the request waits for its promise. */
-  readonly onRequest?: (op: Operation) => void | Promise<void>;
+  /**
+   * Called with every operation before it is forwarded; the request waits for its promise.
+   * `drop` closes the connection instead of forwarding (the client dies before the call lands).
+   */
+  readonly onRequest?: (op: Operation) => void | 'drop' | Promise<void | 'drop'>;
+  /** A new body for moto's answer to `op` (e.g. a rollout that never settles), or undefined. */
+  readonly rewrite?: (op: Operation, body: Buffer) => Buffer | undefined;
 }
 
 /** mulberry32: a small seeded generator, so a fault sequence is reproducible from its seed. */
@@ -182,6 +187,18 @@ export async function startProxy(target: string, opts: ProxyOptions = {}): Promi
             });
             return;
           }
+          if (opts.rewrite) {
+            const parts: Buffer[] = [];
+            answer.on('data', (c: Buffer) => parts.push(c));
+            answer.on('end', () => {
+              const original = Buffer.concat(parts);
+              const body = opts.rewrite?.(op, original) ?? original;
+              res.writeHead(answer.statusCode ?? 502, { ...answer.headers, 'content-length': body.length });
+              res.end(body);
+              resolve();
+            });
+            return;
+          }
           res.writeHead(answer.statusCode ?? 502, answer.headers);
           answer.pipe(res);
           answer.on('end', resolve);
@@ -209,7 +226,10 @@ export async function startProxy(target: string, opts: ProxyOptions = {}): Promi
         (req.headers['if-none-match'] !== undefined || req.headers['if-match'] !== undefined);
       const delay = opts.delayMs?.(req) ?? 0;
       const send = async () => {
-        await opts.onRequest?.(op);
+        if ((await opts.onRequest?.(op)) === 'drop') {
+          req.socket.destroy();
+          return;
+        }
         const fault = chooseFault(op);
         if (fault) injected.push({ op: op.label, kind: fault });
         if (fault === 'reset-before') {
