@@ -104,8 +104,8 @@ describe('resilience: crashes and aborts (moto, real processes)', () => {
       this.timeout(180_000);
       const clean = await sandboxUp();
       await tdr([...DEPLOY, '--version', 'v2'], clean);
-      let run: ReturnType<typeof spawnTdr> | undefined;
-      const { proxy: p, stopRewriting } = await watched(w, () => run?.child.kill('SIGKILL'));
+      const target: { run?: ReturnType<typeof spawnTdr> } = {};
+      const { proxy: p, stopRewriting } = await watched(w, () => target.run?.child.kill('SIGKILL'));
       proxy = p;
       // One step with the real lease TTL (60 s), to show the 90 s bound as it is; the others shorter.
       const ttl = w === STEPS[3] ? undefined : '8000';
@@ -115,7 +115,7 @@ describe('resilience: crashes and aborts (moto, real processes)', () => {
         ...(ttl ? { TDR_LEASE_TTL_MS: ttl } : {}),
         TDR_RELEASE_POLL_MS: '200',
       };
-      run = spawnTdr([...DEPLOY, '--version', 'v3'], env);
+      const run = (target.run = spawnTdr([...DEPLOY, '--version', 'v3'], env));
       expect(await run.exited, run.stderr()).to.equal(137);
       stopRewriting();
 
@@ -148,13 +148,13 @@ describe('resilience: crashes and aborts (moto, real processes)', () => {
       this.timeout(120_000);
       const clean = await sandboxUp();
       await tdr([...DEPLOY, '--version', 'v2'], clean);
-      let run: ReturnType<typeof spawnTdr> | undefined;
+      const target: { run?: ReturnType<typeof spawnTdr> } = {};
       const { proxy: p, stopRewriting } = await watched({ ...w, after: true }, () =>
         run?.child.kill('SIGTERM'),
       );
       proxy = p;
       const env: Env = { ...clean, AWS_ENDPOINT_URL: p.endpoint, TDR_RELEASE_POLL_MS: '200' };
-      run = spawnTdr([...DEPLOY, '--version', 'v3'], env);
+      const run = (target.run = spawnTdr([...DEPLOY, '--version', 'v3'], env));
       expect(await run.exited, run.stderr()).to.equal(143);
       expect(run.stderr()).to.contain('lease released');
       stopRewriting();
