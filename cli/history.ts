@@ -81,6 +81,14 @@ function historyRow(r: HistoryEntry): unknown[] {
     note: unknown,
   ) => [r.seq, r.recordedAt, what, r.version, r.digest.slice(7, 19), outcome, r.actor, approver, from, note];
   if (r.kind === 'check') return row(`check ${r.name}`, r.result, null, null, r.url);
+  if (r.kind === 'approval')
+    return row(
+      'approve',
+      r.via === 'sts' ? 'approved (AWS identity)' : 'approved (Jenkins input)',
+      r.approver,
+      null,
+      [r.identity, r.buildUrl].filter(Boolean).join(' '),
+    );
   if (r.kind === 'lease')
     return row('lease break', 'broken', null, null, `held by ${r.holder} until ${r.expiresAt}: ${r.reason}`);
   if (r.kind === 'task') {

@@ -2,7 +2,7 @@
 import type { Command } from 'commander';
 import type { CliContext, GlobalOptions } from './context';
 import { catalogueOption, envOption } from './context';
-import { actorOf, engine, releaseDeps } from './release-wiring';
+import { actorOf, engine, identifiedActor, releaseDeps } from './release-wiring';
 import { printJson, renderTable } from './output';
 
 /* eslint-disable @typescript-eslint/no-require-imports */
@@ -67,7 +67,8 @@ export function register(program: Command, ctx: CliContext): void {
       const { breakLease, validateLeaseBreak } = admin();
       const req = { ...opts, actor: actorOf(ctx, opts.actor) };
       validateLeaseBreak({ platform: ctx.platform() }, req);
-      const rec = await breakLease(await releaseDeps(ctx, req.actor), req);
+      const deps = await releaseDeps(ctx, req.actor);
+      const rec = await breakLease(deps, { ...req, actor: await identifiedActor(deps, req.actor) });
       if (output === 'json') printJson(ctx.io, rec);
       else
         ctx.io.stdout(

@@ -17,6 +17,7 @@ import * as envs from './envs';
 import * as services from './services';
 import * as deploy from './deploy';
 import * as promote from './promote';
+import * as approve from './approve';
 import * as rollback from './rollback';
 import * as status from './status';
 import * as history from './history';
@@ -35,6 +36,7 @@ const COMMANDS: ReadonlyArray<{ register: (program: Command, ctx: CliContext) =>
   services,
   deploy,
   promote,
+  approve,
   rollback,
   status,
   history,

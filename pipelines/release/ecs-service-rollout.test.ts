@@ -380,7 +380,7 @@ describe('release (deployment script, ECS mocked)', () => {
       releaseService(w.deps, { action: 'promote', service: 'frontend', env: 'prod', actor: 'bob' }),
     );
     expect(err.kind).to.equal('refused');
-    expect(err.message).to.contain('prod needs --approver from admins');
+    expect(err.message).to.contain('prod needs an approval by one of its approvers (admins)');
     // Reading may repair the ledger's head (a cache); nothing is recorded and no lease is taken.
     const writes = w.s3.mock.commandCalls(PutObjectCommand).map((c) => c.args[0].input.Key);
     expect(writes.filter((k) => !k?.startsWith('heads/'))).to.deep.equal([]);

@@ -29,6 +29,14 @@ const common = {
   writeId: z.string().optional(),
 };
 
+/** Who really acted and under which configuration (absent on records written before). */
+const accountability = {
+  /** The caller's AWS identity (`sts:GetCallerIdentity`); `actor` is only a display name. */
+  identity: z.string().nullable().optional(),
+  /** Every `TDR_CONFIG` override in force, `path=value`. */
+  overrides: z.array(z.string()).optional(),
+};
+
 export const releaseRecordSchema = z.object({
   ...common,
   kind: z.literal('release'),
@@ -52,6 +60,20 @@ export const releaseRecordSchema = z.object({
   detail: z.string().nullable(),
   /** For a record that settles a crashed run: the sequence number of its `started` record. */
   settles: z.number().int().positive().nullable(),
+  ...accountability,
+  /** How the approval was verified (records before approvals were records have none). */
+  approval: z
+    .object({
+      seq: z.number().int().positive(),
+      via: z.enum(['sts', 'jenkins-input']),
+      approver: z.string(),
+      identity: z.string(),
+      buildUrl: z.string().nullable(),
+    })
+    .nullable()
+    .optional(),
+  /** The gate settings checked (the target's promotion rules, after configuration). */
+  gateSettings: z.record(z.string(), z.unknown()).optional(),
 });
 export type ReleaseRecord = z.infer<typeof releaseRecordSchema>;
 
@@ -61,6 +83,7 @@ export const checkRecordSchema = z.object({
   name: z.string(),
   result: z.enum(['passed', 'failed']),
   url: z.string().nullable(),
+  ...accountability,
 });
 export type CheckRecord = z.infer<typeof checkRecordSchema>;
 
@@ -91,6 +114,7 @@ export const taskRunRecordSchema = z.object({
   detail: z.string().nullable(),
   /** For a record that settles an open run (--no-wait, a crash): the sequence number it settles. */
   settles: z.number().int().positive().nullable(),
+  ...accountability,
 });
 export type TaskRunRecord = z.infer<typeof taskRunRecordSchema>;
 
@@ -106,16 +130,35 @@ export const leaseBreakRecordSchema = z.object({
   holderRunId: z.string(),
   expiresAt: z.string(),
   reason: z.string(),
+  ...accountability,
 });
 export type LeaseBreakRecord = z.infer<typeof leaseBreakRecordSchema>;
+
+/**
+ * An approval to release `version` (its digest) into this environment, written by the approver
+ * themself (`via: sts`, their AWS identity) or by Jenkins from its input step (`via:
+ * jenkins-input`, the submitter's name and the build). The gate checks who it is, not this record.
+ */
+export const approvalRecordSchema = z.object({
+  ...common,
+  kind: z.literal('approval'),
+  via: z.enum(['sts', 'jenkins-input']),
+  /** The approver's name, NFKC-normalised: the STS session name, or Jenkins' input submitter. */
+  approver: z.string(),
+  identity: z.string(),
+  buildUrl: z.string().nullable(),
+  overrides: z.array(z.string()).optional(),
+});
+export type ApprovalRecord = z.infer<typeof approvalRecordSchema>;
 
 export const ledgerRecordSchema = z.discriminatedUnion('kind', [
   releaseRecordSchema,
   checkRecordSchema,
   taskRunRecordSchema,
   leaseBreakRecordSchema,
+  approvalRecordSchema,
 ]);
-export type LedgerRecord = ReleaseRecord | CheckRecord | TaskRunRecord | LeaseBreakRecord;
+export type LedgerRecord = ReleaseRecord | CheckRecord | TaskRunRecord | LeaseBreakRecord | ApprovalRecord;
 
 type Unrecorded<T> = Omit<T, 'seq' | 'recordedAt' | 'schema'>;
 /** What a writer supplies; the ledger adds `seq` and `recordedAt`. */
@@ -123,7 +166,8 @@ export type NewRecord =
   | Unrecorded<ReleaseRecord>
   | Unrecorded<CheckRecord>
   | Unrecorded<TaskRunRecord>
-  | Unrecorded<LeaseBreakRecord>;
+  | Unrecorded<LeaseBreakRecord>
+  | Unrecorded<ApprovalRecord>;
 
 const SEQ_DIGITS = 10;
 
@@ -206,7 +250,7 @@ export function latestCheck(
 
 /** Runs (releases, task runs) whose newest record a compacted ledger keeps, beyond open ones. */
 export const KEEP_RUNS = 100;
-/** Newest results per check name × digest a compacted ledger keeps. */
+/** Newest results per check name × digest (and approvals per approver × digest) a compacted ledger keeps. */
 export const KEEP_CHECKS = 100;
 
 /**
@@ -221,6 +265,7 @@ export function compact(records: readonly LedgerRecord[]): LedgerRecord[] {
   const checks = new Map<string, LedgerRecord>();
   for (const r of [...records].sort((a, b) => a.seq - b.seq)) {
     if (r.kind === 'check') checks.set(`${r.name} ${r.digest}`, r);
+    else if (r.kind === 'approval') checks.set(`approval ${r.identity} ${r.approver} ${r.digest}`, r);
     else if (r.kind === 'release' || r.kind === 'task') runs.set(`${r.kind} ${r.runId}`, r);
   }
   const open = (r: LedgerRecord) =>
@@ -230,4 +275,58 @@ export function compact(records: readonly LedgerRecord[]): LedgerRecord[] {
   const keptRuns = newestFirst(runs.values()).filter((r, i) => i < KEEP_RUNS || open(r));
   const keptChecks = newestFirst(checks.values()).slice(0, KEEP_CHECKS);
   return [...keptRuns, ...keptChecks].sort((a, b) => a.seq - b.seq);
+}
+
+/**
+ * What is live (the newest success) and since when without a break: the first success of the
+ * same digest after any other's. Soak time and the checks that count run from `since`.
+ */
+export function liveStint(
+  records: readonly LedgerRecord[],
+): { readonly current: ReleaseRecord; readonly since: ReleaseRecord } | undefined {
+  const succeeded = releaseRecords(records).filter((r) => r.outcome === 'succeeded');
+  const current = succeeded.at(-1);
+  if (!current) return undefined;
+  let since = current;
+  for (let i = succeeded.length - 2; i >= 0; i--) {
+    const r = succeeded[i] as ReleaseRecord;
+    if (r.digest !== current.digest) break;
+    since = r;
+  }
+  return { current, since };
+}
+
+/**
+ * Why `version` may no longer be gone back to here, or null: after its newest success it was
+ * rolled back (the next success was a rollback to another version), or a later attempt of it
+ * failed or was rolled back.
+ */
+export function lostStanding(records: readonly LedgerRecord[], version: string): string | null {
+  const finals = releaseRecords(records).filter((r) => r.outcome !== 'started');
+  const last = finals.filter((r) => r.version === version && r.outcome === 'succeeded').at(-1);
+  if (!last) return `${version} never succeeded here`;
+  const after = finals.filter((r) => r.seq > last.seq);
+  const next = after.find((r) => r.outcome === 'succeeded');
+  if (next && next.action === 'rollback' && next.version !== version)
+    return `${version} was rolled back (ledger #${next.seq})`;
+  const failed = after.find((r) => r.version === version);
+  if (failed && failed.outcome !== 'succeeded')
+    return `${version} ${failed.outcome.replace('_', ' ')} here afterwards (ledger #${failed.seq})`;
+  return null;
+}
+
+/** Approvals of `digest` here not yet used by a run (none started for it since). */
+export function openApprovals(records: readonly LedgerRecord[], digest: string): ApprovalRecord[] {
+  const lastRun = releaseRecords(records)
+    .filter((r) => r.digest === digest && r.action !== 'rollback')
+    .at(-1);
+  return records
+    .filter((r): r is ApprovalRecord => r.kind === 'approval' && r.digest === digest)
+    .filter((a) => !lastRun || a.seq > lastRun.seq)
+    .reverse();
+}
+
+/** `v42` → 42; NaN for anything else. */
+export function versionNumber(version: string): number {
+  return /^v\d+$/.test(version) ? Number(version.slice(1)) : NaN;
 }

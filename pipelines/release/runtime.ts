@@ -3,8 +3,8 @@
  * that tests may shorten (TDR_RELEASE_POLL_MS, TDR_RELEASE_TIMEOUT_MS).
  */
 import { randomUUID } from 'node:crypto';
-import { userInfo } from 'node:os';
 import { GetParameterCommand, type SSMClient } from '@aws-sdk/client-ssm';
+import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from '@aws-sdk/types';
 import type { Platform } from '../../services/config';
 import { naming } from '../../services/naming';
 import { releaseClients, sessionNameFor } from './aws';
@@ -23,6 +23,8 @@ export interface RuntimeOptions {
   readonly annotations?: AnnotationSink | undefined;
   /** Aborted with `SIGINT`/`SIGTERM` when the process is asked to stop. */
   readonly signal?: AbortSignal | undefined;
+  /** Base credentials for mgmt (the SDK's default chain when absent). */
+  readonly credentials?: AwsCredentialIdentityProvider | undefined;
 }
 
 /** Timings from the environment (tests shorten them), checked before any AWS call. */
@@ -45,6 +47,7 @@ export async function runtimeDeps(opts: RuntimeOptions): Promise<ReleaseDeps> {
     region: opts.platform.environments.mgmt.region,
     env: opts.env,
     sessionName: sessionNameFor(opts.actor),
+    ...(opts.credentials ? { credentials: opts.credentials } : envCredentials(opts.env)),
   });
   return {
     clients,
@@ -60,6 +63,16 @@ export async function runtimeDeps(opts: RuntimeOptions): Promise<ReleaseDeps> {
     newRunId: () => randomUUID(),
     signal: opts.signal,
   };
+}
+
+/**
+ * Keys in the injected environment, as the SDK's chain would read them from the process's: an
+ * in-process caller's environment (tests, `runTdr`) is the one that counts, as for the endpoint.
+ */
+function envCredentials(env: Env): { credentials?: AwsCredentialIdentity } {
+  const { AWS_ACCESS_KEY_ID: accessKeyId, AWS_SECRET_ACCESS_KEY: secretAccessKey } = env;
+  if (!accessKeyId || !secretAccessKey || env === process.env) return {};
+  return { credentials: { accessKeyId, secretAccessKey, sessionToken: env.AWS_SESSION_TOKEN || undefined } };
 }
 
 /** The webhook is a secret: kept in mgmt's SSM as a SecureString, read only to send. */
@@ -84,13 +97,4 @@ function positiveMs(env: Env, name: string, fallback: number): number {
       `${name}: must be a positive whole number of milliseconds, got ${JSON.stringify(raw)}`,
     );
   return n;
-}
-
-/** Who is acting: `--actor`, else the OS user (Jenkins passes --actor). */
-export function defaultActor(env: Env): string {
-  try {
-    return env.USER || env.USERNAME || userInfo().username;
-  } catch {
-    return 'unknown';
-  }
 }
