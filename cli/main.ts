@@ -10,6 +10,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Command, CommanderError, Option } from 'commander';
 import { loadPlatform, type Platform } from '../services/config';
+import { redactUrls } from '../services/redact';
 import { EXIT_CODES_HELP, type CliContext, type Interrupts } from './context';
 import { EXIT_CODE_OF_SIGNAL, ExitCode, exitCodeOf } from './exit-codes';
 import { OUTPUT_FORMATS, processIo, type Io } from './output';
@@ -108,6 +109,18 @@ export async function run(
       program.outputHelp();
       return ExitCode.ok;
     }
+    // `tdr promte --version v3` must not reach the program's own --version (exit 0 printing
+    // tdr's version): a first word that is no command is an error, whatever follows it.
+    const first = argv[0];
+    if (
+      first !== undefined &&
+      !first.startsWith('-') &&
+      !program.commands.some((c) => c.name() === first || c.aliases().includes(first))
+    )
+      program.error(`error: unknown command '${first}'`, {
+        code: 'commander.unknownCommand',
+        exitCode: ExitCode.invalidInput,
+      });
     await program.parseAsync([...argv], { from: 'user' });
     // Asked to stop, a run that then finished still exits as interrupted: the caller aborted it.
     const stopped: unknown = interrupts?.signal.aborted ? interrupts.signal.reason : undefined;
@@ -128,7 +141,8 @@ export async function run(
       }
       return ExitCode.invalidInput;
     }
-    io.stderr(`error: ${err instanceof Error ? err.message : String(err)}\n`);
+    // A URL in an error may carry a secret (a webhook's path, a token): the host at most.
+    io.stderr(`error: ${redactUrls(err instanceof Error ? err.message : String(err))}\n`);
     return exitCodeOf(err);
   }
 }

@@ -1,5 +1,6 @@
 import type { EnvironmentName } from '../../services/environments';
 import { naming } from '../../services/naming';
+import { redactUrls } from '../../services/redact';
 
 /**
  * After a release: a Slack message (incoming webhook) and a Grafana annotation. Both optional,
@@ -43,7 +44,9 @@ export function notificationText(n: Notification): string {
 }
 
 export async function notify(n: Notification, deps: NotifierDeps): Promise<NotificationReport[]> {
-  return Promise.all([slack(n, deps), grafana(n, deps)]);
+  const reports = await Promise.all([slack(n, deps), grafana(n, deps)]);
+  // A webhook's URL is its secret, and fetch puts a malformed one in its error: the host at most.
+  return reports.map((r) => ({ ...r, detail: redactUrls(r.detail) }));
 }
 
 async function slack(n: Notification, deps: NotifierDeps): Promise<NotificationReport> {
