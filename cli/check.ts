@@ -2,7 +2,7 @@
 import { Option, type Command } from 'commander';
 import type { CliContext, GlobalOptions } from './context';
 import { envOption, serviceOption } from './context';
-import { actorOf, engine, parseVersion, releaseDeps } from './release-wiring';
+import { actorOf, engine, identifiedActor, parseVersion, releaseDeps } from './release-wiring';
 import { printJson } from './output';
 
 export function register(program: Command, ctx: CliContext): void {
@@ -18,7 +18,7 @@ export function register(program: Command, ctx: CliContext): void {
       new Option('--result <result>', 'the result').choices(['passed', 'failed']).makeOptionMandatory(),
     )
     .option('--url <url>', 'where the results are (recorded)')
-    .option('--actor <name>', 'who ran the check (defaults to the OS user)')
+    .option('--actor <name>', 'a display name for who ran the check; who records it is the AWS identity')
     .addHelpText(
       'after',
       '\nExamples:\n  $ tdr check record --service frontend --env staging --version v42 --name e2e --result passed --url "$BUILD_URL"',
@@ -40,7 +40,8 @@ export function register(program: Command, ctx: CliContext): void {
         const { recordCheck, validateCheck } = engine.check();
         const req = { ...opts, actor: actorOf(ctx, opts.actor) };
         validateCheck({ platform: ctx.platform() }, req);
-        const rec = await recordCheck(await releaseDeps(ctx, req.actor), req);
+        const deps = await releaseDeps(ctx, req.actor);
+        const rec = await recordCheck(deps, { ...req, actor: await identifiedActor(deps, req.actor) });
         if (output === 'json') printJson(ctx.io, rec);
         else
           ctx.io.stdout(

@@ -10,6 +10,17 @@ export interface CliContext {
   readonly env: Readonly<Record<string, string | undefined>>;
   /** The validated model; loaded on first use so that `--help` stays fast. */
   readonly platform: () => Platform;
+  /** SIGINT/SIGTERM, when run as a process: aborted with the signal's name. */
+  readonly interrupts?: Interrupts | undefined;
+}
+
+export interface Interrupts {
+  readonly signal: AbortSignal;
+  /**
+   * Called by a command that stops gracefully on the signal (finish the call, record, release
+   * the lease); any other command is ended by the signal at once.
+   */
+  readonly graceful: () => void;
 }
 
 export interface GlobalOptions {
@@ -86,4 +97,5 @@ Exit codes:
   ${ExitCode.failed}  the operation failed (e.g. deployment failed and was rolled back)
   ${ExitCode.invalidInput}  invalid input or configuration: nothing was called, nothing changed
   ${ExitCode.refusedByGate}  refused by a promotion gate (order, soak, approval, freeze)
-  ${ExitCode.conflict}  conflict: another release of this service in this environment holds the lease`;
+  ${ExitCode.conflict}  conflict: another release of this service in this environment holds the lease
+  130/143  stopped by SIGINT/SIGTERM: the call in flight finished, the run recorded, the lease released`;

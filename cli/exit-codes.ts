@@ -30,7 +30,17 @@ export const EXIT_CODE_OF_KIND: Readonly<Record<ErrorKind, ExitCodeValue>> = {
   failed: ExitCode.failed,
 };
 
+/** A run stopped by a signal exits as a shell reports a process killed by it: 128 + its number. */
+export const EXIT_CODE_OF_SIGNAL: Readonly<Record<'SIGINT' | 'SIGTERM', number>> = {
+  SIGINT: 130,
+  SIGTERM: 143,
+};
+
 export function exitCodeOf(err: unknown): number {
+  if (typeof err === 'object' && err !== null && 'signal' in err) {
+    const signal = (err as { signal: unknown }).signal;
+    if (signal === 'SIGINT' || signal === 'SIGTERM') return EXIT_CODE_OF_SIGNAL[signal];
+  }
   if (typeof err === 'object' && err !== null && 'kind' in err) {
     const kind = (err as { kind: unknown }).kind;
     if (typeof kind === 'string' && Object.hasOwn(EXIT_CODE_OF_KIND, kind))

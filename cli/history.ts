@@ -1,8 +1,8 @@
 /** `tdr history`: one service × environment's ledger, newest first. */
-import type { Command } from 'commander';
-import type { LedgerRecord } from '../pipelines/release/ledger';
+import { InvalidArgumentError, type Command } from 'commander';
+import type { HistoryEntry } from '../pipelines/release/ledger';
 import type { CliContext, GlobalOptions } from './context';
-import { envOption, serviceOption } from './context';
+import { catalogueOption, envOption } from './context';
 import { engine, releaseDeps } from './release-wiring';
 import { printJson, renderTable } from './output';
 
@@ -10,33 +10,69 @@ export function register(program: Command, ctx: CliContext): void {
   program
     .command('history')
     .description(
-      'the release ledger of one service (or one-off task: its runs) in one environment, newest first',
+      'the release ledger of one environment, newest first, a page at a time: one service (or one-off task: its runs), or all of them',
     )
-    .addOption(serviceOption(ctx, ['service', 'task']))
+    .addOption(catalogueOption(ctx, '--service <service>', 'catalogue service or task', ['service', 'task']))
     .addOption(envOption(ctx).makeOptionMandatory())
+    .option('--limit <n>', 'how many records, newest first (default 20, at most 1000)', wholeNumber)
+    .option(
+      '--before <seq>',
+      'only records numbered below this: the next page (needs --service)',
+      wholeNumber,
+    )
     .addHelpText(
       'after',
-      '\nExamples:\n  $ tdr history --service frontend --env prod\n  $ tdr history --service frontend --env prod -o json | jq ".[0]"\n  $ tdr history --service consignment-api-data --env intg',
+      '\nExamples:\n  $ tdr history --service frontend --env prod\n  $ tdr history --service frontend --env prod --before 120 --limit 50\n  $ tdr history --env prod     # every service and task, newest first\n  $ tdr history --service frontend --env prod -o json | jq ".[0]"\n  $ tdr history --service consignment-api-data --env intg',
     )
-    .action(async (opts: { service: string; env: string }, cmd: Command) => {
-      const { output } = cmd.optsWithGlobals<GlobalOptions>();
-      const deps = await releaseDeps(ctx, ctx.env.USER || 'history');
-      const records = await engine.status().history(deps, opts.service, opts.env);
-      if (output === 'json') {
-        printJson(ctx.io, records);
-        return;
-      }
-      ctx.io.stdout(
-        renderTable(
-          ['#', 'WHEN', 'ACTION', 'VERSION', 'DIGEST', 'OUTCOME', 'ACTOR', 'APPROVER', 'FROM', 'NOTE'],
-          records.map(historyRow),
-        ),
-      );
-    });
+    .action(
+      async (opts: { service?: string; env: string; limit?: number; before?: number }, cmd: Command) => {
+        const { output } = cmd.optsWithGlobals<GlobalOptions>();
+        const { history, validateHistory } = engine.status();
+        validateHistory({ platform: ctx.platform() }, opts);
+        const deps = await releaseDeps(ctx, ctx.env.USER || 'history');
+        const records = await history(deps, opts);
+        if (output === 'json') {
+          printJson(ctx.io, records);
+          return;
+        }
+        const all = !opts.service;
+        ctx.io.stdout(
+          renderTable(
+            [
+              ...(all ? ['SERVICE'] : []),
+              '#',
+              'WHEN',
+              'ACTION',
+              'VERSION',
+              'DIGEST',
+              'OUTCOME',
+              'ACTOR',
+              'APPROVER',
+              'FROM',
+              'NOTE',
+            ],
+            records.map((r) => [...(all ? [r.service] : []), ...historyRow(r)]),
+          ),
+        );
+        const oldest = records.at(-1);
+        if (opts.service && oldest && oldest.seq > 1 && records.length === (opts.limit ?? 20))
+          ctx.io.stderr(
+            `older: tdr history --service ${opts.service} --env ${opts.env} --before ${oldest.seq}\n`,
+          );
+      },
+    );
+}
+
+/** A whole number option value, or commander's usage error (exit 2) naming it. */
+function wholeNumber(value: string): number {
+  if (!/^\d+$/.test(value)) throw new InvalidArgumentError('must be a whole number');
+  return Number(value);
 }
 
 /** One ledger record as a row: checks, task runs and releases each say what matters of them. */
-function historyRow(r: LedgerRecord): unknown[] {
+function historyRow(r: HistoryEntry): unknown[] {
+  if (r.kind === 'unreadable')
+    return [r.seq, null, 'unreadable', null, null, null, null, null, null, r.problem];
   const row = (
     what: string,
     outcome: string,
@@ -45,6 +81,16 @@ function historyRow(r: LedgerRecord): unknown[] {
     note: unknown,
   ) => [r.seq, r.recordedAt, what, r.version, r.digest.slice(7, 19), outcome, r.actor, approver, from, note];
   if (r.kind === 'check') return row(`check ${r.name}`, r.result, null, null, r.url);
+  if (r.kind === 'approval')
+    return row(
+      'approve',
+      r.via === 'sts' ? 'approved (AWS identity)' : 'approved (Jenkins input)',
+      r.approver,
+      null,
+      [r.identity, r.buildUrl].filter(Boolean).join(' '),
+    );
+  if (r.kind === 'lease')
+    return row('lease break', 'broken', null, null, `held by ${r.holder} until ${r.expiresAt}: ${r.reason}`);
   if (r.kind === 'task') {
     const note = [
       r.exitCode === null ? null : `exit ${r.exitCode}`,

@@ -10,16 +10,20 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Command, CommanderError, Option } from 'commander';
 import { loadPlatform, type Platform } from '../services/config';
-import { EXIT_CODES_HELP, type CliContext } from './context';
-import { ExitCode, exitCodeOf } from './exit-codes';
+import { redactUrls } from '../services/redact';
+import { EXIT_CODES_HELP, type CliContext, type Interrupts } from './context';
+import { EXIT_CODE_OF_SIGNAL, ExitCode, exitCodeOf } from './exit-codes';
 import { OUTPUT_FORMATS, processIo, type Io } from './output';
 import * as envs from './envs';
 import * as services from './services';
 import * as deploy from './deploy';
 import * as promote from './promote';
+import * as approve from './approve';
 import * as rollback from './rollback';
 import * as status from './status';
 import * as history from './history';
+import * as ledger from './ledger';
+import * as lease from './lease';
 import * as verify from './verify';
 import * as check from './check';
 import * as task from './task';
@@ -34,9 +38,12 @@ const COMMANDS: ReadonlyArray<{ register: (program: Command, ctx: CliContext) =>
   services,
   deploy,
   promote,
+  approve,
   rollback,
   status,
   history,
+  ledger,
+  lease,
   verify,
   check,
   task,
@@ -89,9 +96,14 @@ function acceptOutputOption(commands: readonly Command[]): void {
 }
 
 /** Runs `tdr` with `argv` (without node and script) and returns the exit code. */
-export async function run(argv: readonly string[], io: Io = processIo, env = process.env): Promise<number> {
+export async function run(
+  argv: readonly string[],
+  io: Io = processIo,
+  env = process.env,
+  interrupts?: Interrupts,
+): Promise<number> {
   let platform: Platform | undefined;
-  const ctx: CliContext = { io, env, platform: () => (platform ??= loadPlatform(env)) };
+  const ctx: CliContext = { io, env, platform: () => (platform ??= loadPlatform(env)), interrupts };
   let program: Command | undefined;
   try {
     program = buildProgram(ctx);
@@ -99,7 +111,22 @@ export async function run(argv: readonly string[], io: Io = processIo, env = pro
       program.outputHelp();
       return ExitCode.ok;
     }
+    // `tdr promte --version v3` must not reach the program's own --version (exit 0 printing
+    // tdr's version): a first word that is no command is an error, whatever follows it.
+    const first = argv[0];
+    if (
+      first !== undefined &&
+      !first.startsWith('-') &&
+      !program.commands.some((c) => c.name() === first || c.aliases().includes(first))
+    )
+      program.error(`error: unknown command '${first}'`, {
+        code: 'commander.unknownCommand',
+        exitCode: ExitCode.invalidInput,
+      });
     await program.parseAsync([...argv], { from: 'user' });
+    // Asked to stop, a run that then finished still exits as interrupted: the caller aborted it.
+    const stopped: unknown = interrupts?.signal.aborted ? interrupts.signal.reason : undefined;
+    if (stopped === 'SIGINT' || stopped === 'SIGTERM') return EXIT_CODE_OF_SIGNAL[stopped];
     return ExitCode.ok;
   } catch (err) {
     if (err instanceof CommanderError) {
@@ -116,7 +143,8 @@ export async function run(argv: readonly string[], io: Io = processIo, env = pro
       }
       return ExitCode.invalidInput;
     }
-    io.stderr(`error: ${err instanceof Error ? err.message : String(err)}\n`);
+    // A URL in an error may carry a secret (a webhook's path, a token): the host at most.
+    io.stderr(`error: ${redactUrls(err instanceof Error ? err.message : String(err))}\n`);
     return exitCodeOf(err);
   }
 }
@@ -130,8 +158,27 @@ function version(): string {
   return '0.0.0';
 }
 
+/**
+ * SIGINT/SIGTERM (a Jenkins abort): a release finishes the call in flight, records what is known,
+ * releases its lease and exits 130/143; anything else, or a second signal, exits at once.
+ */
+function processInterrupts(): Interrupts {
+  const controller = new AbortController();
+  let graceful = false;
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+    process.on(signal, () => {
+      if (!graceful || controller.signal.aborted) process.exit(EXIT_CODE_OF_SIGNAL[signal]);
+      process.stderr.write(
+        `${signal}: stopping after the current call (the run is recorded, the lease released)\n`,
+      );
+      controller.abort(signal);
+    });
+  }
+  return { signal: controller.signal, graceful: () => void (graceful = true) };
+}
+
 if (require.main === module) {
-  run(process.argv.slice(2)).then(
+  run(process.argv.slice(2), processIo, process.env, processInterrupts()).then(
     (code) => {
       process.exitCode = code;
     },

@@ -27,6 +27,8 @@ export const engine = {
   status: () => require('../pipelines/release/status') as typeof import('../pipelines/release/status'),
   verify: () => require('../pipelines/release/verify') as typeof import('../pipelines/release/verify'),
   check: () => require('../pipelines/release/check') as typeof import('../pipelines/release/check'),
+  identity: () => require('../pipelines/release/identity') as typeof import('../pipelines/release/identity'),
+  approve: () => require('../pipelines/release/approve') as typeof import('../pipelines/release/approve'),
 };
 /* eslint-enable @typescript-eslint/no-require-imports */
 
@@ -48,9 +50,23 @@ export function parseVersion(value: string): string {
   return value;
 }
 
-/** The actor: `--actor`, else the OS user (Jenkins passes --actor). */
-export function actorOf(ctx: CliContext, actor: string | undefined): string {
-  return actor ?? engine.runtime().defaultActor(ctx.env);
+/**
+ * The actor as far as input validation goes: `--actor` (a display name), else a placeholder
+ * until AWS says who is calling (`identifiedActor`). Never the OS user.
+ */
+export function actorOf(_ctx: CliContext, actor: string | undefined): string {
+  return actor ?? UNIDENTIFIED;
+}
+
+const UNIDENTIFIED = 'tdr';
+
+/** The display name recorded as actor: `--actor`, else the caller's AWS identity (role session or user). */
+export async function identifiedActor(deps: ReleaseDeps, actor: string): Promise<string> {
+  if (actor !== UNIDENTIFIED) return actor;
+  const { principalOf, personOf } = engine.identity();
+  const arn = await deps.clients.callerIdentity();
+  const p = principalOf(arn);
+  return p ? personOf(p) : arn;
 }
 
 /** The release engine's clients and clock for one command, logging to stderr. */
@@ -59,12 +75,15 @@ export async function releaseDeps(
   actor: string,
   opts: { notify?: boolean } = {},
 ): Promise<ReleaseDeps> {
+  // Runs that notify are the ones that change things: they stop gracefully on SIGINT/SIGTERM.
+  if (opts.notify) ctx.interrupts?.graceful();
   return engine.runtime().runtimeDeps({
     env: ctx.env,
     platform: ctx.platform(),
     log: (line: string) => ctx.io.stderr(line + '\n'),
     actor,
     annotations: opts.notify ? await annotationSink(ctx) : undefined,
+    signal: ctx.interrupts?.signal,
   });
 }
 
@@ -89,7 +108,6 @@ export async function annotationSink(ctx: CliContext): Promise<AnnotationSink | 
 export interface ReleaseOpts {
   readonly service: string;
   readonly actor?: string;
-  readonly approver?: string;
   readonly buildUrl?: string;
   readonly breakGlass?: boolean;
   readonly reason?: string;
@@ -100,8 +118,10 @@ export interface ReleaseOpts {
 /** The options every changing command shares. */
 export function addReleaseOptions(cmd: Command): Command {
   return cmd
-    .option('--actor <name>', 'who is releasing (defaults to the OS user; Jenkins passes the build user)')
-    .option('--approver <name>', 'who approved (required for prod; must not be the actor)')
+    .option(
+      '--actor <name>',
+      'a display name for who is releasing (Jenkins passes the build user); who acts is the AWS identity',
+    )
     .option('--build-url <url>', 'the Jenkins build that ran this (recorded)')
     .option('--break-glass', 'override a freeze window (recorded; needs --reason)')
     .option('--reason <text>', 'why (recorded; required with --break-glass)')
@@ -115,7 +135,6 @@ export function requestFrom(ctx: CliContext, opts: ReleaseOpts): Omit<ReleaseReq
   return {
     service: opts.service,
     actor: actorOf(ctx, opts.actor),
-    approver: opts.approver ?? null,
     buildUrl: opts.buildUrl ?? null,
     breakGlass: opts.breakGlass ?? false,
     reason: opts.reason ?? null,
@@ -128,11 +147,13 @@ export function requestFrom(ctx: CliContext, opts: ReleaseOpts): Omit<ReleaseReq
 export async function runRelease(ctx: CliContext, cmd: Command, req: ReleaseRequest): Promise<void> {
   const { output } = cmd.optsWithGlobals<GlobalOptions>();
   const { releaseService, validateRequest, ReleaseRefusedError } = engine.rollout();
-  validateRequest({ platform: ctx.platform() }, req);
+  const platform = ctx.platform();
+  validateRequest({ platform }, req);
+  printOverrides(ctx, platform.overrides);
   const deps = await releaseDeps(ctx, req.actor, { notify: true });
   let finished;
   try {
-    finished = await releaseService(deps, req);
+    finished = await releaseService(deps, { ...req, actor: await identifiedActor(deps, req.actor) });
   } catch (err) {
     if (err instanceof ReleaseRefusedError) printRelease(ctx.io, output, err.plan);
     // Machines get the refusal as data too; people read it on stderr.
@@ -142,6 +163,12 @@ export async function runRelease(ctx: CliContext, cmd: Command, req: ReleaseRequ
   }
   printRelease(ctx.io, output, finished.result);
   if (finished.failure) throw new RunFailedError(finished.failure);
+}
+
+/** Every configuration override in force, said before a command that changes things acts on it. */
+export function printOverrides(ctx: CliContext, overrides: readonly string[]): void {
+  if (overrides.length > 0)
+    ctx.io.stderr(`configuration overrides in force (TDR_CONFIG, recorded): ${overrides.join(', ')}\n`);
 }
 
 export function printRelease(io: Io, output: string, r: ReleaseResult | ReleasePlan): void {

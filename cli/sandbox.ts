@@ -1,4 +1,5 @@
 /** `tdr sandbox up|demo`: the platform on moto (AWS_ENDPOINT_URL), for newcomers and tests. */
+import type { AwsCredentialIdentityProvider } from '@aws-sdk/types';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -62,19 +63,42 @@ export function register(program: Command, ctx: CliContext): void {
         );
       }
       await up(ctx, platform);
-      const deps = await releaseRuntime().runtimeDeps({
-        env: ctx.env,
-        platform,
-        log: (l) => ctx.io.stderr(l + '\n'),
-        actor: 'demo',
+      const runtime = (credentials?: AwsCredentialIdentityProvider) =>
+        releaseRuntime().runtimeDeps({
+          env: ctx.env,
+          platform,
+          log: (l) => ctx.io.stderr(l + '\n'),
+          actor: 'demo',
+          credentials,
+        });
+      const deps = await runtime();
+      // Alice approves as herself: prod's approver role, assumed with her session name.
+      // eslint-disable-next-line @typescript-eslint/no-require-imports
+      const { STSClient } = require('@aws-sdk/client-sts') as typeof import('@aws-sdk/client-sts');
+      const sts = new STSClient({
+        region: platform.environments.mgmt.region,
+        endpoint: ctx.env.AWS_ENDPOINT_URL,
       });
+      const role = (platform.environments.prod.promotion?.approval?.approvers ?? [])[0]?.split('/').pop();
+      const approver = await runtime(
+        releaseAws().assumedRoleCredentials(
+          sts,
+          deps.clients.accountIds.mgmt,
+          role ?? 'TDRReleaseApproverProd',
+          'alice',
+        ),
+      );
       // eslint-disable-next-line @typescript-eslint/no-require-imports
       const { demo } = require('../sandbox/demo') as typeof import('../sandbox/demo');
-      await demo(deps, {
-        say: (t) => ctx.io.stdout(t + '\n'),
-        showStatus: (rows) => ctx.io.stdout(renderStatus(rows)),
-        exitCodeOf,
-      });
+      await demo(
+        deps,
+        {
+          say: (t) => ctx.io.stdout(t + '\n'),
+          showStatus: (rows) => ctx.io.stdout(renderStatus(rows)),
+          exitCodeOf,
+        },
+        approver,
+      );
     });
 }
 

@@ -44,6 +44,12 @@ export function renderStatus(rows: readonly StatusRow[]): string {
   );
   const notes = rows.flatMap((r) => [
     ...r.drift.map((d) => `drift ${r.service}/${r.env}: ${d}`),
+    ...r.problems.map((p) => `degraded ${r.service}/${r.env}: ${p}`),
+    ...(r.lease
+      ? [
+          `lease ${r.service}/${r.env}: ${r.lease.expired ? 'expired, ' : ''}held by ${r.lease.holder} until ${r.lease.expiresAt} (tdr lease break --service ${r.service} --env ${r.env} --reason "…")`,
+        ]
+      : []),
     ...r.unsettled.map(
       (u) =>
         `unsettled ${r.service}/${r.env}: run ${u.runId} (${u.version} by ${u.actor}, ledger #${u.seq}, started ${u.startedAt}) has no outcome; the next operation settles it from ECS`,

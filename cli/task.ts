@@ -3,7 +3,15 @@ import { Option, type Command } from 'commander';
 import type { TaskRunResult } from '../pipelines/release/ecs-task-run';
 import type { CliContext, GlobalOptions } from './context';
 import { catalogueOption, envOption } from './context';
-import { RunFailedError, actorOf, engine, parseVersion, releaseDeps } from './release-wiring';
+import {
+  RunFailedError,
+  actorOf,
+  engine,
+  identifiedActor,
+  parseVersion,
+  printOverrides,
+  releaseDeps,
+} from './release-wiring';
 import { printJson, type Io } from './output';
 
 interface TaskRunOpts {
@@ -32,7 +40,10 @@ export function register(program: Command, ctx: CliContext): void {
     )
     .addOption(envOption(ctx).makeOptionMandatory())
     .requiredOption('--version <version>', 'release version, an immutable ECR tag such as v42', parseVersion)
-    .option('--actor <name>', 'who is running it (defaults to the OS user; Jenkins passes the build user)')
+    .option(
+      '--actor <name>',
+      'a display name for who runs it (Jenkins passes the build user); who acts is the AWS identity',
+    )
     .option('--build-url <url>', 'the Jenkins build that ran this (recorded)')
     .option('--dry-run', 'print the plan (digest, task-definition change, network); change nothing')
     .addOption(new Option('--no-wait', 'return once ECS has accepted the task; the ledger says "running"'))
@@ -53,7 +64,12 @@ export function register(program: Command, ctx: CliContext): void {
         wait: opts.wait,
       };
       validateTaskRun({ platform: ctx.platform() }, req);
-      const { result, failure } = await runTask(await releaseDeps(ctx, req.actor, { notify: true }), req);
+      printOverrides(ctx, ctx.platform().overrides);
+      const deps = await releaseDeps(ctx, req.actor, { notify: true });
+      const { result, failure } = await runTask(deps, {
+        ...req,
+        actor: await identifiedActor(deps, req.actor),
+      });
       printTaskRun(ctx.io, output, result);
       if (failure) throw new RunFailedError(failure);
     });

@@ -3,6 +3,7 @@
  * intg, promote to staging, e2e recorded, a refused prod promotion, an approved one, and a
  * rollback. Every step runs the real release engine against the sandbox's endpoint.
  */
+import { approve } from '../pipelines/release/approve';
 import type { ReleaseDeps } from '../pipelines/release/context';
 import { recordCheck } from '../pipelines/release/check';
 import {
@@ -24,7 +25,11 @@ export interface DemoIo {
 
 export const DEMO_SERVICE = 'frontend';
 
-export async function demo(deps: ReleaseDeps, io: DemoIo): Promise<void> {
+/**
+ * `approver` is the engine as Alice, one of prod's approvers (an assumed approver role with her
+ * session name): approvals are written by the approver, never typed by the promoter.
+ */
+export async function demo(deps: ReleaseDeps, io: DemoIo, approver: ReleaseDeps): Promise<void> {
   const service = DEMO_SERVICE;
   const show = async () => io.showStatus(await status(deps, { service }));
   const step = async (
@@ -77,7 +82,7 @@ export async function demo(deps: ReleaseDeps, io: DemoIo): Promise<void> {
   io.say(`→ ledger #${check.seq}: e2e passed for ${check.digest}`);
 
   await step(
-    'Bob promotes to prod without an approver: refused',
+    'Bob promotes to prod with no approval: refused',
     { action: 'promote', service, env: 'prod', actor: 'bob' },
     true,
   );
@@ -85,19 +90,20 @@ export async function demo(deps: ReleaseDeps, io: DemoIo): Promise<void> {
   const frozen = (deps.platform.environments.prod.promotion?.freezeWindows ?? []).some((w) =>
     inFreezeWindow(w, deps.now()),
   );
-  await step(
-    frozen
-      ? 'Alice approves; it is a freeze window, so Bob breaks glass with a reason'
-      : 'Alice approves, Bob promotes to prod',
-    {
-      action: 'promote',
-      service,
-      env: 'prod',
-      actor: 'bob',
-      approver: 'alice',
-      ...(frozen ? { breakGlass: true, reason: 'sandbox demo run during a freeze window' } : {}),
-    },
+  io.say(
+    `\n== Alice, one of prod's approvers, approves as herself\n$ tdr approve --service ${service} --env prod`,
   );
+  const approval = await approve(approver, { service, env: 'prod' });
+  io.say(
+    `→ ledger #${approval.seq}: ${approval.version} approved by ${approval.approver} (${approval.identity})`,
+  );
+  await step(frozen ? 'It is a freeze window, so Bob breaks glass with a reason' : 'Bob promotes to prod', {
+    action: 'promote',
+    service,
+    env: 'prod',
+    actor: 'bob',
+    ...(frozen ? { breakGlass: true, reason: 'sandbox demo run during a freeze window' } : {}),
+  });
 
   await step('Jenkins deploys v3 to intg', {
     action: 'deploy',
@@ -124,7 +130,6 @@ function commandLine(r: ReleaseRequest): string {
   ];
   if (r.version) parts.push(r.action === 'rollback' ? `--to ${r.version}` : `--version ${r.version}`);
   parts.push(`--actor ${r.actor}`);
-  if (r.approver) parts.push(`--approver ${r.approver}`);
   if (r.breakGlass) parts.push(`--break-glass --reason "${r.reason}"`);
   return parts.join(' ');
 }

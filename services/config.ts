@@ -7,7 +7,7 @@ import { readFileSync } from 'node:fs';
 import { DEFAULT_CATALOGUE } from './catalogue';
 import { DEFAULT_ENVIRONMENTS, ENVIRONMENT_NAMES, type EnvironmentName } from './environments';
 import { naming } from './naming';
-import { PlatformConfigError } from './errors';
+import { PlatformConfigError, type ValidationIssue } from './errors';
 import type { PlatformModel } from './validate';
 
 /**
@@ -27,6 +27,8 @@ export interface Platform extends PlatformModel {
   readonly promotionPath: readonly EnvironmentName[];
   /** Paths of the settings that configuration changed from the embedded defaults. */
   readonly overridden: readonly string[];
+  /** The same, `path=value` (JSON): printed by release commands and stored in their records. */
+  readonly overrides: readonly string[];
 }
 
 type Env = Readonly<Record<string, string | undefined>>;
@@ -36,7 +38,67 @@ export function loadPlatform(env: Env = process.env): Platform {
   const defaults = { environments: DEFAULT_ENVIRONMENTS, catalogue: DEFAULT_CATALOGUE };
   if (!env.TDR_CONFIG) return derive(defaults, []);
   const overrides = readOverrides(env.TDR_CONFIG);
-  return buildPlatform(deepMerge(defaults, overrides), overriddenPaths(overrides));
+  const platform = buildPlatform(deepMerge(defaults, overrides), overriddenPaths(overrides));
+  if (!isLocalSandbox(env.AWS_ENDPOINT_URL)) {
+    const loosened = loosenedGates(DEFAULT_ENVIRONMENTS, platform.environments);
+    if (loosened.length > 0) throw new PlatformConfigError(loosened);
+  }
+  return platform;
+}
+
+/** An endpoint on this machine (moto, LocalStack): the only place gates may be loosened. */
+export function isLocalSandbox(endpoint: string | undefined): boolean {
+  if (!endpoint) return false;
+  try {
+    const host = new URL(endpoint).hostname;
+    return host === '127.0.0.1' || host === 'localhost' || host === '[::1]';
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Configuration may tighten the gates of an approval-gated environment, never quietly loosen
+ * them: less soak, fewer checks, a weaker approval rule or more approvers, fewer freeze windows,
+ * another source, or automatic promotion.
+ */
+export function loosenedGates(
+  defaults: PlatformModel['environments'],
+  configured: PlatformModel['environments'],
+): ValidationIssue[] {
+  const issues: ValidationIssue[] = [];
+  for (const name of ENVIRONMENT_NAMES) {
+    const before = defaults[name].promotion;
+    const after = configured[name].promotion;
+    const approval = before?.approval;
+    if (!before || !approval) continue;
+    const at = `environments.${name}.promotion`;
+    const loose = (path: string, what: string) =>
+      issues.push({
+        path: `${at}${path}`,
+        message: `${what}: loosens a gate of ${name}, which needs approval; allowed only against a local sandbox (AWS_ENDPOINT_URL on 127.0.0.1)`,
+      });
+    if (!after) {
+      loose('', 'removes promotion rules');
+      continue;
+    }
+    if (after.source !== before.source) loose('.source', `${before.source} → ${after.source}`);
+    if (after.automatic && !before.automatic) loose('.automatic', 'makes promotion automatic');
+    if (after.soakMinutes < before.soakMinutes)
+      loose('.soakMinutes', `${before.soakMinutes} → ${after.soakMinutes} minutes`);
+    const dropped = before.requiredChecks.filter((c) => !after.requiredChecks.includes(c));
+    if (dropped.length > 0) loose('.requiredChecks', `drops ${dropped.join(', ')}`);
+    if (!after.approval) loose('.approval', 'removes approval');
+    else {
+      if (approval.approverMustNotBePromoter && !after.approval.approverMustNotBePromoter)
+        loose('.approval.approverMustNotBePromoter', 'lets the promoter approve');
+      const added = after.approval.approvers.filter((a) => !approval.approvers.includes(a));
+      if (added.length > 0) loose('.approval.approvers', `adds ${added.join(', ')}`);
+    }
+    const kept = (w: unknown) => after.freezeWindows.some((x) => JSON.stringify(x) === JSON.stringify(w));
+    if (!before.freezeWindows.every(kept)) loose('.freezeWindows', 'drops or changes a freeze window');
+  }
+  return issues;
 }
 
 /** Validate a whole model (the embedded one or a test's broken copy) and derive the promotion path. */
@@ -61,7 +123,12 @@ export function checkPlatform(platform: Platform): Platform {
 }
 
 function derive(model: PlatformModel, overridden: readonly string[]): Platform {
-  return { ...model, promotionPath: promotionPath(model), overridden };
+  const overrides = overridden.map((p) => `${p}=${JSON.stringify(valueAt(model, p))}`);
+  return { ...model, promotionPath: promotionPath(model), overridden, overrides };
+}
+
+function valueAt(model: unknown, path: string): unknown {
+  return path.split('.').reduce<unknown>((v, k) => (isPlainObject(v) ? v[k] : undefined), model);
 }
 
 function promotionPath(model: PlatformModel): EnvironmentName[] {

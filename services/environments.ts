@@ -27,8 +27,14 @@ export interface FreezeWindow {
 }
 
 export interface ApprovalRule {
-  /** The team whose members may approve (a GitHub team in Jenkins, the `--approver` in `tdr promote`). */
+  /** The team whose members may approve (a GitHub team in Jenkins' input step). */
   readonly group: string;
+  /**
+   * Who may approve with `tdr approve`: IAM roles in the mgmt account, `role/{path/}{name}` (the
+   * account is configuration). A `*` in the name matches the suffix SSO gives the role of a
+   * permission set (AWSReservedSSO_TDRAdmin_ followed by it).
+   */
+  readonly approvers: readonly string[];
   /** TDR's four-eyes rule: whoever approves must not be whoever promotes. */
   readonly approverMustNotBePromoter: boolean;
 }
@@ -109,7 +115,14 @@ export const DEFAULT_ENVIRONMENTS: Readonly<Record<EnvironmentName, Environment>
     promotion: {
       source: 'staging',
       automatic: false,
-      approval: { group: 'admins', approverMustNotBePromoter: true },
+      approval: {
+        group: 'admins',
+        approvers: [
+          'role/TDRReleaseApproverProd',
+          'role/aws-reserved/sso.amazonaws.com/AWSReservedSSO_TDRAdmin_*',
+        ],
+        approverMustNotBePromoter: true,
+      },
       soakMinutes: 30,
       requiredChecks: ['e2e'],
       freezeWindows: [

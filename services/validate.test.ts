@@ -214,7 +214,11 @@ describe('services/validate', () => {
       name: 'an automatic promotion that also requires approval',
       patch: {
         environments: {
-          intg: { promotion: { approval: { group: 'admins', approverMustNotBePromoter: true } } },
+          intg: {
+            promotion: {
+              approval: { group: 'admins', approvers: ['role/A'], approverMustNotBePromoter: true },
+            },
+          },
         },
       },
       path: 'environments.intg.promotion.approval',
@@ -377,10 +381,72 @@ describe('services/config overrides (TDR_CONFIG)', () => {
     const { tmpdir } = await import('node:os');
     const file = join(mkdtempSync(join(tmpdir(), 'tdr-config-')), 'config.json');
     writeFileSync(file, JSON.stringify({ environments: { prod: { promotion: { soakMinutes: 1 } } } }));
-    const platform = loadPlatform({ TDR_CONFIG: file });
+    // Loosening prod's soak is for a local sandbox only.
+    const platform = loadPlatform({ TDR_CONFIG: file, AWS_ENDPOINT_URL: 'http://127.0.0.1:5000' });
     expect(platform.environments.prod.promotion?.soakMinutes).to.equal(1);
     expect(platform.environments.prod.promotion?.requiredChecks).to.deep.equal(['e2e']);
     expect(platform.overridden).to.deep.equal(['environments.prod.promotion.soakMinutes']);
+    expect(platform.overrides).to.deep.equal(['environments.prod.promotion.soakMinutes=1']);
+  });
+
+  it('refuses loosening a gate of an approval-gated environment unless the endpoint is a local sandbox', async () => {
+    const { mkdtempSync, writeFileSync } = await import('node:fs');
+    const { join } = await import('node:path');
+    const { tmpdir } = await import('node:os');
+    const file = (over: unknown) => {
+      const f = join(mkdtempSync(join(tmpdir(), 'tdr-config-')), 'config.json');
+      writeFileSync(f, JSON.stringify(over));
+      return f;
+    };
+    const loosen = file({
+      environments: {
+        prod: {
+          promotion: {
+            source: 'intg',
+            soakMinutes: 0,
+            requiredChecks: [],
+            freezeWindows: [],
+            approval: { group: 'admins', approvers: ['role/Anyone'], approverMustNotBePromoter: false },
+          },
+        },
+      },
+    });
+    for (const endpoint of [undefined, 'https://ecs.eu-west-2.amazonaws.com', 'http://10.0.0.7:5000']) {
+      let message = '';
+      try {
+        loadPlatform({ TDR_CONFIG: loosen, AWS_ENDPOINT_URL: endpoint });
+      } catch (err) {
+        message = (err as Error).message;
+      }
+      for (const path of [
+        'source',
+        'soakMinutes',
+        'requiredChecks',
+        'freezeWindows',
+        'approval.approvers',
+        'approval.approverMustNotBePromoter',
+      ])
+        expect(message, `${endpoint}: ${path}`).to.contain(`environments.prod.promotion.${path}: `);
+    }
+    expect(() =>
+      loadPlatform({ TDR_CONFIG: loosen, AWS_ENDPOINT_URL: 'http://127.0.0.1:5000' }),
+    ).to.not.throw();
+    // Tightening is always allowed.
+    const tighten = file({
+      environments: { prod: { promotion: { soakMinutes: 120, requiredChecks: ['e2e', 'smoke'] } } },
+    });
+    expect(loadPlatform({ TDR_CONFIG: tighten }).environments.prod.promotion?.soakMinutes).to.equal(120);
+  });
+
+  it('an unknown key anywhere is an error naming its path (a typo is never silently ignored)', async () => {
+    const { mkdtempSync, writeFileSync } = await import('node:fs');
+    const { join } = await import('node:path');
+    const { tmpdir } = await import('node:os');
+    const f = join(mkdtempSync(join(tmpdir(), 'tdr-config-')), 'config.json');
+    writeFileSync(f, JSON.stringify({ environments: { prod: { promotion: { soakMinute: 5 } } } }));
+    expect(() => loadPlatform({ TDR_CONFIG: f })).to.throw(
+      /environments\.prod\.promotion: Unrecognized key: "soakMinute"/,
+    );
   });
 
   it('names TDR_CONFIG when the file is unreadable or not an object', () => {

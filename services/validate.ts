@@ -33,7 +33,7 @@ const cpu = z.number().refine((v) => FARGATE_CPU_SIZES.includes(v), {
 });
 const memory = z.number().int().positive({ error: 'must be a positive number of MiB' });
 const perEnv = <T extends z.ZodType>(schema: T) =>
-  z.object(
+  z.strictObject(
     { intg: schema, staging: schema, prod: schema },
     { error: 'must give a value for intg, staging and prod' },
   );
@@ -52,7 +52,7 @@ const commandLine = z
   .string()
   .min(1, { error: 'must be a shell command line' })
   .regex(/^[^\n\r]*$/, { error: 'must be one line' });
-const sourceSchema = z.object({
+const sourceSchema = z.strictObject({
   repository: z.string().regex(/^(?!\.\.?$)[A-Za-z0-9._-]{1,100}$/, {
     error: 'must be a GitHub repository name: letters, digits, . _ -, at most 100',
   }),
@@ -64,7 +64,7 @@ const sourceSchema = z.object({
   package: commandLine,
 });
 
-const freezeWindowSchema = z.object({
+const freezeWindowSchema = z.strictObject({
   days: z.array(z.enum(WEEKDAYS, { error: `must be one of ${WEEKDAYS.join(', ')}` })).min(1),
   from: hhmm,
   to: hhmm,
@@ -72,18 +72,30 @@ const freezeWindowSchema = z.object({
   reason: z.string().min(1, { error: 'must say why the window exists' }),
 });
 
-const promotionSchema = z.object({
+const promotionSchema = z.strictObject({
   source: z.union([z.literal('build'), envName], {
     error: `must be build or one of ${ENVIRONMENT_NAMES.join(', ')}`,
   }),
   automatic: z.boolean(),
-  approval: z.object({ group: z.string().min(1), approverMustNotBePromoter: z.boolean() }).nullable(),
+  approval: z
+    .object({
+      group: z.string().min(1),
+      approvers: z
+        .array(
+          z.string().regex(/^role\/(?:[\w+=,.@*-]+\/)*[\w+=,.@*-]+$/, {
+            error: 'must be an IAM role in the mgmt account, role/{path/}{name} (* matches an SSO suffix)',
+          }),
+        )
+        .min(1, { error: 'must name at least one approver role' }),
+      approverMustNotBePromoter: z.boolean(),
+    })
+    .nullable(),
   soakMinutes: z.number().int().min(0, { error: 'must be a whole number of minutes, 0 or more' }),
   requiredChecks: z.array(z.string().regex(/^[a-z][a-z0-9-]*$/, { error: 'must be a check name like e2e' })),
   freezeWindows: z.array(freezeWindowSchema),
 });
 
-const environmentSchema = z.object({
+const environmentSchema = z.strictObject({
   name: envName,
   kind: z.enum(['management', 'sandbox', 'workload']),
   region: z.string().regex(/^[a-z]{2}-[a-z]+-\d$/, { error: 'must be an AWS region such as eu-west-2' }),
@@ -92,7 +104,7 @@ const environmentSchema = z.object({
   promotion: promotionSchema.nullable(),
 });
 
-const sidecarSchema = z.object({
+const sidecarSchema = z.strictObject({
   name: z.string().regex(/^[a-z][a-z0-9-]{0,254}$/),
   image: z.string().min(1),
   cpu: z.number().int().positive(),
@@ -100,14 +112,14 @@ const sidecarSchema = z.object({
   ports: z.array(port),
 });
 
-const serviceSchema = z.object({
+const serviceSchema = z.strictObject({
   kind: z.literal('service'),
   pascalName: pascal,
   description: z.string(),
   imageRepository: repo,
   source: sourceSchema,
   containerPort: port,
-  healthCheck: z.object({
+  healthCheck: z.strictObject({
     path: z.string().startsWith('/', { error: 'must be an absolute path starting with /' }),
     matcher: z
       .string()
@@ -133,7 +145,7 @@ function compiles(pattern: string): boolean {
 
 /** A task input: strings need an anchored pattern, booleans have none. */
 const taskInputSchema = z
-  .object({
+  .strictObject({
     description: z.string().min(1),
     type: z.enum(['string', 'boolean']),
     pattern: z
@@ -150,7 +162,7 @@ const taskInputSchema = z
     error: 'a string input needs a pattern; a boolean one takes none',
   });
 
-const taskSchema = z.object({
+const taskSchema = z.strictObject({
   kind: z.literal('task'),
   pascalName: pascal,
   description: z.string(),
@@ -172,7 +184,7 @@ const taskSchema = z.object({
 /** Keys become cluster, role and target-group names: short enough for every AWS limit. */
 export const SERVICE_NAME_PATTERN = /^(?=.{2,21}$)[a-z][a-z0-9]*(?:-[a-z0-9]+)*$/;
 
-const platformSchema = z.object({
+const platformSchema = z.strictObject({
   environments: z.record(envName, environmentSchema),
   catalogue: z.record(
     z.string().regex(SERVICE_NAME_PATTERN, {

@@ -72,7 +72,9 @@ describe('tdr deploy (moto)', () => {
       action: 'deploy',
       version: 'v2',
       digest,
-      actor: 'tester',
+      // Not the OS user (USER=tester): who AWS says is calling, moto's default user.
+      actor: 'moto',
+      identity: 'arn:aws:sts::123456789012:user/moto',
       buildUrl: 'https://jenkins.example/42',
       gitCommit: 'abc123',
       taskDefinitionBefore: before.taskDefinition,

@@ -3,7 +3,7 @@
  * refusal (exit 3), each naming its reason, all reasons at once.
  */
 import { expect } from 'chai';
-import { QUICK_CONFIG, configFile, liveImage, sandboxUp, tdr } from './support/release';
+import { QUICK_CONFIG, approveAs, as, configFile, liveImage, sandboxUp, tdr } from './support/release';
 
 type Env = Record<string, string | undefined>;
 
@@ -60,6 +60,7 @@ describe('tdr promote (moto)', () => {
     const env = await sandboxUp();
     await toStaging(env);
     await e2ePassed(env);
+    await approveAs(env, 'alice');
     await tdr(
       [
         'promote',
@@ -69,8 +70,6 @@ describe('tdr promote (moto)', () => {
         'prod',
         '--actor',
         'bob',
-        '--approver',
-        'alice',
         '--build-url',
         'https://jenkins.example/p/9',
       ],
@@ -91,10 +90,18 @@ describe('tdr promote (moto)', () => {
       sourceEnv: 'staging',
       actor: 'bob',
       approver: 'alice',
+      identity: 'arn:aws:sts::123456789012:user/moto',
       buildUrl: 'https://jenkins.example/p/9',
       breakGlass: false,
       gitCommit: '0a1b2c3',
     });
+    expect(prod?.approval).to.deep.include({
+      via: 'sts',
+      approver: 'alice',
+      identity: 'arn:aws:sts::123456789012:assumed-role/TDRReleaseApproverProd/alice',
+    });
+    expect(prod?.overrides).to.include('environments.prod.promotion.soakMinutes=0');
+    expect(prod?.gateSettings).to.include({ source: 'staging', soakMinutes: 0 });
     expect((prod?.gates as Array<{ gate: string; ok: boolean }>).map((g) => g.gate)).to.include.members([
       'order',
       'succeeded upstream',
@@ -109,19 +116,7 @@ describe('tdr promote (moto)', () => {
     const env = await sandboxUp();
     await tdr(['deploy', '--service', 'frontend', '--env', 'intg', '--version', 'v2'], env);
     const r = await tdr(
-      [
-        'promote',
-        '--service',
-        'frontend',
-        '--to',
-        'prod',
-        '--version',
-        'v2',
-        '--actor',
-        'bob',
-        '--approver',
-        'alice',
-      ],
+      ['promote', '--service', 'frontend', '--to', 'prod', '--version', 'v2', '--actor', 'bob'],
       env,
       3,
     );
@@ -149,19 +144,101 @@ describe('tdr promote (moto)', () => {
     expect(nothing.stderr).to.contain('no version of keycloak has succeeded in intg');
   });
 
-  it('refuses prod without an approver, and with the approver being the promoter (exit 3)', async () => {
+  it('prod needs an approval written by one of its approvers, who is not the promoter (exit 3)', async () => {
     const env = await sandboxUp();
     await toStaging(env);
     await e2ePassed(env);
     const none = await tdr(['promote', '--service', 'frontend', '--to', 'prod', '--actor', 'bob'], env, 3);
-    expect(none.stderr).to.contain('[NG] approval: prod needs --approver from admins');
-    const self = await tdr(
-      ['promote', '--service', 'frontend', '--to', 'prod', '--actor', 'bob', '--approver', 'Bob'],
+    expect(none.stderr).to.contain('[NG] approval: prod needs an approval by one of its approvers (admins)');
+    // A typed name approves nothing: the flag is gone.
+    await tdr(['promote', '--service', 'frontend', '--to', 'prod', '--approver', 'alice'], env, 2);
+    // Not an approver: the developer's own identity.
+    const notApprover = await tdr(['approve', '--service', 'frontend', '--env', 'prod'], env, 3);
+    expect(notApprover.stderr).to.contain(
+      "arn:aws:sts::123456789012:user/moto is not one of prod's approvers",
+    );
+    // Alice approves, then promotes herself: four eyes are identities, whatever --actor says.
+    await approveAs(env, 'alice');
+    const alice = await as(env, 'TDRReleaseApproverProd', 'alice');
+    const self = await tdr(['promote', '--service', 'frontend', '--to', 'prod', '--actor', 'bob'], alice, 3);
+    expect(self.stderr).to.contain('approver alice is the promoter');
+    // Claiming Jenkins' input step, from a developer's identity: refused when recording.
+    const claim = ['--jenkins-approver', 'carol', '--build-url', 'https://jenkins.example/p/1'];
+    const jenkins = await approveAs(env, 'mallory', claim, 3);
+    expect(jenkins.stderr).to.contain('only Jenkins (TDRJenkinsNodeRoleProd) records approvals');
+    // A zero-width space in a name is refused before any AWS call.
+    const hidden = await tdr(
+      [
+        'approve',
+        '--service',
+        'frontend',
+        '--env',
+        'prod',
+        '--jenkins-approver',
+        'bob\u200b',
+        '--build-url',
+        'https://j/1',
+      ],
       env,
+      2,
+    );
+    expect(hidden.stderr).to.contain('jenkins-approver: contains an invisible or formatting character');
+    expect((await history(env, 'prod')).filter((r) => r.kind !== 'approval')).to.deep.equal([]);
+  });
+
+  it("Jenkins records the input step's approver with its build; the gate takes it only for that build", async () => {
+    const env = await sandboxUp();
+    await toStaging(env);
+    await e2ePassed(env);
+    const jenkins = await as(env, 'TDRJenkinsNodeRoleProd', 'jenkins-prod');
+    const build = 'https://jenkins.example/job/prod/frontend/promote/12/';
+    // Full-width letters are the same person after NFKC: ｂｏｂ approving bob's build is refused.
+    await tdr(
+      [
+        'approve',
+        '--service',
+        'frontend',
+        '--env',
+        'prod',
+        '--jenkins-approver',
+        'ｂｏｂ',
+        '--build-url',
+        build,
+      ],
+      jenkins,
+    );
+    const self = await tdr(
+      ['promote', '--service', 'frontend', '--to', 'prod', '--actor', 'bob', '--build-url', build],
+      jenkins,
       3,
     );
-    expect(self.stderr).to.contain('approver Bob is the promoter');
-    expect(await history(env, 'prod')).to.deep.equal([]);
+    expect(self.stderr).to.contain('approver bob is the promoter');
+    await tdr(
+      [
+        'approve',
+        '--service',
+        'frontend',
+        '--env',
+        'prod',
+        '--jenkins-approver',
+        'alice',
+        '--build-url',
+        build,
+      ],
+      jenkins,
+    );
+    const other = await tdr(
+      ['promote', '--service', 'frontend', '--to', 'prod', '--actor', 'bob', '--build-url', `${build}x`],
+      jenkins,
+      3,
+    );
+    expect(other.stderr).to.contain('which is not the build promoting');
+    await tdr(
+      ['promote', '--service', 'frontend', '--to', 'prod', '--actor', 'bob', '--build-url', build],
+      jenkins,
+    );
+    const [rec] = await history(env, 'prod');
+    expect(rec?.approval).to.deep.include({ via: 'jenkins-input', approver: 'alice', buildUrl: build });
   });
 
   it('refuses prod before the soak time and without e2e on staging, listing every refusal at once', async () => {
@@ -172,7 +249,7 @@ describe('tdr promote (moto)', () => {
     await toStaging(env);
     const r = await tdr(['promote', '--service', 'frontend', '--to', 'prod', '--actor', 'bob'], env, 3);
     expect(r.stderr).to.contain('refused by 3 gates');
-    expect(r.stderr).to.match(/\[NG\] soak: live in staging for 0 min, needs 30/);
+    expect(r.stderr).to.match(/\[NG\] soak: live in staging for 0 min since ledger #\d+, needs 30/);
     expect(r.stderr).to.contain('[NG] check e2e: no e2e result recorded in staging');
     expect(r.stderr).to.contain('[NG] approval');
     // A failed e2e is a refusal too, even with an approver.
@@ -194,11 +271,8 @@ describe('tdr promote (moto)', () => {
       ],
       env,
     );
-    const failed = await tdr(
-      ['promote', '--service', 'frontend', '--to', 'prod', '--actor', 'bob', '--approver', 'alice'],
-      env,
-      3,
-    );
+    await approveAs(env, 'alice');
+    const failed = await tdr(['promote', '--service', 'frontend', '--to', 'prod', '--actor', 'bob'], env, 3);
     expect(failed.stderr).to.match(/\[NG\] check e2e: e2e failed in staging/);
   });
 
@@ -219,11 +293,8 @@ describe('tdr promote (moto)', () => {
     });
     await toStaging(env);
     await e2ePassed(env);
-    const frozen = await tdr(
-      ['promote', '--service', 'frontend', '--to', 'prod', '--actor', 'bob', '--approver', 'alice'],
-      env,
-      3,
-    );
+    await approveAs(env, 'alice');
+    const frozen = await tdr(['promote', '--service', 'frontend', '--to', 'prod', '--actor', 'bob'], env, 3);
     expect(frozen.stderr).to.contain('[NG] freeze: in a freeze window: test freeze');
     await tdr(
       [
@@ -234,8 +305,6 @@ describe('tdr promote (moto)', () => {
         'prod',
         '--actor',
         'bob',
-        '--approver',
-        'alice',
         '--break-glass',
         '--reason',
         'incident 123 fix',

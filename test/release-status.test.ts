@@ -239,8 +239,10 @@ describe('rollback, status and history (moto)', () => {
     for (const s of [
       '== Jenkins deploys build v2 to intg',
       '== A developer promotes it to staging',
-      'without an approver: refused',
+      'with no approval: refused',
       '→ exit 3',
+      "== Alice, one of prod's approvers, approves as herself",
+      'approved by alice (arn:aws:sts::123456789012:assumed-role/TDRReleaseApproverProd/alice)',
       '== Something is wrong with v3 on staging: roll back',
     ]) {
       expect(r.stdout).to.contain(s);

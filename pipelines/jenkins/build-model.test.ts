@@ -131,9 +131,15 @@ describe('jenkins model', () => {
       expect(promoteCommand, 'tdr promote runs inside the lock').to.not.equal(undefined);
       if (promoteCommand?.kind !== 'shell') throw new Error('unreachable');
       const argv = promoteCommand.argv;
-      expect(argv[argv.indexOf('--approver') + 1]).to.deep.equal({ env: 'APPROVER' });
+      // The approval is a ledger record, written by the agent's role from the input step before
+      // the promotion (never a typed --approver), for this build.
+      expect(argv).to.not.include('--approver');
       expect(argv[argv.indexOf('--to') + 1]).to.equal('prod');
       expect(argv).to.include('--actor').and.include('--build-url');
+      const approve = shellArgvs(p).find((a) => isTdr(a, 'approve'));
+      expect(approve?.[approve.indexOf('--jenkins-approver') + 1]).to.deep.equal({ env: 'APPROVER' });
+      expect(approve?.[approve.indexOf('--build-url') + 1]).to.deep.equal({ env: 'BUILD_URL' });
+      expect(shellArgvs(p).indexOf(approve ?? [])).to.be.lessThan(shellArgvs(p).indexOf(argv));
     }
   });
 

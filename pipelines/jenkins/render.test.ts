@@ -199,7 +199,9 @@ describe('jenkins renderings', () => {
 
   it('renders each stage on its environment agent and lets only the admin team approve prod', () => {
     const promoteProd = files.get('pipelines/promote-prod.Jenkinsfile') ?? '';
+    // Resolve, record the approval, promote: each on prod's agent (the input step holds none).
     expect([...promoteProd.matchAll(/label '([^']+)'/g)].map((m) => m[1])).to.deep.equal([
+      'ecs-prod',
       'ecs-prod',
       'ecs-prod',
     ]);

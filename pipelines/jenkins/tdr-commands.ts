@@ -40,15 +40,16 @@ function tdr(words: readonly string[], flags: Flags, needsGrafana: boolean): Tdr
   return command;
 }
 
-/** Who did it and from which build: recorded in the ledger by the commands that change things. */
+/**
+ * Who did it (a display name: who acts is the agent's AWS identity) and from which build:
+ * recorded in the ledger by the commands that change things.
+ */
 export interface Recorded {
-  readonly approver?: Arg | undefined;
   readonly actor?: Arg | undefined;
   readonly buildUrl?: Arg | undefined;
 }
 
 const recorded = (r: Recorded): Flags => [
-  ['--approver', r.approver],
   ['--actor', r.actor],
   ['--build-url', r.buildUrl],
 ];
@@ -82,6 +83,25 @@ export const tdrPromote = (
     ['promote'],
     [['--service', o.service], ['--to', o.to], ['--version', o.version], ...recorded(o)],
     true,
+  );
+
+/**
+ * Records the approval Jenkins' input step collected: the submitter, marked as approved through
+ * Jenkins, with this build (the promotion's gate accepts it only for the same build).
+ */
+export const tdrApprove = (
+  o: ServiceIn & { readonly version: Arg; readonly jenkinsApprover: Arg; readonly buildUrl: Arg },
+): TdrCommand =>
+  tdr(
+    ['approve'],
+    [
+      ['--service', o.service],
+      ['--env', o.env],
+      ['--version', o.version],
+      ['--jenkins-approver', o.jenkinsApprover],
+      ['--build-url', o.buildUrl],
+    ],
+    false,
   );
 
 export const tdrRollback = (o: ServiceIn & Recorded): TdrCommand =>
@@ -124,7 +144,7 @@ function inputArg({ name, value }: TaskInputArg): Arg {
 
 /** Exits 0 only if the task's container exited 0. */
 export const tdrTaskRun = (
-  o: Omit<Recorded, 'approver'> & {
+  o: Recorded & {
     readonly task: Arg;
     readonly env: EnvironmentName;
     readonly version: Arg;

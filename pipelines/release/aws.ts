@@ -12,7 +12,7 @@ import { ECSClient } from '@aws-sdk/client-ecs';
 import { IAMClient } from '@aws-sdk/client-iam';
 import { S3Client } from '@aws-sdk/client-s3';
 import { GetParametersCommand, SSMClient } from '@aws-sdk/client-ssm';
-import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
+import { AssumeRoleCommand, GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from '@aws-sdk/types';
 import { resolveAccountIds, type AccountIds } from '../../services/config';
 import { ENVIRONMENT_NAMES, type EnvironmentName } from '../../services/environments';
@@ -43,6 +43,8 @@ export interface ReleaseClients {
   logs(env: EnvironmentName): CloudWatchLogsClient;
   /** IAM in a workload account, for `tdr sandbox up` only; through the same role. */
   iam(env: EnvironmentName): IAMClient;
+  /** Who is calling: the caller's ARN from `sts:GetCallerIdentity` (asked once). */
+  callerIdentity(): Promise<string>;
 }
 
 export interface ClientOptions {
@@ -159,9 +161,16 @@ export async function releaseClients(
   const ssm = new Map<EnvironmentName, SSMClient>();
   const logs = new Map<EnvironmentName, CloudWatchLogsClient>();
   const iam = new Map<EnvironmentName, IAMClient>();
+  let identity: Promise<string> | undefined;
   return {
     mgmt,
     accountIds,
+    callerIdentity: () =>
+      (identity ??= attempt('asking AWS who is calling (sts:GetCallerIdentity)', async () => {
+        const out = await sts.send(new GetCallerIdentityCommand({}));
+        if (!out.Arn) throw new Error('GetCallerIdentity returned no ARN');
+        return out.Arn;
+      })),
     ecs: (target) => cached(ecs, target, () => new ECSClient(workloadConfig(target))),
     ssm: (target) => cached(ssm, target, () => new SSMClient(workloadConfig(target))),
     logs: (target) => cached(logs, target, () => new CloudWatchLogsClient(workloadConfig(target))),

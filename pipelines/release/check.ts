@@ -3,7 +3,8 @@ import type { ReleaseDeps } from './context';
 import { ledgerOf, serviceEntry, workloadEnv } from './context';
 import { isReleaseVersion } from '../../services/versions';
 import { ReleaseInputError } from './errors';
-import { resolveVersion } from './images';
+import { GateRefusedError } from './gates';
+import { imageGate, resolveVersion } from './images';
 import type { CheckRecord } from './ledger';
 
 export interface CheckRequest {
@@ -37,11 +38,13 @@ export async function recordCheck(
 ): Promise<CheckRecord> {
   validateCheck(deps, req);
   const entry = serviceEntry(deps.platform, req.service);
-  const resolved = await resolveVersion(deps.clients.mgmt.ecr, entry.imageRepository, req.version);
-  if (!resolved)
-    throw new ReleaseInputError(
-      `version: ${req.version} does not exist in ECR repository ${entry.imageRepository}`,
-    );
+  const [resolved, identity] = await Promise.all([
+    resolveVersion(deps.clients.mgmt.ecr, entry.imageRepository, req.version),
+    deps.clients.callerIdentity(),
+  ]);
+  // Known only after asking ECR, so not invalid input (exit 2 means nothing was called): refused,
+  // as a release of a version missing from ECR is.
+  if (!resolved) throw new GateRefusedError([imageGate(entry.imageRepository, req.version, null)]);
   return (await ledgerOf(deps).append({
     kind: 'check',
     service: req.service,
@@ -52,5 +55,7 @@ export async function recordCheck(
     result: req.result,
     url: req.url ?? null,
     actor: req.actor,
+    identity,
+    overrides: [...deps.platform.overrides],
   })) as CheckRecord;
 }

@@ -20,15 +20,18 @@ export interface ReleaseDeps {
   readonly notifier: NotifierDeps;
   readonly pollMs: number;
   readonly timeoutMs: number;
+  /** Short: a crashed run blocks the next one for at most this long; the heartbeat renews it. */
   readonly leaseTtlMs: number;
   readonly newRunId: () => string;
+  /** Aborted (reason `SIGINT` or `SIGTERM`) when the process is asked to stop. */
+  readonly signal?: AbortSignal | undefined;
 }
 
 export const DEFAULT_TIMINGS = {
   pollMs: 6_000,
   timeoutMs: 15 * 60_000,
-  // Longer than a deployment and its rollback can take, so a live run never loses its lease.
-  leaseTtlMs: 45 * 60_000,
+  // Short, since the heartbeat renews it every third: a crashed run holds the lease at most a minute.
+  leaseTtlMs: 60_000,
 } as const;
 
 export function ledgerOf(deps: Pick<ReleaseDeps, 'clients' | 'now'>): Ledger {

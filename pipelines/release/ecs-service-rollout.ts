@@ -12,12 +12,22 @@ import { versionProblem } from '../../services/versions';
 import { ledgerOf, serviceEntry, workloadEnv, type ReleaseDeps } from './context';
 import { Ecs, imageOf, type Live } from './ecs';
 import { ReleaseInputError } from './errors';
-import { GateRefusedError, evaluateGates, short, type GateVerdict } from './gates';
+import {
+  GateRefusedError,
+  approvalOf,
+  evaluateGates,
+  short,
+  type GateInput,
+  type GateVerdict,
+} from './gates';
 import { digestOf, imageGate, resolveVersion, type ResolvedImage } from './images';
 import {
   currentRelease,
+  lostStanding,
   releaseRecords,
   unsettledRuns,
+  versionNumber,
+  type ApprovalRecord,
   type LedgerRecord,
   type ReleaseAction,
   type ReleaseOutcome,
@@ -46,7 +56,6 @@ export interface ReleaseRequest {
   /** deploy: required; promote: defaults to the version live upstream; rollback: defaults to the one before. */
   readonly version?: string | undefined;
   readonly actor: string;
-  readonly approver?: string | null | undefined;
   readonly buildUrl?: string | null | undefined;
   readonly gitCommit?: string | null | undefined;
   readonly breakGlass?: boolean | undefined;
@@ -119,6 +128,9 @@ interface Rollout extends Prepared {
   readonly resolved: ResolvedImage | null;
   readonly here: readonly LedgerRecord[];
   readonly upstream: readonly LedgerRecord[];
+  readonly identity: string;
+  /** The approval the gate accepted, if the target needs one. */
+  readonly approval: ApprovalRecord | null;
 }
 
 interface RolloutRun {
@@ -186,32 +198,45 @@ async function prepare(ctx: Ctx): Promise<Rollout> {
   const ledger = ledgerOf(deps);
   ctx.step('reading the ledger');
   const [here, upstream] = await Promise.all([
-    ledger.records(req.service, env),
-    sourceEnv ? ledger.records(req.service, sourceEnv) : Promise.resolve([]),
+    ledger.view(req.service, env).then((v) => v.records),
+    sourceEnv ? ledger.view(req.service, sourceEnv).then((v) => v.records) : Promise.resolve([]),
   ]);
   const version = chooseVersion(req, here, upstream, sourceEnv);
-  const resolved = version
-    ? await resolveVersion(deps.clients.mgmt.ecr, entry.imageRepository, version)
-    : null;
+  const [resolved, identity] = await Promise.all([
+    version ? resolveVersion(deps.clients.mgmt.ecr, entry.imageRepository, version) : null,
+    deps.clients.callerIdentity(),
+  ]);
+  const input: GateInput = {
+    action: req.action,
+    service: req.service,
+    target: deps.platform.environments[env],
+    version: version ?? null,
+    digest: resolved?.digest ?? '',
+    actor: req.actor,
+    identity,
+    buildUrl: req.buildUrl ?? null,
+    mgmtAccount: deps.clients.accountIds.mgmt,
+    breakGlass: req.breakGlass ?? false,
+    reason: req.reason ?? null,
+    now: deps.now(),
+    upstream,
+    here,
+  };
   const gates: GateVerdict[] = version ? [imageGate(entry.imageRepository, version, resolved)] : [];
-  gates.push(
-    ...evaluateGates({
-      action: req.action,
-      service: req.service,
-      target: deps.platform.environments[env],
-      version: version ?? null,
-      digest: resolved?.digest ?? '',
-      actor: req.actor,
-      approver: req.approver ?? null,
-      breakGlass: req.breakGlass ?? false,
-      reason: req.reason ?? null,
-      now: deps.now(),
-      upstream,
-      here,
-    }),
-  );
+  gates.push(...evaluateGates(input));
   for (const g of gates) ctx.step(`gate ${g.ok ? '[OK]' : '[NG]'} ${g.gate}: ${g.detail}`);
-  return { gates, what: `${req.action} ${version}`, sourceEnv, version, resolved, here, upstream };
+  const approval = approvalOf(input);
+  return {
+    gates,
+    what: `${req.action} ${version}`,
+    sourceEnv,
+    version,
+    resolved,
+    here,
+    upstream,
+    identity,
+    approval,
+  };
 }
 
 function liveOf(ctx: Ctx): Promise<Live> {
@@ -270,7 +295,17 @@ function begin(
     // of the same digest upstream or here.
     gitCommit: req.gitCommit ?? knownCommit([...prep.upstream, ...prep.here], resolved.digest),
     taskDefinitionBefore: live.service.taskDefinition ?? null,
-    approver: req.approver ?? null,
+    approver: prep.approval?.approver ?? null,
+    approval: prep.approval && {
+      seq: prep.approval.seq,
+      via: prep.approval.via,
+      approver: prep.approval.approver,
+      identity: prep.approval.identity,
+      buildUrl: prep.approval.buildUrl,
+    },
+    identity: prep.identity,
+    overrides: [...deps.platform.overrides],
+    gateSettings: { ...deps.platform.environments[env].promotion },
     buildUrl: req.buildUrl ?? null,
     sourceEnv: prep.sourceEnv,
     reason: req.reason ?? null,
@@ -298,20 +333,51 @@ async function act(ctx: Ctx, run: RolloutRun, journal: Journal<ReleaseRecord>) {
   const next = withImage(run.live.taskDefinition, naming.containerName(req.service), run.record.image);
   const ecs = ecsOf(ctx);
   try {
+    // A revision registered twice (a retry after a lost reply) is harmless: only the service's
+    // pointer changes what runs.
+    await ctx.checkpoint();
     const arn = await ecs.registerTaskDefinition(next);
     run.registered = arn;
     ctx.step(`registered ${arn}`);
+    await ctx.checkpoint();
     await ecs.deploy(cluster, serviceName, arn, `updating ECS service ${serviceName} to ${arn}`);
   } catch (err) {
-    const detail = `nothing changed: ${(err as Error).message}`;
-    await journal.finish('failed', { detail, taskDefinitionAfter: null }).catch(() => undefined);
-    throw err;
+    // UpdateService may have applied with its reply lost: what the service points at says.
+    const updated = run.registered ? await pointsAt(ecs, cluster, serviceName, run.registered) : false;
+    if (updated === undefined) {
+      ctx.step(
+        `outcome unknown (${(err as Error).message}); ledger #${journal.seqs[0]} is left open: the next operation settles it from ECS`,
+      );
+      throw err;
+    }
+    if (!updated) {
+      const detail = `nothing changed: ${(err as Error).message}`;
+      await journal.finish('failed', { detail, taskDefinitionAfter: null });
+      throw err;
+    }
+    ctx.step(
+      `the update's reply was lost (${(err as Error).message}), but ECS shows the service on ${run.registered}`,
+    );
   }
   ctx.step(`service ${serviceName} updated`);
   return {
     ok: true as const,
     noWait: 'the next operation on this service and environment settles the outcome from ECS',
   };
+}
+
+/** Whether the service points at `arn`; undefined when ECS cannot be asked either. */
+async function pointsAt(
+  ecs: Ecs,
+  cluster: string,
+  service: string,
+  arn: string,
+): Promise<boolean | undefined> {
+  try {
+    return (await ecs.activeService(cluster, service))?.taskDefinition === arn;
+  } catch {
+    return undefined;
+  }
 }
 
 /** Back to the revision that ran before. */
@@ -439,10 +505,16 @@ function chooseVersion(
   if (req.version) return req.version;
   if (req.action === 'promote' && sourceEnv) return currentRelease(upstream)?.version;
   if (req.action === 'rollback') {
+    // Back to the newest older version that succeeded here and stood (not rolled back or failed).
     const current = currentRelease(here);
     if (!current) return undefined;
     return releaseRecords(here)
-      .filter((r) => r.outcome === 'succeeded' && r.seq < current.seq && r.version !== current.version)
+      .filter(
+        (r) =>
+          r.outcome === 'succeeded' &&
+          versionNumber(r.version) < versionNumber(current.version) &&
+          lostStanding(here, r.version) === null,
+      )
       .at(-1)?.version;
   }
   return undefined;

@@ -220,10 +220,14 @@ async function act(ctx: Ctx, run: TaskRun, journal: Journal<TaskRunRecord>): Pro
   const ecs = ecsOf(ctx);
   let started: Awaited<ReturnType<Ecs['runTask']>>;
   try {
+    await ctx.checkpoint();
     const arn = await ecs.registerTaskDefinition(run.next);
     journal.note({ taskDefinition: arn });
     ctx.step(`registered ${arn}`);
+    await ctx.checkpoint();
     started = await ecs.runTask({
+      // The SDK retries a RunTask whose reply was lost: ECS starts one task per token.
+      clientToken: run.record.runId,
       cluster: naming.cluster(req.task, env),
       taskDefinition: arn,
       launchType: 'FARGATE',

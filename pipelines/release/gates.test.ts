@@ -4,7 +4,13 @@ import fc from 'fast-check';
 import { loadPlatform } from '../../services/config';
 import type { FreezeWindow } from '../../services/environments';
 import { evaluateGates, inFreezeWindow, type GateInput } from './gates';
-import type { CheckRecord, LedgerRecord, ReleaseRecord } from './ledger';
+import type { ApprovalRecord, CheckRecord, LedgerRecord, ReleaseRecord } from './ledger';
+
+const MGMT = '123456789012';
+const BOB = `arn:aws:sts::${MGMT}:assumed-role/TDRDeveloper/bob`;
+const ALICE = `arn:aws:sts::${MGMT}:assumed-role/TDRReleaseApproverProd/alice`;
+const JENKINS = `arn:aws:sts::${MGMT}:assumed-role/TDRJenkinsNodeRoleProd/jenkins`;
+const BUILD = 'https://jenkins.example/job/prod/promote/9';
 
 const platform = loadPlatform({});
 const D2 = `sha256:${'2'.repeat(64)}`;
@@ -49,6 +55,28 @@ function rel(
     recordedAt: finishedAt,
   };
 }
+function approval(
+  identity: string,
+  approver: string,
+  via: ApprovalRecord['via'] = 'sts',
+  buildUrl: string | null = null,
+): ApprovalRecord {
+  return {
+    schema: 1,
+    seq: ++seq,
+    kind: 'approval',
+    service: 'frontend',
+    env: 'prod',
+    version: 'v2',
+    digest: D2,
+    actor: approver,
+    via,
+    approver,
+    identity,
+    buildUrl,
+    recordedAt: '2026-11-25T09:50:00Z',
+  };
+}
 function check(env: string, name: string, result: 'passed' | 'failed', digest = D2): CheckRecord {
   return {
     schema: 1,
@@ -79,12 +107,14 @@ function prod(over: Partial<GateInput> = {}): GateInput {
     version: 'v2',
     digest: D2,
     actor: 'bob',
-    approver: 'alice',
+    identity: BOB,
+    buildUrl: null,
+    mgmtAccount: MGMT,
     breakGlass: false,
     reason: null,
     now: WED,
     upstream: stagingGood,
-    here: [],
+    here: [approval(ALICE, 'alice')],
     ...over,
   };
 }
@@ -100,6 +130,7 @@ describe('gates', () => {
       'order',
       'version',
       'succeeded upstream',
+      'live upstream',
       'same digest',
       'soak',
       'check e2e',
@@ -133,10 +164,7 @@ describe('gates', () => {
   });
 
   it('with nothing to promote, still reports approval and freeze at once', () => {
-    expect(refused(prod({ version: null, approver: null }))).to.deep.equal([
-      'succeeded upstream',
-      'approval',
-    ]);
+    expect(refused(prod({ version: null, here: [] }))).to.deep.equal(['succeeded upstream', 'approval']);
   });
 
   it('refuses when the tag now resolves to another digest than the one that succeeded upstream', () => {
@@ -172,18 +200,78 @@ describe('gates', () => {
     ).to.deep.equal(['check e2e']);
   });
 
-  it('approval: needed for prod, and never from the promoter (case and spaces ignored)', () => {
-    expect(refused(prod({ approver: null }))).to.deep.equal(['approval']);
-    expect(refused(prod({ approver: ' BOB ' }))).to.deep.equal(['approval']);
-    expect(refused(prod({ approver: 'carol' }))).to.deep.equal([]);
-    expect(
-      refused({
-        ...prod(),
-        target: platform.environments.staging,
-        approver: null,
-        upstream: [rel('intg', 'v2', 'succeeded', '2026-11-25T09:00:00Z')],
-      }),
-    ).to.deep.equal([]);
+  it('approval: a record by one of the approvers (their AWS identity), never by the promoter', () => {
+    expect(refused(prod({ here: [] }))).to.deep.equal(['approval']);
+    expect(evaluateGates(prod({ here: [] })).find((v) => v.gate === 'approval')?.detail).to.contain(
+      'tdr approve --service frontend --env prod --version v2',
+    );
+    // Bob approving himself, even as an approver role: four eyes are identities, not names.
+    const bobApprover = `arn:aws:sts::${MGMT}:assumed-role/TDRReleaseApproverProd/BOB`;
+    expect(refused(prod({ here: [approval(bobApprover, 'BOB')] }))).to.deep.equal(['approval']);
+    // Not an approver role, or an approver role in another account.
+    const carol = approval(`arn:aws:sts::${MGMT}:assumed-role/TDRDeveloper/carol`, 'carol');
+    expect(refused(prod({ here: [carol] }))).to.deep.equal(['approval']);
+    const elsewhere = approval(
+      'arn:aws:sts::999999999999:assumed-role/TDRReleaseApproverProd/carol',
+      'carol',
+    );
+    expect(refused(prod({ here: [elsewhere] }))).to.deep.equal(['approval']);
+    // An SSO permission set's role (its suffix is SSO's).
+    const sso = `arn:aws:sts::${MGMT}:assumed-role/AWSReservedSSO_TDRAdmin_0123456789abcdef/carol@example.org`;
+    expect(refused(prod({ here: [approval(sso, 'carol@example.org')] }))).to.deep.equal([]);
+    // An approval is used by the promotion that follows it.
+    const used = [approval(ALICE, 'alice'), rel('prod', 'v2', 'failed', '2026-11-25T09:55:00Z')];
+    expect(refused(prod({ here: used }))).to.deep.equal(['approval']);
+    const staging = platform.environments.staging;
+    const fromIntg = [rel('intg', 'v2', 'succeeded', '2026-11-25T09:00:00Z')];
+    expect(refused({ ...prod({ here: [] }), target: staging, upstream: fromIntg })).to.deep.equal([]);
+  });
+
+  it('approval through Jenkins: recorded by its node role for this build, the submitter not the build user', () => {
+    const viaJenkins = (identity: string, approver: string, build = BUILD) =>
+      refused(
+        prod({
+          identity: JENKINS,
+          buildUrl: BUILD,
+          here: [approval(identity, approver, 'jenkins-input', build)],
+        }),
+      );
+    expect(viaJenkins(JENKINS, 'alice')).to.deep.equal([]);
+    expect(viaJenkins(JENKINS, 'Bob')).to.deep.equal(['approval']); // the build user
+    expect(viaJenkins(JENKINS, 'alice', 'https://jenkins.example/job/other/1')).to.deep.equal(['approval']);
+    expect(viaJenkins(BOB, 'alice')).to.deep.equal(['approval']); // written by a developer, claiming Jenkins
+  });
+
+  it('promotion takes what is live upstream: a version rolled back out of staging is refused', () => {
+    const upstream = [
+      rel('staging', 'v2', 'succeeded', '2026-11-25T07:00:00Z'),
+      rel('staging', 'v3', 'succeeded', '2026-11-25T08:00:00Z', D9),
+      { ...rel('staging', 'v2', 'succeeded', '2026-11-25T08:10:00Z'), action: 'rollback' as const },
+      check('staging', 'e2e', 'passed', D9),
+    ];
+    expect(refused(prod({ version: 'v3', digest: D9, upstream }))).to.include('live upstream');
+  });
+
+  it('soak counts time live without a break: a rollback in between restarts it', () => {
+    const upstream = [
+      rel('staging', 'v2', 'succeeded', '2026-11-25T07:00:00Z'),
+      rel('staging', 'v3', 'succeeded', '2026-11-25T08:00:00Z', D9),
+      { ...rel('staging', 'v2', 'succeeded', '2026-11-25T09:45:00Z'), action: 'rollback' as const },
+      check('staging', 'e2e', 'passed'),
+    ];
+    // First success at 07:00 (3 h ago), but live again only since 09:45.
+    expect(refused(prod({ upstream }))).to.deep.equal(['soak']);
+  });
+
+  it('a check counts only if recorded after the digest went live upstream', () => {
+    const early = [
+      check('staging', 'e2e', 'passed'),
+      rel('staging', 'v2', 'succeeded', '2026-11-25T09:00:00Z'),
+    ];
+    expect(refused(prod({ upstream: early }))).to.deep.equal(['check e2e']);
+    expect(evaluateGates(prod({ upstream: early })).find((v) => v.gate === 'check e2e')?.detail).to.contain(
+      'was recorded before it went live in staging',
+    );
   });
 
   it('freeze: Fridays in Europe/London refuse unless glass is broken with a reason', () => {
@@ -247,17 +335,46 @@ describe('gates', () => {
     );
   });
 
-  it('rollback: only to a version that succeeded here with the same digest; no freeze, no approval', () => {
+  it('rollback: only backwards, to a version that succeeded here and stood; no freeze, no approval', () => {
     const here = [
       rel('prod', 'v1', 'succeeded', '2026-11-20T10:00:00Z', D9),
       rel('prod', 'v2', 'succeeded', '2026-11-24T10:00:00Z'),
     ];
     const fri = new Date('2026-11-27T12:00:00Z');
-    const base = prod({ action: 'rollback', here, upstream: [], approver: null, now: fri });
+    const base = prod({ action: 'rollback', here, upstream: [], now: fri });
     expect(refused({ ...base, version: 'v1', digest: D9 })).to.deep.equal([]);
     expect(refused({ ...base, version: 'v1', digest: D2 })).to.deep.equal(['same digest']);
     expect(refused({ ...base, version: 'v0', digest: D2 })).to.deep.equal(['succeeded here before']);
     expect(refused({ ...base, version: null })).to.deep.equal(['succeeded here before']);
+  });
+
+  it('rollback never goes forward (--to a newer version is a promotion), nor back to what was rolled back or failed', () => {
+    const promoted = (v: string, at: string, d = D2) => ({
+      ...rel('prod', v, 'succeeded', at, d),
+      action: 'promote' as const,
+    });
+    const here = [
+      promoted('v1', '2026-11-20T10:00:00Z', D9),
+      promoted('v2', '2026-11-23T10:00:00Z'),
+      promoted('v3', '2026-11-24T10:00:00Z', D9),
+      { ...rel('prod', 'v2', 'succeeded', '2026-11-24T11:00:00Z'), action: 'rollback' as const },
+    ];
+    const base = prod({ action: 'rollback', here, upstream: [] });
+    // Ping-pong: v3 was rolled back, and it is newer than v2: refused on both counts.
+    expect(refused({ ...base, version: 'v3', digest: D9 })).to.deep.equal([
+      'backwards',
+      'succeeded here before',
+    ]);
+    expect(refused({ ...base, version: 'v1', digest: D9 })).to.deep.equal([]);
+    // A version whose later attempt here failed is no way back either.
+    const failed = [
+      ...here.slice(0, 2),
+      rel('prod', 'v1', 'failed', '2026-11-23T12:00:00Z', D9),
+      ...here.slice(2),
+    ];
+    expect(refused({ ...base, here: failed, version: 'v1', digest: D9 })).to.deep.equal([
+      'succeeded here before',
+    ]);
   });
 
   it('never passes a promotion whose version did not succeed upstream (property)', () => {

@@ -4,8 +4,20 @@
  */
 import type { Environment, EnvironmentName, FreezeWindow, Weekday } from '../../services/environments';
 import { PlatformError } from '../../services/errors';
+import { naming } from '../../services/naming';
 import { isReleaseVersion } from '../../services/versions';
-import { latestCheck, succeededRelease, type LedgerRecord, type ReleaseAction } from './ledger';
+import { isApprover, isRole, samePerson, samePrincipal } from './identity';
+import {
+  latestCheck,
+  liveStint,
+  lostStanding,
+  openApprovals,
+  succeededRelease,
+  versionNumber,
+  type ApprovalRecord,
+  type LedgerRecord,
+  type ReleaseAction,
+} from './ledger-records';
 
 type Promotion = NonNullable<Environment['promotion']>;
 
@@ -23,14 +35,20 @@ export interface GateInput {
   readonly version: string | null;
   /** The digest about to be deployed (resolved from ECR now). */
   readonly digest: string;
+  /** A display name (Jenkins: the build user); who acts is `identity`. */
   readonly actor: string;
-  readonly approver: string | null;
+  /** The caller's AWS identity (`sts:GetCallerIdentity`), null when unknown. */
+  readonly identity: string | null;
+  /** The Jenkins build that runs this, if any (an approval through Jenkins counts only for it). */
+  readonly buildUrl: string | null;
+  /** Where approvers' roles live (account ids are configuration). */
+  readonly mgmtAccount: string;
   readonly breakGlass: boolean;
   readonly reason: string | null;
   readonly now: Date;
   /** The source environment's ledger records (empty when the source is the build). */
   readonly upstream: readonly LedgerRecord[];
-  /** The target environment's ledger records. */
+  /** The target environment's ledger records (approvals included). */
   readonly here: readonly LedgerRecord[];
 }
 
@@ -107,7 +125,11 @@ export function evaluateGates(input: GateInput): GateVerdict[] {
   return verdicts;
 }
 
-/** A promotion's gates on the environment before: succeeded there, same digest, soak, checks. */
+/**
+ * A promotion's gates on the environment before: the version is what is live there now (not one
+ * rolled back out of it), the same digest, soaked for the time it has been live without a break,
+ * and every required check passed for that digest since it went live there.
+ */
 function upstreamVerdicts(input: GateInput, promotion: Promotion, version: string): GateVerdict[] {
   const verdicts: GateVerdict[] = [];
   const source = promotion.source as EnvironmentName;
@@ -121,8 +143,20 @@ function upstreamVerdicts(input: GateInput, promotion: Promotion, version: strin
         : `${version} has never succeeded in ${source}: promote it there first`,
     ),
   );
+  const stint = liveStint(input.upstream);
+  const live =
+    upstream && stint?.current.version === version && stint.current.digest === upstream.digest
+      ? stint
+      : undefined;
   if (upstream) {
     verdicts.push(
+      verdict(
+        'live upstream',
+        live !== undefined,
+        live
+          ? `${version} is what is live in ${source}`
+          : `${version} is not what is live in ${source} (${stint ? `${stint.current.version} is, ledger #${stint.current.seq}` : 'nothing is'}): a promotion takes what is live there`,
+      ),
       verdict(
         'same digest',
         upstream.digest === input.digest,
@@ -133,74 +167,140 @@ function upstreamVerdicts(input: GateInput, promotion: Promotion, version: strin
     );
   }
   if (promotion.soakMinutes > 0) {
-    if (upstream) {
-      const since = Date.parse(upstream.finishedAt ?? upstream.recordedAt);
-      const soaked = (input.now.getTime() - since) / 60_000;
-      const ok = soaked >= promotion.soakMinutes;
-      verdicts.push(
-        verdict(
-          'soak',
-          ok,
-          ok
-            ? `live in ${source} for ${Math.floor(soaked)} min (needs ${promotion.soakMinutes})`
-            : `live in ${source} for ${Math.floor(soaked)} min, needs ${promotion.soakMinutes}: wait ${Math.ceil(promotion.soakMinutes - soaked)} min more`,
-        ),
-      );
-    } else {
-      verdicts.push(verdict('soak', false, `${version} has not started soaking in ${source}`));
-    }
+    const since = live ? Date.parse(live.since.finishedAt ?? live.since.recordedAt) : NaN;
+    const soaked = (input.now.getTime() - since) / 60_000;
+    const ok = live !== undefined && soaked >= promotion.soakMinutes;
+    verdicts.push(
+      verdict(
+        'soak',
+        ok,
+        !live
+          ? `${version} is not live in ${source}, so it has not started soaking`
+          : ok
+            ? `live in ${source} for ${Math.floor(soaked)} min without a break (needs ${promotion.soakMinutes})`
+            : `live in ${source} for ${Math.floor(soaked)} min since ledger #${live.since.seq}, needs ${promotion.soakMinutes}: wait ${Math.ceil(promotion.soakMinutes - soaked)} min more`,
+      ),
+    );
   }
   for (const name of promotion.requiredChecks) {
     const check = latestCheck(input.upstream, name, input.digest);
+    // A result counts only if recorded after the digest went live there (this stint).
+    const after = live ? live.since.seq : Infinity;
+    const counts = check !== undefined && check.seq > after;
     verdicts.push(
       verdict(
         `check ${name}`,
-        check?.result === 'passed',
-        check
+        counts && check.result === 'passed',
+        check && counts
           ? `${name} ${check.result} in ${source} for ${short(input.digest)} (ledger #${check.seq})`
-          : `no ${name} result recorded in ${source} for ${short(input.digest)}: tdr check record --service ${input.service} --env ${source} --version ${version} --name ${name} --result passed`,
+          : check
+            ? `the ${name} result for ${short(input.digest)} (ledger #${check.seq}) was recorded before it went live in ${source}${live ? ` (ledger #${live.since.seq})` : ''}: run ${name} again`
+            : `no ${name} result recorded in ${source} for ${short(input.digest)}: tdr check record --service ${input.service} --env ${source} --version ${version} --name ${name} --result passed`,
       ),
     );
   }
   return verdicts;
 }
 
+/**
+ * Four eyes, from identities: an approval record for this digest, written by one of the
+ * environment's approvers (their AWS identity) who is not the promoter, or by this Jenkins
+ * build from its input step, naming a submitter who is not the build's user.
+ */
 function approvalVerdict(input: GateInput, rule: NonNullable<Promotion['approval']>): GateVerdict {
-  if (!input.approver)
-    return verdict('approval', false, `${input.target.name} needs --approver from ${rule.group}`);
-  if (rule.approverMustNotBePromoter && samePerson(input.approver, input.actor)) {
+  const env = input.target.name;
+  const approvals = input.version ? openApprovals(input.here, input.digest) : [];
+  const how = `tdr approve --service ${input.service} --env ${env}${input.version ? ` --version ${input.version}` : ''}`;
+  if (approvals.length === 0)
     return verdict(
       'approval',
       false,
-      `approver ${input.approver} is the promoter: someone else from ${rule.group} must approve`,
+      `${env} needs an approval by one of its approvers (${rule.group}): ${how}`,
     );
+  const refusals: string[] = [];
+  for (const a of approvals) {
+    const refusal = approvalRefusal(input, rule, a);
+    if (!refusal)
+      return verdict(
+        'approval',
+        true,
+        a.via === 'sts'
+          ? `approved by ${a.approver} (${a.identity}, verified by AWS STS; ledger #${a.seq})`
+          : `approved by ${a.approver} through Jenkins' input step (${a.buildUrl}; ledger #${a.seq})`,
+      );
+    refusals.push(`ledger #${a.seq}: ${refusal}`);
   }
-  return verdict('approval', true, `approved by ${input.approver} (${rule.group})`);
+  return verdict('approval', false, `no approval counts: ${refusals.join('; ')}`);
+}
+
+/** The approval the gate accepts for this promotion, if one does (recorded with the release). */
+export function approvalOf(input: GateInput): ApprovalRecord | null {
+  const rule = input.target.promotion?.approval;
+  if (!rule || input.action === 'rollback' || !input.version) return null;
+  return (
+    openApprovals(input.here, input.digest).find((a) => approvalRefusal(input, rule, a) === null) ?? null
+  );
+}
+
+function approvalRefusal(
+  input: GateInput,
+  rule: NonNullable<Promotion['approval']>,
+  a: ApprovalRecord,
+): string | null {
+  const jenkins = naming.jenkinsNodeRole(input.target.name);
+  if (a.via === 'jenkins-input') {
+    if (!isRole(a.identity, jenkins, input.mgmtAccount))
+      return `an approval through Jenkins must be recorded by ${jenkins}, not ${a.identity}`;
+    if (!input.buildUrl || a.buildUrl !== input.buildUrl)
+      return `approved through Jenkins build ${a.buildUrl}, which is not the build promoting (${input.buildUrl ?? 'none'})`;
+    if (rule.approverMustNotBePromoter && samePerson(a.approver, input.actor))
+      return `approver ${a.approver} is the promoter: someone else from ${rule.group} must approve`;
+    return null;
+  }
+  if (!isApprover(a.identity, rule.approvers, input.mgmtAccount))
+    return `${a.identity} is not one of ${input.target.name}'s approvers (${rule.approvers.join(', ')})`;
+  if (!input.identity) return "the promoter's AWS identity is unknown, so four eyes cannot be checked";
+  if (rule.approverMustNotBePromoter && samePrincipal(a.identity, input.identity))
+    return `approver ${a.approver} is the promoter: someone else from ${rule.group} must approve`;
+  return null;
 }
 
 /**
- * Rolling back restores a version this environment already ran successfully; it is the way out
- * of an incident, so promotion gates and freeze windows do not apply, but the version must have
- * succeeded here before.
+ * Rolling back is the way out of an incident, so promotion gates and freeze windows do not apply;
+ * but it only goes backwards: to an older version that succeeded here before and was not itself
+ * rolled back or failed since. Anything else is a promotion, with its gates.
  */
 function rollbackGates(input: GateInput): GateVerdict[] {
+  const env = input.target.name;
   if (input.version === null) {
     return [
       verdict(
         'succeeded here before',
         false,
-        `no earlier successful version of ${input.service} in ${input.target.name} to roll back to`,
+        `no earlier version of ${input.service} in ${env} to roll back to (one that succeeded here, older than what is live, not rolled back or failed since)`,
       ),
     ];
   }
+  const current = liveStint(input.here)?.current;
+  const backwards = current !== undefined && versionNumber(input.version) < versionNumber(current.version);
   const before = succeededRelease(input.here, input.version);
+  const standing = before ? lostStanding(input.here, input.version) : null;
   const verdicts = [
     verdict(
+      'backwards',
+      backwards,
+      backwards
+        ? `${input.version} is older than ${current.version}, live in ${env}`
+        : current
+          ? `${input.version} is not older than ${current.version}, live in ${env}: a rollback only goes back; moving forward is a promotion, with its gates`
+          : `nothing is live in ${env} to roll back from`,
+    ),
+    verdict(
       'succeeded here before',
-      before !== undefined,
+      before !== undefined && standing === null,
       before
-        ? `${input.version} succeeded in ${input.target.name} (ledger #${before.seq})`
-        : `${input.version} has never succeeded in ${input.target.name}: nothing to roll back to`,
+        ? (standing ?? `${input.version} succeeded in ${env} (ledger #${before.seq}) and stood`)
+        : `${input.version} has never succeeded in ${env}: nothing to roll back to`,
     ),
   ];
   if (before) {
@@ -256,10 +356,6 @@ export function inFreezeWindow(w: FreezeWindow, now: Date): boolean {
 function toMinutes(hhmm: string): number {
   const [h, m] = hhmm.split(':').map(Number);
   return (h ?? 0) * 60 + (m ?? 0);
-}
-
-function samePerson(a: string, b: string): boolean {
-  return a.trim().toLowerCase() === b.trim().toLowerCase();
 }
 
 function verdict(gate: string, ok: boolean, detail: string): GateVerdict {

@@ -1,5 +1,6 @@
 import type { EnvironmentName } from '../../services/environments';
 import { naming } from '../../services/naming';
+import { redactUrls } from '../../services/redact';
 
 /**
  * After a release: a Slack message (incoming webhook) and a Grafana annotation. Both optional,
@@ -43,13 +44,18 @@ export function notificationText(n: Notification): string {
 }
 
 export async function notify(n: Notification, deps: NotifierDeps): Promise<NotificationReport[]> {
-  return Promise.all([slack(n, deps), grafana(n, deps)]);
+  const reports = await Promise.all([slack(n, deps), grafana(n, deps)]);
+  // A webhook's URL is its secret, and fetch puts a malformed one in its error: the host at most.
+  return reports.map((r) => ({ ...r, detail: redactUrls(r.detail) }));
 }
 
 async function slack(n: Notification, deps: NotifierDeps): Promise<NotificationReport> {
   let url: string | undefined;
   try {
-    url = typeof deps.slackWebhookUrl === 'function' ? await deps.slackWebhookUrl() : deps.slackWebhookUrl;
+    url =
+      typeof deps.slackWebhookUrl === 'function'
+        ? await withTimeout(deps.slackWebhookUrl(), timeoutOf(deps), 'looking up the webhook')
+        : deps.slackWebhookUrl;
   } catch (err) {
     return {
       channel: 'slack',
@@ -69,7 +75,7 @@ async function slack(n: Notification, deps: NotifierDeps): Promise<NotificationR
       method: 'POST',
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify({ text: notificationText(n) }),
-      signal: AbortSignal.timeout(deps.timeoutMs ?? 5000),
+      signal: AbortSignal.timeout(timeoutOf(deps)),
     });
     if (!res.ok) return { channel: 'slack', status: 'failed', detail: `webhook answered HTTP ${res.status}` };
     // The webhook URL is a secret: never echo it.
@@ -88,13 +94,32 @@ async function grafana(n: Notification, deps: NotifierDeps): Promise<Notificatio
     };
   }
   try {
-    await deps.annotations.createAnnotation({
-      time: n.time.getTime(),
-      tags: naming.deployAnnotationTags(n.service, n.env as EnvironmentName, n.version),
-      text: notificationText(n),
-    });
+    await withTimeout(
+      deps.annotations.createAnnotation({
+        time: n.time.getTime(),
+        tags: naming.deployAnnotationTags(n.service, n.env as EnvironmentName, n.version),
+        text: notificationText(n),
+      }),
+      timeoutOf(deps),
+      'creating the annotation',
+    );
     return { channel: 'grafana', status: 'sent', detail: 'annotation created' };
   } catch (err) {
     return { channel: 'grafana', status: 'failed', detail: (err as Error).message };
   }
+}
+
+const DEFAULT_TIMEOUT_MS = 5000;
+
+function timeoutOf(deps: NotifierDeps): number {
+  return deps.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+}
+
+/** A notification that does not answer in time is reported failed; nothing waits longer. */
+function withTimeout<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const late = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`${what}: no answer within ${ms} ms`)), ms);
+  });
+  return Promise.race([p, late]).finally(() => clearTimeout(timer));
 }

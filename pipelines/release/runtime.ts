@@ -3,8 +3,8 @@
  * that tests may shorten (TDR_RELEASE_POLL_MS, TDR_RELEASE_TIMEOUT_MS).
  */
 import { randomUUID } from 'node:crypto';
-import { userInfo } from 'node:os';
 import { GetParameterCommand, type SSMClient } from '@aws-sdk/client-ssm';
+import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from '@aws-sdk/types';
 import type { Platform } from '../../services/config';
 import { naming } from '../../services/naming';
 import { releaseClients, sessionNameFor } from './aws';
@@ -21,14 +21,33 @@ export interface RuntimeOptions {
   readonly actor: string;
   /** The Grafana client, when GRAFANA_URL/GRAFANA_TOKEN configure one. */
   readonly annotations?: AnnotationSink | undefined;
+  /** Aborted with `SIGINT`/`SIGTERM` when the process is asked to stop. */
+  readonly signal?: AbortSignal | undefined;
+  /** Base credentials for mgmt (the SDK's default chain when absent). */
+  readonly credentials?: AwsCredentialIdentityProvider | undefined;
+}
+
+/** Timings from the environment (tests shorten them), checked before any AWS call. */
+export function runtimeTimings(env: Env): Pick<ReleaseDeps, 'pollMs' | 'timeoutMs' | 'leaseTtlMs'> {
+  const leaseTtlMs = positiveMs(env, 'TDR_LEASE_TTL_MS', DEFAULT_TIMINGS.leaseTtlMs);
+  if (leaseTtlMs < 3000)
+    throw new ReleaseInputError(
+      `TDR_LEASE_TTL_MS: must be at least 3000 (the heartbeat renews it every third), got ${leaseTtlMs}`,
+    );
+  return {
+    pollMs: positiveMs(env, 'TDR_RELEASE_POLL_MS', DEFAULT_TIMINGS.pollMs),
+    timeoutMs: positiveMs(env, 'TDR_RELEASE_TIMEOUT_MS', DEFAULT_TIMINGS.timeoutMs),
+    leaseTtlMs,
+  };
 }
 
 export async function runtimeDeps(opts: RuntimeOptions): Promise<ReleaseDeps> {
-  const timeoutMs = positiveMs(opts.env, 'TDR_RELEASE_TIMEOUT_MS', DEFAULT_TIMINGS.timeoutMs);
+  const timings = runtimeTimings(opts.env);
   const clients = await releaseClients({
     region: opts.platform.environments.mgmt.region,
     env: opts.env,
     sessionName: sessionNameFor(opts.actor),
+    ...(opts.credentials ? { credentials: opts.credentials } : envCredentials(opts.env)),
   });
   return {
     clients,
@@ -40,16 +59,20 @@ export async function runtimeDeps(opts: RuntimeOptions): Promise<ReleaseDeps> {
       slackWebhookUrl: opts.env.TDR_SLACK_WEBHOOK_URL || (() => slackWebhookFromSsm(clients.mgmt.ssm)),
       annotations: opts.annotations,
     },
-    pollMs: positiveMs(opts.env, 'TDR_RELEASE_POLL_MS', DEFAULT_TIMINGS.pollMs),
-    timeoutMs,
-    leaseTtlMs: leaseTtlFor(timeoutMs),
+    ...timings,
     newRunId: () => randomUUID(),
+    signal: opts.signal,
   };
 }
 
-/** Long enough for a rollout and its rollback to time out, with room for the calls around them. */
-export function leaseTtlFor(timeoutMs: number): number {
-  return Math.max(DEFAULT_TIMINGS.leaseTtlMs, 2 * timeoutMs + 15 * 60_000);
+/**
+ * Keys in the injected environment, as the SDK's chain would read them from the process's: an
+ * in-process caller's environment (tests, `runTdr`) is the one that counts, as for the endpoint.
+ */
+function envCredentials(env: Env): { credentials?: AwsCredentialIdentity } {
+  const { AWS_ACCESS_KEY_ID: accessKeyId, AWS_SECRET_ACCESS_KEY: secretAccessKey } = env;
+  if (!accessKeyId || !secretAccessKey || env === process.env) return {};
+  return { credentials: { accessKeyId, secretAccessKey, sessionToken: env.AWS_SESSION_TOKEN || undefined } };
 }
 
 /** The webhook is a secret: kept in mgmt's SSM as a SecureString, read only to send. */
@@ -74,13 +97,4 @@ function positiveMs(env: Env, name: string, fallback: number): number {
       `${name}: must be a positive whole number of milliseconds, got ${JSON.stringify(raw)}`,
     );
   return n;
-}
-
-/** Who is acting: `--actor`, else the OS user (Jenkins passes --actor). */
-export function defaultActor(env: Env): string {
-  try {
-    return env.USER || env.USERNAME || userInfo().username;
-  } catch {
-    return 'unknown';
-  }
 }

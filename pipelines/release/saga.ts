@@ -17,6 +17,7 @@
 import type { WorkloadEnvironmentName } from '../../services/environments';
 import { ledgerOf, leasesOf, type ReleaseDeps } from './context';
 import { GateRefusedError, type GateVerdict } from './gates';
+import { LeaseGuard, throwIfInterrupted } from './guard';
 import type { Ledger, LedgerRecord, NewRecord, ReleaseRecord, TaskRunRecord } from './ledger';
 import { notify, type NotificationReport } from './notify';
 
@@ -32,6 +33,11 @@ export interface SagaContext<Req extends SagaRequest> {
   readonly env: WorkloadEnvironmentName;
   /** Logs one step of this run, prefixed with what it is. */
   readonly step: (line: string) => void;
+  /**
+   * Call before each change: throws when the run must stop (interrupted, or its lease lost or not
+   * renewable), so that it stops between calls, never in the middle of one.
+   */
+  readonly checkpoint: () => Promise<void>;
 }
 
 /** A record of a run (not of a check): what the saga writes. */
@@ -147,22 +153,52 @@ export async function runSaga<
     req,
     env,
     step: (line) => deps.log(`[${strategy.action(req)} ${subject} → ${env}] ${line}`),
+    checkpoint: async () => throwIfInterrupted(deps.signal),
   };
   const prep = await strategy.prepare(ctx);
   if (req.dryRun) return { result: await strategy.dryRun(ctx, prep), failure: null };
   if (prep.gates.some((g) => !g.ok)) throw new GateRefusedError(prep.gates);
+  throwIfInterrupted(deps.signal);
 
-  // One release per subject × environment at a time.
+  // One release per subject × environment at a time: a short lease, kept alive by a heartbeat.
   const runId = deps.newRunId();
   const leases = leasesOf(deps);
   const holder = `${req.actor} (${prep.what}, run ${runId})`;
   const lease = await leases.acquire(subject, env, holder, runId, deps.leaseTtlMs);
-  ctx.step(`lease taken (expires ${lease.expiresAt})`);
+  ctx.step(`lease taken (expires ${lease.expiresAt}, renewed while the run works)`);
+  const guard = new LeaseGuard(leases, lease, deps.leaseTtlMs, deps);
+  guard.start();
+  let outcome: Outcome<Result>;
   try {
-    return await underLease(ctx, strategy, prep, runId);
+    // Under the lease every wait is a checkpoint: interrupted or the lease lost, the run stops.
+    const guarded: SagaContext<Req> = {
+      ...ctx,
+      deps: { ...deps, sleep: guard.sleep },
+      checkpoint: () => guard.checkpoint(),
+    };
+    outcome = await underLease(guarded, strategy, prep, runId);
   } finally {
-    await leases.release(lease);
+    guard.stop();
+    // The run's result (or its error) stands whatever happens here: a lease that cannot be
+    // deleted expires on its own, soon.
+    const held = guard.current;
+    await leases.release(held).then(
+      () => ctx.step('lease released'),
+      (err: unknown) =>
+        ctx.step(`could not release the lease (${(err as Error).message}); it expires at ${held.expiresAt}`),
+    );
   }
+  // Only now, with the lease given back: a slow Slack or Grafana holds no one up.
+  const notifications = outcome.notice
+    ? await notifyOutcome(ctx, outcome.notice.record, outcome.notice.detail)
+    : [];
+  return outcome.finish(notifications);
+}
+
+/** How a run under the lease ended: what to notify, and its result once notified. */
+interface Outcome<Result> {
+  readonly notice: { readonly record: UnrecordedRun<RunRecord>; readonly detail: string | null } | null;
+  readonly finish: (notifications: readonly NotificationReport[]) => Finished<Result>;
 }
 
 async function underLease<
@@ -177,18 +213,19 @@ async function underLease<
   strategy: ReleaseStrategy<Req, Prep, Live, Run, R, Result>,
   prep: Prep,
   runId: string,
-): Promise<Finished<Result>> {
+): Promise<Outcome<Result>> {
   const { deps, req, step } = ctx;
   // Read the ledger and what runs only now: under the lease nothing of ours moves them, so the
   // change and its undo are derived from what really runs.
   const ledger = ledgerOf(deps);
-  const [records, live] = await Promise.all([
-    ledger.records(strategy.subject(req), ctx.env),
+  const [here, live] = await Promise.all([
+    ledger.view(strategy.subject(req), ctx.env),
     strategy.observe(ctx, prep),
   ]);
-  const settled = await settleOpenRuns(ctx, strategy, ledger, live, records);
-  const known = [...records, ...settled];
-  const run = strategy.begin(ctx, prep, live, known, runId);
+  const known: Known = { lastSeq: here.lastSeq, records: [...here.records] };
+  const settled = await settleOpenRuns(ctx, strategy, ledger, live, known);
+  const run = strategy.begin(ctx, prep, live, known.records, runId);
+  await ctx.checkpoint();
 
   // Write-ahead: if we crash from here on, the next run settles this one from what really runs.
   const journal = new Journal<R>(ledger, strategy.started(run), known, step, deps.now);
@@ -200,26 +237,32 @@ async function underLease<
     settled: settled.map((s) => s.seq),
     notifications,
   });
+  const done = (failure: string | null): Outcome<Result> => ({
+    notice: null,
+    finish: () => ({ result: strategy.result(run, view()), failure }),
+  });
 
   const acted = await strategy.act(ctx, run, journal);
   if (!acted.ok) {
     await journal.finish('failed', { ...acted.change, detail: acted.detail } as Partial<UnrecordedRun<R>>);
-    return { result: strategy.result(run, view()), failure: strategy.failure(ctx, journal.state, false) };
+    return done(strategy.failure(ctx, journal.state, false));
   }
   if (req.wait === false) {
     step(`not waiting (--no-wait): ${acted.noWait}`);
-    return { result: strategy.result(run, view()), failure: null };
+    return done(null);
   }
 
   let ending: Ending<R>;
   try {
     ending = await strategy.wait(ctx, run, journal);
-    if (!ending.open && ending.outcome === 'failed' && strategy.undo)
+    if (!ending.open && ending.outcome === 'failed' && strategy.undo) {
+      await ctx.checkpoint();
       ending = await strategy.undo(ctx, run, ending);
+    }
     if (ending.open) {
       step(ending.detail);
       journal.note({ detail: ending.detail } as Partial<UnrecordedRun<R>>);
-      return { result: strategy.result(run, view()), failure: strategy.failure(ctx, journal.state, true) };
+      return done(strategy.failure(ctx, journal.state, true));
     }
     await journal.finish(ending.outcome, { ...ending.change, detail: ending.detail } as Partial<
       UnrecordedRun<R>
@@ -231,10 +274,11 @@ async function underLease<
     throw err;
   }
 
-  // Notify (never fails the release), then report.
-  const notifications = strategy.notifies ? await notifyOutcome(ctx, journal.state, ending.detail) : [];
   const failure = ending.outcome === 'succeeded' ? null : strategy.failure(ctx, journal.state, false);
-  return { result: strategy.result(run, view(notifications)), failure };
+  return {
+    notice: strategy.notifies ? { record: journal.state, detail: ending.detail } : null,
+    finish: (notifications) => ({ result: strategy.result(run, view(notifications)), failure }),
+  };
 }
 
 /**
@@ -247,10 +291,9 @@ async function settleOpenRuns<Req extends SagaRequest, Live, R extends RunRecord
   strategy: Pick<ReleaseStrategy<Req, Prepared, Live, unknown, R, unknown>, 'openRuns' | 'settle'>,
   ledger: Ledger,
   live: Live,
-  records: readonly LedgerRecord[],
+  known: Known,
 ): Promise<LedgerRecord[]> {
-  const open = strategy.openRuns(records);
-  const known = [...records];
+  const open = strategy.openRuns(known.records);
   const out: LedgerRecord[] = [];
   for (const run of open) {
     const settlement = await strategy.settle(ctx, live, run, open);
@@ -268,7 +311,8 @@ async function settleOpenRuns<Req extends SagaRequest, Live, R extends RunRecord
       }),
       known,
     );
-    known.push(rec);
+    known.records.push(rec);
+    known.lastSeq = rec.seq;
     out.push(rec);
   }
   return out;
@@ -297,6 +341,12 @@ async function notifyOutcome<Req extends SagaRequest>(
   return notifications;
 }
 
+/** What this run knows of its subject's ledger: the compacted records, and the last number. */
+interface Known {
+  lastSeq: number;
+  readonly records: LedgerRecord[];
+}
+
 /**
  * One run's records: each is the run's state so far with a new outcome, appended at the next
  * sequence number. The first is the write-ahead `started`.
@@ -308,7 +358,7 @@ export class Journal<R extends RunRecord> {
   constructor(
     private readonly ledger: Ledger,
     first: UnrecordedRun<R>,
-    private readonly known: LedgerRecord[],
+    private readonly known: Known,
     private readonly step: (line: string) => void,
     private readonly now: () => Date,
   ) {
@@ -331,7 +381,8 @@ export class Journal<R extends RunRecord> {
   async record(outcome: R['outcome'], change: Partial<UnrecordedRun<R>> = {}): Promise<LedgerRecord> {
     this.current = { ...this.current, ...change, outcome };
     const rec = await this.ledger.append(runRecord(this.current), this.known);
-    this.known.push(rec);
+    this.known.records.push(rec);
+    this.known.lastSeq = rec.seq;
     this.seqs.push(rec.seq);
     const detail = this.current.detail;
     this.step(`ledger #${rec.seq}: ${outcome}${detail ? ` (${detail})` : ''}`);

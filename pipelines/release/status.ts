@@ -3,12 +3,27 @@
  */
 import { WORKLOAD_ENVIRONMENTS, type WorkloadEnvironmentName } from '../../services/environments';
 import { naming } from '../../services/naming';
-import { entryOfKind } from '../../services/queries';
-import { ledgerOf, releasableServices, serviceEntry, workloadEnv, type ReleaseDeps } from './context';
+import { entryOfKind, namesOfKind } from '../../services/queries';
+import {
+  ledgerOf,
+  leasesOf,
+  releasableServices,
+  serviceEntry,
+  workloadEnv,
+  type ReleaseDeps,
+} from './context';
+import { leaseKey, leaseSubject, type Lease } from './lease';
 import { Ecs, imageOf } from './ecs';
-import { errorName } from './errors';
+import { ReleaseInputError, errorName } from './errors';
 import { digestOf } from './images';
-import { currentRelease, releaseRecords, unsettledRuns, type LedgerRecord } from './ledger';
+import {
+  currentRelease,
+  releaseRecords,
+  unsettledRuns,
+  type HistoryEntry,
+  type LedgerRecord,
+  type LedgerView,
+} from './ledger';
 
 export interface StatusRow {
   readonly service: string;
@@ -41,6 +56,30 @@ export interface StatusRow {
   /** Versions that succeeded in the environment before this one and are newer than what runs here. */
   readonly behind: number | null;
   readonly behindOf: string | null;
+  /** What could not be read for this row (an unreadable record, a ledger error): empty when none. */
+  readonly problems: readonly string[];
+  /** The release holding this service × environment now, if any (an expired one is still in the way). */
+  readonly lease: LeaseView | null;
+}
+
+export interface LeaseView {
+  readonly holder: string;
+  readonly runId: string;
+  readonly acquiredAt: string;
+  readonly expiresAt: string;
+  readonly renewedAt: string | null;
+  readonly expired: boolean;
+}
+
+export function leaseView(lease: Lease, now: Date): LeaseView {
+  return {
+    holder: lease.holder,
+    runId: lease.runId,
+    acquiredAt: lease.acquiredAt,
+    expiresAt: lease.expiresAt,
+    renewedAt: lease.renewedAt ?? null,
+    expired: Date.parse(lease.expiresAt) <= now.getTime(),
+  };
 }
 
 export interface StatusFilter {
@@ -63,22 +102,61 @@ export async function status(
     const source = deps.platform.environments[e].promotion?.source;
     if (source && source !== 'build') needed.add(workloadEnv(source));
   }
-  const records = new Map<string, LedgerRecord[]>();
+  const views = new Map<string, LedgerView | Error>();
+  const leases = new Map<string, Lease>();
+  const listing = leasesOf(deps)
+    .list()
+    .then((all) => all.forEach((l) => leases.set(l.key, l)))
+    .catch((err: unknown) => err as Error);
   await Promise.all(
     services.flatMap((s) =>
-      [...needed].map(async (e) => records.set(`${s}/${e}`, await ledger.records(s, e))),
+      [...needed].map(async (e) =>
+        views.set(
+          `${s}/${e}`,
+          await ledger
+            .view(s, e)
+            .catch((err: unknown) => (err instanceof Error ? err : new Error(String(err)))),
+        ),
+      ),
     ),
   );
+  const leaseProblem = await listing;
   return Promise.all(
     services.flatMap((s) =>
       envs.map(async (e): Promise<StatusRow> => {
-        const here = records.get(`${s}/${e}`) ?? [];
+        const here = views.get(`${s}/${e}`);
         const source = deps.platform.environments[e].promotion?.source;
-        const upstream = source && source !== 'build' ? (records.get(`${s}/${source}`) ?? []) : null;
-        return statusRow(s, e, here, upstream, source ?? null, await ecsView(deps, s, e), deps.now());
+        const upstream = source && source !== 'build' ? views.get(`${s}/${source}`) : undefined;
+        const row = statusRow(
+          s,
+          e,
+          recordsOf(here),
+          source && source !== 'build' ? recordsOf(upstream) : null,
+          source ?? null,
+          await ecsView(deps, s, e),
+          deps.now(),
+        );
+        // What could not be read degrades this row only, and says so.
+        const problems = [
+          ...problemsOf(here, `ledger ${s}/${e}`),
+          ...(upstream ? problemsOf(upstream, `upstream ledger ${s}/${source}`) : []),
+          ...(leaseProblem ? [`leases could not be read: ${leaseProblem.message}`] : []),
+        ];
+        const lease = leases.get(leaseKey(s, e));
+        return { ...row, problems, lease: lease ? leaseView(lease, deps.now()) : null };
       }),
     ),
   );
+}
+
+function recordsOf(view: LedgerView | Error | undefined): readonly LedgerRecord[] {
+  return view && !(view instanceof Error) ? view.records : [];
+}
+
+function problemsOf(view: LedgerView | Error | undefined, what: string): string[] {
+  if (!view) return [];
+  if (view instanceof Error) return [`${what} could not be read: ${view.message}`];
+  return view.bad.map((b) => `${what} record #${b.seq} is unreadable (${b.problem}); this row leaves it out`);
 }
 
 type EcsView = StatusRow['ecs'];
@@ -126,7 +204,7 @@ export function statusRow(
   source: string | null,
   ecs: EcsView,
   now: Date,
-): StatusRow {
+): Omit<StatusRow, 'problems' | 'lease'> {
   const current = currentRelease(here);
   const drift: string[] = [];
   if (ecs.taskDefinition === null) drift.push('the ECS service does not exist');
@@ -183,15 +261,56 @@ function versionNumber(v: string): number {
   return Number(v.slice(1));
 }
 
+export interface HistoryQuery {
+  readonly service?: string | undefined;
+  readonly env: string;
+  /** Newest first, this many (default 20). */
+  readonly limit?: number | undefined;
+  /** Only records numbered below this (the next page); needs `service`. */
+  readonly before?: number | undefined;
+}
+
+export const DEFAULT_HISTORY_LIMIT = 20;
+
+/**
+ * One service's (or one-off task's) ledger in one environment, newest first, a page at a time;
+ * without a service, every service and task of the environment, merged newest first. One GET per
+ * row shown, whatever the history's length; an unreadable record is a row saying so.
+ */
 export async function history(
   deps: Pick<ReleaseDeps, 'clients' | 'platform' | 'now'>,
-  service: string,
-  env: string,
-): Promise<LedgerRecord[]> {
+  query: HistoryQuery,
+): Promise<HistoryEntry[]> {
+  const e = workloadEnv(query.env);
+  const limit = query.limit ?? DEFAULT_HISTORY_LIMIT;
+  validateHistory(deps, query);
+  const ledger = ledgerOf(deps);
+  if (query.service) return ledger.page(query.service, e, { limit, before: query.before });
+  const subjects = namesOfKind(deps.platform.catalogue, 'service', 'task');
+  const pages = await Promise.all(subjects.map((s) => ledger.page(s, e, { limit })));
+  const when = (h: HistoryEntry) => ('recordedAt' in h ? h.recordedAt : '');
+  return pages
+    .flat()
+    .sort((a, b) => when(b).localeCompare(when(a)) || b.seq - a.seq)
+    .slice(0, limit);
+}
+
+/** The query's own fields, before any AWS call. */
+export function validateHistory(deps: Pick<ReleaseDeps, 'platform'>, query: HistoryQuery): void {
   // One-off tasks have a ledger of their runs, keyed the same way.
-  if (!entryOfKind(deps.platform.catalogue, service, 'task')) serviceEntry(deps.platform, service);
-  const e = workloadEnv(env);
-  return (await ledgerOf(deps).records(service, e)).reverse();
+  if (query.service && !entryOfKind(deps.platform.catalogue, query.service, 'task'))
+    serviceEntry(deps.platform, query.service);
+  workloadEnv(query.env);
+  if (query.limit !== undefined && (!Number.isInteger(query.limit) || query.limit < 1 || query.limit > 1000))
+    throw new ReleaseInputError(`limit: must be a whole number from 1 to 1000, got ${query.limit}`);
+  if (query.before !== undefined) {
+    if (!Number.isInteger(query.before) || query.before < 2)
+      throw new ReleaseInputError(`before: must be a ledger sequence number above 1, got ${query.before}`);
+    if (!query.service)
+      throw new ReleaseInputError(
+        'before: pages one ledger, so it needs --service (numbers are per service)',
+      );
+  }
 }
 
 /** `3m`, `5h`, `2d`: how long ago, for people. */
@@ -200,4 +319,29 @@ export function age(minutes: number | null): string | null {
   if (minutes < 60) return `${minutes}m`;
   if (minutes < 48 * 60) return `${Math.floor(minutes / 60)}h`;
   return `${Math.floor(minutes / 1440)}d`;
+}
+
+/** `tdr ledger reindex`: rebuilds a head from every record (the one read that grows with history). */
+export async function reindexLedger(
+  deps: Pick<ReleaseDeps, 'clients' | 'platform' | 'now'>,
+  query: { readonly service: string; readonly env: string },
+): Promise<LedgerView> {
+  validateHistory(deps, query);
+  return ledgerOf(deps).reindex(query.service, workloadEnv(query.env));
+}
+
+/** `tdr lease show`: every lease held, or those of one service and/or environment. */
+export async function showLeases(
+  deps: Pick<ReleaseDeps, 'clients' | 'platform' | 'now'>,
+  filter: StatusFilter = {},
+): Promise<Array<LeaseView & { service: string; env: string }>> {
+  if (filter.service && !entryOfKind(deps.platform.catalogue, filter.service, 'task'))
+    serviceEntry(deps.platform, filter.service);
+  if (filter.env) workloadEnv(filter.env);
+  const all = await leasesOf(deps).list();
+  return all
+    .map((l) => ({ ...(leaseSubject(l.key) ?? { service: '?', env: '?' }), ...leaseView(l, deps.now()) }))
+    .filter(
+      (l) => (!filter.service || l.service === filter.service) && (!filter.env || l.env === filter.env),
+    );
 }

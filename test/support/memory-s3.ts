@@ -8,6 +8,7 @@ import { createHash } from 'node:crypto';
 import {
   DeleteObjectCommand,
   GetObjectCommand,
+  HeadObjectCommand,
   ListObjectsV2Command,
   PutObjectCommand,
   S3Client,
@@ -22,6 +23,11 @@ export interface MemoryS3 {
   readonly client: S3Client;
   readonly mock: AwsClientStub<S3Client>;
   readonly objects: Map<string, { body: string; etag: string }>;
+  /**
+   * After a write or delete is applied: an error to answer instead of the reply (the reply lost
+   * to a reset, or the SDK's retry of an applied conditional write meeting 412).
+   */
+  lostReply?: (command: 'PutObject' | 'DeleteObject', key: string) => Error | undefined;
 }
 
 export function memoryS3(): MemoryS3 {
@@ -31,6 +37,12 @@ export function memoryS3(): MemoryS3 {
   });
   const mock = mockClient(client);
   const objects = new Map<string, { body: string; etag: string }>();
+  const s3: MemoryS3 = { client, mock, objects };
+  const replied = <T>(command: 'PutObject' | 'DeleteObject', key: string, reply: T): T => {
+    const lost = s3.lostReply?.(command, key);
+    if (lost) throw lost;
+    return reply;
+  };
   mock
     .on(PutObjectCommand)
     .callsFake((input: { Key: string; Body: string; IfNoneMatch?: string; IfMatch?: string }) => {
@@ -40,26 +52,31 @@ export function memoryS3(): MemoryS3 {
         throw awsError('PreconditionFailed', 412);
       const etag = `"${createHash('md5').update(String(input.Body)).digest('hex')}"`;
       objects.set(input.Key, { body: String(input.Body), etag });
-      return { ETag: etag };
+      return replied('PutObject', input.Key, { ETag: etag });
     });
   mock.on(GetObjectCommand).callsFake((input: { Key: string }) => {
     const o = objects.get(input.Key);
     if (!o) throw awsError('NoSuchKey', 404);
     return { ETag: o.etag, Body: { transformToString: async () => o.body } };
   });
+  mock.on(HeadObjectCommand).callsFake((input: { Key: string }) => {
+    const o = objects.get(input.Key);
+    if (!o) throw awsError('NotFound', 404);
+    return { ETag: o.etag };
+  });
   mock.on(DeleteObjectCommand).callsFake((input: { Key: string; IfMatch?: string }) => {
     const o = objects.get(input.Key);
     if (input.IfMatch !== undefined && o && o.etag !== input.IfMatch)
       throw awsError('PreconditionFailed', 412);
     objects.delete(input.Key);
-    return {};
+    return replied('DeleteObject', input.Key, {});
   });
-  mock.on(ListObjectsV2Command).callsFake((input: { Prefix?: string }) => ({
+  mock.on(ListObjectsV2Command).callsFake((input: { Prefix?: string; StartAfter?: string }) => ({
     Contents: [...objects.keys()]
-      .filter((k) => k.startsWith(input.Prefix ?? ''))
+      .filter((k) => k.startsWith(input.Prefix ?? '') && k > (input.StartAfter ?? ''))
       .sort()
       .map((Key) => ({ Key })),
     IsTruncated: false,
   }));
-  return { client, mock, objects };
+  return s3;
 }

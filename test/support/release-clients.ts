@@ -11,11 +11,15 @@ import type { SSMClient } from '@aws-sdk/client-ssm';
 import type { ReleaseClients } from '../../pipelines/release/aws';
 import { TEST_ACCOUNT_IDS } from './accounts';
 
+/** Who the unit tests' caller is, unless a test says otherwise. */
+export const TEST_IDENTITY = 'arn:aws:sts::123456789012:assumed-role/TDRDeveloper/tester';
+
 export function fakeReleaseClients(c: {
   ecs: ECSClient;
   ecr: ECRClient;
   s3: S3Client;
   ssm: SSMClient;
+  identity?: string;
 }): ReleaseClients {
   const iam = new IAMClient({ region: 'eu-west-2' });
   const logs = new CloudWatchLogsClient({ region: 'eu-west-2' });
@@ -26,5 +30,6 @@ export function fakeReleaseClients(c: {
     ssm: () => c.ssm,
     logs: () => logs,
     iam: () => iam,
+    callerIdentity: async () => c.identity ?? TEST_IDENTITY,
   };
 }

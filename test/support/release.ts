@@ -7,6 +7,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DescribeServicesCommand, DescribeTaskDefinitionCommand, ECSClient } from '@aws-sdk/client-ecs';
+import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
 import { expect } from 'chai';
 import { naming } from '../../services/naming';
 import { SANDBOX_ACCOUNT_IDS } from '../../sandbox/definitions';
@@ -80,4 +81,36 @@ export async function liveImage(
     td.taskDefinition?.containerDefinitions?.find((c) => c.name === naming.containerName(service))?.image ??
     '';
   return { taskDefinition, image };
+}
+
+/** The mgmt account (moto's default), where approver roles live. */
+export const MGMT_ACCOUNT = '123456789012';
+
+/**
+ * The environment of `who` acting as `role` in mgmt (an approver's SSO session, Jenkins' agent):
+ * credentials moto hands out for the assumed role, so `sts:GetCallerIdentity` says who it is.
+ */
+export async function as(env: Env, role: string, who: string): Promise<Env> {
+  const sts = new STSClient({});
+  const { Credentials: c } = await sts.send(
+    new AssumeRoleCommand({ RoleArn: `arn:aws:iam::${MGMT_ACCOUNT}:role/${role}`, RoleSessionName: who }),
+  );
+  return {
+    ...env,
+    AWS_ACCESS_KEY_ID: c?.AccessKeyId,
+    AWS_SECRET_ACCESS_KEY: c?.SecretAccessKey,
+    AWS_SESSION_TOKEN: c?.SessionToken,
+  };
+}
+
+/** Prod's approver role (the first approver of the embedded model). */
+export const APPROVER_ROLE = 'TDRReleaseApproverProd';
+
+/** `tdr approve` for prod as `who`, one of prod's approvers. */
+export async function approveAs(env: Env, who: string, extra: string[] = [], code = 0) {
+  return tdr(
+    ['approve', '--service', 'frontend', '--env', 'prod', ...extra],
+    await as(env, APPROVER_ROLE, who),
+    code,
+  );
 }

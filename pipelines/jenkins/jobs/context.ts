@@ -35,7 +35,7 @@ export const env = (name: string): Arg => ({ env: name });
 export const BUILD_URL = env('BUILD_URL');
 
 /** Who started the build and which build it is, for the ledger of the commands that change things. */
-export const RECORDED_BY_BUILD: Omit<Recorded, 'approver'> = {
+export const RECORDED_BY_BUILD: Recorded = {
   actor: env(VARIABLES.actor),
   buildUrl: BUILD_URL,
 };

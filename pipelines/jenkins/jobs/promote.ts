@@ -5,9 +5,10 @@
 import type { ApprovalRule, EnvironmentName } from '../../../services/environments';
 import { VERSION_PATTERN_SOURCE } from '../../../services/versions';
 import type { Stage } from '../model';
-import { tdrPromote, tdrStatus } from '../tdr-commands';
+import { runInstalledTdr, tdrApprove, tdrPromote, tdrStatus } from '../tdr-commands';
 import {
   approvalGroupOf,
+  BUILD_URL,
   RECORDED_BY_BUILD,
   env,
   runnableBy,
@@ -53,7 +54,6 @@ export function promoteJobs(
         service: env('SERVICE'),
         to: target,
         version: env(VARIABLES.version),
-        approver: approvalGroup ? env(VARIABLES.approver) : undefined,
         ...RECORDED_BY_BUILD,
       }),
       after: triggerE2e(e2eJobPath, VARIABLES.version),
@@ -118,8 +118,22 @@ function promoteGates(
     env(VARIABLES.actor),
     '.',
   ];
+  // The submitter is recorded by the agent's role, marked as approved through Jenkins with this
+  // build's URL: the engine's gate accepts it for this build's promotion only.
+  const record = agentStage('Record the approval', target, [
+    runInstalledTdr(
+      tdrApprove({
+        service: env('SERVICE'),
+        env: target,
+        version: env(VARIABLES.version),
+        jenkinsApprover: env(VARIABLES.approver),
+        buildUrl: BUILD_URL,
+      }),
+    ),
+  ]);
   return [
     resolve,
     approvalStage(ctx, approval.group, message, `Promote to ${target}`, approval.approverMustNotBePromoter),
+    record,
   ];
 }

@@ -1,0 +1,47 @@
+/** `tdr approve`: an approval recorded by the approver themself (or by Jenkins from its input step). */
+import type { Command } from 'commander';
+import type { CliContext, GlobalOptions } from './context';
+import { envOption, serviceOption } from './context';
+import { engine, parseVersion, releaseDeps } from './release-wiring';
+import { printJson } from './output';
+
+export function register(program: Command, ctx: CliContext): void {
+  program
+    .command('approve')
+    .description(
+      "approve a version for an environment that needs approval (prod), as yourself: your AWS identity must be one of its approvers, and not the promoter's",
+    )
+    .addOption(serviceOption(ctx))
+    .addOption(envOption(ctx).makeOptionMandatory())
+    .option(
+      '--version <version>',
+      'the version to approve (default: the one live where it is promoted from)',
+      parseVersion,
+    )
+    .option(
+      '--jenkins-approver <user>',
+      "Jenkins only: the input step's submitter (recorded as approved through Jenkins, with the build)",
+    )
+    .option('--build-url <url>', 'the Jenkins build (required with --jenkins-approver)')
+    .addHelpText(
+      'after',
+      '\nExamples:\n  $ tdr approve --service frontend --env prod              # as yourself (SSO or an approver role)\n  $ tdr approve --service frontend --env prod --version v42\n  $ tdr approve --service frontend --env prod --jenkins-approver "$APPROVER" --build-url "$BUILD_URL"   # in Jenkins',
+    )
+    .action(
+      async (
+        opts: { service: string; env: string; version?: string; jenkinsApprover?: string; buildUrl?: string },
+        cmd: Command,
+      ) => {
+        const { output } = cmd.optsWithGlobals<GlobalOptions>();
+        const { approve, validateApprove } = engine.approve();
+        validateApprove({ platform: ctx.platform() }, opts);
+        const rec = await approve(await releaseDeps(ctx, opts.jenkinsApprover ?? 'approver'), opts);
+        if (output === 'json') printJson(ctx.io, rec);
+        else
+          ctx.io.stdout(
+            `approved ${rec.service} ${rec.version} (${rec.digest}) for ${rec.env} by ${rec.approver}` +
+              `${rec.via === 'sts' ? ` as ${rec.identity}` : ` through Jenkins (${rec.buildUrl})`}: ledger #${rec.seq}\n`,
+          );
+      },
+    );
+}
