@@ -8,6 +8,7 @@ import * as pulumi from '@pulumi/pulumi';
 import { expect } from 'chai';
 import { buildPlatform, loadPlatform, type Platform } from '../services/config';
 import { DEFAULT_CATALOGUE } from '../services/catalogue';
+import { ecsEntries } from '../services/queries';
 import { DEFAULT_ENVIRONMENTS, ENVIRONMENT_NAMES, type EnvironmentName } from '../services/environments';
 import { naming } from '../services/naming';
 import { metricUseProblems, S3_REQUEST_METRICS_BUCKETS } from '../services/aws-metrics';
@@ -137,7 +138,7 @@ describe('infrastructure (offline synth under Pulumi mocks)', function () {
     expect(pass?.Condition).to.deep.equal({
       StringEquals: { 'iam:PassedToService': 'ecs-tasks.amazonaws.com' },
     });
-    expect(pass?.Resource).to.have.length(2 * Object.keys(DEFAULT_CATALOGUE).length);
+    expect(pass?.Resource).to.have.length(2 * ecsEntries(DEFAULT_CATALOGUE).length);
     for (const arn of pass?.Resource as string[])
       expect(arn).to.match(/^arn:aws:iam::333333333333:role\/TDR\w+Ecs(Task|Execution)RoleStaging$/);
   });
@@ -335,7 +336,7 @@ describe('infrastructure (offline synth under Pulumi mocks)', function () {
   it('ECR in mgmt: one repository per catalogue image, immutable, last 100 kept, pull by workload execution roles', () => {
     const repos = ofType('mgmt', 'aws:ecr/repository:Repository');
     expect(repos.map((r) => r.inputs.name)).to.have.members(
-      Object.values(DEFAULT_CATALOGUE).map((e) => e.imageRepository),
+      ecsEntries(DEFAULT_CATALOGUE).map(([, e]) => e.imageRepository),
     );
     for (const r of repos)
       expect(r.inputs).to.deep.include({

@@ -3,6 +3,7 @@
  * compared with what the infra program declares for the same account ids under Pulumi's mock
  * engine, and the only differences allowed are the ones sandbox/definitions.ts names for moto.
  */
+import { ecsEntries } from '../services/queries';
 import { spawnSync } from 'node:child_process';
 import { expect } from 'chai';
 import type { RegisterTaskDefinitionCommandInput } from '@aws-sdk/client-ecs';
@@ -99,9 +100,9 @@ describe('the sandbox is built from infra’s definitions (no drift)', () => {
     for (const env of WORKLOAD_ENVIRONMENTS) {
       const infraDefs = ofType(env, 'ecs/taskDefinition:TaskDefinition');
       expect(infraDefs.map((d) => d.inputs.family)).to.have.members(
-        Object.keys(platform.catalogue).map((name) => naming.taskFamily(name, env)),
+        ecsEntries(platform.catalogue).map(([name]) => naming.taskFamily(name, env)),
       );
-      for (const name of Object.keys(platform.catalogue)) {
+      for (const [name] of ecsEntries(platform.catalogue)) {
         const family = naming.taskFamily(name, env);
         const infra = infraDefs.find((d) => d.inputs.family === family)?.inputs ?? {};
         const sandbox = sandboxTaskDefinition(platform, ids, env, name, RELEASED(name));

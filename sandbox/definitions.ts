@@ -14,6 +14,7 @@ import {
   type WorkloadEnvironmentName,
 } from '../services/environments';
 import { naming } from '../services/naming';
+import { ecsEntries, entryOfKind } from '../services/queries';
 import { accountFacts } from '../infra/definitions/account';
 import { taskDefinitionFor, taskRoleArns, taskRolesFor } from '../infra/definitions/ecs-task';
 import { arn, crossAccountRoleSpec, roleDocuments, type RoleDocuments } from '../infra/definitions/iam';
@@ -70,7 +71,7 @@ export function sandboxRoles(platform: Platform, ids: AccountIds): SandboxRole[]
   const mgmt = accountFacts(platform, 'mgmt', ids.mgmt);
   return WORKLOAD_ENVIRONMENTS.flatMap((env): SandboxRole[] => {
     const workload = accountFacts(platform, env, ids[env]);
-    const entryRoles = Object.keys(platform.catalogue).flatMap((name) => {
+    const entryRoles = ecsEntries(platform.catalogue).flatMap(([name]) => {
       const roles = taskRolesFor(workloadTaskArgs(workload, name, ids.mgmt));
       return [roles.execution, roles.task].map((r) => ({ env, role: roleDocuments(r) }));
     });
@@ -92,8 +93,8 @@ export function databaseSecretOf(
   env: WorkloadEnvironmentName,
   name: string,
 ): string | undefined {
-  const entry = platform.catalogue[name];
-  return entry?.kind === 'service' && entry.database ? naming.databaseSecret(name, env) : undefined;
+  const entry = entryOfKind(platform.catalogue, name, 'service');
+  return entry?.database ? naming.databaseSecret(name, env) : undefined;
 }
 
 /**
@@ -136,7 +137,7 @@ export function sandboxTaskDefinition(
             : {}),
         },
   );
-  if (platform.catalogue[name]?.kind === 'task') {
+  if (entryOfKind(platform.catalogue, name, 'task')) {
     const { requiresCompatibilities: _fargate, ...rest } = infra;
     return { ...rest, networkMode: 'bridge', containerDefinitions };
   }

@@ -34,6 +34,7 @@ import {
   type WorkloadEnvironmentName,
 } from '../services/environments';
 import { naming } from '../services/naming';
+import { ecsEntries } from '../services/queries';
 import type { RoleDocuments } from '../infra/definitions/iam';
 import type { ReleaseClients } from '../pipelines/release/aws';
 import { AwsCallError, attempt, errorName } from '../pipelines/release/errors';
@@ -107,7 +108,7 @@ export async function sandboxUp(clients: ReleaseClients, platform: Platform): Pr
   created.push(`mgmt: SSM ${ENVIRONMENT_NAMES.map((e) => naming.accountIdParameter(e)).join(', ')}`);
 
   const v1: Record<string, string> = {};
-  for (const entry of Object.values(platform.catalogue)) {
+  for (const [, entry] of ecsEntries(platform.catalogue)) {
     const repo = naming.ecrRepository(entry.imageRepository);
     await createRepository(ecr, repo);
     for (const version of SANDBOX_VERSIONS) {
@@ -131,7 +132,7 @@ export async function sandboxUp(clients: ReleaseClients, platform: Platform): Pr
     Promise.all(
       WORKLOAD_ENVIRONMENTS.map(async (env) => {
         const lines: string[] = [];
-        for (const [name, entry] of Object.entries(platform.catalogue)) {
+        for (const [name, entry] of ecsEntries(platform.catalogue)) {
           const repo = naming.ecrRepository(entry.imageRepository);
           const uri = await repositoryUri(ecr, repo);
           await createLogGroup(clients.logs(env), env, naming.logGroup(name, env));

@@ -72,6 +72,28 @@ export const naming = {
   grafanaWorkspaceRole: () => 'TDRGrafanaWorkspaceRoleMgmt',
   flowLogRole: (env: EnvironmentName) => `TDRFlowLogsRole${roleSuffix(env)}`,
   exportNotificationsTopic: (env: EnvironmentName) => `tdr-consignment-export-${env}`,
+  /** Lambda functions: TDR's `tdr-{function}-{env}`, logging to Lambda's own log group name. */
+  functionName: (fn: string, env: EnvironmentName) => `tdr-${fn}-${env}`,
+  functionLogGroup: (fn: string, env: EnvironmentName) => `/aws/lambda/tdr-${fn}-${env}`,
+  functionRole: (pascalName: string, env: EnvironmentName) => `TDR${pascalName}LambdaRole${roleSuffix(env)}`,
+  functionSecurityGroup: (fn: string, env: EnvironmentName) => `tdr-${fn}-lambda-${env}`,
+  /** The alias every trigger invokes and every release moves. */
+  functionAlias: () => 'live',
+  /** Where a function's failed events and messages end up (redrive target, on-failure destination). */
+  functionDeadLetterQueue: (fn: string, env: EnvironmentName) => `tdr-${fn}-dlq-${env}`,
+  queue: (queue: string, env: EnvironmentName) => `tdr-${queue}-${env}`,
+  scheduleRule: (fn: string, env: EnvironmentName) => `tdr-${fn}-schedule-${env}`,
+  /** mgmt's bucket of function packages, `{function}/{version}/{file}` (TDR's own layout). */
+  backendCodeBucket: () => 'tdr-backend-code-mgmt',
+  functionPackagePrefix: (fn: string) => `${fn}/`,
+  functionPackageKey: (fn: string, version: string, file: string) => `${fn}/${version}/${file}`,
+  /** Step Functions: TDR's `TDRBackendChecksIntg`. */
+  stateMachine: (pascalName: string, env: EnvironmentName) => `TDR${pascalName}${roleSuffix(env)}`,
+  stateMachineRole: (pascalName: string, env: EnvironmentName) =>
+    `TDR${pascalName}StateMachineRole${roleSuffix(env)}`,
+  /** Under `/aws/vendedlogs/`, as AWS recommends for Step Functions (resource policy size). */
+  stateMachineLogGroup: (pascalName: string, env: EnvironmentName) =>
+    `/aws/vendedlogs/states/TDR${pascalName}${roleSuffix(env)}`,
 } as const;
 
 export type Naming = typeof naming;

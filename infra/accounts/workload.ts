@@ -8,7 +8,7 @@ import type { Platform } from '../../services/config';
 import type { WorkloadEnvironmentName } from '../../services/environments';
 import { S3_REQUEST_METRICS_BUCKETS } from '../../services/aws-metrics';
 import { naming, WORKLOAD_BUCKET_FUNCTIONS, type WorkloadBucketFunction } from '../../services/naming';
-import { ecsServices, oneOffTasks } from '../../services/queries';
+import { ecsEntries, ecsServices, functions, oneOffTasks, stateMachines } from '../../services/queries';
 import type { WorkloadStackConfig } from '../config';
 import { CrossAccountRole } from '../components/cross-account-role';
 import { Database } from '../components/database';
@@ -195,7 +195,11 @@ export function defineWorkloadAccount(
 /** CloudWatch and Logs, read only. */
 export function monitoringRoleStatements(ctx: AccountContext): PolicyStatement[] {
   const { platform, env, region, accountId } = ctx;
-  const logGroups = Object.keys(platform.catalogue).map((name) => naming.logGroup(name, env));
+  const logGroups = [
+    ...ecsEntries(platform.catalogue).map(([name]) => naming.logGroup(name, env)),
+    ...functions(platform.catalogue).map(([name]) => naming.functionLogGroup(name, env)),
+    ...stateMachines(platform.catalogue).map(([, e]) => naming.stateMachineLogGroup(e.pascalName, env)),
+  ];
   return [
     {
       // CloudWatch metric reads have no resource-level permissions.

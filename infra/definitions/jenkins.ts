@@ -6,7 +6,7 @@
 import type { Platform } from '../../services/config';
 import type { WorkloadEnvironmentName } from '../../services/environments';
 import { naming } from '../../services/naming';
-import { ecsServices, oneOffTasks } from '../../services/queries';
+import { ecsEntries, ecsServices, oneOffTasks } from '../../services/queries';
 import type { AccountFacts, WorkloadAccountFacts } from './account';
 import { arn, serviceTrust, type CrossAccountRoleArgs, type PolicyStatement, type RoleSpec } from './iam';
 
@@ -15,7 +15,7 @@ export function imageRepositories(
   platform: Platform,
 ): Map<string, Array<{ name: string; pascalName: string }>> {
   const repos = new Map<string, Array<{ name: string; pascalName: string }>>();
-  for (const [name, entry] of Object.entries(platform.catalogue)) {
+  for (const [name, entry] of ecsEntries(platform.catalogue)) {
     const users = repos.get(entry.imageRepository) ?? [];
     users.push({ name, pascalName: entry.pascalName });
     repos.set(entry.imageRepository, users);
@@ -89,7 +89,7 @@ export function jenkinsEcsUpdateRole(
 /** May describe and update only this environment's services, register task definitions, pass only the task roles. */
 export function updateRoleStatements(workload: AccountFacts): PolicyStatement[] {
   const { platform, env, region, accountId } = workload;
-  const entries = Object.entries(platform.catalogue);
+  const entries = ecsEntries(platform.catalogue);
   const serviceNames = ecsServices(platform.catalogue).map(([name]) => name);
   return [
     {

@@ -1661,7 +1661,7 @@ multibranchPipelineJob('mgmt/build/tdr-consignment-export') {
     }
 }
 multibranchPipelineJob('mgmt/build/tdr-consignment-api-data') {
-    description('Builds tdr-consignment-api-data (consignment-api-data): tests every branch and pull request; a merge to master is tagged, pushed to ECR and deployed')
+    description('Builds tdr-consignment-api-data (consignment-api-data, database-migrations): tests every branch and pull request; a merge to master is tagged, pushed to ECR and deployed')
     branchSources {
         branchSource {
             source {
@@ -1696,6 +1696,822 @@ multibranchPipelineJob('mgmt/build/tdr-consignment-api-data') {
     factory {
         inlineDefinitionBranchProjectFactory {
             markerFile('Dockerfile')
+            script(readFileFromWorkspace('dist/jenkins/pipelines/build.Jenkinsfile'))
+            sandbox(true)
+        }
+    }
+    triggers {
+        periodicFolderTrigger {
+            interval('1d')
+        }
+    }
+    orphanedItemStrategy {
+        discardOldItems {
+            numToKeep(20)
+        }
+    }
+    properties {
+        authorizationMatrix {
+            inheritanceStrategy {
+                nonInheriting()
+            }
+            entries {
+                group {
+                    name('nationalarchives*tdr-admins')
+                    permissions(['Job/Build', 'Job/Cancel', 'Job/Read'])
+                }
+                group {
+                    name('nationalarchives*tdr-developers')
+                    permissions(['Job/Build', 'Job/Cancel', 'Job/Read'])
+                }
+            }
+        }
+    }
+}
+multibranchPipelineJob('mgmt/build/tdr-download-files') {
+    description('Builds tdr-download-files (download-files): tests every branch and pull request; a merge to master is tagged, pushed to ECR and deployed')
+    branchSources {
+        branchSource {
+            source {
+                github {
+                    id('mgmt-build-tdr-download-files')
+                    repoOwner('nationalarchives')
+                    repository('tdr-download-files')
+                    repositoryUrl('https://github.com/nationalarchives/tdr-download-files')
+                    configuredByUrl(false)
+                    credentialsId('github')
+                    traits {
+                        gitHubBranchDiscovery {
+                            strategyId(1)
+                        }
+                        gitHubPullRequestDiscovery {
+                            strategyId(1)
+                        }
+                        cloneOptionTrait {
+                            extension {
+                                shallow(false)
+                                noTags(false)
+                                reference('')
+                                timeout(20)
+                                honorRefspec(false)
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+    factory {
+        inlineDefinitionBranchProjectFactory {
+            markerFile('build.sbt')
+            script(readFileFromWorkspace('dist/jenkins/pipelines/build.Jenkinsfile'))
+            sandbox(true)
+        }
+    }
+    triggers {
+        periodicFolderTrigger {
+            interval('1d')
+        }
+    }
+    orphanedItemStrategy {
+        discardOldItems {
+            numToKeep(20)
+        }
+    }
+    properties {
+        authorizationMatrix {
+            inheritanceStrategy {
+                nonInheriting()
+            }
+            entries {
+                group {
+                    name('nationalarchives*tdr-admins')
+                    permissions(['Job/Build', 'Job/Cancel', 'Job/Read'])
+                }
+                group {
+                    name('nationalarchives*tdr-developers')
+                    permissions(['Job/Build', 'Job/Cancel', 'Job/Read'])
+                }
+            }
+        }
+    }
+}
+multibranchPipelineJob('mgmt/build/tdr-antivirus') {
+    description('Builds tdr-antivirus (antivirus): tests every branch and pull request; a merge to master is tagged, pushed to ECR and deployed')
+    branchSources {
+        branchSource {
+            source {
+                github {
+                    id('mgmt-build-tdr-antivirus')
+                    repoOwner('nationalarchives')
+                    repository('tdr-antivirus')
+                    repositoryUrl('https://github.com/nationalarchives/tdr-antivirus')
+                    configuredByUrl(false)
+                    credentialsId('github')
+                    traits {
+                        gitHubBranchDiscovery {
+                            strategyId(1)
+                        }
+                        gitHubPullRequestDiscovery {
+                            strategyId(1)
+                        }
+                        cloneOptionTrait {
+                            extension {
+                                shallow(false)
+                                noTags(false)
+                                reference('')
+                                timeout(20)
+                                honorRefspec(false)
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+    factory {
+        inlineDefinitionBranchProjectFactory {
+            markerFile('requirements.txt')
+            script(readFileFromWorkspace('dist/jenkins/pipelines/build.Jenkinsfile'))
+            sandbox(true)
+        }
+    }
+    triggers {
+        periodicFolderTrigger {
+            interval('1d')
+        }
+    }
+    orphanedItemStrategy {
+        discardOldItems {
+            numToKeep(20)
+        }
+    }
+    properties {
+        authorizationMatrix {
+            inheritanceStrategy {
+                nonInheriting()
+            }
+            entries {
+                group {
+                    name('nationalarchives*tdr-admins')
+                    permissions(['Job/Build', 'Job/Cancel', 'Job/Read'])
+                }
+                group {
+                    name('nationalarchives*tdr-developers')
+                    permissions(['Job/Build', 'Job/Cancel', 'Job/Read'])
+                }
+            }
+        }
+    }
+}
+multibranchPipelineJob('mgmt/build/tdr-checksum') {
+    description('Builds tdr-checksum (checksum): tests every branch and pull request; a merge to master is tagged, pushed to ECR and deployed')
+    branchSources {
+        branchSource {
+            source {
+                github {
+                    id('mgmt-build-tdr-checksum')
+                    repoOwner('nationalarchives')
+                    repository('tdr-checksum')
+                    repositoryUrl('https://github.com/nationalarchives/tdr-checksum')
+                    configuredByUrl(false)
+                    credentialsId('github')
+                    traits {
+                        gitHubBranchDiscovery {
+                            strategyId(1)
+                        }
+                        gitHubPullRequestDiscovery {
+                            strategyId(1)
+                        }
+                        cloneOptionTrait {
+                            extension {
+                                shallow(false)
+                                noTags(false)
+                                reference('')
+                                timeout(20)
+                                honorRefspec(false)
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+    factory {
+        inlineDefinitionBranchProjectFactory {
+            markerFile('build.sbt')
+            script(readFileFromWorkspace('dist/jenkins/pipelines/build.Jenkinsfile'))
+            sandbox(true)
+        }
+    }
+    triggers {
+        periodicFolderTrigger {
+            interval('1d')
+        }
+    }
+    orphanedItemStrategy {
+        discardOldItems {
+            numToKeep(20)
+        }
+    }
+    properties {
+        authorizationMatrix {
+            inheritanceStrategy {
+                nonInheriting()
+            }
+            entries {
+                group {
+                    name('nationalarchives*tdr-admins')
+                    permissions(['Job/Build', 'Job/Cancel', 'Job/Read'])
+                }
+                group {
+                    name('nationalarchives*tdr-developers')
+                    permissions(['Job/Build', 'Job/Cancel', 'Job/Read'])
+                }
+            }
+        }
+    }
+}
+multibranchPipelineJob('mgmt/build/tdr-file-format') {
+    description('Builds tdr-file-format (file-format): tests every branch and pull request; a merge to master is tagged, pushed to ECR and deployed')
+    branchSources {
+        branchSource {
+            source {
+                github {
+                    id('mgmt-build-tdr-file-format')
+                    repoOwner('nationalarchives')
+                    repository('tdr-file-format')
+                    repositoryUrl('https://github.com/nationalarchives/tdr-file-format')
+                    configuredByUrl(false)
+                    credentialsId('github')
+                    traits {
+                        gitHubBranchDiscovery {
+                            strategyId(1)
+                        }
+                        gitHubPullRequestDiscovery {
+                            strategyId(1)
+                        }
+                        cloneOptionTrait {
+                            extension {
+                                shallow(false)
+                                noTags(false)
+                                reference('')
+                                timeout(20)
+                                honorRefspec(false)
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+    factory {
+        inlineDefinitionBranchProjectFactory {
+            markerFile('build.sbt')
+            script(readFileFromWorkspace('dist/jenkins/pipelines/build.Jenkinsfile'))
+            sandbox(true)
+        }
+    }
+    triggers {
+        periodicFolderTrigger {
+            interval('1d')
+        }
+    }
+    orphanedItemStrategy {
+        discardOldItems {
+            numToKeep(20)
+        }
+    }
+    properties {
+        authorizationMatrix {
+            inheritanceStrategy {
+                nonInheriting()
+            }
+            entries {
+                group {
+                    name('nationalarchives*tdr-admins')
+                    permissions(['Job/Build', 'Job/Cancel', 'Job/Read'])
+                }
+                group {
+                    name('nationalarchives*tdr-developers')
+                    permissions(['Job/Build', 'Job/Cancel', 'Job/Read'])
+                }
+            }
+        }
+    }
+}
+multibranchPipelineJob('mgmt/build/tdr-api-update') {
+    description('Builds tdr-api-update (api-update): tests every branch and pull request; a merge to master is tagged, pushed to ECR and deployed')
+    branchSources {
+        branchSource {
+            source {
+                github {
+                    id('mgmt-build-tdr-api-update')
+                    repoOwner('nationalarchives')
+                    repository('tdr-api-update')
+                    repositoryUrl('https://github.com/nationalarchives/tdr-api-update')
+                    configuredByUrl(false)
+                    credentialsId('github')
+                    traits {
+                        gitHubBranchDiscovery {
+                            strategyId(1)
+                        }
+                        gitHubPullRequestDiscovery {
+                            strategyId(1)
+                        }
+                        cloneOptionTrait {
+                            extension {
+                                shallow(false)
+                                noTags(false)
+                                reference('')
+                                timeout(20)
+                                honorRefspec(false)
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+    factory {
+        inlineDefinitionBranchProjectFactory {
+            markerFile('build.sbt')
+            script(readFileFromWorkspace('dist/jenkins/pipelines/build.Jenkinsfile'))
+            sandbox(true)
+        }
+    }
+    triggers {
+        periodicFolderTrigger {
+            interval('1d')
+        }
+    }
+    orphanedItemStrategy {
+        discardOldItems {
+            numToKeep(20)
+        }
+    }
+    properties {
+        authorizationMatrix {
+            inheritanceStrategy {
+                nonInheriting()
+            }
+            entries {
+                group {
+                    name('nationalarchives*tdr-admins')
+                    permissions(['Job/Build', 'Job/Cancel', 'Job/Read'])
+                }
+                group {
+                    name('nationalarchives*tdr-developers')
+                    permissions(['Job/Build', 'Job/Cancel', 'Job/Read'])
+                }
+            }
+        }
+    }
+}
+multibranchPipelineJob('mgmt/build/tdr-consignment-export-authoriser') {
+    description('Builds tdr-consignment-export-authoriser (export-api-authoriser): tests every branch and pull request; a merge to master is tagged, pushed to ECR and deployed')
+    branchSources {
+        branchSource {
+            source {
+                github {
+                    id('mgmt-build-tdr-consignment-export-authoriser')
+                    repoOwner('nationalarchives')
+                    repository('tdr-consignment-export-authoriser')
+                    repositoryUrl('https://github.com/nationalarchives/tdr-consignment-export-authoriser')
+                    configuredByUrl(false)
+                    credentialsId('github')
+                    traits {
+                        gitHubBranchDiscovery {
+                            strategyId(1)
+                        }
+                        gitHubPullRequestDiscovery {
+                            strategyId(1)
+                        }
+                        cloneOptionTrait {
+                            extension {
+                                shallow(false)
+                                noTags(false)
+                                reference('')
+                                timeout(20)
+                                honorRefspec(false)
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+    factory {
+        inlineDefinitionBranchProjectFactory {
+            markerFile('build.sbt')
+            script(readFileFromWorkspace('dist/jenkins/pipelines/build.Jenkinsfile'))
+            sandbox(true)
+        }
+    }
+    triggers {
+        periodicFolderTrigger {
+            interval('1d')
+        }
+    }
+    orphanedItemStrategy {
+        discardOldItems {
+            numToKeep(20)
+        }
+    }
+    properties {
+        authorizationMatrix {
+            inheritanceStrategy {
+                nonInheriting()
+            }
+            entries {
+                group {
+                    name('nationalarchives*tdr-admins')
+                    permissions(['Job/Build', 'Job/Cancel', 'Job/Read'])
+                }
+                group {
+                    name('nationalarchives*tdr-developers')
+                    permissions(['Job/Build', 'Job/Cancel', 'Job/Read'])
+                }
+            }
+        }
+    }
+}
+multibranchPipelineJob('mgmt/build/tdr-export-status-update') {
+    description('Builds tdr-export-status-update (export-status-update): tests every branch and pull request; a merge to master is tagged, pushed to ECR and deployed')
+    branchSources {
+        branchSource {
+            source {
+                github {
+                    id('mgmt-build-tdr-export-status-update')
+                    repoOwner('nationalarchives')
+                    repository('tdr-export-status-update')
+                    repositoryUrl('https://github.com/nationalarchives/tdr-export-status-update')
+                    configuredByUrl(false)
+                    credentialsId('github')
+                    traits {
+                        gitHubBranchDiscovery {
+                            strategyId(1)
+                        }
+                        gitHubPullRequestDiscovery {
+                            strategyId(1)
+                        }
+                        cloneOptionTrait {
+                            extension {
+                                shallow(false)
+                                noTags(false)
+                                reference('')
+                                timeout(20)
+                                honorRefspec(false)
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+    factory {
+        inlineDefinitionBranchProjectFactory {
+            markerFile('build.sbt')
+            script(readFileFromWorkspace('dist/jenkins/pipelines/build.Jenkinsfile'))
+            sandbox(true)
+        }
+    }
+    triggers {
+        periodicFolderTrigger {
+            interval('1d')
+        }
+    }
+    orphanedItemStrategy {
+        discardOldItems {
+            numToKeep(20)
+        }
+    }
+    properties {
+        authorizationMatrix {
+            inheritanceStrategy {
+                nonInheriting()
+            }
+            entries {
+                group {
+                    name('nationalarchives*tdr-admins')
+                    permissions(['Job/Build', 'Job/Cancel', 'Job/Read'])
+                }
+                group {
+                    name('nationalarchives*tdr-developers')
+                    permissions(['Job/Build', 'Job/Cancel', 'Job/Read'])
+                }
+            }
+        }
+    }
+}
+multibranchPipelineJob('mgmt/build/tdr-notifications') {
+    description('Builds tdr-notifications (notifications): tests every branch and pull request; a merge to master is tagged, pushed to ECR and deployed')
+    branchSources {
+        branchSource {
+            source {
+                github {
+                    id('mgmt-build-tdr-notifications')
+                    repoOwner('nationalarchives')
+                    repository('tdr-notifications')
+                    repositoryUrl('https://github.com/nationalarchives/tdr-notifications')
+                    configuredByUrl(false)
+                    credentialsId('github')
+                    traits {
+                        gitHubBranchDiscovery {
+                            strategyId(1)
+                        }
+                        gitHubPullRequestDiscovery {
+                            strategyId(1)
+                        }
+                        cloneOptionTrait {
+                            extension {
+                                shallow(false)
+                                noTags(false)
+                                reference('')
+                                timeout(20)
+                                honorRefspec(false)
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+    factory {
+        inlineDefinitionBranchProjectFactory {
+            markerFile('build.sbt')
+            script(readFileFromWorkspace('dist/jenkins/pipelines/build.Jenkinsfile'))
+            sandbox(true)
+        }
+    }
+    triggers {
+        periodicFolderTrigger {
+            interval('1d')
+        }
+    }
+    orphanedItemStrategy {
+        discardOldItems {
+            numToKeep(20)
+        }
+    }
+    properties {
+        authorizationMatrix {
+            inheritanceStrategy {
+                nonInheriting()
+            }
+            entries {
+                group {
+                    name('nationalarchives*tdr-admins')
+                    permissions(['Job/Build', 'Job/Cancel', 'Job/Read'])
+                }
+                group {
+                    name('nationalarchives*tdr-developers')
+                    permissions(['Job/Build', 'Job/Cancel', 'Job/Read'])
+                }
+            }
+        }
+    }
+}
+multibranchPipelineJob('mgmt/build/tdr-create-db-users') {
+    description('Builds tdr-create-db-users (create-db-users): tests every branch and pull request; a merge to master is tagged, pushed to ECR and deployed')
+    branchSources {
+        branchSource {
+            source {
+                github {
+                    id('mgmt-build-tdr-create-db-users')
+                    repoOwner('nationalarchives')
+                    repository('tdr-create-db-users')
+                    repositoryUrl('https://github.com/nationalarchives/tdr-create-db-users')
+                    configuredByUrl(false)
+                    credentialsId('github')
+                    traits {
+                        gitHubBranchDiscovery {
+                            strategyId(1)
+                        }
+                        gitHubPullRequestDiscovery {
+                            strategyId(1)
+                        }
+                        cloneOptionTrait {
+                            extension {
+                                shallow(false)
+                                noTags(false)
+                                reference('')
+                                timeout(20)
+                                honorRefspec(false)
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+    factory {
+        inlineDefinitionBranchProjectFactory {
+            markerFile('build.sbt')
+            script(readFileFromWorkspace('dist/jenkins/pipelines/build.Jenkinsfile'))
+            sandbox(true)
+        }
+    }
+    triggers {
+        periodicFolderTrigger {
+            interval('1d')
+        }
+    }
+    orphanedItemStrategy {
+        discardOldItems {
+            numToKeep(20)
+        }
+    }
+    properties {
+        authorizationMatrix {
+            inheritanceStrategy {
+                nonInheriting()
+            }
+            entries {
+                group {
+                    name('nationalarchives*tdr-admins')
+                    permissions(['Job/Build', 'Job/Cancel', 'Job/Read'])
+                }
+                group {
+                    name('nationalarchives*tdr-developers')
+                    permissions(['Job/Build', 'Job/Cancel', 'Job/Read'])
+                }
+            }
+        }
+    }
+}
+multibranchPipelineJob('mgmt/build/tdr-service-unavailable') {
+    description('Builds tdr-service-unavailable (service-unavailable): tests every branch and pull request; a merge to master is tagged, pushed to ECR and deployed')
+    branchSources {
+        branchSource {
+            source {
+                github {
+                    id('mgmt-build-tdr-service-unavailable')
+                    repoOwner('nationalarchives')
+                    repository('tdr-service-unavailable')
+                    repositoryUrl('https://github.com/nationalarchives/tdr-service-unavailable')
+                    configuredByUrl(false)
+                    credentialsId('github')
+                    traits {
+                        gitHubBranchDiscovery {
+                            strategyId(1)
+                        }
+                        gitHubPullRequestDiscovery {
+                            strategyId(1)
+                        }
+                        cloneOptionTrait {
+                            extension {
+                                shallow(false)
+                                noTags(false)
+                                reference('')
+                                timeout(20)
+                                honorRefspec(false)
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+    factory {
+        inlineDefinitionBranchProjectFactory {
+            markerFile('requirements.txt')
+            script(readFileFromWorkspace('dist/jenkins/pipelines/build.Jenkinsfile'))
+            sandbox(true)
+        }
+    }
+    triggers {
+        periodicFolderTrigger {
+            interval('1d')
+        }
+    }
+    orphanedItemStrategy {
+        discardOldItems {
+            numToKeep(20)
+        }
+    }
+    properties {
+        authorizationMatrix {
+            inheritanceStrategy {
+                nonInheriting()
+            }
+            entries {
+                group {
+                    name('nationalarchives*tdr-admins')
+                    permissions(['Job/Build', 'Job/Cancel', 'Job/Read'])
+                }
+                group {
+                    name('nationalarchives*tdr-developers')
+                    permissions(['Job/Build', 'Job/Cancel', 'Job/Read'])
+                }
+            }
+        }
+    }
+}
+multibranchPipelineJob('mgmt/build/tdr-signed-cookies') {
+    description('Builds tdr-signed-cookies (signed-cookies): tests every branch and pull request; a merge to master is tagged, pushed to ECR and deployed')
+    branchSources {
+        branchSource {
+            source {
+                github {
+                    id('mgmt-build-tdr-signed-cookies')
+                    repoOwner('nationalarchives')
+                    repository('tdr-signed-cookies')
+                    repositoryUrl('https://github.com/nationalarchives/tdr-signed-cookies')
+                    configuredByUrl(false)
+                    credentialsId('github')
+                    traits {
+                        gitHubBranchDiscovery {
+                            strategyId(1)
+                        }
+                        gitHubPullRequestDiscovery {
+                            strategyId(1)
+                        }
+                        cloneOptionTrait {
+                            extension {
+                                shallow(false)
+                                noTags(false)
+                                reference('')
+                                timeout(20)
+                                honorRefspec(false)
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+    factory {
+        inlineDefinitionBranchProjectFactory {
+            markerFile('build.sbt')
+            script(readFileFromWorkspace('dist/jenkins/pipelines/build.Jenkinsfile'))
+            sandbox(true)
+        }
+    }
+    triggers {
+        periodicFolderTrigger {
+            interval('1d')
+        }
+    }
+    orphanedItemStrategy {
+        discardOldItems {
+            numToKeep(20)
+        }
+    }
+    properties {
+        authorizationMatrix {
+            inheritanceStrategy {
+                nonInheriting()
+            }
+            entries {
+                group {
+                    name('nationalarchives*tdr-admins')
+                    permissions(['Job/Build', 'Job/Cancel', 'Job/Read'])
+                }
+                group {
+                    name('nationalarchives*tdr-developers')
+                    permissions(['Job/Build', 'Job/Cancel', 'Job/Read'])
+                }
+            }
+        }
+    }
+}
+multibranchPipelineJob('mgmt/build/tdr-reporting') {
+    description('Builds tdr-reporting (reporting): tests every branch and pull request; a merge to master is tagged, pushed to ECR and deployed')
+    branchSources {
+        branchSource {
+            source {
+                github {
+                    id('mgmt-build-tdr-reporting')
+                    repoOwner('nationalarchives')
+                    repository('tdr-reporting')
+                    repositoryUrl('https://github.com/nationalarchives/tdr-reporting')
+                    configuredByUrl(false)
+                    credentialsId('github')
+                    traits {
+                        gitHubBranchDiscovery {
+                            strategyId(1)
+                        }
+                        gitHubPullRequestDiscovery {
+                            strategyId(1)
+                        }
+                        cloneOptionTrait {
+                            extension {
+                                shallow(false)
+                                noTags(false)
+                                reference('')
+                                timeout(20)
+                                honorRefspec(false)
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+    factory {
+        inlineDefinitionBranchProjectFactory {
+            markerFile('requirements.txt')
             script(readFileFromWorkspace('dist/jenkins/pipelines/build.Jenkinsfile'))
             sandbox(true)
         }

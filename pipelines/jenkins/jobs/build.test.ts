@@ -2,7 +2,7 @@ import { expect } from 'chai';
 import { DEFAULT_CATALOGUE } from '../../../services/catalogue';
 import { buildPlatform, loadPlatform } from '../../../services/config';
 import { DEFAULT_ENVIRONMENTS } from '../../../services/environments';
-import { sourceRepositories } from '../../../services/queries';
+import { ecsEntries, sourceRepositories } from '../../../services/queries';
 import { branchVersion, BUILD_VERSION_PATTERN_SOURCE } from '../../../services/versions';
 import { buildAgentLabel } from '../agents';
 import { allStages, allSteps, buildJenkinsModel } from '../build-model';
@@ -54,9 +54,9 @@ describe('build jobs', () => {
 
   it('know each repository: every catalogue entry is one of its images, every service one deploy job', () => {
     const table = projectTable(template);
-    const images = Object.values(table).flatMap((row) => (row.IMAGES ?? '').split(' '));
+    const images = Object.values(table).flatMap((row) => (row.IMAGES ?? '').split(' ').filter(Boolean));
     expect(images).to.have.members(
-      Object.values(platform.catalogue).map((e) => `${e.source.dockerfile}=${e.imageRepository}`),
+      ecsEntries(platform.catalogue).map(([, e]) => `${e.source.dockerfile}=${e.imageRepository}`),
     );
     expect(table['mgmt/build/tdr-auth-server']).to.deep.include({
       IMAGES: 'Dockerfile=auth-server Dockerfile-update=keycloak-update',
@@ -181,7 +181,7 @@ describe('build jobs', () => {
             pascalName: 'Reports',
             hostnamePrefix: 'reports',
             imageRepository: 'reports',
-            source: { ...transfer.source, repository: 'tdr-reporting' },
+            source: { ...transfer.source, repository: 'tdr-report-service' },
           },
           'transfer-worker': {
             kind: 'task',
@@ -199,7 +199,7 @@ describe('build jobs', () => {
       model.jobs.filter((j) => j.kind === 'build').length + 1,
     );
     const table = projectTable(pipeline(grown, BUILD_PIPELINE_ID));
-    expect(table['mgmt/build/tdr-reporting']?.DEPLOY_JOBS).to.equal('/intg/reports/deploy');
+    expect(table['mgmt/build/tdr-report-service']?.DEPLOY_JOBS).to.equal('/intg/reports/deploy');
     expect(table['mgmt/build/tdr-transfer-service']?.IMAGES).to.equal(
       'Dockerfile=transfer-service worker/Dockerfile=transfer-worker',
     );

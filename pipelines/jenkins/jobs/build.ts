@@ -76,7 +76,7 @@ function buildJob(ctx: JobContext, r: SourceRepository): Job {
       owner: ctx.settings.githubOrganisation,
       name: r.repository,
       credentialsId: CREDENTIAL_IDS.github,
-      markerFile: r.source.dockerfile,
+      markerFile: r.markerFile,
     },
   };
 }
@@ -96,7 +96,9 @@ function projectTable(ctx: JobContext, repositories: readonly SourceRepository[]
         [REPO.mainBranch]: r.source.mainBranch,
         [REPO.test]: r.source.test,
         [REPO.package]: r.source.package,
-        [REPO.images]: r.entries.map(([, e]) => `${e.source.dockerfile}=${e.imageRepository}`).join(' '),
+        [REPO.images]: r.entries
+          .flatMap(([, e]) => (e.kind === 'lambda' ? [] : [`${e.source.dockerfile}=${e.imageRepository}`]))
+          .join(' '),
         [REPO.deployJobs]: r.entries
           .filter(([, e]) => e.kind === 'service')
           .flatMap(([name]) => targets.map((t) => `/${deployJobPath(t, name)}`))
