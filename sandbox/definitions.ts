@@ -1,7 +1,7 @@
 /**
  * What the sandbox creates, as plain data built from infra's own definitions (infra/definitions):
- * the Jenkins roles of the two hops, each catalogue entry's execution and task roles, and each
- * entry's task definition. Only what moto needs is changed, and every change is named here, so
+ * the Jenkins roles of the two hops, each ECS entry's execution and task roles and task
+ * definition, and each function's role and definition. Only what moto needs is changed, and every change is named here, so
  * the sandbox cannot drift from infra unnoticed (sandbox/definitions.test.ts compares both).
  * Nothing here loads Pulumi.
  */
@@ -14,11 +14,12 @@ import {
   type WorkloadEnvironmentName,
 } from '../services/environments';
 import { naming } from '../services/naming';
-import { ecsEntries, entryOfKind } from '../services/queries';
+import { ecsEntries, entryOfKind, functions } from '../services/queries';
 import { accountFacts } from '../infra/definitions/account';
 import { taskDefinitionFor, taskRoleArns, taskRolesFor } from '../infra/definitions/ecs-task';
 import { arn, crossAccountRoleSpec, roleDocuments, type RoleDocuments } from '../infra/definitions/iam';
 import { jenkinsEcsUpdateRole, jenkinsNodeRole } from '../infra/definitions/jenkins';
+import { functionRoleSpec } from '../infra/definitions/lambda';
 import { workloadTaskArgs } from '../infra/definitions/workload';
 
 /** Fake account ids of the sandbox (infra's embedded stack config uses the same); mgmt is the caller's. */
@@ -55,6 +56,12 @@ export function fakeManifest(repository: string, version: string): string {
   });
 }
 
+/**
+ * Statements of infra's roles the sandbox leaves out: it creates no KMS key for the SNS topics, so
+ * a function's grant on that key has nothing to name.
+ */
+export const SANDBOX_OMITTED_STATEMENTS: readonly string[] = ['EncryptForTopics'];
+
 export interface SandboxRole {
   /** The account the role lives in. */
   readonly env: EnvironmentName;
@@ -75,6 +82,10 @@ export function sandboxRoles(platform: Platform, ids: AccountIds): SandboxRole[]
       const roles = taskRolesFor(workloadTaskArgs(workload, name, ids.mgmt));
       return [roles.execution, roles.task].map((r) => ({ env, role: roleDocuments(r) }));
     });
+    const functionRoles = functions(platform.catalogue).map(([name]) => ({
+      env,
+      role: roleDocuments(functionRoleSpec(workload, name)),
+    }));
     return [
       {
         env: 'mgmt',
@@ -83,6 +94,7 @@ export function sandboxRoles(platform: Platform, ids: AccountIds): SandboxRole[]
       },
       { env, role: roleDocuments(crossAccountRoleSpec(jenkinsEcsUpdateRole(workload, ids.mgmt))) },
       ...entryRoles,
+      ...functionRoles,
     ];
   });
 }

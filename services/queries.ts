@@ -11,6 +11,7 @@ import type {
   LambdaEntry,
   OneOffTaskEntry,
   StateMachineEntry,
+  Step,
 } from './catalogue';
 import type { Environment, EnvironmentKind, EnvironmentName, WorkloadEnvironmentName } from './environments';
 
@@ -75,6 +76,19 @@ export const ASYNC_TRIGGER_KINDS: readonly FunctionTriggerKind[] = ['s3', 'sched
  */
 export const needsDeadLetterQueue = (entry: LambdaEntry): boolean =>
   entry.triggers.some((t) => t.kind === 'sqs' || ASYNC_TRIGGER_KINDS.includes(t.kind));
+
+/** Every `{ function }` / `{ ecsTask }` of `steps` with its path under `at`. */
+export function stepReferences(
+  steps: readonly Step[],
+  at: string,
+): Array<{ path: string; function?: string; ecsTask?: string }> {
+  return steps.flatMap((step, i) => {
+    const here = `${at}.${i}`;
+    if ('parallel' in step) return stepReferences(step.parallel, `${here}.parallel`);
+    if ('function' in step) return [{ path: `${here}.function`, function: step.function }];
+    return [{ path: `${here}.ecsTask`, ecsTask: step.ecsTask }];
+  });
+}
 
 /** The entry `name` if it is of one of `kinds`, else undefined. */
 export function entryOfKind<K extends EntryKind>(

@@ -8,7 +8,7 @@ import { z } from 'zod';
 import { LAMBDA_RUNTIMES, type Catalogue, type Step } from './catalogue';
 import type { ValidationIssue } from './errors';
 import { WORKLOAD_BUCKET_FUNCTIONS } from './naming';
-import { entryOfKind, functions, stateMachines } from './queries';
+import { entryOfKind, functions, stateMachines, stepReferences } from './queries';
 import { buildSourceShape, pascal, perEnv, repositoryPath } from './schema-parts';
 
 /** Lambda's limits: memory 128–10,240 MiB, timeout at most 900 seconds (15 minutes). */
@@ -116,19 +116,6 @@ export const stateMachineSchema = z.object({
   onFailure: entryName,
   timeoutSeconds: z.number().int().positive(),
 });
-
-/** Every `{ function }` / `{ ecsTask }` of `steps` with its path under `at`. */
-export function stepReferences(
-  steps: readonly Step[],
-  at: string,
-): Array<{ path: string; function?: string; ecsTask?: string }> {
-  return steps.flatMap((step, i) => {
-    const here = `${at}.${i}`;
-    if ('parallel' in step) return stepReferences(step.parallel, `${here}.parallel`);
-    if ('function' in step) return [{ path: `${here}.function`, function: step.function }];
-    return [{ path: `${here}.ecsTask`, ecsTask: step.ecsTask }];
-  });
-}
 
 /** Cross-references of functions and state machines (shapes are already valid). */
 export function checkBackend({ catalogue }: { readonly catalogue: Catalogue }): ValidationIssue[] {

@@ -22,6 +22,7 @@ import { accountFacts } from '../definitions/account';
 import { jenkinsEcsUpdateRole } from '../definitions/jenkins';
 import { workloadTaskArgs } from '../definitions/workload';
 import { WORKLOAD_SETTINGS } from './settings';
+import { defineBackend, defineFunctionSecurityGroups } from './backend';
 import { notificationsKey, notificationsTopic, openAccount, type AccountContext } from './account';
 
 /** The account ALB access logs are delivered from, per region (regions older than August 2022). */
@@ -84,6 +85,8 @@ export function defineWorkloadAccount(
   );
 
   const buckets = defineBuckets(ctx, config, key, settings.logRetentionDays);
+  const backendNetwork = { vpcId: network.vpcId, subnetIds: network.privateSubnetIds };
+  const functionGroups = defineFunctionSecurityGroups(ctx, backendNetwork, network.cidr);
 
   const serviceEntries = ecsServices(platform.catalogue);
   const lb = new PublicLoadBalancer(
@@ -139,7 +142,12 @@ export function defineWorkloadAccount(
           serviceName: name,
           vpcId: network.vpcId,
           subnetIds: network.privateSubnetIds,
-          clientSecurityGroupIds: [service.securityGroupId],
+          clientSecurityGroupIds: [
+            service.securityGroupId,
+            ...functions(platform.catalogue)
+              .filter(([, f]) => f.network.database === name)
+              .flatMap(([f]) => functionGroups.get(f)?.id ?? []),
+          ],
           ...settings.database,
           allocatedStorageGb: settings.database.allocatedStorageGb,
         },
@@ -168,6 +176,15 @@ export function defineWorkloadAccount(
       opts,
     );
   }
+
+  defineBackend(ctx, {
+    facts,
+    network: backendNetwork,
+    securityGroups: functionGroups,
+    buckets,
+    topicKeyArn: key.arn,
+    logRetentionDays: settings.logRetentionDays,
+  });
 
   const updateRole = new CrossAccountRole(
     'jenkins-ecs-update',

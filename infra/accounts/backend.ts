@@ -1,0 +1,222 @@
+/**
+ * The serverless backend of a workload account, from the catalogue: every function with its role,
+ * log group, dead-letter queue, `live` alias and triggers (queues, schedules, bucket events), the
+ * security groups of those in the VPC, and the state machines that chain them.
+ */
+import * as aws from '@pulumi/aws';
+import type * as pulumi from '@pulumi/pulumi';
+import { naming, type WorkloadBucketFunction } from '../../services/naming';
+import { ASYNC_TRIGGER_KINDS, functions, stateMachines, triggersOfKind } from '../../services/queries';
+import { BucketTrigger, FunctionTriggers } from '../components/function-triggers';
+import { LambdaFunction } from '../components/lambda-function';
+import { StateMachine } from '../components/state-machine';
+import type { WorkloadAccountFacts } from '../definitions/account';
+import {
+  functionDefinition,
+  functionRoleSpec,
+  stateMachineRoleSpec,
+  stateMachineTargets,
+} from '../definitions/lambda';
+import type { AccountContext } from './account';
+
+export interface BackendNetwork {
+  readonly vpcId: pulumi.Input<string>;
+  readonly subnetIds: ReadonlyArray<pulumi.Input<string>>;
+}
+
+export interface Backend {
+  readonly functions: ReadonlyMap<string, LambdaFunction>;
+  readonly stateMachines: ReadonlyMap<string, StateMachine>;
+}
+
+/** One security group per function in the VPC: HTTPS out, and PostgreSQL where it reaches a database. */
+function functionSecurityGroup(
+  ctx: AccountContext,
+  name: string,
+  network: BackendNetwork,
+  vpcCidr: string,
+  reachesDatabase: boolean,
+): aws.ec2.SecurityGroup {
+  const opts = { parent: ctx.root };
+  const sg = new aws.ec2.SecurityGroup(
+    `${name}-lambda-sg`,
+    {
+      name: naming.functionSecurityGroup(name, ctx.env),
+      description: `Lambda ${naming.functionName(name, ctx.env)}: outbound only`,
+      vpcId: network.vpcId,
+    },
+    opts,
+  );
+  new aws.vpc.SecurityGroupEgressRule(
+    `${name}-lambda-out-https`,
+    {
+      securityGroupId: sg.id,
+      ipProtocol: 'tcp',
+      fromPort: 443,
+      toPort: 443,
+      cidrIpv4: '0.0.0.0/0',
+      description: 'HTTPS to the API and AWS through NAT',
+    },
+    opts,
+  );
+  if (reachesDatabase)
+    new aws.vpc.SecurityGroupEgressRule(
+      `${name}-lambda-out-postgres`,
+      {
+        securityGroupId: sg.id,
+        ipProtocol: 'tcp',
+        fromPort: 5432,
+        toPort: 5432,
+        cidrIpv4: vpcCidr,
+        description: 'PostgreSQL inside the VPC',
+      },
+      opts,
+    );
+  return sg;
+}
+
+/**
+ * The security groups of the functions that connect to a service's database, by service: the
+ * database admits them as clients.
+ */
+export function defineFunctionSecurityGroups(
+  ctx: AccountContext,
+  network: BackendNetwork,
+  vpcCidr: string,
+): Map<string, aws.ec2.SecurityGroup> {
+  const groups = new Map<string, aws.ec2.SecurityGroup>();
+  for (const [name, entry] of functions(ctx.platform.catalogue)) {
+    if (entry.network.vpc)
+      groups.set(
+        name,
+        functionSecurityGroup(ctx, name, network, vpcCidr, entry.network.database !== undefined),
+      );
+  }
+  return groups;
+}
+
+export interface BackendArgs {
+  readonly facts: WorkloadAccountFacts;
+  readonly network: BackendNetwork;
+  readonly securityGroups: ReadonlyMap<string, aws.ec2.SecurityGroup>;
+  readonly buckets: Readonly<Record<WorkloadBucketFunction, { readonly bucket: aws.s3.Bucket }>>;
+  readonly topicKeyArn: pulumi.Input<string>;
+  readonly logRetentionDays: number;
+}
+
+export function defineBackend(ctx: AccountContext, args: BackendArgs): Backend {
+  const { region, accountId, root, platform } = ctx;
+  const { env } = args.facts;
+  const opts = { parent: root };
+  const byName = new Map<string, LambdaFunction>();
+  const bucketEvents = new Map<
+    WorkloadBucketFunction,
+    Array<{ functionName: string; aliasArn: pulumi.Output<string>; events: readonly string[] }>
+  >();
+  for (const [name, entry] of functions(platform.catalogue)) {
+    const definition = functionDefinition(args.facts, name);
+    const sg = args.securityGroups.get(name);
+    const fn = new LambdaFunction(
+      name,
+      {
+        definition,
+        role: functionRoleSpec(args.facts, name, { topicKeyArn: args.topicKeyArn }),
+        logRetentionDays: args.logRetentionDays,
+        ...(sg ? { vpc: { subnetIds: args.network.subnetIds, securityGroupIds: [sg.id] } } : {}),
+        asyncInvocation: entry.triggers.some((t) => ASYNC_TRIGGER_KINDS.includes(t.kind)),
+      },
+      opts,
+    );
+    byName.set(name, fn);
+    const queues = triggersOfKind(entry, 'sqs');
+    const schedules = triggersOfKind(entry, 'schedule');
+    if (queues.length + schedules.length > 0) {
+      new FunctionTriggers(
+        `${name}-triggers`,
+        {
+          functionName: definition.functionName,
+          aliasArn: fn.aliasArn,
+          functionTimeoutSeconds: definition.timeoutSeconds,
+          accountId,
+          queues: queues.map((q) => ({
+            queueName: naming.queue(q.queue, env),
+            batchSize: q.batchSize,
+            // Validation refuses an SQS trigger without one; the function's queue is always there then.
+            maxReceiveCount: q.deadLetterQueue?.maxReceiveCount ?? 1,
+            deadLetterQueueArn: fn.deadLetterQueueArn ?? '',
+          })),
+          schedules: schedules.map((s) => ({
+            ruleName: naming.scheduleRule(name, env),
+            expression: s.expression,
+          })),
+        },
+        opts,
+      );
+    }
+    for (const t of triggersOfKind(entry, 's3')) {
+      const list = bucketEvents.get(t.bucket) ?? [];
+      list.push({ functionName: definition.functionName, aliasArn: fn.aliasArn, events: t.events });
+      bucketEvents.set(t.bucket, list);
+    }
+  }
+  for (const [bucket, fns] of bucketEvents) {
+    new BucketTrigger(
+      `${bucket}-events`,
+      {
+        bucketName: naming.bucket(bucket, env),
+        bucketId: args.buckets[bucket].bucket.id,
+        accountId,
+        functions: fns,
+      },
+      opts,
+    );
+  }
+
+  const machines = new Map<string, StateMachine>();
+  for (const [name, entry] of stateMachines(platform.catalogue)) {
+    const tasksGroup = new aws.ec2.SecurityGroup(
+      `${name}-tasks-sg`,
+      {
+        name: `${naming.stateMachine(entry.pascalName, env)}-tasks`,
+        description: `ECS tasks started by ${naming.stateMachine(entry.pascalName, env)}: outbound HTTPS only`,
+        vpcId: args.network.vpcId,
+      },
+      opts,
+    );
+    new aws.vpc.SecurityGroupEgressRule(
+      `${name}-tasks-out-https`,
+      {
+        securityGroupId: tasksGroup.id,
+        ipProtocol: 'tcp',
+        fromPort: 443,
+        toPort: 443,
+        cidrIpv4: '0.0.0.0/0',
+        description: 'HTTPS to the API and AWS through NAT',
+      },
+      opts,
+    );
+    const role = stateMachineRoleSpec(args.facts, entry);
+    machines.set(
+      name,
+      new StateMachine(
+        name,
+        {
+          stateMachineName: naming.stateMachine(entry.pascalName, env),
+          entry,
+          catalogue: platform.catalogue,
+          target: { env, region, accountId },
+          ecsNetwork: { subnetIds: args.network.subnetIds, securityGroupIds: [tasksGroup.id] },
+          role,
+          logGroup: naming.stateMachineLogGroup(entry.pascalName, env),
+          logRetentionDays: args.logRetentionDays,
+          dependsOn: stateMachineTargets(entry).functions.flatMap((f) => {
+            const fn = byName.get(f);
+            return fn ? [fn] : [];
+          }),
+        },
+        opts,
+      ),
+    );
+  }
+  return { functions: byName, stateMachines: machines };
+}
