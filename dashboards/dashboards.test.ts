@@ -66,11 +66,12 @@ describe('dashboards', () => {
   });
 
   describe('structure', () => {
-    it('has fixed, unique uids: three per workload environment and the platform in mgmt', () => {
+    it('has fixed, unique uids: four per workload environment and the platform in mgmt', () => {
       expect(set.dashboards.map((d) => d.uid)).to.deep.equal([
         'tdr-mgmt-platform',
         ...['intg', 'staging', 'prod'].flatMap((e) => [
           `tdr-${e}-services-overview`,
+          `tdr-${e}-backend`,
           `tdr-${e}-transfers`,
           `tdr-${e}-alarms`,
         ]),

@@ -4,7 +4,7 @@
  * schemaVersion 41), and published through Grafana's HTTP API by ./publisher.ts.
  *
  * Folders: one per monitored environment (`tdr-{env}`). Each workload environment gets Services
- * overview, Transfers and Alarms; mgmt gets Platform; sbox (spikes only) gets nothing.
+ * overview, Backend (functions and state machines), Transfers and Alarms; mgmt gets Platform; sbox (spikes only) gets nothing.
  */
 import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -14,6 +14,7 @@ import { loadPlatform, parseAccountIds, type AccountIds, type Platform } from '.
 import type { EnvironmentName } from '../services/environments';
 import { naming } from '../services/naming';
 import { alarms } from './alarms';
+import { backend } from './backend';
 import { workloadEnvironmentNames } from '../services/queries';
 import {
   GENERATED_MARKER,
@@ -56,7 +57,12 @@ export function dashboardsFor(platform: Platform, env: EnvironmentName): Dashboa
   if (env === 'mgmt') return [platformDashboard(platform)];
   const workload = workloadEnvironmentNames(platform.environments).find((e) => e === env);
   if (!workload) return [];
-  return [servicesOverview(platform, workload), transfers(platform, workload), alarms(platform, workload)];
+  return [
+    servicesOverview(platform, workload),
+    backend(platform, workload),
+    transfers(platform, workload),
+    alarms(platform, workload),
+  ];
 }
 
 /** The whole set: pure, from the model (and account ids when known). */

@@ -155,6 +155,31 @@ describe('serverless backend (offline synth)', function () {
     );
   });
 
+  it('alarms on every function’s errors, every dead-letter queue and every state machine’s failed executions', () => {
+    const alarms = ofType('intg', 'aws:cloudwatch/metricAlarm:MetricAlarm').map((a) => a.inputs as Inputs);
+    const byName = new Map(alarms.map((a) => [a.name as string, a]));
+    for (const [name, entry] of functions(platform.catalogue)) {
+      expect(byName.get(naming.alarm(name, 'intg', 'errors'))?.dimensions).to.deep.equal({
+        FunctionName: naming.functionName(name, 'intg'),
+      });
+      expect(byName.has(naming.alarm(name, 'intg', 'dlq-messages')), name).to.equal(
+        needsDeadLetterQueue(entry),
+      );
+    }
+    const failed = byName.get(naming.alarm('backend-checks', 'intg', 'executions-failed'))!;
+    expect(failed).to.deep.include({
+      namespace: 'AWS/States',
+      metricName: 'ExecutionsFailed',
+      statistic: 'Sum',
+    });
+    expect(failed.dimensions).to.deep.equal({
+      StateMachineArn: 'arn:aws:states:eu-west-2:222222222222:stateMachine:TDRBackendChecksIntg',
+    });
+    expect(failed.alarmActions).to.deep.equal([
+      `arn:aws:sns:eu-west-2:222222222222:${naming.notificationsTopic('intg')}`,
+    ]);
+  });
+
   it('mgmt: the code bucket, versioned, where each workload account reads only its functions’ prefixes', () => {
     const bucket = inputs('mgmt', 'aws:s3/bucket:Bucket', 'backend-code-bucket');
     expect(bucket.bucket).to.equal('tdr-backend-code-mgmt');

@@ -22,9 +22,9 @@ describe('tdr dashboards build', () => {
     const r = await runTdr(['dashboards', 'build', '--out', dir], env());
     expect(r.code, r.stderr).to.equal(0);
     const listed = r.stdout.trim().split('\n');
-    expect(listed).to.have.length(12);
+    expect(listed).to.have.length(15);
     expect(listed).to.include(join(dir, 'dashboards', 'TDR prod', 'tdr-prod-alarms.json'));
-    expect(r.stderr).to.equal(`wrote 12 files under ${dir}\n`);
+    expect(r.stderr).to.equal(`wrote 15 files under ${dir}\n`);
     expect(await readdir(join(dir, 'provisioning'))).to.have.members(['dashboards', 'datasources']);
   });
 
@@ -32,7 +32,7 @@ describe('tdr dashboards build', () => {
     const r = await runTdr(['-o', 'json', 'dashboards', 'build', '--out', dir], env());
     expect(r.code, r.stderr).to.equal(0);
     const { files } = JSON.parse(r.stdout) as { files: string[] };
-    expect(files).to.have.length(12);
+    expect(files).to.have.length(15);
     for (const f of files.filter((x) => x.endsWith('.json'))) {
       const model = JSON.parse(await readFile(f, 'utf8')) as { uid: string };
       expect(f.endsWith(`${model.uid}.json`), f).to.equal(true);

@@ -7,6 +7,8 @@ import * as aws from '@pulumi/aws';
 import type * as pulumi from '@pulumi/pulumi';
 import { naming, type WorkloadBucketFunction } from '../../services/naming';
 import { ASYNC_TRIGGER_KINDS, functions, stateMachines, triggersOfKind } from '../../services/queries';
+import { BACKEND_ALARMS } from '../../services/thresholds';
+import { BackendAlarms } from '../components/backend-alarms';
 import { BucketTrigger, FunctionTriggers } from '../components/function-triggers';
 import { LambdaFunction } from '../components/lambda-function';
 import { StateMachine } from '../components/state-machine';
@@ -101,6 +103,8 @@ export interface BackendArgs {
   readonly securityGroups: ReadonlyMap<string, aws.ec2.SecurityGroup>;
   readonly buckets: Readonly<Record<WorkloadBucketFunction, { readonly bucket: aws.s3.Bucket }>>;
   readonly topicKeyArn: pulumi.Input<string>;
+  /** The environment's notifications topic, which every alarm notifies. */
+  readonly topicArn: pulumi.Input<string>;
   readonly logRetentionDays: number;
 }
 
@@ -128,6 +132,27 @@ export function defineBackend(ctx: AccountContext, args: BackendArgs): Backend {
       opts,
     );
     byName.set(name, fn);
+    new BackendAlarms(
+      `${name}-alarms`,
+      {
+        env,
+        entryName: name,
+        resourceName: definition.functionName,
+        alarms: [
+          { alarm: BACKEND_ALARMS.functionErrors, dimensions: { FunctionName: definition.functionName } },
+          ...(definition.deadLetterQueue
+            ? [
+                {
+                  alarm: BACKEND_ALARMS.deadLetterMessages,
+                  dimensions: { QueueName: definition.deadLetterQueue },
+                },
+              ]
+            : []),
+        ],
+        topicArn: args.topicArn,
+      },
+      opts,
+    );
     const queues = triggersOfKind(entry, 'sqs');
     const schedules = triggersOfKind(entry, 'schedule');
     if (queues.length + schedules.length > 0) {
@@ -196,26 +221,35 @@ export function defineBackend(ctx: AccountContext, args: BackendArgs): Backend {
       opts,
     );
     const role = stateMachineRoleSpec(args.facts, entry);
-    machines.set(
+    const machine = new StateMachine(
       name,
-      new StateMachine(
-        name,
-        {
-          stateMachineName: naming.stateMachine(entry.pascalName, env),
-          entry,
-          catalogue: platform.catalogue,
-          target: { env, region, accountId },
-          ecsNetwork: { subnetIds: args.network.subnetIds, securityGroupIds: [tasksGroup.id] },
-          role,
-          logGroup: naming.stateMachineLogGroup(entry.pascalName, env),
-          logRetentionDays: args.logRetentionDays,
-          dependsOn: stateMachineTargets(entry).functions.flatMap((f) => {
-            const fn = byName.get(f);
-            return fn ? [fn] : [];
-          }),
-        },
-        opts,
-      ),
+      {
+        stateMachineName: naming.stateMachine(entry.pascalName, env),
+        entry,
+        catalogue: platform.catalogue,
+        target: { env, region, accountId },
+        ecsNetwork: { subnetIds: args.network.subnetIds, securityGroupIds: [tasksGroup.id] },
+        role,
+        logGroup: naming.stateMachineLogGroup(entry.pascalName, env),
+        logRetentionDays: args.logRetentionDays,
+        dependsOn: stateMachineTargets(entry).functions.flatMap((f) => {
+          const fn = byName.get(f);
+          return fn ? [fn] : [];
+        }),
+      },
+      opts,
+    );
+    machines.set(name, machine);
+    new BackendAlarms(
+      `${name}-alarms`,
+      {
+        env,
+        entryName: name,
+        resourceName: machine.stateMachineName,
+        alarms: [{ alarm: BACKEND_ALARMS.executionsFailed, dimensions: { StateMachineArn: machine.arn } }],
+        topicArn: args.topicArn,
+      },
+      opts,
     );
   }
   return { functions: byName, stateMachines: machines };

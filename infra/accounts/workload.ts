@@ -183,6 +183,7 @@ export function defineWorkloadAccount(
     securityGroups: functionGroups,
     buckets,
     topicKeyArn: key.arn,
+    topicArn: topic.arn,
     logRetentionDays: settings.logRetentionDays,
   });
 
