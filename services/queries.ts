@@ -67,6 +67,11 @@ export function triggersOfKind<K extends FunctionTriggerKind>(
   return entry.triggers.filter((t): t is Extract<FunctionTrigger, { kind: K }> => t.kind === kind);
 }
 
+/** The file name a function's package has in the code bucket: its artifact's own. */
+export function functionPackageFile(entry: LambdaEntry): string {
+  return entry.source.artifact.split('/').at(-1) ?? entry.source.artifact;
+}
+
 /** S3 and EventBridge invoke a function asynchronously: a failed event must go somewhere. */
 export const ASYNC_TRIGGER_KINDS: readonly FunctionTriggerKind[] = ['s3', 'schedule'];
 

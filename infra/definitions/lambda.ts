@@ -7,7 +7,13 @@
 import type * as pulumi from '@pulumi/pulumi';
 import type { LambdaEntry, LambdaRuntime, StateMachineEntry } from '../../services/catalogue';
 import { naming } from '../../services/naming';
-import { entryOfKind, needsDeadLetterQueue, stepReferences, triggersOfKind } from '../../services/queries';
+import {
+  entryOfKind,
+  functionPackageFile,
+  needsDeadLetterQueue,
+  stepReferences,
+  triggersOfKind,
+} from '../../services/queries';
 import type { WorkloadAccountFacts } from './account';
 import { arn, serviceTrust, type PolicyStatement, type RoleSpec } from './iam';
 
@@ -39,11 +45,6 @@ const TRACE_STATEMENT: PolicyStatement = {
   ],
   Resource: '*',
 };
-
-/** The file name a function's package has in the code bucket: the artifact's own. */
-export function packageFile(entry: LambdaEntry): string {
-  return entry.source.artifact.split('/').at(-1) ?? entry.source.artifact;
-}
 
 /** What Lambda is given for one function in one environment (plain values; no Pulumi). */
 export interface FunctionDefinition {
@@ -81,7 +82,7 @@ export function functionDefinition(workload: WorkloadAccountFacts, name: string)
     reservedConcurrency: entry.reservedConcurrency,
     logGroup: naming.functionLogGroup(name, env),
     codeBucket: naming.backendCodeBucket(),
-    initialKey: naming.functionPackageKey(name, INITIAL_FUNCTION_VERSION, packageFile(entry)),
+    initialKey: naming.functionPackageKey(name, INITIAL_FUNCTION_VERSION, functionPackageFile(entry)),
     environment: { ENVIRONMENT: env },
     deadLetterQueue: needsDeadLetterQueue(entry) ? naming.functionDeadLetterQueue(name, env) : null,
   };

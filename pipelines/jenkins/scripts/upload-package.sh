@@ -33,6 +33,7 @@ for package in $packages; do
     --bucket "$bucket" \
     --key "$key" \
     --body "$artifact" \
+    --checksum-algorithm SHA256 \
     --checksum-sha256 "$sha256" \
     --metadata "git-commit=$(git rev-parse HEAD)" \
     --if-none-match '*' >/dev/null
