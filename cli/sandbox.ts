@@ -22,7 +22,7 @@ export function register(program: Command, ctx: CliContext): void {
   sandbox
     .command('up')
     .description(
-      'create ECR repositories and images, clusters, task definitions (services and one-off tasks), services, log groups, the Jenkins IAM roles, the ledger bucket and account-id parameters',
+      'create ECR repositories and images, clusters, task definitions (services and one-off tasks), services, log groups, the Jenkins IAM roles, the ledger bucket and account-id parameters, the code bucket with function packages v1-v3, and every function with its live alias',
     )
     .addHelpText(
       'after',
@@ -94,7 +94,14 @@ async function up(ctx: CliContext, platform: Platform) {
     new STSClient({ region, endpoint: ctx.env.AWS_ENDPOINT_URL }),
   );
   const clients = await releaseClients({ region, env: ctx.env, sessionName: 'tdr-sandbox', accountIds });
-  return sandboxUp(clients, platform);
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { lambdaClients } =
+    require('../pipelines/release/lambda') as typeof import('../pipelines/release/lambda');
+  return sandboxUp(
+    clients,
+    platform,
+    lambdaClients({ region, env: ctx.env, sessionName: 'tdr-sandbox', accountIds }),
+  );
 }
 
 function releaseAws(): typeof import('../pipelines/release/aws') {

@@ -3,7 +3,7 @@
  * compared with what the infra program declares for the same account ids under Pulumi's mock
  * engine, and the only differences allowed are the ones sandbox/definitions.ts names for moto.
  */
-import { ecsEntries, stateMachines } from '../services/queries';
+import { ecsEntries, functions, stateMachines } from '../services/queries';
 import { spawnSync } from 'node:child_process';
 import { expect } from 'chai';
 import type { RegisterTaskDefinitionCommandInput } from '@aws-sdk/client-ecs';
@@ -15,6 +15,7 @@ import {
   SANDBOX_ACCOUNT_IDS,
   SANDBOX_OMITTED_STATEMENTS,
   databaseSecretOf,
+  sandboxFunction,
   sandboxRoles,
   sandboxTaskDefinition,
 } from './definitions';
@@ -99,6 +100,41 @@ describe('the sandbox is built from infra’s definitions (no drift)', () => {
             ]
           : [],
       );
+    }
+  });
+
+  it('creates every function as infra declares it (name, runtime, handler, size, role, code at v1), outside a VPC', () => {
+    for (const env of WORKLOAD_ENVIRONMENTS) {
+      const infra = ofType(env, 'lambda/function:Function');
+      expect(infra).to.have.length(functions(platform.catalogue).length);
+      for (const [name] of functions(platform.catalogue)) {
+        const sandbox = sandboxFunction(platform, ids, env, name);
+        const declared = infra.find((f) => f.inputs.name === sandbox.FunctionName)?.inputs ?? {};
+        expect(
+          {
+            name: declared.name,
+            runtime: declared.runtime,
+            handler: declared.handler,
+            memorySize: declared.memorySize,
+            timeout: declared.timeout,
+            role: declared.role,
+            s3Bucket: declared.s3Bucket,
+            s3Key: declared.s3Key,
+            variables: (declared.environment as { variables?: unknown } | undefined)?.variables,
+          },
+          `${env} ${name}`,
+        ).to.deep.equal({
+          name: sandbox.FunctionName,
+          runtime: sandbox.Runtime,
+          handler: sandbox.Handler,
+          memorySize: sandbox.MemorySize,
+          timeout: sandbox.Timeout,
+          role: sandbox.Role,
+          s3Bucket: sandbox.Code?.S3Bucket,
+          s3Key: sandbox.Code?.S3Key,
+          variables: sandbox.Environment?.Variables,
+        });
+      }
     }
   });
 

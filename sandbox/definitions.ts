@@ -7,6 +7,7 @@
  */
 import { createHash } from 'node:crypto';
 import type { RegisterTaskDefinitionCommandInput } from '@aws-sdk/client-ecs';
+import type { CreateFunctionCommandInput } from '@aws-sdk/client-lambda';
 import type { AccountIds, Platform } from '../services/config';
 import {
   WORKLOAD_ENVIRONMENTS,
@@ -19,7 +20,7 @@ import { accountFacts } from '../infra/definitions/account';
 import { taskDefinitionFor, taskRoleArns, taskRolesFor } from '../infra/definitions/ecs-task';
 import { arn, crossAccountRoleSpec, roleDocuments, type RoleDocuments } from '../infra/definitions/iam';
 import { jenkinsEcsUpdateRole, jenkinsNodeRole } from '../infra/definitions/jenkins';
-import { functionRoleSpec } from '../infra/definitions/lambda';
+import { functionDefinition, functionRoleSpec } from '../infra/definitions/lambda';
 import { workloadTaskArgs } from '../infra/definitions/workload';
 
 /** Fake account ids of the sandbox (infra's embedded stack config uses the same); mgmt is the caller's. */
@@ -154,4 +155,36 @@ export function sandboxTaskDefinition(
     return { ...rest, networkMode: 'bridge', containerDefinitions };
   }
   return { ...infra, containerDefinitions };
+}
+
+/** A package's bytes in the sandbox: different per function and version, as builds are. */
+export function fakePackage(fn: string, version: string): Buffer {
+  return Buffer.from(`tdr sandbox package of ${fn} ${version}\n`);
+}
+
+/**
+ * Infra's function `name` in `env` as CreateFunction takes it, with what the sandbox changes for
+ * moto: no VPC configuration (the sandbox creates no network; moto runs no code anyway), and no
+ * tracing or logging configuration (moto keeps neither).
+ */
+export function sandboxFunction(
+  platform: Platform,
+  ids: AccountIds,
+  env: WorkloadEnvironmentName,
+  name: string,
+): CreateFunctionCommandInput {
+  const workload = accountFacts(platform, env, ids[env]);
+  const def = functionDefinition(workload, name);
+  const role = functionRoleSpec(workload, name);
+  return {
+    FunctionName: def.functionName,
+    Runtime: def.runtime,
+    Handler: def.handler,
+    Role: naming.roleArn(ids[env], role.roleName),
+    MemorySize: def.memory,
+    Timeout: def.timeoutSeconds,
+    Code: { S3Bucket: def.codeBucket, S3Key: def.initialKey },
+    Environment: { Variables: { ...def.environment } },
+    Publish: true,
+  };
 }

@@ -4,7 +4,8 @@
  * few image versions (small fake manifests), the ledger bucket and the SSM account-id
  * parameters and the Jenkins agents' `TDRJenkinsNodeRole{Env}`; in each workload account the
  * clusters, task definitions, services, the secrets, log groups and roles their task definitions
- * reference, the one-off tasks' task definitions, and `TDRJenkinsECSUpdateRole{Env}`.
+ * reference, the one-off tasks' task definitions, and `TDRJenkinsECSUpdateRole{Env}`; the code
+ * bucket with packages v1-v3 of every function, and each function at v1 with its `live` alias.
  *
  * Every role and task definition is infra's own (sandbox/definitions.ts builds them from
  * infra/definitions), changed only where moto needs it. Everything is idempotent: running
@@ -12,6 +13,7 @@
  * looked at (and tested) for the two-hop trust of DESIGN.md, not because AssumeRole needs them.
  */
 import { CreateLogGroupCommand, type CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
+import type { LambdaClient } from '@aws-sdk/client-lambda';
 import { CreateRepositoryCommand, PutImageCommand, type ECRClient } from '@aws-sdk/client-ecr';
 import {
   CreateBucketCommand,
@@ -35,6 +37,7 @@ import {
 } from '../services/environments';
 import { naming } from '../services/naming';
 import { ecsEntries } from '../services/queries';
+import { createFunctions, uploadPackages } from './functions';
 import type { RoleDocuments } from '../infra/definitions/iam';
 import type { ReleaseClients } from '../pipelines/release/aws';
 import { AwsCallError, attempt, errorName } from '../pipelines/release/errors';
@@ -69,7 +72,11 @@ export interface SandboxReport {
   readonly created: readonly string[];
 }
 
-export async function sandboxUp(clients: ReleaseClients, platform: Platform): Promise<SandboxReport> {
+export async function sandboxUp(
+  clients: ReleaseClients,
+  platform: Platform,
+  lambdaOf?: (env: WorkloadEnvironmentName) => LambdaClient,
+): Promise<SandboxReport> {
   const created: string[] = [];
   const { ecr, s3, ssm } = clients.mgmt;
   const region = platform.environments.mgmt.region;
@@ -153,6 +160,9 @@ export async function sandboxUp(clients: ReleaseClients, platform: Platform): Pr
     ),
   ]);
   created.push(...roleLines, ...workloadLines.flat());
+  // Functions need their roles (moto checks a function's role exists) and their packages.
+  created.push(...(await uploadPackages(s3, platform)));
+  if (lambdaOf) created.push(...(await createFunctions(lambdaOf, platform, clients.accountIds)));
   return { accountIds: clients.accountIds, created };
 }
 

@@ -22,6 +22,10 @@ import { Lambda, lambdaClients, resolvePackage } from '../pipelines/release/lamb
 import { releaseFunction } from '../pipelines/release/lambda-alias-shift';
 import { Ledger } from '../pipelines/release/ledger';
 import { TEST_ACCOUNT_IDS, assumeRole } from './support/accounts';
+import { runTdr } from './support/cli';
+import { SANDBOX, sandboxUp } from './support/release';
+import { fakePackage } from '../sandbox/definitions';
+import { functions } from '../services/queries';
 
 const BUCKET = naming.backendCodeBucket();
 const FN = naming.functionName('checksum', 'intg');
@@ -162,5 +166,32 @@ describe('Lambda releases on moto', function () {
     ]);
     const live = await new Lambda(lambdaOf('intg')).live(FN, 'live');
     expect(live?.version.CodeSha256).to.equal(sha256(packageOf('v2')));
+  });
+
+  it('tdr sandbox up: packages v1-v3 of every function in the code bucket, every function at v1 behind live in intg, staging and prod', async () => {
+    const env = await sandboxUp();
+    const platform = loadPlatform({});
+    for (const target of ['intg', 'staging', 'prod'] as const) {
+      const credentials = await assumeRole(SANDBOX[target], naming.jenkinsEcsUpdateRole(target));
+      const lambda = new Lambda(new LambdaClient({ region, credentials }));
+      for (const [fn] of functions(platform.catalogue)) {
+        const live = await lambda.live(naming.functionName(fn, target), 'live');
+        expect(live?.alias.FunctionVersion, `${target} ${fn}`).to.equal('1');
+        expect(live?.version.CodeSha256, `${target} ${fn}`).to.equal(sha256(fakePackage(fn, 'v1')));
+      }
+    }
+    const s3 = new S3Client({ region, forcePathStyle: true });
+    for (const v of ['v1', 'v2', 'v3']) {
+      const lookup = await resolvePackage(
+        s3,
+        BUCKET,
+        naming.functionPackageKey('reporting', v, 'function.zip'),
+        v,
+      );
+      expect(lookup.ok ? lookup.pkg.sha256 : lookup.reason).to.equal(sha256(fakePackage('reporting', v)));
+    }
+    // Twice leaves one of each.
+    const again = await runTdr(['sandbox', 'up'], env);
+    expect(again.code, again.stderr).to.equal(0);
   });
 });
