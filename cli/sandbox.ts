@@ -94,9 +94,7 @@ async function up(ctx: CliContext, platform: Platform) {
     new STSClient({ region, endpoint: ctx.env.AWS_ENDPOINT_URL }),
   );
   const clients = await releaseClients({ region, env: ctx.env, sessionName: 'tdr-sandbox', accountIds });
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const { lambdaClients } =
-    require('../pipelines/release/lambda') as typeof import('../pipelines/release/lambda');
+  const { lambdaClients } = releaseLambda();
   return sandboxUp(
     clients,
     platform,
@@ -107,4 +105,9 @@ async function up(ctx: CliContext, platform: Platform) {
 function releaseAws(): typeof import('../pipelines/release/aws') {
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   return require('../pipelines/release/aws') as typeof import('../pipelines/release/aws');
+}
+
+function releaseLambda(): typeof import('../pipelines/release/lambda') {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  return require('../pipelines/release/lambda') as typeof import('../pipelines/release/lambda');
 }
