@@ -130,10 +130,10 @@ describe('serverless backend (offline synth)', function () {
     const ingress = ofType('intg', 'aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule').filter((r) =>
       r.name.startsWith('consignmentapi-db'),
     );
-    expect(ingress.map((r) => r.inputs.referencedSecurityGroupId)).to.include.members([
-      'create-db-users-lambda-sg-id',
-      'database-migrations-lambda-sg-id',
-    ]);
+    expect(ingress.map((r) => r.inputs.referencedSecurityGroupId)).to.include(
+      'lambda-outbound-with-db-sg-id',
+    );
+    expect(ingress.map((r) => r.inputs.referencedSecurityGroupId)).to.not.include('lambda-outbound-sg-id');
   });
 
   it('declares each state machine with its generated definition, logging ALL and tracing on', () => {

@@ -76,7 +76,9 @@ export const naming = {
   functionName: (fn: string, env: EnvironmentName) => `tdr-${fn}-${env}`,
   functionLogGroup: (fn: string, env: EnvironmentName) => `/aws/lambda/tdr-${fn}-${env}`,
   functionRole: (pascalName: string, env: EnvironmentName) => `TDR${pascalName}LambdaRole${roleSuffix(env)}`,
-  functionSecurityGroup: (fn: string, env: EnvironmentName) => `tdr-${fn}-lambda-${env}`,
+  /** TDR shares two among its functions: outbound only, and outbound with the database. */
+  functionSecurityGroup: (reachesDatabase: boolean, env: EnvironmentName) =>
+    reachesDatabase ? `tdr-lambda-outbound-with-db-${env}` : `tdr-lambda-outbound-${env}`,
   /** The alias every trigger invokes and every release moves. */
   functionAlias: () => 'live',
   /** Where a function's failed events and messages end up (redrive target, on-failure destination). */

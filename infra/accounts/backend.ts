@@ -31,26 +31,29 @@ export interface Backend {
   readonly stateMachines: ReadonlyMap<string, StateMachine>;
 }
 
-/** One security group per function in the VPC: HTTPS out, and PostgreSQL where it reaches a database. */
+/**
+ * The functions' security groups, shared as TDR shares them: one with HTTPS out only, one that
+ * may also reach PostgreSQL in the VPC, each created only if a function needs it.
+ */
 function functionSecurityGroup(
   ctx: AccountContext,
-  name: string,
   network: BackendNetwork,
   vpcCidr: string,
   reachesDatabase: boolean,
 ): aws.ec2.SecurityGroup {
   const opts = { parent: ctx.root };
+  const name = reachesDatabase ? 'lambda-outbound-with-db' : 'lambda-outbound';
   const sg = new aws.ec2.SecurityGroup(
-    `${name}-lambda-sg`,
+    `${name}-sg`,
     {
-      name: naming.functionSecurityGroup(name, ctx.env),
-      description: `Lambda ${naming.functionName(name, ctx.env)}: outbound only`,
+      name: naming.functionSecurityGroup(reachesDatabase, ctx.env),
+      description: `Lambda functions in the VPC: HTTPS out${reachesDatabase ? ' and PostgreSQL in the VPC' : ' only'}`,
       vpcId: network.vpcId,
     },
     opts,
   );
   new aws.vpc.SecurityGroupEgressRule(
-    `${name}-lambda-out-https`,
+    `${name}-out-https`,
     {
       securityGroupId: sg.id,
       ipProtocol: 'tcp',
@@ -63,7 +66,7 @@ function functionSecurityGroup(
   );
   if (reachesDatabase)
     new aws.vpc.SecurityGroupEgressRule(
-      `${name}-lambda-out-postgres`,
+      `${name}-out-postgres`,
       {
         securityGroupId: sg.id,
         ipProtocol: 'tcp',
@@ -77,22 +80,23 @@ function functionSecurityGroup(
   return sg;
 }
 
-/**
- * The security groups of the functions that connect to a service's database, by service: the
- * database admits them as clients.
- */
+/** The security group of each function in the VPC, by function. */
 export function defineFunctionSecurityGroups(
   ctx: AccountContext,
   network: BackendNetwork,
   vpcCidr: string,
 ): Map<string, aws.ec2.SecurityGroup> {
   const groups = new Map<string, aws.ec2.SecurityGroup>();
+  const shared = new Map<boolean, aws.ec2.SecurityGroup>();
   for (const [name, entry] of functions(ctx.platform.catalogue)) {
-    if (entry.network.vpc)
-      groups.set(
-        name,
-        functionSecurityGroup(ctx, name, network, vpcCidr, entry.network.database !== undefined),
-      );
+    if (!entry.network.vpc) continue;
+    const reachesDatabase = entry.network.database !== undefined;
+    let sg = shared.get(reachesDatabase);
+    if (!sg) {
+      sg = functionSecurityGroup(ctx, network, vpcCidr, reachesDatabase);
+      shared.set(reachesDatabase, sg);
+    }
+    groups.set(name, sg);
   }
   return groups;
 }

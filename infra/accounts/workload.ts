@@ -87,6 +87,15 @@ export function defineWorkloadAccount(
   const buckets = defineBuckets(ctx, config, key, settings.logRetentionDays);
   const backendNetwork = { vpcId: network.vpcId, subnetIds: network.privateSubnetIds };
   const functionGroups = defineFunctionSecurityGroups(ctx, backendNetwork, network.cidr);
+  // The functions that connect to a service's database share a security group: one rule for all.
+  const functionClientsOf = (service: string) =>
+    [
+      ...new Set(
+        functions(platform.catalogue)
+          .filter(([, f]) => f.network.database === service)
+          .flatMap(([f]) => functionGroups.get(f) ?? []),
+      ),
+    ].map((sg) => sg.id);
 
   const serviceEntries = ecsServices(platform.catalogue);
   const lb = new PublicLoadBalancer(
@@ -142,12 +151,7 @@ export function defineWorkloadAccount(
           serviceName: name,
           vpcId: network.vpcId,
           subnetIds: network.privateSubnetIds,
-          clientSecurityGroupIds: [
-            service.securityGroupId,
-            ...functions(platform.catalogue)
-              .filter(([, f]) => f.network.database === name)
-              .flatMap(([f]) => functionGroups.get(f)?.id ?? []),
-          ],
+          clientSecurityGroupIds: [service.securityGroupId, ...functionClientsOf(name)],
           ...settings.database,
           allocatedStorageGb: settings.database.allocatedStorageGb,
         },
