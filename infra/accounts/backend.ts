@@ -31,29 +31,18 @@ export interface Backend {
   readonly stateMachines: ReadonlyMap<string, StateMachine>;
 }
 
-/**
- * The functions' security groups, shared as TDR shares them: one with HTTPS out only, one that
- * may also reach PostgreSQL in the VPC, each created only if a function needs it.
- */
-function functionSecurityGroup(
+/** A security group that allows HTTPS out (to the API, and to AWS through NAT), and nothing in. */
+function httpsOutGroup(
   ctx: AccountContext,
-  network: BackendNetwork,
-  vpcCidr: string,
-  reachesDatabase: boolean,
+  logical: string,
+  groupName: string,
+  description: string,
+  vpcId: pulumi.Input<string>,
 ): aws.ec2.SecurityGroup {
   const opts = { parent: ctx.root };
-  const name = reachesDatabase ? 'lambda-outbound-with-db' : 'lambda-outbound';
-  const sg = new aws.ec2.SecurityGroup(
-    `${name}-sg`,
-    {
-      name: naming.functionSecurityGroup(reachesDatabase, ctx.env),
-      description: `Lambda functions in the VPC: HTTPS out${reachesDatabase ? ' and PostgreSQL in the VPC' : ' only'}`,
-      vpcId: network.vpcId,
-    },
-    opts,
-  );
+  const sg = new aws.ec2.SecurityGroup(`${logical}-sg`, { name: groupName, description, vpcId }, opts);
   new aws.vpc.SecurityGroupEgressRule(
-    `${name}-out-https`,
+    `${logical}-out-https`,
     {
       securityGroupId: sg.id,
       ipProtocol: 'tcp',
@@ -64,9 +53,30 @@ function functionSecurityGroup(
     },
     opts,
   );
+  return sg;
+}
+
+/**
+ * The functions' security groups, shared as TDR shares them: one with HTTPS out only, one that
+ * may also reach PostgreSQL in the VPC.
+ */
+function functionSecurityGroup(
+  ctx: AccountContext,
+  network: BackendNetwork,
+  vpcCidr: string,
+  reachesDatabase: boolean,
+): aws.ec2.SecurityGroup {
+  const logical = reachesDatabase ? 'lambda-outbound-with-db' : 'lambda-outbound';
+  const sg = httpsOutGroup(
+    ctx,
+    logical,
+    naming.functionSecurityGroup(reachesDatabase, ctx.env),
+    `Lambda functions in the VPC: HTTPS out${reachesDatabase ? ' and PostgreSQL in the VPC' : ' only'}`,
+    network.vpcId,
+  );
   if (reachesDatabase)
     new aws.vpc.SecurityGroupEgressRule(
-      `${name}-out-postgres`,
+      `${logical}-out-postgres`,
       {
         securityGroupId: sg.id,
         ipProtocol: 'tcp',
@@ -75,7 +85,7 @@ function functionSecurityGroup(
         cidrIpv4: vpcCidr,
         description: 'PostgreSQL inside the VPC',
       },
-      opts,
+      { parent: ctx.root },
     );
   return sg;
 }
@@ -203,32 +213,19 @@ export function defineBackend(ctx: AccountContext, args: BackendArgs): Backend {
 
   const machines = new Map<string, StateMachine>();
   for (const [name, entry] of stateMachines(platform.catalogue)) {
-    const tasksGroup = new aws.ec2.SecurityGroup(
-      `${name}-tasks-sg`,
-      {
-        name: `${naming.stateMachine(entry.pascalName, env)}-tasks`,
-        description: `ECS tasks started by ${naming.stateMachine(entry.pascalName, env)}: outbound HTTPS only`,
-        vpcId: args.network.vpcId,
-      },
-      opts,
-    );
-    new aws.vpc.SecurityGroupEgressRule(
-      `${name}-tasks-out-https`,
-      {
-        securityGroupId: tasksGroup.id,
-        ipProtocol: 'tcp',
-        fromPort: 443,
-        toPort: 443,
-        cidrIpv4: '0.0.0.0/0',
-        description: 'HTTPS to the API and AWS through NAT',
-      },
-      opts,
+    const machineName = naming.stateMachine(entry.pascalName, env);
+    const tasksGroup = httpsOutGroup(
+      ctx,
+      `${name}-tasks`,
+      `${machineName}-tasks`,
+      `ECS tasks started by ${machineName}: outbound HTTPS only`,
+      args.network.vpcId,
     );
     const role = stateMachineRoleSpec(args.facts, entry);
     const machine = new StateMachine(
       name,
       {
-        stateMachineName: naming.stateMachine(entry.pascalName, env),
+        stateMachineName: machineName,
         entry,
         catalogue: platform.catalogue,
         target: { env, region, accountId },
