@@ -123,7 +123,7 @@ export interface BackendArgs {
 }
 
 export function defineBackend(ctx: AccountContext, args: BackendArgs): Backend {
-  const { region, accountId, root, platform } = ctx;
+  const { accountId, root, platform } = ctx;
   const { env } = args.facts;
   const opts = { parent: root };
   const byName = new Map<string, LambdaFunction>();
@@ -211,6 +211,18 @@ export function defineBackend(ctx: AccountContext, args: BackendArgs): Backend {
     );
   }
 
+  return { functions: byName, stateMachines: defineStateMachines(ctx, args, byName) };
+}
+
+/** Each state machine with its tasks' security group and its alarm, after the functions it calls. */
+function defineStateMachines(
+  ctx: AccountContext,
+  args: BackendArgs,
+  byName: ReadonlyMap<string, LambdaFunction>,
+): Map<string, StateMachine> {
+  const { region, accountId, root, platform } = ctx;
+  const opts = { parent: root };
+  const { env } = args.facts;
   const machines = new Map<string, StateMachine>();
   for (const [name, entry] of stateMachines(platform.catalogue)) {
     const machineName = naming.stateMachine(entry.pascalName, env);
@@ -253,5 +265,5 @@ export function defineBackend(ctx: AccountContext, args: BackendArgs): Backend {
       opts,
     );
   }
-  return { functions: byName, stateMachines: machines };
+  return machines;
 }
