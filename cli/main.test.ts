@@ -33,6 +33,34 @@ describe('tdr (cli/main)', () => {
     });
   });
 
+  it('lists the functions and state machines with their sizes per environment: tdr services', async () => {
+    const { code, stdout } = await runTdr(['services'], {});
+    expect(code).to.equal(0);
+    expect(stdout).to.match(/Functions \(Lambda/);
+    expect(stdout).to.match(
+      /^checksum\s+java21\s+no\s+-\s+sfn:backend-checks\s+1536\/300\s+2560\/300\s+2560\/300$/m,
+    );
+    expect(stdout).to.match(
+      /^notifications\s+.*sqs:notifications\+dlq s3:upload-files-quarantine sfn:export/m,
+    );
+    expect(stdout).to.match(
+      /^backend-checks\s+TDRBackendChecksIntg\s+3600\s+download-files → \(antivirus \| checksum \| file-format\) → api-update$/m,
+    );
+  });
+
+  it('exits 2 naming the field of a bad function: tdr services', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'tdr-fn-'));
+    try {
+      const file = join(dir, 'config.json');
+      writeFileSync(file, JSON.stringify({ catalogue: { checksum: { timeoutSeconds: { prod: 1200 } } } }));
+      const { code, stderr } = await runTdr(['services'], { TDR_CONFIG: file });
+      expect(code).to.equal(2);
+      expect(stderr).to.match(/catalogue\.checksum\.timeoutSeconds\.prod: must be at most 900 seconds/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it('keeps data on stdout and notes on stderr', async () => {
     const { stdout, stderr } = await runTdr(['envs'], {});
     expect(stdout).to.match(/Promotion path: build → intg → staging → prod/);

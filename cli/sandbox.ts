@@ -23,7 +23,7 @@ export function register(program: Command, ctx: CliContext): void {
   sandbox
     .command('up')
     .description(
-      'create ECR repositories and images, clusters, task definitions (services and one-off tasks), services, log groups, the Jenkins IAM roles, the ledger bucket and account-id parameters',
+      'create ECR repositories and images, clusters, task definitions (services and one-off tasks), services, log groups, the Jenkins IAM roles, the ledger bucket and account-id parameters, the code bucket with function packages v1-v3, and every function with its live alias',
     )
     .addHelpText(
       'after',
@@ -120,10 +120,21 @@ async function up(ctx: CliContext, platform: Platform) {
   const clients = await releaseClients({ region, env: ctx.env, sessionName: 'tdr-sandbox', accountIds });
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const { KMSClient } = require('@aws-sdk/client-kms') as typeof import('@aws-sdk/client-kms');
-  return sandboxUp(clients, platform, new KMSClient({ region, endpoint: ctx.env.AWS_ENDPOINT_URL }));
+  const { lambdaClients } = releaseLambda();
+  return sandboxUp(
+    clients,
+    platform,
+    new KMSClient({ region, endpoint: ctx.env.AWS_ENDPOINT_URL }),
+    lambdaClients({ region, env: ctx.env, sessionName: 'tdr-sandbox', accountIds }),
+  );
 }
 
 function releaseAws(): typeof import('../pipelines/release/aws') {
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   return require('../pipelines/release/aws') as typeof import('../pipelines/release/aws');
+}
+
+function releaseLambda(): typeof import('../pipelines/release/lambda') {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  return require('../pipelines/release/lambda') as typeof import('../pipelines/release/lambda');
 }

@@ -1,7 +1,7 @@
 /**
- * Alarms: every CloudWatch alarm infra creates for the services of one environment, one stat per
- * alarm, evaluating the alarm's own metric against the alarm's own threshold (services/thresholds),
- * so the tile is red exactly when the alarm is in ALARM.
+ * Alarms: every CloudWatch alarm infra creates for the services and the serverless backend of one
+ * environment, one stat per alarm, evaluating the alarm's own metric against the alarm's own
+ * threshold (services/thresholds), so the tile is red exactly when the alarm is in ALARM.
  */
 import type * as cog from '@grafana/grafana-foundation-sdk/cog';
 import * as cloudwatch from '@grafana/grafana-foundation-sdk/cloudwatch';
@@ -9,13 +9,21 @@ import * as dashboard from '@grafana/grafana-foundation-sdk/dashboard';
 import type { Platform } from '../services/config';
 import type { WorkloadEnvironmentName } from '../services/environments';
 import { naming } from '../services/naming';
-import { SERVICE_ALARM_LIST, differenceExpression, type ServiceAlarm } from '../services/thresholds';
-import { ecsServices } from '../services/queries';
+import {
+  BACKEND_ALARMS,
+  SERVICE_ALARM_LIST,
+  differenceExpression,
+  type BackendAlarm,
+  type ServiceAlarm,
+} from '../services/thresholds';
+import { stateMachineSearch } from './backend';
+import { ecsServices, functions, needsDeadLetterQueue, stateMachines } from '../services/queries';
 import {
   alarmSteps,
   baseDashboard,
   ecsServiceDimensions,
   expressionQuery,
+  filledQuery,
   finish,
   metricQuery,
   statPanel,
@@ -112,5 +120,67 @@ export function alarms(platform: Platform, env: WorkloadEnvironmentName): dashbo
       );
     }
   }
+  backendAlarmRows(builder, platform, env, region);
   return finish(builder);
+}
+
+/** The backend's alarms: a function's errors and dead letters, a state machine's failed executions. */
+function backendAlarmRows(
+  builder: dashboard.DashboardBuilder,
+  platform: Platform,
+  env: WorkloadEnvironmentName,
+  region: string,
+): void {
+  const tile = (entry: string, alarm: BackendAlarm, targets: ReadonlyArray<cog.Builder<cog.Dataquery>>) =>
+    statPanel({
+      title: naming.alarm(entry, env, alarm.key),
+      description: `${alarm.metric.metricName} (${alarm.metric.statistic}, ${alarm.periodSeconds}s) > ${alarm.threshold}. ${alarm.runbook}`,
+      unit: alarm.unit,
+      width: 4,
+      targets,
+      steps: alarmSteps(alarm),
+    });
+  const { functionErrors, deadLetterMessages, executionsFailed } = BACKEND_ALARMS;
+  const period = (a: BackendAlarm) => String(a.periodSeconds);
+  builder.withRow(new dashboard.RowBuilder('serverless backend'));
+  for (const [name, entry] of functions(platform.catalogue)) {
+    const dimensions = { FunctionName: naming.functionName(name, env) };
+    builder.withPanel(
+      tile(
+        name,
+        functionErrors,
+        filledQuery(
+          'value',
+          region,
+          { ...functionErrors.metric, dimensions },
+          functionErrors.key,
+          '0',
+          period(functionErrors),
+        ),
+      ),
+    );
+    if (needsDeadLetterQueue(entry)) {
+      const q = { QueueName: naming.functionDeadLetterQueue(name, env) };
+      builder.withPanel(
+        tile(name, deadLetterMessages, [
+          metricQuery(
+            'value',
+            region,
+            { ...deadLetterMessages.metric, dimensions: q },
+            deadLetterMessages.key,
+          ).period(period(deadLetterMessages)),
+        ]),
+      );
+    }
+  }
+  for (const [name, entry] of stateMachines(platform.catalogue)) {
+    const search = stateMachineSearch(
+      executionsFailed.metric,
+      naming.stateMachine(entry.pascalName, env),
+      executionsFailed.periodSeconds,
+    );
+    builder.withPanel(
+      tile(name, executionsFailed, [expressionQuery('value', region, search, executionsFailed.key)]),
+    );
+  }
 }

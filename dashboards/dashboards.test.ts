@@ -12,7 +12,13 @@ import { PANEL_THRESHOLDS, SERVICE_ALARM_LIST, type ServiceAlarm } from '../serv
 import { expectGolden } from '../test/support/golden';
 import { alertingFiles } from './alerting-files';
 import { DEFAULT_RELEASE_BOARD_URL } from './navigation';
-import { buildDashboards, generate, renderDashboard, renderDashboardProvisioning } from './index';
+import {
+  buildDashboards,
+  dashboardsFor,
+  generate,
+  renderDashboard,
+  renderDashboardProvisioning,
+} from './index';
 import { GRAFANA_BUILTIN_DATASOURCE, MANAGED_TAG } from './panels';
 import { TEST_ACCOUNT_IDS } from '../test/support/accounts';
 
@@ -68,11 +74,12 @@ describe('dashboards', () => {
   });
 
   describe('structure', () => {
-    it('has fixed, unique uids: three per workload environment and the platform in mgmt', () => {
+    it('has fixed, unique uids: four per workload environment and the platform in mgmt', () => {
       expect(set.dashboards.map((d) => d.uid)).to.deep.equal([
         'tdr-mgmt-platform',
         ...['intg', 'staging', 'prod'].flatMap((e) => [
           `tdr-${e}-services-overview`,
+          `tdr-${e}-backend`,
           `tdr-${e}-transfers`,
           `tdr-${e}-alarms`,
         ]),
@@ -184,7 +191,8 @@ describe('dashboards', () => {
     it('marks deploys on every dashboard of a workload environment, from annotations tagged deploy and the environment', () => {
       for (const env of ['intg', 'staging', 'prod'] as const) {
         const ofEnv = set.dashboards.filter((d) => d.folderUid === `tdr-${env}`);
-        expect(ofEnv).to.have.length(3);
+        expect(ofEnv.map((d) => d.uid)).to.have.members(dashboardsFor(platform, env).map((d) => d.uid));
+        expect(ofEnv.length).to.be.greaterThan(0);
         for (const d of ofEnv) {
           const deploys = d.model.annotations?.list?.filter((a) => a.name === 'Deploys') ?? [];
           expect(deploys, d.uid).to.have.length(1);

@@ -4,8 +4,8 @@
  * schemaVersion 41), and published through Grafana's HTTP API by ./publisher.ts.
  *
  * Folders: one per monitored environment (`tdr-{env}`). Each workload environment gets Services
- * overview, Transfers and Alarms, and alerting (./alerting.ts: rules, contact points, the policy
- * tree); mgmt gets Platform; sbox (spikes only) gets nothing.
+ * overview, Backend (functions and state machines), Transfers and Alarms, and alerting
+ * (./alerting.ts: rules, contact points, the policy tree); mgmt gets Platform; sbox (spikes only) gets nothing.
  */
 import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -17,6 +17,7 @@ import { naming } from '../services/naming';
 import { alarms } from './alarms';
 import { generateAlerting, type GeneratedAlerting } from './alerting';
 import { alertingFiles } from './alerting-files';
+import { backend } from './backend';
 import { workloadEnvironmentNames } from '../services/queries';
 import {
   GENERATED_MARKER,
@@ -73,6 +74,7 @@ export function dashboardsFor(
       : workload
         ? [
             servicesOverview(platform, workload, nav),
+            backend(platform, workload),
             transfers(platform, workload),
             alarms(platform, workload),
           ]

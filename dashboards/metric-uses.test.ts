@@ -2,7 +2,7 @@ import { expect } from 'chai';
 import type { Dashboard, Panel } from '@grafana/grafana-foundation-sdk/dashboard';
 import { findAwsMetric, metricUseProblems, S3_REQUEST_METRICS_BUCKETS } from '../services/aws-metrics';
 import { loadPlatform } from '../services/config';
-import { naming } from '../services/naming';
+import { naming, roleSuffix } from '../services/naming';
 import { ecsServices, oneOffTasks } from '../services/queries';
 import { SERVICE_ALARM_LIST, SERVICE_ALARMS, differenceExpression } from '../services/thresholds';
 import { generate } from './index';
@@ -49,6 +49,11 @@ describe('dashboards read only metrics AWS publishes (services/aws-metrics.ts)',
     expect(searches).to.have.length.above(0);
     for (const s of searches) {
       const env = s.dashboard.split('-')[1] as (typeof workloadEnvs)[number];
+      if (s.use.namespace === 'AWS/States') {
+        // A state machine's ARN holds the account id: its name finds it.
+        expect(s.values.StateMachineArn, where(s)).to.match(new RegExp(`^TDR[A-Za-z]+${roleSuffix(env)}$`));
+        continue;
+      }
       expect(s.values.LoadBalancer, where(s)).to.equal(naming.loadBalancer(env));
       expect(s.values.TargetGroup, where(s)).to.match(new RegExp(`^[a-z]+-tg-${env}$`));
     }

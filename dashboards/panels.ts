@@ -137,7 +137,7 @@ export function panelSteps(t: PanelThreshold): ThresholdSteps {
  * last step it is greater than or equal to, while CloudWatch's comparisons are strict; for counts
  * (whole numbers) `> n` is therefore the step `n + 1`, for percentages the step is the threshold.
  */
-export function alarmSteps(alarm: ServiceAlarm): ThresholdSteps {
+export function alarmSteps(alarm: Pick<ServiceAlarm, 'comparison' | 'threshold' | 'unit'>): ThresholdSteps {
   if (alarm.comparison === 'LessThanThreshold') {
     return [
       { value: null, color: 'red' },

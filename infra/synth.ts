@@ -382,6 +382,18 @@ export const MOCK_ARNS: Readonly<Record<string, ((c: ArnContext) => string) | nu
     `arn:aws:application-autoscaling:${c.region}:${c.account}:scalable-target/${mockHex(c.seed, 28)}`,
   'aws:appautoscaling/policy:Policy': (c) =>
     `arn:aws:autoscaling:${c.region}:${c.account}:scalingPolicy:${mockUuid(c.seed)}:resource/${input(c, 'serviceNamespace')}/${input(c, 'resourceId')}:policyName/${c.physical}`,
+  'aws:sqs/queue:Queue': (c) => `arn:aws:sqs:${c.region}:${c.account}:${c.physical}`,
+  'aws:lambda/function:Function': (c) => `arn:aws:lambda:${c.region}:${c.account}:function:${c.physical}`,
+  'aws:lambda/alias:Alias': (c) =>
+    `arn:aws:lambda:${c.region}:${c.account}:function:${input(c, 'functionName')}:${c.physical}`,
+  'aws:lambda/eventSourceMapping:EventSourceMapping': (c) =>
+    `arn:aws:lambda:${c.region}:${c.account}:event-source-mapping:${mockUuid(c.seed)}`,
+  'aws:sfn/stateMachine:StateMachine': (c) =>
+    `arn:aws:states:${c.region}:${c.account}:stateMachine:${c.physical}`,
+  'aws:cloudwatch/eventRule:EventRule': (c) => `arn:aws:events:${c.region}:${c.account}:rule/${c.physical}`,
+  'aws:cloudwatch/eventTarget:EventTarget': null,
+  'aws:lambda/permission:Permission': null,
+  'aws:lambda/functionEventInvokeConfig:FunctionEventInvokeConfig': null,
   'aws:iam/rolePolicy:RolePolicy': null,
   'aws:s3/bucketPolicy:BucketPolicy': null,
   'aws:s3/bucketVersioning:BucketVersioning': null,
@@ -424,6 +436,15 @@ function mockState(
       break;
     case 'aws:iam/role:Role':
       id = physical;
+      break;
+    case 'aws:lambda/function:Function':
+      // `publish: true` creates version 1 with the function.
+      state.version = '1';
+      state.qualifiedArn = `${String(state.arn)}:1`;
+      break;
+    case 'aws:sqs/queue:Queue':
+      id = `https://sqs.${region}.amazonaws.com/${accountId}/${physical}`;
+      state.url = id;
       break;
     case 'aws:lb/loadBalancer:LoadBalancer':
     case 'aws:lb/targetGroup:TargetGroup':

@@ -1,12 +1,13 @@
 /**
  * What the sandbox creates, as plain data built from infra's own definitions (infra/definitions):
- * the Jenkins roles of the two hops, each catalogue entry's execution and task roles, and each
- * entry's task definition. Only what moto needs is changed, and every change is named here, so
+ * the Jenkins roles of the two hops, each ECS entry's execution and task roles and task
+ * definition, and each function's role and definition. Only what moto needs is changed, and every change is named here, so
  * the sandbox cannot drift from infra unnoticed (sandbox/definitions.test.ts compares both).
  * Nothing here loads Pulumi.
  */
 import { createHash } from 'node:crypto';
 import type { RegisterTaskDefinitionCommandInput } from '@aws-sdk/client-ecs';
+import type { CreateFunctionCommandInput } from '@aws-sdk/client-lambda';
 import type { AccountIds, Platform } from '../services/config';
 import {
   WORKLOAD_ENVIRONMENTS,
@@ -14,10 +15,12 @@ import {
   type WorkloadEnvironmentName,
 } from '../services/environments';
 import { naming } from '../services/naming';
+import { ecsEntries, entryOfKind, functions } from '../services/queries';
 import { accountFacts } from '../infra/definitions/account';
 import { taskDefinitionFor, taskRoleArns, taskRolesFor } from '../infra/definitions/ecs-task';
 import { arn, crossAccountRoleSpec, roleDocuments, type RoleDocuments } from '../infra/definitions/iam';
 import { jenkinsEcsUpdateRole, jenkinsNodeRole } from '../infra/definitions/jenkins';
+import { functionDefinition, functionRoleSpec } from '../infra/definitions/lambda';
 import { workloadTaskArgs } from '../infra/definitions/workload';
 
 /** Fake account ids of the sandbox (infra's embedded stack config uses the same); mgmt is the caller's. */
@@ -54,6 +57,12 @@ export function fakeManifest(repository: string, version: string): string {
   });
 }
 
+/**
+ * Statements of infra's roles the sandbox leaves out: it creates no KMS key for the SNS topics, so
+ * a function's grant on that key has nothing to name.
+ */
+export const SANDBOX_OMITTED_STATEMENTS: readonly string[] = ['EncryptForTopics'];
+
 export interface SandboxRole {
   /** The account the role lives in. */
   readonly env: EnvironmentName;
@@ -70,10 +79,14 @@ export function sandboxRoles(platform: Platform, ids: AccountIds): SandboxRole[]
   const mgmt = accountFacts(platform, 'mgmt', ids.mgmt);
   return WORKLOAD_ENVIRONMENTS.flatMap((env): SandboxRole[] => {
     const workload = accountFacts(platform, env, ids[env]);
-    const entryRoles = Object.keys(platform.catalogue).flatMap((name) => {
+    const entryRoles = ecsEntries(platform.catalogue).flatMap(([name]) => {
       const roles = taskRolesFor(workloadTaskArgs(workload, name, ids.mgmt));
       return [roles.execution, roles.task].map((r) => ({ env, role: roleDocuments(r) }));
     });
+    const functionRoles = functions(platform.catalogue).map(([name]) => ({
+      env,
+      role: roleDocuments(functionRoleSpec(workload, name)),
+    }));
     return [
       {
         env: 'mgmt',
@@ -82,6 +95,7 @@ export function sandboxRoles(platform: Platform, ids: AccountIds): SandboxRole[]
       },
       { env, role: roleDocuments(crossAccountRoleSpec(jenkinsEcsUpdateRole(workload, ids.mgmt))) },
       ...entryRoles,
+      ...functionRoles,
     ];
   });
 }
@@ -92,8 +106,8 @@ export function databaseSecretOf(
   env: WorkloadEnvironmentName,
   name: string,
 ): string | undefined {
-  const entry = platform.catalogue[name];
-  return entry?.kind === 'service' && entry.database ? naming.databaseSecret(name, env) : undefined;
+  const entry = entryOfKind(platform.catalogue, name, 'service');
+  return entry?.database ? naming.databaseSecret(name, env) : undefined;
 }
 
 /**
@@ -136,9 +150,41 @@ export function sandboxTaskDefinition(
             : {}),
         },
   );
-  if (platform.catalogue[name]?.kind === 'task') {
+  if (entryOfKind(platform.catalogue, name, 'task')) {
     const { requiresCompatibilities: _fargate, ...rest } = infra;
     return { ...rest, networkMode: 'bridge', containerDefinitions };
   }
   return { ...infra, containerDefinitions };
+}
+
+/** A package's bytes in the sandbox: different per function and version, as builds are. */
+export function fakePackage(fn: string, version: string): Buffer {
+  return Buffer.from(`tdr sandbox package of ${fn} ${version}\n`);
+}
+
+/**
+ * Infra's function `name` in `env` as CreateFunction takes it, with what the sandbox changes for
+ * moto: no VPC configuration (the sandbox creates no network; moto runs no code anyway), and no
+ * tracing or logging configuration (moto keeps neither).
+ */
+export function sandboxFunction(
+  platform: Platform,
+  ids: AccountIds,
+  env: WorkloadEnvironmentName,
+  name: string,
+): CreateFunctionCommandInput {
+  const workload = accountFacts(platform, env, ids[env]);
+  const def = functionDefinition(workload, name);
+  const role = functionRoleSpec(workload, name);
+  return {
+    FunctionName: def.functionName,
+    Runtime: def.runtime,
+    Handler: def.handler,
+    Role: naming.roleArn(ids[env], role.roleName),
+    MemorySize: def.memory,
+    Timeout: def.timeoutSeconds,
+    Code: { S3Bucket: def.codeBucket, S3Key: def.initialKey },
+    Environment: { Variables: { ...def.environment } },
+    Publish: true,
+  };
 }

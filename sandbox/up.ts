@@ -5,7 +5,8 @@
  * (./bootstrap.ts: state bucket, secrets key, infra and deploy roles, SSM account-id parameters)
  * and the Jenkins agents' `TDRJenkinsNodeRole{Env}`; in each workload account the
  * clusters, task definitions, services, the secrets, log groups and roles their task definitions
- * reference, the one-off tasks' task definitions, and `TDRJenkinsECSUpdateRole{Env}`.
+ * reference, the one-off tasks' task definitions, and `TDRJenkinsECSUpdateRole{Env}`; the code
+ * bucket with packages v1-v3 of every function, and each function at v1 with its `live` alias.
  *
  * Every role and task definition is infra's own (sandbox/definitions.ts builds them from
  * infra/definitions), changed only where moto needs it. Everything is idempotent: running
@@ -13,6 +14,7 @@
  * looked at (and tested) for the two-hop trust of DESIGN.md, not because AssumeRole needs them.
  */
 import { CreateLogGroupCommand, type CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
+import type { LambdaClient } from '@aws-sdk/client-lambda';
 import { CreateRepositoryCommand, PutImageCommand, type ECRClient } from '@aws-sdk/client-ecr';
 import {
   CreateBucketCommand,
@@ -26,6 +28,8 @@ import { parseAccountIds, type AccountIds, type Platform } from '../services/con
 import type { EcsServiceEntry } from '../services/catalogue';
 import { WORKLOAD_ENVIRONMENTS, type WorkloadEnvironmentName } from '../services/environments';
 import { naming } from '../services/naming';
+import { ecsEntries } from '../services/queries';
+import { createFunctions, uploadPackages } from './functions';
 import type { ReleaseClients } from '../pipelines/release/aws';
 import { attempt } from '../pipelines/release/errors';
 import { repositoryUri } from '../pipelines/release/images';
@@ -65,6 +69,7 @@ export async function sandboxUp(
   clients: ReleaseClients,
   platform: Platform,
   kms: KMSClient,
+  lambdaOf?: (env: WorkloadEnvironmentName) => LambdaClient,
 ): Promise<SandboxReport> {
   const created: string[] = [];
   const { ecr, s3 } = clients.mgmt;
@@ -92,7 +97,7 @@ export async function sandboxUp(
   created.push(...(await sandboxBootstrap(bootstrapClientsOf(clients, kms), region, clients.accountIds)));
 
   const v1: Record<string, string> = {};
-  for (const entry of Object.values(platform.catalogue)) {
+  for (const [, entry] of ecsEntries(platform.catalogue)) {
     const repo = naming.ecrRepository(entry.imageRepository);
     await createRepository(ecr, repo);
     for (const version of SANDBOX_VERSIONS) {
@@ -116,7 +121,7 @@ export async function sandboxUp(
     Promise.all(
       WORKLOAD_ENVIRONMENTS.map(async (env) => {
         const lines: string[] = [];
-        for (const [name, entry] of Object.entries(platform.catalogue)) {
+        for (const [name, entry] of ecsEntries(platform.catalogue)) {
           const repo = naming.ecrRepository(entry.imageRepository);
           const uri = await repositoryUri(ecr, repo);
           await createLogGroup(clients.logs(env), env, naming.logGroup(name, env));
@@ -137,6 +142,9 @@ export async function sandboxUp(
     ),
   ]);
   created.push(...roleLines, ...workloadLines.flat());
+  // Functions need their roles (moto checks a function's role exists) and their packages.
+  created.push(...(await uploadPackages(s3, platform)));
+  if (lambdaOf) created.push(...(await createFunctions(lambdaOf, platform, clients.accountIds)));
   return { accountIds: clients.accountIds, created };
 }
 

@@ -36,7 +36,7 @@ export interface AwsMetric {
   /** The statistics AWS names as meaningful for this metric. */
   readonly statistics: readonly Statistic[];
   /** The unit AWS documents (`None` for CPU units). */
-  readonly unit: 'Count' | 'Percent' | 'Seconds' | 'Bytes' | 'None';
+  readonly unit: 'Count' | 'Percent' | 'Seconds' | 'Milliseconds' | 'Bytes' | 'None';
   /** How often AWS publishes a data point: a shorter period only shows gaps. */
   readonly periodSeconds: number;
   readonly reporting: Reporting;
@@ -57,6 +57,9 @@ export const AWS_DOCS = {
   metricMath: 'https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/using-metric-math.html',
   searchSyntax:
     'https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/search-expression-syntax.html',
+  lambda: 'https://docs.aws.amazon.com/lambda/latest/dg/monitoring-metrics-types.html',
+  sqs: 'https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/sqs-available-cloudwatch-metrics.html',
+  states: 'https://docs.aws.amazon.com/step-functions/latest/dg/procedure-cw-metrics.html',
   alarmsMissingData:
     'https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/AlarmThatSendsEmail.html#alarms-and-missing-data',
 } as const;
@@ -120,6 +123,51 @@ const insightsCount = (metricName: string, dimensionSets: AwsMetric['dimensionSe
   reporting: 'while-tasks-run',
   requires: 'container-insights',
   source: AWS_DOCS.containerInsights,
+});
+
+/**
+ * AWS/Lambda: per function, and per alias or version (`Resource` = `function:alias`); sent only
+ * for minutes in which the function was invoked.
+ */
+const LAMBDA_DIMENSION_SETS = [
+  ['FunctionName'],
+  ['FunctionName', 'Resource'],
+  ['FunctionName', 'Resource', 'ExecutedVersion'],
+] as const;
+
+const lambdaCount = (metricName: string): AwsMetric => ({
+  namespace: 'AWS/Lambda',
+  metricName,
+  dimensionSets: LAMBDA_DIMENSION_SETS,
+  statistics: ['Sum'],
+  unit: 'Count',
+  periodSeconds: MINUTE,
+  reporting: 'nonzero',
+  source: AWS_DOCS.lambda,
+});
+
+/** AWS/SQS queue metrics, every minute while the queue is active (up to six hours after its last use). */
+const sqsGauge = (metricName: string, unit: AwsMetric['unit']): AwsMetric => ({
+  namespace: 'AWS/SQS',
+  metricName,
+  dimensionSets: [['QueueName']],
+  statistics: ['Average', 'Minimum', 'Maximum', 'Sum'],
+  unit,
+  periodSeconds: MINUTE,
+  reporting: 'always',
+  source: AWS_DOCS.sqs,
+});
+
+/** AWS/States execution counts, per state machine, only for minutes with executions. */
+const statesCount = (metricName: string): AwsMetric => ({
+  namespace: 'AWS/States',
+  metricName,
+  dimensionSets: [['StateMachineArn']],
+  statistics: ['Sum'],
+  unit: 'Count',
+  periodSeconds: MINUTE,
+  reporting: 'nonzero',
+  source: AWS_DOCS.states,
 });
 
 export const AWS_METRICS = {
@@ -221,6 +269,41 @@ export const AWS_METRICS = {
     periodSeconds: MINUTE,
     reporting: 'nonzero',
     source: AWS_DOCS.ecrUsage,
+  },
+
+  // AWS/Lambda: the serverless backend's functions.
+  lambdaInvocations: lambdaCount('Invocations'),
+  lambdaErrors: lambdaCount('Errors'),
+  lambdaThrottles: lambdaCount('Throttles'),
+  lambdaDuration: {
+    namespace: 'AWS/Lambda',
+    metricName: 'Duration',
+    dimensionSets: LAMBDA_DIMENSION_SETS,
+    statistics: ['Average', 'Minimum', 'Maximum', 'p50', 'p90', 'p95', 'p99'],
+    unit: 'Milliseconds',
+    periodSeconds: MINUTE,
+    reporting: 'nonzero',
+    source: AWS_DOCS.lambda,
+  },
+
+  // AWS/SQS: trigger queues and dead-letter queues.
+  sqsMessagesVisible: sqsGauge('ApproximateNumberOfMessagesVisible', 'Count'),
+  sqsAgeOfOldestMessage: sqsGauge('ApproximateAgeOfOldestMessage', 'Seconds'),
+
+  // AWS/States: the state machines.
+  statesExecutionsStarted: statesCount('ExecutionsStarted'),
+  statesExecutionsSucceeded: statesCount('ExecutionsSucceeded'),
+  statesExecutionsFailed: statesCount('ExecutionsFailed'),
+  statesExecutionsTimedOut: statesCount('ExecutionsTimedOut'),
+  statesExecutionTime: {
+    namespace: 'AWS/States',
+    metricName: 'ExecutionTime',
+    dimensionSets: [['StateMachineArn']],
+    statistics: ['Average', 'Minimum', 'Maximum', 'p50', 'p90', 'p95', 'p99'],
+    unit: 'Milliseconds',
+    periodSeconds: MINUTE,
+    reporting: 'nonzero',
+    source: AWS_DOCS.states,
   },
 } as const satisfies Record<string, AwsMetric>;
 

@@ -1,100 +1,20 @@
 /**
- * What runs in the workload accounts: the ECS services and one-off tasks, with TDR's real sizes.
- * Adding a service is one entry here; infra, Jenkins jobs and dashboards follow from it.
+ * What runs in the workload accounts: the ECS services and one-off tasks, with TDR's real sizes,
+ * and (./backend-catalogue.ts) the Lambda functions of the serverless backend and the Step
+ * Functions state machines that chain them. Adding one is one entry; infra, Jenkins jobs and
+ * dashboards follow from it. The types are in ./catalogue-types.ts.
  */
-import type { WorkloadEnvironmentName } from './environments';
+import { DEFAULT_FUNCTIONS, DEFAULT_STATE_MACHINES } from './backend-catalogue';
+import {
+  same,
+  UUID_PATTERN_SOURCE,
+  type Catalogue,
+  type PerEnvironment,
+  type Source,
+} from './catalogue-types';
 
-export type PerEnvironment<T> = Readonly<Record<WorkloadEnvironmentName, T>>;
+export * from './catalogue-types';
 
-export interface HealthCheck {
-  readonly path: string;
-  /** HTTP codes the load balancer accepts, in ALB matcher syntax (`200,303`). */
-  readonly matcher: string;
-  readonly port: number;
-}
-
-export interface Sidecar {
-  readonly name: string;
-  /** A full image reference: sidecars are third-party images, not released through our ECR. */
-  readonly image: string;
-  readonly cpu: number;
-  readonly memory: number;
-  readonly ports: readonly number[];
-}
-
-/**
- * Where an entry's image comes from: a GitHub repository (TDR's own name, in the organisation the
- * Jenkins settings name) and the Dockerfile in it. Entries built from one repository share its
- * build job, its `vN` tags and its commands, so those are the repository's, and must agree.
- */
-export interface Source {
-  readonly repository: string;
-  /** Relative to the repository's root. */
-  readonly dockerfile: string;
-  /** The branch whose merges are released (TDR's repositories use `master`). */
-  readonly mainBranch: string;
-  /** Shell command line that runs the repository's tests (every branch and pull request). */
-  readonly test: string;
-  /** Shell command line that prepares the image's build context (jars, themes), run before the image build. */
-  readonly package: string;
-}
-
-export interface EcsServiceEntry {
-  readonly kind: 'service';
-  /** PascalCase form of the key, for IAM role names (`TDRConsignmentApiEcsTaskRoleIntg`). */
-  readonly pascalName: string;
-  readonly description: string;
-  /** ECR repository in mgmt holding the released images. */
-  readonly imageRepository: string;
-  readonly source: Source;
-  readonly containerPort: number;
-  readonly healthCheck: HealthCheck;
-  readonly cpu: PerEnvironment<number>;
-  readonly memory: PerEnvironment<number>;
-  readonly desiredCount: PerEnvironment<number>;
-  /** `{prefix}.{environment domain}` is the public hostname. */
-  readonly hostnamePrefix: string;
-  readonly sidecars: readonly Sidecar[];
-  /** Whether the service owns a PostgreSQL database. */
-  readonly database: boolean;
-}
-
-/**
- * A value a one-off task is run with (`tdr task run --input KEY=VALUE`), reaching its container as
- * an environment variable. Checked against its declaration before anything is called.
- */
-export interface TaskInput {
-  readonly description: string;
-  /** `string` values must match `pattern`; `boolean` values are `true` or `false`. */
-  readonly type: 'string' | 'boolean';
-  /** For `string`: the regular expression (source, anchored) a value must match. */
-  readonly pattern?: string;
-  /** The container environment variable it is passed as (UPPER_SNAKE_CASE). */
-  readonly variable: string;
-  /** Whether a run must give it. */
-  readonly required: boolean;
-}
-
-/** A UUID as TDR's ids are written (consignments, files). */
-export const UUID_PATTERN_SOURCE =
-  '^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$';
-
-export interface OneOffTaskEntry {
-  readonly kind: 'task';
-  readonly pascalName: string;
-  readonly description: string;
-  readonly imageRepository: string;
-  readonly source: Source;
-  readonly cpu: PerEnvironment<number>;
-  readonly memory: PerEnvironment<number>;
-  /** What a run may (or must) be given, by input name (camelCase); none when absent. */
-  readonly inputs?: Readonly<Record<string, TaskInput>>;
-}
-
-export type CatalogueEntry = EcsServiceEntry | OneOffTaskEntry;
-export type Catalogue = Readonly<Record<string, CatalogueEntry>>;
-
-const same = <T>(value: T): PerEnvironment<T> => ({ intg: value, staging: value, prod: value });
 const ONE_BUT_TWO_IN_PROD: PerEnvironment<number> = { intg: 1, staging: 1, prod: 2 };
 
 /** TDR's repositories: sbt projects on `master`, their jars assembled before the image is built. */
@@ -108,7 +28,7 @@ const sbtRepository = (repository: string, pkg = 'sbt assembly', dockerfile = 'D
 /** The auth server's theme is built with npm before its SPIs are assembled. */
 const AUTH_SERVER_PACKAGE = 'npm ci && npm run build-theme && sbt assembly';
 
-export const DEFAULT_CATALOGUE: Catalogue = {
+const DEFAULT_ECS_ENTRIES: Catalogue = {
   frontend: {
     kind: 'service',
     pascalName: 'Frontend',
@@ -221,4 +141,10 @@ export const DEFAULT_CATALOGUE: Catalogue = {
       },
     },
   },
+};
+
+export const DEFAULT_CATALOGUE: Catalogue = {
+  ...DEFAULT_ECS_ENTRIES,
+  ...DEFAULT_FUNCTIONS,
+  ...DEFAULT_STATE_MACHINES,
 };

@@ -1,6 +1,7 @@
 import { expect } from 'chai';
 import fc from 'fast-check';
 import { DEFAULT_CATALOGUE } from './catalogue';
+import { ecsEntries } from './queries';
 import { ENVIRONMENT_NAMES, WORKLOAD_ENVIRONMENTS, type EnvironmentName } from './environments';
 import { WORKLOAD_BUCKET_FUNCTIONS, naming } from './naming';
 import { SERVICE_NAME_PATTERN } from './validate';
@@ -81,7 +82,7 @@ describe('services/naming', () => {
   });
 
   it('gives every catalogue entry valid names in every environment', () => {
-    for (const [service, entry] of Object.entries(DEFAULT_CATALOGUE)) {
+    for (const [service, entry] of ecsEntries(DEFAULT_CATALOGUE)) {
       for (const env of WORKLOAD_ENVIRONMENTS) {
         for (const [kind, name] of namesOf(service, entry.pascalName, env)) assertValid(kind, name);
       }

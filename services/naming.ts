@@ -105,6 +105,30 @@ export const naming = {
   /** AWS Chatbot configuration delivering an account's alarm topic to Slack. */
   chatbotSlackConfiguration: (env: EnvironmentName) => `tdr-alarms-${env}`,
   chatbotRole: (env: EnvironmentName) => `TDRChatbotAlarmsRole${roleSuffix(env)}`,
+  /** Lambda functions: TDR's `tdr-{function}-{env}`, logging to Lambda's own log group name. */
+  functionName: (fn: string, env: EnvironmentName) => `tdr-${fn}-${env}`,
+  functionLogGroup: (fn: string, env: EnvironmentName) => `/aws/lambda/tdr-${fn}-${env}`,
+  functionRole: (pascalName: string, env: EnvironmentName) => `TDR${pascalName}LambdaRole${roleSuffix(env)}`,
+  /** TDR shares two among its functions: outbound only, and outbound with the database. */
+  functionSecurityGroup: (reachesDatabase: boolean, env: EnvironmentName) =>
+    reachesDatabase ? `tdr-lambda-outbound-with-db-${env}` : `tdr-lambda-outbound-${env}`,
+  /** The alias every trigger invokes and every release moves. */
+  functionAlias: () => 'live',
+  /** Where a function's failed events and messages end up (redrive target, on-failure destination). */
+  functionDeadLetterQueue: (fn: string, env: EnvironmentName) => `tdr-${fn}-dlq-${env}`,
+  queue: (queue: string, env: EnvironmentName) => `tdr-${queue}-${env}`,
+  scheduleRule: (fn: string, env: EnvironmentName) => `tdr-${fn}-schedule-${env}`,
+  /** mgmt's bucket of function packages, `{function}/{version}/{file}` (TDR's own layout). */
+  backendCodeBucket: () => 'tdr-backend-code-mgmt',
+  functionPackagePrefix: (fn: string) => `${fn}/`,
+  functionPackageKey: (fn: string, version: string, file: string) => `${fn}/${version}/${file}`,
+  /** Step Functions: TDR's `TDRBackendChecksIntg`. */
+  stateMachine: (pascalName: string, env: EnvironmentName) => `TDR${pascalName}${roleSuffix(env)}`,
+  stateMachineRole: (pascalName: string, env: EnvironmentName) =>
+    `TDR${pascalName}StateMachineRole${roleSuffix(env)}`,
+  /** Under `/aws/vendedlogs/`, as AWS recommends for Step Functions (resource policy size). */
+  stateMachineLogGroup: (pascalName: string, env: EnvironmentName) =>
+    `/aws/vendedlogs/states/TDR${pascalName}${roleSuffix(env)}`,
 } as const;
 
 /** Grafana refuses uids over 40 characters: longer names keep a readable head and a hash tail. */

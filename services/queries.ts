@@ -2,7 +2,17 @@
  * The one place that asks the model "which entries of this kind": every folder filters the
  * catalogue and the environments through here rather than by `kind` on its own.
  */
-import type { Catalogue, CatalogueEntry, EcsServiceEntry, OneOffTaskEntry, Source } from './catalogue';
+import type {
+  Catalogue,
+  CatalogueEntry,
+  EcsServiceEntry,
+  FunctionTrigger,
+  FunctionTriggerKind,
+  LambdaEntry,
+  OneOffTaskEntry,
+  StateMachineEntry,
+  Step,
+} from './catalogue';
 import type { Environment, EnvironmentKind, EnvironmentName, WorkloadEnvironmentName } from './environments';
 
 export type EntryKind = CatalogueEntry['kind'];
@@ -31,6 +41,60 @@ export const ecsServices = (catalogue: Catalogue): Array<[string, EcsServiceEntr
 export const oneOffTasks = (catalogue: Catalogue): Array<[string, OneOffTaskEntry]> =>
   entriesOfKind(catalogue, 'task');
 
+/** Everything that runs on ECS (services and one-off tasks): what has a cluster, an image and task roles. */
+export const ecsEntries = (catalogue: Catalogue): Array<[string, EcsServiceEntry | OneOffTaskEntry]> =>
+  entriesOfKind(catalogue, 'service', 'task');
+
+/** The Lambda functions of the serverless backend (released by moving their `live` alias). */
+export const functions = (catalogue: Catalogue): Array<[string, LambdaEntry]> =>
+  entriesOfKind(catalogue, 'lambda');
+
+/** The Step Functions state machines (built from the catalogue, never released on their own). */
+export const stateMachines = (catalogue: Catalogue): Array<[string, StateMachineEntry]> =>
+  entriesOfKind(catalogue, 'stepFunction');
+
+/** Entries built from a source repository: images (services, tasks) and function packages. */
+export const builtEntries = (
+  catalogue: Catalogue,
+): Array<[string, EcsServiceEntry | OneOffTaskEntry | LambdaEntry]> =>
+  entriesOfKind(catalogue, 'service', 'task', 'lambda');
+
+/** A function's triggers of one kind. */
+export function triggersOfKind<K extends FunctionTriggerKind>(
+  entry: LambdaEntry,
+  kind: K,
+): Array<Extract<FunctionTrigger, { kind: K }>> {
+  return entry.triggers.filter((t): t is Extract<FunctionTrigger, { kind: K }> => t.kind === kind);
+}
+
+/** The file name a function's package has in the code bucket: its artifact's own. */
+export function functionPackageFile(entry: LambdaEntry): string {
+  return entry.source.artifact.split('/').at(-1) ?? entry.source.artifact;
+}
+
+/** S3 and EventBridge invoke a function asynchronously: a failed event must go somewhere. */
+export const ASYNC_TRIGGER_KINDS: readonly FunctionTriggerKind[] = ['s3', 'schedule'];
+
+/**
+ * Whether the function needs a dead-letter queue of its own: it has an SQS trigger (the queue's
+ * redrive target) or is invoked asynchronously (the on-failure destination).
+ */
+export const needsDeadLetterQueue = (entry: LambdaEntry): boolean =>
+  entry.triggers.some((t) => t.kind === 'sqs' || ASYNC_TRIGGER_KINDS.includes(t.kind));
+
+/** Every `{ function }` / `{ ecsTask }` of `steps` with its path under `at`. */
+export function stepReferences(
+  steps: readonly Step[],
+  at: string,
+): Array<{ path: string; function?: string; ecsTask?: string }> {
+  return steps.flatMap((step, i) => {
+    const here = `${at}.${i}`;
+    if ('parallel' in step) return stepReferences(step.parallel, `${here}.parallel`);
+    if ('function' in step) return [{ path: `${here}.function`, function: step.function }];
+    return [{ path: `${here}.ecsTask`, ecsTask: step.ecsTask }];
+  });
+}
+
 /** The entry `name` if it is of one of `kinds`, else undefined. */
 export function entryOfKind<K extends EntryKind>(
   catalogue: Catalogue,
@@ -55,25 +119,48 @@ export const workloadEnvironmentNames = (
 ): WorkloadEnvironmentName[] =>
   environmentsOfKind(environments, 'workload').map((e) => e.name as WorkloadEnvironmentName);
 
-/** A source repository and the catalogue entries whose images are built from it, in catalogue order. */
+/** What every entry built from one repository shares (validation holds them equal). */
+export interface SharedSource {
+  readonly repository: string;
+  readonly mainBranch: string;
+  readonly test: string;
+  readonly package: string;
+}
+
+/** A source repository and the catalogue entries built from it, in catalogue order. */
 export interface SourceRepository {
   readonly repository: string;
   /** The first entry's source: validation holds the others' branch and commands equal to it. */
-  readonly source: Source;
-  readonly entries: ReadonlyArray<readonly [string, CatalogueEntry]>;
+  readonly source: SharedSource;
+  /** A file every branch has: the first image's Dockerfile, else the first function's build file. */
+  readonly markerFile: string;
+  readonly entries: ReadonlyArray<readonly [string, EcsServiceEntry | OneOffTaskEntry | LambdaEntry]>;
 }
 
-/** The repositories the catalogue's images are built from, each once, in catalogue order. */
+/** The repositories the catalogue's images and function packages are built from, each once, in catalogue order. */
 export function sourceRepositories(catalogue: Catalogue): SourceRepository[] {
-  const byRepository = new Map<string, Array<readonly [string, CatalogueEntry]>>();
-  for (const [name, entry] of Object.entries(catalogue)) {
+  const byRepository = new Map<
+    string,
+    Array<readonly [string, EcsServiceEntry | OneOffTaskEntry | LambdaEntry]>
+  >();
+  for (const [name, entry] of builtEntries(catalogue)) {
     const entries = byRepository.get(entry.source.repository) ?? [];
     entries.push([name, entry]);
     byRepository.set(entry.source.repository, entries);
   }
-  return [...byRepository].map(([repository, entries]) => ({
-    repository,
-    source: entries[0]![1].source,
-    entries,
-  }));
+  return [...byRepository].map(([repository, entries]) => {
+    const image = entries.find(([, e]) => e.kind !== 'lambda')?.[1];
+    const fn = entries.find(([, e]) => e.kind === 'lambda')?.[1];
+    return {
+      repository,
+      source: entries[0]![1].source,
+      markerFile:
+        image && image.kind !== 'lambda'
+          ? image.source.dockerfile
+          : fn?.kind === 'lambda'
+            ? fn.source.buildFile
+            : '',
+      entries,
+    };
+  });
 }

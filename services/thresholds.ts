@@ -146,3 +146,66 @@ export const PANEL_THRESHOLDS = {
   /** Percent of the task's memory: near 100% ECS kills the task (OutOfMemory). */
   memoryPercent: { warning: 80, critical: 90 },
 } as const satisfies Record<string, PanelThreshold>;
+/** Which backend resource's dimensions a backend alarm watches. */
+export type BackendAlarmResource =
+  /** `FunctionName` of the function (every version and alias). */
+  | 'function'
+  /** `QueueName` of the function's dead-letter queue. */
+  | 'dead-letter-queue'
+  /** `StateMachineArn` of the state machine. */
+  | 'state-machine';
+
+/** An alarm of the serverless backend: one metric, no metric math. */
+export interface BackendAlarm extends Omit<ServiceAlarm, 'resource' | 'minus'> {
+  readonly resource: BackendAlarmResource;
+}
+
+export const BACKEND_ALARMS = {
+  functionErrors: {
+    key: 'errors',
+    severity: 'warning',
+    resource: 'function',
+    metric: metricStat(AWS_METRICS.lambdaErrors, 'Sum'),
+    comparison: 'GreaterThanThreshold',
+    threshold: 0,
+    unit: 'short',
+    periodSeconds: 300,
+    evaluationPeriods: 1,
+    // Lambda publishes Errors only for minutes with invocations: none is no error.
+    treatMissingData: 'notBreaching',
+    runbook:
+      'The function failed at least once in 5 minutes: read its log group (/aws/lambda/…) for the exception; if it began with a release, roll back with tdr rollback (the live alias moves back).',
+  },
+  deadLetterMessages: {
+    key: 'dlq-messages',
+    severity: 'critical',
+    resource: 'dead-letter-queue',
+    metric: metricStat(AWS_METRICS.sqsMessagesVisible, 'Maximum'),
+    comparison: 'GreaterThanThreshold',
+    threshold: 0,
+    unit: 'short',
+    periodSeconds: 300,
+    evaluationPeriods: 1,
+    // An idle queue stops publishing after six hours: an empty one, which is not a failure.
+    treatMissingData: 'notBreaching',
+    runbook:
+      'Events or messages the function gave up on are waiting in its dead-letter queue: read one to see the failure, fix the cause, then redrive the queue (SQS console or start-message-move-task).',
+  },
+  executionsFailed: {
+    key: 'executions-failed',
+    severity: 'critical',
+    resource: 'state-machine',
+    metric: metricStat(AWS_METRICS.statesExecutionsFailed, 'Sum'),
+    comparison: 'GreaterThanThreshold',
+    threshold: 0,
+    unit: 'short',
+    periodSeconds: 300,
+    evaluationPeriods: 1,
+    // Step Functions publishes counts only for minutes with executions.
+    treatMissingData: 'notBreaching',
+    runbook:
+      'An execution failed after its retries (its failure was recorded by the catch step): open the execution in the Step Functions console to see which step failed and why, then that function’s log group.',
+  },
+} as const satisfies Record<string, BackendAlarm>;
+
+export const BACKEND_ALARM_LIST: readonly BackendAlarm[] = Object.values(BACKEND_ALARMS);

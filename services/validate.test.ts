@@ -272,9 +272,83 @@ describe('services/validate', () => {
     },
     {
       name: 'an unknown catalogue kind',
-      patch: { catalogue: { frontend: { kind: 'lambda' } } },
+      patch: { catalogue: { frontend: { kind: 'fargate-spot' } } },
       path: 'catalogue.frontend.kind',
-      message: /.+/,
+      message: /service, task, lambda or stepFunction/,
+    },
+    {
+      name: 'a function with an unknown runtime',
+      patch: { catalogue: { checksum: { runtime: 'java8' } } },
+      path: 'catalogue.checksum.runtime',
+      message: /must be one of the runtimes java21/,
+    },
+    {
+      name: 'a function timeout over 900 s',
+      patch: { catalogue: { checksum: { timeoutSeconds: { prod: 901 } } } },
+      path: 'catalogue.checksum.timeoutSeconds.prod',
+      message: /at most 900 seconds/,
+    },
+    {
+      name: 'function memory below 128 MiB',
+      patch: { catalogue: { checksum: { memory: { intg: 64 } } } },
+      path: 'catalogue.checksum.memory.intg',
+      message: /128-10240 MiB/,
+    },
+    {
+      name: 'function memory above 10240 MiB',
+      patch: { catalogue: { checksum: { memory: { staging: 10241 } } } },
+      path: 'catalogue.checksum.memory.staging',
+      message: /128-10240 MiB/,
+    },
+    {
+      name: 'a Step Functions task naming a function that does not exist',
+      patch: {
+        catalogue: {
+          'backend-checks': { steps: [{ function: 'download-files' }, { function: 'virus-scan' }] },
+        },
+      },
+      path: 'catalogue.backend-checks.steps.1.function',
+      message: /"virus-scan" is not a lambda of the catalogue; valid: .*checksum/,
+    },
+    {
+      name: 'a Step Functions task naming a function inside a parallel step',
+      patch: {
+        catalogue: {
+          'backend-checks': { steps: [{ parallel: [{ function: 'checksum' }, { function: 'nope' }] }] },
+        },
+      },
+      path: 'catalogue.backend-checks.steps.0.parallel.1.function',
+      message: /"nope" is not a lambda/,
+    },
+    {
+      name: 'an ECS step naming a task that does not exist',
+      patch: {
+        catalogue: { export: { steps: [{ ecsTask: 'frontend' }, { function: 'export-status-update' }] } },
+      },
+      path: 'catalogue.export.steps.0.ecsTask',
+      message: /not a one-off task/,
+    },
+    {
+      name: 'an SQS trigger without a dead-letter queue',
+      patch: {
+        catalogue: { notifications: { triggers: [{ kind: 'sqs', queue: 'notifications', batchSize: 10 }] } },
+      },
+      path: 'catalogue.notifications.triggers.0.deadLetterQueue',
+      message: /an SQS trigger needs a dead-letter queue/,
+    },
+    {
+      name: 'a function trigger naming a state machine that does not call it',
+      patch: {
+        catalogue: { reporting: { triggers: [{ kind: 'stepFunction', stateMachine: 'backend-checks' }] } },
+      },
+      path: 'catalogue.reporting.triggers.0.stateMachine',
+      message: /backend-checks has no step calling reporting/,
+    },
+    {
+      name: 'a function on a database its network cannot reach',
+      patch: { catalogue: { 'create-db-users': { network: { vpc: false, database: 'frontend' } } } },
+      path: 'catalogue.create-db-users.network.database',
+      message: /not a catalogue service with a database/,
     },
   ];
 

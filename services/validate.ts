@@ -13,7 +13,9 @@ import {
 } from './environments';
 import type { ValidationIssue } from './errors';
 import { FARGATE_CPU_SIZES, fargateMemoryFor } from './fargate';
-import { ecsServices } from './queries';
+import { builtEntries, ecsEntries, ecsServices, entryOfKind } from './queries';
+import { buildSourceShape, pascal, perEnv, repositoryPath } from './schema-parts';
+import { checkBackend, lambdaSchema, stateMachineSchema } from './validate-backend';
 
 export { PlatformConfigError, type ValidationIssue } from './errors';
 
@@ -32,14 +34,6 @@ const cpu = z.number().refine((v) => FARGATE_CPU_SIZES.includes(v), {
   error: `must be one of the Fargate sizes ${FARGATE_CPU_SIZES.join(', ')}`,
 });
 const memory = z.number().int().positive({ error: 'must be a positive number of MiB' });
-const perEnv = <T extends z.ZodType>(schema: T) =>
-  z.strictObject(
-    { intg: schema, staging: schema, prod: schema },
-    { error: 'must give a value for intg, staging and prod' },
-  );
-const pascal = z
-  .string()
-  .regex(/^[A-Z][A-Za-z0-9]{1,29}$/, { error: 'must be PascalCase, 2-30 letters or digits' });
 const repo = z
   .string()
   .regex(/^[a-z0-9]+(?:[._-][a-z0-9]+)*$/, {
@@ -47,21 +41,9 @@ const repo = z
   })
   .max(100);
 
-/** A command line run by a shell in the build: one line, so that the build log shows all of it. */
-const commandLine = z
-  .string()
-  .min(1, { error: 'must be a shell command line' })
-  .regex(/^[^\n\r]*$/, { error: 'must be one line' });
 const sourceSchema = z.strictObject({
-  repository: z.string().regex(/^(?!\.\.?$)[A-Za-z0-9._-]{1,100}$/, {
-    error: 'must be a GitHub repository name: letters, digits, . _ -, at most 100',
-  }),
-  dockerfile: z.string().regex(/^(?!\/)(?!.*(?:^|\/)\.\.(?:\/|$))[A-Za-z0-9._/-]+$/, {
-    error: 'must be a path inside the repository, e.g. Dockerfile or docker/Dockerfile-update',
-  }),
-  mainBranch: z.string().regex(/^(?!-)(?!.*\.\.)[A-Za-z0-9._/-]{1,100}$/, { error: 'must be a branch name' }),
-  test: commandLine,
-  package: commandLine,
+  ...buildSourceShape,
+  dockerfile: repositoryPath('e.g. Dockerfile or docker/Dockerfile-update'),
 });
 
 const freezeWindowSchema = z.strictObject({
@@ -190,7 +172,9 @@ const platformSchema = z.strictObject({
     z.string().regex(SERVICE_NAME_PATTERN, {
       error: 'service names are 2-21 lowercase letters or digits, words joined by single hyphens',
     }),
-    z.discriminatedUnion('kind', [serviceSchema, taskSchema], { error: 'kind must be service or task' }),
+    z.discriminatedUnion('kind', [serviceSchema, taskSchema, lambdaSchema, stateMachineSchema], {
+      error: 'kind must be service, task, lambda or stepFunction',
+    }),
   ),
 });
 
@@ -234,7 +218,7 @@ export function validatePlatform(input: unknown): ValidationIssue[] {
   const parsed = platformSchema.safeParse(input);
   if (!parsed.success) return zodIssues(parsed.error, '');
   const model = parsed.data as unknown as PlatformModel;
-  return [...checkEnvironments(model), ...checkCatalogue(model)];
+  return [...checkEnvironments(model), ...checkCatalogue(model), ...checkBackend(model)];
 }
 
 function checkEnvironments({ environments }: PlatformModel): ValidationIssue[] {
@@ -322,13 +306,13 @@ function checkPromotionCycles(environments: PlatformModel['environments']): Vali
 function checkSources({ catalogue }: PlatformModel): ValidationIssue[] {
   const issues: ValidationIssue[] = [];
   const first = new Map<string, string>();
-  for (const [name, entry] of Object.entries(catalogue)) {
+  for (const [name, entry] of builtEntries(catalogue)) {
     const owner = first.get(entry.source.repository);
     if (!owner) {
       first.set(entry.source.repository, name);
       continue;
     }
-    const theirs = catalogue[owner]?.source;
+    const theirs = entryOfKind(catalogue, owner, 'service', 'task', 'lambda')?.source;
     for (const field of ['mainBranch', 'test', 'package'] as const) {
       if (theirs && theirs[field] !== entry.source[field])
         issues.push({
@@ -343,13 +327,20 @@ function checkSources({ catalogue }: PlatformModel): ValidationIssue[] {
 function checkCatalogue(model: PlatformModel): ValidationIssue[] {
   const { catalogue } = model;
   const issues: ValidationIssue[] = [...checkSources(model)];
+  // Role names differ by kind (`EcsTaskRole`, `LambdaRole`, `StateMachineRole`): unique per kind.
   const pascalNames = new Map<string, string>();
   for (const [name, entry] of Object.entries(catalogue)) {
-    const at = `catalogue.${name}`;
-    const other = pascalNames.get(entry.pascalName);
+    const family = entry.kind === 'task' ? 'service' : entry.kind;
+    const other = pascalNames.get(`${family} ${entry.pascalName}`);
     if (other)
-      issues.push({ path: `${at}.pascalName`, message: `"${entry.pascalName}" is already used by ${other}` });
-    pascalNames.set(entry.pascalName, name);
+      issues.push({
+        path: `catalogue.${name}.pascalName`,
+        message: `"${entry.pascalName}" is already used by ${other}`,
+      });
+    pascalNames.set(`${family} ${entry.pascalName}`, name);
+  }
+  for (const [name, entry] of ecsEntries(catalogue)) {
+    const at = `catalogue.${name}`;
     for (const env of WORKLOAD_ENVIRONMENTS) {
       const allowed = fargateMemoryFor(entry.cpu[env]);
       if (allowed.length > 0 && !allowed.includes(entry.memory[env])) {

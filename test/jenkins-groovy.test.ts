@@ -206,9 +206,18 @@ describe('generated Jenkins Groovy, checked by Debian groovy, npm-groovy-lint an
     // Stand-ins for the tools: print each argument on its own, delimited, so splitting shows.
     const prelude = [
       'record() { for a in "$@"; do printf \'<%s>\\n\' "$a"; done; }',
-      ...['npx', 'npm', 'pulumi', 'sbt', 'tdr', 'git', 'next-version', 'kaniko-build', 'scan-gate'].map(
-        (tool) => `${tool}() { record ${tool} "$@"; }`,
-      ),
+      ...[
+        'npx',
+        'npm',
+        'pulumi',
+        'sbt',
+        'tdr',
+        'git',
+        'next-version',
+        'kaniko-build',
+        'scan-gate',
+        'upload-package',
+      ].map((tool) => `${tool}() { record ${tool} "$@"; }`),
     ].join('\n');
     const env = {
       PATH: process.env.PATH,

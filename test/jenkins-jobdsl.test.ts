@@ -12,6 +12,7 @@ import { dirname, join, resolve } from 'node:path';
 import { expect } from 'chai';
 import { parse } from 'yaml';
 import { loadPlatform } from '../services/config';
+import { sourceRepositories } from '../services/queries';
 import {
   buildJenkinsModel,
   DEFAULT_JENKINS_SETTINGS,
@@ -158,9 +159,9 @@ describe('the generated Job DSL, run by the real Job DSL engine (job-dsl-core)',
 
   it('gives every source repository a multibranch build job discovering its branches and pull requests, running the one template', () => {
     const builds = model.jobs.filter((j) => j.kind === 'build');
-    expect(builds.map((j) => j.repository?.name)).to.have.members([
-      ...new Set(Object.values(loadPlatform({}).catalogue).map((e) => e.source.repository)),
-    ]);
+    expect(builds.map((j) => j.repository?.name)).to.have.members(
+      sourceRepositories(loadPlatform({}).catalogue).map((r) => r.repository),
+    );
     for (const job of builds) {
       const xml = xmlOf(seed, job.path);
       expect(xml, job.path).to.match(

@@ -7,7 +7,8 @@ import * as aws from '@pulumi/aws';
 
 import type { Platform } from '../../services/config';
 import { ENVIRONMENT_NAMES, WORKLOAD_ENVIRONMENTS } from '../../services/environments';
-import { naming } from '../../services/naming';
+import { naming, roleSuffix } from '../../services/naming';
+import { functions } from '../../services/queries';
 import type { MgmtStackConfig } from '../config';
 import { EcsService } from '../components/ecs-service';
 import { arn, createRole, policyDocument, serviceTrust } from '../components/iam';
@@ -42,6 +43,8 @@ export function defineMgmtAccount(platform: Platform, config: MgmtStackConfig): 
     opts,
   );
 
+  const code = defineBackendCodeBucket(ctx, workloadAccounts);
+
   const nodeRoles = WORKLOAD_ENVIRONMENTS.map((env) =>
     createRole(`jenkins-node-${env}`, jenkinsNodeRole(ctx, env, workloadAccounts[env]), root),
   );
@@ -51,11 +54,47 @@ export function defineMgmtAccount(platform: Platform, config: MgmtStackConfig): 
   const grafana = defineGrafana(ctx, workloadAccounts);
   return ctx.root.complete({
     ledgerBucket: ledger.bucketName,
+    backendCodeBucket: code.bucketName,
     jenkinsUrl: `https://${config['tdr:jenkinsHostname']}`,
     jenkinsService: jenkins.ecsServiceName,
     grafanaWorkspaceId: grafana.id,
     notificationsTopicArn: topic.arn,
   });
+}
+
+/**
+ * The function packages, `{function}/{version}/{file}`, uploaded by the build. Versioned (a version
+ * is never rewritten: the release ledger holds its SHA-256) and encrypted with S3's key, which the
+ * workload accounts can read through. Each workload account's release role and Pulumi role read
+ * only the prefixes of the functions it runs: Lambda fetches the code with the caller's access.
+ */
+function defineBackendCodeBucket(
+  ctx: AccountContext,
+  workloadAccounts: MgmtStackConfig['tdr:workloadAccountIds'],
+): SecureBucket {
+  const bucketName = naming.backendCodeBucket();
+  return new SecureBucket(
+    'backend-code',
+    {
+      bucketName,
+      lifecycle: [{ id: 'keep-old-packages', noncurrentVersionsExpireAfterDays: 90 }],
+      grants: WORKLOAD_ENVIRONMENTS.map((env) => ({
+        Sid: `${roleSuffix(env)}ReadsItsFunctions`,
+        Effect: 'Allow' as const,
+        Principal: {
+          AWS: [
+            naming.roleArn(workloadAccounts[env], naming.jenkinsEcsUpdateRole(env)),
+            naming.roleArn(workloadAccounts[env], naming.pulumiDeployRole(env)),
+          ],
+        },
+        Action: ['s3:GetObject', 's3:GetObjectVersion'],
+        Resource: functions(ctx.platform.catalogue).map(([fn]) =>
+          arn.s3Objects(bucketName, naming.functionPackagePrefix(fn)),
+        ),
+      })),
+    },
+    { parent: ctx.root },
+  );
 }
 
 function defineRepositories(

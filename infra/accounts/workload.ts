@@ -8,7 +8,7 @@ import type { Platform } from '../../services/config';
 import type { WorkloadEnvironmentName } from '../../services/environments';
 import { S3_REQUEST_METRICS_BUCKETS } from '../../services/aws-metrics';
 import { naming, WORKLOAD_BUCKET_FUNCTIONS, type WorkloadBucketFunction } from '../../services/naming';
-import { ecsServices, oneOffTasks } from '../../services/queries';
+import { ecsEntries, ecsServices, functions, oneOffTasks, stateMachines } from '../../services/queries';
 import type { WorkloadStackConfig } from '../config';
 import { CrossAccountRole } from '../components/cross-account-role';
 import { Database } from '../components/database';
@@ -23,6 +23,7 @@ import { accountFacts } from '../definitions/account';
 import { jenkinsEcsUpdateRole } from '../definitions/jenkins';
 import { workloadTaskArgs } from '../definitions/workload';
 import { WORKLOAD_SETTINGS } from './settings';
+import { defineBackend, defineFunctionSecurityGroups } from './backend';
 import { notificationsKey, notificationsTopic, openAccount, type AccountContext } from './account';
 
 /** The account ALB access logs are delivered from, per region (regions older than August 2022). */
@@ -98,6 +99,17 @@ export function defineWorkloadAccount(
   );
 
   const buckets = defineBuckets(ctx, config, key, settings.logRetentionDays);
+  const backendNetwork = { vpcId: network.vpcId, subnetIds: network.privateSubnetIds };
+  const functionGroups = defineFunctionSecurityGroups(ctx, backendNetwork, network.cidr);
+  // The functions that connect to a service's database share a security group: one rule for all.
+  const functionClientsOf = (service: string) =>
+    [
+      ...new Set(
+        functions(platform.catalogue)
+          .filter(([, f]) => f.network.database === service)
+          .flatMap(([f]) => functionGroups.get(f) ?? []),
+      ),
+    ].map((sg) => sg.id);
 
   const serviceEntries = ecsServices(platform.catalogue);
   const lb = new PublicLoadBalancer(
@@ -153,7 +165,7 @@ export function defineWorkloadAccount(
           serviceName: name,
           vpcId: network.vpcId,
           subnetIds: network.privateSubnetIds,
-          clientSecurityGroupIds: [service.securityGroupId],
+          clientSecurityGroupIds: [service.securityGroupId, ...functionClientsOf(name)],
           ...settings.database,
           allocatedStorageGb: settings.database.allocatedStorageGb,
         },
@@ -183,6 +195,16 @@ export function defineWorkloadAccount(
     );
   }
 
+  defineBackend(ctx, {
+    facts,
+    network: backendNetwork,
+    securityGroups: functionGroups,
+    buckets,
+    topicKeyArn: key.arn,
+    topicArn: topic.arn,
+    logRetentionDays: settings.logRetentionDays,
+  });
+
   const updateRole = new CrossAccountRole(
     'jenkins-ecs-update',
     jenkinsEcsUpdateRole(facts, mgmtAccountId),
@@ -209,7 +231,11 @@ export function defineWorkloadAccount(
 /** CloudWatch and Logs, read only. */
 export function monitoringRoleStatements(ctx: AccountContext): PolicyStatement[] {
   const { platform, env, region, accountId } = ctx;
-  const logGroups = Object.keys(platform.catalogue).map((name) => naming.logGroup(name, env));
+  const logGroups = [
+    ...ecsEntries(platform.catalogue).map(([name]) => naming.logGroup(name, env)),
+    ...functions(platform.catalogue).map(([name]) => naming.functionLogGroup(name, env)),
+    ...stateMachines(platform.catalogue).map(([, e]) => naming.stateMachineLogGroup(e.pascalName, env)),
+  ];
   return [
     {
       // CloudWatch metric reads have no resource-level permissions.

@@ -6,8 +6,9 @@
 import type { Platform } from '../../services/config';
 import type { WorkloadEnvironmentName } from '../../services/environments';
 import { naming } from '../../services/naming';
-import { ecsServices, oneOffTasks } from '../../services/queries';
+import { ecsEntries, ecsServices, functions, oneOffTasks } from '../../services/queries';
 import type { AccountFacts, WorkloadAccountFacts } from './account';
+import { lambdaArn } from './lambda';
 import { arn, serviceTrust, type CrossAccountRoleArgs, type PolicyStatement, type RoleSpec } from './iam';
 
 /** Image repository → catalogue entries released from it. */
@@ -15,7 +16,7 @@ export function imageRepositories(
   platform: Platform,
 ): Map<string, Array<{ name: string; pascalName: string }>> {
   const repos = new Map<string, Array<{ name: string; pascalName: string }>>();
-  for (const [name, entry] of Object.entries(platform.catalogue)) {
+  for (const [name, entry] of ecsEntries(platform.catalogue)) {
     const users = repos.get(entry.imageRepository) ?? [];
     users.push({ name, pascalName: entry.pascalName });
     repos.set(entry.imageRepository, users);
@@ -69,6 +70,13 @@ export function nodeRoleStatements(
       Resource: arn.s3Objects(ledger),
     },
     { Sid: 'ListLedger', Effect: 'Allow', Action: 's3:ListBucket', Resource: arn.s3Bucket(ledger) },
+    {
+      // A function release resolves its package to the SHA-256 the build recorded.
+      Sid: 'ReadFunctionPackages',
+      Effect: 'Allow',
+      Action: ['s3:GetObject', 's3:GetObjectAttributes'],
+      Resource: functionPackageResources(mgmt.platform),
+    },
   ];
 }
 
@@ -89,7 +97,7 @@ export function jenkinsEcsUpdateRole(
 /** May describe and update only this environment's services, register task definitions, pass only the task roles. */
 export function updateRoleStatements(workload: AccountFacts): PolicyStatement[] {
   const { platform, env, region, accountId } = workload;
-  const entries = Object.entries(platform.catalogue);
+  const entries = ecsEntries(platform.catalogue);
   const serviceNames = ecsServices(platform.catalogue).map(([name]) => name);
   return [
     {
@@ -138,6 +146,7 @@ export function updateRoleStatements(workload: AccountFacts): PolicyStatement[] 
       Action: ['logs:DescribeLogGroups', 'ssm:DescribeParameters'],
       Resource: '*',
     },
+    ...functionReleaseStatements(workload),
     {
       Sid: 'PassOnlyTaskRoles',
       Effect: 'Allow',
@@ -147,6 +156,48 @@ export function updateRoleStatements(workload: AccountFacts): PolicyStatement[] 
         naming.roleArn(accountId, naming.executionRole(e.pascalName, env)),
       ]),
       Condition: { StringEquals: { 'iam:PassedToService': 'ecs-tasks.amazonaws.com' } },
+    },
+  ];
+}
+
+/** The package prefixes of the catalogue's functions in mgmt's code bucket. */
+function functionPackageResources(platform: Platform): string[] {
+  return functions(platform.catalogue).map(([fn]) =>
+    arn.s3Objects(naming.backendCodeBucket(), naming.functionPackagePrefix(fn)),
+  );
+}
+
+/**
+ * A function release: read the package (Lambda fetches it with the caller's access), update the
+ * code, publish a version, move the `live` alias; only this environment's functions.
+ */
+function functionReleaseStatements(workload: AccountFacts): PolicyStatement[] {
+  const { platform, env, region, accountId } = workload;
+  const fns = functions(platform.catalogue);
+  if (fns.length === 0) return [];
+  return [
+    {
+      Sid: 'ReleaseFunctions',
+      Effect: 'Allow',
+      Action: [
+        'lambda:GetFunction',
+        'lambda:GetFunctionConfiguration',
+        'lambda:UpdateFunctionCode',
+        'lambda:PublishVersion',
+        'lambda:ListVersionsByFunction',
+        'lambda:GetAlias',
+        'lambda:UpdateAlias',
+      ],
+      Resource: fns.flatMap(([fn]) => [
+        lambdaArn.function(region, accountId, naming.functionName(fn, env)),
+        lambdaArn.qualified(region, accountId, naming.functionName(fn, env)),
+      ]),
+    },
+    {
+      Sid: 'ReadFunctionPackages',
+      Effect: 'Allow',
+      Action: ['s3:GetObject', 's3:GetObjectVersion'],
+      Resource: functionPackageResources(platform),
     },
   ];
 }

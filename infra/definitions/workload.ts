@@ -4,6 +4,7 @@
  * registers the same definitions on moto (with a released image instead of the initial one).
  */
 import { naming } from '../../services/naming';
+import { entryOfKind } from '../../services/queries';
 import { INITIAL_IMAGE_TAG } from '../accounts/settings';
 import type { WorkloadAccountFacts } from './account';
 import type { TaskDefinitionArgs } from './ecs-task';
@@ -36,8 +37,8 @@ export function workloadTaskArgs(
   mgmtAccountId: string,
 ): TaskDefinitionArgs {
   const { platform, env, region, accountId } = workload;
-  const entry = platform.catalogue[name];
-  if (!entry) throw new Error(`${name} is not in the catalogue`);
+  const entry = entryOfKind(platform.catalogue, name, 'service', 'task');
+  if (!entry) throw new Error(`${name} is not an ECS service or task of the catalogue`);
   const repository = naming.ecrRepository(entry.imageRepository);
   const parameters: PolicyStatement = {
     Effect: 'Allow',

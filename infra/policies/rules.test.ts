@@ -1,44 +1,8 @@
 import { expect } from 'chai';
-import { runPolicies, type RecordedResource, type TdrPolicy } from './evaluate';
+import { runPolicies, type RecordedResource } from './evaluate';
 import * as rules from './rules';
-
-const PROVIDER_URN = 'urn:pulumi:test::tdr::pulumi:providers:aws::account';
-
-function res(
-  type: string,
-  name: string,
-  inputs: Record<string, unknown>,
-  extra: Partial<RecordedResource> = {},
-): RecordedResource {
-  return {
-    urn: `urn:pulumi:test::tdr::${type}::${name}`,
-    type,
-    name,
-    custom: true,
-    id: `${name}-id`,
-    inputs,
-    provider: `${PROVIDER_URN}::account-id`,
-    protect: false,
-    ignoreChanges: [],
-    dependencies: [],
-    ...extra,
-  };
-}
-
-function provider(env: string, extraTags: Record<string, string> = {}): RecordedResource {
-  return {
-    urn: PROVIDER_URN,
-    type: 'pulumi:providers:aws',
-    name: 'account',
-    custom: true,
-    inputs: { defaultTags: JSON.stringify({ tags: { Environment: env, ...extraTags } }) },
-    protect: false,
-    ignoreChanges: [],
-    dependencies: [],
-  };
-}
-
-const doc = (...Statement: unknown[]) => JSON.stringify({ Version: '2012-10-17', Statement });
+import { describePolicyCases, doc, provider, res, type PolicyCase } from './fixtures.test-helper';
+import { SERVERLESS_CASES } from './serverless-rules.test';
 
 /** A bucket with every configuration a compliant bucket has; `without` drops or replaces pieces. */
 function bucketSet(
@@ -142,16 +106,7 @@ const rolePolicy = (...statements: unknown[]) =>
 const role = (...statements: unknown[]) =>
   res('aws:iam/role:Role', 'deploy-role', { assumeRolePolicy: doc(...statements) });
 
-interface Case {
-  readonly policy: TdrPolicy;
-  readonly compliant: string;
-  readonly compliantResources: RecordedResource[];
-  readonly violating: string;
-  readonly violatingResources: RecordedResource[];
-  readonly message: RegExp;
-}
-
-const CASES: Case[] = [
+const CASES: PolicyCase[] = [
   {
     policy: rules.s3BucketEncrypted,
     compliant: 'a bucket with SSE-S3',
@@ -518,32 +473,16 @@ const CASES: Case[] = [
   },
 ];
 
-async function violations(policy: TdrPolicy, resources: RecordedResource[]) {
-  return (await runPolicies(resources, [policy])).violations;
-}
-
 describe('policies', () => {
   it('there are at least 15 distinct rules, each with a compliant and a violating case below', () => {
     expect(rules.ALL_POLICIES.length).to.be.at.least(15);
     const names = rules.ALL_POLICIES.map((p) => p.name);
     expect(new Set(names).size).to.equal(names.length);
-    const tested = new Set(CASES.map((c) => c.policy.name));
+    const tested = new Set([...CASES, ...SERVERLESS_CASES].map((c) => c.policy.name));
     expect(names.filter((n) => !tested.has(n))).to.deep.equal([]);
   });
 
-  for (const c of CASES) {
-    describe(c.policy.name, () => {
-      it(`passes ${c.compliant}`, async () => {
-        expect(await violations(c.policy, c.compliantResources)).to.deep.equal([]);
-      });
-      it(`refuses ${c.violating}`, async () => {
-        const found = await violations(c.policy, c.violatingResources);
-        expect(found, 'violations').to.have.length.greaterThan(0);
-        expect(found.map((v) => v.message).join('\n')).to.match(c.message);
-        expect(found.every((v) => v.policy === c.policy.name && v.resource !== undefined)).to.equal(true);
-      });
-    });
-  }
+  describePolicyCases(CASES);
 
   it('a resource policy only applies to its type: an ECS rule passes over a bucket', async () => {
     const report = await runPolicies(bucketSet(), [rules.ecsNoPublicIp]);

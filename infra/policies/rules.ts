@@ -13,7 +13,11 @@ import {
   type StackValidationPolicy,
 } from '@pulumi/policy';
 import { PUBLIC_LOAD_BALANCER_ROLE_TAG } from '../components/load-balancer';
+import { list, safeJson, statementsOf, type Statement } from './documents';
 import type { TdrPolicy } from './evaluate';
+import { SERVERLESS_POLICIES } from './serverless-rules';
+
+export { statementsOf } from './documents';
 
 /** Actions AWS offers no resource-level permission for: `Resource: "*"` is the only way to grant them. */
 export const UNSCOPABLE_ACTIONS: ReadonlySet<string> = new Set([
@@ -27,6 +31,21 @@ export const UNSCOPABLE_ACTIONS: ReadonlySet<string> = new Set([
   'logs:StopQuery',
   'logs:DescribeLogGroups',
   'ssm:DescribeParameters',
+  // A function in a VPC: Lambda describes the interfaces it attaches (AWSLambdaVPCAccessExecutionRole).
+  'ec2:DescribeNetworkInterfaces',
+  // Step Functions' log delivery to CloudWatch Logs (Step Functions developer guide, "Logging").
+  'logs:CreateLogDelivery',
+  'logs:GetLogDelivery',
+  'logs:UpdateLogDelivery',
+  'logs:DeleteLogDelivery',
+  'logs:ListLogDeliveries',
+  'logs:PutResourcePolicy',
+  'logs:DescribeResourcePolicies',
+  // X-Ray tracing of functions and state machines.
+  'xray:PutTraceSegments',
+  'xray:PutTelemetryRecords',
+  'xray:GetSamplingRules',
+  'xray:GetSamplingTargets',
 ]);
 
 export const MODERN_TLS_POLICIES: ReadonlySet<string> = new Set([
@@ -40,36 +59,6 @@ const PUBLIC_LB_PORTS = new Set([80, 443]);
 
 // ---------------------------------------------------------------------------------------------
 // Helpers over policy documents and provider tags.
-
-interface Statement {
-  readonly Sid?: string;
-  readonly Effect?: string;
-  readonly Principal?: unknown;
-  readonly Action?: unknown;
-  readonly Resource?: unknown;
-  readonly Condition?: Record<string, Record<string, unknown>>;
-}
-
-export function statementsOf(document: unknown): Statement[] {
-  const doc = typeof document === 'string' ? safeJson(document) : document;
-  if (typeof doc !== 'object' || doc === null) return [];
-  const statement = (doc as { Statement?: unknown }).Statement;
-  if (Array.isArray(statement)) return statement as Statement[];
-  return statement && typeof statement === 'object' ? [statement as Statement] : [];
-}
-
-function safeJson(text: string): unknown {
-  try {
-    return JSON.parse(text) as unknown;
-  } catch {
-    return undefined;
-  }
-}
-
-function list(value: unknown): string[] {
-  if (value === undefined || value === null) return [];
-  return (Array.isArray(value) ? value : [value]).map(String);
-}
 
 /** Tags a resource ends up with: the provider's default tags, overridden by its own. */
 export function effectiveTags(
@@ -574,4 +563,5 @@ export const ALL_POLICIES: readonly TdrPolicy[] = [
   kmsRotation,
   efsEncrypted,
   sandboxExpiry,
+  ...SERVERLESS_POLICIES,
 ];

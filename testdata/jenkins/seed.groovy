@@ -27,6 +27,45 @@ folder('intg/keycloak') {
 folder('intg/transferservice') {
     description('Releases of transferservice in intg')
 }
+folder('intg/download-files') {
+    description('Releases of download-files in intg')
+}
+folder('intg/antivirus') {
+    description('Releases of antivirus in intg')
+}
+folder('intg/checksum') {
+    description('Releases of checksum in intg')
+}
+folder('intg/file-format') {
+    description('Releases of file-format in intg')
+}
+folder('intg/api-update') {
+    description('Releases of api-update in intg')
+}
+folder('intg/export-api-authoriser') {
+    description('Releases of export-api-authoriser in intg')
+}
+folder('intg/export-status-update') {
+    description('Releases of export-status-update in intg')
+}
+folder('intg/notifications') {
+    description('Releases of notifications in intg')
+}
+folder('intg/create-db-users') {
+    description('Releases of create-db-users in intg')
+}
+folder('intg/database-migrations') {
+    description('Releases of database-migrations in intg')
+}
+folder('intg/service-unavailable') {
+    description('Releases of service-unavailable in intg')
+}
+folder('intg/signed-cookies') {
+    description('Releases of signed-cookies in intg')
+}
+folder('intg/reporting') {
+    description('Releases of reporting in intg')
+}
 folder('staging/frontend') {
     description('Releases of frontend in staging')
 }
@@ -39,6 +78,45 @@ folder('staging/keycloak') {
 folder('staging/transferservice') {
     description('Releases of transferservice in staging')
 }
+folder('staging/download-files') {
+    description('Releases of download-files in staging')
+}
+folder('staging/antivirus') {
+    description('Releases of antivirus in staging')
+}
+folder('staging/checksum') {
+    description('Releases of checksum in staging')
+}
+folder('staging/file-format') {
+    description('Releases of file-format in staging')
+}
+folder('staging/api-update') {
+    description('Releases of api-update in staging')
+}
+folder('staging/export-api-authoriser') {
+    description('Releases of export-api-authoriser in staging')
+}
+folder('staging/export-status-update') {
+    description('Releases of export-status-update in staging')
+}
+folder('staging/notifications') {
+    description('Releases of notifications in staging')
+}
+folder('staging/create-db-users') {
+    description('Releases of create-db-users in staging')
+}
+folder('staging/database-migrations') {
+    description('Releases of database-migrations in staging')
+}
+folder('staging/service-unavailable') {
+    description('Releases of service-unavailable in staging')
+}
+folder('staging/signed-cookies') {
+    description('Releases of signed-cookies in staging')
+}
+folder('staging/reporting') {
+    description('Releases of reporting in staging')
+}
 folder('prod/frontend') {
     description('Releases of frontend in prod')
 }
@@ -50,6 +128,45 @@ folder('prod/keycloak') {
 }
 folder('prod/transferservice') {
     description('Releases of transferservice in prod')
+}
+folder('prod/download-files') {
+    description('Releases of download-files in prod')
+}
+folder('prod/antivirus') {
+    description('Releases of antivirus in prod')
+}
+folder('prod/checksum') {
+    description('Releases of checksum in prod')
+}
+folder('prod/file-format') {
+    description('Releases of file-format in prod')
+}
+folder('prod/api-update') {
+    description('Releases of api-update in prod')
+}
+folder('prod/export-api-authoriser') {
+    description('Releases of export-api-authoriser in prod')
+}
+folder('prod/export-status-update') {
+    description('Releases of export-status-update in prod')
+}
+folder('prod/notifications') {
+    description('Releases of notifications in prod')
+}
+folder('prod/create-db-users') {
+    description('Releases of create-db-users in prod')
+}
+folder('prod/database-migrations') {
+    description('Releases of database-migrations in prod')
+}
+folder('prod/service-unavailable') {
+    description('Releases of service-unavailable in prod')
+}
+folder('prod/signed-cookies') {
+    description('Releases of signed-cookies in prod')
+}
+folder('prod/reporting') {
+    description('Releases of reporting in prod')
 }
 folder('mgmt/infra') {
     description('Pulumi stack of the mgmt account')
@@ -72,7 +189,7 @@ folder('mgmt/build') {
 pipelineJob('intg/e2e') {
     description('Runs the end-to-end tests against intg and records the result for the release')
     parameters {
-        choiceParam('SERVICE', ['frontend', 'consignmentapi', 'keycloak', 'transferservice'], 'The service just released')
+        choiceParam('SERVICE', ['frontend', 'consignmentapi', 'keycloak', 'transferservice', 'download-files', 'antivirus', 'checksum', 'file-format', 'api-update', 'export-api-authoriser', 'export-status-update', 'notifications', 'create-db-users', 'database-migrations', 'service-unavailable', 'signed-cookies', 'reporting'], 'The service just released')
         stringParam('VERSION', '', 'The version just released')
     }
     properties {
@@ -339,10 +456,790 @@ pipelineJob('intg/transferservice/rollback') {
         }
     }
 }
+pipelineJob('intg/download-files/deploy') {
+    description('Deploys a build of download-files to intg. Started by download-files\'s build over the Jenkins API; nobody approves.')
+    parameters {
+        choiceParam('SERVICE', ['download-files'], 'The service this job releases (fixed for this job)')
+        stringParam('VERSION', '', 'Release tag, e.g. v42, or a branch build, e.g. branch-fix-1a2b3c4')
+        stringParam('GIT_COMMIT', '', 'The commit the version was built from (the build passes it; recorded in the ledger)')
+    }
+    properties {
+        authorizationMatrix {
+            inheritanceStrategy {
+                nonInheriting()
+            }
+            entries {
+                group {
+                    name('nationalarchives*tdr-admins')
+                    permissions(['Job/Build', 'Job/Cancel', 'Job/Read'])
+                }
+                group {
+                    name('nationalarchives*tdr-developers')
+                    permissions(['Job/Build', 'Job/Cancel', 'Job/Read'])
+                }
+            }
+        }
+    }
+    definition {
+        cps {
+            script(readFileFromWorkspace('dist/jenkins/pipelines/deploy-intg.Jenkinsfile'))
+            sandbox(true)
+        }
+    }
+}
+pipelineJob('intg/download-files/rollback') {
+    description('Rolls download-files in intg back to its previous successful release')
+    parameters {
+        choiceParam('SERVICE', ['download-files'], 'The service this job releases (fixed for this job)')
+    }
+    properties {
+        authorizationMatrix {
+            inheritanceStrategy {
+                nonInheriting()
+            }
+            entries {
+                group {
+                    name('nationalarchives*tdr-admins')
+                    permissions(['Job/Build', 'Job/Cancel', 'Job/Read'])
+                }
+                group {
+                    name('nationalarchives*tdr-developers')
+                    permissions(['Job/Build', 'Job/Cancel', 'Job/Read'])
+                }
+            }
+        }
+    }
+    definition {
+        cps {
+            script(readFileFromWorkspace('dist/jenkins/pipelines/rollback-intg.Jenkinsfile'))
+            sandbox(true)
+        }
+    }
+}
+pipelineJob('intg/antivirus/deploy') {
+    description('Deploys a build of antivirus to intg. Started by antivirus\'s build over the Jenkins API; nobody approves.')
+    parameters {
+        choiceParam('SERVICE', ['antivirus'], 'The service this job releases (fixed for this job)')
+        stringParam('VERSION', '', 'Release tag, e.g. v42, or a branch build, e.g. branch-fix-1a2b3c4')
+        stringParam('GIT_COMMIT', '', 'The commit the version was built from (the build passes it; recorded in the ledger)')
+    }
+    properties {
+        authorizationMatrix {
+            inheritanceStrategy {
+                nonInheriting()
+            }
+            entries {
+                group {
+                    name('nationalarchives*tdr-admins')
+                    permissions(['Job/Build', 'Job/Cancel', 'Job/Read'])
+                }
+                group {
+                    name('nationalarchives*tdr-developers')
+                    permissions(['Job/Build', 'Job/Cancel', 'Job/Read'])
+                }
+            }
+        }
+    }
+    definition {
+        cps {
+            script(readFileFromWorkspace('dist/jenkins/pipelines/deploy-intg.Jenkinsfile'))
+            sandbox(true)
+        }
+    }
+}
+pipelineJob('intg/antivirus/rollback') {
+    description('Rolls antivirus in intg back to its previous successful release')
+    parameters {
+        choiceParam('SERVICE', ['antivirus'], 'The service this job releases (fixed for this job)')
+    }
+    properties {
+        authorizationMatrix {
+            inheritanceStrategy {
+                nonInheriting()
+            }
+            entries {
+                group {
+                    name('nationalarchives*tdr-admins')
+                    permissions(['Job/Build', 'Job/Cancel', 'Job/Read'])
+                }
+                group {
+                    name('nationalarchives*tdr-developers')
+                    permissions(['Job/Build', 'Job/Cancel', 'Job/Read'])
+                }
+            }
+        }
+    }
+    definition {
+        cps {
+            script(readFileFromWorkspace('dist/jenkins/pipelines/rollback-intg.Jenkinsfile'))
+            sandbox(true)
+        }
+    }
+}
+pipelineJob('intg/checksum/deploy') {
+    description('Deploys a build of checksum to intg. Started by checksum\'s build over the Jenkins API; nobody approves.')
+    parameters {
+        choiceParam('SERVICE', ['checksum'], 'The service this job releases (fixed for this job)')
+        stringParam('VERSION', '', 'Release tag, e.g. v42, or a branch build, e.g. branch-fix-1a2b3c4')
+        stringParam('GIT_COMMIT', '', 'The commit the version was built from (the build passes it; recorded in the ledger)')
+    }
+    properties {
+        authorizationMatrix {
+            inheritanceStrategy {
+                nonInheriting()
+            }
+            entries {
+                group {
+                    name('nationalarchives*tdr-admins')
+                    permissions(['Job/Build', 'Job/Cancel', 'Job/Read'])
+                }
+                group {
+                    name('nationalarchives*tdr-developers')
+                    permissions(['Job/Build', 'Job/Cancel', 'Job/Read'])
+                }
+            }
+        }
+    }
+    definition {
+        cps {
+            script(readFileFromWorkspace('dist/jenkins/pipelines/deploy-intg.Jenkinsfile'))
+            sandbox(true)
+        }
+    }
+}
+pipelineJob('intg/checksum/rollback') {
+    description('Rolls checksum in intg back to its previous successful release')
+    parameters {
+        choiceParam('SERVICE', ['checksum'], 'The service this job releases (fixed for this job)')
+    }
+    properties {
+        authorizationMatrix {
+            inheritanceStrategy {
+                nonInheriting()
+            }
+            entries {
+                group {
+                    name('nationalarchives*tdr-admins')
+                    permissions(['Job/Build', 'Job/Cancel', 'Job/Read'])
+                }
+                group {
+                    name('nationalarchives*tdr-developers')
+                    permissions(['Job/Build', 'Job/Cancel', 'Job/Read'])
+                }
+            }
+        }
+    }
+    definition {
+        cps {
+            script(readFileFromWorkspace('dist/jenkins/pipelines/rollback-intg.Jenkinsfile'))
+            sandbox(true)
+        }
+    }
+}
+pipelineJob('intg/file-format/deploy') {
+    description('Deploys a build of file-format to intg. Started by file-format\'s build over the Jenkins API; nobody approves.')
+    parameters {
+        choiceParam('SERVICE', ['file-format'], 'The service this job releases (fixed for this job)')
+        stringParam('VERSION', '', 'Release tag, e.g. v42, or a branch build, e.g. branch-fix-1a2b3c4')
+        stringParam('GIT_COMMIT', '', 'The commit the version was built from (the build passes it; recorded in the ledger)')
+    }
+    properties {
+        authorizationMatrix {
+            inheritanceStrategy {
+                nonInheriting()
+            }
+            entries {
+                group {
+                    name('nationalarchives*tdr-admins')
+                    permissions(['Job/Build', 'Job/Cancel', 'Job/Read'])
+                }
+                group {
+                    name('nationalarchives*tdr-developers')
+                    permissions(['Job/Build', 'Job/Cancel', 'Job/Read'])
+                }
+            }
+        }
+    }
+    definition {
+        cps {
+            script(readFileFromWorkspace('dist/jenkins/pipelines/deploy-intg.Jenkinsfile'))
+            sandbox(true)
+        }
+    }
+}
+pipelineJob('intg/file-format/rollback') {
+    description('Rolls file-format in intg back to its previous successful release')
+    parameters {
+        choiceParam('SERVICE', ['file-format'], 'The service this job releases (fixed for this job)')
+    }
+    properties {
+        authorizationMatrix {
+            inheritanceStrategy {
+                nonInheriting()
+            }
+            entries {
+                group {
+                    name('nationalarchives*tdr-admins')
+                    permissions(['Job/Build', 'Job/Cancel', 'Job/Read'])
+                }
+                group {
+                    name('nationalarchives*tdr-developers')
+                    permissions(['Job/Build', 'Job/Cancel', 'Job/Read'])
+                }
+            }
+        }
+    }
+    definition {
+        cps {
+            script(readFileFromWorkspace('dist/jenkins/pipelines/rollback-intg.Jenkinsfile'))
+            sandbox(true)
+        }
+    }
+}
+pipelineJob('intg/api-update/deploy') {
+    description('Deploys a build of api-update to intg. Started by api-update\'s build over the Jenkins API; nobody approves.')
+    parameters {
+        choiceParam('SERVICE', ['api-update'], 'The service this job releases (fixed for this job)')
+        stringParam('VERSION', '', 'Release tag, e.g. v42, or a branch build, e.g. branch-fix-1a2b3c4')
+        stringParam('GIT_COMMIT', '', 'The commit the version was built from (the build passes it; recorded in the ledger)')
+    }
+    properties {
+        authorizationMatrix {
+            inheritanceStrategy {
+                nonInheriting()
+            }
+            entries {
+                group {
+                    name('nationalarchives*tdr-admins')
+                    permissions(['Job/Build', 'Job/Cancel', 'Job/Read'])
+                }
+                group {
+                    name('nationalarchives*tdr-developers')
+                    permissions(['Job/Build', 'Job/Cancel', 'Job/Read'])
+                }
+            }
+        }
+    }
+    definition {
+        cps {
+            script(readFileFromWorkspace('dist/jenkins/pipelines/deploy-intg.Jenkinsfile'))
+            sandbox(true)
+        }
+    }
+}
+pipelineJob('intg/api-update/rollback') {
+    description('Rolls api-update in intg back to its previous successful release')
+    parameters {
+        choiceParam('SERVICE', ['api-update'], 'The service this job releases (fixed for this job)')
+    }
+    properties {
+        authorizationMatrix {
+            inheritanceStrategy {
+                nonInheriting()
+            }
+            entries {
+                group {
+                    name('nationalarchives*tdr-admins')
+                    permissions(['Job/Build', 'Job/Cancel', 'Job/Read'])
+                }
+                group {
+                    name('nationalarchives*tdr-developers')
+                    permissions(['Job/Build', 'Job/Cancel', 'Job/Read'])
+                }
+            }
+        }
+    }
+    definition {
+        cps {
+            script(readFileFromWorkspace('dist/jenkins/pipelines/rollback-intg.Jenkinsfile'))
+            sandbox(true)
+        }
+    }
+}
+pipelineJob('intg/export-api-authoriser/deploy') {
+    description('Deploys a build of export-api-authoriser to intg. Started by export-api-authoriser\'s build over the Jenkins API; nobody approves.')
+    parameters {
+        choiceParam('SERVICE', ['export-api-authoriser'], 'The service this job releases (fixed for this job)')
+        stringParam('VERSION', '', 'Release tag, e.g. v42, or a branch build, e.g. branch-fix-1a2b3c4')
+        stringParam('GIT_COMMIT', '', 'The commit the version was built from (the build passes it; recorded in the ledger)')
+    }
+    properties {
+        authorizationMatrix {
+            inheritanceStrategy {
+                nonInheriting()
+            }
+            entries {
+                group {
+                    name('nationalarchives*tdr-admins')
+                    permissions(['Job/Build', 'Job/Cancel', 'Job/Read'])
+                }
+                group {
+                    name('nationalarchives*tdr-developers')
+                    permissions(['Job/Build', 'Job/Cancel', 'Job/Read'])
+                }
+            }
+        }
+    }
+    definition {
+        cps {
+            script(readFileFromWorkspace('dist/jenkins/pipelines/deploy-intg.Jenkinsfile'))
+            sandbox(true)
+        }
+    }
+}
+pipelineJob('intg/export-api-authoriser/rollback') {
+    description('Rolls export-api-authoriser in intg back to its previous successful release')
+    parameters {
+        choiceParam('SERVICE', ['export-api-authoriser'], 'The service this job releases (fixed for this job)')
+    }
+    properties {
+        authorizationMatrix {
+            inheritanceStrategy {
+                nonInheriting()
+            }
+            entries {
+                group {
+                    name('nationalarchives*tdr-admins')
+                    permissions(['Job/Build', 'Job/Cancel', 'Job/Read'])
+                }
+                group {
+                    name('nationalarchives*tdr-developers')
+                    permissions(['Job/Build', 'Job/Cancel', 'Job/Read'])
+                }
+            }
+        }
+    }
+    definition {
+        cps {
+            script(readFileFromWorkspace('dist/jenkins/pipelines/rollback-intg.Jenkinsfile'))
+            sandbox(true)
+        }
+    }
+}
+pipelineJob('intg/export-status-update/deploy') {
+    description('Deploys a build of export-status-update to intg. Started by export-status-update\'s build over the Jenkins API; nobody approves.')
+    parameters {
+        choiceParam('SERVICE', ['export-status-update'], 'The service this job releases (fixed for this job)')
+        stringParam('VERSION', '', 'Release tag, e.g. v42, or a branch build, e.g. branch-fix-1a2b3c4')
+        stringParam('GIT_COMMIT', '', 'The commit the version was built from (the build passes it; recorded in the ledger)')
+    }
+    properties {
+        authorizationMatrix {
+            inheritanceStrategy {
+                nonInheriting()
+            }
+            entries {
+                group {
+                    name('nationalarchives*tdr-admins')
+                    permissions(['Job/Build', 'Job/Cancel', 'Job/Read'])
+                }
+                group {
+                    name('nationalarchives*tdr-developers')
+                    permissions(['Job/Build', 'Job/Cancel', 'Job/Read'])
+                }
+            }
+        }
+    }
+    definition {
+        cps {
+            script(readFileFromWorkspace('dist/jenkins/pipelines/deploy-intg.Jenkinsfile'))
+            sandbox(true)
+        }
+    }
+}
+pipelineJob('intg/export-status-update/rollback') {
+    description('Rolls export-status-update in intg back to its previous successful release')
+    parameters {
+        choiceParam('SERVICE', ['export-status-update'], 'The service this job releases (fixed for this job)')
+    }
+    properties {
+        authorizationMatrix {
+            inheritanceStrategy {
+                nonInheriting()
+            }
+            entries {
+                group {
+                    name('nationalarchives*tdr-admins')
+                    permissions(['Job/Build', 'Job/Cancel', 'Job/Read'])
+                }
+                group {
+                    name('nationalarchives*tdr-developers')
+                    permissions(['Job/Build', 'Job/Cancel', 'Job/Read'])
+                }
+            }
+        }
+    }
+    definition {
+        cps {
+            script(readFileFromWorkspace('dist/jenkins/pipelines/rollback-intg.Jenkinsfile'))
+            sandbox(true)
+        }
+    }
+}
+pipelineJob('intg/notifications/deploy') {
+    description('Deploys a build of notifications to intg. Started by notifications\'s build over the Jenkins API; nobody approves.')
+    parameters {
+        choiceParam('SERVICE', ['notifications'], 'The service this job releases (fixed for this job)')
+        stringParam('VERSION', '', 'Release tag, e.g. v42, or a branch build, e.g. branch-fix-1a2b3c4')
+        stringParam('GIT_COMMIT', '', 'The commit the version was built from (the build passes it; recorded in the ledger)')
+    }
+    properties {
+        authorizationMatrix {
+            inheritanceStrategy {
+                nonInheriting()
+            }
+            entries {
+                group {
+                    name('nationalarchives*tdr-admins')
+                    permissions(['Job/Build', 'Job/Cancel', 'Job/Read'])
+                }
+                group {
+                    name('nationalarchives*tdr-developers')
+                    permissions(['Job/Build', 'Job/Cancel', 'Job/Read'])
+                }
+            }
+        }
+    }
+    definition {
+        cps {
+            script(readFileFromWorkspace('dist/jenkins/pipelines/deploy-intg.Jenkinsfile'))
+            sandbox(true)
+        }
+    }
+}
+pipelineJob('intg/notifications/rollback') {
+    description('Rolls notifications in intg back to its previous successful release')
+    parameters {
+        choiceParam('SERVICE', ['notifications'], 'The service this job releases (fixed for this job)')
+    }
+    properties {
+        authorizationMatrix {
+            inheritanceStrategy {
+                nonInheriting()
+            }
+            entries {
+                group {
+                    name('nationalarchives*tdr-admins')
+                    permissions(['Job/Build', 'Job/Cancel', 'Job/Read'])
+                }
+                group {
+                    name('nationalarchives*tdr-developers')
+                    permissions(['Job/Build', 'Job/Cancel', 'Job/Read'])
+                }
+            }
+        }
+    }
+    definition {
+        cps {
+            script(readFileFromWorkspace('dist/jenkins/pipelines/rollback-intg.Jenkinsfile'))
+            sandbox(true)
+        }
+    }
+}
+pipelineJob('intg/create-db-users/deploy') {
+    description('Deploys a build of create-db-users to intg. Started by create-db-users\'s build over the Jenkins API; nobody approves.')
+    parameters {
+        choiceParam('SERVICE', ['create-db-users'], 'The service this job releases (fixed for this job)')
+        stringParam('VERSION', '', 'Release tag, e.g. v42, or a branch build, e.g. branch-fix-1a2b3c4')
+        stringParam('GIT_COMMIT', '', 'The commit the version was built from (the build passes it; recorded in the ledger)')
+    }
+    properties {
+        authorizationMatrix {
+            inheritanceStrategy {
+                nonInheriting()
+            }
+            entries {
+                group {
+                    name('nationalarchives*tdr-admins')
+                    permissions(['Job/Build', 'Job/Cancel', 'Job/Read'])
+                }
+                group {
+                    name('nationalarchives*tdr-developers')
+                    permissions(['Job/Build', 'Job/Cancel', 'Job/Read'])
+                }
+            }
+        }
+    }
+    definition {
+        cps {
+            script(readFileFromWorkspace('dist/jenkins/pipelines/deploy-intg.Jenkinsfile'))
+            sandbox(true)
+        }
+    }
+}
+pipelineJob('intg/create-db-users/rollback') {
+    description('Rolls create-db-users in intg back to its previous successful release')
+    parameters {
+        choiceParam('SERVICE', ['create-db-users'], 'The service this job releases (fixed for this job)')
+    }
+    properties {
+        authorizationMatrix {
+            inheritanceStrategy {
+                nonInheriting()
+            }
+            entries {
+                group {
+                    name('nationalarchives*tdr-admins')
+                    permissions(['Job/Build', 'Job/Cancel', 'Job/Read'])
+                }
+                group {
+                    name('nationalarchives*tdr-developers')
+                    permissions(['Job/Build', 'Job/Cancel', 'Job/Read'])
+                }
+            }
+        }
+    }
+    definition {
+        cps {
+            script(readFileFromWorkspace('dist/jenkins/pipelines/rollback-intg.Jenkinsfile'))
+            sandbox(true)
+        }
+    }
+}
+pipelineJob('intg/database-migrations/deploy') {
+    description('Deploys a build of database-migrations to intg. Started by database-migrations\'s build over the Jenkins API; nobody approves.')
+    parameters {
+        choiceParam('SERVICE', ['database-migrations'], 'The service this job releases (fixed for this job)')
+        stringParam('VERSION', '', 'Release tag, e.g. v42, or a branch build, e.g. branch-fix-1a2b3c4')
+        stringParam('GIT_COMMIT', '', 'The commit the version was built from (the build passes it; recorded in the ledger)')
+    }
+    properties {
+        authorizationMatrix {
+            inheritanceStrategy {
+                nonInheriting()
+            }
+            entries {
+                group {
+                    name('nationalarchives*tdr-admins')
+                    permissions(['Job/Build', 'Job/Cancel', 'Job/Read'])
+                }
+                group {
+                    name('nationalarchives*tdr-developers')
+                    permissions(['Job/Build', 'Job/Cancel', 'Job/Read'])
+                }
+            }
+        }
+    }
+    definition {
+        cps {
+            script(readFileFromWorkspace('dist/jenkins/pipelines/deploy-intg.Jenkinsfile'))
+            sandbox(true)
+        }
+    }
+}
+pipelineJob('intg/database-migrations/rollback') {
+    description('Rolls database-migrations in intg back to its previous successful release')
+    parameters {
+        choiceParam('SERVICE', ['database-migrations'], 'The service this job releases (fixed for this job)')
+    }
+    properties {
+        authorizationMatrix {
+            inheritanceStrategy {
+                nonInheriting()
+            }
+            entries {
+                group {
+                    name('nationalarchives*tdr-admins')
+                    permissions(['Job/Build', 'Job/Cancel', 'Job/Read'])
+                }
+                group {
+                    name('nationalarchives*tdr-developers')
+                    permissions(['Job/Build', 'Job/Cancel', 'Job/Read'])
+                }
+            }
+        }
+    }
+    definition {
+        cps {
+            script(readFileFromWorkspace('dist/jenkins/pipelines/rollback-intg.Jenkinsfile'))
+            sandbox(true)
+        }
+    }
+}
+pipelineJob('intg/service-unavailable/deploy') {
+    description('Deploys a build of service-unavailable to intg. Started by service-unavailable\'s build over the Jenkins API; nobody approves.')
+    parameters {
+        choiceParam('SERVICE', ['service-unavailable'], 'The service this job releases (fixed for this job)')
+        stringParam('VERSION', '', 'Release tag, e.g. v42, or a branch build, e.g. branch-fix-1a2b3c4')
+        stringParam('GIT_COMMIT', '', 'The commit the version was built from (the build passes it; recorded in the ledger)')
+    }
+    properties {
+        authorizationMatrix {
+            inheritanceStrategy {
+                nonInheriting()
+            }
+            entries {
+                group {
+                    name('nationalarchives*tdr-admins')
+                    permissions(['Job/Build', 'Job/Cancel', 'Job/Read'])
+                }
+                group {
+                    name('nationalarchives*tdr-developers')
+                    permissions(['Job/Build', 'Job/Cancel', 'Job/Read'])
+                }
+            }
+        }
+    }
+    definition {
+        cps {
+            script(readFileFromWorkspace('dist/jenkins/pipelines/deploy-intg.Jenkinsfile'))
+            sandbox(true)
+        }
+    }
+}
+pipelineJob('intg/service-unavailable/rollback') {
+    description('Rolls service-unavailable in intg back to its previous successful release')
+    parameters {
+        choiceParam('SERVICE', ['service-unavailable'], 'The service this job releases (fixed for this job)')
+    }
+    properties {
+        authorizationMatrix {
+            inheritanceStrategy {
+                nonInheriting()
+            }
+            entries {
+                group {
+                    name('nationalarchives*tdr-admins')
+                    permissions(['Job/Build', 'Job/Cancel', 'Job/Read'])
+                }
+                group {
+                    name('nationalarchives*tdr-developers')
+                    permissions(['Job/Build', 'Job/Cancel', 'Job/Read'])
+                }
+            }
+        }
+    }
+    definition {
+        cps {
+            script(readFileFromWorkspace('dist/jenkins/pipelines/rollback-intg.Jenkinsfile'))
+            sandbox(true)
+        }
+    }
+}
+pipelineJob('intg/signed-cookies/deploy') {
+    description('Deploys a build of signed-cookies to intg. Started by signed-cookies\'s build over the Jenkins API; nobody approves.')
+    parameters {
+        choiceParam('SERVICE', ['signed-cookies'], 'The service this job releases (fixed for this job)')
+        stringParam('VERSION', '', 'Release tag, e.g. v42, or a branch build, e.g. branch-fix-1a2b3c4')
+        stringParam('GIT_COMMIT', '', 'The commit the version was built from (the build passes it; recorded in the ledger)')
+    }
+    properties {
+        authorizationMatrix {
+            inheritanceStrategy {
+                nonInheriting()
+            }
+            entries {
+                group {
+                    name('nationalarchives*tdr-admins')
+                    permissions(['Job/Build', 'Job/Cancel', 'Job/Read'])
+                }
+                group {
+                    name('nationalarchives*tdr-developers')
+                    permissions(['Job/Build', 'Job/Cancel', 'Job/Read'])
+                }
+            }
+        }
+    }
+    definition {
+        cps {
+            script(readFileFromWorkspace('dist/jenkins/pipelines/deploy-intg.Jenkinsfile'))
+            sandbox(true)
+        }
+    }
+}
+pipelineJob('intg/signed-cookies/rollback') {
+    description('Rolls signed-cookies in intg back to its previous successful release')
+    parameters {
+        choiceParam('SERVICE', ['signed-cookies'], 'The service this job releases (fixed for this job)')
+    }
+    properties {
+        authorizationMatrix {
+            inheritanceStrategy {
+                nonInheriting()
+            }
+            entries {
+                group {
+                    name('nationalarchives*tdr-admins')
+                    permissions(['Job/Build', 'Job/Cancel', 'Job/Read'])
+                }
+                group {
+                    name('nationalarchives*tdr-developers')
+                    permissions(['Job/Build', 'Job/Cancel', 'Job/Read'])
+                }
+            }
+        }
+    }
+    definition {
+        cps {
+            script(readFileFromWorkspace('dist/jenkins/pipelines/rollback-intg.Jenkinsfile'))
+            sandbox(true)
+        }
+    }
+}
+pipelineJob('intg/reporting/deploy') {
+    description('Deploys a build of reporting to intg. Started by reporting\'s build over the Jenkins API; nobody approves.')
+    parameters {
+        choiceParam('SERVICE', ['reporting'], 'The service this job releases (fixed for this job)')
+        stringParam('VERSION', '', 'Release tag, e.g. v42, or a branch build, e.g. branch-fix-1a2b3c4')
+        stringParam('GIT_COMMIT', '', 'The commit the version was built from (the build passes it; recorded in the ledger)')
+    }
+    properties {
+        authorizationMatrix {
+            inheritanceStrategy {
+                nonInheriting()
+            }
+            entries {
+                group {
+                    name('nationalarchives*tdr-admins')
+                    permissions(['Job/Build', 'Job/Cancel', 'Job/Read'])
+                }
+                group {
+                    name('nationalarchives*tdr-developers')
+                    permissions(['Job/Build', 'Job/Cancel', 'Job/Read'])
+                }
+            }
+        }
+    }
+    definition {
+        cps {
+            script(readFileFromWorkspace('dist/jenkins/pipelines/deploy-intg.Jenkinsfile'))
+            sandbox(true)
+        }
+    }
+}
+pipelineJob('intg/reporting/rollback') {
+    description('Rolls reporting in intg back to its previous successful release')
+    parameters {
+        choiceParam('SERVICE', ['reporting'], 'The service this job releases (fixed for this job)')
+    }
+    properties {
+        authorizationMatrix {
+            inheritanceStrategy {
+                nonInheriting()
+            }
+            entries {
+                group {
+                    name('nationalarchives*tdr-admins')
+                    permissions(['Job/Build', 'Job/Cancel', 'Job/Read'])
+                }
+                group {
+                    name('nationalarchives*tdr-developers')
+                    permissions(['Job/Build', 'Job/Cancel', 'Job/Read'])
+                }
+            }
+        }
+    }
+    definition {
+        cps {
+            script(readFileFromWorkspace('dist/jenkins/pipelines/rollback-intg.Jenkinsfile'))
+            sandbox(true)
+        }
+    }
+}
 pipelineJob('staging/e2e') {
     description('Runs the end-to-end tests against staging and records the result for the release')
     parameters {
-        choiceParam('SERVICE', ['frontend', 'consignmentapi', 'keycloak', 'transferservice'], 'The service just released')
+        choiceParam('SERVICE', ['frontend', 'consignmentapi', 'keycloak', 'transferservice', 'download-files', 'antivirus', 'checksum', 'file-format', 'api-update', 'export-api-authoriser', 'export-status-update', 'notifications', 'create-db-users', 'database-migrations', 'service-unavailable', 'signed-cookies', 'reporting'], 'The service just released')
         stringParam('VERSION', '', 'The version just released')
     }
     properties {
@@ -605,6 +1502,773 @@ pipelineJob('staging/transferservice/rollback') {
         }
     }
 }
+pipelineJob('staging/download-files/promote') {
+    description('Promotes download-files from intg to staging.')
+    parameters {
+        choiceParam('SERVICE', ['download-files'], 'The service this job releases (fixed for this job)')
+        stringParam('VERSION', '', 'Release tag, e.g. v42; empty promotes the version live in intg')
+    }
+    properties {
+        authorizationMatrix {
+            inheritanceStrategy {
+                nonInheriting()
+            }
+            entries {
+                group {
+                    name('nationalarchives*tdr-admins')
+                    permissions(['Job/Build', 'Job/Cancel', 'Job/Read'])
+                }
+                group {
+                    name('nationalarchives*tdr-developers')
+                    permissions(['Job/Build', 'Job/Cancel', 'Job/Read'])
+                }
+            }
+        }
+    }
+    definition {
+        cps {
+            script(readFileFromWorkspace('dist/jenkins/pipelines/promote-staging.Jenkinsfile'))
+            sandbox(true)
+        }
+    }
+}
+pipelineJob('staging/download-files/rollback') {
+    description('Rolls download-files in staging back to its previous successful release')
+    parameters {
+        choiceParam('SERVICE', ['download-files'], 'The service this job releases (fixed for this job)')
+    }
+    properties {
+        authorizationMatrix {
+            inheritanceStrategy {
+                nonInheriting()
+            }
+            entries {
+                group {
+                    name('nationalarchives*tdr-admins')
+                    permissions(['Job/Build', 'Job/Cancel', 'Job/Read'])
+                }
+                group {
+                    name('nationalarchives*tdr-developers')
+                    permissions(['Job/Build', 'Job/Cancel', 'Job/Read'])
+                }
+            }
+        }
+    }
+    definition {
+        cps {
+            script(readFileFromWorkspace('dist/jenkins/pipelines/rollback-staging.Jenkinsfile'))
+            sandbox(true)
+        }
+    }
+}
+pipelineJob('staging/antivirus/promote') {
+    description('Promotes antivirus from intg to staging.')
+    parameters {
+        choiceParam('SERVICE', ['antivirus'], 'The service this job releases (fixed for this job)')
+        stringParam('VERSION', '', 'Release tag, e.g. v42; empty promotes the version live in intg')
+    }
+    properties {
+        authorizationMatrix {
+            inheritanceStrategy {
+                nonInheriting()
+            }
+            entries {
+                group {
+                    name('nationalarchives*tdr-admins')
+                    permissions(['Job/Build', 'Job/Cancel', 'Job/Read'])
+                }
+                group {
+                    name('nationalarchives*tdr-developers')
+                    permissions(['Job/Build', 'Job/Cancel', 'Job/Read'])
+                }
+            }
+        }
+    }
+    definition {
+        cps {
+            script(readFileFromWorkspace('dist/jenkins/pipelines/promote-staging.Jenkinsfile'))
+            sandbox(true)
+        }
+    }
+}
+pipelineJob('staging/antivirus/rollback') {
+    description('Rolls antivirus in staging back to its previous successful release')
+    parameters {
+        choiceParam('SERVICE', ['antivirus'], 'The service this job releases (fixed for this job)')
+    }
+    properties {
+        authorizationMatrix {
+            inheritanceStrategy {
+                nonInheriting()
+            }
+            entries {
+                group {
+                    name('nationalarchives*tdr-admins')
+                    permissions(['Job/Build', 'Job/Cancel', 'Job/Read'])
+                }
+                group {
+                    name('nationalarchives*tdr-developers')
+                    permissions(['Job/Build', 'Job/Cancel', 'Job/Read'])
+                }
+            }
+        }
+    }
+    definition {
+        cps {
+            script(readFileFromWorkspace('dist/jenkins/pipelines/rollback-staging.Jenkinsfile'))
+            sandbox(true)
+        }
+    }
+}
+pipelineJob('staging/checksum/promote') {
+    description('Promotes checksum from intg to staging.')
+    parameters {
+        choiceParam('SERVICE', ['checksum'], 'The service this job releases (fixed for this job)')
+        stringParam('VERSION', '', 'Release tag, e.g. v42; empty promotes the version live in intg')
+    }
+    properties {
+        authorizationMatrix {
+            inheritanceStrategy {
+                nonInheriting()
+            }
+            entries {
+                group {
+                    name('nationalarchives*tdr-admins')
+                    permissions(['Job/Build', 'Job/Cancel', 'Job/Read'])
+                }
+                group {
+                    name('nationalarchives*tdr-developers')
+                    permissions(['Job/Build', 'Job/Cancel', 'Job/Read'])
+                }
+            }
+        }
+    }
+    definition {
+        cps {
+            script(readFileFromWorkspace('dist/jenkins/pipelines/promote-staging.Jenkinsfile'))
+            sandbox(true)
+        }
+    }
+}
+pipelineJob('staging/checksum/rollback') {
+    description('Rolls checksum in staging back to its previous successful release')
+    parameters {
+        choiceParam('SERVICE', ['checksum'], 'The service this job releases (fixed for this job)')
+    }
+    properties {
+        authorizationMatrix {
+            inheritanceStrategy {
+                nonInheriting()
+            }
+            entries {
+                group {
+                    name('nationalarchives*tdr-admins')
+                    permissions(['Job/Build', 'Job/Cancel', 'Job/Read'])
+                }
+                group {
+                    name('nationalarchives*tdr-developers')
+                    permissions(['Job/Build', 'Job/Cancel', 'Job/Read'])
+                }
+            }
+        }
+    }
+    definition {
+        cps {
+            script(readFileFromWorkspace('dist/jenkins/pipelines/rollback-staging.Jenkinsfile'))
+            sandbox(true)
+        }
+    }
+}
+pipelineJob('staging/file-format/promote') {
+    description('Promotes file-format from intg to staging.')
+    parameters {
+        choiceParam('SERVICE', ['file-format'], 'The service this job releases (fixed for this job)')
+        stringParam('VERSION', '', 'Release tag, e.g. v42; empty promotes the version live in intg')
+    }
+    properties {
+        authorizationMatrix {
+            inheritanceStrategy {
+                nonInheriting()
+            }
+            entries {
+                group {
+                    name('nationalarchives*tdr-admins')
+                    permissions(['Job/Build', 'Job/Cancel', 'Job/Read'])
+                }
+                group {
+                    name('nationalarchives*tdr-developers')
+                    permissions(['Job/Build', 'Job/Cancel', 'Job/Read'])
+                }
+            }
+        }
+    }
+    definition {
+        cps {
+            script(readFileFromWorkspace('dist/jenkins/pipelines/promote-staging.Jenkinsfile'))
+            sandbox(true)
+        }
+    }
+}
+pipelineJob('staging/file-format/rollback') {
+    description('Rolls file-format in staging back to its previous successful release')
+    parameters {
+        choiceParam('SERVICE', ['file-format'], 'The service this job releases (fixed for this job)')
+    }
+    properties {
+        authorizationMatrix {
+            inheritanceStrategy {
+                nonInheriting()
+            }
+            entries {
+                group {
+                    name('nationalarchives*tdr-admins')
+                    permissions(['Job/Build', 'Job/Cancel', 'Job/Read'])
+                }
+                group {
+                    name('nationalarchives*tdr-developers')
+                    permissions(['Job/Build', 'Job/Cancel', 'Job/Read'])
+                }
+            }
+        }
+    }
+    definition {
+        cps {
+            script(readFileFromWorkspace('dist/jenkins/pipelines/rollback-staging.Jenkinsfile'))
+            sandbox(true)
+        }
+    }
+}
+pipelineJob('staging/api-update/promote') {
+    description('Promotes api-update from intg to staging.')
+    parameters {
+        choiceParam('SERVICE', ['api-update'], 'The service this job releases (fixed for this job)')
+        stringParam('VERSION', '', 'Release tag, e.g. v42; empty promotes the version live in intg')
+    }
+    properties {
+        authorizationMatrix {
+            inheritanceStrategy {
+                nonInheriting()
+            }
+            entries {
+                group {
+                    name('nationalarchives*tdr-admins')
+                    permissions(['Job/Build', 'Job/Cancel', 'Job/Read'])
+                }
+                group {
+                    name('nationalarchives*tdr-developers')
+                    permissions(['Job/Build', 'Job/Cancel', 'Job/Read'])
+                }
+            }
+        }
+    }
+    definition {
+        cps {
+            script(readFileFromWorkspace('dist/jenkins/pipelines/promote-staging.Jenkinsfile'))
+            sandbox(true)
+        }
+    }
+}
+pipelineJob('staging/api-update/rollback') {
+    description('Rolls api-update in staging back to its previous successful release')
+    parameters {
+        choiceParam('SERVICE', ['api-update'], 'The service this job releases (fixed for this job)')
+    }
+    properties {
+        authorizationMatrix {
+            inheritanceStrategy {
+                nonInheriting()
+            }
+            entries {
+                group {
+                    name('nationalarchives*tdr-admins')
+                    permissions(['Job/Build', 'Job/Cancel', 'Job/Read'])
+                }
+                group {
+                    name('nationalarchives*tdr-developers')
+                    permissions(['Job/Build', 'Job/Cancel', 'Job/Read'])
+                }
+            }
+        }
+    }
+    definition {
+        cps {
+            script(readFileFromWorkspace('dist/jenkins/pipelines/rollback-staging.Jenkinsfile'))
+            sandbox(true)
+        }
+    }
+}
+pipelineJob('staging/export-api-authoriser/promote') {
+    description('Promotes export-api-authoriser from intg to staging.')
+    parameters {
+        choiceParam('SERVICE', ['export-api-authoriser'], 'The service this job releases (fixed for this job)')
+        stringParam('VERSION', '', 'Release tag, e.g. v42; empty promotes the version live in intg')
+    }
+    properties {
+        authorizationMatrix {
+            inheritanceStrategy {
+                nonInheriting()
+            }
+            entries {
+                group {
+                    name('nationalarchives*tdr-admins')
+                    permissions(['Job/Build', 'Job/Cancel', 'Job/Read'])
+                }
+                group {
+                    name('nationalarchives*tdr-developers')
+                    permissions(['Job/Build', 'Job/Cancel', 'Job/Read'])
+                }
+            }
+        }
+    }
+    definition {
+        cps {
+            script(readFileFromWorkspace('dist/jenkins/pipelines/promote-staging.Jenkinsfile'))
+            sandbox(true)
+        }
+    }
+}
+pipelineJob('staging/export-api-authoriser/rollback') {
+    description('Rolls export-api-authoriser in staging back to its previous successful release')
+    parameters {
+        choiceParam('SERVICE', ['export-api-authoriser'], 'The service this job releases (fixed for this job)')
+    }
+    properties {
+        authorizationMatrix {
+            inheritanceStrategy {
+                nonInheriting()
+            }
+            entries {
+                group {
+                    name('nationalarchives*tdr-admins')
+                    permissions(['Job/Build', 'Job/Cancel', 'Job/Read'])
+                }
+                group {
+                    name('nationalarchives*tdr-developers')
+                    permissions(['Job/Build', 'Job/Cancel', 'Job/Read'])
+                }
+            }
+        }
+    }
+    definition {
+        cps {
+            script(readFileFromWorkspace('dist/jenkins/pipelines/rollback-staging.Jenkinsfile'))
+            sandbox(true)
+        }
+    }
+}
+pipelineJob('staging/export-status-update/promote') {
+    description('Promotes export-status-update from intg to staging.')
+    parameters {
+        choiceParam('SERVICE', ['export-status-update'], 'The service this job releases (fixed for this job)')
+        stringParam('VERSION', '', 'Release tag, e.g. v42; empty promotes the version live in intg')
+    }
+    properties {
+        authorizationMatrix {
+            inheritanceStrategy {
+                nonInheriting()
+            }
+            entries {
+                group {
+                    name('nationalarchives*tdr-admins')
+                    permissions(['Job/Build', 'Job/Cancel', 'Job/Read'])
+                }
+                group {
+                    name('nationalarchives*tdr-developers')
+                    permissions(['Job/Build', 'Job/Cancel', 'Job/Read'])
+                }
+            }
+        }
+    }
+    definition {
+        cps {
+            script(readFileFromWorkspace('dist/jenkins/pipelines/promote-staging.Jenkinsfile'))
+            sandbox(true)
+        }
+    }
+}
+pipelineJob('staging/export-status-update/rollback') {
+    description('Rolls export-status-update in staging back to its previous successful release')
+    parameters {
+        choiceParam('SERVICE', ['export-status-update'], 'The service this job releases (fixed for this job)')
+    }
+    properties {
+        authorizationMatrix {
+            inheritanceStrategy {
+                nonInheriting()
+            }
+            entries {
+                group {
+                    name('nationalarchives*tdr-admins')
+                    permissions(['Job/Build', 'Job/Cancel', 'Job/Read'])
+                }
+                group {
+                    name('nationalarchives*tdr-developers')
+                    permissions(['Job/Build', 'Job/Cancel', 'Job/Read'])
+                }
+            }
+        }
+    }
+    definition {
+        cps {
+            script(readFileFromWorkspace('dist/jenkins/pipelines/rollback-staging.Jenkinsfile'))
+            sandbox(true)
+        }
+    }
+}
+pipelineJob('staging/notifications/promote') {
+    description('Promotes notifications from intg to staging.')
+    parameters {
+        choiceParam('SERVICE', ['notifications'], 'The service this job releases (fixed for this job)')
+        stringParam('VERSION', '', 'Release tag, e.g. v42; empty promotes the version live in intg')
+    }
+    properties {
+        authorizationMatrix {
+            inheritanceStrategy {
+                nonInheriting()
+            }
+            entries {
+                group {
+                    name('nationalarchives*tdr-admins')
+                    permissions(['Job/Build', 'Job/Cancel', 'Job/Read'])
+                }
+                group {
+                    name('nationalarchives*tdr-developers')
+                    permissions(['Job/Build', 'Job/Cancel', 'Job/Read'])
+                }
+            }
+        }
+    }
+    definition {
+        cps {
+            script(readFileFromWorkspace('dist/jenkins/pipelines/promote-staging.Jenkinsfile'))
+            sandbox(true)
+        }
+    }
+}
+pipelineJob('staging/notifications/rollback') {
+    description('Rolls notifications in staging back to its previous successful release')
+    parameters {
+        choiceParam('SERVICE', ['notifications'], 'The service this job releases (fixed for this job)')
+    }
+    properties {
+        authorizationMatrix {
+            inheritanceStrategy {
+                nonInheriting()
+            }
+            entries {
+                group {
+                    name('nationalarchives*tdr-admins')
+                    permissions(['Job/Build', 'Job/Cancel', 'Job/Read'])
+                }
+                group {
+                    name('nationalarchives*tdr-developers')
+                    permissions(['Job/Build', 'Job/Cancel', 'Job/Read'])
+                }
+            }
+        }
+    }
+    definition {
+        cps {
+            script(readFileFromWorkspace('dist/jenkins/pipelines/rollback-staging.Jenkinsfile'))
+            sandbox(true)
+        }
+    }
+}
+pipelineJob('staging/create-db-users/promote') {
+    description('Promotes create-db-users from intg to staging.')
+    parameters {
+        choiceParam('SERVICE', ['create-db-users'], 'The service this job releases (fixed for this job)')
+        stringParam('VERSION', '', 'Release tag, e.g. v42; empty promotes the version live in intg')
+    }
+    properties {
+        authorizationMatrix {
+            inheritanceStrategy {
+                nonInheriting()
+            }
+            entries {
+                group {
+                    name('nationalarchives*tdr-admins')
+                    permissions(['Job/Build', 'Job/Cancel', 'Job/Read'])
+                }
+                group {
+                    name('nationalarchives*tdr-developers')
+                    permissions(['Job/Build', 'Job/Cancel', 'Job/Read'])
+                }
+            }
+        }
+    }
+    definition {
+        cps {
+            script(readFileFromWorkspace('dist/jenkins/pipelines/promote-staging.Jenkinsfile'))
+            sandbox(true)
+        }
+    }
+}
+pipelineJob('staging/create-db-users/rollback') {
+    description('Rolls create-db-users in staging back to its previous successful release')
+    parameters {
+        choiceParam('SERVICE', ['create-db-users'], 'The service this job releases (fixed for this job)')
+    }
+    properties {
+        authorizationMatrix {
+            inheritanceStrategy {
+                nonInheriting()
+            }
+            entries {
+                group {
+                    name('nationalarchives*tdr-admins')
+                    permissions(['Job/Build', 'Job/Cancel', 'Job/Read'])
+                }
+                group {
+                    name('nationalarchives*tdr-developers')
+                    permissions(['Job/Build', 'Job/Cancel', 'Job/Read'])
+                }
+            }
+        }
+    }
+    definition {
+        cps {
+            script(readFileFromWorkspace('dist/jenkins/pipelines/rollback-staging.Jenkinsfile'))
+            sandbox(true)
+        }
+    }
+}
+pipelineJob('staging/database-migrations/promote') {
+    description('Promotes database-migrations from intg to staging.')
+    parameters {
+        choiceParam('SERVICE', ['database-migrations'], 'The service this job releases (fixed for this job)')
+        stringParam('VERSION', '', 'Release tag, e.g. v42; empty promotes the version live in intg')
+    }
+    properties {
+        authorizationMatrix {
+            inheritanceStrategy {
+                nonInheriting()
+            }
+            entries {
+                group {
+                    name('nationalarchives*tdr-admins')
+                    permissions(['Job/Build', 'Job/Cancel', 'Job/Read'])
+                }
+                group {
+                    name('nationalarchives*tdr-developers')
+                    permissions(['Job/Build', 'Job/Cancel', 'Job/Read'])
+                }
+            }
+        }
+    }
+    definition {
+        cps {
+            script(readFileFromWorkspace('dist/jenkins/pipelines/promote-staging.Jenkinsfile'))
+            sandbox(true)
+        }
+    }
+}
+pipelineJob('staging/database-migrations/rollback') {
+    description('Rolls database-migrations in staging back to its previous successful release')
+    parameters {
+        choiceParam('SERVICE', ['database-migrations'], 'The service this job releases (fixed for this job)')
+    }
+    properties {
+        authorizationMatrix {
+            inheritanceStrategy {
+                nonInheriting()
+            }
+            entries {
+                group {
+                    name('nationalarchives*tdr-admins')
+                    permissions(['Job/Build', 'Job/Cancel', 'Job/Read'])
+                }
+                group {
+                    name('nationalarchives*tdr-developers')
+                    permissions(['Job/Build', 'Job/Cancel', 'Job/Read'])
+                }
+            }
+        }
+    }
+    definition {
+        cps {
+            script(readFileFromWorkspace('dist/jenkins/pipelines/rollback-staging.Jenkinsfile'))
+            sandbox(true)
+        }
+    }
+}
+pipelineJob('staging/service-unavailable/promote') {
+    description('Promotes service-unavailable from intg to staging.')
+    parameters {
+        choiceParam('SERVICE', ['service-unavailable'], 'The service this job releases (fixed for this job)')
+        stringParam('VERSION', '', 'Release tag, e.g. v42; empty promotes the version live in intg')
+    }
+    properties {
+        authorizationMatrix {
+            inheritanceStrategy {
+                nonInheriting()
+            }
+            entries {
+                group {
+                    name('nationalarchives*tdr-admins')
+                    permissions(['Job/Build', 'Job/Cancel', 'Job/Read'])
+                }
+                group {
+                    name('nationalarchives*tdr-developers')
+                    permissions(['Job/Build', 'Job/Cancel', 'Job/Read'])
+                }
+            }
+        }
+    }
+    definition {
+        cps {
+            script(readFileFromWorkspace('dist/jenkins/pipelines/promote-staging.Jenkinsfile'))
+            sandbox(true)
+        }
+    }
+}
+pipelineJob('staging/service-unavailable/rollback') {
+    description('Rolls service-unavailable in staging back to its previous successful release')
+    parameters {
+        choiceParam('SERVICE', ['service-unavailable'], 'The service this job releases (fixed for this job)')
+    }
+    properties {
+        authorizationMatrix {
+            inheritanceStrategy {
+                nonInheriting()
+            }
+            entries {
+                group {
+                    name('nationalarchives*tdr-admins')
+                    permissions(['Job/Build', 'Job/Cancel', 'Job/Read'])
+                }
+                group {
+                    name('nationalarchives*tdr-developers')
+                    permissions(['Job/Build', 'Job/Cancel', 'Job/Read'])
+                }
+            }
+        }
+    }
+    definition {
+        cps {
+            script(readFileFromWorkspace('dist/jenkins/pipelines/rollback-staging.Jenkinsfile'))
+            sandbox(true)
+        }
+    }
+}
+pipelineJob('staging/signed-cookies/promote') {
+    description('Promotes signed-cookies from intg to staging.')
+    parameters {
+        choiceParam('SERVICE', ['signed-cookies'], 'The service this job releases (fixed for this job)')
+        stringParam('VERSION', '', 'Release tag, e.g. v42; empty promotes the version live in intg')
+    }
+    properties {
+        authorizationMatrix {
+            inheritanceStrategy {
+                nonInheriting()
+            }
+            entries {
+                group {
+                    name('nationalarchives*tdr-admins')
+                    permissions(['Job/Build', 'Job/Cancel', 'Job/Read'])
+                }
+                group {
+                    name('nationalarchives*tdr-developers')
+                    permissions(['Job/Build', 'Job/Cancel', 'Job/Read'])
+                }
+            }
+        }
+    }
+    definition {
+        cps {
+            script(readFileFromWorkspace('dist/jenkins/pipelines/promote-staging.Jenkinsfile'))
+            sandbox(true)
+        }
+    }
+}
+pipelineJob('staging/signed-cookies/rollback') {
+    description('Rolls signed-cookies in staging back to its previous successful release')
+    parameters {
+        choiceParam('SERVICE', ['signed-cookies'], 'The service this job releases (fixed for this job)')
+    }
+    properties {
+        authorizationMatrix {
+            inheritanceStrategy {
+                nonInheriting()
+            }
+            entries {
+                group {
+                    name('nationalarchives*tdr-admins')
+                    permissions(['Job/Build', 'Job/Cancel', 'Job/Read'])
+                }
+                group {
+                    name('nationalarchives*tdr-developers')
+                    permissions(['Job/Build', 'Job/Cancel', 'Job/Read'])
+                }
+            }
+        }
+    }
+    definition {
+        cps {
+            script(readFileFromWorkspace('dist/jenkins/pipelines/rollback-staging.Jenkinsfile'))
+            sandbox(true)
+        }
+    }
+}
+pipelineJob('staging/reporting/promote') {
+    description('Promotes reporting from intg to staging.')
+    parameters {
+        choiceParam('SERVICE', ['reporting'], 'The service this job releases (fixed for this job)')
+        stringParam('VERSION', '', 'Release tag, e.g. v42; empty promotes the version live in intg')
+    }
+    properties {
+        authorizationMatrix {
+            inheritanceStrategy {
+                nonInheriting()
+            }
+            entries {
+                group {
+                    name('nationalarchives*tdr-admins')
+                    permissions(['Job/Build', 'Job/Cancel', 'Job/Read'])
+                }
+                group {
+                    name('nationalarchives*tdr-developers')
+                    permissions(['Job/Build', 'Job/Cancel', 'Job/Read'])
+                }
+            }
+        }
+    }
+    definition {
+        cps {
+            script(readFileFromWorkspace('dist/jenkins/pipelines/promote-staging.Jenkinsfile'))
+            sandbox(true)
+        }
+    }
+}
+pipelineJob('staging/reporting/rollback') {
+    description('Rolls reporting in staging back to its previous successful release')
+    parameters {
+        choiceParam('SERVICE', ['reporting'], 'The service this job releases (fixed for this job)')
+    }
+    properties {
+        authorizationMatrix {
+            inheritanceStrategy {
+                nonInheriting()
+            }
+            entries {
+                group {
+                    name('nationalarchives*tdr-admins')
+                    permissions(['Job/Build', 'Job/Cancel', 'Job/Read'])
+                }
+                group {
+                    name('nationalarchives*tdr-developers')
+                    permissions(['Job/Build', 'Job/Cancel', 'Job/Read'])
+                }
+            }
+        }
+    }
+    definition {
+        cps {
+            script(readFileFromWorkspace('dist/jenkins/pipelines/rollback-staging.Jenkinsfile'))
+            sandbox(true)
+        }
+    }
+}
 pipelineJob('prod/frontend/promote') {
     description('Promotes frontend from staging to prod; a member of admins approves.')
     parameters {
@@ -816,6 +2480,773 @@ pipelineJob('prod/transferservice/rollback') {
     description('Rolls transferservice in prod back to its previous successful release')
     parameters {
         choiceParam('SERVICE', ['transferservice'], 'The service this job releases (fixed for this job)')
+    }
+    properties {
+        authorizationMatrix {
+            inheritanceStrategy {
+                nonInheriting()
+            }
+            entries {
+                group {
+                    name('nationalarchives*tdr-admins')
+                    permissions(['Job/Build', 'Job/Cancel', 'Job/Read'])
+                }
+                group {
+                    name('nationalarchives*tdr-developers')
+                    permissions(['Job/Read'])
+                }
+            }
+        }
+    }
+    definition {
+        cps {
+            script(readFileFromWorkspace('dist/jenkins/pipelines/rollback-prod.Jenkinsfile'))
+            sandbox(true)
+        }
+    }
+}
+pipelineJob('prod/download-files/promote') {
+    description('Promotes download-files from staging to prod; a member of admins approves.')
+    parameters {
+        choiceParam('SERVICE', ['download-files'], 'The service this job releases (fixed for this job)')
+        stringParam('VERSION', '', 'Release tag, e.g. v42; empty promotes the version live in staging')
+    }
+    properties {
+        authorizationMatrix {
+            inheritanceStrategy {
+                nonInheriting()
+            }
+            entries {
+                group {
+                    name('nationalarchives*tdr-admins')
+                    permissions(['Job/Build', 'Job/Cancel', 'Job/Read'])
+                }
+                group {
+                    name('nationalarchives*tdr-developers')
+                    permissions(['Job/Read'])
+                }
+            }
+        }
+    }
+    definition {
+        cps {
+            script(readFileFromWorkspace('dist/jenkins/pipelines/promote-prod.Jenkinsfile'))
+            sandbox(true)
+        }
+    }
+}
+pipelineJob('prod/download-files/rollback') {
+    description('Rolls download-files in prod back to its previous successful release')
+    parameters {
+        choiceParam('SERVICE', ['download-files'], 'The service this job releases (fixed for this job)')
+    }
+    properties {
+        authorizationMatrix {
+            inheritanceStrategy {
+                nonInheriting()
+            }
+            entries {
+                group {
+                    name('nationalarchives*tdr-admins')
+                    permissions(['Job/Build', 'Job/Cancel', 'Job/Read'])
+                }
+                group {
+                    name('nationalarchives*tdr-developers')
+                    permissions(['Job/Read'])
+                }
+            }
+        }
+    }
+    definition {
+        cps {
+            script(readFileFromWorkspace('dist/jenkins/pipelines/rollback-prod.Jenkinsfile'))
+            sandbox(true)
+        }
+    }
+}
+pipelineJob('prod/antivirus/promote') {
+    description('Promotes antivirus from staging to prod; a member of admins approves.')
+    parameters {
+        choiceParam('SERVICE', ['antivirus'], 'The service this job releases (fixed for this job)')
+        stringParam('VERSION', '', 'Release tag, e.g. v42; empty promotes the version live in staging')
+    }
+    properties {
+        authorizationMatrix {
+            inheritanceStrategy {
+                nonInheriting()
+            }
+            entries {
+                group {
+                    name('nationalarchives*tdr-admins')
+                    permissions(['Job/Build', 'Job/Cancel', 'Job/Read'])
+                }
+                group {
+                    name('nationalarchives*tdr-developers')
+                    permissions(['Job/Read'])
+                }
+            }
+        }
+    }
+    definition {
+        cps {
+            script(readFileFromWorkspace('dist/jenkins/pipelines/promote-prod.Jenkinsfile'))
+            sandbox(true)
+        }
+    }
+}
+pipelineJob('prod/antivirus/rollback') {
+    description('Rolls antivirus in prod back to its previous successful release')
+    parameters {
+        choiceParam('SERVICE', ['antivirus'], 'The service this job releases (fixed for this job)')
+    }
+    properties {
+        authorizationMatrix {
+            inheritanceStrategy {
+                nonInheriting()
+            }
+            entries {
+                group {
+                    name('nationalarchives*tdr-admins')
+                    permissions(['Job/Build', 'Job/Cancel', 'Job/Read'])
+                }
+                group {
+                    name('nationalarchives*tdr-developers')
+                    permissions(['Job/Read'])
+                }
+            }
+        }
+    }
+    definition {
+        cps {
+            script(readFileFromWorkspace('dist/jenkins/pipelines/rollback-prod.Jenkinsfile'))
+            sandbox(true)
+        }
+    }
+}
+pipelineJob('prod/checksum/promote') {
+    description('Promotes checksum from staging to prod; a member of admins approves.')
+    parameters {
+        choiceParam('SERVICE', ['checksum'], 'The service this job releases (fixed for this job)')
+        stringParam('VERSION', '', 'Release tag, e.g. v42; empty promotes the version live in staging')
+    }
+    properties {
+        authorizationMatrix {
+            inheritanceStrategy {
+                nonInheriting()
+            }
+            entries {
+                group {
+                    name('nationalarchives*tdr-admins')
+                    permissions(['Job/Build', 'Job/Cancel', 'Job/Read'])
+                }
+                group {
+                    name('nationalarchives*tdr-developers')
+                    permissions(['Job/Read'])
+                }
+            }
+        }
+    }
+    definition {
+        cps {
+            script(readFileFromWorkspace('dist/jenkins/pipelines/promote-prod.Jenkinsfile'))
+            sandbox(true)
+        }
+    }
+}
+pipelineJob('prod/checksum/rollback') {
+    description('Rolls checksum in prod back to its previous successful release')
+    parameters {
+        choiceParam('SERVICE', ['checksum'], 'The service this job releases (fixed for this job)')
+    }
+    properties {
+        authorizationMatrix {
+            inheritanceStrategy {
+                nonInheriting()
+            }
+            entries {
+                group {
+                    name('nationalarchives*tdr-admins')
+                    permissions(['Job/Build', 'Job/Cancel', 'Job/Read'])
+                }
+                group {
+                    name('nationalarchives*tdr-developers')
+                    permissions(['Job/Read'])
+                }
+            }
+        }
+    }
+    definition {
+        cps {
+            script(readFileFromWorkspace('dist/jenkins/pipelines/rollback-prod.Jenkinsfile'))
+            sandbox(true)
+        }
+    }
+}
+pipelineJob('prod/file-format/promote') {
+    description('Promotes file-format from staging to prod; a member of admins approves.')
+    parameters {
+        choiceParam('SERVICE', ['file-format'], 'The service this job releases (fixed for this job)')
+        stringParam('VERSION', '', 'Release tag, e.g. v42; empty promotes the version live in staging')
+    }
+    properties {
+        authorizationMatrix {
+            inheritanceStrategy {
+                nonInheriting()
+            }
+            entries {
+                group {
+                    name('nationalarchives*tdr-admins')
+                    permissions(['Job/Build', 'Job/Cancel', 'Job/Read'])
+                }
+                group {
+                    name('nationalarchives*tdr-developers')
+                    permissions(['Job/Read'])
+                }
+            }
+        }
+    }
+    definition {
+        cps {
+            script(readFileFromWorkspace('dist/jenkins/pipelines/promote-prod.Jenkinsfile'))
+            sandbox(true)
+        }
+    }
+}
+pipelineJob('prod/file-format/rollback') {
+    description('Rolls file-format in prod back to its previous successful release')
+    parameters {
+        choiceParam('SERVICE', ['file-format'], 'The service this job releases (fixed for this job)')
+    }
+    properties {
+        authorizationMatrix {
+            inheritanceStrategy {
+                nonInheriting()
+            }
+            entries {
+                group {
+                    name('nationalarchives*tdr-admins')
+                    permissions(['Job/Build', 'Job/Cancel', 'Job/Read'])
+                }
+                group {
+                    name('nationalarchives*tdr-developers')
+                    permissions(['Job/Read'])
+                }
+            }
+        }
+    }
+    definition {
+        cps {
+            script(readFileFromWorkspace('dist/jenkins/pipelines/rollback-prod.Jenkinsfile'))
+            sandbox(true)
+        }
+    }
+}
+pipelineJob('prod/api-update/promote') {
+    description('Promotes api-update from staging to prod; a member of admins approves.')
+    parameters {
+        choiceParam('SERVICE', ['api-update'], 'The service this job releases (fixed for this job)')
+        stringParam('VERSION', '', 'Release tag, e.g. v42; empty promotes the version live in staging')
+    }
+    properties {
+        authorizationMatrix {
+            inheritanceStrategy {
+                nonInheriting()
+            }
+            entries {
+                group {
+                    name('nationalarchives*tdr-admins')
+                    permissions(['Job/Build', 'Job/Cancel', 'Job/Read'])
+                }
+                group {
+                    name('nationalarchives*tdr-developers')
+                    permissions(['Job/Read'])
+                }
+            }
+        }
+    }
+    definition {
+        cps {
+            script(readFileFromWorkspace('dist/jenkins/pipelines/promote-prod.Jenkinsfile'))
+            sandbox(true)
+        }
+    }
+}
+pipelineJob('prod/api-update/rollback') {
+    description('Rolls api-update in prod back to its previous successful release')
+    parameters {
+        choiceParam('SERVICE', ['api-update'], 'The service this job releases (fixed for this job)')
+    }
+    properties {
+        authorizationMatrix {
+            inheritanceStrategy {
+                nonInheriting()
+            }
+            entries {
+                group {
+                    name('nationalarchives*tdr-admins')
+                    permissions(['Job/Build', 'Job/Cancel', 'Job/Read'])
+                }
+                group {
+                    name('nationalarchives*tdr-developers')
+                    permissions(['Job/Read'])
+                }
+            }
+        }
+    }
+    definition {
+        cps {
+            script(readFileFromWorkspace('dist/jenkins/pipelines/rollback-prod.Jenkinsfile'))
+            sandbox(true)
+        }
+    }
+}
+pipelineJob('prod/export-api-authoriser/promote') {
+    description('Promotes export-api-authoriser from staging to prod; a member of admins approves.')
+    parameters {
+        choiceParam('SERVICE', ['export-api-authoriser'], 'The service this job releases (fixed for this job)')
+        stringParam('VERSION', '', 'Release tag, e.g. v42; empty promotes the version live in staging')
+    }
+    properties {
+        authorizationMatrix {
+            inheritanceStrategy {
+                nonInheriting()
+            }
+            entries {
+                group {
+                    name('nationalarchives*tdr-admins')
+                    permissions(['Job/Build', 'Job/Cancel', 'Job/Read'])
+                }
+                group {
+                    name('nationalarchives*tdr-developers')
+                    permissions(['Job/Read'])
+                }
+            }
+        }
+    }
+    definition {
+        cps {
+            script(readFileFromWorkspace('dist/jenkins/pipelines/promote-prod.Jenkinsfile'))
+            sandbox(true)
+        }
+    }
+}
+pipelineJob('prod/export-api-authoriser/rollback') {
+    description('Rolls export-api-authoriser in prod back to its previous successful release')
+    parameters {
+        choiceParam('SERVICE', ['export-api-authoriser'], 'The service this job releases (fixed for this job)')
+    }
+    properties {
+        authorizationMatrix {
+            inheritanceStrategy {
+                nonInheriting()
+            }
+            entries {
+                group {
+                    name('nationalarchives*tdr-admins')
+                    permissions(['Job/Build', 'Job/Cancel', 'Job/Read'])
+                }
+                group {
+                    name('nationalarchives*tdr-developers')
+                    permissions(['Job/Read'])
+                }
+            }
+        }
+    }
+    definition {
+        cps {
+            script(readFileFromWorkspace('dist/jenkins/pipelines/rollback-prod.Jenkinsfile'))
+            sandbox(true)
+        }
+    }
+}
+pipelineJob('prod/export-status-update/promote') {
+    description('Promotes export-status-update from staging to prod; a member of admins approves.')
+    parameters {
+        choiceParam('SERVICE', ['export-status-update'], 'The service this job releases (fixed for this job)')
+        stringParam('VERSION', '', 'Release tag, e.g. v42; empty promotes the version live in staging')
+    }
+    properties {
+        authorizationMatrix {
+            inheritanceStrategy {
+                nonInheriting()
+            }
+            entries {
+                group {
+                    name('nationalarchives*tdr-admins')
+                    permissions(['Job/Build', 'Job/Cancel', 'Job/Read'])
+                }
+                group {
+                    name('nationalarchives*tdr-developers')
+                    permissions(['Job/Read'])
+                }
+            }
+        }
+    }
+    definition {
+        cps {
+            script(readFileFromWorkspace('dist/jenkins/pipelines/promote-prod.Jenkinsfile'))
+            sandbox(true)
+        }
+    }
+}
+pipelineJob('prod/export-status-update/rollback') {
+    description('Rolls export-status-update in prod back to its previous successful release')
+    parameters {
+        choiceParam('SERVICE', ['export-status-update'], 'The service this job releases (fixed for this job)')
+    }
+    properties {
+        authorizationMatrix {
+            inheritanceStrategy {
+                nonInheriting()
+            }
+            entries {
+                group {
+                    name('nationalarchives*tdr-admins')
+                    permissions(['Job/Build', 'Job/Cancel', 'Job/Read'])
+                }
+                group {
+                    name('nationalarchives*tdr-developers')
+                    permissions(['Job/Read'])
+                }
+            }
+        }
+    }
+    definition {
+        cps {
+            script(readFileFromWorkspace('dist/jenkins/pipelines/rollback-prod.Jenkinsfile'))
+            sandbox(true)
+        }
+    }
+}
+pipelineJob('prod/notifications/promote') {
+    description('Promotes notifications from staging to prod; a member of admins approves.')
+    parameters {
+        choiceParam('SERVICE', ['notifications'], 'The service this job releases (fixed for this job)')
+        stringParam('VERSION', '', 'Release tag, e.g. v42; empty promotes the version live in staging')
+    }
+    properties {
+        authorizationMatrix {
+            inheritanceStrategy {
+                nonInheriting()
+            }
+            entries {
+                group {
+                    name('nationalarchives*tdr-admins')
+                    permissions(['Job/Build', 'Job/Cancel', 'Job/Read'])
+                }
+                group {
+                    name('nationalarchives*tdr-developers')
+                    permissions(['Job/Read'])
+                }
+            }
+        }
+    }
+    definition {
+        cps {
+            script(readFileFromWorkspace('dist/jenkins/pipelines/promote-prod.Jenkinsfile'))
+            sandbox(true)
+        }
+    }
+}
+pipelineJob('prod/notifications/rollback') {
+    description('Rolls notifications in prod back to its previous successful release')
+    parameters {
+        choiceParam('SERVICE', ['notifications'], 'The service this job releases (fixed for this job)')
+    }
+    properties {
+        authorizationMatrix {
+            inheritanceStrategy {
+                nonInheriting()
+            }
+            entries {
+                group {
+                    name('nationalarchives*tdr-admins')
+                    permissions(['Job/Build', 'Job/Cancel', 'Job/Read'])
+                }
+                group {
+                    name('nationalarchives*tdr-developers')
+                    permissions(['Job/Read'])
+                }
+            }
+        }
+    }
+    definition {
+        cps {
+            script(readFileFromWorkspace('dist/jenkins/pipelines/rollback-prod.Jenkinsfile'))
+            sandbox(true)
+        }
+    }
+}
+pipelineJob('prod/create-db-users/promote') {
+    description('Promotes create-db-users from staging to prod; a member of admins approves.')
+    parameters {
+        choiceParam('SERVICE', ['create-db-users'], 'The service this job releases (fixed for this job)')
+        stringParam('VERSION', '', 'Release tag, e.g. v42; empty promotes the version live in staging')
+    }
+    properties {
+        authorizationMatrix {
+            inheritanceStrategy {
+                nonInheriting()
+            }
+            entries {
+                group {
+                    name('nationalarchives*tdr-admins')
+                    permissions(['Job/Build', 'Job/Cancel', 'Job/Read'])
+                }
+                group {
+                    name('nationalarchives*tdr-developers')
+                    permissions(['Job/Read'])
+                }
+            }
+        }
+    }
+    definition {
+        cps {
+            script(readFileFromWorkspace('dist/jenkins/pipelines/promote-prod.Jenkinsfile'))
+            sandbox(true)
+        }
+    }
+}
+pipelineJob('prod/create-db-users/rollback') {
+    description('Rolls create-db-users in prod back to its previous successful release')
+    parameters {
+        choiceParam('SERVICE', ['create-db-users'], 'The service this job releases (fixed for this job)')
+    }
+    properties {
+        authorizationMatrix {
+            inheritanceStrategy {
+                nonInheriting()
+            }
+            entries {
+                group {
+                    name('nationalarchives*tdr-admins')
+                    permissions(['Job/Build', 'Job/Cancel', 'Job/Read'])
+                }
+                group {
+                    name('nationalarchives*tdr-developers')
+                    permissions(['Job/Read'])
+                }
+            }
+        }
+    }
+    definition {
+        cps {
+            script(readFileFromWorkspace('dist/jenkins/pipelines/rollback-prod.Jenkinsfile'))
+            sandbox(true)
+        }
+    }
+}
+pipelineJob('prod/database-migrations/promote') {
+    description('Promotes database-migrations from staging to prod; a member of admins approves.')
+    parameters {
+        choiceParam('SERVICE', ['database-migrations'], 'The service this job releases (fixed for this job)')
+        stringParam('VERSION', '', 'Release tag, e.g. v42; empty promotes the version live in staging')
+    }
+    properties {
+        authorizationMatrix {
+            inheritanceStrategy {
+                nonInheriting()
+            }
+            entries {
+                group {
+                    name('nationalarchives*tdr-admins')
+                    permissions(['Job/Build', 'Job/Cancel', 'Job/Read'])
+                }
+                group {
+                    name('nationalarchives*tdr-developers')
+                    permissions(['Job/Read'])
+                }
+            }
+        }
+    }
+    definition {
+        cps {
+            script(readFileFromWorkspace('dist/jenkins/pipelines/promote-prod.Jenkinsfile'))
+            sandbox(true)
+        }
+    }
+}
+pipelineJob('prod/database-migrations/rollback') {
+    description('Rolls database-migrations in prod back to its previous successful release')
+    parameters {
+        choiceParam('SERVICE', ['database-migrations'], 'The service this job releases (fixed for this job)')
+    }
+    properties {
+        authorizationMatrix {
+            inheritanceStrategy {
+                nonInheriting()
+            }
+            entries {
+                group {
+                    name('nationalarchives*tdr-admins')
+                    permissions(['Job/Build', 'Job/Cancel', 'Job/Read'])
+                }
+                group {
+                    name('nationalarchives*tdr-developers')
+                    permissions(['Job/Read'])
+                }
+            }
+        }
+    }
+    definition {
+        cps {
+            script(readFileFromWorkspace('dist/jenkins/pipelines/rollback-prod.Jenkinsfile'))
+            sandbox(true)
+        }
+    }
+}
+pipelineJob('prod/service-unavailable/promote') {
+    description('Promotes service-unavailable from staging to prod; a member of admins approves.')
+    parameters {
+        choiceParam('SERVICE', ['service-unavailable'], 'The service this job releases (fixed for this job)')
+        stringParam('VERSION', '', 'Release tag, e.g. v42; empty promotes the version live in staging')
+    }
+    properties {
+        authorizationMatrix {
+            inheritanceStrategy {
+                nonInheriting()
+            }
+            entries {
+                group {
+                    name('nationalarchives*tdr-admins')
+                    permissions(['Job/Build', 'Job/Cancel', 'Job/Read'])
+                }
+                group {
+                    name('nationalarchives*tdr-developers')
+                    permissions(['Job/Read'])
+                }
+            }
+        }
+    }
+    definition {
+        cps {
+            script(readFileFromWorkspace('dist/jenkins/pipelines/promote-prod.Jenkinsfile'))
+            sandbox(true)
+        }
+    }
+}
+pipelineJob('prod/service-unavailable/rollback') {
+    description('Rolls service-unavailable in prod back to its previous successful release')
+    parameters {
+        choiceParam('SERVICE', ['service-unavailable'], 'The service this job releases (fixed for this job)')
+    }
+    properties {
+        authorizationMatrix {
+            inheritanceStrategy {
+                nonInheriting()
+            }
+            entries {
+                group {
+                    name('nationalarchives*tdr-admins')
+                    permissions(['Job/Build', 'Job/Cancel', 'Job/Read'])
+                }
+                group {
+                    name('nationalarchives*tdr-developers')
+                    permissions(['Job/Read'])
+                }
+            }
+        }
+    }
+    definition {
+        cps {
+            script(readFileFromWorkspace('dist/jenkins/pipelines/rollback-prod.Jenkinsfile'))
+            sandbox(true)
+        }
+    }
+}
+pipelineJob('prod/signed-cookies/promote') {
+    description('Promotes signed-cookies from staging to prod; a member of admins approves.')
+    parameters {
+        choiceParam('SERVICE', ['signed-cookies'], 'The service this job releases (fixed for this job)')
+        stringParam('VERSION', '', 'Release tag, e.g. v42; empty promotes the version live in staging')
+    }
+    properties {
+        authorizationMatrix {
+            inheritanceStrategy {
+                nonInheriting()
+            }
+            entries {
+                group {
+                    name('nationalarchives*tdr-admins')
+                    permissions(['Job/Build', 'Job/Cancel', 'Job/Read'])
+                }
+                group {
+                    name('nationalarchives*tdr-developers')
+                    permissions(['Job/Read'])
+                }
+            }
+        }
+    }
+    definition {
+        cps {
+            script(readFileFromWorkspace('dist/jenkins/pipelines/promote-prod.Jenkinsfile'))
+            sandbox(true)
+        }
+    }
+}
+pipelineJob('prod/signed-cookies/rollback') {
+    description('Rolls signed-cookies in prod back to its previous successful release')
+    parameters {
+        choiceParam('SERVICE', ['signed-cookies'], 'The service this job releases (fixed for this job)')
+    }
+    properties {
+        authorizationMatrix {
+            inheritanceStrategy {
+                nonInheriting()
+            }
+            entries {
+                group {
+                    name('nationalarchives*tdr-admins')
+                    permissions(['Job/Build', 'Job/Cancel', 'Job/Read'])
+                }
+                group {
+                    name('nationalarchives*tdr-developers')
+                    permissions(['Job/Read'])
+                }
+            }
+        }
+    }
+    definition {
+        cps {
+            script(readFileFromWorkspace('dist/jenkins/pipelines/rollback-prod.Jenkinsfile'))
+            sandbox(true)
+        }
+    }
+}
+pipelineJob('prod/reporting/promote') {
+    description('Promotes reporting from staging to prod; a member of admins approves.')
+    parameters {
+        choiceParam('SERVICE', ['reporting'], 'The service this job releases (fixed for this job)')
+        stringParam('VERSION', '', 'Release tag, e.g. v42; empty promotes the version live in staging')
+    }
+    properties {
+        authorizationMatrix {
+            inheritanceStrategy {
+                nonInheriting()
+            }
+            entries {
+                group {
+                    name('nationalarchives*tdr-admins')
+                    permissions(['Job/Build', 'Job/Cancel', 'Job/Read'])
+                }
+                group {
+                    name('nationalarchives*tdr-developers')
+                    permissions(['Job/Read'])
+                }
+            }
+        }
+    }
+    definition {
+        cps {
+            script(readFileFromWorkspace('dist/jenkins/pipelines/promote-prod.Jenkinsfile'))
+            sandbox(true)
+        }
+    }
+}
+pipelineJob('prod/reporting/rollback') {
+    description('Rolls reporting in prod back to its previous successful release')
+    parameters {
+        choiceParam('SERVICE', ['reporting'], 'The service this job releases (fixed for this job)')
     }
     properties {
         authorizationMatrix {
@@ -1675,7 +4106,7 @@ multibranchPipelineJob('mgmt/build/tdr-consignment-export') {
     }
 }
 multibranchPipelineJob('mgmt/build/tdr-consignment-api-data') {
-    description('Builds tdr-consignment-api-data (consignment-api-data): tests every branch and pull request; a merge to master is tagged, pushed to ECR and deployed')
+    description('Builds tdr-consignment-api-data (consignment-api-data, database-migrations): tests every branch and pull request; a merge to master is tagged, pushed to ECR and deployed')
     branchSources {
         branchSource {
             source {
@@ -1710,6 +4141,822 @@ multibranchPipelineJob('mgmt/build/tdr-consignment-api-data') {
     factory {
         inlineDefinitionBranchProjectFactory {
             markerFile('Dockerfile')
+            script(readFileFromWorkspace('dist/jenkins/pipelines/build.Jenkinsfile'))
+            sandbox(true)
+        }
+    }
+    triggers {
+        periodicFolderTrigger {
+            interval('1d')
+        }
+    }
+    orphanedItemStrategy {
+        discardOldItems {
+            numToKeep(20)
+        }
+    }
+    properties {
+        authorizationMatrix {
+            inheritanceStrategy {
+                nonInheriting()
+            }
+            entries {
+                group {
+                    name('nationalarchives*tdr-admins')
+                    permissions(['Job/Build', 'Job/Cancel', 'Job/Read'])
+                }
+                group {
+                    name('nationalarchives*tdr-developers')
+                    permissions(['Job/Build', 'Job/Cancel', 'Job/Read'])
+                }
+            }
+        }
+    }
+}
+multibranchPipelineJob('mgmt/build/tdr-download-files') {
+    description('Builds tdr-download-files (download-files): tests every branch and pull request; a merge to master is tagged, pushed to ECR and deployed')
+    branchSources {
+        branchSource {
+            source {
+                github {
+                    id('mgmt-build-tdr-download-files')
+                    repoOwner('nationalarchives')
+                    repository('tdr-download-files')
+                    repositoryUrl('https://github.com/nationalarchives/tdr-download-files')
+                    configuredByUrl(false)
+                    credentialsId('github')
+                    traits {
+                        gitHubBranchDiscovery {
+                            strategyId(1)
+                        }
+                        gitHubPullRequestDiscovery {
+                            strategyId(1)
+                        }
+                        cloneOptionTrait {
+                            extension {
+                                shallow(false)
+                                noTags(false)
+                                reference('')
+                                timeout(20)
+                                honorRefspec(false)
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+    factory {
+        inlineDefinitionBranchProjectFactory {
+            markerFile('build.sbt')
+            script(readFileFromWorkspace('dist/jenkins/pipelines/build.Jenkinsfile'))
+            sandbox(true)
+        }
+    }
+    triggers {
+        periodicFolderTrigger {
+            interval('1d')
+        }
+    }
+    orphanedItemStrategy {
+        discardOldItems {
+            numToKeep(20)
+        }
+    }
+    properties {
+        authorizationMatrix {
+            inheritanceStrategy {
+                nonInheriting()
+            }
+            entries {
+                group {
+                    name('nationalarchives*tdr-admins')
+                    permissions(['Job/Build', 'Job/Cancel', 'Job/Read'])
+                }
+                group {
+                    name('nationalarchives*tdr-developers')
+                    permissions(['Job/Build', 'Job/Cancel', 'Job/Read'])
+                }
+            }
+        }
+    }
+}
+multibranchPipelineJob('mgmt/build/tdr-antivirus') {
+    description('Builds tdr-antivirus (antivirus): tests every branch and pull request; a merge to master is tagged, pushed to ECR and deployed')
+    branchSources {
+        branchSource {
+            source {
+                github {
+                    id('mgmt-build-tdr-antivirus')
+                    repoOwner('nationalarchives')
+                    repository('tdr-antivirus')
+                    repositoryUrl('https://github.com/nationalarchives/tdr-antivirus')
+                    configuredByUrl(false)
+                    credentialsId('github')
+                    traits {
+                        gitHubBranchDiscovery {
+                            strategyId(1)
+                        }
+                        gitHubPullRequestDiscovery {
+                            strategyId(1)
+                        }
+                        cloneOptionTrait {
+                            extension {
+                                shallow(false)
+                                noTags(false)
+                                reference('')
+                                timeout(20)
+                                honorRefspec(false)
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+    factory {
+        inlineDefinitionBranchProjectFactory {
+            markerFile('requirements.txt')
+            script(readFileFromWorkspace('dist/jenkins/pipelines/build.Jenkinsfile'))
+            sandbox(true)
+        }
+    }
+    triggers {
+        periodicFolderTrigger {
+            interval('1d')
+        }
+    }
+    orphanedItemStrategy {
+        discardOldItems {
+            numToKeep(20)
+        }
+    }
+    properties {
+        authorizationMatrix {
+            inheritanceStrategy {
+                nonInheriting()
+            }
+            entries {
+                group {
+                    name('nationalarchives*tdr-admins')
+                    permissions(['Job/Build', 'Job/Cancel', 'Job/Read'])
+                }
+                group {
+                    name('nationalarchives*tdr-developers')
+                    permissions(['Job/Build', 'Job/Cancel', 'Job/Read'])
+                }
+            }
+        }
+    }
+}
+multibranchPipelineJob('mgmt/build/tdr-checksum') {
+    description('Builds tdr-checksum (checksum): tests every branch and pull request; a merge to master is tagged, pushed to ECR and deployed')
+    branchSources {
+        branchSource {
+            source {
+                github {
+                    id('mgmt-build-tdr-checksum')
+                    repoOwner('nationalarchives')
+                    repository('tdr-checksum')
+                    repositoryUrl('https://github.com/nationalarchives/tdr-checksum')
+                    configuredByUrl(false)
+                    credentialsId('github')
+                    traits {
+                        gitHubBranchDiscovery {
+                            strategyId(1)
+                        }
+                        gitHubPullRequestDiscovery {
+                            strategyId(1)
+                        }
+                        cloneOptionTrait {
+                            extension {
+                                shallow(false)
+                                noTags(false)
+                                reference('')
+                                timeout(20)
+                                honorRefspec(false)
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+    factory {
+        inlineDefinitionBranchProjectFactory {
+            markerFile('build.sbt')
+            script(readFileFromWorkspace('dist/jenkins/pipelines/build.Jenkinsfile'))
+            sandbox(true)
+        }
+    }
+    triggers {
+        periodicFolderTrigger {
+            interval('1d')
+        }
+    }
+    orphanedItemStrategy {
+        discardOldItems {
+            numToKeep(20)
+        }
+    }
+    properties {
+        authorizationMatrix {
+            inheritanceStrategy {
+                nonInheriting()
+            }
+            entries {
+                group {
+                    name('nationalarchives*tdr-admins')
+                    permissions(['Job/Build', 'Job/Cancel', 'Job/Read'])
+                }
+                group {
+                    name('nationalarchives*tdr-developers')
+                    permissions(['Job/Build', 'Job/Cancel', 'Job/Read'])
+                }
+            }
+        }
+    }
+}
+multibranchPipelineJob('mgmt/build/tdr-file-format') {
+    description('Builds tdr-file-format (file-format): tests every branch and pull request; a merge to master is tagged, pushed to ECR and deployed')
+    branchSources {
+        branchSource {
+            source {
+                github {
+                    id('mgmt-build-tdr-file-format')
+                    repoOwner('nationalarchives')
+                    repository('tdr-file-format')
+                    repositoryUrl('https://github.com/nationalarchives/tdr-file-format')
+                    configuredByUrl(false)
+                    credentialsId('github')
+                    traits {
+                        gitHubBranchDiscovery {
+                            strategyId(1)
+                        }
+                        gitHubPullRequestDiscovery {
+                            strategyId(1)
+                        }
+                        cloneOptionTrait {
+                            extension {
+                                shallow(false)
+                                noTags(false)
+                                reference('')
+                                timeout(20)
+                                honorRefspec(false)
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+    factory {
+        inlineDefinitionBranchProjectFactory {
+            markerFile('build.sbt')
+            script(readFileFromWorkspace('dist/jenkins/pipelines/build.Jenkinsfile'))
+            sandbox(true)
+        }
+    }
+    triggers {
+        periodicFolderTrigger {
+            interval('1d')
+        }
+    }
+    orphanedItemStrategy {
+        discardOldItems {
+            numToKeep(20)
+        }
+    }
+    properties {
+        authorizationMatrix {
+            inheritanceStrategy {
+                nonInheriting()
+            }
+            entries {
+                group {
+                    name('nationalarchives*tdr-admins')
+                    permissions(['Job/Build', 'Job/Cancel', 'Job/Read'])
+                }
+                group {
+                    name('nationalarchives*tdr-developers')
+                    permissions(['Job/Build', 'Job/Cancel', 'Job/Read'])
+                }
+            }
+        }
+    }
+}
+multibranchPipelineJob('mgmt/build/tdr-api-update') {
+    description('Builds tdr-api-update (api-update): tests every branch and pull request; a merge to master is tagged, pushed to ECR and deployed')
+    branchSources {
+        branchSource {
+            source {
+                github {
+                    id('mgmt-build-tdr-api-update')
+                    repoOwner('nationalarchives')
+                    repository('tdr-api-update')
+                    repositoryUrl('https://github.com/nationalarchives/tdr-api-update')
+                    configuredByUrl(false)
+                    credentialsId('github')
+                    traits {
+                        gitHubBranchDiscovery {
+                            strategyId(1)
+                        }
+                        gitHubPullRequestDiscovery {
+                            strategyId(1)
+                        }
+                        cloneOptionTrait {
+                            extension {
+                                shallow(false)
+                                noTags(false)
+                                reference('')
+                                timeout(20)
+                                honorRefspec(false)
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+    factory {
+        inlineDefinitionBranchProjectFactory {
+            markerFile('build.sbt')
+            script(readFileFromWorkspace('dist/jenkins/pipelines/build.Jenkinsfile'))
+            sandbox(true)
+        }
+    }
+    triggers {
+        periodicFolderTrigger {
+            interval('1d')
+        }
+    }
+    orphanedItemStrategy {
+        discardOldItems {
+            numToKeep(20)
+        }
+    }
+    properties {
+        authorizationMatrix {
+            inheritanceStrategy {
+                nonInheriting()
+            }
+            entries {
+                group {
+                    name('nationalarchives*tdr-admins')
+                    permissions(['Job/Build', 'Job/Cancel', 'Job/Read'])
+                }
+                group {
+                    name('nationalarchives*tdr-developers')
+                    permissions(['Job/Build', 'Job/Cancel', 'Job/Read'])
+                }
+            }
+        }
+    }
+}
+multibranchPipelineJob('mgmt/build/tdr-consignment-export-authoriser') {
+    description('Builds tdr-consignment-export-authoriser (export-api-authoriser): tests every branch and pull request; a merge to master is tagged, pushed to ECR and deployed')
+    branchSources {
+        branchSource {
+            source {
+                github {
+                    id('mgmt-build-tdr-consignment-export-authoriser')
+                    repoOwner('nationalarchives')
+                    repository('tdr-consignment-export-authoriser')
+                    repositoryUrl('https://github.com/nationalarchives/tdr-consignment-export-authoriser')
+                    configuredByUrl(false)
+                    credentialsId('github')
+                    traits {
+                        gitHubBranchDiscovery {
+                            strategyId(1)
+                        }
+                        gitHubPullRequestDiscovery {
+                            strategyId(1)
+                        }
+                        cloneOptionTrait {
+                            extension {
+                                shallow(false)
+                                noTags(false)
+                                reference('')
+                                timeout(20)
+                                honorRefspec(false)
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+    factory {
+        inlineDefinitionBranchProjectFactory {
+            markerFile('build.sbt')
+            script(readFileFromWorkspace('dist/jenkins/pipelines/build.Jenkinsfile'))
+            sandbox(true)
+        }
+    }
+    triggers {
+        periodicFolderTrigger {
+            interval('1d')
+        }
+    }
+    orphanedItemStrategy {
+        discardOldItems {
+            numToKeep(20)
+        }
+    }
+    properties {
+        authorizationMatrix {
+            inheritanceStrategy {
+                nonInheriting()
+            }
+            entries {
+                group {
+                    name('nationalarchives*tdr-admins')
+                    permissions(['Job/Build', 'Job/Cancel', 'Job/Read'])
+                }
+                group {
+                    name('nationalarchives*tdr-developers')
+                    permissions(['Job/Build', 'Job/Cancel', 'Job/Read'])
+                }
+            }
+        }
+    }
+}
+multibranchPipelineJob('mgmt/build/tdr-export-status-update') {
+    description('Builds tdr-export-status-update (export-status-update): tests every branch and pull request; a merge to master is tagged, pushed to ECR and deployed')
+    branchSources {
+        branchSource {
+            source {
+                github {
+                    id('mgmt-build-tdr-export-status-update')
+                    repoOwner('nationalarchives')
+                    repository('tdr-export-status-update')
+                    repositoryUrl('https://github.com/nationalarchives/tdr-export-status-update')
+                    configuredByUrl(false)
+                    credentialsId('github')
+                    traits {
+                        gitHubBranchDiscovery {
+                            strategyId(1)
+                        }
+                        gitHubPullRequestDiscovery {
+                            strategyId(1)
+                        }
+                        cloneOptionTrait {
+                            extension {
+                                shallow(false)
+                                noTags(false)
+                                reference('')
+                                timeout(20)
+                                honorRefspec(false)
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+    factory {
+        inlineDefinitionBranchProjectFactory {
+            markerFile('build.sbt')
+            script(readFileFromWorkspace('dist/jenkins/pipelines/build.Jenkinsfile'))
+            sandbox(true)
+        }
+    }
+    triggers {
+        periodicFolderTrigger {
+            interval('1d')
+        }
+    }
+    orphanedItemStrategy {
+        discardOldItems {
+            numToKeep(20)
+        }
+    }
+    properties {
+        authorizationMatrix {
+            inheritanceStrategy {
+                nonInheriting()
+            }
+            entries {
+                group {
+                    name('nationalarchives*tdr-admins')
+                    permissions(['Job/Build', 'Job/Cancel', 'Job/Read'])
+                }
+                group {
+                    name('nationalarchives*tdr-developers')
+                    permissions(['Job/Build', 'Job/Cancel', 'Job/Read'])
+                }
+            }
+        }
+    }
+}
+multibranchPipelineJob('mgmt/build/tdr-notifications') {
+    description('Builds tdr-notifications (notifications): tests every branch and pull request; a merge to master is tagged, pushed to ECR and deployed')
+    branchSources {
+        branchSource {
+            source {
+                github {
+                    id('mgmt-build-tdr-notifications')
+                    repoOwner('nationalarchives')
+                    repository('tdr-notifications')
+                    repositoryUrl('https://github.com/nationalarchives/tdr-notifications')
+                    configuredByUrl(false)
+                    credentialsId('github')
+                    traits {
+                        gitHubBranchDiscovery {
+                            strategyId(1)
+                        }
+                        gitHubPullRequestDiscovery {
+                            strategyId(1)
+                        }
+                        cloneOptionTrait {
+                            extension {
+                                shallow(false)
+                                noTags(false)
+                                reference('')
+                                timeout(20)
+                                honorRefspec(false)
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+    factory {
+        inlineDefinitionBranchProjectFactory {
+            markerFile('build.sbt')
+            script(readFileFromWorkspace('dist/jenkins/pipelines/build.Jenkinsfile'))
+            sandbox(true)
+        }
+    }
+    triggers {
+        periodicFolderTrigger {
+            interval('1d')
+        }
+    }
+    orphanedItemStrategy {
+        discardOldItems {
+            numToKeep(20)
+        }
+    }
+    properties {
+        authorizationMatrix {
+            inheritanceStrategy {
+                nonInheriting()
+            }
+            entries {
+                group {
+                    name('nationalarchives*tdr-admins')
+                    permissions(['Job/Build', 'Job/Cancel', 'Job/Read'])
+                }
+                group {
+                    name('nationalarchives*tdr-developers')
+                    permissions(['Job/Build', 'Job/Cancel', 'Job/Read'])
+                }
+            }
+        }
+    }
+}
+multibranchPipelineJob('mgmt/build/tdr-create-db-users') {
+    description('Builds tdr-create-db-users (create-db-users): tests every branch and pull request; a merge to master is tagged, pushed to ECR and deployed')
+    branchSources {
+        branchSource {
+            source {
+                github {
+                    id('mgmt-build-tdr-create-db-users')
+                    repoOwner('nationalarchives')
+                    repository('tdr-create-db-users')
+                    repositoryUrl('https://github.com/nationalarchives/tdr-create-db-users')
+                    configuredByUrl(false)
+                    credentialsId('github')
+                    traits {
+                        gitHubBranchDiscovery {
+                            strategyId(1)
+                        }
+                        gitHubPullRequestDiscovery {
+                            strategyId(1)
+                        }
+                        cloneOptionTrait {
+                            extension {
+                                shallow(false)
+                                noTags(false)
+                                reference('')
+                                timeout(20)
+                                honorRefspec(false)
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+    factory {
+        inlineDefinitionBranchProjectFactory {
+            markerFile('build.sbt')
+            script(readFileFromWorkspace('dist/jenkins/pipelines/build.Jenkinsfile'))
+            sandbox(true)
+        }
+    }
+    triggers {
+        periodicFolderTrigger {
+            interval('1d')
+        }
+    }
+    orphanedItemStrategy {
+        discardOldItems {
+            numToKeep(20)
+        }
+    }
+    properties {
+        authorizationMatrix {
+            inheritanceStrategy {
+                nonInheriting()
+            }
+            entries {
+                group {
+                    name('nationalarchives*tdr-admins')
+                    permissions(['Job/Build', 'Job/Cancel', 'Job/Read'])
+                }
+                group {
+                    name('nationalarchives*tdr-developers')
+                    permissions(['Job/Build', 'Job/Cancel', 'Job/Read'])
+                }
+            }
+        }
+    }
+}
+multibranchPipelineJob('mgmt/build/tdr-service-unavailable') {
+    description('Builds tdr-service-unavailable (service-unavailable): tests every branch and pull request; a merge to master is tagged, pushed to ECR and deployed')
+    branchSources {
+        branchSource {
+            source {
+                github {
+                    id('mgmt-build-tdr-service-unavailable')
+                    repoOwner('nationalarchives')
+                    repository('tdr-service-unavailable')
+                    repositoryUrl('https://github.com/nationalarchives/tdr-service-unavailable')
+                    configuredByUrl(false)
+                    credentialsId('github')
+                    traits {
+                        gitHubBranchDiscovery {
+                            strategyId(1)
+                        }
+                        gitHubPullRequestDiscovery {
+                            strategyId(1)
+                        }
+                        cloneOptionTrait {
+                            extension {
+                                shallow(false)
+                                noTags(false)
+                                reference('')
+                                timeout(20)
+                                honorRefspec(false)
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+    factory {
+        inlineDefinitionBranchProjectFactory {
+            markerFile('requirements.txt')
+            script(readFileFromWorkspace('dist/jenkins/pipelines/build.Jenkinsfile'))
+            sandbox(true)
+        }
+    }
+    triggers {
+        periodicFolderTrigger {
+            interval('1d')
+        }
+    }
+    orphanedItemStrategy {
+        discardOldItems {
+            numToKeep(20)
+        }
+    }
+    properties {
+        authorizationMatrix {
+            inheritanceStrategy {
+                nonInheriting()
+            }
+            entries {
+                group {
+                    name('nationalarchives*tdr-admins')
+                    permissions(['Job/Build', 'Job/Cancel', 'Job/Read'])
+                }
+                group {
+                    name('nationalarchives*tdr-developers')
+                    permissions(['Job/Build', 'Job/Cancel', 'Job/Read'])
+                }
+            }
+        }
+    }
+}
+multibranchPipelineJob('mgmt/build/tdr-signed-cookies') {
+    description('Builds tdr-signed-cookies (signed-cookies): tests every branch and pull request; a merge to master is tagged, pushed to ECR and deployed')
+    branchSources {
+        branchSource {
+            source {
+                github {
+                    id('mgmt-build-tdr-signed-cookies')
+                    repoOwner('nationalarchives')
+                    repository('tdr-signed-cookies')
+                    repositoryUrl('https://github.com/nationalarchives/tdr-signed-cookies')
+                    configuredByUrl(false)
+                    credentialsId('github')
+                    traits {
+                        gitHubBranchDiscovery {
+                            strategyId(1)
+                        }
+                        gitHubPullRequestDiscovery {
+                            strategyId(1)
+                        }
+                        cloneOptionTrait {
+                            extension {
+                                shallow(false)
+                                noTags(false)
+                                reference('')
+                                timeout(20)
+                                honorRefspec(false)
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+    factory {
+        inlineDefinitionBranchProjectFactory {
+            markerFile('build.sbt')
+            script(readFileFromWorkspace('dist/jenkins/pipelines/build.Jenkinsfile'))
+            sandbox(true)
+        }
+    }
+    triggers {
+        periodicFolderTrigger {
+            interval('1d')
+        }
+    }
+    orphanedItemStrategy {
+        discardOldItems {
+            numToKeep(20)
+        }
+    }
+    properties {
+        authorizationMatrix {
+            inheritanceStrategy {
+                nonInheriting()
+            }
+            entries {
+                group {
+                    name('nationalarchives*tdr-admins')
+                    permissions(['Job/Build', 'Job/Cancel', 'Job/Read'])
+                }
+                group {
+                    name('nationalarchives*tdr-developers')
+                    permissions(['Job/Build', 'Job/Cancel', 'Job/Read'])
+                }
+            }
+        }
+    }
+}
+multibranchPipelineJob('mgmt/build/tdr-reporting') {
+    description('Builds tdr-reporting (reporting): tests every branch and pull request; a merge to master is tagged, pushed to ECR and deployed')
+    branchSources {
+        branchSource {
+            source {
+                github {
+                    id('mgmt-build-tdr-reporting')
+                    repoOwner('nationalarchives')
+                    repository('tdr-reporting')
+                    repositoryUrl('https://github.com/nationalarchives/tdr-reporting')
+                    configuredByUrl(false)
+                    credentialsId('github')
+                    traits {
+                        gitHubBranchDiscovery {
+                            strategyId(1)
+                        }
+                        gitHubPullRequestDiscovery {
+                            strategyId(1)
+                        }
+                        cloneOptionTrait {
+                            extension {
+                                shallow(false)
+                                noTags(false)
+                                reference('')
+                                timeout(20)
+                                honorRefspec(false)
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+    factory {
+        inlineDefinitionBranchProjectFactory {
+            markerFile('requirements.txt')
             script(readFileFromWorkspace('dist/jenkins/pipelines/build.Jenkinsfile'))
             sandbox(true)
         }

@@ -2,7 +2,7 @@ import { expect } from 'chai';
 import { DEFAULT_CATALOGUE } from '../../../services/catalogue';
 import { buildPlatform, loadPlatform } from '../../../services/config';
 import { DEFAULT_ENVIRONMENTS } from '../../../services/environments';
-import { sourceRepositories } from '../../../services/queries';
+import { ecsEntries, functions, sourceRepositories } from '../../../services/queries';
 import { branchVersion, BUILD_VERSION_PATTERN_SOURCE } from '../../../services/versions';
 import { buildAgentLabel } from '../agents';
 import { allStages, allSteps, buildJenkinsModel } from '../build-model';
@@ -54,9 +54,9 @@ describe('build jobs', () => {
 
   it('know each repository: every catalogue entry is one of its images, every service one deploy job', () => {
     const table = projectTable(template);
-    const images = Object.values(table).flatMap((row) => (row.IMAGES ?? '').split(' '));
+    const images = Object.values(table).flatMap((row) => (row.IMAGES ?? '').split(' ').filter(Boolean));
     expect(images).to.have.members(
-      Object.values(platform.catalogue).map((e) => `${e.source.dockerfile}=${e.imageRepository}`),
+      ecsEntries(platform.catalogue).map(([, e]) => `${e.source.dockerfile}=${e.imageRepository}`),
     );
     expect(table['mgmt/build/tdr-auth-server']).to.deep.include({
       IMAGES: 'Dockerfile=auth-server Dockerfile-update=keycloak-update',
@@ -107,9 +107,32 @@ describe('build jobs', () => {
       'Package',
       'Image',
       'Scan',
+      'Upload packages',
       'Tag',
       'Deploy to intg',
     ]);
+  });
+
+  it('upload each function package with its SHA-256 to tdr-backend-code-mgmt/{function}/{vN}/, and deploy the function', () => {
+    const argvs = allSteps(template).flatMap((s) => (s.kind === 'shell' ? [s.argv] : []));
+    expect(argvs).to.deep.include(['upload-package', { env: 'VERSION' }, { env: 'PACKAGES' }]);
+    expect(template.variables).to.include({ BACKEND_CODE_BUCKET: 'tdr-backend-code-mgmt' });
+    const table = projectTable(template);
+    expect(table['mgmt/build/tdr-checksum']).to.deep.include({
+      IMAGES: '',
+      PACKAGES: 'target/scala-2.13/checksum.jar=checksum',
+      DEPLOY_JOBS: '/intg/checksum/deploy',
+    });
+    // One repository, an image (the data task) and a package (the migrations function).
+    expect(table['mgmt/build/tdr-consignment-api-data']).to.deep.include({
+      IMAGES: 'Dockerfile=consignment-api-data',
+      PACKAGES: 'lambda/target/scala-2.13/database-migrations.jar=database-migrations',
+      DEPLOY_JOBS: '/intg/database-migrations/deploy',
+    });
+    const packages = Object.values(table).flatMap((row) => (row.PACKAGES ?? '').split(' ').filter(Boolean));
+    expect(packages.map((p) => p.split('=')[1])).to.have.members(
+      functions(platform.catalogue).map(([n]) => n),
+    );
   });
 
   it('build on mgmt’s build agent (Kaniko; no Docker daemon) and push the tag only after the scan passed', () => {
@@ -127,7 +150,7 @@ describe('build jobs', () => {
       { env: 'SCAN_FAIL_SEVERITY' },
       { env: 'IMAGES' },
     ]);
-    expect(template.variables).to.deep.equal({ SCAN_FAIL_SEVERITY: 'HIGH' });
+    expect(template.variables).to.include({ SCAN_FAIL_SEVERITY: 'HIGH' });
     expect(argvs.some((a) => a.includes('docker'))).to.equal(false);
     const deploy = stage('Deploy to intg').steps?.[0];
     expect(deploy).to.deep.equal({
@@ -181,7 +204,7 @@ describe('build jobs', () => {
             pascalName: 'Reports',
             hostnamePrefix: 'reports',
             imageRepository: 'reports',
-            source: { ...transfer.source, repository: 'tdr-reporting' },
+            source: { ...transfer.source, repository: 'tdr-report-service' },
           },
           'transfer-worker': {
             kind: 'task',
@@ -199,7 +222,7 @@ describe('build jobs', () => {
       model.jobs.filter((j) => j.kind === 'build').length + 1,
     );
     const table = projectTable(pipeline(grown, BUILD_PIPELINE_ID));
-    expect(table['mgmt/build/tdr-reporting']?.DEPLOY_JOBS).to.equal('/intg/reports/deploy');
+    expect(table['mgmt/build/tdr-report-service']?.DEPLOY_JOBS).to.equal('/intg/reports/deploy');
     expect(table['mgmt/build/tdr-transfer-service']?.IMAGES).to.equal(
       'Dockerfile=transfer-service worker/Dockerfile=transfer-worker',
     );

@@ -3,13 +3,16 @@
  * Every branch and pull request runs the repository's tests. The main branch then takes the next
  * `vN` from the repository's git tags, builds its images with Kaniko on mgmt's build agent (no
  * Docker daemon, nothing privileged), pushes them to mgmt's ECR, stops on scan findings at or above
- * the configured severity, pushes the git tag, and starts the deploy job of each of its services
- * in the environments fed by the build (intg) with VERSION and GIT_COMMIT. A branch built with
+ * the configured severity, uploads its function packages with their SHA-256 to mgmt's code bucket
+ * (`tdr-backend-code-mgmt/{function}/{vN}/`), pushes the git tag, and starts the deploy job of each
+ * of its services and functions in the environments fed by the build (intg) with VERSION and
+ * GIT_COMMIT. A branch built with
  * DEPLOY_TO_INTG does the same as `branch-<name>-<sha7>`, without a git tag.
  *
  * agent-image: builds the agent images (pipelines/jenkins/agent/Dockerfile) from a platform release.
  */
 import type { EnvironmentName } from '../../../services/environments';
+import { naming } from '../../../services/naming';
 import { sourceRepositories, type SourceRepository } from '../../../services/queries';
 import { VERSION_PATTERN_SOURCE } from '../../../services/versions';
 import { buildAgentLabel } from '../agents';
@@ -37,15 +40,22 @@ const REPO = {
   mainBranch: 'MAIN_BRANCH',
   test: 'TEST_COMMAND',
   package: 'PACKAGE_COMMAND',
-  /** `dockerfile=ecr-repository` pairs, one per catalogue entry built from the repository. */
+  /** `dockerfile=ecr-repository` pairs, one per ECS entry built from the repository. */
   images: 'IMAGES',
-  /** Comma-separated deploy jobs to start (none for a repository of one-off tasks only). */
+  /** `artifact=function` pairs, one per function whose package the repository builds. */
+  packages: 'PACKAGES',
+  /** Comma-separated deploy jobs of its services and functions (none for one-off tasks only). */
   deployJobs: 'DEPLOY_JOBS',
 } as const;
 const DEPLOY_TO_INTG = 'DEPLOY_TO_INTG';
 
 /** Where the build's own tools are: installed in the build agent image (pipelines/jenkins/agent). */
-const TOOLS = { nextVersion: 'next-version', kanikoBuild: 'kaniko-build', scanGate: 'scan-gate' } as const;
+const TOOLS = {
+  nextVersion: 'next-version',
+  kanikoBuild: 'kaniko-build',
+  scanGate: 'scan-gate',
+  uploadPackage: 'upload-package',
+} as const;
 
 export const buildJobPath = (repository: string): string => `${BUILD_FOLDER}/${repository}`;
 
@@ -76,7 +86,7 @@ function buildJob(ctx: JobContext, r: SourceRepository): Job {
       owner: ctx.settings.githubOrganisation,
       name: r.repository,
       credentialsId: CREDENTIAL_IDS.github,
-      markerFile: r.source.dockerfile,
+      markerFile: r.markerFile,
     },
   };
 }
@@ -96,9 +106,14 @@ function projectTable(ctx: JobContext, repositories: readonly SourceRepository[]
         [REPO.mainBranch]: r.source.mainBranch,
         [REPO.test]: r.source.test,
         [REPO.package]: r.source.package,
-        [REPO.images]: r.entries.map(([, e]) => `${e.source.dockerfile}=${e.imageRepository}`).join(' '),
+        [REPO.images]: r.entries
+          .flatMap(([, e]) => (e.kind === 'lambda' ? [] : [`${e.source.dockerfile}=${e.imageRepository}`]))
+          .join(' '),
+        [REPO.packages]: r.entries
+          .flatMap(([name, e]) => (e.kind === 'lambda' ? [`${e.source.artifact}=${name}`] : []))
+          .join(' '),
         [REPO.deployJobs]: r.entries
-          .filter(([, e]) => e.kind === 'service')
+          .filter(([, e]) => e.kind === 'service' || e.kind === 'lambda')
           .flatMap(([name]) => targets.map((t) => `/${deployJobPath(t, name)}`))
           .join(','),
       },
@@ -145,7 +160,10 @@ function buildPipeline(ctx: JobContext, repositories: readonly SourceRepository[
     timeoutHours: 2,
     // Two builds of one branch at once could both take the same vN.
     disableConcurrentBuilds: true,
-    variables: { SCAN_FAIL_SEVERITY: ctx.settings.scanFailSeverity },
+    variables: {
+      SCAN_FAIL_SEVERITY: ctx.settings.scanFailSeverity,
+      BACKEND_CODE_BUCKET: naming.backendCodeBucket(),
+    },
     parameters: [
       {
         name: DEPLOY_TO_INTG,
@@ -185,6 +203,12 @@ function buildPipeline(ctx: JobContext, repositories: readonly SourceRepository[
             channel,
             'Scan',
             [sh(TOOLS.scanGate, version, env('SCAN_FAIL_SEVERITY'), env(REPO.images))],
+            [releasing],
+          ),
+          step(
+            channel,
+            'Upload packages',
+            [sh(TOOLS.uploadPackage, version, env(REPO.packages))],
             [releasing],
           ),
           step(

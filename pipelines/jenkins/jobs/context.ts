@@ -43,7 +43,10 @@ export const RECORDED_BY_BUILD: Recorded = {
 export interface JobContext {
   readonly platform: Platform;
   readonly settings: JenkinsSettings;
-  /** Catalogue services (released by deploy, promote, rollback), in catalogue order. */
+  /**
+   * What deploy, promote and rollback release, in catalogue order: the ECS services and the Lambda
+   * functions (a function release moves its `live` alias; same jobs, same gates and locks).
+   */
   readonly services: string[];
   /** Catalogue one-off tasks (run by run-task), in catalogue order. */
   readonly tasks: string[];
@@ -58,7 +61,7 @@ export function jobContext(platform: Platform, settings: JenkinsSettings): JobCo
   return {
     platform,
     settings,
-    services: namesOfKind(platform.catalogue, 'service'),
+    services: namesOfKind(platform.catalogue, 'service', 'lambda'),
     tasks: namesOfKind(platform.catalogue, 'task'),
     adminGroup: approvalGroups[0] ?? 'admins',
   };
