@@ -249,9 +249,9 @@ export function latestCheck(
 // ---- Compaction: what of a history the queries above still need ----
 
 /** Runs (releases, task runs) whose newest record a compacted ledger keeps, beyond open ones. */
-export const KEEP_RUNS = 100;
+export const KEEP_RUNS = 25;
 /** Newest results per check name × digest (and approvals per approver × digest) a compacted ledger keeps. */
-export const KEEP_CHECKS = 100;
+export const KEEP_CHECKS = 25;
 
 /**
  * The records of one service × environment that every query above answers the same from, within

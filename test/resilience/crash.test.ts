@@ -166,7 +166,7 @@ describe('resilience: crashes and aborts (moto, real processes)', () => {
       const history = JSON.parse(
         (await tdr(['history', '--service', 'frontend', '--env', 'intg', '-o', 'json'], clean)).stdout,
       ) as Array<{ outcome: string; detail: string | null }>;
-      const interrupted = w === STEPS[1] ? 'nothing changed: interrupted by SIGTERM' : 'settled by tester';
+      const interrupted = w === STEPS[1] ? 'nothing changed: interrupted by SIGTERM' : 'settled by moto';
       expect(
         history.some((h) => h.detail?.includes(interrupted)),
         JSON.stringify(history, null, 1),
