@@ -32,7 +32,7 @@ describe('tdr deploy (moto)', () => {
         '--build-url',
         'https://jenkins.example/42',
         '--git-commit',
-        'abc123',
+        'abc1234',
       ],
       env,
     );
@@ -76,7 +76,7 @@ describe('tdr deploy (moto)', () => {
       actor: 'moto',
       identity: 'arn:aws:sts::123456789012:user/moto',
       buildUrl: 'https://jenkins.example/42',
-      gitCommit: 'abc123',
+      gitCommit: 'abc1234',
       taskDefinitionBefore: before.taskDefinition,
       taskDefinitionAfter: after.taskDefinition,
       sourceEnv: null,

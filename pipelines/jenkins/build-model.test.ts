@@ -29,7 +29,7 @@ function orderedSteps(p: Pipeline): Array<{ stage: Stage; step: Step }> {
   const walk = (stage: Stage, steps: readonly Step[]) => {
     for (const step of steps) {
       out.push({ stage, step });
-      if (step.kind === 'lock') walk(stage, step.steps);
+      if (step.kind === 'lock' || step.kind === 'if-matches') walk(stage, step.steps);
     }
   };
   for (const stage of allStages(p)) walk(stage, stage.steps ?? []);

@@ -218,6 +218,12 @@ function renderStep(step: Step): string {
         indent(renderSteps(step.steps)),
         '}',
       ].join('\n');
+    case 'if-matches':
+      return [
+        `if (params.${identifier(step.parameter)} ==~ ${str(step.pattern)}) {`,
+        indent(renderSteps(step.steps)),
+        '}',
+      ].join('\n');
     case 'checkout': {
       const git = call('git', [
         ['url', str(step.url)],
