@@ -161,7 +161,17 @@ describe('tdr deploy (moto)', () => {
       [
         'bad version syntax',
         ['deploy', '--service', 'frontend', '--env', 'intg', '--version', '42'],
-        /"42" is not a release version/,
+        /"42" is not a version; expected a release version/,
+      ],
+      [
+        'a git commit that is not 7 to 40 lowercase hex digits',
+        ['deploy', '--service', 'frontend', '--env', 'intg', '--version', 'v2', '--git-commit', 'ABC1234'],
+        /--git-commit <sha>' argument 'ABC1234' is invalid.*7 to 40 lowercase hexadecimal/,
+      ],
+      [
+        'a git commit too short',
+        ['deploy', '--service', 'frontend', '--env', 'intg', '--version', 'v2', '--git-commit', 'abc12'],
+        /--git-commit <sha>' argument 'abc12' is invalid/,
       ],
       [
         'unknown environment',
@@ -186,7 +196,7 @@ describe('tdr deploy (moto)', () => {
       [
         'rollback to a bad version',
         ['rollback', '--service', 'frontend', '--env', 'intg', '--to', 'latest'],
-        /"latest" is not a release version/,
+        /"latest" is not a version/,
       ],
       [
         'check with bad result',
