@@ -22,6 +22,7 @@ const SCRIPTED: ReadonlySet<Step['kind']> = new Set([
   'capture',
   'project-lookup',
   'trigger-each',
+  'if-matches',
 ]);
 
 export function renderJenkinsfile(p: Pipeline, header: readonly string[] = []): string {
