@@ -31,7 +31,7 @@ export function register(program: Command, ctx: CliContext): void {
     );
   addReleaseOptions(cmd).addHelpText(
     'after',
-    '\nExamples:\n  $ tdr deploy --service frontend --env intg --version v42 --build-url "$BUILD_URL"\n  $ tdr deploy --service frontend --env intg --version v42 --dry-run',
+    '\nExamples:\n  $ tdr deploy --service frontend --env intg --version v42 --build-url "$BUILD_URL"\n  $ tdr deploy --service frontend --env intg --version v42 --dry-run\n  $ tdr deploy --service frontend --env intg --version branch-fix-upload-limit-1a2b3c4   # a branch build: intg only',
   );
   cmd.action(async (opts: ReleaseOpts & { env: string; version: string; gitCommit?: string }, c: Command) => {
     await runRelease(ctx, c, {
