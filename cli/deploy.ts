@@ -2,7 +2,14 @@
 import type { Command } from 'commander';
 import type { CliContext } from './context';
 import { envOption, serviceOption } from './context';
-import { addReleaseOptions, parseVersion, requestFrom, runRelease, type ReleaseOpts } from './release-wiring';
+import {
+  addReleaseOptions,
+  parseBuildVersion,
+  parseGitCommit,
+  requestFrom,
+  runRelease,
+  type ReleaseOpts,
+} from './release-wiring';
 
 export function register(program: Command, ctx: CliContext): void {
   const cmd = program
@@ -12,11 +19,19 @@ export function register(program: Command, ctx: CliContext): void {
     )
     .addOption(serviceOption(ctx))
     .addOption(envOption(ctx).makeOptionMandatory())
-    .requiredOption('--version <version>', 'release version, an immutable ECR tag such as v42', parseVersion)
-    .option('--git-commit <sha>', 'git commit the version was built from (recorded)');
+    .requiredOption(
+      '--version <version>',
+      'release version (an immutable ECR tag such as v42) or a branch build (branch-<name>-<sha7>, intg only)',
+      parseBuildVersion,
+    )
+    .option(
+      '--git-commit <sha>',
+      'git commit the version was built from (recorded; an empty value is none)',
+      parseGitCommit,
+    );
   addReleaseOptions(cmd).addHelpText(
     'after',
-    '\nExamples:\n  $ tdr deploy --service frontend --env intg --version v42 --build-url "$BUILD_URL"\n  $ tdr deploy --service frontend --env intg --version v42 --dry-run',
+    '\nExamples:\n  $ tdr deploy --service frontend --env intg --version v42 --build-url "$BUILD_URL"\n  $ tdr deploy --service frontend --env intg --version v42 --dry-run\n  $ tdr deploy --service frontend --env intg --version branch-fix-upload-limit-1a2b3c4   # a branch build: intg only',
   );
   cmd.action(async (opts: ReleaseOpts & { env: string; version: string; gitCommit?: string }, c: Command) => {
     await runRelease(ctx, c, {

@@ -2,7 +2,13 @@
 import type { Command } from 'commander';
 import type { CliContext } from './context';
 import { envOption, serviceOption } from './context';
-import { addReleaseOptions, parseVersion, requestFrom, runRelease, type ReleaseOpts } from './release-wiring';
+import {
+  addReleaseOptions,
+  parseBuildVersion,
+  requestFrom,
+  runRelease,
+  type ReleaseOpts,
+} from './release-wiring';
 
 export function register(program: Command, ctx: CliContext): void {
   const cmd = program
@@ -13,7 +19,7 @@ export function register(program: Command, ctx: CliContext): void {
     .option(
       '--version <version>',
       'a version that succeeded in the previous environment (default: the one live there)',
-      parseVersion,
+      parseBuildVersion,
     );
   addReleaseOptions(cmd).addHelpText(
     'after',

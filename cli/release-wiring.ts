@@ -5,7 +5,7 @@
  */
 import { InvalidArgumentError, Option, type Command } from 'commander';
 import { PlatformError } from '../services/errors';
-import { versionProblem } from '../services/versions';
+import { buildVersionProblem, gitCommitProblem, versionProblem } from '../services/versions';
 import type { ReleaseDeps } from '../pipelines/release/context';
 import type { ReleasePlan, ReleaseRequest, ReleaseResult } from '../pipelines/release/ecs-service-rollout';
 import type { AnnotationSink } from '../pipelines/release/notify';
@@ -46,6 +46,21 @@ export class RunFailedError extends PlatformError {
 
 export function parseVersion(value: string): string {
   const problem = versionProblem(value);
+  if (problem) throw new InvalidArgumentError(problem);
+  return value;
+}
+
+/** A release version or a branch build: where a branch build may go, the gates decide (exit 3). */
+export function parseBuildVersion(value: string): string {
+  const problem = buildVersionProblem(value);
+  if (problem) throw new InvalidArgumentError(problem);
+  return value;
+}
+
+/** Jenkins passes an empty GIT_COMMIT when a person starts the job by hand: that is no commit. */
+export function parseGitCommit(value: string): string | undefined {
+  if (value === '') return undefined;
+  const problem = gitCommitProblem(value);
   if (problem) throw new InvalidArgumentError(problem);
   return value;
 }

@@ -2,7 +2,13 @@
 import type { Command } from 'commander';
 import type { CliContext } from './context';
 import { envOption, serviceOption } from './context';
-import { addReleaseOptions, parseVersion, requestFrom, runRelease, type ReleaseOpts } from './release-wiring';
+import {
+  addReleaseOptions,
+  parseBuildVersion,
+  requestFrom,
+  runRelease,
+  type ReleaseOpts,
+} from './release-wiring';
 
 export function register(program: Command, ctx: CliContext): void {
   const cmd = program
@@ -12,7 +18,7 @@ export function register(program: Command, ctx: CliContext): void {
     )
     .addOption(serviceOption(ctx))
     .addOption(envOption(ctx).makeOptionMandatory())
-    .option('--to <version>', 'a version that succeeded in this environment before', parseVersion);
+    .option('--to <version>', 'a version that succeeded in this environment before', parseBuildVersion);
   addReleaseOptions(cmd).addHelpText(
     'after',
     '\nExamples:\n  $ tdr rollback --service frontend --env prod\n  $ tdr rollback --service frontend --env staging --to v40 --dry-run',

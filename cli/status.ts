@@ -31,7 +31,7 @@ export function renderStatus(rows: readonly StatusRow[]): string {
     rows.map((r) => [
       r.service,
       r.env,
-      r.version,
+      r.branch ? `${r.version} [branch]` : r.version,
       r.digest?.slice(7, 19),
       r.ecs.digest?.slice(7, 19) ?? r.ecs.image,
       r.ecs.running === null ? null : `${r.ecs.running}/${r.ecs.desired}`,
@@ -43,6 +43,11 @@ export function renderStatus(rows: readonly StatusRow[]): string {
     ]),
   );
   const notes = rows.flatMap((r) => [
+    ...(r.branch
+      ? [
+          `branch ${r.service}/${r.env}: runs branch build ${r.version}; the next release deployed replaces it`,
+        ]
+      : []),
     ...r.drift.map((d) => `drift ${r.service}/${r.env}: ${d}`),
     ...r.problems.map((p) => `degraded ${r.service}/${r.env}: ${p}`),
     ...(r.lease

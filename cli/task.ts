@@ -8,7 +8,7 @@ import {
   actorOf,
   engine,
   identifiedActor,
-  parseVersion,
+  parseBuildVersion,
   printOverrides,
   releaseDeps,
 } from './release-wiring';
@@ -39,7 +39,11 @@ export function register(program: Command, ctx: CliContext): void {
       catalogueOption(ctx, '--task <task>', 'catalogue one-off task', ['task']).makeOptionMandatory(),
     )
     .addOption(envOption(ctx).makeOptionMandatory())
-    .requiredOption('--version <version>', 'release version, an immutable ECR tag such as v42', parseVersion)
+    .requiredOption(
+      '--version <version>',
+      'release version (an immutable ECR tag such as v42) or a branch build (branch-<name>-<sha7>, intg only)',
+      parseBuildVersion,
+    )
     .option(
       '--actor <name>',
       'a display name for who runs it (Jenkins passes the build user); who acts is the AWS identity',

@@ -8,6 +8,8 @@ import {
   MAX_IMAGE_TAG_LENGTH,
   branchVersion,
   branchVersionProblem,
+  buildVersionProblem,
+  gitCommitProblem,
   isBranchVersion,
   isReleaseVersion,
   sanitiseBranchName,
@@ -80,5 +82,21 @@ describe('branch versions', () => {
     expect(build.test(BRANCH_VERSION_EXAMPLE)).to.equal(true);
     for (const bad of ['42', 'v42-x', 'branch-x', 'latest', `v1\nbranch-a-a1b2c3d`])
       expect(build.test(bad), bad).to.equal(false);
+  });
+});
+
+describe('input checks for versions and commits', () => {
+  it('a build version is a release or a branch build; nothing else', () => {
+    expect(buildVersionProblem('v42')).to.equal(null);
+    expect(buildVersionProblem(BRANCH_VERSION_EXAMPLE)).to.equal(null);
+    for (const bad of ['42', 'v4.2', 'branch-x', 'branch-Fix-1a2b3c4', 'latest'])
+      expect(buildVersionProblem(bad), bad).to.contain('is not a version');
+  });
+
+  it('a git commit to record is 7 to 40 lowercase hex digits', () => {
+    expect(gitCommitProblem('abc1234')).to.equal(null);
+    expect(gitCommitProblem(SHA)).to.equal(null);
+    for (const bad of ['abc123', 'ABC1234', `${SHA}0`, 'g123456', ''])
+      expect(gitCommitProblem(bad), bad).to.contain('is not a git commit');
   });
 });

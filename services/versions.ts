@@ -85,3 +85,23 @@ export function branchVersion(branch: string, sha: string): string {
   if (problem) throw new BranchVersionError(problem);
   return `${BRANCH_VERSION_PREFIX}${sanitiseBranchName(branch)}-${sha.slice(0, SHA_LENGTH).toLowerCase()}`;
 }
+
+/**
+ * Why `value` is neither a release version nor a branch version, or null when it is one. Input
+ * checks take either; where a branch build may go is a gate's decision (a refusal, not bad input).
+ */
+export function buildVersionProblem(value: string): string | null {
+  return isReleaseVersion(value) || isBranchVersion(value)
+    ? null
+    : `${JSON.stringify(value)} is not a version; expected a release version (v followed by digits, e.g. ${VERSION_EXAMPLE}) or a branch build (e.g. ${BRANCH_VERSION_EXAMPLE})`;
+}
+
+/** A git commit as recorded: 7 to 40 lowercase hexadecimal digits. */
+export const GIT_COMMIT_PATTERN = /^[0-9a-f]{7,40}$/;
+
+/** Why `value` is not a git commit to record, or null when it is one. */
+export function gitCommitProblem(value: string): string | null {
+  return GIT_COMMIT_PATTERN.test(value)
+    ? null
+    : `${JSON.stringify(value)} is not a git commit; expected 7 to 40 lowercase hexadecimal digits`;
+}

@@ -32,7 +32,7 @@ describe('tdr deploy (moto)', () => {
         '--build-url',
         'https://jenkins.example/42',
         '--git-commit',
-        'abc123',
+        'abc1234',
       ],
       env,
     );
@@ -76,7 +76,7 @@ describe('tdr deploy (moto)', () => {
       actor: 'moto',
       identity: 'arn:aws:sts::123456789012:user/moto',
       buildUrl: 'https://jenkins.example/42',
-      gitCommit: 'abc123',
+      gitCommit: 'abc1234',
       taskDefinitionBefore: before.taskDefinition,
       taskDefinitionAfter: after.taskDefinition,
       sourceEnv: null,
@@ -161,7 +161,17 @@ describe('tdr deploy (moto)', () => {
       [
         'bad version syntax',
         ['deploy', '--service', 'frontend', '--env', 'intg', '--version', '42'],
-        /"42" is not a release version/,
+        /"42" is not a version; expected a release version/,
+      ],
+      [
+        'a git commit that is not 7 to 40 lowercase hex digits',
+        ['deploy', '--service', 'frontend', '--env', 'intg', '--version', 'v2', '--git-commit', 'ABC1234'],
+        /--git-commit <sha>' argument 'ABC1234' is invalid.*7 to 40 lowercase hexadecimal/,
+      ],
+      [
+        'a git commit too short',
+        ['deploy', '--service', 'frontend', '--env', 'intg', '--version', 'v2', '--git-commit', 'abc12'],
+        /--git-commit <sha>' argument 'abc12' is invalid/,
       ],
       [
         'unknown environment',
@@ -186,7 +196,7 @@ describe('tdr deploy (moto)', () => {
       [
         'rollback to a bad version',
         ['rollback', '--service', 'frontend', '--env', 'intg', '--to', 'latest'],
-        /"latest" is not a release version/,
+        /"latest" is not a version/,
       ],
       [
         'check with bad result',

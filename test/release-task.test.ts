@@ -138,7 +138,7 @@ describe('tdr task run (moto)', () => {
       env,
       2,
     );
-    expect(bad.stderr).to.contain('expected v followed by digits');
+    expect(bad.stderr).to.contain('is not a version; expected a release version (v followed by digits');
     const badEnv = await tdr(
       ['task', 'run', '--task', 'keycloak-update', '--env', 'sbox', '--version', 'v1'],
       env,

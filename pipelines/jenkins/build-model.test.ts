@@ -4,7 +4,7 @@ import { DEFAULT_CATALOGUE } from '../../services/catalogue';
 import { buildPlatform, loadPlatform, type Platform } from '../../services/config';
 import { DEFAULT_ENVIRONMENTS, type EnvironmentName } from '../../services/environments';
 import { naming } from '../../services/naming';
-import { BUILD_VERSION_PATTERN_SOURCE } from '../../services/versions';
+import { BUILD_VERSION_PATTERN_SOURCE, VERSION_PATTERN_SOURCE } from '../../services/versions';
 import { allStages, allSteps, buildJenkinsModel } from './build-model';
 import type { JenkinsModel, Job, Pipeline, Stage, Step } from './model';
 
@@ -30,7 +30,7 @@ function orderedSteps(p: Pipeline): Array<{ stage: Stage; step: Step }> {
   const walk = (stage: Stage, steps: readonly Step[]) => {
     for (const step of steps) {
       out.push({ stage, step });
-      if (step.kind === 'lock') walk(stage, step.steps);
+      if (step.kind === 'lock' || step.kind === 'if-matches') walk(stage, step.steps);
     }
   };
   for (const stage of allStages(p)) walk(stage, stage.steps ?? []);
@@ -219,6 +219,16 @@ describe('jenkins model', () => {
     ]);
     expect(targets('prod/frontend/promote')).to.deep.equal([]);
     expect(model.jobs.some((j) => j.path === 'prod/e2e')).to.equal(false);
+  });
+
+  it("intg's deploy triggers e2e only for a release version (e2e refuses branch builds)", () => {
+    const guards = stepsOfKind(pipelineOf(model, job(model, 'intg/frontend/deploy')), 'if-matches');
+    expect(guards.map((g) => [g.parameter, g.pattern, g.steps.map((s) => s.kind)])).to.deep.equal([
+      ['VERSION', VERSION_PATTERN_SOURCE, ['trigger']],
+    ]);
+    const re = new RegExp(VERSION_PATTERN_SOURCE);
+    expect(re.test('v42')).to.equal(true);
+    expect(re.test('branch-fix-1a2b3c4')).to.equal(false);
   });
 
   it('records the e2e result with tdr check record, passed on success and failed on failure', () => {

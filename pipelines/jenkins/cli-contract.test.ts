@@ -21,6 +21,7 @@ const SAMPLE: Record<string, string> = {
   '--result': 'passed',
   '--url': 'https://example.test/1',
   '--build-url': 'https://jenkins.example.test/job/1/',
+  '--git-commit': '0a1b2c3',
 };
 
 /** Where `tdr` starts in an argv: the installed `tdr …`, or `npx tdr …` from a checkout; -1 if none. */

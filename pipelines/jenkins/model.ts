@@ -110,6 +110,13 @@ export type Step =
   | { readonly kind: 'milestone'; readonly ordinal: number }
   /** Runs `steps` holding the lockable resource named by a variable (newest waiter first). */
   | { readonly kind: 'lock'; readonly resourceVariable: string; readonly steps: readonly Step[] }
+  /** Runs `steps` only when the parameter matches `pattern` (a whole-value match). */
+  | {
+      readonly kind: 'if-matches';
+      readonly parameter: string;
+      readonly pattern: string;
+      readonly steps: readonly Step[];
+    }
   /** Starts another job with parameters taken from variables. */
   | {
       readonly kind: 'trigger';

@@ -22,6 +22,7 @@ const SCRIPTED: ReadonlySet<Step['kind']> = new Set([
   'capture',
   'project-lookup',
   'trigger-each',
+  'if-matches',
 ]);
 
 export function renderJenkinsfile(p: Pipeline, header: readonly string[] = []): string {
@@ -215,6 +216,12 @@ function renderStep(step: Step): string {
         // inversePrecedence: the newest waiting build takes the lock, and the milestone inside
         // then aborts the older ones instead of letting them deploy after it.
         `lock(resource: env.${identifier(step.resourceVariable)}, inversePrecedence: true) {`,
+        indent(renderSteps(step.steps)),
+        '}',
+      ].join('\n');
+    case 'if-matches':
+      return [
+        `if (params.${identifier(step.parameter)} ==~ ${str(step.pattern)}) {`,
         indent(renderSteps(step.steps)),
         '}',
       ].join('\n');

@@ -5,7 +5,9 @@ import type { Pipeline, Stage, Step } from './model';
 export function allSteps(p: Pipeline): Step[] {
   const fromSteps = (steps: readonly Step[]): Step[] =>
     steps.flatMap((s) =>
-      s.kind === 'lock' || s.kind === 'with-git-credentials' ? [s, ...fromSteps(s.steps)] : [s],
+      s.kind === 'lock' || s.kind === 'with-git-credentials' || s.kind === 'if-matches'
+        ? [s, ...fromSteps(s.steps)]
+        : [s],
     );
   const fromPost = (post: Pipeline['post'] | undefined): Step[] =>
     fromSteps([...(post?.success ?? []), ...(post?.failure ?? []), ...(post?.always ?? [])]);

@@ -8,7 +8,7 @@
  */
 import type { WorkloadEnvironmentName } from '../../services/environments';
 import { naming } from '../../services/naming';
-import { versionProblem } from '../../services/versions';
+import { buildVersionProblem, gitCommitProblem, isReleaseVersion } from '../../services/versions';
 import { ledgerOf, serviceEntry, workloadEnv, type ReleaseDeps } from './context';
 import { Ecs, imageOf, type Live } from './ecs';
 import { ReleaseInputError } from './errors';
@@ -16,6 +16,7 @@ import {
   GateRefusedError,
   approvalOf,
   evaluateGates,
+  olderHere,
   short,
   type GateInput,
   type GateVerdict,
@@ -26,7 +27,6 @@ import {
   lostStanding,
   releaseRecords,
   unsettledRuns,
-  versionNumber,
   type ApprovalRecord,
   type LedgerRecord,
   type ReleaseAction,
@@ -114,8 +114,10 @@ export function validateRequest(
   const env = workloadEnv(req.env);
   if (req.action === 'deploy' && !req.version)
     throw new ReleaseInputError('version: required for deploy (e.g. v42)');
-  const problem = req.version === undefined ? null : versionProblem(req.version);
+  const problem = req.version === undefined ? null : buildVersionProblem(req.version);
   if (problem) throw new ReleaseInputError(`version: ${problem}`);
+  const commitProblem = req.gitCommit ? gitCommitProblem(req.gitCommit) : null;
+  if (commitProblem) throw new ReleaseInputError(`gitCommit: ${commitProblem}`);
   if (req.breakGlass && !req.reason?.trim())
     throw new ReleaseInputError('reason: --break-glass needs --reason "why"');
   if (!req.actor.trim()) throw new ReleaseInputError('actor: must not be empty');
@@ -293,7 +295,7 @@ function begin(
     image: resolved.image,
     // Known from the build's deploy; promotions and rollbacks carry it forward from the record
     // of the same digest upstream or here.
-    gitCommit: req.gitCommit ?? knownCommit([...prep.upstream, ...prep.here], resolved.digest),
+    gitCommit: req.gitCommit || knownCommit([...prep.upstream, ...prep.here], resolved.digest),
     taskDefinitionBefore: live.service.taskDefinition ?? null,
     approver: prep.approval?.approver ?? null,
     approval: prep.approval && {
@@ -505,14 +507,16 @@ function chooseVersion(
   if (req.version) return req.version;
   if (req.action === 'promote' && sourceEnv) return currentRelease(upstream)?.version;
   if (req.action === 'rollback') {
-    // Back to the newest older version that succeeded here and stood (not rolled back or failed).
+    // Back to the newest older version that succeeded here and stood (not rolled back or failed);
+    // a release, since a branch build is someone's test: going back to one takes --to.
     const current = currentRelease(here);
     if (!current) return undefined;
     return releaseRecords(here)
       .filter(
         (r) =>
           r.outcome === 'succeeded' &&
-          versionNumber(r.version) < versionNumber(current.version) &&
+          isReleaseVersion(r.version) &&
+          olderHere(here, r.version, current) &&
           lostStanding(here, r.version) === null,
       )
       .at(-1)?.version;

@@ -317,7 +317,7 @@ describe('runTask (one-off task, ECS mocked)', () => {
     );
     const bad = await thrown(runTask(w.deps, request({ version: 'latest' })));
     expect(bad.kind).to.equal('invalid');
-    expect(bad.message).to.contain('version: "latest" is not a release version');
+    expect(bad.message).to.contain('version: "latest" is not a version');
     expect(w.ecs.calls()).to.have.length(0);
     expect(w.s3.objects.size).to.equal(0);
   });

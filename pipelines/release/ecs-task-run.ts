@@ -23,11 +23,11 @@ import type { AwsVpcConfiguration, Task, TaskDefinition } from '@aws-sdk/client-
 import type { Platform } from '../../services/config';
 import type { WorkloadEnvironmentName } from '../../services/environments';
 import { naming } from '../../services/naming';
-import { versionProblem } from '../../services/versions';
+import { buildVersionProblem } from '../../services/versions';
 import { releasableServices, taskEntry, workloadEnv, type ReleaseDeps } from './context';
 import { Ecs } from './ecs';
 import { ReleaseFailedError, ReleaseInputError, TaskStillRunningError } from './errors';
-import { GateRefusedError } from './gates';
+import { GateRefusedError, versionVerdict } from './gates';
 import { imageGate, resolveVersion } from './images';
 import type { LedgerRecord, TaskRunOutcome, TaskRunRecord } from './ledger';
 import {
@@ -91,7 +91,7 @@ export function validateTaskRun(
 ): WorkloadEnvironmentName {
   taskEntry(deps.platform, req.task);
   const env = workloadEnv(req.env);
-  const problem = versionProblem(req.version);
+  const problem = buildVersionProblem(req.version);
   if (problem) throw new ReleaseInputError(`version: ${problem}`);
   if (!req.actor.trim()) throw new ReleaseInputError('actor: must not be empty');
   return env;
@@ -176,6 +176,8 @@ async function prepare(ctx: Ctx): Promise<TaskPrep> {
   const entry = taskEntry(deps.platform, req.task);
   const cluster = naming.cluster(req.task, env);
   const family = naming.taskFamily(req.task, env);
+  const version = versionVerdict(deps.platform.environments[env], req.version);
+  if (!version.ok) throw new GateRefusedError([version]);
   const resolved = await resolveVersion(deps.clients.mgmt.ecr, entry.imageRepository, req.version);
   if (!resolved) throw new GateRefusedError([imageGate(entry.imageRepository, req.version, null)]);
   ctx.step(`${entry.imageRepository}:${req.version} is ${resolved.digest}`);

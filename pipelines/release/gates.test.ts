@@ -3,7 +3,7 @@ import { expect } from 'chai';
 import fc from 'fast-check';
 import { loadPlatform } from '../../services/config';
 import type { FreezeWindow } from '../../services/environments';
-import { evaluateGates, inFreezeWindow, type GateInput } from './gates';
+import { BRANCH_BUILD_REFUSAL, evaluateGates, inFreezeWindow, type GateInput } from './gates';
 import type { ApprovalRecord, CheckRecord, LedgerRecord, ReleaseRecord } from './ledger';
 
 const MGMT = '123456789012';
@@ -399,5 +399,61 @@ describe('gates', () => {
         },
       ),
     );
+  });
+
+  describe('branch builds', () => {
+    const BRANCH = 'branch-fix-upload-limit-1a2b3c4';
+    const detail = (input: GateInput, gate: string) =>
+      evaluateGates(input).find((v) => v.gate === gate)?.detail;
+    const intg = (over: Partial<GateInput> = {}) =>
+      prod({
+        action: 'deploy',
+        target: platform.environments.intg,
+        version: BRANCH,
+        upstream: [],
+        here: [],
+        ...over,
+      });
+
+    it('deploy only where the build feeds (intg)', () => {
+      expect(refused(intg())).to.deep.equal([]);
+      expect(refused(intg({ target: platform.environments.staging }))).to.include.members([
+        'order',
+        'version',
+      ]);
+      expect(detail(intg({ target: platform.environments.staging }), 'version')).to.contain(
+        BRANCH_BUILD_REFUSAL,
+      );
+    });
+
+    it('are never promoted, even when they succeeded and are live upstream, saying why', () => {
+      const upstream = [rel('intg', BRANCH, 'succeeded', '2026-11-25T08:00:00Z')];
+      const staging = prod({ target: platform.environments.staging, version: BRANCH, upstream, here: [] });
+      expect(refused(staging)).to.deep.equal(['version']);
+      expect(detail(staging, 'version')).to.equal(`${BRANCH} is a branch build: ${BRANCH_BUILD_REFUSAL}`);
+      expect(refused(prod({ version: BRANCH }))).to.include('version');
+    });
+
+    it('rollback: to and from a branch build within intg, by ledger order; never elsewhere', () => {
+      const here = [
+        rel('intg', 'v2', 'succeeded', '2026-11-24T08:00:00Z'),
+        rel('intg', BRANCH, 'succeeded', '2026-11-24T09:00:00Z'),
+        rel('intg', 'v3', 'succeeded', '2026-11-24T10:00:00Z'),
+      ];
+      const back = intg({ action: 'rollback', here, digest: D2 });
+      expect(refused(back)).to.deep.equal([]);
+      const fromBranch = intg({ action: 'rollback', version: 'v2', here: here.slice(0, 2) });
+      expect(refused(fromBranch)).to.deep.equal([]);
+      // What is live is no rollback target.
+      expect(refused(intg({ action: 'rollback', here: here.slice(0, 2) }))).to.deep.equal(['backwards']);
+      const staging = prod({
+        action: 'rollback',
+        target: platform.environments.staging,
+        version: BRANCH,
+        upstream: [],
+        here: here.map((r) => ({ ...r, env: 'staging' })),
+      });
+      expect(refused(staging)).to.deep.equal(['version']);
+    });
   });
 });

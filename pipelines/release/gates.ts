@@ -5,7 +5,7 @@
 import type { Environment, EnvironmentName, FreezeWindow, Weekday } from '../../services/environments';
 import { PlatformError } from '../../services/errors';
 import { naming } from '../../services/naming';
-import { isReleaseVersion } from '../../services/versions';
+import { isBranchVersion, isReleaseVersion } from '../../services/versions';
 import { isApprover, isRole, samePerson, samePrincipal } from './identity';
 import {
   latestCheck,
@@ -17,6 +17,7 @@ import {
   type ApprovalRecord,
   type LedgerRecord,
   type ReleaseAction,
+  type ReleaseRecord,
 } from './ledger-records';
 
 type Promotion = NonNullable<Environment['promotion']>;
@@ -107,13 +108,7 @@ export function evaluateGates(input: GateInput): GateVerdict[] {
           ),
     );
   } else {
-    verdicts.push(
-      verdict(
-        'version',
-        isReleaseVersion(version),
-        `${version} ${isReleaseVersion(version) ? 'is' : 'is not'} a release version (v followed by digits)`,
-      ),
-    );
+    verdicts.push(versionVerdict(input.target, version));
   }
 
   if (!fromBuild && version !== null) {
@@ -123,6 +118,42 @@ export function evaluateGates(input: GateInput): GateVerdict[] {
 
   verdicts.push(...freezeVerdicts(promotion.freezeWindows, input));
   return verdicts;
+}
+
+/** Why a branch build is refused outside the environment the build feeds. */
+export const BRANCH_BUILD_REFUSAL = 'branch builds deploy only to intg; merge to the main branch for a vN';
+
+/**
+ * A release version goes anywhere its gates allow; a branch build only where the build feeds:
+ * it is a developer's test of unmerged code, so it is never promoted and never run further on.
+ */
+export function versionVerdict(target: Environment, version: string): GateVerdict {
+  if (isBranchVersion(version)) {
+    const fedByBuild = target.promotion?.source === 'build';
+    return verdict(
+      'version',
+      fedByBuild,
+      fedByBuild
+        ? `${version} is a branch build; ${target.name} is fed by the build`
+        : `${version} is a branch build: ${BRANCH_BUILD_REFUSAL}`,
+    );
+  }
+  return verdict(
+    'version',
+    isReleaseVersion(version),
+    `${version} ${isReleaseVersion(version) ? 'is' : 'is not'} a release version (v followed by digits)`,
+  );
+}
+
+/**
+ * Whether `version` is older than `current` in this environment: by number between release
+ * versions; a branch build has none, so there by when it last succeeded here.
+ */
+export function olderHere(here: readonly LedgerRecord[], version: string, current: ReleaseRecord): boolean {
+  if (isReleaseVersion(version) && isReleaseVersion(current.version))
+    return versionNumber(version) < versionNumber(current.version);
+  const last = succeededRelease(here, version);
+  return version !== current.version && last !== undefined && last.seq < current.seq;
 }
 
 /**
@@ -282,7 +313,7 @@ function rollbackGates(input: GateInput): GateVerdict[] {
     ];
   }
   const current = liveStint(input.here)?.current;
-  const backwards = current !== undefined && versionNumber(input.version) < versionNumber(current.version);
+  const backwards = current !== undefined && olderHere(input.here, input.version, current);
   const before = succeededRelease(input.here, input.version);
   const standing = before ? lostStanding(input.here, input.version) : null;
   const verdicts = [
@@ -303,6 +334,7 @@ function rollbackGates(input: GateInput): GateVerdict[] {
         : `${input.version} has never succeeded in ${env}: nothing to roll back to`,
     ),
   ];
+  if (isBranchVersion(input.version)) verdicts.push(versionVerdict(input.target, input.version));
   if (before) {
     verdicts.push(
       verdict(

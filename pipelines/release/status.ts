@@ -4,6 +4,7 @@
 import { WORKLOAD_ENVIRONMENTS, type WorkloadEnvironmentName } from '../../services/environments';
 import { naming } from '../../services/naming';
 import { entryOfKind, namesOfKind } from '../../services/queries';
+import { isBranchVersion } from '../../services/versions';
 import {
   ledgerOf,
   leasesOf,
@@ -30,6 +31,8 @@ export interface StatusRow {
   readonly env: WorkloadEnvironmentName;
   /** What the ledger says is live. */
   readonly version: string | null;
+  /** What is live is a branch build (replaced by the next release the build deploys). */
+  readonly branch: boolean;
   readonly digest: string | null;
   readonly deployedBy: string | null;
   readonly deployedAt: string | null;
@@ -226,12 +229,12 @@ export function statusRow(
   let behind: number | null = null;
   if (upstream) {
     const upstreamCurrent = currentRelease(upstream);
-    const ceiling = upstreamCurrent ? versionNumber(upstreamCurrent.version) : -1;
-    const floor = current ? versionNumber(current.version) : -1;
+    const ceiling = upstreamCurrent ? versionNumber(upstreamCurrent.version, Infinity) : -1;
+    const floor = current ? versionNumber(current.version, -1) : -1;
     behind = new Set(
       releaseRecords(upstream)
         .filter((r) => r.outcome === 'succeeded')
-        .map((r) => versionNumber(r.version))
+        .map((r) => versionNumber(r.version, NaN))
         .filter((n) => n > floor && n <= ceiling),
     ).size;
   }
@@ -239,6 +242,7 @@ export function statusRow(
     service,
     env,
     version: current?.version ?? null,
+    branch: current !== undefined && isBranchVersion(current.version),
     digest: current?.digest ?? null,
     deployedBy: current?.actor ?? null,
     deployedAt: at,
@@ -257,8 +261,9 @@ export function statusRow(
   };
 }
 
-function versionNumber(v: string): number {
-  return Number(v.slice(1));
+/** A branch build has no number: as a ceiling it hides nothing, as a floor it is below every release. */
+function versionNumber(v: string, branch: number): number {
+  return isBranchVersion(v) ? branch : Number(v.slice(1));
 }
 
 export interface HistoryQuery {

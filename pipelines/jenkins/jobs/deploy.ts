@@ -1,7 +1,8 @@
 /** deploy: a service's build starts it over the Jenkins API to release to the environment fed by the build. */
 import type { EnvironmentName } from '../../../services/environments';
+import type { Step } from '../model';
 import { tdrDeploy } from '../tdr-commands';
-import { BUILD_VERSION_PATTERN_SOURCE } from '../../../services/versions';
+import { BUILD_VERSION_PATTERN_SOURCE, VERSION_PATTERN_SOURCE } from '../../../services/versions';
 import {
   deployJobPath,
   env,
@@ -48,7 +49,8 @@ export function deployJobs(ctx: JobContext, target: EnvironmentName, e2eJobPath:
         gitCommit: env('GIT_COMMIT'),
         ...RECORDED_BY_BUILD,
       }),
-      after: triggerE2e(e2eJobPath, 'VERSION'),
+      // e2e checks release versions only; a branch build is a developer's own test.
+      after: releaseOnly(triggerE2e(e2eJobPath, 'VERSION')),
     },
   });
   return {
@@ -79,4 +81,10 @@ export function deployJobs(ctx: JobContext, target: EnvironmentName, e2eJobPath:
       runnableBy: runnableBy(ctx, target),
     }),
   };
+}
+
+function releaseOnly(steps: readonly Step[]): Step[] {
+  return steps.length === 0
+    ? []
+    : [{ kind: 'if-matches', parameter: 'VERSION', pattern: VERSION_PATTERN_SOURCE, steps }];
 }
