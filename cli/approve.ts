@@ -11,7 +11,7 @@ export function register(program: Command, ctx: CliContext): void {
     .description(
       "approve a version for an environment that needs approval (prod), as yourself: your AWS identity must be one of its approvers, and not the promoter's",
     )
-    .addOption(serviceOption(ctx))
+    .addOption(serviceOption(ctx, ['service', 'lambda']))
     .addOption(envOption(ctx).makeOptionMandatory())
     .option(
       '--version <version>',

@@ -10,7 +10,7 @@ export function register(program: Command, ctx: CliContext): void {
   check
     .command('record')
     .description('record a check result for the digest of a version in an environment')
-    .addOption(serviceOption(ctx))
+    .addOption(serviceOption(ctx, ['service', 'lambda']))
     .addOption(envOption(ctx).makeOptionMandatory())
     .requiredOption('--version <version>', 'the version checked', parseVersion)
     .requiredOption('--name <check>', 'check name, e.g. e2e')

@@ -72,12 +72,12 @@ export function catalogueOption(
 /** A mandatory `--service` naming one of the catalogue's services (or `kinds`). */
 export function serviceOption(
   ctx: CliContext,
-  kinds: ReadonlyArray<'service' | 'task'> = ['service'],
+  kinds: ReadonlyArray<'service' | 'task' | 'lambda'> = ['service'],
 ): Option {
   return catalogueOption(
     ctx,
     '--service <service>',
-    `catalogue ${kinds.join(' or ')}`,
+    `catalogue ${kinds.map((k) => (k === 'lambda' ? 'function' : k)).join(' or ')}`,
     kinds,
   ).makeOptionMandatory();
 }

@@ -17,7 +17,7 @@ export function register(program: Command, ctx: CliContext): void {
     .description(
       'deploy a version (an ECR tag in mgmt, resolved to its digest) to an environment fed by the build',
     )
-    .addOption(serviceOption(ctx))
+    .addOption(serviceOption(ctx, ['service', 'lambda']))
     .addOption(envOption(ctx).makeOptionMandatory())
     .requiredOption(
       '--version <version>',

@@ -12,7 +12,13 @@ export function register(program: Command, ctx: CliContext): void {
     .description(
       'the release ledger of one environment, newest first, a page at a time: one service (or one-off task: its runs), or all of them',
     )
-    .addOption(catalogueOption(ctx, '--service <service>', 'catalogue service or task', ['service', 'task']))
+    .addOption(
+      catalogueOption(ctx, '--service <service>', 'catalogue service, function or task', [
+        'service',
+        'lambda',
+        'task',
+      ]),
+    )
     .addOption(envOption(ctx).makeOptionMandatory())
     .option('--limit <n>', 'how many records, newest first (default 20, at most 1000)', wholeNumber)
     .option(

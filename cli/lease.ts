@@ -19,7 +19,13 @@ export function register(program: Command, ctx: CliContext): void {
     .description(
       'every lease held now: who holds it, since when, until when (expired ones are taken over by the next release)',
     )
-    .addOption(catalogueOption(ctx, '--service <service>', 'catalogue service or task', ['service', 'task']))
+    .addOption(
+      catalogueOption(ctx, '--service <service>', 'catalogue service, function or task', [
+        'service',
+        'lambda',
+        'task',
+      ]),
+    )
     .addOption(envOption(ctx))
     .addHelpText('after', '\nExamples:\n  $ tdr lease show\n  $ tdr lease show --env prod -o json')
     .action(async (opts: { service?: string; env?: string }, cmd: Command) => {
@@ -50,8 +56,9 @@ export function register(program: Command, ctx: CliContext): void {
       'remove the lease of a service in an environment, recorded in its ledger with why; the run holding it stops before its next change',
     )
     .addOption(
-      catalogueOption(ctx, '--service <service>', 'catalogue service or task', [
+      catalogueOption(ctx, '--service <service>', 'catalogue service, function or task', [
         'service',
+        'lambda',
         'task',
       ]).makeOptionMandatory(),
     )

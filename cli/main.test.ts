@@ -137,7 +137,7 @@ describe('a broken TDR_CONFIG', () => {
     it(`does not stop a command's help, which then lists no choices (${what})`, async () => {
       const { code, stdout } = await runTdr(['deploy', '--help'], { TDR_CONFIG: configFile() });
       expect(code).to.equal(0);
-      expect(stdout).to.match(/--service <service>\s+catalogue service\n/);
+      expect(stdout).to.match(/--service <service>\s+catalogue service or function\n/);
     });
 
     it(`makes tdr status exit 2, naming the problem (${what})`, async () => {

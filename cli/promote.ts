@@ -14,7 +14,7 @@ export function register(program: Command, ctx: CliContext): void {
   const cmd = program
     .command('promote')
     .description('promote the version verified in the previous environment (the one live there by default)')
-    .addOption(serviceOption(ctx))
+    .addOption(serviceOption(ctx, ['service', 'lambda']))
     .addOption(envOption(ctx, '--to <env>').makeOptionMandatory())
     .option(
       '--version <version>',

@@ -5,9 +5,12 @@
  */
 import { InvalidArgumentError, Option, type Command } from 'commander';
 import { PlatformError } from '../services/errors';
+import { entryOfKind } from '../services/queries';
 import { buildVersionProblem, gitCommitProblem, versionProblem } from '../services/versions';
 import type { ReleaseDeps } from '../pipelines/release/context';
-import type { ReleasePlan, ReleaseRequest, ReleaseResult } from '../pipelines/release/ecs-service-rollout';
+import type { ReleasePlan, ReleaseResult } from '../pipelines/release/ecs-service-rollout';
+import type { FunctionReleaseResult } from '../pipelines/release/lambda-alias-shift';
+import type { ReleaseRequest } from '../pipelines/release/request';
 import type { AnnotationSink } from '../pipelines/release/notify';
 import type { CliContext, GlobalOptions } from './context';
 import { printJson, renderTable, type Io } from './output';
@@ -20,11 +23,15 @@ import { printJson, renderTable, type Io } from './output';
 export const engine = {
   rollout: () =>
     require('../pipelines/release/ecs-service-rollout') as typeof import('../pipelines/release/ecs-service-rollout'),
+  aliasShift: () =>
+    require('../pipelines/release/lambda-alias-shift') as typeof import('../pipelines/release/lambda-alias-shift'),
   taskRun: () =>
     require('../pipelines/release/ecs-task-run') as typeof import('../pipelines/release/ecs-task-run'),
   gates: () => require('../pipelines/release/gates') as typeof import('../pipelines/release/gates'),
   runtime: () => require('../pipelines/release/runtime') as typeof import('../pipelines/release/runtime'),
   status: () => require('../pipelines/release/status') as typeof import('../pipelines/release/status'),
+  functionStatus: () =>
+    require('../pipelines/release/function-status') as typeof import('../pipelines/release/function-status'),
   verify: () => require('../pipelines/release/verify') as typeof import('../pipelines/release/verify'),
   check: () => require('../pipelines/release/check') as typeof import('../pipelines/release/check'),
   identity: () => require('../pipelines/release/identity') as typeof import('../pipelines/release/identity'),
@@ -158,17 +165,23 @@ export function requestFrom(ctx: CliContext, opts: ReleaseOpts): Omit<ReleaseReq
   };
 }
 
-/** deploy, promote and rollback: one service rollout, its result printed, its outcome an exit code. */
+/**
+ * deploy, promote and rollback: a service rollout, or an alias shift when `--service` names a
+ * function; its result printed, its outcome an exit code.
+ */
 export async function runRelease(ctx: CliContext, cmd: Command, req: ReleaseRequest): Promise<void> {
   const { output } = cmd.optsWithGlobals<GlobalOptions>();
-  const { releaseService, validateRequest, ReleaseRefusedError } = engine.rollout();
   const platform = ctx.platform();
-  validateRequest({ platform }, req);
+  const isFunction = entryOfKind(platform.catalogue, req.service, 'lambda') !== undefined;
+  const { releaseService, validateRequest, ReleaseRefusedError } = engine.rollout();
+  const shift = isFunction ? engine.aliasShift() : undefined;
+  (shift ? shift.validateFunctionRequest : validateRequest)({ platform }, req);
   printOverrides(ctx, platform.overrides);
   const deps = await releaseDeps(ctx, req.actor, { notify: true });
+  const identified = { ...req, actor: await identifiedActor(deps, req.actor) };
   let finished;
   try {
-    finished = await releaseService(deps, { ...req, actor: await identifiedActor(deps, req.actor) });
+    finished = shift ? await shift.releaseFunction(deps, identified) : await releaseService(deps, identified);
   } catch (err) {
     if (err instanceof ReleaseRefusedError) printRelease(ctx.io, output, err.plan);
     // Machines get the refusal as data too; people read it on stderr.
@@ -176,7 +189,8 @@ export async function runRelease(ctx: CliContext, cmd: Command, req: ReleaseRequ
       printJson(ctx.io, { refused: true, gates: err.verdicts });
     throw err;
   }
-  printRelease(ctx.io, output, finished.result);
+  if ('function' in finished.result) printFunctionRelease(ctx.io, output, finished.result);
+  else printRelease(ctx.io, output, finished.result);
   if (finished.failure) throw new RunFailedError(finished.failure);
 }
 
@@ -203,18 +217,46 @@ export function printRelease(io: Io, output: string, r: ReleaseResult | ReleaseP
     lines.push(`  ledger records: ${r.ledger.map((s) => `#${s}`).join(', ')}`);
   if ('settled' in r && r.settled.length > 0)
     lines.push(`  settled crashed runs: ${r.settled.map((s) => `#${s}`).join(', ')}`);
-  io.stdout(lines.join('\n') + '\n\nGates:\n');
+  io.stdout(lines.join('\n') + '\n');
+  printGates(io, r.gates);
+  if (r.taskDefinitionDiff.length > 0)
+    io.stdout(`\nTask definition change:\n${r.taskDefinitionDiff.map((l) => `  ${l}`).join('\n')}\n`);
+  if ('notifications' in r) printNotifications(io, r.notifications);
+}
+
+/** A function release: the package's SHA-256 before and after, and the version `live` points at. */
+export function printFunctionRelease(io: Io, output: string, r: FunctionReleaseResult): void {
+  if (output === 'json') {
+    printJson(io, r);
+    return;
+  }
+  const lines = [
+    `${r.action} function ${r.function} ${r.version} → ${r.env}${r.sourceEnv ? ` (from ${r.sourceEnv})` : ''}: ${r.outcome}`,
+    `  from: ${r.from.version ?? '(not in ledger)'} sha256 ${r.from.sha256 ?? '?'} (version ${r.from.aliasVersion ?? '?'})`,
+    `  to:   ${r.version} sha256 ${r.sha256 ?? '(unresolved)'} ${r.package ?? ''}`.trimEnd(),
+  ];
+  if (r.detail) lines.push(`  detail: ${r.detail}`);
+  if (r.aliasVersionArn) lines.push(`  live: ${r.aliasVersionArn}`);
+  if (r.ledger.length > 0) lines.push(`  ledger records: ${r.ledger.map((s) => `#${s}`).join(', ')}`);
+  if (r.settled.length > 0) lines.push(`  settled crashed runs: ${r.settled.map((s) => `#${s}`).join(', ')}`);
+  io.stdout(lines.join('\n') + '\n');
+  printGates(io, r.gates);
+  printNotifications(io, r.notifications);
+}
+
+function printGates(io: Io, gates: ReleasePlan['gates']): void {
+  io.stdout('\nGates:\n');
   io.stdout(
     renderTable(
       ['', 'GATE', 'DETAIL'],
-      r.gates.map((g) => [g.ok ? '[OK]' : '[NG]', g.gate, g.detail]),
+      gates.map((g) => [g.ok ? '[OK]' : '[NG]', g.gate, g.detail]),
     ),
   );
-  if (r.taskDefinitionDiff.length > 0)
-    io.stdout(`\nTask definition change:\n${r.taskDefinitionDiff.map((l) => `  ${l}`).join('\n')}\n`);
-  if ('notifications' in r && r.notifications.length > 0) {
+}
+
+function printNotifications(io: Io, notifications: ReleaseResult['notifications']): void {
+  if (notifications.length > 0)
     io.stdout(
-      `\nNotifications:\n${r.notifications.map((n) => `  ${n.channel}: ${n.status} (${n.detail})`).join('\n')}\n`,
+      `\nNotifications:\n${notifications.map((n) => `  ${n.channel}: ${n.status} (${n.detail})`).join('\n')}\n`,
     );
-  }
 }

@@ -16,7 +16,7 @@ export function register(program: Command, ctx: CliContext): void {
     .description(
       'roll back to the version that succeeded before the current one (or --to), through the deployment path',
     )
-    .addOption(serviceOption(ctx))
+    .addOption(serviceOption(ctx, ['service', 'lambda']))
     .addOption(envOption(ctx).makeOptionMandatory())
     .option('--to <version>', 'a version that succeeded in this environment before', parseBuildVersion);
   addReleaseOptions(cmd).addHelpText(

@@ -120,21 +120,10 @@ async function up(ctx: CliContext, platform: Platform) {
   const clients = await releaseClients({ region, env: ctx.env, sessionName: 'tdr-sandbox', accountIds });
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const { KMSClient } = require('@aws-sdk/client-kms') as typeof import('@aws-sdk/client-kms');
-  const { lambdaClients } = releaseLambda();
-  return sandboxUp(
-    clients,
-    platform,
-    new KMSClient({ region, endpoint: ctx.env.AWS_ENDPOINT_URL }),
-    lambdaClients({ region, env: ctx.env, sessionName: 'tdr-sandbox', accountIds }),
-  );
+  return sandboxUp(clients, platform, new KMSClient({ region, endpoint: ctx.env.AWS_ENDPOINT_URL }));
 }
 
 function releaseAws(): typeof import('../pipelines/release/aws') {
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   return require('../pipelines/release/aws') as typeof import('../pipelines/release/aws');
-}
-
-function releaseLambda(): typeof import('../pipelines/release/lambda') {
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  return require('../pipelines/release/lambda') as typeof import('../pipelines/release/lambda');
 }

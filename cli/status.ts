@@ -1,5 +1,7 @@
 /** `tdr status`: per service × environment, the ledger against what ECS really runs. */
 import type { Command } from 'commander';
+import { entryOfKind } from '../services/queries';
+import type { FunctionStatusRow } from '../pipelines/release/function-status';
 import type { StatusRow } from '../pipelines/release/status';
 import type { CliContext, GlobalOptions } from './context';
 import { catalogueOption, envOption } from './context';
@@ -10,17 +12,30 @@ export function register(program: Command, ctx: CliContext): void {
   program
     .command('status')
     .description(
-      'what the ledger says is live, what ECS runs, drift, age, who, and how far behind each environment is',
+      "what the ledger says is live, what ECS (or a function's live alias) runs, drift, age, who, and how far behind each environment is",
     )
     .addOption(envOption(ctx))
-    .addOption(catalogueOption(ctx, '--service <service>', 'catalogue service', ['service']))
+    .addOption(
+      catalogueOption(ctx, '--service <service>', 'catalogue service or function', ['service', 'lambda']),
+    )
     .addHelpText('after', '\nExamples:\n  $ tdr status\n  $ tdr status --env prod -o json')
     .action(async (opts: { env?: string; service?: string }, cmd: Command) => {
       const { output } = cmd.optsWithGlobals<GlobalOptions>();
       const deps = await releaseDeps(ctx, ctx.env.USER || 'status');
-      const rows = await engine.status().status(deps, opts);
-      if (output === 'json') printJson(ctx.io, rows);
-      else ctx.io.stdout(renderStatus(rows));
+      const fn =
+        opts.service !== undefined && !!entryOfKind(ctx.platform().catalogue, opts.service, 'lambda');
+      const [rows, functions] = await Promise.all([
+        fn ? [] : engine.status().status(deps, opts),
+        opts.service !== undefined && !fn ? [] : engine.functionStatus().functionStatus(deps, opts),
+      ]);
+      if (output === 'json') printJson(ctx.io, [...rows, ...functions]);
+      else
+        ctx.io.stdout(
+          [
+            ...(fn ? [] : [renderStatus(rows)]),
+            ...(functions.length > 0 ? [renderFunctionStatus(functions)] : []),
+          ].join('\n'),
+        );
     });
 }
 
@@ -58,6 +73,35 @@ export function renderStatus(rows: readonly StatusRow[]): string {
     ...r.unsettled.map(
       (u) =>
         `unsettled ${r.service}/${r.env}: run ${u.runId} (${u.version} by ${u.actor}, ledger #${u.seq}, started ${u.startedAt}) has no outcome; the next operation settles it from ECS`,
+    ),
+  ]);
+  return table + (notes.length > 0 ? '\n' + notes.join('\n') + '\n' : '');
+}
+
+/** Function rows: the ledger's SHA-256 against what the `live` alias runs. */
+export function renderFunctionStatus(rows: readonly FunctionStatusRow[]): string {
+  const { age } = engine.status();
+  const table = renderTable(
+    ['FUNCTION', 'ENV', 'LEDGER', 'SHA256', 'LIVE', 'LIVE SHA256', 'DRIFT', 'AGE', 'BY'],
+    rows.map((r) => [
+      r.service,
+      r.env,
+      r.version,
+      r.sha256?.slice(0, 12),
+      r.lambda.aliasVersion,
+      r.lambda.sha256?.slice(0, 12),
+      r.drift.length > 0 ? 'DRIFT' : 'ok',
+      age(r.ageMinutes),
+      r.deployedBy,
+    ]),
+  );
+  const notes = rows.flatMap((r) => [
+    ...r.drift.map((d) => `drift ${r.service}/${r.env}: ${d}`),
+    ...r.problems.map((p) => `degraded ${r.service}/${r.env}: ${p}`),
+    ...(r.lease ? [`lease ${r.service}/${r.env}: held by ${r.lease.holder} until ${r.lease.expiresAt}`] : []),
+    ...r.unsettled.map(
+      (u) =>
+        `unsettled ${r.service}/${r.env}: run ${u.runId} (${u.version} by ${u.actor}, ledger #${u.seq}) has no outcome`,
     ),
   ]);
   return table + (notes.length > 0 ? '\n' + notes.join('\n') + '\n' : '');

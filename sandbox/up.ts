@@ -14,7 +14,6 @@
  * looked at (and tested) for the two-hop trust of DESIGN.md, not because AssumeRole needs them.
  */
 import { CreateLogGroupCommand, type CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
-import type { LambdaClient } from '@aws-sdk/client-lambda';
 import { CreateRepositoryCommand, PutImageCommand, type ECRClient } from '@aws-sdk/client-ecr';
 import {
   CreateBucketCommand,
@@ -69,7 +68,6 @@ export async function sandboxUp(
   clients: ReleaseClients,
   platform: Platform,
   kms: KMSClient,
-  lambdaOf?: (env: WorkloadEnvironmentName) => LambdaClient,
 ): Promise<SandboxReport> {
   const created: string[] = [];
   const { ecr, s3 } = clients.mgmt;
@@ -144,7 +142,7 @@ export async function sandboxUp(
   created.push(...roleLines, ...workloadLines.flat());
   // Functions need their roles (moto checks a function's role exists) and their packages.
   created.push(...(await uploadPackages(s3, platform)));
-  if (lambdaOf) created.push(...(await createFunctions(lambdaOf, platform, clients.accountIds)));
+  created.push(...(await createFunctions(clients.lambda, platform, clients.accountIds)));
   return { accountIds: clients.accountIds, created };
 }
 

@@ -18,7 +18,7 @@ import { loadPlatform } from '../services/config';
 import { naming } from '../services/naming';
 import { releaseClients } from '../pipelines/release/aws';
 import type { ReleaseDeps } from '../pipelines/release/context';
-import { Lambda, lambdaClients, resolvePackage } from '../pipelines/release/lambda';
+import { Lambda, resolvePackage } from '../pipelines/release/lambda';
 import { releaseFunction } from '../pipelines/release/lambda-alias-shift';
 import { Ledger } from '../pipelines/release/ledger';
 import { TEST_ACCOUNT_IDS, assumeRole } from './support/accounts';
@@ -149,8 +149,7 @@ describe('Lambda releases on moto', function () {
       leaseTtlMs: 600_000,
       newRunId: () => `run-${++run}`,
     };
-    const lambdaOf = lambdaClients({ region, sessionName: 'tdr-test', accountIds: TEST_ACCOUNT_IDS });
-    const { result, failure } = await releaseFunction(deps, lambdaOf, {
+    const { result, failure } = await releaseFunction(deps, {
       action: 'deploy',
       service: 'checksum',
       env: 'intg',
@@ -164,7 +163,7 @@ describe('Lambda releases on moto', function () {
       ['started', sha256(packageOf('v2'))],
       ['succeeded', sha256(packageOf('v2'))],
     ]);
-    const live = await new Lambda(lambdaOf('intg')).live(FN, 'live');
+    const live = await new Lambda(clients.lambda('intg')).live(FN, 'live');
     expect(live?.version.CodeSha256).to.equal(sha256(packageOf('v2')));
   });
 

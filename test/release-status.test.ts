@@ -11,7 +11,9 @@ import {
 } from '@aws-sdk/client-ecs';
 import { DeleteParameterCommand, PutParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
 import { expect } from 'chai';
+import { loadPlatform } from '../services/config';
 import { naming } from '../services/naming';
+import { ecsServices, functions } from '../services/queries';
 import type { StatusRow } from '../pipelines/release/status';
 import { assumeRole } from './support/accounts';
 import { SANDBOX, ecsIn, liveImage, sandboxUp, tdr } from './support/release';
@@ -61,8 +63,13 @@ describe('rollback, status and history (moto)', () => {
       env,
     );
 
-    const rows = await statusJson(env);
-    expect(rows).to.have.length(12);
+    const all = await statusJson(env);
+    // A row per service and per function in each workload environment; function rows say `kind: 'function'`.
+    const catalogue = loadPlatform({}).catalogue;
+    const envCount = 3;
+    expect(all).to.have.length((ecsServices(catalogue).length + functions(catalogue).length) * envCount);
+    const rows = all.filter((r) => !('kind' in r));
+    expect(rows).to.have.length(ecsServices(catalogue).length * envCount);
     const row = (s: string, e: string) => rows.find((r) => r.service === s && r.env === e);
     expect(row('frontend', 'intg')).to.deep.include({
       version: 'v3',

@@ -6,11 +6,11 @@
  */
 import { naming } from '../../services/naming';
 import { versionProblem } from '../../services/versions';
-import { ledgerOf, serviceEntry, workloadEnv, type ReleaseDeps } from './context';
+import { releasableEntry, resolveArtifact } from './artifacts';
+import { ledgerOf, workloadEnv, type ReleaseDeps } from './context';
 import { ReleaseInputError } from './errors';
 import { GateRefusedError } from './gates';
 import { isApprover, isRole, personName, personOf, principalOf } from './identity';
-import { imageGate, resolveVersion } from './images';
 import { currentRelease, type ApprovalRecord } from './ledger';
 
 export interface ApproveRequest {
@@ -25,7 +25,7 @@ export interface ApproveRequest {
 
 /** The request's own fields, before any AWS call. */
 export function validateApprove(deps: Pick<ReleaseDeps, 'platform'>, req: ApproveRequest): void {
-  serviceEntry(deps.platform, req.service);
+  releasableEntry(deps.platform, req.service);
   const env = workloadEnv(req.env);
   if (!deps.platform.environments[env].promotion?.approval)
     throw new ReleaseInputError(`env: ${env} needs no approval (only ${approvalEnvs(deps).join(', ')} do)`);
@@ -48,7 +48,6 @@ export async function approve(
   const env = workloadEnv(req.env);
   const rule = deps.platform.environments[env].promotion?.approval;
   const source = deps.platform.environments[env].promotion?.source;
-  const entry = serviceEntry(deps.platform, req.service);
   const ledger = ledgerOf(deps);
   const [identity, upstream] = await Promise.all([
     deps.clients.callerIdentity(),
@@ -59,8 +58,8 @@ export async function approve(
     throw new GateRefusedError([
       { gate: 'approval', ok: false, detail: `nothing is live in ${source} to approve: give --version` },
     ]);
-  const resolved = await resolveVersion(deps.clients.mgmt.ecr, entry.imageRepository, version);
-  if (!resolved) throw new GateRefusedError([imageGate(entry.imageRepository, version, null)]);
+  const resolved = await resolveArtifact(deps, req.service, version);
+  if (!resolved.ok) throw new GateRefusedError([resolved.gate]);
 
   const mgmt = deps.clients.accountIds.mgmt;
   const jenkins = naming.jenkinsNodeRole(env);

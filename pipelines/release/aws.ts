@@ -10,6 +10,7 @@ import { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
 import { ECRClient } from '@aws-sdk/client-ecr';
 import { ECSClient } from '@aws-sdk/client-ecs';
 import { IAMClient } from '@aws-sdk/client-iam';
+import { LambdaClient } from '@aws-sdk/client-lambda';
 import { S3Client } from '@aws-sdk/client-s3';
 import { GetParametersCommand, SSMClient } from '@aws-sdk/client-ssm';
 import { AssumeRoleCommand, GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
@@ -37,6 +38,8 @@ export interface ReleaseClients {
   readonly accountIds: AccountIds;
   /** ECS in a workload account, through the assumed `TDRJenkinsECSUpdateRole{Env}`. */
   ecs(env: EnvironmentName): ECSClient;
+  /** Lambda in a workload account (function releases, `sandbox up`), through the same role. */
+  lambda(env: EnvironmentName): LambdaClient;
   /** SSM in a workload account (task-definition secrets), through the same role. */
   ssm(env: EnvironmentName): SSMClient;
   /** CloudWatch Logs in a workload account (`verify`'s log-group check), through the same role. */
@@ -158,6 +161,7 @@ export async function releaseClients(
     return { region: opts.region, ...endpointConfig(env), ...RETRY_CONFIG, credentials: provider };
   };
   const ecs = new Map<EnvironmentName, ECSClient>();
+  const lambda = new Map<EnvironmentName, LambdaClient>();
   const ssm = new Map<EnvironmentName, SSMClient>();
   const logs = new Map<EnvironmentName, CloudWatchLogsClient>();
   const iam = new Map<EnvironmentName, IAMClient>();
@@ -172,6 +176,7 @@ export async function releaseClients(
         return out.Arn;
       })),
     ecs: (target) => cached(ecs, target, () => new ECSClient(workloadConfig(target))),
+    lambda: (target) => cached(lambda, target, () => new LambdaClient(workloadConfig(target))),
     ssm: (target) => cached(ssm, target, () => new SSMClient(workloadConfig(target))),
     logs: (target) => cached(logs, target, () => new CloudWatchLogsClient(workloadConfig(target))),
     iam: (target) => cached(iam, target, () => new IAMClient(workloadConfig(target))),

@@ -1,10 +1,10 @@
 /** `tdr check record`: a named check's result (e.g. staging's e2e) for a version's digest. */
 import type { ReleaseDeps } from './context';
-import { ledgerOf, serviceEntry, workloadEnv } from './context';
+import { ledgerOf, workloadEnv } from './context';
+import { releasableEntry, resolveArtifact } from './artifacts';
 import { isReleaseVersion } from '../../services/versions';
 import { ReleaseInputError } from './errors';
 import { GateRefusedError } from './gates';
-import { imageGate, resolveVersion } from './images';
 import type { CheckRecord } from './ledger';
 
 export interface CheckRequest {
@@ -20,7 +20,7 @@ export interface CheckRequest {
 export const CHECK_NAME_PATTERN = /^[a-z][a-z0-9-]*$/;
 
 export function validateCheck(deps: Pick<ReleaseDeps, 'platform'>, req: CheckRequest): void {
-  serviceEntry(deps.platform, req.service);
+  releasableEntry(deps.platform, req.service);
   workloadEnv(req.env);
   if (!isReleaseVersion(req.version))
     throw new ReleaseInputError(
@@ -37,14 +37,13 @@ export async function recordCheck(
   req: CheckRequest,
 ): Promise<CheckRecord> {
   validateCheck(deps, req);
-  const entry = serviceEntry(deps.platform, req.service);
   const [resolved, identity] = await Promise.all([
-    resolveVersion(deps.clients.mgmt.ecr, entry.imageRepository, req.version),
+    resolveArtifact(deps, req.service, req.version),
     deps.clients.callerIdentity(),
   ]);
   // Known only after asking ECR, so not invalid input (exit 2 means nothing was called): refused,
   // as a release of a version missing from ECR is.
-  if (!resolved) throw new GateRefusedError([imageGate(entry.imageRepository, req.version, null)]);
+  if (!resolved.ok) throw new GateRefusedError([resolved.gate]);
   return (await ledgerOf(deps).append({
     kind: 'check',
     service: req.service,

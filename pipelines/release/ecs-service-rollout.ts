@@ -8,15 +8,12 @@
  */
 import type { WorkloadEnvironmentName } from '../../services/environments';
 import { naming } from '../../services/naming';
-import { buildVersionProblem, gitCommitProblem, isReleaseVersion } from '../../services/versions';
-import { ledgerOf, serviceEntry, workloadEnv, type ReleaseDeps } from './context';
+import { ledgerOf, serviceEntry, type ReleaseDeps } from './context';
 import { Ecs, imageOf, type Live } from './ecs';
-import { ReleaseInputError } from './errors';
 import {
   GateRefusedError,
   approvalOf,
   evaluateGates,
-  olderHere,
   short,
   type GateInput,
   type GateVerdict,
@@ -24,8 +21,6 @@ import {
 import { digestOf, imageGate, resolveVersion, type ResolvedImage } from './images';
 import {
   currentRelease,
-  lostStanding,
-  releaseRecords,
   unsettledRuns,
   type ApprovalRecord,
   type LedgerRecord,
@@ -46,23 +41,17 @@ import {
   type Settlement,
   type UnrecordedRun,
 } from './saga';
+import {
+  chooseVersion,
+  knownCommit,
+  promotionSource,
+  requestValidator,
+  type ReleaseRequest,
+} from './request';
 import { taskDefinitionDiff, withImage } from './taskdef';
 import { throttledProgress } from './wait';
 
-export interface ReleaseRequest {
-  readonly action: ReleaseAction;
-  readonly service: string;
-  readonly env: string;
-  /** deploy: required; promote: defaults to the version live upstream; rollback: defaults to the one before. */
-  readonly version?: string | undefined;
-  readonly actor: string;
-  readonly buildUrl?: string | null | undefined;
-  readonly gitCommit?: string | null | undefined;
-  readonly breakGlass?: boolean | undefined;
-  readonly reason?: string | null | undefined;
-  readonly dryRun?: boolean | undefined;
-  readonly wait?: boolean | undefined;
-}
+export type { ReleaseRequest } from './request';
 
 export interface ReleasePlan {
   readonly action: ReleaseAction;
@@ -106,23 +95,7 @@ export function releaseService(deps: ReleaseDeps, req: ReleaseRequest): Promise<
 }
 
 /** Checks the request's own fields, before any AWS call. */
-export function validateRequest(
-  deps: Pick<ReleaseDeps, 'platform'>,
-  req: ReleaseRequest,
-): WorkloadEnvironmentName {
-  serviceEntry(deps.platform, req.service);
-  const env = workloadEnv(req.env);
-  if (req.action === 'deploy' && !req.version)
-    throw new ReleaseInputError('version: required for deploy (e.g. v42)');
-  const problem = req.version === undefined ? null : buildVersionProblem(req.version);
-  if (problem) throw new ReleaseInputError(`version: ${problem}`);
-  const commitProblem = req.gitCommit ? gitCommitProblem(req.gitCommit) : null;
-  if (commitProblem) throw new ReleaseInputError(`gitCommit: ${commitProblem}`);
-  if (req.breakGlass && !req.reason?.trim())
-    throw new ReleaseInputError('reason: --break-glass needs --reason "why"');
-  if (!req.actor.trim()) throw new ReleaseInputError('actor: must not be empty');
-  return env;
-}
+export const validateRequest = requestValidator(serviceEntry);
 
 interface Rollout extends Prepared {
   readonly sourceEnv: string | null;
@@ -196,7 +169,7 @@ const ecsServiceRollout: ReleaseStrategy<
 async function prepare(ctx: Ctx): Promise<Rollout> {
   const { deps, req, env } = ctx;
   const entry = serviceEntry(deps.platform, req.service);
-  const sourceEnv = req.action === 'rollback' ? null : sourceOf(deps, env);
+  const sourceEnv = promotionSource(deps, req, env);
   const ledger = ledgerOf(deps);
   ctx.step('reading the ledger');
   const [here, upstream] = await Promise.all([
@@ -483,43 +456,4 @@ function settleCrashedRun(
     detail,
     change: { taskDefinitionAfter: service.taskDefinition ?? null },
   };
-}
-
-function knownCommit(records: readonly LedgerRecord[], digest: string): string | null {
-  return (
-    releaseRecords(records)
-      .filter((r) => r.digest === digest && r.gitCommit)
-      .at(-1)?.gitCommit ?? null
-  );
-}
-
-function sourceOf(deps: Pick<ReleaseDeps, 'platform'>, env: WorkloadEnvironmentName): string | null {
-  const source = deps.platform.environments[env].promotion?.source;
-  return source && source !== 'build' ? source : null;
-}
-
-function chooseVersion(
-  req: ReleaseRequest,
-  here: readonly LedgerRecord[],
-  upstream: readonly LedgerRecord[],
-  sourceEnv: string | null,
-): string | undefined {
-  if (req.version) return req.version;
-  if (req.action === 'promote' && sourceEnv) return currentRelease(upstream)?.version;
-  if (req.action === 'rollback') {
-    // Back to the newest older version that succeeded here and stood (not rolled back or failed);
-    // a release, since a branch build is someone's test: going back to one takes --to.
-    const current = currentRelease(here);
-    if (!current) return undefined;
-    return releaseRecords(here)
-      .filter(
-        (r) =>
-          r.outcome === 'succeeded' &&
-          isReleaseVersion(r.version) &&
-          olderHere(here, r.version, current) &&
-          lostStanding(here, r.version) === null,
-      )
-      .at(-1)?.version;
-  }
-  return undefined;
 }

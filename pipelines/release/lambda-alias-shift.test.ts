@@ -22,7 +22,7 @@ import { PlatformError } from '../../services/errors';
 import { awsError, memoryS3, type MemoryS3 } from '../../test/support/memory-s3';
 import { fakeReleaseClients } from '../../test/support/release-clients';
 import type { ReleaseDeps } from './context';
-import type { ReleaseRequest } from './ecs-service-rollout';
+import type { ReleaseRequest } from './request';
 import { releaseFunction } from './lambda-alias-shift';
 import { recordKey, type LedgerRecord, type ReleaseRecord } from './ledger';
 
@@ -100,6 +100,7 @@ function world(statuses: string[] = ['InProgress', 'Successful']): World {
     ecr: new ECRClient({ region: 'eu-west-2' }),
     s3: s3.client,
     ssm: new SSMClient({ region: 'eu-west-2' }),
+    lambda: client,
   });
   const clock = { t: Date.parse('2026-11-25T10:00:00Z') };
   const logs: string[] = [];
@@ -120,7 +121,7 @@ function world(statuses: string[] = ['InProgress', 'Successful']): World {
 }
 
 const release = (w: World, req: Partial<ReleaseRequest> = {}) =>
-  releaseFunction(w.deps, () => w.client, {
+  releaseFunction(w.deps, {
     action: 'deploy',
     service: 'checksum',
     env: 'intg',

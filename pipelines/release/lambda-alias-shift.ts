@@ -13,25 +13,16 @@
  * SHA-256 as Lambda reports `CodeSha256`, `image` = the package's `s3://` URI,
  * `taskDefinitionBefore/After` = the qualified ARN of the version `live` pointed at before and after.
  */
-import type { LambdaClient } from '@aws-sdk/client-lambda';
 import type { Platform } from '../../services/config';
 import type { LambdaEntry } from '../../services/catalogue';
 import type { WorkloadEnvironmentName } from '../../services/environments';
 import { naming } from '../../services/naming';
-import { entryOfKind, functionPackageFile, namesOfKind } from '../../services/queries';
-import { versionProblem } from '../../services/versions';
-import { ledgerOf, workloadEnv, type ReleaseDeps } from './context';
-import type { ReleaseRequest } from './ecs-service-rollout';
+import { entryOfKind, namesOfKind } from '../../services/queries';
+import { functionPackage } from './artifacts';
+import { ledgerOf, type ReleaseDeps } from './context';
 import { ReleaseFailedError, ReleaseInputError } from './errors';
 import { GateRefusedError, approvalOf, evaluateGates, type GateInput, type GateVerdict } from './gates';
-import {
-  Lambda,
-  packageGate,
-  resolvePackage,
-  type LiveFunction,
-  type PackageLookup,
-  type ResolvedPackage,
-} from './lambda';
+import { Lambda, packageGate, type LiveFunction, type PackageLookup, type ResolvedPackage } from './lambda';
 import {
   currentRelease,
   type ApprovalRecord,
@@ -55,10 +46,14 @@ import {
   type Settlement,
   type UnrecordedRun,
 } from './saga';
+import {
+  chooseVersion,
+  knownCommit,
+  promotionSource,
+  requestValidator,
+  type ReleaseRequest,
+} from './request';
 import { throttledProgress } from './wait';
-
-/** Lambda in a workload account (phase 2 moves this into ReleaseClients). */
-export type LambdaOf = (env: WorkloadEnvironmentName) => LambdaClient;
 
 export interface FunctionReleasePlan {
   readonly action: ReleaseAction;
@@ -102,11 +97,13 @@ export function functionEntry(platform: Platform, name: string): LambdaEntry {
 /** Deploys, promotes or rolls back one function in one environment. */
 export function releaseFunction(
   deps: ReleaseDeps,
-  lambdaOf: LambdaOf,
   req: ReleaseRequest,
 ): Promise<Finished<FunctionReleaseResult>> {
-  return runSaga(deps, lambdaAliasShift(lambdaOf), req);
+  return runSaga(deps, lambdaAliasShift, req);
 }
+
+/** Checks a function release's own fields, before any AWS call. */
+export const validateFunctionRequest = requestValidator(functionEntry);
 
 interface Shift extends Prepared {
   readonly sourceEnv: string | null;
@@ -142,100 +139,91 @@ const clock = (ctx: Ctx) => ({
   timeoutMs: ctx.deps.timeoutMs,
 });
 
-export function lambdaAliasShift(
-  lambdaOf: LambdaOf,
-): ReleaseStrategy<ReleaseRequest, Shift, LiveFunction, ShiftRun, ReleaseRecord, FunctionReleaseResult> {
-  const lambda = (ctx: Ctx) => new Lambda(lambdaOf(ctx.env));
-  const liveOf = async (ctx: Ctx): Promise<LiveFunction> => {
-    const live = await lambda(ctx).live(fnName(ctx), alias, ` in ${ctx.env}`);
-    if (!live)
-      throw new ReleaseFailedError(
-        `${fnName(ctx)} has no ${alias} alias in ${ctx.env}: infra creates the function and its alias (pulumi up --stack ${ctx.env})`,
-      );
-    return live;
-  };
-  return {
-    subject: (req) => req.service,
-    action: (req) => req.action,
-    validate,
-    prepare,
-    async dryRun(ctx, prep) {
-      const plan = planFrom(ctx, prep, await liveOf(ctx));
-      ctx.step('dry run: nothing changed');
-      if (prep.gates.some((g) => !g.ok)) throw new GateRefusedError(prep.gates);
-      return {
-        ...plan,
-        outcome: 'planned',
-        aliasVersionArn: null,
-        detail: null,
-        ledger: [],
-        settled: [],
-        notifications: [],
-      };
-    },
-    observe: (ctx) => liveOf(ctx),
-    openRuns: unsettledRuns,
-    settle: async (ctx, live, run, open) => settleCrashedRun(live, run, open),
-    begin,
-    started: (run) => run.record,
-    act: (ctx, run, journal) => act(ctx, lambda(ctx), run, journal),
-    async wait(ctx, run) {
-      const published = run.published!;
-      const waited = await lambda(ctx).waitForUpdate(
-        fnName(ctx),
-        {
-          clock: clock(ctx),
-          progress: throttledProgress(ctx.step, `waiting for ${alias} → ${published.version}`),
-        },
-        published.version,
-      );
-      const now = await lambda(ctx).live(fnName(ctx), alias);
-      const runs =
-        now?.alias.FunctionVersion === published.version && now.version.CodeSha256 === run.record.digest;
-      if (waited.ok && runs)
-        return {
-          open: false,
-          outcome: 'succeeded',
-          detail: null,
-          change: { taskDefinitionAfter: published.arn },
-        };
-      const reason = !waited.ok
-        ? waited.reason
-        : `${alias} points at ${now?.alias.FunctionVersion ?? 'nothing'} (sha256 ${now?.version.CodeSha256 ?? '?'}), not ${published.version}`;
-      ctx.step(`release failed: ${reason}`);
-      return {
-        open: false,
-        outcome: 'failed',
-        detail: reason,
-        change: { taskDefinitionAfter: published.arn },
-      };
-    },
-    undo: (ctx, run, failed) => undo(ctx, lambda(ctx), run, failed),
-    notifies: true,
-    result: resultOf,
-    failure: (ctx, rec) =>
-      `${rec.action} of function ${rec.service} ${rec.version} to ${ctx.env} ${rec.outcome.replace('_', ' ')}: ${rec.detail}`,
-  };
+const lambda = (ctx: Ctx) => new Lambda(ctx.deps.clients.lambda(ctx.env));
+
+async function liveOf(ctx: Ctx): Promise<LiveFunction> {
+  const live = await lambda(ctx).live(fnName(ctx), alias, ` in ${ctx.env}`);
+  if (!live)
+    throw new ReleaseFailedError(
+      `${fnName(ctx)} has no ${alias} alias in ${ctx.env}: infra creates the function and its alias (pulumi up --stack ${ctx.env})`,
+    );
+  return live;
 }
 
-function validate(deps: Pick<ReleaseDeps, 'platform'>, req: ReleaseRequest): WorkloadEnvironmentName {
-  functionEntry(deps.platform, req.service);
-  const env = workloadEnv(req.env);
-  if (req.action === 'deploy' && !req.version)
-    throw new ReleaseInputError('version: required for deploy (e.g. v42)');
-  const problem = req.version === undefined ? null : versionProblem(req.version);
-  if (problem) throw new ReleaseInputError(`version: ${problem}`);
-  if (req.breakGlass && !req.reason?.trim())
-    throw new ReleaseInputError('reason: --break-glass needs --reason "why"');
-  if (!req.actor.trim()) throw new ReleaseInputError('actor: must not be empty');
-  return env;
-}
+export const lambdaAliasShift: ReleaseStrategy<
+  ReleaseRequest,
+  Shift,
+  LiveFunction,
+  ShiftRun,
+  ReleaseRecord,
+  FunctionReleaseResult
+> = {
+  subject: (req) => req.service,
+  action: (req) => req.action,
+  validate: validateFunctionRequest,
+  prepare,
+  async dryRun(ctx, prep) {
+    const plan = planFrom(ctx, prep, await liveOf(ctx));
+    ctx.step('dry run: nothing changed');
+    if (prep.gates.some((g) => !g.ok)) throw new GateRefusedError(prep.gates);
+    return {
+      ...plan,
+      outcome: 'planned',
+      aliasVersionArn: null,
+      detail: null,
+      ledger: [],
+      settled: [],
+      notifications: [],
+    };
+  },
+  observe: (ctx) => liveOf(ctx),
+  openRuns: unsettledRuns,
+  settle: async (ctx, live, run, open) => settleCrashedRun(live, run, open),
+  begin,
+  started: (run) => run.record,
+  act: (ctx, run, journal) => act(ctx, lambda(ctx), run, journal),
+  async wait(ctx, run) {
+    const published = run.published!;
+    const waited = await lambda(ctx).waitForUpdate(
+      fnName(ctx),
+      {
+        clock: clock(ctx),
+        progress: throttledProgress(ctx.step, `waiting for ${alias} → ${published.version}`),
+      },
+      published.version,
+    );
+    const now = await lambda(ctx).live(fnName(ctx), alias);
+    const runs =
+      now?.alias.FunctionVersion === published.version && now.version.CodeSha256 === run.record.digest;
+    if (waited.ok && runs)
+      return {
+        open: false,
+        outcome: 'succeeded',
+        detail: null,
+        change: { taskDefinitionAfter: published.arn },
+      };
+    const reason = !waited.ok
+      ? waited.reason
+      : `${alias} points at ${now?.alias.FunctionVersion ?? 'nothing'} (sha256 ${now?.version.CodeSha256 ?? '?'}), not ${published.version}`;
+    ctx.step(`release failed: ${reason}`);
+    return {
+      open: false,
+      outcome: 'failed',
+      detail: reason,
+      change: { taskDefinitionAfter: published.arn },
+    };
+  },
+  undo: (ctx, run, failed) => undo(ctx, lambda(ctx), run, failed),
+  notifies: true,
+  result: resultOf,
+  failure: (ctx, rec) =>
+    `${rec.action} of function ${rec.service} ${rec.version} to ${ctx.env} ${rec.outcome.replace('_', ' ')}: ${rec.detail}`,
+};
 
 async function prepare(ctx: Ctx): Promise<Shift> {
   const { deps, req, env } = ctx;
   const entry = functionEntry(deps.platform, req.service);
-  const promotion = deps.platform.environments[env].promotion?.source;
-  const sourceEnv = req.action === 'rollback' || !promotion || promotion === 'build' ? null : promotion;
+  const sourceEnv = promotionSource(deps, req, env);
   const ledger = ledgerOf(deps);
   ctx.step('reading the ledger');
   const [here, upstream] = await Promise.all([
@@ -243,9 +231,8 @@ async function prepare(ctx: Ctx): Promise<Shift> {
     sourceEnv ? ledger.view(req.service, sourceEnv).then((v) => v.records) : Promise.resolve([]),
   ]);
   const version = chooseVersion(req, here, upstream, sourceEnv);
-  const key = version ? naming.functionPackageKey(req.service, version, functionPackageFile(entry)) : '';
   const [lookup, identity] = await Promise.all([
-    version ? resolvePackage(deps.clients.mgmt.s3, naming.backendCodeBucket(), key, version) : null,
+    version ? functionPackage(deps, req.service, entry, version) : null,
     deps.clients.callerIdentity(),
   ]);
   const gates: GateVerdict[] = version && lookup ? [packageGate(req.service, version, lookup)] : [];
@@ -336,12 +323,7 @@ function begin(
     version: prep.version,
     digest: pkg.sha256,
     image: pkg.uri,
-    gitCommit:
-      req.gitCommit ??
-      releaseRecords([...prep.upstream, ...prep.here])
-        .filter((r) => r.digest === pkg.sha256 && r.gitCommit)
-        .at(-1)?.gitCommit ??
-      null,
+    gitCommit: req.gitCommit ?? knownCommit([...prep.upstream, ...prep.here], pkg.sha256),
     taskDefinitionBefore: live.version.FunctionArn ?? null,
     approver: prep.approval?.approver ?? null,
     approval: prep.approval && {
@@ -485,26 +467,4 @@ function settleCrashedRun(
     detail,
     change: { taskDefinitionAfter: live.version.FunctionArn ?? null },
   };
-}
-
-/**
- * The version asked for, else what the action implies (as for services): a promotion takes the one
- * live upstream, a rollback the last one that succeeded here before the current one.
- */
-function chooseVersion(
-  req: ReleaseRequest,
-  here: readonly LedgerRecord[],
-  upstream: readonly LedgerRecord[],
-  sourceEnv: string | null,
-): string | undefined {
-  if (req.version) return req.version;
-  if (req.action === 'promote' && sourceEnv) return currentRelease(upstream)?.version;
-  if (req.action === 'rollback') {
-    const current = currentRelease(here);
-    if (!current) return undefined;
-    return releaseRecords(here)
-      .filter((r) => r.outcome === 'succeeded' && r.seq < current.seq && r.version !== current.version)
-      .at(-1)?.version;
-  }
-  return undefined;
 }

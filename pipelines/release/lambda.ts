@@ -19,14 +19,8 @@ import {
   type AliasConfiguration,
   type CreateFunctionCommandInput,
   type FunctionConfiguration,
-  LambdaClient,
+  type LambdaClient,
 } from '@aws-sdk/client-lambda';
-import { STSClient } from '@aws-sdk/client-sts';
-import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from '@aws-sdk/types';
-import type { AccountIds } from '../../services/config';
-import type { WorkloadEnvironmentName } from '../../services/environments';
-import { naming } from '../../services/naming';
-import { RETRY_CONFIG, assumedRoleCredentials } from './aws';
 import { AwsCallError, attempt, errorName } from './errors';
 import type { GateVerdict } from './gates';
 import { pollUntil } from './wait';
@@ -230,47 +224,4 @@ export class Lambda {
       ),
     );
   }
-}
-
-/** What Lambda clients into the workload accounts are built from (as ./aws.ts builds the others). */
-export interface LambdaClientOptions {
-  readonly region: string;
-  readonly env?: Readonly<Record<string, string | undefined>>;
-  readonly credentials?: AwsCredentialIdentity | AwsCredentialIdentityProvider;
-  readonly sessionName: string;
-  readonly accountIds: AccountIds;
-}
-
-/**
- * Lambda in each workload account through `TDRJenkinsECSUpdateRole{Env}`, the role every release
- * acts through. Phase 2 moves this into `ReleaseClients` (./aws.ts) as `lambda(env)`.
- */
-export function lambdaClients(opts: LambdaClientOptions): (env: WorkloadEnvironmentName) => LambdaClient {
-  const env = opts.env ?? process.env;
-  const endpoint = env.AWS_ENDPOINT_URL ? { endpoint: env.AWS_ENDPOINT_URL } : {};
-  const sts = new STSClient({
-    region: opts.region,
-    ...endpoint,
-    ...RETRY_CONFIG,
-    ...(opts.credentials ? { credentials: opts.credentials } : {}),
-  });
-  const clients = new Map<WorkloadEnvironmentName, LambdaClient>();
-  return (target) => {
-    let client = clients.get(target);
-    if (!client) {
-      client = new LambdaClient({
-        region: opts.region,
-        ...endpoint,
-        ...RETRY_CONFIG,
-        credentials: assumedRoleCredentials(
-          sts,
-          opts.accountIds[target],
-          naming.jenkinsEcsUpdateRole(target),
-          opts.sessionName,
-        ),
-      });
-      clients.set(target, client);
-    }
-    return client;
-  };
 }

@@ -13,6 +13,7 @@ import {
   workloadEnv,
   type ReleaseDeps,
 } from './context';
+import { releasableEntry } from './artifacts';
 import { leaseKey, leaseSubject, type Lease } from './lease';
 import { Ecs, imageOf } from './ecs';
 import { ReleaseInputError, errorName } from './errors';
@@ -278,8 +279,8 @@ export interface HistoryQuery {
 export const DEFAULT_HISTORY_LIMIT = 20;
 
 /**
- * One service's (or one-off task's) ledger in one environment, newest first, a page at a time;
- * without a service, every service and task of the environment, merged newest first. One GET per
+ * One service's (function's, or one-off task's) ledger in one environment, newest first, a page at a time;
+ * without a service, every service, function and task of the environment, merged newest first. One GET per
  * row shown, whatever the history's length; an unreadable record is a row saying so.
  */
 export async function history(
@@ -291,7 +292,7 @@ export async function history(
   validateHistory(deps, query);
   const ledger = ledgerOf(deps);
   if (query.service) return ledger.page(query.service, e, { limit, before: query.before });
-  const subjects = namesOfKind(deps.platform.catalogue, 'service', 'task');
+  const subjects = namesOfKind(deps.platform.catalogue, 'service', 'lambda', 'task');
   const pages = await Promise.all(subjects.map((s) => ledger.page(s, e, { limit })));
   const when = (h: HistoryEntry) => ('recordedAt' in h ? h.recordedAt : '');
   return pages
@@ -304,7 +305,7 @@ export async function history(
 export function validateHistory(deps: Pick<ReleaseDeps, 'platform'>, query: HistoryQuery): void {
   // One-off tasks have a ledger of their runs, keyed the same way.
   if (query.service && !entryOfKind(deps.platform.catalogue, query.service, 'task'))
-    serviceEntry(deps.platform, query.service);
+    releasableEntry(deps.platform, query.service);
   workloadEnv(query.env);
   if (query.limit !== undefined && (!Number.isInteger(query.limit) || query.limit < 1 || query.limit > 1000))
     throw new ReleaseInputError(`limit: must be a whole number from 1 to 1000, got ${query.limit}`);
@@ -341,7 +342,7 @@ export async function showLeases(
   filter: StatusFilter = {},
 ): Promise<Array<LeaseView & { service: string; env: string }>> {
   if (filter.service && !entryOfKind(deps.platform.catalogue, filter.service, 'task'))
-    serviceEntry(deps.platform, filter.service);
+    releasableEntry(deps.platform, filter.service);
   if (filter.env) workloadEnv(filter.env);
   const all = await leasesOf(deps).list();
   return all

@@ -1,11 +1,12 @@
 /**
- * The release engine's clients for unit tests: the caller's mocked ECS, ECR, S3 and SSM, with
+ * The release engine's clients for unit tests: the caller's mocked ECS, ECR, S3, SSM and (optionally) Lambda, with
  * IAM and Logs clients the tests never reach, and the harness's fake account ids.
  */
 import { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
 import type { ECRClient } from '@aws-sdk/client-ecr';
 import type { ECSClient } from '@aws-sdk/client-ecs';
 import { IAMClient } from '@aws-sdk/client-iam';
+import { LambdaClient } from '@aws-sdk/client-lambda';
 import type { S3Client } from '@aws-sdk/client-s3';
 import type { SSMClient } from '@aws-sdk/client-ssm';
 import type { ReleaseClients } from '../../pipelines/release/aws';
@@ -19,14 +20,17 @@ export function fakeReleaseClients(c: {
   ecr: ECRClient;
   s3: S3Client;
   ssm: SSMClient;
+  lambda?: LambdaClient;
   identity?: string;
 }): ReleaseClients {
   const iam = new IAMClient({ region: 'eu-west-2' });
   const logs = new CloudWatchLogsClient({ region: 'eu-west-2' });
+  const lambda = c.lambda ?? new LambdaClient({ region: 'eu-west-2' });
   return {
     mgmt: { ecr: c.ecr, s3: c.s3, ssm: c.ssm, iam },
     accountIds: TEST_ACCOUNT_IDS,
     ecs: () => c.ecs,
+    lambda: () => lambda,
     ssm: () => c.ssm,
     logs: () => logs,
     iam: () => iam,
