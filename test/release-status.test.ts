@@ -9,7 +9,7 @@ import { expect } from 'chai';
 import { naming } from '../services/naming';
 import type { StatusRow } from '../pipelines/release/status';
 import { assumeRole } from './support/accounts';
-import { SANDBOX, changeImageBehindTheBack, ecsIn, liveImage, sandboxUp, tdr } from './support/release';
+import { SANDBOX, changeImageBehindTheBack, liveImage, sandboxUp, tdr } from './support/release';
 
 type Env = Record<string, string | undefined>;
 
