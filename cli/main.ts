@@ -32,6 +32,7 @@ import * as dashboards from './dashboards';
 import * as jobs from './jobs';
 import * as synth from './synth';
 import * as bootstrap from './bootstrap';
+import * as report from './report';
 
 const COMMANDS: ReadonlyArray<{ register: (program: Command, ctx: CliContext) => void }> = [
   envs,
@@ -52,6 +53,7 @@ const COMMANDS: ReadonlyArray<{ register: (program: Command, ctx: CliContext) =>
   jobs,
   synth,
   bootstrap,
+  report,
 ];
 
 export function buildProgram(ctx: CliContext): Command {

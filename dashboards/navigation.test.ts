@@ -10,10 +10,10 @@ import {
 } from './navigation';
 
 describe('navigation', () => {
-  it('defaults the release board to the nightly report job’s archived text on TDR’s Jenkins', () => {
+  it('defaults the release board to the nightly report job’s archived page on TDR’s Jenkins', () => {
     const jenkins = DEFAULT_JENKINS_SETTINGS.jenkinsUrl.replace(/\/$/, '');
     expect(DEFAULT_RELEASE_BOARD_URL).to.equal(
-      `${jenkins}/job/mgmt/job/release-report/lastSuccessfulBuild/artifact/release-report.txt`,
+      `${jenkins}/job/mgmt/job/release-report/lastSuccessfulBuild/artifact/release-report.html`,
     );
     expect(navigationFrom({})).to.equal(DEFAULT_NAVIGATION);
   });

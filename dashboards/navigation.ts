@@ -5,8 +5,8 @@
  *
  * The release board is a URL, configurable with TDR_RELEASE_BOARD_URL (for `tdr dashboards build`
  * and `publish` alike); `{env}` and `{service}` in it are filled in per link. By default it is
- * the nightly release report the Jenkins job `mgmt/release-report` archives (`tdr status` of every
- * service in every environment).
+ * the page of the release board the nightly Jenkins job `mgmt/release-report` archives (`tdr report
+ * --html`; pipelines/jenkins/jobs/report.ts RELEASE_BOARD_ARTIFACT).
  */
 import * as dashboard from '@grafana/grafana-foundation-sdk/dashboard';
 import type { EnvironmentName } from '../services/environments';
@@ -16,9 +16,9 @@ import { deployAnnotations } from './panels';
 
 export const RELEASE_BOARD_VARIABLE = 'TDR_RELEASE_BOARD_URL';
 
-/** The last nightly report's archived text, on TDR's Jenkins (pipelines/jenkins/jobs/report.ts). */
+/** The last nightly release board's archived page, on TDR's Jenkins (pipelines/jenkins/jobs/report.ts). */
 export const DEFAULT_RELEASE_BOARD_URL =
-  'https://jenkins.tdr-management.nationalarchives.gov.uk/job/mgmt/job/release-report/lastSuccessfulBuild/artifact/release-report.txt';
+  'https://jenkins.tdr-management.nationalarchives.gov.uk/job/mgmt/job/release-report/lastSuccessfulBuild/artifact/release-report.html';
 
 export interface Navigation {
   /** The release board; `{env}` and `{service}` are replaced in each link. */
@@ -31,7 +31,7 @@ export class ReleaseBoardUrlError extends PlatformError {
   readonly kind = 'invalid';
   constructor(readonly value: string) {
     super(
-      `${RELEASE_BOARD_VARIABLE} ${value} is not an http(s) URL (e.g. https://jenkins.example/job/mgmt/job/release-report/lastSuccessfulBuild/artifact/release-report.txt; {env} and {service} are filled in)`,
+      `${RELEASE_BOARD_VARIABLE} ${value} is not an http(s) URL (e.g. https://jenkins.example/job/mgmt/job/release-report/lastSuccessfulBuild/artifact/release-report.html; {env} and {service} are filled in)`,
     );
     this.name = 'ReleaseBoardUrlError';
   }

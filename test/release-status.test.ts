@@ -4,11 +4,6 @@
  */
 import { createServer, type IncomingMessage } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import {
-  DescribeTaskDefinitionCommand,
-  RegisterTaskDefinitionCommand,
-  UpdateServiceCommand,
-} from '@aws-sdk/client-ecs';
 import { DeleteParameterCommand, PutParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
 import { expect } from 'chai';
 import { loadPlatform } from '../services/config';
@@ -16,7 +11,7 @@ import { naming } from '../services/naming';
 import { ecsServices, functions } from '../services/queries';
 import type { StatusRow } from '../pipelines/release/status';
 import { assumeRole } from './support/accounts';
-import { SANDBOX, ecsIn, liveImage, sandboxUp, tdr } from './support/release';
+import { SANDBOX, changeImageBehindTheBack, liveImage, sandboxUp, tdr } from './support/release';
 
 type Env = Record<string, string | undefined>;
 
@@ -99,32 +94,12 @@ describe('rollback, status and history (moto)', () => {
   it('detects drift when someone changes the service behind the platform’s back', async () => {
     const env = await sandboxUp();
     await tdr(['deploy', '--service', 'frontend', '--env', 'intg', '--version', 'v2'], env);
-    const ecs = await ecsIn('intg');
-    const live = await liveImage('frontend', 'intg');
-    const td = (await ecs.send(new DescribeTaskDefinitionCommand({ taskDefinition: live.taskDefinition })))
-      .taskDefinition;
-    const hand = await ecs.send(
-      new RegisterTaskDefinitionCommand({
-        family: td?.family,
-        containerDefinitions: td?.containerDefinitions?.map((c) => ({ ...c, image: 'nginx:latest' })),
-        cpu: td?.cpu,
-        memory: td?.memory,
-        networkMode: td?.networkMode,
-        requiresCompatibilities: td?.requiresCompatibilities,
-      }),
-    );
-    await ecs.send(
-      new UpdateServiceCommand({
-        cluster: naming.cluster('frontend', 'intg'),
-        service: naming.ecsService('frontend', 'intg'),
-        taskDefinition: hand.taskDefinition?.taskDefinitionArn,
-      }),
-    );
+    const hand = await changeImageBehindTheBack('frontend', 'intg', 'nginx:latest');
     const [row] = await statusJson(env, '--service', 'frontend', '--env', 'intg');
     expect(row?.version).to.equal('v2');
     expect(row?.ecs.image).to.equal('nginx:latest');
     expect(row?.drift.join('\n')).to.contain('ECS runs nginx:latest, the ledger says v2');
-    expect(row?.drift.join('\n')).to.contain(`ECS uses ${hand.taskDefinition?.taskDefinitionArn}`);
+    expect(row?.drift.join('\n')).to.contain(`ECS uses ${hand}`);
     expect((await tdr(['status', '--service', 'frontend', '--env', 'intg'], env)).stdout).to.contain(
       'drift frontend/intg: ECS runs nginx:latest',
     );

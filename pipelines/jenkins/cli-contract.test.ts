@@ -91,6 +91,7 @@ describe('jobs call tdr as tdr parses it', () => {
       'task run',
       'synth',
       'dashboards publish',
+      'report',
     ]) {
       expect(
         [...commands].some((c) => c.startsWith(expected)),

@@ -9,6 +9,7 @@ import {
   tdrJobsBuild,
   tdrPromote,
   tdrRollback,
+  tdrReport,
   tdrStatus,
   tdrSynth,
   tdrTaskRun,
@@ -33,6 +34,15 @@ describe('tdr command builders', () => {
     ]);
     expect(tdrStatus().argv).to.deep.equal(['tdr', 'status']);
     expect(tdrStatus({ json: true }).argv).to.deep.equal(['tdr', 'status', '-o', 'json']);
+    expect(tdrReport({ html: 'release-report.html', json: true }).argv).to.deep.equal([
+      'tdr',
+      'report',
+      '--html',
+      'release-report.html',
+      '-o',
+      'json',
+    ]);
+    expect(tdrReport({ slack: true }).argv).to.deep.equal(['tdr', 'report', '--slack']);
   });
 
   it('pass task inputs as --input KEY=VALUE, one shell word each, a variable after its KEY=', () => {

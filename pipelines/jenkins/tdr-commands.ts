@@ -177,6 +177,19 @@ export const tdrStatus = (
     false,
   );
 
+/** The release board: the page (`html`), its data (`json`, on stdout), or its summary posted to Slack. */
+export const tdrReport = (
+  o: { readonly html?: string; readonly slack?: boolean; readonly json?: boolean } = {},
+): TdrCommand =>
+  tdr(
+    ['report', ...(o.slack ? ['--slack'] : [])],
+    [
+      ['--html', o.html],
+      ['-o', o.json ? 'json' : undefined],
+    ],
+    false,
+  );
+
 export const tdrJobsBuild = (o: { readonly out: string }): TdrCommand =>
   tdr(['jobs', 'build'], [['--out', o.out]], false);
 

@@ -49,7 +49,12 @@ export async function notify(n: Notification, deps: NotifierDeps): Promise<Notif
   return reports.map((r) => ({ ...r, detail: redactUrls(r.detail) }));
 }
 
-async function slack(n: Notification, deps: NotifierDeps): Promise<NotificationReport> {
+function slack(n: Notification, deps: NotifierDeps): Promise<NotificationReport> {
+  return postToSlack({ text: notificationText(n) }, deps);
+}
+
+/** Posts a Slack payload (text or blocks) to the webhook; never throws, never echoes the URL. */
+export async function postToSlack(payload: object, deps: NotifierDeps): Promise<NotificationReport> {
   let url: string | undefined;
   try {
     url =
@@ -74,7 +79,7 @@ async function slack(n: Notification, deps: NotifierDeps): Promise<NotificationR
     const res = await (deps.fetch ?? fetch)(url, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ text: notificationText(n) }),
+      body: JSON.stringify(payload),
       signal: AbortSignal.timeout(timeoutOf(deps)),
     });
     if (!res.ok) return { channel: 'slack', status: 'failed', detail: `webhook answered HTTP ${res.status}` };

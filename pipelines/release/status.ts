@@ -165,7 +165,7 @@ function problemsOf(view: LedgerView | Error | undefined, what: string): string[
 
 type EcsView = StatusRow['ecs'];
 
-async function ecsView(
+export async function ecsView(
   deps: Pick<ReleaseDeps, 'clients'>,
   service: string,
   env: WorkloadEnvironmentName,

@@ -6,7 +6,13 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { DescribeServicesCommand, DescribeTaskDefinitionCommand, ECSClient } from '@aws-sdk/client-ecs';
+import {
+  DescribeServicesCommand,
+  DescribeTaskDefinitionCommand,
+  ECSClient,
+  RegisterTaskDefinitionCommand,
+  UpdateServiceCommand,
+} from '@aws-sdk/client-ecs';
 import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
 import { expect } from 'chai';
 import { naming } from '../../services/naming';
@@ -81,6 +87,39 @@ export async function liveImage(
     td.taskDefinition?.containerDefinitions?.find((c) => c.name === naming.containerName(service))?.image ??
     '';
   return { taskDefinition, image };
+}
+
+/**
+ * Someone changes the service behind the platform's back: a task definition of their own with
+ * `image` in it. Returns its ARN.
+ */
+export async function changeImageBehindTheBack(
+  service: string,
+  env: keyof typeof SANDBOX,
+  image: string,
+): Promise<string | undefined> {
+  const ecs = await ecsIn(env);
+  const live = await liveImage(service, env);
+  const td = (await ecs.send(new DescribeTaskDefinitionCommand({ taskDefinition: live.taskDefinition })))
+    .taskDefinition;
+  const hand = await ecs.send(
+    new RegisterTaskDefinitionCommand({
+      family: td?.family,
+      containerDefinitions: td?.containerDefinitions?.map((c) => ({ ...c, image })),
+      cpu: td?.cpu,
+      memory: td?.memory,
+      networkMode: td?.networkMode,
+      requiresCompatibilities: td?.requiresCompatibilities,
+    }),
+  );
+  await ecs.send(
+    new UpdateServiceCommand({
+      cluster: naming.cluster(service, env),
+      service: naming.ecsService(service, env),
+      taskDefinition: hand.taskDefinition?.taskDefinitionArn,
+    }),
+  );
+  return hand.taskDefinition?.taskDefinitionArn;
 }
 
 /** The mgmt account (moto's default), where approver roles live. */

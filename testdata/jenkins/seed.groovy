@@ -3681,7 +3681,7 @@ pipelineJob('mgmt/dashboards') {
     }
 }
 pipelineJob('mgmt/release-report') {
-    description('Every night: what version of each service is live where, archived and announced in Slack')
+    description('Every night: the release board (what runs where, what waits to be promoted, delivery metrics), archived and posted to Slack')
     properties {
         authorizationMatrix {
             inheritanceStrategy {

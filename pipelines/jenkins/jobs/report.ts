@@ -1,7 +1,13 @@
-/** release-report: every night, what is live where (`tdr status`), archived and announced in Slack. */
-import { runInstalledTdr, tdrStatus } from '../tdr-commands';
+/**
+ * release-report: every night, the release board (`tdr report`): the page and its data archived,
+ * the summary posted to the release channel in Slack.
+ */
+import { runInstalledTdr, tdrReport } from '../tdr-commands';
 import type { Contribution, JobContext } from './context';
 import { mgmtJob } from './skeleton';
+
+/** The page's artifact name: dashboards link to it (dashboards/navigation.ts DEFAULT_RELEASE_BOARD_URL). */
+export const RELEASE_BOARD_ARTIFACT = 'release-report.html';
 
 export function releaseReportJob(ctx: JobContext): Contribution {
   return mgmtJob(ctx, {
@@ -9,13 +15,17 @@ export function releaseReportJob(ctx: JobContext): Contribution {
     title: 'Nightly release report',
     stage: 'Report',
     steps: [
-      runInstalledTdr(tdrStatus({ json: true }), { stdoutTo: 'release-report.json' }),
-      runInstalledTdr(tdrStatus(), { stdoutTo: 'release-report.txt' }),
+      // One read of the ledger and ECS for both the page and its data.
+      runInstalledTdr(tdrReport({ html: RELEASE_BOARD_ARTIFACT, json: true }), {
+        stdoutTo: 'release-report.json',
+      }),
       { kind: 'archive', pattern: 'release-report.*' },
+      runInstalledTdr(tdrReport({ slack: true })),
     ],
     path: 'mgmt/release-report',
     kind: 'release-report',
-    description: 'Every night: what version of each service is live where, archived and announced in Slack',
+    description:
+      'Every night: the release board (what runs where, what waits to be promoted, delivery metrics), archived and posted to Slack',
     triggers: [{ kind: 'cron', spec: ctx.settings.nightlyReportCron }],
     installed: true,
   });

@@ -1,0 +1,104 @@
+/** The board's input from AWS: the ledger's heads, older records only within the window, ECS, the leases. */
+import { ECRClient } from '@aws-sdk/client-ecr';
+import { DescribeServicesCommand, ECSClient } from '@aws-sdk/client-ecs';
+import { GetObjectCommand } from '@aws-sdk/client-s3';
+import { SSMClient } from '@aws-sdk/client-ssm';
+import { mockClient } from 'aws-sdk-client-mock';
+import { expect } from 'chai';
+import { naming } from '../../services/naming';
+import { memoryS3 } from '../../test/support/memory-s3';
+import { fakeReleaseClients } from '../../test/support/release-clients';
+import { gatherBoardSnapshot } from './board-input';
+import { Leases } from './lease';
+import { KEEP_RUNS, Ledger, recordKey, type NewRecord } from './ledger';
+
+const DAY = 86_400_000;
+const NOW = Date.parse('2026-11-30T00:00:00Z');
+
+const run = (i: number, outcome: 'started' | 'succeeded'): NewRecord => ({
+  kind: 'release',
+  runId: `run-${i}`,
+  action: 'deploy',
+  service: 'frontend',
+  env: 'intg',
+  version: `v${i}`,
+  digest: `sha256:${i}`,
+  image: `r@sha256:${i}`,
+  gitCommit: null,
+  taskDefinitionBefore: null,
+  taskDefinitionAfter: null,
+  approver: null,
+  buildUrl: null,
+  sourceEnv: null,
+  reason: null,
+  breakGlass: false,
+  gates: [],
+  actor: 'jenkins',
+  startedAt: new Date(NOW - (150 - i) * DAY).toISOString(),
+  finishedAt: null,
+  detail: null,
+  settles: null,
+  outcome,
+});
+
+describe('gatherBoardSnapshot', () => {
+  it('reads the head, pages back only while records fall inside the window, and lists the leases', async function () {
+    this.timeout(20_000);
+    const s3 = memoryS3();
+    let now = 0;
+    const ledger = new Ledger(s3.client, naming.ledgerBucket(), () => new Date(now));
+    // 150 runs, one a day: runs 30.. fall inside 120 days, the head keeps the newest KEEP_RUNS.
+    for (let i = 0; i < 150; i++) {
+      now = NOW - (150 - i) * DAY;
+      await ledger.append(run(i, 'started'));
+      await ledger.append(run(i, 'succeeded'));
+    }
+    now = NOW;
+    await new Leases(s3.client, naming.ledgerBucket(), () => new Date(NOW)).acquire(
+      'frontend',
+      'intg',
+      'jenkins-7',
+      'run-x',
+      60_000,
+    );
+    const ecs = mockClient(ECSClient);
+    ecs.on(DescribeServicesCommand).resolves({ services: [] });
+    const clients = fakeReleaseClients({
+      ecs: new ECSClient({}),
+      ecr: new ECRClient({}),
+      s3: s3.client,
+      ssm: new SSMClient({}),
+    });
+    s3.mock.resetHistory();
+
+    const snapshot = await gatherBoardSnapshot(
+      { clients, now: () => new Date(NOW) },
+      { services: ['frontend'], environments: ['intg'], windowDays: 120 },
+    );
+
+    const runs = new Set(
+      (snapshot.ledgers.frontend?.intg ?? []).flatMap((r) => (r.kind === 'release' ? [r.runId] : [])),
+    );
+    expect(runs.size).to.equal(120);
+    expect(runs.has('run-30')).to.equal(true);
+    expect(runs.has('run-29')).to.equal(false);
+    const recordReads = s3.mock
+      .commandCalls(GetObjectCommand)
+      .filter((c) =>
+        c.args[0].input.Key?.startsWith(recordKey('frontend', 'intg', 1).replace(/\d+\.json$/, '')),
+      );
+    // The 50 runs the head dropped are 100 records: one page; the whole history would be 300.
+    expect(recordReads.length).to.be.at.most(300 - 2 * KEEP_RUNS);
+    expect(snapshot.leases).to.deep.include({
+      service: 'frontend',
+      env: 'intg',
+      holder: 'jenkins-7',
+      runId: 'run-x',
+      acquiredAt: new Date(NOW).toISOString(),
+      expiresAt: new Date(NOW + 60_000).toISOString(),
+    });
+    expect(snapshot.live['frontend/intg']).to.deep.equal({ state: 'absent' });
+    expect(snapshot.problems).to.deep.equal([]);
+    ecs.restore();
+  });
+});
