@@ -99,6 +99,11 @@ function historyRow(r: HistoryEntry): unknown[] {
     return row('lease break', 'broken', null, null, `held by ${r.holder} until ${r.expiresAt}: ${r.reason}`);
   if (r.kind === 'task') {
     const note = [
+      r.inputs
+        ? Object.entries(r.inputs)
+            .map(([k, v]) => `${k}=${String(v)}`)
+            .join(' ')
+        : null,
       r.exitCode === null ? null : `exit ${r.exitCode}`,
       r.stopReason,
       r.outcome === 'running' ? r.taskArn : null,

@@ -22,7 +22,10 @@ interface TaskRunOpts {
   readonly buildUrl?: string;
   readonly dryRun?: boolean;
   readonly wait: boolean;
+  readonly input: string[];
 }
+
+const collect = (value: string, previous: string[]): string[] => [...previous, value];
 
 export function register(program: Command, ctx: CliContext): void {
   // Positional, so that `-o json` after `run` is run's (and so the program's), not `task`'s.
@@ -48,12 +51,18 @@ export function register(program: Command, ctx: CliContext): void {
       '--actor <name>',
       'a display name for who runs it (Jenkins passes the build user); who acts is the AWS identity',
     )
+    .option(
+      '--input <KEY=VALUE>',
+      'an input the task declares in the catalogue (repeatable), passed as its container environment',
+      collect,
+      [],
+    )
     .option('--build-url <url>', 'the Jenkins build that ran this (recorded)')
     .option('--dry-run', 'print the plan (digest, task-definition change, network); change nothing')
     .addOption(new Option('--no-wait', 'return once ECS has accepted the task; the ledger says "running"'))
     .addHelpText(
       'after',
-      '\nExit 0 when the essential container exited 0, 1 otherwise; 3 if the version is not in ECR;\n4 while another run of the task in that environment holds the lease or its task still runs.\n\nExamples:\n  $ tdr task run --task consignment-api-data --env intg --version v42\n  $ tdr task run --task keycloak-update --env prod --version v7 --dry-run',
+      '\nExit 0 when the essential container exited 0, 1 otherwise; 3 if the version is not in ECR;\n4 while another run of the task in that environment holds the lease or its task still runs.\n\nExamples:\n  $ tdr task run --task consignment-api-data --env intg --version v42\n  $ tdr task run --task keycloak-update --env prod --version v7 --dry-run\n  $ tdr task run --task consignment-export --env intg --version v3 --input consignmentId=<uuid>',
     )
     .action(async (opts: TaskRunOpts, cmd: Command) => {
       const { output } = cmd.optsWithGlobals<GlobalOptions>();
@@ -66,6 +75,7 @@ export function register(program: Command, ctx: CliContext): void {
         buildUrl: opts.buildUrl ?? null,
         dryRun: opts.dryRun ?? false,
         wait: opts.wait,
+        inputs: opts.input,
       };
       validateTaskRun({ platform: ctx.platform() }, req);
       printOverrides(ctx, ctx.platform().overrides);
@@ -90,6 +100,8 @@ export function printTaskRun(io: Io, output: string, r: TaskRunResult): void {
     `  from:    ${r.taskDefinitionBefore}`,
     `  network: ${r.network}`,
   ];
+  const inputs = Object.entries(r.inputs ?? {});
+  if (inputs.length > 0) lines.push(`  inputs:  ${inputs.map(([k, v]) => `${k}=${String(v)}`).join(' ')}`);
   if (r.taskDefinition) lines.push(`  task definition: ${r.taskDefinition}`);
   if (r.taskArn) lines.push(`  task: ${r.taskArn}`);
   if (r.exitCode !== null) lines.push(`  exit code: ${r.exitCode}`);

@@ -8,9 +8,14 @@ import { DescribeTaskDefinitionCommand, DescribeTasksCommand } from '@aws-sdk/cl
 import { GetObjectCommand, ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
 import { expect } from 'chai';
 import { naming } from '../services/naming';
+import { motoServer } from './support/hooks';
+import { startProxy } from './support/proxy';
 import { ecsIn, sandboxUp, tdr } from './support/release';
 
 type Env = Record<string, string | undefined>;
+
+const CONSIGNMENT = '0b6e3c8a-2f4d-4a1b-9c7e-5d3f2a1b0c9e';
+const INPUT = `consignmentId=${CONSIGNMENT}`;
 
 async function historyJson(env: Env, task: string, e: string): Promise<Array<Record<string, unknown>>> {
   return JSON.parse(
@@ -155,7 +160,7 @@ describe('tdr task run (moto)', () => {
       new DeregisterTaskDefinitionCommand({ taskDefinition: td.taskDefinition?.taskDefinitionArn }),
     );
     const missing = await tdr(
-      ['task', 'run', '--task', 'consignment-export', '--env', 'prod', '--version', 'v1'],
+      ['task', 'run', '--task', 'consignment-export', '--env', 'prod', '--version', 'v1', '--input', INPUT],
       sandbox,
       1,
     );
@@ -182,7 +187,18 @@ describe('tdr task run (moto)', () => {
   it('waits until the task STOPPED and records its exit code: exit 0, succeeded', async () => {
     const env = await sandboxUp();
     const r = await tdr(
-      ['task', 'run', '--task', 'consignment-export', '--env', 'staging', '--version', 'v3'],
+      [
+        'task',
+        'run',
+        '--task',
+        'consignment-export',
+        '--env',
+        'staging',
+        '--version',
+        'v3',
+        '--input',
+        INPUT,
+      ],
       env,
     );
     expect(r.stdout).to.contain('task-run consignment-export v3 in staging: succeeded');
@@ -195,5 +211,44 @@ describe('tdr task run (moto)', () => {
       [1, 'started', null],
     ]);
     expect(history[0]?.finishedAt).to.be.a('string');
+  });
+
+  it('--input reaches the container as its environment and the ledger; a bad one exits 2 with no AWS call', async () => {
+    const env = await sandboxUp();
+    const proxy = await startProxy(motoServer().endpoint);
+    try {
+      const counted = { ...env, AWS_ENDPOINT_URL: proxy.endpoint };
+      const argv = ['task', 'run', '--task', 'consignment-export', '--env', 'intg', '--version', 'v1'];
+      const malformed = await tdr([...argv, '--input', 'consignmentId=not-a-uuid'], counted, 2);
+      expect(malformed.stderr).to.contain('consignmentId "not-a-uuid" does not match');
+      const undeclared = await tdr([...argv, '--input', INPUT, '--input', 'bucket=x'], counted, 2);
+      expect(undeclared.stderr).to.contain(
+        'bucket is not an input of consignment-export: it takes consignmentId',
+      );
+      expect(proxy.requests()).to.equal(0);
+
+      const r = await tdr([...argv, '--input', INPUT, '--no-wait', '-o', 'json'], counted);
+      const { taskArn, inputs } = JSON.parse(r.stdout) as { taskArn: string; inputs: unknown };
+      expect(inputs).to.deep.equal({ consignmentId: CONSIGNMENT });
+      const ecs = await ecsIn('intg');
+      const tasks = await ecs.send(
+        new DescribeTasksCommand({ cluster: naming.cluster('consignment-export', 'intg'), tasks: [taskArn] }),
+      );
+      expect(tasks.tasks?.[0]?.overrides?.containerOverrides).to.deep.equal([
+        {
+          name: naming.containerName('consignment-export'),
+          environment: [{ name: 'CONSIGNMENT_ID', value: CONSIGNMENT }],
+        },
+      ]);
+      const history = await historyJson(env, 'consignment-export', 'intg');
+      expect(history.map((h) => h.inputs)).to.deep.equal([
+        { consignmentId: CONSIGNMENT },
+        { consignmentId: CONSIGNMENT },
+      ]);
+      const table = await tdr(['history', '--service', 'consignment-export', '--env', 'intg'], env);
+      expect(table.stdout).to.contain(INPUT);
+    } finally {
+      await proxy.close();
+    }
   });
 });

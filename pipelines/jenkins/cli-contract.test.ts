@@ -100,6 +100,14 @@ describe('jobs call tdr as tdr parses it', () => {
     }
   });
 
+  it('passes task inputs as tdr task run parses them (--input KEY=VALUE)', () => {
+    const withInputs = lines.filter((l) => l.join(' ').startsWith('task run') && l.includes('--input'));
+    expect(withInputs.map((l) => l[l.indexOf('--input') + 1])).to.include.members([
+      'consignmentId=value',
+      'updatePolicy=value',
+    ]);
+  });
+
   it('builds every tdr line with a typed builder of tdr-commands.ts, none by hand', () => {
     const byHand = tdrArgvs().filter((a) => tdrCommandOf(a) === undefined);
     expect(byHand.map((a) => a.join(' '))).to.deep.equal([]);

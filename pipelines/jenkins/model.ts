@@ -152,6 +152,8 @@ export type Condition =
   | { readonly kind: 'not'; readonly condition: Condition }
   /** A boolean parameter is true. */
   | { readonly kind: 'parameter-true'; readonly parameter: string }
+  /** A (choice) parameter has this value. */
+  | { readonly kind: 'parameter-is'; readonly parameter: string; readonly value: string }
   | { readonly kind: 'any-of'; readonly conditions: readonly Condition[] };
 
 export interface Stage {

@@ -77,6 +77,8 @@ function condition(c: Condition): string {
       return `expression {\n    return env.BRANCH_NAME == env.${identifier(c.variable)}\n}`;
     case 'parameter-true':
       return `expression {\n    return params.${identifier(c.parameter)}\n}`;
+    case 'parameter-is':
+      return `expression {\n    return params.${identifier(c.parameter)} == ${str(c.value)}\n}`;
     case 'not':
       return `not {\n${indent(condition(c.condition))}\n}`;
     case 'any-of':

@@ -30,6 +30,7 @@ import { runTask, startedBy, type TaskRunRequest, type TaskRunResult } from './e
 const URI = '123456789012.dkr.ecr.eu-west-2.amazonaws.com/consignment-api-data';
 const DIGEST = `sha256:${'7'.repeat(64)}`;
 const TD = (n: number) => `arn:aws:ecs:eu-west-2:222222222222:task-definition/consignment-api-data-intg:${n}`;
+const CONSIGNMENT = '6f1c2b3a-4d5e-4f60-8a7b-9c0d1e2f3a4b';
 const TASK_ARN = 'arn:aws:ecs:eu-west-2:222222222222:task/consignment-api-data_intg/abc';
 
 interface World {
@@ -292,7 +293,9 @@ describe('runTask (one-off task, ECS mocked)', () => {
       networkMode: 'awsvpc',
       serviceNetwork: { keycloak_service_intg: ['subnet-k'] },
     });
-    const r = await succeeded(runTask(w.deps, request({ task: 'consignment-export' })));
+    const r = await succeeded(
+      runTask(w.deps, request({ task: 'consignment-export', inputs: [`consignmentId=${CONSIGNMENT}`] })),
+    );
     expect(r.network).to.equal('subnets and security groups of keycloak_service_intg, no public IP');
     expect(
       w.ecs.commandCalls(RunTaskCommand)[0]?.args[0].input.networkConfiguration?.awsvpcConfiguration?.subnets,
@@ -318,6 +321,47 @@ describe('runTask (one-off task, ECS mocked)', () => {
     const bad = await thrown(runTask(w.deps, request({ version: 'latest' })));
     expect(bad.kind).to.equal('invalid');
     expect(bad.message).to.contain('version: "latest" is not a version');
+    expect(w.ecs.calls()).to.have.length(0);
+    expect(w.s3.objects.size).to.equal(0);
+  });
+
+  it('passes inputs as the container environment and records them', async () => {
+    const w = world([stoppedWith(0, 'consignment-export')]);
+    const r = await succeeded(
+      runTask(w.deps, request({ task: 'consignment-export', inputs: [`consignmentId=${CONSIGNMENT}`] })),
+    );
+    expect(r.inputs).to.deep.equal({ consignmentId: CONSIGNMENT });
+    expect(w.ecs.commandCalls(RunTaskCommand)[0]?.args[0].input.overrides).to.deep.equal({
+      containerOverrides: [
+        { name: 'consignment-export', environment: [{ name: 'CONSIGNMENT_ID', value: CONSIGNMENT }] },
+      ],
+    });
+    expect(ledger(w, 'consignment-export').map((rec) => rec.inputs)).to.deep.equal([
+      { consignmentId: CONSIGNMENT },
+      { consignmentId: CONSIGNMENT },
+      { consignmentId: CONSIGNMENT },
+    ]);
+  });
+
+  it('a run without inputs carries no overrides and records none', async () => {
+    const w = world([stoppedWith(0)]);
+    await succeeded(runTask(w.deps, request()));
+    expect(w.ecs.commandCalls(RunTaskCommand)[0]?.args[0].input.overrides).to.equal(undefined);
+    expect(ledger(w).every((rec) => rec.inputs === undefined)).to.equal(true);
+  });
+
+  it('refuses a malformed or undeclared input with exit 2 before any AWS call', async () => {
+    const w = world([RUNNING]);
+    const bad = await thrown(
+      runTask(w.deps, request({ task: 'consignment-export', inputs: ['consignmentId=not-a-uuid'] })),
+    );
+    expect(bad.kind).to.equal('invalid');
+    expect(bad.message).to.contain('consignmentId "not-a-uuid" does not match');
+    const undeclared = await thrown(runTask(w.deps, request({ inputs: ['bucket=x'] })));
+    expect(undeclared.kind).to.equal('invalid');
+    expect(undeclared.message).to.contain(
+      'bucket is not an input of consignment-api-data: it takes no inputs',
+    );
     expect(w.ecs.calls()).to.have.length(0);
     expect(w.s3.objects.size).to.equal(0);
   });

@@ -23,6 +23,7 @@ import type { AwsVpcConfiguration, Task, TaskDefinition } from '@aws-sdk/client-
 import type { Platform } from '../../services/config';
 import type { WorkloadEnvironmentName } from '../../services/environments';
 import { naming } from '../../services/naming';
+import { parseTaskInputs, taskInputEnvironment, type TaskInputValues } from '../../services/task-inputs';
 import { buildVersionProblem } from '../../services/versions';
 import { releasableServices, taskEntry, workloadEnv, type ReleaseDeps } from './context';
 import { Ecs } from './ecs';
@@ -53,6 +54,8 @@ export interface TaskRunRequest {
   readonly buildUrl?: string | null | undefined;
   readonly dryRun?: boolean | undefined;
   readonly wait?: boolean | undefined;
+  /** `KEY=VALUE` pairs, checked against the task's declared inputs before any AWS call. */
+  readonly inputs?: readonly string[] | undefined;
 }
 
 export interface TaskRunPlan {
@@ -66,6 +69,8 @@ export interface TaskRunPlan {
   readonly taskDefinitionDiff: readonly string[];
   /** Where the awsvpc configuration came from, or why there is none. */
   readonly network: string;
+  /** The inputs, by name, passed as the container's environment. */
+  readonly inputs: TaskInputValues;
 }
 
 export interface TaskRunResult extends TaskRunPlan {
@@ -89,8 +94,9 @@ export function validateTaskRun(
   deps: Pick<ReleaseDeps, 'platform'>,
   req: TaskRunRequest,
 ): WorkloadEnvironmentName {
-  taskEntry(deps.platform, req.task);
+  const entry = taskEntry(deps.platform, req.task);
   const env = workloadEnv(req.env);
+  parseTaskInputs(req.task, entry.inputs, req.inputs ?? []);
   const problem = buildVersionProblem(req.version);
   if (problem) throw new ReleaseInputError(`version: ${problem}`);
   if (!req.actor.trim()) throw new ReleaseInputError('actor: must not be empty');
@@ -149,6 +155,7 @@ const ecsTaskRun: ReleaseStrategy<TaskRunRequest, TaskPrep, null, TaskRun, TaskR
       ...NO_FACTS,
       finishedAt: null,
       detail: null,
+      ...(Object.keys(prep.plan.inputs).length > 0 ? { inputs: prep.plan.inputs } : {}),
     },
   }),
   started: (run) => run.record,
@@ -200,6 +207,7 @@ async function prepare(ctx: Ctx): Promise<TaskPrep> {
     taskDefinitionBefore: current.taskDefinitionArn ?? family,
     taskDefinitionDiff: taskDefinitionDiff(current, next),
     network: network.source,
+    inputs: parseTaskInputs(req.task, entry.inputs, req.inputs ?? []),
   };
   ctx.step(`network: ${network.source}`);
   return {
@@ -238,6 +246,7 @@ async function act(ctx: Ctx, run: TaskRun, journal: Journal<TaskRunRecord>): Pro
       ...(run.network.configuration
         ? { networkConfiguration: { awsvpcConfiguration: run.network.configuration } }
         : {}),
+      ...inputOverrides(ctx, run.plan.inputs),
     });
   } catch (err) {
     return { ok: false, detail: `nothing ran: ${(err as Error).message}` };
@@ -273,6 +282,13 @@ async function wait(ctx: Ctx, run: TaskRun, journal: Journal<TaskRunRecord>): Pr
     detail: ended.outcome === 'succeeded' ? null : ended.detail,
     change: ended.facts,
   };
+}
+
+/** The inputs as the essential container's environment; no overrides without inputs. */
+function inputOverrides(ctx: Ctx, values: TaskInputValues) {
+  const environment = taskInputEnvironment(taskEntry(ctx.deps.platform, ctx.req.task).inputs, values);
+  if (environment.length === 0) return {};
+  return { overrides: { containerOverrides: [{ name: naming.containerName(ctx.req.task), environment }] } };
 }
 
 /** ECS accepts up to 128 letters, digits, `-`, `_` and `/` in startedBy. */

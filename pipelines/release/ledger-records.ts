@@ -115,6 +115,8 @@ export const taskRunRecordSchema = z.object({
   /** For a record that settles an open run (--no-wait, a crash): the sequence number it settles. */
   settles: z.number().int().positive().nullable(),
   ...accountability,
+  /** The run's `--input` values by input name (runs recorded before inputs existed have none). */
+  inputs: z.record(z.string(), z.union([z.string(), z.boolean()])).optional(),
 });
 export type TaskRunRecord = z.infer<typeof taskRunRecordSchema>;
 

@@ -8,7 +8,7 @@ import type { EnvironmentName } from '../../../services/environments';
 import { naming } from '../../../services/naming';
 import { VERSION_PATTERN_SOURCE } from '../../../services/versions';
 import { GRAFANA_CREDENTIAL_VARIABLES } from '../credentials';
-import type { Job, JobKind, Pipeline, PostSteps, Stage, Step, Text, Trigger } from '../model';
+import type { Condition, Job, JobKind, Pipeline, PostSteps, Stage, Step, Text, Trigger } from '../model';
 import { needGrafana, runInstalledTdr, type TdrCommand } from '../tdr-commands';
 import { allSteps } from '../walk';
 import {
@@ -142,19 +142,32 @@ export interface ReleaseSkeleton extends Omit<PipelineSpec, 'stages'> {
   readonly checks: readonly Step[];
   /** Stages between the checks and the action: resolving the release, approving it. */
   readonly gates?: readonly Stage[];
-  readonly action: {
-    readonly name: string;
-    readonly command: TdrCommand;
-    /** Run holding the service × environment release lock, aborting older builds at this milestone. */
-    readonly lock?: { readonly milestone: number };
-    /** Steps after the command (outside the lock). */
-    readonly after?: readonly Step[];
-  };
+  /** One action, or several each run only when its conditions hold (one per one-off task). */
+  readonly action: ReleaseAction | readonly ReleaseAction[];
+}
+
+export interface ReleaseAction {
+  readonly name: string;
+  readonly command: TdrCommand;
+  /** Run holding the service × environment release lock, aborting older builds at this milestone. */
+  readonly lock?: { readonly milestone: number };
+  /** Steps after the command (outside the lock). */
+  readonly after?: readonly Step[];
+  /** Run only when all of these hold. */
+  readonly when?: readonly Condition[];
 }
 
 /** check parameters → gates → lock → milestone → `tdr …` (installed in the agent image) → after. */
 export function releasePipeline(ctx: JobContext, skeleton: ReleaseSkeleton): Pipeline {
   const { checks, gates = [], action, ...spec } = skeleton;
+  const actions: readonly ReleaseAction[] = Array.isArray(action) ? action : [action as ReleaseAction];
+  return definePipeline(ctx, {
+    ...spec,
+    stages: [checkStage(checks), ...gates, ...actions.map((a) => actionStage(a, spec.environment))],
+  });
+}
+
+function actionStage(action: ReleaseAction, environment: EnvironmentName): Stage {
   const run = runInstalledTdr(action.command);
   const act: Step = action.lock
     ? {
@@ -163,14 +176,8 @@ export function releasePipeline(ctx: JobContext, skeleton: ReleaseSkeleton): Pip
         steps: [{ kind: 'milestone', ordinal: action.lock.milestone }, run],
       }
     : run;
-  return definePipeline(ctx, {
-    ...spec,
-    stages: [
-      checkStage(checks),
-      ...gates,
-      agentStage(action.name, spec.environment, [act, ...(action.after ?? [])]),
-    ],
-  });
+  const stage = agentStage(action.name, environment, [act, ...(action.after ?? [])]);
+  return action.when ? { ...stage, when: action.when } : stage;
 }
 
 /** An ops job in mgmt: one stage on the mgmt agent, runnable by developers and admins. */

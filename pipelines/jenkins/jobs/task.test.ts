@@ -45,10 +45,24 @@ describe('run-task job: task inputs', () => {
     }
   });
 
-  it('does not pass --input yet: tdr task run takes it in phase 2 (see the TODO in task.ts)', () => {
+  it('runs the chosen task only, passing its declared inputs and no other', () => {
     for (const pipeline of model.pipelines.filter((p) => p.id.startsWith('run-task-'))) {
-      const argvs = allSteps(pipeline).flatMap((s) => (s.kind === 'shell' ? [s.argv] : []));
-      expect(argvs.flat(), pipeline.id).to.not.include('--input');
+      for (const [task, entry] of oneOffTasks(platform.catalogue)) {
+        const stage = pipeline.stages.find((s) => s.name === `Run ${task}`);
+        expect(stage?.when, `${pipeline.id} ${task}`).to.deep.equal([
+          { kind: 'parameter-is', parameter: 'TASK', value: task },
+        ]);
+        const argv = allSteps({ ...pipeline, stages: [stage!] }).flatMap((s) =>
+          s.kind === 'shell' ? s.argv : [],
+        );
+        const inputs = argv.filter((_, i) => argv[i - 1] === '--input');
+        expect(inputs, `${pipeline.id} ${task}`).to.deep.equal(
+          Object.entries(entry.inputs ?? {}).map(([name, input]) => ({
+            env: input.variable,
+            prefix: `${name}=`,
+          })),
+        );
+      }
     }
   });
 

@@ -104,18 +104,22 @@ export function runTaskJobs(ctx: JobContext, target: EnvironmentName): Contribut
           ),
         ]
       : [],
-    action: {
-      name: 'Run task',
-      // TODO(issue 13, phase 2): pass the chosen TASK's inputs, `inputs: [{ name, value: env(variable) }]`
-      // for that task only (an undeclared input is refused), once `tdr task run` accepts --input: the
-      // installed tdr does not yet, and cli-contract.test.ts parses this line against it.
+    // One stage per task, run only for the chosen TASK, passing that task's inputs only: tdr
+    // refuses an input the task does not declare.
+    action: oneOffTasks(ctx.platform.catalogue).map(([task, entry]) => ({
+      name: `Run ${task}`,
+      when: [{ kind: 'parameter-is', parameter: 'TASK', value: task }],
       command: tdrTaskRun({
-        task: env('TASK'),
+        task,
         env: target,
         version: env('VERSION'),
+        inputs: Object.entries(entry.inputs ?? {}).map(([name, input]) => ({
+          name,
+          value: env(input.variable),
+        })),
         ...RECORDED_BY_BUILD,
       }),
-    },
+    })),
   });
   return {
     pipelines: [pipeline],
