@@ -33,7 +33,7 @@ async function deploy(env: Env, version: string) {
       '--version',
       version,
       '--git-commit',
-      `c0ffee${version}`,
+      commitOf(version),
       '-o',
       'json',
     ],
@@ -86,6 +86,9 @@ async function liveSha(e: keyof typeof SANDBOX): Promise<string | undefined> {
   return live?.version.CodeSha256;
 }
 
+/** A git commit per version, as Jenkins passes it (7 to 40 lowercase hex digits). */
+const commitOf = (version: string): string => `c0ffee${version.slice(1).padStart(4, '0')}`;
+
 describe('function releases through tdr (moto)', () => {
   it('deploys checksum v2 to intg, promotes it to staging and prod, rolls prod back; the ledger holds the SHA-256 throughout', async () => {
     const env = await sandboxUp();
@@ -109,7 +112,7 @@ describe('function releases through tdr (moto)', () => {
       action: 'rollback',
       version: 'v2',
       outcome: 'succeeded',
-      gitCommit: 'c0ffeev2',
+      gitCommit: commitOf('v2'),
     });
     const promoted = (await history(env, 'prod')).find((r) => r.action === 'promote' && r.version === 'v3');
     expect(promoted).to.include({ outcome: 'succeeded', approver: 'alice', sourceEnv: 'staging' });
