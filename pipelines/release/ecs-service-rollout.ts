@@ -47,6 +47,7 @@ import {
   promotionSource,
   requestValidator,
   type ReleaseRequest,
+  auditOf,
 } from './request';
 import { taskDefinitionDiff, withImage } from './taskdef';
 import { throttledProgress } from './wait';
@@ -270,17 +271,7 @@ function begin(
     // of the same digest upstream or here.
     gitCommit: req.gitCommit || knownCommit([...prep.upstream, ...prep.here], resolved.digest),
     taskDefinitionBefore: live.service.taskDefinition ?? null,
-    approver: prep.approval?.approver ?? null,
-    approval: prep.approval && {
-      seq: prep.approval.seq,
-      via: prep.approval.via,
-      approver: prep.approval.approver,
-      identity: prep.approval.identity,
-      buildUrl: prep.approval.buildUrl,
-    },
-    identity: prep.identity,
-    overrides: [...deps.platform.overrides],
-    gateSettings: { ...deps.platform.environments[env].promotion },
+    ...auditOf(deps, env, prep),
     buildUrl: req.buildUrl ?? null,
     sourceEnv: prep.sourceEnv,
     reason: req.reason ?? null,

@@ -52,6 +52,7 @@ import {
   promotionSource,
   requestValidator,
   type ReleaseRequest,
+  auditOf,
 } from './request';
 import { throttledProgress } from './wait';
 
@@ -325,17 +326,7 @@ function begin(
     image: pkg.uri,
     gitCommit: req.gitCommit ?? knownCommit([...prep.upstream, ...prep.here], pkg.sha256),
     taskDefinitionBefore: live.version.FunctionArn ?? null,
-    approver: prep.approval?.approver ?? null,
-    approval: prep.approval && {
-      seq: prep.approval.seq,
-      via: prep.approval.via,
-      approver: prep.approval.approver,
-      identity: prep.approval.identity,
-      buildUrl: prep.approval.buildUrl,
-    },
-    identity: prep.identity,
-    overrides: [...deps.platform.overrides],
-    gateSettings: { ...deps.platform.environments[env].promotion },
+    ...auditOf(deps, env, prep),
     buildUrl: req.buildUrl ?? null,
     sourceEnv: prep.sourceEnv,
     reason: req.reason ?? null,

@@ -11,6 +11,7 @@ import { ReleaseInputError } from './errors';
 import { olderHere } from './gates';
 import {
   currentRelease,
+  type ApprovalRecord,
   lostStanding,
   releaseRecords,
   type LedgerRecord,
@@ -102,4 +103,29 @@ export function knownCommit(records: readonly LedgerRecord[], digest: string): s
       .filter((r) => r.digest === digest && r.gitCommit)
       .at(-1)?.gitCommit ?? null
   );
+}
+
+/**
+ * What every release record says of who asked and why it was allowed: the caller's identity, the
+ * approval the gate accepted (and how it was verified), and the gate settings and overrides in force.
+ */
+export function auditOf(
+  deps: Pick<ReleaseDeps, 'platform'>,
+  env: WorkloadEnvironmentName,
+  prep: { readonly identity: string; readonly approval: ApprovalRecord | null },
+) {
+  const { approval } = prep;
+  return {
+    approver: approval?.approver ?? null,
+    approval: approval && {
+      seq: approval.seq,
+      via: approval.via,
+      approver: approval.approver,
+      identity: approval.identity,
+      buildUrl: approval.buildUrl,
+    },
+    identity: prep.identity,
+    overrides: [...deps.platform.overrides],
+    gateSettings: { ...deps.platform.environments[env].promotion },
+  };
 }
