@@ -1,6 +1,6 @@
 import { InvalidArgumentError, Option } from 'commander';
 import type { Platform } from '../services/config';
-import { namesOfKind, workloadEnvironmentNames, type EntryKind } from '../services/queries';
+import { ledgerSubjects, namesOfKind, workloadEnvironmentNames, type EntryKind } from '../services/queries';
 import { ExitCode } from './exit-codes';
 import type { Io, OutputFormat } from './output';
 
@@ -67,6 +67,14 @@ export function catalogueOption(
   kinds: readonly EntryKind[],
 ): Option {
   return modelChoiceOption(ctx, flags, description, (p) => namesOfKind(p.catalogue, ...kinds));
+}
+
+/**
+ * `--service` naming anything the ledger keeps records of: a service, function or one-off task of
+ * the catalogue, or the maintenance switch.
+ */
+export function ledgerSubjectOption(ctx: CliContext, description: string): Option {
+  return modelChoiceOption(ctx, '--service <service>', description, (p) => ledgerSubjects(p.catalogue));
 }
 
 /** A mandatory `--service` naming one of the catalogue's services (or `kinds`). */

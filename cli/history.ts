@@ -2,7 +2,7 @@
 import { InvalidArgumentError, type Command } from 'commander';
 import type { HistoryEntry } from '../pipelines/release/ledger';
 import type { CliContext, GlobalOptions } from './context';
-import { catalogueOption, envOption } from './context';
+import { envOption, ledgerSubjectOption } from './context';
 import { engine, releaseDeps } from './release-wiring';
 import { printJson, renderTable } from './output';
 
@@ -12,13 +12,7 @@ export function register(program: Command, ctx: CliContext): void {
     .description(
       'the release ledger of one environment, newest first, a page at a time: one service (or one-off task: its runs), or all of them',
     )
-    .addOption(
-      catalogueOption(ctx, '--service <service>', 'catalogue service, function or task', [
-        'service',
-        'lambda',
-        'task',
-      ]),
-    )
+    .addOption(ledgerSubjectOption(ctx, 'catalogue service, function or task, or maintenance (the switch)'))
     .addOption(envOption(ctx).makeOptionMandatory())
     .option('--limit <n>', 'how many records, newest first (default 20, at most 1000)', wholeNumber)
     .option(
@@ -28,7 +22,7 @@ export function register(program: Command, ctx: CliContext): void {
     )
     .addHelpText(
       'after',
-      '\nExamples:\n  $ tdr history --service frontend --env prod\n  $ tdr history --service frontend --env prod --before 120 --limit 50\n  $ tdr history --env prod     # every service and task, newest first\n  $ tdr history --service frontend --env prod -o json | jq ".[0]"\n  $ tdr history --service consignment-api-data --env intg',
+      '\nExamples:\n  $ tdr history --service frontend --env prod\n  $ tdr history --service frontend --env prod --before 120 --limit 50\n  $ tdr history --env prod     # every service and task, newest first\n  $ tdr history --service frontend --env prod -o json | jq ".[0]"\n  $ tdr history --service consignment-api-data --env intg\n  $ tdr history --service maintenance --env prod   # the service-unavailable switch',
     )
     .action(
       async (opts: { service?: string; env: string; limit?: number; before?: number }, cmd: Command) => {
@@ -110,6 +104,21 @@ function historyRow(r: HistoryEntry): unknown[] {
       r.detail,
     ];
     return row(r.action, r.outcome, null, null, note.filter(Boolean).join('; ') || null);
+  }
+  if (r.kind === 'maintenance') {
+    const note = [
+      r.reason,
+      r.restores ? `restores ledger #${r.restores}` : null,
+      r.unexpectedRules.length > 0 ? `left in place: ${r.unexpectedRules.join(', ')}` : null,
+      r.outcome === 'succeeded' ? null : r.detail,
+    ];
+    return row(
+      r.action,
+      r.outcome,
+      r.approval?.approver ?? null,
+      null,
+      note.filter(Boolean).join('; ') || null,
+    );
   }
   const note = [r.breakGlass ? `break-glass: ${r.reason}` : null, r.detail];
   return row(r.action, r.outcome, r.approver, r.sourceEnv, note.filter(Boolean).join('; ') || null);

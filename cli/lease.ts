@@ -1,7 +1,7 @@
 /** `tdr lease show|break`: the lease that keeps releases of one service × environment apart. */
 import type { Command } from 'commander';
 import type { CliContext, GlobalOptions } from './context';
-import { catalogueOption, envOption } from './context';
+import { envOption, ledgerSubjectOption } from './context';
 import { actorOf, engine, identifiedActor, releaseDeps } from './release-wiring';
 import { printJson, renderTable } from './output';
 
@@ -19,13 +19,7 @@ export function register(program: Command, ctx: CliContext): void {
     .description(
       'every lease held now: who holds it, since when, until when (expired ones are taken over by the next release)',
     )
-    .addOption(
-      catalogueOption(ctx, '--service <service>', 'catalogue service, function or task', [
-        'service',
-        'lambda',
-        'task',
-      ]),
-    )
+    .addOption(ledgerSubjectOption(ctx, 'catalogue service, function or task, or maintenance (the switch)'))
     .addOption(envOption(ctx))
     .addHelpText('after', '\nExamples:\n  $ tdr lease show\n  $ tdr lease show --env prod -o json')
     .action(async (opts: { service?: string; env?: string }, cmd: Command) => {
@@ -56,11 +50,10 @@ export function register(program: Command, ctx: CliContext): void {
       'remove the lease of a service in an environment, recorded in its ledger with why; the run holding it stops before its next change',
     )
     .addOption(
-      catalogueOption(ctx, '--service <service>', 'catalogue service, function or task', [
-        'service',
-        'lambda',
-        'task',
-      ]).makeOptionMandatory(),
+      ledgerSubjectOption(
+        ctx,
+        'catalogue service, function or task, or maintenance (the switch)',
+      ).makeOptionMandatory(),
     )
     .addOption(envOption(ctx).makeOptionMandatory())
     .requiredOption('--reason <text>', 'why (recorded)')

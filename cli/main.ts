@@ -27,6 +27,7 @@ import * as lease from './lease';
 import * as verify from './verify';
 import * as check from './check';
 import * as task from './task';
+import * as maintenance from './maintenance';
 import * as sandbox from './sandbox';
 import * as dashboards from './dashboards';
 import * as jobs from './jobs';
@@ -48,6 +49,7 @@ const COMMANDS: ReadonlyArray<{ register: (program: Command, ctx: CliContext) =>
   verify,
   check,
   task,
+  maintenance,
   sandbox,
   dashboards,
   jobs,

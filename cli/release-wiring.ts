@@ -25,6 +25,10 @@ export const engine = {
     require('../pipelines/release/ecs-service-rollout') as typeof import('../pipelines/release/ecs-service-rollout'),
   aliasShift: () =>
     require('../pipelines/release/lambda-alias-shift') as typeof import('../pipelines/release/lambda-alias-shift'),
+  maintenance: () =>
+    require('../pipelines/release/maintenance') as typeof import('../pipelines/release/maintenance'),
+  maintenanceStatus: () =>
+    require('../pipelines/release/maintenance-status') as typeof import('../pipelines/release/maintenance-status'),
   taskRun: () =>
     require('../pipelines/release/ecs-task-run') as typeof import('../pipelines/release/ecs-task-run'),
   gates: () => require('../pipelines/release/gates') as typeof import('../pipelines/release/gates'),
@@ -244,7 +248,7 @@ export function printFunctionRelease(io: Io, output: string, r: FunctionReleaseR
   printNotifications(io, r.notifications);
 }
 
-function printGates(io: Io, gates: ReleasePlan['gates']): void {
+export function printGates(io: Io, gates: ReleasePlan['gates']): void {
   io.stdout('\nGates:\n');
   io.stdout(
     renderTable(
@@ -254,7 +258,7 @@ function printGates(io: Io, gates: ReleasePlan['gates']): void {
   );
 }
 
-function printNotifications(io: Io, notifications: ReleaseResult['notifications']): void {
+export function printNotifications(io: Io, notifications: ReleaseResult['notifications']): void {
   if (notifications.length > 0)
     io.stdout(
       `\nNotifications:\n${notifications.map((n) => `  ${n.channel}: ${n.status} (${n.detail})`).join('\n')}\n`,

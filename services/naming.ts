@@ -9,6 +9,7 @@ export function roleSuffix(env: EnvironmentName): string {
   return env.charAt(0).toUpperCase() + env.slice(1);
 }
 
+export const MAINTENANCE_SUBJECT = 'maintenance';
 const PULUMI_STATE_BUCKET = 'tdr-pulumi-state-mgmt';
 const PULUMI_SECRETS_KEY_ALIAS = 'alias/tdr-pulumi-secrets-mgmt';
 
@@ -20,6 +21,13 @@ export const naming = {
   containerName: (service: string) => service,
   targetGroup: (service: string, env: EnvironmentName) => `${service}-tg-${env}`,
   loadBalancer: (env: EnvironmentName) => `tdr-${env}`,
+  /** The public listener's port: maintenance mode switches the listener on it. */
+  publicListenerPort: () => 443,
+  /**
+   * The ledger and lease key of an environment's maintenance switch (`records/maintenance/{env}/`):
+   * not a catalogue name, which the catalogue's validation makes sure of.
+   */
+  maintenanceSubject: () => MAINTENANCE_SUBJECT,
   logGroup: (service: string, env: EnvironmentName) => `/ecs/${service}-${env}`,
   /** ECR repositories all live in mgmt; the name is the catalogue's image repository. */
   ecrRepository: (imageRepository: string) => imageRepository,

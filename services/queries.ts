@@ -14,6 +14,7 @@ import type {
   Step,
 } from './catalogue';
 import type { Environment, EnvironmentKind, EnvironmentName, WorkloadEnvironmentName } from './environments';
+import { MAINTENANCE_SUBJECT } from './naming';
 
 export type EntryKind = CatalogueEntry['kind'];
 type EntryOfKind<K extends EntryKind> = Extract<CatalogueEntry, { kind: K }>;
@@ -31,6 +32,14 @@ export function entriesOfKind<K extends EntryKind>(
 /** Names of the entries of the given kinds, in catalogue order. */
 export function namesOfKind(catalogue: Catalogue, ...kinds: readonly EntryKind[]): string[] {
   return entriesOfKind(catalogue, ...kinds).map(([name]) => name);
+}
+
+/**
+ * Everything the release ledger keeps records of, by its key: the services, functions and one-off
+ * tasks of the catalogue, and the environment's maintenance switch.
+ */
+export function ledgerSubjects(catalogue: Catalogue): string[] {
+  return [...namesOfKind(catalogue, 'service', 'lambda', 'task'), MAINTENANCE_SUBJECT];
 }
 
 /** The long-running ECS services (what deploy, promote and rollback move). */

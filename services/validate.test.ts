@@ -141,6 +141,16 @@ describe('services/validate', () => {
       message: /"Frontend" is already used by frontend/,
     },
     {
+      name: 'a catalogue entry named as the maintenance switch is in the ledger',
+      patch: {
+        catalogue: {
+          maintenance: { ...DEFAULT_CATALOGUE.frontend, pascalName: 'Maintenance', hostnamePrefix: 'down' },
+        },
+      },
+      path: 'catalogue.maintenance',
+      message: /the ledger's name for the maintenance switch/,
+    },
+    {
       name: 'two services on the same hostname',
       patch: { catalogue: { keycloak: { hostnamePrefix: 'api' } } },
       path: 'catalogue.keycloak.hostnamePrefix',

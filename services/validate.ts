@@ -13,6 +13,7 @@ import {
 } from './environments';
 import type { ValidationIssue } from './errors';
 import { FARGATE_CPU_SIZES, fargateMemoryFor } from './fargate';
+import { MAINTENANCE_SUBJECT } from './naming';
 import { builtEntries, ecsEntries, ecsServices, entryOfKind } from './queries';
 import { buildSourceShape, pascal, perEnv, repositoryPath } from './schema-parts';
 import { checkBackend, lambdaSchema, stateMachineSchema } from './validate-backend';
@@ -169,9 +170,14 @@ export const SERVICE_NAME_PATTERN = /^(?=.{2,21}$)[a-z][a-z0-9]*(?:-[a-z0-9]+)*$
 const platformSchema = z.strictObject({
   environments: z.record(envName, environmentSchema),
   catalogue: z.record(
-    z.string().regex(SERVICE_NAME_PATTERN, {
-      error: 'service names are 2-21 lowercase letters or digits, words joined by single hyphens',
-    }),
+    z
+      .string()
+      .regex(SERVICE_NAME_PATTERN, {
+        error: 'service names are 2-21 lowercase letters or digits, words joined by single hyphens',
+      })
+      .refine((name) => name !== MAINTENANCE_SUBJECT, {
+        error: `"${MAINTENANCE_SUBJECT}" is the ledger's name for the maintenance switch: choose another name`,
+      }),
     z.discriminatedUnion('kind', [serviceSchema, taskSchema, lambdaSchema, stateMachineSchema], {
       error: 'kind must be service, task, lambda or stepFunction',
     }),

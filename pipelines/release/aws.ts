@@ -6,9 +6,12 @@
  * each workload account by STS AssumeRole of `TDRJenkinsECSUpdateRole{Env}` in that account, the
  * two-hop, least-privilege path of DESIGN.md. AWS_ENDPOINT_URL is honoured by the SDK itself.
  */
+import { ACMClient } from '@aws-sdk/client-acm';
 import { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
+import { EC2Client } from '@aws-sdk/client-ec2';
 import { ECRClient } from '@aws-sdk/client-ecr';
 import { ECSClient } from '@aws-sdk/client-ecs';
+import { ElasticLoadBalancingV2Client } from '@aws-sdk/client-elastic-load-balancing-v2';
 import { IAMClient } from '@aws-sdk/client-iam';
 import { LambdaClient } from '@aws-sdk/client-lambda';
 import { S3Client } from '@aws-sdk/client-s3';
@@ -44,8 +47,13 @@ export interface ReleaseClients {
   ssm(env: EnvironmentName): SSMClient;
   /** CloudWatch Logs in a workload account (`verify`'s log-group check), through the same role. */
   logs(env: EnvironmentName): CloudWatchLogsClient;
+  /** ELBv2 in a workload account (the maintenance switch on the public listener), through the same role. */
+  elbv2(env: EnvironmentName): ElasticLoadBalancingV2Client;
   /** IAM in a workload account, for `tdr sandbox up` only; through the same role. */
   iam(env: EnvironmentName): IAMClient;
+  /** EC2 and ACM in a workload account, for `tdr sandbox up` only (the load balancer's subnets and certificate). */
+  ec2(env: EnvironmentName): EC2Client;
+  acm(env: EnvironmentName): ACMClient;
   /** Who is calling: the caller's ARN from `sts:GetCallerIdentity` (asked once). */
   callerIdentity(): Promise<string>;
 }
@@ -165,6 +173,9 @@ export async function releaseClients(
   const ssm = new Map<EnvironmentName, SSMClient>();
   const logs = new Map<EnvironmentName, CloudWatchLogsClient>();
   const iam = new Map<EnvironmentName, IAMClient>();
+  const elbv2 = new Map<EnvironmentName, ElasticLoadBalancingV2Client>();
+  const ec2 = new Map<EnvironmentName, EC2Client>();
+  const acm = new Map<EnvironmentName, ACMClient>();
   let identity: Promise<string> | undefined;
   return {
     mgmt,
@@ -180,6 +191,9 @@ export async function releaseClients(
     ssm: (target) => cached(ssm, target, () => new SSMClient(workloadConfig(target))),
     logs: (target) => cached(logs, target, () => new CloudWatchLogsClient(workloadConfig(target))),
     iam: (target) => cached(iam, target, () => new IAMClient(workloadConfig(target))),
+    elbv2: (target) => cached(elbv2, target, () => new ElasticLoadBalancingV2Client(workloadConfig(target))),
+    ec2: (target) => cached(ec2, target, () => new EC2Client(workloadConfig(target))),
+    acm: (target) => cached(acm, target, () => new ACMClient(workloadConfig(target))),
   };
 }
 

@@ -3,7 +3,7 @@ import type { Platform } from '../../services/config';
 import type { EcsServiceEntry, OneOffTaskEntry } from '../../services/catalogue';
 import { WORKLOAD_ENVIRONMENTS, type WorkloadEnvironmentName } from '../../services/environments';
 import { naming } from '../../services/naming';
-import { entryOfKind, namesOfKind } from '../../services/queries';
+import { entryOfKind, ledgerSubjects, namesOfKind } from '../../services/queries';
 import type { ReleaseClients } from './aws';
 import { ReleaseInputError } from './errors';
 import { Leases } from './lease';
@@ -62,6 +62,13 @@ export function taskEntry(platform: Platform, task: string): OneOffTaskEntry {
     );
   }
   return entry;
+}
+
+/** A name the ledger keeps records of (./ledger-records.ts keys), or an input error listing them. */
+export function checkLedgerSubject(platform: Platform, name: string): void {
+  const valid = ledgerSubjects(platform.catalogue);
+  if (!valid.includes(name))
+    throw new ReleaseInputError(`service: unknown ${JSON.stringify(name)}; valid: ${valid.join(', ')}`);
 }
 
 export function workloadEnv(env: string): WorkloadEnvironmentName {

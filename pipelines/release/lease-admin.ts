@@ -1,7 +1,5 @@
 /** `tdr lease break`: a lease removed by hand, with who did it and why recorded in the ledger. */
-import { entryOfKind } from '../../services/queries';
-import { releasableEntry } from './artifacts';
-import { ledgerOf, leasesOf, workloadEnv, type ReleaseDeps } from './context';
+import { checkLedgerSubject, ledgerOf, leasesOf, workloadEnv, type ReleaseDeps } from './context';
 import { ReleaseInputError } from './errors';
 import type { LeaseBreakRecord } from './ledger';
 
@@ -13,7 +11,7 @@ export interface LeaseBreakRequest {
 }
 
 export function validateLeaseBreak(deps: Pick<ReleaseDeps, 'platform'>, req: LeaseBreakRequest): void {
-  if (!entryOfKind(deps.platform.catalogue, req.service, 'task')) releasableEntry(deps.platform, req.service);
+  checkLedgerSubject(deps.platform, req.service);
   workloadEnv(req.env);
   if (!req.reason.trim()) throw new ReleaseInputError('reason: say why the lease is broken (recorded)');
   // eslint-disable-next-line no-control-regex

@@ -153,14 +153,65 @@ export const approvalRecordSchema = z.object({
 });
 export type ApprovalRecord = z.infer<typeof approvalRecordSchema>;
 
+/** A listener rule as ELBv2's DescribeRules gives it; conditions and actions are kept whole. */
+const listenerRuleSchema = z.object({
+  RuleArn: z.string(),
+  Priority: z.string(),
+  Conditions: z.array(z.looseObject({})),
+  Actions: z.array(z.looseObject({ Type: z.string() })),
+  IsDefault: z.boolean().optional(),
+});
+
+export const MAINTENANCE_ACTIONS = ['maintenance-on', 'maintenance-off'] as const;
+export type MaintenanceAction = (typeof MAINTENANCE_ACTIONS)[number];
+export const MAINTENANCE_OUTCOMES = ['started', 'succeeded', 'failed'] as const;
+
+/**
+ * The maintenance switch of one environment (`tdr maintenance on|off`), under
+ * `records/maintenance/{env}/`: `started` before the listener changes, then the outcome. "On" keeps
+ * the listener's rules as they were (`savedRules`), and "off" puts back exactly those, from the
+ * record (`restores` is its number), never recomputed. `version` and `digest` are empty.
+ */
+export const maintenanceRecordSchema = z.object({
+  ...common,
+  kind: z.literal('maintenance'),
+  runId: z.string(),
+  action: z.enum(MAINTENANCE_ACTIONS),
+  outcome: z.enum(MAINTENANCE_OUTCOMES),
+  /** Why (recorded on both; shown on the service-unavailable page for "on"). */
+  reason: z.string(),
+  listenerArn: z.string(),
+  /** On: the listener's rules before it changed anything: what "off" restores. */
+  savedRules: z.array(listenerRuleSchema).nullable(),
+  /** On: the rule that answers 503; off: the rule it deleted. */
+  maintenanceRule: z.string().nullable(),
+  /** Off: the ledger number of the "on" record whose saved rules it restored. */
+  restores: z.number().int().positive().nullable(),
+  /** Off: rules that appeared while maintenance was on, left in place for a person to look at. */
+  unexpectedRules: z.array(z.string()),
+  buildUrl: z.string().nullable(),
+  startedAt: z.string(),
+  finishedAt: z.string().nullable(),
+  detail: z.string().nullable(),
+  settles: z.number().int().positive().nullable(),
+  ...accountability,
+  /** In an environment whose releases need approval: who approved it in Jenkins' input step. */
+  approval: z
+    .object({ via: z.literal('jenkins-input'), approver: z.string(), buildUrl: z.string().nullable() })
+    .nullable(),
+});
+export type MaintenanceRecord = z.infer<typeof maintenanceRecordSchema>;
+
 export const ledgerRecordSchema = z.discriminatedUnion('kind', [
   releaseRecordSchema,
   checkRecordSchema,
   taskRunRecordSchema,
   leaseBreakRecordSchema,
   approvalRecordSchema,
+  maintenanceRecordSchema,
 ]);
-export type LedgerRecord = ReleaseRecord | CheckRecord | TaskRunRecord | LeaseBreakRecord | ApprovalRecord;
+export type LedgerRecord =
+  ReleaseRecord | CheckRecord | TaskRunRecord | LeaseBreakRecord | ApprovalRecord | MaintenanceRecord;
 
 type Unrecorded<T> = Omit<T, 'seq' | 'recordedAt' | 'schema'>;
 /** What a writer supplies; the ledger adds `seq` and `recordedAt`. */
@@ -169,7 +220,8 @@ export type NewRecord =
   | Unrecorded<CheckRecord>
   | Unrecorded<TaskRunRecord>
   | Unrecorded<LeaseBreakRecord>
-  | Unrecorded<ApprovalRecord>;
+  | Unrecorded<ApprovalRecord>
+  | Unrecorded<MaintenanceRecord>;
 
 const SEQ_DIGITS = 10;
 
@@ -268,13 +320,19 @@ export function compact(records: readonly LedgerRecord[]): LedgerRecord[] {
   for (const r of [...records].sort((a, b) => a.seq - b.seq)) {
     if (r.kind === 'check') checks.set(`${r.name} ${r.digest}`, r);
     else if (r.kind === 'approval') checks.set(`approval ${r.identity} ${r.approver} ${r.digest}`, r);
-    else if (r.kind === 'release' || r.kind === 'task') runs.set(`${r.kind} ${r.runId}`, r);
+    else if (r.kind === 'release' || r.kind === 'task' || r.kind === 'maintenance')
+      runs.set(`${r.kind} ${r.runId}`, r);
   }
   const open = (r: LedgerRecord) =>
-    (r.kind === 'release' && r.outcome === 'started') ||
+    ((r.kind === 'release' || r.kind === 'maintenance') && r.outcome === 'started') ||
     (r.kind === 'task' && (r.outcome === 'started' || r.outcome === 'running'));
   const newestFirst = (xs: Iterable<LedgerRecord>) => [...xs].sort((a, b) => b.seq - a.seq);
-  const keptRuns = newestFirst(runs.values()).filter((r, i) => i < KEEP_RUNS || open(r));
+  // The newest switch that succeeded says whether maintenance is on, and holds the rules "off"
+  // restores: kept however many failed attempts came after it.
+  const switched = newestFirst(runs.values()).find(
+    (r) => r.kind === 'maintenance' && r.outcome === 'succeeded',
+  );
+  const keptRuns = newestFirst(runs.values()).filter((r, i) => i < KEEP_RUNS || open(r) || r === switched);
   const keptChecks = newestFirst(checks.values()).slice(0, KEEP_CHECKS);
   return [...keptRuns, ...keptChecks].sort((a, b) => a.seq - b.seq);
 }
@@ -326,6 +384,18 @@ export function openApprovals(records: readonly LedgerRecord[], digest: string):
     .filter((r): r is ApprovalRecord => r.kind === 'approval' && r.digest === digest)
     .filter((a) => !lastRun || a.seq > lastRun.seq)
     .reverse();
+}
+
+/**
+ * Whether maintenance is on, from the maintenance ledger of one environment: the newest switch
+ * that succeeded, if it was "on" (its record holds the rules "off" restores). `compact` keeps that
+ * record whatever came after it, so this holds on a head's compacted view.
+ */
+export function maintenanceOn(records: readonly LedgerRecord[]): MaintenanceRecord | undefined {
+  const last = records
+    .filter((r): r is MaintenanceRecord => r.kind === 'maintenance' && r.outcome === 'succeeded')
+    .at(-1);
+  return last?.action === 'maintenance-on' ? last : undefined;
 }
 
 /** `v42` → 42; NaN for anything else. */

@@ -1,7 +1,6 @@
 /**
- * The pure part of `tdr maintenance on|off` (issue 13; the command, its lease and its ledger
- * records come with the engine's hardening): what "on" changes on the environment's public HTTPS
- * listener, and how "off" puts back exactly the rules the "on" record saved, never recomputed.
+ * The pure part of `tdr maintenance on|off` (the run itself is ./maintenance.ts): what "on"
+ * changes on the environment's public HTTPS listener, and how "off" puts back exactly the rules the "on" record saved, never recomputed.
  *
  * "On" adds one rule ahead of all others (priority 1, every path) answering 503 with TDR's
  * service-unavailable page; nothing else is touched, so the saved snapshot is the listener as it
@@ -85,7 +84,8 @@ export function serviceUnavailablePage(reason: string): string {
   return page;
 }
 
-function isMaintenanceRule(rule: ListenerRule): boolean {
+/** The rule "on" creates: priority 1, one fixed 503 response. */
+export function isMaintenanceRule(rule: ListenerRule): boolean {
   return (
     rule.Priority === String(MAINTENANCE_PRIORITY) &&
     rule.Actions.length === 1 &&
@@ -216,5 +216,97 @@ export function planMaintenanceOff(saved: ListenerSnapshot, now: ListenerSnapsho
     priorities,
     recreate,
     unexpected: now.rules.filter((r) => !savedArns.has(r.RuleArn) && !ours.has(r.RuleArn)),
+  };
+}
+
+/** What "on" does, a line per change, for the plan and the dry run. */
+export function describeOn(rule: MaintenanceRule, saved: ListenerSnapshot): string[] {
+  return [
+    `create a rule at priority ${rule.Priority} answering ${MAINTENANCE_STATUS} (the service-unavailable page) for every path`,
+    `keep the ${saved.rules.length} rules there now in the ledger, for "off" to put back`,
+  ];
+}
+
+/** What "off" does, a line per change, in the order it makes them (the 503 rule goes last). */
+export function describeOff(plan: MaintenanceOffPlan): string[] {
+  return [
+    ...plan.modify.map((r) => `put back the conditions and actions of ${r.RuleArn}`),
+    ...plan.recreate.map((r) =>
+      r.IsDefault
+        ? 'put back the listener default actions'
+        : `create again ${r.RuleArn} at priority ${r.Priority}`,
+    ),
+    ...plan.priorities.map((r) => `put back priority ${r.Priority} of ${r.RuleArn}`),
+    ...plan.delete.map((arn) => `delete the 503 rule ${arn}`),
+    ...plan.unexpected.map(
+      (r) =>
+        `leave ${r.RuleArn} (priority ${r.Priority}), which appeared while maintenance was on: look at it`,
+    ),
+  ];
+}
+
+/** A listener checked against what a switch meant. */
+export interface ListenerCheck {
+  readonly ok: boolean;
+  readonly detail: string;
+  /** On: the 503 rule found first. */
+  readonly maintenanceRule: string | null;
+  /** Off: rules that are not among the kept ones (left in place). */
+  readonly unexpected: readonly string[];
+}
+
+/** After "on": a 503 rule comes first. */
+export function checkOn(live: ListenerSnapshot): ListenerCheck {
+  const rule = live.rules.find(isMaintenanceRule);
+  return rule
+    ? {
+        ok: true,
+        detail: `service-unavailable page up (rule ${rule.RuleArn})`,
+        maintenanceRule: rule.RuleArn,
+        unexpected: [],
+      }
+    : {
+        ok: false,
+        detail: 'no rule answers 503 first on the listener: the page is not up',
+        maintenanceRule: null,
+        unexpected: [],
+      };
+}
+
+/**
+ * After "off": every kept rule is back unchanged, field by field (one created again is matched
+ * by its priority, its ARN being new), and no 503 rule is left. Rules that appeared meanwhile do
+ * not fail it; they are named.
+ */
+export function checkOff(saved: ListenerSnapshot, live: ListenerSnapshot): ListenerCheck {
+  const liveArns = new Set(live.rules.map((r) => r.RuleArn));
+  const byPriority = new Map(live.rules.map((r) => [r.Priority, r.RuleArn]));
+  const mapped: ListenerSnapshot = {
+    listenerArn: saved.listenerArn,
+    rules: saved.rules.map((r) =>
+      liveArns.has(r.RuleArn) ? r : { ...r, RuleArn: byPriority.get(r.Priority) ?? r.RuleArn },
+    ),
+  };
+  // A rule that was not kept is someone else's (left in place), unless it is a 503 rule still up.
+  const stillUp = new Set(live.rules.filter(isMaintenanceRule).map((r) => r.RuleArn));
+  const differences = compareListener(mapped, live);
+  const added = (d: ListenerDifference) =>
+    d.field === 'presence' && d.saved === 'absent' && !stillUp.has(d.rule);
+  const unexpected = differences.filter(added).map((d) => d.rule);
+  const wrong = differences.filter((d) => !added(d));
+  if (wrong.length > 0)
+    return {
+      ok: false,
+      detail: `the listener is not as the ledger kept it: ${wrong.map((d) => `${d.rule} ${d.field}`).join('; ')}`,
+      maintenanceRule: null,
+      unexpected,
+    };
+  return {
+    ok: true,
+    detail:
+      `the ${saved.rules.length} kept rules are back, field by field` +
+      (unexpected.length > 0 ? `; left in place, look at them: ${unexpected.join(', ')}` : ''),
+    maintenanceRule: null,
+    unexpected,
   };
 }

@@ -7,7 +7,7 @@
  *   lease → notify.
  *
  * What is released, and how, is a strategy: an ECS service rollout (deploy, promote, rollback),
- * a one-off ECS task run; a Lambda alias shift fits the same steps. The saga owns the ledger
+ * a one-off ECS task run, a Lambda alias shift, the maintenance switch on a load balancer. The saga owns the ledger
  * protocol (write-ahead, settling, the final record), the lease and the notifications, so a change
  * to any of them is made once.
  *
@@ -18,7 +18,7 @@ import type { WorkloadEnvironmentName } from '../../services/environments';
 import { ledgerOf, leasesOf, type ReleaseDeps } from './context';
 import { GateRefusedError, type GateVerdict } from './gates';
 import { LeaseGuard, throwIfInterrupted } from './guard';
-import type { Ledger, LedgerRecord, NewRecord, ReleaseRecord, TaskRunRecord } from './ledger';
+import type { Ledger, LedgerRecord, MaintenanceRecord, NewRecord, ReleaseRecord, TaskRunRecord } from './ledger';
 import { notify, type NotificationReport } from './notify';
 
 export interface SagaRequest {
@@ -41,7 +41,7 @@ export interface SagaContext<Req extends SagaRequest> {
 }
 
 /** A record of a run (not of a check): what the saga writes. */
-export type RunRecord = ReleaseRecord | TaskRunRecord;
+export type RunRecord = ReleaseRecord | TaskRunRecord | MaintenanceRecord;
 /** A run record before the ledger numbers it. */
 export type UnrecordedRun<R extends RunRecord> = Omit<R, 'seq' | 'recordedAt' | 'schema'>;
 

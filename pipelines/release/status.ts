@@ -3,9 +3,10 @@
  */
 import { WORKLOAD_ENVIRONMENTS, type WorkloadEnvironmentName } from '../../services/environments';
 import { naming } from '../../services/naming';
-import { entryOfKind, namesOfKind } from '../../services/queries';
+import { ledgerSubjects } from '../../services/queries';
 import { isBranchVersion } from '../../services/versions';
 import {
+  checkLedgerSubject,
   ledgerOf,
   leasesOf,
   releasableServices,
@@ -13,7 +14,6 @@ import {
   workloadEnv,
   type ReleaseDeps,
 } from './context';
-import { releasableEntry } from './artifacts';
 import { leaseKey, leaseSubject, type Lease } from './lease';
 import { Ecs, imageOf } from './ecs';
 import { ReleaseInputError, errorName } from './errors';
@@ -292,7 +292,7 @@ export async function history(
   validateHistory(deps, query);
   const ledger = ledgerOf(deps);
   if (query.service) return ledger.page(query.service, e, { limit, before: query.before });
-  const subjects = namesOfKind(deps.platform.catalogue, 'service', 'lambda', 'task');
+  const subjects = ledgerSubjects(deps.platform.catalogue);
   const pages = await Promise.all(subjects.map((s) => ledger.page(s, e, { limit })));
   const when = (h: HistoryEntry) => ('recordedAt' in h ? h.recordedAt : '');
   return pages
@@ -303,9 +303,7 @@ export async function history(
 
 /** The query's own fields, before any AWS call. */
 export function validateHistory(deps: Pick<ReleaseDeps, 'platform'>, query: HistoryQuery): void {
-  // One-off tasks have a ledger of their runs, keyed the same way.
-  if (query.service && !entryOfKind(deps.platform.catalogue, query.service, 'task'))
-    releasableEntry(deps.platform, query.service);
+  if (query.service) checkLedgerSubject(deps.platform, query.service);
   workloadEnv(query.env);
   if (query.limit !== undefined && (!Number.isInteger(query.limit) || query.limit < 1 || query.limit > 1000))
     throw new ReleaseInputError(`limit: must be a whole number from 1 to 1000, got ${query.limit}`);
@@ -341,8 +339,7 @@ export async function showLeases(
   deps: Pick<ReleaseDeps, 'clients' | 'platform' | 'now'>,
   filter: StatusFilter = {},
 ): Promise<Array<LeaseView & { service: string; env: string }>> {
-  if (filter.service && !entryOfKind(deps.platform.catalogue, filter.service, 'task'))
-    releasableEntry(deps.platform, filter.service);
+  if (filter.service) checkLedgerSubject(deps.platform, filter.service);
   if (filter.env) workloadEnv(filter.env);
   const all = await leasesOf(deps).list();
   return all

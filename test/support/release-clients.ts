@@ -2,9 +2,12 @@
  * The release engine's clients for unit tests: the caller's mocked ECS, ECR, S3, SSM and (optionally) Lambda, with
  * IAM and Logs clients the tests never reach, and the harness's fake account ids.
  */
+import { ACMClient } from '@aws-sdk/client-acm';
 import { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
+import { EC2Client } from '@aws-sdk/client-ec2';
 import type { ECRClient } from '@aws-sdk/client-ecr';
 import type { ECSClient } from '@aws-sdk/client-ecs';
+import { ElasticLoadBalancingV2Client } from '@aws-sdk/client-elastic-load-balancing-v2';
 import { IAMClient } from '@aws-sdk/client-iam';
 import { LambdaClient } from '@aws-sdk/client-lambda';
 import type { S3Client } from '@aws-sdk/client-s3';
@@ -21,11 +24,15 @@ export function fakeReleaseClients(c: {
   s3: S3Client;
   ssm: SSMClient;
   lambda?: LambdaClient;
+  elbv2?: ElasticLoadBalancingV2Client;
   identity?: string;
 }): ReleaseClients {
   const iam = new IAMClient({ region: 'eu-west-2' });
   const logs = new CloudWatchLogsClient({ region: 'eu-west-2' });
   const lambda = c.lambda ?? new LambdaClient({ region: 'eu-west-2' });
+  const elbv2 = c.elbv2 ?? new ElasticLoadBalancingV2Client({ region: 'eu-west-2' });
+  const ec2 = new EC2Client({ region: 'eu-west-2' });
+  const acm = new ACMClient({ region: 'eu-west-2' });
   return {
     mgmt: { ecr: c.ecr, s3: c.s3, ssm: c.ssm, iam },
     accountIds: TEST_ACCOUNT_IDS,
@@ -34,6 +41,9 @@ export function fakeReleaseClients(c: {
     ssm: () => c.ssm,
     logs: () => logs,
     iam: () => iam,
+    elbv2: () => elbv2,
+    ec2: () => ec2,
+    acm: () => acm,
     callerIdentity: async () => c.identity ?? TEST_IDENTITY,
   };
 }
