@@ -1,7 +1,8 @@
 /** `tdr status`: per service × environment, the ledger against what ECS really runs. */
 import type { Command } from 'commander';
-import { entryOfKind } from '../services/queries';
+import { entryOfKind, workloadEnvironmentNames } from '../services/queries';
 import type { FunctionStatusRow } from '../pipelines/release/function-status';
+import type { MaintenanceStatus } from '../pipelines/release/maintenance-status';
 import type { StatusRow } from '../pipelines/release/status';
 import type { CliContext, GlobalOptions } from './context';
 import { catalogueOption, envOption } from './context';
@@ -24,16 +25,25 @@ export function register(program: Command, ctx: CliContext): void {
       const deps = await releaseDeps(ctx, ctx.env.USER || 'status');
       const fn =
         opts.service !== undefined && !!entryOfKind(ctx.platform().catalogue, opts.service, 'lambda');
-      const [rows, functions] = await Promise.all([
+      const envs = opts.env ? [opts.env] : workloadEnvironmentNames(ctx.platform().environments);
+      const [rows, functions, maintenance] = await Promise.all([
         fn ? [] : engine.status().status(deps, opts),
         opts.service !== undefined && !fn ? [] : engine.functionStatus().functionStatus(deps, opts),
+        engine.maintenanceStatus().maintenanceStatus(deps, envs),
       ]);
-      if (output === 'json') printJson(ctx.io, [...rows, ...functions]);
+      // Each row says whether its environment is in maintenance: machines read it there.
+      const byEnv = new Map<string, MaintenanceStatus>(maintenance.map((m) => [m.env, m]));
+      const withMaintenance = <R extends { env: string }>(r: R) => ({
+        ...r,
+        maintenance: byEnv.get(r.env) ?? null,
+      });
+      if (output === 'json') printJson(ctx.io, [...rows, ...functions].map(withMaintenance));
       else
         ctx.io.stdout(
           [
             ...(fn ? [] : [renderStatus(rows)]),
             ...(functions.length > 0 ? [renderFunctionStatus(functions)] : []),
+            renderMaintenance(maintenance),
           ].join('\n'),
         );
     });
@@ -76,6 +86,27 @@ export function renderStatus(rows: readonly StatusRow[]): string {
     ),
   ]);
   return table + (notes.length > 0 ? '\n' + notes.join('\n') + '\n' : '');
+}
+
+/**
+ * An environment in maintenance, and whatever is wrong with the switch, a line each; nothing for
+ * an environment that is simply not in maintenance.
+ */
+export function renderMaintenance(rows: readonly MaintenanceStatus[]): string {
+  const lines = rows.flatMap((m) => [
+    ...(m.on
+      ? [
+          `MAINTENANCE ${m.env}: ON since ${m.since} by ${m.by} (ledger #${m.seq}): ${m.reason} — every request gets the service-unavailable page; end it with tdr maintenance off --env ${m.env}`,
+        ]
+      : []),
+    ...m.drift.map((d) => `drift maintenance/${m.env}: ${d}`),
+    ...m.problems.map((p) => `degraded maintenance/${m.env}: ${p}`),
+    ...m.unsettled.map(
+      (seq) =>
+        `unsettled maintenance/${m.env}: ledger #${seq} has no outcome; the next tdr maintenance settles it from the listener`,
+    ),
+  ]);
+  return lines.length > 0 ? lines.join('\n') + '\n' : '';
 }
 
 /** Function rows: the ledger's SHA-256 against what the `live` alias runs. */

@@ -5,7 +5,8 @@
  * (./bootstrap.ts: state bucket, secrets key, infra and deploy roles, SSM account-id parameters)
  * and the Jenkins agents' `TDRJenkinsNodeRole{Env}`; in each workload account the
  * clusters, task definitions, services, the secrets, log groups and roles their task definitions
- * reference, the one-off tasks' task definitions, and `TDRJenkinsECSUpdateRole{Env}`; the code
+ * reference, the one-off tasks' task definitions, `TDRJenkinsECSUpdateRole{Env}` and the public
+ * load balancer with its HTTPS listener and host rules (./load-balancer.ts); the code
  * bucket with packages v1-v3 of every function, and each function at v1 with its `live` alias.
  *
  * Every role and task definition is infra's own (sandbox/definitions.ts builds them from
@@ -29,6 +30,7 @@ import { WORKLOAD_ENVIRONMENTS, type WorkloadEnvironmentName } from '../services
 import { naming } from '../services/naming';
 import { ecsEntries } from '../services/queries';
 import { createFunctions, uploadPackages } from './functions';
+import { createPublicLoadBalancer } from './load-balancer';
 import type { ReleaseClients } from '../pipelines/release/aws';
 import { attempt } from '../pipelines/release/errors';
 import { repositoryUri } from '../pipelines/release/images';
@@ -140,6 +142,17 @@ export async function sandboxUp(
     ),
   ]);
   created.push(...roleLines, ...workloadLines.flat());
+  created.push(
+    ...(await Promise.all(
+      WORKLOAD_ENVIRONMENTS.map((env) =>
+        createPublicLoadBalancer(
+          { elbv2: clients.elbv2(env), ec2: clients.ec2(env), acm: clients.acm(env) },
+          platform,
+          env,
+        ),
+      ),
+    )),
+  );
   // Functions need their roles (moto checks a function's role exists) and their packages.
   created.push(...(await uploadPackages(s3, platform)));
   created.push(...(await createFunctions(clients.lambda, platform, clients.accountIds)));

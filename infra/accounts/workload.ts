@@ -21,6 +21,7 @@ import { AlarmChat } from '../components/alarm-chat';
 import { ServiceAlarms } from '../components/service-alarms';
 import { accountFacts } from '../definitions/account';
 import { jenkinsEcsUpdateRole } from '../definitions/jenkins';
+import { listenerRulePriority } from '../definitions/load-balancer';
 import { workloadTaskArgs } from '../definitions/workload';
 import { WORKLOAD_SETTINGS } from './settings';
 import { defineBackend, defineFunctionSecurityGroups } from './backend';
@@ -144,7 +145,7 @@ export function defineWorkloadAccount(
         loadBalancerSecurityGroupId: lb.securityGroupId,
         httpsListenerArn: lb.httpsListenerArn,
         hostname: naming.hostname(entry.hostnamePrefix, domain),
-        listenerRulePriority: 10 * (i + 1),
+        listenerRulePriority: listenerRulePriority(i),
         ...(settings.autoscaling
           ? {
               autoscaling: {

@@ -6,8 +6,7 @@
 import * as aws from '@pulumi/aws';
 import * as pulumi from '@pulumi/pulumi';
 
-/** TLS 1.3 and 1.2 only, forward secrecy only. */
-export const MODERN_TLS_POLICY = 'ELBSecurityPolicy-TLS13-1-2-2021-06';
+import { MODERN_TLS_POLICY, NOT_FOUND_RESPONSE } from '../definitions/load-balancer';
 
 /** Tag the public-ingress policy uses to recognise the one security group that may face the internet. */
 export const PUBLIC_LOAD_BALANCER_ROLE_TAG = { key: 'tdr:role', value: 'public-load-balancer' } as const;
@@ -125,7 +124,7 @@ export function createPublicLoadBalancer(
       defaultActions: [
         {
           type: 'fixed-response',
-          fixedResponse: { contentType: 'text/plain', statusCode: '404', messageBody: 'Not found' },
+          fixedResponse: { ...NOT_FOUND_RESPONSE },
         },
       ],
     },

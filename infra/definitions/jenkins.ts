@@ -147,6 +147,7 @@ export function updateRoleStatements(workload: AccountFacts): PolicyStatement[] 
       Resource: '*',
     },
     ...functionReleaseStatements(workload),
+    ...maintenanceStatements(workload),
     {
       Sid: 'PassOnlyTaskRoles',
       Effect: 'Allow',
@@ -198,6 +199,44 @@ function functionReleaseStatements(workload: AccountFacts): PolicyStatement[] {
       Effect: 'Allow',
       Action: ['s3:GetObject', 's3:GetObjectVersion'],
       Resource: functionPackageResources(platform),
+    },
+  ];
+}
+
+/**
+ * The maintenance switch (`tdr maintenance on|off`): read the public load balancer, and change the
+ * rules of its listeners only. Describe actions take no resource (Resource "*"); rule changes are
+ * scoped to the listener and listener-rule ARNs of `tdr-{env}`, whose shapes are
+ * `listener/app/{name}/{lb-id}/{listener-id}` and `listener-rule/app/{name}/{lb-id}/{listener-id}/{rule-id}`
+ * (https://docs.aws.amazon.com/service-authorization/latest/reference/list_awselasticloadbalancingv2.html,
+ * https://docs.aws.amazon.com/elasticloadbalancing/latest/application/load-balancer-listeners.html).
+ */
+function maintenanceStatements(workload: AccountFacts): PolicyStatement[] {
+  const { env, region, accountId } = workload;
+  const elb = `arn:aws:elasticloadbalancing:${region}:${accountId}`;
+  const name = naming.loadBalancer(env);
+  return [
+    {
+      Sid: 'MaintenanceReadListener',
+      Effect: 'Allow',
+      Action: [
+        'elasticloadbalancing:DescribeLoadBalancers',
+        'elasticloadbalancing:DescribeListeners',
+        'elasticloadbalancing:DescribeRules',
+      ],
+      Resource: '*',
+    },
+    {
+      Sid: 'MaintenanceSwitchRules',
+      Effect: 'Allow',
+      Action: [
+        'elasticloadbalancing:CreateRule',
+        'elasticloadbalancing:DeleteRule',
+        'elasticloadbalancing:ModifyRule',
+        'elasticloadbalancing:SetRulePriorities',
+        'elasticloadbalancing:ModifyListener',
+      ],
+      Resource: [`${elb}:listener/app/${name}/*`, `${elb}:listener-rule/app/${name}/*`],
     },
   ];
 }

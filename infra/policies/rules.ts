@@ -31,6 +31,11 @@ export const UNSCOPABLE_ACTIONS: ReadonlySet<string> = new Set([
   'logs:StopQuery',
   'logs:DescribeLogGroups',
   'ssm:DescribeParameters',
+  // The maintenance switch reads the public listener; ELBv2's Describe actions take no resource
+  // (Service Authorization Reference, Elastic Load Balancing V2: no resource type for Describe*).
+  'elasticloadbalancing:DescribeLoadBalancers',
+  'elasticloadbalancing:DescribeListeners',
+  'elasticloadbalancing:DescribeRules',
   // A function in a VPC: Lambda describes the interfaces it attaches (AWSLambdaVPCAccessExecutionRole).
   'ec2:DescribeNetworkInterfaces',
   // Step Functions' log delivery to CloudWatch Logs (Step Functions developer guide, "Logging").

@@ -4,7 +4,7 @@
  */
 import type { WorkloadEnvironmentName } from '../../services/environments';
 import { naming } from '../../services/naming';
-import { ledgerOf, type ReleaseDeps } from './context';
+import { ledgerOf, workloadEnv, type ReleaseDeps } from './context';
 import { LoadBalancers } from './elbv2';
 import { maintenanceOn, type LedgerView } from './ledger';
 import { openRuns } from './maintenance';
@@ -27,14 +27,14 @@ export interface MaintenanceStatus {
   readonly problems: readonly string[];
 }
 
-/** Per environment: the ledger's switch against the listener. Three to four requests each. */
+/** Per environment: the ledger's switch against the listener. Five requests each (ledger head and the look past it; load balancer, listeners, rules). */
 export async function maintenanceStatus(
   deps: Pick<ReleaseDeps, 'clients' | 'platform' | 'now'>,
-  envs: readonly WorkloadEnvironmentName[],
+  envs: readonly string[],
 ): Promise<MaintenanceStatus[]> {
   const ledger = ledgerOf(deps);
   return Promise.all(
-    envs.map(async (env): Promise<MaintenanceStatus> => {
+    envs.map(workloadEnv).map(async (env): Promise<MaintenanceStatus> => {
       const problems: string[] = [];
       const [view, listener] = await Promise.all([
         ledger.view(naming.maintenanceSubject(), env).catch((err: unknown) => {

@@ -236,7 +236,9 @@ async function prepare(ctx: Ctx): Promise<MaintenancePrep> {
   ]);
   const live = await lb.rules(listenerArn);
   ctx.step(`${naming.loadBalancer(env)} listener ${listenerArn}: ${live.rules.length} rules`);
-  const planned = plan(ctx, live, view?.records ?? []);
+  // Before the lease nothing is settled yet: plan as the saga will find things once it has settled
+  // any switch left open (so "off" after a killed "on" restores what that "on" kept).
+  const planned = plan(ctx, live, asSettled(live, view?.records ?? []));
   const gate = approvalGate(ctx, identity);
   return {
     gates: [gate],
@@ -419,6 +421,14 @@ export function openRuns(records: readonly LedgerRecord[]): MaintenanceRecord[] 
   const newest = new Map<string, MaintenanceRecord>();
   for (const r of records) if (r.kind === 'maintenance') newest.set(r.runId, r);
   return [...newest.values()].filter((r) => r.outcome === 'started');
+}
+
+/** The records with each open switch given the outcome settling it will record. */
+function asSettled(live: ListenerSnapshot, records: readonly LedgerRecord[]): LedgerRecord[] {
+  const open = new Set(openRuns(records));
+  return records.map((r) =>
+    r.kind === 'maintenance' && open.has(r) ? { ...r, outcome: settleOpenRun(live, r).outcome } : r,
+  );
 }
 
 /** How a switch cut short ended, from the listener as it is now. */
