@@ -119,9 +119,9 @@ describe('infrastructure (offline synth under Pulumi mocks)', function () {
     const arns = resourcesOf(policy).filter((a) => a !== '*');
     expect(arns.length).to.be.greaterThan(10);
     for (const arn of arns) {
-      // Its own account's services, tasks, roles and functions; the function packages in mgmt.
+      // Its own account's services, tasks, roles, functions and load balancer; the function packages in mgmt.
       expect(arn, arn).to.match(
-        /^arn:aws:((ecs|iam|lambda):(eu-west-2)?:222222222222:|s3:::tdr-backend-code-mgmt\/)/,
+        /^arn:aws:((ecs|iam|lambda|elasticloadbalancing):(eu-west-2)?:222222222222:|s3:::tdr-backend-code-mgmt\/)/,
       );
       expect(arn, arn).not.to.match(/staging|prod|Staging|Prod/);
     }

@@ -46,6 +46,8 @@ const badArgs: fc.Arbitrary<{ argv: string[]; names: string }> = fc
       (s: string, e: string) => ['history', '--service', s, '--env', e],
       (s: string, e: string) => ['lease', 'break', '--service', s, '--env', e, '--reason', 'r'],
       (s: string, e: string) => ['ledger', 'reindex', '--service', s, '--env', e],
+      (_s: string, e: string) => ['maintenance', 'on', '--env', e, '--reason', 'database upgrade'],
+      (_s: string, e: string) => ['maintenance', 'off', '--env', e],
     ),
     which: fc.constantFrom('service', 'env', 'version'),
     value: fc.string({ minLength: 1, maxLength: 12 }).filter((x) => !x.startsWith('-') && x.trim() === x),

@@ -1,8 +1,13 @@
 import { expect } from 'chai';
+import { listenerRulePriority } from '../../infra/definitions/load-balancer';
 import {
   FIXED_RESPONSE_MAX_BODY,
+  MAINTENANCE_PRIORITY,
   MaintenancePlanError,
+  checkOff,
+  checkOn,
   compareListener,
+  describeOff,
   planMaintenanceOff,
   planMaintenanceOn,
   type ListenerRule,
@@ -159,5 +164,41 @@ describe('maintenance listener (pure)', () => {
       .FixedResponseConfig!.MessageBody!;
     expect(body).to.not.include('<script>');
     expect(body).to.include('&#60;script&#62;alert(1)&#60;/script&#62; &#38; more');
+  });
+
+  it('checks "on" by a 503 rule first, and "off" by every kept rule back, naming rules that appeared', () => {
+    const on = withRule(BEFORE, planMaintenanceOn(BEFORE, 'upgrade'));
+    expect(checkOn(on)).to.include({ ok: true, maintenanceRule: on.rules[0]!.RuleArn });
+    expect(checkOn(BEFORE).ok).to.equal(false);
+
+    // Still on: the 503 rule left up fails "off"; a rule someone added does not, but is named.
+    expect(checkOff(BEFORE, on).ok).to.equal(false);
+    const added = { ...rule(50, 'new.example', 'new-tg-intg'), RuleArn: `${LISTENER}/added` };
+    const withAdded = { ...BEFORE, rules: [...BEFORE.rules, added] };
+    expect(checkOff(BEFORE, withAdded)).to.deep.include({ ok: true, unexpected: [added.RuleArn] });
+
+    // A kept rule deleted and created again has a new ARN: matched by priority, its fields compared.
+    const [first, ...rest] = BEFORE.rules;
+    const recreated = { ...BEFORE, rules: [{ ...first!, RuleArn: `${LISTENER}/new-arn` }, ...rest] };
+    expect(checkOff(BEFORE, recreated).ok).to.equal(true);
+    const changed = {
+      ...BEFORE,
+      rules: [{ ...first!, Conditions: [{ Field: 'host-header', Values: ['elsewhere.example'] }] }, ...rest],
+    };
+    expect(checkOff(BEFORE, changed)).to.include({ ok: false });
+    expect(checkOff(BEFORE, changed).detail).to.contain(`${first!.RuleArn} Conditions`);
+  });
+
+  it('says what "off" does in the order it does it: the 503 rule is deleted last', () => {
+    const on = withRule(BEFORE, planMaintenanceOn(BEFORE, 'upgrade'));
+    const [first, ...rest] = on.rules.slice(1);
+    const changed = { ...on, rules: [on.rules[0]!, { ...first!, Priority: '70' }, ...rest] };
+    const lines = describeOff(planMaintenanceOff(BEFORE, changed));
+    expect(lines.at(-1)).to.equal(`delete the 503 rule ${on.rules[0]!.RuleArn}`);
+    expect(lines[0]).to.equal(`put back priority 10 of ${first!.RuleArn}`);
+  });
+
+  it("infra's host rules leave the maintenance rule's priority free, however many services there are", () => {
+    expect(listenerRulePriority(0)).to.be.greaterThan(MAINTENANCE_PRIORITY);
   });
 });

@@ -18,7 +18,14 @@ import type { WorkloadEnvironmentName } from '../../services/environments';
 import { ledgerOf, leasesOf, type ReleaseDeps } from './context';
 import { GateRefusedError, type GateVerdict } from './gates';
 import { LeaseGuard, throwIfInterrupted } from './guard';
-import type { Ledger, LedgerRecord, MaintenanceRecord, NewRecord, ReleaseRecord, TaskRunRecord } from './ledger';
+import type {
+  Ledger,
+  LedgerRecord,
+  MaintenanceRecord,
+  NewRecord,
+  ReleaseRecord,
+  TaskRunRecord,
+} from './ledger';
 import { notify, type NotificationReport } from './notify';
 
 export interface SagaRequest {
