@@ -15,6 +15,7 @@ import { agentImageJob, buildJobs } from './jobs/build';
 import { jobContext, type Contribution } from './jobs/context';
 import { dashboardsJob } from './jobs/dashboards';
 import { infraJobs } from './jobs/infra';
+import { maintenanceJobs } from './jobs/maintenance';
 import { platformJob, platformPipeline } from './jobs/platform';
 import { releaseJobs } from './jobs/release';
 import { releaseReportJob } from './jobs/report';
@@ -41,6 +42,7 @@ export function buildJenkinsModel(
     ...platform.promotionPath.flatMap((target) => releaseJobs(ctx, target)),
     ...environments.map((e) => infraJobs(ctx, e.name)),
     ...platform.promotionPath.map((target) => runTaskJobs(ctx, target)),
+    ...platform.promotionPath.map((target) => maintenanceJobs(ctx, target)),
     seedJob(ctx),
     dashboardsJob(ctx),
     releaseReportJob(ctx),

@@ -22,6 +22,8 @@ const SAMPLE: Record<string, string> = {
   '--url': 'https://example.test/1',
   '--build-url': 'https://jenkins.example.test/job/1/',
   '--git-commit': '0a1b2c3',
+  '--reason': 'database upgrade until 14:00',
+  '--jenkins-approver': 'alice',
 };
 
 /** Where `tdr` starts in an argv: the installed `tdr …`, or `npx tdr …` from a checkout; -1 if none. */
@@ -89,6 +91,8 @@ describe('jobs call tdr as tdr parses it', () => {
       'rollback',
       'check record',
       'task run',
+      'maintenance on',
+      'maintenance off',
       'synth',
       'dashboards publish',
       'report',

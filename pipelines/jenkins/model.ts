@@ -229,6 +229,7 @@ export type JobKind =
   | 'infra-preview'
   | 'infra-apply'
   | 'run-task'
+  | 'maintenance'
   | 'dashboards'
   | 'release-report'
   | 'seed'

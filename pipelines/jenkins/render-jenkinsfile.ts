@@ -133,8 +133,12 @@ function renderPost(post: PostSteps): string {
   return `post {\n${parts.map((x) => indent(x)).join('\n')}\n}`;
 }
 
-/** Consecutive Groovy statements share one `script {}` block; pipeline steps stand alone. */
-function renderSteps(steps: readonly Step[]): string {
+/**
+ * Consecutive Groovy statements share one `script {}` block; pipeline steps stand alone. Steps
+ * already inside a script (the body of an `if`) are Groovy as they are: no second block.
+ */
+function renderSteps(steps: readonly Step[], inScript = false): string {
+  if (inScript) return steps.map((step) => renderStep(step, true)).join('\n');
   const out: string[] = [];
   let script: string[] = [];
   const flush = () => {
@@ -177,7 +181,7 @@ function text(parts: Text): string {
   return parts.map(groovyValue).join(' + ');
 }
 
-function renderStep(step: Step): string {
+function renderStep(step: Step, inScript = false): string {
   switch (step.kind) {
     case 'require-choice': {
       const name = identifier(step.parameter);
@@ -218,13 +222,13 @@ function renderStep(step: Step): string {
         // inversePrecedence: the newest waiting build takes the lock, and the milestone inside
         // then aborts the older ones instead of letting them deploy after it.
         `lock(resource: env.${identifier(step.resourceVariable)}, inversePrecedence: true) {`,
-        indent(renderSteps(step.steps)),
+        indent(renderSteps(step.steps, inScript)),
         '}',
       ].join('\n');
     case 'if-matches':
       return [
         `if (params.${identifier(step.parameter)} ==~ ${str(step.pattern)}) {`,
-        indent(renderSteps(step.steps)),
+        indent(renderSteps(step.steps, true)),
         '}',
       ].join('\n');
     case 'checkout': {
@@ -244,7 +248,7 @@ function renderStep(step: Step): string {
     case 'with-git-credentials':
       return [
         `withCredentials([gitUsernamePassword(credentialsId: ${str(step.credentialsId)})]) {`,
-        indent(renderSteps(step.steps)),
+        indent(renderSteps(step.steps, inScript)),
         '}',
       ].join('\n');
     case 'trigger-each':

@@ -231,6 +231,55 @@ describe('jenkins renderings', () => {
     expect(() => renderJenkinsfile(sneaky)).to.throw(/prod's agent, not intg's/);
   });
 
+  it('writes Groovy checks nested in a condition as plain statements, not a script block in a script block', () => {
+    const guarded: Pipeline = {
+      id: 'guarded',
+      title: 'Guarded',
+      environment: 'intg',
+      timeoutHours: 1,
+      variables: {},
+      credentialVariables: {},
+      disableConcurrentBuilds: false,
+      stages: [
+        {
+          name: 'Check parameters',
+          steps: [
+            {
+              kind: 'if-matches',
+              parameter: 'SWITCH',
+              pattern: 'on',
+              steps: [
+                {
+                  kind: 'require-pattern',
+                  parameter: 'REASON',
+                  pattern: '.+',
+                  optional: false,
+                  hint: 'given',
+                },
+              ],
+            },
+          ],
+        },
+      ],
+      post: {},
+    };
+    const rendered = renderJenkinsfile(guarded);
+    expect(rendered.match(/\bscript \{/g), rendered).to.have.length(1);
+    expect(rendered).to.match(
+      /if \(params\.SWITCH ==~ 'on'\) \{\n\s*if \(!\(params\.REASON ==~ '\.\+'\)\) \{/,
+    );
+    for (const [relative, content] of files) {
+      let depth = 0;
+      for (const line of content.split('\n')) {
+        const indentOf = line.search(/\S/);
+        if (/^\s*script \{$/.test(line)) {
+          expect(depth, `${relative}: script block inside a script block`).to.equal(0);
+          depth = indentOf;
+        } else if (depth > 0 && line.trim() === '}' && indentOf === depth) depth = 0;
+      }
+    }
+  });
+
   it('keeps a hostile parameter default out of every shell step (single-quoted Groovy, no GStrings)', () => {
     const hostile = `v1"; touch /tmp/pwned; echo $(id) \`id\` '${'${params.X}'}`;
     const withHostileDefault: JenkinsModel = {

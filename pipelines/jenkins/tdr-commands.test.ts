@@ -7,6 +7,7 @@ import {
   tdrDashboardsPublish,
   tdrDeploy,
   tdrJobsBuild,
+  tdrMaintenance,
   tdrPromote,
   tdrRollback,
   tdrReport,
@@ -75,6 +76,37 @@ describe('tdr command builders', () => {
     );
   });
 
+  it('switch maintenance with the switch as a word, the reason optional to switch off', () => {
+    expect(
+      tdrMaintenance({
+        switch: 'on',
+        env: 'prod',
+        reason: { env: 'REASON' },
+        actor: { env: 'TDR_ACTOR' },
+        jenkinsApprover: { env: 'APPROVER' },
+      }).argv,
+    ).to.deep.equal([
+      'tdr',
+      'maintenance',
+      'on',
+      '--env',
+      'prod',
+      '--reason',
+      { env: 'REASON' },
+      '--actor',
+      { env: 'TDR_ACTOR' },
+      '--jenkins-approver',
+      { env: 'APPROVER' },
+    ]);
+    expect(tdrMaintenance({ switch: 'off', env: 'intg' }).argv).to.deep.equal([
+      'tdr',
+      'maintenance',
+      'off',
+      '--env',
+      'intg',
+    ]);
+  });
+
   it('run the installed tdr, or with npx from the checkout, and know both argvs as theirs', () => {
     const status = tdrStatus();
     const installed = runInstalledTdr(status);
@@ -94,6 +126,7 @@ describe('tdr command builders', () => {
       tdrDeploy({ service: SERVICE, env: 'intg', version: VERSION }),
       tdrPromote({ service: SERVICE, to: 'staging' }),
       tdrRollback({ service: SERVICE, env: 'prod' }),
+      tdrMaintenance({ switch: 'on', env: 'prod', reason: { env: 'REASON' } }),
       tdrDashboardsPublish(),
     ];
     const none = [

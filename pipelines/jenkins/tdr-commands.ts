@@ -164,6 +164,26 @@ export const tdrTaskRun = (
     false,
   );
 
+/**
+ * TDR's service-unavailable switch. Like a release it notifies Slack and annotates Grafana. Where
+ * the environment's releases need an approver, the engine accepts Jenkins only with the submitter
+ * of its input step (`jenkinsApprover`); a reason is required to switch on (the page shows it).
+ */
+export const tdrMaintenance = (
+  o: Recorded & {
+    readonly env: EnvironmentName;
+    readonly jenkinsApprover?: Arg | undefined;
+  } & (
+      | { readonly switch: 'on'; readonly reason: Arg }
+      | { readonly switch: 'off'; readonly reason?: Arg | undefined }
+    ),
+): TdrCommand =>
+  tdr(
+    ['maintenance', o.switch],
+    [['--env', o.env], ['--reason', o.reason], ...recorded(o), ['--jenkins-approver', o.jenkinsApprover]],
+    true,
+  );
+
 export const tdrStatus = (
   o: { readonly service?: Arg; readonly env?: EnvironmentName; readonly json?: boolean } = {},
 ): TdrCommand =>

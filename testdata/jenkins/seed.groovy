@@ -3628,6 +3628,96 @@ pipelineJob('prod/run-task') {
         }
     }
 }
+pipelineJob('intg/maintenance') {
+    description('Switches the service-unavailable page on or off in intg: every request gets a 503 with the reason while it is on.')
+    parameters {
+        choiceParam('SWITCH', ['on', 'off'], 'on: show the service-unavailable page; off: put the listener back as it was')
+        stringParam('REASON', '', 'Why, in one line: required to switch on (recorded, and shown on the page); for off, defaults to ending the reason it went on with')
+    }
+    properties {
+        authorizationMatrix {
+            inheritanceStrategy {
+                nonInheriting()
+            }
+            entries {
+                group {
+                    name('nationalarchives*tdr-admins')
+                    permissions(['Job/Build', 'Job/Cancel', 'Job/Read'])
+                }
+                group {
+                    name('nationalarchives*tdr-developers')
+                    permissions(['Job/Build', 'Job/Cancel', 'Job/Read'])
+                }
+            }
+        }
+    }
+    definition {
+        cps {
+            script(readFileFromWorkspace('dist/jenkins/pipelines/maintenance-intg.Jenkinsfile'))
+            sandbox(true)
+        }
+    }
+}
+pipelineJob('staging/maintenance') {
+    description('Switches the service-unavailable page on or off in staging: every request gets a 503 with the reason while it is on.')
+    parameters {
+        choiceParam('SWITCH', ['on', 'off'], 'on: show the service-unavailable page; off: put the listener back as it was')
+        stringParam('REASON', '', 'Why, in one line: required to switch on (recorded, and shown on the page); for off, defaults to ending the reason it went on with')
+    }
+    properties {
+        authorizationMatrix {
+            inheritanceStrategy {
+                nonInheriting()
+            }
+            entries {
+                group {
+                    name('nationalarchives*tdr-admins')
+                    permissions(['Job/Build', 'Job/Cancel', 'Job/Read'])
+                }
+                group {
+                    name('nationalarchives*tdr-developers')
+                    permissions(['Job/Build', 'Job/Cancel', 'Job/Read'])
+                }
+            }
+        }
+    }
+    definition {
+        cps {
+            script(readFileFromWorkspace('dist/jenkins/pipelines/maintenance-staging.Jenkinsfile'))
+            sandbox(true)
+        }
+    }
+}
+pipelineJob('prod/maintenance') {
+    description('Switches the service-unavailable page on or off in prod: every request gets a 503 with the reason while it is on; a member of admins approves.')
+    parameters {
+        choiceParam('SWITCH', ['on', 'off'], 'on: show the service-unavailable page; off: put the listener back as it was')
+        stringParam('REASON', '', 'Why, in one line: required to switch on (recorded, and shown on the page); for off, defaults to ending the reason it went on with')
+    }
+    properties {
+        authorizationMatrix {
+            inheritanceStrategy {
+                nonInheriting()
+            }
+            entries {
+                group {
+                    name('nationalarchives*tdr-admins')
+                    permissions(['Job/Build', 'Job/Cancel', 'Job/Read'])
+                }
+                group {
+                    name('nationalarchives*tdr-developers')
+                    permissions(['Job/Read'])
+                }
+            }
+        }
+    }
+    definition {
+        cps {
+            script(readFileFromWorkspace('dist/jenkins/pipelines/maintenance-prod.Jenkinsfile'))
+            sandbox(true)
+        }
+    }
+}
 pipelineJob('mgmt/seed') {
     description('Recreates every job from pipelines/jenkins: on each controller start and each merge to main')
     properties {

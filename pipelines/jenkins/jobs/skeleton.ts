@@ -2,7 +2,7 @@
  * The shapes every pipeline shares, written once: the Slack notification and Grafana credentials
  * every pipeline gets ({@link definePipeline}), the parameter checks that run before any agent is
  * held, the approval stage, and the release skeleton — check parameters → (gates) → install →
- * lock → milestone → `tdr` — that deploy, promote, rollback and run-task are instances of.
+ * lock → milestone → `tdr` — that deploy, promote, rollback, run-task and maintenance are instances of.
  */
 import type { EnvironmentName } from '../../../services/environments';
 import { naming } from '../../../services/naming';
