@@ -17,10 +17,9 @@ describe('maintenance job', () => {
   const tdrArgvs = (stage: Pipeline['stages'][number]): Array<readonly Arg[]> =>
     (stage.steps ?? []).flatMap((s) => (s.kind === 'shell' && s.argv[0] === 'tdr' ? [s.argv] : []));
 
-  it('exists once in every environment that has a run-task job, at {env}/maintenance', () => {
-    const runTaskEnvironments = model.jobs.filter((j) => j.kind === 'run-task').map((j) => j.environment);
-    expect(runTaskEnvironments).to.not.deep.equal([]);
-    expect(jobs.map((j) => j.environment)).to.deep.equal(runTaskEnvironments);
+  it('exists once in every environment on the promotion path, at {env}/maintenance', () => {
+    expect(platform.promotionPath).to.not.deep.equal([]);
+    expect(jobs.map((j) => j.environment)).to.deep.equal([...platform.promotionPath]);
     for (const j of jobs) expect(j.path).to.equal(`${j.environment}/maintenance`);
   });
 
