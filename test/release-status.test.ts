@@ -8,7 +8,7 @@ import { DeleteParameterCommand, PutParameterCommand, SSMClient } from '@aws-sdk
 import { expect } from 'chai';
 import { loadPlatform } from '../services/config';
 import { naming } from '../services/naming';
-import { ecsServices, functions } from '../services/queries';
+import { ecsServices, functions, workloadEnvironmentNames } from '../services/queries';
 import type { StatusRow } from '../pipelines/release/status';
 import { assumeRole } from './support/accounts';
 import { SANDBOX, changeImageBehindTheBack, liveImage, sandboxUp, tdr } from './support/release';
@@ -60,8 +60,8 @@ describe('rollback, status and history (moto)', () => {
 
     const all = await statusJson(env);
     // A row per service and per function in each workload environment; function rows say `kind: 'function'`.
-    const catalogue = loadPlatform({}).catalogue;
-    const envCount = 3;
+    const { catalogue, environments } = loadPlatform({});
+    const envCount = workloadEnvironmentNames(environments).length;
     expect(all).to.have.length((ecsServices(catalogue).length + functions(catalogue).length) * envCount);
     const rows = all.filter((r) => !('kind' in r));
     expect(rows).to.have.length(ecsServices(catalogue).length * envCount);
