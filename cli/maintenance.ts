@@ -96,6 +96,8 @@ export function register(program: Command, ctx: CliContext): void {
           actor: await identifiedActor(deps, req.actor),
         });
         printMaintenance(ctx.io, output, result);
+        // A dry run a gate would refuse exits as the refusal would (3), after showing the plan.
+        if (result.gates.some((g) => !g.ok)) throw new (engine.gates().GateRefusedError)(result.gates);
         if (failure) throw new RunFailedError(failure);
       });
   }

@@ -235,6 +235,12 @@ describe('maintenance switch (moto)', () => {
     const long = await tdr(['maintenance', 'on', '--env', 'intg', '--reason', 'x'.repeat(900)], env, 2);
     expect(long.stderr).to.match(/reason: .*1024/);
     const before = await listenerRules('prod');
+    const dry = await tdr(
+      ['maintenance', 'on', '--env', 'prod', '--reason', 'incident', '--dry-run'],
+      env,
+      3,
+    );
+    expect(dry.stdout).to.contain('[NG]');
     const refused = await tdr(['maintenance', 'on', '--env', 'prod', '--reason', 'incident'], env, 3);
     expect(refused.stderr).to.contain("is not one of prod's approvers");
     expect((await listenerRules('prod')).rules).to.deep.equal(before.rules);
