@@ -9,7 +9,7 @@ import type { CliContext, GlobalOptions } from './context';
 import { releaseRuntime } from './release-wiring';
 import { UsageError, exitCodeOf } from './exit-codes';
 import { printJson } from './output';
-import { renderStatus } from './status';
+import { renderFunctionStatus, renderMaintenance, renderStatus } from './status';
 
 function sandboxModule(): typeof import('../sandbox/up') {
   // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -41,65 +41,70 @@ export function register(program: Command, ctx: CliContext): void {
   sandbox
     .command('demo')
     .description(
-      'deploy to intg, promote to staging, a refused and an approved prod promotion, a rollback; status after each',
+      'deploy to intg, promote to staging, a refused and an approved prod promotion, a rollback; a function to intg and staging; maintenance on and off in staging; status after each',
     )
     .addHelpText('after', '\nExamples:\n  $ AWS_ENDPOINT_URL=http://127.0.0.1:5000 tdr sandbox demo')
-    .action(async () => {
-      let platform: Platform;
-      if (ctx.env.TDR_CONFIG) {
-        platform = ctx.platform();
-        ctx.io.stdout(`Using TDR_CONFIG=${ctx.env.TDR_CONFIG} as given.\n`);
-      } else {
-        // Thirty minutes of soak would make the story wait; the sandbox shortens it through configuration.
-        const dir = mkdtempSync(join(tmpdir(), 'tdr-sandbox-'));
-        const file = join(dir, 'sandbox.json');
-        writeFileSync(
-          file,
-          JSON.stringify({ environments: { prod: { promotion: { soakMinutes: 0 } } } }, null, 2),
-        );
-        platform = loadPlatform({ ...ctx.env, TDR_CONFIG: file });
-        ctx.io.stdout(
-          `Note: soak time before prod shortened from ${ctx.platform().environments.prod.promotion?.soakMinutes ?? 0} min to 0 by TDR_CONFIG=${file} (sandbox only).\n`,
-        );
-      }
-      await up(ctx, platform);
-      const runtime = (credentials?: AwsCredentialIdentityProvider) =>
-        releaseRuntime().runtimeDeps({
-          env: ctx.env,
-          platform,
-          log: (l) => ctx.io.stderr(l + '\n'),
-          actor: 'demo',
-          credentials,
-        });
-      const deps = await runtime();
-      // Alice approves as herself: prod's approver role, assumed with her session name.
-      // eslint-disable-next-line @typescript-eslint/no-require-imports
-      const { STSClient } = require('@aws-sdk/client-sts') as typeof import('@aws-sdk/client-sts');
-      const sts = new STSClient({
-        region: platform.environments.mgmt.region,
-        endpoint: ctx.env.AWS_ENDPOINT_URL,
-      });
-      const role = (platform.environments.prod.promotion?.approval?.approvers ?? [])[0]?.split('/').pop();
-      const approver = await runtime(
-        releaseAws().assumedRoleCredentials(
-          sts,
-          deps.clients.accountIds.mgmt,
-          role ?? 'TDRReleaseApproverProd',
-          'alice',
-        ),
-      );
-      // eslint-disable-next-line @typescript-eslint/no-require-imports
-      const { demo } = require('../sandbox/demo') as typeof import('../sandbox/demo');
-      await demo(
-        deps,
-        {
-          say: (t) => ctx.io.stdout(t + '\n'),
-          showStatus: (rows) => ctx.io.stdout(renderStatus(rows)),
-          exitCodeOf,
-        },
-        approver,
-      );
+    .action(() => runDemo(ctx));
+}
+
+/** Sandbox up with prod's soak shortened (unless TDR_CONFIG says otherwise), then the story. */
+async function runDemo(ctx: CliContext): Promise<void> {
+  let platform: Platform;
+  if (ctx.env.TDR_CONFIG) {
+    platform = ctx.platform();
+    ctx.io.stdout(`Using TDR_CONFIG=${ctx.env.TDR_CONFIG} as given.\n`);
+  } else {
+    // Thirty minutes of soak would make the story wait; the sandbox shortens it through configuration.
+    const dir = mkdtempSync(join(tmpdir(), 'tdr-sandbox-'));
+    const file = join(dir, 'sandbox.json');
+    writeFileSync(
+      file,
+      JSON.stringify({ environments: { prod: { promotion: { soakMinutes: 0 } } } }, null, 2),
+    );
+    platform = loadPlatform({ ...ctx.env, TDR_CONFIG: file });
+    ctx.io.stdout(
+      `Note: soak time before prod shortened from ${ctx.platform().environments.prod.promotion?.soakMinutes ?? 0} min to 0 by TDR_CONFIG=${file} (sandbox only).\n`,
+    );
+  }
+  await up(ctx, platform);
+  const runtime = (credentials?: AwsCredentialIdentityProvider) =>
+    releaseRuntime().runtimeDeps({
+      env: ctx.env,
+      platform,
+      log: (l) => ctx.io.stderr(l + '\n'),
+      actor: 'demo',
+      credentials,
     });
+  const deps = await runtime();
+  // Alice approves as herself: prod's approver role, assumed with her session name.
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { STSClient } = require('@aws-sdk/client-sts') as typeof import('@aws-sdk/client-sts');
+  const sts = new STSClient({
+    region: platform.environments.mgmt.region,
+    endpoint: ctx.env.AWS_ENDPOINT_URL,
+  });
+  const role = (platform.environments.prod.promotion?.approval?.approvers ?? [])[0]?.split('/').pop();
+  const approver = await runtime(
+    releaseAws().assumedRoleCredentials(
+      sts,
+      deps.clients.accountIds.mgmt,
+      role ?? 'TDRReleaseApproverProd',
+      'alice',
+    ),
+  );
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { demo } = require('../sandbox/demo') as typeof import('../sandbox/demo');
+  await demo(
+    deps,
+    {
+      say: (t) => ctx.io.stdout(t + '\n'),
+      showStatus: (rows) => ctx.io.stdout(renderStatus(rows)),
+      showFunctionStatus: (rows) => ctx.io.stdout(renderFunctionStatus(rows)),
+      showMaintenance: (rows) => ctx.io.stdout(renderMaintenance(rows)),
+      exitCodeOf,
+    },
+    approver,
+  );
 }
 
 async function up(ctx: CliContext, platform: Platform) {

@@ -1,56 +1,62 @@
 /**
  * `tdr sandbox demo`: the whole story on the sandbox, with status after each step: deploy to
  * intg, promote to staging, e2e recorded, a refused prod promotion, an approved one, and a
- * rollback. Every step runs the real release engine against the sandbox's endpoint.
+ * rollback; then a function released the same way (intg, then staging); then staging switched
+ * into maintenance and back. Every step runs the real release engine against the sandbox's
+ * endpoint. How a step is told is ./demo-steps.ts.
  */
+import { naming } from '../services/naming';
+import { functions } from '../services/queries';
 import { approve } from '../pipelines/release/approve';
 import type { ReleaseDeps } from '../pipelines/release/context';
 import { recordCheck } from '../pipelines/release/check';
-import {
-  releaseService,
-  type ReleaseRequest,
-  type ReleaseResult,
-} from '../pipelines/release/ecs-service-rollout';
-import { ReleaseFailedError } from '../pipelines/release/errors';
+import { releaseService } from '../pipelines/release/ecs-service-rollout';
+import { functionStatus } from '../pipelines/release/function-status';
 import { inFreezeWindow } from '../pipelines/release/gates';
-import { status, type StatusRow } from '../pipelines/release/status';
+import { releaseFunction } from '../pipelines/release/lambda-alias-shift';
+import { switchMaintenance } from '../pipelines/release/maintenance';
+import { maintenanceStatus } from '../pipelines/release/maintenance-status';
+import type { ReleaseRequest } from '../pipelines/release/request';
+import { status } from '../pipelines/release/status';
+import { commandLine, ledgerSeqs, tell, type DemoIo } from './demo-steps';
 
-export interface DemoIo {
-  /** A step's headline and what happened. */
-  readonly say: (text: string) => void;
-  readonly showStatus: (rows: readonly StatusRow[]) => void;
-  /** The exit number `tdr` would give for an error: only cli/ knows them. */
-  readonly exitCodeOf: (err: unknown) => number;
-}
+export type { DemoIo } from './demo-steps';
 
 export const DEMO_SERVICE = 'frontend';
+
+/** Where the demo switches maintenance on and off: never prod, whose switch needs an approver. */
+export const DEMO_MAINTENANCE_ENV = 'staging';
 
 /**
  * `approver` is the engine as Alice, one of prod's approvers (an assumed approver role with her
  * session name): approvals are written by the approver, never typed by the promoter.
  */
 export async function demo(deps: ReleaseDeps, io: DemoIo, approver: ReleaseDeps): Promise<void> {
+  await serviceStory(deps, io, approver);
+  const fn = await functionStory(deps, io);
+  await maintenanceStory(deps, io);
+  io.say(
+    [
+      '\nThe ledger holds every step:',
+      `  tdr history --service ${DEMO_SERVICE} --env staging`,
+      ...(fn ? [`  tdr history --service ${fn} --env staging`] : []),
+      `  tdr history --service ${naming.maintenanceSubject()} --env ${DEMO_MAINTENANCE_ENV}`,
+    ].join('\n'),
+  );
+}
+
+/** A service from intg to prod through every gate, and a rollback. */
+async function serviceStory(deps: ReleaseDeps, io: DemoIo, approver: ReleaseDeps): Promise<void> {
   const service = DEMO_SERVICE;
-  const show = async () => io.showStatus(await status(deps, { service }));
-  const step = async (
-    title: string,
-    req: ReleaseRequest,
-    expectRefusal = false,
-  ): Promise<ReleaseResult | undefined> => {
-    io.say(`\n== ${title}\n$ tdr ${commandLine(req)}`);
-    try {
-      const { result: r, failure } = await releaseService(deps, req);
-      if (failure) throw new ReleaseFailedError(failure);
-      io.say(`→ ${r.outcome}: ${r.version} ${r.digest} (ledger ${r.ledger.map((s) => `#${s}`).join(', ')})`);
-      await show();
-      return r;
-    } catch (err) {
-      io.say(`→ exit ${io.exitCodeOf(err)}: ${(err as Error).message}`);
-      if (!expectRefusal) throw err;
-      await show();
-      return undefined;
-    }
-  };
+  const step = (title: string, req: ReleaseRequest, expectRefusal = false) =>
+    tell(io, {
+      title,
+      command: commandLine(req),
+      run: () => releaseService(deps, req),
+      outcome: (r) => `${r.outcome}: ${r.version} ${r.digest} (ledger ${ledgerSeqs(r.ledger)})`,
+      show: async () => io.showStatus(await status(deps, { service })),
+      expectRefusal,
+    });
 
   await step('Jenkins deploys build v2 to intg', {
     action: 'deploy',
@@ -119,17 +125,85 @@ export async function demo(deps: ReleaseDeps, io: DemoIo, approver: ReleaseDeps)
     env: 'staging',
     actor: 'bob',
   });
-  io.say('\nThe ledger holds every step: tdr history --service frontend --env staging');
 }
 
-function commandLine(r: ReleaseRequest): string {
-  const parts: string[] = [
-    r.action,
-    `--service ${r.service}`,
-    r.action === 'promote' ? `--to ${r.env}` : `--env ${r.env}`,
-  ];
-  if (r.version) parts.push(r.action === 'rollback' ? `--to ${r.version}` : `--version ${r.version}`);
-  parts.push(`--actor ${r.actor}`);
-  if (r.breakGlass) parts.push(`--break-glass --reason "${r.reason}"`);
-  return parts.join(' ');
+/**
+ * The catalogue's first function, v2 to intg and promoted to staging: the same saga, gates and
+ * ledger as a service, with the package's SHA-256 as its digest and the `live` alias moving.
+ * Returns the function's name (undefined when the catalogue has none).
+ */
+async function functionStory(deps: ReleaseDeps, io: DemoIo): Promise<string | undefined> {
+  const [first] = functions(deps.platform.catalogue);
+  if (!first) {
+    io.say('\n(The catalogue has no functions: no function release to show.)');
+    return undefined;
+  }
+  const [fn] = first;
+  const alias = naming.functionAlias();
+  const step = (title: string, req: ReleaseRequest) =>
+    tell(io, {
+      title,
+      command: commandLine(req),
+      run: () => releaseFunction(deps, req),
+      outcome: (r) =>
+        `${r.outcome}: ${r.version} sha256 ${r.sha256} (ledger ${ledgerSeqs(r.ledger)}), ${alias} → version ${r.aliasVersionArn?.split(':').at(-1) ?? '?'}`,
+      show: async () => {
+        const rows = await functionStatus(deps, { service: fn });
+        io.showFunctionStatus(rows);
+        const row = rows.find((r) => r.env === req.env);
+        if (row)
+          io.say(
+            `the ledger recorded ${fn} ${row.version} in ${row.env} with sha256 ${row.sha256}; ${alias} points at version ${row.lambda.aliasVersion}, which runs sha256 ${row.lambda.sha256}`,
+          );
+      },
+    });
+
+  await step(`Functions are released the same way: Jenkins deploys package v2 of ${fn} to intg`, {
+    action: 'deploy',
+    service: fn,
+    env: 'intg',
+    version: 'v2',
+    actor: 'jenkins',
+  });
+  await step(`A developer promotes ${fn} v2 to staging: the same SHA-256, a new version behind ${alias}`, {
+    action: 'promote',
+    service: fn,
+    env: 'staging',
+    actor: 'bob',
+  });
+  return fn;
+}
+
+/**
+ * TDR's service-unavailable switch in staging: on with a reason (a 503 rule ahead of the
+ * listener's others), seen by `tdr status`, and off again (the listener back as it was).
+ */
+async function maintenanceStory(deps: ReleaseDeps, io: DemoIo): Promise<void> {
+  const env = DEMO_MAINTENANCE_ENV;
+  const reason = 'database upgrade (sandbox demo)';
+  const showMaintenance = async () => {
+    const rows = await maintenanceStatus(deps, [env]);
+    io.showMaintenance(rows);
+    for (const m of rows.filter((r) => !r.on && r.listener === false && r.drift.length === 0))
+      io.say(`tdr status: ${m.env} is not in maintenance; no rule answers 503 on its listener`);
+  };
+
+  await tell(io, {
+    title: `Ops switch ${env} into maintenance: every request gets the service-unavailable page`,
+    command: `maintenance on --env ${env} --reason "${reason}" --actor ops`,
+    run: () => switchMaintenance(deps, { switch: 'on', env, reason, actor: 'ops' }),
+    outcome: (r) => `${r.outcome}: ${r.detail} (ledger ${ledgerSeqs(r.ledger)})`,
+    show: () => Promise.resolve(),
+  });
+  io.say(`\n== tdr status reports it, with who, when and why\n$ tdr status --env ${env}`);
+  await showMaintenance();
+
+  await tell(io, {
+    title: `The upgrade is done: ops switch maintenance off in ${env}`,
+    command: `maintenance off --env ${env} --actor ops`,
+    run: () => switchMaintenance(deps, { switch: 'off', env, actor: 'ops' }),
+    outcome: (r) =>
+      `${r.outcome}: the listener is back as it was: ${r.detail} (ledger ${ledgerSeqs(r.ledger)})`,
+    show: showMaintenance,
+  });
 }

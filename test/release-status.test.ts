@@ -9,6 +9,7 @@ import { expect } from 'chai';
 import { loadPlatform } from '../services/config';
 import { naming } from '../services/naming';
 import { ecsServices, functions, workloadEnvironmentNames } from '../services/queries';
+import type { MaintenanceStatus } from '../pipelines/release/maintenance-status';
 import type { StatusRow } from '../pipelines/release/status';
 import { assumeRole } from './support/accounts';
 import { SANDBOX, changeImageBehindTheBack, liveImage, sandboxUp, tdr } from './support/release';
@@ -19,9 +20,13 @@ async function statusJson(env: Env, ...args: string[]): Promise<StatusRow[]> {
   return JSON.parse((await tdr(['status', '-o', 'json', ...args], env)).stdout) as StatusRow[];
 }
 
-async function historyJson(env: Env, e: string): Promise<Array<Record<string, unknown>>> {
+async function historyJson(
+  env: Env,
+  e: string,
+  service = 'frontend',
+): Promise<Array<Record<string, unknown>>> {
   return JSON.parse(
-    (await tdr(['history', '--service', 'frontend', '--env', e, '-o', 'json'], env)).stdout,
+    (await tdr(['history', '--service', service, '--env', e, '-o', 'json'], env)).stdout,
   ) as Array<Record<string, unknown>>;
 }
 
@@ -232,5 +237,53 @@ describe('rollback, status and history (moto)', () => {
     expect(r.stdout.match(/^SERVICE\s+ENV/gm)).to.have.length(7);
     const [last] = await historyJson(env, 'staging');
     expect(last).to.include({ action: 'rollback', version: 'v2', outcome: 'succeeded' });
+
+    // A function, the catalogue's first: v2 deployed to intg, the same SHA-256 promoted to staging.
+    const fn = functions(loadPlatform({}).catalogue)[0]?.[0] ?? '';
+    expect(fn, 'the catalogue has a function').to.not.equal('');
+    const [inIntg] = await historyJson(env, 'intg', fn);
+    const [inStaging] = await historyJson(env, 'staging', fn);
+    expect(inIntg).to.include({ action: 'deploy', version: 'v2', outcome: 'succeeded' });
+    const sha256 = inIntg?.digest as string;
+    expect(sha256).to.be.a('string').and.not.equal('');
+    expect(inStaging).to.include({
+      action: 'promote',
+      version: 'v2',
+      outcome: 'succeeded',
+      sourceEnv: 'intg',
+      digest: sha256,
+    });
+    expect(r.stdout).to.contain(`$ tdr deploy --service ${fn} --env intg --version v2`);
+    expect(r.stdout).to.contain(`$ tdr promote --service ${fn} --to staging`);
+    expect(r.stdout).to.contain(`the ledger recorded ${fn} v2 in staging with sha256 ${sha256}`);
+    expect(r.stdout.match(/^FUNCTION\s+ENV/gm)).to.have.length(2);
+    // What `live` runs in staging is that SHA-256, as Lambda itself says.
+    const [fnStaging] = JSON.parse(
+      (await tdr(['status', '--service', fn, '--env', 'staging', '-o', 'json'], env)).stdout,
+    ) as Array<{ lambda: { sha256: string | null }; drift: string[] }>;
+    expect(fnStaging?.lambda.sha256).to.equal(sha256);
+    expect(fnStaging?.drift).to.deep.equal([]);
+
+    // Maintenance in staging: on with a reason, reported by status, off with the listener as it was.
+    for (const s of [
+      '$ tdr maintenance on --env staging --reason',
+      'MAINTENANCE staging: ON since',
+      '$ tdr maintenance off --env staging',
+      'the listener is back as it was',
+    ]) {
+      expect(r.stdout).to.contain(s);
+    }
+    const switches = (await historyJson(env, 'staging', naming.maintenanceSubject())).filter(
+      (h) => h.outcome !== 'started',
+    );
+    expect(switches.map((h) => [h.action, h.outcome])).to.deep.equal([
+      ['maintenance-off', 'succeeded'],
+      ['maintenance-on', 'succeeded'],
+    ]);
+    expect(switches[1]?.reason).to.be.a('string').and.not.equal('');
+    const [stagingNow] = (await statusJson(env, '--env', 'staging')) as Array<
+      StatusRow & { maintenance: MaintenanceStatus | null }
+    >;
+    expect(stagingNow?.maintenance).to.include({ on: false, listener: false });
   });
 });
