@@ -37,6 +37,8 @@ export const engine = {
   functionStatus: () =>
     require('../pipelines/release/function-status') as typeof import('../pipelines/release/function-status'),
   verify: () => require('../pipelines/release/verify') as typeof import('../pipelines/release/verify'),
+  verifyFunction: () =>
+    require('../pipelines/release/verify-function') as typeof import('../pipelines/release/verify-function'),
   check: () => require('../pipelines/release/check') as typeof import('../pipelines/release/check'),
   identity: () => require('../pipelines/release/identity') as typeof import('../pipelines/release/identity'),
   approve: () => require('../pipelines/release/approve') as typeof import('../pipelines/release/approve'),

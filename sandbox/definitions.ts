@@ -162,6 +162,16 @@ export function fakePackage(fn: string, version: string): Buffer {
   return Buffer.from(`tdr sandbox package of ${fn} ${version}\n`);
 }
 
+/** The log group infra creates beside the function: its role may write there, not create it. */
+export function sandboxFunctionLogGroup(
+  platform: Platform,
+  ids: AccountIds,
+  env: WorkloadEnvironmentName,
+  name: string,
+): string {
+  return functionDefinition(accountFacts(platform, env, ids[env]), name).logGroup;
+}
+
 /**
  * Infra's function `name` in `env` as CreateFunction takes it, with what the sandbox changes for
  * moto: no VPC configuration (the sandbox creates no network; moto runs no code anyway), and no

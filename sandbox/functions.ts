@@ -1,7 +1,8 @@
 /**
  * The serverless backend in the sandbox: mgmt's code bucket with packages v1, v2 and v3 of every
  * function (each uploaded with its SHA-256, as the build's upload-package does), and in each
- * workload account every function created from v1 with its `live` alias, as infra creates them
+ * workload account every function created from v1 with its `live` alias and its log group, as
+ * infra creates them
  * (sandbox/definitions.ts builds them from infra/definitions). Idempotent.
  */
 import { createHash } from 'node:crypto';
@@ -12,6 +13,7 @@ import {
   type BucketLocationConstraint,
   type S3Client,
 } from '@aws-sdk/client-s3';
+import { CreateLogGroupCommand, type CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
 import type { LambdaClient } from '@aws-sdk/client-lambda';
 import type { AccountIds, Platform } from '../services/config';
 import { WORKLOAD_ENVIRONMENTS, type WorkloadEnvironmentName } from '../services/environments';
@@ -19,7 +21,8 @@ import { naming } from '../services/naming';
 import { functionPackageFile, functions } from '../services/queries';
 import { attempt, errorName, AwsCallError } from '../pipelines/release/errors';
 import { Lambda } from '../pipelines/release/lambda';
-import { SANDBOX_VERSIONS, fakePackage, sandboxFunction } from './definitions';
+import { ignoreExists } from './aws';
+import { SANDBOX_VERSIONS, fakePackage, sandboxFunction, sandboxFunctionLogGroup } from './definitions';
 
 /** The code bucket, versioned, with every function's sandbox versions. */
 export async function uploadPackages(s3: S3Client, platform: Platform): Promise<string[]> {
@@ -64,9 +67,10 @@ export async function uploadPackages(s3: S3Client, platform: Platform): Promise<
   return lines;
 }
 
-/** Every function at v1 with `live` on its first version, in every workload account. */
+/** Every function at v1 with `live` on its first version, and its log group, in every workload account. */
 export async function createFunctions(
   lambdaOf: (env: WorkloadEnvironmentName) => LambdaClient,
+  logsOf: (env: WorkloadEnvironmentName) => CloudWatchLogsClient,
   platform: Platform,
   ids: AccountIds,
 ): Promise<string[]> {
@@ -79,8 +83,12 @@ export async function createFunctions(
         const created = await lambda.ensureFunction(input);
         const first = created.Version && created.Version !== '$LATEST' ? created.Version : '1';
         const alias = await lambda.ensureAlias(input.FunctionName ?? '', naming.functionAlias(), first);
+        const logGroup = sandboxFunctionLogGroup(platform, ids, env, fn);
+        await ignoreExists(`creating log group ${logGroup} in ${env}`, () =>
+          logsOf(env).send(new CreateLogGroupCommand({ logGroupName: logGroup })),
+        );
         lines.push(
-          `${env}: Lambda ${input.FunctionName} (${input.Runtime}, ${input.MemorySize} MiB), ${naming.functionAlias()} → ${alias.FunctionVersion}`,
+          `${env}: Lambda ${input.FunctionName} (${input.Runtime}, ${input.MemorySize} MiB), ${naming.functionAlias()} → ${alias.FunctionVersion}, log group ${logGroup}`,
         );
       }
       return lines;

@@ -7,7 +7,8 @@
  * clusters, task definitions, services, the secrets, log groups and roles their task definitions
  * reference, the one-off tasks' task definitions, `TDRJenkinsECSUpdateRole{Env}` and the public
  * load balancer with its HTTPS listener and host rules (./load-balancer.ts); the code
- * bucket with packages v1-v3 of every function, and each function at v1 with its `live` alias.
+ * bucket with packages v1-v3 of every function, and each function at v1 with its `live` alias and
+ * its log group.
  *
  * Every role and task definition is infra's own (sandbox/definitions.ts builds them from
  * infra/definitions), changed only where moto needs it. Everything is idempotent: running
@@ -155,7 +156,7 @@ export async function sandboxUp(
   );
   // Functions need their roles (moto checks a function's role exists) and their packages.
   created.push(...(await uploadPackages(s3, platform)));
-  created.push(...(await createFunctions(clients.lambda, platform, clients.accountIds)));
+  created.push(...(await createFunctions(clients.lambda, clients.logs, platform, clients.accountIds)));
   return { accountIds: clients.accountIds, created };
 }
 

@@ -7,7 +7,7 @@
  * An update is over when Lambda says so: `LastUpdateStatus` Successful, or Failed with its reason
  * (https://docs.aws.amazon.com/lambda/latest/dg/functions-states.html).
  */
-import { HeadObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import { HeadObjectCommand, ListObjectsV2Command, type S3Client } from '@aws-sdk/client-s3';
 import {
   CreateAliasCommand,
   CreateFunctionCommand,
@@ -74,6 +74,41 @@ export async function resolvePackage(
   }
 }
 
+/** A package's key in the code bucket, and when it was uploaded. */
+export interface PackageObject {
+  readonly version: string;
+  readonly key: string;
+  readonly lastModified: Date | undefined;
+}
+
+/**
+ * Every package of `fn` in `bucket`, `{fn}/{version}/{file}`, newest upload first. Upload time,
+ * not the version's name, orders them: branch builds have no number to sort by.
+ */
+export async function listPackages(
+  s3: S3Client,
+  bucket: string,
+  prefix: string,
+  file: string,
+): Promise<PackageObject[]> {
+  const found: PackageObject[] = [];
+  let token: string | undefined;
+  do {
+    const page = await attempt(`listing the packages s3://${bucket}/${prefix} in mgmt`, () =>
+      s3.send(new ListObjectsV2Command({ Bucket: bucket, Prefix: prefix, ContinuationToken: token })),
+    );
+    for (const o of page.Contents ?? []) {
+      // Anything else under the prefix (a checksum file, a deeper key) is not a package.
+      const [version, name, ...deeper] = (o.Key ?? '').slice(prefix.length).split('/');
+      if (version && name === file && deeper.length === 0)
+        found.push({ version, key: o.Key ?? '', lastModified: o.LastModified });
+    }
+    token = page.IsTruncated ? page.NextContinuationToken : undefined;
+  } while (token);
+  const time = (p: PackageObject) => p.lastModified?.getTime() ?? 0;
+  return found.sort((a, b) => time(b) - time(a) || b.key.localeCompare(a.key));
+}
+
 /** The gate every function release passes first: the package exists, and this is its SHA-256. */
 export function packageGate(fn: string, version: string, lookup: PackageLookup): GateVerdict {
   return {
@@ -105,6 +140,16 @@ export class Lambda {
           }),
         ),
     );
+  }
+
+  /** `$LATEST`'s configuration, or undefined when there is no such function. */
+  async findFunction(functionName: string, why = ''): Promise<FunctionConfiguration | undefined> {
+    try {
+      return await this.client.send(new GetFunctionConfigurationCommand({ FunctionName: functionName }));
+    } catch (err) {
+      if (errorName(err) === 'ResourceNotFoundException') return undefined;
+      throw new AwsCallError(`reading the configuration of ${functionName}${why}`, err);
+    }
   }
 
   /** The alias, or undefined when the function has none of that name. */

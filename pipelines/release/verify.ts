@@ -1,9 +1,11 @@
 /**
  * `tdr verify`: a preflight, one `[OK]`/`[NG]` line per dependency a deployment of this service
- * in this environment needs, every one checked even after a failure.
+ * in this environment needs, every one checked even after a failure. A function's verify
+ * (verify-function.ts) shares `Checks`, the role and ledger checks and the log-group check, so
+ * both read and fail alike.
  */
 import { DescribeLogGroupsCommand } from '@aws-sdk/client-cloudwatch-logs';
-import type { ContainerDefinition, TaskDefinition } from '@aws-sdk/client-ecs';
+import type { TaskDefinition } from '@aws-sdk/client-ecs';
 import { HeadBucketCommand } from '@aws-sdk/client-s3';
 import { DescribeParametersCommand } from '@aws-sdk/client-ssm';
 import { naming } from '../../services/naming';
@@ -31,17 +33,8 @@ export async function verify(
   const skip = checks.skip.bind(checks);
 
   const role = naming.jenkinsEcsUpdateRole(env);
-  const accountId = deps.clients.accountIds[env];
   const ecs = new Ecs(deps.clients.ecs(env));
-  const assumed = await run('role assumable', async () => {
-    await ecs.client.config.credentials();
-    return { ok: true, detail: `${role} in ${accountId}`, value: true };
-  });
-
-  await run('ledger bucket', async () => {
-    await deps.clients.mgmt.s3.send(new HeadBucketCommand({ Bucket: naming.ledgerBucket() }));
-    return { ok: true, detail: `s3://${naming.ledgerBucket()} in mgmt` };
-  });
+  const assumed = await checkRoleAndLedger(checks, deps, env, ecs.client);
 
   const cluster = naming.cluster(service, env);
   const serviceName = naming.ecsService(service, env);
@@ -83,12 +76,47 @@ export async function verify(
     };
   });
   await checkSecrets(checks, deps, env, td);
-  await checkLogGroup(checks, deps, env, service, container);
+  const logGroup = container?.logConfiguration?.options?.['awslogs-group'];
+  if (logGroup)
+    await checkLogGroup(
+      checks,
+      deps,
+      env,
+      logGroup,
+      'new tasks cannot start, because the awslogs driver does not create it',
+    );
+  else checks.skip('log group', `container ${naming.containerName(service)} does not log with awslogs`);
   return checks.list;
 }
 
+/**
+ * The checks every verify starts with: the update role, assumed through the client of the
+ * account that the later checks use, and the ledger bucket. Whether the role was assumed.
+ */
+export async function checkRoleAndLedger(
+  checks: Checks,
+  deps: Pick<ReleaseDeps, 'clients'>,
+  env: WorkloadEnvironmentName,
+  client: { readonly config: { readonly credentials: () => Promise<unknown> } },
+): Promise<boolean> {
+  const assumed = await checks.run('role assumable', async () => {
+    // Resolving the client's credentials is the AssumeRole every later call in the account needs.
+    await client.config.credentials();
+    return {
+      ok: true,
+      detail: `${naming.jenkinsEcsUpdateRole(env)} in ${deps.clients.accountIds[env]}`,
+      value: true,
+    };
+  });
+  await checks.run('ledger bucket', async () => {
+    await deps.clients.mgmt.s3.send(new HeadBucketCommand({ Bucket: naming.ledgerBucket() }));
+    return { ok: true, detail: `s3://${naming.ledgerBucket()} in mgmt` };
+  });
+  return assumed === true;
+}
+
 /** Every check, in order, each counted once. */
-class Checks {
+export class Checks {
   readonly list: VerifyCheck[] = [];
 
   /** Runs one check; a thrown error is its `[NG]`. Returns the check's value when it passed. */
@@ -144,22 +172,17 @@ async function checkSecrets(
   }
 }
 
-/** The log group the container logs to exists: the awslogs driver does not create it. */
-async function checkLogGroup(
+/** The log group exists: `whyNeeded` says what breaks without it (neither ECS nor Lambda creates it). */
+export async function checkLogGroup(
   checks: Checks,
   deps: Pick<ReleaseDeps, 'clients'>,
   env: WorkloadEnvironmentName,
-  service: string,
-  container: ContainerDefinition | undefined,
+  logGroup: string,
+  whyNeeded: string,
 ): Promise<void> {
   const accountId = deps.clients.accountIds[env];
-  const logGroup = container?.logConfiguration?.options?.['awslogs-group'];
-  if (!logGroup) {
-    checks.skip('log group', `container ${naming.containerName(service)} does not log with awslogs`);
-    return;
-  }
   await checks.run('log group', async () => {
-    // The prefix search is the only lookup by name; an exact match is what awslogs needs.
+    // The prefix search is the only lookup by name; an exact match is what the writer needs.
     const out = await deps.clients
       .logs(env)
       .send(new DescribeLogGroupsCommand({ logGroupNamePrefix: logGroup }));
@@ -168,7 +191,7 @@ async function checkLogGroup(
       ? { ok: true, detail: `${logGroup} exists in ${env}` }
       : {
           ok: false,
-          detail: `${logGroup} does not exist in ${env} (account ${accountId}): new tasks cannot start, because the awslogs driver does not create it; run pulumi up for the ${env} stack (locally: tdr sandbox up)`,
+          detail: `${logGroup} does not exist in ${env} (account ${accountId}): ${whyNeeded}; run pulumi up for the ${env} stack (locally: tdr sandbox up)`,
         };
   });
 }

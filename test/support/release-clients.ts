@@ -1,6 +1,6 @@
 /**
- * The release engine's clients for unit tests: the caller's mocked ECS, ECR, S3, SSM and (optionally) Lambda, with
- * IAM and Logs clients the tests never reach, and the harness's fake account ids.
+ * The release engine's clients for unit tests: the caller's mocked ECS, ECR, S3, SSM and (optionally) Lambda,
+ * ELBv2 and Logs, with clients the tests never reach for the rest, and the harness's fake account ids.
  */
 import { ACMClient } from '@aws-sdk/client-acm';
 import { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
@@ -25,10 +25,11 @@ export function fakeReleaseClients(c: {
   ssm: SSMClient;
   lambda?: LambdaClient;
   elbv2?: ElasticLoadBalancingV2Client;
+  logs?: CloudWatchLogsClient;
   identity?: string;
 }): ReleaseClients {
   const iam = new IAMClient({ region: 'eu-west-2' });
-  const logs = new CloudWatchLogsClient({ region: 'eu-west-2' });
+  const logs = c.logs ?? new CloudWatchLogsClient({ region: 'eu-west-2' });
   const lambda = c.lambda ?? new LambdaClient({ region: 'eu-west-2' });
   const elbv2 = c.elbv2 ?? new ElasticLoadBalancingV2Client({ region: 'eu-west-2' });
   const ec2 = new EC2Client({ region: 'eu-west-2' });
