@@ -4,7 +4,7 @@
  * cannot make a container exit non-zero or a task fail to start, so those are unit-tested with ECS
  * mocked (pipelines/release/ecs-task-run.test.ts).
  */
-import { DescribeTaskDefinitionCommand, DescribeTasksCommand } from '@aws-sdk/client-ecs';
+import { DescribeTaskDefinitionCommand, DescribeTasksCommand, ListTasksCommand } from '@aws-sdk/client-ecs';
 import { GetObjectCommand, ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
 import { expect } from 'chai';
 import { naming } from '../services/naming';
@@ -85,9 +85,16 @@ describe('tdr task run (moto)', () => {
     );
     expect(tasks.tasks?.[0]?.taskDefinitionArn).to.equal(after?.taskDefinitionArn);
     expect(tasks.tasks?.[0]?.launchType).to.equal('FARGATE');
-    expect(tasks.tasks?.[0]?.startedBy).to.equal('tdr-jenkins');
 
     const history = await historyJson(env, 'consignment-api-data', 'intg');
+    // Marked with the run (the ledger's runId) and who ran it: how a run whose RunTask reply was
+    // lost, or that was killed before recording the task, finds it (ListTasks by startedBy).
+    const mark = `tdr-${String(history[0]?.runId)}/jenkins`;
+    expect(tasks.tasks?.[0]?.startedBy).to.equal(mark);
+    const marked = await ecs.send(
+      new ListTasksCommand({ cluster: naming.cluster('consignment-api-data', 'intg'), startedBy: mark }),
+    );
+    expect(marked.taskArns).to.deep.equal([result.taskArn]);
     expect(history.map((h) => [h.seq, h.kind, h.action, h.outcome])).to.deep.equal([
       [2, 'task', 'task-run', 'running'],
       [1, 'task', 'task-run', 'started'],

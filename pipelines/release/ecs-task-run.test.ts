@@ -10,6 +10,7 @@ import {
   DescribeServicesCommand,
   DescribeTaskDefinitionCommand,
   DescribeTasksCommand,
+  ListTasksCommand,
   ECSClient,
   RegisterTaskDefinitionCommand,
   RunTaskCommand,
@@ -188,7 +189,7 @@ describe('runTask (one-off task, ECS mocked)', () => {
       cluster: 'consignment-api-data_intg',
       taskDefinition: TD(2),
       launchType: 'FARGATE',
-      startedBy: 'tdr-jenkins',
+      startedBy: 'tdr-run-1/jenkins',
     });
     expect(ledger(w).map((rec) => [rec.seq, rec.action, rec.outcome, rec.exitCode])).to.deep.equal([
       [1, 'task-run', 'started', null],
@@ -407,8 +408,70 @@ describe('runTask (one-off task, ECS mocked)', () => {
     expect(w.s3.objects.has('leases/consignment-api-data/intg.json')).to.equal(false);
   });
 
-  it('startedBy is what ECS accepts, whoever the actor is', () => {
-    expect(startedBy('Jane Doe <jane@example.org>')).to.equal('tdr-Jane-Doe--jane-example-org-');
-    expect(startedBy('x'.repeat(200))).to.have.length(128);
+  it('startedBy is what ECS accepts, whoever the actor is, and keeps the run id first', () => {
+    expect(startedBy('Jane Doe <jane@example.org>', 'run-7')).to.equal(
+      'tdr-run-7/Jane-Doe--jane-example-org-',
+    );
+    expect(startedBy('x'.repeat(200), 'run-7'))
+      .to.have.length(128)
+      .and.match(/^tdr-run-7\//);
+  });
+
+  it('RunTask whose reply was lost: the task the run started is found by its mark and waited for', async () => {
+    const w = world([RUNNING, stoppedWith(0)]);
+    w.ecs.on(RunTaskCommand).rejects(Object.assign(new Error('socket hang up'), { name: 'TimeoutError' }));
+    w.ecs
+      .on(ListTasksCommand, { startedBy: 'tdr-run-1/jenkins', desiredStatus: 'RUNNING' })
+      .resolves({ taskArns: [TASK_ARN] });
+    w.ecs.on(ListTasksCommand, { desiredStatus: 'STOPPED' }).resolves({ taskArns: [] });
+    const r = await succeeded(runTask(w.deps, request()));
+    expect(r).to.include({ outcome: 'succeeded', taskArn: TASK_ARN, exitCode: 0 });
+    expect(ledger(w).map((rec) => [rec.outcome, rec.taskArn])).to.deep.equal([
+      ['started', null],
+      ['running', TASK_ARN],
+      ['succeeded', TASK_ARN],
+    ]);
+  });
+
+  it('RunTask lost and no task marked with the run: nothing ran; refused by ECS (4xx): nothing ran, no look', async () => {
+    const lost = world([RUNNING]);
+    lost.ecs.on(RunTaskCommand).rejects(Object.assign(new Error('socket hang up'), { name: 'TimeoutError' }));
+    lost.ecs.on(ListTasksCommand).resolves({ taskArns: [] });
+    const r = await runTask(lost.deps, request());
+    expect(r.result).to.include({ outcome: 'failed', taskArn: null });
+    expect(r.result.detail).to.match(/^nothing ran: .*ECS lists no task started by this run/);
+
+    const refused = world([RUNNING]);
+    refused.ecs
+      .on(RunTaskCommand)
+      .rejects(
+        Object.assign(new Error('bad subnet'), {
+          name: 'InvalidParameterException',
+          $metadata: { httpStatusCode: 400 },
+        }),
+      );
+    expect((await runTask(refused.deps, request())).result.detail).to.match(/^nothing ran: .*bad subnet/);
+    expect(refused.ecs.commandCalls(ListTasksCommand)).to.have.length(0);
+  });
+
+  it('a run killed between RunTask and recording its task is settled from the task its mark finds', async () => {
+    const w = world([stoppedWith(3)]);
+    // The first run loses RunTask's reply and cannot even list tasks: it stays open (`started`).
+    w.ecs.on(RunTaskCommand).rejects(Object.assign(new Error('killed'), { name: 'TimeoutError' }));
+    w.ecs.on(ListTasksCommand).rejects(new Error('no network either'));
+    await thrown(runTask(w.deps, request()));
+    expect(ledger(w).map((rec) => rec.outcome)).to.deep.equal(['started']);
+    // Its task did start, and exited 3: the next run finds it by the first run's mark.
+    w.ecs.on(RunTaskCommand).resolves({ tasks: [{ taskArn: TASK_ARN, lastStatus: 'PROVISIONING' }] });
+    w.ecs.on(ListTasksCommand).resolves({ taskArns: [] });
+    w.ecs
+      .on(ListTasksCommand, { startedBy: 'tdr-run-1/jenkins', desiredStatus: 'STOPPED' })
+      .resolves({ taskArns: [TASK_ARN] });
+    await runTask(w.deps, request());
+    expect(ledger(w).find((rec) => rec.settles === 1)).to.include({
+      outcome: 'failed',
+      exitCode: 3,
+      runId: 'run-1',
+    });
   });
 });

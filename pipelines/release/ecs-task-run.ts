@@ -27,7 +27,7 @@ import { parseTaskInputs, taskInputEnvironment, type TaskInputValues } from '../
 import { buildVersionProblem } from '../../services/versions';
 import { releasableServices, taskEntry, workloadEnv, type ReleaseDeps } from './context';
 import { Ecs } from './ecs';
-import { ReleaseFailedError, ReleaseInputError, TaskStillRunningError } from './errors';
+import { ReleaseFailedError, ReleaseInputError, TaskStillRunningError, httpStatusOf } from './errors';
 import { GateRefusedError, versionVerdict } from './gates';
 import { imageGate, resolveVersion } from './images';
 import type { LedgerRecord, TaskRunOutcome, TaskRunRecord } from './ledger';
@@ -242,14 +242,30 @@ async function act(ctx: Ctx, run: TaskRun, journal: Journal<TaskRunRecord>): Pro
       taskDefinition: arn,
       launchType: 'FARGATE',
       count: 1,
-      startedBy: startedBy(req.actor),
+      startedBy: startedBy(req.actor, run.record.runId),
       ...(run.network.configuration
         ? { networkConfiguration: { awsvpcConfiguration: run.network.configuration } }
         : {}),
       ...inputOverrides(ctx, run.plan.inputs),
     });
   } catch (err) {
-    return { ok: false, detail: `nothing ran: ${(err as Error).message}` };
+    if (refusedByEcs(err)) return { ok: false, detail: `nothing ran: ${(err as Error).message}` };
+    // No reply (a reset, a timeout, 5xx after the SDK's retries): ECS may have started the task.
+    // Only ECS can say: the task this run started is marked with the run's id.
+    const found = await ecs
+      .tasksStartedBy(naming.cluster(req.task, env), startedBy(req.actor, run.record.runId))
+      .catch(() => {
+        // Not even that can be read: the run stays open (write-ahead `started`); the next run settles it.
+        throw err;
+      });
+    const task = found[0];
+    if (!task?.taskArn)
+      return {
+        ok: false,
+        detail: `nothing ran: ${(err as Error).message} (and ECS lists no task started by this run)`,
+      };
+    ctx.step(`RunTask's reply was lost (${(err as Error).message}); ECS did start ${task.taskArn}`);
+    started = { ok: true, task: { ...task, taskArn: task.taskArn } };
   }
   if (!started.ok) return { ok: false, detail: `ECS placed no task: ${started.reason}` };
   await journal.record('running', { taskArn: started.task.taskArn });
@@ -291,9 +307,19 @@ function inputOverrides(ctx: Ctx, values: TaskInputValues) {
   return { overrides: { containerOverrides: [{ name: naming.containerName(ctx.req.task), environment }] } };
 }
 
-/** ECS accepts up to 128 letters, digits, `-`, `_` and `/` in startedBy. */
-export function startedBy(actor: string): string {
-  return `tdr-${actor}`.replace(/[^A-Za-z0-9_/-]/g, '-').slice(0, 128);
+/**
+ * Marks the task with the run and who ran it: `tdr-{runId}/{actor}`, so that the run finds its own
+ * task when RunTask's reply is lost or the run is killed before recording it. ECS accepts up to
+ * 128 letters, digits, `-`, `_` and `/` (the run id comes first, so a long actor is what is cut).
+ */
+export function startedBy(actor: string, runId: string): string {
+  return `tdr-${runId}/${actor}`.replace(/[^A-Za-z0-9_/-]/g, '-').slice(0, 128);
+}
+
+/** ECS answered and refused (a 4xx other than throttling): the task certainly did not start. */
+function refusedByEcs(err: unknown): boolean {
+  const status = httpStatusOf(err);
+  return status !== undefined && status >= 400 && status < 500 && status !== 429;
 }
 
 interface End {
@@ -336,13 +362,18 @@ async function settleOpenRun(ctx: Ctx, run: TaskRunRecord): Promise<Settlement<T
     detail: `${what}; ${detail}`,
     change: NO_FACTS,
   });
-  if (!run.taskArn) return unknown('it stopped before ECS accepted a task (no task ARN recorded)');
   const cluster = naming.cluster(run.service, ctx.env);
-  const { task } = await ecsOf(ctx).task(cluster, run.taskArn);
+  const ecs = ecsOf(ctx);
+  // Killed between RunTask and recording its ARN: the task, if any, is marked with the run's id.
+  const task = run.taskArn
+    ? (await ecs.task(cluster, run.taskArn)).task
+    : (await ecs.tasksStartedBy(cluster, startedBy(run.actor, run.runId)))[0];
+  if (!run.taskArn && !task)
+    return unknown('no task was started by it (ECS lists none marked with its run id)');
   if (!task) return unknown(`ECS no longer knows its task ${run.taskArn}, so its outcome is unknown`);
   if (task.lastStatus !== 'STOPPED') {
     throw new TaskStillRunningError(
-      `${what}: its task ${run.taskArn} is still ${task.lastStatus ?? 'running'}`,
+      `${what}: its task ${task.taskArn ?? run.taskArn} is still ${task.lastStatus ?? 'running'}`,
     );
   }
   const end = endOf(task, naming.containerName(run.service));

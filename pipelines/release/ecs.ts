@@ -14,6 +14,7 @@ import {
   DescribeServicesCommand,
   DescribeTaskDefinitionCommand,
   DescribeTasksCommand,
+  ListTasksCommand,
   RegisterTaskDefinitionCommand,
   RunTaskCommand,
   UpdateServiceCommand,
@@ -171,6 +172,28 @@ export class Ecs {
       this.client.send(new DescribeTasksCommand({ cluster, tasks: [taskArn] })),
     );
     return { task: out.tasks?.[0], failures: (out.failures ?? []).map((f) => f.reason ?? '') };
+  }
+
+  /**
+   * The tasks `startedBy` marks, running or stopped (ECS lists a stopped task for at least an
+   * hour: https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_ListTasks.html). How a
+   * run whose RunTask reply was lost, or which was killed before recording it, finds its task.
+   */
+  async tasksStartedBy(cluster: string, startedBy: string): Promise<Task[]> {
+    const arns = (
+      await Promise.all(
+        (['RUNNING', 'STOPPED'] as const).map((desiredStatus) =>
+          attempt(`listing tasks started by ${startedBy} in cluster ${cluster}`, () =>
+            this.client.send(new ListTasksCommand({ cluster, startedBy, desiredStatus })),
+          ),
+        ),
+      )
+    ).flatMap((out) => out.taskArns ?? []);
+    if (arns.length === 0) return [];
+    const out = await attempt(`describing tasks started by ${startedBy} in cluster ${cluster}`, () =>
+      this.client.send(new DescribeTasksCommand({ cluster, tasks: arns })),
+    );
+    return out.tasks ?? [];
   }
 
   /** Waits for the service to run `taskDefinitionArn` steadily, or for the rollout to fail. */
