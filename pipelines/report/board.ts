@@ -23,6 +23,7 @@ import {
   type ReleaseRun,
   type ServiceLedgers,
 } from './runs';
+import { worst, type Badge, type Tone } from './tone';
 
 // ---- Inputs ----
 
@@ -75,13 +76,7 @@ export interface BoardInput {
 
 // ---- Output ----
 
-export type Tone = 'good' | 'info' | 'warn' | 'bad' | 'none';
-
-/** A fact about a cell, in words; the tone only colours it. */
-export interface Badge {
-  readonly tone: Tone;
-  readonly text: string;
-}
+export type { Badge, Tone } from './tone';
 
 export interface HistoryEntry {
   readonly runId: string;
@@ -210,10 +205,6 @@ export function boardModelOf(platform: Pick<Platform, 'catalogue' | 'promotionPa
 export function promoteCommand(service: string, to: string, version: string): string {
   return `tdr promote --service ${service} --to ${to} --version ${version}`;
 }
-
-const TONE_ORDER: readonly Tone[] = ['none', 'good', 'info', 'warn', 'bad'];
-const worst = (tones: readonly Tone[]): Tone =>
-  tones.reduce<Tone>((w, t) => (TONE_ORDER.indexOf(t) > TONE_ORDER.indexOf(w) ? t : w), 'none');
 
 export function buildBoard(input: BoardInput): BoardData {
   const { model, ledgers, now } = input;
