@@ -61,6 +61,7 @@ describe('release board in Slack', () => {
         ledgers: {},
         live: () => undefined,
         leases: [],
+        maintenance: () => undefined,
         now: new Date(0),
       }),
     );
