@@ -80,6 +80,7 @@ describe('release board from a sandbox on moto, in a browser', function () {
   let data: BoardData;
   const requests: string[] = [];
   let url: string;
+  let report: { stdout: string; stderr: string };
 
   before(async function () {
     this.timeout(300_000);
@@ -93,6 +94,9 @@ describe('release board from a sandbox on moto, in a browser', function () {
     const file = join(OUT, 'release-report.html');
     const r = await tdr(['report', '--html', file, '-o', 'json'], env);
     data = JSON.parse(r.stdout) as BoardData;
+    expect(r.stderr).not.to.contain('degraded: maintenance');
+    // moto is reset before each test: the text summary is read here too.
+    report = await tdr(['report'], env);
     expect(readFileSync(file, 'utf8')).to.match(/^<!DOCTYPE html>/i);
 
     browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
@@ -178,6 +182,10 @@ describe('release board from a sandbox on moto, in a browser', function () {
       endCommand: 'tdr maintenance off --env staging',
     });
     expect(data.summary).to.deep.include({ inMaintenance: 1, maintenanceDrifted: 0 });
+    expect(report.stdout).to.contain(' · 1 in maintenance');
+    expect(report.stdout).to.match(
+      /^maintenance staging ON since \S+ by ops \(ledger #\d+\): database upgrade <script>.*<\/script> — end it with tdr maintenance off --env staging$/m,
+    );
   });
 
   it('loads nothing from the network, and is saved as a screenshot', async () => {
