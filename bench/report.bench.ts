@@ -14,6 +14,17 @@ const SERVICES = 50;
 const RECORDS_PER_SERVICE = 1_000;
 const NOW = new Date('2026-06-30T12:00:00Z');
 const SPAN_DAYS = 180;
+const NOT_IN_MAINTENANCE = {
+  on: false,
+  since: null,
+  by: null,
+  reason: null,
+  seq: null,
+  listener: false,
+  drift: [],
+  unsettled: [],
+  problems: [],
+} as const;
 
 function ledgerOf(b: LedgerBuilder, service: string): void {
   const count = () => Object.values(b.ledgers[service] ?? {}).reduce((n, r) => n + r.length, 0);
@@ -79,6 +90,7 @@ function input(): BoardInput {
     ledgers,
     live,
     leases: [],
+    maintenance: () => NOT_IN_MAINTENANCE,
     now: NOW,
   };
 }

@@ -36,7 +36,7 @@ export function register(program: Command, ctx: CliContext): void {
   program
     .command('report')
     .description(
-      'the release board: every service × environment, what waits to be promoted, history and delivery metrics',
+      'the release board: every service × environment, environments in maintenance, what waits to be promoted, history and delivery metrics',
     )
     .option('--html <file>', 'write the board as one self-contained HTML page', htmlFile)
     .option(
@@ -70,6 +70,7 @@ export function register(program: Command, ctx: CliContext): void {
         ledgers: snapshot.ledgers,
         live: (service, env) => snapshot.live[`${service}/${env}`],
         leases: snapshot.leases,
+        maintenance: (env) => snapshot.maintenance[env],
         now: deps.now(),
         links: linksOf(ctx.env),
       });
@@ -124,7 +125,15 @@ function linksOf(env: CliContext['env']) {
 function textSummary(data: import('../pipelines/report/board').BoardData): string {
   const s = data.summary;
   const lines = [
-    `${s.services} services · ${s.waiting} waiting to be promoted · ${s.drifted} drifted · ${s.failed} failed · ${s.openRuns} running · ${s.leases} leases held`,
+    `${s.services} services · ${s.waiting} waiting to be promoted · ${s.drifted} drifted · ${s.failed} failed · ${s.openRuns} running · ${s.leases} leases held · ${s.inMaintenance} in maintenance`,
+    ...data.environments.flatMap(({ name, maintenance: m }) => [
+      ...(m.on
+        ? [
+            `maintenance ${name} ON since ${m.since} by ${m.by} (ledger #${m.seq}): ${m.reason} — end it with ${m.endCommand}`,
+          ]
+        : []),
+      ...m.drift.map((d) => `drift maintenance/${name}: ${d}`),
+    ]),
     ...data.waiting.map(
       (w) =>
         `waiting ${w.service} ${w.version} ${w.from} → ${w.to}${w.since ? ` since ${w.since}` : ''}: ${w.command}`,

@@ -146,6 +146,45 @@ describe('release board in a browser', function () {
     expect(await board.page.locator('script, img, iframe, object').count()).to.equal(0);
   });
 
+  it('an environment in maintenance has a banner at the top and a marked, hatched column; its reason stays text', async () => {
+    const m = SCENARIO_FACTS.maintenance;
+    const banner = board.page.locator(`.banner[data-env="${m.env}"]`);
+    const text = await banner.innerText();
+    expect(text).to.contain(
+      `${m.env} is in maintenance: every request gets the service-unavailable page (503)`,
+    );
+    expect(text).to.contain(`since 2026-06-30 10:00 UTC (2 h ago) by ${m.by} (ledger #${m.seq})`);
+    expect(text).to.contain(`reason: ${m.reason}`);
+    expect(text).to.contain(`end it: ${m.command}`);
+    // Above the fold, before anything else on the page is read.
+    const box = await banner.boundingBox();
+    expect(box?.y).to.be.lessThan(LAPTOP.height / 2);
+    const header = board.page.locator(`table.matrix thead th[data-env="${m.env}"]`);
+    expect(await header.getAttribute('data-maintenance')).to.equal('on');
+    expect(await header.innerText()).to.contain('in maintenance');
+    const hatched = await cell(board.page, 'frontend', m.env).evaluate(
+      (td) => getComputedStyle(td).backgroundImage,
+    );
+    expect(hatched).to.contain('repeating-linear-gradient');
+    expect(
+      await cell(board.page, 'frontend', 'intg').evaluate((td) => getComputedStyle(td).backgroundImage),
+    ).to.equal('none');
+    expect(await board.page.evaluate(() => (window as unknown as { __xss?: number }).__xss)).to.equal(
+      undefined,
+    );
+  });
+
+  it('a maintenance switch that drifted from its listener is shown as a problem', async () => {
+    const { env, drift } = SCENARIO_FACTS.maintenanceDrift;
+    const banner = board.page.locator(`.banner[data-env="${env}"]`);
+    expect(await banner.getAttribute('data-tone')).to.equal('bad');
+    expect(await banner.innerText()).to.contain(drift);
+    expect(await board.page.locator(`table.matrix thead th[data-env="${env}"]`).innerText()).to.contain(
+      'drift: maintenance switch differs from the listener',
+    );
+    expect(await board.page.locator('.banner[data-env="intg"]').count()).to.equal(0);
+  });
+
   it('the page loads nothing from the network', async () => {
     await board.page.waitForLoadState('networkidle');
     expect(board.requests).to.deep.equal([board.url]);

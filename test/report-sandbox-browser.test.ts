@@ -28,7 +28,13 @@ const OUT = resolve(__dirname, '..', 'test-output', 'report-sandbox');
 
 type Env = Record<string, string | undefined>;
 
-/** frontend: v2 to prod (approved by alice), v3 up to staging (prod lags by one), intg rolled back to v2. */
+/** Free text, shown on the board: it must stay text there. */
+const MAINTENANCE_REASON = 'database upgrade <script>window.__xss=1</script>';
+
+/**
+ * frontend: v2 to prod (approved by alice), v3 up to staging (prod lags by one), intg rolled back
+ * to v2; staging then switched into maintenance by ops.
+ */
 async function scenario(env: Env): Promise<void> {
   const frontend = (...args: string[]) => ['--service', 'frontend', ...args];
   await tdr(['deploy', ...frontend('--env', 'intg', '--version', 'v2', '--actor', 'jenkins')], env);
@@ -61,6 +67,8 @@ async function scenario(env: Env): Promise<void> {
     'run-77',
     10 * 60_000,
   );
+
+  await tdr(['maintenance', 'on', '--env', 'staging', '--reason', MAINTENANCE_REASON, '--actor', 'ops'], env);
 }
 
 const cell = (page: Page, service: string, env: string) =>
@@ -72,6 +80,7 @@ describe('release board from a sandbox on moto, in a browser', function () {
   let data: BoardData;
   const requests: string[] = [];
   let url: string;
+  let report: { stdout: string; stderr: string };
 
   before(async function () {
     this.timeout(300_000);
@@ -85,6 +94,9 @@ describe('release board from a sandbox on moto, in a browser', function () {
     const file = join(OUT, 'release-report.html');
     const r = await tdr(['report', '--html', file, '-o', 'json'], env);
     data = JSON.parse(r.stdout) as BoardData;
+    expect(r.stderr).not.to.contain('degraded: maintenance');
+    // moto is reset before each test: the text summary is read here too.
+    report = await tdr(['report'], env);
     expect(readFileSync(file, 'utf8')).to.match(/^<!DOCTYPE html>/i);
 
     browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
@@ -143,6 +155,37 @@ describe('release board from a sandbox on moto, in a browser', function () {
     expect(data.metrics.overall.windows[0]).to.deep.include({ days: 30 });
     const detail = await page.locator('section.card[data-metric="failure-rate"]').innerText();
     expect(detail).to.contain('0 of 1 release');
+  });
+
+  it('staging, switched into maintenance with tdr, has a banner and a marked column; the reason stays text', async () => {
+    const banner = page.locator('.banner[data-env="staging"]');
+    const text = await banner.innerText();
+    expect(text).to.contain('staging is in maintenance');
+    expect(text).to.match(/since \d{4}-\d\d-\d\d \d\d:\d\d UTC \(\d+ min ago\) by ops \(ledger #\d+\)/);
+    expect(text).to.contain(`reason: ${MAINTENANCE_REASON}`);
+    expect(text).to.contain('end it: tdr maintenance off --env staging');
+    expect(
+      await page.locator('table.matrix thead th[data-env="staging"]').getAttribute('data-maintenance'),
+    ).to.equal('on');
+    // intg and prod are not in maintenance, and their listeners agree: no banner.
+    expect(await page.locator('.banner').count()).to.equal(1);
+    expect(await page.evaluate(() => (window as unknown as { __xss?: number }).__xss)).to.equal(undefined);
+    expect(await page.locator('script').count()).to.equal(0);
+    const staging = data.environments.find((e) => e.name === 'staging')?.maintenance;
+    expect(staging).to.deep.include({
+      on: true,
+      by: 'ops',
+      reason: MAINTENANCE_REASON,
+      listener: true,
+      drift: [],
+      problems: [],
+      endCommand: 'tdr maintenance off --env staging',
+    });
+    expect(data.summary).to.deep.include({ inMaintenance: 1, maintenanceDrifted: 0 });
+    expect(report.stdout).to.contain(' · 1 in maintenance');
+    expect(report.stdout).to.match(
+      /^maintenance staging ON since \S+ by ops \(ledger #\d+\): database upgrade <script>.*<\/script> — end it with tdr maintenance off --env staging$/m,
+    );
   });
 
   it('loads nothing from the network, and is saved as a screenshot', async () => {

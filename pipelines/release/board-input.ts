@@ -1,19 +1,24 @@
 /**
  * What the release board (pipelines/report) is built from, gathered from AWS: the ledger of every
- * service × environment, what ECS runs, and the leases held. The board itself stays a pure function
- * of this; only this module knows how the engine reads its buckets and ECS.
+ * service × environment, what ECS runs, the leases held, and each environment's maintenance switch.
+ * The board itself stays a pure function of this; only this module knows how the engine reads its
+ * buckets, ECS and the load balancer.
  *
  * Cost, per service × environment: the ledger's verified head (two requests when current), one or
- * two ECS calls, and one lease listing overall. The head keeps the newest KEEP_RUNS runs, which is
+ * two ECS calls, and one lease listing overall; per environment, `tdr status`'s reading of the
+ * maintenance switch (its ledger head, and the public listener's load balancer, listeners and
+ * rules, through the same assumed update role as the ECS calls). The head keeps the newest KEEP_RUNS runs, which is
  * all the matrix and the history show; the 90-day metrics need every run within 90 days, so only
  * when the head's oldest run is still inside that window are older records paged in (one GET per
  * record, PAGE at a time) until one falls outside it. Reads grow with the release rate, never with
  * the length of the history.
  */
 import type { HeldLease, LiveState } from '../report/board';
+import type { MaintenanceState } from '../report/maintenance';
 import type { ServiceLedgers } from '../report/runs';
 import { ledgerOf, leasesOf, workloadEnv, type ReleaseDeps } from './context';
 import { leaseSubject } from './lease';
+import { maintenanceStatus, type MaintenanceStatus } from './maintenance-status';
 import { ecsView } from './status';
 import type { LedgerRecord } from './ledger';
 
@@ -25,12 +30,14 @@ export interface BoardSnapshot {
   /** By `service/env`. */
   readonly live: Readonly<Record<string, LiveState>>;
   readonly leases: readonly HeldLease[];
+  /** By environment. */
+  readonly maintenance: Readonly<Record<string, MaintenanceState>>;
   /** What could not be read; the board shows the rest. */
   readonly problems: readonly string[];
 }
 
 export async function gatherBoardSnapshot(
-  deps: Pick<ReleaseDeps, 'clients' | 'now'>,
+  deps: Pick<ReleaseDeps, 'clients' | 'platform' | 'now'>,
   scope: {
     readonly services: readonly string[];
     readonly environments: readonly string[];
@@ -49,6 +56,10 @@ export async function gatherBoardSnapshot(
       problems.push(`leases could not be read: ${(err as Error).message}`);
       return [];
     });
+  const switches = maintenanceStatus(deps, scope.environments).catch((err: unknown) => {
+    problems.push(`the maintenance switch could not be read: ${(err as Error).message}`);
+    return [];
+  });
   const cells = scope.services.flatMap((service) => scope.environments.map((env) => ({ service, env })));
   // One cell at a time per worker: a few dozen concurrent requests at most, whatever the catalogue.
   await forEachLimit(cells, 8, async ({ service, env }) => {
@@ -68,7 +79,18 @@ export async function gatherBoardSnapshot(
       ? [{ ...subject, holder: l.holder, runId: l.runId, acquiredAt: l.acquiredAt, expiresAt: l.expiresAt }]
       : [];
   });
-  return { ledgers, live, leases, problems };
+  const maintenance: Record<string, MaintenanceState> = {};
+  for (const m of await switches) {
+    maintenance[m.env] = maintenanceState(m);
+    for (const p of m.problems) problems.push(`maintenance/${m.env}: ${p}`);
+  }
+  return { ledgers, live, leases, maintenance, problems };
+}
+
+/** The board's shape of `tdr status`'s reading (without the engine's own fields). */
+function maintenanceState(m: MaintenanceStatus): MaintenanceState {
+  const { on, since, by, reason, seq, listener, drift, unsettled, problems } = m;
+  return { on, since, by, reason, seq, listener, drift, unsettled, problems };
 }
 
 /** The head's records, and older ones paged in while they are still inside the window. */

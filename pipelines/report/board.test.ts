@@ -4,7 +4,13 @@ import { DEFAULT_CATALOGUE } from '../../services/catalogue';
 import { loadPlatform } from '../../services/config';
 import { ecsServices } from '../../services/queries';
 import { digestOfVersion } from '../../test/support/ledger-records';
-import { SCENARIO_FACTS, SCENARIO_NOW, XSS, scenarioInput } from '../../test/support/report-scenario';
+import {
+  MAINTENANCE_OFF,
+  SCENARIO_FACTS,
+  SCENARIO_NOW,
+  XSS,
+  scenarioInput,
+} from '../../test/support/report-scenario';
 import { boardModelOf, buildBoard, promoteCommand, type BoardData } from './board';
 import { formatDays } from './format';
 
@@ -115,6 +121,8 @@ describe('release board data', () => {
       failed: 2,
       openRuns: 1,
       leases: 1,
+      inMaintenance: 1,
+      maintenanceDrifted: 1,
     });
     expect(board.generatedAt).to.equal(SCENARIO_NOW.toISOString());
     expect(board.metrics.windowsDays).to.deep.equal([30, 90]);
@@ -160,6 +168,7 @@ describe('release board data', () => {
       ledgers: {},
       live: () => undefined,
       leases: [],
+      maintenance: () => undefined,
       now: SCENARIO_NOW,
     });
     expect(b.rows).to.deep.equal([]);
@@ -171,7 +180,59 @@ describe('release board data', () => {
       failed: 0,
       openRuns: 0,
       leases: 0,
+      inMaintenance: 0,
+      maintenanceDrifted: 0,
     });
+  });
+
+  it('carries each environment’s maintenance switch: on with who, when, why and the command; off; drifted', () => {
+    const m = SCENARIO_FACTS.maintenance;
+    const env = (name: string) => {
+      const e = board.environments.find((x) => x.name === name);
+      if (!e) throw new Error(`no environment ${name}`);
+      return e.maintenance;
+    };
+    expect(env(m.env)).to.deep.include({
+      on: true,
+      since: m.since,
+      by: m.by,
+      reason: m.reason,
+      seq: m.seq,
+      listener: true,
+      drift: [],
+      tone: 'warn',
+      endCommand: m.command,
+      historyCommand: 'tdr history --env staging --service maintenance',
+    });
+    expect(texts(env(m.env))).to.deep.equal(['in maintenance']);
+    expect(env('intg')).to.deep.include({ on: false, tone: 'none', badges: [], endCommand: null });
+    const drifted = env(SCENARIO_FACTS.maintenanceDrift.env);
+    expect(drifted).to.deep.include({ on: false, listener: true, tone: 'bad', endCommand: null });
+    expect(drifted.drift).to.deep.equal([SCENARIO_FACTS.maintenanceDrift.drift]);
+    expect(texts(drifted)).to.deep.equal(['drift: maintenance switch differs from the listener']);
+    // The switch is the environment's, not a release's: the cells' own tones and badges are untouched.
+    expect(cell(board, 'frontend', 'staging').tone).to.equal('good');
+  });
+
+  it('a maintenance switch not asked or not read is unknown, not off; one with no outcome says so', () => {
+    const input = scenarioInput();
+    const b = buildBoard({
+      ...input,
+      maintenance: (env) =>
+        env === 'intg'
+          ? undefined
+          : env === 'staging'
+            ? { ...MAINTENANCE_OFF, listener: null, problems: ['listener could not be read: AccessDenied'] }
+            : { ...MAINTENANCE_OFF, unsettled: [7] },
+    });
+    const [intg, staging, prod] = b.environments.map((e) => e.maintenance);
+    expect(intg).to.deep.include({ on: false, tone: 'warn', problems: ['not asked'] });
+    expect(texts(staging!)).to.deep.equal([
+      'maintenance switch unknown (listener could not be read: AccessDenied)',
+    ]);
+    expect(texts(prod!)).to.deep.equal(['maintenance switch without an outcome (ledger #7)']);
+    expect(prod?.tone).to.equal('info');
+    expect(b.summary).to.deep.include({ inMaintenance: 0, maintenanceDrifted: 0 });
   });
 
   it('formats the promote command and ages for people', () => {

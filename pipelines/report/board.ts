@@ -1,15 +1,17 @@
 /**
  * The release board's data: a pure function of the platform model, the ledger, what the runtime
- * runs, the held leases and the time. `tdr report -o json` prints it; the HTML page and the Slack
- * summary render it and decide nothing themselves.
+ * runs, the held leases, each environment's maintenance switch and the time. `tdr report -o json`
+ * prints it; the HTML page and the Slack summary render it and decide nothing themselves.
  *
- * The live state and the leases are small interfaces of the report's own, so that the board does
- * not depend on how the release engine reads ECS or its lease objects.
+ * The live state, the leases and the maintenance switch are small interfaces of the report's own,
+ * so that the board does not depend on how the release engine reads ECS, its lease objects or the
+ * load balancer.
  */
 import type { Platform } from '../../services/config';
 import { ecsServices } from '../../services/queries';
 import type { CheckRecord } from '../release/ledger';
 import { formatDays } from './format';
+import { environmentMaintenance, type EnvironmentMaintenance, type MaintenanceState } from './maintenance';
 import { deliveryMetrics, type DeliveryMetrics } from './metrics';
 import {
   DAY_MS,
@@ -23,6 +25,7 @@ import {
   type ReleaseRun,
   type ServiceLedgers,
 } from './runs';
+import { worst, type Badge, type Tone } from './tone';
 
 // ---- Inputs ----
 
@@ -67,6 +70,8 @@ export interface BoardInput {
   /** Missing means not asked: shown as unknown. */
   readonly live: (service: string, env: string) => LiveState | undefined;
   readonly leases: readonly HeldLease[];
+  /** Each environment's maintenance switch; missing means not asked: shown as unknown. */
+  readonly maintenance: (env: string) => MaintenanceState | undefined;
   readonly now: Date;
   readonly links?: BoardLinks;
   /** Runs of each cell's history (newest first); 20 unless told. */
@@ -75,13 +80,7 @@ export interface BoardInput {
 
 // ---- Output ----
 
-export type Tone = 'good' | 'info' | 'warn' | 'bad' | 'none';
-
-/** A fact about a cell, in words; the tone only colours it. */
-export interface Badge {
-  readonly tone: Tone;
-  readonly text: string;
-}
+export type { Badge, Tone } from './tone';
 
 export interface HistoryEntry {
   readonly runId: string;
@@ -176,6 +175,7 @@ export interface BoardData {
     readonly name: string;
     readonly source: string | null;
     readonly grafanaUrl: string | null;
+    readonly maintenance: EnvironmentMaintenance;
   }[];
   readonly jenkinsUrl: string | null;
   readonly rows: readonly {
@@ -191,6 +191,10 @@ export interface BoardData {
     readonly failed: number;
     readonly openRuns: number;
     readonly leases: number;
+    /** Environments whose ledger says maintenance is on. */
+    readonly inMaintenance: number;
+    /** Environments whose maintenance switch differs from their listener. */
+    readonly maintenanceDrifted: number;
   };
   readonly metrics: DeliveryMetrics;
 }
@@ -210,10 +214,6 @@ export function boardModelOf(platform: Pick<Platform, 'catalogue' | 'promotionPa
 export function promoteCommand(service: string, to: string, version: string): string {
   return `tdr promote --service ${service} --to ${to} --version ${version}`;
 }
-
-const TONE_ORDER: readonly Tone[] = ['none', 'good', 'info', 'warn', 'bad'];
-const worst = (tones: readonly Tone[]): Tone =>
-  tones.reduce<Tone>((w, t) => (TONE_ORDER.indexOf(t) > TONE_ORDER.indexOf(w) ? t : w), 'none');
 
 export function buildBoard(input: BoardInput): BoardData {
   const { model, ledgers, now } = input;
@@ -236,9 +236,14 @@ export function buildBoard(input: BoardInput): BoardData {
   const waiting = rows.flatMap((row) => row.cells.flatMap((c) => waitingOf(input, c)));
   const cells = rows.flatMap((r) => r.cells);
   const first = envs[0]?.name ?? '';
+  const environments = envs.map((e) => ({
+    ...e,
+    grafanaUrl: input.links?.grafana?.(e.name) ?? null,
+    maintenance: environmentMaintenance(e.name, input.maintenance(e.name)),
+  }));
   return {
     generatedAt: now.toISOString(),
-    environments: envs.map((e) => ({ ...e, grafanaUrl: input.links?.grafana?.(e.name) ?? null })),
+    environments,
     jenkinsUrl: input.links?.jenkinsJobs ?? null,
     rows,
     waiting,
@@ -249,6 +254,8 @@ export function buildBoard(input: BoardInput): BoardData {
       failed: cells.filter((c) => c.lastOutcome && c.lastOutcome.outcome !== 'succeeded').length,
       openRuns: cells.reduce((n, c) => n + c.openRuns.length, 0),
       leases: cells.filter((c) => c.lease && !c.lease.expired).length,
+      inMaintenance: environments.filter((e) => e.maintenance.on).length,
+      maintenanceDrifted: environments.filter((e) => e.maintenance.drift.length > 0).length,
     },
     metrics: deliveryMetrics(ledgers, {
       services: model.services.map((s) => s.name),

@@ -7,6 +7,7 @@ import { renderToString } from 'preact-render-to-string';
 import type { BoardData } from './board';
 import { formatWhen } from './format';
 import { BadgeView, SafeLink } from './components/common';
+import { MaintenanceBanners } from './components/maintenance';
 import { Matrix } from './components/matrix';
 import { MetricsSection } from './components/metrics';
 import { BOARD_CSS } from './components/style';
@@ -37,6 +38,7 @@ export function BoardPage({ board }: { board: BoardData }) {
           <p class="muted">
             Generated {formatWhen(board.generatedAt)} from the release ledger and what the runtime runs.
           </p>
+          <MaintenanceBanners environments={board.environments} now={now} />
           <ul class="summary" aria-label="summary">
             <li>{plural(s.services, 'service')}</li>
             <li>{plural(s.waiting, 'promotion')} waiting</li>
@@ -44,6 +46,7 @@ export function BoardPage({ board }: { board: BoardData }) {
             <li>{plural(s.failed, 'cell')} whose last release failed</li>
             <li>{plural(s.openRuns, 'release')} running</li>
             <li>{plural(s.leases, 'lease')} held</li>
+            <li>{plural(s.inMaintenance, 'environment')} in maintenance</li>
           </ul>
           <ul class="links" aria-label="links">
             {board.environments.map((e) =>

@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { XSS, scenarioInput } from '../../test/support/report-scenario';
+import { SCENARIO_FACTS, XSS, scenarioInput } from '../../test/support/report-scenario';
 import { buildBoard } from './board';
 import { slackEscape, slackSummary, trend } from './slack';
 
@@ -31,6 +31,18 @@ describe('release board in Slack', () => {
     expect(JSON.stringify(message)).not.to.contain('<script>');
   });
 
+  it('says which environments are in maintenance, first, with who, why and the command; a drifted switch is drift', () => {
+    const m = SCENARIO_FACTS.maintenance;
+    expect(texts[1]).to.contain('in maintenance: staging');
+    expect(texts[2]?.split('\n')).to.deep.equal([
+      '*In maintenance (every request gets the service-unavailable page)*',
+      `• *staging* since 2026-06-30 10:00 UTC by ops: ${slackEscape(m.reason)} · end it: \`${m.command}\``,
+    ]);
+    expect(section('Drift between the ledger and the runtime')).to.contain(
+      `• *maintenance switch* in prod: ${SCENARIO_FACTS.maintenanceDrift.drift}`,
+    );
+  });
+
   it('gives the metrics and their trend in one line, and links the page', () => {
     const line = texts.find((t) => t.startsWith('*Delivery')) ?? '';
     expect(line).to.contain('change failure 33% (90 d: 20%, worse)');
@@ -39,7 +51,7 @@ describe('release board in Slack', () => {
       '<https://jenkins.example/job/release-report/lastSuccessfulBuild/artifact/board.html|Open the release board>',
     );
     expect(message.text).to.equal(
-      'TDR release board: 2 waiting to be promoted · 1 drifted · 2 failed · 1 running',
+      'TDR release board: 2 waiting to be promoted · 1 drifted · 2 failed · 1 running · in maintenance: staging',
     );
   });
 
@@ -61,6 +73,7 @@ describe('release board in Slack', () => {
         ledgers: {},
         live: () => undefined,
         leases: [],
+        maintenance: () => undefined,
         now: new Date(0),
       }),
     );

@@ -1,10 +1,10 @@
 /**
- * The board's summary for the release channel, as Slack blocks: what waits to be promoted and for
- * how long, what drifted, what failed, and the delivery metrics' trend (the last 30 days against
- * the last 90). Posting it is the caller's business; this only builds the message.
+ * The board's summary for the release channel, as Slack blocks: which environments are in
+ * maintenance, what waits to be promoted and for how long, what drifted, what failed, and the
+ * delivery metrics' trend (the last 30 days against the last 90). Posting it is the caller's business; this only builds the message.
  */
 import type { BoardData } from './board';
-import { formatDays, formatHours, formatPercent, formatPerWeek } from './format';
+import { formatDays, formatHours, formatPercent, formatPerWeek, formatWhen } from './format';
 import type { WindowMetrics } from './metrics';
 
 export interface SlackText {
@@ -48,7 +48,10 @@ export function trend(recent: number | null, longer: number | null, higherIsBett
 
 export function slackSummary(board: BoardData, options: { pageUrl?: string } = {}): SlackMessage {
   const s = board.summary;
-  const headline = `${s.waiting} waiting to be promoted · ${s.drifted} drifted · ${s.failed} failed · ${s.openRuns} running`;
+  const down = board.environments.filter((e) => e.maintenance.on);
+  const headline =
+    `${s.waiting} waiting to be promoted · ${s.drifted} drifted · ${s.failed} failed · ${s.openRuns} running` +
+    (down.length > 0 ? ` · in maintenance: ${down.map((e) => e.name).join(', ')}` : '');
   const blocks: SlackBlock[] = [
     {
       type: 'header',
@@ -64,10 +67,19 @@ export function slackSummary(board: BoardData, options: { pageUrl?: string } = {
         `• *${slackEscape(w.service)}* ${slackEscape(w.version)} ${w.from} → ${w.to}, waiting ${w.waitingDays === null ? '?' : formatDays(w.waitingDays)}` +
         `${w.versionsBehind > 1 ? ` (${w.versionsBehind} versions behind)` : ''}${w.lastAttemptFailed ? ', last attempt failed' : ''}: \`${slackEscape(w.command)}\``,
     );
+  const maintenance = down.map(
+    ({ name, maintenance: m }) =>
+      `• *${name}* since ${formatWhen(m.since)} by ${slackEscape(m.by ?? '?')}: ${slackEscape(m.reason ?? '')} · end it: \`${m.endCommand}\``,
+  );
   const cells = board.rows.flatMap((r) => r.cells);
-  const drifted = cells
-    .filter((c) => c.drift.length > 0)
-    .map((c) => `• *${slackEscape(c.service)}* in ${c.env}: ${slackEscape(c.drift.join('; '))}`);
+  const drifted = [
+    ...board.environments
+      .filter((e) => e.maintenance.drift.length > 0)
+      .map((e) => `• *maintenance switch* in ${e.name}: ${slackEscape(e.maintenance.drift.join('; '))}`),
+    ...cells
+      .filter((c) => c.drift.length > 0)
+      .map((c) => `• *${slackEscape(c.service)}* in ${c.env}: ${slackEscape(c.drift.join('; '))}`),
+  ];
   const failed = cells
     .filter((c) => c.lastOutcome && c.lastOutcome.outcome !== 'succeeded')
     .map(
@@ -75,6 +87,7 @@ export function slackSummary(board: BoardData, options: { pageUrl?: string } = {
         `• *${slackEscape(c.service)}* in ${c.env}: ${slackEscape(c.lastOutcome?.version ?? '')} ${c.lastOutcome?.outcome.replace('_', ' ')}`,
     );
   for (const [title, items] of [
+    ['In maintenance (every request gets the service-unavailable page)', maintenance],
     ['Waiting to be promoted', waiting],
     ['Drift between the ledger and the runtime', drifted],
     ['Last release failed', failed],

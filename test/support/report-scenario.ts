@@ -7,8 +7,11 @@
  * - consignmentapi: v5 everywhere, but prod's runtime still runs v4 (drift).
  * - keycloak: bob is releasing v3 to staging (open run, held lease); v2 rolled back in prod a day ago.
  * - transferservice: never deployed anywhere, and the runtime has no such service.
+ * - maintenance: staging is in maintenance since 10:00 (ops, ledger #4, a reason carrying
+ *   `<script>`); prod's listener answers 503 first though its ledger says off (drift); intg is not.
  */
 import type { BoardInput, BoardModel, HeldLease, LiveState } from '../../pipelines/report/board';
+import type { MaintenanceState } from '../../pipelines/report/maintenance';
 import { currentRun, DAY_MS, recordsOf, releaseRuns } from '../../pipelines/report/runs';
 import { LedgerBuilder, digestOfVersion } from './ledger-records';
 
@@ -35,6 +38,18 @@ export const SCENARIO_FACTS = {
   drifted: { service: 'consignmentapi', env: 'prod', runs: 'v4', ledger: 'v5' },
   lease: { service: 'keycloak', env: 'staging', holder: 'bob' },
   failedProd: { service: 'keycloak', version: 'v2' },
+  maintenance: {
+    env: 'staging',
+    since: '2026-06-30T10:00:00.000Z',
+    by: 'ops',
+    seq: 4,
+    reason: `database upgrade ${XSS}`,
+    command: 'tdr maintenance off --env staging',
+  },
+  maintenanceDrift: {
+    env: 'prod',
+    drift: 'a rule answers 503 first on the listener, but the ledger says maintenance is off',
+  },
   /** Over 30 days: frontend v10 (-18 d) and consignmentapi v5 (-10 d) reached prod; keycloak v2 rolled back. */
   metrics30: { deployments: 2, changes: 3, failures: 1, failureRate: '33%', leadTimeMedian: '48 h' },
 } as const;
@@ -133,6 +148,32 @@ export const SCENARIO_LEASES: readonly HeldLease[] = [
   },
 ];
 
+export const MAINTENANCE_OFF: MaintenanceState = {
+  on: false,
+  since: null,
+  by: null,
+  reason: null,
+  seq: null,
+  listener: false,
+  drift: [],
+  unsettled: [],
+  problems: [],
+};
+
+export const SCENARIO_MAINTENANCE: Readonly<Record<string, MaintenanceState>> = {
+  intg: MAINTENANCE_OFF,
+  staging: {
+    ...MAINTENANCE_OFF,
+    on: true,
+    since: SCENARIO_FACTS.maintenance.since,
+    by: SCENARIO_FACTS.maintenance.by,
+    reason: SCENARIO_FACTS.maintenance.reason,
+    seq: SCENARIO_FACTS.maintenance.seq,
+    listener: true,
+  },
+  prod: { ...MAINTENANCE_OFF, listener: true, drift: [SCENARIO_FACTS.maintenanceDrift.drift] },
+};
+
 export function scenarioInput(): BoardInput {
   const ledgers = scenarioLedger().ledgers;
   const live = (service: string, env: string): LiveState => {
@@ -150,6 +191,7 @@ export function scenarioInput(): BoardInput {
     ledgers,
     live,
     leases: SCENARIO_LEASES,
+    maintenance: (env) => SCENARIO_MAINTENANCE[env] ?? MAINTENANCE_OFF,
     now: SCENARIO_NOW,
     links: {
       grafana: (env) => `https://grafana.example/dashboards/f/tdr-${env}/`,

@@ -2,10 +2,12 @@
 import type { BoardCell, BoardData, HistoryEntry } from '../board';
 import { formatAgo, formatSeconds, formatWhen } from '../format';
 import { BadgeView, SafeLink, TONE_ICON } from './common';
+import { MaintenanceMarker } from './maintenance';
 
 const OUTCOME_TONE = { succeeded: 'good', failed: 'bad', rolled_back: 'bad', started: 'info' } as const;
 
 export function Matrix({ board, now }: { board: BoardData; now: Date }) {
+  const inMaintenance = new Set(board.environments.filter((e) => e.maintenance.on).map((e) => e.name));
   return (
     <table class="matrix">
       <thead>
@@ -14,9 +16,16 @@ export function Matrix({ board, now }: { board: BoardData; now: Date }) {
             service
           </th>
           {board.environments.map((e) => (
-            <th scope="col" key={e.name}>
+            <th
+              scope="col"
+              key={e.name}
+              class={e.maintenance.on ? 'in-maintenance' : undefined}
+              data-env={e.name}
+              data-maintenance={e.maintenance.on ? 'on' : 'off'}
+            >
               {e.name}
               {e.source ? <span class="muted"> ← {e.source}</span> : null}
+              <MaintenanceMarker m={e.maintenance} />
             </th>
           ))}
         </tr>
@@ -26,7 +35,7 @@ export function Matrix({ board, now }: { board: BoardData; now: Date }) {
           <tr key={row.service}>
             <th scope="row">{row.service}</th>
             {row.cells.map((c) => (
-              <Cell cell={c} now={now} key={c.env} />
+              <Cell cell={c} now={now} inMaintenance={inMaintenance.has(c.env)} key={c.env} />
             ))}
           </tr>
         ))}
@@ -35,11 +44,11 @@ export function Matrix({ board, now }: { board: BoardData; now: Date }) {
   );
 }
 
-function Cell({ cell, now }: { cell: BoardCell; now: Date }) {
+function Cell({ cell, now, inMaintenance }: { cell: BoardCell; now: Date; inMaintenance: boolean }) {
   const current = cell.current;
   return (
     <td
-      class={`cell tone-${cell.tone}`}
+      class={`cell tone-${cell.tone}${inMaintenance ? ' in-maintenance' : ''}`}
       data-service={cell.service}
       data-env={cell.env}
       data-tone={cell.tone}

@@ -37,6 +37,14 @@ td.cell { border-left: 4px solid var(--tone); overflow-wrap: anywhere; }
 td.cell .version { font-size: 16px; font-weight: 700; }
 td.cell .meta { font-size: 12px; color: var(--muted); }
 .drift { margin: 4px 0 0; padding-left: 16px; color: var(--bad); font-size: 12px; }
+/* An environment in maintenance: a banner at the top, and its column hatched, so no one misses it. */
+.maintenance { margin: 8px 0; display: grid; gap: 8px; }
+.banner { border: 2px solid var(--tone); border-left-width: 8px; border-radius: 6px; background: var(--tone-bg);
+  padding: 6px 12px; overflow-wrap: anywhere; }
+.banner p { margin: 2px 0; }
+.banner .title { font-size: 16px; font-weight: 700; color: var(--tone); }
+table.matrix thead th.in-maintenance { background: var(--warn-bg); border-bottom-color: var(--warn); }
+td.cell.in-maintenance { background: repeating-linear-gradient(135deg, #fff 0 8px, var(--warn-bg) 8px 16px); }
 details { margin-top: 4px; font-size: 12px; }
 summary { cursor: pointer; color: var(--info); }
 ol.history { list-style: none; margin: 4px 0 0; padding: 0; }
@@ -63,6 +71,6 @@ svg .axis { stroke: var(--line); }
   tr, .card { break-inside: avoid; }
   summary { color: var(--fg); }
   a { color: var(--fg); }
-  .badge, td.cell, svg .bar { -webkit-print-color-adjust: exact; print-color-adjust: exact; }
+  .badge, .banner, td.cell, table.matrix thead th, svg .bar { -webkit-print-color-adjust: exact; print-color-adjust: exact; }
 }
 `;
