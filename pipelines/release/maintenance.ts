@@ -33,7 +33,6 @@ import {
   planMaintenanceOff,
   planMaintenanceOn,
   serviceUnavailablePage,
-  type ListenerRule,
   type ListenerSnapshot,
   type MaintenanceOffPlan,
   type MaintenanceRule,
@@ -187,7 +186,8 @@ const maintenanceSwitch: ReleaseStrategy<
         actor: ctx.req.actor,
         reason: reasonOf(ctx.req, planned),
         listenerArn: prep.listenerArn,
-        savedRules: recorded(planned.saved.rules),
+        // As the ledger holds them (it parses every record it appends).
+        savedRules: planned.saved.rules as NonNullable<MaintenanceRecord['savedRules']>,
         maintenanceRule: null,
         restores: planned.switch === 'off' ? planned.on.seq : null,
         unexpectedRules: unexpectedOf(planned),
@@ -302,11 +302,6 @@ function plan(ctx: Ctx, live: ListenerSnapshot, records: readonly LedgerRecord[]
   }
   const saved: ListenerSnapshot = { listenerArn: on.listenerArn, rules: on.savedRules ?? [] };
   return { switch: 'off', plan: planMaintenanceOff(saved, live), saved, on };
-}
-
-/** Rules as the ledger record holds them (it parses every record it appends). */
-function recorded(rules: readonly ListenerRule[]): NonNullable<MaintenanceRecord['savedRules']> {
-  return rules as NonNullable<MaintenanceRecord['savedRules']>;
 }
 
 function reasonOf(req: MaintenanceRequest, planned: Planned): string {

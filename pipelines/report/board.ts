@@ -38,12 +38,7 @@ export interface BoardModel {
 
 /** What the runtime (ECS, later Lambda) runs for one service in one environment. */
 export type LiveState =
-  | {
-      readonly state: 'running';
-      readonly digest: string | null;
-      /** Set while the service shows its maintenance page instead of itself. */
-      readonly maintenance?: boolean;
-    }
+  | { readonly state: 'running'; readonly digest: string | null }
   /** The runtime has no such service. */
   | { readonly state: 'absent' }
   /** It could not be asked: the board says so rather than guess. */
@@ -292,7 +287,6 @@ function cellOf(
   }
   if (drift.length > 0) badges.push({ tone: 'bad', text: 'drift: runtime differs from ledger' });
   if (live.state === 'unknown') badges.push({ tone: 'warn', text: `runtime unknown (${live.reason})` });
-  if (live.state === 'running' && live.maintenance) badges.push({ tone: 'warn', text: 'maintenance mode' });
   for (const r of openRuns)
     badges.push({ tone: 'info', text: `release running: ${r.version} by ${r.actor}` });
   if (lease) {
