@@ -1,7 +1,7 @@
 /** `tdr ledger reindex`: rebuild the head object that makes ledger reads constant. */
 import type { Command } from 'commander';
 import type { CliContext, GlobalOptions } from './context';
-import { envOption, serviceOption } from './context';
+import { envOption, ledgerSubjectOption } from './context';
 import { engine, releaseDeps } from './release-wiring';
 import { printJson } from './output';
 
@@ -12,7 +12,12 @@ export function register(program: Command, ctx: CliContext): void {
     .description(
       "rebuild one service × environment's head object from every record (reads the whole history once; every other read is constant)",
     )
-    .addOption(serviceOption(ctx, ['service', 'task']))
+    .addOption(
+      ledgerSubjectOption(
+        ctx,
+        'catalogue service, function or task, or maintenance (the switch)',
+      ).makeOptionMandatory(),
+    )
     .addOption(envOption(ctx).makeOptionMandatory())
     .addHelpText('after', '\nExamples:\n  $ tdr ledger reindex --service frontend --env prod')
     .action(async (opts: { service: string; env: string }, cmd: Command) => {
