@@ -64,12 +64,9 @@ export const naming = {
   grafanaDashboardUid: (env: EnvironmentName, dashboard: string) => `tdr-${env}-${dashboard}`,
   hostname: (prefix: string, domain: string) => `${prefix}.${domain}`,
   /** Tags of a deploy annotation: the release engine writes them, dashboards filter on `deploy` + env. */
-  deployAnnotationTags: (service: string, env: EnvironmentName, version: string) => [
-    'deploy',
-    service,
-    env,
-    version,
-  ],
+  /** What every dashboard of `env` filters on (`deploy`, env); a switch has no version to tag. */
+  deployAnnotationTags: (service: string, env: EnvironmentName, version: string) =>
+    ['deploy', service, env, version].filter((tag) => tag !== ''),
   jenkinsCluster: () => 'jenkins_mgmt',
   jenkinsControllerService: () => 'jenkins_service_mgmt',
   jenkinsAgentFamily: (env: EnvironmentName) => `jenkins-agent-${env}`,

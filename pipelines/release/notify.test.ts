@@ -78,4 +78,22 @@ describe('notify', () => {
       hook.close();
     }
   });
+
+  it('says what a maintenance switch did to which environment, and tags it for that environment', async () => {
+    const annotations: Array<{ time: number; tags: string[]; text: string }> = [];
+    const sink: AnnotationSink = { createAnnotation: async (a) => annotations.push(a) };
+    const on = {
+      ...n,
+      service: 'maintenance',
+      version: '',
+      digest: '',
+      action: 'maintenance-on',
+      detail: 'db upgrade',
+    };
+    await notify(on, { annotations: sink });
+    expect(annotations[0]).to.deep.include({
+      tags: ['deploy', 'maintenance', 'prod'],
+      text: ':white_check_mark: maintenance-on in prod: succeeded (by bob) — db upgrade',
+    });
+  });
 });

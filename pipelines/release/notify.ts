@@ -40,7 +40,9 @@ export interface NotifierDeps {
 
 export function notificationText(n: Notification): string {
   const icon = n.outcome === 'succeeded' ? ':white_check_mark:' : ':x:';
-  return `${icon} ${n.action} ${n.service} ${n.version} to ${n.env}: ${n.outcome} (by ${n.actor})${n.detail ? ` — ${n.detail}` : ''}`;
+  // The maintenance switch is of an environment, not of a version: `maintenance-on in prod`.
+  const what = n.version ? `${n.service} ${n.version} to ${n.env}` : `in ${n.env}`;
+  return `${icon} ${n.action} ${what}: ${n.outcome} (by ${n.actor})${n.detail ? ` — ${n.detail}` : ''}`;
 }
 
 export async function notify(n: Notification, deps: NotifierDeps): Promise<NotificationReport[]> {
