@@ -442,14 +442,12 @@ describe('runTask (one-off task, ECS mocked)', () => {
     expect(r.result.detail).to.match(/^nothing ran: .*ECS lists no task started by this run/);
 
     const refused = world([RUNNING]);
-    refused.ecs
-      .on(RunTaskCommand)
-      .rejects(
-        Object.assign(new Error('bad subnet'), {
-          name: 'InvalidParameterException',
-          $metadata: { httpStatusCode: 400 },
-        }),
-      );
+    refused.ecs.on(RunTaskCommand).rejects(
+      Object.assign(new Error('bad subnet'), {
+        name: 'InvalidParameterException',
+        $metadata: { httpStatusCode: 400 },
+      }),
+    );
     expect((await runTask(refused.deps, request())).result.detail).to.match(/^nothing ran: .*bad subnet/);
     expect(refused.ecs.commandCalls(ListTasksCommand)).to.have.length(0);
   });
