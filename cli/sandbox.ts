@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Command } from 'commander';
 import { loadPlatform, type Platform } from '../services/config';
+import { approverRoles } from '../services/queries';
 import type { CliContext, GlobalOptions } from './context';
 import { releaseRuntime } from './release-wiring';
 import { UsageError, exitCodeOf } from './exit-codes';
@@ -23,7 +24,7 @@ export function register(program: Command, ctx: CliContext): void {
   sandbox
     .command('up')
     .description(
-      'create ECR repositories and images, clusters, task definitions (services and one-off tasks), services, log groups, the Jenkins IAM roles, the ledger bucket and account-id parameters, the code bucket with function packages v1-v3, and every function with its live alias',
+      'create ECR repositories and images, clusters, task definitions (services and one-off tasks), services, log groups, the IAM roles of the Jenkins agents and the release approvers, the ledger bucket and account-id parameters, the code bucket with function packages v1-v3, and every function with its live alias',
     )
     .addHelpText(
       'after',
@@ -83,14 +84,12 @@ async function runDemo(ctx: CliContext): Promise<void> {
     region: platform.environments.mgmt.region,
     endpoint: ctx.env.AWS_ENDPOINT_URL,
   });
-  const role = (platform.environments.prod.promotion?.approval?.approvers ?? [])[0]?.split('/').pop();
+  // The approver role `sandbox up` created for prod, as infra does.
+  const role = approverRoles(platform.environments).find((r) => r.environments.includes('prod'))?.roleName;
+  if (!role)
+    throw new UsageError('the demo approves prod as one of its approver roles, and the model names none');
   const approver = await runtime(
-    releaseAws().assumedRoleCredentials(
-      sts,
-      deps.clients.accountIds.mgmt,
-      role ?? 'TDRReleaseApproverProd',
-      'alice',
-    ),
+    releaseAws().assumedRoleCredentials(sts, deps.clients.accountIds.mgmt, role, 'alice'),
   );
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const { demo } = require('../sandbox/demo') as typeof import('../sandbox/demo');

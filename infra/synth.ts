@@ -383,6 +383,8 @@ export const MOCK_ARNS: Readonly<Record<string, ((c: ArnContext) => string) | nu
   'aws:appautoscaling/policy:Policy': (c) =>
     `arn:aws:autoscaling:${c.region}:${c.account}:scalingPolicy:${mockUuid(c.seed)}:resource/${input(c, 'serviceNamespace')}/${input(c, 'resourceId')}:policyName/${c.physical}`,
   'aws:sqs/queue:Queue': (c) => `arn:aws:sqs:${c.region}:${c.account}:${c.physical}`,
+  // Parameter names start with `/`: `parameter/mgmt/…`.
+  'aws:ssm/parameter:Parameter': (c) => `arn:aws:ssm:${c.region}:${c.account}:parameter${c.physical}`,
   'aws:lambda/function:Function': (c) => `arn:aws:lambda:${c.region}:${c.account}:function:${c.physical}`,
   'aws:lambda/alias:Alias': (c) =>
     `arn:aws:lambda:${c.region}:${c.account}:function:${input(c, 'functionName')}:${c.physical}`,

@@ -19,7 +19,8 @@ import { ecsEntries, entryOfKind, functions } from '../services/queries';
 import { accountFacts } from '../infra/definitions/account';
 import { taskDefinitionFor, taskRoleArns, taskRolesFor } from '../infra/definitions/ecs-task';
 import { arn, crossAccountRoleSpec, roleDocuments, type RoleDocuments } from '../infra/definitions/iam';
-import { jenkinsEcsUpdateRole, jenkinsNodeRole } from '../infra/definitions/jenkins';
+import { jenkinsEcsUpdateRole, jenkinsMgmtNodeRole, jenkinsNodeRole } from '../infra/definitions/jenkins';
+import { releaseApproverRoles } from '../infra/definitions/release-approver';
 import { functionDefinition, functionRoleSpec } from '../infra/definitions/lambda';
 import { workloadTaskArgs } from '../infra/definitions/workload';
 
@@ -72,12 +73,25 @@ export interface SandboxRole {
 }
 
 /**
- * Every role infra gives the release path: in mgmt each `TDRJenkinsNodeRole{Env}`, in each workload
- * account `TDRJenkinsECSUpdateRole{Env}` and the execution and task role of every catalogue entry.
+ * Every role infra gives the release path: in mgmt each `TDRJenkinsNodeRole{Env}` (mgmt's own, the
+ * builds', included) and the release approvers' roles, in each workload account
+ * `TDRJenkinsECSUpdateRole{Env}` and the execution and task role of every catalogue entry.
  */
 export function sandboxRoles(platform: Platform, ids: AccountIds): SandboxRole[] {
   const mgmt = accountFacts(platform, 'mgmt', ids.mgmt);
-  return WORKLOAD_ENVIRONMENTS.flatMap((env): SandboxRole[] => {
+  const mgmtRoles: SandboxRole[] = [
+    {
+      env: 'mgmt',
+      role: roleDocuments(jenkinsMgmtNodeRole(mgmt)),
+      summary: `mgmt: IAM ${naming.jenkinsNodeRole('mgmt')} (builds: ECR push, function packages)`,
+    },
+    ...releaseApproverRoles(mgmt).map((spec): SandboxRole => ({
+      env: 'mgmt',
+      role: roleDocuments(spec),
+      summary: `mgmt: IAM ${spec.roleName} (people with MFA approve releases)`,
+    })),
+  ];
+  const workloadRoles = WORKLOAD_ENVIRONMENTS.flatMap((env): SandboxRole[] => {
     const workload = accountFacts(platform, env, ids[env]);
     const entryRoles = ecsEntries(platform.catalogue).flatMap(([name]) => {
       const roles = taskRolesFor(workloadTaskArgs(workload, name, ids.mgmt));
@@ -98,6 +112,7 @@ export function sandboxRoles(platform: Platform, ids: AccountIds): SandboxRole[]
       ...functionRoles,
     ];
   });
+  return [...mgmtRoles, ...workloadRoles];
 }
 
 /** The SSM parameter a service with a database reads its password from, if it has one. */

@@ -2,13 +2,13 @@
  * `tdr sandbox up`: against the endpoint in AWS_ENDPOINT_URL (moto), create what the release
  * engine touches, from the catalogue and the naming module: in mgmt the ECR repositories with a
  * few image versions (small fake manifests), the ledger bucket, the bootstrap's resources
- * (./bootstrap.ts: state bucket, secrets key, infra and deploy roles, SSM account-id parameters)
- * and the Jenkins agents' `TDRJenkinsNodeRole{Env}`; in each workload account the
- * clusters, task definitions, services, the secrets, log groups and roles their task definitions
- * reference, the one-off tasks' task definitions, `TDRJenkinsECSUpdateRole{Env}` and the public
- * load balancer with its HTTPS listener and host rules (./load-balancer.ts); the code
- * bucket with packages v1-v3 of every function, and each function at v1 with its `live` alias and
- * its log group.
+ * (./bootstrap.ts: state bucket, secrets key, infra and deploy roles, SSM account-id parameters),
+ * the Jenkins agents' `TDRJenkinsNodeRole{Env}` (mgmt's own, for builds, too) and the release
+ * approvers' roles; in each workload account the clusters, task definitions, services, the
+ * secrets, log groups and roles their task definitions reference, the one-off tasks' task
+ * definitions, `TDRJenkinsECSUpdateRole{Env}` and the public load balancer with its HTTPS
+ * listener and host rules (./load-balancer.ts); the code bucket with packages v1-v3 of every
+ * function, and each function at v1 with its `live` alias and its log group.
  *
  * Every role and task definition is infra's own (sandbox/definitions.ts builds them from
  * infra/definitions), changed only where moto needs it. Everything is idempotent: running

@@ -13,6 +13,11 @@ export const MAINTENANCE_SUBJECT = 'maintenance';
 const PULUMI_STATE_BUCKET = 'tdr-pulumi-state-mgmt';
 const PULUMI_SECRETS_KEY_ALIAS = 'alias/tdr-pulumi-secrets-mgmt';
 
+/** Management-account SSM parameter (`/mgmt/github/client`), resolved by Jenkins at runtime. */
+function mgmtParameter(key: string): string {
+  return `/mgmt/${key}`;
+}
+
 export const naming = {
   /** TDR runs one cluster per service: `consignmentapi_intg`. */
   cluster: (service: string, env: EnvironmentName) => `${service}_${env}`,
@@ -33,6 +38,8 @@ export const naming = {
   ecrRepository: (imageRepository: string) => imageRepository,
   bucket: (fn: string, env: EnvironmentName) => `tdr-${fn}-${env}`,
   ledgerBucket: () => 'tdr-release-ledger-mgmt',
+  /** Where the ledger keeps the records of one subject (a catalogue entry, maintenance) in one environment. */
+  ledgerRecordPrefix: (subject: string, env: string) => `records/${subject}/${env}/`,
   pulumiStateBucket: () => PULUMI_STATE_BUCKET,
   /** Where S3 writes the state bucket's access log. */
   pulumiStateLogBucket: () => 'tdr-pulumi-state-logs-mgmt',
@@ -68,6 +75,11 @@ export const naming = {
   deployAnnotationTags: (service: string, env: EnvironmentName, version: string) =>
     ['deploy', service, env, version].filter((tag) => tag !== ''),
   jenkinsCluster: () => 'jenkins_mgmt',
+  /** What the controller's ECS cloud (JCasC) reads: the agents' cluster, subnets and security group. */
+  jenkinsClusterArnParameter: () => mgmtParameter('jenkins_cluster_arn'),
+  jenkinsAgentSubnetsParameter: () => mgmtParameter('fargate_subnet'),
+  jenkinsAgentSecurityGroupParameter: () => mgmtParameter('fargate_security_group'),
+  jenkinsAgentSecurityGroup: () => 'tdr-jenkins-agents-mgmt',
   jenkinsControllerService: () => 'jenkins_service_mgmt',
   jenkinsAgentFamily: (env: EnvironmentName) => `jenkins-agent-${env}`,
   /** S3 request metrics (PutRequests…) are published per filter; TDR's buckets use one whole-bucket filter. */
@@ -81,7 +93,7 @@ export const naming = {
   /** GitHub team as the github-oauth plugin names it (`org*team`) for a platform group. */
   githubTeam: (group: string) => `nationalarchives*tdr-${group}`,
   /** Management-account SSM parameter (`/mgmt/github/client`), resolved by Jenkins at runtime. */
-  mgmtParameter: (key: string) => `/mgmt/${key}`,
+  mgmtParameter,
   pulumiStack: (env: EnvironmentName) => env,
   vpc: (env: EnvironmentName) => `tdr-vpc-${env}`,
   flowLogGroup: (env: EnvironmentName) => `/vpc/tdr-vpc-${env}/flow-logs`,

@@ -128,6 +128,33 @@ export const workloadEnvironmentNames = (
 ): WorkloadEnvironmentName[] =>
   environmentsOfKind(environments, 'workload').map((e) => e.name as WorkloadEnvironmentName);
 
+/** An approver role the platform creates in mgmt, and the environments whose releases it approves. */
+export interface ApproverRole {
+  readonly roleName: string;
+  readonly environments: readonly EnvironmentName[];
+}
+
+/** `role/{Name}`: no path (SSO's `aws-reserved/…` roles belong to SSO) and no `*` (a pattern names no one role). */
+const PLAIN_APPROVER_ROLE = /^role\/([\w+=,.@-]+)$/;
+
+/**
+ * The approvers written as plain roles, each once with every environment it approves, in model
+ * order: those the platform creates. Patterns and roles under a path are someone else's to create.
+ */
+export function approverRoles(environments: Readonly<Record<EnvironmentName, Environment>>): ApproverRole[] {
+  const roles = new Map<string, EnvironmentName[]>();
+  for (const env of Object.values(environments)) {
+    for (const approver of env.promotion?.approval?.approvers ?? []) {
+      const roleName = PLAIN_APPROVER_ROLE.exec(approver)?.[1];
+      if (!roleName) continue;
+      const envs = roles.get(roleName) ?? [];
+      if (!envs.includes(env.name)) envs.push(env.name);
+      roles.set(roleName, envs);
+    }
+  }
+  return [...roles].map(([roleName, envs]) => ({ roleName, environments: envs }));
+}
+
 /** What every entry built from one repository shares (validation holds them equal). */
 export interface SharedSource {
   readonly repository: string;

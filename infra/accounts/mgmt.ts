@@ -1,7 +1,8 @@
 /**
  * The management account: every ECR repository, the release ledger, Jenkins (controller on
  * Fargate with its home on EFS, behind an allowlisted ALB; one agent role per workload
- * environment), Amazon Managed Grafana, and the notifications topic.
+ * environment and mgmt's own for builds; the agents' network published in SSM for JCasC), the
+ * release approvers' roles, Amazon Managed Grafana, and the notifications topic.
  */
 import * as aws from '@pulumi/aws';
 
@@ -15,7 +16,9 @@ import { arn, createRole, policyDocument, serviceTrust } from '../components/iam
 import { PublicLoadBalancer } from '../components/load-balancer';
 import { Network } from '../components/network';
 import { SecureBucket } from '../components/secure-bucket';
-import { imageRepositories, jenkinsNodeRole } from '../definitions/jenkins';
+import { JenkinsAgentCloud } from '../components/jenkins-agent-cloud';
+import { imageRepositories, jenkinsMgmtNodeRole, jenkinsNodeRole } from '../definitions/jenkins';
+import { releaseApproverRoles } from '../definitions/release-approver';
 import { MGMT_SETTINGS } from './settings';
 import { notificationsKey, notificationsTopic, openAccount, type AccountContext } from './account';
 import { elbLogDeliveryAccount } from './workload';
@@ -48,9 +51,20 @@ export function defineMgmtAccount(platform: Platform, config: MgmtStackConfig): 
   const nodeRoles = WORKLOAD_ENVIRONMENTS.map((env) =>
     createRole(`jenkins-node-${env}`, jenkinsNodeRole(ctx, env, workloadAccounts[env]), root),
   );
+  const mgmtNodeRole = createRole('jenkins-node-mgmt', jenkinsMgmtNodeRole(ctx), root);
+  for (const spec of releaseApproverRoles(ctx)) createRole(`release-approver-${spec.roleName}`, spec, root);
 
   const agentExecutionRole = defineJenkinsAgents(ctx, nodeRoles);
-  const jenkins = defineJenkins(ctx, config, [...nodeRoles, agentExecutionRole]);
+  const { controller: jenkins, network } = defineJenkins(ctx, config, [
+    ...nodeRoles,
+    mgmtNodeRole,
+    agentExecutionRole,
+  ]);
+  new JenkinsAgentCloud(
+    'jenkins-agents',
+    { vpcId: network.vpcId, clusterArn: jenkins.clusterArn, subnetIds: network.privateSubnetIds },
+    opts,
+  );
   const grafana = defineGrafana(ctx, workloadAccounts);
   return ctx.root.complete({
     ledgerBucket: ledger.bucketName,
@@ -228,7 +242,11 @@ function defineJenkinsAgents(ctx: AccountContext, nodeRoles: readonly aws.iam.Ro
   return executionRole;
 }
 
-function defineJenkins(ctx: AccountContext, config: MgmtStackConfig, agentRoles: aws.iam.Role[]): EcsService {
+function defineJenkins(
+  ctx: AccountContext,
+  config: MgmtStackConfig,
+  agentRoles: aws.iam.Role[],
+): { controller: EcsService; network: Network } {
   const { region, accountId, root } = ctx;
   const opts = { parent: root };
   const settings = MGMT_SETTINGS.jenkins;
@@ -403,7 +421,7 @@ function defineJenkins(ctx: AccountContext, config: MgmtStackConfig, agentRoles:
     },
     opts,
   );
-  return controller;
+  return { controller, network };
 }
 
 function defineGrafana(

@@ -13,7 +13,13 @@ const steps = firstStandUp({
   accountIds,
   region: 'eu-west-2',
   adminRoleArn: 'arn:aws:iam::900000000000:role/Admin',
-  controllerParameters: ['/mgmt/github/client', naming.accountIdParameter('mgmt')],
+  controllerParameters: [
+    '/mgmt/github/client',
+    naming.accountIdParameter('mgmt'),
+    naming.jenkinsClusterArnParameter(),
+    naming.jenkinsAgentSubnetsParameter(),
+    naming.jenkinsAgentSecurityGroupParameter(),
+  ],
   seedItems: 65,
   jenkinsUrl: 'https://jenkins.example.org/',
 });
@@ -49,5 +55,14 @@ describe('the first stand-up plan', () => {
     expect(controller.commands.find((c) => c.includes(naming.accountIdParameter('mgmt')))).to.include(
       'bootstrap',
     );
+    // The ECS cloud's cluster, subnets and security group come from the mgmt stack, not by hand.
+    for (const p of [
+      naming.jenkinsClusterArnParameter(),
+      naming.jenkinsAgentSubnetsParameter(),
+      naming.jenkinsAgentSecurityGroupParameter(),
+    ])
+      expect(controller.commands.find((c) => c.includes(`--name ${p} `))).to.include(
+        'set by the mgmt stack: skip',
+      );
   });
 });

@@ -141,11 +141,19 @@ function accountStep(input: StandUpInput, env: EnvironmentName): Omit<StandUpSte
   };
 }
 
+/** What the controller's ECS cloud reads, which the mgmt stack writes from its own cluster and network. */
+const MGMT_STACK_PARAMETERS: readonly string[] = [
+  naming.jenkinsClusterArnParameter(),
+  naming.jenkinsAgentSubnetsParameter(),
+  naming.jenkinsAgentSecurityGroupParameter(),
+];
+
 function controllerParameterHint(parameter: string): string {
   if (parameter === naming.accountIdParameter('mgmt')) return 'already set by the bootstrap: skip';
+  if (MGMT_STACK_PARAMETERS.includes(parameter)) return 'already set by the mgmt stack: skip';
   if (/github\/(client|secret)$/.test(parameter)) return 'the GitHub OAuth app of the Jenkins login';
   if (/github\//.test(parameter)) return 'the GitHub machine user';
   if (/slack\//.test(parameter)) return 'the Slack bot token';
   if (/grafana\//.test(parameter)) return 'Grafana: workspace URL or service-account token (Editor)';
-  return `from the mgmt stack (${parameter.replace(/^\/mgmt\//, '')})`;
+  return 'see docs/runbook-first-standup.md, "SSM parameters"';
 }

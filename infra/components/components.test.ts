@@ -7,6 +7,7 @@ import { loadPlatform } from '../../services/config';
 import { synthStack, type SynthResult } from '../synth';
 import { CrossAccountRole } from './cross-account-role';
 import { Database } from './database';
+import { JenkinsAgentCloud } from './jenkins-agent-cloud';
 import { availabilityZoneNames, Network, subnetCidr } from './network';
 import { SecureBucket } from './secure-bucket';
 
@@ -61,6 +62,13 @@ describe('components', function () {
       });
     });
     expect(message).to.contain('availabilityZones must be 2 or 3, got 4');
+  });
+
+  it('the Jenkins agents’ cloud needs a subnet to start agents in', async () => {
+    const message = await refusal(() => {
+      new JenkinsAgentCloud('nowhere', { vpcId: 'vpc-1', clusterArn: 'arn:aws:ecs:x', subnetIds: [] });
+    });
+    expect(message).to.contain('JenkinsAgentCloud nowhere: agents need at least one subnet');
   });
 
   it('a bucket needs a lifecycle rule, and a database a backup period AWS allows', async () => {

@@ -45,6 +45,7 @@ export interface ServiceArgs extends TaskArgs {
 
 export interface TaskOutputs {
   readonly clusterName: string;
+  readonly clusterArn: pulumi.Output<string>;
   readonly taskRoleArn: pulumi.Output<string>;
   readonly executionRoleArn: pulumi.Output<string>;
   readonly taskDefinitionArn: pulumi.Output<string>;
@@ -88,6 +89,7 @@ export function createTask(
   return {
     cluster,
     clusterName,
+    clusterArn: cluster.arn,
     taskRoleArn: taskRole.arn,
     executionRoleArn: executionRole.arn,
     taskDefinitionArn: taskDefinition.arn,
@@ -225,6 +227,7 @@ export function createEcsService(name: string, args: ServiceArgs, parent: pulumi
 
 export class EcsService extends pulumi.ComponentResource implements ServiceOutputs {
   readonly clusterName: string;
+  readonly clusterArn: pulumi.Output<string>;
   readonly ecsServiceName: string;
   readonly taskRoleArn: pulumi.Output<string>;
   readonly executionRoleArn: pulumi.Output<string>;
@@ -239,6 +242,7 @@ export class EcsService extends pulumi.ComponentResource implements ServiceOutpu
     }
     const out = createEcsService(name, args, this);
     this.clusterName = out.clusterName;
+    this.clusterArn = out.clusterArn;
     this.ecsServiceName = out.ecsServiceName;
     this.taskRoleArn = out.taskRoleArn;
     this.executionRoleArn = out.executionRoleArn;
@@ -256,6 +260,7 @@ export class EcsService extends pulumi.ComponentResource implements ServiceOutpu
 /** A one-off task (migrations, exports): cluster, roles and task definition, run by hand or by a job. */
 export class EcsTask extends pulumi.ComponentResource implements TaskOutputs {
   readonly clusterName: string;
+  readonly clusterArn: pulumi.Output<string>;
   readonly taskRoleArn: pulumi.Output<string>;
   readonly executionRoleArn: pulumi.Output<string>;
   readonly taskDefinitionArn: pulumi.Output<string>;
@@ -264,6 +269,7 @@ export class EcsTask extends pulumi.ComponentResource implements TaskOutputs {
     super('tdr:ecs:Task', name, {}, opts);
     const out = createTask(name, args, this);
     this.clusterName = out.clusterName;
+    this.clusterArn = out.clusterArn;
     this.taskRoleArn = out.taskRoleArn;
     this.executionRoleArn = out.executionRoleArn;
     this.taskDefinitionArn = out.taskDefinitionArn;

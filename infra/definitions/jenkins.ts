@@ -44,9 +44,7 @@ export function nodeRoleStatements(
   env: WorkloadEnvironmentName,
   workloadAccountId: string,
 ): PolicyStatement[] {
-  const repositories = [...imageRepositories(mgmt.platform).keys()].map((r) =>
-    arn.ecrRepository(mgmt.region, mgmt.accountId, naming.ecrRepository(r)),
-  );
+  const repositories = catalogueRepositoryArns(mgmt);
   const ledger = naming.ledgerBucket();
   return [
     {
@@ -78,6 +76,82 @@ export function nodeRoleStatements(
       Resource: functionPackageResources(mgmt.platform),
     },
   ];
+}
+
+/**
+ * The mgmt agents' role: `ecs-mgmt` and the build agent `ecs-mgmt-build` (pipelines/jenkins/agents.ts).
+ * A build pushes the catalogue's images to mgmt's ECR with Kaniko and waits for their scan
+ * (kaniko-build, scan-gate), and uploads function packages with their SHA-256 (upload-package).
+ * Nothing else: no ledger and no other account, since the intg deploy jobs a build starts run on
+ * intg's agent as intg's node role.
+ */
+export function jenkinsMgmtNodeRole(mgmt: AccountFacts): RoleSpec {
+  return {
+    roleName: naming.jenkinsNodeRole('mgmt'),
+    description: `Jenkins agents in mgmt: push the catalogue's images to ECR and upload function packages to ${naming.backendCodeBucket()}`,
+    trust: [serviceTrust('ecs-tasks.amazonaws.com', mgmt.accountId)],
+    statements: mgmtNodeRoleStatements(mgmt),
+  };
+}
+
+/**
+ * Push and pull as the ECR user guide lists them ("IAM permissions for pushing an image"), the
+ * scan findings scan-gate reads, and new packages only: upload-package writes with
+ * `If-None-Match: *`, which S3 makes a condition key (`s3:if-none-match`; "Enforce conditional
+ * writes", S3 user guide), so even this role cannot overwrite a package a release recorded.
+ */
+function mgmtNodeRoleStatements(mgmt: AccountFacts): PolicyStatement[] {
+  const repositories = catalogueRepositoryArns(mgmt);
+  const packages = functionPackageResources(mgmt.platform);
+  return [
+    // A registry token is account-wide by design; what it can push to is limited below.
+    { Sid: 'EcrToken', Effect: 'Allow', Action: 'ecr:GetAuthorizationToken', Resource: '*' },
+    {
+      Sid: 'PushImages',
+      Effect: 'Allow',
+      Action: [
+        'ecr:BatchCheckLayerAvailability',
+        'ecr:InitiateLayerUpload',
+        'ecr:UploadLayerPart',
+        'ecr:CompleteLayerUpload',
+        'ecr:PutImage',
+        'ecr:BatchGetImage',
+        'ecr:GetDownloadUrlForLayer',
+      ],
+      Resource: repositories,
+    },
+    {
+      Sid: 'ReadScans',
+      Effect: 'Allow',
+      Action: ['ecr:DescribeImages', 'ecr:DescribeImageScanFindings'],
+      Resource: repositories,
+    },
+    ...(packages.length === 0
+      ? []
+      : [
+          {
+            Sid: 'UploadFunctionPackages',
+            Effect: 'Allow' as const,
+            Action: 's3:PutObject',
+            Resource: packages,
+            Condition: { Null: { 's3:if-none-match': 'false' } },
+          },
+          {
+            // upload-package looks before it uploads: a package already there is left alone.
+            Sid: 'ReadFunctionPackages',
+            Effect: 'Allow' as const,
+            Action: 's3:GetObject',
+            Resource: packages,
+          },
+        ]),
+  ];
+}
+
+/** mgmt's ECR repositories of the catalogue's images. */
+export function catalogueRepositoryArns(mgmt: AccountFacts): string[] {
+  return [...imageRepositories(mgmt.platform).keys()].map((r) =>
+    arn.ecrRepository(mgmt.region, mgmt.accountId, naming.ecrRepository(r)),
+  );
 }
 
 /** The role Jenkins deploys through, in the workload account `workload` describes. */
@@ -162,7 +236,7 @@ export function updateRoleStatements(workload: AccountFacts): PolicyStatement[] 
 }
 
 /** The package prefixes of the catalogue's functions in mgmt's code bucket. */
-function functionPackageResources(platform: Platform): string[] {
+export function functionPackageResources(platform: Platform): string[] {
   return functions(platform.catalogue).map(([fn]) =>
     arn.s3Objects(naming.backendCodeBucket(), naming.functionPackagePrefix(fn)),
   );

@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import { runPolicies, type RecordedResource } from './evaluate';
 import * as rules from './rules';
-import { describePolicyCases, doc, provider, res, type PolicyCase } from './fixtures.test-helper';
+import { describePolicyCases, doc, provider, res, violations, type PolicyCase } from './fixtures.test-helper';
 import { SERVERLESS_CASES } from './serverless-rules.test';
 
 /** A bucket with every configuration a compliant bucket has; `without` drops or replaces pieces. */
@@ -487,6 +487,59 @@ describe('policies', () => {
   it('a resource policy only applies to its type: an ECS rule passes over a bucket', async () => {
     const report = await runPolicies(bucketSet(), [rules.ecsNoPublicIp]);
     expect(report.results[0]).to.include({ checked: 0, violations: 0 });
+  });
+
+  describe('iam-trust-named-principals: a whole account only for its own people', () => {
+    const own = '123456789012';
+    const account = (allowedAccountIds: unknown): RecordedResource => {
+      const p = provider('mgmt');
+      return { ...p, inputs: { ...p.inputs, allowedAccountIds } };
+    };
+    const peopleRole = (principal: string, condition: unknown, maxSessionDuration?: number) =>
+      res('aws:iam/role:Role', 'approver-role', {
+        assumeRolePolicy: doc({
+          Effect: 'Allow',
+          Principal: { AWS: principal },
+          Action: 'sts:AssumeRole',
+          ...(condition ? { Condition: condition } : {}),
+        }),
+        ...(maxSessionDuration === undefined ? {} : { maxSessionDuration }),
+      });
+    const mfa = { Bool: { 'aws:MultiFactorAuthPresent': 'true' } };
+    const messages = async (resources: RecordedResource[]) =>
+      (await violations(rules.iamTrustNamedPrincipals, resources)).map((v) => v.message);
+
+    it('passes its own account with MFA required and sessions of at most an hour', async () => {
+      for (const ids of [[own], JSON.stringify([own])]) {
+        expect(
+          await messages([account(ids), peopleRole(`arn:aws:iam::${own}:root`, mfa, 3600)]),
+        ).to.deep.equal([]);
+        expect(await messages([account(ids), peopleRole(`arn:aws:iam::${own}:root`, mfa)])).to.deep.equal([]);
+      }
+    });
+
+    it('refuses it without MFA, with MFA only if present, for another account, or for longer sessions', async () => {
+      const refused: Array<[string, RecordedResource[]]> = [
+        ['no MFA', [account([own]), peopleRole(`arn:aws:iam::${own}:root`, undefined)]],
+        [
+          'MFA if present',
+          [
+            account([own]),
+            peopleRole(`arn:aws:iam::${own}:root`, {
+              BoolIfExists: { 'aws:MultiFactorAuthPresent': 'true' },
+            }),
+          ],
+        ],
+        ['another account', [account([own]), peopleRole('arn:aws:iam::999999999999:root', mfa)]],
+        ['an unknown account', [peopleRole(`arn:aws:iam::${own}:root`, mfa)]],
+        ['twelve-hour sessions', [account([own]), peopleRole(`arn:aws:iam::${own}:root`, mfa, 43200)]],
+      ];
+      for (const [why, resources] of refused) {
+        expect((await messages(resources)).join('\n'), why).to.match(
+          /trust a named role, not an account or \*/,
+        );
+      }
+    });
   });
 
   it('the sandbox rule does not apply outside the sandbox', async () => {

@@ -337,12 +337,42 @@ export const iamNoWildcardResources: ResourceValidationPolicy = {
   }),
 };
 
+/** A role for people may be at most this long in their hands (IAM's default session). */
+export const PEOPLE_MAX_SESSION_SECONDS = 3600;
+
+/** The accounts the resource's provider may touch (`allowedAccountIds`; Pulumi may hand it over as JSON). */
+function allowedAccounts(args: Pick<ResourceValidationArgs, 'provider'>): string[] {
+  let ids: unknown = args.provider?.props?.allowedAccountIds;
+  if (typeof ids === 'string') ids = safeJson(ids);
+  return list(ids);
+}
+
+/**
+ * The one whole-account trust allowed: a role for the people of its own account, who must have
+ * signed in with MFA (`Bool aws:MultiFactorAuthPresent true`, absent in sessions without MFA) and
+ * keep it at most an hour. Their own IAM policies then say who of them may assume it.
+ */
+function ownAccountPeople(
+  principal: string,
+  statement: Statement,
+  maxSessionDuration: number | undefined,
+  args: Pick<ResourceValidationArgs, 'provider'>,
+): boolean {
+  const account = /^arn:aws:iam::(\d{12}):root$/.exec(principal)?.[1];
+  return (
+    account !== undefined &&
+    allowedAccounts(args).includes(account) &&
+    String(statement.Condition?.Bool?.['aws:MultiFactorAuthPresent']) === 'true' &&
+    (maxSessionDuration ?? PEOPLE_MAX_SESSION_SECONDS) <= PEOPLE_MAX_SESSION_SECONDS
+  );
+}
+
 export const iamTrustNamedPrincipals: ResourceValidationPolicy = {
   name: 'iam-trust-named-principals',
   description:
-    'Role trust policies name principals: AWS principals are role ARNs (never `*` or a whole account), service principals are bound to this account.',
+    'Role trust policies name principals: AWS principals are role ARNs (never `*`; a whole account only its own, for people: MFA required, sessions of at most an hour), service principals are bound to this account.',
   enforcementLevel: 'mandatory',
-  validateResource: validateResourceOfType(aws.iam.Role, (props, _args, report) => {
+  validateResource: validateResourceOfType(aws.iam.Role, (props, args, report) => {
     for (const s of statementsOf(props.assumeRolePolicy)) {
       if (s.Effect !== 'Allow') continue;
       const principal = s.Principal;
@@ -352,8 +382,11 @@ export const iamTrustNamedPrincipals: ResourceValidationPolicy = {
       }
       const { AWS: awsPrincipals, Service: services } = principal as { AWS?: unknown; Service?: unknown };
       for (const p of list(awsPrincipals)) {
-        if (!/^arn:aws:iam::\d{12}:role\/.+/.test(p))
-          report(`trust policy names ${p}: trust a named role, not an account or *`);
+        if (/^arn:aws:iam::\d{12}:role\/.+/.test(p) || ownAccountPeople(p, s, props.maxSessionDuration, args))
+          continue;
+        report(
+          `trust policy names ${p}: trust a named role, not an account or * (a role's own account only for people: MFA required, sessions of at most ${PEOPLE_MAX_SESSION_SECONDS} s)`,
+        );
       }
       if (list(services).length > 0 && !s.Condition?.StringEquals?.['aws:SourceAccount']) {
         report(

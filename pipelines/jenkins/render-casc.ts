@@ -86,7 +86,7 @@ function ecsCloud(model: JenkinsModel, settings: JenkinsSettings): object {
   return {
     ecs: {
       name: 'ecs',
-      cluster: ssmRef(naming.mgmtParameter('jenkins_cluster_arn')),
+      cluster: ssmRef(naming.jenkinsClusterArnParameter()),
       regionName: controllerRegion(model),
       jenkinsUrl: settings.jenkinsUrl,
       // Agents never take over another template's settings (its task role, above all).
@@ -101,8 +101,8 @@ function ecsCloud(model: JenkinsModel, settings: JenkinsSettings): object {
         memoryReservation: a.memory,
         assignPublicIp: false,
         remoteFSRoot: '/home/jenkins',
-        subnets: ssmRef(naming.mgmtParameter('fargate_subnet')),
-        securityGroups: ssmRef(naming.mgmtParameter('fargate_security_group')),
+        subnets: ssmRef(naming.jenkinsAgentSubnetsParameter()),
+        securityGroups: ssmRef(naming.jenkinsAgentSecurityGroupParameter()),
         taskrole: naming.roleArn(mgmtAccount, a.taskRole),
         uniqueRemoteFSRoot: true,
         environments: [{ name: 'TDR_ENV', value: a.environment }],

@@ -5,6 +5,7 @@
  */
 import { z } from 'zod';
 import { PlatformError } from '../../services/errors';
+import { naming } from '../../services/naming';
 
 export const RELEASE_ACTIONS = ['deploy', 'promote', 'rollback'] as const;
 export type ReleaseAction = (typeof RELEASE_ACTIONS)[number];
@@ -230,7 +231,7 @@ export function recordKey(service: string, env: string, seq: number): string {
 }
 
 export function recordPrefix(service: string, env: string): string {
-  return `records/${service}/${env}/`;
+  return naming.ledgerRecordPrefix(service, env);
 }
 /** A record that does not parse: it degrades what reads it, never the whole ledger. */
 export class MalformedRecordError extends PlatformError {

@@ -1,0 +1,272 @@
+/**
+ * The roles infra creates in mgmt for what the platform names but nothing created before: the
+ * build agents' `TDRJenkinsNodeRoleMgmt` and the release approvers' roles. What each may do is
+ * asked of its policy as IAM would answer (./iam-simulator.test-helper.ts); every name comes from
+ * the model, so a new function, image or approver needs no edit here.
+ */
+import { expect } from 'chai';
+import { loadPlatform, type Platform } from '../../services/config';
+import type { Environment } from '../../services/environments';
+import { naming } from '../../services/naming';
+import { approverRoles, functions, namesOfKind, oneOffTasks } from '../../services/queries';
+import { headKey } from '../../pipelines/release/ledger';
+import { TEST_ACCOUNT_IDS } from '../../test/support/accounts';
+import { accountFacts } from './account';
+import { allowedActions, allows } from './iam-simulator.test-helper';
+import { arn, type PolicyStatement, type RoleSpec } from './iam';
+import { imageRepositories, jenkinsMgmtNodeRole } from './jenkins';
+import { APPROVER_MAX_SESSION_SECONDS, releaseApproverRoles } from './release-approver';
+import type { Statement } from '../policies/documents';
+
+const MGMT = TEST_ACCOUNT_IDS.mgmt;
+const platform = loadPlatform({});
+const mgmt = accountFacts(platform, 'mgmt', MGMT);
+const region = mgmt.region;
+const ledger = naming.ledgerBucket();
+const code = naming.backendCodeBucket();
+const object = (bucket: string, key: string) => `arn:aws:s3:::${bucket}/${key}`;
+const repositoryArn = (r: string) => arn.ecrRepository(region, MGMT, naming.ecrRepository(r));
+/** What `Ledger.append` and `upload-package` send: S3's conditional write, `If-None-Match: *`. */
+const NEW_OBJECT = { 's3:if-none-match': '*' };
+
+function statementsOf(spec: RoleSpec): Statement[] {
+  return (spec.statements ?? []).map((s: PolicyStatement) => s as Statement);
+}
+function can(spec: RoleSpec, action: string, resource: string, context?: Record<string, string>): boolean {
+  return allows(statementsOf(spec), { action, resource, ...(context ? { context } : {}) });
+}
+
+/** The same model with `approvers` on staging's promotion, as a second approval-gated environment. */
+function withStagingApproval(base: Platform, approvers: readonly string[]): Platform {
+  const staging = base.environments.staging;
+  const promotion = staging.promotion!;
+  const gated: Environment = {
+    ...staging,
+    promotion: { ...promotion, approval: { group: 'admins', approvers, approverMustNotBePromoter: true } },
+  };
+  return { ...base, environments: { ...base.environments, staging: gated } };
+}
+
+describe('the simulator answers as IAM does for the shapes these policies use', () => {
+  const statements: Statement[] = [
+    {
+      Effect: 'Allow',
+      Action: 's3:PutObject',
+      Resource: 'arn:aws:s3:::b/a/*',
+      Condition: { Null: { k: 'false' } },
+    },
+    { Effect: 'Deny', Action: 's3:*', Resource: 'arn:aws:s3:::b/a/secret' },
+  ];
+  it('allows only a named action on a matching resource with its condition met, and lets a deny win', () => {
+    expect(
+      allows(statements, { action: 's3:putobject', resource: 'arn:aws:s3:::b/a/x/y', context: { k: '*' } }),
+    ).to.equal(true);
+    expect(allows(statements, { action: 's3:PutObject', resource: 'arn:aws:s3:::b/a/x' })).to.equal(false);
+    expect(
+      allows(statements, { action: 's3:PutObject', resource: 'arn:aws:s3:::b/ab', context: { k: '*' } }),
+    ).to.equal(false);
+    expect(
+      allows(statements, { action: 's3:GetObject', resource: 'arn:aws:s3:::b/a/x', context: { k: '*' } }),
+    ).to.equal(false);
+    expect(
+      allows(statements, {
+        action: 's3:PutObject',
+        resource: 'arn:aws:s3:::b/a/secret',
+        context: { k: '*' },
+      }),
+    ).to.equal(false);
+  });
+});
+
+describe('TDRJenkinsNodeRoleMgmt: the build agents (Kaniko, scan gate, upload-package)', () => {
+  const role = jenkinsMgmtNodeRole(mgmt);
+  const repositories = [...imageRepositories(platform).keys()];
+  const fns = functions(platform.catalogue).map(([fn]) => fn);
+
+  it('is the mgmt node role the Jenkins model runs mgmt agents as, trusted by ECS tasks of mgmt only', () => {
+    expect(role.roleName).to.equal(naming.jenkinsNodeRole('mgmt'));
+    expect(role.trust).to.deep.equal([
+      {
+        Effect: 'Allow',
+        Principal: { Service: 'ecs-tasks.amazonaws.com' },
+        Action: 'sts:AssumeRole',
+        Condition: { StringEquals: { 'aws:SourceAccount': MGMT } },
+      },
+    ]);
+  });
+
+  it('grants exactly push, pull and scan reads in ECR, and reading and adding function packages', () => {
+    expect(allowedActions(statementsOf(role))).to.deep.equal(
+      [
+        'ecr:BatchCheckLayerAvailability',
+        'ecr:BatchGetImage',
+        'ecr:CompleteLayerUpload',
+        'ecr:DescribeImageScanFindings',
+        'ecr:DescribeImages',
+        'ecr:GetAuthorizationToken',
+        'ecr:GetDownloadUrlForLayer',
+        'ecr:InitiateLayerUpload',
+        'ecr:PutImage',
+        'ecr:UploadLayerPart',
+        's3:GetObject',
+        's3:PutObject',
+      ].sort(),
+    );
+  });
+
+  it('pushes to and pulls from every catalogue repository, and no other', () => {
+    expect(repositories.length).to.be.greaterThan(0);
+    for (const r of repositories) {
+      for (const action of [
+        'ecr:PutImage',
+        'ecr:InitiateLayerUpload',
+        'ecr:BatchGetImage',
+        'ecr:DescribeImageScanFindings',
+      ])
+        expect(can(role, action, repositoryArn(r)), `${action} ${r}`).to.equal(true);
+    }
+    expect(can(role, 'ecr:PutImage', repositoryArn('tdr-scratch'))).to.equal(false);
+    expect(
+      can(role, 'ecr:PutImage', arn.ecrRepository(region, TEST_ACCOUNT_IDS.intg, repositories[0]!)),
+    ).to.equal(false);
+    expect(can(role, 'ecr:DeleteRepository', repositoryArn(repositories[0]!))).to.equal(false);
+  });
+
+  it('adds a package of each function under its own prefix, new objects only, and nowhere else', () => {
+    expect(fns.length).to.be.greaterThan(0);
+    for (const fn of fns) {
+      const key = naming.functionPackageKey(fn, 'v7', `${fn}.zip`);
+      expect(can(role, 's3:PutObject', object(code, key), NEW_OBJECT), key).to.equal(true);
+      // Without If-None-Match it could overwrite a package a release recorded.
+      expect(can(role, 's3:PutObject', object(code, key)), `${key} overwritten`).to.equal(false);
+      expect(can(role, 's3:GetObject', object(code, key)), key).to.equal(true);
+    }
+    for (const key of ['v7/x.zip', 'x.zip', 'unknown-function/v7/x.zip', `${fns[0]}-extra/v7/x.zip`])
+      expect(can(role, 's3:PutObject', object(code, key), NEW_OBJECT), key).to.equal(false);
+    expect(
+      can(role, 's3:DeleteObject', object(code, naming.functionPackageKey(fns[0]!, 'v7', 'x.zip'))),
+    ).to.equal(false);
+  });
+
+  it('neither reads nor writes the ledger, nor reaches any other account', () => {
+    const record = object(ledger, `${naming.ledgerRecordPrefix('frontend', 'intg')}0000000001.json`);
+    expect(can(role, 's3:GetObject', record)).to.equal(false);
+    expect(can(role, 's3:PutObject', record, NEW_OBJECT)).to.equal(false);
+    for (const env of ['intg', 'staging', 'prod'] as const)
+      expect(
+        can(role, 'sts:AssumeRole', naming.roleArn(TEST_ACCOUNT_IDS[env], naming.jenkinsEcsUpdateRole(env))),
+      ).to.equal(false);
+  });
+});
+
+describe('release approver roles: people who run tdr approve', () => {
+  const subjects = namesOfKind(platform.catalogue, 'service', 'lambda');
+  const recordOf = (subject: string, env: string) =>
+    object(ledger, `${naming.ledgerRecordPrefix(subject, env)}0000000042.json`);
+
+  it("are the model's plain approver roles, one each; SSO's patterns are SSO's to create", () => {
+    const expected = (platform.environments.prod.promotion?.approval?.approvers ?? [])
+      .filter((a) => /^role\/[^/*]+$/.test(a))
+      .map((a) => a.slice('role/'.length));
+    expect(expected.length).to.be.greaterThan(0);
+    expect(releaseApproverRoles(mgmt).map((r) => r.roleName)).to.deep.equal(expected);
+  });
+
+  for (const approver of approverRoles(platform.environments)) {
+    const role = releaseApproverRoles(mgmt).find((r) => r.roleName === approver.roleName)!;
+    const others = (['intg', 'staging', 'prod'] as const).filter((e) => !approver.environments.includes(e));
+
+    describe(approver.roleName, () => {
+      it('is assumed by principals of mgmt with MFA only, for an hour at most', () => {
+        expect(role.trust).to.deep.equal([
+          {
+            Effect: 'Allow',
+            Principal: { AWS: `arn:aws:iam::${MGMT}:root` },
+            Action: 'sts:AssumeRole',
+            Condition: { Bool: { 'aws:MultiFactorAuthPresent': 'true' } },
+          },
+        ]);
+        expect(role.maxSessionDuration).to.equal(APPROVER_MAX_SESSION_SECONDS).and.to.equal(3600);
+      });
+
+      it('grants exactly what tdr approve calls: account ids, the ledger, ECR and package look-ups', () => {
+        expect(allowedActions(statementsOf(role))).to.deep.equal(
+          [
+            'ecr:DescribeImages',
+            'ecr:DescribeRepositories',
+            's3:GetObject',
+            's3:ListBucket',
+            's3:PutObject',
+            'ssm:GetParameters',
+          ].sort(),
+        );
+      });
+
+      it(`writes new records of the services and functions of ${approver.environments.join(', ')} only`, () => {
+        for (const env of approver.environments) {
+          for (const s of subjects) {
+            expect(can(role, 's3:PutObject', recordOf(s, env), NEW_OBJECT), `${s} ${env}`).to.equal(true);
+            expect(can(role, 's3:PutObject', recordOf(s, env)), `${s} ${env} overwritten`).to.equal(false);
+          }
+          // Not the maintenance switch, one-off tasks, or the heads (a cache the next reader repairs).
+          const elsewhere = [
+            recordOf(naming.maintenanceSubject(), env),
+            ...oneOffTasks(platform.catalogue).map(([t]) => recordOf(t, env)),
+            object(ledger, headKey(subjects[0]!, env)),
+          ];
+          for (const key of elsewhere)
+            expect(can(role, 's3:PutObject', key, NEW_OBJECT), key).to.equal(false);
+        }
+        expect(others.length).to.be.greaterThan(0);
+        for (const env of others)
+          for (const s of subjects)
+            expect(can(role, 's3:PutObject', recordOf(s, env), NEW_OBJECT), `${s} ${env}`).to.equal(false);
+      });
+
+      it('reads the whole ledger and lists it, resolves versions, and reads the account ids', () => {
+        expect(can(role, 's3:GetObject', recordOf(subjects[0]!, 'staging'))).to.equal(true);
+        expect(can(role, 's3:GetObject', object(ledger, headKey(subjects[0]!, 'staging')))).to.equal(true);
+        expect(can(role, 's3:ListBucket', `arn:aws:s3:::${ledger}`)).to.equal(true);
+        for (const r of imageRepositories(platform).keys()) {
+          expect(can(role, 'ecr:DescribeImages', repositoryArn(r)), r).to.equal(true);
+          expect(can(role, 'ecr:PutImage', repositoryArn(r)), r).to.equal(false);
+        }
+        for (const [fn] of functions(platform.catalogue)) {
+          const key = object(code, naming.functionPackageKey(fn, 'v3', `${fn}.zip`));
+          expect(can(role, 's3:GetObject', key), fn).to.equal(true);
+          expect(can(role, 's3:PutObject', key, NEW_OBJECT), fn).to.equal(false);
+        }
+        for (const env of ['mgmt', 'sbox', 'intg', 'staging', 'prod'] as const)
+          expect(
+            can(role, 'ssm:GetParameters', arn.ssmParameter(region, MGMT, naming.accountIdParameter(env))),
+          ).to.equal(true);
+        expect(
+          can(role, 'ssm:GetParameters', arn.ssmParameter(region, MGMT, naming.slackWebhookParameter())),
+        ).to.equal(false);
+      });
+    });
+  }
+
+  it('a second environment needing approval gets its own role, writing its own records only', () => {
+    const both = withStagingApproval(platform, ['role/TDRReleaseApproverStaging', 'role/aws-reserved/x/Y*']);
+    const roles = releaseApproverRoles(accountFacts(both, 'mgmt', MGMT));
+    expect(roles.map((r) => r.roleName)).to.have.members([
+      'TDRReleaseApproverStaging',
+      ...approverRoles(platform.environments).map((r) => r.roleName),
+    ]);
+    const staging = roles.find((r) => r.roleName === 'TDRReleaseApproverStaging')!;
+    expect(can(staging, 's3:PutObject', recordOf(subjects[0]!, 'staging'), NEW_OBJECT)).to.equal(true);
+    expect(can(staging, 's3:PutObject', recordOf(subjects[0]!, 'prod'), NEW_OBJECT)).to.equal(false);
+  });
+
+  it('one role named by two environments approves both', () => {
+    const prodRole = approverRoles(platform.environments)[0]!.roleName;
+    const shared = withStagingApproval(platform, [`role/${prodRole}`]);
+    const roles = releaseApproverRoles(accountFacts(shared, 'mgmt', MGMT));
+    expect(roles.filter((r) => r.roleName === prodRole)).to.have.length(1);
+    const role = roles.find((r) => r.roleName === prodRole)!;
+    for (const env of ['staging', 'prod'])
+      expect(can(role, 's3:PutObject', recordOf(subjects[0]!, env), NEW_OBJECT), env).to.equal(true);
+    expect(can(role, 's3:PutObject', recordOf(subjects[0]!, 'intg'), NEW_OBJECT)).to.equal(false);
+  });
+});

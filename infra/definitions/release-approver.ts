@@ -1,0 +1,103 @@
+/**
+ * The roles people assume to approve releases with `tdr approve` (pipelines/release/approve.ts):
+ * one per plain `role/{Name}` approver of the model (services/queries.ts `approverRoles`), in mgmt.
+ * An approval is a ledger record its approver writes: the role reads the ledger, resolves the
+ * version to its digest (an image in ECR, a package in the code bucket) and appends a record of
+ * the environments it approves, nothing else.
+ */
+import { ENVIRONMENT_NAMES } from '../../services/environments';
+import { naming } from '../../services/naming';
+import { approverRoles, namesOfKind, type ApproverRole } from '../../services/queries';
+import type { AccountFacts } from './account';
+import { arn, type PolicyStatement, type RoleSpec, type TrustStatement } from './iam';
+import { catalogueRepositoryArns, functionPackageResources } from './jenkins';
+
+/** People's sessions are short: an approval takes minutes. */
+export const APPROVER_MAX_SESSION_SECONDS = 3600;
+
+/** Every approver role of the model, in mgmt (`mgmt` describes it). */
+export function releaseApproverRoles(mgmt: AccountFacts): RoleSpec[] {
+  return approverRoles(mgmt.platform.environments).map((r) => releaseApproverRole(mgmt, r));
+}
+
+export function releaseApproverRole(mgmt: AccountFacts, approver: ApproverRole): RoleSpec {
+  const envs = approver.environments.join(', ');
+  return {
+    roleName: approver.roleName,
+    description: `People of mgmt, with MFA, approving releases to ${envs} (tdr approve): read the ledger, record approvals`,
+    trust: [peopleWithMfa(mgmt.accountId)],
+    statements: approverStatements(mgmt, approver),
+    maxSessionDuration: APPROVER_MAX_SESSION_SECONDS,
+  };
+}
+
+/**
+ * Any principal of the account whose own policy lets it assume the role, and only with MFA:
+ * `aws:MultiFactorAuthPresent` is present and true only in sessions authenticated with MFA (IAM
+ * User Guide, "AWS global condition context keys"; "Configuring MFA-protected API access").
+ * SSO sessions never carry it: SSO's administrators approve as their own role (the model's
+ * `AWSReservedSSO_…` approver), not through this one.
+ */
+export function peopleWithMfa(accountId: string): TrustStatement {
+  return {
+    Effect: 'Allow',
+    Principal: { AWS: `arn:aws:iam::${accountId}:root` },
+    Action: 'sts:AssumeRole',
+    Condition: { Bool: { 'aws:MultiFactorAuthPresent': 'true' } },
+  };
+}
+
+function approverStatements(mgmt: AccountFacts, approver: ApproverRole): PolicyStatement[] {
+  const { platform, region, accountId } = mgmt;
+  const ledger = naming.ledgerBucket();
+  // What `tdr approve` approves: a service's or a function's version (pipelines/release/artifacts.ts).
+  const subjects = namesOfKind(platform.catalogue, 'service', 'lambda');
+  const repositories = catalogueRepositoryArns(mgmt);
+  const packages = functionPackageResources(platform);
+  return [
+    {
+      // Without TDR_ACCOUNT_IDS, `tdr` reads the account ids from mgmt's SSM.
+      Sid: 'ReadAccountIds',
+      Effect: 'Allow',
+      Action: 'ssm:GetParameters',
+      Resource: ENVIRONMENT_NAMES.map((e) =>
+        arn.ssmParameter(region, accountId, naming.accountIdParameter(e)),
+      ),
+    },
+    { Sid: 'ReadLedger', Effect: 'Allow', Action: 's3:GetObject', Resource: arn.s3Objects(ledger) },
+    // Listing also makes a missing record a 404 rather than a 403: the ledger looks for the next one.
+    { Sid: 'ListLedger', Effect: 'Allow', Action: 's3:ListBucket', Resource: arn.s3Bucket(ledger) },
+    {
+      // New records only (the ledger writes each with `If-None-Match: *`), and only of the
+      // environments this role approves. The heads are a cache its next reader repairs.
+      Sid: 'RecordApprovals',
+      Effect: 'Allow',
+      Action: 's3:PutObject',
+      Resource: approver.environments.flatMap((env) =>
+        subjects.map((s) => arn.s3Objects(ledger, naming.ledgerRecordPrefix(s, env))),
+      ),
+      Condition: { Null: { 's3:if-none-match': 'false' } },
+    },
+    ...(repositories.length === 0
+      ? []
+      : [
+          {
+            Sid: 'ResolveImages',
+            Effect: 'Allow' as const,
+            Action: ['ecr:DescribeRepositories', 'ecr:DescribeImages'],
+            Resource: repositories,
+          },
+        ]),
+    ...(packages.length === 0
+      ? []
+      : [
+          {
+            // HeadObject (the package's SHA-256) is authorised as s3:GetObject.
+            Sid: 'ResolvePackages',
+            Effect: 'Allow' as const,
+            Action: 's3:GetObject',
+            Resource: packages,
+          },
+        ]),
+  ];
+}
