@@ -4,7 +4,7 @@
  * trusts only it. infra creates these roles; the sandbox creates the same ones on moto.
  */
 import type { Platform } from '../../services/config';
-import type { WorkloadEnvironmentName } from '../../services/environments';
+import { ENVIRONMENT_NAMES, type WorkloadEnvironmentName } from '../../services/environments';
 import { naming } from '../../services/naming';
 import { ecsEntries, ecsServices, functions, oneOffTasks } from '../../services/queries';
 import type { AccountFacts, WorkloadAccountFacts } from './account';
@@ -61,6 +61,7 @@ export function nodeRoleStatements(
       Action: ['ecr:DescribeImages', 'ecr:BatchGetImage', 'ecr:ListImages', 'ecr:DescribeRepositories'],
       Resource: repositories,
     },
+    readAccountIds(mgmt),
     {
       Sid: 'WriteLedger',
       Effect: 'Allow',
@@ -76,6 +77,18 @@ export function nodeRoleStatements(
       Resource: functionPackageResources(mgmt.platform),
     },
   ];
+}
+
+/** Without TDR_ACCOUNT_IDS (Jenkins sets none), `tdr` reads the account ids from mgmt's SSM. */
+export function readAccountIds(mgmt: AccountFacts): PolicyStatement {
+  return {
+    Sid: 'ReadAccountIds',
+    Effect: 'Allow',
+    Action: 'ssm:GetParameters',
+    Resource: ENVIRONMENT_NAMES.map((e) =>
+      arn.ssmParameter(mgmt.region, mgmt.accountId, naming.accountIdParameter(e)),
+    ),
+  };
 }
 
 /**

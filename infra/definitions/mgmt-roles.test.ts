@@ -6,15 +6,21 @@
  */
 import { expect } from 'chai';
 import { loadPlatform, type Platform } from '../../services/config';
-import type { Environment } from '../../services/environments';
+import { ENVIRONMENT_NAMES, type Environment } from '../../services/environments';
 import { naming } from '../../services/naming';
-import { approverRoles, functions, namesOfKind, oneOffTasks } from '../../services/queries';
+import {
+  approverRoles,
+  functions,
+  namesOfKind,
+  oneOffTasks,
+  workloadEnvironmentNames,
+} from '../../services/queries';
 import { headKey } from '../../pipelines/release/ledger';
 import { TEST_ACCOUNT_IDS } from '../../test/support/accounts';
 import { accountFacts } from './account';
 import { allowedActions, allows } from './iam-simulator.test-helper';
 import { arn, type PolicyStatement, type RoleSpec } from './iam';
-import { imageRepositories, jenkinsMgmtNodeRole } from './jenkins';
+import { imageRepositories, jenkinsMgmtNodeRole, jenkinsNodeRole } from './jenkins';
 import { APPROVER_MAX_SESSION_SECONDS, releaseApproverRoles } from './release-approver';
 import type { Statement } from '../policies/documents';
 
@@ -268,5 +274,21 @@ describe('release approver roles: people who run tdr approve', () => {
     for (const env of ['staging', 'prod'])
       expect(can(role, 's3:PutObject', recordOf(subjects[0]!, env), NEW_OBJECT), env).to.equal(true);
     expect(can(role, 's3:PutObject', recordOf(subjects[0]!, 'intg'), NEW_OBJECT)).to.equal(false);
+  });
+});
+
+describe("the workload agents' node roles", () => {
+  it("read the account ids from mgmt's SSM (Jenkins sets no TDR_ACCOUNT_IDS), and no other parameter", () => {
+    for (const env of workloadEnvironmentNames(platform.environments)) {
+      const role = jenkinsNodeRole(mgmt, env, TEST_ACCOUNT_IDS[env]);
+      for (const e of ENVIRONMENT_NAMES)
+        expect(
+          can(role, 'ssm:GetParameters', arn.ssmParameter(region, MGMT, naming.accountIdParameter(e))),
+          `${env} ${e}`,
+        ).to.equal(true);
+      expect(
+        can(role, 'ssm:GetParameters', arn.ssmParameter(region, MGMT, naming.slackWebhookParameter())),
+      ).to.equal(false);
+    }
   });
 });

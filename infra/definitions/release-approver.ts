@@ -5,12 +5,11 @@
  * version to its digest (an image in ECR, a package in the code bucket) and appends a record of
  * the environments it approves, nothing else.
  */
-import { ENVIRONMENT_NAMES } from '../../services/environments';
 import { naming } from '../../services/naming';
 import { approverRoles, namesOfKind, type ApproverRole } from '../../services/queries';
 import type { AccountFacts } from './account';
 import { arn, type PolicyStatement, type RoleSpec, type TrustStatement } from './iam';
-import { catalogueRepositoryArns, functionPackageResources } from './jenkins';
+import { catalogueRepositoryArns, functionPackageResources, readAccountIds } from './jenkins';
 
 /** People's sessions are short: an approval takes minutes. */
 export const APPROVER_MAX_SESSION_SECONDS = 3600;
@@ -48,22 +47,14 @@ export function peopleWithMfa(accountId: string): TrustStatement {
 }
 
 function approverStatements(mgmt: AccountFacts, approver: ApproverRole): PolicyStatement[] {
-  const { platform, region, accountId } = mgmt;
+  const { platform } = mgmt;
   const ledger = naming.ledgerBucket();
   // What `tdr approve` approves: a service's or a function's version (pipelines/release/artifacts.ts).
   const subjects = namesOfKind(platform.catalogue, 'service', 'lambda');
   const repositories = catalogueRepositoryArns(mgmt);
   const packages = functionPackageResources(platform);
   return [
-    {
-      // Without TDR_ACCOUNT_IDS, `tdr` reads the account ids from mgmt's SSM.
-      Sid: 'ReadAccountIds',
-      Effect: 'Allow',
-      Action: 'ssm:GetParameters',
-      Resource: ENVIRONMENT_NAMES.map((e) =>
-        arn.ssmParameter(region, accountId, naming.accountIdParameter(e)),
-      ),
-    },
+    readAccountIds(mgmt),
     { Sid: 'ReadLedger', Effect: 'Allow', Action: 's3:GetObject', Resource: arn.s3Objects(ledger) },
     // Listing also makes a missing record a 404 rather than a 403: the ledger looks for the next one.
     { Sid: 'ListLedger', Effect: 'Allow', Action: 's3:ListBucket', Resource: arn.s3Bucket(ledger) },
