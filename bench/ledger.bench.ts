@@ -12,13 +12,9 @@
  *
  * Run: npm run bench:ledger [runs]   (needs moto_server on PATH)
  */
-import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
-import { naming } from '../services/naming';
-import { recordKey } from '../pipelines/release/ledger';
 import { runTdr } from '../test/support/cli';
-import { startMoto } from '../test/support/moto';
-import { startProxy } from '../test/support/proxy';
-import { configFile, QUICK_CONFIG } from '../test/support/release';
+import { QUICK_CONFIG } from '../test/support/release';
+import { benchSandbox, median, seedLedger } from './sandbox';
 
 const runs = Number(process.argv[2] ?? 5);
 const SIZES = [
@@ -68,56 +64,12 @@ function seedRecord(service: string, seq: number): object {
   };
 }
 
-async function seed(s3: S3Client, service: string, n: number): Promise<void> {
-  let next = 1;
-  await Promise.all(
-    Array.from({ length: 32 }, async () => {
-      while (next <= n) {
-        const seq = next++;
-        await s3.send(
-          new PutObjectCommand({
-            Bucket: naming.ledgerBucket(),
-            Key: recordKey(service, 'intg', seq),
-            Body: JSON.stringify(seedRecord(service, seq)),
-          }),
-        );
-      }
-    }),
-  );
-}
-
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.floor(s.length / 2)] ?? NaN;
-}
-
 async function main(): Promise<void> {
-  const moto = await startMoto();
-  const proxy = await startProxy(moto.endpoint);
-  const env: Record<string, string | undefined> = {
-    ...process.env,
-    AWS_ENDPOINT_URL: proxy.endpoint,
-    AWS_REGION: 'eu-west-2',
-    AWS_ACCESS_KEY_ID: 'testing',
-    AWS_SECRET_ACCESS_KEY: 'testing',
-    TDR_ACCOUNT_IDS: undefined,
-    TDR_RELEASE_POLL_MS: '20',
-    TDR_SLACK_WEBHOOK_URL: undefined,
-    TDR_CONFIG: configFile(QUICK_CONFIG),
-    USER: 'bench',
-  };
-  Object.assign(process.env, {
-    AWS_REGION: 'eu-west-2',
-    AWS_ACCESS_KEY_ID: 'testing',
-    AWS_SECRET_ACCESS_KEY: 'testing',
-  });
+  const { env, proxy, s3, stop } = await benchSandbox(QUICK_CONFIG);
   try {
-    const up = await runTdr(['sandbox', 'up'], env);
-    if (up.code !== 0) throw new Error(up.stderr);
-    const s3 = new S3Client({ endpoint: moto.endpoint, forcePathStyle: true, region: 'eu-west-2' });
     for (const { service, records } of SIZES) {
       const t = Date.now();
-      await seed(s3, service, records);
+      await seedLedger(s3, service, 'intg', records, (seq) => seedRecord(service, seq));
       const s = Date.now();
       const r = await runTdr(['ledger', 'reindex', '--service', service, '--env', 'intg'], env);
       if (r.code !== 0) throw new Error(r.stderr);
@@ -175,8 +127,7 @@ async function main(): Promise<void> {
       console.log([`tdr ${name}`, ...cells, `${ratio.toFixed(2)}×`].map((c) => c.padEnd(26)).join(''));
     }
   } finally {
-    await proxy.close();
-    await moto.stop();
+    await stop();
   }
 }
 

@@ -11,13 +11,9 @@
  *
  * Run: npm run bench:maintenance [runs]   (needs moto_server on PATH)
  */
-import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { naming } from '../services/naming';
-import { recordKey } from '../pipelines/release/ledger';
 import { runTdr } from '../test/support/cli';
-import { startMoto } from '../test/support/moto';
-import { startProxy } from '../test/support/proxy';
-import { configFile } from '../test/support/release';
+import { benchSandbox, median, seedLedger } from './sandbox';
 
 const runs = Number(process.argv[2] ?? 5);
 const SIZES = [
@@ -59,57 +55,14 @@ function seedRecord(env: string, seq: number): object {
   };
 }
 
-async function seed(s3: S3Client, env: string, n: number): Promise<void> {
-  let next = 1;
-  await Promise.all(
-    Array.from({ length: 32 }, async () => {
-      while (next <= n) {
-        const seq = next++;
-        await s3.send(
-          new PutObjectCommand({
-            Bucket: naming.ledgerBucket(),
-            Key: recordKey(naming.maintenanceSubject(), env, seq),
-            Body: JSON.stringify(seedRecord(env, seq)),
-          }),
-        );
-      }
-    }),
-  );
-}
-
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.floor(s.length / 2)] ?? NaN;
-}
-
 async function main(): Promise<void> {
-  const moto = await startMoto();
-  const proxy = await startProxy(moto.endpoint);
-  const env: Record<string, string | undefined> = {
-    ...process.env,
-    AWS_ENDPOINT_URL: proxy.endpoint,
-    AWS_REGION: 'eu-west-2',
-    AWS_ACCESS_KEY_ID: 'testing',
-    AWS_SECRET_ACCESS_KEY: 'testing',
-    TDR_ACCOUNT_IDS: undefined,
-    TDR_SLACK_WEBHOOK_URL: undefined,
-    TDR_CONFIG: configFile({
-      environments: { prod: { promotion: { soakMinutes: 0, freezeWindows: [], approval: null } } },
-    }),
-    USER: 'bench',
-  };
-  Object.assign(process.env, {
-    AWS_REGION: 'eu-west-2',
-    AWS_ACCESS_KEY_ID: 'testing',
-    AWS_SECRET_ACCESS_KEY: 'testing',
+  const { env, proxy, s3, stop } = await benchSandbox({
+    environments: { prod: { promotion: { soakMinutes: 0, freezeWindows: [], approval: null } } },
   });
   try {
-    const up = await runTdr(['sandbox', 'up'], env);
-    if (up.code !== 0) throw new Error(up.stderr);
-    const s3 = new S3Client({ endpoint: moto.endpoint, forcePathStyle: true, region: 'eu-west-2' });
     for (const { env: e, records } of SIZES) {
       const t = Date.now();
-      await seed(s3, e, records);
+      await seedLedger(s3, naming.maintenanceSubject(), e, records, (seq) => seedRecord(e, seq));
       const s = Date.now();
       const r = await runTdr(
         ['ledger', 'reindex', '--service', naming.maintenanceSubject(), '--env', e],
@@ -156,8 +109,7 @@ async function main(): Promise<void> {
       console.log([`tdr ${name}`, ...cells, `${ratio.toFixed(2)}×`].map((c) => c.padEnd(24)).join(''));
     }
   } finally {
-    await proxy.close();
-    await moto.stop();
+    await stop();
   }
 }
 
