@@ -71,10 +71,22 @@ export class MaintenancePlanError extends PlatformError {
   }
 }
 
+/**
+ * The longest reason the page holds when nothing in it needs escaping (each of `&<>"` takes five
+ * characters on the page): what a form can check before the engine does.
+ */
+export function maxReasonLength(): number {
+  return FIXED_RESPONSE_MAX_BODY - pageWith('').length;
+}
+
+function pageWith(escapedReason: string): string {
+  return `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Service unavailable - Transfer Digital Records</title></head><body><h1>Sorry, the service is unavailable</h1><p>Transfer Digital Records is down for maintenance: ${escapedReason}</p><p>You will be able to use the service later.</p></body></html>`;
+}
+
 /** TDR's "service unavailable" page, with the reason, as the fixed response allows it. */
 export function serviceUnavailablePage(reason: string): string {
   const escaped = reason.replace(/[&<>"]/g, (c) => `&#${c.charCodeAt(0)};`);
-  const page = `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Service unavailable - Transfer Digital Records</title></head><body><h1>Sorry, the service is unavailable</h1><p>Transfer Digital Records is down for maintenance: ${escaped}</p><p>You will be able to use the service later.</p></body></html>`;
+  const page = pageWith(escaped);
   if (page.length > FIXED_RESPONSE_MAX_BODY) {
     throw new MaintenancePlanError(
       'invalid',

@@ -2,6 +2,7 @@ import { expect } from 'chai';
 import { loadPlatform } from '../../../services/config';
 import { allStages, allSteps, buildJenkinsModel } from '../build-model';
 import type { Arg, Job, Pipeline, Step } from '../model';
+import { maxReasonLength, serviceUnavailablePage } from '../../release/maintenance-listener';
 import { REASON_PATTERN } from './maintenance';
 
 describe('maintenance job', () => {
@@ -61,6 +62,22 @@ describe('maintenance job', () => {
           hint: 'given to switch maintenance on: why the service is unavailable (the page shows it)',
         },
       ]);
+    }
+  });
+
+  it('refuses, before any agent, a reason longer than the service-unavailable page holds', () => {
+    for (const j of jobs) {
+      const p = pipelineOf(j);
+      const check = allSteps(p).find(
+        (s): s is Extract<Step, { kind: 'require-pattern' }> =>
+          s.kind === 'require-pattern' && s.parameter === 'REASON' && s.optional,
+      );
+      const whole = new RegExp(`^(?:${check?.pattern})$`);
+      expect(whole.test('x'.repeat(maxReasonLength())), j.path).to.equal(true);
+      expect(whole.test('x'.repeat(maxReasonLength() + 1)), j.path).to.equal(false);
+      // What the check lets through, the engine's page holds.
+      expect(() => serviceUnavailablePage('x'.repeat(maxReasonLength()))).to.not.throw();
+      expect(() => serviceUnavailablePage('x'.repeat(maxReasonLength() + 1))).to.throw(/1024/);
     }
   });
 

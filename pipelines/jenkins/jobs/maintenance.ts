@@ -4,6 +4,7 @@
  * such an environment the engine refuses Jenkins unless it passes the approver of its input step.
  */
 import type { EnvironmentName } from '../../../services/environments';
+import { maxReasonLength } from '../../release/maintenance-listener';
 import type { Step } from '../model';
 import { tdrMaintenance } from '../tdr-commands';
 import { RECORDED_BY_BUILD, env, runnableBy, VARIABLES, type Contribution, type JobContext } from './context';
@@ -18,16 +19,17 @@ export const REASON_PATTERN = `${LINE_CHAR}*[^\\x00-\\x20\\x7F]${LINE_CHAR}*`;
 
 /**
  * REASON is checked before an approver is asked or an agent held: one line whenever given, and
- * given to switch on. The engine checks it again (and the page's length, which only it knows).
+ * given to switch on, and no longer than the page holds. The engine checks it again (escaping can
+ * still make a reason full of `<>&"` too long for the page: it says so, exit 2).
  */
 function checkReason(): Step[] {
   return [
     {
       kind: 'require-pattern',
       parameter: 'REASON',
-      pattern: `${LINE_CHAR}*`,
+      pattern: `${LINE_CHAR}{0,${maxReasonLength()}}`,
       optional: true,
-      hint: 'one line of text',
+      hint: `one line of at most ${maxReasonLength()} characters (the page holds no more)`,
     },
     {
       kind: 'if-matches',
