@@ -247,8 +247,9 @@ async function prepare(ctx: Ctx): Promise<MaintenancePrep> {
     env,
     listenerArn,
     identity,
+    // Recorded only where an approval was needed and Jenkins' role vouched for it.
     approval:
-      gate.ok && req.jenkinsApprover
+      gate.ok && req.jenkinsApprover && deps.platform.environments[env].promotion?.approval
         ? {
             via: 'jenkins-input',
             approver: personName(req.jenkinsApprover, 'jenkins-approver'),

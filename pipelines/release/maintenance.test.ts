@@ -1,0 +1,127 @@
+/**
+ * Who may switch maintenance where releases need an approver, with ELBv2 mocked (a listener whose
+ * rules CreateRule changes) and the ledger in memory. On moto (test/release-maintenance.test.ts)
+ * the caller can be no Jenkins role, so the Jenkins-approver path is proved here.
+ */
+import { ECRClient } from '@aws-sdk/client-ecr';
+import { ECSClient } from '@aws-sdk/client-ecs';
+import {
+  CreateRuleCommand,
+  DescribeListenersCommand,
+  DescribeLoadBalancersCommand,
+  DescribeRulesCommand,
+  ElasticLoadBalancingV2Client,
+  type Rule,
+} from '@aws-sdk/client-elastic-load-balancing-v2';
+import { SSMClient } from '@aws-sdk/client-ssm';
+import { mockClient } from 'aws-sdk-client-mock';
+import { expect } from 'chai';
+import { loadPlatform } from '../../services/config';
+import { naming } from '../../services/naming';
+import { TEST_ACCOUNT_IDS } from '../../test/support/accounts';
+import { memoryS3, type MemoryS3 } from '../../test/support/memory-s3';
+import { fakeReleaseClients } from '../../test/support/release-clients';
+import type { ReleaseDeps } from './context';
+import type { MaintenanceRecord } from './ledger';
+import { switchMaintenance, type MaintenanceRequest } from './maintenance';
+
+const LISTENER = 'arn:aws:elasticloadbalancing:eu-west-2:444444444444:listener/app/tdr-prod/1/2';
+const assumed = (role: string, session: string) =>
+  `arn:aws:sts::${TEST_ACCOUNT_IDS.mgmt}:assumed-role/${role}/${session}`;
+
+function world(identity: string): { deps: ReleaseDeps; s3: MemoryS3 } {
+  const elbClient = new ElasticLoadBalancingV2Client({ region: 'eu-west-2' });
+  const elb = mockClient(elbClient);
+  const rules: Rule[] = [
+    {
+      RuleArn: `${LISTENER}/default`,
+      Priority: 'default',
+      IsDefault: true,
+      Conditions: [],
+      Actions: [{ Type: 'fixed-response', FixedResponseConfig: { StatusCode: '404' } }],
+    },
+  ];
+  elb.on(DescribeLoadBalancersCommand).resolves({ LoadBalancers: [{ LoadBalancerArn: 'lb' }] });
+  elb
+    .on(DescribeListenersCommand)
+    .resolves({ Listeners: [{ ListenerArn: LISTENER, Port: naming.publicListenerPort() }] });
+  elb.on(DescribeRulesCommand).callsFake(() => ({ Rules: structuredClone(rules) }));
+  elb.on(CreateRuleCommand).callsFake((input: Omit<Rule, 'Priority'> & { Priority: number }) => {
+    const rule = { ...input, RuleArn: `${LISTENER}/503`, Priority: String(input.Priority), IsDefault: false };
+    rules.unshift(rule);
+    return { Rules: [rule] };
+  });
+  const s3 = memoryS3();
+  const clients = fakeReleaseClients({
+    ecs: new ECSClient({ region: 'eu-west-2' }),
+    ecr: new ECRClient({ region: 'eu-west-2' }),
+    s3: s3.client,
+    ssm: new SSMClient({ region: 'eu-west-2' }),
+    elbv2: elbClient,
+    identity,
+  });
+  const deps: ReleaseDeps = {
+    clients,
+    platform: loadPlatform({}),
+    now: () => new Date('2026-11-30T03:00:00Z'),
+    sleep: async () => undefined,
+    log: () => undefined,
+    notifier: {},
+    pollMs: 1,
+    timeoutMs: 1_000,
+    leaseTtlMs: 60_000,
+    newRunId: () => 'run-1',
+  };
+  return { deps, s3 };
+}
+
+const request = (env: string, extra: Partial<MaintenanceRequest> = {}): MaintenanceRequest => ({
+  switch: 'on',
+  env,
+  reason: 'incident 42',
+  actor: 'ops',
+  ...extra,
+});
+
+function records(s3: MemoryS3, env: string): MaintenanceRecord[] {
+  return [...s3.objects.entries()]
+    .filter(([k]) => k.startsWith(`records/maintenance/${env}/`))
+    .map(([, v]) => JSON.parse(v.body) as MaintenanceRecord);
+}
+
+describe('maintenance switch: approval where releases need one (ELBv2 mocked)', () => {
+  it("Jenkins' own agent role passes its input step's approver: switched, and the approval recorded", async () => {
+    const { deps, s3 } = world(assumed(naming.jenkinsNodeRole('prod'), 'build-7'));
+    const { result, failure } = await switchMaintenance(deps, request('prod', { jenkinsApprover: 'alice' }));
+    expect(failure).to.equal(null);
+    expect(result.outcome).to.equal('succeeded');
+    expect(records(s3, 'prod').at(-1)?.approval).to.deep.equal({
+      via: 'jenkins-input',
+      approver: 'alice',
+      buildUrl: null,
+    });
+  });
+
+  it('anyone else passing an approver is refused (exit 3), and nothing is recorded or changed', async () => {
+    const { deps, s3 } = world(assumed('TDRDeveloper', 'mallory'));
+    const err = await switchMaintenance(deps, request('prod', { jenkinsApprover: 'alice' })).then(
+      () => undefined,
+      (e: unknown) => e as Error & { kind?: string },
+    );
+    expect(err?.kind).to.equal('refused');
+    expect(err?.message).to.contain(`only Jenkins (${naming.jenkinsNodeRole('prod')})`);
+    expect(records(s3, 'prod')).to.deep.equal([]);
+  });
+
+  it("one of the environment's approver roles switches it themself", async () => {
+    const { deps } = world(assumed('TDRReleaseApproverProd', 'carol'));
+    expect((await switchMaintenance(deps, request('prod'))).result.outcome).to.equal('succeeded');
+  });
+
+  it('where no approver is needed, an approver passed is not recorded as an approval', async () => {
+    const { deps, s3 } = world(assumed('TDRDeveloper', 'dave'));
+    const { result } = await switchMaintenance(deps, request('intg', { jenkinsApprover: 'alice' }));
+    expect(result.outcome).to.equal('succeeded');
+    expect(records(s3, 'intg').every((r) => r.approval === null)).to.equal(true);
+  });
+});
