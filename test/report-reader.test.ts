@@ -63,7 +63,7 @@ describe('tdr report through the release reader roles (moto)', () => {
     expect(timeless(viaReader.stdout)).to.deep.equal(timeless(viaUpdate.stdout));
     const data = JSON.parse(viaReader.stdout) as BoardData;
     const frontendIntg = data.rows.find((r) => r.service === 'frontend')?.cells.find((c) => c.env === 'intg');
-    expect(frontendIntg?.current.version).to.equal('v2');
+    expect(frontendIntg?.current?.version).to.equal('v2');
     expect(data.summary.inMaintenance).to.equal(1);
 
     const status = await tdr(['status', '-o', 'json'], reader);
