@@ -118,7 +118,7 @@ export function jenkinsMgmtNodeRole(mgmt: AccountFacts, workloadAccounts: Worklo
   };
 }
 
-/** What `tdr report` reads from mgmt: the account ids and the ledger (records, heads, leases); never a write. */
+/** What `tdr report` reads from mgmt: the account ids, the release webhook and the ledger (records, heads, leases); never a write. */
 function releaseReportStatements(
   mgmt: AccountFacts,
   workloadAccounts: WorkloadAccountIds,
@@ -134,6 +134,15 @@ function releaseReportStatements(
       ),
     },
     readAccountIds(mgmt),
+    {
+      // `tdr report --slack` posts through the release webhook, a SecureString under the AWS
+      // managed key aws/ssm, which "grants Decrypt permission to all IAM principals in the AWS
+      // account" (https://docs.aws.amazon.com/systems-manager/latest/userguide/ps-restrict-decryption.html).
+      Sid: 'ReadReleaseWebhook',
+      Effect: 'Allow',
+      Action: 'ssm:GetParameter',
+      Resource: arn.ssmParameter(mgmt.region, mgmt.accountId, naming.slackWebhookParameter()),
+    },
     { Sid: 'ReadLedger', Effect: 'Allow', Action: 's3:GetObject', Resource: arn.s3Objects(ledger) },
     { Sid: 'ListLedger', Effect: 'Allow', Action: 's3:ListBucket', Resource: arn.s3Bucket(ledger) },
   ];

@@ -105,6 +105,7 @@ describe('TDRJenkinsNodeRoleMgmt: the build agents (Kaniko, scan gate, upload-pa
     expect(allowedActions(statementsOf(role))).to.deep.equal(
       [
         's3:ListBucket',
+        'ssm:GetParameter',
         'ssm:GetParameters',
         'sts:AssumeRole',
         'ecr:BatchCheckLayerAvailability',
@@ -169,6 +170,14 @@ describe('TDRJenkinsNodeRoleMgmt: the build agents (Kaniko, scan gate, upload-pa
         can(role, 'ssm:GetParameters', arn.ssmParameter(region, MGMT, naming.accountIdParameter(env))),
         env,
       ).to.equal(true);
+  });
+
+  it('reads the release webhook (tdr report --slack) and no other secret', () => {
+    const parameter = (name: string) => arn.ssmParameter(region, MGMT, name);
+    expect(can(role, 'ssm:GetParameter', parameter(naming.slackWebhookParameter()))).to.equal(true);
+    for (const name of ['/mgmt/github/password', '/mgmt/grafana/token', '/mgmt/slack/token'])
+      expect(can(role, 'ssm:GetParameter', parameter(name)), name).to.equal(false);
+    expect(can(role, 'ssm:PutParameter', parameter(naming.slackWebhookParameter()))).to.equal(false);
   });
 
   it('assumes only the release reader role of each workload account, never an update role', () => {
