@@ -29,7 +29,7 @@ export function register(program: Command, ctx: CliContext): void {
         const { output } = cmd.optsWithGlobals<GlobalOptions>();
         const { history, validateHistory } = engine.status();
         validateHistory({ platform: ctx.platform() }, opts);
-        const deps = await releaseDeps(ctx, ctx.env.USER || 'history');
+        const deps = await releaseDeps(ctx, ctx.env.USER || 'history', { readOnly: true });
         const records = await history(deps, opts);
         if (output === 'json') {
           printJson(ctx.io, records);

@@ -24,7 +24,7 @@ export function register(program: Command, ctx: CliContext): void {
     .addHelpText('after', '\nExamples:\n  $ tdr lease show\n  $ tdr lease show --env prod -o json')
     .action(async (opts: { service?: string; env?: string }, cmd: Command) => {
       const { output } = cmd.optsWithGlobals<GlobalOptions>();
-      const deps = await releaseDeps(ctx, ctx.env.USER || 'lease');
+      const deps = await releaseDeps(ctx, ctx.env.USER || 'lease', { readOnly: true });
       const leases = await engine.status().showLeases(deps, opts);
       if (output === 'json') printJson(ctx.io, leases);
       else if (leases.length === 0) ctx.io.stdout('no lease is held\n');

@@ -97,11 +97,15 @@ export async function identifiedActor(deps: ReleaseDeps, actor: string): Promise
   return p ? personOf(p) : arn;
 }
 
-/** The release engine's clients and clock for one command, logging to stderr. */
+/**
+ * The release engine's clients and clock for one command, logging to stderr. Only a command that
+ * says it reads (`readOnly`) may run with TDR_WORKLOAD_ROLE=reader; every other one is refused
+ * there (exit 2) before any AWS call.
+ */
 export async function releaseDeps(
   ctx: CliContext,
   actor: string,
-  opts: { notify?: boolean } = {},
+  opts: { notify?: boolean; readOnly?: boolean } = {},
 ): Promise<ReleaseDeps> {
   // Runs that notify are the ones that change things: they stop gracefully on SIGINT/SIGTERM.
   if (opts.notify) ctx.interrupts?.graceful();
@@ -112,6 +116,7 @@ export async function releaseDeps(
     actor,
     annotations: opts.notify ? await annotationSink(ctx) : undefined,
     signal: ctx.interrupts?.signal,
+    readOnly: opts.readOnly === true && opts.notify !== true,
   });
 }
 

@@ -58,7 +58,7 @@ export function register(program: Command, ctx: CliContext): void {
       const pageUrl = opts.pageUrl ?? (opts.slack ? boardPageUrl(ctx.env) : undefined);
       const { boardModelOf, buildBoard } = board();
       const model = boardModelOf(platform);
-      const deps = await releaseDeps(ctx, ctx.env.USER || 'report');
+      const deps = await releaseDeps(ctx, ctx.env.USER || 'report', { readOnly: true });
       const snapshot = await boardInput().gatherBoardSnapshot(deps, {
         services: model.services.map((s) => s.name),
         environments: model.environments.map((e) => e.name),

@@ -22,7 +22,7 @@ export function register(program: Command, ctx: CliContext): void {
     .addHelpText('after', '\nExamples:\n  $ tdr status\n  $ tdr status --env prod -o json')
     .action(async (opts: { env?: string; service?: string }, cmd: Command) => {
       const { output } = cmd.optsWithGlobals<GlobalOptions>();
-      const deps = await releaseDeps(ctx, ctx.env.USER || 'status');
+      const deps = await releaseDeps(ctx, ctx.env.USER || 'status', { readOnly: true });
       const fn =
         opts.service !== undefined && !!entryOfKind(ctx.platform().catalogue, opts.service, 'lambda');
       const envs = opts.env ? [opts.env] : workloadEnvironmentNames(ctx.platform().environments);

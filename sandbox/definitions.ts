@@ -19,7 +19,12 @@ import { ecsEntries, entryOfKind, functions } from '../services/queries';
 import { accountFacts } from '../infra/definitions/account';
 import { taskDefinitionFor, taskRoleArns, taskRolesFor } from '../infra/definitions/ecs-task';
 import { arn, crossAccountRoleSpec, roleDocuments, type RoleDocuments } from '../infra/definitions/iam';
-import { jenkinsEcsUpdateRole, jenkinsMgmtNodeRole, jenkinsNodeRole } from '../infra/definitions/jenkins';
+import {
+  jenkinsEcsUpdateRole,
+  jenkinsMgmtNodeRole,
+  jenkinsNodeRole,
+  releaseReaderRole,
+} from '../infra/definitions/jenkins';
 import { releaseApproverRoles } from '../infra/definitions/release-approver';
 import { functionDefinition, functionRoleSpec } from '../infra/definitions/lambda';
 import { workloadTaskArgs } from '../infra/definitions/workload';
@@ -75,15 +80,15 @@ export interface SandboxRole {
 /**
  * Every role infra gives the release path: in mgmt each `TDRJenkinsNodeRole{Env}` (mgmt's own, the
  * builds', included) and the release approvers' roles, in each workload account
- * `TDRJenkinsECSUpdateRole{Env}` and the execution and task role of every catalogue entry.
+ * `TDRJenkinsECSUpdateRole{Env}`, `TDRReleaseReaderRole{Env}` and the execution and task role of every catalogue entry.
  */
 export function sandboxRoles(platform: Platform, ids: AccountIds): SandboxRole[] {
   const mgmt = accountFacts(platform, 'mgmt', ids.mgmt);
   const mgmtRoles: SandboxRole[] = [
     {
       env: 'mgmt',
-      role: roleDocuments(jenkinsMgmtNodeRole(mgmt)),
-      summary: `mgmt: IAM ${naming.jenkinsNodeRole('mgmt')} (builds: ECR push, function packages)`,
+      role: roleDocuments(jenkinsMgmtNodeRole(mgmt, ids)),
+      summary: `mgmt: IAM ${naming.jenkinsNodeRole('mgmt')} (builds: ECR push, function packages; the nightly report: the ledger, read only)`,
     },
     ...releaseApproverRoles(mgmt).map((spec): SandboxRole => ({
       env: 'mgmt',
@@ -108,6 +113,11 @@ export function sandboxRoles(platform: Platform, ids: AccountIds): SandboxRole[]
         summary: `mgmt: IAM ${naming.jenkinsNodeRole(env)} → ${env}: IAM ${naming.jenkinsEcsUpdateRole(env)}`,
       },
       { env, role: roleDocuments(crossAccountRoleSpec(jenkinsEcsUpdateRole(workload, ids.mgmt))) },
+      {
+        env,
+        role: roleDocuments(crossAccountRoleSpec(releaseReaderRole(workload, ids.mgmt))),
+        summary: `mgmt: IAM ${naming.jenkinsNodeRole('mgmt')} → ${env}: IAM ${naming.releaseReaderRole(env)} (read only)`,
+      },
       ...entryRoles,
       ...functionRoles,
     ];

@@ -48,6 +48,7 @@ function envNames(env: EnvironmentName): Array<[string, string]> {
     ...WORKLOAD_BUCKET_FUNCTIONS.map((fn): [string, string] => ['bucket', naming.bucket(fn, env)]),
     ['role', naming.jenkinsNodeRole(env)],
     ['role', naming.jenkinsEcsUpdateRole(env)],
+    ['role', naming.releaseReaderRole(env)],
     ['role', naming.grafanaMonitoringRole(env)],
     ['parameter', naming.accountIdParameter(env)],
     ['grafanaUid', naming.grafanaFolderUid(env)],
@@ -77,6 +78,7 @@ describe('services/naming', () => {
     expect(naming.bucket('upload-files-quarantine', 'prod')).to.equal('tdr-upload-files-quarantine-prod');
     expect(naming.jenkinsNodeRole('intg')).to.equal('TDRJenkinsNodeRoleIntg');
     expect(naming.jenkinsEcsUpdateRole('staging')).to.equal('TDRJenkinsECSUpdateRoleStaging');
+    expect(naming.releaseReaderRole('prod')).to.equal('TDRReleaseReaderRoleProd');
     expect(naming.taskRole('ConsignmentApi', 'prod')).to.equal('TDRConsignmentApiEcsTaskRoleProd');
     expect(naming.accountIdParameter('prod')).to.equal('/mgmt/prod_account');
   });

@@ -58,6 +58,8 @@ export const naming = {
     `TDR${pascalName}EcsExecutionRole${roleSuffix(env)}`,
   jenkinsNodeRole: (env: EnvironmentName) => `TDRJenkinsNodeRole${roleSuffix(env)}`,
   jenkinsEcsUpdateRole: (env: EnvironmentName) => `TDRJenkinsECSUpdateRole${roleSuffix(env)}`,
+  /** Read-only twin of the update role: what `tdr report` and `tdr status` read, from mgmt's node role. */
+  releaseReaderRole: (env: EnvironmentName) => `TDRReleaseReaderRole${roleSuffix(env)}`,
   grafanaMonitoringRole: (env: EnvironmentName) => `TDRGrafanaMonitoringRole${roleSuffix(env)}`,
   roleArn: (accountId: string, roleName: string) => `arn:aws:iam::${accountId}:role/${roleName}`,
   /** TDR's convention: mgmt holds each account's id at `/mgmt/{env}_account`. */

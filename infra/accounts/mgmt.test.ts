@@ -22,7 +22,10 @@ import { loadStackConfig, synthStack, type SynthResult } from '../synth';
 type Inputs = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
 const platform = loadPlatform({});
-const MGMT = loadStackConfig('mgmt').values['tdr:accountId'];
+const stackConfig = loadStackConfig('mgmt');
+if (stackConfig.kind !== 'management') throw new Error('Pulumi.mgmt.yaml is not the management stack');
+const MGMT = stackConfig.values['tdr:accountId'];
+const WORKLOAD_ACCOUNTS = stackConfig.values['tdr:workloadAccountIds'];
 const mgmt = accountFacts(platform, 'mgmt', MGMT);
 
 function withStagingApproval(base: Platform, approvers: readonly string[]): Platform {
@@ -56,7 +59,7 @@ describe('the mgmt stack: build agents, release approvers, the agents’ cloud (
   });
 
   it('declares the mgmt node role and every approver role of the model exactly as their definitions say', () => {
-    const specs: RoleSpec[] = [jenkinsMgmtNodeRole(mgmt), ...releaseApproverRoles(mgmt)];
+    const specs: RoleSpec[] = [jenkinsMgmtNodeRole(mgmt, WORKLOAD_ACCOUNTS), ...releaseApproverRoles(mgmt)];
     expect(specs.map((s) => s.roleName)).to.include.members([
       naming.jenkinsNodeRole('mgmt'),
       ...approverRoles(platform.environments).map((r) => r.roleName),

@@ -51,7 +51,7 @@ export function defineMgmtAccount(platform: Platform, config: MgmtStackConfig): 
   const nodeRoles = WORKLOAD_ENVIRONMENTS.map((env) =>
     createRole(`jenkins-node-${env}`, jenkinsNodeRole(ctx, env, workloadAccounts[env]), root),
   );
-  const mgmtNodeRole = createRole('jenkins-node-mgmt', jenkinsMgmtNodeRole(ctx), root);
+  const mgmtNodeRole = createRole('jenkins-node-mgmt', jenkinsMgmtNodeRole(ctx, workloadAccounts), root);
   for (const spec of releaseApproverRoles(ctx)) createRole(`release-approver-${spec.roleName}`, spec, root);
 
   const agentExecutionRole = defineJenkinsAgents(ctx, nodeRoles);

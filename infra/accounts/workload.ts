@@ -20,7 +20,7 @@ import { SecureBucket, type BucketLifecycle } from '../components/secure-bucket'
 import { AlarmChat } from '../components/alarm-chat';
 import { ServiceAlarms } from '../components/service-alarms';
 import { accountFacts } from '../definitions/account';
-import { jenkinsEcsUpdateRole } from '../definitions/jenkins';
+import { jenkinsEcsUpdateRole, releaseReaderRole } from '../definitions/jenkins';
 import { listenerRulePriority } from '../definitions/load-balancer';
 import { workloadTaskArgs } from '../definitions/workload';
 import { WORKLOAD_SETTINGS } from './settings';
@@ -211,6 +211,8 @@ export function defineWorkloadAccount(
     jenkinsEcsUpdateRole(facts, mgmtAccountId),
     opts,
   );
+  // The nightly report's read-only way in: mgmt's build agents must never hold the update role.
+  new CrossAccountRole('release-reader', releaseReaderRole(facts, mgmtAccountId), opts);
   const monitoringRole = new CrossAccountRole(
     'grafana-monitoring',
     {

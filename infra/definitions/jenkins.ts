@@ -1,15 +1,24 @@
 /**
  * DESIGN.md's two hops, as plain data: Jenkins agents in mgmt run as `TDRJenkinsNodeRole{Env}`,
  * which may only assume `TDRJenkinsECSUpdateRole{Env}` in that environment's account, which
- * trusts only it. infra creates these roles; the sandbox creates the same ones on moto.
+ * trusts only it. The nightly release report runs in mgmt as `TDRJenkinsNodeRoleMgmt`, which may
+ * assume only `TDRReleaseReaderRole{Env}`, which reads and changes nothing. infra creates these
+ * roles; the sandbox creates the same ones on moto.
  */
 import type { Platform } from '../../services/config';
-import { ENVIRONMENT_NAMES, type WorkloadEnvironmentName } from '../../services/environments';
+import {
+  ENVIRONMENT_NAMES,
+  WORKLOAD_ENVIRONMENTS,
+  type WorkloadEnvironmentName,
+} from '../../services/environments';
 import { naming } from '../../services/naming';
 import { ecsEntries, ecsServices, functions, oneOffTasks } from '../../services/queries';
 import type { AccountFacts, WorkloadAccountFacts } from './account';
 import { lambdaArn } from './lambda';
 import { arn, serviceTrust, type CrossAccountRoleArgs, type PolicyStatement, type RoleSpec } from './iam';
+
+/** The workload accounts' ids, by environment. */
+export type WorkloadAccountIds = Readonly<Record<WorkloadEnvironmentName, string>>;
 
 /** Image repository → catalogue entries released from it. */
 export function imageRepositories(
@@ -95,16 +104,48 @@ export function readAccountIds(mgmt: AccountFacts): PolicyStatement {
  * The mgmt agents' role: `ecs-mgmt` and the build agent `ecs-mgmt-build` (pipelines/jenkins/agents.ts).
  * A build pushes the catalogue's images to mgmt's ECR with Kaniko and waits for their scan
  * (kaniko-build, scan-gate), and uploads function packages with their SHA-256 (upload-package).
- * Nothing else: no ledger and no other account, since the intg deploy jobs a build starts run on
+ * The nightly `mgmt/release-report` (`tdr report`, TDR_WORKLOAD_ROLE=reader) reads the ledger and
+ * the account ids, and each workload account through its `TDRReleaseReaderRole{Env}` only. Nothing
+ * else: no ledger writes and no update role, since the intg deploy jobs a build starts run on
  * intg's agent as intg's node role.
  */
-export function jenkinsMgmtNodeRole(mgmt: AccountFacts): RoleSpec {
+export function jenkinsMgmtNodeRole(mgmt: AccountFacts, workloadAccounts: WorkloadAccountIds): RoleSpec {
   return {
     roleName: naming.jenkinsNodeRole('mgmt'),
-    description: `Jenkins agents in mgmt: push the catalogue's images to ECR and upload function packages to ${naming.backendCodeBucket()}`,
+    description: `Jenkins agents in mgmt: push the catalogue's images to ECR, upload function packages to ${naming.backendCodeBucket()}, read the release ledger and each workload account through its release reader role`,
     trust: [serviceTrust('ecs-tasks.amazonaws.com', mgmt.accountId)],
-    statements: mgmtNodeRoleStatements(mgmt),
+    statements: [...mgmtNodeRoleStatements(mgmt), ...releaseReportStatements(mgmt, workloadAccounts)],
   };
+}
+
+/** What `tdr report` reads from mgmt: the account ids, the release webhook and the ledger (records, heads, leases); never a write. */
+function releaseReportStatements(
+  mgmt: AccountFacts,
+  workloadAccounts: WorkloadAccountIds,
+): PolicyStatement[] {
+  const ledger = naming.ledgerBucket();
+  return [
+    {
+      Sid: 'AssumeReaderRoles',
+      Effect: 'Allow',
+      Action: 'sts:AssumeRole',
+      Resource: WORKLOAD_ENVIRONMENTS.map((env) =>
+        naming.roleArn(workloadAccounts[env], naming.releaseReaderRole(env)),
+      ),
+    },
+    readAccountIds(mgmt),
+    {
+      // `tdr report --slack` posts through the release webhook, a SecureString under the AWS
+      // managed key aws/ssm, which "grants Decrypt permission to all IAM principals in the AWS
+      // account" (https://docs.aws.amazon.com/systems-manager/latest/userguide/ps-restrict-decryption.html).
+      Sid: 'ReadReleaseWebhook',
+      Effect: 'Allow',
+      Action: 'ssm:GetParameter',
+      Resource: arn.ssmParameter(mgmt.region, mgmt.accountId, naming.slackWebhookParameter()),
+    },
+    { Sid: 'ReadLedger', Effect: 'Allow', Action: 's3:GetObject', Resource: arn.s3Objects(ledger) },
+    { Sid: 'ListLedger', Effect: 'Allow', Action: 's3:ListBucket', Resource: arn.s3Bucket(ledger) },
+  ];
 }
 
 /**
@@ -179,6 +220,74 @@ export function jenkinsEcsUpdateRole(
     trustedPrincipalArns: [naming.roleArn(mgmtAccountId, naming.jenkinsNodeRole(env))],
     statements: updateRoleStatements(workload),
   };
+}
+
+/**
+ * What `tdr report` and `tdr status` read in a workload account (read only), for the nightly report
+ * in mgmt: trusted by `TDRJenkinsNodeRoleMgmt` only.
+ */
+export function releaseReaderRole(
+  workload: WorkloadAccountFacts,
+  mgmtAccountId: string,
+): CrossAccountRoleArgs {
+  const { env } = workload;
+  return {
+    roleName: naming.releaseReaderRole(env),
+    description: `The nightly release report reads ${env} through this role (ECS services, function aliases, the public listener), from ${naming.jenkinsNodeRole('mgmt')} in mgmt only; it changes nothing`,
+    trustedPrincipalArns: [naming.roleArn(mgmtAccountId, naming.jenkinsNodeRole('mgmt'))],
+    statements: readerRoleStatements(workload),
+  };
+}
+
+/**
+ * The reads of status.ts (DescribeServices, DescribeTaskDefinition), function-status.ts (GetAlias
+ * of `live`, GetFunctionConfiguration of its version) and maintenance-status.ts (the public load
+ * balancer, its listeners and rules), each scoped as far as IAM lets it be.
+ */
+export function readerRoleStatements(workload: AccountFacts): PolicyStatement[] {
+  const { platform, env, region, accountId } = workload;
+  const fns = functions(platform.catalogue);
+  return [
+    {
+      Sid: 'ReadServices',
+      Effect: 'Allow',
+      Action: ['ecs:DescribeServices'],
+      Resource: ecsServices(platform.catalogue).map(([s]) =>
+        arn.ecsService(region, accountId, naming.cluster(s, env), naming.ecsService(s, env)),
+      ),
+    },
+    {
+      // ECS takes no resource for DescribeTaskDefinition (IAM service authorization reference).
+      Sid: 'ReadTaskDefinitions',
+      Effect: 'Allow',
+      Action: ['ecs:DescribeTaskDefinition'],
+      Resource: '*',
+    },
+    ...(fns.length === 0
+      ? []
+      : [
+          {
+            Sid: 'ReadFunctions',
+            Effect: 'Allow' as const,
+            Action: ['lambda:GetAlias', 'lambda:GetFunctionConfiguration'],
+            Resource: fns.flatMap(([fn]) => [
+              lambdaArn.function(region, accountId, naming.functionName(fn, env)),
+              lambdaArn.qualified(region, accountId, naming.functionName(fn, env)),
+            ]),
+          },
+        ]),
+    {
+      // ELBv2's Describe actions take no resource (Resource "*").
+      Sid: 'ReadMaintenanceListener',
+      Effect: 'Allow',
+      Action: [
+        'elasticloadbalancing:DescribeLoadBalancers',
+        'elasticloadbalancing:DescribeListeners',
+        'elasticloadbalancing:DescribeRules',
+      ],
+      Resource: '*',
+    },
+  ];
 }
 
 /** May describe and update only this environment's services, register task definitions, pass only the task roles. */

@@ -85,7 +85,7 @@ describe('the simulator answers as IAM does for the shapes these policies use', 
 });
 
 describe('TDRJenkinsNodeRoleMgmt: the build agents (Kaniko, scan gate, upload-package)', () => {
-  const role = jenkinsMgmtNodeRole(mgmt);
+  const role = jenkinsMgmtNodeRole(mgmt, TEST_ACCOUNT_IDS);
   const repositories = [...imageRepositories(platform).keys()];
   const fns = functions(platform.catalogue).map(([fn]) => fn);
 
@@ -101,9 +101,13 @@ describe('TDRJenkinsNodeRoleMgmt: the build agents (Kaniko, scan gate, upload-pa
     ]);
   });
 
-  it('grants exactly push, pull and scan reads in ECR, and reading and adding function packages', () => {
+  it('grants exactly push, pull and scan reads in ECR, reading and adding function packages, and what tdr report reads', () => {
     expect(allowedActions(statementsOf(role))).to.deep.equal(
       [
+        's3:ListBucket',
+        'ssm:GetParameter',
+        'ssm:GetParameters',
+        'sts:AssumeRole',
         'ecr:BatchCheckLayerAvailability',
         'ecr:BatchGetImage',
         'ecr:CompleteLayerUpload',
@@ -154,14 +158,47 @@ describe('TDRJenkinsNodeRoleMgmt: the build agents (Kaniko, scan gate, upload-pa
     ).to.equal(false);
   });
 
-  it('neither reads nor writes the ledger, nor reaches any other account', () => {
+  it('reads the ledger and the account ids (tdr report) but writes no record and no head', () => {
     const record = object(ledger, `${naming.ledgerRecordPrefix('frontend', 'intg')}0000000001.json`);
-    expect(can(role, 's3:GetObject', record)).to.equal(false);
+    expect(can(role, 's3:GetObject', record)).to.equal(true);
+    expect(can(role, 's3:ListBucket', arn.s3Bucket(ledger))).to.equal(true);
     expect(can(role, 's3:PutObject', record, NEW_OBJECT)).to.equal(false);
-    for (const env of ['intg', 'staging', 'prod'] as const)
+    expect(can(role, 's3:PutObject', object(ledger, headKey('frontend', 'intg')))).to.equal(false);
+    expect(can(role, 's3:DeleteObject', record)).to.equal(false);
+    for (const env of ENVIRONMENT_NAMES)
+      expect(
+        can(role, 'ssm:GetParameters', arn.ssmParameter(region, MGMT, naming.accountIdParameter(env))),
+        env,
+      ).to.equal(true);
+  });
+
+  it('reads the release webhook (tdr report --slack) and no other secret', () => {
+    const parameter = (name: string) => arn.ssmParameter(region, MGMT, name);
+    expect(can(role, 'ssm:GetParameter', parameter(naming.slackWebhookParameter()))).to.equal(true);
+    for (const name of ['/mgmt/github/password', '/mgmt/grafana/token', '/mgmt/slack/token'])
+      expect(can(role, 'ssm:GetParameter', parameter(name)), name).to.equal(false);
+    expect(can(role, 'ssm:PutParameter', parameter(naming.slackWebhookParameter()))).to.equal(false);
+  });
+
+  it('assumes only the release reader role of each workload account, never an update role', () => {
+    for (const env of workloadEnvironmentNames(platform.environments)) {
+      expect(
+        can(role, 'sts:AssumeRole', naming.roleArn(TEST_ACCOUNT_IDS[env], naming.releaseReaderRole(env))),
+        env,
+      ).to.equal(true);
       expect(
         can(role, 'sts:AssumeRole', naming.roleArn(TEST_ACCOUNT_IDS[env], naming.jenkinsEcsUpdateRole(env))),
+        `${env} update role`,
       ).to.equal(false);
+      expect(
+        can(role, 'sts:AssumeRole', naming.roleArn(TEST_ACCOUNT_IDS[env], naming.pulumiDeployRole(env))),
+        `${env} deploy role`,
+      ).to.equal(false);
+    }
+    // Not another account's reader role under this environment's name.
+    expect(
+      can(role, 'sts:AssumeRole', naming.roleArn(TEST_ACCOUNT_IDS.sbox, naming.releaseReaderRole('intg'))),
+    ).to.equal(false);
   });
 });
 

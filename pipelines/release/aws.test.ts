@@ -11,7 +11,9 @@ import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
 import { mockClient } from 'aws-sdk-client-mock';
 import { expect } from 'chai';
 import { GetParametersCommand, SSMClient } from '@aws-sdk/client-ssm';
-import { RETRY_CONFIG, accountIdsFrom, assumedRoleCredentials, sessionNameFor } from './aws';
+import { naming } from '../../services/naming';
+import { RETRY_CONFIG, accountIdsFrom, assumedRoleCredentials, releaseClients, sessionNameFor } from './aws';
+import { workloadRoleFrom } from './runtime';
 import { attempt } from './errors';
 import { TEST_ACCOUNT_IDS } from '../../test/support/accounts';
 
@@ -117,6 +119,50 @@ describe('AWS clients', () => {
       { RoleArn: 'arn:aws:iam::444444444444:role/TDRJenkinsECSUpdateRoleProd', RoleSessionName: 'tdr-bob' },
     ]);
   });
+
+  for (const [setting, role] of [
+    [undefined, 'update'],
+    ['update', 'update'],
+    ['reader', 'reader'],
+  ] as const) {
+    it(`reaches each workload account through the ${role} role with TDR_WORKLOAD_ROLE=${setting ?? '(unset)'}`, async () => {
+      const mock = mockClient(STSClient);
+      try {
+        mock.on(AssumeRoleCommand).resolves({
+          Credentials: {
+            AccessKeyId: 'AK',
+            SecretAccessKey: 'SK',
+            SessionToken: 'ST',
+            Expiration: new Date(Date.now() + 3600_000),
+          },
+        });
+        const env = { TDR_WORKLOAD_ROLE: setting };
+        const clients = await releaseClients({
+          region: 'eu-west-2',
+          env: {},
+          credentials: { accessKeyId: 'k', secretAccessKey: 's' },
+          sessionName: 'tdr-report',
+          accountIds: TEST_ACCOUNT_IDS,
+          workloadRole: workloadRoleFrom(env, { readOnly: true }),
+        });
+        for (const target of ['intg', 'staging', 'prod'] as const) {
+          await clients.ecs(target).config.credentials();
+          await clients.lambda(target).config.credentials();
+          await clients.elbv2(target).config.credentials();
+        }
+        const name = (e: 'intg' | 'staging' | 'prod') =>
+          role === 'reader' ? naming.releaseReaderRole(e) : naming.jenkinsEcsUpdateRole(e);
+        expect(mock.commandCalls(AssumeRoleCommand).map((c) => c.args[0].input)).to.deep.equal(
+          (['intg', 'staging', 'prod'] as const).map((e) => ({
+            RoleArn: naming.roleArn(TEST_ACCOUNT_IDS[e], name(e)),
+            RoleSessionName: 'tdr-report',
+          })),
+        );
+      } finally {
+        mock.restore();
+      }
+    });
+  }
 
   it('wraps a failed AssumeRole with the role and account', async () => {
     const sts = new STSClient({ region: 'eu-west-2' });

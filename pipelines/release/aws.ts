@@ -4,7 +4,8 @@
  *
  * mgmt is reached with the default credential chain (Jenkins' node role, a developer's profile);
  * each workload account by STS AssumeRole of `TDRJenkinsECSUpdateRole{Env}` in that account, the
- * two-hop, least-privilege path of DESIGN.md. AWS_ENDPOINT_URL is honoured by the SDK itself.
+ * two-hop, least-privilege path of DESIGN.md, or, for what only reads (the nightly report in mgmt),
+ * of the read-only `TDRReleaseReaderRole{Env}`. AWS_ENDPOINT_URL is honoured by the SDK itself.
  */
 import { ACMClient } from '@aws-sdk/client-acm';
 import { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
@@ -56,6 +57,15 @@ export interface ReleaseClients {
   acm(env: EnvironmentName): ACMClient;
   /** Who is calling: the caller's ARN from `sts:GetCallerIdentity` (asked once). */
   callerIdentity(): Promise<string>;
+}
+
+/** Which role the workload accounts are reached through: the update role, or the read-only reader role. */
+export const WORKLOAD_ROLES = ['update', 'reader'] as const;
+export type WorkloadRole = (typeof WORKLOAD_ROLES)[number];
+
+/** The name of `role` in the account of `env`. */
+export function workloadRoleName(role: WorkloadRole, env: EnvironmentName): string {
+  return role === 'reader' ? naming.releaseReaderRole(env) : naming.jenkinsEcsUpdateRole(env);
 }
 
 export interface ClientOptions {
@@ -143,7 +153,7 @@ export function accountIdsFrom(env: Env, ssm: SSMClient): Promise<AccountIds> {
 
 /** Builds every client the release engine needs, from configuration and the default chain. */
 export async function releaseClients(
-  opts: ClientOptions & { sessionName: string; accountIds?: AccountIds },
+  opts: ClientOptions & { sessionName: string; accountIds?: AccountIds; workloadRole?: WorkloadRole },
 ): Promise<ReleaseClients> {
   const env = opts.env ?? process.env;
   const mgmt = mgmtClients(opts);
@@ -161,7 +171,7 @@ export async function releaseClients(
       provider = assumedRoleCredentials(
         sts,
         accountIds[target],
-        naming.jenkinsEcsUpdateRole(target),
+        workloadRoleName(opts.workloadRole ?? 'update', target),
         opts.sessionName,
       );
       credentials.set(target, provider);

@@ -1,13 +1,14 @@
 /**
- * Wiring for the command line: real clients from the environment, the wall clock, and timings
- * that tests may shorten (TDR_RELEASE_POLL_MS, TDR_RELEASE_TIMEOUT_MS).
+ * Wiring for the command line: real clients from the environment, the wall clock, timings
+ * that tests may shorten (TDR_RELEASE_POLL_MS, TDR_RELEASE_TIMEOUT_MS), and the role the workload
+ * accounts are reached through (TDR_WORKLOAD_ROLE).
  */
 import { randomUUID } from 'node:crypto';
 import { GetParameterCommand, type SSMClient } from '@aws-sdk/client-ssm';
 import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from '@aws-sdk/types';
 import type { Platform } from '../../services/config';
 import { naming } from '../../services/naming';
-import { releaseClients, sessionNameFor } from './aws';
+import { WORKLOAD_ROLES, releaseClients, sessionNameFor, type WorkloadRole } from './aws';
 import { DEFAULT_TIMINGS, type ReleaseDeps } from './context';
 import { ReleaseInputError, errorName } from './errors';
 import type { AnnotationSink } from './notify';
@@ -25,6 +26,33 @@ export interface RuntimeOptions {
   readonly signal?: AbortSignal | undefined;
   /** Base credentials for mgmt (the SDK's default chain when absent). */
   readonly credentials?: AwsCredentialIdentityProvider | undefined;
+  /**
+   * The command only reads (status, report, history, lease show): only such a command may run
+   * with TDR_WORKLOAD_ROLE=reader. Anything not marked so is taken to change something.
+   */
+  readonly readOnly?: boolean | undefined;
+}
+
+/**
+ * TDR_WORKLOAD_ROLE: `update` (the default, `TDRJenkinsECSUpdateRole{Env}`) or `reader`
+ * (`TDRReleaseReaderRole{Env}`, read only: the nightly report in mgmt). A command that changes
+ * something is refused with the reader role before any AWS call, rather than failing halfway on
+ * AccessDenied.
+ */
+export function workloadRoleFrom(env: Env, opts: { readOnly?: boolean | undefined } = {}): WorkloadRole {
+  const raw = env.TDR_WORKLOAD_ROLE;
+  const role = raw === undefined || raw === '' ? 'update' : raw;
+  if (!(WORKLOAD_ROLES as readonly string[]).includes(role))
+    throw new ReleaseInputError(
+      `TDR_WORKLOAD_ROLE: must be one of ${WORKLOAD_ROLES.join(', ')} (default update), got ${JSON.stringify(raw)}`,
+    );
+  if (role === 'reader' && !opts.readOnly)
+    throw new ReleaseInputError(
+      'TDR_WORKLOAD_ROLE=reader: this command changes things and needs the update role ' +
+        '(TDR_WORKLOAD_ROLE=update, the default); only status, report, history and lease show ' +
+        'run with the read-only reader role',
+    );
+  return role as WorkloadRole;
 }
 
 /** Timings from the environment (tests shorten them), checked before any AWS call. */
@@ -43,7 +71,9 @@ export function runtimeTimings(env: Env): Pick<ReleaseDeps, 'pollMs' | 'timeoutM
 
 export async function runtimeDeps(opts: RuntimeOptions): Promise<ReleaseDeps> {
   const timings = runtimeTimings(opts.env);
+  const workloadRole = workloadRoleFrom(opts.env, { readOnly: opts.readOnly });
   const clients = await releaseClients({
+    workloadRole,
     region: opts.platform.environments.mgmt.region,
     env: opts.env,
     sessionName: sessionNameFor(opts.actor),

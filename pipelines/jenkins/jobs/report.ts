@@ -28,5 +28,8 @@ export function releaseReportJob(ctx: JobContext): Contribution {
       'Every night: the release board (what runs where, what waits to be promoted, delivery metrics), archived and posted to Slack',
     triggers: [{ kind: 'cron', spec: ctx.settings.nightlyReportCron }],
     installed: true,
+    // mgmt's agents may not hold an update role: the report reads each workload account through
+    // its read-only TDRReleaseReaderRole{Env} (infra/definitions/jenkins.ts).
+    variables: { TDR_WORKLOAD_ROLE: 'reader' },
   });
 }

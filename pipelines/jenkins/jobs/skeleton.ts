@@ -194,6 +194,8 @@ export function mgmtJob(
     readonly triggers: readonly Trigger[];
     /** Run the installed `tdr` rather than the checkout's (what only reads the ledger needs no checkout). */
     readonly installed?: boolean;
+    /** Environment variables of every step, fixed at generation time. */
+    readonly variables?: Readonly<Record<string, string>>;
   },
 ): Contribution {
   const mgmt: EnvironmentName = 'mgmt';
@@ -203,6 +205,7 @@ export function mgmtJob(
     environment: mgmt,
     timeoutHours: 1,
     disableConcurrentBuilds: true,
+    ...(o.variables ? { variables: o.variables } : {}),
     stages: [o.installed ? agentStage(o.stage, mgmt, o.steps) : onAgent(ctx, o.stage, mgmt, o.steps)],
   });
   const job: Job = {
