@@ -29,7 +29,8 @@ const LISTENER = 'arn:aws:elasticloadbalancing:eu-west-2:444444444444:listener/a
 const assumed = (role: string, session: string) =>
   `arn:aws:sts::${TEST_ACCOUNT_IDS.mgmt}:assumed-role/${role}/${session}`;
 
-function world(identity: string): { deps: ReleaseDeps; s3: MemoryS3 } {
+/** `lostReply`: CreateRule takes effect, then its reply is lost (what the SDK's retry would meet). */
+function world(identity: string, opts: { lostReply?: boolean } = {}): { deps: ReleaseDeps; s3: MemoryS3 } {
   const elbClient = new ElasticLoadBalancingV2Client({ region: 'eu-west-2' });
   const elb = mockClient(elbClient);
   const rules: Rule[] = [
@@ -49,6 +50,10 @@ function world(identity: string): { deps: ReleaseDeps; s3: MemoryS3 } {
   elb.on(CreateRuleCommand).callsFake((input: Omit<Rule, 'Priority'> & { Priority: number }) => {
     const rule = { ...input, RuleArn: `${LISTENER}/503`, Priority: String(input.Priority), IsDefault: false };
     rules.unshift(rule);
+    if (opts.lostReply)
+      throw Object.assign(new Error('A rule with priority 1 already exists'), {
+        name: 'PriorityInUseException',
+      });
     return { Rules: [rule] };
   });
   const s3 = memoryS3();
@@ -123,5 +128,13 @@ describe('maintenance switch: approval where releases need one (ELBv2 mocked)', 
     const { result } = await switchMaintenance(deps, request('intg', { jenkinsApprover: 'alice' }));
     expect(result.outcome).to.equal('succeeded');
     expect(records(s3, 'intg').every((r) => r.approval === null)).to.equal(true);
+  });
+
+  it('CreateRule took effect but its reply was lost: the listener shows it, so the switch succeeded', async () => {
+    const { deps, s3 } = world(assumed('TDRDeveloper', 'dave'), { lostReply: true });
+    const { result, failure } = await switchMaintenance(deps, request('intg'));
+    expect(failure).to.equal(null);
+    expect(result).to.include({ outcome: 'succeeded', maintenanceRule: `${LISTENER}/503` });
+    expect(records(s3, 'intg').map((r) => r.outcome)).to.deep.equal(['started', 'succeeded']);
   });
 });

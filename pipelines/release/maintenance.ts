@@ -342,19 +342,16 @@ async function act(
       await lb.modifyRule(rule);
       done.push(`put back ${rule.RuleArn}`);
     }
-    const recreated: Array<[string, string]> = [];
     for (const rule of p.recreate) {
       await ctx.checkpoint();
+      // A rule created again gets a new ARN; the check after matches it by its priority.
       if (rule.IsDefault) await lb.setDefaultActions(listener, rule.Actions);
       else
-        recreated.push([
-          rule.RuleArn,
-          await lb.createRule(listener, {
-            Priority: Number(rule.Priority),
-            Conditions: rule.Conditions,
-            Actions: rule.Actions,
-          }),
-        ]);
+        await lb.createRule(listener, {
+          Priority: Number(rule.Priority),
+          Conditions: rule.Conditions,
+          Actions: rule.Actions,
+        });
       done.push(`recreated ${rule.RuleArn}`);
     }
     await ctx.checkpoint();
@@ -368,6 +365,14 @@ async function act(
     ctx.step(done.length > 0 ? done.join('; ') : 'nothing to change');
     return { ok: true, noWait: 'check the listener with tdr status' };
   } catch (err) {
+    // A call whose reply was lost may have taken effect (ELBv2's CreateRule has no idempotency
+    // token: the SDK's retry then meets PriorityInUse). The listener says: already as planned, the
+    // run went through, and the check after it records the outcome.
+    const live = await lb.rules(listener).catch(() => undefined);
+    if (live && verify(live, journal.state, run.planned.saved).outcome === 'succeeded') {
+      ctx.step(`${(err as Error).message}; yet the listener is already as planned: the change took effect`);
+      return { ok: true, noWait: 'check the listener with tdr status' };
+    }
     const sofar = done.length > 0 ? ` (done before it: ${done.join('; ')})` : '';
     const left =
       run.planned.switch === 'off'
