@@ -7,6 +7,7 @@ import { ECRClient } from '@aws-sdk/client-ecr';
 import { ECSClient } from '@aws-sdk/client-ecs';
 import {
   CreateRuleCommand,
+  DeleteRuleCommand,
   DescribeListenersCommand,
   DescribeLoadBalancersCommand,
   DescribeRulesCommand,
@@ -22,7 +23,7 @@ import { TEST_ACCOUNT_IDS } from '../../test/support/accounts';
 import { memoryS3, type MemoryS3 } from '../../test/support/memory-s3';
 import { fakeReleaseClients } from '../../test/support/release-clients';
 import type { ReleaseDeps } from './context';
-import type { MaintenanceRecord } from './ledger';
+import { Ledger, type MaintenanceRecord } from './ledger';
 import { switchMaintenance, type MaintenanceRequest } from './maintenance';
 
 const LISTENER = 'arn:aws:elasticloadbalancing:eu-west-2:444444444444:listener/app/tdr-prod/1/2';
@@ -47,6 +48,13 @@ function world(identity: string, opts: { lostReply?: boolean } = {}): { deps: Re
     .on(DescribeListenersCommand)
     .resolves({ Listeners: [{ ListenerArn: LISTENER, Port: naming.publicListenerPort() }] });
   elb.on(DescribeRulesCommand).callsFake(() => ({ Rules: structuredClone(rules) }));
+  elb.on(DeleteRuleCommand).callsFake((input: { RuleArn: string }) => {
+    rules.splice(
+      rules.findIndex((r) => r.RuleArn === input.RuleArn),
+      1,
+    );
+    return {};
+  });
   elb.on(CreateRuleCommand).callsFake((input: Omit<Rule, 'Priority'> & { Priority: number }) => {
     const rule = { ...input, RuleArn: `${LISTENER}/503`, Priority: String(input.Priority), IsDefault: false };
     rules.unshift(rule);
@@ -65,6 +73,7 @@ function world(identity: string, opts: { lostReply?: boolean } = {}): { deps: Re
     elbv2: elbClient,
     identity,
   });
+  let runs = 0;
   const deps: ReleaseDeps = {
     clients,
     platform: loadPlatform({}),
@@ -75,7 +84,7 @@ function world(identity: string, opts: { lostReply?: boolean } = {}): { deps: Re
     pollMs: 1,
     timeoutMs: 1_000,
     leaseTtlMs: 60_000,
-    newRunId: () => 'run-1',
+    newRunId: () => `run-${++runs}`,
   };
   return { deps, s3 };
 }
@@ -136,5 +145,26 @@ describe('maintenance switch: approval where releases need one (ELBv2 mocked)', 
     expect(failure).to.equal(null);
     expect(result).to.include({ outcome: 'succeeded', maintenanceRule: `${LISTENER}/503` });
     expect(records(s3, 'intg').map((r) => r.outcome)).to.deep.equal(['started', 'succeeded']);
+  });
+
+  it('an "off" killed half-way is settled from the listener (503 rule still up: failed), then switched off', async () => {
+    const { deps, s3 } = world(assumed('TDRDeveloper', 'dave'));
+    await switchMaintenance(deps, request('intg'));
+    const [on] = records(s3, 'intg').filter((r) => r.outcome === 'succeeded');
+    // What the killed "off" left: its write-ahead record; it never reached DeleteRule.
+    await new Ledger(s3.client, naming.ledgerBucket()).append({
+      ...on!,
+      runId: 'killed',
+      action: 'maintenance-off',
+      outcome: 'started',
+      restores: on!.seq,
+      finishedAt: null,
+      detail: null,
+    });
+    const { result } = await switchMaintenance(deps, request('intg', { switch: 'off', reason: null }));
+    expect(result.outcome).to.equal('succeeded');
+    const settled = records(s3, 'intg').find((r) => r.settles === 3);
+    expect(settled).to.include({ runId: 'killed', outcome: 'failed' });
+    expect(settled?.detail).to.contain('did not');
   });
 });
