@@ -4,7 +4,7 @@
  */
 import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { naming } from '../services/naming';
-import { recordKey } from '../pipelines/release/ledger';
+import { recordKey } from '../pipelines/release/ledger/ledger';
 import { runTdr } from '../test/support/cli';
 import { startMoto } from '../test/support/moto';
 import { startProxy, type Proxy } from '../test/support/proxy';

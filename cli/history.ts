@@ -1,6 +1,6 @@
 /** `tdr history`: one service × environment's ledger, newest first. */
 import { InvalidArgumentError, type Command } from 'commander';
-import type { HistoryEntry } from '../pipelines/release/ledger';
+import type { HistoryEntry } from '../pipelines/release/ledger/ledger';
 import type { CliContext, GlobalOptions } from './context';
 import { envOption, ledgerSubjectOption } from './context';
 import { engine, releaseDeps } from './release-wiring';

@@ -7,7 +7,7 @@ import { printJson, renderTable } from './output';
 
 /* eslint-disable @typescript-eslint/no-require-imports */
 const admin = () =>
-  require('../pipelines/release/lease-admin') as typeof import('../pipelines/release/lease-admin');
+  require('../pipelines/release/admin/lease-admin') as typeof import('../pipelines/release/admin/lease-admin');
 /* eslint-enable @typescript-eslint/no-require-imports */
 
 export function register(program: Command, ctx: CliContext): void {

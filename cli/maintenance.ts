@@ -1,6 +1,6 @@
 /** `tdr maintenance on|off`: TDR's service-unavailable switch on an environment's load balancer. */
 import type { Command } from 'commander';
-import type { MaintenanceResult, MaintenanceSwitch } from '../pipelines/release/maintenance';
+import type { MaintenanceResult, MaintenanceSwitch } from '../pipelines/release/strategies/maintenance';
 import type { CliContext, GlobalOptions } from './context';
 import { envOption } from './context';
 import {

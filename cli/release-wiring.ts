@@ -7,10 +7,10 @@ import { InvalidArgumentError, Option, type Command } from 'commander';
 import { PlatformError } from '../services/errors';
 import { entryOfKind } from '../services/queries';
 import { buildVersionProblem, gitCommitProblem, versionProblem } from '../services/versions';
-import type { ReleaseDeps } from '../pipelines/release/context';
-import type { ReleasePlan, ReleaseResult } from '../pipelines/release/ecs-service-rollout';
-import type { FunctionReleaseResult } from '../pipelines/release/lambda-alias-shift';
-import type { ReleaseRequest } from '../pipelines/release/request';
+import type { ReleaseDeps } from '../pipelines/release/saga/context';
+import type { ReleasePlan, ReleaseResult } from '../pipelines/release/strategies/ecs-service-rollout';
+import type { FunctionReleaseResult } from '../pipelines/release/strategies/lambda-alias-shift';
+import type { ReleaseRequest } from '../pipelines/release/saga/request';
 import type { AnnotationSink } from '../pipelines/release/notify';
 import type { CliContext, GlobalOptions } from './context';
 import { printJson, renderTable, type Io } from './output';
@@ -22,26 +22,32 @@ import { printJson, renderTable, type Io } from './output';
 /* eslint-disable @typescript-eslint/no-require-imports */
 export const engine = {
   rollout: () =>
-    require('../pipelines/release/ecs-service-rollout') as typeof import('../pipelines/release/ecs-service-rollout'),
+    require('../pipelines/release/strategies/ecs-service-rollout') as typeof import('../pipelines/release/strategies/ecs-service-rollout'),
   aliasShift: () =>
-    require('../pipelines/release/lambda-alias-shift') as typeof import('../pipelines/release/lambda-alias-shift'),
+    require('../pipelines/release/strategies/lambda-alias-shift') as typeof import('../pipelines/release/strategies/lambda-alias-shift'),
   maintenance: () =>
-    require('../pipelines/release/maintenance') as typeof import('../pipelines/release/maintenance'),
+    require('../pipelines/release/strategies/maintenance') as typeof import('../pipelines/release/strategies/maintenance'),
   maintenanceStatus: () =>
-    require('../pipelines/release/maintenance-status') as typeof import('../pipelines/release/maintenance-status'),
+    require('../pipelines/release/reads/maintenance-status') as typeof import('../pipelines/release/reads/maintenance-status'),
   taskRun: () =>
-    require('../pipelines/release/ecs-task-run') as typeof import('../pipelines/release/ecs-task-run'),
-  gates: () => require('../pipelines/release/gates') as typeof import('../pipelines/release/gates'),
-  runtime: () => require('../pipelines/release/runtime') as typeof import('../pipelines/release/runtime'),
-  status: () => require('../pipelines/release/status') as typeof import('../pipelines/release/status'),
+    require('../pipelines/release/strategies/ecs-task-run') as typeof import('../pipelines/release/strategies/ecs-task-run'),
+  gates: () => require('../pipelines/release/saga/gates') as typeof import('../pipelines/release/saga/gates'),
+  runtime: () =>
+    require('../pipelines/release/saga/runtime') as typeof import('../pipelines/release/saga/runtime'),
+  status: () =>
+    require('../pipelines/release/reads/status') as typeof import('../pipelines/release/reads/status'),
   functionStatus: () =>
-    require('../pipelines/release/function-status') as typeof import('../pipelines/release/function-status'),
-  verify: () => require('../pipelines/release/verify') as typeof import('../pipelines/release/verify'),
+    require('../pipelines/release/reads/function-status') as typeof import('../pipelines/release/reads/function-status'),
+  verify: () =>
+    require('../pipelines/release/reads/verify') as typeof import('../pipelines/release/reads/verify'),
   verifyFunction: () =>
-    require('../pipelines/release/verify-function') as typeof import('../pipelines/release/verify-function'),
-  check: () => require('../pipelines/release/check') as typeof import('../pipelines/release/check'),
-  identity: () => require('../pipelines/release/identity') as typeof import('../pipelines/release/identity'),
-  approve: () => require('../pipelines/release/approve') as typeof import('../pipelines/release/approve'),
+    require('../pipelines/release/reads/verify-function') as typeof import('../pipelines/release/reads/verify-function'),
+  check: () =>
+    require('../pipelines/release/admin/check') as typeof import('../pipelines/release/admin/check'),
+  identity: () =>
+    require('../pipelines/release/aws/identity') as typeof import('../pipelines/release/aws/identity'),
+  approve: () =>
+    require('../pipelines/release/admin/approve') as typeof import('../pipelines/release/admin/approve'),
 };
 /* eslint-enable @typescript-eslint/no-require-imports */
 

@@ -9,7 +9,7 @@ import { releaseDeps } from './release-wiring';
 
 /* eslint-disable @typescript-eslint/no-require-imports */
 const boardInput = () =>
-  require('../pipelines/release/board-input') as typeof import('../pipelines/release/board-input');
+  require('../pipelines/release/reads/board-input') as typeof import('../pipelines/release/reads/board-input');
 const board = () => require('../pipelines/report/board') as typeof import('../pipelines/report/board');
 const metrics = () => require('../pipelines/report/metrics') as typeof import('../pipelines/report/metrics');
 const html = () => require('../pipelines/report/html') as typeof import('../pipelines/report/html');

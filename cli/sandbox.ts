@@ -127,7 +127,7 @@ async function up(ctx: CliContext, platform: Platform) {
   return sandboxUp(clients, platform, new KMSClient({ region, endpoint: ctx.env.AWS_ENDPOINT_URL }));
 }
 
-function releaseAws(): typeof import('../pipelines/release/aws') {
+function releaseAws(): typeof import('../pipelines/release/aws/aws') {
   // eslint-disable-next-line @typescript-eslint/no-require-imports
-  return require('../pipelines/release/aws') as typeof import('../pipelines/release/aws');
+  return require('../pipelines/release/aws/aws') as typeof import('../pipelines/release/aws/aws');
 }

@@ -1,9 +1,9 @@
 /** `tdr status`: per service × environment, the ledger against what ECS really runs. */
 import type { Command } from 'commander';
 import { entryOfKind, workloadEnvironmentNames } from '../services/queries';
-import type { FunctionStatusRow } from '../pipelines/release/function-status';
-import type { MaintenanceStatus } from '../pipelines/release/maintenance-status';
-import type { StatusRow } from '../pipelines/release/status';
+import type { FunctionStatusRow } from '../pipelines/release/reads/function-status';
+import type { MaintenanceStatus } from '../pipelines/release/reads/maintenance-status';
+import type { StatusRow } from '../pipelines/release/reads/status';
 import type { CliContext, GlobalOptions } from './context';
 import { catalogueOption, envOption } from './context';
 import { engine, releaseDeps } from './release-wiring';

@@ -1,6 +1,6 @@
 /** `tdr task run`: a one-off task (migrations, reference data, exports) at a release version. */
 import { Option, type Command } from 'commander';
-import type { TaskRunResult } from '../pipelines/release/ecs-task-run';
+import type { TaskRunResult } from '../pipelines/release/strategies/ecs-task-run';
 import type { CliContext, GlobalOptions } from './context';
 import { catalogueOption, envOption } from './context';
 import {

@@ -42,7 +42,7 @@ import {
   type RoleDefinition,
   type Statement,
 } from '../infra/bootstrap/definitions';
-import type { ReleaseClients } from '../pipelines/release/aws';
+import type { ReleaseClients } from '../pipelines/release/aws/aws';
 import { AwsCallError, attempt, errorName } from '../pipelines/release/errors';
 import { ensureRole, ignoreExists } from './aws';
 

@@ -3,12 +3,12 @@
  * that does the same, what happened in one line, then the status that shows it. A refusal the
  * story expects is told with the exit code `tdr` would give, and the story goes on.
  */
-import type { FunctionStatusRow } from '../pipelines/release/function-status';
-import type { MaintenanceStatus } from '../pipelines/release/maintenance-status';
-import type { ReleaseRequest } from '../pipelines/release/request';
+import type { FunctionStatusRow } from '../pipelines/release/reads/function-status';
+import type { MaintenanceStatus } from '../pipelines/release/reads/maintenance-status';
+import type { ReleaseRequest } from '../pipelines/release/saga/request';
 import { ReleaseFailedError } from '../pipelines/release/errors';
-import type { Finished } from '../pipelines/release/saga';
-import type { StatusRow } from '../pipelines/release/status';
+import type { Finished } from '../pipelines/release/saga/saga';
+import type { StatusRow } from '../pipelines/release/reads/status';
 
 export interface DemoIo {
   /** A step's headline and what happened. */

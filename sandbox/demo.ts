@@ -7,17 +7,17 @@
  */
 import { naming } from '../services/naming';
 import { functions } from '../services/queries';
-import { approve } from '../pipelines/release/approve';
-import type { ReleaseDeps } from '../pipelines/release/context';
-import { recordCheck } from '../pipelines/release/check';
-import { releaseService } from '../pipelines/release/ecs-service-rollout';
-import { functionStatus } from '../pipelines/release/function-status';
-import { inFreezeWindow } from '../pipelines/release/gates';
-import { releaseFunction } from '../pipelines/release/lambda-alias-shift';
-import { switchMaintenance } from '../pipelines/release/maintenance';
-import { maintenanceStatus } from '../pipelines/release/maintenance-status';
-import type { ReleaseRequest } from '../pipelines/release/request';
-import { status } from '../pipelines/release/status';
+import { approve } from '../pipelines/release/admin/approve';
+import type { ReleaseDeps } from '../pipelines/release/saga/context';
+import { recordCheck } from '../pipelines/release/admin/check';
+import { releaseService } from '../pipelines/release/strategies/ecs-service-rollout';
+import { functionStatus } from '../pipelines/release/reads/function-status';
+import { inFreezeWindow } from '../pipelines/release/saga/gates';
+import { releaseFunction } from '../pipelines/release/strategies/lambda-alias-shift';
+import { switchMaintenance } from '../pipelines/release/strategies/maintenance';
+import { maintenanceStatus } from '../pipelines/release/reads/maintenance-status';
+import type { ReleaseRequest } from '../pipelines/release/saga/request';
+import { status } from '../pipelines/release/reads/status';
 import { commandLine, ledgerSeqs, tell, type DemoIo } from './demo-steps';
 
 export type { DemoIo } from './demo-steps';

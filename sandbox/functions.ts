@@ -20,7 +20,7 @@ import { WORKLOAD_ENVIRONMENTS, type WorkloadEnvironmentName } from '../services
 import { naming } from '../services/naming';
 import { functionPackageFile, functions } from '../services/queries';
 import { attempt, errorName, AwsCallError } from '../pipelines/release/errors';
-import { Lambda } from '../pipelines/release/lambda';
+import { Lambda } from '../pipelines/release/aws/lambda';
 import { ignoreExists } from './aws';
 import { SANDBOX_VERSIONS, fakePackage, sandboxFunction, sandboxFunctionLogGroup } from './definitions';
 

@@ -32,10 +32,10 @@ import { naming } from '../services/naming';
 import { ecsEntries } from '../services/queries';
 import { createFunctions, uploadPackages } from './functions';
 import { createPublicLoadBalancer } from './load-balancer';
-import type { ReleaseClients } from '../pipelines/release/aws';
+import type { ReleaseClients } from '../pipelines/release/aws/aws';
 import { attempt } from '../pipelines/release/errors';
-import { repositoryUri } from '../pipelines/release/images';
-import { Ecs } from '../pipelines/release/ecs';
+import { repositoryUri } from '../pipelines/release/aws/images';
+import { Ecs } from '../pipelines/release/aws/ecs';
 import {
   SANDBOX_ACCOUNT_IDS,
   SANDBOX_SECRET_VALUE,

@@ -6,7 +6,7 @@ import { ECRClient, PutImageCommand } from '@aws-sdk/client-ecr';
 import { expect } from 'chai';
 import { naming } from '../services/naming';
 import { fakeManifest } from '../sandbox/definitions';
-import type { StatusRow } from '../pipelines/release/status';
+import type { StatusRow } from '../pipelines/release/reads/status';
 import { sandboxUp, tdr } from './support/release';
 
 type Env = Record<string, string | undefined>;

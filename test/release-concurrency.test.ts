@@ -7,8 +7,8 @@
 import { ListTaskDefinitionsCommand } from '@aws-sdk/client-ecs';
 import { expect } from 'chai';
 import { loadPlatform } from '../services/config';
-import { runtimeDeps } from '../pipelines/release/runtime';
-import { recordCheck } from '../pipelines/release/check';
+import { runtimeDeps } from '../pipelines/release/saga/runtime';
+import { recordCheck } from '../pipelines/release/admin/check';
 import { motoServer } from './support/hooks';
 import { startProxy, type Proxy } from './support/proxy';
 import { runTdr } from './support/cli';

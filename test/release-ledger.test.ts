@@ -5,8 +5,8 @@
 import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { expect } from 'chai';
 import { naming } from '../services/naming';
-import { recordKey } from '../pipelines/release/ledger';
-import type { StatusRow } from '../pipelines/release/status';
+import { recordKey } from '../pipelines/release/ledger/ledger';
+import type { StatusRow } from '../pipelines/release/reads/status';
 import { sandboxUp, tdr } from './support/release';
 
 type Env = Record<string, string | undefined>;

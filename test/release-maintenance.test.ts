@@ -17,8 +17,8 @@ import { expect } from 'chai';
 import { naming } from '../services/naming';
 import { ecsServices } from '../services/queries';
 import { loadPlatform } from '../services/config';
-import { Ledger, type HistoryEntry } from '../pipelines/release/ledger';
-import type { MaintenanceStatus } from '../pipelines/release/maintenance-status';
+import { Ledger, type HistoryEntry } from '../pipelines/release/ledger/ledger';
+import type { MaintenanceStatus } from '../pipelines/release/reads/maintenance-status';
 import { assumeRole } from './support/accounts';
 import { SANDBOX, sandboxUp, tdr } from './support/release';
 

@@ -9,8 +9,8 @@ import { expect } from 'chai';
 import { loadPlatform } from '../services/config';
 import { naming } from '../services/naming';
 import { ecsServices, functions, workloadEnvironmentNames } from '../services/queries';
-import type { MaintenanceStatus } from '../pipelines/release/maintenance-status';
-import type { StatusRow } from '../pipelines/release/status';
+import type { MaintenanceStatus } from '../pipelines/release/reads/maintenance-status';
+import type { StatusRow } from '../pipelines/release/reads/status';
 import { assumeRole } from './support/accounts';
 import { SANDBOX, changeImageBehindTheBack, liveImage, sandboxUp, tdr } from './support/release';
 

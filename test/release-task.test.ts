@@ -2,7 +2,7 @@
  * `tdr task run` against moto: the whole run, RunTask and the ledger. moto walks a task through
  * its lifecycle to STOPPED as it is described, and reports every container's exit code as 0: it
  * cannot make a container exit non-zero or a task fail to start, so those are unit-tested with ECS
- * mocked (pipelines/release/ecs-task-run.test.ts).
+ * mocked (pipelines/release/strategies/ecs-task-run.test.ts).
  */
 import { DescribeTaskDefinitionCommand, DescribeTasksCommand, ListTasksCommand } from '@aws-sdk/client-ecs';
 import { GetObjectCommand, ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';

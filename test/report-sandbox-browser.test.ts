@@ -11,7 +11,7 @@ import { S3Client } from '@aws-sdk/client-s3';
 import { expect } from 'chai';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { naming } from '../services/naming';
-import { Leases } from '../pipelines/release/lease';
+import { Leases } from '../pipelines/release/ledger/lease';
 import type { BoardData } from '../pipelines/report/board';
 import { motoServer } from './support/hooks';
 import { approveAs, changeImageBehindTheBack, sandboxUp, tdr } from './support/release';

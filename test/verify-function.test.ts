@@ -9,7 +9,7 @@ import { expect } from 'chai';
 import { loadPlatform } from '../services/config';
 import { naming } from '../services/naming';
 import { functions } from '../services/queries';
-import type { VerifyCheck } from '../pipelines/release/verify';
+import type { VerifyCheck } from '../pipelines/release/reads/verify';
 import { assumeRole } from './support/accounts';
 import { SANDBOX, sandboxUp, tdr } from './support/release';
 

@@ -15,7 +15,7 @@ import {
   oneOffTasks,
   workloadEnvironmentNames,
 } from '../../services/queries';
-import { headKey } from '../../pipelines/release/ledger';
+import { headKey } from '../../pipelines/release/ledger/ledger';
 import { TEST_ACCOUNT_IDS } from '../../test/support/accounts';
 import { accountFacts } from './account';
 import { allowedActions, allows } from './iam-simulator.test-helper';

@@ -1,5 +1,5 @@
 /**
- * The roles people assume to approve releases with `tdr approve` (pipelines/release/approve.ts):
+ * The roles people assume to approve releases with `tdr approve` (pipelines/release/admin/approve.ts):
  * one per plain `role/{Name}` approver of the model (services/queries.ts `approverRoles`), in mgmt.
  * An approval is a ledger record its approver writes: the role reads the ledger, resolves the
  * version to its digest (an image in ECR, a package in the code bucket) and appends a record of
@@ -49,7 +49,7 @@ export function peopleWithMfa(accountId: string): TrustStatement {
 function approverStatements(mgmt: AccountFacts, approver: ApproverRole): PolicyStatement[] {
   const { platform } = mgmt;
   const ledger = naming.ledgerBucket();
-  // What `tdr approve` approves: a service's or a function's version (pipelines/release/artifacts.ts).
+  // What `tdr approve` approves: a service's or a function's version (pipelines/release/saga/artifacts.ts).
   const subjects = namesOfKind(platform.catalogue, 'service', 'lambda');
   const repositories = catalogueRepositoryArns(mgmt);
   const packages = functionPackageResources(platform);

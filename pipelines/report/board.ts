@@ -9,7 +9,7 @@
  */
 import type { Platform } from '../../services/config';
 import { ecsServices } from '../../services/queries';
-import type { CheckRecord } from '../release/ledger';
+import type { CheckRecord } from '../release/ledger/ledger';
 import { formatDays } from './format';
 import { environmentMaintenance, type EnvironmentMaintenance, type MaintenanceState } from './maintenance';
 import { deliveryMetrics, type DeliveryMetrics } from './metrics';

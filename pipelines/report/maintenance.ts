@@ -1,7 +1,7 @@
 /**
  * The maintenance switch on the board: per environment, whether every request gets the
  * service-unavailable page, as the ledger says (the newest switch that succeeded) against what the
- * public listener shows. The release engine reads both (pipelines/release/maintenance-status.ts);
+ * public listener shows. The release engine reads both (pipelines/release/reads/maintenance-status.ts);
  * `MaintenanceState` is the report's own shape of that reading, so that the board does not depend
  * on how the engine reads its ledger or the load balancer.
  */

@@ -5,7 +5,7 @@
  * Only the ledger's record types are imported: the release engine's own queries are being
  * restructured, and the report must not depend on them.
  */
-import type { CheckRecord, LedgerRecord, ReleaseRecord } from '../release/ledger';
+import type { CheckRecord, LedgerRecord, ReleaseRecord } from '../release/ledger/ledger';
 
 /** Ledger records by service, then by environment, each list oldest first (as `Ledger.records` gives). */
 export type ServiceLedgers = Readonly<Record<string, Readonly<Record<string, readonly LedgerRecord[]>>>>;

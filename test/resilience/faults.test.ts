@@ -9,7 +9,7 @@
 import { ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
 import { expect } from 'chai';
 import { naming } from '../../services/naming';
-import type { StatusRow } from '../../pipelines/release/status';
+import type { StatusRow } from '../../pipelines/release/reads/status';
 import { motoServer } from '../support/hooks';
 import { seededRandom, startProxy, type Proxy } from '../support/proxy';
 import { runTdr, type CliResult } from '../support/cli';

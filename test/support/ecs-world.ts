@@ -18,14 +18,14 @@ import { mockClient, type AwsClientStub } from 'aws-sdk-client-mock';
 import { expect } from 'chai';
 import { loadPlatform } from '../../services/config';
 import { PlatformError } from '../../services/errors';
-import type { ReleaseDeps } from '../../pipelines/release/context';
+import type { ReleaseDeps } from '../../pipelines/release/saga/context';
 import {
   releaseService,
   type ReleaseRequest,
   type ReleaseResult,
-} from '../../pipelines/release/ecs-service-rollout';
-import type { LedgerRecord } from '../../pipelines/release/ledger';
-import type { Finished } from '../../pipelines/release/saga';
+} from '../../pipelines/release/strategies/ecs-service-rollout';
+import type { LedgerRecord } from '../../pipelines/release/ledger/ledger';
+import type { Finished } from '../../pipelines/release/saga/saga';
 import { memoryS3, type MemoryS3 } from './memory-s3';
 import { fakeReleaseClients } from './release-clients';
 

@@ -4,7 +4,7 @@
  * environment like the real ledger.
  */
 import { createHash } from 'node:crypto';
-import type { CheckRecord, LedgerRecord, ReleaseRecord } from '../../pipelines/release/ledger';
+import type { CheckRecord, LedgerRecord, ReleaseRecord } from '../../pipelines/release/ledger/ledger';
 import type { ServiceLedgers } from '../../pipelines/report/runs';
 
 /** The digest a version's build gets unless a test says otherwise: the same in every environment. */

@@ -12,7 +12,7 @@ import { IAMClient } from '@aws-sdk/client-iam';
 import { LambdaClient } from '@aws-sdk/client-lambda';
 import type { S3Client } from '@aws-sdk/client-s3';
 import type { SSMClient } from '@aws-sdk/client-ssm';
-import type { ReleaseClients } from '../../pipelines/release/aws';
+import type { ReleaseClients } from '../../pipelines/release/aws/aws';
 import { TEST_ACCOUNT_IDS } from './accounts';
 
 /** Who the unit tests' caller is, unless a test says otherwise. */

@@ -2,7 +2,7 @@ import { expect } from 'chai';
 import { loadPlatform } from '../../../services/config';
 import { allStages, allSteps, buildJenkinsModel } from '../build-model';
 import type { Arg, Job, Pipeline, Step } from '../model';
-import { maxReasonLength, serviceUnavailablePage } from '../../release/maintenance-listener';
+import { maxReasonLength, serviceUnavailablePage } from '../../release/strategies/maintenance-listener';
 import { REASON_PATTERN } from './maintenance';
 
 describe('maintenance job', () => {

@@ -4,7 +4,7 @@
  * such an environment the engine refuses Jenkins unless it passes the approver of its input step.
  */
 import type { EnvironmentName } from '../../../services/environments';
-import { maxReasonLength } from '../../release/maintenance-listener';
+import { maxReasonLength } from '../../release/strategies/maintenance-listener';
 import type { Step } from '../model';
 import { tdrMaintenance } from '../tdr-commands';
 import { RECORDED_BY_BUILD, env, runnableBy, VARIABLES, type Contribution, type JobContext } from './context';

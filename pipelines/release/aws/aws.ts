@@ -1,0 +1,223 @@
+/**
+ * The one place that builds AWS SDK clients. Everything else in the release engine takes clients
+ * by injection, so unit tests hand in mocks and integration tests hand in clients aimed at moto.
+ *
+ * mgmt is reached with the default credential chain (Jenkins' node role, a developer's profile);
+ * each workload account by STS AssumeRole of `TDRJenkinsECSUpdateRole{Env}` in that account, the
+ * two-hop, least-privilege path of DESIGN.md, or, for what only reads (the nightly report in mgmt),
+ * of the read-only `TDRReleaseReaderRole{Env}`. AWS_ENDPOINT_URL is honoured by the SDK itself.
+ */
+import { ACMClient } from '@aws-sdk/client-acm';
+import { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
+import { EC2Client } from '@aws-sdk/client-ec2';
+import { ECRClient } from '@aws-sdk/client-ecr';
+import { ECSClient } from '@aws-sdk/client-ecs';
+import { ElasticLoadBalancingV2Client } from '@aws-sdk/client-elastic-load-balancing-v2';
+import { IAMClient } from '@aws-sdk/client-iam';
+import { LambdaClient } from '@aws-sdk/client-lambda';
+import { S3Client } from '@aws-sdk/client-s3';
+import { GetParametersCommand, SSMClient } from '@aws-sdk/client-ssm';
+import { AssumeRoleCommand, GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
+import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from '@aws-sdk/types';
+import { resolveAccountIds, type AccountIds } from '../../../services/config';
+import { ENVIRONMENT_NAMES, type EnvironmentName } from '../../../services/environments';
+import { naming } from '../../../services/naming';
+import { attempt } from '../errors';
+
+type Env = Readonly<Record<string, string | undefined>>;
+
+/** Throttling and transient errors are retried by the SDK's standard strategy with backoff. */
+export const RETRY_CONFIG = { maxAttempts: 6, retryMode: 'standard' } as const;
+
+export interface MgmtClients {
+  readonly ecr: ECRClient;
+  readonly s3: S3Client;
+  readonly ssm: SSMClient;
+  /** Only `tdr sandbox up` uses IAM (the Jenkins roles); the release engine never does. */
+  readonly iam: IAMClient;
+}
+
+export interface ReleaseClients {
+  readonly mgmt: MgmtClients;
+  readonly accountIds: AccountIds;
+  /** ECS in a workload account, through the assumed `TDRJenkinsECSUpdateRole{Env}`. */
+  ecs(env: EnvironmentName): ECSClient;
+  /** Lambda in a workload account (function releases, `sandbox up`), through the same role. */
+  lambda(env: EnvironmentName): LambdaClient;
+  /** SSM in a workload account (task-definition secrets), through the same role. */
+  ssm(env: EnvironmentName): SSMClient;
+  /** CloudWatch Logs in a workload account (`verify`'s log-group check), through the same role. */
+  logs(env: EnvironmentName): CloudWatchLogsClient;
+  /** ELBv2 in a workload account (the maintenance switch on the public listener), through the same role. */
+  elbv2(env: EnvironmentName): ElasticLoadBalancingV2Client;
+  /** IAM in a workload account, for `tdr sandbox up` only; through the same role. */
+  iam(env: EnvironmentName): IAMClient;
+  /** EC2 and ACM in a workload account, for `tdr sandbox up` only (the load balancer's subnets and certificate). */
+  ec2(env: EnvironmentName): EC2Client;
+  acm(env: EnvironmentName): ACMClient;
+  /** Who is calling: the caller's ARN from `sts:GetCallerIdentity` (asked once). */
+  callerIdentity(): Promise<string>;
+}
+
+/** Which role the workload accounts are reached through: the update role, or the read-only reader role. */
+export const WORKLOAD_ROLES = ['update', 'reader'] as const;
+export type WorkloadRole = (typeof WORKLOAD_ROLES)[number];
+
+/** The name of `role` in the account of `env`. */
+export function workloadRoleName(role: WorkloadRole, env: EnvironmentName): string {
+  return role === 'reader' ? naming.releaseReaderRole(env) : naming.jenkinsEcsUpdateRole(env);
+}
+
+export interface ClientOptions {
+  readonly region: string;
+  readonly env?: Env;
+  /** Base credentials for mgmt; the SDK's default chain when absent. */
+  readonly credentials?: AwsCredentialIdentity | AwsCredentialIdentityProvider;
+}
+
+/**
+ * The SDK reads AWS_ENDPOINT_URL from process.env by itself; passing the injected environment's
+ * value explicitly makes an in-process caller's environment (tests, `runTdr`) the one that counts.
+ */
+function endpointConfig(env: Env) {
+  return env.AWS_ENDPOINT_URL ? { endpoint: env.AWS_ENDPOINT_URL } : {};
+}
+
+/** Path-style S3 when an endpoint override (moto, LocalStack) cannot serve bucket subdomains. */
+function s3Config(env: Env) {
+  return env.AWS_ENDPOINT_URL || env.AWS_ENDPOINT_URL_S3 ? { forcePathStyle: true } : {};
+}
+
+export function mgmtClients(opts: ClientOptions): MgmtClients {
+  const base = {
+    region: opts.region,
+    ...endpointConfig(opts.env ?? process.env),
+    ...RETRY_CONFIG,
+    ...(opts.credentials ? { credentials: opts.credentials } : {}),
+  };
+  return {
+    ecr: new ECRClient(base),
+    s3: new S3Client({ ...base, ...s3Config(opts.env ?? process.env) }),
+    ssm: new SSMClient(base),
+    iam: new IAMClient(base),
+  };
+}
+
+/**
+ * Credentials for `roleName` in `accountId`, assumed on first use and again shortly before they
+ * expire, so a long wait for steady state never runs on expired credentials.
+ */
+export function assumedRoleCredentials(
+  sts: STSClient,
+  accountId: string,
+  roleName: string,
+  sessionName: string,
+): AwsCredentialIdentityProvider {
+  let cached: AwsCredentialIdentity | undefined;
+  let pending: Promise<AwsCredentialIdentity> | undefined;
+  return async () => {
+    if (cached && (!cached.expiration || cached.expiration.getTime() - Date.now() > 60_000)) return cached;
+    pending ??= attempt(`assuming role ${roleName} in account ${accountId}`, async () => {
+      const { Credentials: c } = await sts.send(
+        new AssumeRoleCommand({ RoleArn: naming.roleArn(accountId, roleName), RoleSessionName: sessionName }),
+      );
+      if (!c?.AccessKeyId || !c.SecretAccessKey) throw new Error('AssumeRole returned no credentials');
+      return {
+        accessKeyId: c.AccessKeyId,
+        secretAccessKey: c.SecretAccessKey,
+        sessionToken: c.SessionToken,
+        expiration: c.Expiration,
+      };
+    }).finally(() => {
+      pending = undefined;
+    });
+    cached = await pending;
+    return cached;
+  };
+}
+
+/**
+ * Account ids from TDR_ACCOUNT_IDS, or else mgmt's SSM parameters `/mgmt/{env}_account`, read in
+ * one GetParameters call rather than one call per account.
+ */
+export function accountIdsFrom(env: Env, ssm: SSMClient): Promise<AccountIds> {
+  let all: Promise<Map<string, string>> | undefined;
+  const read = () =>
+    attempt('reading the account ids from SSM in mgmt', () =>
+      ssm.send(
+        new GetParametersCommand({ Names: ENVIRONMENT_NAMES.map((e) => naming.accountIdParameter(e)) }),
+      ),
+    ).then((out) => new Map((out.Parameters ?? []).map((p) => [p.Name ?? '', p.Value ?? ''])));
+  return resolveAccountIds(env, async (name) => (await (all ??= read())).get(name));
+}
+
+/** Builds every client the release engine needs, from configuration and the default chain. */
+export async function releaseClients(
+  opts: ClientOptions & { sessionName: string; accountIds?: AccountIds; workloadRole?: WorkloadRole },
+): Promise<ReleaseClients> {
+  const env = opts.env ?? process.env;
+  const mgmt = mgmtClients(opts);
+  const accountIds = opts.accountIds ?? (await accountIdsFrom(env, mgmt.ssm));
+  const sts = new STSClient({
+    region: opts.region,
+    ...endpointConfig(env),
+    ...RETRY_CONFIG,
+    ...(opts.credentials ? { credentials: opts.credentials } : {}),
+  });
+  const credentials = new Map<EnvironmentName, AwsCredentialIdentityProvider>();
+  const workloadConfig = (target: EnvironmentName) => {
+    let provider = credentials.get(target);
+    if (!provider) {
+      provider = assumedRoleCredentials(
+        sts,
+        accountIds[target],
+        workloadRoleName(opts.workloadRole ?? 'update', target),
+        opts.sessionName,
+      );
+      credentials.set(target, provider);
+    }
+    return { region: opts.region, ...endpointConfig(env), ...RETRY_CONFIG, credentials: provider };
+  };
+  const ecs = new Map<EnvironmentName, ECSClient>();
+  const lambda = new Map<EnvironmentName, LambdaClient>();
+  const ssm = new Map<EnvironmentName, SSMClient>();
+  const logs = new Map<EnvironmentName, CloudWatchLogsClient>();
+  const iam = new Map<EnvironmentName, IAMClient>();
+  const elbv2 = new Map<EnvironmentName, ElasticLoadBalancingV2Client>();
+  const ec2 = new Map<EnvironmentName, EC2Client>();
+  const acm = new Map<EnvironmentName, ACMClient>();
+  let identity: Promise<string> | undefined;
+  return {
+    mgmt,
+    accountIds,
+    callerIdentity: () =>
+      (identity ??= attempt('asking AWS who is calling (sts:GetCallerIdentity)', async () => {
+        const out = await sts.send(new GetCallerIdentityCommand({}));
+        if (!out.Arn) throw new Error('GetCallerIdentity returned no ARN');
+        return out.Arn;
+      })),
+    ecs: (target) => cached(ecs, target, () => new ECSClient(workloadConfig(target))),
+    lambda: (target) => cached(lambda, target, () => new LambdaClient(workloadConfig(target))),
+    ssm: (target) => cached(ssm, target, () => new SSMClient(workloadConfig(target))),
+    logs: (target) => cached(logs, target, () => new CloudWatchLogsClient(workloadConfig(target))),
+    iam: (target) => cached(iam, target, () => new IAMClient(workloadConfig(target))),
+    elbv2: (target) => cached(elbv2, target, () => new ElasticLoadBalancingV2Client(workloadConfig(target))),
+    ec2: (target) => cached(ec2, target, () => new EC2Client(workloadConfig(target))),
+    acm: (target) => cached(acm, target, () => new ACMClient(workloadConfig(target))),
+  };
+}
+
+function cached<K, V>(map: Map<K, V>, key: K, make: () => V): V {
+  let value = map.get(key);
+  if (value === undefined) {
+    value = make();
+    map.set(key, value);
+  }
+  return value;
+}
+
+/** A RoleSessionName AssumeRole accepts ([\w+=,.@-], 2-64 characters), from an actor's name. */
+export function sessionNameFor(actor: string): string {
+  const cleaned = `tdr-${actor}`.replace(/[^\w+=,.@-]/g, '-').slice(0, 64);
+  return cleaned.length >= 2 ? cleaned : 'tdr-release';
+}

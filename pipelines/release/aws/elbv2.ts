@@ -1,0 +1,150 @@
+/**
+ * The one ELBv2 adapter: every load-balancer call of the platform goes through here, each wrapped
+ * with what was being attempted. Maintenance mode reads and changes the rules of an environment's
+ * public HTTPS listener (`tdr-{env}`, port 443); nothing else does.
+ *
+ * Rules come back as ./maintenance-listener.ts shapes them (DescribeRules' own field names), with
+ * the SDK's absent fields dropped, so what the ledger saves and what is read later compare equal.
+ * API: https://docs.aws.amazon.com/elasticloadbalancing/latest/APIReference/API_DescribeRules.html
+ */
+import {
+  CreateRuleCommand,
+  DeleteRuleCommand,
+  DescribeListenersCommand,
+  DescribeLoadBalancersCommand,
+  DescribeRulesCommand,
+  ModifyListenerCommand,
+  ModifyRuleCommand,
+  SetRulePrioritiesCommand,
+  type Action,
+  type ElasticLoadBalancingV2Client,
+  type Rule,
+  type RuleCondition as SdkCondition,
+} from '@aws-sdk/client-elastic-load-balancing-v2';
+import type { WorkloadEnvironmentName } from '../../../services/environments';
+import { naming } from '../../../services/naming';
+import { attempt, errorName, ReleaseFailedError } from '../errors';
+import type {
+  ListenerRule,
+  ListenerSnapshot,
+  MaintenanceRule,
+  RuleAction,
+  RuleCondition,
+} from './listener-rules';
+
+/** What DescribeLoadBalancers says of a name it does not know (the SDK's name, and the wire code). */
+const NOT_FOUND = new Set(['LoadBalancerNotFoundException', 'LoadBalancerNotFound']);
+
+/** A JSON copy: drops the SDK's undefined fields, so saved and re-read rules compare equal. */
+function plain<T>(value: unknown): T {
+  return JSON.parse(JSON.stringify(value ?? null)) as T;
+}
+
+function ruleOf(rule: Rule): ListenerRule {
+  return plain<ListenerRule>({
+    RuleArn: rule.RuleArn ?? '',
+    Priority: rule.Priority ?? '',
+    Conditions: rule.Conditions ?? [],
+    Actions: rule.Actions ?? [],
+    IsDefault: rule.IsDefault ?? false,
+  });
+}
+
+const asConditions = (c: readonly RuleCondition[]) => c as unknown as SdkCondition[];
+const asActions = (a: readonly RuleAction[]) => a as unknown as Action[];
+
+export class LoadBalancers {
+  constructor(private readonly client: ElasticLoadBalancingV2Client) {}
+
+  /** The ARN of the environment's public HTTPS listener, or a failure saying what is missing. */
+  async publicListener(env: WorkloadEnvironmentName): Promise<string> {
+    const name = naming.loadBalancer(env);
+    const port = naming.publicListenerPort();
+    const found = await attempt(`describing load balancer ${name} in ${env}`, () =>
+      this.client.send(new DescribeLoadBalancersCommand({ Names: [name] })),
+    ).catch((err: unknown) => {
+      if (NOT_FOUND.has(errorName(err) ?? '')) return undefined;
+      throw err;
+    });
+    const lbArn = found?.LoadBalancers?.[0]?.LoadBalancerArn;
+    if (!lbArn)
+      throw new ReleaseFailedError(
+        `${env} has no load balancer ${name}: infra creates it (pulumi up for the ${env} stack; locally tdr sandbox up)`,
+      );
+    const arn = lbArn;
+    const listeners = await attempt(`describing the listeners of ${name} in ${env}`, () =>
+      this.client.send(new DescribeListenersCommand({ LoadBalancerArn: arn })),
+    );
+    const listener = listeners.Listeners?.find((l) => l.Port === port)?.ListenerArn;
+    if (!listener)
+      throw new ReleaseFailedError(`load balancer ${name} in ${env} has no listener on port ${port}`);
+    return listener;
+  }
+
+  /** Every rule of the listener, the default one included, in ELBv2's order. */
+  async rules(listenerArn: string): Promise<ListenerSnapshot> {
+    const rules: ListenerRule[] = [];
+    let marker: string | undefined;
+    do {
+      const out = await attempt(`describing the rules of ${listenerArn}`, () =>
+        this.client.send(new DescribeRulesCommand({ ListenerArn: listenerArn, Marker: marker })),
+      );
+      rules.push(...(out.Rules ?? []).map(ruleOf));
+      marker = out.NextMarker;
+    } while (marker);
+    return { listenerArn, rules };
+  }
+
+  /** Creates a rule; its ARN. */
+  async createRule(listenerArn: string, rule: MaintenanceRule): Promise<string> {
+    const out = await attempt(`creating a rule at priority ${rule.Priority} on ${listenerArn}`, () =>
+      this.client.send(
+        new CreateRuleCommand({
+          ListenerArn: listenerArn,
+          Priority: rule.Priority,
+          Conditions: asConditions(rule.Conditions),
+          Actions: asActions(rule.Actions),
+        }),
+      ),
+    );
+    const arn = out.Rules?.[0]?.RuleArn;
+    if (!arn) throw new ReleaseFailedError(`CreateRule on ${listenerArn} returned no rule ARN`);
+    return arn;
+  }
+
+  async deleteRule(ruleArn: string): Promise<void> {
+    await attempt(`deleting rule ${ruleArn}`, () =>
+      this.client.send(new DeleteRuleCommand({ RuleArn: ruleArn })),
+    );
+  }
+
+  async modifyRule(rule: Pick<ListenerRule, 'RuleArn' | 'Conditions' | 'Actions'>): Promise<void> {
+    await attempt(`putting back rule ${rule.RuleArn}`, () =>
+      this.client.send(
+        new ModifyRuleCommand({
+          RuleArn: rule.RuleArn,
+          Conditions: asConditions(rule.Conditions),
+          Actions: asActions(rule.Actions),
+        }),
+      ),
+    );
+  }
+
+  async setPriorities(
+    pairs: ReadonlyArray<{ readonly RuleArn: string; readonly Priority: number }>,
+  ): Promise<void> {
+    if (pairs.length === 0) return;
+    await attempt(`putting back the priorities of ${pairs.map((p) => p.RuleArn).join(', ')}`, () =>
+      this.client.send(new SetRulePrioritiesCommand({ RulePriorities: [...pairs] })),
+    );
+  }
+
+  /** The default rule's actions are the listener's default actions. */
+  async setDefaultActions(listenerArn: string, actions: readonly RuleAction[]): Promise<void> {
+    await attempt(`putting back the default actions of ${listenerArn}`, () =>
+      this.client.send(
+        new ModifyListenerCommand({ ListenerArn: listenerArn, DefaultActions: asActions(actions) }),
+      ),
+    );
+  }
+}

@@ -1,0 +1,200 @@
+/**
+ * The ledger's head object: reads that do not grow with history, a cache that is verified and
+ * repaired, and one bad record that degrades only itself.
+ */
+import {
+  GetObjectCommand,
+  HeadObjectCommand,
+  ListObjectsV2Command,
+  PutObjectCommand,
+} from '@aws-sdk/client-s3';
+import { expect } from 'chai';
+import fc from 'fast-check';
+import {
+  KEEP_CHECKS,
+  KEEP_RUNS,
+  Ledger,
+  compact,
+  currentRelease,
+  headKey,
+  latestCheck,
+  recordKey,
+  succeededRelease,
+  unsettledRuns,
+  type LedgerRecord,
+  type NewRecord,
+  type ReleaseOutcome,
+} from './ledger';
+import { memoryS3, type MemoryS3 } from '../../../test/support/memory-s3';
+
+const release = (runId: string, version: string, outcome: ReleaseOutcome): NewRecord => ({
+  kind: 'release',
+  runId,
+  action: 'deploy',
+  service: 'frontend',
+  env: 'intg',
+  version,
+  digest: `sha256:${version}`,
+  image: `r@sha256:${version}`,
+  gitCommit: null,
+  taskDefinitionBefore: null,
+  taskDefinitionAfter: null,
+  approver: null,
+  buildUrl: null,
+  sourceEnv: null,
+  reason: null,
+  breakGlass: false,
+  gates: [],
+  actor: 'j',
+  startedAt: 't',
+  finishedAt: null,
+  detail: null,
+  settles: null,
+  outcome,
+});
+
+const check = (name: string, version: string): NewRecord => ({
+  kind: 'check',
+  service: 'frontend',
+  env: 'intg',
+  version,
+  digest: `sha256:${version}`,
+  name,
+  result: 'passed',
+  url: null,
+  actor: 'ci',
+});
+
+/** Requests made by `fn`, by command. */
+async function requests(s3: MemoryS3, fn: () => Promise<unknown>): Promise<Record<string, number>> {
+  s3.mock.resetHistory();
+  await fn();
+  const count = (c: unknown) => s3.mock.commandCalls(c as typeof GetObjectCommand).length;
+  return {
+    get: count(GetObjectCommand),
+    head: count(HeadObjectCommand),
+    list: count(ListObjectsV2Command),
+    put: count(PutObjectCommand),
+  };
+}
+
+describe('ledger head', () => {
+  it('makes a read two requests (the head, a look for the record after it) and an append two writes, at 10 or 500 records', async () => {
+    for (const n of [10, 500]) {
+      const s3 = memoryS3();
+      const ledger = new Ledger(s3.client, 'b');
+      for (let i = 0; i < n; i++) await ledger.append(check(`c${i % 7}`, `v${i % 13}`));
+      expect(await requests(s3, () => new Ledger(s3.client, 'b').view('frontend', 'intg'))).to.deep.equal({
+        get: 1,
+        head: 1,
+        list: 0,
+        put: 0,
+      });
+      const writer = new Ledger(s3.client, 'b');
+      const view = await writer.view('frontend', 'intg');
+      expect(view.lastSeq).to.equal(n);
+      expect(await requests(s3, () => writer.append(check('x', 'v1'), view))).to.deep.equal({
+        get: 0,
+        head: 0,
+        list: 0,
+        put: 2,
+      });
+    }
+  });
+
+  it('folds in records written after it (a writer that crashed before updating it) and repairs it', async () => {
+    const s3 = memoryS3();
+    const ledger = new Ledger(s3.client, 'b');
+    await ledger.append(release('a', 'v1', 'started'));
+    await ledger.append(release('a', 'v1', 'succeeded'));
+    // An older engine, or a crash between the record and the head: the record alone.
+    const stale = s3.objects.get(headKey('frontend', 'intg'));
+    await ledger.append(release('b', 'v2', 'started'));
+    s3.objects.set(headKey('frontend', 'intg'), stale!);
+    const view = await new Ledger(s3.client, 'b').view('frontend', 'intg');
+    expect(view.lastSeq).to.equal(3);
+    expect(unsettledRuns(view.records).map((r) => r.runId)).to.deep.equal(['b']);
+    const repaired = JSON.parse(s3.objects.get(headKey('frontend', 'intg'))!.body) as { lastSeq: number };
+    expect(repaired.lastSeq).to.equal(3);
+  });
+
+  it('rebuilds a head that is missing or unreadable from the records', async () => {
+    const s3 = memoryS3();
+    const ledger = new Ledger(s3.client, 'b');
+    for (const v of ['v1', 'v2']) {
+      await ledger.append(release(v, v, 'started'));
+      await ledger.append(release(v, v, 'succeeded'));
+    }
+    s3.objects.set(headKey('frontend', 'intg'), { body: '{"head":1,"lastSeq":"x"}', etag: '"broken"' });
+    const view = await new Ledger(s3.client, 'b').view('frontend', 'intg');
+    expect(view.lastSeq).to.equal(4);
+    expect(currentRelease(view.records)?.version).to.equal('v2');
+    s3.objects.delete(headKey('frontend', 'intg'));
+    expect((await new Ledger(s3.client, 'b').reindex('frontend', 'intg')).lastSeq).to.equal(4);
+  });
+
+  it('one unreadable record is noted, and the rest still answer; history shows it as its own row', async () => {
+    const s3 = memoryS3();
+    const ledger = new Ledger(s3.client, 'b');
+    await ledger.append(release('a', 'v1', 'started'));
+    await ledger.append(release('a', 'v1', 'succeeded'));
+    s3.objects.set(recordKey('frontend', 'intg', 3), { body: '{not json', etag: '"x"' });
+    await ledger.append(release('c', 'v3', 'started'), { lastSeq: 3 });
+    s3.objects.delete(headKey('frontend', 'intg'));
+    const view = await new Ledger(s3.client, 'b').view('frontend', 'intg');
+    expect(view.lastSeq).to.equal(4);
+    expect(view.bad.map((b) => b.seq)).to.deep.equal([3]);
+    expect(currentRelease(view.records)?.version).to.equal('v1');
+    const page = await ledger.page('frontend', 'intg', { limit: 3 });
+    expect(page.map((p) => [p.seq, p.kind])).to.deep.equal([
+      [4, 'release'],
+      [3, 'unreadable'],
+      [2, 'release'],
+    ]);
+    expect((await ledger.page('frontend', 'intg', { limit: 10, before: 3 })).map((p) => p.seq)).to.deep.equal(
+      [2, 1],
+    );
+  });
+
+  it('compaction answers every query as the whole history does, in bounded size', () => {
+    const event = fc.record({
+      kind: fc.constantFrom('run', 'check'),
+      run: fc.integer({ min: 0, max: 150 }),
+      version: fc.integer({ min: 1, max: 30 }),
+      outcome: fc.constantFrom<ReleaseOutcome>('started', 'succeeded', 'failed', 'rolled_back'),
+      name: fc.constantFrom('e2e', 'smoke'),
+    });
+    fc.assert(
+      fc.property(fc.array(event, { maxLength: 600 }), fc.integer({ min: 1, max: 599 }), (events, cut) => {
+        // Each run writes `started`, then at most one outcome (a run never starts twice).
+        const state = new Map<string, 'open' | 'done'>();
+        const all = events.map((e, i): LedgerRecord => {
+          let runId = `r${e.run}`;
+          if (state.get(runId) === 'done') runId = `r${e.run}-${i}`;
+          const outcome =
+            state.get(runId) === 'open' ? (e.outcome === 'started' ? 'failed' : e.outcome) : 'started';
+          if (e.kind === 'run') state.set(runId, outcome === 'started' ? 'open' : 'done');
+          const base =
+            e.kind === 'check' ? check(e.name, `v${e.version}`) : release(runId, `v${e.version}`, outcome);
+          return { ...base, schema: 1, seq: i + 1, recordedAt: 't' } as LedgerRecord;
+        });
+        const whole = compact(all);
+        const folded = compact([...compact(all.slice(0, cut)), ...all.slice(cut)]);
+        expect(folded).to.deep.equal(whole);
+        expect(whole.length).to.be.at.most(KEEP_RUNS + KEEP_CHECKS + unsettledRuns(all).length);
+        expect(currentRelease(whole)?.seq).to.equal(currentRelease(all)?.seq);
+        expect(unsettledRuns(whole).map((r) => r.seq)).to.deep.equal(unsettledRuns(all).map((r) => r.seq));
+        for (let v = 1; v <= 30; v++) {
+          const inWindow = succeededRelease(all, `v${v}`);
+          if (inWindow && all.length - inWindow.seq < KEEP_RUNS / 2)
+            expect(succeededRelease(whole, `v${v}`)?.seq).to.equal(inWindow.seq);
+          for (const name of ['e2e', 'smoke'])
+            expect(latestCheck(whole, name, `sha256:v${v}`)?.seq).to.equal(
+              latestCheck(all, name, `sha256:v${v}`)?.seq,
+            );
+        }
+      }),
+      { numRuns: 150 },
+    );
+  });
+});

@@ -1,0 +1,405 @@
+/**
+ * What the release ledger holds: one JSON record per event, their schemas (schema 1, readable
+ * forever: fields added since are optional), their keys, and the pure queries over one
+ * service × environment's records that the gates, the saga and `status` ask.
+ */
+import { z } from 'zod';
+import { PlatformError } from '../../../services/errors';
+import { naming } from '../../../services/naming';
+
+export const RELEASE_ACTIONS = ['deploy', 'promote', 'rollback'] as const;
+export type ReleaseAction = (typeof RELEASE_ACTIONS)[number];
+export const RELEASE_OUTCOMES = ['started', 'succeeded', 'failed', 'rolled_back'] as const;
+export type ReleaseOutcome = (typeof RELEASE_OUTCOMES)[number];
+
+const gateSummary = z.object({ gate: z.string(), ok: z.boolean(), detail: z.string() });
+
+const common = {
+  schema: z.literal(1),
+  seq: z.number().int().positive(),
+  service: z.string(),
+  env: z.string(),
+  version: z.string(),
+  digest: z.string(),
+  actor: z.string(),
+  recordedAt: z.string(),
+  /**
+   * One per append (records written before it existed have none): a write whose reply was lost is
+   * recognised as the writer's own when read back, so it is never written twice.
+   */
+  writeId: z.string().optional(),
+};
+
+/** Who really acted and under which configuration (absent on records written before). */
+const accountability = {
+  /** The caller's AWS identity (`sts:GetCallerIdentity`); `actor` is only a display name. */
+  identity: z.string().nullable().optional(),
+  /** Every `TDR_CONFIG` override in force, `path=value`. */
+  overrides: z.array(z.string()).optional(),
+};
+
+export const releaseRecordSchema = z.object({
+  ...common,
+  kind: z.literal('release'),
+  /** Links a run's `started` record with its outcome. */
+  runId: z.string(),
+  action: z.enum(RELEASE_ACTIONS),
+  outcome: z.enum(RELEASE_OUTCOMES),
+  image: z.string(),
+  gitCommit: z.string().nullable(),
+  taskDefinitionBefore: z.string().nullable(),
+  taskDefinitionAfter: z.string().nullable(),
+  approver: z.string().nullable(),
+  buildUrl: z.string().nullable(),
+  sourceEnv: z.string().nullable(),
+  reason: z.string().nullable(),
+  breakGlass: z.boolean(),
+  gates: z.array(gateSummary),
+  startedAt: z.string(),
+  finishedAt: z.string().nullable(),
+  /** Why it failed, or how a crashed run was settled. */
+  detail: z.string().nullable(),
+  /** For a record that settles a crashed run: the sequence number of its `started` record. */
+  settles: z.number().int().positive().nullable(),
+  ...accountability,
+  /** How the approval was verified (records before approvals were records have none). */
+  approval: z
+    .object({
+      seq: z.number().int().positive(),
+      via: z.enum(['sts', 'jenkins-input']),
+      approver: z.string(),
+      identity: z.string(),
+      buildUrl: z.string().nullable(),
+    })
+    .nullable()
+    .optional(),
+  /** The gate settings checked (the target's promotion rules, after configuration). */
+  gateSettings: z.record(z.string(), z.unknown()).optional(),
+});
+export type ReleaseRecord = z.infer<typeof releaseRecordSchema>;
+
+export const checkRecordSchema = z.object({
+  ...common,
+  kind: z.literal('check'),
+  name: z.string(),
+  result: z.enum(['passed', 'failed']),
+  url: z.string().nullable(),
+  ...accountability,
+});
+export type CheckRecord = z.infer<typeof checkRecordSchema>;
+
+/**
+ * A run of a one-off task (`tdr task run`), under `records/{task}/{env}/`: `started` before
+ * anything changes, `running` once ECS accepted the task (with its ARN), then the outcome with the
+ * essential container's exit code and ECS's stop reason.
+ */
+export const TASK_RUN_OUTCOMES = ['started', 'running', 'succeeded', 'failed'] as const;
+export type TaskRunOutcome = (typeof TASK_RUN_OUTCOMES)[number];
+
+export const taskRunRecordSchema = z.object({
+  ...common,
+  kind: z.literal('task'),
+  runId: z.string(),
+  action: z.literal('task-run'),
+  outcome: z.enum(TASK_RUN_OUTCOMES),
+  image: z.string(),
+  taskDefinitionBefore: z.string().nullable(),
+  taskDefinition: z.string().nullable(),
+  taskArn: z.string().nullable(),
+  exitCode: z.number().int().nullable(),
+  stopCode: z.string().nullable(),
+  stopReason: z.string().nullable(),
+  buildUrl: z.string().nullable(),
+  startedAt: z.string(),
+  finishedAt: z.string().nullable(),
+  detail: z.string().nullable(),
+  /** For a record that settles an open run (--no-wait, a crash): the sequence number it settles. */
+  settles: z.number().int().positive().nullable(),
+  ...accountability,
+  /** The run's `--input` values by input name (runs recorded before inputs existed have none). */
+  inputs: z.record(z.string(), z.union([z.string(), z.boolean()])).optional(),
+});
+export type TaskRunRecord = z.infer<typeof taskRunRecordSchema>;
+
+/**
+ * A lease broken by hand (`tdr lease break`): who broke whose, and why. `version` and `digest`
+ * are empty: a lease is not of a version.
+ */
+export const leaseBreakRecordSchema = z.object({
+  ...common,
+  kind: z.literal('lease'),
+  action: z.literal('break'),
+  holder: z.string(),
+  holderRunId: z.string(),
+  expiresAt: z.string(),
+  reason: z.string(),
+  ...accountability,
+});
+export type LeaseBreakRecord = z.infer<typeof leaseBreakRecordSchema>;
+
+/**
+ * An approval to release `version` (its digest) into this environment, written by the approver
+ * themself (`via: sts`, their AWS identity) or by Jenkins from its input step (`via:
+ * jenkins-input`, the submitter's name and the build). The gate checks who it is, not this record.
+ */
+export const approvalRecordSchema = z.object({
+  ...common,
+  kind: z.literal('approval'),
+  via: z.enum(['sts', 'jenkins-input']),
+  /** The approver's name, NFKC-normalised: the STS session name, or Jenkins' input submitter. */
+  approver: z.string(),
+  identity: z.string(),
+  buildUrl: z.string().nullable(),
+  overrides: z.array(z.string()).optional(),
+});
+export type ApprovalRecord = z.infer<typeof approvalRecordSchema>;
+
+/** A listener rule as ELBv2's DescribeRules gives it; conditions and actions are kept whole. */
+const listenerRuleSchema = z.object({
+  RuleArn: z.string(),
+  Priority: z.string(),
+  Conditions: z.array(z.looseObject({})),
+  Actions: z.array(z.looseObject({ Type: z.string() })),
+  IsDefault: z.boolean().optional(),
+});
+
+export const MAINTENANCE_ACTIONS = ['maintenance-on', 'maintenance-off'] as const;
+export type MaintenanceAction = (typeof MAINTENANCE_ACTIONS)[number];
+export const MAINTENANCE_OUTCOMES = ['started', 'succeeded', 'failed'] as const;
+
+/**
+ * The maintenance switch of one environment (`tdr maintenance on|off`), under
+ * `records/maintenance/{env}/`: `started` before the listener changes, then the outcome. "On" keeps
+ * the listener's rules as they were (`savedRules`), and "off" puts back exactly those, from the
+ * record (`restores` is its number), never recomputed. `version` and `digest` are empty.
+ */
+export const maintenanceRecordSchema = z.object({
+  ...common,
+  kind: z.literal('maintenance'),
+  runId: z.string(),
+  action: z.enum(MAINTENANCE_ACTIONS),
+  outcome: z.enum(MAINTENANCE_OUTCOMES),
+  /** Why (recorded on both; shown on the service-unavailable page for "on"). */
+  reason: z.string(),
+  listenerArn: z.string(),
+  /** On: the listener's rules before it changed anything: what "off" restores. */
+  savedRules: z.array(listenerRuleSchema).nullable(),
+  /** On: the rule that answers 503; off: the rule it deleted. */
+  maintenanceRule: z.string().nullable(),
+  /** Off: the ledger number of the "on" record whose saved rules it restored. */
+  restores: z.number().int().positive().nullable(),
+  /** Off: rules that appeared while maintenance was on, left in place for a person to look at. */
+  unexpectedRules: z.array(z.string()),
+  buildUrl: z.string().nullable(),
+  startedAt: z.string(),
+  finishedAt: z.string().nullable(),
+  detail: z.string().nullable(),
+  settles: z.number().int().positive().nullable(),
+  ...accountability,
+  /** In an environment whose releases need approval: who approved it in Jenkins' input step. */
+  approval: z
+    .object({ via: z.literal('jenkins-input'), approver: z.string(), buildUrl: z.string().nullable() })
+    .nullable(),
+});
+export type MaintenanceRecord = z.infer<typeof maintenanceRecordSchema>;
+
+export const ledgerRecordSchema = z.discriminatedUnion('kind', [
+  releaseRecordSchema,
+  checkRecordSchema,
+  taskRunRecordSchema,
+  leaseBreakRecordSchema,
+  approvalRecordSchema,
+  maintenanceRecordSchema,
+]);
+export type LedgerRecord =
+  ReleaseRecord | CheckRecord | TaskRunRecord | LeaseBreakRecord | ApprovalRecord | MaintenanceRecord;
+
+type Unrecorded<T> = Omit<T, 'seq' | 'recordedAt' | 'schema'>;
+/** What a writer supplies; the ledger adds `seq` and `recordedAt`. */
+export type NewRecord =
+  | Unrecorded<ReleaseRecord>
+  | Unrecorded<CheckRecord>
+  | Unrecorded<TaskRunRecord>
+  | Unrecorded<LeaseBreakRecord>
+  | Unrecorded<ApprovalRecord>
+  | Unrecorded<MaintenanceRecord>;
+
+const SEQ_DIGITS = 10;
+
+export function recordKey(service: string, env: string, seq: number): string {
+  return `${recordPrefix(service, env)}${String(seq).padStart(SEQ_DIGITS, '0')}.json`;
+}
+
+export function recordPrefix(service: string, env: string): string {
+  return naming.ledgerRecordPrefix(service, env);
+}
+/** A record that does not parse: it degrades what reads it, never the whole ledger. */
+export class MalformedRecordError extends PlatformError {
+  readonly kind = 'failed';
+  constructor(message: string) {
+    super(message);
+    this.name = 'MalformedRecordError';
+  }
+}
+
+/** Too many writers raced for the next sequence number. */
+export class LedgerContentionError extends PlatformError {
+  readonly kind = 'conflict';
+  constructor(message: string) {
+    super(message);
+    this.name = 'LedgerContentionError';
+  }
+}
+
+export function seqOfKey(key: string): number {
+  const m = /(\d+)\.json$/.exec(key);
+  return m ? Number(m[1]) : 0;
+}
+
+export function lastSeq(records: readonly LedgerRecord[]): number {
+  return records.reduce((max, r) => Math.max(max, r.seq), 0);
+}
+
+// ---- Queries over one service × environment's records (pure) ----
+
+export function releaseRecords(records: readonly LedgerRecord[]): ReleaseRecord[] {
+  return records.filter((r): r is ReleaseRecord => r.kind === 'release');
+}
+
+/** The record that says what is live: the newest successful release. */
+export function currentRelease(records: readonly LedgerRecord[]): ReleaseRecord | undefined {
+  return releaseRecords(records)
+    .filter((r) => r.outcome === 'succeeded')
+    .at(-1);
+}
+
+/** `started` records with no outcome: runs that crashed (or are still running). */
+export function unsettledRuns(records: readonly LedgerRecord[]): ReleaseRecord[] {
+  const releases = releaseRecords(records);
+  const finished = new Set(releases.filter((r) => r.outcome !== 'started').map((r) => r.runId));
+  return releases.filter((r) => r.outcome === 'started' && !finished.has(r.runId));
+}
+
+/** The newest successful release of `version`, if any. */
+export function succeededRelease(
+  records: readonly LedgerRecord[],
+  version: string,
+): ReleaseRecord | undefined {
+  return releaseRecords(records)
+    .filter((r) => r.outcome === 'succeeded' && r.version === version)
+    .at(-1);
+}
+
+/** The newest result of check `name` for `digest`. */
+export function latestCheck(
+  records: readonly LedgerRecord[],
+  name: string,
+  digest: string,
+): CheckRecord | undefined {
+  return records
+    .filter((r): r is CheckRecord => r.kind === 'check' && r.name === name && r.digest === digest)
+    .at(-1);
+}
+
+// ---- Compaction: what of a history the queries above still need ----
+
+/** Runs (releases, task runs) whose newest record a compacted ledger keeps, beyond open ones. */
+export const KEEP_RUNS = 25;
+/** Newest results per check name × digest (and approvals per approver × digest) a compacted ledger keeps. */
+export const KEEP_CHECKS = 25;
+
+/**
+ * The records of one service × environment that every query above answers the same from, within
+ * the newest KEEP_RUNS runs and KEEP_CHECKS checks: the newest record of each run (a run that is
+ * still open is always kept, however old) and the newest result of each check for each digest.
+ * Bounded whatever the history's length, and `compact(compact(a) ++ b)` = `compact(a ++ b)`:
+ * what the ledger's head object stores and folds new records into.
+ */
+export function compact(records: readonly LedgerRecord[]): LedgerRecord[] {
+  const runs = new Map<string, LedgerRecord>();
+  const checks = new Map<string, LedgerRecord>();
+  for (const r of [...records].sort((a, b) => a.seq - b.seq)) {
+    if (r.kind === 'check') checks.set(`${r.name} ${r.digest}`, r);
+    else if (r.kind === 'approval') checks.set(`approval ${r.identity} ${r.approver} ${r.digest}`, r);
+    else if (r.kind === 'release' || r.kind === 'task' || r.kind === 'maintenance')
+      runs.set(`${r.kind} ${r.runId}`, r);
+  }
+  const open = (r: LedgerRecord) =>
+    ((r.kind === 'release' || r.kind === 'maintenance') && r.outcome === 'started') ||
+    (r.kind === 'task' && (r.outcome === 'started' || r.outcome === 'running'));
+  const newestFirst = (xs: Iterable<LedgerRecord>) => [...xs].sort((a, b) => b.seq - a.seq);
+  // The newest switch that succeeded says whether maintenance is on, and holds the rules "off"
+  // restores: kept however many failed attempts came after it.
+  const switched = newestFirst(runs.values()).find(
+    (r) => r.kind === 'maintenance' && r.outcome === 'succeeded',
+  );
+  const keptRuns = newestFirst(runs.values()).filter((r, i) => i < KEEP_RUNS || open(r) || r === switched);
+  const keptChecks = newestFirst(checks.values()).slice(0, KEEP_CHECKS);
+  return [...keptRuns, ...keptChecks].sort((a, b) => a.seq - b.seq);
+}
+
+/**
+ * What is live (the newest success) and since when without a break: the first success of the
+ * same digest after any other's. Soak time and the checks that count run from `since`.
+ */
+export function liveStint(
+  records: readonly LedgerRecord[],
+): { readonly current: ReleaseRecord; readonly since: ReleaseRecord } | undefined {
+  const succeeded = releaseRecords(records).filter((r) => r.outcome === 'succeeded');
+  const current = succeeded.at(-1);
+  if (!current) return undefined;
+  let since = current;
+  for (let i = succeeded.length - 2; i >= 0; i--) {
+    const r = succeeded[i] as ReleaseRecord;
+    if (r.digest !== current.digest) break;
+    since = r;
+  }
+  return { current, since };
+}
+
+/**
+ * Why `version` may no longer be gone back to here, or null: after its newest success it was
+ * rolled back (the next success was a rollback to another version), or a later attempt of it
+ * failed or was rolled back.
+ */
+export function lostStanding(records: readonly LedgerRecord[], version: string): string | null {
+  const finals = releaseRecords(records).filter((r) => r.outcome !== 'started');
+  const last = finals.filter((r) => r.version === version && r.outcome === 'succeeded').at(-1);
+  if (!last) return `${version} never succeeded here`;
+  const after = finals.filter((r) => r.seq > last.seq);
+  const next = after.find((r) => r.outcome === 'succeeded');
+  if (next && next.action === 'rollback' && next.version !== version)
+    return `${version} was rolled back (ledger #${next.seq})`;
+  const failed = after.find((r) => r.version === version);
+  if (failed && failed.outcome !== 'succeeded')
+    return `${version} ${failed.outcome.replace('_', ' ')} here afterwards (ledger #${failed.seq})`;
+  return null;
+}
+
+/** Approvals of `digest` here not yet used by a run (none started for it since). */
+export function openApprovals(records: readonly LedgerRecord[], digest: string): ApprovalRecord[] {
+  const lastRun = releaseRecords(records)
+    .filter((r) => r.digest === digest && r.action !== 'rollback')
+    .at(-1);
+  return records
+    .filter((r): r is ApprovalRecord => r.kind === 'approval' && r.digest === digest)
+    .filter((a) => !lastRun || a.seq > lastRun.seq)
+    .reverse();
+}
+
+/**
+ * Whether maintenance is on, from the maintenance ledger of one environment: the newest switch
+ * that succeeded, if it was "on" (its record holds the rules "off" restores). `compact` keeps that
+ * record whatever came after it, so this holds on a head's compacted view.
+ */
+export function maintenanceOn(records: readonly LedgerRecord[]): MaintenanceRecord | undefined {
+  const last = records
+    .filter((r): r is MaintenanceRecord => r.kind === 'maintenance' && r.outcome === 'succeeded')
+    .at(-1);
+  return last?.action === 'maintenance-on' ? last : undefined;
+}
+
+/** `v42` → 42; NaN for anything else. */
+export function versionNumber(version: string): number {
+  return /^v\d+$/.test(version) ? Number(version.slice(1)) : NaN;
+}
