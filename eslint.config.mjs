@@ -15,6 +15,17 @@ const NO_CLI = {
   regex: '^(\\.\\./)+cli(/|$)',
   message: 'only cli/ imports cli/: return values or throw typed errors instead',
 };
+/** The lazy `require()`s that keep `tdr --help` fast are imports too. */
+const NO_CLI_SYNTAX = [
+  {
+    selector: "CallExpression[callee.name='require'] > Literal[value=/^(\\.\\.\\/)+cli(\\/|$)/]",
+    message: NO_CLI.message,
+  },
+  {
+    selector: 'TSImportType > Literal[value=/^(\\.\\.\\/)+cli(\\/|$)/]',
+    message: NO_CLI.message,
+  },
+];
 const LIBRARIES = [
   'services/**/*.ts',
   'infra/**/*.ts',
@@ -22,6 +33,78 @@ const LIBRARIES = [
   'dashboards/**/*.ts',
   'sandbox/**/*.ts',
 ];
+
+/**
+ * The release engine's parts (pipelines/release/README.md), each allowed to import only the parts
+ * below it: the shared kernel at the top of the folder (errors, wait, verdict, notify, compare-link)
+ * imports none of them; aws/ (the only modules that speak to AWS) and ledger/ import only the kernel
+ * and services/; saga/ adds those two; strategies/ and admin/ add the saga; reads/ may use them all but
+ * imports no AWS command that changes anything.
+ */
+function releaseEngineLayers() {
+  const part = (name) => `../${name}/*`;
+  const layer = (dir, forbidden, message) => ({
+    files: [`pipelines/release/${dir}/**/*.ts`],
+    ignores: TESTS,
+    rules: {
+      'no-restricted-imports': ['error', { patterns: [NO_CLI, { group: forbidden.map(part), message }] }],
+    },
+  });
+  const MUTATING =
+    '^(Put|Update|Create|Delete|Register|Deregister|Run|Start|Stop|Continue|Publish|Tag|Untag|Modify|Set|Attach|Detach|Add|Remove|Invoke|Send)\\w*Command$';
+  return [
+    layer(
+      'aws',
+      ['saga', 'ledger', 'strategies', 'reads', 'admin'],
+      'aws/ adapters import only services/ and the kernel (errors, wait, verdict)',
+    ),
+    layer(
+      'ledger',
+      ['aws', 'saga', 'strategies', 'reads', 'admin'],
+      'ledger/ imports only services/ and the kernel',
+    ),
+    layer(
+      'saga',
+      ['strategies', 'reads', 'admin'],
+      'the saga knows no strategy, read or admin command: they plug into it',
+    ),
+    layer('strategies', ['reads', 'admin'], 'a strategy uses the saga, aws/ and ledger/ only'),
+    layer('admin', ['strategies', 'reads'], 'admin commands use the saga, aws/ and ledger/ only'),
+    layer('reads', ['admin'], 'reads/ shows what is; it runs no admin command'),
+    {
+      files: ['pipelines/release/*.ts'],
+      ignores: TESTS,
+      rules: {
+        'no-restricted-imports': [
+          'error',
+          {
+            patterns: [
+              NO_CLI,
+              {
+                group: ['./saga/*', './aws/*', './ledger/*', './strategies/*', './reads/*', './admin/*'],
+                message: 'the kernel at the top of pipelines/release imports none of its parts',
+              },
+            ],
+          },
+        ],
+      },
+    },
+    {
+      files: ['pipelines/release/reads/**/*.ts'],
+      ignores: TESTS,
+      rules: {
+        'no-restricted-syntax': [
+          'error',
+          ...NO_CLI_SYNTAX,
+          {
+            selector: `ImportSpecifier[imported.name=/${MUTATING}/]`,
+            message: 'reads/ never changes anything: no AWS command that writes',
+          },
+        ],
+      },
+    },
+  ];
+}
 
 export default tseslint.config(
   { ignores: ['node_modules/**', 'build/**', 'dist/**', '**/testdata/**'] },
@@ -51,18 +134,7 @@ export default tseslint.config(
     ignores: TESTS,
     rules: {
       'no-restricted-imports': ['error', { patterns: [NO_CLI] }],
-      // The lazy `require()`s that keep `tdr --help` fast are imports too.
-      'no-restricted-syntax': [
-        'error',
-        {
-          selector: "CallExpression[callee.name='require'] > Literal[value=/^(\\.\\.\\/)+cli(\\/|$)/]",
-          message: NO_CLI.message,
-        },
-        {
-          selector: 'TSImportType > Literal[value=/^(\\.\\.\\/)+cli(\\/|$)/]',
-          message: NO_CLI.message,
-        },
-      ],
+      'no-restricted-syntax': ['error', ...NO_CLI_SYNTAX],
     },
   },
   {
@@ -138,6 +210,7 @@ export default tseslint.config(
       ],
     },
   },
+  ...releaseEngineLayers(),
   {
     // Size is a smell, not a defect: warn so that a long file or function gets a second look.
     files: ['**/*.ts'],
