@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect } from 'chai';
@@ -31,6 +31,66 @@ describe('the supported Node', () => {
     );
     expect(pinned?.[1]).to.equal(String(MINIMUM_NODE_MAJOR));
     expect(DEFAULT_JENKINS_SETTINGS.agentImage).to.match(new RegExp(`-node${MINIMUM_NODE_MAJOR}$`));
+  });
+
+  it('is what .nvmrc and .node-version pin, for version managers', () => {
+    const pinned = /^TDR_NODE_VERSION=(\S+)$/m.exec(
+      readFileSync(join(root, 'scripts', 'use-node.sh'), 'utf8'),
+    )?.[1];
+    expect(pinned).to.match(/^\d+\.\d+\.\d+$/);
+    for (const file of ['.nvmrc', '.node-version'])
+      expect(readFileSync(join(root, file), 'utf8'), file).to.equal(`${pinned}\n`);
+  });
+
+  it("is brought in by every npm script that runs node, so the README's commands need no step before them", () => {
+    const { scripts } = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as {
+      scripts: Record<string, string>;
+    };
+    for (const [name, command] of Object.entries(scripts)) {
+      // Each `&&`-separated part either runs through use-node.sh or is another npm script.
+      for (const part of command.split('&&').map((p) => p.trim()))
+        expect(part, `package.json scripts.${name}`).to.match(/^(scripts\/use-node\.sh |npm run )/);
+    }
+    for (const name of ['prepare', 'start', 'test', 'test:quick'])
+      expect(scripts, name).to.have.property(name);
+  });
+
+  it('scripts/use-node.sh puts its Node first when the one on PATH is older', () => {
+    // A copy of the script in a scratch root whose .tools/ holds this Node under the pinned name,
+    // and a `node` on PATH that says it is 20: nothing is downloaded, the script's logic runs as is.
+    const dir = mkdtempSync(join(tmpdir(), 'tdr-use-node-'));
+    try {
+      const version = process.versions.node;
+      mkdirSync(join(dir, 'scripts'));
+      const script = readFileSync(join(root, 'scripts', 'use-node.sh'), 'utf8').replace(
+        /^TDR_NODE_VERSION=.*$/m,
+        `TDR_NODE_VERSION=${version}`,
+      );
+      writeFileSync(join(dir, 'scripts', 'use-node.sh'), script);
+      chmodSync(join(dir, 'scripts', 'use-node.sh'), 0o755);
+      mkdirSync(join(dir, '.tools', `node-v${version}`, 'bin'), { recursive: true });
+      symlinkSync(process.execPath, join(dir, '.tools', `node-v${version}`, 'bin', 'node'));
+      mkdirSync(join(dir, 'old'));
+      writeFileSync(join(dir, 'old', 'node'), '#!/bin/sh\necho v20.19.5\n');
+      chmodSync(join(dir, 'old', 'node'), 0o755);
+      // The machine's own npm, not a use-node.sh shim of this checkout (npm test runs under one).
+      const machinePath = (process.env.PATH ?? '')
+        .split(':')
+        .filter((p) => !p.includes('/.tools/node-v'))
+        .join(':');
+      const env = { ...process.env, PATH: `${join(dir, 'old')}:${machinePath}` };
+      const older = spawnSync('node', ['--version'], { encoding: 'utf8', env });
+      expect(older.stdout.trim(), 'the stand-in older node is first on PATH').to.equal('v20.19.5');
+      const run = spawnSync(join(dir, 'scripts', 'use-node.sh'), ['node', '-p', 'process.version'], {
+        encoding: 'utf8',
+        env,
+      });
+      expect(run.stderr).to.equal('');
+      expect(run.stdout.trim()).to.equal(`v${version}`);
+      expect(run.status).to.equal(0);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('tdr on an older Node exits 2 with one line, before loading any dependency', () => {
