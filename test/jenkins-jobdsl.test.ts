@@ -1,6 +1,6 @@
 /**
  * The generated seed and the JCasC bootstrap job, run through the real Job DSL engine
- * (job-dsl-core built from the plugin's source, `../shared/tools/job-dsl/`, README there): the
+ * (job-dsl-core built from the plugin's source in `tools/job-dsl/`, README there): the
  * engine must accept both with no error, may leave unresolved only the plugin-contributed
  * methods of JOB_DSL_DYNAMIC_METHODS, and its XML must say what the model says (folders, job
  * names, parameters, sandboxed pipeline scripts, the multibranch job's branch source).
@@ -24,8 +24,8 @@ import { JENKINS_PLUGINS, JOB_DSL_DYNAMIC_METHODS } from '../pipelines/jenkins/p
 import { pipelinePath } from '../pipelines/jenkins/render-seed';
 
 const REPO_ROOT = resolve(__dirname, '..');
-/** In CI the repository is a clone with shared/ beside it; TDR_JOB_DSL_DIR points elsewhere (a worktree). */
-const JOB_DSL_DIR = process.env.TDR_JOB_DSL_DIR ?? join(REPO_ROOT, '..', 'shared', 'tools', 'job-dsl');
+/** The repository's own build of the engine (compiled on first use); TDR_JOB_DSL_DIR points at another. */
+const JOB_DSL_DIR = process.env.TDR_JOB_DSL_DIR || join(REPO_ROOT, 'tools', 'job-dsl');
 const CHECK_SEED = join(JOB_DSL_DIR, 'check-seed.sh');
 
 interface EngineRun {
@@ -99,8 +99,9 @@ describe('the generated Job DSL, run by the real Job DSL engine (job-dsl-core)',
   before(function () {
     if (!existsSync(CHECK_SEED)) {
       throw new Error(
-        `the Job DSL engine is missing: expected ${CHECK_SEED} (the repository's clone with shared/ beside it, ` +
-          'or TDR_JOB_DSL_DIR=/path/to/shared/tools/job-dsl); it needs Debian groovy, libxstream-java, libxmlunit-java',
+        `the Job DSL engine is missing: expected ${CHECK_SEED} (tools/job-dsl in the repository, ` +
+          'or TDR_JOB_DSL_DIR=/path/to/job-dsl); it needs Debian groovy, libxstream-java, libxmlunit-java, ' +
+          'libaccess-modifier-checker-java',
       );
     }
     dir = mkdtempSync(join(tmpdir(), 'tdr-jobdsl-'));
