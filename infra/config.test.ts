@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect } from 'chai';
@@ -29,6 +29,10 @@ function issuesOf(fn: () => unknown): string[] {
 }
 
 describe('stack config', () => {
+  // Each test's folder sits in one scratch folder, removed at the end.
+  let scratch: string;
+  before(() => (scratch = mkdtempSync(join(tmpdir(), 'tdr-stack-config-'))));
+  after(() => rmSync(scratch, { recursive: true, force: true }));
   it('every embedded stack file is valid', () => {
     for (const stack of ENVIRONMENT_NAMES) {
       const { raw, source } = readStackConfigFile(stack);
@@ -83,7 +87,7 @@ describe('stack config', () => {
   });
 
   it('YAML scalars arrive as strings, as the Pulumi CLI passes them, so an unquoted id still parses', () => {
-    const dir = mkdtempSync(join(tmpdir(), 'tdr-stack-'));
+    const dir = mkdtempSync(join(scratch, 'tdr-stack-'));
     writeFileSync(
       join(dir, 'Pulumi.sbox.yaml'),
       'config:\n  tdr:accountId: 111111111111\n  tdr:vpcCidr: 10.1.0.0/16\n  tdr:expiryDate: 2027-01-31\n',
@@ -102,7 +106,7 @@ describe('stack config', () => {
   });
 
   it('a file without a config map is refused', () => {
-    const dir = mkdtempSync(join(tmpdir(), 'tdr-stack-'));
+    const dir = mkdtempSync(join(scratch, 'tdr-stack-'));
     writeFileSync(join(dir, 'Pulumi.intg.yaml'), 'encryptionsalt: abc\n');
     expect(issuesOf(() => readStackConfigFile('intg', dir))).to.deep.equal([
       'Pulumi.intg.yaml config: must be a map of config keys',

@@ -459,11 +459,19 @@ describe('services/config account ids', () => {
 });
 
 describe('services/config overrides (TDR_CONFIG)', () => {
+  // Each test's folder sits in one scratch folder, removed at the end.
+  let scratch = '';
+  before(async () => {
+    const { mkdtempSync } = await import('node:fs');
+    const { join } = await import('node:path');
+    const { tmpdir } = await import('node:os');
+    scratch = mkdtempSync(join(tmpdir(), 'tdr-config-'));
+  });
+  after(async () => (await import('node:fs')).rmSync(scratch, { recursive: true, force: true }));
   it('applies a JSON file over the embedded model and lists what it changed', async () => {
     const { mkdtempSync, writeFileSync } = await import('node:fs');
     const { join } = await import('node:path');
-    const { tmpdir } = await import('node:os');
-    const file = join(mkdtempSync(join(tmpdir(), 'tdr-config-')), 'config.json');
+    const file = join(mkdtempSync(join(scratch, 'tdr-config-')), 'config.json');
     writeFileSync(file, JSON.stringify({ environments: { prod: { promotion: { soakMinutes: 1 } } } }));
     // Loosening prod's soak is for a local sandbox only.
     const platform = loadPlatform({ TDR_CONFIG: file, AWS_ENDPOINT_URL: 'http://127.0.0.1:5000' });
@@ -476,9 +484,8 @@ describe('services/config overrides (TDR_CONFIG)', () => {
   it('refuses loosening a gate of an approval-gated environment unless the endpoint is a local sandbox', async () => {
     const { mkdtempSync, writeFileSync } = await import('node:fs');
     const { join } = await import('node:path');
-    const { tmpdir } = await import('node:os');
     const file = (over: unknown) => {
-      const f = join(mkdtempSync(join(tmpdir(), 'tdr-config-')), 'config.json');
+      const f = join(mkdtempSync(join(scratch, 'tdr-config-')), 'config.json');
       writeFileSync(f, JSON.stringify(over));
       return f;
     };
@@ -525,8 +532,7 @@ describe('services/config overrides (TDR_CONFIG)', () => {
   it('an unknown key anywhere is an error naming its path (a typo is never silently ignored)', async () => {
     const { mkdtempSync, writeFileSync } = await import('node:fs');
     const { join } = await import('node:path');
-    const { tmpdir } = await import('node:os');
-    const f = join(mkdtempSync(join(tmpdir(), 'tdr-config-')), 'config.json');
+    const f = join(mkdtempSync(join(scratch, 'tdr-config-')), 'config.json');
     writeFileSync(f, JSON.stringify({ environments: { prod: { promotion: { soakMinute: 5 } } } }));
     expect(() => loadPlatform({ TDR_CONFIG: f })).to.throw(
       /environments\.prod\.promotion: Unrecognized key: "soakMinute"/,
