@@ -1,7 +1,8 @@
 /**
  * The generated Groovy against the real tools: Debian's `groovy` compiles every file (without
  * running it) and reports its AST; `npm-groovy-lint` lints them with the Jenkinsfile rules; bash
- * runs every shell step with hostile values in its environment. Each tool starts once.
+ * runs every shell step with hostile values in its environment. Each tool starts once; the linter's
+ * passing verdict is cached by content (test/support/result-cache.ts).
  */
 import { spawnSync } from 'node:child_process';
 import {
@@ -9,6 +10,7 @@ import {
   mkdirSync,
   mkdtempSync,
   readdirSync,
+  readFileSync,
   realpathSync,
   rmSync,
   writeFileSync,
@@ -21,6 +23,7 @@ import { loadPlatform } from '../services/config';
 import { naming } from '../services/naming';
 import { buildJenkinsModel, renderJenkins, type JenkinsModel } from '../pipelines/jenkins';
 import { buildAgentLabel } from '../pipelines/jenkins/agents';
+import { cachedRun } from './support/result-cache';
 
 const REPO_ROOT = join(__dirname, '..');
 const INSPECT = join(REPO_ROOT, 'pipelines', 'jenkins', 'verify', 'inspect.groovy');
@@ -256,20 +259,30 @@ describe('generated Jenkins Groovy, checked by Debian groovy, npm-groovy-lint an
   });
 
   it('passes npm-groovy-lint --failon error with the Jenkinsfile rules', () => {
-    const run = spawnSync(
-      GROOVY_LINT,
-      [
-        '--config',
-        'recommended-jenkinsfile',
-        '--failon',
-        'error',
-        '--output',
-        'json',
-        '--noserver',
-        ...files,
-      ],
-      { cwd: dir, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 },
+    const args = [
+      '--config',
+      'recommended-jenkinsfile',
+      '--failon',
+      'error',
+      '--output',
+      'json',
+      '--noserver',
+    ];
+    // The linter takes about 50 s and its verdict depends only on its version, its arguments and the
+    // files: a passing report is kept under .cache/groovy-lint and reused until one of them changes.
+    const lintVersion = readFileSync(
+      join(REPO_ROOT, 'node_modules', 'npm-groovy-lint', 'package.json'),
+      'utf8',
     );
+    const key = [lintVersion, ...args, ...files.flatMap((f) => [f, readFileSync(join(dir, f))])];
+    const run = cachedRun('groovy-lint', key, () => {
+      const r = spawnSync(GROOVY_LINT, [...args, ...files], {
+        cwd: dir,
+        encoding: 'utf8',
+        maxBuffer: 64 * 1024 * 1024,
+      });
+      return { stdout: r.stdout, stderr: r.stderr, status: r.status };
+    });
     const start = run.stdout.indexOf('{');
     const report = JSON.parse(run.stdout.slice(start)) as {
       summary: { totalFilesLinted: number; totalFoundErrorNumber: number };
