@@ -79,6 +79,7 @@ function options(r: RecordedResource): PolicyResourceOptions {
   };
 }
 
+// eslint-disable-next-line max-lines-per-function -- Pulumi's policy-analyzer protocol, call by call: splitting it would hide the order the analyzer expects.
 export async function runPolicies(
   resources: readonly RecordedResource[],
   policies: readonly TdrPolicy[],
