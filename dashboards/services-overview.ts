@@ -24,6 +24,7 @@ import { DEFAULT_NAVIGATION, serviceLinks, type Navigation } from './navigation'
 
 export const SERVICES_OVERVIEW = 'services-overview';
 
+// eslint-disable-next-line max-lines-per-function -- a dashboard's panels in the order Grafana shows them: the layout reads top to bottom here.
 export function servicesOverview(
   platform: Platform,
   env: WorkloadEnvironmentName,

@@ -67,6 +67,7 @@ export interface SandboxReport {
   readonly created: readonly string[];
 }
 
+// eslint-disable-next-line max-lines-per-function -- the sandbox's stand-up steps in order, as `tdr sandbox up` prints them.
 export async function sandboxUp(
   clients: ReleaseClients,
   platform: Platform,

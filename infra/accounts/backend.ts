@@ -122,6 +122,7 @@ export interface BackendArgs {
   readonly logRetentionDays: number;
 }
 
+// eslint-disable-next-line max-lines-per-function -- Pulumi resources declared in dependency order, one block each: splitting would pass half-built resources between functions.
 export function defineBackend(ctx: AccountContext, args: BackendArgs): Backend {
   const { accountId, root, platform } = ctx;
   const { env } = args.facts;

@@ -242,6 +242,7 @@ function defineJenkinsAgents(ctx: AccountContext, nodeRoles: readonly aws.iam.Ro
   return executionRole;
 }
 
+// eslint-disable-next-line max-lines-per-function -- Pulumi resources declared in dependency order, one block each: splitting would pass half-built resources between functions.
 function defineJenkins(
   ctx: AccountContext,
   config: MgmtStackConfig,

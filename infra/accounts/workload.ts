@@ -55,6 +55,7 @@ const BUCKET_LIFECYCLE: Readonly<Record<WorkloadBucketFunction, BucketLifecycle>
   'consignment-export': { id: 'expire-old-versions', noncurrentVersionsExpireAfterDays: 90 },
 };
 
+// eslint-disable-next-line max-lines-per-function -- Pulumi resources declared in dependency order, one block each: splitting would pass half-built resources between functions.
 export function defineWorkloadAccount(
   platform: Platform,
   env: WorkloadEnvironmentName,
@@ -272,6 +273,7 @@ export function monitoringRoleStatements(ctx: AccountContext): PolicyStatement[]
   ];
 }
 
+// eslint-disable-next-line max-lines-per-function -- Pulumi resources declared in dependency order, one block each: splitting would pass half-built resources between functions.
 function defineBuckets(
   ctx: AccountContext,
   config: WorkloadStackConfig,

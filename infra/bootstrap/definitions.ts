@@ -197,6 +197,7 @@ export function roleSpecOf(def: RoleDefinition): RoleSpec {
   };
 }
 
+// eslint-disable-next-line max-lines-per-function -- Pulumi resources declared in dependency order, one block each: splitting would pass half-built resources between functions.
 export function bootstrapDefinitions(
   region: string,
   ids: AccountIds,

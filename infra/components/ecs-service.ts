@@ -96,6 +96,7 @@ export function createTask(
   };
 }
 
+// eslint-disable-next-line max-lines-per-function -- Pulumi resources declared in dependency order, one block each: splitting would pass half-built resources between functions.
 export function createEcsService(name: string, args: ServiceArgs, parent: pulumi.Resource): ServiceOutputs {
   const opts = { parent };
   const task = createTask(name, args, parent);

@@ -33,6 +33,7 @@ export interface PublicLoadBalancerOutputs {
   readonly arnSuffix: pulumi.Output<string>;
 }
 
+// eslint-disable-next-line max-lines-per-function -- Pulumi resources declared in dependency order, one block each: splitting would pass half-built resources between functions.
 export function createPublicLoadBalancer(
   name: string,
   args: PublicLoadBalancerArgs,

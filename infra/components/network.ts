@@ -38,6 +38,7 @@ export function availabilityZoneNames(region: string, count: number): string[] {
   return ['a', 'b', 'c'].slice(0, count).map((suffix) => `${region}${suffix}`);
 }
 
+// eslint-disable-next-line max-lines-per-function -- Pulumi resources declared in dependency order, one block each: splitting would pass half-built resources between functions.
 export function createNetwork(name: string, args: NetworkArgs, parent: pulumi.Resource): NetworkOutputs {
   const opts = { parent };
   const vpcName = naming.vpc(args.env);

@@ -53,6 +53,7 @@ export function tlsOnlyStatement(bucketName: string): PolicyStatement {
   };
 }
 
+// eslint-disable-next-line max-lines-per-function -- Pulumi resources declared in dependency order, one block each: splitting would pass half-built resources between functions.
 export function createSecureBucket(
   name: string,
   args: SecureBucketArgs,

@@ -150,6 +150,7 @@ function step(channel: string, name: string, steps: readonly Step[], when?: read
 
 const sh = (...argv: Arg[]): Step => ({ kind: 'shell', argv });
 
+// eslint-disable-next-line max-lines-per-function -- a pipeline's stages in the order Jenkins runs them.
 function buildPipeline(ctx: JobContext, repositories: readonly SourceRepository[]): Pipeline {
   const channel = ctx.settings.buildSlackChannel;
   const version = env('VERSION');

@@ -16,6 +16,7 @@ import { approvalStage, definePipeline, onAgent } from './skeleton';
 const PLAN_FILE = 'pulumi-plan.json';
 const PLAN_STASH = 'pulumi-plan';
 
+// eslint-disable-next-line max-lines-per-function -- a pipeline's stages in the order Jenkins runs them.
 export function infraJobs(ctx: JobContext, target: EnvironmentName): Contribution {
   const environment = ctx.platform.environments[target];
   const stack = naming.pulumiStack(target);
