@@ -1,73 +1,39 @@
 /**
  * The five stacks run under Pulumi's mock engine (no CLI, no cloud); these tests read what each
- * program declared. Every stack is synthesized once, up front, and shared.
+ * program declared. Every stack is synthesized once, up front, and shared (./synth.test-helper.ts);
+ * the metrics and ARNs, and the bootstrap and entry points, are in ./synth-metrics.test.ts and
+ * ./synth-bootstrap.test.ts.
  */
 import { join } from 'node:path';
 import * as aws from '@pulumi/aws';
 import * as pulumi from '@pulumi/pulumi';
-import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
-import { mockClient } from 'aws-sdk-client-mock';
 import { expect } from 'chai';
-import { buildPlatform, loadPlatform, type Platform } from '../services/config';
+import { buildPlatform, type Platform } from '../services/config';
 import { DEFAULT_CATALOGUE } from '../services/catalogue';
 import { ecsEntries, ecsServices } from '../services/queries';
-import { DEFAULT_ENVIRONMENTS, ENVIRONMENT_NAMES, type EnvironmentName } from '../services/environments';
+import { DEFAULT_ENVIRONMENTS, ENVIRONMENT_NAMES } from '../services/environments';
 import { naming } from '../services/naming';
-import { metricUseProblems, S3_REQUEST_METRICS_BUCKETS } from '../services/aws-metrics';
 import { SERVICE_ALARM_LIST } from '../services/thresholds';
-import { TEST_ACCOUNT_IDS } from '../test/support/accounts';
 import { expectGolden } from '../test/support/golden';
-import type { RecordedResource } from './policies/evaluate';
-import { statementsOf } from './policies/rules';
-import { StackConfigError } from './config';
+import { redact, renderManifest, synthStack, ALL_STACKS } from './synth';
 import {
-  checkAccountsAgree,
-  loadBootstrapConfig,
-  loadStackConfig,
-  MOCK_ARNS,
-  recordProgram,
-  redact,
-  renderManifest,
-  synthStack,
-  synthStacks,
-  ALL_STACKS,
-  type SynthResult,
-  type SynthStackName,
-} from './synth';
-
-type Inputs = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
-
-const results = new Map<SynthStackName, SynthResult>();
-let platform: Platform;
-
-function stack(name: SynthStackName): SynthResult {
-  const r = results.get(name);
-  if (!r) throw new Error(`stack ${name} was not synthesized`);
-  return r;
-}
-function ofType(name: SynthStackName, type: string): RecordedResource[] {
-  return stack(name).records.filter((r) => r.type === type);
-}
-function one(name: SynthStackName, type: string, logical: string): Inputs {
-  const r = stack(name).records.find((x) => x.type === type && x.name === logical);
-  if (!r) throw new Error(`${name} has no ${type} named ${logical}`);
-  return r.inputs as Inputs;
-}
-function statements(document: unknown) {
-  return statementsOf(document);
-}
-function resourcesOf(document: unknown): string[] {
-  return statements(document).flatMap((s) =>
-    (Array.isArray(s.Resource) ? s.Resource : [s.Resource]).map(String),
-  );
-}
+  ofType,
+  one,
+  resourcesOf,
+  sharedPlatform,
+  stack,
+  statements,
+  synthesizeAll,
+  type Inputs,
+} from './synth.test-helper';
 
 describe('infrastructure (offline synth under Pulumi mocks)', function () {
   this.timeout(60_000);
 
+  let platform: Platform;
   before(async () => {
-    platform = loadPlatform({});
-    for (const r of await synthStacks(ALL_STACKS, { platform })) results.set(r.manifest.stack, r);
+    await synthesizeAll();
+    platform = sharedPlatform();
   });
 
   describe('golden manifests (refresh with UPDATE_GOLDEN=1)', () => {
@@ -566,280 +532,4 @@ describe('infrastructure (offline synth under Pulumi mocks)', function () {
     );
     expect(r.manifest.policies.violations).to.deep.equal([]);
   });
-
-  describe('metrics and ARNs as AWS has them', () => {
-    const alarmsOf = (name: EnvironmentName) =>
-      ofType(name, 'aws:cloudwatch/metricAlarm:MetricAlarm').map((a) => a.inputs as Inputs);
-
-    it('every alarm reads a metric, dimension set, statistic and period of services/aws-metrics.ts', () => {
-      const problems: string[] = [];
-      for (const name of ENVIRONMENT_NAMES) {
-        for (const a of alarmsOf(name)) {
-          const metrics = a.metricQueries
-            ? (a.metricQueries as Inputs[])
-                .filter((q) => q.metric)
-                .map((q) => ({ ...q.metric, statistic: q.metric.stat }))
-            : [a];
-          for (const m of metrics) {
-            problems.push(
-              ...metricUseProblems({
-                namespace: m.namespace,
-                metricName: m.metricName,
-                dimensions: Object.keys(m.dimensions ?? {}),
-                statistic: m.statistic,
-                periodSeconds: m.period,
-              }).map((p) => `${name} ${a.name}: ${p}`),
-            );
-          }
-        }
-      }
-      expect(problems).to.deep.equal([]);
-      expect(alarmsOf('prod')).to.have.length.above(0);
-    });
-
-    it('each alarm treats missing data as services/thresholds says: running below desired breaches', () => {
-      for (const name of ['intg', 'staging', 'prod'] as const) {
-        for (const alarm of SERVICE_ALARM_LIST) {
-          const a = one(name, 'aws:cloudwatch/metricAlarm:MetricAlarm', `frontend-alarms-${alarm.key}`);
-          expect(a.treatMissingData, `${name} ${alarm.key}`).to.equal(alarm.treatMissingData);
-          expect(a.datapointsToAlarm, `${name} ${alarm.key}`).to.equal(alarm.datapointsToAlarm);
-        }
-        expect(
-          one(name, 'aws:cloudwatch/metricAlarm:MetricAlarm', 'frontend-alarms-running-below-desired')
-            .treatMissingData,
-        ).to.equal('breaching');
-      }
-    });
-
-    it('every bucket whose request metrics the dashboards read has a whole-bucket metrics configuration', () => {
-      for (const name of ['intg', 'staging', 'prod'] as const) {
-        const configs = ofType(name, 'aws:s3/bucketMetric:BucketMetric').map((r) => r.inputs as Inputs);
-        expect(configs.map((c) => [c.bucket, c.name, c.filter])).to.deep.equal(
-          S3_REQUEST_METRICS_BUCKETS.map((fn) => [
-            naming.bucket(fn, name),
-            naming.s3RequestMetricsFilter(),
-            undefined,
-          ]),
-        );
-      }
-    });
-
-    it('the export bucket notifies its topic by the topic’s own ARN', () => {
-      for (const name of ['intg', 'staging', 'prod'] as const) {
-        const notification = one(
-          name,
-          'aws:s3/bucketNotification:BucketNotification',
-          'consignment-export-notification',
-        );
-        const accountId = stack(name).manifest.accountId;
-        expect(notification.topics[0].topicArn).to.equal(
-          `arn:aws:sns:eu-west-2:${accountId}:${naming.exportNotificationsTopic(name)}`,
-        );
-      }
-    });
-
-    it('mocked ARNs have their type’s real shape: SNS ARNs name declared topics, no ARN names a logical resource', () => {
-      const services = new Set([
-        'sns',
-        's3',
-        'iam',
-        'kms',
-        'logs',
-        'cloudwatch',
-        'ecr',
-        'ecs',
-        'elasticloadbalancing',
-        'acm',
-        'rds',
-        'elasticfilesystem',
-        'grafana',
-        'ec2',
-        'ssm',
-        'secretsmanager',
-        'sts',
-        'application-autoscaling',
-        'autoscaling',
-        'chatbot',
-        'sqs',
-        'lambda',
-        'states',
-        'events',
-      ]);
-      for (const name of ENVIRONMENT_NAMES) {
-        const { manifest, records } = stack(name);
-        const topics = new Set(
-          records.filter((r) => r.type === 'aws:sns/topic:Topic').map((r) => r.inputs.name),
-        );
-        const logicalOnly = new Set(
-          records.filter((r) => r.custom && r.inputs.name !== r.name).map((r) => r.name),
-        );
-        const arns = JSON.stringify(manifest.resources).match(/arn:aws:[^"]*/g) ?? [];
-        expect(arns, name).to.have.length.above(0);
-        for (const a of arns) {
-          const [, , service, , , ...rest] = a.split(':');
-          expect(services.has(service!), `${name}: ${a}`).to.equal(true);
-          if (service === 'sns' && !rest.join(':').includes('*'))
-            expect(topics.has(rest.join(':')), `${name}: ${a}`).to.equal(true);
-          const last = a.split(/[:/]/).pop()!;
-          expect(logicalOnly.has(last), `${name}: ${a} ends in a Pulumi logical name`).to.equal(false);
-        }
-        for (const r of records.filter((x) => x.custom && x.type.startsWith('aws:'))) {
-          expect(MOCK_ARNS, `${r.type}: add its ARN shape (or null) to MOCK_ARNS`).to.have.property(r.type);
-        }
-      }
-    });
-  });
-
-  it('stacks rendered together must agree on account ids (exit 2 naming both keys)', () => {
-    const configs = ENVIRONMENT_NAMES.map((s) => loadStackConfig(s));
-    expect(() => checkAccountsAgree(configs)).not.to.throw();
-    const intg = loadStackConfig('intg', {
-      rawConfig: { ...readRaw('intg'), 'tdr:accountId': '999999999999', 'tdr:mgmtAccountId': '123456789099' },
-    });
-    let error: unknown;
-    try {
-      checkAccountsAgree(configs.map((c) => (c.stack === 'intg' ? intg : c)));
-    } catch (err) {
-      error = err;
-    }
-    expect(error).to.be.instanceOf(StackConfigError);
-    expect((error as StackConfigError).issues.map((i) => i.path)).to.deep.equal([
-      'Pulumi.mgmt.yaml tdr:workloadAccountIds.intg',
-      'Pulumi.intg.yaml tdr:mgmtAccountId',
-    ]);
-  });
 });
-
-describe('the bootstrap (infra/bootstrap)', function () {
-  this.timeout(60_000);
-
-  it('the state bucket is versioned, encrypted with the secrets key, public access blocked, TLS-only and logged', () => {
-    const bucket = naming.pulumiStateBucket();
-    const ofBucket = (type: string) =>
-      ofType('bootstrap', type).filter(
-        (r) => r.name.startsWith('pulumi-state-') && !r.name.startsWith('pulumi-state-logs'),
-      );
-    expect(one('bootstrap', 'aws:s3/bucket:Bucket', 'pulumi-state-bucket').bucket).to.equal(bucket);
-    expect(ofBucket('aws:s3/bucketVersioning:BucketVersioning')[0]?.inputs).to.deep.include({
-      versioningConfiguration: { status: 'Enabled' },
-    });
-    const sse = (
-      ofBucket('aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration')[0]
-        ?.inputs as Inputs
-    ).rules[0].applyServerSideEncryptionByDefault;
-    expect(sse.sseAlgorithm).to.equal('aws:kms');
-    // The secrets key's own ARN (a KMS key ARN names a generated id, not the logical name).
-    const secretsKey = MOCK_ARNS['aws:kms/key:Key']!({
-      region: 'eu-west-2',
-      account: TEST_ACCOUNT_IDS.mgmt,
-      physical: 'pulumi-secrets-key',
-      seed: 'pulumi-secrets-key',
-      inputs: {},
-    });
-    expect(sse.kmsMasterKeyId).to.equal(secretsKey);
-    expect(
-      one('bootstrap', 'aws:s3/bucketLogging:BucketLogging', 'pulumi-state-access-log').targetBucket,
-    ).to.equal(naming.pulumiStateLogBucket());
-    expect(one('bootstrap', 'aws:kms/alias:Alias', 'pulumi-secrets-key-alias').name).to.equal(
-      naming.pulumiSecretsKeyAlias(),
-    );
-    expect(stack('bootstrap').manifest.policies.violations).to.deep.equal([]);
-  });
-
-  it("each account's deploy role is trusted only by that account's Jenkins infra role in mgmt", () => {
-    for (const env of ENVIRONMENT_NAMES) {
-      const role = one('bootstrap', 'aws:iam/role:Role', `pulumi-deploy-${env}`);
-      expect(role.name).to.equal(naming.pulumiDeployRole(env));
-      expect(statements(role.assumeRolePolicy).map((s) => s.Principal)).to.deep.equal([
-        { AWS: naming.roleArn('123456789012', naming.jenkinsInfraRole(env)) },
-      ]);
-      const infra = one('bootstrap', 'aws:iam/rolePolicy:RolePolicy', `jenkins-infra-${env}-policy`).policy;
-      const assume = statements(infra).filter((s) => s.Action === 'sts:AssumeRole');
-      expect(
-        assume.map((s) => s.Resource),
-        env,
-      ).to.deep.equal([naming.roleArn(TEST_ACCOUNT_IDS[env], naming.pulumiDeployRole(env))]);
-    }
-  });
-
-  it('writes the five account ids into SSM in mgmt, where the release engine reads them', () => {
-    const parameters = ofType('bootstrap', 'aws:ssm/parameter:Parameter').map((r) => [
-      r.inputs.name,
-      r.inputs.insecureValue,
-    ]);
-    expect(parameters).to.deep.equal(
-      ENVIRONMENT_NAMES.map((e) => [naming.accountIdParameter(e), TEST_ACCOUNT_IDS[e]]),
-    );
-  });
-
-  it("refuses (exit 2) a bootstrap whose account ids disagree with the account stacks'", async () => {
-    const { raw } = loadBootstrapConfig();
-    const ids = JSON.parse(raw['tdr-bootstrap:accountIds']!) as Record<string, string>;
-    const bootstrapRawConfig = {
-      ...raw,
-      'tdr-bootstrap:accountIds': JSON.stringify({ ...ids, intg: '999999999999' }),
-    };
-    const err = await synthStacks(['bootstrap', 'intg'], { platform, bootstrapRawConfig }).then(
-      () => undefined,
-      (e: unknown) => e,
-    );
-    expect(err).to.be.instanceOf(StackConfigError);
-    expect((err as Error).message).to.include(
-      'Pulumi.intg.yaml tdr:accountId: is 222222222222 but Pulumi.bootstrap.yaml tdr-bootstrap:accountIds.intg is 999999999999',
-    );
-  });
-});
-
-describe('the Pulumi CLI entry points (infra/index.ts, infra/bootstrap/index.ts)', function () {
-  this.timeout(60_000);
-  // The offline placeholders: the entry points must declare what synth declares.
-  const ids = TEST_ACCOUNT_IDS;
-  let sts: ReturnType<typeof mockClient>;
-  let saved: string | undefined;
-
-  beforeEach(() => {
-    saved = process.env.TDR_ACCOUNT_IDS;
-    process.env.TDR_ACCOUNT_IDS = JSON.stringify(ids);
-    sts = mockClient(STSClient);
-  });
-  afterEach(() => {
-    sts.restore();
-    if (saved === undefined) delete process.env.TDR_ACCOUNT_IDS;
-    else process.env.TDR_ACCOUNT_IDS = saved;
-  });
-
-  it('declares, from the stack name, Pulumi config and real account ids, what synth declares', async () => {
-    sts.on(GetCallerIdentityCommand).resolves({
-      Account: ids.mgmt,
-      Arn: `arn:aws:sts::${ids.mgmt}:assumed-role/${naming.jenkinsInfraRole('staging')}/jenkins`,
-    });
-    const raw = readRaw('staging');
-    const viaEntryPoint = await recordProgram('staging', raw, raw['tdr:accountId']!, 'eu-west-2', () => {
-      // eslint-disable-next-line @typescript-eslint/no-require-imports
-      return require('./index') as Record<string, unknown>;
-    });
-    const viaSynth = await synthStack('staging', { platform: loadPlatform({}) });
-    const names = (records: readonly RecordedResource[]) => records.map((r) => `${r.type}::${r.name}`).sort();
-    expect(names(viaEntryPoint)).to.deep.equal(names(viaSynth.records));
-    expect(viaEntryPoint.length).to.be.greaterThan(100);
-  });
-
-  it('the bootstrap entry point declares what synth declares, with administrator credentials in mgmt', async () => {
-    sts.on(GetCallerIdentityCommand).resolves({
-      Account: ids.mgmt,
-      Arn: `arn:aws:sts::${ids.mgmt}:assumed-role/AWSReservedSSO_AdministratorAccess_0/someone`,
-    });
-    const { raw } = loadBootstrapConfig();
-    const viaEntryPoint = await recordProgram('bootstrap', raw, ids.mgmt, 'eu-west-2', () => {
-      // eslint-disable-next-line @typescript-eslint/no-require-imports
-      return require('./bootstrap/index') as Record<string, unknown>;
-    });
-    const names = (records: readonly RecordedResource[]) => records.map((r) => `${r.type}::${r.name}`).sort();
-    expect(names(viaEntryPoint)).to.deep.equal(names(stack('bootstrap').records));
-  });
-});
-
-function readRaw(stack: EnvironmentName): Record<string, string> {
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  return (require('./config') as typeof import('./config')).readStackConfigFile(stack).raw;
-}
