@@ -1,11 +1,41 @@
 /**
- * Mocha root hooks for the integration suite: one moto_server for the run, reset before each
+ * Mocha root hooks for the integration suite: one moto_server per mocha process, reset before each
  * test, and the SDK pointed at it through the standard environment variables.
+ *
+ * The suite runs in parallel workers (.mocharc.integration.json: `parallel`; `jobs`, or
+ * TDR_TEST_JOBS through npm run test:integration): each worker is its own process, so each starts
+ * its own moto_server on its own free port and no two workers share state. In
+ * parallel mode mocha runs a root `beforeAll`/`afterAll` around every file, not once per run
+ * (https://mochajs.org/#root-hook-plugins), and a worker runs many files: the server is started by
+ * the worker's first file, kept for the next, and stopped when the worker exits. In serial mode
+ * (one process; `mocha --no-parallel`, or a single file) `afterAll` is the end of the run.
  */
 import type { Context } from 'mocha';
 import { MOTO_INSTALL_HINT, motoAvailable, startMoto, type MotoServer } from './moto';
 
 let moto: MotoServer | undefined;
+/** Mocha sets MOCHA_WORKER_ID in the environment of each parallel worker it forks. */
+const IN_WORKER = process.env.MOCHA_WORKER_ID !== undefined;
+let stopOnExit = false;
+
+/** A worker ends by process.exit (workerpool's terminate) or a signal: moto_server goes with it. */
+function stopMotoWhenThisProcessEnds(): void {
+  if (stopOnExit) return;
+  stopOnExit = true;
+  process.once('exit', () => {
+    if (moto) {
+      try {
+        // SIGKILL: an exit handler cannot wait, and a busy moto_server may outlive a SIGTERM
+        // (MotoServer.stop waits 5 s before it escalates); its state is the test's, nothing to keep.
+        process.kill(moto.pid, 'SIGKILL');
+      } catch {
+        // already gone
+      }
+    }
+  });
+  for (const signal of ['SIGTERM', 'SIGINT'] as const)
+    process.once(signal, () => process.exit(signal === 'SIGINT' ? 130 : 143));
+}
 
 /** The running server; integration tests call this rather than starting their own. */
 export function motoServer(): MotoServer {
@@ -29,7 +59,10 @@ export const mochaHooks = {
       }
       throw new Error(MOTO_INSTALL_HINT);
     }
-    moto = await startMoto();
+    if (!moto) {
+      moto = await startMoto();
+      if (IN_WORKER) stopMotoWhenThisProcessEnds();
+    }
     Object.assign(process.env, {
       AWS_ENDPOINT_URL: moto.endpoint,
       AWS_REGION: 'eu-west-2',
@@ -43,6 +76,8 @@ export const mochaHooks = {
     await moto?.reset();
   },
   async afterAll() {
+    // In a worker this is the end of one file of many: the next file reuses the server.
+    if (IN_WORKER) return;
     await moto?.stop();
     moto = undefined;
   },
