@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import { Command, CommanderError, Option } from 'commander';
 import { loadPlatform, type Platform } from '../services/config';
 import { redactUrls } from '../services/redact';
+import { credentialsErrorOf } from '../pipelines/release/errors';
 import { EXIT_CODES_HELP, type CliContext, type Interrupts } from './context';
 import { EXIT_CODE_OF_SIGNAL, ExitCode, exitCodeOf } from './exit-codes';
 import { OUTPUT_FORMATS, processIo, type Io } from './output';
@@ -147,9 +148,11 @@ export async function run(
       }
       return ExitCode.invalidInput;
     }
+    // Missing or expired AWS credentials are configuration (exit 2), said in one line with what to do.
+    const shown = credentialsErrorOf(err) ?? err;
     // A URL in an error may carry a secret (a webhook's path, a token): the host at most.
-    io.stderr(`error: ${redactUrls(err instanceof Error ? err.message : String(err))}\n`);
-    return exitCodeOf(err);
+    io.stderr(`error: ${redactUrls(shown instanceof Error ? shown.message : String(shown))}\n`);
+    return exitCodeOf(shown);
   }
 }
 

@@ -77,3 +77,57 @@ export function errorName(err: unknown): string | undefined {
   const e = err instanceof AwsCallError ? err.cause : err;
   return (e as { name?: string } | undefined)?.name;
 }
+
+/**
+ * AWS credentials are missing or expired: configuration, not a failed operation. The SDK's
+ * credential chain throws `CredentialsProviderError` (no provider had credentials, or an SSO
+ * session has expired) or `TokenProviderError` (no SSO token) before it sends a request
+ * (@smithy/core property-provider; @aws-sdk/credential-provider-sso says "run aws sso login");
+ * AWS answers `ExpiredToken` (STS, S3: https://docs.aws.amazon.com/STS/latest/APIReference/CommonErrors.html)
+ * or `ExpiredTokenException` (JSON protocols) to a request signed with an expired session.
+ */
+export class CredentialsError extends PlatformError {
+  readonly kind = 'invalid';
+  constructor(readonly sdkError: string) {
+    super(
+      `AWS credentials are missing or expired (${sdkError}). Set AWS_PROFILE to a profile of ~/.aws/config ` +
+        '(after `aws sso login --profile NAME` when it is an SSO profile), or AWS_ACCESS_KEY_ID and ' +
+        'AWS_SECRET_ACCESS_KEY (and AWS_SESSION_TOKEN); for the sandbox, AWS_ENDPOINT_URL=http://127.0.0.1:5000 ' +
+        'with any keys (README, "See a release without AWS")',
+    );
+    this.name = 'CredentialsError';
+  }
+}
+
+const CREDENTIAL_ERROR_NAMES = new Set([
+  'CredentialsProviderError',
+  'TokenProviderError',
+  'ExpiredToken',
+  'ExpiredTokenException',
+]);
+
+/**
+ * The credentials problem an error is, or wraps (an AwsCallError keeps the SDK's error as its
+ * cause), as a CredentialsError; undefined for any other error. NOT DONE: an ExpiredToken in the
+ * middle of a release (a session that expires during a 15-minute wait) is classified the same
+ * way, though by then the run has changed something; sessions are an hour and runs reassume roles
+ * before expiry (aws/aws.ts), so this is the rare case.
+ */
+export function credentialsErrorOf(err: unknown): CredentialsError | undefined {
+  const seen = new Set<unknown>();
+  for (
+    let e: unknown = err;
+    e && typeof e === 'object' && !seen.has(e);
+    e = (e as { cause?: unknown }).cause
+  ) {
+    seen.add(e);
+    if (e instanceof CredentialsError) return e;
+    const name = (e as { name?: unknown; Code?: unknown }).name;
+    if (typeof name === 'string' && CREDENTIAL_ERROR_NAMES.has(name)) {
+      // The SDK's message, first sentence only: one line.
+      const message = String((e as { message?: unknown }).message ?? '').split(/(?<=\.)\s/)[0] ?? '';
+      return new CredentialsError(`${name}: ${message.replace(/\s+/g, ' ').trim()}`);
+    }
+  }
+  return undefined;
+}
