@@ -26,6 +26,7 @@ import { parseBootstrapConfig, readBootstrapConfigFile, type BootstrapConfig } f
 import { defineBootstrap } from './bootstrap/program';
 import { runPolicies, type PolicyReport, type RecordedResource, type TdrPolicy } from './policies/evaluate';
 import { ALL_POLICIES } from './policies/rules';
+import { captureOutputNames, withStandIns } from './mock-outputs';
 import { defineStack } from './program';
 import { BOOTSTRAP_STACK, type SynthStackName } from './stacks';
 
@@ -494,9 +495,13 @@ async function recordProgramNow(
   program: () => Record<string, unknown>,
 ): Promise<RecordedResource[]> {
   const ids = new Map<string, string>();
+  const outputs = captureOutputNames();
   const mocks: pulumi.runtime.Mocks = {
     newResource: (args) => {
-      const { id, state } = mockState(args, accountId, region);
+      const mocked = mockState(args, accountId, region);
+      const id = mocked.id;
+      // Every output the program may reference has a value, so no input built from one is dropped.
+      const state = withStandIns(mocked.state, args.name, outputs.of(args.type, args.name));
       const key = `${args.type}::${args.name}`;
       if (ids.has(key)) throw new Error(`two resources of type ${args.type} are named ${args.name}`);
       ids.set(key, id);
@@ -533,6 +538,7 @@ async function recordProgramNow(
     await pulumi.runtime.runInPulumiStack(async () => program());
   } finally {
     await pulumi.runtime.disconnect();
+    outputs.restore();
     Error.stackTraceLimit = stackTraceLimit;
     Error.prepareStackTrace = prepareStackTrace;
   }
