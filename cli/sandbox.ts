@@ -1,6 +1,6 @@
 /** `tdr sandbox up|demo`: the platform on moto (AWS_ENDPOINT_URL), for newcomers and tests. */
 import type { AwsCredentialIdentityProvider } from '@aws-sdk/types';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Command } from 'commander';
@@ -50,6 +50,16 @@ export function register(program: Command, ctx: CliContext): void {
 
 /** Sandbox up with prod's soak shortened (unless TDR_CONFIG says otherwise), then the story. */
 async function runDemo(ctx: CliContext): Promise<void> {
+  let scratch: string | undefined;
+  try {
+    await demoIn(ctx, (dir) => (scratch = dir));
+  } finally {
+    // The demo's own overrides file goes with it (a user's TDR_CONFIG is never touched).
+    if (scratch) rmSync(scratch, { recursive: true, force: true });
+  }
+}
+
+async function demoIn(ctx: CliContext, made: (dir: string) => void): Promise<void> {
   let platform: Platform;
   if (ctx.env.TDR_CONFIG) {
     platform = ctx.platform();
@@ -57,6 +67,7 @@ async function runDemo(ctx: CliContext): Promise<void> {
   } else {
     // Thirty minutes of soak would make the story wait; the sandbox shortens it through configuration.
     const dir = mkdtempSync(join(tmpdir(), 'tdr-sandbox-'));
+    made(dir);
     const file = join(dir, 'sandbox.json');
     writeFileSync(
       file,

@@ -4,8 +4,7 @@
  * naming the argument or the configuration path. An unknown command never exits 0, and no URL
  * that may hold a secret is ever printed.
  */
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect } from 'chai';
 import fc from 'fast-check';
@@ -13,6 +12,7 @@ import { motoServer } from './support/hooks';
 import { runTdr } from './support/cli';
 import { startProxy, type Proxy } from './support/proxy';
 import { QUICK_CONFIG, configFile, sandboxUp, tdr } from './support/release';
+import { scratchDir } from './support/scratch';
 
 type Env = Record<string, string | undefined>;
 
@@ -127,7 +127,7 @@ describe('input validated before any AWS call (fast-check, requests counted by t
 
   it('bad TDR_CONFIG: exit 2 naming the path, no AWS call', async function () {
     this.timeout(120_000);
-    const dir = mkdtempSync(join(tmpdir(), 'tdr-bad-config-'));
+    const dir = scratchDir('tdr-bad-config-');
     await fc.assert(
       fc.asyncProperty(
         badConfig,

@@ -2,7 +2,9 @@
  * Rollback, status, history, drift, crash settlement, verify, notifications and the sandbox
  * demo, against moto.
  */
+import { existsSync } from 'node:fs';
 import { createServer, type IncomingMessage } from 'node:http';
+import { dirname } from 'node:path';
 import type { AddressInfo } from 'node:net';
 import { DeleteParameterCommand, PutParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
 import { expect } from 'chai';
@@ -223,6 +225,10 @@ describe('rollback, status and history (moto)', () => {
     const env = await sandboxUp({ TDR_CONFIG: undefined });
     const r = await tdr(['sandbox', 'demo'], env);
     expect(r.stdout).to.match(/soak time before prod shortened from 30 min to 0 by TDR_CONFIG=/);
+    // The demo's own overrides file is gone with the demo (it made it in the temporary folder).
+    const demoConfig = /by TDR_CONFIG=(\S+) \(sandbox only\)/.exec(r.stdout)?.[1];
+    expect(demoConfig, r.stdout).to.be.a('string');
+    expect(existsSync(dirname(demoConfig!)), demoConfig).to.equal(false);
     for (const s of [
       '== Jenkins deploys build v2 to intg',
       '== A developer promotes it to staging',

@@ -2,8 +2,7 @@
  * `tdr synth` end to end, in-process: config files in, manifests and tables out, exit codes.
  * Pulumi runs under its own mock engine; nothing here talks to AWS.
  */
-import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { cpSync, existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect } from 'chai';
 import * as aws from '@pulumi/aws';
@@ -13,6 +12,7 @@ import { infraStep, renderAll } from '../cli/synth';
 import { exitCodeOf } from '../cli/exit-codes';
 import { runTdr } from './support/cli';
 import { TEST_ACCOUNT_IDS } from './support/accounts';
+import { scratchDir } from './support/scratch';
 
 const STACKS_DIR = join(__dirname, '..', 'infra', 'stacks');
 
@@ -20,7 +20,7 @@ describe('tdr synth', function () {
   this.timeout(120_000);
 
   it('renders all six programs (the bootstrap and the five accounts) into dist/infra and prints resources by type and policy results', async () => {
-    const out = mkdtempSync(join(tmpdir(), 'tdr-synth-'));
+    const out = scratchDir('tdr-synth-');
     const { code, stdout, stderr } = await runTdr(['synth', '--out', out], {});
     expect(code, stderr).to.equal(0);
     expect(readdirSync(join(out, 'infra')).sort()).to.deep.equal([
@@ -45,7 +45,7 @@ describe('tdr synth', function () {
   });
 
   it('--stack picks one stack and -o json is for machines', async () => {
-    const out = mkdtempSync(join(tmpdir(), 'tdr-synth-'));
+    const out = scratchDir('tdr-synth-');
     const { code, stdout, stderr } = await runTdr(
       ['synth', '--stack', 'sbox', '--out', out, '-o', 'json'],
       {},
@@ -63,7 +63,7 @@ describe('tdr synth', function () {
   });
 
   it('an unknown stack exits 2 naming the valid stacks, and writes nothing', async () => {
-    const out = mkdtempSync(join(tmpdir(), 'tdr-synth-'));
+    const out = scratchDir('tdr-synth-');
     const { code, stderr } = await runTdr(['synth', '--stack', 'production', '--out', out], {});
     expect(code).to.equal(2);
     expect(stderr).to.contain(
@@ -73,7 +73,7 @@ describe('tdr synth', function () {
   });
 
   it('bad stack config exits 2 naming the key, before any stack is rendered', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'tdr-stacks-'));
+    const dir = scratchDir('tdr-stacks-');
     cpSync(STACKS_DIR, dir, { recursive: true });
     const file = join(dir, 'Pulumi.staging.yaml');
     writeFileSync(
@@ -82,7 +82,7 @@ describe('tdr synth', function () {
         .replace(/^ {2}tdr:accountId:.*\n/m, '')
         .replace('tdr:vpcCidr: 10.3.0.0/16', 'tdr:vpcCidr: [10.3.0.0/16]'),
     );
-    const out = mkdtempSync(join(tmpdir(), 'tdr-synth-'));
+    const out = scratchDir('tdr-synth-');
     const { code, stderr } = await runTdr(['synth', '--out', out], { TDR_STACK_CONFIG_DIR: dir });
     expect(code).to.equal(2);
     expect(stderr).to.contain('Pulumi.staging.yaml tdr:accountId: is missing');
@@ -110,7 +110,7 @@ describe('tdr synth', function () {
         });
       },
     });
-    const out = mkdtempSync(join(tmpdir(), 'tdr-synth-'));
+    const out = scratchDir('tdr-synth-');
     const error = await renderAll(ctx, [step], step, out, 'table').then(
       () => undefined,
       (err: unknown) => err,
@@ -127,12 +127,12 @@ describe('tdr synth', function () {
 
   it('stack account ids must match TDR_ACCOUNT_IDS when it is set (exit 2 naming the key)', async () => {
     const ids = TEST_ACCOUNT_IDS;
-    const out = mkdtempSync(join(tmpdir(), 'tdr-synth-'));
+    const out = scratchDir('tdr-synth-');
     const agreeing = await runTdr(['synth', '--stack', 'sbox', '--out', out], {
       TDR_ACCOUNT_IDS: JSON.stringify(ids),
     });
     expect(agreeing.code, agreeing.stderr).to.equal(0);
-    const other = mkdtempSync(join(tmpdir(), 'tdr-synth-'));
+    const other = scratchDir('tdr-synth-');
     const differing = await runTdr(['synth', '--out', other], {
       TDR_ACCOUNT_IDS: JSON.stringify({ ...ids, prod: '999999999999' }),
     });

@@ -3,8 +3,7 @@
  * before each test), configuration files for the gates under test, and SDK clients into the
  * sandbox's accounts for checking what really changed.
  */
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import {
   DescribeServicesCommand,
@@ -19,6 +18,7 @@ import { naming } from '../../services/naming';
 import { SANDBOX_ACCOUNT_IDS } from '../../sandbox/definitions';
 import { runTdr } from './cli';
 import { assumeRole } from './accounts';
+import { scratchDir } from './scratch';
 
 /** The sandbox's fixed fake account ids of the workload accounts (mgmt is moto's default account). */
 export const SANDBOX = {
@@ -31,7 +31,7 @@ type Env = Record<string, string | undefined>;
 
 /** Writes a TDR_CONFIG overrides file and returns its path. */
 export function configFile(overrides: unknown): string {
-  const dir = mkdtempSync(join(tmpdir(), 'tdr-release-test-'));
+  const dir = scratchDir('tdr-release-test-');
   const file = join(dir, 'config.json');
   writeFileSync(file, JSON.stringify(overrides));
   return file;
