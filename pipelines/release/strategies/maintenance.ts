@@ -23,6 +23,8 @@ import { ReleaseInputError } from '../errors';
 import type { GateVerdict } from '../verdict';
 import { isApprover, isRole, personName } from '../aws/identity';
 import { maintenanceOn, type LedgerRecord, type MaintenanceRecord } from '../ledger/ledger';
+import { LeaseLostError } from '../ledger/lease';
+import { InterruptedError } from '../saga/guard';
 import {
   checkOff,
   checkOn,
@@ -364,6 +366,13 @@ async function act(
     ctx.step(done.length > 0 ? done.join('; ') : 'nothing to change');
     return { ok: true, noWait: 'check the listener with tdr status' };
   } catch (err) {
+    // Stopped at a checkpoint (SIGINT/SIGTERM, the lease lost): nothing is in flight, so what was
+    // done so far is recorded and the stop goes on up, to exit as every other command does (143).
+    if (err instanceof InterruptedError || err instanceof LeaseLostError) {
+      const sofar = done.length > 0 ? `done before it: ${done.join('; ')}` : 'nothing changed';
+      await journal.finish('failed', { detail: `${sofar}; stopped: ${err.message}` }).catch(() => undefined);
+      throw err;
+    }
     // A call whose reply was lost may have taken effect (ELBv2's CreateRule has no idempotency
     // token: the SDK's retry then meets PriorityInUse). The listener says: already as planned, the
     // run went through, and the check after it records the outcome.
