@@ -220,13 +220,17 @@ describe('release approver roles: people who run tdr approve', () => {
     const others = (['intg', 'staging', 'prod'] as const).filter((e) => !approver.environments.includes(e));
 
     describe(approver.roleName, () => {
-      it('is assumed by principals of mgmt with MFA only, for an hour at most', () => {
+      it('is assumed by IAM users of mgmt with MFA only, as their own user name, for an hour at most', () => {
         expect(role.trust).to.deep.equal([
           {
             Effect: 'Allow',
             Principal: { AWS: `arn:aws:iam::${MGMT}:root` },
             Action: 'sts:AssumeRole',
-            Condition: { Bool: { 'aws:MultiFactorAuthPresent': 'true' } },
+            Condition: {
+              Bool: { 'aws:MultiFactorAuthPresent': 'true' },
+              // Its session name is the IAM user's: what four eyes takes as the approver.
+              StringEquals: { 'sts:RoleSessionName': '${aws:username}' },
+            },
           },
         ]);
         expect(role.maxSessionDuration).to.equal(APPROVER_MAX_SESSION_SECONDS).and.to.equal(3600);

@@ -36,13 +36,23 @@ export function releaseApproverRole(mgmt: AccountFacts, approver: ApproverRole):
  * User Guide, "AWS global condition context keys"; "Configuring MFA-protected API access").
  * SSO sessions never carry it: SSO's administrators approve as their own role (the model's
  * `AWSReservedSSO_…` approver), not through this one.
+ *
+ * The session name must be the caller's IAM user name (`sts:RoleSessionName` against the policy
+ * variable `${aws:username}`: IAM User Guide, "Available keys for AWS STS", sts:RoleSessionName,
+ * https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_iam-condition-keys.html#ck_rolesessionname).
+ * That is what lets the four-eyes gate take this role's session name as a person
+ * (pipelines/release/aws/identity.ts `vouchedPerson`): otherwise it is whatever the caller typed.
+ * A role session has no `aws:username`, so only IAM users can assume it.
  */
 export function peopleWithMfa(accountId: string): TrustStatement {
   return {
     Effect: 'Allow',
     Principal: { AWS: `arn:aws:iam::${accountId}:root` },
     Action: 'sts:AssumeRole',
-    Condition: { Bool: { 'aws:MultiFactorAuthPresent': 'true' } },
+    Condition: {
+      Bool: { 'aws:MultiFactorAuthPresent': 'true' },
+      StringEquals: { 'sts:RoleSessionName': '${aws:username}' },
+    },
   };
 }
 

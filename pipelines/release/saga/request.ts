@@ -8,6 +8,7 @@ import type { WorkloadEnvironmentName } from '../../../services/environments';
 import { buildVersionProblem, gitCommitProblem, isReleaseVersion } from '../../../services/versions';
 import { workloadEnv, type ReleaseDeps } from './context';
 import { ReleaseInputError } from '../errors';
+import { personName } from '../aws/identity';
 import { olderHere } from './gates';
 import {
   currentRelease,
@@ -54,6 +55,7 @@ export function requestValidator(
     if (req.breakGlass && !req.reason?.trim())
       throw new ReleaseInputError('reason: --break-glass needs --reason "why"');
     if (!req.actor.trim()) throw new ReleaseInputError('actor: must not be empty');
+    personName(req.actor, 'actor');
     return env;
   };
 }

@@ -21,7 +21,7 @@ import { ledgerOf, workloadEnv, type ReleaseDeps } from '../saga/context';
 import { LoadBalancers } from '../aws/elbv2';
 import { ReleaseInputError } from '../errors';
 import type { GateVerdict } from '../verdict';
-import { isApprover, isRole, personName } from '../aws/identity';
+import { callerRolePath, isApprover, isRole, needsRolePath, personName } from '../aws/identity';
 import { maintenanceOn, type LedgerRecord, type MaintenanceRecord } from '../ledger/ledger';
 import { LeaseLostError } from '../ledger/lease';
 import { InterruptedError } from '../saga/guard';
@@ -240,7 +240,13 @@ async function prepare(ctx: Ctx): Promise<MaintenancePrep> {
   // Before the lease nothing is settled yet: plan as the saga will find things once it has settled
   // any switch left open (so "off" after a killed "on" restores what that "on" kept).
   const planned = plan(ctx, live, asSettled(live, view?.records ?? []));
-  const gate = approvalGate(ctx, identity);
+  const approvers = deps.platform.environments[ctx.env].promotion?.approval?.approvers ?? [];
+  // As `tdr approve` does: an approver entry with a path (SSO's) is checked against the role's path.
+  const rolePath =
+    !ctx.req.jenkinsApprover && needsRolePath(identity, approvers)
+      ? await callerRolePath(deps.clients.mgmt.iam, identity)
+      : undefined;
+  const gate = approvalGate(ctx, identity, rolePath);
   return {
     gates: [gate],
     what: `maintenance ${req.switch}`,
@@ -265,7 +271,7 @@ async function prepare(ctx: Ctx): Promise<MaintenancePrep> {
  * Where releases need an approver, switching does too: the caller is one of the approvers (an
  * admin acting themself), or Jenkins' own agent role passing the approver of its input step.
  */
-function approvalGate(ctx: Ctx, identity: string): GateVerdict {
+function approvalGate(ctx: Ctx, identity: string, rolePath: string | undefined): GateVerdict {
   const rule = ctx.deps.platform.environments[ctx.env].promotion?.approval;
   if (!rule) return { gate: 'approval', ok: true, detail: `${ctx.env} needs no approver` };
   const mgmt = ctx.deps.clients.accountIds.mgmt;
@@ -279,7 +285,7 @@ function approvalGate(ctx: Ctx, identity: string): GateVerdict {
           detail: `only Jenkins (${jenkins}) passes the approver of its input step, not ${identity}`,
         };
   }
-  return isApprover(identity, rule.approvers, mgmt)
+  return isApprover(identity, rule.approvers, mgmt, rolePath)
     ? { gate: 'approval', ok: true, detail: `${identity} is one of ${ctx.env}'s approvers` }
     : {
         gate: 'approval',
