@@ -8,7 +8,8 @@ import { expect } from 'chai';
 import { naming } from '../services/naming';
 import { motoServer } from './support/hooks';
 import { startProxy, type Proxy } from './support/proxy';
-import { MGMT_ACCOUNT, approveAs, as, sandboxUp, tdr } from './support/release';
+import { runTdr } from './support/cli';
+import { MGMT_ACCOUNT, approveAs, as, liveImage, sandboxUp, tdr } from './support/release';
 
 type Env = Record<string, string | undefined>;
 
@@ -145,5 +146,63 @@ describe('trust on the bad day (issue 24, moto)', () => {
     const jenkins = await as(env, naming.jenkinsNodeRole('prod'), 'i-0agent');
     await tdr(['promote', '--service', 'frontend', '--to', 'prod', '--actor', 'carol'], jenkins, 3);
     await tdr(['promote', '--service', 'frontend', '--to', 'prod', '--actor', 'bob'], jenkins);
+  });
+
+  it("#6: a run whose lease is broken stops before its next change; ECS ends on the next run's version, and the ledger says so", async function () {
+    this.timeout(180_000);
+    // The broken run (A) is held at its RegisterTaskDefinition by the proxy, as a slow call would
+    // hold it; meanwhile the lease is broken and the next run (B, straight to moto) deploys.
+    let held: (() => void) | undefined;
+    let arrived: () => void = () => undefined;
+    const atRegister = new Promise<void>((r) => (arrived = r));
+    proxy = await startProxy(motoServer().endpoint, {
+      onRequest: (op) => {
+        if (op.label !== 'ECS RegisterTaskDefinition' || held) return;
+        arrived();
+        return new Promise<void>((r) => (held = r));
+      },
+    });
+    const direct = await sandboxUp();
+    const viaProxy = { ...direct, AWS_ENDPOINT_URL: proxy.endpoint };
+    const deploy = (version: string) => [
+      'deploy',
+      '--service',
+      'frontend',
+      '--env',
+      'intg',
+      '--version',
+      version,
+    ];
+    const a = runTdr([...deploy('v2'), '--actor', 'alice', '-o', 'json'], viaProxy);
+    await atRegister;
+    const broke = await tdr(
+      ['lease', 'break', '--service', 'frontend', '--env', 'intg', '--reason', 'agent lost', '-o', 'json'],
+      direct,
+    );
+    const b = await tdr([...deploy('v3'), '--actor', 'bob', '-o', 'json'], direct);
+    held?.();
+    const ra = await a;
+    expect(ra.code, ra.stderr).to.equal(4);
+    expect(ra.stderr).to.contain('the lease was broken (tdr lease break) or released by someone else');
+
+    const v3 = (JSON.parse(b.stdout) as { digest: string }).digest;
+    expect((await liveImage('frontend', 'intg')).image).to.contain(v3);
+    const records = await history(direct, 'frontend', 'intg');
+    const runs = new Map<string, string[]>();
+    for (const r of [...records].reverse())
+      if (r.kind === 'release')
+        runs.set(String(r.version), [...(runs.get(String(r.version)) ?? []), String(r.outcome)]);
+    // A: started, then failed (settled by B from ECS, and its own record that it stopped); never succeeded.
+    expect(runs.get('v2')?.[0]).to.equal('started');
+    expect(runs.get('v2')?.slice(1)).to.not.include('succeeded');
+    expect(runs.get('v2')?.slice(1)).to.include('failed');
+    expect(runs.get('v3')).to.deep.equal(['started', 'succeeded']);
+    expect(records[0]).to.include({ kind: 'release', version: 'v2', outcome: 'failed' });
+    expect(String(records[0]?.detail)).to.contain('nothing changed');
+    expect((JSON.parse(broke.stdout) as { reason: string }).reason).to.equal('agent lost');
+    const [status] = JSON.parse(
+      (await tdr(['status', '--service', 'frontend', '--env', 'intg', '-o', 'json'], direct)).stdout,
+    ) as Array<{ version: string; unsettled: unknown[]; drift: unknown[]; lease: unknown }>;
+    expect(status).to.deep.include({ version: 'v3', unsettled: [], drift: [], lease: null });
   });
 });
