@@ -10,6 +10,7 @@ import { releasableEntry, resolveArtifact } from '../saga/artifacts';
 import { ledgerOf, workloadEnv, type ReleaseDeps } from '../saga/context';
 import { ReleaseInputError } from '../errors';
 import { GateRefusedError } from '../saga/gates';
+import { checkBuildUrl } from '../saga/request';
 import {
   callerRolePath,
   isApprover,
@@ -43,8 +44,7 @@ export function validateApprove(deps: Pick<ReleaseDeps, 'platform'>, req: Approv
     personName(req.jenkinsApprover, 'jenkins-approver');
     if (!req.buildUrl) throw new ReleaseInputError('build-url: an approval through Jenkins names its build');
   }
-  if (req.buildUrl !== undefined && !/^https?:\/\/[^\s]+$/.test(req.buildUrl))
-    throw new ReleaseInputError('build-url: must be an http(s) URL');
+  checkBuildUrl(req.buildUrl);
 }
 
 /** Refused: the caller may not approve (exit 3, like a gate). */

@@ -25,6 +25,8 @@ import { callerRolePath, isApprover, isRole, needsRolePath, personName } from '.
 import { maintenanceOn, type LedgerRecord, type MaintenanceRecord } from '../ledger/ledger';
 import { LeaseLostError } from '../ledger/lease';
 import { InterruptedError } from '../saga/guard';
+import { checkBuildUrl } from '../saga/request';
+import { REASON_MAX, textProblem } from '../../../services/input-bounds';
 import {
   checkOff,
   checkOn,
@@ -106,8 +108,9 @@ export function validateMaintenance(
     throw new ReleaseInputError(
       'reason: say why the service is unavailable (recorded, and shown on the page)',
     );
-  // eslint-disable-next-line no-control-regex
-  if (/[\u0000-\u001f\u007f]/.test(reason)) throw new ReleaseInputError('reason: must be one line of text');
+  const reasonIssue = textProblem(reason, REASON_MAX);
+  if (reasonIssue) throw new ReleaseInputError(`reason: ${reasonIssue}`);
+  checkBuildUrl(req.buildUrl);
   if (req.switch === 'on') {
     try {
       serviceUnavailablePage(reason);
@@ -118,6 +121,7 @@ export function validateMaintenance(
   if (req.jenkinsApprover !== undefined && req.jenkinsApprover !== null)
     personName(req.jenkinsApprover, 'jenkins-approver');
   if (!req.actor.trim()) throw new ReleaseInputError('actor: must not be empty');
+  personName(req.actor, 'actor');
   return env;
 }
 
