@@ -6,7 +6,7 @@
  * the environments it approves, nothing else.
  */
 import { naming } from '../../services/naming';
-import { approverRoles, namesOfKind, type ApproverRole } from '../../services/queries';
+import { approverRoles, ledgerSubjects, namesOfKind, type ApproverRole } from '../../services/queries';
 import type { AccountFacts } from './account';
 import { arn, type PolicyStatement, type RoleSpec, type TrustStatement } from './iam';
 import { catalogueRepositoryArns, functionPackageResources, readAccountIds } from './jenkins';
@@ -76,6 +76,28 @@ function approverStatements(mgmt: AccountFacts, approver: ApproverRole): PolicyS
       Action: 's3:PutObject',
       Resource: approver.environments.flatMap((env) =>
         subjects.map((s) => arn.s3Objects(ledger, naming.ledgerRecordPrefix(s, env))),
+      ),
+      Condition: { Null: { 's3:if-none-match': 'false' } },
+    },
+    {
+      // `tdr lease break` in the environments it approves (only their approvers may break those:
+      // pipelines/release/admin/lease-admin.ts): the lease object (leases/{subject}/{env}.json,
+      // deleted with If-Match) and the new record saying who broke it, for any ledger subject.
+      Sid: 'BreakLeases',
+      Effect: 'Allow',
+      Action: 's3:DeleteObject',
+      Resource: approver.environments.flatMap((env) =>
+        ledgerSubjects(platform.catalogue).map((s) => `arn:aws:s3:::${ledger}/leases/${s}/${env}.json`),
+      ),
+    },
+    {
+      Sid: 'RecordLeaseBreaks',
+      Effect: 'Allow',
+      Action: 's3:PutObject',
+      Resource: approver.environments.flatMap((env) =>
+        ledgerSubjects(platform.catalogue)
+          .filter((s) => !subjects.includes(s))
+          .map((s) => arn.s3Objects(ledger, naming.ledgerRecordPrefix(s, env))),
       ),
       Condition: { Null: { 's3:if-none-match': 'false' } },
     },
