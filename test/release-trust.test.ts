@@ -4,6 +4,7 @@
  * by its role's IAM path and not its name, and a broken lease that stops its run.
  */
 import { CreateRoleCommand, IAMClient } from '@aws-sdk/client-iam';
+import { GetObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { expect } from 'chai';
 import { naming } from '../services/naming';
 import { motoServer } from './support/hooks';
@@ -204,5 +205,73 @@ describe('trust on the bad day (issue 24, moto)', () => {
       (await tdr(['status', '--service', 'frontend', '--env', 'intg', '-o', 'json'], direct)).stdout,
     ) as Array<{ version: string; unsettled: unknown[]; drift: unknown[]; lease: unknown }>;
     expect(status).to.deep.include({ version: 'v3', unsettled: [], drift: [], lease: null });
+  });
+
+  it('#10, #12: lease break — none held is exit 1 (asked AWS), prod only by its approvers, --dry-run changes nothing, the identity recorded', async () => {
+    const proxied = await startProxy(motoServer().endpoint);
+    proxy = proxied;
+    const env = await sandboxUp({ AWS_ENDPOINT_URL: proxied.endpoint });
+    const breakArgs = (e: string) => [
+      'lease',
+      'break',
+      '--service',
+      'frontend',
+      '--env',
+      e,
+      '--reason',
+      'agent lost',
+    ];
+    // Nothing held: the state of AWS, found by asking, so exit 1 (never 2, which says nothing was called).
+    const before = proxied.requests();
+    const none = await tdr(breakArgs('intg'), env, 1);
+    expect(none.stderr).to.contain('no lease is held on frontend in intg: nothing to break');
+    expect(proxied.requests()).to.be.greaterThan(before);
+
+    // A stuck prod run's lease.
+    const s3 = new S3Client({ forcePathStyle: true });
+    const key = 'leases/frontend/prod.json';
+    const lease = {
+      holder: 'bob (promote v2, run stuck-1)',
+      runId: 'stuck-1',
+      acquiredAt: '2026-12-06T10:00:00.000Z',
+      expiresAt: '2099-01-01T00:00:00.000Z',
+    };
+    await s3.send(
+      new PutObjectCommand({ Bucket: naming.ledgerBucket(), Key: key, Body: JSON.stringify(lease) }),
+    );
+    const held = async () =>
+      s3.send(new GetObjectCommand({ Bucket: naming.ledgerBucket(), Key: key })).then(
+        () => true,
+        () => false,
+      );
+    // Not an approver (moto's default IAM user): refused, dry run or not, and the lease stays.
+    const dry = await tdr([...breakArgs('prod'), '--dry-run'], env, 3);
+    expect(dry.stdout).to.contain(
+      'would break the lease on frontend in prod held by bob (promote v2, run stuck-1)',
+    );
+    expect(dry.stdout).to.contain(
+      "[NG] approver: arn:aws:sts::123456789012:user/moto is not one of prod's approvers",
+    );
+    const refused = await tdr(breakArgs('prod'), env, 3);
+    expect(refused.stderr).to.contain("is not one of prod's approvers");
+    expect(await held()).to.equal(true);
+    // An approver: the dry run changes nothing; the break is recorded with their AWS identity.
+    const carol = await as(env, 'TDRReleaseApproverProd', 'carol');
+    const plan = JSON.parse((await tdr([...breakArgs('prod'), '--dry-run', '-o', 'json'], carol)).stdout) as {
+      gate: { ok: boolean };
+    };
+    expect(plan.gate.ok).to.equal(true);
+    expect(await held()).to.equal(true);
+    const broke = JSON.parse(
+      (await tdr([...breakArgs('prod'), '--actor', 'someone-else', '-o', 'json'], carol)).stdout,
+    ) as Record<string, unknown>;
+    expect(broke).to.include({
+      kind: 'lease',
+      holder: lease.holder,
+      holderRunId: 'stuck-1',
+      actor: 'someone-else',
+      identity: `arn:aws:sts::${MGMT_ACCOUNT}:assumed-role/TDRReleaseApproverProd/carol`,
+    });
+    expect(await held()).to.equal(false);
   });
 });
