@@ -15,7 +15,16 @@ describe('input bounds', () => {
     expect(textProblem('x'.repeat(REASON_MAX + 1), REASON_MAX)).to.equal(
       `at most ${REASON_MAX} characters, not ${REASON_MAX + 1}`,
     );
-    for (const bad of ['a\nb', 'a\rb', 'a\u0000b', 'a\u001bb', 'a\u0085b', 'a\u2028b'])
+    for (const bad of [
+      'a\nb',
+      'a\rb',
+      'a\u0000b',
+      'a\u001bb',
+      'a\u0085b',
+      'a\u2028b',
+      'a\u200bb',
+      'a\u202eb',
+    ])
       expect(textProblem(bad, REASON_MAX), JSON.stringify(bad)).to.contain('one line');
   });
 

@@ -17,13 +17,14 @@ export const CONFIG_STRING_MAX = 1024;
 export const LEASE_TTL_MIN_MS = 3_000;
 export const LEASE_TTL_MAX_MS = 15 * 60_000;
 
-// eslint-disable-next-line no-control-regex
-const CONTROL = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/;
+/** Controls (a newline, an escape), line and paragraph separators, and invisible format characters (zero-width, bidi). */
+const CONTROL = /[\p{Cc}\p{Cf}\p{Zl}\p{Zp}]/u;
 
 /** A line of text of at most `max` characters, with no control characters (a newline included). */
 export function textProblem(value: string, max: number): string | null {
   if (value.length > max) return `at most ${max} characters, not ${value.length}`;
-  if (CONTROL.test(value)) return 'must be one line of text, without control characters';
+  if (CONTROL.test(value))
+    return 'must be one line of text, without control or invisible characters (a newline, a zero-width space)';
   return null;
 }
 
