@@ -161,7 +161,10 @@ describe('maintenance switch: approval where releases need one (ELBv2 mocked)', 
     expect((err as InterruptedError).signal, 'what cli/exit-codes.ts turns into 143').to.equal('SIGTERM');
     const [started, stopped] = records(s3, 'intg');
     expect(started?.outcome).to.equal('started');
-    expect(stopped).to.include({ outcome: 'failed', detail: 'nothing changed; stopped: interrupted by SIGTERM' });
+    expect(stopped).to.include({
+      outcome: 'failed',
+      detail: 'nothing changed; stopped: interrupted by SIGTERM',
+    });
     expect(s3.objects.has('leases/maintenance/intg.json')).to.equal(false);
   });
 
