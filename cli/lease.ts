@@ -44,6 +44,10 @@ export function register(program: Command, ctx: CliContext): void {
           ),
         );
     });
+  registerBreak(lease, ctx);
+}
+
+function registerBreak(lease: Command, ctx: CliContext): void {
   lease
     .command('break')
     .description(
