@@ -108,9 +108,7 @@ export function validateMaintenance(
     throw new ReleaseInputError(
       'reason: say why the service is unavailable (recorded, and shown on the page)',
     );
-  const reasonIssue = textProblem(reason, REASON_MAX);
-  if (reasonIssue) throw new ReleaseInputError(`reason: ${reasonIssue}`);
-  checkBuildUrl(req.buildUrl);
+  // The page's own limit first (what the load balancer takes), then every reason's bound.
   if (req.switch === 'on') {
     try {
       serviceUnavailablePage(reason);
@@ -118,6 +116,9 @@ export function validateMaintenance(
       throw new ReleaseInputError(`reason: ${(err as Error).message}`);
     }
   }
+  const reasonIssue = textProblem(reason, REASON_MAX);
+  if (reasonIssue) throw new ReleaseInputError(`reason: ${reasonIssue}`);
+  checkBuildUrl(req.buildUrl);
   if (req.jenkinsApprover !== undefined && req.jenkinsApprover !== null)
     personName(req.jenkinsApprover, 'jenkins-approver');
   if (!req.actor.trim()) throw new ReleaseInputError('actor: must not be empty');
