@@ -121,6 +121,10 @@ export function vouchedPerson(
       return { none: (err as Error).message };
     }
   }
+  // NOT DONE: a promoter's SSO role is taken by its name; only an approver's path is read from
+  // IAM (approve.ts). A look-alike promoter role needs iam:CreateRole in mgmt, and prod's update
+  // role trusts only Jenkins' agent role, whose person is --actor; reading the promoter's path too
+  // would take iam:GetRole in prepare (both strategies) and the promoter roles' policies.
   if (p.name.startsWith('AWSReservedSSO_')) return { person: p.session };
   if (p.account === opts.mgmtAccount && opts.pinned.includes(p.name)) return { person: p.session };
   return {

@@ -90,7 +90,9 @@ export class LeaseGuard {
 
   /**
    * Whether the lease object is still this run's. A read that fails is not a loss: the lease is
-   * ours until it expires, which the heartbeat's failed renewals already watch.
+   * ours until it expires, which the heartbeat's failed renewals already watch. A break in the
+   * milliseconds between this read and the change is not caught: ECS and Lambda take no fencing
+   * token, so this narrows the window from a third of the TTL to one round trip.
    */
   private async verify(): Promise<void> {
     let current;
