@@ -44,6 +44,10 @@ export function register(program: Command, ctx: CliContext): void {
           ),
         );
     });
+  registerBreak(lease, ctx);
+}
+
+function registerBreak(lease: Command, ctx: CliContext): void {
   lease
     .command('break')
     .description(
@@ -57,22 +61,44 @@ export function register(program: Command, ctx: CliContext): void {
     )
     .addOption(envOption(ctx).makeOptionMandatory())
     .requiredOption('--reason <text>', 'why (recorded)')
-    .option('--actor <name>', 'a display name for who breaks it (recorded)')
+    .option(
+      '--actor <name>',
+      'a display name for who breaks it (recorded; who breaks it is the AWS identity)',
+    )
+    .option(
+      '--dry-run',
+      'show the lease and whether you may break it; change nothing (exit 3 if you may not)',
+    )
     .addHelpText(
       'after',
-      '\nExamples:\n  $ tdr lease break --service frontend --env prod --reason "Jenkins agent lost mid-deploy"',
+      '\nIn an environment whose releases need an approver (prod), only one of its approvers breaks a lease.\n' +
+        'Exit 0 when broken; 1 when no lease is held; 2 for a bad option; 3 when you may not break it.\n' +
+        '\nExamples:\n  $ tdr lease break --service frontend --env prod --reason "Jenkins agent lost mid-deploy" --dry-run\n' +
+        '  $ tdr lease break --service frontend --env prod --reason "Jenkins agent lost mid-deploy"',
     )
-    .action(async (opts: { service: string; env: string; reason: string; actor?: string }, cmd: Command) => {
-      const { output } = cmd.optsWithGlobals<GlobalOptions>();
-      const { breakLease, validateLeaseBreak } = admin();
-      const req = { ...opts, actor: actorOf(ctx, opts.actor) };
-      validateLeaseBreak({ platform: ctx.platform() }, req);
-      const deps = await releaseDeps(ctx, req.actor);
-      const rec = await breakLease(deps, { ...req, actor: await identifiedActor(deps, req.actor) });
-      if (output === 'json') printJson(ctx.io, rec);
-      else
-        ctx.io.stdout(
-          `broke the lease on ${rec.service} in ${rec.env} held by ${rec.holder} (until ${rec.expiresAt}): ledger #${rec.seq}\n`,
-        );
-    });
+    .action(
+      async (
+        opts: { service: string; env: string; reason: string; actor?: string; dryRun?: boolean },
+        cmd: Command,
+      ) => {
+        const { output } = cmd.optsWithGlobals<GlobalOptions>();
+        const { breakLease, validateLeaseBreak } = admin();
+        const req = { ...opts, actor: actorOf(ctx, opts.actor) };
+        validateLeaseBreak({ platform: ctx.platform() }, req);
+        const deps = await releaseDeps(ctx, req.actor);
+        const rec = await breakLease(deps, { ...req, actor: await identifiedActor(deps, req.actor) });
+        if (output === 'json') printJson(ctx.io, rec);
+        else if ('gate' in rec)
+          ctx.io.stdout(
+            `would break the lease on ${rec.service} in ${rec.env} held by ${rec.lease.holder} (until ${rec.lease.expiresAt})\n` +
+              `  ${rec.gate.ok ? '[OK]' : '[NG]'} ${rec.gate.gate}: ${rec.gate.detail}\n`,
+          );
+        else
+          ctx.io.stdout(
+            `broke the lease on ${rec.service} in ${rec.env} held by ${rec.holder} (until ${rec.expiresAt}): ledger #${rec.seq}, by ${rec.identity ?? rec.actor}\n`,
+          );
+        // A dry run the approver check would refuse exits as the refusal would (3).
+        if ('gate' in rec && !rec.gate.ok) throw new (engine.gates().GateRefusedError)([rec.gate]);
+      },
+    );
 }

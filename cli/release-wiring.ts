@@ -85,11 +85,14 @@ export function parseGitCommit(value: string): string | undefined {
 }
 
 /**
- * The actor as far as input validation goes: `--actor` (a display name), else a placeholder
- * until AWS says who is calling (`identifiedActor`). Never the OS user.
+ * The actor as far as input validation goes: `--actor` (a display name, and through Jenkins' role
+ * the build user four eyes compares), else a placeholder until AWS says who is calling
+ * (`identifiedActor`). Never the OS user. A name hiding characters (zero-width, soft hyphen,
+ * combining marks, homoglyphs, a newline) is refused before any AWS call: it would slip past the
+ * four-eyes comparison and into logs and records.
  */
 export function actorOf(_ctx: CliContext, actor: string | undefined): string {
-  return actor ?? UNIDENTIFIED;
+  return actor === undefined ? UNIDENTIFIED : engine.identity().personName(actor, 'actor');
 }
 
 const UNIDENTIFIED = 'tdr';

@@ -4,6 +4,7 @@
  * Account ids are configuration, never code.
  */
 import { readFileSync } from 'node:fs';
+import { CONFIG_MAX_BYTES, configStringProblems } from './input-bounds';
 import { DEFAULT_CATALOGUE } from './catalogue';
 import { DEFAULT_ENVIRONMENTS, ENVIRONMENT_NAMES, type EnvironmentName } from './environments';
 import { naming } from './naming';
@@ -151,15 +152,24 @@ function readOverrides(file: string): Record<string, unknown> {
       { path: 'TDR_CONFIG', message: `cannot read ${file}: ${(err as Error).message}` },
     ]);
   }
+  // Overrides are recorded with every release and kept in the ledger's head objects: bounded.
+  const bytes = Buffer.byteLength(text, 'utf8');
+  if (bytes > CONFIG_MAX_BYTES)
+    throw new PlatformConfigError([
+      { path: 'TDR_CONFIG', message: `${file} is ${bytes} bytes; at most ${CONFIG_MAX_BYTES}` },
+    ]);
+  let value: unknown;
   try {
-    const value: unknown = JSON.parse(text);
+    value = JSON.parse(text);
     if (!isPlainObject(value)) throw new Error('the top level must be an object');
-    return value;
   } catch (err) {
     throw new PlatformConfigError([
       { path: 'TDR_CONFIG', message: `${file} is not a JSON object: ${(err as Error).message}` },
     ]);
   }
+  const problems = configStringProblems(value);
+  if (problems.length > 0) throw new PlatformConfigError(problems);
+  return value;
 }
 
 /** Objects merge key by key; anything else (arrays included) replaces. */

@@ -15,8 +15,16 @@ export function isReleaseVersion(value: string): boolean {
   return VERSION_PATTERN.test(value);
 }
 
+/** An image tag's longest (the Docker/OCI rule ECR enforces on push; see the branch version's note below). */
+const TAG_MAX = 128;
+
+function tooLong(value: string): string {
+  return `${JSON.stringify(value.slice(0, 20))}… is ${value.length} characters; a version is an image tag, at most ${TAG_MAX}`;
+}
+
 /** Why `value` is not a release version, or null when it is one. */
 export function versionProblem(value: string): string | null {
+  if (value.length > TAG_MAX) return tooLong(value);
   return isReleaseVersion(value)
     ? null
     : `${JSON.stringify(value)} is not a release version; expected v followed by digits, e.g. ${VERSION_EXAMPLE}`;
@@ -91,6 +99,7 @@ export function branchVersion(branch: string, sha: string): string {
  * checks take either; where a branch build may go is a gate's decision (a refusal, not bad input).
  */
 export function buildVersionProblem(value: string): string | null {
+  if (value.length > TAG_MAX) return tooLong(value);
   return isReleaseVersion(value) || isBranchVersion(value)
     ? null
     : `${JSON.stringify(value)} is not a version; expected a release version (v followed by digits, e.g. ${VERSION_EXAMPLE}) or a branch build (e.g. ${BRANCH_VERSION_EXAMPLE})`;

@@ -151,6 +151,87 @@ describe('input validated before any AWS call (fast-check, requests counted by t
     );
   });
 
+  it('unbounded or unsafe values (issue 24 #11): exit 2 naming the field and what is valid, no AWS call', async function () {
+    this.timeout(180_000);
+    const dir = mkdtempSync(join(tmpdir(), 'tdr-bounds-'));
+    const deploy = ['deploy', '--service', 'frontend', '--env', 'intg', '--version', 'v2'];
+    const check = [
+      'check',
+      'record',
+      '--service',
+      'frontend',
+      '--env',
+      'staging',
+      '--version',
+      'v2',
+      '--result',
+      'passed',
+    ];
+    const long = (min: number, max: number) => fc.integer({ min, max }).map((n) => 'a'.repeat(n));
+    const hidden = fc.constantFrom('\u200b', '\u2060', '\u00ad', '\u0301', '\n', '\u0007');
+    const cases: fc.Arbitrary<{ argv: string[]; env?: Env; field: string }> = fc.oneof(
+      fc
+        .oneof(
+          fc.constantFrom('javascript:alert(1)', 'file:///etc/passwd', 'http://jenkins.example/1'),
+          long(2100, 100_000).map((a) => `https://jenkins.example/${a}`),
+        )
+        .map((url) => ({ argv: [...deploy, '--build-url', url], field: 'build-url' })),
+      long(501, 100_000).map((r) => ({ argv: [...deploy, '--break-glass', '--reason', r], field: 'reason' })),
+      long(501, 100_000).map((r) => ({
+        argv: ['maintenance', 'on', '--env', 'intg', '--reason', r],
+        field: 'reason',
+      })),
+      long(501, 100_000).map((r) => ({
+        argv: ['lease', 'break', '--service', 'frontend', '--env', 'intg', '--reason', r],
+        field: 'reason',
+      })),
+      long(64, 10_000).map((n) => ({ argv: [...check, '--name', n], field: 'name' })),
+      fc
+        .constantFrom('file:///etc/passwd', 'javascript:alert(1)')
+        .map((u) => ({ argv: [...check, '--name', 'e2e', '--url', u], field: 'url' })),
+      fc.integer({ min: 128, max: 5001 }).map((n) => ({
+        argv: ['deploy', '--service', 'frontend', '--env', 'intg', '--version', `v${'1'.repeat(n)}`],
+        field: 'version',
+      })),
+      fc
+        .oneof(fc.integer({ min: 900_001, max: 2 ** 40 }), fc.integer({ min: 1, max: 2_999 }))
+        .map((ttl) => ({ argv: deploy, env: { TDR_LEASE_TTL_MS: String(ttl) }, field: 'TDR_LEASE_TTL_MS' })),
+      hidden.map((h) => ({ argv: [...deploy, '--actor', `alice${h}`], field: 'actor' })),
+      fc
+        .oneof(
+          long(1025, 300_000),
+          fc.constantFrom('\u200b', '\u2060', '\u00ad', '\n', '\u0007').map((h) => `no${h}problem`),
+        )
+        .map((reason) => {
+          const file = join(dir, `config-${reason.length}-${reason.charCodeAt(2)}.json`);
+          const window = { days: ['Fri'], from: '00:00', to: '24:00', timezone: 'Europe/London', reason };
+          writeFileSync(
+            file,
+            JSON.stringify({ environments: { prod: { promotion: { freezeWindows: [window] } } } }),
+          );
+          return {
+            argv: deploy,
+            env: { TDR_CONFIG: file },
+            field: 'environments.prod.promotion.freezeWindows[0].reason',
+          };
+        }),
+    );
+    await fc.assert(
+      fc.asyncProperty(cases, async ({ argv, env: extra, field }) => {
+        const what = `tdr ${argv.join(' ').slice(0, 200)}`;
+        const before = proxy.requests();
+        const r = await runTdr(argv, { ...env, ...extra });
+        expect(r.code, `${what}\n${r.stderr.slice(0, 500)}`).to.equal(2);
+        expect(r.stderr, what).to.contain(field);
+        // The bad value is echoed once at most (commander quotes an option's argument), never stored.
+        const longest = Math.max(...argv.map((a) => a.length));
+        expect(r.stderr.length, `${what}: the error repeats the value`).to.be.below(2_000 + longest);
+        expect(proxy.requests() - before, `${what} called AWS`).to.equal(0);
+      }),
+      { numRuns: 80 },
+    );
+  });
+
   it('timings from the environment: a negative TDR_RELEASE_POLL_MS exits 2 before any AWS call', async () => {
     const r = await runTdr(['deploy', '--service', 'frontend', '--env', 'intg', '--version', 'v2'], {
       ...env,

@@ -161,7 +161,7 @@ describe('tdr promote (moto)', () => {
     await approveAs(env, 'alice');
     const alice = await as(env, 'TDRReleaseApproverProd', 'alice');
     const self = await tdr(['promote', '--service', 'frontend', '--to', 'prod', '--actor', 'bob'], alice, 3);
-    expect(self.stderr).to.contain('approver alice is the promoter');
+    expect(self.stderr).to.contain('approved and promoted through the same role (TDRReleaseApproverProd)');
     // Claiming Jenkins' input step, from a developer's identity: refused when recording.
     const claim = ['--jenkins-approver', 'carol', '--build-url', 'https://jenkins.example/p/1'];
     const jenkins = await approveAs(env, 'mallory', claim, 3);

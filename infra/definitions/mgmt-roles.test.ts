@@ -12,6 +12,7 @@ import {
   approverRoles,
   functions,
   namesOfKind,
+  ledgerSubjects,
   oneOffTasks,
   workloadEnvironmentNames,
 } from '../../services/queries';
@@ -220,23 +221,28 @@ describe('release approver roles: people who run tdr approve', () => {
     const others = (['intg', 'staging', 'prod'] as const).filter((e) => !approver.environments.includes(e));
 
     describe(approver.roleName, () => {
-      it('is assumed by principals of mgmt with MFA only, for an hour at most', () => {
+      it('is assumed by IAM users of mgmt with MFA only, as their own user name, for an hour at most', () => {
         expect(role.trust).to.deep.equal([
           {
             Effect: 'Allow',
             Principal: { AWS: `arn:aws:iam::${MGMT}:root` },
             Action: 'sts:AssumeRole',
-            Condition: { Bool: { 'aws:MultiFactorAuthPresent': 'true' } },
+            Condition: {
+              Bool: { 'aws:MultiFactorAuthPresent': 'true' },
+              // Its session name is the IAM user's: what four eyes takes as the approver.
+              StringEquals: { 'sts:RoleSessionName': '${aws:username}' },
+            },
           },
         ]);
         expect(role.maxSessionDuration).to.equal(APPROVER_MAX_SESSION_SECONDS).and.to.equal(3600);
       });
 
-      it('grants exactly what tdr approve calls: account ids, the ledger, ECR and package look-ups', () => {
+      it('grants exactly what tdr approve and lease break call: account ids, the ledger, ECR and package look-ups', () => {
         expect(allowedActions(statementsOf(role))).to.deep.equal(
           [
             'ecr:DescribeImages',
             'ecr:DescribeRepositories',
+            's3:DeleteObject',
             's3:GetObject',
             's3:ListBucket',
             's3:PutObject',
@@ -251,19 +257,32 @@ describe('release approver roles: people who run tdr approve', () => {
             expect(can(role, 's3:PutObject', recordOf(s, env), NEW_OBJECT), `${s} ${env}`).to.equal(true);
             expect(can(role, 's3:PutObject', recordOf(s, env)), `${s} ${env} overwritten`).to.equal(false);
           }
-          // Not the maintenance switch, one-off tasks, or the heads (a cache the next reader repairs).
-          const elsewhere = [
+          // The maintenance switch's and one-off tasks' records too (a lease broken there, by its
+          // approver, is recorded), new ones only; never the heads (a cache the next reader repairs).
+          for (const key of [
             recordOf(naming.maintenanceSubject(), env),
             ...oneOffTasks(platform.catalogue).map(([t]) => recordOf(t, env)),
-            object(ledger, headKey(subjects[0]!, env)),
-          ];
-          for (const key of elsewhere)
-            expect(can(role, 's3:PutObject', key, NEW_OBJECT), key).to.equal(false);
+          ]) {
+            expect(can(role, 's3:PutObject', key, NEW_OBJECT), key).to.equal(true);
+            expect(can(role, 's3:PutObject', key), `${key} overwritten`).to.equal(false);
+          }
+          expect(can(role, 's3:PutObject', object(ledger, headKey(subjects[0]!, env)), NEW_OBJECT)).to.equal(
+            false,
+          );
+          // Its environments' leases, to break them; never a record.
+          for (const s of ledgerSubjects(platform.catalogue))
+            expect(can(role, 's3:DeleteObject', object(ledger, `leases/${s}/${env}.json`)), s).to.equal(true);
+          expect(can(role, 's3:DeleteObject', recordOf(subjects[0]!, env))).to.equal(false);
         }
         expect(others.length).to.be.greaterThan(0);
         for (const env of others)
-          for (const s of subjects)
+          for (const s of subjects) {
             expect(can(role, 's3:PutObject', recordOf(s, env), NEW_OBJECT), `${s} ${env}`).to.equal(false);
+            expect(
+              can(role, 's3:DeleteObject', object(ledger, `leases/${s}/${env}.json`)),
+              `${s} ${env}`,
+            ).to.equal(false);
+          }
       });
 
       it('reads the whole ledger and lists it, resolves versions, and reads the account ids', () => {

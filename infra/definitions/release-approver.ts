@@ -6,7 +6,7 @@
  * the environments it approves, nothing else.
  */
 import { naming } from '../../services/naming';
-import { approverRoles, namesOfKind, type ApproverRole } from '../../services/queries';
+import { approverRoles, ledgerSubjects, namesOfKind, type ApproverRole } from '../../services/queries';
 import type { AccountFacts } from './account';
 import { arn, type PolicyStatement, type RoleSpec, type TrustStatement } from './iam';
 import { catalogueRepositoryArns, functionPackageResources, readAccountIds } from './jenkins';
@@ -36,13 +36,23 @@ export function releaseApproverRole(mgmt: AccountFacts, approver: ApproverRole):
  * User Guide, "AWS global condition context keys"; "Configuring MFA-protected API access").
  * SSO sessions never carry it: SSO's administrators approve as their own role (the model's
  * `AWSReservedSSO_…` approver), not through this one.
+ *
+ * The session name must be the caller's IAM user name (`sts:RoleSessionName` against the policy
+ * variable `${aws:username}`: IAM User Guide, "Available keys for AWS STS", sts:RoleSessionName,
+ * https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_iam-condition-keys.html#ck_rolesessionname).
+ * That is what lets the four-eyes gate take this role's session name as a person
+ * (pipelines/release/aws/identity.ts `vouchedPerson`): otherwise it is whatever the caller typed.
+ * A role session has no `aws:username`, so only IAM users can assume it.
  */
 export function peopleWithMfa(accountId: string): TrustStatement {
   return {
     Effect: 'Allow',
     Principal: { AWS: `arn:aws:iam::${accountId}:root` },
     Action: 'sts:AssumeRole',
-    Condition: { Bool: { 'aws:MultiFactorAuthPresent': 'true' } },
+    Condition: {
+      Bool: { 'aws:MultiFactorAuthPresent': 'true' },
+      StringEquals: { 'sts:RoleSessionName': '${aws:username}' },
+    },
   };
 }
 
@@ -66,6 +76,28 @@ function approverStatements(mgmt: AccountFacts, approver: ApproverRole): PolicyS
       Action: 's3:PutObject',
       Resource: approver.environments.flatMap((env) =>
         subjects.map((s) => arn.s3Objects(ledger, naming.ledgerRecordPrefix(s, env))),
+      ),
+      Condition: { Null: { 's3:if-none-match': 'false' } },
+    },
+    {
+      // `tdr lease break` in the environments it approves (only their approvers may break those:
+      // pipelines/release/admin/lease-admin.ts): the lease object (leases/{subject}/{env}.json,
+      // deleted with If-Match) and the new record saying who broke it, for any ledger subject.
+      Sid: 'BreakLeases',
+      Effect: 'Allow',
+      Action: 's3:DeleteObject',
+      Resource: approver.environments.flatMap((env) =>
+        ledgerSubjects(platform.catalogue).map((s) => `arn:aws:s3:::${ledger}/leases/${s}/${env}.json`),
+      ),
+    },
+    {
+      Sid: 'RecordLeaseBreaks',
+      Effect: 'Allow',
+      Action: 's3:PutObject',
+      Resource: approver.environments.flatMap((env) =>
+        ledgerSubjects(platform.catalogue)
+          .filter((s) => !subjects.includes(s))
+          .map((s) => arn.s3Objects(ledger, naming.ledgerRecordPrefix(s, env))),
       ),
       Condition: { Null: { 's3:if-none-match': 'false' } },
     },

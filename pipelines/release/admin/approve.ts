@@ -10,7 +10,16 @@ import { releasableEntry, resolveArtifact } from '../saga/artifacts';
 import { ledgerOf, workloadEnv, type ReleaseDeps } from '../saga/context';
 import { ReleaseInputError } from '../errors';
 import { GateRefusedError } from '../saga/gates';
-import { isApprover, isRole, personName, personOf, principalOf } from '../aws/identity';
+import { checkBuildUrl } from '../saga/request';
+import {
+  callerRolePath,
+  isApprover,
+  isRole,
+  needsRolePath,
+  personName,
+  personOf,
+  principalOf,
+} from '../aws/identity';
 import { currentRelease, type ApprovalRecord } from '../ledger/ledger';
 
 export interface ApproveRequest {
@@ -35,8 +44,7 @@ export function validateApprove(deps: Pick<ReleaseDeps, 'platform'>, req: Approv
     personName(req.jenkinsApprover, 'jenkins-approver');
     if (!req.buildUrl) throw new ReleaseInputError('build-url: an approval through Jenkins names its build');
   }
-  if (req.buildUrl !== undefined && !/^https?:\/\/[^\s]+$/.test(req.buildUrl))
-    throw new ReleaseInputError('build-url: must be an http(s) URL');
+  checkBuildUrl(req.buildUrl);
 }
 
 /** Refused: the caller may not approve (exit 3, like a gate). */
@@ -64,8 +72,15 @@ export async function approve(
   const mgmt = deps.clients.accountIds.mgmt;
   const jenkins = naming.jenkinsNodeRole(env);
   const via = req.jenkinsApprover === undefined ? 'sts' : 'jenkins-input';
+  const approvers = rule?.approvers ?? [];
+  // STS names a session's role without its path: where an approver entry has one (SSO's), the
+  // caller's own role is read from IAM, so a look-alike `AWSReservedSSO_…` at `/` is no approver.
+  const rolePath =
+    via === 'sts' && needsRolePath(identity, approvers)
+      ? await callerRolePath(deps.clients.mgmt.iam, identity)
+      : undefined;
   const allowed =
-    via === 'sts' ? isApprover(identity, rule?.approvers ?? [], mgmt) : isRole(identity, jenkins, mgmt);
+    via === 'sts' ? isApprover(identity, approvers, mgmt, rolePath) : isRole(identity, jenkins, mgmt);
   if (!allowed)
     throw new GateRefusedError([
       {
@@ -73,7 +88,7 @@ export async function approve(
         ok: false,
         detail:
           via === 'sts'
-            ? `${identity} is not one of ${env}'s approvers (roles ${(rule?.approvers ?? []).join(', ')} in the mgmt account)`
+            ? `${identity}${rolePath ? ` (path ${rolePath})` : ''} is not one of ${env}'s approvers (roles ${approvers.join(', ')} in the mgmt account)`
             : `only Jenkins (${jenkins}) records approvals from its input step, not ${identity}`,
       },
     ]);
@@ -92,6 +107,7 @@ export async function approve(
     via,
     approver,
     identity,
+    ...(rolePath ? { rolePath } : {}),
     buildUrl: req.buildUrl ?? null,
     overrides: [...deps.platform.overrides],
   })) as ApprovalRecord;

@@ -2,7 +2,9 @@
 import type { ReleaseDeps } from '../saga/context';
 import { ledgerOf, workloadEnv } from '../saga/context';
 import { releasableEntry, resolveArtifact } from '../saga/artifacts';
-import { isReleaseVersion } from '../../../services/versions';
+import { versionProblem } from '../../../services/versions';
+import { httpsUrlProblem } from '../../../services/input-bounds';
+import { personName } from '../aws/identity';
 import { ReleaseInputError } from '../errors';
 import { GateRefusedError } from '../saga/gates';
 import type { CheckRecord } from '../ledger/ledger';
@@ -17,17 +19,21 @@ export interface CheckRequest {
   readonly actor: string;
 }
 
-export const CHECK_NAME_PATTERN = /^[a-z][a-z0-9-]*$/;
+/** A check's name (`e2e`): a word or two, at most 63 characters, as Jenkins' jobs and the model name it. */
+export const CHECK_NAME_PATTERN = /^[a-z][a-z0-9-]{0,62}$/;
 
 export function validateCheck(deps: Pick<ReleaseDeps, 'platform'>, req: CheckRequest): void {
   releasableEntry(deps.platform, req.service);
   workloadEnv(req.env);
-  if (!isReleaseVersion(req.version))
-    throw new ReleaseInputError(
-      `version: ${JSON.stringify(req.version)} must be v followed by digits, e.g. v42`,
-    );
+  const versionIssue = versionProblem(req.version);
+  if (versionIssue) throw new ReleaseInputError(`version: ${versionIssue}`);
   if (!CHECK_NAME_PATTERN.test(req.name))
-    throw new ReleaseInputError(`name: ${JSON.stringify(req.name)} must be a check name like e2e`);
+    throw new ReleaseInputError(
+      `name: ${JSON.stringify(req.name.slice(0, 80))}${req.name.length > 80 ? '…' : ''} must be a check name like e2e (lowercase letters, digits and -, at most 63)`,
+    );
+  const urlIssue = req.url ? httpsUrlProblem(req.url) : null;
+  if (urlIssue) throw new ReleaseInputError(`url: ${urlIssue}`);
+  personName(req.actor, 'actor');
   if (req.result !== 'passed' && req.result !== 'failed')
     throw new ReleaseInputError('result: must be passed or failed');
 }

@@ -33,7 +33,10 @@ export interface MgmtClients {
   readonly ecr: ECRClient;
   readonly s3: S3Client;
   readonly ssm: SSMClient;
-  /** Only `tdr sandbox up` uses IAM (the Jenkins roles); the release engine never does. */
+  /**
+   * `tdr sandbox up` (the Jenkins roles), and the engine's one IAM read: `iam:GetRole` on the
+   * caller's own role, for an approver entry with a path (aws/identity.ts `callerRolePath`).
+   */
   readonly iam: IAMClient;
 }
 

@@ -44,9 +44,12 @@ export class LeaseLostError extends PlatformError {
   }
 }
 
-/** `lease break` found no lease to break. */
+/**
+ * `lease break` found no lease to break: a state found in AWS after asking, not bad input (exit 2
+ * promises nothing was called), so the operation failed.
+ */
 export class NoLeaseError extends PlatformError {
-  readonly kind = 'invalid';
+  readonly kind = 'failed';
   constructor(message: string) {
     super(message);
     this.name = 'NoLeaseError';

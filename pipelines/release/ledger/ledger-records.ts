@@ -149,6 +149,11 @@ export const approvalRecordSchema = z.object({
   /** The approver's name, NFKC-normalised: the STS session name, or Jenkins' input submitter. */
   approver: z.string(),
   identity: z.string(),
+  /**
+   * The IAM path of the approver's role (`iam:GetRole`), read where an approver entry has one
+   * (SSO's `/aws-reserved/sso.amazonaws.com/`): STS names a session's role without its path.
+   */
+  rolePath: z.string().optional(),
   buildUrl: z.string().nullable(),
   overrides: z.array(z.string()).optional(),
 });

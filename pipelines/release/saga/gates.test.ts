@@ -7,7 +7,9 @@ import { BRANCH_BUILD_REFUSAL, evaluateGates, inFreezeWindow, type GateInput } f
 import type { ApprovalRecord, CheckRecord, LedgerRecord, ReleaseRecord } from '../ledger/ledger';
 
 const MGMT = '123456789012';
-const BOB = `arn:aws:sts::${MGMT}:assumed-role/TDRDeveloper/bob`;
+// Bob signs in through SSO: IAM Identity Center names the session after him.
+const BOB = `arn:aws:sts::${MGMT}:assumed-role/AWSReservedSSO_TDRDeveloper_0123456789abcdef/bob`;
+const SSO_PATH = '/aws-reserved/sso.amazonaws.com/eu-west-2/';
 const ALICE = `arn:aws:sts::${MGMT}:assumed-role/TDRReleaseApproverProd/alice`;
 const JENKINS = `arn:aws:sts::${MGMT}:assumed-role/TDRJenkinsNodeRoleProd/jenkins`;
 const BUILD = 'https://jenkins.example/job/prod/promote/9';
@@ -60,6 +62,7 @@ function approval(
   approver: string,
   via: ApprovalRecord['via'] = 'sts',
   buildUrl: string | null = null,
+  rolePath?: string,
 ): ApprovalRecord {
   return {
     schema: 1,
@@ -73,6 +76,7 @@ function approval(
     via,
     approver,
     identity,
+    ...(rolePath ? { rolePath } : {}),
     buildUrl,
     recordedAt: '2026-11-25T09:50:00Z',
   };
@@ -218,13 +222,62 @@ describe('gates', () => {
     expect(refused(prod({ here: [elsewhere] }))).to.deep.equal(['approval']);
     // An SSO permission set's role (its suffix is SSO's).
     const sso = `arn:aws:sts::${MGMT}:assumed-role/AWSReservedSSO_TDRAdmin_0123456789abcdef/carol@example.org`;
-    expect(refused(prod({ here: [approval(sso, 'carol@example.org')] }))).to.deep.equal([]);
+    expect(
+      refused(prod({ here: [approval(sso, 'carol@example.org', 'sts', null, SSO_PATH)] })),
+    ).to.deep.equal([]);
+    // The same name without IAM Identity Center's path (a self-made look-alike, or a path never read).
+    expect(refused(prod({ here: [approval(sso, 'carol@example.org', 'sts', null, '/')] }))).to.deep.equal([
+      'approval',
+    ]);
+    expect(refused(prod({ here: [approval(sso, 'carol@example.org')] }))).to.deep.equal(['approval']);
     // An approval is used by the promotion that follows it.
     const used = [approval(ALICE, 'alice'), rel('prod', 'v2', 'failed', '2026-11-25T09:55:00Z')];
     expect(refused(prod({ here: used }))).to.deep.equal(['approval']);
     const staging = platform.environments.staging;
     const fromIntg = [rel('intg', 'v2', 'succeeded', '2026-11-25T09:00:00Z')];
     expect(refused({ ...prod({ here: [] }), target: staging, upstream: fromIntg })).to.deep.equal([]);
+  });
+
+  it('four eyes by person: the same human through another session name, role or Jenkins is refused (issue 24 #3, #4)', () => {
+    const detail = (input: GateInput) =>
+      evaluateGates(input).find((v) => v.gate === 'approval')?.detail ?? '';
+    const ssoAlice = `arn:aws:sts::${MGMT}:assumed-role/AWSReservedSSO_TDRAdmin_0123456789abcdef/alice`;
+    const bySsoAlice = [approval(ssoAlice, 'alice', 'sts', null, SSO_PATH)];
+    // Another session name of the approver's own role.
+    const alicePromoting = `arn:aws:sts::${MGMT}:assumed-role/TDRReleaseApproverProd/alice-promoting`;
+    expect(refused(prod({ identity: alicePromoting }))).to.deep.equal(['approval']);
+    expect(detail(prod({ identity: alicePromoting }))).to.contain(
+      'through the same role (TDRReleaseApproverProd)',
+    );
+    // Through Jenkins' role with --actor naming the approver, in any disguise.
+    for (const actor of [
+      'alice',
+      'ALICE',
+      'ａｌｉｃｅ',
+      'alice\u200b',
+      'alice\u2060',
+      'al\u00adice',
+      'alice\u0301',
+      'аlice',
+      'alice\nbob',
+    ]) {
+      expect(
+        refused(prod({ identity: JENKINS, actor, here: bySsoAlice })),
+        JSON.stringify(actor),
+      ).to.deep.equal(['approval']);
+      expect(refused(prod({ identity: JENKINS, actor }))).to.deep.equal(['approval']);
+    }
+    expect(refused(prod({ identity: JENKINS, actor: 'bob', here: bySsoAlice }))).to.deep.equal([]);
+    // Through a role whose session names its callers choose: no one, so the approval cannot count.
+    const shared = `arn:aws:sts::${MGMT}:assumed-role/TDRDeveloper/bob`;
+    expect(detail(prod({ identity: shared }))).to.contain('names no one');
+    // Two people through one SSO role: Identity Center names each session, so that is four eyes.
+    const ssoBob = `arn:aws:sts::${MGMT}:assumed-role/AWSReservedSSO_TDRAdmin_0123456789abcdef/bob`;
+    expect(refused(prod({ identity: ssoBob, here: bySsoAlice }))).to.deep.equal([]);
+    // The same SSO user, whichever permission set they come through.
+    const aliceAsDeveloper = `arn:aws:sts::${MGMT}:assumed-role/AWSReservedSSO_TDRDeveloper_0123456789abcdef/Alice`;
+    expect(refused(prod({ identity: aliceAsDeveloper, here: bySsoAlice }))).to.deep.equal(['approval']);
+    expect(refused(prod({ identity: aliceAsDeveloper }))).to.deep.equal(['approval']);
   });
 
   it('approval through Jenkins: recorded by its node role for this build, the submitter not the build user', () => {
@@ -238,6 +291,19 @@ describe('gates', () => {
       );
     expect(viaJenkins(JENKINS, 'alice')).to.deep.equal([]);
     expect(viaJenkins(JENKINS, 'Bob')).to.deep.equal(['approval']); // the build user
+    // The build user hiding characters is no one, so the approval cannot count (issue 24 #4).
+    for (const actor of ['alice\u200b', 'аlice', 'al\u00adice'])
+      expect(
+        refused(
+          prod({
+            identity: JENKINS,
+            actor,
+            buildUrl: BUILD,
+            here: [approval(JENKINS, 'alice', 'jenkins-input', BUILD)],
+          }),
+        ),
+        JSON.stringify(actor),
+      ).to.deep.equal(['approval']);
     expect(viaJenkins(JENKINS, 'alice', 'https://jenkins.example/job/other/1')).to.deep.equal(['approval']);
     expect(viaJenkins(BOB, 'alice')).to.deep.equal(['approval']); // written by a developer, claiming Jenkins
   });

@@ -6,7 +6,16 @@ import type { Environment, EnvironmentName, FreezeWindow, Weekday } from '../../
 import { PlatformError } from '../../../services/errors';
 import { naming } from '../../../services/naming';
 import { isBranchVersion, isReleaseVersion } from '../../../services/versions';
-import { isApprover, isRole, samePerson, samePrincipal } from '../aws/identity';
+import {
+  isApprover,
+  isRole,
+  isSsoRolePath,
+  pinnedApproverRoles,
+  principalOf,
+  sameRole,
+  samePerson,
+  vouchedPerson,
+} from '../aws/identity';
 import {
   latestCheck,
   liveStint,
@@ -268,26 +277,59 @@ export function approvalOf(input: GateInput): ApprovalRecord | null {
   );
 }
 
+/**
+ * The four-eyes rule, stated once: the same human, whatever session name or role they come
+ * through, cannot both approve and promote. Each side is the person AWS vouches for
+ * (`vouchedPerson`: an IAM user, an SSO session, an approver role whose session name its trust
+ * pins, Jenkins' build user), compared after NFKC and case folding; a side that names no one
+ * cannot be checked, so its approval does not count; and one role on both sides is refused
+ * unless it is an SSO role (whose sessions Identity Center names), since a shared role's
+ * session names are whatever its callers choose.
+ */
 function approvalRefusal(
   input: GateInput,
   rule: NonNullable<Promotion['approval']>,
   a: ApprovalRecord,
 ): string | null {
   const jenkins = naming.jenkinsNodeRole(input.target.name);
+  const mgmt = input.mgmtAccount;
   if (a.via === 'jenkins-input') {
-    if (!isRole(a.identity, jenkins, input.mgmtAccount))
+    if (!isRole(a.identity, jenkins, mgmt))
       return `an approval through Jenkins must be recorded by ${jenkins}, not ${a.identity}`;
     if (!input.buildUrl || a.buildUrl !== input.buildUrl)
       return `approved through Jenkins build ${a.buildUrl}, which is not the build promoting (${input.buildUrl ?? 'none'})`;
-    if (rule.approverMustNotBePromoter && samePerson(a.approver, input.actor))
+    if (!rule.approverMustNotBePromoter) return null;
+    const promoter = vouchedPerson(input.identity ?? '', {
+      mgmtAccount: mgmt,
+      pinned: [],
+      jenkinsRole: jenkins,
+      actor: input.actor,
+    });
+    if ('none' in promoter) return `four eyes cannot be checked against the promoter: ${promoter.none}`;
+    if (samePerson(a.approver, promoter.person))
       return `approver ${a.approver} is the promoter: someone else from ${rule.group} must approve`;
     return null;
   }
-  if (!isApprover(a.identity, rule.approvers, input.mgmtAccount))
-    return `${a.identity} is not one of ${input.target.name}'s approvers (${rule.approvers.join(', ')})`;
+  if (!isApprover(a.identity, rule.approvers, mgmt, a.rolePath))
+    return `${a.identity}${a.rolePath ? ` (path ${a.rolePath})` : ''} is not one of ${input.target.name}'s approvers (${rule.approvers.join(', ')})`;
+  if (!rule.approverMustNotBePromoter) return null;
   if (!input.identity) return "the promoter's AWS identity is unknown, so four eyes cannot be checked";
-  if (rule.approverMustNotBePromoter && samePrincipal(a.identity, input.identity))
-    return `approver ${a.approver} is the promoter: someone else from ${rule.group} must approve`;
+  const pinned = pinnedApproverRoles(rule.approvers);
+  const approver = vouchedPerson(a.identity, { mgmtAccount: mgmt, pinned });
+  const promoter = vouchedPerson(input.identity, {
+    mgmtAccount: mgmt,
+    pinned,
+    jenkinsRole: jenkins,
+    actor: input.actor,
+  });
+  if ('none' in approver) return `the approval names no one (${approver.none})`;
+  if ('none' in promoter)
+    return `four eyes cannot be checked against the promoter: ${promoter.none}; promote through Jenkins (its build user is the promoter) or as yourself (SSO, an IAM user)`;
+  const ssoRole = a.rolePath ? isSsoRolePath(a.rolePath) : false;
+  if (sameRole(a.identity, input.identity) && !ssoRole)
+    return `approved and promoted through the same role (${principalOf(a.identity)?.name}), whose session names its callers choose: someone else from ${rule.group} must approve`;
+  if (samePerson(approver.person, promoter.person))
+    return `approver ${a.approver} is the promoter (${promoter.person}): someone else from ${rule.group} must approve`;
   return null;
 }
 

@@ -52,6 +52,26 @@ describe('lease guard', () => {
     );
   });
 
+  it('a lease broken while the revision registers stops the run before UpdateService, recorded as stopped (issue 24 #6)', async () => {
+    const w = world();
+    const updates = w.ecs.commandCalls(UpdateServiceCommand).length;
+    w.ecs.on(RegisterTaskDefinitionCommand).callsFake(() => {
+      w.s3.objects.delete(leaseKey('frontend', 'intg')); // tdr lease break, well within the renewal period
+      return {
+        taskDefinition: { taskDefinitionArn: 'arn:aws:ecs:eu-west-2:2:task-definition/frontend-intg:2' },
+      };
+    });
+    const err = await releaseService(w.deps, deploy()).catch((e: unknown) => e);
+    expect(err).to.be.instanceOf(LeaseLostError);
+    expect(w.ecs.commandCalls(UpdateServiceCommand)).to.have.length(updates);
+    const records = ledger(w).map((l) => l.kind === 'release' && [l.outcome, l.detail]);
+    expect(records).to.have.length(2);
+    expect(records[1]).to.deep.equal([
+      'failed',
+      'nothing changed: the lease was broken (tdr lease break) or released by someone else: stopped before the next change',
+    ]);
+  });
+
   it('SIGTERM before the service update: nothing changed is recorded, the lease released, InterruptedError', async () => {
     const w = world();
     const stop = new AbortController();

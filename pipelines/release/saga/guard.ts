@@ -63,13 +63,51 @@ export class LeaseGuard {
   }
 
   /**
-   * Between two calls: stop if interrupted, or if the lease is lost or could not be renewed in
-   * time (before the next change, never in the middle of one); renew when a third of it is gone.
+   * Before a change: stop if interrupted, or if the lease is lost or could not be renewed in time;
+   * renew when a third of it is gone; and read the lease, so that one broken (`tdr lease break`)
+   * or taken over since the last renewal stops the run here, before the change, rather than at
+   * the next renewal up to a third of the TTL later (lease-admin.ts promises the holder stops
+   * before its next change). One GET per change; waits only renew (`sleep`).
    */
   async checkpoint(): Promise<void> {
+    await this.pause();
+    await this.verify();
+    if (this.lost) throw this.lost;
+  }
+
+  /** Throws LeaseLostError if the lease is no longer this run's (whatever the signal says). */
+  async held(): Promise<void> {
+    if (!this.lost) await this.verify();
+    if (this.lost) throw this.lost;
+  }
+
+  /** Between two polls of a wait: interrupted, or the lease lost or not renewable, stops the run. */
+  private async pause(): Promise<void> {
     throwIfInterrupted(this.deps.signal);
     await this.renewIfDue();
     if (this.lost) throw this.lost;
+  }
+
+  /**
+   * Whether the lease object is still this run's. A read that fails is not a loss: the lease is
+   * ours until it expires, which the heartbeat's failed renewals already watch. A break in the
+   * milliseconds between this read and the change is not caught: ECS and Lambda take no fencing
+   * token, so this narrows the window from a third of the TTL to one round trip.
+   */
+  private async verify(): Promise<void> {
+    let current;
+    try {
+      current = await this.leases.read(this.lease.key);
+    } catch (err) {
+      this.deps.log(`could not read the lease back before the change (${(err as Error).message})`);
+      return;
+    }
+    if (current?.runId === this.lease.runId) return;
+    this.lost = new LeaseLostError(
+      current
+        ? `the lease was taken by ${current.holder} (until ${current.expiresAt}): stopped before the next change`
+        : 'the lease was broken (tdr lease break) or released by someone else: stopped before the next change',
+    );
   }
 
   /** The run's sleep while it waits: wakes at once when interrupted, and is a checkpoint. */
@@ -84,7 +122,7 @@ export class LeaseGuard {
       await Promise.race([this.deps.sleep(ms), aborted]);
       signal.removeEventListener('abort', onAbort);
     } else await this.deps.sleep(ms);
-    await this.checkpoint();
+    await this.pause();
   };
 
   private renewIfDue(): Promise<void> {

@@ -8,6 +8,8 @@ import type { WorkloadEnvironmentName } from '../../../services/environments';
 import { buildVersionProblem, gitCommitProblem, isReleaseVersion } from '../../../services/versions';
 import { workloadEnv, type ReleaseDeps } from './context';
 import { ReleaseInputError } from '../errors';
+import { REASON_MAX, httpsUrlProblem, textProblem } from '../../../services/input-bounds';
+import { personName } from '../aws/identity';
 import { olderHere } from './gates';
 import {
   currentRelease,
@@ -54,8 +56,18 @@ export function requestValidator(
     if (req.breakGlass && !req.reason?.trim())
       throw new ReleaseInputError('reason: --break-glass needs --reason "why"');
     if (!req.actor.trim()) throw new ReleaseInputError('actor: must not be empty');
+    personName(req.actor, 'actor');
+    checkBuildUrl(req.buildUrl);
+    const reasonProblem = req.reason ? textProblem(req.reason, REASON_MAX) : null;
+    if (reasonProblem) throw new ReleaseInputError(`reason: ${reasonProblem}`);
     return env;
   };
+}
+
+/** `--build-url`: Jenkins' BUILD_URL, recorded and shown as a link: https, bounded. */
+export function checkBuildUrl(buildUrl: string | null | undefined): void {
+  const problem = buildUrl ? httpsUrlProblem(buildUrl) : null;
+  if (problem) throw new ReleaseInputError(`build-url: ${problem}`);
 }
 
 /** The environment a promotion to `env` takes its version from; null when fed by the build. */

@@ -3,6 +3,7 @@
  * that tests may shorten (TDR_RELEASE_POLL_MS, TDR_RELEASE_TIMEOUT_MS), and the role the workload
  * accounts are reached through (TDR_WORKLOAD_ROLE).
  */
+import { LEASE_TTL_MAX_MS, LEASE_TTL_MIN_MS } from '../../../services/input-bounds';
 import { randomUUID } from 'node:crypto';
 import { GetParameterCommand, type SSMClient } from '@aws-sdk/client-ssm';
 import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from '@aws-sdk/types';
@@ -58,9 +59,10 @@ export function workloadRoleFrom(env: Env, opts: { readOnly?: boolean | undefine
 /** Timings from the environment (tests shorten them), checked before any AWS call. */
 export function runtimeTimings(env: Env): Pick<ReleaseDeps, 'pollMs' | 'timeoutMs' | 'leaseTtlMs'> {
   const leaseTtlMs = positiveMs(env, 'TDR_LEASE_TTL_MS', DEFAULT_TIMINGS.leaseTtlMs);
-  if (leaseTtlMs < 3000)
+  // Short enough that a crashed run frees the lease soon; long enough for the heartbeat (a third).
+  if (leaseTtlMs < LEASE_TTL_MIN_MS || leaseTtlMs > LEASE_TTL_MAX_MS)
     throw new ReleaseInputError(
-      `TDR_LEASE_TTL_MS: must be at least 3000 (the heartbeat renews it every third), got ${leaseTtlMs}`,
+      `TDR_LEASE_TTL_MS: must be from ${LEASE_TTL_MIN_MS} to ${LEASE_TTL_MAX_MS} (the heartbeat renews it every third; a crashed run holds it that long), got ${leaseTtlMs}`,
     );
   return {
     pollMs: positiveMs(env, 'TDR_RELEASE_POLL_MS', DEFAULT_TIMINGS.pollMs),

@@ -46,6 +46,8 @@ export interface SagaContext<Req extends SagaRequest> {
    * renewable), so that it stops between calls, never in the middle of one.
    */
   readonly checkpoint: () => Promise<void>;
+  /** Throws LeaseLostError when the lease is no longer this run's (read from S3, not the clock). */
+  readonly leaseHeld: () => Promise<void>;
 }
 
 /** A record of a run (not of a check): what the saga writes. */
@@ -162,6 +164,7 @@ export async function runSaga<
     env,
     step: (line) => deps.log(`[${strategy.action(req)} ${subject} → ${env}] ${line}`),
     checkpoint: async () => throwIfInterrupted(deps.signal),
+    leaseHeld: async () => undefined,
   };
   const prep = await strategy.prepare(ctx);
   if (req.dryRun) return { result: await strategy.dryRun(ctx, prep), failure: null };
@@ -183,6 +186,7 @@ export async function runSaga<
       ...ctx,
       deps: { ...deps, sleep: guard.sleep },
       checkpoint: () => guard.checkpoint(),
+      leaseHeld: () => guard.held(),
     };
     outcome = await underLease(guarded, strategy, prep, runId);
   } finally {
@@ -272,6 +276,10 @@ async function underLease<
       journal.note({ detail: ending.detail } as Partial<UnrecordedRun<R>>);
       return done(strategy.failure(ctx, journal.state, true));
     }
+    // The outcome is recorded only while the lease is still ours: a run whose lease was broken
+    // meanwhile may have been settled, and overtaken, by the next run, and its "succeeded" would
+    // say its version is live when the next run's is. Left open, what really runs settles it.
+    await ctx.leaseHeld();
     await journal.finish(ending.outcome, { ...ending.change, detail: ending.detail } as Partial<
       UnrecordedRun<R>
     >);

@@ -29,6 +29,8 @@ import { releasableServices, taskEntry, workloadEnv, type ReleaseDeps } from '..
 import { Ecs } from '../aws/ecs';
 import { ReleaseFailedError, ReleaseInputError, TaskStillRunningError, httpStatusOf } from '../errors';
 import { GateRefusedError, versionVerdict } from '../saga/gates';
+import { checkBuildUrl } from '../saga/request';
+import { personName } from '../aws/identity';
 import { imageGate, resolveVersion } from '../aws/images';
 import type { LedgerRecord, TaskRunOutcome, TaskRunRecord } from '../ledger/ledger';
 import {
@@ -100,6 +102,8 @@ export function validateTaskRun(
   const problem = buildVersionProblem(req.version);
   if (problem) throw new ReleaseInputError(`version: ${problem}`);
   if (!req.actor.trim()) throw new ReleaseInputError('actor: must not be empty');
+  personName(req.actor, 'actor');
+  checkBuildUrl(req.buildUrl);
   return env;
 }
 

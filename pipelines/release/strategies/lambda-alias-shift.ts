@@ -365,6 +365,7 @@ async function act(ctx: Ctx, lambda: Lambda, run: ShiftRun, journal: Journal<Rel
     if (version) {
       ctx.step(`version ${version} already runs sha256 ${digest}: moving ${alias} back to it`);
     } else {
+      await ctx.checkpoint();
       const updated = await lambda.updateCode(name, run.pkg);
       if (updated.CodeSha256 !== digest)
         return {
@@ -378,6 +379,7 @@ async function act(ctx: Ctx, lambda: Lambda, run: ShiftRun, journal: Journal<Rel
         progress: throttledProgress(ctx.step, 'waiting for the code update'),
       });
       if (!waited.ok) return { ok: false as const, detail: `${waited.reason}${left}`, change: unchanged };
+      await ctx.checkpoint();
       const published = await lambda.publishVersion(
         name,
         digest,
@@ -388,20 +390,45 @@ async function act(ctx: Ctx, lambda: Lambda, run: ShiftRun, journal: Journal<Rel
     }
     const config = await lambda.configuration(name, version);
     run.published = { version, arn: config.FunctionArn ?? `${name}:${version}` };
+    await ctx.checkpoint();
     await lambda.moveAlias(name, alias, version, `moving ${alias} of ${name} to version ${version}`);
     run.moved = true;
   } catch (err) {
-    if (!run.moved) {
+    // UpdateAlias may have applied with its reply lost (it has no idempotency token; the SDK's
+    // retries fail the same way): where the alias points says, as ECS's service pointer does for a
+    // rollout. Only an alias read back elsewhere is "not moved"; one that cannot be read is unknown.
+    const moved = run.published ? await aliasOn(lambda, name, run.published.version) : false;
+    if (moved === undefined) {
+      ctx.step(
+        `outcome unknown (${(err as Error).message}); ledger #${journal.seqs[0]} is left open: the next operation settles it from ${alias}`,
+      );
+      throw err;
+    }
+    if (!moved) {
       const detail = `${alias} not moved: ${(err as Error).message}${left}`;
       await journal.finish('failed', { ...unchanged, detail }).catch(() => undefined);
+      throw err;
     }
-    throw err;
+    run.moved = true;
+    ctx.step(
+      `the alias update's reply was lost (${(err as Error).message}), but ${alias} reads back on version ${run.published!.version}`,
+    );
   }
-  ctx.step(`${alias} → version ${run.published.version}`);
+  const published = run.published!;
+  ctx.step(`${alias} → version ${published.version}`);
   return {
     ok: true as const,
-    noWait: `${alias} already points at version ${run.published.version}; the next operation on this function and environment settles the outcome`,
+    noWait: `${alias} already points at version ${published.version}; the next operation on this function and environment settles the outcome`,
   };
+}
+
+/** Whether the alias points at `version`; undefined when Lambda cannot be asked either. */
+async function aliasOn(lambda: Lambda, name: string, version: string): Promise<boolean | undefined> {
+  try {
+    return (await lambda.alias(name, alias, ' (reading it back)'))?.FunctionVersion === version;
+  } catch {
+    return undefined;
+  }
 }
 
 /** Back to the version `live` pointed at before, if `act` moved it. */

@@ -25,6 +25,7 @@ import { fakeReleaseClients } from '../../../test/support/release-clients';
 import type { ReleaseDeps } from '../saga/context';
 import { Ledger, type MaintenanceRecord } from '../ledger/ledger';
 import { switchMaintenance, type MaintenanceRequest } from './maintenance';
+import { InterruptedError } from '../saga/guard';
 
 const LISTENER = 'arn:aws:elasticloadbalancing:eu-west-2:444444444444:listener/app/tdr-prod/1/2';
 const assumed = (role: string, session: string) =>
@@ -145,6 +146,26 @@ describe('maintenance switch: approval where releases need one (ELBv2 mocked)', 
     expect(failure).to.equal(null);
     expect(result).to.include({ outcome: 'succeeded', maintenanceRule: `${LISTENER}/503` });
     expect(records(s3, 'intg').map((r) => r.outcome)).to.deep.equal(['started', 'succeeded']);
+  });
+
+  it('SIGTERM before CreateRule: nothing changed, recorded, and the stop goes up as InterruptedError (exit 143)', async () => {
+    const stop = new AbortController();
+    const { deps, s3 } = world(assumed('TDRDeveloper', 'dave'));
+    // The abort arrives as the write-ahead record is written: the next checkpoint is CreateRule's.
+    const log = (line: string) => line.includes(': started') && stop.abort('SIGTERM');
+    const err = await switchMaintenance({ ...deps, log, signal: stop.signal }, request('intg')).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    expect(err).to.be.instanceOf(InterruptedError);
+    expect((err as InterruptedError).signal, 'what cli/exit-codes.ts turns into 143').to.equal('SIGTERM');
+    const [started, stopped] = records(s3, 'intg');
+    expect(started?.outcome).to.equal('started');
+    expect(stopped).to.include({
+      outcome: 'failed',
+      detail: 'nothing changed; stopped: interrupted by SIGTERM',
+    });
+    expect(s3.objects.has('leases/maintenance/intg.json')).to.equal(false);
   });
 
   it('an "off" killed half-way is settled from the listener (503 rule still up: failed), then switched off', async () => {

@@ -21,8 +21,12 @@ import { ledgerOf, workloadEnv, type ReleaseDeps } from '../saga/context';
 import { LoadBalancers } from '../aws/elbv2';
 import { ReleaseInputError } from '../errors';
 import type { GateVerdict } from '../verdict';
-import { isApprover, isRole, personName } from '../aws/identity';
+import { callerRolePath, isApprover, isRole, needsRolePath, personName } from '../aws/identity';
 import { maintenanceOn, type LedgerRecord, type MaintenanceRecord } from '../ledger/ledger';
+import { LeaseLostError } from '../ledger/lease';
+import { InterruptedError } from '../saga/guard';
+import { checkBuildUrl } from '../saga/request';
+import { REASON_MAX, textProblem } from '../../../services/input-bounds';
 import {
   checkOff,
   checkOn,
@@ -104,8 +108,7 @@ export function validateMaintenance(
     throw new ReleaseInputError(
       'reason: say why the service is unavailable (recorded, and shown on the page)',
     );
-  // eslint-disable-next-line no-control-regex
-  if (/[\u0000-\u001f\u007f]/.test(reason)) throw new ReleaseInputError('reason: must be one line of text');
+  // The page's own limit first (what the load balancer takes), then every reason's bound.
   if (req.switch === 'on') {
     try {
       serviceUnavailablePage(reason);
@@ -113,9 +116,13 @@ export function validateMaintenance(
       throw new ReleaseInputError(`reason: ${(err as Error).message}`);
     }
   }
+  const reasonIssue = textProblem(reason, REASON_MAX);
+  if (reasonIssue) throw new ReleaseInputError(`reason: ${reasonIssue}`);
+  checkBuildUrl(req.buildUrl);
   if (req.jenkinsApprover !== undefined && req.jenkinsApprover !== null)
     personName(req.jenkinsApprover, 'jenkins-approver');
   if (!req.actor.trim()) throw new ReleaseInputError('actor: must not be empty');
+  personName(req.actor, 'actor');
   return env;
 }
 
@@ -238,7 +245,13 @@ async function prepare(ctx: Ctx): Promise<MaintenancePrep> {
   // Before the lease nothing is settled yet: plan as the saga will find things once it has settled
   // any switch left open (so "off" after a killed "on" restores what that "on" kept).
   const planned = plan(ctx, live, asSettled(live, view?.records ?? []));
-  const gate = approvalGate(ctx, identity);
+  const approvers = deps.platform.environments[ctx.env].promotion?.approval?.approvers ?? [];
+  // As `tdr approve` does: an approver entry with a path (SSO's) is checked against the role's path.
+  const rolePath =
+    !ctx.req.jenkinsApprover && needsRolePath(identity, approvers)
+      ? await callerRolePath(deps.clients.mgmt.iam, identity)
+      : undefined;
+  const gate = approvalGate(ctx, identity, rolePath);
   return {
     gates: [gate],
     what: `maintenance ${req.switch}`,
@@ -263,7 +276,7 @@ async function prepare(ctx: Ctx): Promise<MaintenancePrep> {
  * Where releases need an approver, switching does too: the caller is one of the approvers (an
  * admin acting themself), or Jenkins' own agent role passing the approver of its input step.
  */
-function approvalGate(ctx: Ctx, identity: string): GateVerdict {
+function approvalGate(ctx: Ctx, identity: string, rolePath: string | undefined): GateVerdict {
   const rule = ctx.deps.platform.environments[ctx.env].promotion?.approval;
   if (!rule) return { gate: 'approval', ok: true, detail: `${ctx.env} needs no approver` };
   const mgmt = ctx.deps.clients.accountIds.mgmt;
@@ -277,7 +290,7 @@ function approvalGate(ctx: Ctx, identity: string): GateVerdict {
           detail: `only Jenkins (${jenkins}) passes the approver of its input step, not ${identity}`,
         };
   }
-  return isApprover(identity, rule.approvers, mgmt)
+  return isApprover(identity, rule.approvers, mgmt, rolePath)
     ? { gate: 'approval', ok: true, detail: `${identity} is one of ${ctx.env}'s approvers` }
     : {
         gate: 'approval',
@@ -364,6 +377,13 @@ async function act(
     ctx.step(done.length > 0 ? done.join('; ') : 'nothing to change');
     return { ok: true, noWait: 'check the listener with tdr status' };
   } catch (err) {
+    // Stopped at a checkpoint (SIGINT/SIGTERM, the lease lost): nothing is in flight, so what was
+    // done so far is recorded and the stop goes on up, to exit as every other command does (143).
+    if (err instanceof InterruptedError || err instanceof LeaseLostError) {
+      const sofar = done.length > 0 ? `done before it: ${done.join('; ')}` : 'nothing changed';
+      await journal.finish('failed', { detail: `${sofar}; stopped: ${err.message}` }).catch(() => undefined);
+      throw err;
+    }
     // A call whose reply was lost may have taken effect (ELBv2's CreateRule has no idempotency
     // token: the SDK's retry then meets PriorityInUse). The listener says: already as planned, the
     // run went through, and the check after it records the outcome.
