@@ -50,6 +50,7 @@ export function register(program: Command, ctx: CliContext): void {
 
 /** Sandbox up with prod's soak shortened (unless TDR_CONFIG says otherwise), then the story. */
 async function runDemo(ctx: CliContext): Promise<void> {
+  releaseRuntime().workloadRoleFrom(ctx.env, { readOnly: false });
   let platform: Platform;
   if (ctx.env.TDR_CONFIG) {
     platform = ctx.platform();
@@ -107,6 +108,9 @@ async function runDemo(ctx: CliContext): Promise<void> {
 }
 
 async function up(ctx: CliContext, platform: Platform) {
+  // Creating the sandbox writes everywhere (roles, parameters, buckets): the read-only reader role
+  // is refused here, before any AWS call, as every other command that changes something is.
+  releaseRuntime().workloadRoleFrom(ctx.env, { readOnly: false });
   if (!ctx.env.AWS_ENDPOINT_URL) {
     throw new UsageError(
       'AWS_ENDPOINT_URL is not set: the sandbox runs against a local endpoint such as moto_server (it never touches real AWS)',
