@@ -5,6 +5,7 @@ import type { CliContext, GlobalOptions } from './context';
 import { envOption, ledgerSubjectOption } from './context';
 import { engine, releaseDeps } from './release-wiring';
 import { printJson, renderTable } from './output';
+import { digestColumn } from '../pipelines/release/verdict';
 
 export function register(program: Command, ctx: CliContext): void {
   program
@@ -70,7 +71,7 @@ function wholeNumber(value: string): number {
 }
 
 /** One ledger record as a row: checks, task runs and releases each say what matters of them. */
-function historyRow(r: HistoryEntry): unknown[] {
+export function historyRow(r: HistoryEntry): unknown[] {
   if (r.kind === 'unreadable')
     return [r.seq, null, 'unreadable', null, null, null, null, null, null, r.problem];
   const row = (
@@ -79,7 +80,7 @@ function historyRow(r: HistoryEntry): unknown[] {
     approver: string | null,
     from: string | null,
     note: unknown,
-  ) => [r.seq, r.recordedAt, what, r.version, r.digest.slice(7, 19), outcome, r.actor, approver, from, note];
+  ) => [r.seq, r.recordedAt, what, r.version, digestColumn(r.digest), outcome, r.actor, approver, from, note];
   if (r.kind === 'check') return row(`check ${r.name}`, r.result, null, null, r.url);
   if (r.kind === 'approval')
     return row(

@@ -50,6 +50,7 @@ export function register(program: Command, ctx: CliContext): void {
 
 /** Sandbox up with prod's soak shortened (unless TDR_CONFIG says otherwise), then the story. */
 async function runDemo(ctx: CliContext): Promise<void> {
+  releaseRuntime().workloadRoleFrom(ctx.env, { readOnly: false });
   let scratch: string | undefined;
   try {
     await demoIn(ctx, (dir) => (scratch = dir));
@@ -118,6 +119,9 @@ async function demoIn(ctx: CliContext, made: (dir: string) => void): Promise<voi
 }
 
 async function up(ctx: CliContext, platform: Platform) {
+  // Creating the sandbox writes everywhere (roles, parameters, buckets): the read-only reader role
+  // is refused here, before any AWS call, as every other command that changes something is.
+  releaseRuntime().workloadRoleFrom(ctx.env, { readOnly: false });
   if (!ctx.env.AWS_ENDPOINT_URL) {
     throw new UsageError(
       'AWS_ENDPOINT_URL is not set: the sandbox runs against a local endpoint such as moto_server (it never touches real AWS)',

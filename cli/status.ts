@@ -8,6 +8,7 @@ import type { CliContext, GlobalOptions } from './context';
 import { catalogueOption, envOption } from './context';
 import { engine, releaseDeps } from './release-wiring';
 import { printJson, renderTable } from './output';
+import { digestColumn } from '../pipelines/release/verdict';
 
 export function register(program: Command, ctx: CliContext): void {
   program
@@ -57,8 +58,8 @@ export function renderStatus(rows: readonly StatusRow[]): string {
       r.service,
       r.env,
       r.branch ? `${r.version} [branch]` : r.version,
-      r.digest?.slice(7, 19),
-      r.ecs.digest?.slice(7, 19) ?? r.ecs.image,
+      r.digest && digestColumn(r.digest),
+      (r.ecs.digest && digestColumn(r.ecs.digest)) ?? r.ecs.image,
       r.ecs.running === null ? null : `${r.ecs.running}/${r.ecs.desired}`,
       r.ecs.rolloutState,
       r.drift.length > 0 ? 'DRIFT' : 'ok',

@@ -53,6 +53,8 @@ const CHANGING: ReadonlyArray<readonly string[]> = [
   ],
   ['lease', 'break', '--service', 'frontend', '--env', 'intg', '--reason', 'stuck run'],
   ['ledger', 'reindex', '--service', 'frontend', '--env', 'intg'],
+  ['sandbox', 'up'],
+  ['sandbox', 'demo'],
 ];
 
 const commandOf = (argv: readonly string[]) =>

@@ -3,7 +3,7 @@ import { expect } from 'chai';
 import { DEFAULT_CATALOGUE } from '../../services/catalogue';
 import { loadPlatform } from '../../services/config';
 import { ecsServices } from '../../services/queries';
-import { digestOfVersion } from '../../test/support/ledger-records';
+import { LedgerBuilder, digestOfVersion } from '../../test/support/ledger-records';
 import {
   MAINTENANCE_OFF,
   SCENARIO_FACTS,
@@ -233,6 +233,46 @@ describe('release board data', () => {
     expect(texts(prod!)).to.deep.equal(['maintenance switch without an outcome (ledger #7)']);
     expect(prod?.tone).to.equal('info');
     expect(b.summary).to.deep.include({ inMaintenance: 0, maintenanceDrifted: 0 });
+  });
+
+  it('a version just rolled back from prod does not wait to be promoted there again, and the cell says so', () => {
+    const b = new LedgerBuilder();
+    const day = (n: number) => new Date(SCENARIO_NOW.getTime() - (10 - n) * 86_400_000);
+    for (const [i, v] of ['v1', 'v2'].entries()) {
+      b.run({ service: 'frontend', env: 'intg', version: v, at: day(i), outcome: 'succeeded' });
+      b.run({ service: 'frontend', env: 'staging', version: v, at: day(i + 1), outcome: 'succeeded' });
+      b.run({ service: 'frontend', env: 'prod', version: v, at: day(i + 2), outcome: 'succeeded' });
+    }
+    b.run({
+      service: 'frontend',
+      env: 'prod',
+      version: 'v1',
+      action: 'rollback',
+      at: day(5),
+      outcome: 'succeeded',
+    });
+    const data = buildBoard({
+      ...scenarioInput(),
+      model: { ...scenarioInput().model, services: [{ name: 'frontend', kind: 'service' }] },
+      ledgers: b.ledgers,
+      live: () => undefined,
+    });
+    const prod = cell(data, 'frontend', 'prod');
+    expect(prod.current?.version).to.equal('v1');
+    expect(prod.behind?.newest).to.deep.include({ version: 'v2' });
+    expect(prod.behind?.newest?.rolledBackHere).to.deep.include({ to: 'v1' });
+    expect(data.waiting.filter((w) => w.to === 'prod')).to.deep.equal([]);
+    expect(texts(prod).some((t) => t.startsWith('v2 was rolled back here to v1'))).to.equal(true);
+    // Promoted again after the fix went in upstream: it waits as usual.
+    b.run({ service: 'frontend', env: 'intg', version: 'v3', at: day(6), outcome: 'succeeded' });
+    b.run({ service: 'frontend', env: 'staging', version: 'v3', at: day(7), outcome: 'succeeded' });
+    const later = buildBoard({
+      ...scenarioInput(),
+      model: { ...scenarioInput().model, services: [{ name: 'frontend', kind: 'service' }] },
+      ledgers: b.ledgers,
+      live: () => undefined,
+    });
+    expect(later.waiting.filter((w) => w.to === 'prod').map((w) => w.version)).to.deep.equal(['v3']);
   });
 
   it('formats the promote command and ages for people', () => {

@@ -142,6 +142,11 @@ export interface BoardCell {
       readonly digest: string;
       /** When it first succeeded there. */
       readonly since: string | null;
+      /**
+       * Set when this environment ran it and a rollback took it out again (the newest thing that
+       * happened to it here): not waiting to be promoted, a fixed version is.
+       */
+      readonly rolledBackHere: { readonly at: string | null; readonly to: string } | null;
     } | null;
   } | null;
   readonly history: readonly HistoryEntry[];
@@ -278,7 +283,7 @@ function cellOf(
   const openRuns = runs.filter((r) => r.outcome === 'started');
   const leaseHeld = input.leases.find((l) => l.service === service && l.env === env);
   const lease = leaseHeld ? { ...leaseHeld, expired: (time(leaseHeld.expiresAt) ?? 0) <= now } : null;
-  const behind = source && upstream ? behindOf(source, current, upstream, now) : null;
+  const behind = source && upstream ? behindOf(source, current, upstream, runs, now) : null;
 
   const badges: Badge[] = [];
   if (!current && runs.length === 0) badges.push({ tone: 'none', text: 'never deployed' });
@@ -295,6 +300,13 @@ function cellOf(
         ? { tone: 'warn', text: `expired lease of ${lease.holder}` }
         : { tone: 'info', text: `lease held by ${lease.holder}` },
     );
+  }
+  const undone = behind?.newest?.rolledBackHere;
+  if (behind?.newest && undone) {
+    badges.push({
+      tone: 'warn',
+      text: `${behind.newest.version} was rolled back here to ${undone.to}${undone.at ? ` at ${undone.at}` : ''}: promote a fixed version`,
+    });
   }
   if (behind && behind.versions > 0) {
     const days = behind.days === null ? '' : `, ${formatDays(behind.days)}`;
@@ -376,6 +388,7 @@ function behindOf(
   source: string,
   current: ReleaseRun | undefined,
   upstream: readonly ReleaseRun[],
+  here: readonly ReleaseRun[],
   now: number,
 ): NonNullable<BoardCell['behind']> {
   const upstreamCurrent = currentRun(upstream);
@@ -393,8 +406,36 @@ function behindOf(
     of: source,
     versions: missing.length,
     days: oldest ? daysSince(oldest.finishedAt, now) : null,
-    newest: newest ? { version: newest.version, digest: newest.digest, since: iso(newest.finishedAt) } : null,
+    newest: newest
+      ? {
+          version: newest.version,
+          digest: newest.digest,
+          since: iso(newest.finishedAt),
+          rolledBackHere: rolledBackHere(here, newest.digest),
+        }
+      : null,
   };
+}
+
+/**
+ * The rollback that took `digest` out of this environment after it ran here, when nothing has put
+ * it back since; null otherwise.
+ */
+function rolledBackHere(
+  runs: readonly ReleaseRun[],
+  digest: string,
+): { readonly at: string | null; readonly to: string } | null {
+  let live = false;
+  let undo: ReleaseRun | undefined;
+  for (const r of runs) {
+    if (r.outcome !== 'succeeded') continue;
+    if (r.digest === digest) [live, undo] = [true, undefined];
+    else {
+      if (live && r.action === 'rollback') undo = r;
+      live = false;
+    }
+  }
+  return undo ? { at: iso(undo.finishedAt), to: undo.version } : null;
 }
 
 function daysSince(at: number | null, now: number): number | null {
@@ -405,6 +446,8 @@ function daysSince(at: number | null, now: number): number | null {
 function waitingOf(input: BoardInput, cell: BoardCell): WaitingPromotion[] {
   const newest = cell.behind?.newest;
   if (!cell.behind || !newest) return [];
+  // Rolled back out of here: promoting it again would bring back what was just undone.
+  if (newest.rolledBackHere) return [];
   // Already on its way: the open run and the lease say so.
   if (cell.openRuns.some((r) => r.digest === newest.digest)) return [];
   const attempts = cell.history.filter((h) => h.digest === newest.digest && h.outcome !== 'started');

@@ -88,7 +88,8 @@ describe('delivery metrics', () => {
       deploymentsPerWeek: 3 / (30 / 7),
       leadTime: { count: 3, medianHours: 24, p90Hours: 24, unmatched: 0 },
       changeFailure: { changes: 4, failures: 2, rate: 0.5 },
-      timeToRestore: { count: 1, medianHours: 48, p90Hours: 48, open: 0 },
+      // v3's failure restored by v4 after 48 h; v5, undone, restored by the rollback 24 h 5 min later.
+      timeToRestore: { count: 2, medianHours: (48 + 24 + 5 / 60) / 2, p90Hours: 48, open: 0 },
     });
   });
 
@@ -130,7 +131,12 @@ describe('delivery metrics', () => {
     expect(w.deployments).to.equal(5);
     expect(w.leadTime).to.deep.equal({ count: 3, medianHours: 24, p90Hours: 24, unmatched: 1 });
     expect(w.changeFailure).to.deep.equal({ changes: 7, failures: 3, rate: 3 / 7 });
-    expect(w.timeToRestore).to.deep.equal({ count: 1, medianHours: 48, p90Hours: 48, open: 1 });
+    expect(w.timeToRestore).to.deep.equal({
+      count: 2,
+      medianHours: (48 + 24 + 5 / 60) / 2,
+      p90Hours: 48,
+      open: 1,
+    });
   });
 
   it('weekly buckets cover the longest window, oldest first, and add up to it', () => {
@@ -170,6 +176,28 @@ describe('delivery metrics', () => {
     });
     const w = window(deliveryMetrics(b.ledgers, { ...OPTIONS, services: ['api'] }).overall, 30);
     expect(w.leadTime).to.deep.equal({ count: 2, medianHours: 15, p90Hours: 20, unmatched: 0 });
+  });
+
+  it('after a prod rollback, time to restore agrees with the change failure rate', () => {
+    const b = new LedgerBuilder();
+    const prod = (version: string, daysAgo: number, action?: 'rollback') =>
+      b.run({
+        service: 'api',
+        env: 'prod',
+        version,
+        at: ago(daysAgo),
+        outcome: 'succeeded',
+        action,
+        minutes: 0,
+      });
+    prod('v1', 3);
+    prod('v2', 2);
+    prod('v1', 1, 'rollback');
+    const w = window(deliveryMetrics(b.ledgers, { ...OPTIONS, services: ['api'] }).overall, 30);
+    expect(w.changeFailure).to.deep.equal({ changes: 2, failures: 1, rate: 0.5 });
+    // Every failed change is either restored or still open: never "0 restored, 0 still failed".
+    expect(w.timeToRestore.count + w.timeToRestore.open).to.equal(w.changeFailure.failures);
+    expect(w.timeToRestore).to.deep.equal({ count: 1, medianHours: 24, p90Hours: 24, open: 0 });
   });
 
   it('an empty ledger gives empty metrics', () => {

@@ -7,7 +7,9 @@
  *   success in prod;
  * - change failure rate: prod releases that failed or rolled back, or that succeeded and were the
  *   release a later `rollback` undid, over all finished prod releases;
- * - time to restore: from a failed (or rolled back) prod release to the next one that succeeded.
+ * - time to restore: from a failed (or rolled back) prod release, or a successful one a later
+ *   `rollback` undid (from when it went live), to the next one that succeeded: every failure the
+ *   change failure rate counts is restored or still open here.
  *
  * An event belongs to a window by when it finished. Median is the middle value (the mean of the two
  * middle ones for an even count); p90 is the nearest-rank 90th percentile.
@@ -147,7 +149,11 @@ function serviceFacts(ledgers: ServiceLedgers, service: string, firstEnv: string
         inProd.add(run.digest);
       }
     }
-    if (isFailure(run)) {
+    // A release a later rollback undid failed in production as surely as one that failed outright:
+    // it counts in the change failure rate, so it is restored (by that rollback) in time to restore.
+    const undone =
+      run.action !== 'rollback' && run.outcome === 'succeeded' && finished[i + 1]?.action === 'rollback';
+    if (isFailure(run) || undone) {
       const failure = { at: run.finishedAt, restoredAt: null as number | null };
       failures.push(failure);
       openFailures.push(failure);

@@ -13,11 +13,15 @@ import fc from 'fast-check';
 import {
   KEEP_CHECKS,
   KEEP_RUNS,
+  KEEP_VERSIONS,
   Ledger,
   compact,
   currentRelease,
   headKey,
   latestCheck,
+  liveStint,
+  lostStanding,
+  openApprovals,
   recordKey,
   succeededRelease,
   unsettledRuns,
@@ -63,6 +67,19 @@ const check = (name: string, version: string): NewRecord => ({
   result: 'passed',
   url: null,
   actor: 'ci',
+});
+
+const approval = (approver: string, version: string): NewRecord => ({
+  kind: 'approval',
+  service: 'frontend',
+  env: 'intg',
+  version,
+  digest: `sha256:${version}`,
+  via: 'sts',
+  approver,
+  identity: `arn:aws:sts::1:assumed-role/TDRReleaseApproverProd/${approver}`,
+  buildUrl: null,
+  actor: approver,
 });
 
 /** Requests made by `fn`, by command. */
@@ -158,43 +175,107 @@ describe('ledger head', () => {
 
   it('compaction answers every query as the whole history does, in bounded size', () => {
     const event = fc.record({
-      kind: fc.constantFrom('run', 'check'),
+      kind: fc.constantFrom('run', 'run', 'run', 'check', 'approval'),
       run: fc.integer({ min: 0, max: 150 }),
       version: fc.integer({ min: 1, max: 30 }),
       outcome: fc.constantFrom<ReleaseOutcome>('started', 'succeeded', 'failed', 'rolled_back'),
+      rollback: fc.boolean(),
       name: fc.constantFrom('e2e', 'smoke'),
     });
     fc.assert(
-      fc.property(fc.array(event, { maxLength: 600 }), fc.integer({ min: 1, max: 599 }), (events, cut) => {
-        // Each run writes `started`, then at most one outcome (a run never starts twice).
-        const state = new Map<string, 'open' | 'done'>();
-        const all = events.map((e, i): LedgerRecord => {
-          let runId = `r${e.run}`;
-          if (state.get(runId) === 'done') runId = `r${e.run}-${i}`;
-          const outcome =
-            state.get(runId) === 'open' ? (e.outcome === 'started' ? 'failed' : e.outcome) : 'started';
-          if (e.kind === 'run') state.set(runId, outcome === 'started' ? 'open' : 'done');
-          const base =
-            e.kind === 'check' ? check(e.name, `v${e.version}`) : release(runId, `v${e.version}`, outcome);
-          return { ...base, schema: 1, seq: i + 1, recordedAt: 't' } as LedgerRecord;
-        });
-        const whole = compact(all);
-        const folded = compact([...compact(all.slice(0, cut)), ...all.slice(cut)]);
-        expect(folded).to.deep.equal(whole);
-        expect(whole.length).to.be.at.most(KEEP_RUNS + KEEP_CHECKS + unsettledRuns(all).length);
-        expect(currentRelease(whole)?.seq).to.equal(currentRelease(all)?.seq);
-        expect(unsettledRuns(whole).map((r) => r.seq)).to.deep.equal(unsettledRuns(all).map((r) => r.seq));
-        for (let v = 1; v <= 30; v++) {
-          const inWindow = succeededRelease(all, `v${v}`);
-          if (inWindow && all.length - inWindow.seq < KEEP_RUNS / 2)
-            expect(succeededRelease(whole, `v${v}`)?.seq).to.equal(inWindow.seq);
-          for (const name of ['e2e', 'smoke'])
-            expect(latestCheck(whole, name, `sha256:v${v}`)?.seq).to.equal(
-              latestCheck(all, name, `sha256:v${v}`)?.seq,
-            );
-        }
-      }),
+      fc.property(
+        fc.array(event, { minLength: 100, maxLength: 600, size: 'max' }),
+        fc.integer({ min: 1, max: 599 }),
+        (events, cut) => {
+          // Each run writes `started`, then at most one outcome (a run never starts twice).
+          const state = new Map<string, 'open' | 'done'>();
+          const all = events.map((e, i): LedgerRecord => {
+            let runId = `r${e.run}`;
+            if (state.get(runId) === 'done') runId = `r${e.run}-${i}`;
+            const outcome =
+              state.get(runId) === 'open' ? (e.outcome === 'started' ? 'failed' : e.outcome) : 'started';
+            if (e.kind === 'run') state.set(runId, outcome === 'started' ? 'open' : 'done');
+            const base =
+              e.kind === 'check'
+                ? check(e.name, `v${e.version}`)
+                : e.kind === 'approval'
+                  ? approval(e.name === 'e2e' ? 'alice' : 'bob', `v${e.version}`)
+                  : {
+                      ...release(runId, `v${e.version}`, outcome),
+                      ...(e.rollback ? { action: 'rollback' } : {}),
+                    };
+            return { ...base, schema: 1, seq: i + 1, recordedAt: 't' } as LedgerRecord;
+          });
+          const whole = compact(all);
+          const folded = compact([...compact(all.slice(0, cut)), ...all.slice(cut)]);
+          expect(folded).to.deep.equal(whole);
+          expect(whole.length).to.be.at.most(
+            KEEP_RUNS + KEEP_CHECKS + unsettledRuns(all).length + 3 * KEEP_VERSIONS + 2,
+          );
+          expect(currentRelease(whole)?.seq).to.equal(currentRelease(all)?.seq);
+          expect(unsettledRuns(whole).map((r) => r.seq)).to.deep.equal(unsettledRuns(all).map((r) => r.seq));
+          const stint = (rs: readonly LedgerRecord[]) => {
+            const s = liveStint(rs);
+            return s && [s.current.seq, s.since.seq];
+          };
+          expect(stint(whole)).to.deep.equal(stint(all));
+          // Fewer versions than KEEP_VERSIONS: every one answers as the whole history does, however old.
+          for (let v = 1; v <= 30; v++) {
+            expect(succeededRelease(whole, `v${v}`)?.seq).to.equal(succeededRelease(all, `v${v}`)?.seq);
+            expect(lostStanding(whole, `v${v}`)).to.equal(lostStanding(all, `v${v}`));
+            // The same approver's newer approval stands for an older one of the same digest.
+            const approvers = (rs: readonly LedgerRecord[]) => [
+              ...new Set(openApprovals(rs, `sha256:v${v}`).map((a) => a.approver)),
+            ];
+            if (whole.filter((r) => r.kind === 'check' || r.kind === 'approval').length < KEEP_CHECKS)
+              expect(approvers(whole)).to.deep.equal(approvers(all));
+            else expect(approvers(all)).to.include.members(approvers(whole)); // never a used one
+            for (const name of ['e2e', 'smoke'])
+              if (all.filter((r) => r.kind === 'check' || r.kind === 'approval').length <= KEEP_CHECKS)
+                expect(latestCheck(whole, name, `sha256:v${v}`)?.seq).to.equal(
+                  latestCheck(all, name, `sha256:v${v}`)?.seq,
+                );
+          }
+        },
+      ),
       { numRuns: 150 },
     );
+  });
+
+  it('a used approval never counts again, however many runs come after it (and after a reindex)', async () => {
+    const s3 = memoryS3();
+    const ledger = new Ledger(s3.client, 'b');
+    await ledger.append(approval('alice', 'v7'));
+    await ledger.append(release('used', 'v7', 'started'));
+    await ledger.append(release('used', 'v7', 'succeeded'));
+    for (let i = 0; i < KEEP_RUNS + 5; i++) {
+      await ledger.append(release(`later-${i}`, `v${8 + (i % 2)}`, 'started'));
+      await ledger.append(release(`later-${i}`, `v${8 + (i % 2)}`, 'succeeded'));
+    }
+    const all = await ledger.records('frontend', 'intg');
+    expect(openApprovals(all, 'sha256:v7')).to.deep.equal([]);
+    for (const view of [
+      await ledger.view('frontend', 'intg'),
+      await new Ledger(s3.client, 'b').reindex('frontend', 'intg'),
+    ])
+      expect(openApprovals(view.records, 'sha256:v7')).to.deep.equal([]);
+  });
+
+  it('rollback --to reaches a version that stood, older than the newest KEEP_RUNS runs (after a reindex too)', async () => {
+    const s3 = memoryS3();
+    const ledger = new Ledger(s3.client, 'b');
+    await ledger.append(release('old', 'v3', 'started'));
+    await ledger.append(release('old', 'v3', 'succeeded'));
+    for (let i = 0; i < KEEP_RUNS + 5; i++) {
+      await ledger.append(release(`later-${i}`, `v${4 + i}`, 'started'));
+      await ledger.append(release(`later-${i}`, `v${4 + i}`, 'succeeded'));
+    }
+    for (const view of [
+      await ledger.view('frontend', 'intg'),
+      await new Ledger(s3.client, 'b').reindex('frontend', 'intg'),
+    ]) {
+      expect(succeededRelease(view.records, 'v3')?.seq).to.equal(2);
+      expect(lostStanding(view.records, 'v3')).to.equal(null);
+    }
   });
 });

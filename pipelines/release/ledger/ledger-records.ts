@@ -312,22 +312,34 @@ export function latestCheck(
 export const KEEP_RUNS = 25;
 /** Newest results per check name × digest (and approvals per approver × digest) a compacted ledger keeps. */
 export const KEEP_CHECKS = 25;
+/**
+ * Versions whose standing a compacted ledger keeps however old (`rollback --to` reaches back this
+ * far, and `succeededRelease` and `lostStanding` answer as the whole history does for them).
+ */
+export const KEEP_VERSIONS = 50;
 
 /**
  * The records of one service × environment that every query above answers the same from, within
- * the newest KEEP_RUNS runs and KEEP_CHECKS checks: the newest record of each run (a run that is
- * still open is always kept, however old) and the newest result of each check for each digest.
- * Bounded whatever the history's length, and `compact(compact(a) ++ b)` = `compact(a ++ b)`:
- * what the ledger's head object stores and folds new records into.
+ * bounds: the newest record of each of the newest KEEP_RUNS runs (a run that is still open is
+ * always kept, however old), the newest result of each check for each digest, the approvals no run
+ * has used yet (a used one never counts again, however many runs came after it), and, for the
+ * newest KEEP_VERSIONS versions that succeeded here, the records their standing rests on. Bounded
+ * whatever the history's length, and `compact(compact(a) ++ b)` = `compact(a ++ b)`: what the
+ * ledger's head object stores and folds new records into.
  */
 export function compact(records: readonly LedgerRecord[]): LedgerRecord[] {
+  const sorted = [...records].sort((a, b) => a.seq - b.seq);
   const runs = new Map<string, LedgerRecord>();
   const checks = new Map<string, LedgerRecord>();
-  for (const r of [...records].sort((a, b) => a.seq - b.seq)) {
+  for (const r of sorted) {
     if (r.kind === 'check') checks.set(`${r.name} ${r.digest}`, r);
     else if (r.kind === 'approval') checks.set(`approval ${r.identity} ${r.approver} ${r.digest}`, r);
     else if (r.kind === 'release' || r.kind === 'task' || r.kind === 'maintenance')
       runs.set(`${r.kind} ${r.runId}`, r);
+    // A run started for a digest uses every approval of it before (./ledger-records.ts
+    // `openApprovals`): dropped here, so it cannot count again once the run leaves the window.
+    if (r.kind === 'release' && r.action !== 'rollback')
+      for (const [key, c] of checks) if (c.kind === 'approval' && c.digest === r.digest) checks.delete(key);
   }
   const open = (r: LedgerRecord) =>
     ((r.kind === 'release' || r.kind === 'maintenance') && r.outcome === 'started') ||
@@ -338,9 +350,44 @@ export function compact(records: readonly LedgerRecord[]): LedgerRecord[] {
   const switched = newestFirst(runs.values()).find(
     (r) => r.kind === 'maintenance' && r.outcome === 'succeeded',
   );
-  const keptRuns = newestFirst(runs.values()).filter((r, i) => i < KEEP_RUNS || open(r) || r === switched);
+  const anchors = standingAnchors(sorted);
+  const keptRuns = newestFirst(runs.values()).filter(
+    (r, i) => i < KEEP_RUNS || open(r) || r === switched || anchors.has(r.seq),
+  );
   const keptChecks = newestFirst(checks.values()).slice(0, KEEP_CHECKS);
   return [...keptRuns, ...keptChecks].sort((a, b) => a.seq - b.seq);
+}
+
+/**
+ * The sequence numbers of the release records that `succeededRelease`, `lostStanding` and
+ * `liveStint` rest on: for each of the newest KEEP_VERSIONS versions that succeeded, its newest
+ * success, the first success after it (a rollback to another version there means it was rolled
+ * back) and its own first outcome after it (failed or rolled back since); and the start of the
+ * live stint with the success just before it (where the stint breaks). Each is the same whether
+ * computed on the whole history or on a compacted one with the records after it.
+ */
+function standingAnchors(sorted: readonly LedgerRecord[]): Set<number> {
+  const finals = releaseRecords(sorted).filter((r) => r.outcome !== 'started');
+  const newest = new Map<string, number>();
+  finals.forEach((r, i) => {
+    if (r.outcome === 'succeeded') newest.set(r.version, i);
+  });
+  const kept = [...newest.entries()].sort((a, b) => b[1] - a[1]).slice(0, KEEP_VERSIONS);
+  const anchors = new Set<number>();
+  for (const [version, i] of kept) {
+    anchors.add((finals[i] as ReleaseRecord).seq);
+    const after = finals.slice(i + 1);
+    const next = after.find((r) => r.outcome === 'succeeded');
+    const own = after.find((r) => r.version === version);
+    if (next) anchors.add(next.seq);
+    if (own) anchors.add(own.seq);
+  }
+  const succeeded = finals.filter((r) => r.outcome === 'succeeded');
+  const current = succeeded.at(-1);
+  let start = succeeded.length - 1;
+  while (current && start > 0 && (succeeded[start - 1] as ReleaseRecord).digest === current.digest) start--;
+  for (const r of succeeded.slice(Math.max(0, start - 1), start + 1)) anchors.add(r.seq);
+  return anchors;
 }
 
 /**
