@@ -15,13 +15,14 @@
 import { runTdr } from '../test/support/cli';
 import { QUICK_CONFIG } from '../test/support/release';
 import { benchSandbox, median, seedLedger } from './sandbox';
+import { runsOf, sizesOf } from './smoke';
 
-const runs = Number(process.argv[2] ?? 5);
-const SIZES = [
+const runs = runsOf(process.argv[2], 5);
+const SIZES = sizesOf([
   { records: 10, service: 'frontend' },
   { records: 1_000, service: 'consignmentapi' },
   { records: 10_000, service: 'keycloak' },
-] as const;
+] as const);
 
 /** Blocks of five: two deploys (started, succeeded) and an e2e result; sizes are multiples of 5. */
 function seedRecord(service: string, seq: number): object {

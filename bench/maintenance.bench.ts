@@ -14,13 +14,14 @@
 import { naming } from '../services/naming';
 import { runTdr } from '../test/support/cli';
 import { benchSandbox, median, seedLedger } from './sandbox';
+import { runsOf, sizesOf } from './smoke';
 
-const runs = Number(process.argv[2] ?? 5);
-const SIZES = [
+const runs = runsOf(process.argv[2], 5);
+const SIZES = sizesOf([
   { records: 10, env: 'intg' },
   { records: 1_000, env: 'staging' },
   { records: 10_000, env: 'prod' },
-] as const;
+] as const);
 
 /** Blocks of four: on started, on succeeded, off started, off succeeded (so the history ends off). */
 function seedRecord(env: string, seq: number): object {

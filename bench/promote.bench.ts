@@ -19,13 +19,14 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { startMoto, type MotoServer } from '../test/support/moto';
 import { naming } from '../services/naming';
+import { runsOf, smoke } from './smoke';
 
 const cli = join(__dirname, '..', 'build', 'cli', 'main.js');
 if (!existsSync(cli)) {
   console.error(`${cli} is missing: run npm run build first`);
   process.exit(2);
 }
-const runs = Number(process.argv[2] ?? 5);
+const runs = runsOf(process.argv[2], 5);
 const SERVICE = 'frontend';
 const TO = 'staging' as const;
 const STAGING_ACCOUNT = '333333333333';
@@ -55,7 +56,24 @@ function measure(moto: MotoServer, fn: () => void): { ms: number; calls: number 
   return { ms, calls: moto.requests() - before };
 }
 
+/**
+ * The AWS CLI's version line, or undefined when there is none: a smoke run (./smoke.ts) then
+ * measures tdr alone, saying so; a full run needs both, so it stops (exit 2) before starting moto.
+ */
+function awsCliVersion(awsBin: string): string | undefined {
+  const v = spawnSync(awsBin, ['--version'], { encoding: 'utf8', timeout: 60_000 });
+  if (!v.error && v.status === 0) return (v.stdout.trim() || v.stderr.trim()).split('\n')[0];
+  if (smoke()) return undefined;
+  console.error(
+    `no AWS CLI at ${JSON.stringify(awsBin)} (${v.error?.message ?? `exit ${v.status}`}): install one (pip install awscli, or Debian's awscli) or name it with TDR_BENCH_AWS`,
+  );
+  process.exit(2);
+}
+
 async function main(): Promise<void> {
+  // TDR_BENCH_AWS picks the CLI, e.g. /usr/bin/aws for Debian's awscli v2 where a pip v1 comes first on PATH.
+  const awsBin = process.env.TDR_BENCH_AWS ?? 'aws';
+  const awsVersion = awsCliVersion(awsBin);
   const moto = await startMoto();
   const env: NodeJS.ProcessEnv = {
     ...process.env,
@@ -71,16 +89,12 @@ async function main(): Promise<void> {
     TDR_SLACK_WEBHOOK_URL: undefined,
     NODE_NO_WARNINGS: '1',
   };
-  // TDR_BENCH_AWS picks the CLI, e.g. /usr/bin/aws for Debian's awscli v2 where a pip v1 comes first on PATH.
-  const awsBin = process.env.TDR_BENCH_AWS ?? 'aws';
   const aws = (args: string[], e = env) =>
     run(awsBin, ['--endpoint-url', moto.endpoint, '--output', 'json', ...args], e);
   const tdr: Record<string, number[]> = { ms: [], calls: [] };
   const awsCli: Record<string, number[]> = { ms: [], calls: [] };
   try {
-    console.error(
-      `aws: ${spawnSync(awsBin, ['--version'], { encoding: 'utf8' }).stdout.trim() || spawnSync(awsBin, ['--version'], { encoding: 'utf8' }).stderr.trim()}`,
-    );
+    console.error(`aws: ${awsVersion ?? `none at ${awsBin}: a smoke run measures tdr alone`}`);
     for (let i = 0; i < runs; i++) {
       // Same starting point for both: a fresh sandbox with v2 live in intg.
       await moto.reset();
@@ -160,7 +174,7 @@ async function main(): Promise<void> {
               [awsCli, viaAws],
               [tdr, viaTdr],
             ];
-      for (const [into, fn] of order) {
+      for (const [into, fn] of order.filter(([into]) => into === tdr || awsVersion !== undefined)) {
         const m = measure(moto, () => void fn());
         into.ms?.push(m.ms);
         into.calls?.push(m.calls);
@@ -176,6 +190,10 @@ async function main(): Promise<void> {
   console.log(
     `  tdr promote (compiled, one process)          ${median(tdr.ms).toFixed(0).padStart(6)} ms   ${median(tdr.calls)} calls   [${tdr.ms?.map((x) => x.toFixed(0)).join(', ')}]`,
   );
+  if (awsVersion === undefined) {
+    console.log('  aws CLI sequence: not measured (no AWS CLI; smoke run)');
+    return;
+  }
   console.log(
     `  aws CLI sequence (5 processes)               ${median(awsCli.ms).toFixed(0).padStart(6)} ms   ${median(awsCli.calls)} calls   [${awsCli.ms?.map((x) => x.toFixed(0)).join(', ')}]`,
   );

@@ -85,8 +85,12 @@ describe('a Grafana that never answers (a server on 127.0.0.1 that accepts and s
       expect(silent.requests(), 'the annotation reached the silent Grafana').to.be.at.least(1);
       expect(output).to.match(/creating the annotation: no answer within \d+ ms/);
       expect(reportedAt, 'the failed annotation was reported').to.be.above(0);
-      // Before the fix the process stayed alive (820 s in issue 24) with the request still open.
-      expect(exitedAt - reportedAt, 'from the report to the exit').to.be.below(3_000);
+      // Before the fix the process stayed alive (820 s in issue 24) with the request still open;
+      // the margin is for a loaded machine printing the result and shutting down.
+      expect(exitedAt - reportedAt, 'ms from the report to the exit').to.be.below(15_000);
+      // The server hears of a closed socket a moment after the child is gone.
+      for (let i = 0; i < 100 && silent.openConnections() > 0; i++)
+        await new Promise((r) => setTimeout(r, 20));
       expect(silent.openConnections(), 'the annotation request was cancelled').to.equal(0);
       const leases = await new S3Client({ forcePathStyle: true }).send(
         new ListObjectsV2Command({ Bucket: naming.ledgerBucket(), Prefix: 'leases/' }),
