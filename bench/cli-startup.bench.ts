@@ -6,13 +6,14 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
+import { runsOf } from './smoke';
 
 const cli = join(__dirname, '..', 'build', 'cli', 'main.js');
 if (!existsSync(cli)) {
   console.error(`${cli} is missing: run npm run build first`);
   process.exit(2);
 }
-const runs = Number(process.argv[2] ?? 30);
+const runs = runsOf(process.argv[2], 30);
 const cases: Record<string, string[]> = {
   'node -e 0': ['-e', '0'],
   'tdr --help': [cli, '--help'],
@@ -23,7 +24,10 @@ const samples: Record<string, number[]> = Object.fromEntries(Object.keys(cases).
 for (let i = 0; i < runs; i++) {
   for (const [name, args] of Object.entries(cases)) {
     const start = process.hrtime.bigint();
-    const result = spawnSync(process.execPath, args, { stdio: ['ignore', 'ignore', 'pipe'] });
+    const result = spawnSync(process.execPath, args, {
+      stdio: ['ignore', 'ignore', 'pipe'],
+      timeout: 60_000,
+    });
     const ms = Number(process.hrtime.bigint() - start) / 1e6;
     if (result.status !== 0) throw new Error(`${name} exited ${result.status}: ${result.stderr.toString()}`);
     samples[name]?.push(ms);

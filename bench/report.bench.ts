@@ -9,9 +9,11 @@ import { buildBoard, type BoardInput, type LiveState } from '../pipelines/report
 import { renderBoardHtml } from '../pipelines/report/html';
 import { DAY_MS, currentRun, recordsOf, releaseRuns } from '../pipelines/report/runs';
 import { LedgerBuilder } from '../test/support/ledger-records';
+import { runsOf, smoke } from './smoke';
 
-const SERVICES = 50;
-const RECORDS_PER_SERVICE = 1_000;
+// A smoke run (./smoke.ts): the catalogue's smallest useful board, once.
+const SERVICES = smoke() ? 2 : 50;
+const RECORDS_PER_SERVICE = smoke() ? 10 : 1_000;
 const NOW = new Date('2026-06-30T12:00:00Z');
 const SPAN_DAYS = 180;
 const NOT_IN_MAINTENANCE = {
@@ -102,7 +104,7 @@ function main(): void {
     0,
   );
   const runs: Array<{ board: number; html: number; bytes: number }> = [];
-  for (let i = 0; i < 5; i++) {
+  for (let i = 0, n = runsOf(undefined, 5); i < n; i++) {
     const t0 = performance.now();
     const board = buildBoard(data);
     const t1 = performance.now();

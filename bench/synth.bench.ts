@@ -12,6 +12,7 @@ import { ENVIRONMENT_NAMES } from '../services/environments';
 import { ecsServices } from '../services/queries';
 import { renderTable } from '../cli/output';
 import { synthStacks } from '../infra/synth';
+import { smoke } from './smoke';
 
 /** The embedded catalogue with its services cloned until there are `count` of them. */
 function withServices(base: Platform, count: number): Platform {
@@ -50,13 +51,17 @@ async function measure(label: string, platform: Platform) {
 
 async function main() {
   const base = loadPlatform({});
-  const runs = [
-    await measure('embedded (cold: loads Pulumi and AWS modules)', base),
-    await measure('embedded (warm)', base),
-    await measure('10 services', withServices(base, 10)),
-    await measure('50 services', withServices(base, 50)),
-  ];
-  const warm = runs[1]!;
+  // A smoke run (./smoke.ts) synthesises the embedded catalogue once, cold (and calls that warm too).
+  const cold = await measure('embedded (cold: loads Pulumi and AWS modules)', base);
+  const runs = smoke()
+    ? [cold]
+    : [
+        cold,
+        await measure('embedded (warm)', base),
+        await measure('10 services', withServices(base, 10)),
+        await measure('50 services', withServices(base, 50)),
+      ];
+  const warm = runs[1] ?? cold;
   process.stdout.write(
     renderTable(
       [
@@ -85,7 +90,7 @@ async function main() {
   );
   const target = 3000;
   process.stdout.write(
-    `\nall five stacks, embedded catalogue: ${Math.round(runs[0]!.millis)} ms cold, ${Math.round(warm.millis)} ms warm (target < ${target} ms): ${runs[0]!.millis < target ? 'MET' : 'MISSED'}\n`,
+    `\nall five stacks, embedded catalogue: ${Math.round(cold.millis)} ms cold, ${Math.round(warm.millis)} ms warm (target < ${target} ms): ${cold.millis < target ? 'MET' : 'MISSED'}\n`,
   );
 }
 

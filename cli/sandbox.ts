@@ -90,12 +90,7 @@ async function demoIn(ctx: CliContext, made: (dir: string) => void): Promise<voi
     });
   const deps = await runtime();
   // Alice approves as herself: prod's approver role, assumed with her session name.
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const { STSClient } = require('@aws-sdk/client-sts') as typeof import('@aws-sdk/client-sts');
-  const sts = new STSClient({
-    region: platform.environments.mgmt.region,
-    endpoint: ctx.env.AWS_ENDPOINT_URL,
-  });
+  const sts = sandboxClients().sandboxStsClient(ctx.env, platform.environments.mgmt.region);
   // The approver role `sandbox up` created for prod, as infra does.
   const role = approverRoles(platform.environments).find((r) => r.environments.includes('prod'))?.roleName;
   if (!role)
@@ -128,18 +123,17 @@ async function up(ctx: CliContext, platform: Platform) {
     );
   }
   const { sandboxAccountIds, sandboxUp } = sandboxModule();
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const { STSClient } = require('@aws-sdk/client-sts') as typeof import('@aws-sdk/client-sts');
+  const { sandboxStsClient, sandboxKmsClient } = sandboxClients();
   const { releaseClients } = releaseAws();
   const region = platform.environments.mgmt.region;
-  const accountIds = await sandboxAccountIds(
-    ctx.env,
-    new STSClient({ region, endpoint: ctx.env.AWS_ENDPOINT_URL }),
-  );
+  const accountIds = await sandboxAccountIds(ctx.env, sandboxStsClient(ctx.env, region));
   const clients = await releaseClients({ region, env: ctx.env, sessionName: 'tdr-sandbox', accountIds });
+  return sandboxUp(clients, platform, sandboxKmsClient(ctx.env, region));
+}
+
+function sandboxClients(): typeof import('../sandbox/aws') {
   // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const { KMSClient } = require('@aws-sdk/client-kms') as typeof import('@aws-sdk/client-kms');
-  return sandboxUp(clients, platform, new KMSClient({ region, endpoint: ctx.env.AWS_ENDPOINT_URL }));
+  return require('../sandbox/aws') as typeof import('../sandbox/aws');
 }
 
 function releaseAws(): typeof import('../pipelines/release/aws/aws') {

@@ -4,7 +4,13 @@
  * the notification policy tree). It authenticates with a service-account token as a Bearer
  * header, retries server errors and unreachable Grafana, and turns every failure into a typed error
  * that says what was being attempted. The token is kept private and never appears in a message.
+ *
+ * Every call has a bounded time: each attempt is cancelled (an AbortSignal on `fetch`, which closes
+ * its socket) after `attemptTimeoutMs`, and the call with its retries and back-off ends within
+ * `totalTimeoutMs`. A request only abandoned, not cancelled, kept `tdr` alive for as long as a hung
+ * Grafana held its socket (issue 24, item 2). A caller's `signal` cancels a call at once.
  */
+import { setTimeout as sleep } from 'node:timers/promises';
 import type * as alerting from '@grafana/grafana-foundation-sdk/alerting';
 import { PlatformError } from '../services/errors';
 
@@ -18,6 +24,15 @@ export interface GrafanaClientOptions {
   readonly retries?: number;
   /** First back-off delay, doubled per attempt (default 250 ms). */
   readonly retryDelayMs?: number;
+  /** One attempt is cancelled after this (default 10 s). */
+  readonly attemptTimeoutMs?: number;
+  /** A call, its retries and back-off included, ends within this (default 30 s). */
+  readonly totalTimeoutMs?: number;
+}
+
+/** Per call: a signal that cancels it (e.g. the caller's own deadline). */
+export interface CallOptions {
+  readonly signal?: AbortSignal | undefined;
 }
 
 /** The URL given for Grafana is not one: nothing was called. */
@@ -106,6 +121,7 @@ interface RequestOptions {
   readonly body?: unknown;
   /** Answer `undefined` for 404 instead of throwing (a lookup, not an error). */
   readonly absentOn404?: boolean;
+  readonly signal?: AbortSignal | undefined;
 }
 
 export class GrafanaClient {
@@ -114,6 +130,8 @@ export class GrafanaClient {
   readonly #fetch: typeof fetch;
   readonly #retries: number;
   readonly #retryDelayMs: number;
+  readonly #attemptTimeoutMs: number;
+  readonly #totalTimeoutMs: number;
 
   constructor(options: GrafanaClientOptions) {
     let parsed: URL;
@@ -127,6 +145,8 @@ export class GrafanaClient {
     this.#fetch = options.fetch ?? fetch;
     this.#retries = options.retries ?? 3;
     this.#retryDelayMs = options.retryDelayMs ?? 250;
+    this.#attemptTimeoutMs = options.attemptTimeoutMs ?? 10_000;
+    this.#totalTimeoutMs = options.totalTimeoutMs ?? 30_000;
   }
 
   /** Every dashboard carrying `tag` (GET /api/search). */
@@ -204,12 +224,12 @@ export class GrafanaClient {
   }
 
   /** POST /api/annotations: the release engine marks deploys with it. */
-  async createAnnotation(annotation: AnnotationRequest): Promise<{ id: number }> {
+  async createAnnotation(annotation: AnnotationRequest, call: CallOptions = {}): Promise<{ id: number }> {
     const result = await this.#request<{ id: number }>(
       `adding annotation "${annotation.text}"`,
       'POST',
       '/api/annotations',
-      { body: { ...annotation, tags: [...annotation.tags] } },
+      { body: { ...annotation, tags: [...annotation.tags] }, signal: call.signal },
     );
     return { id: result!.id };
   }
@@ -296,32 +316,41 @@ export class GrafanaClient {
       },
       ...(options.body === undefined ? {} : { body: JSON.stringify(options.body) }),
     };
+    const deadline = Date.now() + this.#totalTimeoutMs;
     for (let tries = 0; ; tries++) {
-      const last = tries >= this.#retries;
+      const left = deadline - Date.now();
+      const attemptMs = Math.min(this.#attemptTimeoutMs, left);
+      const timeout = AbortSignal.timeout(Math.max(1, attemptMs));
+      const signal = options.signal ? AbortSignal.any([timeout, options.signal]) : timeout;
       let response: Response;
+      let text: string;
       try {
-        response = await this.#fetch(`${this.url}${path}`, init);
+        response = await this.#fetch(`${this.url}${path}`, { ...init, signal });
+        // The body is part of the answer: a Grafana that sends headers and stalls is cut off too.
+        text = await response.text();
       } catch (err) {
-        if (!last) {
-          await this.#backOff(tries);
-          continue;
-        }
+        if (options.signal?.aborted) throw this.#cancelled(attempt, options.signal);
+        const why = timeout.aborted ? `no answer within ${attemptMs} ms` : causeOf(err);
+        if (await this.#retryAfterBackOff(tries, deadline, options.signal)) continue;
+        if (options.signal?.aborted) throw this.#cancelled(attempt, options.signal);
         throw new GrafanaUnreachableError(
           attempt,
           undefined,
-          `Grafana at ${this.url} did not answer after ${attempts(tries + 1)} (${causeOf(err)})`,
+          `Grafana at ${this.url} did not answer after ${attempts(tries + 1)} (${why})`,
         );
       }
-      const text = await response.text();
       if (response.ok) return (text ? JSON.parse(text) : undefined) as T;
-      if (response.status >= 500 && !last) {
-        await this.#backOff(tries);
+      if (response.status >= 500 && (await this.#retryAfterBackOff(tries, deadline, options.signal)))
         continue;
-      }
       const message = messageOf(text) ?? response.statusText;
       if (response.status === 404 && options.absentOn404) return undefined;
       throw this.#error(attempt, response.status, message, text, tries + 1);
     }
+  }
+
+  #cancelled(attempt: string, signal: AbortSignal): GrafanaUnreachableError {
+    const reason = signal.reason instanceof Error ? signal.reason.message : 'cancelled by the caller';
+    return new GrafanaUnreachableError(attempt, undefined, `cancelled: ${reason}`);
   }
 
   #error(attempt: string, status: number, message: string, body: string, count: number): GrafanaError {
@@ -351,8 +380,23 @@ export class GrafanaClient {
     return new GrafanaRejectedError(attempt, status, `Grafana rejected it (${status} ${message})`);
   }
 
-  #backOff(tries: number): Promise<void> {
-    return new Promise((resolve) => setTimeout(resolve, this.#retryDelayMs * 2 ** tries));
+  /**
+   * Waits out the back-off before another attempt, when one is left and the back-off ends before
+   * the call's deadline; false when the call should give up now.
+   */
+  async #retryAfterBackOff(
+    tries: number,
+    deadline: number,
+    signal: AbortSignal | undefined,
+  ): Promise<boolean> {
+    const delay = this.#retryDelayMs * 2 ** tries;
+    if (tries >= this.#retries || Date.now() + delay >= deadline) return false;
+    try {
+      await sleep(delay, undefined, signal ? { signal } : undefined);
+    } catch {
+      return false; // cancelled by the caller while waiting
+    }
+    return true;
   }
 }
 

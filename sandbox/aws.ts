@@ -1,7 +1,9 @@
 /**
- * Idempotent creation on the sandbox's endpoint: "already exists" is success, every other failure
- * says what was being attempted.
+ * The sandbox's own clients, and idempotent creation on its endpoint: "already exists" is
+ * success, every other failure says what was being attempted.
  */
+import { KMSClient } from '@aws-sdk/client-kms';
+import { STSClient } from '@aws-sdk/client-sts';
 import {
   CreateRoleCommand,
   PutRolePolicyCommand,
@@ -10,6 +12,22 @@ import {
 } from '@aws-sdk/client-iam';
 import type { RoleDocuments } from '../infra/definitions/iam';
 import { AwsCallError, attempt, errorName } from '../pipelines/release/errors';
+import { clientConfig, nameStuckCalls } from '../pipelines/release/aws/aws';
+
+type Env = Readonly<Record<string, string | undefined>>;
+
+/**
+ * The clients `tdr sandbox up|demo` needs beyond the release engine's (which come from
+ * `releaseClients`): STS before the account ids are known, and KMS for the bootstrap's key. Built
+ * as the engine's are, with the same endpoint, retries and timeouts, so no sandbox call waits forever.
+ */
+export function sandboxStsClient(env: Env, region: string): STSClient {
+  return nameStuckCalls(new STSClient(clientConfig({ region, env })));
+}
+
+export function sandboxKmsClient(env: Env, region: string): KMSClient {
+  return nameStuckCalls(new KMSClient(clientConfig({ region, env })));
+}
 
 const ALREADY_EXISTS = new Set([
   'AlreadyExistsException',

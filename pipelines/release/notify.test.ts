@@ -96,4 +96,40 @@ describe('notify', () => {
       text: ':white_check_mark: maintenance-on in prod: succeeded (by bob) — db upgrade',
     });
   });
+
+  it('cancels what does not answer in time: the annotation and the webhook lookup get a signal that fires', async () => {
+    const timeoutMs = 100;
+    const signals: AbortSignal[] = [];
+    // Hang until cancelled, as a Grafana or an SSM that never answers would.
+    const hang = (signal: AbortSignal | undefined) => {
+      if (signal) signals.push(signal);
+      return new Promise<never>((_, reject) =>
+        signal?.addEventListener('abort', () => reject(signal.reason)),
+      );
+    };
+    const started = Date.now();
+    const reports = await notify(n, {
+      slackWebhookUrl: (signal) => hang(signal),
+      annotations: { createAnnotation: (_a, call) => hang(call?.signal) },
+      timeoutMs,
+    });
+    expect(Date.now() - started).to.be.below(timeoutMs + 1_000);
+    expect(reports).to.deep.equal([
+      {
+        channel: 'slack',
+        status: 'failed',
+        detail: `looking up the webhook: no answer within ${timeoutMs} ms`,
+      },
+      {
+        channel: 'grafana',
+        status: 'failed',
+        detail: `creating the annotation: no answer within ${timeoutMs} ms`,
+      },
+    ]);
+    expect(signals).to.have.length(2);
+    expect(
+      signals.every((s) => s.aborted),
+      'every hung call was cancelled',
+    ).to.equal(true);
+  });
 });

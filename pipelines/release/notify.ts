@@ -7,9 +7,16 @@ import { redactUrls } from '../../services/redact';
  * neither ever fails a deployment; each reports what happened so the command can print it.
  */
 
-/** What the notifier needs of a Grafana client (dashboards/grafana-client.ts provides one). */
+/**
+ * What the notifier needs of a Grafana client (dashboards/grafana-client.ts provides one). The
+ * signal cancels the request: a sink must stop it (and close its socket) when it fires, or a hung
+ * Grafana keeps the process alive after the release is done.
+ */
 export interface AnnotationSink {
-  createAnnotation(a: { time: number; tags: string[]; text: string }): Promise<unknown>;
+  createAnnotation(
+    a: { time: number; tags: string[]; text: string },
+    call?: { signal?: AbortSignal },
+  ): Promise<unknown>;
 }
 
 export interface Notification {
@@ -31,8 +38,11 @@ export interface NotificationReport {
 }
 
 export interface NotifierDeps {
-  /** The webhook URL, or a lookup of it (e.g. from SSM) made only when there is something to send. */
-  readonly slackWebhookUrl?: string | (() => Promise<string | undefined>) | undefined;
+  /**
+   * The webhook URL, or a lookup of it (e.g. from SSM) made only when there is something to send;
+   * the signal cancels the lookup when it takes too long.
+   */
+  readonly slackWebhookUrl?: string | ((signal: AbortSignal) => Promise<string | undefined>) | undefined;
   readonly annotations?: AnnotationSink | undefined;
   readonly fetch?: typeof fetch;
   readonly timeoutMs?: number;
@@ -55,19 +65,25 @@ function slack(n: Notification, deps: NotifierDeps): Promise<NotificationReport>
   return postToSlack({ text: notificationText(n) }, deps);
 }
 
+const LOOKUP = 'looking up the webhook';
+
 /** Posts a Slack payload (text or blocks) to the webhook; never throws, never echoes the URL. */
 export async function postToSlack(payload: object, deps: NotifierDeps): Promise<NotificationReport> {
   let url: string | undefined;
   try {
+    const lookup = deps.slackWebhookUrl;
     url =
-      typeof deps.slackWebhookUrl === 'function'
-        ? await withTimeout(deps.slackWebhookUrl(), timeoutOf(deps), 'looking up the webhook')
-        : deps.slackWebhookUrl;
+      typeof lookup === 'function'
+        ? await withTimeout((signal) => lookup(signal), timeoutOf(deps), LOOKUP)
+        : lookup;
   } catch (err) {
     return {
       channel: 'slack',
       status: 'failed',
-      detail: `looking up the webhook: ${(err as Error).message}`,
+      // withTimeout's own error already says what it was waiting for.
+      detail: (err as Error).message.startsWith(LOOKUP)
+        ? (err as Error).message
+        : `${LOOKUP}: ${(err as Error).message}`,
     };
   }
   if (!url) {
@@ -101,12 +117,17 @@ async function grafana(n: Notification, deps: NotifierDeps): Promise<Notificatio
     };
   }
   try {
+    const sink = deps.annotations;
     await withTimeout(
-      deps.annotations.createAnnotation({
-        time: n.time.getTime(),
-        tags: naming.deployAnnotationTags(n.service, n.env as EnvironmentName, n.version),
-        text: notificationText(n),
-      }),
+      (signal) =>
+        sink.createAnnotation(
+          {
+            time: n.time.getTime(),
+            tags: naming.deployAnnotationTags(n.service, n.env as EnvironmentName, n.version),
+            text: notificationText(n),
+          },
+          { signal },
+        ),
       timeoutOf(deps),
       'creating the annotation',
     );
@@ -122,11 +143,20 @@ function timeoutOf(deps: NotifierDeps): number {
   return deps.timeoutMs ?? DEFAULT_TIMEOUT_MS;
 }
 
-/** A notification that does not answer in time is reported failed; nothing waits longer. */
-function withTimeout<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
+/**
+ * A notification that does not answer in time is reported failed and cancelled: the signal given
+ * to `call` fires, so its request stops and closes its socket. Only abandoning it (as before issue
+ * 24's item 2) left the request open, and `tdr` alive, for as long as Grafana held it.
+ */
+function withTimeout<T>(call: (signal: AbortSignal) => Promise<T>, ms: number, what: string): Promise<T> {
+  const controller = new AbortController();
   let timer: ReturnType<typeof setTimeout> | undefined;
   const late = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`${what}: no answer within ${ms} ms`)), ms);
+    timer = setTimeout(() => {
+      const err = new Error(`${what}: no answer within ${ms} ms`);
+      controller.abort(err);
+      reject(err);
+    }, ms);
   });
-  return Promise.race([p, late]).finally(() => clearTimeout(timer));
+  return Promise.race([call(controller.signal), late]).finally(() => clearTimeout(timer));
 }

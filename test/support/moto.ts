@@ -1,9 +1,19 @@
 /**
  * A real `moto_server` for integration tests: started on a free port on 127.0.0.1, waited for,
  * reset between tests, stopped by its own pid. Tests reach it through the SDK's AWS_ENDPOINT_URL.
+ *
+ * moto logs one line per request to stderr, and a thread that cannot write its line holds the
+ * logging lock, so every other request waits behind it. A pipe to this process is drained only
+ * while our event loop runs: a parent blocked in a synchronous child (the promote bench's
+ * `spawnSync` of `tdr sandbox up`, ~650 requests) let the pipe fill and moto stopped answering,
+ * with every connection open and idle (issue 27). So the log goes to a file, which never blocks,
+ * and the request count and the tail for error messages are read from it.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { closeSync, mkdtempSync, openSync, readSync, rmSync, statSync } from 'node:fs';
 import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 
 export const MOTO_INSTALL_HINT =
   "moto_server was not found on PATH. Install it with: pip install 'moto[server]' (or set TDR_SKIP_INTEGRATION=1 to skip integration tests, loudly)";
@@ -11,6 +21,8 @@ export const MOTO_INSTALL_HINT =
 export interface MotoServer {
   readonly endpoint: string;
   readonly pid: number;
+  /** AWS requests moto has logged so far (its own /moto-api calls left out). */
+  requests(): number;
   reset(): Promise<void>;
   stop(): Promise<void>;
 }
@@ -34,25 +46,26 @@ export function freePort(): Promise<number> {
 export async function startMoto(extraEnv: Record<string, string> = {}): Promise<MotoServer> {
   const port = await freePort();
   const endpoint = `http://127.0.0.1:${port}`;
+  const dir = mkdtempSync(join(tmpdir(), 'tdr-moto-'));
+  const logFile = join(dir, 'moto.log');
+  const logFd = openSync(logFile, 'a');
   const child: ChildProcess = spawn('moto_server', ['-H', '127.0.0.1', '-p', String(port)], {
-    stdio: ['ignore', 'ignore', 'pipe'],
+    stdio: ['ignore', 'ignore', logFd],
     // MOTO_ECS_SERVICE_RUNNING is deliberately not set: moto reads it as one fixed count of running
     // tasks for every new service (so 'true' meant 0, and any number would be wrong for services
     // whose desired counts differ, 1 in intg and 2 in prod). Instead `tdr sandbox up` follows each
     // CreateService with an UpdateService of its desiredCount, which moto takes as running = desired.
     env: { ...process.env, ...extraEnv },
   });
-  let stderr = '';
-  child.stderr?.on('data', (chunk: Buffer) => {
-    stderr = (stderr + chunk.toString()).slice(-4000);
-  });
+  closeSync(logFd); // the child holds its own copy
+  const log = requestLog(logFile);
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   const pid = child.pid;
-  if (pid === undefined) throw new Error(`could not start moto_server: ${stderr}`);
+  if (pid === undefined) throw new Error(`could not start moto_server: ${log.tail()}`);
 
   const deadline = Date.now() + 30_000;
   for (;;) {
-    if (child.exitCode !== null) throw new Error(`moto_server exited with ${child.exitCode}: ${stderr}`);
+    if (child.exitCode !== null) throw new Error(`moto_server exited with ${child.exitCode}: ${log.tail()}`);
     try {
       const res = await fetch(`${endpoint}/moto-api/`, { signal: AbortSignal.timeout(1000) });
       if (res.ok) break;
@@ -61,7 +74,7 @@ export async function startMoto(extraEnv: Record<string, string> = {}): Promise<
     }
     if (Date.now() > deadline) {
       process.kill(pid, 'SIGTERM');
-      throw new Error(`moto_server did not answer on ${endpoint} within 30 s: ${stderr}`);
+      throw new Error(`moto_server did not answer on ${endpoint} within 30 s: ${log.tail()}`);
     }
     await new Promise((r) => setTimeout(r, 100));
   }
@@ -69,16 +82,57 @@ export async function startMoto(extraEnv: Record<string, string> = {}): Promise<
   return {
     endpoint,
     pid,
+    requests: log.requests,
     async reset() {
       const res = await fetch(`${endpoint}/moto-api/reset`, { method: 'POST' });
       if (!res.ok) throw new Error(`moto reset failed: HTTP ${res.status}`);
     },
     async stop() {
-      if (child.exitCode !== null) return;
-      process.kill(pid, 'SIGTERM');
-      const timer = setTimeout(() => child.exitCode === null && process.kill(pid, 'SIGKILL'), 5000);
-      await exited;
-      clearTimeout(timer);
+      if (child.exitCode === null) {
+        process.kill(pid, 'SIGTERM');
+        const timer = setTimeout(() => child.exitCode === null && process.kill(pid, 'SIGKILL'), 5000);
+        await exited;
+        clearTimeout(timer);
+      }
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** werkzeug's line per request: `127.0.0.1 - - [date] "POST / HTTP/1.1" 200 -`. */
+const REQUEST_LINE = /"(?:GET|POST|PUT|DELETE|HEAD) (?!\/moto-api)[^"]*HTTP\/1\.[01]"/g;
+
+/** Reads moto's log file as it grows: the requests in it, and its last lines for error messages. */
+function requestLog(file: string): { requests(): number; tail(): string } {
+  let offset = 0;
+  let count = 0;
+  let partial = '';
+  const readFrom = (start: number, length: number): string => {
+    const fd = openSync(file, 'r');
+    try {
+      const buf = Buffer.alloc(length);
+      const n = readSync(fd, buf, 0, length, start);
+      return buf.subarray(0, n).toString('utf8');
+    } finally {
+      closeSync(fd);
+    }
+  };
+  return {
+    requests() {
+      const size = statSync(file).size;
+      if (size > offset) {
+        // Only whole lines are counted; a line moto is still writing waits for the next call.
+        const text = partial + readFrom(offset, size - offset);
+        offset = size;
+        const end = text.lastIndexOf('\n') + 1;
+        partial = text.slice(end);
+        count += (text.slice(0, end).match(REQUEST_LINE) ?? []).length;
+      }
+      return count;
+    },
+    tail() {
+      const size = statSync(file).size;
+      return readFrom(Math.max(0, size - 4000), Math.min(size, 4000));
     },
   };
 }

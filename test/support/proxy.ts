@@ -202,12 +202,23 @@ export async function startProxy(target: string, opts: ProxyOptions = {}): Promi
           res.writeHead(answer.statusCode ?? 502, answer.headers);
           answer.pipe(res);
           answer.on('end', resolve);
-          answer.on('error', resolve);
         },
       );
+      // moto's answer broken off half-way: the client's is broken off too, as a reset connection
+      // would be. Left open, the client waited for the rest of a body that never came; and a 502
+      // written after the headers had gone threw, in whatever process ran the proxy.
+      upstream.on('response', (answer) =>
+        answer.on('error', (err) => {
+          res.destroy(err);
+          resolve();
+        }),
+      );
       upstream.on('error', (err) => {
-        res.writeHead(502);
-        res.end(String(err));
+        if (res.headersSent) res.destroy(err);
+        else {
+          res.writeHead(502);
+          res.end(String(err));
+        }
         resolve();
       });
       upstream.end(body);

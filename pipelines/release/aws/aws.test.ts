@@ -12,7 +12,17 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { expect } from 'chai';
 import { GetParametersCommand, SSMClient } from '@aws-sdk/client-ssm';
 import { naming } from '../../../services/naming';
-import { RETRY_CONFIG, accountIdsFrom, assumedRoleCredentials, releaseClients, sessionNameFor } from './aws';
+import {
+  DEFAULT_AWS_TIMEOUTS,
+  RETRY_CONFIG,
+  accountIdsFrom,
+  assumedRoleCredentials,
+  awsTimeoutsFrom,
+  mgmtClients,
+  releaseClients,
+  sessionNameFor,
+} from './aws';
+import { startSilentServer, type SilentServer } from '../../../test/support/silent-server';
 import { workloadRoleFrom } from '../saga/runtime';
 import { attempt } from '../errors';
 import { TEST_ACCOUNT_IDS } from '../../../test/support/accounts';
@@ -206,5 +216,85 @@ describe('AWS clients', () => {
     );
     expect(message).to.match(/^invalid invalid platform configuration/);
     expect(message).to.contain('prod');
+  });
+});
+
+describe('AWS calls have a bounded time', () => {
+  let silent: SilentServer;
+  beforeEach(async () => {
+    silent = await startSilentServer();
+  });
+  afterEach(async () => silent.close());
+
+  it('ends a call to an endpoint that accepts and never answers, naming the operation and the endpoint', async () => {
+    const requestMs = 200;
+    const { ssm } = mgmtClients({
+      region: 'eu-west-2',
+      env: { AWS_ENDPOINT_URL: silent.url, TDR_AWS_REQUEST_TIMEOUT_MS: String(requestMs) },
+      credentials: { accessKeyId: 'k', secretAccessKey: 's' },
+    });
+    const started = Date.now();
+    const err = await attempt('reading the account ids from SSM in mgmt', () =>
+      ssm.send(new GetParametersCommand({ Names: ['/mgmt/intg_account'] })),
+    ).then(
+      () => undefined,
+      (e: Error & { kind?: string }) => e,
+    );
+    const elapsed = Date.now() - started;
+    expect(err?.kind).to.equal('failed');
+    expect(err?.message).to.contain('reading the account ids from SSM in mgmt');
+    expect(err?.message).to.contain(`SSM GetParameters at ${silent.url}/`);
+    expect(err?.message).to.contain(`${requestMs} ms`);
+    // A timed-out attempt is transient: the standard strategy tries every attempt, then gives up.
+    expect(silent.requests()).to.equal(RETRY_CONFIG.maxAttempts);
+    // Every attempt waited its timeout; the back-off between them is under 4 s in all.
+    expect(elapsed).to.be.at.least(RETRY_CONFIG.maxAttempts * requestMs);
+    expect(elapsed).to.be.below(RETRY_CONFIG.maxAttempts * requestMs + 4_000);
+    // Each timed-out attempt's socket was destroyed, not left to the server.
+    await new Promise((r) => setTimeout(r, 50));
+    expect(silent.openConnections()).to.equal(0);
+  });
+
+  it('bounds the workload clients too (ECS through the assumed role)', async () => {
+    const clients = await releaseClients({
+      region: 'eu-west-2',
+      env: { AWS_ENDPOINT_URL: silent.url, TDR_AWS_REQUEST_TIMEOUT_MS: '150' },
+      sessionName: 'tdr-test',
+      accountIds: TEST_ACCOUNT_IDS,
+      credentials: { accessKeyId: 'k', secretAccessKey: 's' },
+    });
+    const err = await clients
+      .ecs('intg')
+      .send(new DescribeServicesCommand({ cluster: 'c', services: ['s'] }))
+      .then(
+        () => undefined,
+        (e: Error) => e,
+      );
+    // The first call to hang is the AssumeRole that gets the ECS client its credentials.
+    expect(err?.message).to.match(
+      new RegExp(`assuming role TDRJenkinsECSUpdateRoleIntg .*STS AssumeRole at ${silent.url}/`),
+    );
+  });
+
+  it('reads the timeouts from the environment, and refuses a bad one naming the variable', () => {
+    expect(awsTimeoutsFrom({})).to.deep.equal(DEFAULT_AWS_TIMEOUTS);
+    expect(
+      awsTimeoutsFrom({ TDR_AWS_CONNECT_TIMEOUT_MS: '1000', TDR_AWS_REQUEST_TIMEOUT_MS: '2000' }),
+    ).to.deep.equal({ connectMs: 1000, requestMs: 2000 });
+    for (const [name, value] of [
+      ['TDR_AWS_REQUEST_TIMEOUT_MS', '0'],
+      ['TDR_AWS_REQUEST_TIMEOUT_MS', '1e12'],
+      ['TDR_AWS_CONNECT_TIMEOUT_MS', '-5'],
+      ['TDR_AWS_CONNECT_TIMEOUT_MS', '2.5'],
+      ['TDR_AWS_REQUEST_TIMEOUT_MS', '600001'],
+    ] as const) {
+      expect(() => awsTimeoutsFrom({ [name]: value }), `${name}=${value}`)
+        .to.throw(new RegExp(`^${name}: must be a whole number of milliseconds from 100 to 600000`))
+        .with.property('kind', 'invalid');
+    }
+    // Built before any call: a bad value stops the command before it reaches AWS.
+    expect(() => mgmtClients({ region: 'eu-west-2', env: { TDR_AWS_REQUEST_TIMEOUT_MS: 'soon' } })).to.throw(
+      /TDR_AWS_REQUEST_TIMEOUT_MS/,
+    );
   });
 });

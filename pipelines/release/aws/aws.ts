@@ -18,16 +18,136 @@ import { LambdaClient } from '@aws-sdk/client-lambda';
 import { S3Client } from '@aws-sdk/client-s3';
 import { GetParametersCommand, SSMClient } from '@aws-sdk/client-ssm';
 import { AssumeRoleCommand, GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
-import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from '@aws-sdk/types';
+import type {
+  AwsCredentialIdentity,
+  AwsCredentialIdentityProvider,
+  FinalizeRequestMiddleware,
+  HandlerExecutionContext,
+  MiddlewareStack,
+} from '@aws-sdk/types';
 import { resolveAccountIds, type AccountIds } from '../../../services/config';
 import { ENVIRONMENT_NAMES, type EnvironmentName } from '../../../services/environments';
 import { naming } from '../../../services/naming';
-import { attempt } from '../errors';
+import { ReleaseInputError, attempt } from '../errors';
 
 type Env = Readonly<Record<string, string | undefined>>;
 
 /** Throttling and transient errors are retried by the SDK's standard strategy with backoff. */
 export const RETRY_CONFIG = { maxAttempts: 6, retryMode: 'standard' } as const;
+
+/**
+ * How long one attempt of an AWS call may take: to connect, and from sending the request to the
+ * reply's headers (and, as the longest silence, while its body arrives). Without them the SDK waits
+ * forever on an endpoint that accepts and never answers (issue 27: `tdr sandbox up` asleep for 9
+ * minutes). A timed-out attempt is a transient error the standard retry strategy retries, so one
+ * call takes at most RETRY_CONFIG.maxAttempts × (connect + request) plus its back-off (< 4 s).
+ */
+export interface AwsTimeouts {
+  readonly connectMs: number;
+  readonly requestMs: number;
+}
+
+/** Ample for AWS (a regional endpoint answers in well under a second) and for moto on a busy laptop. */
+export const DEFAULT_AWS_TIMEOUTS: AwsTimeouts = { connectMs: 5_000, requestMs: 30_000 };
+
+const TIMEOUT_VARIABLES = {
+  connectMs: 'TDR_AWS_CONNECT_TIMEOUT_MS',
+  requestMs: 'TDR_AWS_REQUEST_TIMEOUT_MS',
+} as const;
+const MIN_TIMEOUT_MS = 100;
+const MAX_TIMEOUT_MS = 600_000;
+
+/** TDR_AWS_CONNECT_TIMEOUT_MS and TDR_AWS_REQUEST_TIMEOUT_MS, checked before any AWS call. */
+export function awsTimeoutsFrom(env: Env): AwsTimeouts {
+  const read = (key: keyof AwsTimeouts): number => {
+    const name = TIMEOUT_VARIABLES[key];
+    const raw = env[name];
+    if (raw === undefined || raw === '') return DEFAULT_AWS_TIMEOUTS[key];
+    const n = Number(raw);
+    if (!/^\d+$/.test(raw) || n < MIN_TIMEOUT_MS || n > MAX_TIMEOUT_MS)
+      throw new ReleaseInputError(
+        `${name}: must be a whole number of milliseconds from ${MIN_TIMEOUT_MS} to ${MAX_TIMEOUT_MS} (default ${DEFAULT_AWS_TIMEOUTS[key]}), got ${JSON.stringify(raw.slice(0, 40))}`,
+      );
+    return n;
+  };
+  return { connectMs: read('connectMs'), requestMs: read('requestMs') };
+}
+
+/**
+ * The `requestHandler` options of the SDK's Node.js HTTP handler (@smithy/node-http-handler,
+ * `NodeHttpHandlerOptions`; the shorthand object form is documented at
+ * https://docs.aws.amazon.com/sdk-for-javascript/v3/developer-guide/node-configuring-maxsockets.html).
+ * Since @smithy/node-http-handler 4.4 a breached `requestTimeout` only logs a warning unless
+ * `throwOnRequestTimeout` is set (its doc comment in @smithy/types `httpHandlerInitialization.d.ts`);
+ * `requestTimeout` ends when the reply's headers arrive, so `socketTimeout` bounds a stalled body.
+ */
+export function requestHandlerOptions(t: AwsTimeouts) {
+  return {
+    connectionTimeout: t.connectMs,
+    requestTimeout: t.requestMs,
+    throwOnRequestTimeout: true,
+    socketTimeout: t.requestMs,
+  };
+}
+
+/**
+ * What every client gets: the region, the endpoint, the retry strategy and the timeouts. The
+ * sandbox builds its own few clients (sandbox/aws.ts) from this too.
+ */
+export function clientConfig(opts: {
+  region: string;
+  env: Env;
+  credentials?: AwsCredentialIdentity | AwsCredentialIdentityProvider | undefined;
+}) {
+  return {
+    region: opts.region,
+    ...endpointConfig(opts.env),
+    ...RETRY_CONFIG,
+    requestHandler: requestHandlerOptions(awsTimeoutsFrom(opts.env)),
+    ...(opts.credentials ? { credentials: opts.credentials } : {}),
+  };
+}
+
+interface HasMiddleware {
+  readonly middlewareStack: MiddlewareStack<any, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+}
+
+/**
+ * Makes a timed-out attempt say which call it was and where it went (`ECS DescribeServices at
+ * http://127.0.0.1:5000/`): the SDK's own message names neither. Added to the finalize step
+ * below the retry middleware, so it sees each attempt's request; the error keeps its name
+ * (`TimeoutError`), which is what the retry strategy decides on.
+ */
+export function nameStuckCalls<C extends HasMiddleware>(client: C): C {
+  const middleware: FinalizeRequestMiddleware<object, object> =
+    (next, context: HandlerExecutionContext) => async (args) => {
+      try {
+        return await next(args);
+      } catch (err) {
+        const e = err as { name?: string; message?: string };
+        if (e?.name === 'TimeoutError' && typeof e.message === 'string' && !e.message.startsWith('AWS ')) {
+          const service = (context.clientName ?? 'AWS').replace(/Client$/, '');
+          const operation = (context.commandName ?? 'call').replace(/Command$/, '');
+          const detail = e.message.replace(/^@smithy\/node-http-handler - (\[ERROR\] )?/, '');
+          e.message = `AWS ${service} ${operation} at ${endpointOf(args.request)} did not answer: ${detail} (TDR_AWS_CONNECT_TIMEOUT_MS, TDR_AWS_REQUEST_TIMEOUT_MS)`;
+        }
+        throw err;
+      }
+    };
+  client.middlewareStack.add(middleware, {
+    step: 'finalizeRequest',
+    priority: 'low',
+    name: 'tdrNameStuckCalls',
+    override: true,
+  });
+  return client;
+}
+
+function endpointOf(request: unknown): string {
+  const r = request as { protocol?: string; hostname?: string; port?: number; path?: string } | undefined;
+  if (!r?.hostname) return 'an unknown endpoint';
+  return `${r.protocol ?? 'https:'}//${r.hostname}${r.port ? `:${r.port}` : ''}${r.path ?? '/'}`;
+}
 
 export interface MgmtClients {
   readonly ecr: ECRClient;
@@ -92,17 +212,13 @@ function s3Config(env: Env) {
 }
 
 export function mgmtClients(opts: ClientOptions): MgmtClients {
-  const base = {
-    region: opts.region,
-    ...endpointConfig(opts.env ?? process.env),
-    ...RETRY_CONFIG,
-    ...(opts.credentials ? { credentials: opts.credentials } : {}),
-  };
+  const env = opts.env ?? process.env;
+  const base = clientConfig({ region: opts.region, env, credentials: opts.credentials });
   return {
-    ecr: new ECRClient(base),
-    s3: new S3Client({ ...base, ...s3Config(opts.env ?? process.env) }),
-    ssm: new SSMClient(base),
-    iam: new IAMClient(base),
+    ecr: nameStuckCalls(new ECRClient(base)),
+    s3: nameStuckCalls(new S3Client({ ...base, ...s3Config(env) })),
+    ssm: nameStuckCalls(new SSMClient(base)),
+    iam: nameStuckCalls(new IAMClient(base)),
   };
 }
 
@@ -161,12 +277,9 @@ export async function releaseClients(
   const env = opts.env ?? process.env;
   const mgmt = mgmtClients(opts);
   const accountIds = opts.accountIds ?? (await accountIdsFrom(env, mgmt.ssm));
-  const sts = new STSClient({
-    region: opts.region,
-    ...endpointConfig(env),
-    ...RETRY_CONFIG,
-    ...(opts.credentials ? { credentials: opts.credentials } : {}),
-  });
+  const sts = nameStuckCalls(
+    new STSClient(clientConfig({ region: opts.region, env, credentials: opts.credentials })),
+  );
   const credentials = new Map<EnvironmentName, AwsCredentialIdentityProvider>();
   const workloadConfig = (target: EnvironmentName) => {
     let provider = credentials.get(target);
@@ -179,7 +292,7 @@ export async function releaseClients(
       );
       credentials.set(target, provider);
     }
-    return { region: opts.region, ...endpointConfig(env), ...RETRY_CONFIG, credentials: provider };
+    return clientConfig({ region: opts.region, env, credentials: provider });
   };
   const ecs = new Map<EnvironmentName, ECSClient>();
   const lambda = new Map<EnvironmentName, LambdaClient>();
@@ -199,14 +312,17 @@ export async function releaseClients(
         if (!out.Arn) throw new Error('GetCallerIdentity returned no ARN');
         return out.Arn;
       })),
-    ecs: (target) => cached(ecs, target, () => new ECSClient(workloadConfig(target))),
-    lambda: (target) => cached(lambda, target, () => new LambdaClient(workloadConfig(target))),
-    ssm: (target) => cached(ssm, target, () => new SSMClient(workloadConfig(target))),
-    logs: (target) => cached(logs, target, () => new CloudWatchLogsClient(workloadConfig(target))),
-    iam: (target) => cached(iam, target, () => new IAMClient(workloadConfig(target))),
-    elbv2: (target) => cached(elbv2, target, () => new ElasticLoadBalancingV2Client(workloadConfig(target))),
-    ec2: (target) => cached(ec2, target, () => new EC2Client(workloadConfig(target))),
-    acm: (target) => cached(acm, target, () => new ACMClient(workloadConfig(target))),
+    ecs: (target) => cached(ecs, target, () => nameStuckCalls(new ECSClient(workloadConfig(target)))),
+    lambda: (target) =>
+      cached(lambda, target, () => nameStuckCalls(new LambdaClient(workloadConfig(target)))),
+    ssm: (target) => cached(ssm, target, () => nameStuckCalls(new SSMClient(workloadConfig(target)))),
+    logs: (target) =>
+      cached(logs, target, () => nameStuckCalls(new CloudWatchLogsClient(workloadConfig(target)))),
+    iam: (target) => cached(iam, target, () => nameStuckCalls(new IAMClient(workloadConfig(target)))),
+    elbv2: (target) =>
+      cached(elbv2, target, () => nameStuckCalls(new ElasticLoadBalancingV2Client(workloadConfig(target)))),
+    ec2: (target) => cached(ec2, target, () => nameStuckCalls(new EC2Client(workloadConfig(target)))),
+    acm: (target) => cached(acm, target, () => nameStuckCalls(new ACMClient(workloadConfig(target)))),
   };
 }
 

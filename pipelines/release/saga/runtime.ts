@@ -88,7 +88,8 @@ export async function runtimeDeps(opts: RuntimeOptions): Promise<ReleaseDeps> {
     sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
     log: opts.log,
     notifier: {
-      slackWebhookUrl: opts.env.TDR_SLACK_WEBHOOK_URL || (() => slackWebhookFromSsm(clients.mgmt.ssm)),
+      slackWebhookUrl:
+        opts.env.TDR_SLACK_WEBHOOK_URL || ((signal) => slackWebhookFromSsm(clients.mgmt.ssm, signal)),
       annotations: opts.annotations,
     },
     ...timings,
@@ -108,10 +109,12 @@ function envCredentials(env: Env): { credentials?: AwsCredentialIdentity } {
 }
 
 /** The webhook is a secret: kept in mgmt's SSM as a SecureString, read only to send. */
-async function slackWebhookFromSsm(ssm: SSMClient): Promise<string | undefined> {
+async function slackWebhookFromSsm(ssm: SSMClient, signal: AbortSignal): Promise<string | undefined> {
   try {
+    // The signal cancels the lookup when the notifier stops waiting for it.
     const out = await ssm.send(
       new GetParameterCommand({ Name: naming.slackWebhookParameter(), WithDecryption: true }),
+      { abortSignal: signal },
     );
     return out.Parameter?.Value || undefined;
   } catch (err) {
