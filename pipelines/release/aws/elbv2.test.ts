@@ -15,11 +15,12 @@ import {
   CreateRuleCommand,
   ElasticLoadBalancingV2Client,
   ModifyRuleCommand,
-  type RuleCondition,
+  type RuleCondition as SentCondition,
 } from '@aws-sdk/client-elastic-load-balancing-v2';
 import { mockClient } from 'aws-sdk-client-mock';
 import { expect } from 'chai';
 import { LoadBalancers } from './elbv2';
+import type { RuleCondition } from './listener-rules';
 
 /** The contract above, written from the documentation (not from the adapter). */
 const CONFIG_OF_FIELD: Record<string, string> = {
@@ -32,7 +33,7 @@ const CONFIG_OF_FIELD: Record<string, string> = {
 };
 const ALL_CONFIGS = Object.values(CONFIG_OF_FIELD);
 
-function violations(c: RuleCondition): string[] {
+function violations(c: RuleCondition | SentCondition): string[] {
   const found: string[] = [];
   const field = c.Field ?? '';
   const own = CONFIG_OF_FIELD[field];
@@ -92,7 +93,7 @@ describe('the ELBv2 adapter against RuleCondition', () => {
     for (const conditions of sent)
       for (const c of conditions) expect(violations(c), JSON.stringify(c)).to.deep.equal([]);
     // Nothing was lost: each condition still matches the same values.
-    const hostValues = (c: RuleCondition) => c.HostHeaderConfig?.Values ?? c.Values;
+    const hostValues = (c: SentCondition) => c.HostHeaderConfig?.Values ?? c.Values;
     expect(hostValues(sent[0]![0]!)).to.deep.equal(['tdr.example']);
     expect(sent[0]!.map((c) => c.Field)).to.deep.equal(DESCRIBED.map((c) => c.Field));
     expect(sent[0]!.slice(2)).to.deep.equal(DESCRIBED.slice(2));
