@@ -5,6 +5,9 @@
  */
 import { Option, type Command } from 'commander';
 import { parseAccountIds } from '../services/config';
+import { naming } from '../services/naming';
+import { realOrganisation } from '../services/organisation';
+import type { StandUpInput } from '../infra/bootstrap/plan';
 import type { CliContext, GlobalOptions } from './context';
 import { UsageError } from './exit-codes';
 import { printJson } from './output';
@@ -52,18 +55,30 @@ export function register(program: Command, ctx: CliContext): void {
           `--admin-role must be an IAM role ARN in mgmt (${accountIds.mgmt}), got ${adminRoleArn}`,
         );
       }
+      // A real stand-up: nothing is printed while an example value of the organisation remains.
+      const organisation = realOrganisation(ctx.env);
       const platform = ctx.platform();
-      const { firstStandUp, jenkins } = load();
+      const { plan, jenkins } = load();
       const model = jenkins.buildJenkinsModel(platform);
       const casc = jenkins.renderJenkins(model).get('jenkins.yaml') ?? '';
-      const steps = firstStandUp({
+      const input: StandUpInput = {
         accountIds,
         region: platform.environments.mgmt.region,
         adminRoleArn,
-        controllerParameters: [...new Set([...casc.matchAll(/\$\{(\/[^}]+)\}/g)].map((m) => m[1]!))],
-        seedItems: model.folders.length + model.jobs.length,
+        controllerParameters: [
+          ...new Set([
+            ...[...casc.matchAll(/\$\{(\/[^}]+)\}/g)].map((m) => m[1]!),
+            // The release engine reads the webhook itself (TDR_SLACK_WEBHOOK_URL overrides it).
+            naming.slackWebhookParameter(),
+          ]),
+        ],
+        seed: { folders: model.folders.length, jobs: model.jobs.length },
         jenkinsUrl: jenkins.DEFAULT_JENKINS_SETTINGS.jenkinsUrl,
-      });
+        githubOrganisation: organisation.githubOrganisation,
+        preservationRoleArns: Object.values(organisation.preservationExportReaderRoleArns),
+        ...plan.initialArtifacts(platform),
+      };
+      const steps = plan.firstStandUp(input);
       if (opts.output === 'json') {
         printJson(ctx.io, steps);
         return;
@@ -78,13 +93,12 @@ export function register(program: Command, ctx: CliContext): void {
 
 /** Loaded when the command runs: `tdr --help` stays fast. */
 function load(): {
-  firstStandUp: typeof import('../infra/bootstrap/plan').firstStandUp;
+  plan: typeof import('../infra/bootstrap/plan');
   jenkins: typeof import('../pipelines/jenkins/index');
 } {
   /* eslint-disable @typescript-eslint/no-require-imports */
   return {
-    firstStandUp: (require('../infra/bootstrap/plan') as typeof import('../infra/bootstrap/plan'))
-      .firstStandUp,
+    plan: require('../infra/bootstrap/plan') as typeof import('../infra/bootstrap/plan'),
     jenkins: require('../pipelines/jenkins/index') as typeof import('../pipelines/jenkins/index'),
   };
   /* eslint-enable @typescript-eslint/no-require-imports */
