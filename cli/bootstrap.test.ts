@@ -1,6 +1,14 @@
 import { expect } from 'chai';
 import { ORGANISATION_FIELDS } from '../services/organisation';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { loadPlatform } from '../services/config';
+import { firstStandUp, standUpPrerequisites } from '../infra/bootstrap/plan';
+import { renderRunbookSteps, spliceRunbook } from '../infra/bootstrap/runbook';
+import { TEST_ACCOUNT_IDS } from '../test/support/accounts';
+import { expectGolden } from '../test/support/golden';
 import { runTdr } from '../test/support/cli';
+import { standUpInput } from './bootstrap';
 import { REAL_ORGANISATION, organisationFile } from '../test/support/organisation';
 import { EXAMPLE_ORGANISATION } from '../services/organisation';
 
@@ -60,7 +68,7 @@ describe('tdr bootstrap plan', () => {
   it('prints the steps for people, each with its commands and its check', async () => {
     const { code, stdout } = await runTdr(['bootstrap', 'plan', '--account-ids', ids], { TDR_ORGANISATION });
     expect(code).to.equal(0);
-    expect(stdout).to.match(/^1\. Bootstrap/);
+    expect(stdout).to.match(/^Before you start:\n/).and.match(/^1\. Bootstrap/m);
     expect(stdout).to.include('$ pulumi up --stack mgmt --plan mgmt-plan.json');
     expect(stdout).to.include('check: ');
   });
@@ -76,5 +84,28 @@ describe('tdr bootstrap plan', () => {
     );
     expect(role.code).to.equal(2);
     expect(role.stderr).to.include('must be an IAM role ARN in mgmt (900000000000)');
+  });
+});
+
+describe('the first stand-up runbook', () => {
+  it('holds the steps tdr bootstrap plan prints, rendered from the plan (the offline ids and example organisation)', () => {
+    const file = join(__dirname, '..', 'docs', 'runbook-first-standup.md');
+    const doc = readFileSync(file, 'utf8');
+    const input = standUpInput(
+      loadPlatform({}),
+      EXAMPLE_ORGANISATION,
+      TEST_ACCOUNT_IDS,
+      `arn:aws:iam::${TEST_ACCOUNT_IDS.mgmt}:role/YOUR-ADMINISTRATOR-ROLE`,
+    );
+    const steps = firstStandUp(input);
+    const prerequisites = standUpPrerequisites(input);
+    const fresh = spliceRunbook(doc, renderRunbookSteps(prerequisites, steps));
+    expectGolden(file, fresh);
+    // Every step and prerequisite is in it, each step's commands verbatim.
+    for (const s of steps) {
+      expect(doc).to.include(`#### ${s.step}. ${s.title}`);
+      for (const c of s.commands) expect(doc).to.include(c);
+    }
+    for (const p of prerequisites) expect(doc).to.include(p.what);
   });
 });

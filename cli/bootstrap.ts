@@ -4,9 +4,9 @@
  * commands to run and what to check after them. Prints only; changes nothing.
  */
 import { Option, type Command } from 'commander';
-import { parseAccountIds } from '../services/config';
+import { parseAccountIds, type AccountIds, type Platform } from '../services/config';
 import { naming } from '../services/naming';
-import { realOrganisation } from '../services/organisation';
+import { realOrganisation, type Organisation } from '../services/organisation';
 import type { StandUpInput } from '../infra/bootstrap/plan';
 import type { CliContext, GlobalOptions } from './context';
 import { UsageError } from './exit-codes';
@@ -57,38 +57,54 @@ export function register(program: Command, ctx: CliContext): void {
       }
       // A real stand-up: nothing is printed while an example value of the organisation remains.
       const organisation = realOrganisation(ctx.env);
-      const platform = ctx.platform();
-      const { plan, jenkins } = load();
-      const model = jenkins.buildJenkinsModel(platform);
-      const casc = jenkins.renderJenkins(model).get('jenkins.yaml') ?? '';
-      const input: StandUpInput = {
-        accountIds,
-        region: platform.environments.mgmt.region,
-        adminRoleArn,
-        controllerParameters: [
-          ...new Set([
-            ...[...casc.matchAll(/\$\{(\/[^}]+)\}/g)].map((m) => m[1]!),
-            // The release engine reads the webhook itself (TDR_SLACK_WEBHOOK_URL overrides it).
-            naming.slackWebhookParameter(),
-          ]),
-        ],
-        seed: { folders: model.folders.length, jobs: model.jobs.length },
-        jenkinsUrl: jenkins.DEFAULT_JENKINS_SETTINGS.jenkinsUrl,
-        githubOrganisation: organisation.githubOrganisation,
-        preservationRoleArns: Object.values(organisation.preservationExportReaderRoleArns),
-        ...plan.initialArtifacts(platform),
-      };
-      const steps = plan.firstStandUp(input);
+      const input = standUpInput(ctx.platform(), organisation, accountIds, adminRoleArn);
+      const steps = load().plan.firstStandUp(input);
       if (opts.output === 'json') {
         printJson(ctx.io, steps);
         return;
       }
+      ctx.io.stdout('Before you start:\n');
+      for (const p of load().plan.standUpPrerequisites(input)) ctx.io.stdout(`   - ${p.what}\n`);
+      ctx.io.stdout('\n');
       for (const s of steps) {
         ctx.io.stdout(`${s.step}. ${s.title}\n   as ${s.runsAs}\n`);
         for (const c of s.commands) ctx.io.stdout(`   $ ${c}\n`);
         ctx.io.stdout(`   check: ${s.check}\n\n`);
       }
     });
+}
+
+/**
+ * What the plan is made of: the accounts, the organisation, and what the model says the stand-up
+ * creates (the controller's parameters from jenkins.yaml, the seed's jobs, the initial artifacts).
+ * The runbook is rendered from the same input with the example organisation.
+ */
+export function standUpInput(
+  platform: Platform,
+  organisation: Organisation,
+  accountIds: AccountIds,
+  adminRoleArn: string,
+): StandUpInput {
+  const { plan, jenkins } = load();
+  const model = jenkins.buildJenkinsModel(platform);
+  const casc = jenkins.renderJenkins(model).get('jenkins.yaml') ?? '';
+  return {
+    accountIds,
+    region: platform.environments.mgmt.region,
+    adminRoleArn,
+    controllerParameters: [
+      ...new Set([
+        ...[...casc.matchAll(/\$\{(\/[^}]+)\}/g)].map((m) => m[1]!),
+        // The release engine reads the webhook itself (TDR_SLACK_WEBHOOK_URL overrides it).
+        naming.slackWebhookParameter(),
+      ]),
+    ],
+    seed: { folders: model.folders.length, jobs: model.jobs.length },
+    jenkinsUrl: jenkins.DEFAULT_JENKINS_SETTINGS.jenkinsUrl,
+    githubOrganisation: organisation.githubOrganisation,
+    preservationRoleArns: Object.values(organisation.preservationExportReaderRoleArns),
+    ...plan.initialArtifacts(platform),
+  };
 }
 
 /** Loaded when the command runs: `tdr --help` stays fast. */

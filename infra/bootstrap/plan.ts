@@ -14,7 +14,7 @@ import { BOOTSTRAP_SETTINGS } from './definitions';
 
 /**
  * Something a step leaves behind that a later step (or a stack) needs: what the stand-up order
- * test (./standup-order.test.ts) matches requirements against and `tdr bootstrap check` looks for.
+ * test (./standup-order.test.ts) matches requirements against (and what `tdr bootstrap check`, NOT DONE, would look for).
  */
 export type StandUpItem =
   | { readonly kind: 'stack'; readonly stack: string }
@@ -148,6 +148,7 @@ export function firstStandUp(input: StandUpInput): StandUpStep[] {
       runsAs: ADMIN,
       commands: [
         '# TDR_ADMIN_PROFILE: your AWS CLI profile for the administrator role in mgmt',
+        '# TDR_ORGANISATION: your organisation file (every real pulumi run reads it; see the prerequisites)',
         'export AWS_PROFILE="$TDR_ADMIN_PROFILE"',
         'cd "$(git rev-parse --show-toplevel)" && npm ci --no-audit --no-fund',
         'cd infra/bootstrap',
@@ -267,8 +268,7 @@ function accountStep(input: StandUpInput, env: EnvironmentName): Omit<StandUpSte
 /**
  * What the workload stacks start from, which no stack creates: every service and task starts from
  * `{repository}:initial` and every function from its `v1` package (infra/definitions), so these
- * exist before the first workload stack, and the ledger records them as each environment's
- * baseline (else `tdr status` calls every one of them drift).
+ * exist before the first workload stack.
  */
 function seedStep(input: StandUpInput): Omit<StandUpStep, 'step'> {
   const registry = `${input.accountIds.mgmt}.dkr.ecr.${input.region}.amazonaws.com`;
@@ -282,7 +282,7 @@ function seedStep(input: StandUpInput): Omit<StandUpStep, 'step'> {
     ]),
   ];
   return {
-    title: `What the workload stacks start from: ${input.initialImages.length} images tagged ${INITIAL_TAG}, ${input.initialPackages.length} function packages v1, the ledger's baseline`,
+    title: `What the workload stacks start from: ${input.initialImages.length} images tagged ${INITIAL_TAG}, ${input.initialPackages.length} function packages v1`,
     runsAs: ADMIN,
     commands: [
       'export AWS_PROFILE="$TDR_ADMIN_PROFILE" SEED="$(mktemp -d)"',
@@ -300,7 +300,7 @@ function seedStep(input: StandUpInput): Omit<StandUpStep, 'step'> {
     ],
     check:
       `aws ecr describe-images --repository-name R --image-ids imageTag=${INITIAL_TAG} finds each of the ${input.initialImages.length} images; ` +
-      `aws s3api head-object --bucket ${bucket} --key K finds each of the ${input.initialPackages.length} packages; \`npx tdr bootstrap check --step N\``,
+      `aws s3api head-object --bucket ${bucket} --key K finds each of the ${input.initialPackages.length} packages`,
     creates: [
       ...input.initialImages.map((i): StandUpItem => ({
         kind: 'image',
