@@ -68,7 +68,9 @@ describe('tdr bootstrap plan', () => {
   it('prints the steps for people, each with its commands and its check', async () => {
     const { code, stdout } = await runTdr(['bootstrap', 'plan', '--account-ids', ids], { TDR_ORGANISATION });
     expect(code).to.equal(0);
-    expect(stdout).to.match(/^Before you start:\n/).and.match(/^1\. Bootstrap/m);
+    expect(stdout)
+      .to.match(/^Before you start:\n/)
+      .and.match(/^1\. Bootstrap/m);
     expect(stdout).to.include('$ pulumi up --stack mgmt --plan mgmt-plan.json');
     expect(stdout).to.include('check: ');
   });
