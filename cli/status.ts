@@ -60,7 +60,7 @@ export function renderStatus(rows: readonly StatusRow[]): string {
       r.digest?.slice(7, 19),
       r.ecs.digest?.slice(7, 19) ?? r.ecs.image,
       r.ecs.running === null ? null : `${r.ecs.running}/${r.ecs.desired}`,
-      r.ecs.rolloutState,
+      r.ecs.rollout,
       r.drift.length > 0 ? 'DRIFT' : 'ok',
       age(r.ageMinutes),
       r.deployedBy,
