@@ -19,6 +19,8 @@ import { BOOTSTRAP_SETTINGS } from './definitions';
 export type StandUpItem =
   | { readonly kind: 'stack'; readonly stack: string }
   | { readonly kind: 'role'; readonly arn: string }
+  | { readonly kind: 'bucket'; readonly bucket: string }
+  | { readonly kind: 'repository'; readonly repository: string }
   | { readonly kind: 'image'; readonly repository: string; readonly tag: string }
   | { readonly kind: 'package'; readonly bucket: string; readonly key: string }
   | { readonly kind: 'parameter'; readonly name: string; readonly type: 'String' | 'SecureString' };
@@ -164,6 +166,11 @@ export function firstStandUp(input: StandUpInput): StandUpStep[] {
         `${naming.pulumiDeployRole('intg')} exists in ${ids.intg} (created through ${BOOTSTRAP_SETTINGS.adminRoleName})`,
       creates: [
         { kind: 'stack', stack: 'bootstrap' },
+        { kind: 'bucket', bucket: naming.pulumiStateBucket() },
+        ...ENVIRONMENT_NAMES.map((e): StandUpItem => ({
+          kind: 'role',
+          arn: naming.roleArn(ids.mgmt, naming.jenkinsInfraRole(e)),
+        })),
         ...ENVIRONMENT_NAMES.map((e): StandUpItem => ({
           kind: 'parameter',
           name: naming.accountIdParameter(e),
@@ -261,7 +268,24 @@ function accountStep(input: StandUpInput, env: EnvironmentName): Omit<StandUpSte
       env === 'mgmt'
         ? `the stack outputs jenkinsUrl and ledgerBucket ${naming.ledgerBucket()}; ECR holds one repository per catalogue image`
         : `pulumi stack output --stack ${env} shows the account's outputs; nothing was created outside ${input.accountIds[env]}`,
-    creates: [{ kind: 'stack', stack: naming.pulumiStack(env) }],
+    creates: [
+      { kind: 'stack', stack: naming.pulumiStack(env) },
+      // What `tdr bootstrap check` can see of mgmt's stack from mgmt: what the stand-up goes on to use.
+      ...(env === 'mgmt'
+        ? [
+            { kind: 'bucket', bucket: naming.ledgerBucket() } as const,
+            { kind: 'bucket', bucket: naming.backendCodeBucket() } as const,
+            ...input.initialImages.map((i): StandUpItem => ({
+              kind: 'repository',
+              repository: i.repository,
+            })),
+            ...ENVIRONMENT_NAMES.filter((e) => e !== 'sbox').map((e): StandUpItem => ({
+              kind: 'role',
+              arn: naming.roleArn(input.accountIds.mgmt, naming.jenkinsNodeRole(e)),
+            })),
+          ]
+        : []),
+    ],
   };
 }
 

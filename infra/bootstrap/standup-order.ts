@@ -128,6 +128,9 @@ const keysOfItem = (item: StandUpItem, manifests: ReadonlyMap<string, StackManif
     }
     case 'role':
       return [`role ${ROLE_ARN.exec(item.arn)?.[1] ?? item.arn}`];
+    case 'bucket':
+    case 'repository':
+      return [];
     case 'image':
       return [`image ${item.repository}:${item.tag}`];
     case 'package':
