@@ -14,7 +14,7 @@ import { BOOTSTRAP_SETTINGS } from './definitions';
 
 /**
  * Something a step leaves behind that a later step (or a stack) needs: what the stand-up order
- * test (./standup-order.test.ts) matches requirements against (and what `tdr bootstrap check`, NOT DONE, would look for).
+ * test (./standup-order.test.ts) matches requirements against, and what `tdr bootstrap check` looks for.
  */
 export type StandUpItem =
   | { readonly kind: 'stack'; readonly stack: string }
