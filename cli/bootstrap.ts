@@ -4,9 +4,13 @@
  * commands to run and what to check after them. Prints only; changes nothing.
  */
 import { Option, type Command } from 'commander';
-import { parseAccountIds } from '../services/config';
+import { isLocalSandbox, parseAccountIds, type AccountIds, type Platform } from '../services/config';
+import { naming } from '../services/naming';
+import { EXAMPLE_ORGANISATION, realOrganisation, type Organisation } from '../services/organisation';
+import type { StandUpInput } from '../infra/bootstrap/plan';
 import type { CliContext, GlobalOptions } from './context';
 import { UsageError } from './exit-codes';
+import { RunFailedError } from './release-wiring';
 import { printJson } from './output';
 
 interface PlanOptions extends GlobalOptions {
@@ -52,39 +56,141 @@ export function register(program: Command, ctx: CliContext): void {
           `--admin-role must be an IAM role ARN in mgmt (${accountIds.mgmt}), got ${adminRoleArn}`,
         );
       }
-      const platform = ctx.platform();
-      const { firstStandUp, jenkins } = load();
-      const model = jenkins.buildJenkinsModel(platform);
-      const casc = jenkins.renderJenkins(model).get('jenkins.yaml') ?? '';
-      const steps = firstStandUp({
-        accountIds,
-        region: platform.environments.mgmt.region,
-        adminRoleArn,
-        controllerParameters: [...new Set([...casc.matchAll(/\$\{(\/[^}]+)\}/g)].map((m) => m[1]!))],
-        seedItems: model.folders.length + model.jobs.length,
-        jenkinsUrl: jenkins.DEFAULT_JENKINS_SETTINGS.jenkinsUrl,
-      });
+      // A real stand-up: nothing is printed while an example value of the organisation remains.
+      const organisation = realOrganisation(ctx.env);
+      const input = standUpInput(ctx.platform(), organisation, accountIds, adminRoleArn);
+      const steps = load().plan.firstStandUp(input);
       if (opts.output === 'json') {
         printJson(ctx.io, steps);
         return;
       }
+      ctx.io.stdout('Before you start:\n');
+      for (const p of load().plan.standUpPrerequisites(input)) ctx.io.stdout(`   - ${p.what}\n`);
+      ctx.io.stdout('\n');
       for (const s of steps) {
         ctx.io.stdout(`${s.step}. ${s.title}\n   as ${s.runsAs}\n`);
         for (const c of s.commands) ctx.io.stdout(`   $ ${c}\n`);
         ctx.io.stdout(`   check: ${s.check}\n\n`);
       }
     });
+  registerCheck(bootstrap, ctx);
+}
+
+function registerCheck(bootstrap: Command, ctx: CliContext): void {
+  bootstrap
+    .command('check')
+    .description(
+      'read-only: whether what each stand-up step creates is there, [OK]/[NG] per item; exit 1 on any NG',
+    )
+    .addOption(new Option('--step <n>', 'only this step of `tdr bootstrap plan`'))
+    .addHelpText(
+      'after',
+      '\nExamples:\n  $ tdr bootstrap check\n  $ tdr bootstrap check --step 4 -o json\n\n' +
+        'Runs with credentials in mgmt; account ids from TDR_ACCOUNT_IDS, else SSM /mgmt/{env}_account.',
+    )
+    .action(async (_opts, cmd: Command) => {
+      const opts = cmd.optsWithGlobals<GlobalOptions & { step?: string }>();
+      const platform = ctx.platform();
+      const region = platform.environments.mgmt.region;
+      // Checked before any AWS call: the step count does not depend on the account ids.
+      const probe = load().plan.firstStandUp(
+        standUpInput(platform, EXAMPLE_ORGANISATION, PROBE_IDS, `arn:aws:iam::${PROBE_IDS.mgmt}:role/probe`),
+      );
+      let only: number | undefined;
+      if (opts.step !== undefined) {
+        only = /^\d{1,3}$/.test(opts.step) ? Number(opts.step) : NaN;
+        if (!(only >= 1 && only <= probe.length))
+          throw new UsageError(`--step must be a step number from 1 to ${probe.length}, got ${opts.step}`);
+      }
+      const { aws, check } = loadCheck();
+      const clients = aws.mgmtClients({ region, env: ctx.env });
+      const accountIds = await aws.accountIdsFrom(ctx.env, clients.ssm);
+      // The organisation's values appear only in commands and prerequisites, which a check never reads.
+      const input = standUpInput(
+        platform,
+        EXAMPLE_ORGANISATION,
+        accountIds,
+        `arn:aws:iam::${accountIds.mgmt}:role/YOUR-ADMINISTRATOR-ROLE`,
+      );
+      const steps = load().plan.firstStandUp(input);
+      const results = await check.checkStandUp(steps, clients, accountIds.mgmt, {
+        only,
+        sandbox: isLocalSandbox(ctx.env.AWS_ENDPOINT_URL),
+      });
+      if (opts.output === 'json') printJson(ctx.io, results);
+      else {
+        const mark = { ok: '[OK]', ng: '[NG]', skipped: '[--]' } as const;
+        for (const r of results) ctx.io.stdout(`${mark[r.mark]} step ${r.step}: ${r.item}: ${r.detail}\n`);
+      }
+      const failed = results.filter((r) => r.mark === 'ng').length;
+      if (failed > 0)
+        throw new RunFailedError(`${failed} stand-up item${failed === 1 ? '' : 's'} missing or wrong`);
+    });
+}
+
+/** Any well-formed ids: the steps' number and order do not depend on them. */
+const PROBE_IDS: AccountIds = {
+  mgmt: '000000000000',
+  sbox: '000000000001',
+  intg: '000000000002',
+  staging: '000000000003',
+  prod: '000000000004',
+};
+
+/** Loaded when `check` runs: the AWS SDK clients are not needed by `plan` or `--help`. */
+function loadCheck(): {
+  aws: typeof import('../pipelines/release/aws/aws');
+  check: typeof import('../infra/bootstrap/check');
+} {
+  /* eslint-disable @typescript-eslint/no-require-imports */
+  return {
+    aws: require('../pipelines/release/aws/aws') as typeof import('../pipelines/release/aws/aws'),
+    check: require('../infra/bootstrap/check') as typeof import('../infra/bootstrap/check'),
+  };
+  /* eslint-enable @typescript-eslint/no-require-imports */
+}
+
+/**
+ * What the plan is made of: the accounts, the organisation, and what the model says the stand-up
+ * creates (the controller's parameters from jenkins.yaml, the seed's jobs, the initial artifacts).
+ * The runbook is rendered from the same input with the example organisation.
+ */
+export function standUpInput(
+  platform: Platform,
+  organisation: Organisation,
+  accountIds: AccountIds,
+  adminRoleArn: string,
+): StandUpInput {
+  const { plan, jenkins } = load();
+  const model = jenkins.buildJenkinsModel(platform);
+  const casc = jenkins.renderJenkins(model).get('jenkins.yaml') ?? '';
+  return {
+    accountIds,
+    region: platform.environments.mgmt.region,
+    adminRoleArn,
+    controllerParameters: [
+      ...new Set([
+        ...[...casc.matchAll(/\$\{(\/[^}]+)\}/g)].map((m) => m[1]!),
+        // The release engine reads the webhook itself (TDR_SLACK_WEBHOOK_URL overrides it).
+        naming.slackWebhookParameter(),
+      ]),
+    ],
+    seed: { folders: model.folders.length, jobs: model.jobs.length },
+    jenkinsUrl: jenkins.DEFAULT_JENKINS_SETTINGS.jenkinsUrl,
+    githubOrganisation: organisation.githubOrganisation,
+    preservationRoleArns: Object.values(organisation.preservationExportReaderRoleArns),
+    ...plan.initialArtifacts(platform),
+  };
 }
 
 /** Loaded when the command runs: `tdr --help` stays fast. */
 function load(): {
-  firstStandUp: typeof import('../infra/bootstrap/plan').firstStandUp;
+  plan: typeof import('../infra/bootstrap/plan');
   jenkins: typeof import('../pipelines/jenkins/index');
 } {
   /* eslint-disable @typescript-eslint/no-require-imports */
   return {
-    firstStandUp: (require('../infra/bootstrap/plan') as typeof import('../infra/bootstrap/plan'))
-      .firstStandUp,
+    plan: require('../infra/bootstrap/plan') as typeof import('../infra/bootstrap/plan'),
     jenkins: require('../pipelines/jenkins/index') as typeof import('../pipelines/jenkins/index'),
   };
   /* eslint-enable @typescript-eslint/no-require-imports */

@@ -61,7 +61,7 @@ export function renderStatus(rows: readonly StatusRow[]): string {
       r.digest && digestColumn(r.digest),
       (r.ecs.digest && digestColumn(r.ecs.digest)) ?? r.ecs.image,
       r.ecs.running === null ? null : `${r.ecs.running}/${r.ecs.desired}`,
-      r.ecs.rolloutState,
+      r.ecs.rollout,
       r.drift.length > 0 ? 'DRIFT' : 'ok',
       age(r.ageMinutes),
       r.deployedBy,

@@ -10,6 +10,7 @@ import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
 import { ENVIRONMENT_NAMES, type EnvironmentName } from '../services/environments';
 import { issuesMessage, PlatformError, type ValidationIssue } from '../services/errors';
+import { EXAMPLE_ORGANISATION, type Organisation } from '../services/organisation';
 
 /** `infra/stacks` beside this file when run from source, or from the repository root under build/. */
 export const STACK_CONFIG_DIR =
@@ -173,7 +174,9 @@ export function readStackConfigFile(
   if (typeof config !== 'object' || config === null || Array.isArray(config)) {
     throw new StackConfigError([{ path: `${source} config`, message: 'must be a map of config keys' }]);
   }
-  return { raw: toPulumiConfigBag(config as Record<string, unknown>), source };
+  const raw = toPulumiConfigBag(config as Record<string, unknown>);
+  // Offline, the organisation's own values are the embedded examples (services/organisation.ts).
+  return { raw: withOrganisation(stack, raw, EXAMPLE_ORGANISATION, source), source };
 }
 
 /** What the Pulumi CLI passes a program: scalars as strings, objects and lists as JSON. */
@@ -184,4 +187,56 @@ export function toPulumiConfigBag(config: Readonly<Record<string, unknown>>): Re
     out[key] = typeof value === 'object' ? JSON.stringify(value) : String(value);
   }
   return out;
+}
+
+/*
+ * The organisation's values (services/organisation.ts) as the stack config keys the account
+ * programs read. They are never written in infra/stacks/*.yaml: the offline synth fills them from
+ * the embedded examples, a real run from the file TDR_ORGANISATION names, checked first.
+ */
+
+/** The stack config keys that come from the organisation, per kind of stack. */
+export function organisationStackKeys(stack: EnvironmentName, org: Organisation): Record<string, string> {
+  if (stack === 'sbox') return {};
+  if (stack === 'mgmt')
+    return {
+      'tdr:hostedZoneId': org.hostedZoneIds.mgmt,
+      'tdr:jenkinsAllowlist': JSON.stringify(org.jenkinsAllowlist),
+    };
+  return {
+    'tdr:hostedZoneId': org.hostedZoneIds[stack],
+    'tdr:preservationRoleArn': org.preservationExportReaderRoleArns[stack],
+    'tdr:slackWorkspaceId': org.slack.workspaceId,
+    'tdr:alarmsSlackChannelId': org.slack.alarmChannelIds[stack],
+  };
+}
+
+const ALL_KEYS = [
+  'tdr:hostedZoneId',
+  'tdr:jenkinsAllowlist',
+  'tdr:preservationRoleArn',
+  'tdr:slackWorkspaceId',
+  'tdr:alarmsSlackChannelId',
+];
+
+/**
+ * The stack's config with the organisation's keys added. A stack config that sets one of them
+ * itself is refused: one value in two places is how an example reaches a real account.
+ */
+export function withOrganisation(
+  stack: EnvironmentName,
+  raw: Readonly<Record<string, string>>,
+  org: Organisation,
+  source: string,
+): Record<string, string> {
+  const own = ALL_KEYS.filter((k) => k in raw);
+  if (own.length > 0)
+    throw new StackConfigError(
+      own.map((k) => ({
+        path: `${source} ${k}`,
+        message:
+          'comes from the organisation config (services/organisation.ts; TDR_ORGANISATION for a real run), not the stack config: remove it',
+      })),
+    );
+  return { ...raw, ...organisationStackKeys(stack, org) };
 }

@@ -7,8 +7,9 @@ import { GetParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
 import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import { resolveAccountIds, type AccountIds } from '../services/config';
 import type { EnvironmentName } from '../services/environments';
+import { realOrganisation } from '../services/organisation';
 import { parseBootstrapConfig, type BootstrapConfig } from './bootstrap/config';
-import { parseStackConfig, type StackConfig } from './config';
+import { parseStackConfig, withOrganisation, type StackConfig } from './config';
 import { checkCredentials, withAccountIds, withBootstrapAccountIds, type CallerIdentity } from './identity';
 import { BOOTSTRAP_STACK } from './stacks';
 
@@ -47,9 +48,12 @@ export async function prepareAccountStack(
   env: Env,
   clients: RealRunClients,
 ): Promise<StackConfig> {
+  // Before any AWS call: an example hosted zone, Slack id or allowlist never reaches a real account.
+  const org = realOrganisation(env);
+  const withOrg = withOrganisation(stack, raw, org, `stack ${stack}`);
   const ids = await realAccountIds(env, clients.ssm);
   checkCredentials(stack, ids, await callerIdentity(clients.sts));
-  return parseStackConfig(stack, withAccountIds(stack, raw, ids), `stack ${stack}`);
+  return parseStackConfig(stack, withAccountIds(stack, withOrg, ids), `stack ${stack}`);
 }
 
 export async function prepareBootstrap(
@@ -57,6 +61,9 @@ export async function prepareBootstrap(
   env: Env,
   clients: RealRunClients,
 ): Promise<BootstrapConfig> {
+  // The bootstrap itself uses none of the organisation's values, but it starts the stand-up:
+  // refusing here names every missing one before anything is created.
+  realOrganisation(env);
   const ids = await realAccountIds(env, clients.ssm);
   checkCredentials(BOOTSTRAP_STACK, ids, await callerIdentity(clients.sts));
   return parseBootstrapConfig(withBootstrapAccountIds(raw, ids), `stack ${BOOTSTRAP_STACK}`);

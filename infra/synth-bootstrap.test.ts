@@ -10,7 +10,8 @@ import { ENVIRONMENT_NAMES } from '../services/environments';
 import { naming } from '../services/naming';
 import { TEST_ACCOUNT_IDS } from '../test/support/accounts';
 import type { RecordedResource } from './policies/evaluate';
-import { StackConfigError } from './config';
+import { organisationStackKeys, StackConfigError } from './config';
+import { REAL_ORGANISATION, organisationFile } from '../test/support/organisation';
 import { loadBootstrapConfig, MOCK_ARNS, recordProgram, synthStack, synthStacks } from './synth';
 import {
   ofType,
@@ -113,16 +114,22 @@ describe('the Pulumi CLI entry points (infra/index.ts, infra/bootstrap/index.ts)
   const ids = TEST_ACCOUNT_IDS;
   let sts: ReturnType<typeof mockClient>;
   let saved: string | undefined;
+  let savedOrganisation: string | undefined;
 
   beforeEach(() => {
     saved = process.env.TDR_ACCOUNT_IDS;
+    savedOrganisation = process.env.TDR_ORGANISATION;
     process.env.TDR_ACCOUNT_IDS = JSON.stringify(ids);
+    // A real run takes the organisation from TDR_ORGANISATION, never the embedded examples.
+    process.env.TDR_ORGANISATION = organisationFile(REAL_ORGANISATION);
     sts = mockClient(STSClient);
   });
   afterEach(() => {
     sts.restore();
     if (saved === undefined) delete process.env.TDR_ACCOUNT_IDS;
     else process.env.TDR_ACCOUNT_IDS = saved;
+    if (savedOrganisation === undefined) delete process.env.TDR_ORGANISATION;
+    else process.env.TDR_ORGANISATION = savedOrganisation;
   });
 
   it('declares, from the stack name, Pulumi config and real account ids, what synth declares', async () => {
@@ -130,7 +137,11 @@ describe('the Pulumi CLI entry points (infra/index.ts, infra/bootstrap/index.ts)
       Account: ids.mgmt,
       Arn: `arn:aws:sts::${ids.mgmt}:assumed-role/${naming.jenkinsInfraRole('staging')}/jenkins`,
     });
-    const raw = readRaw('staging');
+    // The stack's own config, as Pulumi passes it: the organisation's keys are not in it.
+    const organisationKeys = Object.keys(organisationStackKeys('staging', REAL_ORGANISATION));
+    const raw = Object.fromEntries(
+      Object.entries(readRaw('staging')).filter(([k]) => !organisationKeys.includes(k)),
+    );
     const viaEntryPoint = await recordProgram('staging', raw, raw['tdr:accountId']!, 'eu-west-2', () => {
       // eslint-disable-next-line @typescript-eslint/no-require-imports
       return require('./index') as Record<string, unknown>;

@@ -30,6 +30,7 @@ import type { EcsServiceEntry } from '../services/catalogue';
 import { WORKLOAD_ENVIRONMENTS, type WorkloadEnvironmentName } from '../services/environments';
 import { naming } from '../services/naming';
 import { ecsEntries } from '../services/queries';
+import { INITIAL_IMAGE_TAG } from '../infra/accounts/settings';
 import { createFunctions, uploadPackages } from './functions';
 import { createPublicLoadBalancer } from './load-balancer';
 import type { ReleaseClients } from '../pipelines/release/aws/aws';
@@ -114,7 +115,17 @@ export async function sandboxUp(
       );
       if (version === 'v1' && out?.image?.imageId?.imageDigest) v1[repo] = out.image.imageId.imageDigest;
     }
-    created.push(`mgmt: ECR ${repo} ${SANDBOX_VERSIONS.join(' ')}`);
+    // As the stand-up's seed step does: the image the workload stacks start from (v1's, here).
+    await ignoreExists(`tagging ${repo}:${INITIAL_IMAGE_TAG}`, () =>
+      ecr.send(
+        new PutImageCommand({
+          repositoryName: repo,
+          imageTag: INITIAL_IMAGE_TAG,
+          imageManifest: fakeManifest(repo, 'v1'),
+        }),
+      ),
+    );
+    created.push(`mgmt: ECR ${repo} ${[...SANDBOX_VERSIONS, INITIAL_IMAGE_TAG].join(' ')}`);
   }
 
   // IAM and ECS do not wait for each other (moto checks no role a task definition names).

@@ -20,8 +20,27 @@ const steps = firstStandUp({
     naming.jenkinsAgentSubnetsParameter(),
     naming.jenkinsAgentSecurityGroupParameter(),
   ],
-  seedItems: 65,
+  seed: { folders: 20, jobs: 65 },
   jenkinsUrl: 'https://jenkins.example.org/',
+  githubOrganisation: 'nationalarchives',
+  preservationRoleArns: ['arn:aws:iam::700000000000:role/PreservationExportReaderIntg'],
+  initialImages: [
+    {
+      repository: 'transfer-frontend',
+      sourceRepository: 'tdr-transfer-frontend',
+      dockerfile: 'Dockerfile',
+      package: 'sbt dist',
+    },
+  ],
+  initialPackages: [
+    {
+      function: 'checksum',
+      key: 'checksum/v1/checksum.jar',
+      sourceRepository: 'tdr-checksum',
+      package: 'sbt assembly',
+      artifact: 'target/checksum.jar',
+    },
+  ],
 });
 
 describe('the first stand-up plan', () => {
@@ -35,7 +54,7 @@ describe('the first stand-up plan', () => {
     expect(stacks).to.deep.equal(['bootstrap', 'mgmt', 'sbox', 'intg', 'staging', 'prod', 'bootstrap']);
     expect(steps.at(-3)?.title).to.match(/Jenkins controller/);
     expect(steps.at(-2)?.title).to.match(/seed job/);
-    expect(steps.at(-2)?.check).to.include('65 items');
+    expect(steps.at(-2)?.check).to.include('65 jobs').and.include('20 folders');
     for (const s of steps) expect(s.check, s.title).not.to.equal('');
   });
 
@@ -52,8 +71,8 @@ describe('the first stand-up plan', () => {
     expect(steps[0]!.commands.join('\n')).to.include(JSON.stringify(accountIds));
     const controller = steps.find((s) => /Jenkins controller/.test(s.title))!;
     expect(controller.commands.some((c) => c.includes('--name /mgmt/github/client'))).to.equal(true);
-    expect(controller.commands.find((c) => c.includes(naming.accountIdParameter('mgmt')))).to.include(
-      'bootstrap',
+    expect(controller.commands.find((c) => c.includes(naming.accountIdParameter('mgmt')))).to.match(
+      /^# .*written by the bootstrap/,
     );
     // The ECS cloud's cluster, subnets and security group come from the mgmt stack, not by hand.
     for (const p of [
@@ -61,8 +80,15 @@ describe('the first stand-up plan', () => {
       naming.jenkinsAgentSubnetsParameter(),
       naming.jenkinsAgentSecurityGroupParameter(),
     ])
-      expect(controller.commands.find((c) => c.includes(`--name ${p} `))).to.include(
-        'set by the mgmt stack: skip',
+      expect(controller.commands.find((c) => c.includes(p))).to.match(
+        /^# .*String, written by the mgmt stack/,
       );
+    // What is put by hand is a secret (SecureString); nothing a stack wrote is put again.
+    const puts = controller.commands.filter((c) => c.includes('put-parameter'));
+    expect(puts).to.have.length(1);
+    for (const c of puts) expect(c).to.include('--type SecureString');
+    expect(controller.creates).to.deep.equal([
+      { kind: 'parameter', name: '/mgmt/github/client', type: 'SecureString' },
+    ]);
   });
 });

@@ -4,10 +4,26 @@
  * to run and what to check after them. Pure: `tdr bootstrap plan` prints it, the runbook
  * (docs/runbook-first-standup.md) follows it.
  */
-import type { AccountIds } from '../../services/config';
+import type { AccountIds, Platform } from '../../services/config';
+import { ecsEntries, functionPackageFile, functions } from '../../services/queries';
+import { INITIAL_IMAGE_TAG } from '../accounts/settings';
+import { INITIAL_FUNCTION_VERSION } from '../definitions/lambda';
 import { ENVIRONMENT_NAMES, type EnvironmentName } from '../../services/environments';
 import { naming } from '../../services/naming';
 import { BOOTSTRAP_SETTINGS } from './definitions';
+
+/**
+ * Something a step leaves behind that a later step (or a stack) needs: what the stand-up order
+ * test (./standup-order.test.ts) matches requirements against, and what `tdr bootstrap check` looks for.
+ */
+export type StandUpItem =
+  | { readonly kind: 'stack'; readonly stack: string }
+  | { readonly kind: 'role'; readonly arn: string }
+  | { readonly kind: 'bucket'; readonly bucket: string }
+  | { readonly kind: 'repository'; readonly repository: string }
+  | { readonly kind: 'image'; readonly repository: string; readonly tag: string }
+  | { readonly kind: 'package'; readonly bucket: string; readonly key: string }
+  | { readonly kind: 'parameter'; readonly name: string; readonly type: 'String' | 'SecureString' };
 
 export interface StandUpStep {
   readonly step: number;
@@ -16,6 +32,34 @@ export interface StandUpStep {
   readonly runsAs: string;
   readonly commands: readonly string[];
   readonly check: string;
+  readonly creates: readonly StandUpItem[];
+}
+
+/** An image the workload stacks start every service and task from, built by hand once. */
+export interface InitialImage {
+  readonly repository: string;
+  /** The GitHub repository it is built from, its Dockerfile and the command preparing its context. */
+  readonly sourceRepository: string;
+  readonly dockerfile: string;
+  readonly package: string;
+}
+
+/** A function's first package, which the workload stacks create the function from. */
+export interface InitialPackage {
+  readonly function: string;
+  readonly key: string;
+  readonly sourceRepository: string;
+  readonly package: string;
+  /** Where the package command leaves the file, relative to the repository. */
+  readonly artifact: string;
+}
+
+/** An SSM parameter jenkins.yaml or the release engine reads, and who writes it. */
+export interface ReadParameter {
+  readonly name: string;
+  /** `hand`: a person puts it (a secret, SecureString); else the step that writes it (String). */
+  readonly writtenBy: 'hand' | 'bootstrap' | 'mgmt';
+  readonly hint: string;
 }
 
 export interface StandUpInput {
@@ -23,11 +67,69 @@ export interface StandUpInput {
   readonly region: string;
   /** The administrator's role in mgmt (an SSO permission set's role): runs the bootstrap, then stands in for Jenkins. */
   readonly adminRoleArn: string;
-  /** SSM parameters (in mgmt) the controller's jenkins.yaml reads. */
+  /** SSM parameters (in mgmt) the controller's jenkins.yaml and the release engine read. */
   readonly controllerParameters: readonly string[];
-  /** How many items (folders and jobs) the seed creates. */
-  readonly seedItems: number;
+  /** What the seed job creates: its folders and its jobs (the jobs `tdr jobs list` prints). */
+  readonly seed: { readonly folders: number; readonly jobs: number };
   readonly jenkinsUrl: string;
+  readonly githubOrganisation: string;
+  readonly initialImages: readonly InitialImage[];
+  readonly initialPackages: readonly InitialPackage[];
+  /** The preservation system's PreservationExportReader{Env} roles (the organisation config). */
+  readonly preservationRoleArns: readonly string[];
+}
+
+/** What must exist before step 1, outside this repository, and who provides it. */
+export interface Prerequisite {
+  readonly what: string;
+  readonly why: string;
+  readonly creates: readonly StandUpItem[];
+}
+
+export function standUpPrerequisites(input: StandUpInput): Prerequisite[] {
+  return [
+    {
+      what:
+        `The five accounts in one AWS Organization; administrators of mgmt (${input.accountIds.mgmt}) may assume ` +
+        `${BOOTSTRAP_SETTINGS.adminRoleName} in the other four`,
+      why: "the bootstrap creates each account's deploy role through that role",
+      creates: [],
+    },
+    {
+      what: 'IAM Identity Center enabled in the Organization, with the groups of the Grafana admins and viewers',
+      why: "the mgmt stack's Amazon Managed Grafana workspace signs people in with IAM Identity Center (AWS_SSO)",
+      creates: [],
+    },
+    {
+      what:
+        `On GitHub (${input.githubOrganisation}): an OAuth app for the Jenkins login (callback ${input.jenkinsUrl}securityRealm/finishLogin), ` +
+        `a machine user that checks code out, and on each built repository a webhook to ${input.jenkinsUrl}github-webhook/`,
+      why: 'jenkins.yaml reads the app and the machine user from SSM (step of the controller); builds start from the webhooks',
+      creates: [],
+    },
+    {
+      what:
+        'In Slack: an app with a bot token (Jenkins) and an incoming webhook (release notifications); ' +
+        'the workspace authorised in the AWS Chatbot console of each workload account',
+      why: "the workload stacks' alarm channels are AWS Chatbot Slack channel configurations, which need the authorised workspace id",
+      creates: [],
+    },
+    {
+      what: `The preservation system's roles, in its own account: ${input.preservationRoleArns.join(', ')}`,
+      why: "the workload stacks name them in the export bucket's and topic's policies, and IAM refuses a principal that does not exist",
+      creates: input.preservationRoleArns.map((arn): StandUpItem => ({ kind: 'role', arn })),
+    },
+    {
+      what: 'The organisation config: a JSON file (services/organisation.ts says every field and where it comes from), named by TDR_ORGANISATION',
+      why: '`tdr bootstrap plan` and every real pulumi run refuse while it is missing or holds an example value',
+      creates: [],
+    },
+    {
+      what: 'The Pulumi CLI, Node 24 (source scripts/use-node.sh), the AWS CLI v2, docker and git; `npm ci` run in the repository',
+      why: "Pulumi's Node.js runtime loads the programs' packages from the repository's node_modules",
+      creates: [],
+    },
+  ];
 }
 
 /** The order account stacks are first applied in: mgmt (Jenkins, ECR, the ledger) before the rest. */
@@ -48,8 +150,10 @@ export function firstStandUp(input: StandUpInput): StandUpStep[] {
       runsAs: ADMIN,
       commands: [
         '# TDR_ADMIN_PROFILE: your AWS CLI profile for the administrator role in mgmt',
+        '# TDR_ORGANISATION: your organisation file (every real pulumi run reads it; see the prerequisites)',
         'export AWS_PROFILE="$TDR_ADMIN_PROFILE"',
-        'cd "$(git rev-parse --show-toplevel)/infra/bootstrap"',
+        'cd "$(git rev-parse --show-toplevel)" && npm ci --no-audit --no-fund',
+        'cd infra/bootstrap',
         // The bucket does not exist yet: the bootstrap starts on a local backend and moves in below.
         'pulumi login --local',
         "PULUMI_CONFIG_PASSPHRASE='' pulumi stack init bootstrap --secrets-provider passphrase",
@@ -60,6 +164,19 @@ export function firstStandUp(input: StandUpInput): StandUpStep[] {
         `aws s3api get-bucket-versioning --bucket ${naming.pulumiStateBucket()} says Enabled; ` +
         `aws ssm get-parameter --name ${naming.accountIdParameter('prod')} gives ${ids.prod}; ` +
         `${naming.pulumiDeployRole('intg')} exists in ${ids.intg} (created through ${BOOTSTRAP_SETTINGS.adminRoleName})`,
+      creates: [
+        { kind: 'stack', stack: 'bootstrap' },
+        { kind: 'bucket', bucket: naming.pulumiStateBucket() },
+        ...ENVIRONMENT_NAMES.map((e): StandUpItem => ({
+          kind: 'role',
+          arn: naming.roleArn(ids.mgmt, naming.jenkinsInfraRole(e)),
+        })),
+        ...ENVIRONMENT_NAMES.map((e): StandUpItem => ({
+          kind: 'parameter',
+          name: naming.accountIdParameter(e),
+          type: 'String',
+        })),
+      ],
     },
     {
       title: "Move the bootstrap's state into the bucket it created, encrypted with its key",
@@ -72,17 +189,23 @@ export function firstStandUp(input: StandUpInput): StandUpStep[] {
         `TDR_ACCOUNT_IDS=${ids_} pulumi preview --stack bootstrap`,
       ],
       check: 'the preview shows no changes; `pulumi stack ls` lists bootstrap in the S3 backend',
+      creates: [],
     },
-    ...ACCOUNT_ORDER.map((env) => accountStep(input, env)),
+    accountStep(input, 'mgmt'),
+    seedStep(input),
+    ...ACCOUNT_ORDER.filter((e) => e !== 'mgmt').map((env) => accountStep(input, env)),
     {
-      title: 'The Jenkins controller: its SSM parameters, image and configuration',
+      title:
+        'The Jenkins controller: the SSM parameters it and the release engine read, its image and configuration',
       runsAs: ADMIN,
       commands: [
         'export AWS_PROFILE="$TDR_ADMIN_PROFILE"',
         'cd "$(git rev-parse --show-toplevel)"',
-        ...input.controllerParameters.map(
-          (p) =>
-            `aws ssm put-parameter --type SecureString --name ${p} --value "$VALUE"  # ${controllerParameterHint(p)}`,
+        // Only secrets are put by hand (SecureString); what a stack wrote is named, never put again.
+        ...readParameters(input.controllerParameters).map((p) =>
+          p.writtenBy === 'hand'
+            ? `aws ssm put-parameter --type SecureString --name ${p.name} --value "$VALUE"  # ${p.hint}`
+            : `# ${p.name}: String, ${p.hint}; do not put it by hand`,
         ),
         'npx tdr jobs build --out dist/jenkins',
         'docker build -f pipelines/jenkins/controller/Dockerfile -t tdr-jenkins-controller dist/jenkins  # README: the controller image',
@@ -91,12 +214,18 @@ export function firstStandUp(input: StandUpInput): StandUpStep[] {
       check:
         `${input.jenkinsUrl} shows the GitHub login; Manage Jenkins → Configuration as Code applied jenkins.yaml with no error; ` +
         `the ECS cloud lists an agent template per account (ecs-{env} and ecs-infra-{env})`,
+      creates: readParameters(input.controllerParameters)
+        .filter((p) => p.writtenBy === 'hand')
+        .map((p): StandUpItem => ({ kind: 'parameter', name: p.name, type: 'SecureString' })),
     },
     {
       title: 'The seed job: every other job, from pipelines/jenkins',
       runsAs: ADMIN,
       commands: ['# JCasC queues mgmt/seed on every controller start; run it again by hand if it failed'],
-      check: `mgmt/seed succeeded and created ${input.seedItems} items (\`npx tdr jobs list\`); mgmt/platform scanned main`,
+      check:
+        `mgmt/seed succeeded and created ${input.seed.jobs} jobs (the ${input.seed.jobs} rows of \`npx tdr jobs list\`) ` +
+        `in ${input.seed.folders} folders; mgmt/platform scanned main`,
+      creates: [],
     },
     {
       title: 'Stop standing in for Jenkins: only the infra agents may assume the deploy roles now',
@@ -110,6 +239,7 @@ export function firstStandUp(input: StandUpInput): StandUpStep[] {
       check:
         `aws iam get-role --role-name ${naming.jenkinsInfraRole('prod')} trusts ecs-tasks.amazonaws.com only; ` +
         'the next merge to main applies intg through intg/infra/apply',
+      creates: [],
     },
   ];
   return steps.map((s, i) => ({ step: i + 1, ...s }));
@@ -138,6 +268,100 @@ function accountStep(input: StandUpInput, env: EnvironmentName): Omit<StandUpSte
       env === 'mgmt'
         ? `the stack outputs jenkinsUrl and ledgerBucket ${naming.ledgerBucket()}; ECR holds one repository per catalogue image`
         : `pulumi stack output --stack ${env} shows the account's outputs; nothing was created outside ${input.accountIds[env]}`,
+    creates: [
+      { kind: 'stack', stack: naming.pulumiStack(env) },
+      // What `tdr bootstrap check` can see of mgmt's stack from mgmt: what the stand-up goes on to use.
+      ...(env === 'mgmt'
+        ? [
+            { kind: 'bucket', bucket: naming.ledgerBucket() } as const,
+            { kind: 'bucket', bucket: naming.backendCodeBucket() } as const,
+            ...input.initialImages.map((i): StandUpItem => ({
+              kind: 'repository',
+              repository: i.repository,
+            })),
+            ...ENVIRONMENT_NAMES.filter((e) => e !== 'sbox').map((e): StandUpItem => ({
+              kind: 'role',
+              arn: naming.roleArn(input.accountIds.mgmt, naming.jenkinsNodeRole(e)),
+            })),
+          ]
+        : []),
+    ],
+  };
+}
+
+/**
+ * What the workload stacks start from, which no stack creates: every service and task starts from
+ * `{repository}:initial` and every function from its `v1` package (infra/definitions), so these
+ * exist before the first workload stack.
+ */
+function seedStep(input: StandUpInput): Omit<StandUpStep, 'step'> {
+  const registry = `${input.accountIds.mgmt}.dkr.ecr.${input.region}.amazonaws.com`;
+  const bucket = naming.backendCodeBucket();
+  const clone = (repo: string) =>
+    `git clone --depth 1 https://github.com/${input.githubOrganisation}/${repo}.git "$SEED/${repo}"`;
+  const repos = [
+    ...new Set([
+      ...input.initialImages.map((i) => i.sourceRepository),
+      ...input.initialPackages.map((p) => p.sourceRepository),
+    ]),
+  ];
+  return {
+    title: `What the workload stacks start from: ${input.initialImages.length} images tagged ${INITIAL_TAG}, ${input.initialPackages.length} function packages v1`,
+    runsAs: ADMIN,
+    commands: [
+      'export AWS_PROFILE="$TDR_ADMIN_PROFILE" SEED="$(mktemp -d)"',
+      `aws ecr get-login-password --region ${input.region} | docker login --username AWS --password-stdin ${registry}`,
+      ...repos.map(clone),
+      ...input.initialImages.flatMap((i) => [
+        `(cd "$SEED/${i.sourceRepository}" && ${i.package} && docker build -f ${i.dockerfile} -t ${registry}/${i.repository}:${INITIAL_TAG} . && docker push ${registry}/${i.repository}:${INITIAL_TAG})`,
+      ]),
+      ...input.initialPackages.map(
+        (p) =>
+          `(cd "$SEED/${p.sourceRepository}" && ${p.package} && aws s3api put-object --bucket ${bucket} --key ${p.key} --body ${p.artifact} --checksum-algorithm SHA256 --if-none-match '*')`,
+      ),
+      // NOT DONE (issue 22 part B, item 5): adopting these into the ledger as each environment's
+      // baseline (`tdr ledger adopt`) is not built; until then `tdr status` shows them as DRIFT.
+    ],
+    check:
+      `aws ecr describe-images --repository-name R --image-ids imageTag=${INITIAL_TAG} finds each of the ${input.initialImages.length} images; ` +
+      `aws s3api head-object --bucket ${bucket} --key K finds each of the ${input.initialPackages.length} packages`,
+    creates: [
+      ...input.initialImages.map((i): StandUpItem => ({
+        kind: 'image',
+        repository: i.repository,
+        tag: INITIAL_TAG,
+      })),
+      ...input.initialPackages.map((p): StandUpItem => ({ kind: 'package', bucket, key: p.key })),
+    ],
+  };
+}
+
+const INITIAL_TAG = INITIAL_IMAGE_TAG;
+
+/** The images and packages the workload stacks start from, one each, from the catalogue. */
+export function initialArtifacts(platform: Platform): {
+  initialImages: InitialImage[];
+  initialPackages: InitialPackage[];
+} {
+  const images = new Map<string, InitialImage>();
+  for (const [, entry] of ecsEntries(platform.catalogue)) {
+    if (images.has(entry.imageRepository)) continue;
+    images.set(entry.imageRepository, {
+      repository: naming.ecrRepository(entry.imageRepository),
+      sourceRepository: entry.source.repository,
+      dockerfile: entry.source.dockerfile,
+      package: entry.source.package,
+    });
+  }
+  return {
+    initialImages: [...images.values()],
+    initialPackages: functions(platform.catalogue).map(([name, entry]) => ({
+      function: name,
+      key: naming.functionPackageKey(name, INITIAL_FUNCTION_VERSION, functionPackageFile(entry)),
+      sourceRepository: entry.source.repository,
+      package: entry.source.package,
+      artifact: entry.source.artifact,
+    })),
   };
 }
 
@@ -148,9 +372,20 @@ const MGMT_STACK_PARAMETERS: readonly string[] = [
   naming.jenkinsAgentSecurityGroupParameter(),
 ];
 
-function controllerParameterHint(parameter: string): string {
-  if (parameter === naming.accountIdParameter('mgmt')) return 'already set by the bootstrap: skip';
-  if (MGMT_STACK_PARAMETERS.includes(parameter)) return 'already set by the mgmt stack: skip';
+/** Who writes each parameter the controller reads: secrets by hand, the rest by a stack. */
+export function readParameters(names: readonly string[]): ReadParameter[] {
+  return names.map((name): ReadParameter => {
+    if (ENVIRONMENT_NAMES.some((e) => naming.accountIdParameter(e) === name))
+      return { name, writtenBy: 'bootstrap', hint: 'written by the bootstrap (step 1)' };
+    if (MGMT_STACK_PARAMETERS.includes(name))
+      return { name, writtenBy: 'mgmt', hint: 'written by the mgmt stack' };
+    return { name, writtenBy: 'hand', hint: secretHint(name) };
+  });
+}
+
+function secretHint(parameter: string): string {
+  if (parameter === naming.slackWebhookParameter())
+    return 'the Slack incoming webhook release notifications and `tdr report --slack` post to';
   if (/github\/(client|secret)$/.test(parameter)) return 'the GitHub OAuth app of the Jenkins login';
   if (/github\//.test(parameter)) return 'the GitHub machine user';
   if (/slack\//.test(parameter)) return 'the Slack bot token';

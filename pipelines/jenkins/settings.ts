@@ -1,4 +1,5 @@
 import { naming } from '../../services/naming';
+import { EXAMPLE_ORGANISATION } from '../../services/organisation';
 
 /**
  * What Jenkins needs beyond the platform model: where the code lives, who is who on GitHub,
@@ -66,14 +67,15 @@ export function mgmtImage(repository: string, tag: string): string {
 }
 
 export const DEFAULT_JENKINS_SETTINGS: JenkinsSettings = {
-  githubOrganisation: 'nationalarchives',
+  // The organisation's own names live in services/organisation.ts.
+  githubOrganisation: EXAMPLE_ORGANISATION.githubOrganisation,
   platformRepository: 'tdr-platform',
   platformBranch: 'main',
   e2eRepository: 'tdr-e2e-tests',
   e2eCommand: ['sbt', 'test'],
   jenkinsUrl: 'https://jenkins.tdr-management.nationalarchives.gov.uk/',
-  slackTeamDomain: 'tna-digital',
-  slackChannel: '#da-tdr-releases',
+  slackTeamDomain: EXAMPLE_ORGANISATION.slack.teamDomain,
+  slackChannel: EXAMPLE_ORGANISATION.slack.releaseChannel,
   tdrVersion: TDR_VERSION,
   agentImage: mgmtImage(AGENT_IMAGE_REPOSITORIES.agent, agentImageTag(TDR_VERSION)),
   agentCpu: 1024,
@@ -82,7 +84,7 @@ export const DEFAULT_JENKINS_SETTINGS: JenkinsSettings = {
   buildAgentCpu: 4096,
   buildAgentMemory: 16384,
   scanFailSeverity: 'HIGH',
-  buildSlackChannel: '#da-tdr-builds',
+  buildSlackChannel: EXAMPLE_ORGANISATION.slack.buildChannel,
   developerGroup: 'developers',
   approvalTimeoutHours: 24,
   outputDir: 'dist/jenkins',

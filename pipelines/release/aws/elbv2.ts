@@ -24,12 +24,13 @@ import {
 import type { WorkloadEnvironmentName } from '../../../services/environments';
 import { naming } from '../../../services/naming';
 import { attempt, errorName, ReleaseFailedError } from '../errors';
-import type {
-  ListenerRule,
-  ListenerSnapshot,
-  MaintenanceRule,
-  RuleAction,
-  RuleCondition,
+import {
+  conditionForRequest,
+  type ListenerRule,
+  type ListenerSnapshot,
+  type MaintenanceRule,
+  type RuleAction,
+  type RuleCondition,
 } from './listener-rules';
 
 /** What DescribeLoadBalancers says of a name it does not know (the SDK's name, and the wire code). */
@@ -50,7 +51,8 @@ function ruleOf(rule: Rule): ListenerRule {
   });
 }
 
-const asConditions = (c: readonly RuleCondition[]) => c as unknown as SdkCondition[];
+/** What a request carries: DescribeRules' conditions reshaped to RuleCondition's request contract. */
+const asConditions = (c: readonly RuleCondition[]) => c.map(conditionForRequest) as unknown as SdkCondition[];
 const asActions = (a: readonly RuleAction[]) => a as unknown as Action[];
 
 export class LoadBalancers {

@@ -23,6 +23,36 @@ export interface RuleCondition {
   readonly [other: string]: unknown;
 }
 
+/**
+ * Each condition field and the structure that carries its values in a request. ELBv2's
+ * RuleCondition (API reference,
+ * https://docs.aws.amazon.com/elasticloadbalancing/latest/APIReference/API_RuleCondition.html, and
+ * the SDK model's doc of `RuleCondition.Values`): `Values` may be given "only when Field is
+ * host-header or path-pattern", and only "if you are not using" that field's config; each config is
+ * "specify only when Field is" its own field. DescribeRules answers with both `Values` and the config
+ * for a host-header or path-pattern condition, so a rule read back cannot be sent back as it is.
+ */
+export const CONDITION_CONFIG: Readonly<Record<string, string>> = {
+  'host-header': 'HostHeaderConfig',
+  'path-pattern': 'PathPatternConfig',
+  'http-header': 'HttpHeaderConfig',
+  'query-string': 'QueryStringConfig',
+  'http-request-method': 'HttpRequestMethodConfig',
+  'source-ip': 'SourceIpConfig',
+};
+
+/**
+ * A condition as CreateRule/ModifyRule accept it: the field and its config when it has one,
+ * else its `Values` (host-header and path-pattern only). Nothing of another field is sent.
+ */
+export function conditionForRequest(condition: RuleCondition): RuleCondition {
+  const field = condition.Field ?? '';
+  const configKey = CONDITION_CONFIG[field];
+  const config = configKey === undefined ? undefined : condition[configKey];
+  if (configKey !== undefined && config !== undefined) return { Field: field, [configKey]: config };
+  return condition.Values === undefined ? { Field: field } : { Field: field, Values: condition.Values };
+}
+
 export interface ListenerRule {
   readonly RuleArn: string;
   /** ELBv2 returns priorities as strings (`"10"`, and `"default"` for the default rule). */

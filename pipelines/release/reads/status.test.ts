@@ -1,7 +1,7 @@
 /** statusRow is pure: the ledger records and what ECS runs in, one row out. */
 import { expect } from 'chai';
 import type { LedgerRecord, ReleaseRecord } from '../ledger/ledger';
-import { age, statusRow } from './status';
+import { age, rolloutOf, statusRow } from './status';
 
 const D = (n: number) => `sha256:${String(n).repeat(64)}`;
 let seq = 0;
@@ -49,6 +49,7 @@ const ecs = (digest: string | null, td: string | null) => ({
   running: 1,
   desired: 1,
   rolloutState: 'COMPLETED',
+  rollout: 'COMPLETED',
 });
 const NOW = new Date('2026-11-25T10:30:00Z');
 
@@ -106,5 +107,30 @@ describe('status row', () => {
     expect(row.unsettled).to.deep.equal([
       { seq: here[1]?.seq, runId: 'b', version: 'v3', actor: 'bob', startedAt: '2026-11-25T08:00:00Z' },
     ]);
+  });
+});
+
+describe('the rollout a status row shows', () => {
+  // ECS's Deployment.rolloutState: IN_PROGRESS until the service is steady, then COMPLETED; FAILED
+  // when the circuit breaker stops it (API reference, Deployment).
+  const primary = (rolloutState?: string) => ({ status: 'PRIMARY', rolloutState });
+  it('a settled service (one deployment, running = desired) is COMPLETED, whatever a stand-in left', () => {
+    expect(rolloutOf({ deployments: [primary('IN_PROGRESS')], runningCount: 2, desiredCount: 2 })).to.equal(
+      'COMPLETED',
+    );
+    expect(rolloutOf({ deployments: [primary()], runningCount: 0, desiredCount: 0 })).to.equal('COMPLETED');
+  });
+  it('a service still moving shows what ECS says, or how many deployments when ECS says nothing', () => {
+    expect(rolloutOf({ deployments: [primary('IN_PROGRESS')], runningCount: 1, desiredCount: 2 })).to.equal(
+      'IN_PROGRESS',
+    );
+    const two = [primary(), { status: 'ACTIVE' }];
+    expect(rolloutOf({ deployments: two, runningCount: 2, desiredCount: 2 })).to.equal('2 deployments');
+  });
+  it('FAILED always shows, and no PRIMARY deployment shows nothing', () => {
+    expect(rolloutOf({ deployments: [primary('FAILED')], runningCount: 1, desiredCount: 1 })).to.equal(
+      'FAILED',
+    );
+    expect(rolloutOf({ deployments: [], runningCount: 0, desiredCount: 0 })).to.equal(null);
   });
 });

@@ -45,7 +45,10 @@ export interface StatusRow {
     readonly digest: string | null;
     readonly running: number | null;
     readonly desired: number | null;
+    /** ECS's own Deployment.rolloutState of the PRIMARY deployment, as DescribeServices returns it. */
     readonly rolloutState: string | null;
+    /** What the ROLLOUT column shows (rolloutOf): settled services say COMPLETED. */
+    readonly rollout: string | null;
   };
   /** Empty when the ledger and ECS agree. */
   readonly drift: readonly string[];
@@ -186,6 +189,7 @@ export async function ecsView(
       running: null,
       desired: null,
       rolloutState: null,
+      rollout: null,
     };
   const td = s.taskDefinition ? await ecs.taskDefinition(s.taskDefinition) : undefined;
   const image = imageOf(td, naming.containerName(service)) ?? null;
@@ -196,7 +200,34 @@ export async function ecsView(
     running: s.runningCount ?? null,
     desired: s.desiredCount ?? null,
     rolloutState: s.deployments?.find((d) => d.status === 'PRIMARY')?.rolloutState ?? null,
+    rollout: rolloutOf(s),
   };
+}
+
+/**
+ * The rollout a person should see. ECS's Deployment.rolloutState "begins in an IN_PROGRESS state.
+ * When the service reaches a steady state, the deployment transitions to a COMPLETED state", and
+ * FAILED when the circuit breaker stops it; it is returned only for the rolling update (ECS)
+ * deployment controller (API reference, Deployment:
+ * https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_Deployment.html). A stand-in may
+ * never move it (moto sets it once, when the service is created, from the running count then), and
+ * ECS may report IN_PROGRESS for a while after the engine judged the release done. So a service
+ * that is settled by the engine's own rule (../aws/ecs.ts waitForSteadyState: one deployment,
+ * running = desired) shows COMPLETED; FAILED always shows; otherwise ECS's state, or the number of
+ * deployments when ECS gives none.
+ */
+export function rolloutOf(s: {
+  readonly deployments?: ReadonlyArray<{ readonly status?: string; readonly rolloutState?: string }>;
+  readonly runningCount?: number;
+  readonly desiredCount?: number;
+}): string | null {
+  const deployments = s.deployments ?? [];
+  const primary = deployments.find((d) => d.status === 'PRIMARY');
+  if (!primary) return null;
+  if (primary.rolloutState === 'FAILED') return 'FAILED';
+  const settled = deployments.length === 1 && (s.runningCount ?? 0) === (s.desiredCount ?? -1);
+  if (settled) return 'COMPLETED';
+  return primary.rolloutState ?? `${deployments.length} deployments`;
 }
 
 /** Pure: one row from the ledger records and the ECS view. */
