@@ -3,6 +3,7 @@
  * test, and the SDK pointed at it through the standard environment variables.
  */
 import type { Context } from 'mocha';
+import { forgetCredentials, recordAwsCalls, recordingTest } from './aws-calls';
 import { MOTO_INSTALL_HINT, motoAvailable, startMoto, type MotoServer } from './moto';
 
 let moto: MotoServer | undefined;
@@ -38,8 +39,11 @@ export const mochaHooks = {
     });
     delete process.env.AWS_PROFILE;
     delete process.env.AWS_SESSION_TOKEN;
+    recordAwsCalls();
   },
-  async beforeEach() {
+  async beforeEach(this: Context) {
+    recordingTest(this.currentTest?.fullTitle() ?? '');
+    forgetCredentials();
     await moto?.reset();
   },
   async afterAll() {
