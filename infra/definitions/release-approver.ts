@@ -60,7 +60,7 @@ function approverStatements(mgmt: AccountFacts, approver: ApproverRole): PolicyS
     { Sid: 'ListLedger', Effect: 'Allow', Action: 's3:ListBucket', Resource: arn.s3Bucket(ledger) },
     {
       // New records only (the ledger writes each with `If-None-Match: *`), and only of the
-      // environments this role approves. The heads are a cache its next reader repairs.
+      // environments this role approves.
       Sid: 'RecordApprovals',
       Effect: 'Allow',
       Action: 's3:PutObject',
@@ -68,6 +68,17 @@ function approverStatements(mgmt: AccountFacts, approver: ApproverRole): PolicyS
         subjects.map((s) => arn.s3Objects(ledger, naming.ledgerRecordPrefix(s, env))),
       ),
       Condition: { Null: { 's3:if-none-match': 'false' } },
+    },
+    {
+      // The ledger refreshes the head of what it just wrote (pipelines/release/ledger/ledger.ts,
+      // `heads/{service}/{env}.json`); a head is a cache every reader verifies against the records,
+      // so writing it grants nothing a record does not.
+      Sid: 'RefreshHeads',
+      Effect: 'Allow',
+      Action: 's3:PutObject',
+      Resource: approver.environments.flatMap((env) =>
+        subjects.map((s) => `${arn.s3Bucket(ledger)}/heads/${s}/${env}.json`),
+      ),
     },
     ...(repositories.length === 0
       ? []

@@ -86,10 +86,14 @@ async function actionFacts(service: string, action: string): Promise<ActionFacts
 async function expand(entry: string): Promise<{ actions: ActionFacts[]; problem?: string }> {
   if (entry === '*') return { actions: [] };
   const [service = '', pattern = ''] = entry.split(':');
-  if (!(await iamServiceExists(service))) return { actions: [], problem: `unknown service prefix in ${entry}` };
+  if (!(await iamServiceExists(service)))
+    return { actions: [], problem: `unknown service prefix in ${entry}` };
   if (!/[*?]/.test(pattern)) {
     if (!(await iamActionExists(service, pattern)))
-      return { actions: [], problem: `${entry} is not an action of ${service} in the Service Authorization Reference` };
+      return {
+        actions: [],
+        problem: `${entry} is not an action of ${service} in the Service Authorization Reference`,
+      };
     return { actions: [await actionFacts(service, pattern)] };
   }
   const re = glob(pattern, 'i');
@@ -99,7 +103,10 @@ async function expand(entry: string): Promise<{ actions: ActionFacts[]; problem?
 }
 
 function glob(pattern: string, flags = ''): RegExp {
-  const body = pattern.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.');
+  const body = pattern
+    .replace(/[.+^${}()|[\]\\]/g, '\\$&')
+    .replace(/\*/g, '.*')
+    .replace(/\?/g, '.');
   return new RegExp(`^${body}$`, flags);
 }
 
@@ -184,7 +191,9 @@ async function checkStatement(s: Statement, where: string): Promise<string[]> {
     for (const key of Object.keys(s.Condition?.[operator] ?? {})) {
       if (await isGlobalKey(key)) continue;
       if (every.length > 0 && !every.some((a) => keyApplies(key, a.conditionKeys)))
-        problems.push(`${at}: condition key ${key} applies to none of ${[...new Set(every.map((a) => a.name))].join(', ')}`);
+        problems.push(
+          `${at}: condition key ${key} applies to none of ${[...new Set(every.map((a) => a.name))].join(', ')}`,
+        );
     }
   return problems;
 }
@@ -193,4 +202,13 @@ async function checkStatement(s: Statement, where: string): Promise<string[]> {
 export async function checkPolicyDocument(found: FoundDocument): Promise<string[]> {
   const statements = statementsOf(found.document);
   return (await Promise.all(statements.map((s) => checkStatement(s, found.where)))).flat();
+}
+
+/** Every `arn:aws:iam::…:role/…` a document names as its AWS principal. */
+export function rolePrincipals(document: unknown): string[] {
+  return statementsOf(document).flatMap((s) => {
+    const p = s.Principal;
+    const aws = p && typeof p === 'object' ? (p as { AWS?: unknown }).AWS : undefined;
+    return list(aws).filter((a) => /^arn:aws:iam::\d{12}:role\//.test(a));
+  });
 }

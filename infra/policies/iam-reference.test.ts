@@ -5,7 +5,12 @@
 import { expect } from 'chai';
 import { loadPlatform } from '../../services/config';
 import { ALL_STACKS, synthStacks, type SynthResult } from '../synth';
-import { checkPolicyDocument, policyDocuments, resourceMatches } from './iam-reference.test-helper';
+import {
+  checkPolicyDocument,
+  policyDocuments,
+  resourceMatches,
+  rolePrincipals,
+} from './iam-reference.test-helper';
 
 const ECS_CLUSTER = 'arn:aws:ecs:eu-west-2:222222222222:cluster/frontend_intg';
 
@@ -21,9 +26,33 @@ describe('IAM policies against the Service Authorization Reference (@cloud-copil
     const documents = stacks.flatMap((s) => policyDocuments(s.manifest.stack, s.manifest.resources));
     // Every stack declares IAM: a stack without any would mean the walk missed a resource type.
     for (const s of stacks)
-      expect(documents.some((d) => d.where.startsWith(`${s.manifest.stack} `)), s.manifest.stack).to.equal(true);
+      expect(
+        documents.some((d) => d.where.startsWith(`${s.manifest.stack} `)),
+        s.manifest.stack,
+      ).to.equal(true);
     const problems = (await Promise.all(documents.map(checkPolicyDocument))).flat();
     expect(problems, problems.join('\n')).to.deep.equal([]);
+  });
+
+  it('names as a principal only roles that an earlier stack, or this one, creates', () => {
+    // AWS rejects a resource or trust policy whose principal does not exist yet ("Invalid
+    // principal in policy"; IAM User Guide, "AWS JSON policy elements: Principal"). ALL_STACKS is
+    // the stand-up order. Within a stack Pulumi orders a policy after the roles it references.
+    // Roles of accounts no stack manages (the preservation system's readers) are prerequisites
+    // of the stand-up, not created here.
+    const ours = new Set(stacks.map((s) => s.manifest.accountId));
+    const created = new Set<string>();
+    const early: string[] = [];
+    for (const s of stacks) {
+      for (const r of s.manifest.resources)
+        if (r.type === 'aws:iam/role:Role' && typeof r.inputs.name === 'string')
+          created.add(`arn:aws:iam::${s.manifest.accountId}:role/${r.inputs.name}`);
+      for (const d of policyDocuments(s.manifest.stack, s.manifest.resources))
+        for (const role of rolePrincipals(d.document))
+          if (ours.has(role.split(':')[4] ?? '') && !created.has(role)) early.push(`${d.where}: ${role}`);
+    }
+    expect(created.size).to.be.greaterThan(0);
+    expect(early, early.join('\n')).to.deep.equal([]);
   });
 
   describe('the check itself', () => {
@@ -42,7 +71,11 @@ describe('IAM policies against the Service Authorization Reference (@cloud-copil
     });
 
     it('asks for "*" where the action has no resource type', async () => {
-      const problems = await check({ Effect: 'Allow', Action: 'ecs:DescribeTaskDefinition', Resource: ECS_CLUSTER });
+      const problems = await check({
+        Effect: 'Allow',
+        Action: 'ecs:DescribeTaskDefinition',
+        Resource: ECS_CLUSTER,
+      });
       expect(problems.join()).to.contain('supports no resource type');
     });
 
@@ -66,9 +99,9 @@ describe('IAM policies against the Service Authorization Reference (@cloud-copil
     it('tells a bucket from its objects', () => {
       expect(resourceMatches('arn:aws:s3:::b/*', 'arn:${Partition}:s3:::${BucketName}')).to.equal(false);
       expect(resourceMatches('arn:aws:s3:::b', 'arn:${Partition}:s3:::${BucketName}')).to.equal(true);
-      expect(resourceMatches('arn:aws:s3:::b/k/*', 'arn:${Partition}:s3:::${BucketName}/${ObjectName}')).to.equal(
-        true,
-      );
+      expect(
+        resourceMatches('arn:aws:s3:::b/k/*', 'arn:${Partition}:s3:::${BucketName}/${ObjectName}'),
+      ).to.equal(true);
     });
   });
 });
