@@ -191,11 +191,15 @@ describe('serverless backend (offline synth)', function () {
       inputs('mgmt', 'aws:s3/bucketPolicy:BucketPolicy', 'backend-code-policy').policy,
     );
     const prod = policy.find((s) => s.Sid === 'ProdReadsItsFunctions')!;
-    expect(prod.Principal).to.deep.equal({
-      AWS: [
-        'arn:aws:iam::444444444444:role/TDRJenkinsECSUpdateRoleProd',
-        'arn:aws:iam::444444444444:role/TDRPulumiDeployRoleProd',
-      ],
+    // prod's account, narrowed to its two roles: the roles do not exist when mgmt is stood up.
+    expect(prod.Principal).to.deep.equal({ AWS: 'arn:aws:iam::444444444444:root' });
+    expect(prod.Condition).to.deep.equal({
+      ArnEquals: {
+        'aws:PrincipalArn': [
+          'arn:aws:iam::444444444444:role/TDRJenkinsECSUpdateRoleProd',
+          'arn:aws:iam::444444444444:role/TDRPulumiDeployRoleProd',
+        ],
+      },
     });
     expect(prod.Resource).to.have.length(functions(platform.catalogue).length);
     expect(prod.Resource).to.include('arn:aws:s3:::tdr-backend-code-mgmt/checksum/*');

@@ -95,11 +95,18 @@ function defineBackendCodeBucket(
       grants: WORKLOAD_ENVIRONMENTS.map((env) => ({
         Sid: `${roleSuffix(env)}ReadsItsFunctions`,
         Effect: 'Allow' as const,
-        Principal: {
-          AWS: [
-            naming.roleArn(workloadAccounts[env], naming.jenkinsEcsUpdateRole(env)),
-            naming.roleArn(workloadAccounts[env], naming.pulumiDeployRole(env)),
-          ],
+        // The account, narrowed to its two roles by aws:PrincipalArn: S3 rejects a policy naming a
+        // role that does not exist yet ("Invalid principal in policy"), and the workload stacks
+        // create theirs after mgmt's (IAM User Guide, "AWS JSON policy elements: Principal",
+        // https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_principal.html#principal-roles).
+        Principal: { AWS: `arn:aws:iam::${workloadAccounts[env]}:root` },
+        Condition: {
+          ArnEquals: {
+            'aws:PrincipalArn': [
+              naming.roleArn(workloadAccounts[env], naming.jenkinsEcsUpdateRole(env)),
+              naming.roleArn(workloadAccounts[env], naming.pulumiDeployRole(env)),
+            ],
+          },
         },
         Action: ['s3:GetObject', 's3:GetObjectVersion'],
         Resource: functions(ctx.platform.catalogue).map(([fn]) =>
@@ -199,11 +206,9 @@ function defineJenkinsAgents(ctx: AccountContext, nodeRoles: readonly aws.iam.Ro
       statements: [
         {
           Effect: 'Allow',
+          // Both act on log streams only (Service Authorization Reference, CloudWatch Logs).
           Action: ['logs:CreateLogStream', 'logs:PutLogEvents'],
-          Resource: [
-            arn.logGroup(region, accountId, logGroupName),
-            arn.logStreams(region, accountId, logGroupName),
-          ],
+          Resource: [arn.logStreams(region, accountId, logGroupName)],
         },
       ],
     },
@@ -381,8 +386,14 @@ function defineJenkins(
           Sid: 'StartAgents',
           Effect: 'Allow',
           Action: ['ecs:RunTask', 'ecs:StopTask', 'ecs:DescribeTasks'],
+          // None of the three acts on a cluster: RunTask takes the task definition and the cluster as
+          // `ecs:cluster` (Service Authorization Reference, Amazon ECS).
+          Condition: {
+            ArnEquals: {
+              'ecs:cluster': arn.ecsCluster(region, accountId, naming.cluster('jenkins', 'mgmt')),
+            },
+          },
           Resource: [
-            arn.ecsCluster(region, accountId, naming.cluster('jenkins', 'mgmt')),
             `arn:aws:ecs:${region}:${accountId}:task/${naming.cluster('jenkins', 'mgmt')}/*`,
             ...WORKLOAD_ENVIRONMENTS.map((env) =>
               arn.ecsTaskDefinition(region, accountId, naming.taskFamily('jenkins-agent', env)),

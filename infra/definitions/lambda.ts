@@ -111,11 +111,9 @@ export function functionRoleSpec(
     {
       Sid: 'WriteOwnLogs',
       Effect: 'Allow',
+      // Both act on log streams only (Service Authorization Reference, CloudWatch Logs).
       Action: ['logs:CreateLogStream', 'logs:PutLogEvents'],
-      Resource: [
-        arn.logGroup(region, accountId, def.logGroup),
-        arn.logStreams(region, accountId, def.logGroup),
-      ],
+      Resource: [arn.logStreams(region, accountId, def.logGroup)],
     },
     // Active tracing: Lambda sends the function's segments to X-Ray as the function's role.
     TRACE_STATEMENT,

@@ -70,7 +70,7 @@ function approverStatements(mgmt: AccountFacts, approver: ApproverRole): PolicyS
     { Sid: 'ListLedger', Effect: 'Allow', Action: 's3:ListBucket', Resource: arn.s3Bucket(ledger) },
     {
       // New records only (the ledger writes each with `If-None-Match: *`), and only of the
-      // environments this role approves. The heads are a cache its next reader repairs.
+      // environments this role approves.
       Sid: 'RecordApprovals',
       Effect: 'Allow',
       Action: 's3:PutObject',
@@ -100,6 +100,17 @@ function approverStatements(mgmt: AccountFacts, approver: ApproverRole): PolicyS
           .map((s) => arn.s3Objects(ledger, naming.ledgerRecordPrefix(s, env))),
       ),
       Condition: { Null: { 's3:if-none-match': 'false' } },
+    },
+    {
+      // The ledger refreshes the head of what it just wrote (pipelines/release/ledger/ledger.ts,
+      // `heads/{subject}/{env}.json`): approvals, and lease breaks of any subject; a head is a cache
+      // every reader verifies against the records, so writing it grants nothing a record does not.
+      Sid: 'RefreshHeads',
+      Effect: 'Allow',
+      Action: 's3:PutObject',
+      Resource: approver.environments.flatMap((env) =>
+        ledgerSubjects(platform.catalogue).map((s) => `${arn.s3Bucket(ledger)}/heads/${s}/${env}.json`),
+      ),
     },
     ...(repositories.length === 0
       ? []

@@ -30,13 +30,13 @@ for (const env of WORKLOAD_ENVIRONMENTS) {
     const can = (action: string, resource: string) => allows(statements, { action, resource });
     const others = WORKLOAD_ENVIRONMENTS.filter((e) => e !== env);
 
-    it('is trusted by the mgmt node role only (not the update path, not an account root)', () => {
+    it('is trusted by the mgmt node role only (not the update path, not an account root)', async () => {
       expect(args.roleName).to.equal(naming.releaseReaderRole(env));
       expect(args.trustedPrincipalArns).to.deep.equal([naming.roleArn(MGMT, naming.jenkinsNodeRole('mgmt'))]);
       expect(crossAccountRoleSpec(args).trust).to.have.length(1);
     });
 
-    it('grants exactly the reads of status, function status and the maintenance switch', () => {
+    it('grants exactly the reads of status, function status and the maintenance switch', async () => {
       expect(allowedActions(statements)).to.deep.equal(
         [
           'ecs:DescribeServices',
@@ -51,7 +51,7 @@ for (const env of WORKLOAD_ENVIRONMENTS) {
       );
     });
 
-    it('grants no action outside Describe, Get and List: it cannot change anything', () => {
+    it('grants no action outside Describe, Get and List: it cannot change anything', async () => {
       for (const action of allowedActions(statements)) expect(action, action).to.match(READ_ONLY);
       for (const s of statements) {
         expect(s.Effect, s.Sid).to.equal('Allow');
@@ -59,16 +59,16 @@ for (const env of WORKLOAD_ENVIRONMENTS) {
       }
     });
 
-    it("describes this environment's services only", () => {
+    it("describes this environment's services only", async () => {
       const services = ecsServices(platform.catalogue).map(([s]) => s);
       expect(services.length).to.be.greaterThan(0);
       for (const s of services) {
         const here = arn.ecsService(region, accountId, naming.cluster(s, env), naming.ecsService(s, env));
-        expect(can('ecs:DescribeServices', here), s).to.equal(true);
-        expect(can('ecs:UpdateService', here), `${s} update`).to.equal(false);
+        expect(await can('ecs:DescribeServices', here), s).to.equal(true);
+        expect(await can('ecs:UpdateService', here), `${s} update`).to.equal(false);
         for (const other of others)
           expect(
-            can(
+            await can(
               'ecs:DescribeServices',
               arn.ecsService(region, accountId, naming.cluster(s, other), naming.ecsService(s, other)),
             ),
@@ -77,40 +77,46 @@ for (const env of WORKLOAD_ENVIRONMENTS) {
       }
       for (const [t] of oneOffTasks(platform.catalogue))
         expect(
-          can('ecs:RunTask', arn.ecsTaskDefinition(region, accountId, naming.taskFamily(t, env))),
+          await can('ecs:RunTask', arn.ecsTaskDefinition(region, accountId, naming.taskFamily(t, env))),
           t,
         ).to.equal(false);
-      expect(can('ecs:RegisterTaskDefinition', '*')).to.equal(false);
+      expect(await can('ecs:RegisterTaskDefinition', '*')).to.equal(false);
     });
 
-    it("reads the live alias and its version of this environment's functions only", () => {
+    it("reads the live alias and its version of this environment's functions only", async () => {
       for (const [fn] of functions(platform.catalogue)) {
         const name = naming.functionName(fn, env);
-        expect(can('lambda:GetAlias', lambdaArn.alias(region, accountId, name)), fn).to.equal(true);
+        expect(await can('lambda:GetAlias', lambdaArn.alias(region, accountId, name)), fn).to.equal(true);
         expect(
-          can('lambda:GetFunctionConfiguration', `${lambdaArn.function(region, accountId, name)}:7`),
+          await can('lambda:GetFunctionConfiguration', `${lambdaArn.function(region, accountId, name)}:7`),
         ).to.equal(true);
         for (const action of ['lambda:UpdateAlias', 'lambda:UpdateFunctionCode', 'lambda:PublishVersion'])
-          expect(can(action, lambdaArn.alias(region, accountId, name)), `${fn} ${action}`).to.equal(false);
+          expect(await can(action, lambdaArn.alias(region, accountId, name)), `${fn} ${action}`).to.equal(
+            false,
+          );
         for (const other of others)
           expect(
-            can('lambda:GetAlias', lambdaArn.alias(region, accountId, naming.functionName(fn, other))),
+            await can('lambda:GetAlias', lambdaArn.alias(region, accountId, naming.functionName(fn, other))),
             `${fn} ${other}`,
           ).to.equal(false);
       }
     });
 
-    it('reads the public listener but cannot switch maintenance', () => {
+    it('reads the public listener but cannot switch maintenance', async () => {
       const listener = `arn:aws:elasticloadbalancing:${region}:${accountId}:listener/app/${naming.loadBalancer(env)}/1/2`;
-      expect(can('elasticloadbalancing:DescribeRules', '*')).to.equal(true);
-      for (const action of ['CreateRule', 'DeleteRule', 'ModifyRule', 'SetRulePriorities', 'ModifyListener'])
-        expect(can(`elasticloadbalancing:${action}`, listener), action).to.equal(false);
+      // Rule changes act on listener rules, CreateRule and ModifyListener on listeners (Service Authorization Reference).
+      const rule = `arn:aws:elasticloadbalancing:${region}:${accountId}:listener-rule/app/${naming.loadBalancer(env)}/1/2/3`;
+      expect(await can('elasticloadbalancing:DescribeRules', '*')).to.equal(true);
+      for (const action of ['CreateRule', 'ModifyListener'])
+        expect(await can(`elasticloadbalancing:${action}`, listener), action).to.equal(false);
+      for (const action of ['DeleteRule', 'ModifyRule', 'SetRulePriorities'])
+        expect(await can(`elasticloadbalancing:${action}`, rule), action).to.equal(false);
     });
 
-    it('passes no role, reads no secret and no log', () => {
-      expect(can('iam:PassRole', naming.roleArn(accountId, 'anything'))).to.equal(false);
-      expect(can('ssm:GetParameters', '*')).to.equal(false);
-      expect(can('logs:DescribeLogGroups', '*')).to.equal(false);
+    it('passes no role, reads no secret and no log', async () => {
+      expect(await can('iam:PassRole', naming.roleArn(accountId, 'anything'))).to.equal(false);
+      expect(await can('ssm:GetParameters', '*')).to.equal(false);
+      expect(await can('logs:DescribeLogGroups', '*')).to.equal(false);
     });
   });
 }

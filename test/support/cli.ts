@@ -1,5 +1,6 @@
 /** Runs `tdr` in-process, capturing stdout and stderr, for tests of the command line. */
 import { run } from '../../cli/main';
+import { recordingCommand } from './aws-calls';
 
 export interface CliResult {
   readonly code: number;
@@ -13,6 +14,8 @@ export async function runTdr(
 ): Promise<CliResult> {
   let stdout = '';
   let stderr = '';
-  const code = await run(argv, { stdout: (t) => void (stdout += t), stderr: (t) => void (stderr += t) }, env);
+  const code = await recordingCommand(argv, env, () =>
+    run(argv, { stdout: (t) => void (stdout += t), stderr: (t) => void (stderr += t) }, env),
+  );
   return { code, stdout, stderr };
 }

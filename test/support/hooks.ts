@@ -11,6 +11,7 @@
  * (one process; `mocha --no-parallel`, or a single file) `afterAll` is the end of the run.
  */
 import type { Context } from 'mocha';
+import { forgetCredentials, recordAwsCalls, recordingTest } from './aws-calls';
 import { MOTO_INSTALL_HINT, motoAvailable, startMoto, type MotoServer } from './moto';
 
 let moto: MotoServer | undefined;
@@ -71,8 +72,11 @@ export const mochaHooks = {
     });
     delete process.env.AWS_PROFILE;
     delete process.env.AWS_SESSION_TOKEN;
+    recordAwsCalls();
   },
-  async beforeEach() {
+  async beforeEach(this: Context) {
+    recordingTest(this.currentTest?.fullTitle() ?? '');
+    forgetCredentials();
     await moto?.reset();
   },
   async afterAll() {
