@@ -167,11 +167,18 @@ function valueQuery(
       region,
       targetGroupSearch(metric, service, env, periodSeconds),
       alarm.key,
+      metric.statistic,
     );
   }
   if (alarm.minus) {
     const sum = (m: MetricStat) => `SUM(${ecsServiceSearch(m, service, env, periodSeconds)})`;
-    return expressionQuery('value', region, differenceExpression(sum(metric), sum(alarm.minus)), alarm.key);
+    return expressionQuery(
+      'value',
+      region,
+      differenceExpression(sum(metric), sum(alarm.minus)),
+      alarm.key,
+      metric.statistic,
+    );
   }
   const dimensions = ecsServiceDimensions(service, env);
   return metricQuery('value', region, { ...metric, dimensions }, alarm.key).period(String(periodSeconds));
