@@ -22,6 +22,7 @@ import { SERVICE_ALARM_LIST, differenceExpression, type ServiceAlarm } from '../
 import type { MetricStat } from '../services/aws-metrics';
 import { ON_CALL, alertSecretVariable, type ContactChannel } from '../services/on-call';
 import { ALARMS } from './alarms';
+import { INCIDENT_RUNBOOK_URL, RUNBOOK_URL_ANNOTATION, slackMessageSettings } from './alert-message';
 import { ecsServiceDimensions, expressionQuery, metricQuery, targetGroupSearch } from './panels';
 
 /** How often every TDR rule group is evaluated: the shortest alarm period. */
@@ -92,10 +93,7 @@ function contactPoints(env: WorkloadEnvironmentName): ContactPointSpec[] {
   const slack = point(
     'slack',
     'slack',
-    {
-      title: '{{ template "slack.default.title" . }}',
-      text: '{{ template "slack.default.text" . }}',
-    },
+    slackMessageSettings(),
     'url',
   );
   if (!ON_CALL[env].pages) return [slack];
@@ -299,6 +297,7 @@ function ruleGroup(
           .annotations({
             summary: summary(alarm, service, env),
             description: runbook(alarm, service, env),
+            [RUNBOOK_URL_ANNOTATION]: INCIDENT_RUNBOOK_URL,
             // Grafana's link from an alert to the panel it watches.
             __dashboardUid__: alarmsDashboard.uid ?? '',
             __panelId__: String(panelId(alarmsDashboard, name)),
