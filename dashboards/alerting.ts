@@ -90,12 +90,7 @@ function contactPoints(env: WorkloadEnvironmentName): ContactPointSpec[] {
       .build(),
     secrets: [{ key: secretKey, envVar: alertSecretVariable(env, channel) }],
   });
-  const slack = point(
-    'slack',
-    'slack',
-    slackMessageSettings(),
-    'url',
-  );
+  const slack = point('slack', 'slack', slackMessageSettings(), 'url');
   if (!ON_CALL[env].pages) return [slack];
   // Only critical alerts are routed here (see the policy tree), so PagerDuty is told so.
   return [
