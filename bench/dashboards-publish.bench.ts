@@ -10,6 +10,7 @@ import { GrafanaClient } from '../dashboards/grafana-client';
 import { generate } from '../dashboards/index';
 import { publish } from '../dashboards/publisher';
 import { FakeGrafana } from '../test/support/fake-grafana';
+import { TEST_ACCOUNT_IDS } from '../test/support/accounts';
 
 async function main(): Promise<void> {
   const rounds = Number(process.argv[2] ?? 10);
@@ -17,7 +18,7 @@ async function main(): Promise<void> {
   const t0 = performance.now();
   for (let i = 0; i < rounds; i++) generate(platform);
   const generateMs = (performance.now() - t0) / rounds;
-  const set = generate(platform);
+  const set = generate(platform, TEST_ACCOUNT_IDS);
 
   const first: number[] = [];
   const second: number[] = [];
