@@ -6,7 +6,7 @@ import { printJson, renderTable, type Io } from './output';
 import type * as DashboardsModule from '../dashboards/index';
 import type * as ClientModule from '../dashboards/grafana-client';
 import type * as PublisherModule from '../dashboards/publisher';
-import type * as AwsModule from '../pipelines/release/aws';
+import type * as AwsModule from '../pipelines/release/aws/aws';
 import type { PublishReport } from '../dashboards/publisher';
 
 /*
@@ -19,7 +19,7 @@ const load = {
   dashboards: () => require('../dashboards/index') as typeof DashboardsModule,
   client: () => require('../dashboards/grafana-client') as typeof ClientModule,
   publisher: () => require('../dashboards/publisher') as typeof PublisherModule,
-  aws: () => require('../pipelines/release/aws') as typeof AwsModule,
+  aws: () => require('../pipelines/release/aws/aws') as typeof AwsModule,
 };
 /* eslint-enable @typescript-eslint/no-require-imports */
 
