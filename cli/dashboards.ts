@@ -6,6 +6,7 @@ import { printJson, renderTable, type Io } from './output';
 import type * as DashboardsModule from '../dashboards/index';
 import type * as ClientModule from '../dashboards/grafana-client';
 import type * as PublisherModule from '../dashboards/publisher';
+import type * as AwsModule from '../pipelines/release/aws/aws';
 import type { PublishReport } from '../dashboards/publisher';
 
 /*
@@ -18,6 +19,7 @@ const load = {
   dashboards: () => require('../dashboards/index') as typeof DashboardsModule,
   client: () => require('../dashboards/grafana-client') as typeof ClientModule,
   publisher: () => require('../dashboards/publisher') as typeof PublisherModule,
+  aws: () => require('../pipelines/release/aws/aws') as typeof AwsModule,
 };
 /* eslint-enable @typescript-eslint/no-require-imports */
 
@@ -57,7 +59,7 @@ export function register(program: Command, ctx: CliContext): void {
     .option('--dry-run', 'show what would change without writing', false)
     .addHelpText(
       'after',
-      '\nA contact point that must be created or changed takes its secret from TDR_ALERTS_SLACK_URL_{ENV}\n(each workload environment) or TDR_ALERTS_PAGERDUTY_KEY_PROD; without it nothing is written (exit 2).\n\nExamples:\n  $ GRAFANA_TOKEN=… tdr dashboards publish --url https://grafana.example --dry-run\n  $ GRAFANA_TOKEN=… tdr dashboards publish --url https://grafana.example -o json',
+      '\nThe CloudWatch datasources are created or updated too (their role ARNs take the account ids from\nTDR_ACCOUNT_IDS, else SSM /mgmt/{env}_account).\nA contact point that must be created or changed takes its secret from TDR_ALERTS_SLACK_URL_{ENV}\n(each workload environment) or TDR_ALERTS_PAGERDUTY_KEY_PROD; without it nothing is written (exit 2).\n\nExamples:\n  $ GRAFANA_TOKEN=… tdr dashboards publish --url https://grafana.example --dry-run\n  $ GRAFANA_TOKEN=… tdr dashboards publish --url https://grafana.example -o json',
     )
     .action(async (opts: { url?: string; dryRun: boolean }, cmd: Command) => {
       const { output } = cmd.optsWithGlobals<GlobalOptions>();
@@ -77,8 +79,14 @@ export function register(program: Command, ctx: CliContext): void {
       const { GrafanaClient } = load.client();
       const { publish, PublishError } = load.publisher();
       const client = new GrafanaClient({ url, token });
+      // The datasources' role ARNs need the real account ids: Grafana's API expands no ${…}.
+      const { accountIdsFrom, mgmtClients } = load.aws();
+      const accountIds = await accountIdsFrom(
+        ctx.env,
+        mgmtClients({ region: platform.environments.mgmt.region, env: ctx.env }).ssm,
+      );
       try {
-        const report = await publish(client, generate(platform, undefined, navigationFrom(ctx.env)), {
+        const report = await publish(client, generate(platform, accountIds, navigationFrom(ctx.env)), {
           commit: gitCommit(ctx.env),
           dryRun: opts.dryRun,
           log: (line) => ctx.io.stderr(`${line}\n`),

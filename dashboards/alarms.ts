@@ -42,7 +42,13 @@ function alarmTargets(
   const { metric, periodSeconds } = alarm;
   if (alarm.resource === 'target-group') {
     return [
-      expressionQuery('value', region, targetGroupSearch(metric, service, env, periodSeconds), alarm.key),
+      expressionQuery(
+        'value',
+        region,
+        targetGroupSearch(metric, service, env, periodSeconds),
+        alarm.key,
+        metric.statistic,
+      ),
     ];
   }
   const dimensions = ecsServiceDimensions(service, env);
@@ -53,7 +59,7 @@ function alarmTargets(
   return [
     metricQuery('a', region, { ...metric, dimensions }, metric.metricName, true).period(period),
     metricQuery('b', region, { ...alarm.minus, dimensions }, alarm.minus.metricName, true).period(period),
-    expressionQuery('value', region, differenceExpression('a', 'b'), alarm.key),
+    expressionQuery('value', region, differenceExpression('a', 'b'), alarm.key, metric.statistic),
   ];
 }
 
@@ -180,7 +186,9 @@ function backendAlarmRows(
       executionsFailed.periodSeconds,
     );
     builder.withPanel(
-      tile(name, executionsFailed, [expressionQuery('value', region, search, executionsFailed.key)]),
+      tile(name, executionsFailed, [
+        expressionQuery('value', region, search, executionsFailed.key, executionsFailed.metric.statistic),
+      ]),
     );
   }
 }

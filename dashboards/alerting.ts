@@ -22,6 +22,7 @@ import { SERVICE_ALARM_LIST, differenceExpression, type ServiceAlarm } from '../
 import type { MetricStat } from '../services/aws-metrics';
 import { ON_CALL, alertSecretVariable, type ContactChannel } from '../services/on-call';
 import { ALARMS } from './alarms';
+import { INCIDENT_RUNBOOK_URL, RUNBOOK_URL_ANNOTATION, slackMessageSettings } from './alert-message';
 import { ecsServiceDimensions, expressionQuery, metricQuery, targetGroupSearch } from './panels';
 
 /** How often every TDR rule group is evaluated: the shortest alarm period. */
@@ -89,15 +90,7 @@ function contactPoints(env: WorkloadEnvironmentName): ContactPointSpec[] {
       .build(),
     secrets: [{ key: secretKey, envVar: alertSecretVariable(env, channel) }],
   });
-  const slack = point(
-    'slack',
-    'slack',
-    {
-      title: '{{ template "slack.default.title" . }}',
-      text: '{{ template "slack.default.text" . }}',
-    },
-    'url',
-  );
+  const slack = point('slack', 'slack', slackMessageSettings(), 'url');
   if (!ON_CALL[env].pages) return [slack];
   // Only critical alerts are routed here (see the policy tree), so PagerDuty is told so.
   return [
@@ -167,11 +160,18 @@ function valueQuery(
       region,
       targetGroupSearch(metric, service, env, periodSeconds),
       alarm.key,
+      metric.statistic,
     );
   }
   if (alarm.minus) {
     const sum = (m: MetricStat) => `SUM(${ecsServiceSearch(m, service, env, periodSeconds)})`;
-    return expressionQuery('value', region, differenceExpression(sum(metric), sum(alarm.minus)), alarm.key);
+    return expressionQuery(
+      'value',
+      region,
+      differenceExpression(sum(metric), sum(alarm.minus)),
+      alarm.key,
+      metric.statistic,
+    );
   }
   const dimensions = ecsServiceDimensions(service, env);
   return metricQuery('value', region, { ...metric, dimensions }, alarm.key).period(String(periodSeconds));
@@ -292,6 +292,7 @@ function ruleGroup(
           .annotations({
             summary: summary(alarm, service, env),
             description: runbook(alarm, service, env),
+            [RUNBOOK_URL_ANNOTATION]: INCIDENT_RUNBOOK_URL,
             // Grafana's link from an alert to the panel it watches.
             __dashboardUid__: alarmsDashboard.uid ?? '',
             __panelId__: String(panelId(alarmsDashboard, name)),

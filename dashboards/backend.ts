@@ -167,7 +167,7 @@ function stateMachineRows(
   for (const [name, entry] of stateMachines(platform.catalogue)) {
     const machine = naming.stateMachine(entry.pascalName, env);
     const search = (id: string, metric: MetricStat, label: string) =>
-      expressionQuery(id, region, stateMachineSearch(metric, machine, period), label);
+      expressionQuery(id, region, stateMachineSearch(metric, machine, period), label, metric.statistic);
     builder.withRow(new dashboard.RowBuilder(`${name} — ${entry.description}`));
     builder
       .withPanel(

@@ -117,6 +117,22 @@ export interface AnnotationRequest {
   readonly dashboardUID?: string;
 }
 
+/** What TDR sends for a datasource: no secrets (the workspace role's own credentials). */
+export interface DatasourceRequest {
+  readonly uid: string;
+  readonly name: string;
+  readonly type: string;
+  readonly access: 'proxy';
+  readonly jsonData: Readonly<Record<string, unknown>>;
+}
+
+export interface StoredDatasource extends Partial<DatasourceRequest> {
+  readonly id?: number;
+  readonly version?: number;
+  /** Provisioned from a file: Grafana refuses API changes to it. */
+  readonly readOnly?: boolean;
+}
+
 interface RequestOptions {
   readonly body?: unknown;
   /** Answer `undefined` for 404 instead of throwing (a lookup, not an error). */
@@ -252,6 +268,36 @@ export class GrafanaClient {
       'PUT',
       ruleGroupPath(group.folderUid, group.title),
       { body: group },
+    );
+  }
+
+  /**
+   * A datasource by uid (GET /api/datasources/uid/:uid), `undefined` if Grafana has none. Grafana's
+   * data source HTTP API (docs/sources/developers/http_api/data_source.md in grafana/grafana).
+   */
+  async getDatasource(uid: string): Promise<StoredDatasource | undefined> {
+    return this.#request<StoredDatasource>(
+      `reading datasource ${uid}`,
+      'GET',
+      `/api/datasources/uid/${encodeURIComponent(uid)}`,
+      { absentOn404: true },
+    );
+  }
+
+  /** POST /api/datasources: 409 when the name is taken by another datasource. */
+  async createDatasource(datasource: DatasourceRequest): Promise<void> {
+    await this.#request(`creating datasource ${datasource.uid}`, 'POST', '/api/datasources', {
+      body: datasource,
+    });
+  }
+
+  /** PUT /api/datasources/uid/:uid, the whole datasource (fields left out are cleared). */
+  async updateDatasource(datasource: DatasourceRequest & { version?: number }): Promise<void> {
+    await this.#request(
+      `updating datasource ${datasource.uid}`,
+      'PUT',
+      `/api/datasources/uid/${encodeURIComponent(datasource.uid)}`,
+      { body: datasource },
     );
   }
 

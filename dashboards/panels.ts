@@ -10,7 +10,7 @@ import * as stat from '@grafana/grafana-foundation-sdk/stat';
 import * as timeseries from '@grafana/grafana-foundation-sdk/timeseries';
 import type { EnvironmentName } from '../services/environments';
 import { naming } from '../services/naming';
-import { findAwsMetric, type MetricStat } from '../services/aws-metrics';
+import { findAwsMetric, type MetricStat, type Statistic } from '../services/aws-metrics';
 import type { PanelThreshold, ServiceAlarm } from '../services/thresholds';
 import { CLOUDWATCH_TYPE, GENERATED_MARKER } from './datasources';
 
@@ -83,12 +83,19 @@ export function metricQuery(
     .hide(hidden);
 }
 
-/** A metric-math or SEARCH expression (code mode); `id`s of other queries may be referenced. */
+/**
+ * A metric-math or SEARCH expression (code mode); `id`s of other queries may be referenced.
+ * `statistic` is what the expression computes (a SEARCH's own, or that of the queries it combines):
+ * Grafana's CloudWatch backend sends only the expression in code mode, but refuses a query with
+ * no statistic in any mode (pkg/tsdb/cloudwatch/models/cloudwatch_query.go, validateAndSetDefaults;
+ * ./cloudwatch-contract.ts).
+ */
 export function expressionQuery(
   refId: string,
   region: string,
   expression: string,
   label: string,
+  statistic: Statistic,
 ): cloudwatch.CloudWatchMetricsQueryBuilder {
   return new cloudwatch.CloudWatchMetricsQueryBuilder()
     .refId(refId)
@@ -99,6 +106,7 @@ export function expressionQuery(
     .region(region)
     .namespace('')
     .expression(expression)
+    .statistic(statistic)
     .label(label);
 }
 
@@ -118,7 +126,7 @@ export function filledQuery(
 ): Array<cloudwatch.CloudWatchMetricsQueryBuilder> {
   const raw = metricQuery(`${refId}_raw`, region, m, `${label} (raw)`, true);
   if (period) raw.period(period);
-  return [raw, expressionQuery(refId, region, `FILL(${refId}_raw, ${fill})`, label)];
+  return [raw, expressionQuery(refId, region, `FILL(${refId}_raw, ${fill})`, label, m.statistic)];
 }
 
 export type ThresholdSteps = dashboard.Threshold[];

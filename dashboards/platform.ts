@@ -107,7 +107,7 @@ export function platformDashboard(platform: Platform): dashboard.Dashboard {
             { ...metricStat(AWS_METRICS.runningTaskCount, 'Maximum'), dimensions: controller },
             'controller',
           ).map((q) => q.hide(true)),
-          expressionQuery('agents', region, 'tasks - controller', 'agents'),
+          expressionQuery('agents', region, 'tasks - controller', 'agents', 'Maximum'),
         ],
       }),
     )
@@ -132,7 +132,13 @@ export function platformDashboard(platform: Platform): dashboard.Dashboard {
             `${target} (CPU units)`,
             true,
           ),
-          expressionQuery(`vcpu_${target}`, region, `FILL(cpu_${target}, 0) / ${CPU_UNITS_PER_VCPU}`, target),
+          expressionQuery(
+            `vcpu_${target}`,
+            region,
+            `FILL(cpu_${target}, 0) / ${CPU_UNITS_PER_VCPU}`,
+            target,
+            'Average',
+          ),
         ]),
       }),
     )

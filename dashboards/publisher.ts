@@ -16,12 +16,14 @@ import {
   type AlertingKind,
   type AlertingStep,
 } from './alerting-publisher';
+import type { DatasourceSpec } from './datasources';
+import { planDatasources, type DatasourceStep } from './datasource-publisher';
 import type { GeneratedDashboard, GeneratedFolder } from './index';
 import { MANAGED_TAG } from './panels';
 
 export type PublishAction = 'created' | 'updated' | 'unchanged' | 'removed';
 
-export type PublishKind = 'folder' | 'dashboard' | AlertingKind;
+export type PublishKind = 'datasource' | 'folder' | 'dashboard' | AlertingKind;
 
 export interface PublishEntry {
   readonly kind: PublishKind;
@@ -73,6 +75,8 @@ export function writes(report: PublishReport): PublishEntry[] {
 }
 
 export interface PublishInput {
+  /** The CloudWatch datasources (Amazon Managed Grafana has no provisioning files); absent: left alone. */
+  readonly datasources?: readonly DatasourceSpec[];
   readonly folders: readonly GeneratedFolder[];
   readonly dashboards: readonly GeneratedDashboard[];
   /** Rules, contact points and the policy tree; absent publishes dashboards only. */
@@ -125,6 +129,10 @@ export async function publish(
   try {
     // Read first: a bad token or an unreachable Grafana fails here, before anything is written.
     const managed = await client.searchDashboardsByTag(MANAGED_TAG);
+    step = { kind: 'search', uid: 'datasources', title: 'datasources' };
+    const datasourceSteps: DatasourceStep[] = input.datasources
+      ? await planDatasources(client, input.datasources)
+      : [];
     step = { kind: 'search', uid: 'alerting', title: 'alerting provisioning' };
     let alertingSteps: AlertingStep[] = [];
     if (input.alerting) {
@@ -134,6 +142,13 @@ export async function publish(
         log(`a real publish would stop here: ${plan.missingSecrets.join(', ')} not set`);
       }
       alertingSteps = plan.steps;
+    }
+
+    // First: every dashboard and rule reads through them.
+    for (const { write, ...entry } of datasourceSteps) {
+      step = { kind: entry.kind, uid: entry.uid, title: entry.title };
+      if (write && !dryRun) await write(client);
+      record(entry);
     }
 
     for (const folder of input.folders) {

@@ -43,7 +43,7 @@ export function servicesOverview(
   for (const [service, entry] of ecsServices(platform.catalogue)) {
     const ecs = ecsServiceDimensions(service, env);
     const alb = (id: string, metric: MetricStat, label: string, period = 300) =>
-      expressionQuery(id, region, targetGroupSearch(metric, service, env, period), label);
+      expressionQuery(id, region, targetGroupSearch(metric, service, env, period), label, metric.statistic);
     // Rows carry no links in Grafana, so each of the row's panels links to the logs and releases.
     const links = serviceLinks(nav, region, env, service);
     const panel = (spec: Omit<PanelSpec, 'links'>) => timeseriesPanel({ ...spec, links });

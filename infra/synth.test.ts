@@ -380,6 +380,8 @@ describe('infrastructure (offline synth under Pulumi mocks)', function () {
       'arn:aws:iam::333333333333:role/TDRGrafanaMonitoringRoleStaging',
       'arn:aws:iam::444444444444:role/TDRGrafanaMonitoringRoleProd',
     ]);
+    // Customer-managed permissions: mgmt's own datasource reads CloudWatch with the workspace role.
+    expect(statements(policy).map((s) => s.Sid)).to.include.members(['ReadMgmtMetrics', 'ReadMgmtAlarms']);
     const monitoring = one('prod', 'aws:iam/rolePolicy:RolePolicy', 'grafana-monitoring-role-policy').policy;
     const actions = statements(monitoring).flatMap((s) => ([] as unknown[]).concat(s.Action).map(String));
     for (const a of actions)

@@ -10,6 +10,7 @@ import { GrafanaClient } from '../dashboards/grafana-client';
 import { PublishError, publish, writes } from '../dashboards/publisher';
 import { covers } from '../dashboards/alerting-publisher';
 import { FakeGrafana } from './support/fake-grafana';
+import { TEST_ACCOUNT_IDS } from './support/accounts';
 import { FakeAlerting, REDACTED } from './support/fake-grafana-alerting';
 import { fakeAlertingSecrets } from './support/alerting';
 import { runTdr } from './support/cli';
@@ -25,7 +26,7 @@ describe('alerting publish (fake Grafana over HTTP)', () => {
     publish(client(), set, { commit: COMMIT, secrets, ...extra });
 
   before(() => {
-    set = generate(loadPlatform({}));
+    set = generate(loadPlatform({}), TEST_ACCOUNT_IDS);
     secrets = fakeAlertingSecrets(set.alerting);
   });
   beforeEach(async () => {
@@ -38,7 +39,7 @@ describe('alerting publish (fake Grafana over HTTP)', () => {
   it('creates every contact point, the policy tree and each environment’s rule group', async () => {
     const report = await run();
 
-    const alerting = report.entries.filter((e) => !['folder', 'dashboard'].includes(e.kind));
+    const alerting = report.entries.filter((e) => !['datasource', 'folder', 'dashboard'].includes(e.kind));
     expect(alerting.map((e) => `${e.kind} ${e.action}`)).to.deep.equal([
       ...set.alerting.contactPoints.map(() => 'contact-point created'),
       'notification-policy updated',
@@ -175,7 +176,12 @@ describe('alerting publish (fake Grafana over HTTP)', () => {
 
   it('tdr dashboards publish: exit 2 without the secrets, then publishes with them, then writes nothing', async () => {
     const { TDR_CONFIG: _c, TDR_ACCOUNT_IDS: _a, GRAFANA_TOKEN: _t, ...clean } = process.env;
-    const env = { ...clean, GRAFANA_TOKEN: grafana.token, GIT_COMMIT: COMMIT };
+    const env = {
+      ...clean,
+      GRAFANA_TOKEN: grafana.token,
+      GIT_COMMIT: COMMIT,
+      TDR_ACCOUNT_IDS: JSON.stringify(TEST_ACCOUNT_IDS),
+    };
 
     const refused = await runTdr(['dashboards', 'publish', '--url', grafana.url], env);
     expect(refused.code).to.equal(2);

@@ -9,6 +9,7 @@ import { GrafanaClient, GrafanaUnauthorisedError } from '../dashboards/grafana-c
 import { PublishError, publish, writes } from '../dashboards/publisher';
 import { MANAGED_TAG, deployAnnotationTags } from '../dashboards/panels';
 import { FakeGrafana } from './support/fake-grafana';
+import { TEST_ACCOUNT_IDS } from './support/accounts';
 import { runTdr } from './support/cli';
 import { alertingEntryCount, fakeAlertingSecrets } from './support/alerting';
 
@@ -21,7 +22,7 @@ describe('dashboards publish (fake Grafana over HTTP)', () => {
   const client = (token = grafana.token) => new GrafanaClient({ url: grafana.url, token, retryDelayMs: 5 });
 
   before(() => {
-    set = generate(loadPlatform({}));
+    set = generate(loadPlatform({}), TEST_ACCOUNT_IDS);
   });
   beforeEach(async () => {
     grafana = await FakeGrafana.start();
@@ -62,7 +63,7 @@ describe('dashboards publish (fake Grafana over HTTP)', () => {
     ).to.deep.equal([]);
     expect(report.entries.every((e) => e.action === 'unchanged')).to.equal(true);
     expect(report.entries).to.have.length(
-      set.folders.length + set.dashboards.length + alertingEntryCount(set.alerting),
+      set.datasources.length + set.folders.length + set.dashboards.length + alertingEntryCount(set.alerting),
     );
   });
 
@@ -141,7 +142,8 @@ describe('dashboards publish (fake Grafana over HTTP)', () => {
     expect(report.dryRun).to.equal(true);
     expect(grafana.writes()).to.deep.equal([]);
     expect(report.entries.filter((e) => e.action === 'created')).to.have.length(
-      set.folders.length +
+      set.datasources.length +
+        set.folders.length +
         set.dashboards.length +
         set.alerting.contactPoints.length +
         set.alerting.ruleGroups.length,
@@ -189,6 +191,7 @@ describe('dashboards publish (fake Grafana over HTTP)', () => {
     expect(err.message).to.include('version-mismatch');
     const written = writes(err.report).map((e) => `${e.kind} ${e.uid} ${e.action}`);
     expect(written).to.deep.equal([
+      ...set.datasources.map((d) => `datasource ${d.uid} created`),
       ...set.folders.map((f) => `folder ${f.uid} created`),
       `dashboard ${set.dashboards[0]!.uid} created`,
       `dashboard ${set.dashboards[1]!.uid} created`,
@@ -342,6 +345,7 @@ describe('tdr dashboards publish (CLI against fake Grafana)', () => {
     ...SECRETS,
     GRAFANA_TOKEN: token,
     GIT_COMMIT: COMMIT,
+    TDR_ACCOUNT_IDS: JSON.stringify(TEST_ACCOUNT_IDS),
   });
 
   it('publishes, then reports everything unchanged on a second run', async () => {

@@ -18,6 +18,7 @@ import { Network } from '../components/network';
 import { SecureBucket } from '../components/secure-bucket';
 import { JenkinsAgentCloud } from '../components/jenkins-agent-cloud';
 import { imageRepositories, jenkinsMgmtNodeRole, jenkinsNodeRole } from '../definitions/jenkins';
+import { grafanaWorkspaceReadStatements } from '../definitions/grafana-workspace';
 import { releaseApproverRoles } from '../definitions/release-approver';
 import { MGMT_SETTINGS } from './settings';
 import { notificationsKey, notificationsTopic, openAccount, type AccountContext } from './account';
@@ -461,6 +462,8 @@ function defineGrafana(
           Action: 'sns:Publish',
           Resource: arn.snsTopic(ctx.region, ctx.accountId, naming.notificationsTopic('mgmt')),
         },
+        // mgmt's own datasource reads with this role: customer-managed permissions attach nothing.
+        ...grafanaWorkspaceReadStatements(ctx.region, ctx.accountId),
       ],
     },
     ctx.root,

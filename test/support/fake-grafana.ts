@@ -5,12 +5,14 @@
  * version), dashboards by uid and POST /api/dashboards/db (412 `version-mismatch` / `name-exists`,
  * 400 for a missing title or folder), delete by uid, and annotations. And the alerting provisioning
  * API (./fake-grafana-alerting.ts): rule groups by folder, contact points with their secrets
- * redacted on read, and the notification policy tree. Tests inject faults (5xx, 401, anything) per
+ * redacted on read, and the notification policy tree. And the data source API
+ * (./fake-grafana-datasources.ts). Tests inject faults (5xx, 401, anything) per
  * request and read the request log to prove what was, or was not, written.
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { FakeAlerting } from './fake-grafana-alerting';
+import { FakeDatasources } from './fake-grafana-datasources';
 
 export interface StoredFolder {
   id: number;
@@ -64,6 +66,8 @@ export class FakeGrafana {
   readonly requests: RecordedRequest[] = [];
   /** Rule groups, contact points and the policy tree, as Grafana's provisioning API holds them. */
   readonly alerting = new FakeAlerting((uid) => this.folders.has(uid));
+  /** Datasources, as Grafana's data source HTTP API holds them (./fake-grafana-datasources.ts). */
+  readonly datasources = new FakeDatasources();
   private readonly faults: Fault[] = [];
   private nextId = 1;
 
@@ -186,6 +190,8 @@ export class FakeGrafana {
       });
     }
     if (route === 'POST /api/dashboards/db') return this.saveDashboard(res, body as Record<string, unknown>);
+    const datasource = this.datasources.route(method, url.pathname, body);
+    if (datasource) return send(res, datasource.status, datasource.body);
     if (url.pathname.startsWith('/api/v1/provisioning/')) {
       const answer = this.alerting.route(method, url, body);
       return send(res, answer.status, answer.body);
