@@ -71,6 +71,11 @@ function releaseEngineLayers() {
     layer('strategies', ['reads', 'admin'], 'a strategy uses the saga, aws/ and ledger/ only'),
     layer('admin', ['strategies', 'reads'], 'admin commands use the saga, aws/ and ledger/ only'),
     layer('reads', ['admin'], 'reads/ shows what is; it runs no admin command'),
+    layer(
+      'judge',
+      ['aws', 'saga', 'ledger', 'strategies', 'reads', 'admin'],
+      'the canary judge is pure: services/ and the kernel only (its CloudWatch call is aws/cloudwatch.ts)',
+    ),
     {
       files: ['pipelines/release/*.ts'],
       ignores: TESTS,

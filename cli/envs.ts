@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { describeDelivery } from '../services/delivery';
 import type { Environment } from '../services/environments';
 import type { CliContext, GlobalOptions } from './context';
 import { printJson, renderTable } from './output';
@@ -34,6 +35,7 @@ export function register(program: Command, ctx: CliContext): void {
             'SOAK',
             'CHECKS UPSTREAM',
             'FREEZE',
+            'DELIVERY',
           ],
           environments.map((e) => row(e)),
         ),
@@ -61,5 +63,7 @@ function row(e: Environment): unknown[] {
     p && p.freezeWindows.length > 0
       ? p.freezeWindows.map((w) => `${w.days.join(',')} ${w.from}-${w.to} ${w.timezone}`).join('; ')
       : null,
+    // A service may override it (catalogue `delivery`): `tdr services -o json` shows the overrides.
+    e.delivery ? describeDelivery(e.delivery) : null,
   ];
 }

@@ -2,6 +2,7 @@
  * The types of the catalogue (./catalogue.ts holds the entries): ECS services and one-off tasks,
  * Lambda functions and Step Functions state machines.
  */
+import type { DeliveryStrategy } from './delivery';
 import type { WorkloadEnvironmentName } from './environments';
 import type { WorkloadBucketFunction } from './naming';
 
@@ -61,6 +62,8 @@ export interface EcsServiceEntry {
   readonly sidecars: readonly Sidecar[];
   /** Whether the service owns a PostgreSQL database. */
   readonly database: boolean;
+  /** The environment's delivery strategy replaced for this service, where given (./delivery.ts). */
+  readonly delivery?: Partial<PerEnvironment<DeliveryStrategy>>;
 }
 
 /**

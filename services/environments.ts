@@ -2,6 +2,7 @@
  * The five AWS accounts of the platform and the promotion path between them.
  * Plain data: validated by ./validate.ts, overridable by configuration (./config.ts).
  */
+import type { DeliveryStrategy } from './delivery';
 
 export const ENVIRONMENT_NAMES = ['mgmt', 'sbox', 'intg', 'staging', 'prod'] as const;
 export type EnvironmentName = (typeof ENVIRONMENT_NAMES)[number];
@@ -62,6 +63,11 @@ export interface Environment {
   readonly domain: string | null;
   /** Null for accounts that nothing is promoted into (mgmt, sbox). */
   readonly promotion: Promotion | null;
+  /**
+   * How a release moves traffic here (./delivery.ts); a service may override it in the catalogue.
+   * Workload environments only; absent: rolling with the circuit breaker.
+   */
+  readonly delivery?: DeliveryStrategy;
 }
 
 const REGION = 'eu-west-2';
@@ -90,6 +96,7 @@ export const DEFAULT_ENVIRONMENTS: Readonly<Record<EnvironmentName, Environment>
       requiredChecks: [],
       freezeWindows: [],
     },
+    delivery: { kind: 'rolling', circuitBreaker: true, alarmRollback: false },
   },
   staging: {
     name: 'staging',
@@ -104,6 +111,14 @@ export const DEFAULT_ENVIRONMENTS: Readonly<Record<EnvironmentName, Environment>
       soakMinutes: 0,
       requiredChecks: [],
       freezeWindows: [],
+    },
+    // User research runs here: the new revision is tried on the test listener, then switched whole.
+    delivery: {
+      kind: 'blueGreen',
+      bakeTimeInMinutes: 10,
+      testTraffic: true,
+      approvalPause: null,
+      alarmRollback: true,
     },
   },
   prod: {
@@ -134,6 +149,17 @@ export const DEFAULT_ENVIRONMENTS: Readonly<Record<EnvironmentName, Environment>
           reason: 'no production releases on Fridays',
         },
       ],
+    },
+    // The approver sees the new revision live on the test listener before any user does; then a
+    // tenth of the users for 15 minutes, judged, before the rest.
+    delivery: {
+      kind: 'canary',
+      canaryPercent: 10,
+      canaryBakeTimeInMinutes: 15,
+      bakeTimeInMinutes: 15,
+      testTraffic: true,
+      approvalPause: { timeoutInMinutes: 120 },
+      alarmRollback: true,
     },
   },
 };

@@ -7,4 +7,5 @@ export * from './errors';
 export * from './validate';
 export * from './config';
 export * from './queries';
+export * from './delivery';
 export * from './versions';

@@ -13,6 +13,7 @@ import type {
   StateMachineEntry,
   Step,
 } from './catalogue';
+import { ROLLING_WITH_CIRCUIT_BREAKER, type DeliveryStrategy } from './delivery';
 import type { Environment, EnvironmentKind, EnvironmentName, WorkloadEnvironmentName } from './environments';
 import { MAINTENANCE_SUBJECT } from './naming';
 
@@ -199,4 +200,22 @@ export function sourceRepositories(catalogue: Catalogue): SourceRepository[] {
       entries,
     };
   });
+}
+
+/**
+ * How a release of `service` moves traffic in `env`: the service's own strategy for that
+ * environment, else the environment's, else rolling with the circuit breaker (what every
+ * environment did before). Undefined when `service` is not an ECS service of the catalogue.
+ */
+export function deliveryStrategy(
+  model: {
+    readonly environments: Readonly<Record<EnvironmentName, Environment>>;
+    readonly catalogue: Catalogue;
+  },
+  service: string,
+  env: WorkloadEnvironmentName,
+): DeliveryStrategy | undefined {
+  const entry = entryOfKind(model.catalogue, service, 'service');
+  if (!entry) return undefined;
+  return entry.delivery?.[env] ?? model.environments[env].delivery ?? ROLLING_WITH_CIRCUIT_BREAKER;
 }

@@ -145,6 +145,12 @@ export const PANEL_THRESHOLDS = {
   p95ResponseSeconds: { warning: 1, critical: 3 },
   /** Percent of the task's memory: near 100% ECS kills the task (OutOfMemory). */
   memoryPercent: { warning: 80, critical: 90 },
+  /**
+   * A function's p95 duration as a percent of its timeout: at 100 % Lambda kills the run. The
+   * backend dashboard draws the same lines (dashboards/backend.ts TIMEOUT_WARNING_PERCENT, not yet
+   * read from here); the canary judge holds a new version to them.
+   */
+  lambdaDurationOfTimeoutPercent: { warning: 80, critical: 100 },
 } as const satisfies Record<string, PanelThreshold>;
 /** Which backend resource's dimensions a backend alarm watches. */
 export type BackendAlarmResource =

@@ -17,6 +17,7 @@ import { MAINTENANCE_SUBJECT } from './naming';
 import { builtEntries, ecsEntries, ecsServices, entryOfKind } from './queries';
 import { buildSourceShape, pascal, perEnv, repositoryPath } from './schema-parts';
 import { checkBackend, lambdaSchema, stateMachineSchema } from './validate-backend';
+import { checkDelivery, deliverySchema, serviceDeliverySchema } from './validate-delivery';
 
 export { PlatformConfigError, type ValidationIssue } from './errors';
 
@@ -85,6 +86,7 @@ const environmentSchema = z.strictObject({
   roleSuffix: z.string().regex(/^[A-Z][a-z]+$/, { error: 'must be capitalised, e.g. Intg' }),
   domain: z.string().nullable(),
   promotion: promotionSchema.nullable(),
+  delivery: deliverySchema.optional(),
 });
 
 const sidecarSchema = z.strictObject({
@@ -115,6 +117,7 @@ const serviceSchema = z.strictObject({
   hostnamePrefix: z.string().regex(/^[a-z][a-z0-9-]{0,30}$/, { error: 'must be a DNS label' }),
   sidecars: z.array(sidecarSchema),
   database: z.boolean(),
+  delivery: serviceDeliverySchema.optional(),
 });
 
 function compiles(pattern: string): boolean {
@@ -224,7 +227,12 @@ export function validatePlatform(input: unknown): ValidationIssue[] {
   const parsed = platformSchema.safeParse(input);
   if (!parsed.success) return zodIssues(parsed.error, '');
   const model = parsed.data as unknown as PlatformModel;
-  return [...checkEnvironments(model), ...checkCatalogue(model), ...checkBackend(model)];
+  return [
+    ...checkEnvironments(model),
+    ...checkCatalogue(model),
+    ...checkBackend(model),
+    ...checkDelivery(model),
+  ];
 }
 
 function checkEnvironments({ environments }: PlatformModel): ValidationIssue[] {
