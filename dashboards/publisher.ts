@@ -106,6 +106,7 @@ export function isUnchanged(stored: StoredDashboard, wanted: GeneratedDashboard)
   return isDeepStrictEqual(current, JSON.parse(JSON.stringify(wanted.model)));
 }
 
+// eslint-disable-next-line max-lines-per-function -- the publish steps in the order Grafana needs them (datasources, folders, dashboards, alerting).
 export async function publish(
   client: GrafanaClient,
   input: PublishInput,

@@ -304,18 +304,23 @@ describe('release approver roles: people who run tdr approve', () => {
           // The heads of what it records (the ledger refreshes them after each append; the engine's
           // recorded calls showed the approval's head write denied without this).
           for (const s of ledgerSubjects(platform.catalogue))
-            expect(await can(role, 's3:PutObject', object(ledger, headKey(s, env))), `head ${s} ${env}`).to.equal(
-              true,
-            );
+            expect(
+              await can(role, 's3:PutObject', object(ledger, headKey(s, env))),
+              `head ${s} ${env}`,
+            ).to.equal(true);
           // Its environments' leases, to break them; never a record.
           for (const s of ledgerSubjects(platform.catalogue))
-            expect(await can(role, 's3:DeleteObject', object(ledger, `leases/${s}/${env}.json`)), s).to.equal(true);
+            expect(await can(role, 's3:DeleteObject', object(ledger, `leases/${s}/${env}.json`)), s).to.equal(
+              true,
+            );
           expect(await can(role, 's3:DeleteObject', recordOf(subjects[0]!, env))).to.equal(false);
         }
         expect(others.length).to.be.greaterThan(0);
         for (const env of others)
           for (const s of subjects) {
-            expect(await can(role, 's3:PutObject', recordOf(s, env), NEW_OBJECT), `${s} ${env}`).to.equal(false);
+            expect(await can(role, 's3:PutObject', recordOf(s, env), NEW_OBJECT), `${s} ${env}`).to.equal(
+              false,
+            );
             expect(
               await can(role, 's3:DeleteObject', object(ledger, `leases/${s}/${env}.json`)),
               `${s} ${env}`,

@@ -266,6 +266,7 @@ export function buildBoard(input: BoardInput): BoardData {
   };
 }
 
+// eslint-disable-next-line max-lines-per-function -- one case per state a cell can be in, read top to bottom.
 function cellOf(
   input: BoardInput,
   service: string,

@@ -23,7 +23,7 @@ describe('release timings from the environment', () => {
     expect(() => runtimeTimings({ TDR_LEASE_TTL_MS: '2999' }))
       .to.throw(ReleaseInputError)
       .with.property('message')
-      .that.contains('TDR_LEASE_TTL_MS: must be at least 3000');
+      .that.contains('TDR_LEASE_TTL_MS: must be from 3000');
     expect(runtimeTimings({ TDR_LEASE_TTL_MS: '3000' }).leaseTtlMs).to.equal(3000);
   });
 
