@@ -6,7 +6,7 @@
 import { Option, type Command } from 'commander';
 import { isLocalSandbox, parseAccountIds, type AccountIds, type Platform } from '../services/config';
 import { naming } from '../services/naming';
-import { EXAMPLE_ORGANISATION, realOrganisation, type Organisation } from '../services/organisation';
+import type { Organisation } from '../services/organisation';
 import type { StandUpInput } from '../infra/bootstrap/plan';
 import type { CliContext, GlobalOptions } from './context';
 import { UsageError } from './exit-codes';
@@ -57,7 +57,7 @@ export function register(program: Command, ctx: CliContext): void {
         );
       }
       // A real stand-up: nothing is printed while an example value of the organisation remains.
-      const organisation = realOrganisation(ctx.env);
+      const organisation = organisationModule().realOrganisation(ctx.env);
       const input = standUpInput(ctx.platform(), organisation, accountIds, adminRoleArn);
       const steps = load().plan.firstStandUp(input);
       if (opts.output === 'json') {
@@ -94,7 +94,12 @@ function registerCheck(bootstrap: Command, ctx: CliContext): void {
       const region = platform.environments.mgmt.region;
       // Checked before any AWS call: the step count does not depend on the account ids.
       const probe = load().plan.firstStandUp(
-        standUpInput(platform, EXAMPLE_ORGANISATION, PROBE_IDS, `arn:aws:iam::${PROBE_IDS.mgmt}:role/probe`),
+        standUpInput(
+          platform,
+          organisationModule().EXAMPLE_ORGANISATION,
+          PROBE_IDS,
+          `arn:aws:iam::${PROBE_IDS.mgmt}:role/probe`,
+        ),
       );
       let only: number | undefined;
       if (opts.step !== undefined) {
@@ -108,7 +113,7 @@ function registerCheck(bootstrap: Command, ctx: CliContext): void {
       // The organisation's values appear only in commands and prerequisites, which a check never reads.
       const input = standUpInput(
         platform,
-        EXAMPLE_ORGANISATION,
+        organisationModule().EXAMPLE_ORGANISATION,
         accountIds,
         `arn:aws:iam::${accountIds.mgmt}:role/YOUR-ADMINISTRATOR-ROLE`,
       );
@@ -126,6 +131,12 @@ function registerCheck(bootstrap: Command, ctx: CliContext): void {
       if (failed > 0)
         throw new RunFailedError(`${failed} stand-up item${failed === 1 ? '' : 's'} missing or wrong`);
     });
+}
+
+/** zod costs more to load than `tdr --help`: the organisation's schema loads when a command runs. */
+function organisationModule(): typeof import('../services/organisation') {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  return require('../services/organisation') as typeof import('../services/organisation');
 }
 
 /** Any well-formed ids: the steps' number and order do not depend on them. */
