@@ -57,7 +57,7 @@ export function register(program: Command, ctx: CliContext): void {
         );
       }
       // A real stand-up: nothing is printed while an example value of the organisation remains.
-      const organisation = loadOrganisation().realOrganisation(ctx.env);
+      const organisation = organisationModule().realOrganisation(ctx.env);
       const input = standUpInput(ctx.platform(), organisation, accountIds, adminRoleArn);
       const steps = load().plan.firstStandUp(input);
       if (opts.output === 'json') {
@@ -96,7 +96,7 @@ function registerCheck(bootstrap: Command, ctx: CliContext): void {
       const probe = load().plan.firstStandUp(
         standUpInput(
           platform,
-          loadOrganisation().EXAMPLE_ORGANISATION,
+          organisationModule().EXAMPLE_ORGANISATION,
           PROBE_IDS,
           `arn:aws:iam::${PROBE_IDS.mgmt}:role/probe`,
         ),
@@ -113,7 +113,7 @@ function registerCheck(bootstrap: Command, ctx: CliContext): void {
       // The organisation's values appear only in commands and prerequisites, which a check never reads.
       const input = standUpInput(
         platform,
-        loadOrganisation().EXAMPLE_ORGANISATION,
+        organisationModule().EXAMPLE_ORGANISATION,
         accountIds,
         `arn:aws:iam::${accountIds.mgmt}:role/YOUR-ADMINISTRATOR-ROLE`,
       );
@@ -133,6 +133,12 @@ function registerCheck(bootstrap: Command, ctx: CliContext): void {
     });
 }
 
+/** zod costs more to load than `tdr --help`: the organisation's schema loads when a command runs. */
+function organisationModule(): typeof import('../services/organisation') {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  return require('../services/organisation') as typeof import('../services/organisation');
+}
+
 /** Any well-formed ids: the steps' number and order do not depend on them. */
 const PROBE_IDS: AccountIds = {
   mgmt: '000000000000',
@@ -141,12 +147,6 @@ const PROBE_IDS: AccountIds = {
   staging: '000000000003',
   prod: '000000000004',
 };
-
-/** Loaded when a bootstrap command runs: the organisation's schema (zod) is not needed by `--help`. */
-function loadOrganisation(): typeof import('../services/organisation') {
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  return require('../services/organisation') as typeof import('../services/organisation');
-}
 
 /** Loaded when `check` runs: the AWS SDK clients are not needed by `plan` or `--help`. */
 function loadCheck(): {

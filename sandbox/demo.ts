@@ -5,7 +5,9 @@
  * into maintenance and back. Every step runs the real release engine against the sandbox's
  * endpoint. How a step is told is ./demo-steps.ts.
  */
+import { WORKLOAD_ENVIRONMENTS } from '../services/environments';
 import { naming } from '../services/naming';
+import { adoptBaseline } from '../pipelines/release/admin/adopt';
 import { functions } from '../services/queries';
 import { approve } from '../pipelines/release/admin/approve';
 import type { ReleaseDeps } from '../pipelines/release/saga/context';
@@ -32,6 +34,11 @@ export const DEMO_MAINTENANCE_ENV = 'staging';
  * session name): approvals are written by the approver, never typed by the promoter.
  */
 export async function demo(deps: ReleaseDeps, io: DemoIo, approver: ReleaseDeps): Promise<void> {
+  // Day one: what the stand-up started is the ledger's baseline, else status calls it all drift.
+  io.say('\n== Day one: the ledger adopts what the stand-up started\n$ tdr ledger adopt');
+  const adopted = await adoptBaseline(deps, [...WORKLOAD_ENVIRONMENTS], 'stand-up');
+  const count = (o: string) => adopted.filter((r) => r.outcome === o).length;
+  io.say(`${count('adopted')} adopted, ${count('recorded')} already recorded, ${count('refused')} refused`);
   await serviceStory(deps, io, approver);
   const fn = await functionStory(deps, io);
   await maintenanceStory(deps, io);

@@ -52,9 +52,10 @@ describe('the first stand-up plan', () => {
       ),
     );
     expect(stacks).to.deep.equal(['bootstrap', 'mgmt', 'sbox', 'intg', 'staging', 'prod', 'bootstrap']);
-    expect(steps.at(-3)?.title).to.match(/Jenkins controller/);
-    expect(steps.at(-2)?.title).to.match(/seed job/);
-    expect(steps.at(-2)?.check).to.include('65 jobs').and.include('20 folders');
+    expect(steps.at(-4)?.title).to.match(/Jenkins controller/);
+    expect(steps.at(-3)?.title).to.match(/seed job/);
+    expect(steps.at(-2)?.title).to.match(/Day one in the ledger/);
+    expect(steps.at(-3)?.check).to.include('65 jobs').and.include('20 folders');
     for (const s of steps) expect(s.check, s.title).not.to.equal('');
   });
 
