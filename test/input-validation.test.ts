@@ -153,7 +153,7 @@ describe('input validated before any AWS call (fast-check, requests counted by t
 
   it('unbounded or unsafe values (issue 24 #11): exit 2 naming the field and what is valid, no AWS call', async function () {
     this.timeout(180_000);
-    const dir = mkdtempSync(join(tmpdir(), 'tdr-bounds-'));
+    const dir = scratchDir('tdr-bounds-');
     const deploy = ['deploy', '--service', 'frontend', '--env', 'intg', '--version', 'v2'];
     const check = [
       'check',
