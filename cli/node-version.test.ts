@@ -47,9 +47,12 @@ describe('the supported Node', () => {
       scripts: Record<string, string>;
     };
     for (const [name, command] of Object.entries(scripts)) {
-      // Each `&&`-separated part either runs through use-node.sh or is another npm script.
+      // Each `&&`-separated part either runs through use-node.sh or is another npm script (after
+      // any VAR=value settings of its environment).
       for (const part of command.split('&&').map((p) => p.trim()))
-        expect(part, `package.json scripts.${name}`).to.match(/^(scripts\/use-node\.sh |npm run )/);
+        expect(part, `package.json scripts.${name}`).to.match(
+          /^([A-Z_][A-Z0-9_]*=\S* )*(scripts\/use-node\.sh |npm run )/,
+        );
     }
     for (const name of ['prepare', 'start', 'test', 'test:quick'])
       expect(scripts, name).to.have.property(name);

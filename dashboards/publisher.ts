@@ -106,7 +106,7 @@ export function isUnchanged(stored: StoredDashboard, wanted: GeneratedDashboard)
   return isDeepStrictEqual(current, JSON.parse(JSON.stringify(wanted.model)));
 }
 
-// eslint-disable-next-line max-lines-per-function -- the publish steps in the order Grafana needs them (datasources, folders, dashboards, alerting).
+// eslint-disable-next-line max-lines-per-function -- the publish protocol step by step (read, compare, write, report), in the order Grafana's API requires.
 export async function publish(
   client: GrafanaClient,
   input: PublishInput,

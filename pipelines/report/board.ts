@@ -266,7 +266,7 @@ export function buildBoard(input: BoardInput): BoardData {
   };
 }
 
-// eslint-disable-next-line max-lines-per-function -- one case per state a cell can be in, read top to bottom.
+// eslint-disable-next-line max-lines-per-function -- one cell's facts gathered in the order the board shows them.
 function cellOf(
   input: BoardInput,
   service: string,

@@ -9,6 +9,9 @@
  * (https://mochajs.org/#root-hook-plugins), and a worker runs many files: the server is started by
  * the worker's first file, kept for the next, and stopped when the worker exits. In serial mode
  * (one process; `mocha --no-parallel`, or a single file) `afterAll` is the end of the run.
+ * Workers share the cores, so a test's wall time stretches with the others' load: the suite's
+ * default timeout is 240 s (a test that takes 25 s alone took over 120 s beside an uncached
+ * npm-groovy-lint on a loaded 2-core machine).
  */
 import type { Context } from 'mocha';
 import { forgetCredentials, recordAwsCalls, recordingTest } from './aws-calls';
