@@ -13,6 +13,7 @@ import { runTdr } from './support/cli';
 import { startProxy, type Proxy } from './support/proxy';
 import { QUICK_CONFIG, configFile, sandboxUp, tdr } from './support/release';
 import { scratchDir } from './support/scratch';
+import { CONFIG_MAX_BYTES } from '../services/input-bounds';
 
 type Env = Record<string, string | undefined>;
 
@@ -205,15 +206,14 @@ describe('input validated before any AWS call (fast-check, requests counted by t
         .map((reason) => {
           const file = join(dir, `config-${reason.length}-${reason.charCodeAt(2)}.json`);
           const window = { days: ['Fri'], from: '00:00', to: '24:00', timezone: 'Europe/London', reason };
-          writeFileSync(
-            file,
-            JSON.stringify({ environments: { prod: { promotion: { freezeWindows: [window] } } } }),
-          );
-          return {
-            argv: deploy,
-            env: { TDR_CONFIG: file },
-            field: 'environments.prod.promotion.freezeWindows[0].reason',
-          };
+          const text = JSON.stringify({ environments: { prod: { promotion: { freezeWindows: [window] } } } });
+          writeFileSync(file, text);
+          // Over 256 KiB the file itself is refused, naming TDR_CONFIG; below, the string by its path.
+          const field =
+            Buffer.byteLength(text) > CONFIG_MAX_BYTES
+              ? 'TDR_CONFIG'
+              : 'environments.prod.promotion.freezeWindows[0].reason';
+          return { argv: deploy, env: { TDR_CONFIG: file }, field };
         }),
     );
     await fc.assert(
