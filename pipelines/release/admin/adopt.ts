@@ -119,6 +119,7 @@ async function functionRunning(
 }
 
 /** Adopts the baseline of every service and function in `envs` that has no release yet. */
+// eslint-disable-next-line max-lines-per-function -- read the ledger, find what runs, refuse what the stand-up did not start, append: one pass in the order the records say it.
 export async function adoptBaseline(
   deps: Pick<ReleaseDeps, 'clients' | 'platform' | 'now' | 'newRunId'>,
   envs: readonly WorkloadEnvironmentName[],
