@@ -1,4 +1,5 @@
 #!/usr/bin/env node
+/* global process, fetch, AbortSignal, console */
 // Refreshes pipelines/jenkins/plugin-snapshot.json from the Jenkins update center's
 // plugin-versions.json (every release of every plugin: `requiredCore`, `dependencies` with their
 // minimum versions, `releaseTimestamp`), for the pins of pipelines/jenkins/plugins.ts.
