@@ -11,6 +11,8 @@
  * ./plugins.test.ts fails when a pin needs more.
  */
 export const JENKINS_CORE = '2.541.1';
+// NOT DONE (issue 23, part 5): the mgmt stack runs this stock image, not the controller image
+// built from controller/Dockerfile by digest; no plan step pushes that image yet.
 export const JENKINS_CONTROLLER_BASE_IMAGE = `jenkins/jenkins:${JENKINS_CORE}-lts-jdk21`;
 
 export interface JenkinsPlugin {
