@@ -62,7 +62,7 @@ export const MGMT_SETTINGS = {
   ledgerObjectLockDays: 2557,
   jenkins: {
     /** A third-party image, like the catalogue's sidecars: not released through our ECR. */
-    image: 'jenkins/jenkins:2.479.1-lts-jdk17',
+    image: 'jenkins/jenkins:2.541.1-lts-jdk21',
     cpu: 1024,
     memory: 4096,
     port: 8080,

@@ -4,6 +4,17 @@
  * a pin moves only with a change here, reviewed like any other (jenkins-plugin-cli fails the image
  * build when a pin needs a newer Jenkins core or conflicts with another).
  */
+/**
+ * The Jenkins core the controller runs, chosen by what the pins need: the highest `requiredCore`
+ * in ./plugin-snapshot.json is configuration-as-code's 2.541.1, an LTS (the `.1` of an LTS line).
+ * The controller image (controller/Dockerfile) and the mgmt stack name this image;
+ * ./plugins.test.ts fails when a pin needs more.
+ */
+export const JENKINS_CORE = '2.541.1';
+// NOT DONE (issue 23, part 5): the mgmt stack runs this stock image, not the controller image
+// built from controller/Dockerfile by digest; no plan step pushes that image yet.
+export const JENKINS_CONTROLLER_BASE_IMAGE = `jenkins/jenkins:${JENKINS_CORE}-lts-jdk21`;
+
 export interface JenkinsPlugin {
   readonly version: string;
   readonly why: string;
@@ -33,11 +44,11 @@ export const JENKINS_PLUGINS = {
     why: 'the build jobs: one template pipeline for every source repository',
   },
   'credentials-binding': {
-    version: '657.v2b_19db_2b_2c6b_',
+    version: '657.v2b_19db_7d6e6d',
     why: 'the build pushes its vN tag (withCredentials, gitUsernamePassword)',
   },
   'github-oauth': { version: '685.v53b_070455063', why: 'GitHub login' },
-  'matrix-auth': { version: '3.2.9', why: 'authorisation by team' },
+  'matrix-auth': { version: '3.2.8', why: 'authorisation by team' },
   'amazon-ecs': { version: '1.49', why: 'Fargate agents per environment' },
   slack: { version: '2.49', why: 'release notifications' },
 } as const satisfies Readonly<Record<string, JenkinsPlugin>>;
