@@ -137,9 +137,11 @@ const ACCOUNT_ORDER: readonly EnvironmentName[] = ['mgmt', ...ENVIRONMENT_NAMES.
 
 const ADMIN = 'the administrator, in mgmt';
 
+const WORKLOAD_ORDER = ACCOUNT_ORDER.filter((e) => e !== 'mgmt' && e !== 'sbox');
+
 const quote = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`;
 
-// eslint-disable-next-line max-lines-per-function -- the first stand-up's steps in the order the runbook follows them, one block each.
+// eslint-disable-next-line max-lines-per-function -- the stand-up's steps in order, one entry each, as the runbook prints them.
 export function firstStandUp(input: StandUpInput): StandUpStep[] {
   const { accountIds: ids, region } = input;
   const ids_ = quote(JSON.stringify(ids));
@@ -226,6 +228,18 @@ export function firstStandUp(input: StandUpInput): StandUpStep[] {
       check:
         `mgmt/seed succeeded and created ${input.seed.jobs} jobs (the ${input.seed.jobs} rows of \`npx tdr jobs list\`) ` +
         `in ${input.seed.folders} folders; mgmt/platform scanned main`,
+      creates: [],
+    },
+    {
+      title: "Day one in the ledger: adopt what the stand-up started as each environment's baseline",
+      runsAs:
+        'the ecs-{env} Jenkins agent of each environment (only its node role may assume the update role)',
+      commands: [
+        // NOT DONE (issue 22 part B): no seeded job runs this yet; run it on each agent by hand.
+        ...WORKLOAD_ORDER.map((env) => `npx tdr ledger adopt --env ${env}  # on the ecs-${env} agent`),
+      ],
+      check:
+        '`npx tdr status` shows no DRIFT row; `npx tdr history --service S --env E` shows the baseline record',
       creates: [],
     },
     {
@@ -320,8 +334,6 @@ function seedStep(input: StandUpInput): Omit<StandUpStep, 'step'> {
         (p) =>
           `(cd "$SEED/${p.sourceRepository}" && ${p.package} && aws s3api put-object --bucket ${bucket} --key ${p.key} --body ${p.artifact} --checksum-algorithm SHA256 --if-none-match '*')`,
       ),
-      // NOT DONE (issue 22 part B, item 5): adopting these into the ledger as each environment's
-      // baseline (`tdr ledger adopt`) is not built; until then `tdr status` shows them as DRIFT.
     ],
     check:
       `aws ecr describe-images --repository-name R --image-ids imageTag=${INITIAL_TAG} finds each of the ${input.initialImages.length} images; ` +
