@@ -3,12 +3,13 @@
 # that fails, each phase timed (so a slow phase is seen where it happens, with the machine's load,
 # since on a shared machine a time means little without it). package.json runs this through
 # scripts/use-node.sh, so it runs on the pinned Node whatever `node` the machine has.
-#   scripts/test.sh [PHASE...]   phases: typecheck lint unit integration (default: all four)
+#   scripts/test.sh [PHASE...]   phases: typecheck lint unit integration aws-calls (default: all five;
+#   aws-calls simulates every AWS call the integration phase recorded against the role that made it)
 set -uo pipefail
 cd "$(dirname "$0")/.."
 
 phases=("$@")
-((${#phases[@]})) || phases=(typecheck lint unit integration)
+((${#phases[@]})) || phases=(typecheck lint unit integration aws-calls)
 
 load() { cut -d' ' -f1-3 /proc/loadavg 2>/dev/null || echo '?'; }
 now() { date +%s%N; }
@@ -23,6 +24,7 @@ for phase in "${phases[@]}"; do
     lint) cmd=(npm run --silent lint) ;;
     unit) cmd=(npm run --silent test:unit) ;;
     integration) cmd=(npm run --silent test:integration) ;;
+    aws-calls) cmd=(npm run --silent check:aws-calls) ;;
     *)
       echo "test: unknown phase '$phase'; valid: typecheck lint unit integration" >&2
       exit 2

@@ -81,6 +81,13 @@ const RESOURCE_FIELDS = new Set([
   'logGroupName',
   'logGroupNamePrefix',
   'serviceDeploymentArns',
+  'clusters',
+  'S3Bucket',
+  'S3Key',
+  'RulePriorities',
+  // '*' or an ETag: the conditions of a conditional write, which policies may test (s3:if-none-match).
+  'IfNoneMatch',
+  'IfMatch',
 ]);
 
 interface CommandContext {
