@@ -35,6 +35,7 @@ import * as jobs from './jobs';
 import * as synth from './synth';
 import * as bootstrap from './bootstrap';
 import * as report from './report';
+import * as canary from './canary';
 
 const COMMANDS: ReadonlyArray<{ register: (program: Command, ctx: CliContext) => void }> = [
   envs,
@@ -57,6 +58,7 @@ const COMMANDS: ReadonlyArray<{ register: (program: Command, ctx: CliContext) =>
   synth,
   bootstrap,
   report,
+  canary,
 ];
 
 export function buildProgram(ctx: CliContext): Command {
