@@ -1,4 +1,5 @@
 import { expect } from 'chai';
+import { LEASE_TTL_MAX_MS, LEASE_TTL_MIN_MS } from '../../../services/input-bounds';
 import { DEFAULT_TIMINGS } from './context';
 import { runtimeTimings } from './runtime';
 import { ReleaseInputError } from '../errors';
@@ -19,12 +20,16 @@ describe('release timings from the environment', () => {
     ).to.deep.equal({ pollMs: 200, timeoutMs: 90_000, leaseTtlMs: 8000 });
   });
 
-  it('refuses a lease shorter than three heartbeats of a second, naming the variable', () => {
-    expect(() => runtimeTimings({ TDR_LEASE_TTL_MS: '2999' }))
-      .to.throw(ReleaseInputError)
-      .with.property('message')
-      .that.contains('TDR_LEASE_TTL_MS: must be at least 3000');
+  it('refuses a lease shorter than three heartbeats of a second, or longer than 15 min, naming the variable', () => {
+    for (const bad of [LEASE_TTL_MIN_MS - 1, LEASE_TTL_MAX_MS + 1, 1e12])
+      expect(() => runtimeTimings({ TDR_LEASE_TTL_MS: String(bad) }), String(bad))
+        .to.throw(ReleaseInputError)
+        .with.property('message')
+        .that.contains(`TDR_LEASE_TTL_MS: must be from ${LEASE_TTL_MIN_MS} to ${LEASE_TTL_MAX_MS}`);
     expect(runtimeTimings({ TDR_LEASE_TTL_MS: '3000' }).leaseTtlMs).to.equal(3000);
+    expect(runtimeTimings({ TDR_LEASE_TTL_MS: String(LEASE_TTL_MAX_MS) }).leaseTtlMs).to.equal(
+      LEASE_TTL_MAX_MS,
+    );
   });
 
   it("keeps a crashed run's block within the 90 s the crash tests prove at a short lease", () => {
