@@ -58,7 +58,13 @@ function seedRecord(env: string, seq: number): object {
 
 async function main(): Promise<void> {
   const { env, proxy, s3, stop } = await benchSandbox({
-    environments: { prod: { promotion: { soakMinutes: 0, freezeWindows: [], approval: null } } },
+    // No approvers in prod, so no approval pause either (nobody could continue it).
+    environments: {
+      prod: {
+        promotion: { soakMinutes: 0, freezeWindows: [], approval: null },
+        delivery: { approvalPause: null },
+      },
+    },
   });
   try {
     for (const { env: e, records } of SIZES) {
