@@ -8,6 +8,7 @@ import { isLocalSandbox, parseAccountIds, type AccountIds, type Platform } from 
 import { naming } from '../services/naming';
 import type { Organisation } from '../services/organisation';
 import type { StandUpInput } from '../infra/bootstrap/plan';
+import type { WorkloadEnvironmentName } from '../services/environments';
 import type { CliContext, GlobalOptions } from './context';
 import { UsageError } from './exit-codes';
 import { RunFailedError } from './release-wiring';
@@ -83,13 +84,24 @@ function registerCheck(bootstrap: Command, ctx: CliContext): void {
       'read-only: whether what each stand-up step creates is there, [OK]/[NG] per item; exit 1 on any NG',
     )
     .addOption(new Option('--step <n>', 'only this step of `tdr bootstrap plan`'))
+    .addOption(
+      new Option(
+        '--workload-role <role>',
+        'the role assumed in each workload account to look at its stack (only read calls are sent): ' +
+          'reader, its TDRReleaseReaderRole{Env} (trusted by the mgmt agents), or organisation, ' +
+          'the OrganizationAccountAccessRole the administrator may assume (before Jenkins runs)',
+      )
+        .choices(CHECK_ROLES)
+        .default('reader'),
+    )
     .addHelpText(
       'after',
-      '\nExamples:\n  $ tdr bootstrap check\n  $ tdr bootstrap check --step 4 -o json\n\n' +
+      '\nExamples:\n  $ tdr bootstrap check --workload-role organisation   # the administrator, during the stand-up\n' +
+        '  $ tdr bootstrap check --step 4 -o json\n\n' +
         'Runs with credentials in mgmt; account ids from TDR_ACCOUNT_IDS, else SSM /mgmt/{env}_account.',
     )
     .action(async (_opts, cmd: Command) => {
-      const opts = cmd.optsWithGlobals<GlobalOptions & { step?: string }>();
+      const opts = cmd.optsWithGlobals<GlobalOptions & { step?: string; workloadRole: CheckRole }>();
       const platform = ctx.platform();
       const region = platform.environments.mgmt.region;
       // Checked before any AWS call: the step count does not depend on the account ids.
@@ -118,7 +130,8 @@ function registerCheck(bootstrap: Command, ctx: CliContext): void {
         `arn:aws:iam::${accountIds.mgmt}:role/YOUR-ADMINISTRATOR-ROLE`,
       );
       const steps = load().plan.firstStandUp(input);
-      const results = await check.checkStandUp(steps, clients, accountIds.mgmt, {
+      const workload = workloadClients(ctx, accountIds, opts.workloadRole);
+      const results = await check.checkStandUp(steps, { ...clients, workload }, accountIds.mgmt, {
         only,
         sandbox: isLocalSandbox(ctx.env.AWS_ENDPOINT_URL),
       });
@@ -131,6 +144,48 @@ function registerCheck(bootstrap: Command, ctx: CliContext): void {
       if (failed > 0)
         throw new RunFailedError(`${failed} stand-up item${failed === 1 ? '' : 's'} missing or wrong`);
     });
+}
+
+/** Whose role `tdr bootstrap check` assumes in a workload account. */
+const CHECK_ROLES = ['reader', 'organisation'] as const;
+type CheckRole = (typeof CHECK_ROLES)[number];
+
+/**
+ * The check's clients in each workload account, through `role` assumed there the way the release
+ * engine assumes its roles (aws.ts assumedRoleCredentials: from mgmt's credentials, one hop).
+ */
+function workloadClients(
+  ctx: CliContext,
+  accountIds: AccountIds,
+  role: CheckRole,
+): (env: WorkloadEnvironmentName) => import('../infra/bootstrap/check').WorkloadCheckClients {
+  /* eslint-disable @typescript-eslint/no-require-imports -- the SDK loads when the check runs */
+  const { aws } = loadCheck();
+  const { STSClient } = require('@aws-sdk/client-sts') as typeof import('@aws-sdk/client-sts');
+  const { ECSClient } = require('@aws-sdk/client-ecs') as typeof import('@aws-sdk/client-ecs');
+  const { LambdaClient } = require('@aws-sdk/client-lambda') as typeof import('@aws-sdk/client-lambda');
+  const elb =
+    require('@aws-sdk/client-elastic-load-balancing-v2') as typeof import('@aws-sdk/client-elastic-load-balancing-v2');
+  const { BOOTSTRAP_SETTINGS } =
+    require('../infra/bootstrap/definitions') as typeof import('../infra/bootstrap/definitions');
+  /* eslint-enable @typescript-eslint/no-require-imports */
+  const platform = ctx.platform();
+  return (env) => {
+    const region = platform.environments[env].region;
+    const roleName = role === 'reader' ? naming.releaseReaderRole(env) : BOOTSTRAP_SETTINGS.adminRoleName;
+    const sts = aws.nameStuckCalls(new STSClient(aws.clientConfig({ region, env: ctx.env })));
+    const credentials = aws.assumedRoleCredentials(sts, accountIds[env], roleName, 'tdr-bootstrap-check');
+    const config = aws.clientConfig({ region, env: ctx.env, credentials });
+    return {
+      reach: async () => {
+        await credentials();
+        return naming.roleArn(accountIds[env], roleName);
+      },
+      ecs: aws.nameStuckCalls(new ECSClient(config)),
+      lambda: aws.nameStuckCalls(new LambdaClient(config)),
+      elbv2: aws.nameStuckCalls(new elb.ElasticLoadBalancingV2Client(config)),
+    };
+  };
 }
 
 /** zod costs more to load than `tdr --help`: the organisation's schema loads when a command runs. */

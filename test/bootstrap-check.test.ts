@@ -1,16 +1,21 @@
 /**
  * `tdr bootstrap check` on moto: after `tdr sandbox up` (which stands up what the plan's steps
- * create in mgmt, the images tagged initial and the v1 packages included) nothing is NG; delete one
- * thing and the step that creates it is NG, the others still OK; `--step` checks one step only.
+ * create in mgmt, the images tagged initial and the v1 packages included, and in each workload
+ * account its services, functions and load balancer) nothing is NG, the workload accounts' items
+ * checked through their TDRReleaseReaderRole{Env}; delete one thing, in mgmt or in a workload
+ * account, and the step that creates it is NG, the others still OK; `--step` checks one step only.
  * The counts come from the catalogue and the plan, never written here.
  */
+import { DeleteAliasCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import { DeleteObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { expect } from 'chai';
 import { loadPlatform } from '../services/config';
-import { functions } from '../services/queries';
+import { WORKLOAD_ENVIRONMENTS } from '../services/environments';
+import { ecsServices, functions } from '../services/queries';
 import { naming } from '../services/naming';
 import { initialArtifacts } from '../infra/bootstrap/plan';
-import { sandboxUp, tdr } from './support/release';
+import { assumeRole } from './support/accounts';
+import { SANDBOX, sandboxUp, tdr } from './support/release';
 
 interface Result {
   step: number;
@@ -20,7 +25,7 @@ interface Result {
 }
 
 describe('tdr bootstrap check (moto)', () => {
-  it('is all OK after sandbox up; a deleted package is NG in its step only; --step checks one step', async () => {
+  it('is all OK after sandbox up, workload accounts included; a deleted package or alias is NG in its step only; --step checks one step', async () => {
     const env = await sandboxUp();
     const all = JSON.parse((await tdr(['bootstrap', 'check', '-o', 'json'], env)).stdout) as Result[];
     expect(all.filter((r) => r.mark === 'ng')).to.deep.equal([]);
@@ -31,6 +36,20 @@ describe('tdr bootstrap check (moto)', () => {
     expect(all.filter((r) => r.mark === 'ok' && r.item.startsWith('package '))).to.have.length(
       functions(loadPlatform({}).catalogue).length,
     );
+    // Each workload account, item by item, none left unchecked.
+    const catalogue = loadPlatform({}).catalogue;
+    for (const e of WORKLOAD_ENVIRONMENTS) {
+      const mine = all.filter((r) => r.item.startsWith(`${e}: `));
+      expect(mine.filter((r) => r.item.includes('ECS service'))).to.have.length(
+        ecsServices(catalogue).length,
+      );
+      expect(mine.filter((r) => r.item.includes(': function '))).to.have.length(functions(catalogue).length);
+      expect(mine.filter((r) => r.item.includes('load balancer'))).to.have.length(1);
+      expect(mine.every((r) => r.mark === 'ok')).to.equal(true);
+      const stack = all.find((r) => r.item === `stack ${e}`)!;
+      expect(stack.mark).to.equal('ok');
+      expect(stack.detail).to.include(naming.releaseReaderRole(e));
+    }
 
     const gone = initialPackages[0]!;
     await new S3Client({ forcePathStyle: true }).send(
@@ -42,6 +61,26 @@ describe('tdr bootstrap check (moto)', () => {
     expect(ng).to.have.length(1);
     expect(ng[0]).to.include(`step ${seedStep}:`).and.include(gone.key);
     expect(after.stderr).to.include('1 stand-up item missing');
+
+    // Something a workload stack created goes: its step is NG, naming it; mgmt's NG is still there.
+    const [fn] = functions(catalogue)[0]!;
+    const lambda = new LambdaClient({
+      credentials: await assumeRole(SANDBOX.staging, naming.jenkinsEcsUpdateRole('staging')),
+    });
+    await lambda.send(
+      new DeleteAliasCommand({
+        FunctionName: naming.functionName(fn, 'staging'),
+        Name: naming.functionAlias(),
+      }),
+    );
+    const workload = await tdr(['bootstrap', 'check'], env, 1);
+    const ng2 = workload.stdout.split('\n').filter((l) => l.startsWith('[NG]'));
+    const stagingStep = all.find((r) => r.item === 'stack staging')!.step;
+    expect(ng2).to.have.length(2);
+    expect(ng2[1])
+      .to.include(`step ${stagingStep}: staging: function ${naming.functionName(fn, 'staging')}:live`)
+      .and.include('ResourceNotFoundException');
+    expect(workload.stderr).to.include('2 stand-up items missing');
 
     const one = JSON.parse(
       (await tdr(['bootstrap', 'check', '--step', '1', '-o', 'json'], env)).stdout,

@@ -8,6 +8,12 @@ import { ECRClient } from '@aws-sdk/client-ecr';
 import { IAMClient } from '@aws-sdk/client-iam';
 import { HeadBucketCommand, HeadObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { DescribeParametersCommand, SSMClient } from '@aws-sdk/client-ssm';
+import { DescribeServicesCommand, ECSClient } from '@aws-sdk/client-ecs';
+import {
+  DescribeLoadBalancersCommand,
+  ElasticLoadBalancingV2Client,
+} from '@aws-sdk/client-elastic-load-balancing-v2';
+import { GetAliasCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
 import { expect } from 'chai';
 import { checkStandUp } from './check';
@@ -62,5 +68,69 @@ describe('tdr bootstrap check, item by item', () => {
     const sandbox = await checkStandUp([step], c, MGMT, { sandbox: true });
     expect(sandbox[0]!.mark).to.equal('skipped');
     expect(await checkStandUp([step], c, MGMT, { only: 4 })).to.deep.equal([]);
+  });
+
+  it('checks a workload stack through the role assumed there: each service, alias and load balancer, only reads', async () => {
+    const { c } = clients();
+    const w = {
+      ecs: new ECSClient({ region: 'eu-west-2' }),
+      lambda: new LambdaClient({ region: 'eu-west-2' }),
+      elbv2: new ElasticLoadBalancingV2Client({ region: 'eu-west-2' }),
+    };
+    const ecs = mockClient(w.ecs);
+    const lambda = mockClient(w.lambda);
+    const elbv2 = mockClient(w.elbv2);
+    // ECS names a missing service in `failures`, not with an error (ECS API DescribeServices).
+    ecs.on(DescribeServicesCommand, { services: ['a_service_intg'] }).resolves({
+      services: [{ serviceName: 'a_service_intg', status: 'ACTIVE', runningCount: 1, desiredCount: 1 }],
+    });
+    ecs.on(DescribeServicesCommand, { services: ['b_service_intg'] }).resolves({
+      services: [],
+      failures: [{ arn: 'x', reason: 'MISSING' }],
+    });
+    lambda
+      .on(GetAliasCommand)
+      .rejects(Object.assign(new Error('Alias not found'), { name: 'ResourceNotFoundException' }));
+    elbv2.on(DescribeLoadBalancersCommand).resolves({ LoadBalancers: [{ State: { Code: 'active' } }] });
+    const reached: string[] = [];
+    const workload = (env: string) => ({
+      ...w,
+      reach: async () => {
+        reached.push(env);
+        return `arn:aws:iam::900000000002:role/TDRReleaseReaderRole${env}`;
+      },
+    });
+    const intg: StandUpStep = {
+      ...step,
+      step: 6,
+      creates: [
+        { kind: 'stack', stack: 'intg' },
+        { kind: 'stack', stack: 'sbox' },
+        { kind: 'service', env: 'intg', cluster: 'a_intg', service: 'a_service_intg' },
+        { kind: 'service', env: 'intg', cluster: 'b_intg', service: 'b_service_intg' },
+        { kind: 'function', env: 'intg', functionName: 'tdr-f-intg', alias: 'live' },
+        { kind: 'loadBalancer', env: 'intg', name: 'tdr-intg' },
+      ],
+    };
+    const results = await checkStandUp([intg], { ...c, workload }, MGMT);
+    expect(results.map((r) => [r.mark, r.detail])).to.deep.equal([
+      [
+        'ok',
+        "arn:aws:iam::900000000002:role/TDRReleaseReaderRoleintg assumed: the stack's items below are checked through it",
+      ],
+      ['skipped', results[1]!.detail],
+      ['ok', 'ACTIVE, 1/1 running'],
+      ['ng', 'missing (ServiceNotFoundException)'],
+      ['ng', 'missing (ResourceNotFoundException)'],
+      ['ok', 'active'],
+    ]);
+    expect(reached).to.deep.equal(['intg']);
+    const sent = [...ecs.calls(), ...lambda.calls(), ...elbv2.calls()].map((x) => x.args[0].constructor.name);
+    expect(sent).to.have.length(4);
+    for (const name of sent) expect(name).to.match(/^(Describe|Get)/);
+    // Without a way into the workload accounts, their items are named as not checked, never passed.
+    const blind = await checkStandUp([intg], c, MGMT);
+    expect(blind.filter((r) => r.item.startsWith('intg')).every((r) => r.mark === 'skipped')).to.equal(true);
+    expect(blind[0]!.mark).to.equal('skipped');
   });
 });

@@ -4,21 +4,42 @@
  * run names everything missing. Only read calls: SSM DescribeParameters (never the value of a
  * secret), ECR DescribeRepositories and DescribeImages, S3 HeadBucket and HeadObject, IAM GetRole.
  *
- * Items in the workload accounts (their stacks' resources) are not checked from here: a stack item
- * is reported as "[--]" with how to look (`pulumi stack output`). NOT DONE: checking them through
- * each account's reader role.
+ * A workload account's items are checked through a role assumed in that account (the CLI picks it:
+ * the read-only `TDRReleaseReaderRole{Env}`, as the nightly report does, or the Organization's
+ * role for the administrator): its stack is OK when that role can be assumed, then ECS
+ * DescribeServices, Lambda GetAlias and ELBv2 DescribeLoadBalancers, all granted to the reader
+ * role (infra/definitions/jenkins.ts readerRoleStatements). mgmt's and sbox's stacks are not
+ * looked at as a whole ("[--]"): mgmt's items are listed one by one, sbox runs no releases.
  */
 import { DescribeImagesCommand, DescribeRepositoriesCommand, type ECRClient } from '@aws-sdk/client-ecr';
+import { DescribeServicesCommand, type ECSClient } from '@aws-sdk/client-ecs';
+import {
+  DescribeLoadBalancersCommand,
+  type ElasticLoadBalancingV2Client,
+} from '@aws-sdk/client-elastic-load-balancing-v2';
+import { GetAliasCommand, type LambdaClient } from '@aws-sdk/client-lambda';
 import { GetRoleCommand, type IAMClient } from '@aws-sdk/client-iam';
 import { HeadBucketCommand, HeadObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { DescribeParametersCommand, type SSMClient } from '@aws-sdk/client-ssm';
+import type { WorkloadEnvironmentName } from '../../services/environments';
 import type { StandUpItem, StandUpStep } from './plan';
+
+/** A workload account, through a role assumed there. */
+export interface WorkloadCheckClients {
+  /** Assumes the role (once) and says which: how a workload stack item is checked. */
+  readonly reach: () => Promise<string>;
+  readonly ecs: ECSClient;
+  readonly lambda: LambdaClient;
+  readonly elbv2: ElasticLoadBalancingV2Client;
+}
 
 export interface CheckClients {
   readonly ssm: SSMClient;
   readonly ecr: ECRClient;
   readonly s3: S3Client;
   readonly iam: IAMClient;
+  /** Absent: the workload accounts' items are not checked ("[--]"). */
+  readonly workload?: (env: WorkloadEnvironmentName) => WorkloadCheckClients;
 }
 
 export type CheckMark = 'ok' | 'ng' | 'skipped';
@@ -46,6 +67,10 @@ const MISSING = new Set([
   'NoSuchKey',
   'NoSuchEntity',
   'NoSuchEntityException',
+  'ResourceNotFoundException',
+  'LoadBalancerNotFoundException',
+  'ServiceNotFoundException',
+  'ClusterNotFoundException',
 ]);
 
 async function look(what: () => Promise<string>): Promise<{ mark: CheckMark; detail: string }> {
@@ -73,16 +98,72 @@ function label(item: StandUpItem): string {
       return `package s3://${item.bucket}/${item.key}`;
     case 'parameter':
       return `SSM ${item.name} (${item.type})`;
+    case 'service':
+      return `${item.env}: ECS service ${item.cluster}/${item.service}`;
+    case 'function':
+      return `${item.env}: function ${item.functionName}:${item.alias}`;
+    case 'loadBalancer':
+      return `${item.env}: load balancer ${item.name}`;
+  }
+}
+
+const WORKLOAD_STACKS: readonly string[] = ['intg', 'staging', 'prod'] satisfies WorkloadEnvironmentName[];
+
+const notReached = { mark: 'skipped' as const, detail: 'no workload account is reached from here' };
+
+/** The checks of what a workload stack created, through the role assumed in its account. */
+async function checkWorkloadItem(
+  item: Extract<StandUpItem, { kind: 'service' | 'function' | 'loadBalancer' }>,
+  w: WorkloadCheckClients,
+) {
+  switch (item.kind) {
+    case 'service':
+      return look(async () => {
+        const out = await w.ecs.send(
+          new DescribeServicesCommand({ cluster: item.cluster, services: [item.service] }),
+        );
+        const found = out.services?.find((s) => s.status === 'ACTIVE');
+        // ECS answers a missing service in `failures` (reason MISSING), not with an error.
+        if (!found)
+          throw Object.assign(new Error(out.failures?.[0]?.reason ?? 'MISSING'), {
+            name: 'ServiceNotFoundException',
+          });
+        return `ACTIVE, ${found.runningCount ?? '?'}/${found.desiredCount ?? '?'} running`;
+      });
+    case 'function':
+      return look(async () => {
+        const out = await w.lambda.send(
+          new GetAliasCommand({ FunctionName: item.functionName, Name: item.alias }),
+        );
+        return `${item.alias} → version ${out.FunctionVersion ?? '?'}`;
+      });
+    case 'loadBalancer':
+      return look(async () => {
+        const out = await w.elbv2.send(new DescribeLoadBalancersCommand({ Names: [item.name] }));
+        return out.LoadBalancers?.[0]?.State?.Code ?? 'exists';
+      });
   }
 }
 
 async function checkItem(item: StandUpItem, c: CheckClients, mgmtAccount: string, sandbox: boolean) {
   switch (item.kind) {
-    case 'stack':
+    case 'stack': {
+      if (WORKLOAD_STACKS.includes(item.stack)) {
+        const w = c.workload?.(item.stack as WorkloadEnvironmentName);
+        if (!w) return notReached;
+        return look(async () => `${await w.reach()} assumed: the stack's items below are checked through it`);
+      }
       return {
         mark: 'skipped' as const,
-        detail: `its resources: \`pulumi stack output --stack ${item.stack}\` (this check sees only what the stand-up goes on to use in mgmt)`,
+        detail: `its resources: \`pulumi stack output --stack ${item.stack}\` (this check sees what the stand-up goes on to use of it, item by item)`,
       };
+    }
+    case 'service':
+    case 'function':
+    case 'loadBalancer': {
+      const w = c.workload?.(item.env);
+      return w ? checkWorkloadItem(item, w) : notReached;
+    }
     case 'role': {
       const account = /^arn:aws:iam::(\d{12}):role\//.exec(item.arn)?.[1];
       const name = item.arn.split('/').at(-1) ?? '';

@@ -24,6 +24,8 @@ const steps = firstStandUp({
   jenkinsUrl: 'https://jenkins.example.org/',
   githubOrganisation: 'nationalarchives',
   preservationRoleArns: ['arn:aws:iam::700000000000:role/PreservationExportReaderIntg'],
+  services: ['frontend', 'consignment-api'],
+  functions: ['checksum'],
   initialImages: [
     {
       repository: 'transfer-frontend',
@@ -65,6 +67,29 @@ describe('the first stand-up plan', () => {
       expect(step.runsAs).to.include(naming.jenkinsInfraRole(env));
       expect(step.commands).to.include(`pulumi preview --stack ${env} --save-plan ${env}-plan.json`);
       expect(step.commands).to.include(`pulumi up --stack ${env} --plan ${env}-plan.json`);
+    }
+  });
+
+  it("lists what each workload stack creates for releases, for tdr bootstrap check; mgmt's and sbox's none of that", () => {
+    for (const env of ['intg', 'staging', 'prod'] as const) {
+      const step = steps.find((s) => s.title.startsWith(`The ${env} account`))!;
+      const workload = step.creates.filter((c) => c.kind !== 'stack');
+      expect(workload).to.deep.equal([
+        ...['frontend', 'consignment-api'].map((s) => ({
+          kind: 'service',
+          env,
+          cluster: naming.cluster(s, env),
+          service: naming.ecsService(s, env),
+        })),
+        { kind: 'function', env, functionName: naming.functionName('checksum', env), alias: 'live' },
+        { kind: 'loadBalancer', env, name: naming.loadBalancer(env) },
+      ]);
+    }
+    for (const env of ['mgmt', 'sbox'] as const) {
+      const step = steps.find((s) => s.title.startsWith(`The ${env} account`))!;
+      expect(
+        step.creates.filter((c) => ['service', 'function', 'loadBalancer'].includes(c.kind)),
+      ).to.deep.equal([]);
     }
   });
 

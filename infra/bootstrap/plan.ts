@@ -5,10 +5,15 @@
  * (docs/runbook-first-standup.md) follows it.
  */
 import type { AccountIds, Platform } from '../../services/config';
-import { ecsEntries, functionPackageFile, functions } from '../../services/queries';
+import { ecsEntries, ecsServices, functionPackageFile, functions } from '../../services/queries';
 import { INITIAL_IMAGE_TAG } from '../accounts/settings';
 import { INITIAL_FUNCTION_VERSION } from '../definitions/lambda';
-import { ENVIRONMENT_NAMES, type EnvironmentName } from '../../services/environments';
+import {
+  ENVIRONMENT_NAMES,
+  WORKLOAD_ENVIRONMENTS,
+  type EnvironmentName,
+  type WorkloadEnvironmentName,
+} from '../../services/environments';
 import { naming } from '../../services/naming';
 import { BOOTSTRAP_SETTINGS } from './definitions';
 
@@ -23,7 +28,22 @@ export type StandUpItem =
   | { readonly kind: 'repository'; readonly repository: string }
   | { readonly kind: 'image'; readonly repository: string; readonly tag: string }
   | { readonly kind: 'package'; readonly bucket: string; readonly key: string }
-  | { readonly kind: 'parameter'; readonly name: string; readonly type: 'String' | 'SecureString' };
+  | { readonly kind: 'parameter'; readonly name: string; readonly type: 'String' | 'SecureString' }
+  // What a workload stack creates that the release engine goes on to use, seen through the
+  // account's read-only TDRReleaseReaderRole{Env} (`tdr bootstrap check`).
+  | {
+      readonly kind: 'service';
+      readonly env: WorkloadEnvironmentName;
+      readonly cluster: string;
+      readonly service: string;
+    }
+  | {
+      readonly kind: 'function';
+      readonly env: WorkloadEnvironmentName;
+      readonly functionName: string;
+      readonly alias: string;
+    }
+  | { readonly kind: 'loadBalancer'; readonly env: WorkloadEnvironmentName; readonly name: string };
 
 export interface StandUpStep {
   readonly step: number;
@@ -77,6 +97,9 @@ export interface StandUpInput {
   readonly initialPackages: readonly InitialPackage[];
   /** The preservation system's PreservationExportReader{Env} roles (the organisation config). */
   readonly preservationRoleArns: readonly string[];
+  /** The catalogue's ECS services and Lambda functions, which every workload stack creates. */
+  readonly services: readonly string[];
+  readonly functions: readonly string[];
 }
 
 /** What must exist before step 1, outside this repository, and who provides it. */
@@ -300,8 +323,33 @@ function accountStep(input: StandUpInput, env: EnvironmentName): Omit<StandUpSte
             })),
           ]
         : []),
+      ...workloadItems(input, env),
     ],
   };
+}
+
+/**
+ * What a workload stack creates that releases act on: each catalogue service, each function's
+ * `live` alias and the public load balancer (the maintenance switch). sbox runs no releases.
+ */
+function workloadItems(input: StandUpInput, env: EnvironmentName): StandUpItem[] {
+  const workload = WORKLOAD_ENVIRONMENTS.find((e) => e === env);
+  if (!workload) return [];
+  return [
+    ...input.services.map((s): StandUpItem => ({
+      kind: 'service',
+      env: workload,
+      cluster: naming.cluster(s, workload),
+      service: naming.ecsService(s, workload),
+    })),
+    ...input.functions.map((f): StandUpItem => ({
+      kind: 'function',
+      env: workload,
+      functionName: naming.functionName(f, workload),
+      alias: naming.functionAlias(),
+    })),
+    { kind: 'loadBalancer', env: workload, name: naming.loadBalancer(workload) },
+  ];
 }
 
 /**
@@ -353,6 +401,8 @@ const INITIAL_TAG = INITIAL_IMAGE_TAG;
 
 /** The images and packages the workload stacks start from, one each, from the catalogue. */
 export function initialArtifacts(platform: Platform): {
+  services: string[];
+  functions: string[];
   initialImages: InitialImage[];
   initialPackages: InitialPackage[];
 } {
@@ -367,6 +417,8 @@ export function initialArtifacts(platform: Platform): {
     });
   }
   return {
+    services: ecsServices(platform.catalogue).map(([name]) => name),
+    functions: functions(platform.catalogue).map(([name]) => name),
     initialImages: [...images.values()],
     initialPackages: functions(platform.catalogue).map(([name, entry]) => ({
       function: name,

@@ -130,6 +130,9 @@ const keysOfItem = (item: StandUpItem, manifests: ReadonlyMap<string, StackManif
       return [`role ${ROLE_ARN.exec(item.arn)?.[1] ?? item.arn}`];
     case 'bucket':
     case 'repository':
+    case 'service':
+    case 'function':
+    case 'loadBalancer':
       return [];
     case 'image':
       return [`image ${item.repository}:${item.tag}`];
