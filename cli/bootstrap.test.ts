@@ -71,7 +71,9 @@ describe('tdr bootstrap plan', () => {
     expect(stdout)
       .to.match(/^Before you start:\n/)
       .and.match(/^1\. Bootstrap/m);
-    expect(stdout).to.include('$ pulumi up --stack mgmt --plan mgmt-plan.json');
+    expect(stdout).to.include(
+      '$ npx tdr preflight --stack mgmt && pulumi up --stack mgmt --plan mgmt-plan.json',
+    );
     expect(stdout).to.include('check: ');
   });
 

@@ -34,6 +34,7 @@ import * as dashboards from './dashboards';
 import * as jobs from './jobs';
 import * as synth from './synth';
 import * as bootstrap from './bootstrap';
+import * as preflight from './preflight';
 import * as report from './report';
 import * as canary from './canary';
 
@@ -57,6 +58,7 @@ const COMMANDS: ReadonlyArray<{ register: (program: Command, ctx: CliContext) =>
   jobs,
   synth,
   bootstrap,
+  preflight,
   report,
   canary,
 ];

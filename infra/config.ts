@@ -157,8 +157,18 @@ export function decodeValue(text: string): unknown {
   return text;
 }
 
-/** The Pulumi-style config bag of `infra/stacks/Pulumi.<stack>.yaml` (or `dir`). */
+/** The Pulumi-style config bag of `infra/stacks/Pulumi.<stack>.yaml` (or `dir`), with the example organisation. */
 export function readStackConfigFile(
+  stack: EnvironmentName,
+  dir: string = STACK_CONFIG_DIR,
+): { raw: Record<string, string>; source: string } {
+  const { raw, source } = readStackConfigBag(stack, dir);
+  // Offline, the organisation's own values are the embedded examples (services/organisation.ts).
+  return { raw: withOrganisation(stack, raw, EXAMPLE_ORGANISATION, source), source };
+}
+
+/** The file's config bag as the Pulumi CLI passes it to a real run: no organisation value added. */
+export function readStackConfigBag(
   stack: EnvironmentName,
   dir: string = STACK_CONFIG_DIR,
 ): { raw: Record<string, string>; source: string } {
@@ -174,9 +184,7 @@ export function readStackConfigFile(
   if (typeof config !== 'object' || config === null || Array.isArray(config)) {
     throw new StackConfigError([{ path: `${source} config`, message: 'must be a map of config keys' }]);
   }
-  const raw = toPulumiConfigBag(config as Record<string, unknown>);
-  // Offline, the organisation's own values are the embedded examples (services/organisation.ts).
-  return { raw: withOrganisation(stack, raw, EXAMPLE_ORGANISATION, source), source };
+  return { raw: toPulumiConfigBag(config as Record<string, unknown>), source };
 }
 
 /** What the Pulumi CLI passes a program: scalars as strings, objects and lists as JSON. */

@@ -2,14 +2,25 @@
  * What a real `pulumi preview|up` does before declaring anything (./identity.ts says why):
  * reads the account ids, asks STS who the credentials are, and refuses a mismatch. Offline
  * synth never comes here.
+ *
+ * Its refusals that need no AWS call (an example value left in the organisation, a stack config
+ * setting one of the organisation's keys) are also {@link preflight}, which `tdr preflight` runs
+ * before Pulumi starts: inside the program a refusal can only fail the Pulumi run, whose exit code
+ * is Pulumi's own, while the CLI exits 2 (invalid configuration, nothing called).
  */
 import { GetParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
 import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
-import { resolveAccountIds, type AccountIds } from '../services/config';
+import { parseAccountIds, resolveAccountIds, type AccountIds } from '../services/config';
 import type { EnvironmentName } from '../services/environments';
-import { realOrganisation } from '../services/organisation';
+import { realOrganisation, type Organisation } from '../services/organisation';
 import { parseBootstrapConfig, type BootstrapConfig } from './bootstrap/config';
-import { parseStackConfig, withOrganisation, type StackConfig } from './config';
+import {
+  parseStackConfig,
+  readStackConfigBag,
+  requireStackName,
+  withOrganisation,
+  type StackConfig,
+} from './config';
 import { checkCredentials, withAccountIds, withBootstrapAccountIds, type CallerIdentity } from './identity';
 import { BOOTSTRAP_STACK } from './stacks';
 
@@ -42,6 +53,57 @@ export function realAccountIds(env: Env, ssm: SSMClient): Promise<AccountIds> {
   });
 }
 
+/** The stack's config with the real organisation's values: refuses an example value, before any AWS call. */
+function realStackConfig(
+  stack: EnvironmentName,
+  raw: Readonly<Record<string, string>>,
+  env: Env,
+  source: string,
+) {
+  const org = realOrganisation(env);
+  return { org, config: withOrganisation(stack, raw, org, source) };
+}
+
+export interface PreflightResult {
+  readonly stack: string;
+  readonly organisationFile: string;
+  readonly githubOrganisation: Organisation['githubOrganisation'];
+  /** The stack's config keys the organisation fills in (none for the bootstrap). */
+  readonly organisationKeys: number;
+  readonly accountIds: 'TDR_ACCOUNT_IDS' | 'SSM in mgmt, read by the run';
+}
+
+/**
+ * What a real run of `stack` would refuse without calling AWS, checked before Pulumi starts:
+ * the organisation (TDR_ORGANISATION: missing, unreadable, or any example value), the stack's
+ * own config against it (infra/stacks/Pulumi.<stack>.yaml, as Pulumi passes it to the program),
+ * and TDR_ACCOUNT_IDS when set. Throws the same errors, naming each field and its source.
+ */
+export function preflight(stack: string, env: Env, configDir?: string): PreflightResult {
+  const accountIds = env.TDR_ACCOUNT_IDS ? 'TDR_ACCOUNT_IDS' : 'SSM in mgmt, read by the run';
+  if (env.TDR_ACCOUNT_IDS) parseAccountIds(env.TDR_ACCOUNT_IDS, 'TDR_ACCOUNT_IDS');
+  if (stack === BOOTSTRAP_STACK) {
+    const org = realOrganisation(env);
+    return {
+      stack,
+      organisationFile: env.TDR_ORGANISATION ?? '',
+      githubOrganisation: org.githubOrganisation,
+      organisationKeys: 0,
+      accountIds,
+    };
+  }
+  const name = requireStackName(stack);
+  const { raw, source } = readStackConfigBag(name, configDir);
+  const { org, config } = realStackConfig(name, raw, env, source);
+  return {
+    stack,
+    organisationFile: env.TDR_ORGANISATION ?? '',
+    githubOrganisation: org.githubOrganisation,
+    organisationKeys: Object.keys(config).length - Object.keys(raw).length,
+    accountIds,
+  };
+}
+
 export async function prepareAccountStack(
   stack: EnvironmentName,
   raw: Readonly<Record<string, string>>,
@@ -49,8 +111,7 @@ export async function prepareAccountStack(
   clients: RealRunClients,
 ): Promise<StackConfig> {
   // Before any AWS call: an example hosted zone, Slack id or allowlist never reaches a real account.
-  const org = realOrganisation(env);
-  const withOrg = withOrganisation(stack, raw, org, `stack ${stack}`);
+  const { config: withOrg } = realStackConfig(stack, raw, env, `stack ${stack}`);
   const ids = await realAccountIds(env, clients.ssm);
   checkCredentials(stack, ids, await callerIdentity(clients.sts));
   return parseStackConfig(stack, withAccountIds(stack, withOrg, ids), `stack ${stack}`);

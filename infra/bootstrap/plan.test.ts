@@ -65,8 +65,13 @@ describe('the first stand-up plan', () => {
     for (const env of ['mgmt', 'sbox', 'intg', 'staging', 'prod'] as const) {
       const step = steps.find((s) => s.title.startsWith(`The ${env} account`))!;
       expect(step.runsAs).to.include(naming.jenkinsInfraRole(env));
-      expect(step.commands).to.include(`pulumi preview --stack ${env} --save-plan ${env}-plan.json`);
-      expect(step.commands).to.include(`pulumi up --stack ${env} --plan ${env}-plan.json`);
+      // tdr preflight first: an example organisation value stops the run with exit 2 before Pulumi starts.
+      expect(step.commands).to.include(
+        `npx tdr preflight --stack ${env} && pulumi preview --stack ${env} --save-plan ${env}-plan.json`,
+      );
+      expect(step.commands).to.include(
+        `npx tdr preflight --stack ${env} && pulumi up --stack ${env} --plan ${env}-plan.json`,
+      );
     }
   });
 

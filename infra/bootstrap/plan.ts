@@ -164,6 +164,13 @@ const WORKLOAD_ORDER = ACCOUNT_ORDER.filter((e) => e !== 'mgmt' && e !== 'sbox')
 
 const quote = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`;
 
+/**
+ * Every real pulumi run is preceded by `tdr preflight` (cli/preflight.ts): an example value left in
+ * the organisation stops it with exit 2, naming each field, before Pulumi starts (the program's
+ * own refusal would exit with Pulumi's code).
+ */
+export const preflight = (stack: string) => `npx tdr preflight --stack ${stack} && `;
+
 // eslint-disable-next-line max-lines-per-function -- the stand-up's steps in order, one entry each, as the runbook prints them.
 export function firstStandUp(input: StandUpInput): StandUpStep[] {
   const { accountIds: ids, region } = input;
@@ -184,7 +191,7 @@ export function firstStandUp(input: StandUpInput): StandUpStep[] {
         'pulumi login --local',
         "PULUMI_CONFIG_PASSPHRASE='' pulumi stack init bootstrap --secrets-provider passphrase",
         `pulumi config set --path 'tdr-bootstrap:standUpRoleArns[0]' ${quote(input.adminRoleArn)}`,
-        `TDR_ACCOUNT_IDS=${ids_} PULUMI_CONFIG_PASSPHRASE='' pulumi up --stack bootstrap`,
+        `${preflight('bootstrap')}TDR_ACCOUNT_IDS=${ids_} PULUMI_CONFIG_PASSPHRASE='' pulumi up --stack bootstrap`,
       ],
       check:
         `aws s3api get-bucket-versioning --bucket ${naming.pulumiStateBucket()} says Enabled; ` +
@@ -212,7 +219,7 @@ export function firstStandUp(input: StandUpInput): StandUpStep[] {
         `pulumi login ${backend}`,
         `pulumi stack init bootstrap --secrets-provider ${secrets}`,
         'pulumi stack import --stack bootstrap --file bootstrap-state.json && rm bootstrap-state.json',
-        `TDR_ACCOUNT_IDS=${ids_} pulumi preview --stack bootstrap`,
+        `${preflight('bootstrap')}TDR_ACCOUNT_IDS=${ids_} pulumi preview --stack bootstrap`,
       ],
       check: 'the preview shows no changes; `pulumi stack ls` lists bootstrap in the S3 backend',
       creates: [],
@@ -272,7 +279,7 @@ export function firstStandUp(input: StandUpInput): StandUpStep[] {
         'export AWS_PROFILE="$TDR_ADMIN_PROFILE"',
         'cd "$(git rev-parse --show-toplevel)/infra/bootstrap"',
         'pulumi config rm tdr-bootstrap:standUpRoleArns --stack bootstrap',
-        `TDR_ACCOUNT_IDS=${ids_} pulumi up --stack bootstrap`,
+        `${preflight('bootstrap')}TDR_ACCOUNT_IDS=${ids_} pulumi up --stack bootstrap`,
       ],
       check:
         `aws iam get-role --role-name ${naming.jenkinsInfraRole('prod')} trusts ecs-tasks.amazonaws.com only; ` +
@@ -299,8 +306,8 @@ function accountStep(input: StandUpInput, env: EnvironmentName): Omit<StandUpSte
       `export AWS_PROFILE=${profile} TDR_ACCOUNT_IDS=${quote(JSON.stringify(input.accountIds))}`,
       `pulumi login ${quote(naming.pulumiBackendUrl(region))}`,
       `pulumi stack init ${naming.pulumiStack(env)} --secrets-provider ${quote(naming.pulumiSecretsProvider(region))}`,
-      `pulumi preview --stack ${naming.pulumiStack(env)} --save-plan ${plan}`,
-      `pulumi up --stack ${naming.pulumiStack(env)} --plan ${plan}`,
+      `${preflight(naming.pulumiStack(env))}pulumi preview --stack ${naming.pulumiStack(env)} --save-plan ${plan}`,
+      `${preflight(naming.pulumiStack(env))}pulumi up --stack ${naming.pulumiStack(env)} --plan ${plan}`,
     ],
     check:
       env === 'mgmt'

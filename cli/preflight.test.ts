@@ -1,0 +1,116 @@
+/**
+ * `tdr preflight` and the documented real pulumi runs: while the organisation is missing or holds
+ * an example value, the plan's own command line (`npx tdr preflight --stack S && pulumi …`) exits 2
+ * naming each field and where its real value comes from, and Pulumi never starts (a stub `pulumi`
+ * on PATH records whether it ran); with a real organisation, Pulumi runs with the plan's arguments.
+ */
+import { execFile } from 'node:child_process';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { expect } from 'chai';
+import { loadPlatform } from '../services/config';
+import { EXAMPLE_ORGANISATION, ORGANISATION_FIELDS } from '../services/organisation';
+import { firstStandUp } from '../infra/bootstrap/plan';
+import { ALL_STACKS } from '../infra/stacks';
+import { REAL_ORGANISATION, organisationFile } from '../test/support/organisation';
+import { TEST_ACCOUNT_IDS } from '../test/support/accounts';
+import { runTdr } from '../test/support/cli';
+import { standUpInput } from './bootstrap';
+
+const REAL = organisationFile(REAL_ORGANISATION);
+const EXAMPLE = organisationFile(EXAMPLE_ORGANISATION);
+
+describe('tdr preflight', () => {
+  it('exits 2 while TDR_ORGANISATION is missing or holds an example value, naming each field and its source', async () => {
+    for (const stack of ALL_STACKS) {
+      const missing = await runTdr(['preflight', '--stack', stack], {});
+      expect(missing.code, stack).to.equal(2);
+      expect(missing.stdout).to.equal('');
+      for (const f of ORGANISATION_FIELDS)
+        expect(missing.stderr).to.include(`TDR_ORGANISATION ${f.path}:`).and.include(f.source);
+    }
+    const examples = await runTdr(['preflight', '--stack', 'prod'], { TDR_ORGANISATION: EXAMPLE });
+    expect(examples.code).to.equal(2);
+    const named = ORGANISATION_FIELDS.filter((f) =>
+      examples.stderr.includes(`TDR_ORGANISATION ${f.path}: is an example value`),
+    );
+    expect(named.length).to.be.greaterThan(0);
+    for (const f of named) expect(examples.stderr).to.include(f.source);
+  });
+
+  it("refuses a stack config that sets the organisation's keys itself, and bad account ids; passes a real organisation", async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'tdr-stacks-'));
+    const own = readFileSync(join(__dirname, '..', 'infra', 'stacks', 'Pulumi.intg.yaml'), 'utf8');
+    writeFileSync(join(dir, 'Pulumi.intg.yaml'), `${own.trimEnd()}\n  tdr:slackWorkspaceId: T0TDR000001\n`);
+    const twice = await runTdr(['preflight', '--stack', 'intg'], {
+      TDR_ORGANISATION: REAL,
+      TDR_STACK_CONFIG_DIR: dir,
+    });
+    expect(twice.code, twice.stderr).to.equal(2);
+    expect(twice.stderr).to.include('tdr:slackWorkspaceId').and.include('not the stack config');
+    const ids = await runTdr(['preflight', '--stack', 'intg'], {
+      TDR_ORGANISATION: REAL,
+      TDR_ACCOUNT_IDS: '{}',
+    });
+    expect(ids.code).to.equal(2);
+    expect(ids.stderr).to.include('TDR_ACCOUNT_IDS');
+    for (const stack of ALL_STACKS) {
+      const ok = await runTdr(['preflight', '--stack', stack, '-o', 'json'], { TDR_ORGANISATION: REAL });
+      expect(ok.code, ok.stderr).to.equal(0);
+      expect(JSON.parse(ok.stdout)).to.include({
+        stack,
+        githubOrganisation: REAL_ORGANISATION.githubOrganisation,
+      });
+    }
+    expect((await runTdr(['preflight', '--stack', 'nowhere'], { TDR_ORGANISATION: REAL })).code).to.equal(2);
+  });
+
+  it("the plan's documented pulumi commands exit 2 before Pulumi starts while an example value remains", async function () {
+    this.timeout(120_000);
+    const platform = loadPlatform({});
+    const steps = firstStandUp(
+      standUpInput(
+        platform,
+        REAL_ORGANISATION,
+        TEST_ACCOUNT_IDS,
+        `arn:aws:iam::${TEST_ACCOUNT_IDS.mgmt}:role/Admin`,
+      ),
+    );
+    const runs = steps.flatMap((s) => s.commands).filter((c) => /\bpulumi (preview|up)\b/.test(c));
+    // Every real run is guarded: preview and up of the bootstrap and of each account stack.
+    expect(runs.length).to.equal(2 * (ALL_STACKS.length - 1) + 3);
+    for (const c of runs) {
+      const stack = /pulumi (?:preview|up) --stack (\S+)/.exec(c)?.[1];
+      expect(c, c).to.match(new RegExp(`^npx tdr preflight --stack ${stack} && `));
+    }
+    // The documented line itself, with `npx tdr` this checkout's CLI and a `pulumi` that records being started.
+    const bin = mkdtempSync(join(tmpdir(), 'tdr-bin-'));
+    const started = join(bin, 'pulumi-started');
+    const root = join(__dirname, '..');
+    writeFileSync(
+      join(bin, 'npx'),
+      `#!/bin/sh\n[ "$1" = tdr ] || exit 99\nshift\nexec "${process.execPath}" -r ts-node/register/transpile-only "${root}/cli/main.ts" "$@"\n`,
+    );
+    writeFileSync(join(bin, 'pulumi'), `#!/bin/sh\necho "$@" >> "${started}"\n`);
+    for (const f of ['npx', 'pulumi']) chmodSync(join(bin, f), 0o755);
+    mkdirSync(join(bin, 'cwd'));
+    const line = runs.find((c) => c.includes('pulumi up --stack prod'))!;
+    const sh = (org: string) =>
+      new Promise<{ code: number; stderr: string }>((resolve) => {
+        execFile(
+          'bash',
+          ['-c', line],
+          { cwd: root, env: { PATH: `${bin}:${process.env.PATH}`, TDR_ORGANISATION: org, HOME: bin } },
+          (err, _stdout, stderr) => resolve({ code: err ? Number(err.code) : 0, stderr }),
+        );
+      });
+    const refused = await sh(EXAMPLE);
+    expect(refused.code, refused.stderr).to.equal(2);
+    expect(refused.stderr).to.include('is an example value').and.include('the real one comes from');
+    expect(existsSync(started)).to.equal(false);
+    const ran = await sh(REAL);
+    expect(ran.code, ran.stderr).to.equal(0);
+    expect(readFileSync(started, 'utf8')).to.equal('up --stack prod --plan prod-plan.json\n');
+  });
+});
