@@ -47,6 +47,15 @@ describe('tdr bootstrap plan', () => {
     const jobs = JSON.parse((await runTdr(['jobs', 'list', '-o', 'json'], {})).stdout) as unknown[];
     const seed = steps.find((s) => /seed job/.test(s.title));
     expect(seed?.check).to.include(`created ${jobs.length} jobs`);
+    // Day one names each seeded ledger-adopt job, and comes after the seed.
+    const adopt = (jobs as Array<{ path: string; kind: string }>).filter((j) => j.kind === 'ledger-adopt');
+    expect(adopt.map((j) => j.path)).to.deep.equal(
+      ['intg', 'staging', 'prod'].map((e) => `${e}/ledger-adopt`),
+    );
+    const dayOne = steps.find((s) => /Day one in the ledger/.test(s.title))!;
+    expect(dayOne.step).to.be.greaterThan(seed!.step);
+    for (const j of adopt)
+      expect(dayOne.commands.join('\n')).to.include(`/job/${j.path.replace('/', '/job/')}/`);
   });
 
   it('exits 2 while the organisation is missing or holds example values, naming each field, printing nothing', async () => {

@@ -4,6 +4,8 @@
  * account its services, functions and load balancer) nothing is NG, the workload accounts' items
  * checked through their TDRReleaseReaderRole{Env}; delete one thing, in mgmt or in a workload
  * account, and the step that creates it is NG, the others still OK; `--step` checks one step only.
+ * Between the two, day one: what each seeded `{env}/ledger-adopt` job runs adopts every service and
+ * function of its environment.
  * The counts come from the catalogue and the plan, never written here.
  */
 import { DeleteAliasCommand, LambdaClient } from '@aws-sdk/client-lambda';
@@ -49,6 +51,19 @@ describe('tdr bootstrap check (moto)', () => {
       const stack = all.find((r) => r.item === `stack ${e}`)!;
       expect(stack.mark).to.equal('ok');
       expect(stack.detail).to.include(naming.releaseReaderRole(e));
+    }
+
+    // The stand-up checks out: day one, each seeded {env}/ledger-adopt job runs `tdr ledger adopt
+    // --env E` on its environment's agent (the call check simulates it as that agent's node role).
+    for (const e of WORKLOAD_ENVIRONMENTS) {
+      const adopted = JSON.parse(
+        (await tdr(['ledger', 'adopt', '--env', e, '-o', 'json'], env)).stdout,
+      ) as Array<{
+        outcome: string;
+      }>;
+      expect(adopted.map((r) => r.outcome)).to.deep.equal(
+        Array<string>(ecsServices(catalogue).length + functions(catalogue).length).fill('adopted'),
+      );
     }
 
     const gone = initialPackages[0]!;

@@ -263,10 +263,13 @@ export function firstStandUp(input: StandUpInput): StandUpStep[] {
     {
       title: "Day one in the ledger: adopt what the stand-up started as each environment's baseline",
       runsAs:
-        'the ecs-{env} Jenkins agent of each environment (only its node role may assume the update role)',
+        'Jenkins: the seeded {env}/ledger-adopt job, on the ecs-{env} agent (only its node role may assume the update role)',
       commands: [
-        // NOT DONE (issue 22 part B): no seeded job runs this yet; run it on each agent by hand.
-        ...WORKLOAD_ORDER.map((env) => `npx tdr ledger adopt --env ${env}  # on the ecs-${env} agent`),
+        // The seed created the jobs (pipelines/jenkins/jobs/adopt.ts); each runs `tdr ledger adopt --env E` once.
+        ...WORKLOAD_ORDER.map(
+          (env) =>
+            `# ${input.jenkinsUrl}job/${env}/job/ledger-adopt/: Build Now, once (tdr ledger adopt --env ${env}; a second build adopts nothing)`,
+        ),
       ],
       check:
         '`npx tdr status` shows no DRIFT row; `npx tdr history --service S --env E` shows the baseline record',

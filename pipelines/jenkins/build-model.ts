@@ -15,6 +15,7 @@ import { agentImageJob, buildJobs } from './jobs/build';
 import { jobContext, type Contribution } from './jobs/context';
 import { dashboardsJob } from './jobs/dashboards';
 import { infraJobs } from './jobs/infra';
+import { ledgerAdoptJob } from './jobs/adopt';
 import { maintenanceJobs } from './jobs/maintenance';
 import { platformJob, platformPipeline } from './jobs/platform';
 import { releaseJobs } from './jobs/release';
@@ -43,6 +44,7 @@ export function buildJenkinsModel(
     ...environments.map((e) => infraJobs(ctx, e.name)),
     ...platform.promotionPath.map((target) => runTaskJobs(ctx, target)),
     ...platform.promotionPath.map((target) => maintenanceJobs(ctx, target)),
+    ...platform.promotionPath.map((target) => ledgerAdoptJob(ctx, target)),
     seedJob(ctx),
     dashboardsJob(ctx),
     releaseReportJob(ctx),

@@ -232,6 +232,7 @@ export type JobKind =
   | 'maintenance'
   | 'dashboards'
   | 'release-report'
+  | 'ledger-adopt'
   | 'seed'
   | 'platform'
   | 'build'

@@ -210,6 +210,10 @@ export const tdrReport = (
     false,
   );
 
+/** Day one in the ledger: what the stand-up started in `env` recorded as its baseline (idempotent). */
+export const tdrLedgerAdopt = (o: { readonly env: EnvironmentName }): TdrCommand =>
+  tdr(['ledger', 'adopt'], [['--env', o.env]], false);
+
 export const tdrJobsBuild = (o: { readonly out: string }): TdrCommand =>
   tdr(['jobs', 'build'], [['--out', o.out]], false);
 

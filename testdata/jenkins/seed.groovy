@@ -3718,6 +3718,84 @@ pipelineJob('prod/maintenance') {
         }
     }
 }
+pipelineJob('intg/ledger-adopt') {
+    description('Once, after the first stand-up: records what the stand-up started in intg (images tagged initial, v1 packages) as its baseline in the release ledger, where no release is recorded yet; run again, it adopts nothing')
+    properties {
+        authorizationMatrix {
+            inheritanceStrategy {
+                nonInheriting()
+            }
+            entries {
+                group {
+                    name('nationalarchives*tdr-admins')
+                    permissions(['Job/Build', 'Job/Cancel', 'Job/Read'])
+                }
+                group {
+                    name('nationalarchives*tdr-developers')
+                    permissions(['Job/Build', 'Job/Cancel', 'Job/Read'])
+                }
+            }
+        }
+    }
+    definition {
+        cps {
+            script(readFileFromWorkspace('dist/jenkins/pipelines/ledger-adopt-intg.Jenkinsfile'))
+            sandbox(true)
+        }
+    }
+}
+pipelineJob('staging/ledger-adopt') {
+    description('Once, after the first stand-up: records what the stand-up started in staging (images tagged initial, v1 packages) as its baseline in the release ledger, where no release is recorded yet; run again, it adopts nothing')
+    properties {
+        authorizationMatrix {
+            inheritanceStrategy {
+                nonInheriting()
+            }
+            entries {
+                group {
+                    name('nationalarchives*tdr-admins')
+                    permissions(['Job/Build', 'Job/Cancel', 'Job/Read'])
+                }
+                group {
+                    name('nationalarchives*tdr-developers')
+                    permissions(['Job/Build', 'Job/Cancel', 'Job/Read'])
+                }
+            }
+        }
+    }
+    definition {
+        cps {
+            script(readFileFromWorkspace('dist/jenkins/pipelines/ledger-adopt-staging.Jenkinsfile'))
+            sandbox(true)
+        }
+    }
+}
+pipelineJob('prod/ledger-adopt') {
+    description('Once, after the first stand-up: records what the stand-up started in prod (images tagged initial, v1 packages) as its baseline in the release ledger, where no release is recorded yet; run again, it adopts nothing')
+    properties {
+        authorizationMatrix {
+            inheritanceStrategy {
+                nonInheriting()
+            }
+            entries {
+                group {
+                    name('nationalarchives*tdr-admins')
+                    permissions(['Job/Build', 'Job/Cancel', 'Job/Read'])
+                }
+                group {
+                    name('nationalarchives*tdr-developers')
+                    permissions(['Job/Read'])
+                }
+            }
+        }
+    }
+    definition {
+        cps {
+            script(readFileFromWorkspace('dist/jenkins/pipelines/ledger-adopt-prod.Jenkinsfile'))
+            sandbox(true)
+        }
+    }
+}
 pipelineJob('mgmt/seed') {
     description('Recreates every job from pipelines/jenkins: on each controller start and each merge to main')
     properties {
