@@ -123,7 +123,9 @@ async function checkWorkloadItem(
           new DescribeServicesCommand({ cluster: item.cluster, services: [item.service] }),
         );
         const found = out.services?.find((s) => s.status === 'ACTIVE');
-        // ECS answers a missing service in `failures` (reason MISSING), not with an error.
+        // ECS answers a missing service in `failures` (reason MISSING), not with an error
+        // (https://docs.aws.amazon.com/AmazonECS/latest/developerguide/api_failures_messages.html);
+        // a deleted one stays visible for a while with status INACTIVE.
         if (!found)
           throw Object.assign(new Error(out.failures?.[0]?.reason ?? 'MISSING'), {
             name: 'ServiceNotFoundException',

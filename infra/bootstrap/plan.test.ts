@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import { naming } from '../../services/naming';
-import { firstStandUp } from './plan';
+import { firstStandUp, standUpPrerequisites } from './plan';
 
 const accountIds = {
   mgmt: '900000000000',
@@ -9,7 +9,7 @@ const accountIds = {
   staging: '900000000003',
   prod: '900000000004',
 };
-const steps = firstStandUp({
+const input = {
   accountIds,
   region: 'eu-west-2',
   adminRoleArn: 'arn:aws:iam::900000000000:role/Admin',
@@ -43,7 +43,8 @@ const steps = firstStandUp({
       artifact: 'target/checksum.jar',
     },
   ],
-});
+};
+const steps = firstStandUp(input);
 
 describe('the first stand-up plan', () => {
   it('goes bootstrap → its state into the bucket → mgmt → the other accounts → Jenkins → the seed → stand down', () => {
@@ -121,5 +122,28 @@ describe('the first stand-up plan', () => {
     expect(controller.creates).to.deep.equal([
       { kind: 'parameter', name: '/mgmt/github/client', type: 'SecureString' },
     ]);
+  });
+
+  it('points each step that creates something at `tdr bootstrap check --step N` for that step', () => {
+    for (const s of steps) {
+      const named = /tdr bootstrap check --step (\d+)/.exec(s.check)?.[1];
+      expect(named, s.title).to.equal(s.creates.length > 0 ? String(s.step) : undefined);
+    }
+  });
+
+  it('lists every prerequisite issue 22 found missing, which the runbook renders from here', () => {
+    const text = standUpPrerequisites(input)
+      .map((p) => `${p.what} ${p.why}`)
+      .join('\n');
+    for (const needed of [
+      /AWS Organization.*OrganizationAccountAccessRole/,
+      /IAM Identity Center.*Grafana/,
+      /GitHub.*OAuth app.*webhook/,
+      /Slack: an app.*AWS Chatbot/,
+      /PreservationExportReaderIntg/,
+      /`npm ci` run in the repository/,
+      /TDR_ORGANISATION/,
+    ])
+      expect(text).to.match(needed);
   });
 });

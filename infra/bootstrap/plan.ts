@@ -290,7 +290,16 @@ export function firstStandUp(input: StandUpInput): StandUpStep[] {
       creates: [],
     },
   ];
-  return steps.map((s, i) => ({ step: i + 1, ...s }));
+  // What a step creates, `tdr bootstrap check` looks for: the administrator reaches the workload
+  // accounts through the Organization's role (the reader roles trust only the mgmt agents).
+  return steps.map((s, i) => ({
+    step: i + 1,
+    ...s,
+    check:
+      s.creates.length === 0
+        ? s.check
+        : `${s.check}; read-only, item by item: \`npx tdr bootstrap check --step ${i + 1} --workload-role organisation\``,
+  }));
 }
 
 function accountStep(input: StandUpInput, env: EnvironmentName): Omit<StandUpStep, 'step'> {
