@@ -256,6 +256,21 @@ describe('jenkins model', () => {
     }
   });
 
+  it('runs tdr preflight for the stack before Pulumi in every infra stage (exit 2 on an example organisation value)', () => {
+    const infra = model.jobs.filter((j) => j.kind === 'infra-preview' || j.kind === 'infra-apply');
+    expect(infra).to.have.length(2 * Object.keys(DEFAULT_ENVIRONMENTS).length);
+    for (const j of infra)
+      for (const stage of allStages(pipelineOf(model, j))) {
+        const argvs = (stage.steps ?? []).flatMap((x) => (x.kind === 'shell' ? [x.argv] : []));
+        const pulumi = argvs.findIndex((a) => a[0] === 'pulumi');
+        if (pulumi < 0) continue;
+        const preflight = argvs.findIndex(
+          (a) => a.join(' ') === `npx tdr preflight --stack ${j.environment}`,
+        );
+        expect(preflight, `${j.path} ${stage.name}`).to.be.within(0, pulumi - 1);
+      }
+  });
+
   it('applies intg infrastructure with no approval and makes staging and prod wait for an admin after a preview', () => {
     const apply = (e: string) => pipelineOf(model, job(model, `${e}/infra/apply`));
     expect(stepsOfKind(apply('intg'), 'approval')).to.deep.equal([]);

@@ -214,6 +214,10 @@ export const tdrReport = (
 export const tdrLedgerAdopt = (o: { readonly env: EnvironmentName }): TdrCommand =>
   tdr(['ledger', 'adopt'], [['--env', o.env]], false);
 
+/** Before a real pulumi run: exit 2, naming each field, while the organisation holds an example value. */
+export const tdrPreflight = (o: { readonly stack: string }): TdrCommand =>
+  tdr(['preflight'], [['--stack', o.stack]], false);
+
 export const tdrJobsBuild = (o: { readonly out: string }): TdrCommand =>
   tdr(['jobs', 'build'], [['--out', o.out]], false);
 
