@@ -9,7 +9,13 @@ import { resolveAccountIds, type AccountIds } from '../services/config';
 import type { EnvironmentName } from '../services/environments';
 import { realOrganisation } from '../services/organisation';
 import { parseBootstrapConfig, type BootstrapConfig } from './bootstrap/config';
-import { parseStackConfig, withOrganisation, type StackConfig } from './config';
+import {
+  EXAMPLE_CONTROLLER_IMAGE_DIGEST,
+  parseStackConfig,
+  StackConfigError,
+  withOrganisation,
+  type StackConfig,
+} from './config';
 import { checkCredentials, withAccountIds, withBootstrapAccountIds, type CallerIdentity } from './identity';
 import { BOOTSTRAP_STACK } from './stacks';
 
@@ -51,9 +57,28 @@ export async function prepareAccountStack(
   // Before any AWS call: an example hosted zone, Slack id or allowlist never reaches a real account.
   const org = realOrganisation(env);
   const withOrg = withOrganisation(stack, raw, org, `stack ${stack}`);
+  refuseExampleControllerImage(stack, raw);
   const ids = await realAccountIds(env, clients.ssm);
   checkCredentials(stack, ids, await callerIdentity(clients.sts));
   return parseStackConfig(stack, withAccountIds(stack, withOrg, ids), `stack ${stack}`);
+}
+
+/** The example digest of the offline config would start no controller at all: refused before any AWS call. */
+export function refuseExampleControllerImage(
+  stack: EnvironmentName,
+  raw: Readonly<Record<string, string>>,
+): void {
+  const key = 'tdr:jenkinsControllerImageDigest';
+  if (stack !== 'mgmt' || raw[key] !== EXAMPLE_CONTROLLER_IMAGE_DIGEST) return;
+  throw new StackConfigError([
+    {
+      path: `stack mgmt ${key}`,
+      message:
+        `is the offline example (${EXAMPLE_CONTROLLER_IMAGE_DIGEST}); build and push the controller image ` +
+        "(`tdr bootstrap plan`, step 'The Jenkins images'), then set the digest it printed: " +
+        `pulumi config set ${key} sha256:… --stack mgmt`,
+    },
+  ]);
 }
 
 export async function prepareBootstrap(

@@ -18,7 +18,7 @@ import { VERSION_PATTERN_SOURCE } from '../../../services/versions';
 import { buildAgentLabel } from '../agents';
 import { CREDENTIAL_IDS } from '../credentials';
 import type { Arg, Condition, Job, Pipeline, Stage, Step, Text } from '../model';
-import { AGENT_IMAGE_REPOSITORIES, agentImageTag, githubUrl } from '../settings';
+import { AGENT_DOCKERFILE, AGENT_IMAGE_TARGETS, agentImageTag, githubUrl } from '../settings';
 import {
   AGENT_IMAGE_JOB,
   BUILD_FOLDER,
@@ -254,8 +254,7 @@ function buildPipeline(ctx: JobContext, repositories: readonly SourceRepository[
 export function agentImageJob(ctx: JobContext): Contribution {
   const { settings } = ctx;
   const id = 'agent-image';
-  const dockerfile = 'pipelines/jenkins/agent/Dockerfile';
-  const images = `${dockerfile}=${AGENT_IMAGE_REPOSITORIES.agent}@agent ${dockerfile}=${AGENT_IMAGE_REPOSITORIES.buildAgent}@build-agent`;
+  const images = AGENT_IMAGE_TARGETS.map((i) => `${AGENT_DOCKERFILE}=${i.repository}@${i.target}`).join(' ');
   const tag = env('IMAGE_TAG');
   const pipeline = definePipeline(ctx, {
     id,
