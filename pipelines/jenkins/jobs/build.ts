@@ -15,7 +15,7 @@ import type { EnvironmentName } from '../../../services/environments';
 import { naming } from '../../../services/naming';
 import { sourceRepositories, type SourceRepository } from '../../../services/queries';
 import { VERSION_PATTERN_SOURCE } from '../../../services/versions';
-import { buildAgentLabel } from '../agents';
+import { buildAgentLabel, platformAgentLabel } from '../agents';
 import { CREDENTIAL_IDS } from '../credentials';
 import type { Arg, Condition, Job, Pipeline, Stage, Step, Text } from '../model';
 import { AGENT_DOCKERFILE, AGENT_IMAGE_TARGETS, agentImageTag, githubUrl } from '../settings';
@@ -298,7 +298,7 @@ export function agentImageJob(ctx: JobContext): Contribution {
   const job: Job = {
     path: AGENT_IMAGE_JOB,
     kind: 'agent-image',
-    description: `Builds the agent images (tdr at TDR_VERSION, Node, Pulumi; Kaniko and build tools for ${buildAgentLabel(MGMT)}) into mgmt's ECR; pin the result in settings.tdrVersion`,
+    description: `Builds the agent images (tdr at TDR_VERSION, Node, Pulumi; Kaniko and build tools for ${buildAgentLabel(MGMT)}; npm test's packages for ${platformAgentLabel(MGMT)}) into mgmt's ECR; pin the result in settings.tdrVersion`,
     environment: MGMT,
     parameters: [
       {
