@@ -355,7 +355,7 @@ describe('infrastructure (offline synth under Pulumi mocks)', function () {
     ).to.equal('Enabled');
   });
 
-  it('Jenkins keeps its home on encrypted EFS and is reachable only from the allowlist', () => {
+  it('Jenkins keeps its home on encrypted EFS and is reachable only from the allowlist and its own agents', () => {
     const open = ofType('mgmt', 'aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule').filter(
       (r) => r.inputs.cidrIpv4 !== undefined,
     );
@@ -364,6 +364,8 @@ describe('infrastructure (offline synth under Pulumi mocks)', function () {
       '198.51.100.10/32',
       '192.0.2.0/24',
       '198.51.100.10/32',
+      // The agents, through mgmt's one NAT gateway, on 443 only (infra/accounts/mgmt-jenkins.test.ts).
+      'mock-network-nat-0-eip-publicIp/32',
     ]);
     expect(one('mgmt', 'aws:efs/fileSystem:FileSystem', 'jenkins-home')).to.include({ encrypted: true });
     const task = one('mgmt', 'aws:ecs/taskDefinition:TaskDefinition', 'jenkins-task');

@@ -136,6 +136,34 @@ describe('the mgmt stack runs the Jenkins controller that jenkins.yaml describes
     expect(created.has(naming.roleArn(MGMT, naming.jenkinsNodeRole('sbox')))).to.equal(true);
   });
 
+  it('lets the agents reach the controller’s HTTPS URL through the load balancer, and opens no other port', () => {
+    // Agents in the private subnets leave through the NAT gateway; its address must pass the allowlist.
+    const alb = ofType('ec2/securityGroup:SecurityGroup').find(
+      (g) => g.inputs.name === `${naming.loadBalancer('mgmt')}-alb`,
+    );
+    const ingress = ofType('vpc/securityGroupIngressRule:SecurityGroupIngressRule').filter(
+      (r) => r.inputs.securityGroupId === alb?.id,
+    );
+    const eips = ofType('ec2/eip:Eip');
+    expect(eips.length).to.be.greaterThan(0);
+    for (const eip of eips) {
+      const from = ingress.filter((r) => r.inputs.cidrIpv4 === `mock-${eip.name}-publicIp/32`);
+      expect(
+        from.map((r) => [r.inputs.fromPort, r.inputs.toPort]),
+        eip.name,
+      ).to.deep.equal([[443, 443]]);
+    }
+    expect([...new Set(ingress.map((r) => r.inputs.fromPort))].sort()).to.deep.equal([443, 80]);
+    // No TCP agent port anywhere: the controller admits the load balancer on its HTTP port only.
+    const controllerGroup = ofType('ec2/securityGroup:SecurityGroup').find(
+      (g) => g.inputs.name === `${naming.ecsService('jenkins', 'mgmt')}-tasks`,
+    );
+    const toController = ofType('vpc/securityGroupIngressRule:SecurityGroupIngressRule').filter(
+      (r) => r.inputs.securityGroupId === controllerGroup?.id,
+    );
+    expect(toController.map((r) => r.inputs.fromPort)).to.deep.equal([8080]);
+  });
+
   it('the agents’ execution role pulls exactly the repositories the templates’ images name, which the bootstrap creates', () => {
     const repositories = [...new Set(cloud.templates.map((t) => /\/([^/:@]+)[:@]/.exec(t.image)![1]!))];
     expect(repositories).to.have.members([

@@ -5,6 +5,7 @@
  * release approvers' roles, Amazon Managed Grafana, and the notifications topic.
  */
 import * as aws from '@pulumi/aws';
+import * as pulumi from '@pulumi/pulumi';
 
 import type { Platform } from '../../services/config';
 import { WORKLOAD_ENVIRONMENTS } from '../../services/environments';
@@ -275,6 +276,23 @@ function defineJenkins(
     },
     opts,
   );
+  // Agents reach the controller as everyone does, through the load balancer's HTTPS URL (WebSocket,
+  // JCasC `jenkinsUrl`), from the private subnets through the NAT gateway: its public address joins
+  // the allowlist, on 443 only. Without it the agents' connection is refused at the load balancer.
+  network.natPublicIps.forEach((ip, i) => {
+    new aws.vpc.SecurityGroupIngressRule(
+      `jenkins-public-in-443-agents-${i}`,
+      {
+        securityGroupId: lb.securityGroupId,
+        ipProtocol: 'tcp',
+        fromPort: 443,
+        toPort: 443,
+        cidrIpv4: pulumi.interpolate`${ip}/32`,
+        description: 'HTTPS from the Jenkins agents (the NAT gateway): WebSocket to the controller',
+      },
+      opts,
+    );
+  });
   const fileSystem = new aws.efs.FileSystem(
     'jenkins-home',
     {
