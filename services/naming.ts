@@ -96,6 +96,8 @@ export const naming = {
   /** The role ECS starts every Jenkins agent task with (pulls its image, writes its logs). */
   /** The amazon-ecs plugin's cloud in JCasC; it names each template's task definition `{cloud}-{template}`. */
   jenkinsCloudName: () => 'ecs',
+  /** The platform agent's task role (the root Jenkinsfile's `npm test`): no permission at all. */
+  jenkinsPlatformAgentRole: () => 'TDRJenkinsPlatformAgentRoleMgmt',
   jenkinsAgentExecutionRole: () => 'TDRJenkinsAgentEcsExecutionRoleMgmt',
   /** S3 request metrics (PutRequests…) are published per filter; TDR's buckets use one whole-bucket filter. */
   s3RequestMetricsFilter: () => 'EntireBucket',

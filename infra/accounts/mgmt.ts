@@ -22,6 +22,7 @@ import { imageRepositories, jenkinsMgmtNodeRole, jenkinsNodeRole } from '../defi
 import {
   jenkinsAgentExecutionRole,
   jenkinsControllerStatements,
+  jenkinsPlatformAgentRole,
   jenkinsSboxNodeRole,
 } from '../definitions/jenkins-controller';
 import { grafanaWorkspaceReadStatements } from '../definitions/grafana-workspace';
@@ -60,6 +61,7 @@ export function defineMgmtAccount(platform: Platform, config: MgmtStackConfig): 
   );
   const mgmtNodeRole = createRole('jenkins-node-mgmt', jenkinsMgmtNodeRole(ctx, workloadAccounts), root);
   const sboxNodeRole = createRole('jenkins-node-sbox', jenkinsSboxNodeRole(ctx), root);
+  const platformAgentRole = createRole('jenkins-platform-agent', jenkinsPlatformAgentRole(ctx), root);
   for (const spec of releaseApproverRoles(ctx)) createRole(`release-approver-${spec.roleName}`, spec, root);
 
   const agentExecutionRole = defineJenkinsAgents(ctx);
@@ -67,6 +69,7 @@ export function defineMgmtAccount(platform: Platform, config: MgmtStackConfig): 
     ...nodeRoles,
     mgmtNodeRole,
     sboxNodeRole,
+    platformAgentRole,
     agentExecutionRole,
   ]);
   new JenkinsAgentCloud(

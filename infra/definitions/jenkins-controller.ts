@@ -35,12 +35,31 @@ export function controllerParameters(): string[] {
   ];
 }
 
-/** The task roles the controller's agent templates run as: each environment's node and infra roles. */
+/**
+ * The task roles the controller's agent templates run as: each environment's node and infra roles,
+ * and the platform agent's.
+ */
 export function agentTaskRoleNames(): string[] {
-  return ENVIRONMENT_NAMES.flatMap((env: EnvironmentName) => [
-    naming.jenkinsNodeRole(env),
-    naming.jenkinsInfraRole(env),
-  ]);
+  return [
+    ...ENVIRONMENT_NAMES.flatMap((env: EnvironmentName) => [
+      naming.jenkinsNodeRole(env),
+      naming.jenkinsInfraRole(env),
+    ]),
+    naming.jenkinsPlatformAgentRole(),
+  ];
+}
+
+/**
+ * The platform agent's task role (`ecs-mgmt-platform`): the root Jenkinsfile's Build stage runs
+ * `npm test` against moto and an offline synth for every branch and pull request, and needs no AWS
+ * permission; so it has none, and a branch's code gets no credential worth taking.
+ */
+export function jenkinsPlatformAgentRole(mgmt: AccountFacts): RoleSpec {
+  return {
+    roleName: naming.jenkinsPlatformAgentRole(),
+    description: 'Jenkins platform agent (npm test, offline synth): no permission',
+    trust: [serviceTrust('ecs-tasks.amazonaws.com', mgmt.accountId)],
+  };
 }
 
 /**

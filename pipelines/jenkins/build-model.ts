@@ -103,12 +103,12 @@ function agentTemplates(platform: Platform, settings: JenkinsSettings): AgentTem
       memory: settings.buildAgentMemory,
     },
     {
-      // The platform's own pipeline: `npm test` and a synth, no AWS write; mgmt's node role, like
-      // the other mgmt jobs of the platform build.
+      // The platform's own pipeline: `npm test` (against moto) and an offline synth, on every branch
+      // and pull request: a role with no permission, so no branch's code holds AWS credentials.
       environment: mgmt.name,
       label: platformAgentLabel(mgmt.name),
       region: mgmt.region,
-      taskRole: naming.jenkinsNodeRole(mgmt.name),
+      taskRole: naming.jenkinsPlatformAgentRole(),
       executionRole: naming.jenkinsAgentExecutionRole(),
       image: settings.platformAgentImage,
       cpu: settings.platformAgentCpu,

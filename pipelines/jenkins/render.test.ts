@@ -174,12 +174,12 @@ describe('jenkins renderings', () => {
         naming.roleArn(ssmRef(naming.accountIdParameter('mgmt')), naming.jenkinsAgentExecutionRole()),
       );
       expect(t.environments, t.label).to.deep.include({ name: 'JENKINS_WEB_SOCKET', value: 'true' });
-      expect(t.taskrole).to.equal(
-        naming.roleArn(
-          ssmRef(naming.accountIdParameter('mgmt')),
-          infra ? naming.jenkinsInfraRole(env) : naming.jenkinsNodeRole(env),
-        ),
-      );
+      const role = infra
+        ? naming.jenkinsInfraRole(env)
+        : t.label === platformAgentLabel('mgmt')
+          ? naming.jenkinsPlatformAgentRole()
+          : naming.jenkinsNodeRole(env);
+      expect(t.taskrole, t.label).to.equal(naming.roleArn(ssmRef(naming.accountIdParameter('mgmt')), role));
     }
 
     // Every credential field is a reference resolved from SSM at runtime, never a value.
