@@ -129,7 +129,8 @@ function ecsCloud(model: JenkinsModel, settings: JenkinsSettings): object {
           { name: 'awslogs-stream-prefix', value: a.label },
         ],
         uniqueRemoteFSRoot: true,
-        environments: [{ name: 'TDR_ENV', value: a.environment }, AGENT_WEBSOCKET_ENV],
+        // A copy each: one shared object would be written as a YAML anchor and aliases.
+        environments: [{ name: 'TDR_ENV', value: a.environment }, { ...AGENT_WEBSOCKET_ENV }],
       })),
     },
   };

@@ -162,6 +162,8 @@ describe('jenkins renderings', () => {
       buildAgentLabel('mgmt'),
       platformAgentLabel('mgmt'),
     ]);
+    // Plain YAML: no anchor or alias, which JCasC's YAML loader caps (casc.yaml.max.aliases).
+    expect(files.get('jenkins.yaml')).to.not.match(/^\s*(?:- )?[&*]a\d/m);
     // No inbound TCP agent port: the load balancer opens 443 only (issue 23).
     expect(casc.jenkins.slaveAgentPort).to.equal(-1);
     for (const t of templates) {
