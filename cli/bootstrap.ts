@@ -246,6 +246,22 @@ export function standUpInput(
     githubOrganisation: organisation.githubOrganisation,
     preservationRoleArns: Object.values(organisation.preservationExportReaderRoleArns),
     ...plan.initialArtifacts(platform),
+    jenkinsImages: {
+      controller: {
+        repository: naming.jenkinsImageRepository('controller'),
+        dockerfile: 'pipelines/jenkins/controller/Dockerfile',
+        context: jenkins.DEFAULT_JENKINS_SETTINGS.outputDir,
+        render: `npx tdr jobs build --out ${jenkins.DEFAULT_JENKINS_SETTINGS.outputDir}`,
+      },
+      agents: {
+        dockerfile: jenkins.AGENT_DOCKERFILE,
+        release: jenkins.DEFAULT_JENKINS_SETTINGS.tdrVersion,
+        tag: jenkins.agentImageTag(jenkins.DEFAULT_JENKINS_SETTINGS.tdrVersion),
+        targets: jenkins.AGENT_IMAGE_TARGETS,
+      },
+      digestKey: 'tdr:jenkinsControllerImageDigest',
+      stackConfigFile: 'infra/stacks/Pulumi.mgmt.yaml',
+    },
   };
 }
 

@@ -55,8 +55,20 @@ describe('tdr preflight', () => {
     });
     expect(ids.code).to.equal(2);
     expect(ids.stderr).to.include('TDR_ACCOUNT_IDS');
+    // mgmt's committed config holds the example controller digest until the plan's Jenkins images
+    // step commits the real one: refused, naming the key; with a pushed digest it passes.
+    const example = await runTdr(['preflight', '--stack', 'mgmt'], { TDR_ORGANISATION: REAL });
+    expect(example.code).to.equal(2);
+    expect(example.stderr).to.include('tdr:jenkinsControllerImageDigest: is the offline example');
+    const mgmt = readFileSync(join(__dirname, '..', 'infra', 'stacks', 'Pulumi.mgmt.yaml'), 'utf8');
+    const pushed = mgmt.replace(/(tdr:jenkinsControllerImageDigest: ).*/, `$1sha256:${'ab'.repeat(32)}`);
+    expect(pushed).to.not.equal(mgmt);
+    writeFileSync(join(dir, 'Pulumi.mgmt.yaml'), pushed);
     for (const stack of ALL_STACKS) {
-      const ok = await runTdr(['preflight', '--stack', stack, '-o', 'json'], { TDR_ORGANISATION: REAL });
+      const ok = await runTdr(['preflight', '--stack', stack, '-o', 'json'], {
+        TDR_ORGANISATION: REAL,
+        ...(stack === 'mgmt' ? { TDR_STACK_CONFIG_DIR: dir } : {}),
+      });
       expect(ok.code, ok.stderr).to.equal(0);
       expect(JSON.parse(ok.stdout)).to.include({
         stack,

@@ -56,6 +56,16 @@ const slackChannelId = z
 
 const common = { 'tdr:accountId': accountId, 'tdr:vpcCidr': vpcCidr };
 
+/**
+ * The controller image's digest in mgmt's ECR (`jenkins-controller`), as `docker push` and
+ * `aws ecr describe-images` print it. The offline stack config holds this example; a real run
+ * refuses it (infra/real-run.ts), as it refuses the organisation's examples.
+ */
+export const EXAMPLE_CONTROLLER_IMAGE_DIGEST = `sha256:${'0'.repeat(64)}`;
+const imageDigest = z.string().regex(/^sha256:[0-9a-f]{64}$/, {
+  error: 'must be an image digest, sha256: and 64 lowercase hex digits (aws ecr describe-images prints it)',
+});
+
 const mgmtSchema = z.strictObject({
   ...common,
   'tdr:workloadAccountIds': z.strictObject(
@@ -63,6 +73,8 @@ const mgmtSchema = z.strictObject({
     { error: 'must be an object with the intg, staging and prod account ids' },
   ),
   'tdr:jenkinsHostname': hostname,
+  /** The controller image the mgmt stack runs, by digest: pushed by `tdr bootstrap plan`'s Jenkins images step. */
+  'tdr:jenkinsControllerImageDigest': imageDigest,
   'tdr:hostedZoneId': hostedZoneId,
   'tdr:jenkinsAllowlist': z.array(cidr, { error: 'must be a list of CIDRs' }).min(1, {
     error: 'must name at least one CIDR: Jenkins is never open to the internet',

@@ -9,6 +9,7 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { expect } from 'chai';
 import { EXAMPLE_ORGANISATION, ORGANISATION_FIELDS, OrganisationConfigError } from '../services/organisation';
 import { REAL_ORGANISATION, organisationFile as file } from '../test/support/organisation';
+import { EXAMPLE_CONTROLLER_IMAGE_DIGEST, StackConfigError } from './config';
 import { prepareAccountStack, prepareBootstrap } from './real-run';
 
 const IDS = {
@@ -115,5 +116,21 @@ describe('a real pulumi run and the organisation config', () => {
       'tdr:alarmsSlackChannelId': REAL_ORGANISATION.slack.alarmChannelIds.intg,
       'tdr:accountId': IDS.intg,
     });
+  });
+
+  it('refuses the example controller image digest of the offline mgmt config, before any AWS call', async () => {
+    const c = clients();
+    const key = 'tdr:jenkinsControllerImageDigest';
+    const err = await prepareAccountStack(
+      'mgmt',
+      { [key]: EXAMPLE_CONTROLLER_IMAGE_DIGEST },
+      env({ TDR_ORGANISATION: file(REAL_ORGANISATION) }),
+      c.clients,
+    ).catch((e: unknown) => e);
+    expect(err).to.be.instanceOf(StackConfigError);
+    expect((err as StackConfigError).kind).to.equal('invalid');
+    expect((err as StackConfigError).issues.map((i) => i.path)).to.deep.equal([`stack mgmt ${key}`]);
+    expect(String(err)).to.include('The Jenkins images');
+    expect(c.calls()).to.equal(0);
   });
 });

@@ -15,9 +15,11 @@ import type { EnvironmentName } from '../services/environments';
 import { realOrganisation, type Organisation } from '../services/organisation';
 import { parseBootstrapConfig, type BootstrapConfig } from './bootstrap/config';
 import {
+  EXAMPLE_CONTROLLER_IMAGE_DIGEST,
   parseStackConfig,
   readStackConfigBag,
   requireStackName,
+  StackConfigError,
   withOrganisation,
   type StackConfig,
 } from './config';
@@ -61,7 +63,9 @@ function realStackConfig(
   source: string,
 ) {
   const org = realOrganisation(env);
-  return { org, config: withOrganisation(stack, raw, org, source) };
+  const config = withOrganisation(stack, raw, org, source);
+  refuseExampleControllerImage(stack, raw);
+  return { org, config };
 }
 
 export interface PreflightResult {
@@ -115,6 +119,24 @@ export async function prepareAccountStack(
   const ids = await realAccountIds(env, clients.ssm);
   checkCredentials(stack, ids, await callerIdentity(clients.sts));
   return parseStackConfig(stack, withAccountIds(stack, withOrg, ids), `stack ${stack}`);
+}
+
+/** The example digest of the offline config would start no controller at all: refused before any AWS call. */
+export function refuseExampleControllerImage(
+  stack: EnvironmentName,
+  raw: Readonly<Record<string, string>>,
+): void {
+  const key = 'tdr:jenkinsControllerImageDigest';
+  if (stack !== 'mgmt' || raw[key] !== EXAMPLE_CONTROLLER_IMAGE_DIGEST) return;
+  throw new StackConfigError([
+    {
+      path: `stack mgmt ${key}`,
+      message:
+        `is the offline example (${EXAMPLE_CONTROLLER_IMAGE_DIGEST}); build and push the controller image ` +
+        "(`tdr bootstrap plan`, step 'The Jenkins images'), then set the digest it printed: " +
+        `pulumi config set ${key} sha256:… --stack mgmt`,
+    },
+  ]);
 }
 
 export async function prepareBootstrap(

@@ -131,12 +131,13 @@ describe('infrastructure (offline synth under Pulumi mocks)', function () {
     }
   });
 
-  it('each Jenkins agent task runs as its own environment node role', () => {
-    for (const env of ['intg', 'staging', 'prod'] as const) {
-      const task = one('mgmt', 'aws:ecs/taskDefinition:TaskDefinition', `jenkins-agent-${env}-task`);
-      expect(task.family).to.equal(naming.taskFamily('jenkins-agent', env));
-      expect(task.taskRoleArn).to.equal(`arn:aws:iam::123456789012:role/${naming.jenkinsNodeRole(env)}`);
-    }
+  it('declares no Jenkins agent task definition: the controller’s ECS cloud registers one per template', () => {
+    // The amazon-ecs plugin registers `{cloud}-{template}` itself (ECSService#registerTemplate);
+    // a stack-declared one would be a second, unused definition (issue 23).
+    const families = ofType('mgmt', 'aws:ecs/taskDefinition:TaskDefinition').map(
+      (t) => (t.inputs as Inputs).family as string,
+    );
+    expect(families).to.deep.equal([naming.taskFamily('jenkins', 'mgmt')]);
   });
 
   it('no task has a public IP, and every service runs in the private subnets', () => {
@@ -354,7 +355,7 @@ describe('infrastructure (offline synth under Pulumi mocks)', function () {
     ).to.equal('Enabled');
   });
 
-  it('Jenkins keeps its home on encrypted EFS and is reachable only from the allowlist', () => {
+  it('Jenkins keeps its home on encrypted EFS and is reachable only from the allowlist and its own agents', () => {
     const open = ofType('mgmt', 'aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule').filter(
       (r) => r.inputs.cidrIpv4 !== undefined,
     );
@@ -363,6 +364,8 @@ describe('infrastructure (offline synth under Pulumi mocks)', function () {
       '198.51.100.10/32',
       '192.0.2.0/24',
       '198.51.100.10/32',
+      // The agents, through mgmt's one NAT gateway, on 443 only (infra/accounts/mgmt-jenkins.test.ts).
+      'mock-network-nat-0-eip-publicIp/32',
     ]);
     expect(one('mgmt', 'aws:efs/fileSystem:FileSystem', 'jenkins-home')).to.include({ encrypted: true });
     const task = one('mgmt', 'aws:ecs/taskDefinition:TaskDefinition', 'jenkins-task');

@@ -64,7 +64,11 @@ export function bootstrapClientsOf(clients: ReleaseClients, kms: KMSClient): Boo
   };
 }
 
-/** Creates every resource of bootstrapDefinitions(region, ids); returns what `sandbox up` reports. */
+/**
+ * Creates every resource of bootstrapDefinitions(region, ids) but the Jenkins image repositories
+ * (NOT DONE: the sandbox builds no Jenkins image, and nothing in it pulls one); returns what
+ * `sandbox up` reports.
+ */
 export async function sandboxBootstrap(
   clients: BootstrapClients,
   region: string,

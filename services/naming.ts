@@ -9,6 +9,10 @@ export function roleSuffix(env: EnvironmentName): string {
   return env.charAt(0).toUpperCase() + env.slice(1);
 }
 
+/** The Jenkins images the platform builds: the controller and the three agents. */
+export const JENKINS_IMAGES = ['controller', 'agent', 'build-agent', 'platform-agent'] as const;
+export type JenkinsImage = (typeof JENKINS_IMAGES)[number];
+
 export const MAINTENANCE_SUBJECT = 'maintenance';
 const PULUMI_STATE_BUCKET = 'tdr-pulumi-state-mgmt';
 const PULUMI_SECRETS_KEY_ALIAS = 'alias/tdr-pulumi-secrets-mgmt';
@@ -84,6 +88,17 @@ export const naming = {
   jenkinsAgentSecurityGroup: () => 'tdr-jenkins-agents-mgmt',
   jenkinsControllerService: () => 'jenkins_service_mgmt',
   jenkinsAgentFamily: (env: EnvironmentName) => `jenkins-agent-${env}`,
+  /**
+   * mgmt's ECR repository of a Jenkins image (pipelines/jenkins/controller and agent Dockerfiles):
+   * `jenkins-controller`, `jenkins-agent`, `jenkins-build-agent`, `jenkins-platform-agent`.
+   */
+  jenkinsImageRepository: (image: JenkinsImage) => `jenkins-${image}`,
+  /** The role ECS starts every Jenkins agent task with (pulls its image, writes its logs). */
+  /** The amazon-ecs plugin's cloud in JCasC; it names each template's task definition `{cloud}-{template}`. */
+  jenkinsCloudName: () => 'ecs',
+  /** The platform agent's task role (the root Jenkinsfile's `npm test`): no permission at all. */
+  jenkinsPlatformAgentRole: () => 'TDRJenkinsPlatformAgentRoleMgmt',
+  jenkinsAgentExecutionRole: () => 'TDRJenkinsAgentEcsExecutionRoleMgmt',
   /** S3 request metrics (PutRequests…) are published per filter; TDR's buckets use one whole-bucket filter. */
   s3RequestMetricsFilter: () => 'EntireBucket',
   /** Label of the ECS Fargate Jenkins agents that run as `TDRJenkinsNodeRole{Env}`. */

@@ -22,7 +22,7 @@ import { parse } from 'yaml';
 import { loadPlatform } from '../services/config';
 import { naming } from '../services/naming';
 import { buildJenkinsModel, renderJenkins, type JenkinsModel } from '../pipelines/jenkins';
-import { buildAgentLabel } from '../pipelines/jenkins/agents';
+import { buildAgentLabel, platformAgentLabel } from '../pipelines/jenkins/agents';
 import { cachedRun } from './support/result-cache';
 
 const REPO_ROOT = join(__dirname, '..');
@@ -176,9 +176,12 @@ describe('generated Jenkins Groovy, checked by Debian groovy, npm-groovy-lint an
       if (!i.file.endsWith('Jenkinsfile')) continue;
       const labels = (i.calls?.label ?? []).map((a) => constant(a[0]));
       expect(labels.length, i.file).to.be.greaterThan(0);
-      // The environment's release agent, or (builds in mgmt) its build agent.
+      // The environment's release agent, or in mgmt its build agent (builds) or its platform agent
+      // (the root Jenkinsfile's npm test).
       const allowed =
-        expected === naming.jenkinsAgentLabel('mgmt') ? [expected, buildAgentLabel('mgmt')] : [expected];
+        expected === naming.jenkinsAgentLabel('mgmt')
+          ? [expected, buildAgentLabel('mgmt'), platformAgentLabel('mgmt')]
+          : [expected];
       for (const l of labels) expect(allowed, i.file).to.include(l);
     }
   });

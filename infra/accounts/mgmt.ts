@@ -5,9 +5,10 @@
  * release approvers' roles, Amazon Managed Grafana, and the notifications topic.
  */
 import * as aws from '@pulumi/aws';
+import * as pulumi from '@pulumi/pulumi';
 
 import type { Platform } from '../../services/config';
-import { ENVIRONMENT_NAMES, WORKLOAD_ENVIRONMENTS } from '../../services/environments';
+import { WORKLOAD_ENVIRONMENTS } from '../../services/environments';
 import { naming, roleSuffix } from '../../services/naming';
 import { functions } from '../../services/queries';
 import type { MgmtStackConfig } from '../config';
@@ -18,6 +19,12 @@ import { Network } from '../components/network';
 import { SecureBucket } from '../components/secure-bucket';
 import { JenkinsAgentCloud } from '../components/jenkins-agent-cloud';
 import { imageRepositories, jenkinsMgmtNodeRole, jenkinsNodeRole } from '../definitions/jenkins';
+import {
+  jenkinsAgentExecutionRole,
+  jenkinsControllerStatements,
+  jenkinsPlatformAgentRole,
+  jenkinsSboxNodeRole,
+} from '../definitions/jenkins-controller';
 import { grafanaWorkspaceReadStatements } from '../definitions/grafana-workspace';
 import { releaseApproverRoles } from '../definitions/release-approver';
 import { MGMT_SETTINGS } from './settings';
@@ -53,12 +60,16 @@ export function defineMgmtAccount(platform: Platform, config: MgmtStackConfig): 
     createRole(`jenkins-node-${env}`, jenkinsNodeRole(ctx, env, workloadAccounts[env]), root),
   );
   const mgmtNodeRole = createRole('jenkins-node-mgmt', jenkinsMgmtNodeRole(ctx, workloadAccounts), root);
+  const sboxNodeRole = createRole('jenkins-node-sbox', jenkinsSboxNodeRole(ctx), root);
+  const platformAgentRole = createRole('jenkins-platform-agent', jenkinsPlatformAgentRole(ctx), root);
   for (const spec of releaseApproverRoles(ctx)) createRole(`release-approver-${spec.roleName}`, spec, root);
 
-  const agentExecutionRole = defineJenkinsAgents(ctx, nodeRoles);
+  const agentExecutionRole = defineJenkinsAgents(ctx);
   const { controller: jenkins, network } = defineJenkins(ctx, config, [
     ...nodeRoles,
     mgmtNodeRole,
+    sboxNodeRole,
+    platformAgentRole,
     agentExecutionRole,
   ]);
   new JenkinsAgentCloud(
@@ -186,77 +197,35 @@ function defineRepositories(
 }
 
 /**
- * Agents run in the controller's cluster, one task definition per workload environment, each as
- * that environment's node role: a job for prod can only ever reach prod's update role.
+ * Agents run in the controller's cluster. The controller's ECS cloud registers one task definition
+ * per JCasC template itself (amazon-ecs plugin), with the template's task role (an environment's
+ * node or infra role) and this execution role; the stack gives them a log group and the role.
  */
-function defineJenkinsAgents(ctx: AccountContext, nodeRoles: readonly aws.iam.Role[]): aws.iam.Role {
-  const { region, accountId, root } = ctx;
-  const settings = MGMT_SETTINGS.jenkinsAgent;
-  const logGroupName = naming.logGroup('jenkins-agent', 'mgmt');
+function defineJenkinsAgents(ctx: AccountContext): aws.iam.Role {
   new aws.cloudwatch.LogGroup(
     'jenkins-agent-logs',
-    { name: logGroupName, retentionInDays: MGMT_SETTINGS.logRetentionDays },
-    { parent: root },
+    { name: naming.logGroup('jenkins-agent', 'mgmt'), retentionInDays: MGMT_SETTINGS.logRetentionDays },
+    { parent: ctx.root },
   );
-  const executionRole = createRole(
-    'jenkins-agent-execution-role',
-    {
-      roleName: naming.executionRole('JenkinsAgent', 'mgmt'),
-      description: 'Starts Jenkins agent tasks and writes their logs',
-      trust: [serviceTrust('ecs-tasks.amazonaws.com', accountId)],
-      statements: [
-        {
-          Effect: 'Allow',
-          // Both act on log streams only (Service Authorization Reference, CloudWatch Logs).
-          Action: ['logs:CreateLogStream', 'logs:PutLogEvents'],
-          Resource: [arn.logStreams(region, accountId, logGroupName)],
-        },
-      ],
-    },
-    root,
-  );
-  WORKLOAD_ENVIRONMENTS.forEach((env, i) => {
-    new aws.ecs.TaskDefinition(
-      `jenkins-agent-${env}-task`,
-      {
-        family: naming.taskFamily('jenkins-agent', env),
-        cpu: String(settings.cpu),
-        memory: String(settings.memory),
-        networkMode: 'awsvpc',
-        requiresCompatibilities: ['FARGATE'],
-        executionRoleArn: executionRole.arn,
-        taskRoleArn: nodeRoles[i]!.arn,
-        containerDefinitions: JSON.stringify([
-          {
-            name: 'jnlp',
-            image: settings.image,
-            essential: true,
-            logConfiguration: {
-              logDriver: 'awslogs',
-              options: {
-                'awslogs-group': logGroupName,
-                'awslogs-region': region,
-                'awslogs-stream-prefix': env,
-              },
-            },
-          },
-        ]),
-      },
-      { parent: root },
-    );
-  });
-  return executionRole;
+  return createRole('jenkins-agent-execution-role', jenkinsAgentExecutionRole(ctx), ctx.root);
 }
 
 // eslint-disable-next-line max-lines-per-function -- Pulumi resources declared in dependency order, one block each: splitting would pass half-built resources between functions.
 function defineJenkins(
   ctx: AccountContext,
   config: MgmtStackConfig,
+  // The roles the controller passes to agent tasks: created before it, so that PassRole never
+  // names a role that is not there yet (the infra roles come from the bootstrap).
   agentRoles: aws.iam.Role[],
 ): { controller: EcsService; network: Network } {
   const { region, accountId, root } = ctx;
   const opts = { parent: root };
   const settings = MGMT_SETTINGS.jenkins;
+  const controllerRepository = arn.ecrImageUri(
+    region,
+    accountId,
+    naming.jenkinsImageRepository('controller'),
+  );
   const network = new Network(
     'network',
     {
@@ -310,6 +279,23 @@ function defineJenkins(
     },
     opts,
   );
+  // Agents reach the controller as everyone does, through the load balancer's HTTPS URL (WebSocket,
+  // JCasC `jenkinsUrl`), from the private subnets through the NAT gateway: its public address joins
+  // the allowlist, on 443 only. Without it the agents' connection is refused at the load balancer.
+  network.natPublicIps.forEach((ip, i) => {
+    new aws.vpc.SecurityGroupIngressRule(
+      `jenkins-public-in-443-agents-${i}`,
+      {
+        securityGroupId: lb.securityGroupId,
+        ipProtocol: 'tcp',
+        fromPort: 443,
+        toPort: 443,
+        cidrIpv4: pulumi.interpolate`${ip}/32`,
+        description: 'HTTPS from the Jenkins agents (the NAT gateway): WebSocket to the controller',
+      },
+      opts,
+    );
+  });
   const fileSystem = new aws.efs.FileSystem(
     'jenkins-home',
     {
@@ -364,7 +350,11 @@ function defineJenkins(
       pascalName: 'Jenkins',
       cpu: settings.cpu,
       memory: settings.memory,
-      image: settings.image,
+      // The controller image (plugins and JCasC baked in), by the digest the operator pushed.
+      image: `${controllerRepository}@${config['tdr:jenkinsControllerImageDigest']}`,
+      imageRepositoryArn: arn.ecrRepository(region, accountId, naming.jenkinsImageRepository('controller')),
+      // The secret source's AWS SDK (v1) finds its region in AWS_REGION.
+      environment: { AWS_REGION: region },
       containerPort: settings.port,
       healthCheck: settings.healthCheck,
       sidecars: [],
@@ -383,35 +373,7 @@ function defineJenkins(
           Action: ['elasticfilesystem:ClientMount', 'elasticfilesystem:ClientWrite'],
           Resource: fileSystem.arn,
         },
-        {
-          Sid: 'StartAgents',
-          Effect: 'Allow',
-          Action: ['ecs:RunTask', 'ecs:StopTask', 'ecs:DescribeTasks'],
-          // None of the three acts on a cluster: RunTask takes the task definition and the cluster as
-          // `ecs:cluster` (Service Authorization Reference, Amazon ECS).
-          Condition: {
-            ArnEquals: {
-              'ecs:cluster': arn.ecsCluster(region, accountId, naming.cluster('jenkins', 'mgmt')),
-            },
-          },
-          Resource: [
-            `arn:aws:ecs:${region}:${accountId}:task/${naming.cluster('jenkins', 'mgmt')}/*`,
-            ...WORKLOAD_ENVIRONMENTS.map((env) =>
-              arn.ecsTaskDefinition(region, accountId, naming.taskFamily('jenkins-agent', env)),
-            ),
-          ],
-        },
-        {
-          Sid: 'PassAgentRoles',
-          Effect: 'Allow',
-          Action: 'iam:PassRole',
-          // The infra agents' roles come from the bootstrap, so they are named rather than referenced.
-          Resource: [
-            ...agentRoles.map((r) => r.arn),
-            ...ENVIRONMENT_NAMES.map((env) => naming.roleArn(accountId, naming.jenkinsInfraRole(env))),
-          ],
-          Condition: { StringEquals: { 'iam:PassedToService': 'ecs-tasks.amazonaws.com' } },
-        },
+        ...jenkinsControllerStatements(ctx),
       ],
       vpcId: network.vpcId,
       subnetIds: network.privateSubnetIds,
@@ -420,7 +382,7 @@ function defineJenkins(
       hostname: config['tdr:jenkinsHostname'],
       listenerRulePriority: 10,
     },
-    { parent: root, dependsOn: [accessPoint] },
+    { parent: root, dependsOn: [accessPoint, ...agentRoles] },
   );
   new aws.vpc.SecurityGroupIngressRule(
     'jenkins-home-in-nfs',

@@ -61,8 +61,8 @@ export const MGMT_SETTINGS = {
   /** The release ledger is the audit trail: governance-mode lock for seven years. */
   ledgerObjectLockDays: 2557,
   jenkins: {
-    /** A third-party image, like the catalogue's sidecars: not released through our ECR. */
-    image: 'jenkins/jenkins:2.541.1-lts-jdk21',
+    // The image is ours: pipelines/jenkins/controller/Dockerfile (its core pinned there), pushed to
+    // mgmt's ECR and run by digest (stack config tdr:jenkinsControllerImageDigest).
     cpu: 1024,
     memory: 4096,
     port: 8080,
@@ -71,8 +71,6 @@ export const MGMT_SETTINGS = {
     /** The uid/gid of the jenkins user in the official image. */
     posixId: 1000,
   },
-  /** One agent task definition per workload environment, run by the controller's ECS cloud plugin. */
-  jenkinsAgent: { image: 'jenkins/inbound-agent:3283.v92c105e0f819-1-jdk17', cpu: 1024, memory: 2048 },
 } as const;
 
 export const SBOX_SETTINGS = {

@@ -8,7 +8,7 @@
 import type { AccountIds } from '../../services/config';
 import type { PolicyStatement, RoleSpec, TrustStatement } from '../definitions/iam';
 import { ENVIRONMENT_NAMES, type EnvironmentName } from '../../services/environments';
-import { naming } from '../../services/naming';
+import { JENKINS_IMAGES, naming } from '../../services/naming';
 
 /** The Pulumi project the account stacks belong to (Pulumi.yaml at the repository root). */
 export const ACCOUNTS_PROJECT = 'tdr';
@@ -18,6 +18,8 @@ export const BOOTSTRAP_SETTINGS = {
   stateNoncurrentVersionsDays: 90,
   accessLogDays: 365,
   keyDeletionWindowDays: 30,
+  /** Jenkins images (controller, agents) kept in ECR: a rollback goes back a few builds, not a hundred. */
+  jenkinsImagesKept: 30,
   /**
    * In every account but mgmt the bootstrap acts through the role AWS Organizations creates in
    * member accounts for the management account's administrators.
@@ -98,6 +100,21 @@ export interface BootstrapDefinitions {
   /** `TDRPulumiDeployRole{Env}` in each account, trusted only by that account's infra role. */
   readonly deployRoles: readonly RoleDefinition[];
   readonly accountIdParameters: readonly ParameterDefinition[];
+  /**
+   * mgmt's ECR repositories of the Jenkins images (the controller and its agents). The bootstrap
+   * creates them, not the mgmt stack: the operator pushes the images before mgmt's first
+   * `pulumi up`, which runs the controller by the digest pushed (docs/runbook-jenkins-grafana.md).
+   */
+  readonly jenkinsImageRepositories: readonly ImageRepositoryDefinition[];
+}
+
+export interface ImageRepositoryDefinition {
+  readonly name: string;
+  /** Tags are never moved: a digest or a tag names one build for good. */
+  readonly imageTagMutability: 'IMMUTABLE';
+  readonly scanOnPush: true;
+  /** How many images the lifecycle policy keeps. */
+  readonly keepImages: number;
 }
 
 export interface BootstrapOptions {
@@ -295,6 +312,12 @@ export function bootstrapDefinitions(
     },
     infraRoles,
     deployRoles,
+    jenkinsImageRepositories: JENKINS_IMAGES.map((image) => ({
+      name: naming.jenkinsImageRepository(image),
+      imageTagMutability: 'IMMUTABLE',
+      scanOnPush: true,
+      keepImages: BOOTSTRAP_SETTINGS.jenkinsImagesKept,
+    })),
     accountIdParameters: ENVIRONMENT_NAMES.map((env) => ({
       name: naming.accountIdParameter(env),
       value: ids[env],

@@ -23,6 +23,26 @@ const input = {
   seed: { folders: 20, jobs: 65 },
   jenkinsUrl: 'https://jenkins.example.org/',
   githubOrganisation: 'nationalarchives',
+  jenkinsImages: {
+    controller: {
+      repository: 'jenkins-controller',
+      dockerfile: 'pipelines/jenkins/controller/Dockerfile',
+      context: 'dist/jenkins',
+      render: 'npx tdr jobs build --out dist/jenkins',
+    },
+    agents: {
+      dockerfile: 'pipelines/jenkins/agent/Dockerfile',
+      release: 'v1',
+      tag: 'v1-node24',
+      targets: [
+        { repository: 'jenkins-agent', target: 'agent' },
+        { repository: 'jenkins-build-agent', target: 'build-agent' },
+        { repository: 'jenkins-platform-agent', target: 'platform-agent' },
+      ],
+    },
+    digestKey: 'tdr:jenkinsControllerImageDigest',
+    stackConfigFile: 'infra/stacks/Pulumi.mgmt.yaml',
+  },
   preservationRoleArns: ['arn:aws:iam::700000000000:role/PreservationExportReaderIntg'],
   services: ['frontend', 'consignment-api'],
   functions: ['checksum'],
@@ -145,5 +165,41 @@ describe('the first stand-up plan', () => {
       /TDR_ORGANISATION/,
     ])
       expect(text).to.match(needed);
+  });
+
+  it('pushes the Jenkins images from the operator’s machine after the bootstrap and before mgmt runs them', () => {
+    const images = steps.findIndex((s) => s.title.startsWith('The Jenkins images'));
+    const mgmt = steps.findIndex((s) => s.title.startsWith('The mgmt account'));
+    const bootstrap = steps.findIndex((s) =>
+      s.creates.some((c) => c.kind === 'stack' && c.stack === 'bootstrap'),
+    );
+    expect(images).to.be.greaterThan(bootstrap).and.lessThan(mgmt);
+    const step = steps[images]!;
+    const commands = step.commands.join('\n');
+    const registry = `${accountIds.mgmt}.dkr.ecr.eu-west-2.amazonaws.com`;
+    // The controller: rendered, built from the rendered context, pushed, and its digest committed.
+    expect(commands).to.include('npx tdr jobs build --out dist/jenkins');
+    expect(commands).to.match(/docker build -f pipelines\/jenkins\/controller\/Dockerfile .* dist\/jenkins/);
+    expect(commands).to.include(`docker push ${registry}/jenkins-controller:`);
+    expect(commands).to.include('tdr:jenkinsControllerImageDigest: $DIGEST');
+    // Every agent target, from the release the agents install, pushed under the tag JCasC names.
+    for (const t of ['agent', 'build-agent', 'platform-agent']) {
+      expect(commands).to.include(`--target ${t} -t ${registry}/jenkins-${t}:v1-node24`);
+      expect(commands).to.include(`docker push ${registry}/jenkins-${t}:v1-node24`);
+    }
+    expect(commands).to.include('git worktree add --detach "$AGENT_SRC" \'v1\'');
+    expect(step.creates).to.deep.equal(
+      ['agent', 'build-agent', 'platform-agent'].map((t) => ({
+        kind: 'image',
+        repository: `jenkins-${t}`,
+        tag: 'v1-node24',
+      })),
+    );
+    // The bootstrap created the repositories they are pushed to.
+    for (const t of ['controller', 'agent', 'build-agent', 'platform-agent'])
+      expect(steps[bootstrap]!.creates).to.deep.include({ kind: 'repository', repository: `jenkins-${t}` });
+    // Nothing builds the controller image later by hand.
+    const controller = steps.find((s) => /Jenkins controller/.test(s.title))!;
+    expect(controller.commands.join('\n')).to.not.include('docker build');
   });
 });

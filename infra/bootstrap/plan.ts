@@ -14,7 +14,7 @@ import {
   type EnvironmentName,
   type WorkloadEnvironmentName,
 } from '../../services/environments';
-import { naming } from '../../services/naming';
+import { JENKINS_IMAGES, naming } from '../../services/naming';
 import { BOOTSTRAP_SETTINGS } from './definitions';
 
 /**
@@ -82,6 +82,31 @@ export interface ReadParameter {
   readonly hint: string;
 }
 
+/**
+ * The Jenkins images, built from the operator's machine before mgmt's first `pulumi up` (which runs
+ * the controller by digest) and before any agent exists to build them (pipelines/jenkins/agent).
+ */
+export interface JenkinsImages {
+  /** The controller: `render` writes plugins.txt and jenkins.yaml into `context`, the Dockerfile bakes them in. */
+  readonly controller: {
+    readonly repository: string;
+    readonly dockerfile: string;
+    readonly context: string;
+    readonly render: string;
+  };
+  /** The agents: one Dockerfile target per repository, built from the platform at its release tag. */
+  readonly agents: {
+    readonly dockerfile: string;
+    /** The platform release (git tag) the agents install as `tdr`. */
+    readonly release: string;
+    readonly tag: string;
+    readonly targets: ReadonlyArray<{ readonly repository: string; readonly target: string }>;
+  };
+  /** The stack config key and file the controller's digest goes into. */
+  readonly digestKey: string;
+  readonly stackConfigFile: string;
+}
+
 export interface StandUpInput {
   readonly accountIds: AccountIds;
   readonly region: string;
@@ -95,6 +120,7 @@ export interface StandUpInput {
   readonly githubOrganisation: string;
   readonly initialImages: readonly InitialImage[];
   readonly initialPackages: readonly InitialPackage[];
+  readonly jenkinsImages: JenkinsImages;
   /** The preservation system's PreservationExportReader{Env} roles (the organisation config). */
   readonly preservationRoleArns: readonly string[];
   /** The catalogue's ECS services and Lambda functions, which every workload stack creates. */
@@ -200,6 +226,11 @@ export function firstStandUp(input: StandUpInput): StandUpStep[] {
       creates: [
         { kind: 'stack', stack: 'bootstrap' },
         { kind: 'bucket', bucket: naming.pulumiStateBucket() },
+        // The Jenkins images' repositories (./definitions.ts, jenkinsImageRepositories).
+        ...JENKINS_IMAGES.map((i): StandUpItem => ({
+          kind: 'repository',
+          repository: naming.jenkinsImageRepository(i),
+        })),
         ...ENVIRONMENT_NAMES.map((e): StandUpItem => ({
           kind: 'role',
           arn: naming.roleArn(ids.mgmt, naming.jenkinsInfraRole(e)),
@@ -224,6 +255,7 @@ export function firstStandUp(input: StandUpInput): StandUpStep[] {
       check: 'the preview shows no changes; `pulumi stack ls` lists bootstrap in the S3 backend',
       creates: [],
     },
+    jenkinsImagesStep(input),
     accountStep(input, 'mgmt'),
     seedStep(input),
     ...ACCOUNT_ORDER.filter((e) => e !== 'mgmt').map((env) => accountStep(input, env)),
@@ -240,8 +272,7 @@ export function firstStandUp(input: StandUpInput): StandUpStep[] {
             ? `aws ssm put-parameter --type SecureString --name ${p.name} --value "$VALUE"  # ${p.hint}`
             : `# ${p.name}: String, ${p.hint}; do not put it by hand`,
         ),
-        'npx tdr jobs build --out dist/jenkins',
-        'docker build -f pipelines/jenkins/controller/Dockerfile -t tdr-jenkins-controller dist/jenkins  # README: the controller image',
+        // The controller image was pushed by 'The Jenkins images'; it starts again to read the secrets.
         `aws ecs update-service --cluster ${naming.jenkinsCluster()} --service ${naming.jenkinsControllerService()} --force-new-deployment`,
       ],
       check:
@@ -300,6 +331,49 @@ export function firstStandUp(input: StandUpInput): StandUpStep[] {
         ? s.check
         : `${s.check}; read-only, item by item: \`npx tdr bootstrap check --step ${i + 1} --workload-role organisation\``,
   }));
+}
+
+/**
+ * The controller and agent images, pushed to the repositories the bootstrap created. Nothing else
+ * can build them yet: the agents that would are these images. The controller's digest goes into
+ * mgmt's stack config (a reviewed commit), which a real run refuses while it is the example.
+ */
+function jenkinsImagesStep(input: StandUpInput): Omit<StandUpStep, 'step'> {
+  const { controller, agents, digestKey, stackConfigFile } = input.jenkinsImages;
+  const registry = `${input.accountIds.mgmt}.dkr.ecr.${input.region}.amazonaws.com`;
+  const controllerImage = `${registry}/${controller.repository}:"$CONTROLLER_TAG"`;
+  return {
+    title: "The Jenkins images: the controller (plugins and JCasC baked in) and the agents, into mgmt's ECR",
+    runsAs: ADMIN,
+    commands: [
+      'export AWS_PROFILE="$TDR_ADMIN_PROFILE"',
+      'cd "$(git rev-parse --show-toplevel)"',
+      `aws ecr get-login-password --region ${input.region} | docker login --username AWS --password-stdin ${registry}`,
+      controller.render,
+      // ECR tags are immutable: the commit names the build, the digest is what the stack runs.
+      'CONTROLLER_TAG="$(git rev-parse --short=12 HEAD)"',
+      `docker build -f ${controller.dockerfile} -t ${controllerImage} ${controller.context}`,
+      `docker push ${controllerImage}`,
+      `DIGEST="$(aws ecr describe-images --repository-name ${controller.repository} --image-ids imageTag="$CONTROLLER_TAG" --query 'imageDetails[0].imageDigest' --output text)"`,
+      `sed -i "s|^  ${digestKey}: .*|  ${digestKey}: $DIGEST|" ${stackConfigFile}`,
+      `git commit -m "mgmt: run the Jenkins controller $DIGEST" ${stackConfigFile}  # review and merge it: the digest is what runs`,
+      // The agents install `tdr` at the release they are tagged with, so they build from that tag.
+      `AGENT_SRC="$(mktemp -d)" && git fetch --tags && git worktree add --detach "$AGENT_SRC" ${quote(agents.release)}`,
+      ...agents.targets.flatMap((t) => [
+        `docker build -f ${agents.dockerfile} --target ${t.target} -t ${registry}/${t.repository}:${agents.tag} "$AGENT_SRC"`,
+        `docker push ${registry}/${t.repository}:${agents.tag}`,
+      ]),
+      'git worktree remove --force "$AGENT_SRC"',
+    ],
+    check:
+      `aws ecr describe-images --repository-name ${controller.repository} finds the commit's tag with the digest now in ${stackConfigFile}; ` +
+      `aws ecr describe-images --repository-name R --image-ids imageTag=${agents.tag} finds each of ${agents.targets.map((t) => t.repository).join(', ')}`,
+    creates: agents.targets.map((t): StandUpItem => ({
+      kind: 'image',
+      repository: t.repository,
+      tag: agents.tag,
+    })),
+  };
 }
 
 function accountStep(input: StandUpInput, env: EnvironmentName): Omit<StandUpStep, 'step'> {

@@ -69,6 +69,35 @@ export function defineBootstrap(platform: Platform, config: BootstrapConfig): Re
       { parent: mgmt },
     );
   }
+  for (const r of defs.jenkinsImageRepositories) {
+    const repo = new aws.ecr.Repository(
+      `ecr-${r.name}`,
+      {
+        name: r.name,
+        imageTagMutability: r.imageTagMutability,
+        imageScanningConfiguration: { scanOnPush: r.scanOnPush },
+        encryptionConfigurations: [{ encryptionType: 'AES256' }],
+      },
+      { parent: mgmt },
+    );
+    new aws.ecr.LifecyclePolicy(
+      `ecr-${r.name}-lifecycle`,
+      {
+        repository: repo.name,
+        policy: JSON.stringify({
+          rules: [
+            {
+              rulePriority: 1,
+              description: `keep the last ${r.keepImages} images`,
+              selection: { tagStatus: 'any', countType: 'imageCountMoreThan', countNumber: r.keepImages },
+              action: { type: 'expire' },
+            },
+          ],
+        }),
+      },
+      { parent: mgmt },
+    );
+  }
   return {
     stateBucket: state.bucketName,
     secretsKeyAlias: defs.secretsKey.alias,

@@ -37,6 +37,26 @@ const input: StandUpInput = {
   seed: { folders: 1, jobs: 1 },
   jenkinsUrl: 'https://jenkins.example.org/',
   githubOrganisation: 'nationalarchives',
+  jenkinsImages: {
+    controller: {
+      repository: 'jenkins-controller',
+      dockerfile: 'pipelines/jenkins/controller/Dockerfile',
+      context: 'dist/jenkins',
+      render: 'npx tdr jobs build --out dist/jenkins',
+    },
+    agents: {
+      dockerfile: 'pipelines/jenkins/agent/Dockerfile',
+      release: 'v1',
+      tag: 'v1-node24',
+      targets: [
+        { repository: 'jenkins-agent', target: 'agent' },
+        { repository: 'jenkins-build-agent', target: 'build-agent' },
+        { repository: 'jenkins-platform-agent', target: 'platform-agent' },
+      ],
+    },
+    digestKey: 'tdr:jenkinsControllerImageDigest',
+    stackConfigFile: 'infra/stacks/Pulumi.mgmt.yaml',
+  },
   preservationRoleArns: Object.values(EXAMPLE_ORGANISATION.preservationExportReaderRoleArns),
   ...initialArtifacts(platform),
 };
@@ -73,7 +93,8 @@ describe('the stand-up order', () => {
 
   it('names each image and package when the seed step is missing, and a role when its stack comes too late', () => {
     const steps = plan();
-    const seed = steps.findIndex((s) => s.creates.some((c) => c.kind === 'image'));
+    // The step that seeds the workload stacks' images and packages (not the Jenkins images' step).
+    const seed = steps.findIndex((s) => s.creates.some((c) => c.kind === 'package'));
     expect(seed).to.be.greaterThan(-1);
     const withoutSeed = steps.filter((_, i) => i !== seed);
     const { initialImages, initialPackages } = initialArtifacts(platform);

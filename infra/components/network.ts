@@ -25,6 +25,8 @@ export interface NetworkOutputs {
   readonly cidr: string;
   readonly publicSubnetIds: pulumi.Output<string>[];
   readonly privateSubnetIds: pulumi.Output<string>[];
+  /** The NAT gateways' public addresses: what the private subnets' traffic comes from on the internet. */
+  readonly natPublicIps: pulumi.Output<string>[];
 }
 
 /** `10.2.0.0/16`, 3 → `10.2.48.0/20`: public subnets take blocks 0-7, private ones 8-15. */
@@ -80,12 +82,14 @@ export function createNetwork(name: string, args: NetworkArgs, parent: pulumi.Re
     return subnet;
   });
   const natCount = args.natGatewayPerZone ? zones.length : 1;
+  const eips: aws.ec2.Eip[] = [];
   const nats = publicSubnets.slice(0, natCount).map((subnet, i) => {
     const eip = new aws.ec2.Eip(
       `${name}-nat-${i}-eip`,
       { domain: 'vpc', tags: { Name: `${vpcName}-nat-${i}` } },
       opts,
     );
+    eips.push(eip);
     return new aws.ec2.NatGateway(
       `${name}-nat-${i}`,
       { allocationId: eip.id, subnetId: subnet.id, tags: { Name: `${vpcName}-nat-${i}` } },
@@ -162,6 +166,7 @@ export function createNetwork(name: string, args: NetworkArgs, parent: pulumi.Re
     cidr: args.cidr,
     publicSubnetIds: publicSubnets.map((s) => s.id),
     privateSubnetIds: privateSubnets.map((s) => s.id),
+    natPublicIps: eips.map((e) => e.publicIp),
   };
 }
 
@@ -170,6 +175,7 @@ export class Network extends pulumi.ComponentResource implements NetworkOutputs 
   readonly cidr: string;
   readonly publicSubnetIds: pulumi.Output<string>[];
   readonly privateSubnetIds: pulumi.Output<string>[];
+  readonly natPublicIps: pulumi.Output<string>[];
 
   constructor(name: string, args: NetworkArgs, opts?: pulumi.ComponentResourceOptions) {
     super('tdr:network:Network', name, {}, opts);
@@ -181,6 +187,7 @@ export class Network extends pulumi.ComponentResource implements NetworkOutputs 
     this.cidr = out.cidr;
     this.publicSubnetIds = out.publicSubnetIds;
     this.privateSubnetIds = out.privateSubnetIds;
+    this.natPublicIps = out.natPublicIps;
     this.registerOutputs({
       vpcId: this.vpcId,
       publicSubnetIds: this.publicSubnetIds,

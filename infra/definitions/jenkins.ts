@@ -11,7 +11,7 @@ import {
   WORKLOAD_ENVIRONMENTS,
   type WorkloadEnvironmentName,
 } from '../../services/environments';
-import { naming } from '../../services/naming';
+import { JENKINS_IMAGES, naming } from '../../services/naming';
 import { ecsEntries, ecsServices, functions, oneOffTasks } from '../../services/queries';
 import type { AccountFacts, WorkloadAccountFacts } from './account';
 import { lambdaArn } from './lambda';
@@ -181,7 +181,8 @@ function releaseReportStatements(
  * writes", S3 user guide), so even this role cannot overwrite a package a release recorded.
  */
 function mgmtNodeRoleStatements(mgmt: AccountFacts): PolicyStatement[] {
-  const repositories = catalogueRepositoryArns(mgmt);
+  // mgmt/agent-image rebuilds the agent images on the build agent, as this role.
+  const repositories = [...catalogueRepositoryArns(mgmt), ...agentRepositoryArns(mgmt)];
   const packages = functionPackageResources(mgmt.platform);
   return [
     // A registry token is account-wide by design; what it can push to is limited below.
@@ -225,6 +226,13 @@ function mgmtNodeRoleStatements(mgmt: AccountFacts): PolicyStatement[] {
           },
         ]),
   ];
+}
+
+/** mgmt's ECR repositories of the Jenkins agent images (every Jenkins image but the controller's). */
+export function agentRepositoryArns(mgmt: AccountFacts): string[] {
+  return JENKINS_IMAGES.filter((i) => i !== 'controller').map((i) =>
+    arn.ecrRepository(mgmt.region, mgmt.accountId, naming.jenkinsImageRepository(i)),
+  );
 }
 
 /** mgmt's ECR repositories of the catalogue's images. */

@@ -18,6 +18,9 @@ export const UNSCOPABLE_ACTIONS: ReadonlySet<string> = new Set([
   'ecr:GetAuthorizationToken',
   'ecs:RegisterTaskDefinition',
   'ecs:DescribeTaskDefinition',
+  // The Jenkins controller's ECS cloud deregisters the task definitions it registered (Service
+  // Authorization Reference, Amazon ECS: DeregisterTaskDefinition has no resource type).
+  'ecs:DeregisterTaskDefinition',
   'cloudwatch:GetMetricData',
   'cloudwatch:GetMetricStatistics',
   'cloudwatch:ListMetrics',

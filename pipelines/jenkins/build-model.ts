@@ -9,7 +9,7 @@
 import type { Platform } from '../../services/config';
 import { naming } from '../../services/naming';
 import { workloadEnvironmentNames } from '../../services/queries';
-import { buildAgentLabel } from './agents';
+import { buildAgentLabel, platformAgentLabel } from './agents';
 import { jenkinsCredentials } from './credentials';
 import { agentImageJob, buildJobs } from './jobs/build';
 import { jobContext, type Contribution } from './jobs/context';
@@ -52,11 +52,36 @@ export function buildJenkinsModel(
     buildJobs(ctx),
     agentImageJob(ctx),
   ];
+  return {
+    folders: parts.flatMap((p) => p.folders ?? []),
+    jobs: parts.flatMap((p) => p.jobs ?? []),
+    pipelines: parts.flatMap((p) => p.pipelines ?? []),
+    platformPipeline: platformPipeline(ctx),
+    agents: agentTemplates(platform, settings),
+    credentials: jenkinsCredentials(workloadEnvironmentNames(platform.environments)),
+    authorisation: {
+      teams: Object.fromEntries(
+        [ctx.adminGroup, settings.developerGroup].map((g) => [g, naming.githubTeam(g)]),
+      ),
+      adminGroup: ctx.adminGroup,
+      developerGroup: settings.developerGroup,
+    },
+    releaseLocks: platform.promotionPath.flatMap((e) =>
+      ctx.services.map((s) => naming.jenkinsReleaseLock(s, e)),
+    ),
+    slackChannel: settings.slackChannel,
+  };
+}
+
+/** The controller's ECS cloud templates: per environment its release and infra agents; in mgmt the build and platform agents. */
+function agentTemplates(platform: Platform, settings: JenkinsSettings): AgentTemplate[] {
+  const environments = Object.values(platform.environments);
   const agent = (e: (typeof environments)[number], label: string, taskRole: string): AgentTemplate => ({
     environment: e.name,
     label,
     region: e.region,
     taskRole,
+    executionRole: naming.jenkinsAgentExecutionRole(),
     image: settings.agentImage,
     cpu: settings.agentCpu,
     memory: settings.agentMemory,
@@ -74,28 +99,23 @@ export function buildJenkinsModel(
       label: buildAgentLabel(mgmt.name),
       region: mgmt.region,
       taskRole: naming.jenkinsNodeRole(mgmt.name),
+      executionRole: naming.jenkinsAgentExecutionRole(),
       image: settings.buildAgentImage,
       cpu: settings.buildAgentCpu,
       memory: settings.buildAgentMemory,
     },
-  ];
-  return {
-    folders: parts.flatMap((p) => p.folders ?? []),
-    jobs: parts.flatMap((p) => p.jobs ?? []),
-    pipelines: parts.flatMap((p) => p.pipelines ?? []),
-    platformPipeline: platformPipeline(ctx),
-    agents,
-    credentials: jenkinsCredentials(workloadEnvironmentNames(platform.environments)),
-    authorisation: {
-      teams: Object.fromEntries(
-        [ctx.adminGroup, settings.developerGroup].map((g) => [g, naming.githubTeam(g)]),
-      ),
-      adminGroup: ctx.adminGroup,
-      developerGroup: settings.developerGroup,
+    {
+      // The platform's own pipeline: `npm test` (against moto) and an offline synth, on every branch
+      // and pull request: a role with no permission, so no branch's code holds AWS credentials.
+      environment: mgmt.name,
+      label: platformAgentLabel(mgmt.name),
+      region: mgmt.region,
+      taskRole: naming.jenkinsPlatformAgentRole(),
+      executionRole: naming.jenkinsAgentExecutionRole(),
+      image: settings.platformAgentImage,
+      cpu: settings.platformAgentCpu,
+      memory: settings.platformAgentMemory,
     },
-    releaseLocks: platform.promotionPath.flatMap((e) =>
-      ctx.services.map((s) => naming.jenkinsReleaseLock(s, e)),
-    ),
-    slackChannel: settings.slackChannel,
-  };
+  ];
+  return agents;
 }

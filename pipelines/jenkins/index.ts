@@ -18,7 +18,13 @@ import { DEFAULT_JENKINS_SETTINGS, type JenkinsSettings } from './settings';
 export { buildJenkinsModel } from './build-model';
 export { allStages, allSteps } from './walk';
 export type * from './model';
-export { DEFAULT_JENKINS_SETTINGS, type JenkinsSettings } from './settings';
+export {
+  AGENT_DOCKERFILE,
+  AGENT_IMAGE_TARGETS,
+  agentImageTag,
+  DEFAULT_JENKINS_SETTINGS,
+  type JenkinsSettings,
+} from './settings';
 export { scanForSecrets, type SecretFinding } from './secret-scan';
 
 /** File name of the platform pipeline, in the output directory and at the repository's root. */

@@ -167,9 +167,10 @@ export interface Stage {
   /**
    * Which of the environment's agents, when not its release agent: `infra` runs as
    * `TDRJenkinsInfraRole{Env}` (which may assume only that account's Pulumi deploy role); `build` is
-   * the image with Kaniko and the build tools.
+   * the image with Kaniko and the build tools; `platform` (mgmt) the image with everything this
+   * repository's `npm test` needs.
    */
-  readonly agentKind?: 'infra' | 'build';
+  readonly agentKind?: 'infra' | 'build' | 'platform';
   /** Run only on this branch (multibranch jobs). */
   readonly branch?: string;
   /** Run only when all of these hold. */
@@ -272,6 +273,8 @@ export interface AgentTemplate {
   readonly region: string;
   /** IAM role of the Fargate task, in mgmt: `TDRJenkinsNodeRole{Env}` or `TDRJenkinsInfraRole{Env}`. */
   readonly taskRole: string;
+  /** IAM role ECS starts the task with (pulls the image from mgmt's ECR, writes the logs), in mgmt. */
+  readonly executionRole: string;
   readonly image: string;
   readonly cpu: number;
   readonly memory: number;

@@ -29,6 +29,9 @@ export function renderCasc(model: JenkinsModel, settings: JenkinsSettings): stri
       // The controller runs nothing itself: builds run on the per-environment ECS agents.
       numExecutors: 0,
       mode: 'EXCLUSIVE',
+      // No inbound TCP agent port: agents connect over WebSocket through the HTTPS endpoint (the
+      // load balancer opens 443 only). -1 disables the port (jenkins.model.Jenkins#slaveAgentPort).
+      slaveAgentPort: -1,
       markupFormatter: 'plainText',
       securityRealm: {
         github: {
@@ -80,12 +83,26 @@ export function renderCasc(model: JenkinsModel, settings: JenkinsSettings): stri
   return doc.toString({ lineWidth: 0 });
 }
 
-/** The ECS cloud in mgmt: one Fargate agent template per environment, each with its own task role. */
+/**
+ * The agent's container environment that makes it connect over WebSocket: the inbound agent
+ * image's entrypoint adds `-webSocket` when JENKINS_WEB_SOCKET is `true`
+ * (https://github.com/jenkinsci/docker-agent/blob/master/jenkins-agent). The amazon-ecs plugin
+ * itself passes only `-url <jenkinsUrl> <secret> <name>` (ECSLauncher#getDockerRunCommand,
+ * https://github.com/jenkinsci/amazon-ecs-plugin), and has no WebSocket setting of its own.
+ */
+export const AGENT_WEBSOCKET_ENV = { name: 'JENKINS_WEB_SOCKET', value: 'true' } as const;
+
+/**
+ * The ECS cloud in mgmt: one Fargate agent template per environment and kind, each with its own
+ * task role and the agents' execution role. The plugin registers one task definition per template,
+ * family `{cloud name}-{template name}` (ECSService#fullQualifiedTemplateName), with these roles
+ * (ECSTaskTemplate `taskrole`, `executionRole`; https://github.com/jenkinsci/amazon-ecs-plugin).
+ */
 function ecsCloud(model: JenkinsModel, settings: JenkinsSettings): object {
   const mgmtAccount = ssmRef(naming.accountIdParameter('mgmt'));
   return {
     ecs: {
-      name: 'ecs',
+      name: naming.jenkinsCloudName(),
       cluster: ssmRef(naming.jenkinsClusterArnParameter()),
       regionName: controllerRegion(model),
       jenkinsUrl: settings.jenkinsUrl,
@@ -104,8 +121,16 @@ function ecsCloud(model: JenkinsModel, settings: JenkinsSettings): object {
         subnets: ssmRef(naming.jenkinsAgentSubnetsParameter()),
         securityGroups: ssmRef(naming.jenkinsAgentSecurityGroupParameter()),
         taskrole: naming.roleArn(mgmtAccount, a.taskRole),
+        executionRole: naming.roleArn(mgmtAccount, a.executionRole),
+        logDriver: 'awslogs',
+        logDriverOptions: [
+          { name: 'awslogs-group', value: naming.logGroup('jenkins-agent', 'mgmt') },
+          { name: 'awslogs-region', value: a.region },
+          { name: 'awslogs-stream-prefix', value: a.label },
+        ],
         uniqueRemoteFSRoot: true,
-        environments: [{ name: 'TDR_ENV', value: a.environment }],
+        // A copy each: one shared object would be written as a YAML anchor and aliases.
+        environments: [{ name: 'TDR_ENV', value: a.environment }, { ...AGENT_WEBSOCKET_ENV }],
       })),
     },
   };

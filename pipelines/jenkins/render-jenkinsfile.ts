@@ -5,7 +5,7 @@
  */
 import { naming } from '../../services/naming';
 import { call, expressionList, identifier, indent, list, map, shellWord, str } from './groovy';
-import { buildAgentLabel } from './agents';
+import { buildAgentLabel, platformAgentLabel } from './agents';
 import type { Arg, Condition, Parameter, Pipeline, PostSteps, Stage, Step, Text } from './model';
 
 export const GENERATED_MARKER = 'generated — edit pipelines/jenkins, then run `npx tdr jobs build`';
@@ -108,7 +108,9 @@ function renderStage(s: Stage, p: Pipeline): string {
         ? naming.jenkinsInfraAgentLabel(s.agent)
         : s.agentKind === 'build'
           ? buildAgentLabel(s.agent)
-          : naming.jenkinsAgentLabel(s.agent);
+          : s.agentKind === 'platform'
+            ? platformAgentLabel(s.agent)
+            : naming.jenkinsAgentLabel(s.agent);
     body.push(`agent {\n    label ${str(label)}\n}`);
   }
   if (s.branch) body.push(`when {\n    branch ${str(s.branch)}\n}`);

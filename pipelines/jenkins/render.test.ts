@@ -6,7 +6,7 @@ import { loadPlatform } from '../../services/config';
 import { naming } from '../../services/naming';
 import { TEST_ACCOUNT_IDS } from '../../test/support/accounts';
 import { expectGolden } from '../../test/support/golden';
-import { buildAgentLabel } from './agents';
+import { buildAgentLabel, platformAgentLabel } from './agents';
 import { buildJenkinsModel } from './build-model';
 import { identifier, multiline, shellWord, str } from './groovy';
 import { ROOT_JENKINSFILE, renderJenkins, renderRootJenkinsfile } from './index';
@@ -20,6 +20,7 @@ const GOLDEN_DIR = join(REPO_ROOT, 'testdata', 'jenkins');
 
 interface Casc {
   jenkins: {
+    slaveAgentPort: number;
     securityRealm: { github: Record<string, string> };
     authorizationStrategy: {
       projectMatrix: { entries: Array<{ group: { name: string; permissions: string[] } }> };
@@ -27,7 +28,14 @@ interface Casc {
     clouds: Array<{
       ecs: {
         regionName: string;
-        templates: Array<{ label: string; taskrole: string; launchType: string; environments: unknown[] }>;
+        jenkinsUrl: string;
+        templates: Array<{
+          label: string;
+          taskrole: string;
+          executionRole: string;
+          launchType: string;
+          environments: unknown[];
+        }>;
       };
     }>;
   };
@@ -143,24 +151,37 @@ describe('jenkins renderings', () => {
 
     const ecs = casc.jenkins.clouds[0]?.ecs;
     expect(ecs?.regionName).to.equal('eu-west-2');
+    expect(ecs?.jenkinsUrl).to.match(/^https:\/\//);
     const templates = ecs?.templates ?? [];
-    // One release agent and one infra agent per environment, and mgmt's build agent (Kaniko), with mgmt's task role.
+    // One release agent and one infra agent per environment, and mgmt's build agent (Kaniko) and
+    // platform agent (npm test), with mgmt's task role.
     const envs = Object.keys(platform.environments) as EnvironmentName[];
     expect(templates.map((t) => t.label)).to.have.members([
       ...envs.map((e) => naming.jenkinsAgentLabel(e)),
       ...envs.map((e) => naming.jenkinsInfraAgentLabel(e)),
       buildAgentLabel('mgmt'),
+      platformAgentLabel('mgmt'),
     ]);
+    // Plain YAML: no anchor or alias, which JCasC's YAML loader caps (casc.yaml.max.aliases).
+    expect(files.get('jenkins.yaml')).to.not.match(/^\s*(?:- )?[&*]a\d/m);
+    // No inbound TCP agent port: the load balancer opens 443 only (issue 23).
+    expect(casc.jenkins.slaveAgentPort).to.equal(-1);
     for (const t of templates) {
       const infra = t.label.startsWith('ecs-infra-');
-      const env = t.label.replace(/^ecs-(infra-)?/, '').replace(/-build$/, '') as EnvironmentName;
+      const env = t.label.replace(/^ecs-(infra-)?/, '').replace(/-(build|platform)$/, '') as EnvironmentName;
       expect(t.launchType).to.equal('FARGATE');
-      expect(t.taskrole).to.equal(
-        naming.roleArn(
-          ssmRef(naming.accountIdParameter('mgmt')),
-          infra ? naming.jenkinsInfraRole(env) : naming.jenkinsNodeRole(env),
-        ),
+      // ECS pulls from mgmt's ECR only with an execution role; the agent dials the controller's
+      // HTTPS URL over WebSocket (the inbound agent's entrypoint reads JENKINS_WEB_SOCKET).
+      expect(t.executionRole, t.label).to.equal(
+        naming.roleArn(ssmRef(naming.accountIdParameter('mgmt')), naming.jenkinsAgentExecutionRole()),
       );
+      expect(t.environments, t.label).to.deep.include({ name: 'JENKINS_WEB_SOCKET', value: 'true' });
+      const role = infra
+        ? naming.jenkinsInfraRole(env)
+        : t.label === platformAgentLabel('mgmt')
+          ? naming.jenkinsPlatformAgentRole()
+          : naming.jenkinsNodeRole(env);
+      expect(t.taskrole, t.label).to.equal(naming.roleArn(ssmRef(naming.accountIdParameter('mgmt')), role));
     }
 
     // Every credential field is a reference resolved from SSM at runtime, never a value.

@@ -34,6 +34,10 @@ export interface JenkinsSettings {
   readonly buildAgentImage: string;
   readonly buildAgentCpu: number;
   readonly buildAgentMemory: number;
+  /** The platform agent: what this repository's own `npm test` needs (the root Jenkinsfile's Build stage). */
+  readonly platformAgentImage: string;
+  readonly platformAgentCpu: number;
+  readonly platformAgentMemory: number;
   /** A build stops if its image's scan on push finds anything at or above this severity. */
   readonly scanFailSeverity: 'CRITICAL' | 'HIGH' | 'MEDIUM' | 'LOW';
   /** Where builds report a failed stage (not the release channel: every branch builds). */
@@ -51,11 +55,24 @@ export interface JenkinsSettings {
 export const AGENT_NODE_MAJOR = 24;
 const TDR_VERSION = 'v1';
 
-/** mgmt's ECR repositories of the agent images, and the Dockerfile targets they are built from. */
+/**
+ * mgmt's ECR repositories of the agent images; each is built from the Dockerfile target of the
+ * same name as its image (pipelines/jenkins/agent/Dockerfile: `agent`, `build-agent`, `platform-agent`).
+ */
 export const AGENT_IMAGE_REPOSITORIES = {
-  agent: 'jenkins-agent',
-  buildAgent: 'jenkins-build-agent',
+  agent: naming.jenkinsImageRepository('agent'),
+  buildAgent: naming.jenkinsImageRepository('build-agent'),
+  platformAgent: naming.jenkinsImageRepository('platform-agent'),
 } as const;
+
+/** The agent images with the Dockerfile target each is built from. */
+export const AGENT_IMAGE_TARGETS = [
+  { repository: AGENT_IMAGE_REPOSITORIES.agent, target: 'agent' },
+  { repository: AGENT_IMAGE_REPOSITORIES.buildAgent, target: 'build-agent' },
+  { repository: AGENT_IMAGE_REPOSITORIES.platformAgent, target: 'platform-agent' },
+] as const;
+
+export const AGENT_DOCKERFILE = 'pipelines/jenkins/agent/Dockerfile';
 
 export function agentImageTag(tdrVersion: string): string {
   return `${tdrVersion}-node${AGENT_NODE_MAJOR}`;
@@ -83,6 +100,10 @@ export const DEFAULT_JENKINS_SETTINGS: JenkinsSettings = {
   buildAgentImage: mgmtImage(AGENT_IMAGE_REPOSITORIES.buildAgent, agentImageTag(TDR_VERSION)),
   buildAgentCpu: 4096,
   buildAgentMemory: 16384,
+  platformAgentImage: mgmtImage(AGENT_IMAGE_REPOSITORIES.platformAgent, agentImageTag(TDR_VERSION)),
+  // The unit and integration suites with moto_server and chromium: the build agent's size.
+  platformAgentCpu: 4096,
+  platformAgentMemory: 16384,
   scanFailSeverity: 'HIGH',
   buildSlackChannel: EXAMPLE_ORGANISATION.slack.buildChannel,
   developerGroup: 'developers',

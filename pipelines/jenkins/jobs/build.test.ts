@@ -235,8 +235,9 @@ describe('build jobs', () => {
     expect(p.stages[0]?.agent).to.equal(undefined);
     expect(p.stages[0]?.steps?.[0]).to.deep.include({ parameter: 'TDR_VERSION', pattern: '^v\\d+$' });
     const kaniko = allSteps(p).find((s) => s.kind === 'shell' && s.argv[0] === 'kaniko-build');
+    // Every agent image, each from its own Dockerfile target (the platform agent included).
     expect(kaniko?.kind === 'shell' && kaniko.argv[2]).to.equal(
-      'pipelines/jenkins/agent/Dockerfile=jenkins-agent@agent pipelines/jenkins/agent/Dockerfile=jenkins-build-agent@build-agent',
+      'pipelines/jenkins/agent/Dockerfile=jenkins-agent@agent pipelines/jenkins/agent/Dockerfile=jenkins-build-agent@build-agent pipelines/jenkins/agent/Dockerfile=jenkins-platform-agent@platform-agent',
     );
   });
 });

@@ -15,10 +15,10 @@ import type { EnvironmentName } from '../../../services/environments';
 import { naming } from '../../../services/naming';
 import { sourceRepositories, type SourceRepository } from '../../../services/queries';
 import { VERSION_PATTERN_SOURCE } from '../../../services/versions';
-import { buildAgentLabel } from '../agents';
+import { buildAgentLabel, platformAgentLabel } from '../agents';
 import { CREDENTIAL_IDS } from '../credentials';
 import type { Arg, Condition, Job, Pipeline, Stage, Step, Text } from '../model';
-import { AGENT_IMAGE_REPOSITORIES, agentImageTag, githubUrl } from '../settings';
+import { AGENT_DOCKERFILE, AGENT_IMAGE_TARGETS, agentImageTag, githubUrl } from '../settings';
 import {
   AGENT_IMAGE_JOB,
   BUILD_FOLDER,
@@ -254,8 +254,7 @@ function buildPipeline(ctx: JobContext, repositories: readonly SourceRepository[
 export function agentImageJob(ctx: JobContext): Contribution {
   const { settings } = ctx;
   const id = 'agent-image';
-  const dockerfile = 'pipelines/jenkins/agent/Dockerfile';
-  const images = `${dockerfile}=${AGENT_IMAGE_REPOSITORIES.agent}@agent ${dockerfile}=${AGENT_IMAGE_REPOSITORIES.buildAgent}@build-agent`;
+  const images = AGENT_IMAGE_TARGETS.map((i) => `${AGENT_DOCKERFILE}=${i.repository}@${i.target}`).join(' ');
   const tag = env('IMAGE_TAG');
   const pipeline = definePipeline(ctx, {
     id,
@@ -299,7 +298,7 @@ export function agentImageJob(ctx: JobContext): Contribution {
   const job: Job = {
     path: AGENT_IMAGE_JOB,
     kind: 'agent-image',
-    description: `Builds the agent images (tdr at TDR_VERSION, Node, Pulumi; Kaniko and build tools for ${buildAgentLabel(MGMT)}) into mgmt's ECR; pin the result in settings.tdrVersion`,
+    description: `Builds the agent images (tdr at TDR_VERSION, Node, Pulumi; Kaniko and build tools for ${buildAgentLabel(MGMT)}; npm test's packages for ${platformAgentLabel(MGMT)}) into mgmt's ECR; pin the result in settings.tdrVersion`,
     environment: MGMT,
     parameters: [
       {

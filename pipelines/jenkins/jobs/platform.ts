@@ -56,6 +56,9 @@ export function platformPipeline(ctx: JobContext): Pipeline {
       {
         name: 'Build',
         agent: mgmt,
+        // `npm test` needs moto_server, groovy, chromium, a JRE and the Job DSL engine's build
+        // dependencies, which only the platform agent image has (pipelines/jenkins/agent/Dockerfile).
+        agentKind: 'platform',
         stages: [
           { name: 'Install', steps: [{ kind: 'checkout-scm' }, { kind: 'shell', argv: ['npm', 'ci'] }] },
           { name: 'Test', steps: [{ kind: 'shell', argv: ['npm', 'test'] }] },

@@ -1,5 +1,11 @@
 #!/bin/sh
-# Builds and pushes images to mgmt's ECR with Kaniko: no Docker daemon, nothing privileged.
+# Builds and pushes images to mgmt's ECR with Kaniko (Chainguard's maintained fork, built into the
+# build agent image, pipelines/jenkins/agent/Dockerfile): no Docker daemon, nothing privileged, run
+# as root in the unprivileged build agent container.
+# NOT DONE (issue 23): Kaniko's README calls running the executor inside another image (here the
+# Jenkins agent) unsupported, because it unpacks each base image over its own container's root; the
+# --ignore-path list below keeps the agent's own directories out of it. The supported shape, Kaniko
+# in its own container (a second container of the build agent's task, or its own task), is not built.
 #   kaniko-build TAG "DOCKERFILE=REPOSITORY[@TARGET] ..."
 # Each pair is built from the current directory as context and pushed as REPOSITORY:TAG. ECR tags
 # are immutable, so a tag that is already there is left alone: a re-run of one commit pushes nothing.
