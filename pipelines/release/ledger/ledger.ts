@@ -12,7 +12,13 @@
  * the record after its sequence (usually there is none), lists any newer ones (`StartAfter`) and
  * folds them in, repairing it with a conditional write; a missing or unreadable head is rebuilt from the records (`tdr ledger reindex`
  * does it on purpose). A record that does not parse is noted in the head and degrades only what
- * shows it.
+ * shows it. Beside the records the head keeps a summary of the runs of the last 90 days
+ * (./run-summary.ts), what the release board reads; a head without one (written by an older
+ * `tdr`) is rebuilt from the records like a missing one.
+ *
+ * A read-only ledger (`tdr status`, `report`, `history` under TDR_WORKLOAD_ROLE=reader) repairs
+ * nothing: it folds newer records in memory, or rebuilds a missing or old head in memory, and says
+ * in the view that the head is stale; the next release or `tdr ledger reindex` writes it.
  */
 import {
   GetObjectCommand,
@@ -35,8 +41,10 @@ import {
   type LedgerRecord,
   type NewRecord,
 } from './ledger-records';
+import { EMPTY_SUMMARY, foldRuns, runSummarySchema, type RunFact } from './run-summary';
 
 export * from './ledger-records';
+export { SUMMARY_DAYS, type RunFact } from './run-summary';
 
 const MAX_APPEND_ATTEMPTS = 50;
 /** Unreadable records a head remembers (the newest). */
@@ -56,6 +64,10 @@ export interface LedgerView {
   /** Compacted (./ledger-records.ts `compact`), oldest first. */
   readonly records: readonly LedgerRecord[];
   readonly bad: readonly BadRecord[];
+  /** Release runs that finished in the last 90 days (./run-summary.ts), oldest first. */
+  readonly runs: readonly RunFact[];
+  /** Why the head object is not what this view says (a read-only ledger repairs nothing); null when it is. */
+  readonly stale: string | null;
 }
 
 /** A history row: a record, or why the record at that number cannot be shown. */
@@ -77,6 +89,8 @@ const headSchema = z.object({
   records: z.array(ledgerRecordSchema),
   bad: z.array(z.object({ seq: z.number().int().positive(), problem: z.string() })),
   updatedAt: z.string(),
+  /** Absent from heads an older `tdr` wrote: such a head is rebuilt (its compaction kept less). */
+  summary: runSummarySchema.optional(),
 });
 type Head = z.infer<typeof headSchema>;
 
@@ -99,6 +113,7 @@ export class Ledger {
     readonly bucket: string,
     private readonly now: () => Date = () => new Date(),
     private readonly newWriteId: () => string = randomUUID,
+    private readonly options: { readonly readOnly?: boolean } = {},
   ) {}
 
   /**
@@ -108,7 +123,13 @@ export class Ledger {
    */
   async view(service: string, env: string): Promise<LedgerView> {
     const found = await this.readHead(service, env);
-    if (!found.head) return this.rebuild(service, env, found.etag);
+    if (!found.head?.summary)
+      return this.rebuild(
+        service,
+        env,
+        found.etag,
+        found.head ? 'it was written by an older tdr (no run summary)' : 'there is none, or it is unreadable',
+      );
     // Sequence numbers are gap-free: no record after the head's means it is current (a GET by
     // key is constant time where a listing may not be); otherwise list everything after it.
     const next = recordKey(service, env, found.head.lastSeq + 1);
@@ -118,13 +139,18 @@ export class Ledger {
       return viewOf(found.head);
     }
     const head = this.fold(found.head, await this.readAll(newer));
+    if (this.options.readOnly)
+      return viewOf(
+        head,
+        `the ledger head of ${service} in ${env} is ${head.lastSeq - found.head.lastSeq} record(s) behind (read past it; a read repairs nothing: the next release or tdr ledger reindex --service ${service} --env ${env} does)`,
+      );
     await this.writeHead(head, found.etag);
     return viewOf(head);
   }
 
   /** Rebuilds the head from every record (`tdr ledger reindex`): reads the whole history once. */
   async reindex(service: string, env: string): Promise<LedgerView> {
-    return this.rebuild(service, env, (await this.readHead(service, env)).etag);
+    return this.rebuild(service, env, (await this.readHead(service, env)).etag, null);
   }
 
   /** Every record of one service × environment, oldest first (the whole history: tests, audits). */
@@ -232,16 +258,32 @@ export class Ledger {
   private fold(head: Head, read: readonly (LedgerRecord | BadRecord)[]): Head {
     const records = read.filter((r): r is LedgerRecord => 'kind' in r);
     const bad = read.filter((r): r is BadRecord => !('kind' in r));
+    const now = this.now();
     return {
       ...head,
       lastSeq: Math.max(head.lastSeq, ...read.map((r) => r.seq)),
       records: compact([...head.records, ...records]),
       bad: [...head.bad, ...bad].slice(-KEEP_BAD),
-      updatedAt: this.now().toISOString(),
+      updatedAt: now.toISOString(),
+      // Each record is folded once: only those past the head's last number count as new runs.
+      summary: foldRuns(
+        head.summary ?? EMPTY_SUMMARY,
+        records.filter((r) => r.seq > head.lastSeq),
+        now,
+      ),
     };
   }
 
-  private async rebuild(service: string, env: string, etag: string | undefined): Promise<LedgerView> {
+  /**
+   * The head from every record. Written back, unless this ledger is read-only and `why` says
+   * what is wrong with the stored one (`tdr ledger reindex` passes null: it always writes).
+   */
+  private async rebuild(
+    service: string,
+    env: string,
+    etag: string | undefined,
+    why: string | null,
+  ): Promise<LedgerView> {
     const empty: Head = {
       head: 1,
       service,
@@ -250,8 +292,14 @@ export class Ledger {
       records: [],
       bad: [],
       updatedAt: this.now().toISOString(),
+      summary: EMPTY_SUMMARY,
     };
     const head = this.fold(empty, await this.readAll(await this.keys(service, env, 0)));
+    if (this.options.readOnly && why !== null)
+      return viewOf(
+        head,
+        `the ledger head of ${service} in ${env} is stale: ${why}; read all ${head.lastSeq} record(s) instead (a read repairs nothing: tdr ledger reindex --service ${service} --env ${env})`,
+      );
     await this.writeHead(head, etag);
     return viewOf(head);
   }
@@ -365,13 +413,15 @@ export class Ledger {
   }
 }
 
-function viewOf(head: Head): LedgerView {
+function viewOf(head: Head, stale: string | null = null): LedgerView {
   return {
     service: head.service,
     env: head.env,
     lastSeq: head.lastSeq,
     records: head.records,
     bad: head.bad,
+    runs: head.summary?.runs ?? [],
+    stale,
   };
 }
 
