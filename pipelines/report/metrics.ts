@@ -130,7 +130,10 @@ const isFailure = (r: RunFact) => r.outcome === 'failed' || r.outcome === 'rolle
 
 function serviceFacts(firstEnvRuns: readonly RunFact[], prodRuns: readonly RunFact[]): Facts {
   const firstSeen = new Map<string, number>();
+  // A baseline is what the stand-up started, adopted after the fact: no change reached the first
+  // environment then, so it starts no lead time, and in prod it is no deployment (issue 22).
   for (const run of firstEnvRuns) {
+    if (run.baseline) continue;
     const seen = firstSeen.get(run.digest);
     if (seen === undefined || run.startedAt < seen) firstSeen.set(run.digest, run.startedAt);
   }
@@ -144,6 +147,10 @@ function serviceFacts(firstEnvRuns: readonly RunFact[], prodRuns: readonly RunFa
   const inProd = new Set<string>();
   let openFailures: Array<{ at: number; restoredAt: number | null }> = [];
   finished.forEach((run, i) => {
+    if (run.baseline) {
+      inProd.add(run.digest);
+      return;
+    }
     if (run.action !== 'rollback') {
       const undone = run.outcome === 'succeeded' && finished[i + 1]?.action === 'rollback';
       changes.push({ at: run.finishedAt, failed: isFailure(run) || undone });

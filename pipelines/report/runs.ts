@@ -6,6 +6,7 @@
  * restructured, and the report must not depend on them.
  */
 import type { CheckRecord, LedgerRecord, ReleaseRecord } from '../release/ledger/ledger';
+import { isBaseline } from '../release/ledger/ledger-records';
 
 /** Ledger records by service, then by environment, each list oldest first (as `Ledger.records` gives). */
 export type ServiceLedgers = Readonly<Record<string, Readonly<Record<string, readonly LedgerRecord[]>>>>;
@@ -19,6 +20,8 @@ export interface RunFact {
   readonly digest: string;
   readonly startedAt: number;
   readonly finishedAt: number | null;
+  /** A baseline `tdr ledger adopt` recorded: live, but no deployment (the metrics skip it). */
+  readonly baseline?: boolean | undefined;
 }
 
 /**
@@ -42,6 +45,8 @@ export interface ReleaseRun {
   readonly outcome: RunOutcome;
   readonly startedAt: number;
   readonly finishedAt: number | null;
+  /** Recorded by `tdr ledger adopt`: live, but no deployment. */
+  readonly baseline: boolean;
   /** The newest record of the run: the outcome, or the `started` record of an open run. */
   readonly record: ReleaseRecord;
 }
@@ -75,6 +80,7 @@ export function releaseRuns(records: readonly LedgerRecord[]): ReleaseRun[] {
       outcome: last.outcome,
       startedAt,
       finishedAt: last.outcome === 'started' ? null : (time(last.finishedAt) ?? time(last.recordedAt)),
+      baseline: isBaseline(last),
       record: last,
     });
   }

@@ -184,6 +184,41 @@ describe('ledger head', () => {
     expect(view.runs.map((r) => r.version)).to.deep.equal(['v1', 'v2']);
   });
 
+  it("trusts no run summary blindly: one past the head's last number or out of order is rebuilt from the records", async () => {
+    const s3 = memoryS3();
+    const ledger = new Ledger(s3.client, 'b');
+    await ledger.append(release('v1', 'v1', 'started'));
+    await ledger.append({
+      ...release('v1', 'v1', 'succeeded'),
+      finishedAt: new Date().toISOString(),
+    } as NewRecord);
+    const key = headKey('frontend', 'intg');
+    const good = JSON.parse(s3.objects.get(key)!.body) as { summary: { runs: Array<{ seq: number }> } };
+    const fact = good.summary.runs[0]!;
+    const forged = {
+      past: [{ ...fact, seq: 99, version: 'v9' }],
+      unordered: [{ ...fact, version: 'v9' }, fact],
+    };
+    for (const [name, runs] of Object.entries(forged)) {
+      s3.objects.set(key, { body: JSON.stringify({ ...good, summary: { runs } }), etag: `"${name}"` });
+      const read = await new Ledger(s3.client, 'b', undefined, undefined, { readOnly: true }).view(
+        'frontend',
+        'intg',
+      );
+      expect(
+        read.runs.map((r) => r.version),
+        name,
+      ).to.deep.equal(['v1']);
+      expect(read.stale, name).to.contain('unreadable');
+      const written = await new Ledger(s3.client, 'b').view('frontend', 'intg');
+      expect(
+        written.runs.map((r) => r.version),
+        name,
+      ).to.deep.equal(['v1']);
+      expect(JSON.parse(s3.objects.get(key)!.body), name).to.deep.include({ summary: good.summary });
+    }
+  });
+
   it('rebuilds a head that is missing or unreadable from the records', async () => {
     const s3 = memoryS3();
     const ledger = new Ledger(s3.client, 'b');

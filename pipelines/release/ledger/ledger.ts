@@ -14,7 +14,8 @@
  * does it on purpose). A record that does not parse is noted in the head and degrades only what
  * shows it. Beside the records the head keeps a summary of the runs of the last 90 days
  * (./run-summary.ts), what the release board reads; a head without one (written by an older
- * `tdr`) is rebuilt from the records like a missing one.
+ * `tdr`) is rebuilt from the records by a writer, and read as it is by a reader. A head whose
+ * records or summary lie past its sequence or out of order is not trusted: rebuilt like a broken one.
  *
  * A read-only ledger (`tdr status`, `report`, `history` under TDR_WORKLOAD_ROLE=reader) repairs
  * nothing: it folds newer records in memory, or rebuilds a missing or old head in memory, and says
@@ -44,7 +45,7 @@ import {
 import { EMPTY_SUMMARY, foldRuns, runSummarySchema, type RunFact } from './run-summary';
 
 export * from './ledger-records';
-export { SUMMARY_DAYS, type RunFact } from './run-summary';
+export { MAX_SUMMARY_RUNS, SUMMARY_DAYS, type RunFact } from './run-summary';
 
 const MAX_APPEND_ATTEMPTS = 50;
 /** Unreadable records a head remembers (the newest). */
@@ -66,6 +67,8 @@ export interface LedgerView {
   readonly bad: readonly BadRecord[];
   /** Release runs that finished in the last 90 days (./run-summary.ts), oldest first. */
   readonly runs: readonly RunFact[];
+  /** When the summary's cap dropped runs inside the window: the newest dropped finished then (epoch ms). */
+  readonly runsCappedBefore: number | null;
   /** Why the head object is not what this view says (a read-only ledger repairs nothing); null when it is. */
   readonly stale: string | null;
 }
@@ -81,17 +84,27 @@ export type HistoryEntry =
       readonly problem: string;
     };
 
-const headSchema = z.object({
-  head: z.literal(1),
-  service: z.string(),
-  env: z.string(),
-  lastSeq: z.number().int().min(0),
-  records: z.array(ledgerRecordSchema),
-  bad: z.array(z.object({ seq: z.number().int().positive(), problem: z.string() })),
-  updatedAt: z.string(),
-  /** Absent from heads an older `tdr` wrote: such a head is rebuilt (its compaction kept less). */
-  summary: runSummarySchema.optional(),
-});
+const headSchema = z
+  .object({
+    head: z.literal(1),
+    service: z.string(),
+    env: z.string(),
+    lastSeq: z.number().int().min(0),
+    records: z.array(ledgerRecordSchema),
+    bad: z.array(z.object({ seq: z.number().int().positive(), problem: z.string() })),
+    updatedAt: z.string(),
+    /** Absent from heads an older `tdr` wrote: such a head is rebuilt (its compaction kept less). */
+    summary: runSummarySchema.optional(),
+  })
+  // A head is an index, never trusted blindly: what it summarises must lie within what it says it
+  // has read, in order, or it is rebuilt from the records like an unreadable one.
+  .refine(
+    (h) =>
+      [h.records, h.summary?.runs ?? []].every((list) =>
+        list.every((r, i) => r.seq <= h.lastSeq && (i === 0 || list[i - 1]!.seq < r.seq)),
+      ),
+    { message: 'records or run summary out of order, or past lastSeq' },
+  );
 type Head = z.infer<typeof headSchema>;
 
 export function headKey(service: string, env: string): string {
@@ -123,29 +136,42 @@ export class Ledger {
    */
   async view(service: string, env: string): Promise<LedgerView> {
     const found = await this.readHead(service, env);
-    if (!found.head?.summary)
-      return this.rebuild(
-        service,
-        env,
+    if (!found.head) return this.rebuild(service, env, found.etag, 'there is none, or it is unreadable');
+    if (!found.head.summary) {
+      // An older tdr's head: a writer rebuilds it (its compaction may have kept less); a reader
+      // reads it as it is, its runs summarised from its own records, rather than every record.
+      if (!this.options.readOnly) return this.rebuild(service, env, found.etag, null);
+      const summary = foldRuns(EMPTY_SUMMARY, found.head.records, this.now());
+      return this.readPast(
+        { ...found.head, summary },
         found.etag,
-        found.head ? 'it was written by an older tdr (no run summary)' : 'there is none, or it is unreadable',
+        `the ledger head of ${service} in ${env} is stale: an older tdr wrote it (no run summary: the board counts only the runs it keeps; a read repairs nothing: the next release or tdr ledger reindex --service ${service} --env ${env} does)`,
       );
+    }
+    return this.readPast(found.head, found.etag, null);
+  }
+
+  /** The head with any newer records folded in: written back, or (read-only) said to be stale. */
+  private async readPast(head: Head, etag: string | undefined, stale: string | null): Promise<LedgerView> {
+    const { service, env } = head;
+    const found = { head, etag };
     // Sequence numbers are gap-free: no record after the head's means it is current (a GET by
     // key is constant time where a listing may not be); otherwise list everything after it.
     const next = recordKey(service, env, found.head.lastSeq + 1);
     const newer = (await this.exists(next)) ? await this.keys(service, env, found.head.lastSeq) : [];
     if (newer.length === 0) {
-      this.heads.set(`${service}/${env}`, { head: found.head, etag: found.etag });
-      return viewOf(found.head);
+      if (stale === null) this.heads.set(`${service}/${env}`, { head: found.head, etag: found.etag });
+      return viewOf(found.head, stale);
     }
-    const head = this.fold(found.head, await this.readAll(newer));
+    const folded = this.fold(found.head, await this.readAll(newer));
     if (this.options.readOnly)
       return viewOf(
-        head,
-        `the ledger head of ${service} in ${env} is ${head.lastSeq - found.head.lastSeq} record(s) behind (read past it; a read repairs nothing: the next release or tdr ledger reindex --service ${service} --env ${env} does)`,
+        folded,
+        stale ??
+          `the ledger head of ${service} in ${env} is ${folded.lastSeq - found.head.lastSeq} record(s) behind (read past it; a read repairs nothing: the next release or tdr ledger reindex --service ${service} --env ${env} does)`,
       );
-    await this.writeHead(head, found.etag);
-    return viewOf(head);
+    await this.writeHead(folded, found.etag);
+    return viewOf(folded);
   }
 
   /** Rebuilds the head from every record (`tdr ledger reindex`): reads the whole history once. */
@@ -421,6 +447,7 @@ function viewOf(head: Head, stale: string | null = null): LedgerView {
     records: head.records,
     bad: head.bad,
     runs: head.summary?.runs ?? [],
+    runsCappedBefore: head.summary?.cappedBefore ?? null,
     stale,
   };
 }

@@ -6,14 +6,18 @@
  * environment instead of paging through 90 days of records (issue 24, item 18).
  *
  * Bounded by the release rate, never by the history's length: facts older than SUMMARY_DAYS are
- * dropped at each fold, and at most MAX_SUMMARY_RUNS are kept (the newest; about 110 runs a day).
+ * dropped at each fold, and at most MAX_SUMMARY_RUNS are kept (the newest). A fact is about 200
+ * bytes of JSON (a digest is 71 of them), so the summary stays under about 400 KB, which every
+ * command on that service × environment downloads with the head: 2,000 runs is 22 a day for 90
+ * days, well above TDR's release rate. Past the cap, `cappedBefore` says from when the summary is
+ * incomplete, and the board says so instead of undercounting silently.
  */
 import { z } from 'zod';
-import type { LedgerRecord } from './ledger-records';
+import { isBaseline, type LedgerRecord } from './ledger-records';
 
 /** How far back the summary reaches: the board's longest window must not exceed it. */
 export const SUMMARY_DAYS = 90;
-export const MAX_SUMMARY_RUNS = 10_000;
+export const MAX_SUMMARY_RUNS = 2_000;
 const DAY_MS = 86_400_000;
 
 export const runFactSchema = z.object({
@@ -26,10 +30,16 @@ export const runFactSchema = z.object({
   /** Epoch milliseconds (smaller than ISO text: a busy environment keeps thousands). */
   startedAt: z.number(),
   finishedAt: z.number(),
+  /** Recorded by `tdr ledger adopt` (ledger-records.ts BASELINE_REASON): live, but no deployment. */
+  baseline: z.literal(true).optional(),
 });
 export type RunFact = z.infer<typeof runFactSchema>;
 
-export const runSummarySchema = z.object({ runs: z.array(runFactSchema).max(MAX_SUMMARY_RUNS) });
+export const runSummarySchema = z.object({
+  runs: z.array(runFactSchema).max(MAX_SUMMARY_RUNS),
+  /** When runs inside the window were dropped by the cap: the newest dropped one finished then (epoch ms). */
+  cappedBefore: z.number().optional(),
+});
 export type RunSummary = z.infer<typeof runSummarySchema>;
 
 export const EMPTY_SUMMARY: RunSummary = { runs: [] };
@@ -51,13 +61,21 @@ export function foldRuns(summary: RunSummary, records: readonly LedgerRecord[], 
         digest: r.digest,
         startedAt: Number.isNaN(startedAt) ? finishedAt : startedAt,
         finishedAt,
+        ...(isBaseline(r) ? { baseline: true as const } : {}),
       },
     ];
   });
   const horizon = now.getTime() - SUMMARY_DAYS * DAY_MS;
-  const runs = [...summary.runs, ...added]
+  const inWindow = [...summary.runs, ...added]
     .filter((f) => f.finishedAt >= horizon)
-    .sort((a, b) => a.seq - b.seq)
-    .slice(-MAX_SUMMARY_RUNS);
-  return { runs };
+    .sort((a, b) => a.seq - b.seq);
+  const dropped = inWindow.slice(0, Math.max(0, inWindow.length - MAX_SUMMARY_RUNS));
+  const cappedBefore = Math.max(
+    ...dropped.map((f) => f.finishedAt),
+    ...(summary.cappedBefore !== undefined && summary.cappedBefore >= horizon ? [summary.cappedBefore] : []),
+  );
+  return {
+    runs: inWindow.slice(-MAX_SUMMARY_RUNS),
+    ...(Number.isFinite(cappedBefore) ? { cappedBefore } : {}),
+  };
 }

@@ -19,7 +19,7 @@ import type { ServiceLedgers, ServiceRuns } from '../../report/runs';
 import { ReleaseInputError } from '../errors';
 import { ledgerOf, leasesOf, workloadEnv, type ReleaseDeps } from '../saga/context';
 import { leaseSubject } from '../ledger/lease';
-import { SUMMARY_DAYS, type LedgerRecord, type RunFact } from '../ledger/ledger';
+import { MAX_SUMMARY_RUNS, SUMMARY_DAYS, type LedgerRecord, type RunFact } from '../ledger/ledger';
 import { maintenanceStatus, type MaintenanceStatus } from './maintenance-status';
 import { ecsView } from './status';
 
@@ -75,6 +75,10 @@ export async function gatherBoardSnapshot(
       liveState(deps, service, env),
     ]);
     if (view?.stale) problems.push(view.stale);
+    if (view?.runsCappedBefore != null)
+      problems.push(
+        `ledger ${service}/${env}: more than ${MAX_SUMMARY_RUNS} runs in ${SUMMARY_DAYS} days; the head keeps the newest, so the metrics miss runs that finished before ${new Date(view.runsCappedBefore).toISOString()}`,
+      );
     (ledgers[service] ??= {})[env] = view?.records ?? [];
     (runs[service] ??= {})[env] = view?.runs ?? [];
     live[`${service}/${env}`] = state;
