@@ -321,6 +321,8 @@ export class Ledger {
       summary: EMPTY_SUMMARY,
     };
     const head = this.fold(empty, await this.readAll(await this.keys(service, env, 0)));
+    // No record at all: nothing is stale (a subject never released has no head to repair).
+    if (this.options.readOnly && why !== null && head.lastSeq === 0) return viewOf(head);
     if (this.options.readOnly && why !== null)
       return viewOf(
         head,
