@@ -8,7 +8,7 @@
  * load balancer.
  */
 import type { Platform } from '../../services/config';
-import { ecsServices } from '../../services/queries';
+import { ecsServices, namesOfKind } from '../../services/queries';
 import type { CheckRecord } from '../release/ledger/ledger';
 import { formatDays } from './format';
 import { environmentMaintenance, type EnvironmentMaintenance, type MaintenanceState } from './maintenance';
@@ -211,7 +211,11 @@ export interface BoardData {
 
 export function boardModelOf(platform: Pick<Platform, 'catalogue' | 'promotionPath'>): BoardModel {
   return {
-    services: ecsServices(platform.catalogue).map(([name]) => ({ name, kind: 'service' as const })),
+    // Every releasable subject: the ECS services, then the Lambda functions (issue 24 item 14).
+    services: [
+      ...ecsServices(platform.catalogue).map(([name]) => ({ name, kind: 'service' as const })),
+      ...namesOfKind(platform.catalogue, 'lambda').map((name) => ({ name, kind: 'function' as const })),
+    ],
     environments: platform.promotionPath.map((name, i) => ({
       name,
       source: i === 0 ? null : (platform.promotionPath[i - 1] ?? null),

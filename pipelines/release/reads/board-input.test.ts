@@ -7,12 +7,14 @@ import {
   DescribeRulesCommand,
   ElasticLoadBalancingV2Client,
 } from '@aws-sdk/client-elastic-load-balancing-v2';
+import { GetAliasCommand, GetFunctionConfigurationCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import { GetObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
 import { SSMClient } from '@aws-sdk/client-ssm';
 import { mockClient } from 'aws-sdk-client-mock';
 import { expect } from 'chai';
 import { loadPlatform } from '../../../services/config';
 import { naming } from '../../../services/naming';
+import { namesOfKind } from '../../../services/queries';
 import { memoryS3 } from '../../../test/support/memory-s3';
 import { fakeReleaseClients } from '../../../test/support/release-clients';
 import { gatherBoardSnapshot } from './board-input';
@@ -175,6 +177,40 @@ describe('gatherBoardSnapshot', () => {
     expect(snapshot.problems).to.deep.equal([]);
     ecs.restore();
     elb.restore();
+  });
+
+  it('reads what a function runs from its live alias: the code SHA-256 of the version it points at (issue 24 item 14)', async () => {
+    const [fn] = namesOfKind(platform.catalogue, 'lambda');
+    const functionName = naming.functionName(fn!, 'intg');
+    const lambda = mockClient(LambdaClient);
+    lambda
+      .on(GetAliasCommand, { FunctionName: functionName, Name: naming.functionAlias() })
+      .resolves({ FunctionVersion: '3' })
+      .on(GetFunctionConfigurationCommand, { FunctionName: functionName, Qualifier: '3' })
+      .resolves({ Version: '3', CodeSha256: 'kCsRFvL08MMw=' });
+    const ecs = mockClient(ECSClient);
+    ecs.on(DescribeServicesCommand).resolves({ services: [] });
+    const elb = listenerShowing(false);
+    const clients = fakeReleaseClients({
+      ecs: new ECSClient({}),
+      ecr: new ECRClient({}),
+      s3: memoryS3().client,
+      ssm: new SSMClient({}),
+      lambda: new LambdaClient({}),
+    });
+    try {
+      const snapshot = await gatherBoardSnapshot(
+        { clients, platform, now: () => new Date(NOW), readOnly: true },
+        { services: [fn!, 'frontend'], environments: ['intg'], windowDays: 30 },
+      );
+      expect(snapshot.live[`${fn}/intg`]).to.deep.equal({ state: 'running', digest: 'kCsRFvL08MMw=' });
+      expect(snapshot.live['frontend/intg']).to.deep.equal({ state: 'absent' });
+      expect(lambda.commandCalls(GetAliasCommand)).to.have.length(1);
+    } finally {
+      lambda.restore();
+      ecs.restore();
+      elb.restore();
+    }
   });
 
   it('reads each environment’s maintenance switch as tdr status does: the ledger against the listener', async () => {

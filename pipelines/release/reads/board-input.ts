@@ -13,7 +13,10 @@
  * the board costs what `tdr status` does, whatever the history or the release rate (issue 24,
  * item 18). A head that is stale is read past in memory, never repaired here (a read writes nothing).
  */
+import { naming } from '../../../services/naming';
+import { namesOfKind } from '../../../services/queries';
 import type { HeldLease, LiveState } from '../../report/board';
+import { Lambda } from '../aws/lambda';
 import type { MaintenanceState } from '../../report/maintenance';
 import type { ServiceLedgers, ServiceRuns } from '../../report/runs';
 import { ReleaseInputError } from '../errors';
@@ -103,12 +106,23 @@ function maintenanceState(m: MaintenanceStatus): MaintenanceState {
   return { on, since, by, reason, seq, listener, drift, unsettled, problems };
 }
 
+/**
+ * What runs: for a service, ECS's task definition's image digest; for a function, the code SHA-256
+ * of the version its `live` alias points at (what the ledger records as a function's digest).
+ */
 async function liveState(
-  deps: Pick<ReleaseDeps, 'clients'>,
+  deps: Pick<ReleaseDeps, 'clients' | 'platform'>,
   service: string,
   env: string,
 ): Promise<LiveState> {
   try {
+    if (namesOfKind(deps.platform.catalogue, 'lambda').includes(service)) {
+      const live = await new Lambda(deps.clients.lambda(workloadEnv(env))).live(
+        naming.functionName(service, workloadEnv(env)),
+        naming.functionAlias(),
+      );
+      return live ? { state: 'running', digest: live.version.CodeSha256 ?? null } : { state: 'absent' };
+    }
     const ecs = await ecsView(deps, service, workloadEnv(env));
     return ecs.taskDefinition === null ? { state: 'absent' } : { state: 'running', digest: ecs.digest };
   } catch (err) {
