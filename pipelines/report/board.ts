@@ -233,7 +233,9 @@ export function buildBoard(input: BoardInput): BoardData {
   const rows = model.services.map(({ name: service, kind }) => {
     // Each environment's runs once: its own cell and the next environment's "behind" share them.
     const runs = new Map(envs.map((e) => [e.name, releaseRuns(recordsOf(ledgers, service, e.name))]));
-    const facts = new Map(envs.map((e) => [e.name, runFactsOf(ledgers, input.runs, service, e.name)]));
+    const facts = new Map(
+      envs.map((e) => [e.name, runFactsOf(ledgers, input.runs, service, e.name, runs.get(e.name))]),
+    );
     const cells = envs.map((e) =>
       cellOf(input, service, e.name, e.source, runs.get(e.name) ?? [], {
         here: facts.get(e.name) ?? [],

@@ -98,8 +98,10 @@ export function runFactsOf(
   summaries: ServiceRuns | undefined,
   service: string,
   env: string,
+  /** The records' runs when the caller has them already (the board does). */
+  computed?: readonly RunFact[],
 ): RunFact[] {
-  const fromRecords: RunFact[] = releaseRuns(recordsOf(ledgers, service, env));
+  const fromRecords: RunFact[] = [...(computed ?? releaseRuns(recordsOf(ledgers, service, env)))];
   const summary = summaries?.[service]?.[env];
   if (!summary) return fromRecords;
   // Both describe a finished run the same way (its outcome record's times): one entry each.
