@@ -3,12 +3,16 @@
  * intg, staging and prod over half a year, some failures and rollbacks, e2e checks): building the
  * board's data and rendering the HTML page. Target: under 1 s for the first render in a process.
  *
- *   npm run bench:report
+ * Then the board against history on moto (./report-history.ts): 10 and 10,000 records per
+ * service × environment, time and AWS requests side by side (issue 24 item 18).
+ *
+ *   npm run bench:report [runs]   (the second part needs moto_server on PATH)
  */
 import { buildBoard, type BoardInput, type LiveState } from '../pipelines/report/board';
 import { renderBoardHtml } from '../pipelines/report/html';
 import { DAY_MS, currentRun, recordsOf, releaseRuns } from '../pipelines/report/runs';
 import { LedgerBuilder } from '../test/support/ledger-records';
+import { boardAgainstHistory } from './report-history';
 import { runsOf, smoke } from './smoke';
 
 // A smoke run (./smoke.ts): the catalogue's smallest useful board, once.
@@ -127,3 +131,7 @@ function main(): void {
 }
 
 main();
+boardAgainstHistory(process.argv[2]).catch((err: unknown) => {
+  console.error(err);
+  process.exitCode = 1;
+});

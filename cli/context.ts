@@ -33,7 +33,7 @@ export interface GlobalOptions {
  * choices): a broken `TDR_CONFIG` must not stop `tdr --help`, and is reported, exit 2, by the
  * command that needs the model.
  */
-function modelChoiceOption(
+export function modelChoiceOption(
   ctx: CliContext,
   flags: string,
   description: string,

@@ -40,8 +40,9 @@ Examples:
 Puts back exactly the rules the "on" record kept (compared field by field afterwards) and removes
 the 503 rule last. Rules that appeared meanwhile are left in place and named.
 
-Exit 0 when the listener is as it was; 1 if it is not (maintenance stays on: run it again);
-4 when maintenance is not on.
+Exit 0 when the listener is as it was, or when maintenance is already off (nothing to do, nothing
+recorded); 1 if it is not (maintenance stays on: run it again); 4 when another switch holds the
+lease, or a 503 rule is on the listener that no "on" record kept (delete it by hand).
 
 Examples:
   $ tdr maintenance off --env staging
@@ -91,10 +92,21 @@ export function register(program: Command, ctx: CliContext): void {
         validateMaintenance({ platform: ctx.platform() }, req);
         printOverrides(ctx, ctx.platform().overrides);
         const deps = await releaseDeps(ctx, req.actor, { notify: true });
-        const { result, failure } = await switchMaintenance(deps, {
+        const switched = await switchMaintenance(deps, {
           ...req,
           actor: await identifiedActor(deps, req.actor),
+        }).catch((err: unknown) => {
+          // Off when already off asks for what is already so: exit 0, nothing changed or recorded
+          // (exit 4 means another switch holds the lease).
+          if (which === 'off' && (err as { alreadyOff?: unknown }).alreadyOff === true) return err as Error;
+          throw err;
         });
+        if (switched instanceof Error) {
+          if (output === 'json') printJson(ctx.io, { switch: which, env: req.env, outcome: 'already-off' });
+          else ctx.io.stdout(`${switched.message}\n`);
+          return;
+        }
+        const { result, failure } = switched;
         printMaintenance(ctx.io, output, result);
         // A dry run a gate would refuse exits as the refusal would (3), after showing the plan.
         if (result.gates.some((g) => !g.ok)) throw new (engine.gates().GateRefusedError)(result.gates);

@@ -68,6 +68,7 @@ export function register(program: Command, ctx: CliContext): void {
       const data = buildBoard({
         model,
         ledgers: snapshot.ledgers,
+        runs: snapshot.runs,
         live: (service, env) => snapshot.live[`${service}/${env}`],
         leases: snapshot.leases,
         maintenance: (env) => snapshot.maintenance[env],

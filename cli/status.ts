@@ -1,11 +1,12 @@
 /** `tdr status`: per service × environment, the ledger against what ECS really runs. */
 import type { Command } from 'commander';
-import { entryOfKind, workloadEnvironmentNames } from '../services/queries';
+import { naming } from '../services/naming';
+import { entryOfKind, namesOfKind, workloadEnvironmentNames } from '../services/queries';
 import type { FunctionStatusRow } from '../pipelines/release/reads/function-status';
 import type { MaintenanceStatus } from '../pipelines/release/reads/maintenance-status';
 import type { StatusRow } from '../pipelines/release/reads/status';
 import type { CliContext, GlobalOptions } from './context';
-import { catalogueOption, envOption } from './context';
+import { envOption, modelChoiceOption } from './context';
 import { engine, releaseDeps } from './release-wiring';
 import { printJson, renderTable } from './output';
 import { digestColumn } from '../pipelines/release/verdict';
@@ -18,18 +19,31 @@ export function register(program: Command, ctx: CliContext): void {
     )
     .addOption(envOption(ctx))
     .addOption(
-      catalogueOption(ctx, '--service <service>', 'catalogue service or function', ['service', 'lambda']),
+      modelChoiceOption(
+        ctx,
+        '--service <service>',
+        'catalogue service or function, or maintenance (the switch)',
+        (p) => [...namesOfKind(p.catalogue, 'service', 'lambda'), naming.maintenanceSubject()],
+      ),
     )
-    .addHelpText('after', '\nExamples:\n  $ tdr status\n  $ tdr status --env prod -o json')
+    .addHelpText(
+      'after',
+      '\nExamples:\n  $ tdr status\n  $ tdr status --env prod -o json\n  $ tdr status --service maintenance   # the service-unavailable switch, and its lease',
+    )
     .action(async (opts: { env?: string; service?: string }, cmd: Command) => {
       const { output } = cmd.optsWithGlobals<GlobalOptions>();
       const deps = await releaseDeps(ctx, ctx.env.USER || 'status', { readOnly: true });
+      const switchOnly = opts.service === naming.maintenanceSubject();
       const fn =
-        opts.service !== undefined && !!entryOfKind(ctx.platform().catalogue, opts.service, 'lambda');
+        !switchOnly &&
+        opts.service !== undefined &&
+        !!entryOfKind(ctx.platform().catalogue, opts.service, 'lambda');
       const envs = opts.env ? [opts.env] : workloadEnvironmentNames(ctx.platform().environments);
       const [rows, functions, maintenance] = await Promise.all([
-        fn ? [] : engine.status().status(deps, opts),
-        opts.service !== undefined && !fn ? [] : engine.functionStatus().functionStatus(deps, opts),
+        fn || switchOnly ? [] : engine.status().status(deps, opts),
+        switchOnly || (opts.service !== undefined && !fn)
+          ? []
+          : engine.functionStatus().functionStatus(deps, opts),
         engine.maintenanceStatus().maintenanceStatus(deps, envs),
       ]);
       // Each row says whether its environment is in maintenance: machines read it there.
@@ -38,11 +52,12 @@ export function register(program: Command, ctx: CliContext): void {
         ...r,
         maintenance: byEnv.get(r.env) ?? null,
       });
-      if (output === 'json') printJson(ctx.io, [...rows, ...functions].map(withMaintenance));
+      if (output === 'json')
+        printJson(ctx.io, switchOnly ? maintenance : [...rows, ...functions].map(withMaintenance));
       else
         ctx.io.stdout(
           [
-            ...(fn ? [] : [renderStatus(rows)]),
+            ...(fn || switchOnly ? [] : [renderStatus(rows)]),
             ...(functions.length > 0 ? [renderFunctionStatus(functions)] : []),
             renderMaintenance(maintenance),
           ].join('\n'),
@@ -98,6 +113,11 @@ export function renderMaintenance(rows: readonly MaintenanceStatus[]): string {
     ...(m.on
       ? [
           `MAINTENANCE ${m.env}: ON since ${m.since} by ${m.by} (ledger #${m.seq}): ${m.reason} — every request gets the service-unavailable page; end it with tdr maintenance off --env ${m.env}`,
+        ]
+      : []),
+    ...(m.lease
+      ? [
+          `lease maintenance/${m.env}: ${m.lease.expired ? 'expired, ' : ''}held by ${m.lease.holder} since ${m.lease.acquiredAt} until ${m.lease.expiresAt}: tdr maintenance on/off waits for it (exit 4)${m.lease.expired ? '; the next switch takes an expired lease over' : ''}. If that run is gone: tdr lease break --service maintenance --env ${m.env} --reason "…"`,
         ]
       : []),
     ...m.drift.map((d) => `drift maintenance/${m.env}: ${d}`),

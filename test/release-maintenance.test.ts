@@ -18,6 +18,8 @@ import { naming } from '../services/naming';
 import { ecsServices } from '../services/queries';
 import { loadPlatform } from '../services/config';
 import { Ledger, type HistoryEntry } from '../pipelines/release/ledger/ledger';
+import { Leases } from '../pipelines/release/ledger/lease';
+import { WORKLOAD_ENVIRONMENTS } from '../services/environments';
 import type { MaintenanceStatus } from '../pipelines/release/reads/maintenance-status';
 import { assumeRole } from './support/accounts';
 import { SANDBOX, sandboxUp, tdr } from './support/release';
@@ -120,9 +122,42 @@ describe('maintenance switch (moto)', () => {
     const all = await historyOf(env, '--env', 'intg');
     expect(all.filter((r) => r.service === 'maintenance').length).to.equal(records.length);
 
-    // Off when it is not on: a conflict naming what to look at.
-    const notOn = await tdr(['maintenance', 'off', '--env', 'intg'], env, 4);
-    expect(notOn.stderr).to.contain('maintenance is not on in intg');
+    // Off when it is already off: nothing to do, exit 0 (4 means a held lease), nothing recorded.
+    const notOn = await tdr(['maintenance', 'off', '--env', 'intg'], env, 0);
+    expect(notOn.stdout).to.contain('maintenance is already off in intg: nothing to do');
+    const json = await tdr(['maintenance', 'off', '--env', 'intg', '-o', 'json'], env, 0);
+    expect(JSON.parse(json.stdout)).to.deep.equal({ switch: 'off', env: 'intg', outcome: 'already-off' });
+    expect(await historyOf(env, '--service', 'maintenance', '--env', 'intg')).to.have.length(records.length);
+  });
+
+  it('status shows a stuck maintenance lease and what to do; tdr status --service maintenance shows the switch alone (issue 24 item 13)', async () => {
+    const env = await sandboxUp();
+    // A switch that died holding its lease (a killed Jenkins agent).
+    await new Leases(new S3Client({ forcePathStyle: true }), naming.ledgerBucket()).acquire(
+      naming.maintenanceSubject(),
+      'intg',
+      'jenkins-agent-9',
+      'run-dead',
+      600_000,
+    );
+    const text = await tdr(['status', '--service', 'maintenance'], env);
+    expect(text.stdout).to.match(
+      /lease maintenance\/intg: held by jenkins-agent-9 since .* tdr maintenance on\/off waits for it \(exit 4\)\. If that run is gone: tdr lease break --service maintenance --env intg --reason/,
+    );
+    expect(text.stdout, 'only the switch').to.not.contain('frontend');
+    const rows = JSON.parse(
+      (await tdr(['status', '--service', 'maintenance', '-o', 'json'], env)).stdout,
+    ) as MaintenanceStatus[];
+    expect(rows.map((r) => r.env)).to.deep.equal(WORKLOAD_ENVIRONMENTS.slice());
+    expect(rows.find((r) => r.env === 'intg')?.lease).to.deep.include({
+      holder: 'jenkins-agent-9',
+      expired: false,
+    });
+    expect(rows.filter((r) => r.env !== 'intg').map((r) => r.lease)).to.deep.equal(
+      WORKLOAD_ENVIRONMENTS.filter((e) => e !== 'intg').map(() => null),
+    );
+    // And what it says is so: the next switch waits (exit 4) until the lease is broken.
+    await tdr(['maintenance', 'on', '--env', 'intg', '--reason', 'x'], env, 4);
   });
 
   it('off puts back a rule changed while maintenance was on, from the record, and names a rule added meanwhile', async () => {

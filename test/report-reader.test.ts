@@ -5,12 +5,19 @@
  * moto does not enforce IAM policies (infra/definitions/release-reader.test.ts checks those);
  * here the roles must exist and be assumable.
  */
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { GetRoleCommand, IAMClient } from '@aws-sdk/client-iam';
+import { GetObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { expect } from 'chai';
+import { headKey } from '../pipelines/release/ledger/ledger';
+import type { StatusRow } from '../pipelines/release/reads/status';
 import { WORKLOAD_ENVIRONMENTS } from '../services/environments';
 import { naming } from '../services/naming';
 import type { BoardData } from '../pipelines/report/board';
 import { TEST_ACCOUNT_IDS, assumeRole } from './support/accounts';
+import { motoServer } from './support/hooks';
+import { startProxy } from './support/proxy';
 import { SANDBOX, sandboxUp, tdr } from './support/release';
 
 /** IAM returns policy documents URL-encoded. */
@@ -74,5 +81,73 @@ describe('tdr report through the release reader roles (moto)', () => {
     // The read-only role cannot carry a change: refused before any AWS call.
     const refused = await tdr(['maintenance', 'off', '--env', 'staging', '--actor', 'ops'], reader, 2);
     expect(refused.stderr).to.contain('needs the update role');
+  });
+
+  it('status, history, report and report --slack with TDR_WORKLOAD_ROLE=reader write no ledger head, however stale, and say it is stale (issue 24 item 7)', async () => {
+    const proxy = await startProxy(motoServer().endpoint);
+    const slack = createServer((req, res) => {
+      req.resume();
+      req.on('end', () => res.end('ok'));
+    });
+    await new Promise<void>((r) => slack.listen(0, '127.0.0.1', r));
+    try {
+      const env = await sandboxUp({
+        AWS_ENDPOINT_URL: proxy.endpoint,
+        TDR_SLACK_WEBHOOK_URL: `http://127.0.0.1:${(slack.address() as AddressInfo).port}/services/T/B/x`,
+      });
+      const deploy = (version: string) =>
+        tdr(
+          ['deploy', '--service', 'frontend', '--env', 'intg', '--version', version, '--actor', 'jenkins'],
+          env,
+        );
+      await deploy('v2');
+      // frontend/intg's head two records behind (an older copy put back); every other head missing.
+      const s3 = new S3Client({ forcePathStyle: true });
+      const object = { Bucket: naming.ledgerBucket(), Key: headKey('frontend', 'intg') };
+      const older = await (await s3.send(new GetObjectCommand(object))).Body!.transformToString();
+      await deploy('v3');
+      await s3.send(new PutObjectCommand({ ...object, Body: older }));
+      const reader = { ...env, TDR_WORKLOAD_ROLE: 'reader' };
+      const commands = [
+        ['status', '-o', 'json'],
+        ['history', '--env', 'intg'],
+        ['history', '--service', 'frontend', '--env', 'intg'],
+        ['report', '-o', 'json'],
+        ['report', '--slack', '--page-url', 'https://jenkins.example/board.html'],
+      ];
+      for (const argv of commands) {
+        const before = proxy.operations().length;
+        const r = await tdr(argv, reader);
+        const ops = proxy.operations().slice(before);
+        expect(
+          ops.filter((o) => o.service === 'S3' && o.name === 'GetObject').length,
+          argv.join(' '),
+        ).to.be.above(0);
+        const writes = ops.filter((o) => /^(Put|Delete|Copy|CreateMultipart)/.test(o.name));
+        expect(
+          writes.map((o) => o.label),
+          argv.join(' '),
+        ).to.deep.equal([]);
+        if (argv[0] === 'report')
+          expect(r.stderr, argv.join(' ')).to.match(/frontend in intg is 2 record\(s\) behind/);
+        if (argv[0] === 'status') {
+          const row = (JSON.parse(r.stdout) as StatusRow[]).find(
+            (x) => x.service === 'frontend' && x.env === 'intg',
+          );
+          expect(row?.version).to.equal('v3');
+          expect(row?.problems.join('\n')).to.contain('2 record(s) behind');
+        }
+      }
+      expect(await (await s3.send(new GetObjectCommand(object))).Body!.transformToString()).to.equal(older);
+      // A release (a writer) repairs the head; then the reader finds nothing stale.
+      await deploy('v2');
+      const after = JSON.parse((await tdr(['status', '-o', 'json'], reader)).stdout) as StatusRow[];
+      const row = after.find((x) => x.service === 'frontend' && x.env === 'intg');
+      expect(row).to.include({ version: 'v2' });
+      expect(row?.problems).to.deep.equal([]);
+    } finally {
+      slack.close();
+      await proxy.close();
+    }
   });
 });

@@ -2,7 +2,7 @@
 import { expect } from 'chai';
 import { DEFAULT_CATALOGUE } from '../../services/catalogue';
 import { loadPlatform } from '../../services/config';
-import { ecsServices } from '../../services/queries';
+import { ecsServices, namesOfKind } from '../../services/queries';
 import { LedgerBuilder, digestOfVersion } from '../../test/support/ledger-records';
 import {
   MAINTENANCE_OFF,
@@ -24,9 +24,14 @@ const texts = (c: { badges: readonly { text: string }[] }) => c.badges.map((b) =
 describe('release board data', () => {
   const board = buildBoard(scenarioInput());
 
-  it('derives its model from the platform: every ECS service × the promotion path in order', () => {
+  it('derives its model from the platform: every ECS service and every Lambda function × the promotion path in order', () => {
     const model = boardModelOf(loadPlatform({}));
-    expect(model.services.map((s) => s.name)).to.deep.equal(ecsServices(DEFAULT_CATALOGUE).map(([n]) => n));
+    const functions = namesOfKind(DEFAULT_CATALOGUE, 'lambda');
+    expect(functions.length).to.be.above(0);
+    expect(model.services).to.deep.equal([
+      ...ecsServices(DEFAULT_CATALOGUE).map(([name]) => ({ name, kind: 'service' })),
+      ...functions.map((name) => ({ name, kind: 'function' })),
+    ]);
     expect(model.environments).to.deep.equal([
       { name: 'intg', source: null },
       { name: 'staging', source: 'intg' },

@@ -8,7 +8,7 @@
  * load balancer.
  */
 import type { Platform } from '../../services/config';
-import { ecsServices } from '../../services/queries';
+import { ecsServices, namesOfKind } from '../../services/queries';
 import type { CheckRecord } from '../release/ledger/ledger';
 import { formatDays } from './format';
 import { environmentMaintenance, type EnvironmentMaintenance, type MaintenanceState } from './maintenance';
@@ -20,10 +20,13 @@ import {
   iso,
   recordsOf,
   releaseRuns,
+  runFactsOf,
   shortDigest,
   time,
   type ReleaseRun,
+  type RunFact,
   type ServiceLedgers,
+  type ServiceRuns,
 } from './runs';
 import { worst, type Badge, type Tone } from './tone';
 
@@ -62,6 +65,11 @@ export interface BoardLinks {
 export interface BoardInput {
   readonly model: BoardModel;
   readonly ledgers: ServiceLedgers;
+  /**
+   * Each ledger head's run summary (`tdr report`): what the metrics and "how far behind" count.
+   * Without it they count the runs of `ledgers`' records.
+   */
+  readonly runs?: ServiceRuns;
   /** Missing means not asked: shown as unknown. */
   readonly live: (service: string, env: string) => LiveState | undefined;
   readonly leases: readonly HeldLease[];
@@ -203,7 +211,11 @@ export interface BoardData {
 
 export function boardModelOf(platform: Pick<Platform, 'catalogue' | 'promotionPath'>): BoardModel {
   return {
-    services: ecsServices(platform.catalogue).map(([name]) => ({ name, kind: 'service' as const })),
+    // Every releasable subject: the ECS services, then the Lambda functions (issue 24 item 14).
+    services: [
+      ...ecsServices(platform.catalogue).map(([name]) => ({ name, kind: 'service' as const })),
+      ...namesOfKind(platform.catalogue, 'lambda').map((name) => ({ name, kind: 'function' as const })),
+    ],
     environments: platform.promotionPath.map((name, i) => ({
       name,
       source: i === 0 ? null : (platform.promotionPath[i - 1] ?? null),
@@ -221,15 +233,14 @@ export function buildBoard(input: BoardInput): BoardData {
   const rows = model.services.map(({ name: service, kind }) => {
     // Each environment's runs once: its own cell and the next environment's "behind" share them.
     const runs = new Map(envs.map((e) => [e.name, releaseRuns(recordsOf(ledgers, service, e.name))]));
+    const facts = new Map(
+      envs.map((e) => [e.name, runFactsOf(ledgers, input.runs, service, e.name, runs.get(e.name))]),
+    );
     const cells = envs.map((e) =>
-      cellOf(
-        input,
-        service,
-        e.name,
-        e.source,
-        runs.get(e.name) ?? [],
-        e.source ? runs.get(e.source) : undefined,
-      ),
+      cellOf(input, service, e.name, e.source, runs.get(e.name) ?? [], {
+        here: facts.get(e.name) ?? [],
+        upstream: e.source ? facts.get(e.source) : undefined,
+      }),
     );
     return { service, kind, cells };
   });
@@ -262,6 +273,7 @@ export function buildBoard(input: BoardInput): BoardData {
       firstEnv: first,
       prodEnv: envs.at(-1)?.name ?? first,
       now,
+      runs: input.runs,
     }),
   };
 }
@@ -273,7 +285,7 @@ function cellOf(
   env: string,
   source: string | null,
   runs: readonly ReleaseRun[],
-  upstream: readonly ReleaseRun[] | undefined,
+  facts: { readonly here: readonly RunFact[]; readonly upstream: readonly RunFact[] | undefined },
 ): BoardCell {
   const now = input.now.getTime();
   const current = currentRun(runs);
@@ -284,7 +296,7 @@ function cellOf(
   const openRuns = runs.filter((r) => r.outcome === 'started');
   const leaseHeld = input.leases.find((l) => l.service === service && l.env === env);
   const lease = leaseHeld ? { ...leaseHeld, expired: (time(leaseHeld.expiresAt) ?? 0) <= now } : null;
-  const behind = source && upstream ? behindOf(source, current, upstream, runs, now) : null;
+  const behind = source && facts.upstream ? behindOf(source, current, facts.upstream, facts.here, now) : null;
 
   const badges: Badge[] = [];
   if (!current && runs.length === 0) badges.push({ tone: 'none', text: 'never deployed' });
@@ -388,12 +400,12 @@ function describeDigest(digest: string | null, runs: readonly ReleaseRun[]): str
 function behindOf(
   source: string,
   current: ReleaseRun | undefined,
-  upstream: readonly ReleaseRun[],
-  here: readonly ReleaseRun[],
+  upstream: readonly RunFact[],
+  here: readonly RunFact[],
   now: number,
 ): NonNullable<BoardCell['behind']> {
-  const upstreamCurrent = currentRun(upstream);
-  const firstSuccess = new Map<string, ReleaseRun>();
+  const upstreamCurrent = upstream.findLast((r) => r.outcome === 'succeeded');
+  const firstSuccess = new Map<string, RunFact>();
   for (const r of upstream) {
     if (r.outcome === 'succeeded' && !firstSuccess.has(r.digest)) firstSuccess.set(r.digest, r);
   }
@@ -423,11 +435,11 @@ function behindOf(
  * it back since; null otherwise.
  */
 function rolledBackHere(
-  runs: readonly ReleaseRun[],
+  runs: readonly RunFact[],
   digest: string,
 ): { readonly at: string | null; readonly to: string } | null {
   let live = false;
-  let undo: ReleaseRun | undefined;
+  let undo: RunFact | undefined;
   for (const r of runs) {
     if (r.outcome !== 'succeeded') continue;
     if (r.digest === digest) [live, undo] = [true, undefined];

@@ -2,7 +2,8 @@
 import { expect } from 'chai';
 import { LedgerBuilder } from '../../test/support/ledger-records';
 import { deliveryMetrics, type SubjectMetrics, type WindowMetrics } from './metrics';
-import { DAY_MS } from './runs';
+import { BASELINE_REASON } from '../release/ledger/ledger-records';
+import { DAY_MS, releaseRuns, type ServiceRuns } from './runs';
 
 const NOW = new Date('2026-06-30T12:00:00Z');
 const ago = (days: number) => new Date(NOW.getTime() - days * DAY_MS);
@@ -198,6 +199,43 @@ describe('delivery metrics', () => {
     // Every failed change is either restored or still open: never "0 restored, 0 still failed".
     expect(w.timeToRestore.count + w.timeToRestore.open).to.equal(w.changeFailure.failures);
     expect(w.timeToRestore).to.deep.equal({ count: 1, medianHours: 24, p90Hours: 24, open: 0 });
+  });
+
+  it('a baseline `tdr ledger adopt` recorded is no deployment, no change and starts no lead time (from records or a head summary)', () => {
+    const b = new LedgerBuilder();
+    const adopt = (env: string, version: string) =>
+      b.run({
+        service: 'api',
+        env,
+        version,
+        at: ago(10),
+        outcome: 'succeeded',
+        reason: BASELINE_REASON,
+        minutes: 0,
+      });
+    adopt('intg', 'v1');
+    adopt('prod', 'v0');
+    // v1, adopted in intg, promoted for real; then v2 shipped and failed in prod.
+    b.run({ service: 'api', env: 'prod', version: 'v1', at: ago(9), outcome: 'succeeded', minutes: 0 });
+    b.run({ service: 'api', env: 'intg', version: 'v2', at: ago(5), outcome: 'succeeded', minutes: 0 });
+    b.run({ service: 'api', env: 'prod', version: 'v2', at: ago(4), outcome: 'failed', minutes: 0 });
+    const options = { ...OPTIONS, services: ['api'] };
+    const fromRecords = window(deliveryMetrics(b.ledgers, options).overall, 30);
+    // The same runs as a ledger head's summary gives them (no records beside it).
+    const runs: ServiceRuns = {
+      api: Object.fromEntries(
+        Object.entries(b.ledgers.api ?? {}).map(([env, records]) => [env, releaseRuns(records)]),
+      ),
+    };
+    const fromSummary = window(deliveryMetrics({}, { ...options, runs }).overall, 30);
+    for (const w of [fromRecords, fromSummary]) {
+      // Counted as deploys, the baselines would make 2 deployments, 3 changes (a 33 % failure
+      // rate) and a 24 h lead time for v1 from its adoption in intg.
+      expect(w.deployments).to.equal(1);
+      expect(w.leadTime).to.include({ count: 0, unmatched: 1 });
+      expect(w.changeFailure).to.deep.equal({ changes: 2, failures: 1, rate: 0.5 });
+    }
+    expect(runs.api?.prod?.filter((r) => r.baseline)).to.have.length(1);
   });
 
   it('an empty ledger gives empty metrics', () => {

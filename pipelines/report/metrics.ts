@@ -14,7 +14,7 @@
  * An event belongs to a window by when it finished. Median is the middle value (the mean of the two
  * middle ones for an even count); p90 is the nearest-rank 90th percentile.
  */
-import { DAY_MS, recordsOf, releaseRuns, type ReleaseRun, type ServiceLedgers } from './runs';
+import { DAY_MS, runFactsOf, type RunFact, type ServiceLedgers, type ServiceRuns } from './runs';
 
 export const DEFAULT_WINDOWS_DAYS = [30, 90] as const;
 const HOUR_MS = 3_600_000;
@@ -28,6 +28,8 @@ export interface MetricsOptions {
   readonly prodEnv: string;
   readonly now: Date;
   readonly windowsDays?: readonly number[];
+  /** The heads' run summaries (`tdr report`); without them, the runs of `ledgers`' records. */
+  readonly runs?: ServiceRuns | undefined;
 }
 
 export interface Distribution {
@@ -95,7 +97,14 @@ export function deliveryMetrics(ledgers: ServiceLedgers, options: MetricsOptions
   const windowsDays = [...(options.windowsDays ?? DEFAULT_WINDOWS_DAYS)];
   const now = options.now.getTime();
   const perService = options.services.map(
-    (service) => [service, serviceFacts(ledgers, service, options.firstEnv, options.prodEnv)] as const,
+    (service) =>
+      [
+        service,
+        serviceFacts(
+          runFactsOf(ledgers, options.runs, service, options.firstEnv),
+          runFactsOf(ledgers, options.runs, service, options.prodEnv),
+        ),
+      ] as const,
   );
   const pooled: Facts = {
     deployments: perService.flatMap(([, f]) => f.deployments),
@@ -117,16 +126,19 @@ export function deliveryMetrics(ledgers: ServiceLedgers, options: MetricsOptions
   };
 }
 
-const isFailure = (r: ReleaseRun) => r.outcome === 'failed' || r.outcome === 'rolled_back';
+const isFailure = (r: RunFact) => r.outcome === 'failed' || r.outcome === 'rolled_back';
 
-function serviceFacts(ledgers: ServiceLedgers, service: string, firstEnv: string, prodEnv: string): Facts {
+function serviceFacts(firstEnvRuns: readonly RunFact[], prodRuns: readonly RunFact[]): Facts {
   const firstSeen = new Map<string, number>();
-  for (const run of releaseRuns(recordsOf(ledgers, service, firstEnv))) {
+  // A baseline is what the stand-up started, adopted after the fact: no change reached the first
+  // environment then, so it starts no lead time, and in prod it is no deployment (issue 22).
+  for (const run of firstEnvRuns) {
+    if (run.baseline) continue;
     const seen = firstSeen.get(run.digest);
     if (seen === undefined || run.startedAt < seen) firstSeen.set(run.digest, run.startedAt);
   }
-  const finished = releaseRuns(recordsOf(ledgers, service, prodEnv))
-    .filter((r): r is ReleaseRun & { finishedAt: number } => r.finishedAt !== null)
+  const finished = prodRuns
+    .filter((r): r is RunFact & { finishedAt: number } => r.finishedAt !== null)
     .sort((a, b) => a.finishedAt - b.finishedAt);
 
   const deployments: Array<{ at: number; lead: Lead }> = [];
@@ -135,6 +147,10 @@ function serviceFacts(ledgers: ServiceLedgers, service: string, firstEnv: string
   const inProd = new Set<string>();
   let openFailures: Array<{ at: number; restoredAt: number | null }> = [];
   finished.forEach((run, i) => {
+    if (run.baseline) {
+      inProd.add(run.digest);
+      return;
+    }
     if (run.action !== 'rollback') {
       const undone = run.outcome === 'succeeded' && finished[i + 1]?.action === 'rollback';
       changes.push({ at: run.finishedAt, failed: isFailure(run) || undone });

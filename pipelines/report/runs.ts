@@ -6,9 +6,29 @@
  * restructured, and the report must not depend on them.
  */
 import type { CheckRecord, LedgerRecord, ReleaseRecord } from '../release/ledger/ledger';
+import { isBaseline } from '../release/ledger/ledger-records';
 
 /** Ledger records by service, then by environment, each list oldest first (as `Ledger.records` gives). */
 export type ServiceLedgers = Readonly<Record<string, Readonly<Record<string, readonly LedgerRecord[]>>>>;
+
+/** What the metrics and "how far behind" need of a run: no more than a ledger head's run summary keeps. */
+export interface RunFact {
+  readonly action: ReleaseRecord['action'];
+  /** `started` while no outcome is recorded. */
+  readonly outcome: ReleaseRecord['outcome'];
+  readonly version: string;
+  readonly digest: string;
+  readonly startedAt: number;
+  readonly finishedAt: number | null;
+  /** A baseline `tdr ledger adopt` recorded: live, but no deployment (the metrics skip it). */
+  readonly baseline?: boolean | undefined;
+}
+
+/**
+ * Each ledger head's run summary (finished runs of the last 90 days) by service, then environment:
+ * what `tdr report` reads instead of the records themselves.
+ */
+export type ServiceRuns = Readonly<Record<string, Readonly<Record<string, readonly RunFact[]>>>>;
 
 export type RunOutcome = ReleaseRecord['outcome'];
 
@@ -25,6 +45,8 @@ export interface ReleaseRun {
   readonly outcome: RunOutcome;
   readonly startedAt: number;
   readonly finishedAt: number | null;
+  /** Recorded by `tdr ledger adopt`: live, but no deployment. */
+  readonly baseline: boolean;
   /** The newest record of the run: the outcome, or the `started` record of an open run. */
   readonly record: ReleaseRecord;
 }
@@ -58,10 +80,36 @@ export function releaseRuns(records: readonly LedgerRecord[]): ReleaseRun[] {
       outcome: last.outcome,
       startedAt,
       finishedAt: last.outcome === 'started' ? null : (time(last.finishedAt) ?? time(last.recordedAt)),
+      baseline: isBaseline(last),
       record: last,
     });
   }
   return runs.sort((a, b) => a.startedAt - b.startedAt);
+}
+
+/**
+ * The runs of one service × environment the metrics and "how far behind" count, in the order they
+ * started: every run of the head's records (the newest, however old, and any still open) with the
+ * head's run summary (every run that finished in the last 90 days); without a summary (an
+ * in-memory ledger: tests, the benchmark), the records' runs alone.
+ */
+export function runFactsOf(
+  ledgers: ServiceLedgers,
+  summaries: ServiceRuns | undefined,
+  service: string,
+  env: string,
+  /** The records' runs when the caller has them already (the board does). */
+  computed?: readonly RunFact[],
+): RunFact[] {
+  const fromRecords: RunFact[] = [...(computed ?? releaseRuns(recordsOf(ledgers, service, env)))];
+  const summary = summaries?.[service]?.[env];
+  if (!summary) return fromRecords;
+  // Both describe a finished run the same way (its outcome record's times): one entry each.
+  const key = (r: RunFact) => `${r.action} ${r.outcome} ${r.digest} ${r.startedAt} ${r.finishedAt}`;
+  const known = new Set(fromRecords.map(key));
+  return [...fromRecords, ...summary.filter((f) => !known.has(key(f)))].sort(
+    (a, b) => a.startedAt - b.startedAt,
+  );
 }
 
 /** The newest run that succeeded: what the ledger says is live. */

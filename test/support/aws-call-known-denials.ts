@@ -18,16 +18,6 @@ export interface KnownDenial {
 
 export const KNOWN_DENIALS: readonly KnownDenial[] = [
   {
-    // A real defect the check found: the nightly board's role may not write heads, and must not need
-    // to. The fix (a read-only ledger view) is on branch br-trustb, not merged yet.
-    why: 'issue 24 item 7: tdr status/report with TDR_WORKLOAD_ROLE=reader repair ledger heads (a read must write nothing)',
-    matches: (d) =>
-      /role\/TDRJenkinsNodeRoleMgmt$/.test(d.call.role ?? '') &&
-      d.action === 's3:PutObject' &&
-      /:::tdr-release-ledger-[a-z]+\/heads\//.test(d.resource) &&
-      /^tdr (status|report)\b/.test(d.call.command),
-  },
-  {
     // NOT DONE (issue 25): no role grants cloudwatch:GetMetricData yet; the judge runs on moto only.
     why: 'issue 25: tdr canary judge reads CloudWatch, which no generated role grants yet',
     matches: (d) => d.action === 'cloudwatch:GetMetricData' && d.call.command.startsWith('tdr canary judge'),

@@ -19,10 +19,10 @@ import { Ecs, imageOf } from '../aws/ecs';
 import { digestOf } from '../aws/images';
 import { Lambda } from '../aws/lambda';
 import { ledgerOf, releasableServices, type ReleaseDeps } from '../saga/context';
-import { currentRelease, type LedgerView, type NewRecord } from '../ledger/ledger';
+import { BASELINE_REASON, currentRelease, type LedgerView, type NewRecord } from '../ledger/ledger';
 
 /** The reason every baseline record carries: how to tell one from a real deployment. */
-export const BASELINE_REASON = 'baseline: what the stand-up started, adopted by tdr ledger adopt';
+export { BASELINE_REASON } from '../ledger/ledger-records';
 
 export interface AdoptResult {
   readonly service: string;

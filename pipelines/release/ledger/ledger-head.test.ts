@@ -135,6 +135,90 @@ describe('ledger head', () => {
     expect(repaired.lastSeq).to.equal(3);
   });
 
+  it('a read-only ledger repairs nothing: a head behind, missing or written by an older tdr is read past in memory and called stale', async () => {
+    const s3 = memoryS3();
+    const ledger = new Ledger(s3.client, 'b');
+    for (const v of ['v1', 'v2']) {
+      await ledger.append(release(v, v, 'started'));
+      await ledger.append({
+        ...release(v, v, 'succeeded'),
+        finishedAt: new Date().toISOString(),
+      } as NewRecord);
+    }
+    const current = s3.objects.get(headKey('frontend', 'intg'))!;
+    const reader = () => new Ledger(s3.client, 'b', undefined, undefined, { readOnly: true });
+    const { summary, ...older } = JSON.parse(current.body) as { summary: { runs: unknown[] } };
+    expect(summary.runs).to.have.length(2);
+    const cases = {
+      // An older tdr's head: no run summary, and compacted under rules that kept less.
+      older: { body: JSON.stringify(older), etag: '"older"' },
+      missing: undefined,
+      behind: { body: JSON.stringify({ ...older, summary: { runs: [] }, lastSeq: 2 }), etag: '"behind"' },
+    };
+    for (const [name, head] of Object.entries(cases)) {
+      if (head) s3.objects.set(headKey('frontend', 'intg'), head);
+      else s3.objects.delete(headKey('frontend', 'intg'));
+      const put = (
+        await requests(s3, async () => {
+          const view = await reader().view('frontend', 'intg');
+          expect(view.lastSeq, name).to.equal(4);
+          expect(currentRelease(view.records)?.version, name).to.equal('v2');
+          expect(view.stale, name)
+            .to.match(/stale|behind/)
+            .and.to.contain('tdr ledger reindex');
+          if (name !== 'behind')
+            expect(
+              view.runs.map((r) => r.version),
+              name,
+            ).to.deep.equal(['v1', 'v2']);
+        })
+      ).put;
+      expect(put, name).to.equal(0);
+      expect(s3.objects.get(headKey('frontend', 'intg')), name).to.deep.equal(head);
+    }
+    // A writer rebuilds the older head, with its run summary; then nothing is stale.
+    s3.objects.set(headKey('frontend', 'intg'), cases.older);
+    await new Ledger(s3.client, 'b').view('frontend', 'intg');
+    const view = await reader().view('frontend', 'intg');
+    expect(view.stale).to.equal(null);
+    expect(view.runs.map((r) => r.version)).to.deep.equal(['v1', 'v2']);
+  });
+
+  it("trusts no run summary blindly: one past the head's last number or out of order is rebuilt from the records", async () => {
+    const s3 = memoryS3();
+    const ledger = new Ledger(s3.client, 'b');
+    await ledger.append(release('v1', 'v1', 'started'));
+    await ledger.append({
+      ...release('v1', 'v1', 'succeeded'),
+      finishedAt: new Date().toISOString(),
+    } as NewRecord);
+    const key = headKey('frontend', 'intg');
+    const good = JSON.parse(s3.objects.get(key)!.body) as { summary: { runs: Array<{ seq: number }> } };
+    const fact = good.summary.runs[0]!;
+    const forged = {
+      past: [{ ...fact, seq: 99, version: 'v9' }],
+      unordered: [{ ...fact, version: 'v9' }, fact],
+    };
+    for (const [name, runs] of Object.entries(forged)) {
+      s3.objects.set(key, { body: JSON.stringify({ ...good, summary: { runs } }), etag: `"${name}"` });
+      const read = await new Ledger(s3.client, 'b', undefined, undefined, { readOnly: true }).view(
+        'frontend',
+        'intg',
+      );
+      expect(
+        read.runs.map((r) => r.version),
+        name,
+      ).to.deep.equal(['v1']);
+      expect(read.stale, name).to.contain('unreadable');
+      const written = await new Ledger(s3.client, 'b').view('frontend', 'intg');
+      expect(
+        written.runs.map((r) => r.version),
+        name,
+      ).to.deep.equal(['v1']);
+      expect(JSON.parse(s3.objects.get(key)!.body), name).to.deep.include({ summary: good.summary });
+    }
+  });
+
   it('rebuilds a head that is missing or unreadable from the records', async () => {
     const s3 = memoryS3();
     const ledger = new Ledger(s3.client, 'b');

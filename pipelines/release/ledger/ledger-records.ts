@@ -7,6 +7,18 @@ import { z } from 'zod';
 import { PlatformError } from '../../../services/errors';
 import { naming } from '../../../services/naming';
 
+/**
+ * The reason every baseline record carries (`tdr ledger adopt`, ../admin/adopt.ts): what the
+ * stand-up started, written down after the fact. Not a deployment: the delivery metrics must not
+ * count one (issue 22), and only records tell one apart, so the constant lives with them.
+ */
+export const BASELINE_REASON = 'baseline: what the stand-up started, adopted by tdr ledger adopt';
+
+/** A release record `tdr ledger adopt` wrote (by its reason; older baselines carry the same one). */
+export function isBaseline(record: { readonly kind: string; readonly reason?: unknown }): boolean {
+  return record.kind === 'release' && record.reason === BASELINE_REASON;
+}
+
 export const RELEASE_ACTIONS = ['deploy', 'promote', 'rollback'] as const;
 export type ReleaseAction = (typeof RELEASE_ACTIONS)[number];
 export const RELEASE_OUTCOMES = ['started', 'succeeded', 'failed', 'rolled_back'] as const;

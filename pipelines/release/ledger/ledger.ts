@@ -12,7 +12,14 @@
  * the record after its sequence (usually there is none), lists any newer ones (`StartAfter`) and
  * folds them in, repairing it with a conditional write; a missing or unreadable head is rebuilt from the records (`tdr ledger reindex`
  * does it on purpose). A record that does not parse is noted in the head and degrades only what
- * shows it.
+ * shows it. Beside the records the head keeps a summary of the runs of the last 90 days
+ * (./run-summary.ts), what the release board reads; a head without one (written by an older
+ * `tdr`) is rebuilt from the records by a writer, and read as it is by a reader. A head whose
+ * records or summary lie past its sequence or out of order is not trusted: rebuilt like a broken one.
+ *
+ * A read-only ledger (`tdr status`, `report`, `history` under TDR_WORKLOAD_ROLE=reader) repairs
+ * nothing: it folds newer records in memory, or rebuilds a missing or old head in memory, and says
+ * in the view that the head is stale; the next release or `tdr ledger reindex` writes it.
  */
 import {
   GetObjectCommand,
@@ -35,8 +42,10 @@ import {
   type LedgerRecord,
   type NewRecord,
 } from './ledger-records';
+import { EMPTY_SUMMARY, foldRuns, runSummarySchema, type RunFact } from './run-summary';
 
 export * from './ledger-records';
+export { MAX_SUMMARY_RUNS, SUMMARY_DAYS, type RunFact } from './run-summary';
 
 const MAX_APPEND_ATTEMPTS = 50;
 /** Unreadable records a head remembers (the newest). */
@@ -56,6 +65,12 @@ export interface LedgerView {
   /** Compacted (./ledger-records.ts `compact`), oldest first. */
   readonly records: readonly LedgerRecord[];
   readonly bad: readonly BadRecord[];
+  /** Release runs that finished in the last 90 days (./run-summary.ts), oldest first. */
+  readonly runs: readonly RunFact[];
+  /** When the summary's cap dropped runs inside the window: the newest dropped finished then (epoch ms). */
+  readonly runsCappedBefore: number | null;
+  /** Why the head object is not what this view says (a read-only ledger repairs nothing); null when it is. */
+  readonly stale: string | null;
 }
 
 /** A history row: a record, or why the record at that number cannot be shown. */
@@ -69,15 +84,27 @@ export type HistoryEntry =
       readonly problem: string;
     };
 
-const headSchema = z.object({
-  head: z.literal(1),
-  service: z.string(),
-  env: z.string(),
-  lastSeq: z.number().int().min(0),
-  records: z.array(ledgerRecordSchema),
-  bad: z.array(z.object({ seq: z.number().int().positive(), problem: z.string() })),
-  updatedAt: z.string(),
-});
+const headSchema = z
+  .object({
+    head: z.literal(1),
+    service: z.string(),
+    env: z.string(),
+    lastSeq: z.number().int().min(0),
+    records: z.array(ledgerRecordSchema),
+    bad: z.array(z.object({ seq: z.number().int().positive(), problem: z.string() })),
+    updatedAt: z.string(),
+    /** Absent from heads an older `tdr` wrote: such a head is rebuilt (its compaction kept less). */
+    summary: runSummarySchema.optional(),
+  })
+  // A head is an index, never trusted blindly: what it summarises must lie within what it says it
+  // has read, in order, or it is rebuilt from the records like an unreadable one.
+  .refine(
+    (h) =>
+      [h.records, h.summary?.runs ?? []].every((list) =>
+        list.every((r, i) => r.seq <= h.lastSeq && (i === 0 || list[i - 1]!.seq < r.seq)),
+      ),
+    { message: 'records or run summary out of order, or past lastSeq' },
+  );
 type Head = z.infer<typeof headSchema>;
 
 export function headKey(service: string, env: string): string {
@@ -99,6 +126,7 @@ export class Ledger {
     readonly bucket: string,
     private readonly now: () => Date = () => new Date(),
     private readonly newWriteId: () => string = randomUUID,
+    private readonly options: { readonly readOnly?: boolean } = {},
   ) {}
 
   /**
@@ -108,23 +136,47 @@ export class Ledger {
    */
   async view(service: string, env: string): Promise<LedgerView> {
     const found = await this.readHead(service, env);
-    if (!found.head) return this.rebuild(service, env, found.etag);
+    if (!found.head) return this.rebuild(service, env, found.etag, 'there is none, or it is unreadable');
+    if (!found.head.summary) {
+      // An older tdr's head: a writer rebuilds it (its compaction may have kept less); a reader
+      // reads it as it is, its runs summarised from its own records, rather than every record.
+      if (!this.options.readOnly) return this.rebuild(service, env, found.etag, null);
+      const summary = foldRuns(EMPTY_SUMMARY, found.head.records, this.now());
+      return this.readPast(
+        { ...found.head, summary },
+        found.etag,
+        `the ledger head of ${service} in ${env} is stale: an older tdr wrote it (no run summary: the board counts only the runs it keeps; a read repairs nothing: the next release or tdr ledger reindex --service ${service} --env ${env} does)`,
+      );
+    }
+    return this.readPast(found.head, found.etag, null);
+  }
+
+  /** The head with any newer records folded in: written back, or (read-only) said to be stale. */
+  private async readPast(head: Head, etag: string | undefined, stale: string | null): Promise<LedgerView> {
+    const { service, env } = head;
+    const found = { head, etag };
     // Sequence numbers are gap-free: no record after the head's means it is current (a GET by
     // key is constant time where a listing may not be); otherwise list everything after it.
     const next = recordKey(service, env, found.head.lastSeq + 1);
     const newer = (await this.exists(next)) ? await this.keys(service, env, found.head.lastSeq) : [];
     if (newer.length === 0) {
-      this.heads.set(`${service}/${env}`, { head: found.head, etag: found.etag });
-      return viewOf(found.head);
+      if (stale === null) this.heads.set(`${service}/${env}`, { head: found.head, etag: found.etag });
+      return viewOf(found.head, stale);
     }
-    const head = this.fold(found.head, await this.readAll(newer));
-    await this.writeHead(head, found.etag);
-    return viewOf(head);
+    const folded = this.fold(found.head, await this.readAll(newer));
+    if (this.options.readOnly)
+      return viewOf(
+        folded,
+        stale ??
+          `the ledger head of ${service} in ${env} is ${folded.lastSeq - found.head.lastSeq} record(s) behind (read past it; a read repairs nothing: the next release or tdr ledger reindex --service ${service} --env ${env} does)`,
+      );
+    await this.writeHead(folded, found.etag);
+    return viewOf(folded);
   }
 
   /** Rebuilds the head from every record (`tdr ledger reindex`): reads the whole history once. */
   async reindex(service: string, env: string): Promise<LedgerView> {
-    return this.rebuild(service, env, (await this.readHead(service, env)).etag);
+    return this.rebuild(service, env, (await this.readHead(service, env)).etag, null);
   }
 
   /** Every record of one service × environment, oldest first (the whole history: tests, audits). */
@@ -232,16 +284,32 @@ export class Ledger {
   private fold(head: Head, read: readonly (LedgerRecord | BadRecord)[]): Head {
     const records = read.filter((r): r is LedgerRecord => 'kind' in r);
     const bad = read.filter((r): r is BadRecord => !('kind' in r));
+    const now = this.now();
     return {
       ...head,
       lastSeq: Math.max(head.lastSeq, ...read.map((r) => r.seq)),
       records: compact([...head.records, ...records]),
       bad: [...head.bad, ...bad].slice(-KEEP_BAD),
-      updatedAt: this.now().toISOString(),
+      updatedAt: now.toISOString(),
+      // Each record is folded once: only those past the head's last number count as new runs.
+      summary: foldRuns(
+        head.summary ?? EMPTY_SUMMARY,
+        records.filter((r) => r.seq > head.lastSeq),
+        now,
+      ),
     };
   }
 
-  private async rebuild(service: string, env: string, etag: string | undefined): Promise<LedgerView> {
+  /**
+   * The head from every record. Written back, unless this ledger is read-only and `why` says
+   * what is wrong with the stored one (`tdr ledger reindex` passes null: it always writes).
+   */
+  private async rebuild(
+    service: string,
+    env: string,
+    etag: string | undefined,
+    why: string | null,
+  ): Promise<LedgerView> {
     const empty: Head = {
       head: 1,
       service,
@@ -250,8 +318,16 @@ export class Ledger {
       records: [],
       bad: [],
       updatedAt: this.now().toISOString(),
+      summary: EMPTY_SUMMARY,
     };
     const head = this.fold(empty, await this.readAll(await this.keys(service, env, 0)));
+    // No record at all: nothing is stale (a subject never released has no head to repair).
+    if (this.options.readOnly && why !== null && head.lastSeq === 0) return viewOf(head);
+    if (this.options.readOnly && why !== null)
+      return viewOf(
+        head,
+        `the ledger head of ${service} in ${env} is stale: ${why}; read all ${head.lastSeq} record(s) instead (a read repairs nothing: tdr ledger reindex --service ${service} --env ${env})`,
+      );
     await this.writeHead(head, etag);
     return viewOf(head);
   }
@@ -365,13 +441,16 @@ export class Ledger {
   }
 }
 
-function viewOf(head: Head): LedgerView {
+function viewOf(head: Head, stale: string | null = null): LedgerView {
   return {
     service: head.service,
     env: head.env,
     lastSeq: head.lastSeq,
     records: head.records,
     bad: head.bad,
+    runs: head.summary?.runs ?? [],
+    runsCappedBefore: head.summary?.cappedBefore ?? null,
+    stale,
   };
 }
 

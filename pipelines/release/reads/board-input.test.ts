@@ -1,4 +1,4 @@
-/** The board's input from AWS: the ledger's heads, older records only within the window, ECS, the leases, the maintenance switch. */
+/** The board's input from AWS: the ledger's heads (records and run summary), ECS, the leases, the maintenance switch. */
 import { ECRClient } from '@aws-sdk/client-ecr';
 import { DescribeServicesCommand, ECSClient } from '@aws-sdk/client-ecs';
 import {
@@ -7,17 +7,19 @@ import {
   DescribeRulesCommand,
   ElasticLoadBalancingV2Client,
 } from '@aws-sdk/client-elastic-load-balancing-v2';
-import { GetObjectCommand } from '@aws-sdk/client-s3';
+import { GetAliasCommand, GetFunctionConfigurationCommand, LambdaClient } from '@aws-sdk/client-lambda';
+import { GetObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
 import { SSMClient } from '@aws-sdk/client-ssm';
 import { mockClient } from 'aws-sdk-client-mock';
 import { expect } from 'chai';
 import { loadPlatform } from '../../../services/config';
 import { naming } from '../../../services/naming';
+import { namesOfKind } from '../../../services/queries';
 import { memoryS3 } from '../../../test/support/memory-s3';
 import { fakeReleaseClients } from '../../../test/support/release-clients';
 import { gatherBoardSnapshot } from './board-input';
 import { Leases } from '../ledger/lease';
-import { KEEP_RUNS, Ledger, recordKey, type NewRecord } from '../ledger/ledger';
+import { Ledger, recordKey, type NewRecord, type RunFact as LedgerRunFact } from '../ledger/ledger';
 
 const DAY = 86_400_000;
 const NOW = Date.parse('2026-11-30T00:00:00Z');
@@ -110,12 +112,12 @@ const run = (i: number, outcome: 'started' | 'succeeded'): NewRecord => ({
 });
 
 describe('gatherBoardSnapshot', () => {
-  it('reads the head, pages back only while records fall inside the window, and lists the leases', async function () {
+  it('reads one head per cell whatever the history (its run summary counts the window), and lists the leases', async function () {
     this.timeout(20_000);
     const s3 = memoryS3();
     let now = 0;
     const ledger = new Ledger(s3.client, naming.ledgerBucket(), () => new Date(now));
-    // 150 runs, one a day: runs 30.. fall inside 120 days, the head keeps the newest KEEP_RUNS.
+    // 150 runs, one a day: those that finished within the 90 days are in the head's run summary.
     for (let i = 0; i < 150; i++) {
       now = NOW - (150 - i) * DAY;
       await ledger.append(run(i, 'started'));
@@ -141,23 +143,27 @@ describe('gatherBoardSnapshot', () => {
     s3.mock.resetHistory();
 
     const snapshot = await gatherBoardSnapshot(
-      { clients, platform, now: () => new Date(NOW) },
-      { services: ['frontend'], environments: ['intg'], windowDays: 120 },
+      { clients, platform, now: () => new Date(NOW), readOnly: true },
+      { services: ['frontend'], environments: ['intg'], windowDays: 90 },
     );
 
-    const runs = new Set(
-      (snapshot.ledgers.frontend?.intg ?? []).flatMap((r) => (r.kind === 'release' ? [r.runId] : [])),
-    );
-    expect(runs.size).to.equal(120);
-    expect(runs.has('run-30')).to.equal(true);
-    expect(runs.has('run-29')).to.equal(false);
     const recordReads = s3.mock
       .commandCalls(GetObjectCommand)
       .filter((c) =>
         c.args[0].input.Key?.startsWith(recordKey('frontend', 'intg', 1).replace(/\d+\.json$/, '')),
       );
-    // The 50 runs the head dropped are 100 records: one page; the whole history would be 300.
-    expect(recordReads.length).to.be.at.most(300 - 2 * KEEP_RUNS);
+    expect(snapshot.problems).to.deep.equal([]);
+    expect(recordReads).to.have.length(0);
+    expect(s3.mock.commandCalls(PutObjectCommand)).to.have.length(0);
+    // Every run that finished in the board's 90 days, and none older than 90 days before the last write.
+    const all = await ledger.records('frontend', 'intg');
+    const finishedSince = (t: number) =>
+      all
+        .filter((r) => r.kind === 'release' && r.outcome === 'succeeded' && Date.parse(r.recordedAt) >= t)
+        .map((r) => r.seq);
+    const summarised = (snapshot.runs.frontend?.intg ?? []).map((f) => (f as LedgerRunFact).seq);
+    expect(summarised).to.include.members(finishedSince(NOW - 90 * DAY));
+    expect(summarised).to.deep.equal(finishedSince(NOW - DAY - 90 * DAY));
     expect(snapshot.leases).to.deep.include({
       service: 'frontend',
       env: 'intg',
@@ -171,6 +177,40 @@ describe('gatherBoardSnapshot', () => {
     expect(snapshot.problems).to.deep.equal([]);
     ecs.restore();
     elb.restore();
+  });
+
+  it('reads what a function runs from its live alias: the code SHA-256 of the version it points at (issue 24 item 14)', async () => {
+    const [fn] = namesOfKind(platform.catalogue, 'lambda');
+    const functionName = naming.functionName(fn!, 'intg');
+    const lambda = mockClient(LambdaClient);
+    lambda
+      .on(GetAliasCommand, { FunctionName: functionName, Name: naming.functionAlias() })
+      .resolves({ FunctionVersion: '3' })
+      .on(GetFunctionConfigurationCommand, { FunctionName: functionName, Qualifier: '3' })
+      .resolves({ Version: '3', CodeSha256: 'kCsRFvL08MMw=' });
+    const ecs = mockClient(ECSClient);
+    ecs.on(DescribeServicesCommand).resolves({ services: [] });
+    const elb = listenerShowing(false);
+    const clients = fakeReleaseClients({
+      ecs: new ECSClient({}),
+      ecr: new ECRClient({}),
+      s3: memoryS3().client,
+      ssm: new SSMClient({}),
+      lambda: new LambdaClient({}),
+    });
+    try {
+      const snapshot = await gatherBoardSnapshot(
+        { clients, platform, now: () => new Date(NOW), readOnly: true },
+        { services: [fn!, 'frontend'], environments: ['intg'], windowDays: 30 },
+      );
+      expect(snapshot.live[`${fn}/intg`]).to.deep.equal({ state: 'running', digest: 'kCsRFvL08MMw=' });
+      expect(snapshot.live['frontend/intg']).to.deep.equal({ state: 'absent' });
+      expect(lambda.commandCalls(GetAliasCommand)).to.have.length(1);
+    } finally {
+      lambda.restore();
+      ecs.restore();
+      elb.restore();
+    }
   });
 
   it('reads each environment’s maintenance switch as tdr status does: the ledger against the listener', async () => {

@@ -7,26 +7,29 @@
  * Cost, per service × environment: the ledger's verified head (two requests when current), one or
  * two ECS calls, and one lease listing overall; per environment, `tdr status`'s reading of the
  * maintenance switch (its ledger head, and the public listener's load balancer, listeners and
- * rules, through the same assumed update role as the ECS calls). The head keeps the newest KEEP_RUNS runs, which is
- * all the matrix and the history show; the 90-day metrics need every run within 90 days, so only
- * when the head's oldest run is still inside that window are older records paged in (one GET per
- * record, PAGE at a time) until one falls outside it. Reads grow with the release rate, never with
- * the length of the history.
+ * rules, through the same assumed update role as the ECS calls). The head's compacted records are
+ * what the matrix and the history show; its run summary (../ledger/run-summary.ts: every run that
+ * finished in the last 90 days) is what the metrics and "how far behind" count. Nothing is paged:
+ * the board costs what `tdr status` does, whatever the history or the release rate (issue 24,
+ * item 18). A head that is stale is read past in memory, never repaired here (a read writes nothing).
  */
+import { naming } from '../../../services/naming';
+import { namesOfKind } from '../../../services/queries';
 import type { HeldLease, LiveState } from '../../report/board';
+import { Lambda } from '../aws/lambda';
 import type { MaintenanceState } from '../../report/maintenance';
-import type { ServiceLedgers } from '../../report/runs';
+import type { ServiceLedgers, ServiceRuns } from '../../report/runs';
+import { ReleaseInputError } from '../errors';
 import { ledgerOf, leasesOf, workloadEnv, type ReleaseDeps } from '../saga/context';
 import { leaseSubject } from '../ledger/lease';
+import { MAX_SUMMARY_RUNS, SUMMARY_DAYS, type LedgerRecord, type RunFact } from '../ledger/ledger';
 import { maintenanceStatus, type MaintenanceStatus } from './maintenance-status';
 import { ecsView } from './status';
-import type { LedgerRecord } from '../ledger/ledger';
-
-const PAGE = 100;
-const DAY_MS = 86_400_000;
 
 export interface BoardSnapshot {
   readonly ledgers: ServiceLedgers;
+  /** Each head's run summary (the runs that finished in the last SUMMARY_DAYS), as the board's ServiceRuns. */
+  readonly runs: ServiceRuns & Readonly<Record<string, Readonly<Record<string, readonly RunFact[]>>>>;
   /** By `service/env`. */
   readonly live: Readonly<Record<string, LiveState>>;
   readonly leases: readonly HeldLease[];
@@ -37,7 +40,7 @@ export interface BoardSnapshot {
 }
 
 export async function gatherBoardSnapshot(
-  deps: Pick<ReleaseDeps, 'clients' | 'platform' | 'now'>,
+  deps: Pick<ReleaseDeps, 'clients' | 'platform' | 'now' | 'readOnly'>,
   scope: {
     readonly services: readonly string[];
     readonly environments: readonly string[];
@@ -45,10 +48,14 @@ export async function gatherBoardSnapshot(
     readonly windowDays: number;
   },
 ): Promise<BoardSnapshot> {
+  if (scope.windowDays > SUMMARY_DAYS)
+    throw new ReleaseInputError(
+      `windowDays: at most ${SUMMARY_DAYS} (what a ledger head summarises), got ${scope.windowDays}`,
+    );
   const ledger = ledgerOf(deps);
-  const since = deps.now().getTime() - scope.windowDays * DAY_MS;
   const problems: string[] = [];
   const ledgers: Record<string, Record<string, readonly LedgerRecord[]>> = {};
+  const runs: Record<string, Record<string, readonly RunFact[]>> = {};
   const live: Record<string, LiveState> = {};
   const listing = leasesOf(deps)
     .list()
@@ -63,14 +70,20 @@ export async function gatherBoardSnapshot(
   const cells = scope.services.flatMap((service) => scope.environments.map((env) => ({ service, env })));
   // One cell at a time per worker: a few dozen concurrent requests at most, whatever the catalogue.
   await forEachLimit(cells, 8, async ({ service, env }) => {
-    const [records, state] = await Promise.all([
-      windowRecords(ledger, service, env, since).catch((err: unknown) => {
+    const [view, state] = await Promise.all([
+      ledger.view(service, env).catch((err: unknown) => {
         problems.push(`ledger ${service}/${env} could not be read: ${(err as Error).message}`);
-        return [];
+        return undefined;
       }),
       liveState(deps, service, env),
     ]);
-    (ledgers[service] ??= {})[env] = records;
+    if (view?.stale) problems.push(view.stale);
+    if (view?.runsCappedBefore != null)
+      problems.push(
+        `ledger ${service}/${env}: more than ${MAX_SUMMARY_RUNS} runs in ${SUMMARY_DAYS} days; the head keeps the newest, so the metrics miss runs that finished before ${new Date(view.runsCappedBefore).toISOString()}`,
+      );
+    (ledgers[service] ??= {})[env] = view?.records ?? [];
+    (runs[service] ??= {})[env] = view?.runs ?? [];
     live[`${service}/${env}`] = state;
   });
   const leases = (await listing).flatMap((l): HeldLease[] => {
@@ -84,7 +97,7 @@ export async function gatherBoardSnapshot(
     maintenance[m.env] = maintenanceState(m);
     for (const p of m.problems) problems.push(`maintenance/${m.env}: ${p}`);
   }
-  return { ledgers, live, leases, maintenance, problems };
+  return { ledgers, runs, live, leases, maintenance, problems };
 }
 
 /** The board's shape of `tdr status`'s reading (without the engine's own fields). */
@@ -93,38 +106,23 @@ function maintenanceState(m: MaintenanceStatus): MaintenanceState {
   return { on, since, by, reason, seq, listener, drift, unsettled, problems };
 }
 
-/** The head's records, and older ones paged in while they are still inside the window. */
-async function windowRecords(
-  ledger: ReturnType<typeof ledgerOf>,
-  service: string,
-  env: string,
-  since: number,
-): Promise<LedgerRecord[]> {
-  const view = await ledger.view(service, env);
-  const bySeq = new Map(view.records.map((r) => [r.seq, r]));
-  // An open run is kept however old: the oldest settled record says how far back the head reaches.
-  const settled = view.records.filter((r) => !(r.kind === 'release' && r.outcome === 'started'));
-  let before = Math.min(...view.records.map((r) => r.seq), view.lastSeq + 1);
-  let reaches = settled.length === 0 || Date.parse(settled[0]?.recordedAt ?? '') < since;
-  while (!reaches && before > 1) {
-    const page = await ledger.page(service, env, { limit: PAGE, before });
-    for (const entry of page) {
-      if (entry.kind === 'unreadable') continue;
-      if (Date.parse(entry.recordedAt) < since) reaches = true;
-      else bySeq.set(entry.seq, entry);
-    }
-    before = Math.min(before, ...page.map((e) => e.seq));
-    if (page.length === 0) break;
-  }
-  return [...bySeq.values()].sort((a, b) => a.seq - b.seq);
-}
-
+/**
+ * What runs: for a service, ECS's task definition's image digest; for a function, the code SHA-256
+ * of the version its `live` alias points at (what the ledger records as a function's digest).
+ */
 async function liveState(
-  deps: Pick<ReleaseDeps, 'clients'>,
+  deps: Pick<ReleaseDeps, 'clients' | 'platform'>,
   service: string,
   env: string,
 ): Promise<LiveState> {
   try {
+    if (namesOfKind(deps.platform.catalogue, 'lambda').includes(service)) {
+      const live = await new Lambda(deps.clients.lambda(workloadEnv(env))).live(
+        naming.functionName(service, workloadEnv(env)),
+        naming.functionAlias(),
+      );
+      return live ? { state: 'running', digest: live.version.CodeSha256 ?? null } : { state: 'absent' };
+    }
     const ecs = await ecsView(deps, service, workloadEnv(env));
     return ecs.taskDefinition === null ? { state: 'absent' } : { state: 'running', digest: ecs.digest };
   } catch (err) {

@@ -61,6 +61,7 @@ export async function functionStatus(
           ledger.view(fn, env).then(
             (v) => {
               problems.push(...v.bad.map((b) => `ledger record #${b.seq} is unreadable (${b.problem})`));
+              if (v.stale) problems.push(v.stale);
               return v.records;
             },
             (err: Error) => (problems.push(`ledger ${fn}/${env} could not be read: ${err.message}`), []),

@@ -4,7 +4,9 @@
  */
 import type { WorkloadEnvironmentName } from '../../../services/environments';
 import { naming } from '../../../services/naming';
-import { ledgerOf, workloadEnv, type ReleaseDeps } from '../saga/context';
+import { ledgerOf, leasesOf, workloadEnv, type ReleaseDeps } from '../saga/context';
+import { leaseKey, type Lease } from '../ledger/lease';
+import { leaseView, type LeaseView } from './status';
 import { LoadBalancers } from '../aws/elbv2';
 import { maintenanceOn, type LedgerView } from '../ledger/ledger';
 import { openRuns } from '../strategies/maintenance';
@@ -25,17 +27,30 @@ export interface MaintenanceStatus {
   readonly drift: readonly string[];
   readonly unsettled: readonly number[];
   readonly problems: readonly string[];
+  /**
+   * The switch's lease, while a run holds it (or held it and died: `expired`): what makes the
+   * next `tdr maintenance on/off` wait, and what `tdr lease break` ends (issue 24 item 13).
+   */
+  readonly lease: LeaseView | null;
 }
 
-/** Per environment: the ledger's switch against the listener. Five requests each (ledger head and the look past it; load balancer, listeners, rules). */
+/** Per environment: the ledger's switch against the listener. Five requests each (ledger head and the look past it; load balancer, listeners, rules), and one lease listing in all. */
 export async function maintenanceStatus(
   deps: Pick<ReleaseDeps, 'clients' | 'platform' | 'now'>,
   envs: readonly string[],
 ): Promise<MaintenanceStatus[]> {
   const ledger = ledgerOf(deps);
+  // One listing for every environment, as `tdr status` reads the services' leases.
+  const leases = leasesOf(deps)
+    .list()
+    .then((all) => new Map<string, Lease>(all.map((l) => [l.key, l])))
+    .catch((err: unknown) => err as Error);
   return Promise.all(
     envs.map(workloadEnv).map(async (env): Promise<MaintenanceStatus> => {
       const problems: string[] = [];
+      const held = await leases;
+      if (held instanceof Error) problems.push(`leases could not be read: ${held.message}`);
+      const lease = held instanceof Error ? undefined : held.get(leaseKey(naming.maintenanceSubject(), env));
       const [view, listener] = await Promise.all([
         ledger.view(naming.maintenanceSubject(), env).catch((err: unknown) => {
           problems.push(`maintenance ledger could not be read: ${(err as Error).message}`);
@@ -46,7 +61,10 @@ export async function maintenanceStatus(
           return null;
         }),
       ]);
-      return statusOf(env, view, listener, problems);
+      return {
+        ...statusOf(env, view, listener, problems),
+        lease: lease ? leaseView(lease, deps.now()) : null,
+      };
     }),
   );
 }
@@ -65,7 +83,7 @@ export function statusOf(
   view: LedgerView | undefined,
   listener: boolean | null,
   problems: readonly string[],
-): MaintenanceStatus {
+): Omit<MaintenanceStatus, 'lease'> {
   const on = view ? maintenanceOn(view.records) : undefined;
   const drift: string[] = [];
   if (view && listener !== null && listener !== !!on)

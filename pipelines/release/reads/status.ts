@@ -146,6 +146,7 @@ export async function status(
         // What could not be read degrades this row only, and says so.
         const problems = [
           ...problemsOf(here, `ledger ${s}/${e}`),
+          ...(here && !(here instanceof Error) && here.stale ? [here.stale] : []),
           ...(upstream ? problemsOf(upstream, `upstream ledger ${s}/${source}`) : []),
           ...(leaseProblem ? [`leases could not be read: ${leaseProblem.message}`] : []),
         ];

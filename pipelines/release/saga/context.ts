@@ -25,6 +25,8 @@ export interface ReleaseDeps {
   readonly newRunId: () => string;
   /** Aborted (reason `SIGINT` or `SIGTERM`) when the process is asked to stop. */
   readonly signal?: AbortSignal | undefined;
+  /** The command only reads: it repairs no ledger head (and runs with the reader role if asked). */
+  readonly readOnly?: boolean | undefined;
 }
 
 export const DEFAULT_TIMINGS = {
@@ -34,8 +36,10 @@ export const DEFAULT_TIMINGS = {
   leaseTtlMs: 60_000,
 } as const;
 
-export function ledgerOf(deps: Pick<ReleaseDeps, 'clients' | 'now'>): Ledger {
-  return new Ledger(deps.clients.mgmt.s3, naming.ledgerBucket(), deps.now);
+export function ledgerOf(deps: Pick<ReleaseDeps, 'clients' | 'now' | 'readOnly'>): Ledger {
+  return new Ledger(deps.clients.mgmt.s3, naming.ledgerBucket(), deps.now, undefined, {
+    readOnly: deps.readOnly === true,
+  });
 }
 
 export function leasesOf(deps: Pick<ReleaseDeps, 'clients' | 'now'>): Leases {

@@ -95,6 +95,7 @@ export async function runtimeDeps(opts: RuntimeOptions): Promise<ReleaseDeps> {
     ...timings,
     newRunId: () => randomUUID(),
     signal: opts.signal,
+    readOnly: opts.readOnly === true,
   };
 }
 

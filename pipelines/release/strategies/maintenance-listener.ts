@@ -32,6 +32,19 @@ export class MaintenancePlanError extends PlatformError {
 }
 
 /**
+ * "Off" when the ledger says maintenance is already off and no 503 rule answers first: nothing to
+ * do, and nothing was changed or recorded. Its own class so that the CLI can tell it from a
+ * conflict (issue 24 item 13: exit 0 "already off", not exit 4, which means a held lease).
+ */
+export class MaintenanceAlreadyOffError extends MaintenancePlanError {
+  readonly alreadyOff = true;
+  constructor(message: string) {
+    super('conflict', message);
+    this.name = 'MaintenanceAlreadyOffError';
+  }
+}
+
+/**
  * The longest reason the page holds when nothing in it needs escaping (each of `&<>"` takes five
  * characters on the page): what a form can check before the engine does.
  */

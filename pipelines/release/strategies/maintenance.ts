@@ -33,6 +33,7 @@ import {
   describeOff,
   describeOn,
   isMaintenanceRule,
+  MaintenanceAlreadyOffError,
   MaintenancePlanError,
   planMaintenanceOff,
   planMaintenanceOn,
@@ -306,11 +307,13 @@ function plan(ctx: Ctx, live: ListenerSnapshot, records: readonly LedgerRecord[]
   const on = maintenanceOn(records);
   if (!on) {
     const stray = live.rules.find(isMaintenanceRule);
+    if (!stray)
+      throw new MaintenanceAlreadyOffError(
+        `maintenance is already off in ${ctx.env}: nothing to do (tdr history --service maintenance --env ${ctx.env})`,
+      );
     throw new MaintenancePlanError(
       'conflict',
-      stray
-        ? `the ledger says maintenance is off in ${ctx.env}, yet ${stray.RuleArn} answers 503 first: no "on" record kept rules to restore, so delete that rule by hand (aws elbv2 delete-rule) after checking the listener`
-        : `maintenance is not on in ${ctx.env}: nothing to switch off (tdr history --service maintenance --env ${ctx.env})`,
+      `the ledger says maintenance is off in ${ctx.env}, yet ${stray.RuleArn} answers 503 first: no "on" record kept rules to restore, so delete that rule by hand (aws elbv2 delete-rule) after checking the listener`,
     );
   }
   const saved: ListenerSnapshot = { listenerArn: on.listenerArn, rules: on.savedRules ?? [] };
