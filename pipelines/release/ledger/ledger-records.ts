@@ -333,9 +333,11 @@ export const KEEP_VERSIONS = 50;
 /**
  * The records of one service × environment that every query above answers the same from, within
  * bounds: the newest record of each of the newest KEEP_RUNS runs (a run that is still open is
- * always kept, however old), the newest result of each check for each digest, the approvals no run
- * has used yet (a used one never counts again, however many runs came after it), and, for the
- * newest KEEP_VERSIONS versions that succeeded here, the records their standing rests on. Bounded
+ * always kept, however old), the newest result of each check for each digest and approval of each
+ * approver for each digest (KEEP_CHECKS of them), with, for each kept approval a run has used, the
+ * newest record of the newest run of its digest (so it never counts again, however many runs came
+ * after it), and, for the newest KEEP_VERSIONS versions that succeeded here, the records their
+ * standing rests on. Bounded
  * whatever the history's length, and `compact(compact(a) ++ b)` = `compact(a ++ b)`: what the
  * ledger's head object stores and folds new records into.
  */
@@ -348,10 +350,6 @@ export function compact(records: readonly LedgerRecord[]): LedgerRecord[] {
     else if (r.kind === 'approval') checks.set(`approval ${r.identity} ${r.approver} ${r.digest}`, r);
     else if (r.kind === 'release' || r.kind === 'task' || r.kind === 'maintenance')
       runs.set(`${r.kind} ${r.runId}`, r);
-    // A run started for a digest uses every approval of it before (./ledger-records.ts
-    // `openApprovals`): dropped here, so it cannot count again once the run leaves the window.
-    if (r.kind === 'release' && r.action !== 'rollback')
-      for (const [key, c] of checks) if (c.kind === 'approval' && c.digest === r.digest) checks.delete(key);
   }
   const open = (r: LedgerRecord) =>
     ((r.kind === 'release' || r.kind === 'maintenance') && r.outcome === 'started') ||
@@ -362,12 +360,31 @@ export function compact(records: readonly LedgerRecord[]): LedgerRecord[] {
   const switched = newestFirst(runs.values()).find(
     (r) => r.kind === 'maintenance' && r.outcome === 'succeeded',
   );
+  const keptChecks = newestFirst(checks.values()).slice(0, KEEP_CHECKS);
   const anchors = standingAnchors(sorted);
+  for (const seq of usedApprovalAnchors(keptChecks, runs.values())) anchors.add(seq);
   const keptRuns = newestFirst(runs.values()).filter(
     (r, i) => i < KEEP_RUNS || open(r) || r === switched || anchors.has(r.seq),
   );
-  const keptChecks = newestFirst(checks.values()).slice(0, KEEP_CHECKS);
   return [...keptRuns, ...keptChecks].sort((a, b) => a.seq - b.seq);
+}
+
+/**
+ * A run started for a digest uses every approval of it before (`openApprovals`). For each kept
+ * approval that a run has used, the newest record of the newest such run: kept, so the approval
+ * stays used once the run leaves the KEEP_RUNS window. (Dropping used approvals instead would let
+ * older checks move up into the KEEP_CHECKS window, and a head folded record by record would then
+ * differ from a reindex of the whole history.)
+ */
+function usedApprovalAnchors(kept: readonly LedgerRecord[], newestPerRun: Iterable<LedgerRecord>): number[] {
+  const newestRun = new Map<string, number>();
+  for (const r of newestPerRun)
+    if (r.kind === 'release' && r.action !== 'rollback')
+      newestRun.set(r.digest, Math.max(r.seq, newestRun.get(r.digest) ?? 0));
+  return kept.flatMap((c) => {
+    const run = c.kind === 'approval' ? newestRun.get(c.digest) : undefined;
+    return run !== undefined && run > c.seq ? [run] : [];
+  });
 }
 
 /**
