@@ -25,9 +25,19 @@ export const naming = {
   taskFamily: (service: string, env: EnvironmentName) => `${service}-${env}`,
   containerName: (service: string) => service,
   targetGroup: (service: string, env: EnvironmentName) => `${service}-tg-${env}`,
+  /**
+   * The second target group of a service that ECS shifts traffic for (blue/green, canary, linear):
+   * the two swap roles at each deployment. ≤ 32 characters, as ELBv2 allows.
+   */
+  alternateTargetGroup: (service: string, env: EnvironmentName) => `${service}-tg2-${env}`,
   loadBalancer: (env: EnvironmentName) => `tdr-${env}`,
   /** The public listener's port: maintenance mode switches the listener on it. */
   publicListenerPort: () => 443,
+  /** The test listener's port: the new revision answers here before it takes production traffic. */
+  testListenerPort: () => 8443,
+  /** The role ECS assumes to move the listener rules of a progressive deployment. */
+  ecsLoadBalancerInfrastructureRole: (env: EnvironmentName) =>
+    `TDRECSInfrastructureRoleForLoadBalancers${roleSuffix(env)}`,
   /**
    * The ledger and lease key of an environment's maintenance switch (`records/maintenance/{env}/`):
    * not a catalogue name, which the catalogue's validation makes sure of.
