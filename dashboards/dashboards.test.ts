@@ -20,6 +20,7 @@ import {
   renderDashboardProvisioning,
 } from './index';
 import { GRAFANA_BUILTIN_DATASOURCE, MANAGED_TAG } from './panels';
+import { sideBySideServices } from './canary';
 import { TEST_ACCOUNT_IDS } from '../test/support/accounts';
 
 const GOLDEN = join(__dirname, '..', 'testdata', 'dashboards');
@@ -74,14 +75,15 @@ describe('dashboards', () => {
   });
 
   describe('structure', () => {
-    it('has fixed, unique uids: four per workload environment and the platform in mgmt', () => {
+    it('has fixed, unique uids: four per workload environment (five where ECS shifts traffic) and the platform in mgmt', () => {
       expect(set.dashboards.map((d) => d.uid)).to.deep.equal([
         'tdr-mgmt-platform',
-        ...['intg', 'staging', 'prod'].flatMap((e) => [
+        ...(['intg', 'staging', 'prod'] as const).flatMap((e) => [
           `tdr-${e}-services-overview`,
           `tdr-${e}-backend`,
           `tdr-${e}-transfers`,
           `tdr-${e}-alarms`,
+          ...(sideBySideServices(platform, e).length > 0 ? [`tdr-${e}-canary`] : []),
         ]),
       ]);
       expect(new Set(set.dashboards.map((d) => d.uid)).size).to.equal(set.dashboards.length);

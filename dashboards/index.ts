@@ -15,6 +15,7 @@ import { loadPlatform, parseAccountIds, type AccountIds, type Platform } from '.
 import type { EnvironmentName } from '../services/environments';
 import { naming } from '../services/naming';
 import { alarms } from './alarms';
+import { canary } from './canary';
 import { generateAlerting, type GeneratedAlerting } from './alerting';
 import { alertingFiles } from './alerting-files';
 import { backend } from './backend';
@@ -77,6 +78,7 @@ export function dashboardsFor(
             backend(platform, workload),
             transfers(platform, workload),
             alarms(platform, workload),
+            ...[canary(platform, workload, nav)].filter((d): d is Dashboard => d !== undefined),
           ]
         : [];
   linkEnvironment(models, env, nav, workload !== undefined);

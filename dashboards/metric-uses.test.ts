@@ -55,7 +55,8 @@ describe('dashboards read only metrics AWS publishes (services/aws-metrics.ts)',
         continue;
       }
       expect(s.values.LoadBalancer, where(s)).to.equal(naming.loadBalancer(env));
-      expect(s.values.TargetGroup, where(s)).to.match(new RegExp(`^[a-z]+-tg-${env}$`));
+      // A service's target group, or the second of its pair (naming.alternateTargetGroup).
+      expect(s.values.TargetGroup, where(s)).to.match(new RegExp(`^[a-z]+-(tg|alt)-${env}$`));
     }
   });
 

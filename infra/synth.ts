@@ -398,6 +398,8 @@ export const MOCK_ARNS: Readonly<Record<string, ((c: ArnContext) => string) | nu
   'aws:lambda/permission:Permission': null,
   'aws:lambda/functionEventInvokeConfig:FunctionEventInvokeConfig': null,
   'aws:iam/rolePolicy:RolePolicy': null,
+  // Attaches a policy; no ARN of its own.
+  'aws:iam/rolePolicyAttachment:RolePolicyAttachment': null,
   'aws:s3/bucketPolicy:BucketPolicy': null,
   'aws:s3/bucketVersioning:BucketVersioning': null,
   'aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration': null,

@@ -3,7 +3,7 @@
  * compared with what the infra program declares for the same account ids under Pulumi's mock
  * engine, and the only differences allowed are the ones sandbox/definitions.ts names for moto.
  */
-import { ecsEntries, functions, stateMachines } from '../services/queries';
+import { deliveryStrategy, ecsEntries, ecsServices, functions, stateMachines } from '../services/queries';
 import { spawnSync } from 'node:child_process';
 import { expect } from 'chai';
 import type { RegisterTaskDefinitionCommandInput } from '@aws-sdk/client-ecs';
@@ -150,6 +150,13 @@ describe('the sandbox is built from infra’s definitions (no drift)', () => {
         naming.grafanaMonitoringRole(env),
         naming.chatbotRole(env),
         ...stateMachines(platform.catalogue).map(([, e]) => naming.stateMachineRole(e.pascalName, env)),
+        // ECS assumes it to move listener rules; moto runs no deployment stages (the engine on moto
+        // follows a sandbox service as rolling, as infra's strategy is not applied there).
+        ...(ecsServices(platform.catalogue).some(
+          ([name]) => deliveryStrategy(platform, name, env)?.kind !== 'rolling',
+        )
+          ? [naming.ecsLoadBalancerInfrastructureRole(env)]
+          : []),
       ]);
     }
   });

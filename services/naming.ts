@@ -29,9 +29,21 @@ export const naming = {
   taskFamily: (service: string, env: EnvironmentName) => `${service}-${env}`,
   containerName: (service: string) => service,
   targetGroup: (service: string, env: EnvironmentName) => `${service}-tg-${env}`,
+  /**
+   * The second target group of a service that ECS shifts traffic for (blue/green, canary, linear):
+   * the two swap roles at each deployment. ≤ 32 characters, as ELBv2 allows. No token of it is part
+   * of a token of the first's (`alt`, `tg`), so a CloudWatch SEARCH by one name, whose unquoted
+   * values match partially, never finds the other (dashboards/canary.ts).
+   */
+  alternateTargetGroup: (service: string, env: EnvironmentName) => `${service}-alt-${env}`,
   loadBalancer: (env: EnvironmentName) => `tdr-${env}`,
   /** The public listener's port: maintenance mode switches the listener on it. */
   publicListenerPort: () => 443,
+  /** The test listener's port: the new revision answers here before it takes production traffic. */
+  testListenerPort: () => 8443,
+  /** The role ECS assumes to move the listener rules of a progressive deployment. */
+  ecsLoadBalancerInfrastructureRole: (env: EnvironmentName) =>
+    `TDRECSInfrastructureRoleForLoadBalancers${roleSuffix(env)}`,
   /**
    * The ledger and lease key of an environment's maintenance switch (`records/maintenance/{env}/`):
    * not a catalogue name, which the catalogue's validation makes sure of.
@@ -78,6 +90,17 @@ export const naming = {
   hostname: (prefix: string, domain: string) => `${prefix}.${domain}`,
   /** Tags of a deploy annotation: the release engine writes them, dashboards filter on `deploy` + env. */
   /** What every dashboard of `env` filters on (`deploy`, env); a switch has no version to tag. */
+  /**
+   * Tags of a deployment-stage mark (a progressive deployment's stage, e.g. TEST_TRAFFIC_SHIFT):
+   * the canary dashboard filters on `deploy-stage` + env. For the release engine to write, as it
+   * writes deploy annotations.
+   */
+  deployStageAnnotationTags: (service: string, env: EnvironmentName, stage: string) => [
+    'deploy-stage',
+    service,
+    env,
+    stage,
+  ],
   deployAnnotationTags: (service: string, env: EnvironmentName, version: string) =>
     ['deploy', service, env, version].filter((tag) => tag !== ''),
   jenkinsCluster: () => 'jenkins_mgmt',

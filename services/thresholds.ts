@@ -215,3 +215,67 @@ export const BACKEND_ALARMS = {
 } as const satisfies Record<string, BackendAlarm>;
 
 export const BACKEND_ALARM_LIST: readonly BackendAlarm[] = Object.values(BACKEND_ALARMS);
+
+/**
+ * The alarms ECS watches during a progressive deployment and rolls it back on
+ * (`deploymentConfiguration.alarms {alarmNames, enable, rollback}`, ./delivery.ts). A service behind
+ * ECS blue/green, canary or linear has two target groups whose roles swap at every deployment, so
+ * each alarm watches both (`MAX` over the two, by `targetGroupsExpression`): whichever runs the new
+ * revision, and the old one while it still serves. The numbers are the ones the dashboards draw:
+ * SERVICE_ALARMS.target5xx (server errors per 5 minutes), PANEL_THRESHOLDS.p95ResponseSeconds
+ * (critical line) and SERVICE_ALARMS.unhealthyHosts. No data is not breaching: a target group with
+ * no traffic says nothing, and the canary judge (pipelines/release/judge/) is what refuses to pass
+ * on no data. A canary with a small share must err more often to cross a count threshold made for
+ * full traffic; the judge scales the canary's count up to full traffic, the alarm does not.
+ */
+export interface RollbackAlarm {
+  /** Last part of the alarm's name: `naming.alarm(service, env, key)`. */
+  readonly key: string;
+  readonly metric: AlarmMetric;
+  /** Counts the ALB publishes only when non-zero are filled with 0 before the MAX. */
+  readonly fillZero: boolean;
+  readonly threshold: number;
+  readonly periodSeconds: number;
+  readonly evaluationPeriods: number;
+  /** Where the number comes from, for the alarm description. */
+  readonly source: string;
+}
+
+export const ROLLBACK_ALARMS = {
+  target5xx: {
+    key: 'rollback-5xx',
+    metric: SERVICE_ALARMS.target5xx.metric,
+    fillZero: true,
+    threshold: SERVICE_ALARMS.target5xx.threshold,
+    periodSeconds: SERVICE_ALARMS.target5xx.periodSeconds,
+    evaluationPeriods: SERVICE_ALARMS.target5xx.evaluationPeriods,
+    source: `more than ${SERVICE_ALARMS.target5xx.threshold} server errors per 5 minutes in either target group (alarm ${SERVICE_ALARMS.target5xx.key})`,
+  },
+  p95Latency: {
+    key: 'rollback-p95',
+    metric: metricStat(AWS_METRICS.albTargetResponseTime, 'p95'),
+    fillZero: false,
+    threshold: PANEL_THRESHOLDS.p95ResponseSeconds.critical,
+    // Per minute, three in a row: one slow minute (a cold cache) is not a failed revision.
+    periodSeconds: 60,
+    evaluationPeriods: 3,
+    source: `p95 response time above ${PANEL_THRESHOLDS.p95ResponseSeconds.critical} s (the dashboards' critical line) for 3 minutes in either target group`,
+  },
+  unhealthyHosts: {
+    key: 'rollback-unhealthy',
+    metric: SERVICE_ALARMS.unhealthyHosts.metric,
+    fillZero: false,
+    threshold: SERVICE_ALARMS.unhealthyHosts.threshold,
+    periodSeconds: SERVICE_ALARMS.unhealthyHosts.periodSeconds,
+    evaluationPeriods: SERVICE_ALARMS.unhealthyHosts.evaluationPeriods,
+    source: `an unhealthy target for 3 minutes in either target group (alarm ${SERVICE_ALARMS.unhealthyHosts.key})`,
+  },
+} as const satisfies Record<string, RollbackAlarm>;
+
+export const ROLLBACK_ALARM_LIST: readonly RollbackAlarm[] = Object.values(ROLLBACK_ALARMS);
+
+/** `MAX([a, b])` of two per-target-group series, ids `a` and `b` (CloudWatch metric math, AWS_DOCS.metricMath). */
+export function targetGroupsExpression(alarm: RollbackAlarm): string {
+  const [a, b] = alarm.fillZero ? ['FILL(a, 0)', 'FILL(b, 0)'] : ['a', 'b'];
+  return `MAX([${a}, ${b}])`;
+}

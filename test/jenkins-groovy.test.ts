@@ -23,6 +23,9 @@ import { loadPlatform } from '../services/config';
 import { naming } from '../services/naming';
 import { buildJenkinsModel, renderJenkins, type JenkinsModel } from '../pipelines/jenkins';
 import { buildAgentLabel, platformAgentLabel } from '../pipelines/jenkins/agents';
+import { jobContext } from '../pipelines/jenkins/jobs/context';
+import { pausedServices } from '../pipelines/jenkins/jobs/promote-progressive';
+import { DEFAULT_JENKINS_SETTINGS } from '../pipelines/jenkins/settings';
 import { cachedRun } from './support/result-cache';
 
 const REPO_ROOT = join(__dirname, '..');
@@ -201,7 +204,9 @@ describe('generated Jenkins Groovy, checked by Debian groovy, npm-groovy-lint an
       }
     }
     const promoteProd = inspections.find((i) => i.file === 'pipelines/promote-prod.Jenkinsfile');
-    expect(promoteProd?.calls?.input, 'prod promotion asks for approval').to.have.length(1);
+    // Before the promotion, and at ECS's approval pause where a service has one (one of the two runs).
+    const paused = pausedServices(jobContext(loadPlatform({}), DEFAULT_JENKINS_SETTINGS), 'prod').length > 0;
+    expect(promoteProd?.calls?.input, 'prod promotion asks for approval').to.have.length(paused ? 2 : 1);
     expect(promoteProd?.calls?.lock, 'prod promotion takes a lock').to.have.length(1);
     expect(inputs).to.be.greaterThan(3);
   });

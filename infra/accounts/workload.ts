@@ -8,18 +8,30 @@ import type { Platform } from '../../services/config';
 import type { WorkloadEnvironmentName } from '../../services/environments';
 import { S3_REQUEST_METRICS_BUCKETS } from '../../services/aws-metrics';
 import { naming, WORKLOAD_BUCKET_FUNCTIONS, type WorkloadBucketFunction } from '../../services/naming';
-import { ecsEntries, ecsServices, functions, oneOffTasks, stateMachines } from '../../services/queries';
+import {
+  deliveryStrategy,
+  ecsEntries,
+  ecsServices,
+  functions,
+  oneOffTasks,
+  stateMachines,
+} from '../../services/queries';
 import type { WorkloadStackConfig } from '../config';
 import { CrossAccountRole } from '../components/cross-account-role';
 import { Database } from '../components/database';
 import { EcsService, EcsTask } from '../components/ecs-service';
-import { arn, policyDocument, type PolicyStatement } from '../components/iam';
+import { arn, createRole, policyDocument, type PolicyStatement } from '../components/iam';
 import { PublicLoadBalancer } from '../components/load-balancer';
 import { Network } from '../components/network';
 import { SecureBucket, type BucketLifecycle } from '../components/secure-bucket';
 import { AlarmChat } from '../components/alarm-chat';
 import { ServiceAlarms } from '../components/service-alarms';
 import { accountFacts } from '../definitions/account';
+import {
+  ECS_LOAD_BALANCER_INFRASTRUCTURE_POLICY_ARN,
+  ecsDeploymentSettings,
+  ecsLoadBalancerInfrastructureRole,
+} from '../definitions/ecs-deployment';
 import { jenkinsEcsUpdateRole, releaseReaderRole } from '../definitions/jenkins';
 import { listenerRulePriority } from '../definitions/load-balancer';
 import { workloadTaskArgs } from '../definitions/workload';
@@ -114,6 +126,16 @@ export function defineWorkloadAccount(
     ].map((sg) => sg.id);
 
   const serviceEntries = ecsServices(platform.catalogue);
+  const deliveries = new Map(
+    serviceEntries.map(([name]) => {
+      const strategy = deliveryStrategy(platform, name, env);
+      if (!strategy) throw new Error(`${name} is not an ECS service of the catalogue`);
+      return [name, strategy] as const;
+    }),
+  );
+  // What the services' strategies need of the account: a test listener, the infrastructure role.
+  const settingsOf = [...deliveries.values()].map((d) => ecsDeploymentSettings(d, []));
+  const infrastructureRole = settingsOf.some((d) => d.sideBySide) ? ecsInfrastructureRole(ctx) : undefined;
   const lb = new PublicLoadBalancer(
     'public',
     {
@@ -127,6 +149,7 @@ export function defineWorkloadAccount(
       accessLogsBucket: buckets.accessLogs.bucket.id,
       ingressCidrs: ['0.0.0.0/0'],
       deletionProtection: settings.loadBalancerDeletionProtection,
+      ...(settingsOf.some((d) => d.testTraffic) ? { testListenerPort: naming.testListenerPort() } : {}),
     },
     opts,
   );
@@ -147,6 +170,11 @@ export function defineWorkloadAccount(
         httpsListenerArn: lb.httpsListenerArn,
         hostname: naming.hostname(entry.hostnamePrefix, domain),
         listenerRulePriority: listenerRulePriority(i),
+        delivery: deliveries.get(name)!,
+        loadBalancerArnSuffix: lb.arnSuffix,
+        topicArn: topic.arn,
+        ...(lb.testListenerArn ? { testListenerArn: lb.testListenerArn } : {}),
+        ...(infrastructureRole ? { infrastructureRoleArn: infrastructureRole.arn } : {}),
         ...(settings.autoscaling
           ? {
               autoscaling: {
@@ -230,6 +258,21 @@ export function defineWorkloadAccount(
     monitoringRoleArn: monitoringRole.roleArn,
     notificationsTopicArn: topic.arn,
   });
+}
+
+/** The role ECS moves listener rules through, with the AWS managed policy the ECS guide names. */
+function ecsInfrastructureRole(ctx: AccountContext): aws.iam.Role {
+  const role = createRole(
+    'ecs-lb-infrastructure-role',
+    ecsLoadBalancerInfrastructureRole(ctx.env, ctx.accountId),
+    ctx.root,
+  );
+  new aws.iam.RolePolicyAttachment(
+    'ecs-lb-infrastructure-role-managed',
+    { role: role.name, policyArn: ECS_LOAD_BALANCER_INFRASTRUCTURE_POLICY_ARN },
+    { parent: ctx.root },
+  );
+  return role;
 }
 
 /** CloudWatch and Logs, read only. */

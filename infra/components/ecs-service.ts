@@ -3,8 +3,10 @@
  * cluster with Container Insights (TDR runs one cluster per service), log group with retention,
  * execution and task roles, a task definition, and for a service: tasks in private subnets without
  * public IPs, a security group admitting only the load balancer, a target group with the
- * catalogue's health check, a host-based listener rule, the deployment circuit breaker with
- * rollback, and CPU autoscaling where asked.
+ * catalogue's health check, a host-based listener rule, and CPU autoscaling where asked. How a
+ * release moves traffic follows the delivery strategy (infra/definitions/ecs-deployment.ts): rolling
+ * with the circuit breaker, or side by side (blue/green, canary, linear) with a second target group,
+ * production and test listener rules, alarms that roll back, and in prod a PAUSE for approval.
  *
  * The release engine owns what runs: it registers digest-pinned task-definition revisions and
  * points the service at them. The service therefore ignores changes to `taskDefinition` (and to
@@ -13,8 +15,12 @@
 import * as aws from '@pulumi/aws';
 import * as pulumi from '@pulumi/pulumi';
 import { naming } from '../../services/naming';
+import type { DeliveryStrategy } from '../../services/delivery';
+import { ROLLBACK_ALARM_LIST } from '../../services/thresholds';
+import { ecsDeploymentSettings, type EcsDeploymentSettings } from '../definitions/ecs-deployment';
 import { taskDefinitionFor, taskRolesFor, type TaskDefinitionArgs } from '../definitions/ecs-task';
 import { createRole } from './iam';
+import { createRollbackAlarms } from './service-alarms';
 
 /** Properties of the service the release engine changes; infra must not fight them. */
 export const RELEASE_OWNED_PROPERTIES = ['taskDefinition'] as const;
@@ -41,6 +47,18 @@ export interface ServiceArgs extends TaskArgs {
   };
   /** One task at a time (Jenkins on EFS): stop the old task before starting the new one. */
   readonly singleton?: boolean;
+  /**
+   * How releases move traffic (services/delivery.ts `deliveryStrategy`). Unset: the circuit breaker
+   * alone, as before progressive delivery (Jenkins in mgmt, which no release engine deploys).
+   */
+  readonly delivery?: DeliveryStrategy;
+  /** Where the rollback alarms look and whom they notify: needed when the strategy has alarm rollback. */
+  readonly loadBalancerArnSuffix?: pulumi.Input<string>;
+  readonly topicArn?: pulumi.Input<string>;
+  /** The load balancer's test listener: needed when the strategy sends test traffic first. */
+  readonly testListenerArn?: pulumi.Input<string>;
+  /** The role ECS assumes to move listener rules: needed by blue/green, canary and linear. */
+  readonly infrastructureRoleArn?: pulumi.Input<string>;
 }
 
 export interface TaskOutputs {
@@ -55,6 +73,7 @@ export interface ServiceOutputs extends TaskOutputs {
   readonly ecsServiceName: string;
   readonly securityGroupId: pulumi.Output<string>;
   readonly targetGroupArnSuffix: pulumi.Output<string>;
+  readonly alternateTargetGroupArnSuffix?: pulumi.Output<string>;
 }
 
 export function createTask(
@@ -136,38 +155,30 @@ export function createEcsService(name: string, args: ServiceArgs, parent: pulumi
     },
     opts,
   );
-  const targetGroup = new aws.lb.TargetGroup(
-    `${name}-tg`,
-    {
-      name: naming.targetGroup(args.serviceName, args.env),
-      port: args.containerPort,
-      protocol: 'HTTP',
-      targetType: 'ip',
-      vpcId: args.vpcId,
-      deregistrationDelay: 30,
-      healthCheck: {
-        enabled: true,
-        path: args.healthCheck.path,
-        matcher: args.healthCheck.matcher,
-        port: String(args.healthCheck.port),
-        protocol: 'HTTP',
-        healthyThreshold: 3,
-        unhealthyThreshold: 3,
-        interval: 30,
-      },
-    },
-    opts,
-  );
-  new aws.lb.ListenerRule(
-    `${name}-rule`,
-    {
-      listenerArn: args.httpsListenerArn,
-      priority: args.listenerRulePriority,
-      conditions: [{ hostHeader: { values: [args.hostname] } }],
-      actions: [{ type: 'forward', targetGroupArn: targetGroup.arn }],
-    },
-    opts,
-  );
+  const deployment = args.delivery
+    ? ecsDeploymentSettings(
+        args.delivery,
+        ROLLBACK_ALARM_LIST.map((a) => naming.alarm(args.serviceName, args.env, a.key)),
+      )
+    : undefined;
+  const traffic = createTrafficRouting(name, args, deployment, parent);
+  const rollbackAlarms = deployment?.alarms
+    ? createRollbackAlarms(
+        name,
+        {
+          env: args.env,
+          serviceName: args.serviceName,
+          ecsServiceName: naming.ecsService(args.serviceName, args.env),
+          targetGroupArnSuffixes: [
+            traffic.primary.arnSuffix,
+            (traffic.alternate ?? traffic.primary).arnSuffix,
+          ],
+          loadBalancerArnSuffix: required(args.loadBalancerArnSuffix, name, 'loadBalancerArnSuffix'),
+          topicArn: required(args.topicArn, name, 'topicArn'),
+        },
+        parent,
+      )
+    : [];
   const ecsServiceName = naming.ecsService(args.serviceName, args.env);
   const service = new aws.ecs.Service(
     `${name}-service`,
@@ -179,20 +190,32 @@ export function createEcsService(name: string, args: ServiceArgs, parent: pulumi
       launchType: 'FARGATE',
       propagateTags: 'SERVICE',
       enableExecuteCommand: false,
-      deploymentCircuitBreaker: { enable: true, rollback: true },
+      ...serviceDeploymentInputs(deployment),
       deploymentMinimumHealthyPercent: args.singleton ? 0 : 100,
       deploymentMaximumPercent: args.singleton ? 100 : 200,
       healthCheckGracePeriodSeconds: 120,
       networkConfiguration: { subnets: [...args.subnetIds], securityGroups: [sg.id], assignPublicIp: false },
       loadBalancers: [
         {
-          targetGroupArn: targetGroup.arn,
+          targetGroupArn: traffic.primary.arn,
           containerName: naming.containerName(args.serviceName),
           containerPort: args.containerPort,
+          ...(traffic.advancedConfiguration ? { advancedConfiguration: traffic.advancedConfiguration } : {}),
         },
       ],
     },
-    { parent, ignoreChanges: [...RELEASE_OWNED_PROPERTIES, ...(args.autoscaling ? ['desiredCount'] : [])] },
+    {
+      parent,
+      dependsOn: [...rollbackAlarms, ...traffic.rules],
+      ignoreChanges: [
+        ...RELEASE_OWNED_PROPERTIES,
+        ...(args.autoscaling ? ['desiredCount'] : []),
+        // ECS swaps the two target groups' roles at the end of each side-by-side deployment; a
+        // `pulumi up` that swapped them back would start a deployment of its own. Not provable
+        // offline (moto runs no deployments): what DescribeServices reports after a swap.
+        ...(deployment?.sideBySide ? ['loadBalancers'] : []),
+      ],
+    },
   );
   if (args.autoscaling) {
     const target = new aws.appautoscaling.Target(
@@ -223,7 +246,160 @@ export function createEcsService(name: string, args: ServiceArgs, parent: pulumi
       opts,
     );
   }
-  return { ...task, ecsServiceName, securityGroupId: sg.id, targetGroupArnSuffix: targetGroup.arnSuffix };
+  return {
+    ...task,
+    ecsServiceName,
+    securityGroupId: sg.id,
+    targetGroupArnSuffix: traffic.primary.arnSuffix,
+    ...(traffic.alternate ? { alternateTargetGroupArnSuffix: traffic.alternate.arnSuffix } : {}),
+  };
+}
+
+function required<T>(value: T | undefined, name: string, field: string): T {
+  if (value === undefined) throw new Error(`EcsService ${name}: alarm rollback needs ${field}`);
+  return value;
+}
+
+/** The service's deployment inputs; without a strategy, the circuit breaker alone (as before). */
+function serviceDeploymentInputs(
+  deployment: EcsDeploymentSettings | undefined,
+): Pick<
+  aws.ecs.ServiceArgs,
+  'deploymentController' | 'deploymentConfiguration' | 'deploymentCircuitBreaker' | 'alarms'
+> {
+  if (!deployment) return { deploymentCircuitBreaker: { enable: true, rollback: true } };
+  const { lifecycleHooks, ...configuration } = deployment.deploymentConfiguration;
+  return {
+    deploymentController: deployment.deploymentController,
+    deploymentConfiguration: {
+      ...configuration,
+      ...(lifecycleHooks
+        ? { lifecycleHooks: lifecycleHooks.map((h) => ({ ...h, lifecycleStages: [...h.lifecycleStages] })) }
+        : {}),
+    },
+    ...(deployment.deploymentCircuitBreaker
+      ? { deploymentCircuitBreaker: deployment.deploymentCircuitBreaker }
+      : {}),
+    ...(deployment.alarms
+      ? { alarms: { ...deployment.alarms, alarmNames: [...deployment.alarms.alarmNames] } }
+      : {}),
+  };
+}
+
+interface TrafficRouting {
+  readonly primary: aws.lb.TargetGroup;
+  /** The second target group, for a service ECS shifts traffic for. */
+  readonly alternate?: aws.lb.TargetGroup;
+  readonly rules: aws.lb.ListenerRule[];
+  readonly advancedConfiguration?: aws.types.input.ecs.ServiceLoadBalancerAdvancedConfiguration;
+}
+
+/** A target group with the catalogue's health check (both of a pair have the same settings). */
+function createTargetGroup(
+  resourceName: string,
+  groupName: string,
+  args: ServiceArgs,
+  parent: pulumi.Resource,
+): aws.lb.TargetGroup {
+  return new aws.lb.TargetGroup(
+    resourceName,
+    {
+      name: groupName,
+      port: args.containerPort,
+      protocol: 'HTTP',
+      targetType: 'ip',
+      vpcId: args.vpcId,
+      deregistrationDelay: 30,
+      healthCheck: {
+        enabled: true,
+        path: args.healthCheck.path,
+        matcher: args.healthCheck.matcher,
+        port: String(args.healthCheck.port),
+        protocol: 'HTTP',
+        healthyThreshold: 3,
+        unhealthyThreshold: 3,
+        interval: 30,
+      },
+    },
+    { parent },
+  );
+}
+
+/**
+ * The target groups and listener rules of a service. Rolling: one target group and a host rule, as
+ * before. Side by side (blue/green, canary, linear; ECS_ALB_BLUE_GREEN_DOCS): two target groups
+ * with the same settings, a production rule forwarding to both (the primary at weight 100, the
+ * alternate at 0), and where the strategy asks for test traffic the same host on the test listener;
+ * ECS moves the weights, so Pulumi ignores the rules' actions once created.
+ */
+function createTrafficRouting(
+  name: string,
+  args: ServiceArgs,
+  deployment: EcsDeploymentSettings | undefined,
+  parent: pulumi.Resource,
+): TrafficRouting {
+  const targetGroup = (resourceName: string, groupName: string) =>
+    createTargetGroup(resourceName, groupName, args, parent);
+  const primary = targetGroup(`${name}-tg`, naming.targetGroup(args.serviceName, args.env));
+  const hostRule = (
+    resourceName: string,
+    listenerArn: pulumi.Input<string>,
+    actions: aws.lb.ListenerRuleArgs['actions'],
+  ) =>
+    new aws.lb.ListenerRule(
+      resourceName,
+      {
+        listenerArn,
+        priority: args.listenerRulePriority,
+        conditions: [{ hostHeader: { values: [args.hostname] } }],
+        actions,
+      },
+      deployment?.sideBySide ? { parent, ignoreChanges: ['actions'] } : { parent },
+    );
+  if (!deployment?.sideBySide) {
+    return {
+      primary,
+      rules: [
+        hostRule(`${name}-rule`, args.httpsListenerArn, [{ type: 'forward', targetGroupArn: primary.arn }]),
+      ],
+    };
+  }
+  if (!args.infrastructureRoleArn)
+    throw new Error(
+      `EcsService ${name}: ${args.delivery?.kind ?? 'this strategy'} needs infrastructureRoleArn (the load balancer's infrastructure role)`,
+    );
+  const alternate = targetGroup(`${name}-tg2`, naming.alternateTargetGroup(args.serviceName, args.env));
+  const weighted: aws.lb.ListenerRuleArgs['actions'] = [
+    {
+      type: 'forward',
+      forward: {
+        targetGroups: [
+          { arn: primary.arn, weight: 100 },
+          { arn: alternate.arn, weight: 0 },
+        ],
+      },
+    },
+  ];
+  const production = hostRule(`${name}-rule`, args.httpsListenerArn, weighted);
+  let test: aws.lb.ListenerRule | undefined;
+  if (deployment.testTraffic) {
+    if (!args.testListenerArn)
+      throw new Error(
+        `EcsService ${name}: test traffic needs testListenerArn (the load balancer's test listener)`,
+      );
+    test = hostRule(`${name}-test-rule`, args.testListenerArn, weighted);
+  }
+  return {
+    primary,
+    alternate,
+    rules: test ? [production, test] : [production],
+    advancedConfiguration: {
+      alternateTargetGroupArn: alternate.arn,
+      productionListenerRule: production.arn,
+      ...(test ? { testListenerRule: test.arn } : {}),
+      roleArn: args.infrastructureRoleArn,
+    },
+  };
 }
 
 export class EcsService extends pulumi.ComponentResource implements ServiceOutputs {

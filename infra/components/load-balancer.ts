@@ -1,7 +1,8 @@
 /**
  * The public entry point of an account: an ALB on HTTPS with a modern TLS policy and a DNS-validated
  * ACM certificate, HTTP redirected to HTTPS, invalid headers dropped, access logs to a bucket, and
- * one alias record per service hostname. Services attach host-based rules to `httpsListenerArn`.
+ * one alias record per service hostname. Services attach host-based rules to `httpsListenerArn`, and
+ * those that ECS shifts traffic for a test rule to `testListenerArn` (the test listener, when asked).
  */
 import * as aws from '@pulumi/aws';
 import * as pulumi from '@pulumi/pulumi';
@@ -25,12 +26,19 @@ export interface PublicLoadBalancerArgs {
   /** Who may connect; the internet (`0.0.0.0/0`) for TDR itself, an allowlist for Jenkins. */
   readonly ingressCidrs: readonly string[];
   readonly deletionProtection: boolean;
+  /**
+   * A second HTTPS listener on this port for test traffic (ECS blue/green, canary and linear
+   * deployments: the new revision answers here first; ECS_ALB_BLUE_GREEN_DOCS). Open to the same
+   * `ingressCidrs` as 443. None when unset.
+   */
+  readonly testListenerPort?: number;
 }
 
 export interface PublicLoadBalancerOutputs {
   readonly securityGroupId: pulumi.Output<string>;
   readonly httpsListenerArn: pulumi.Output<string>;
   readonly arnSuffix: pulumi.Output<string>;
+  readonly testListenerArn?: pulumi.Output<string>;
 }
 
 // eslint-disable-next-line max-lines-per-function -- Pulumi resources declared in dependency order, one block each: splitting would pass half-built resources between functions.
@@ -50,7 +58,7 @@ export function createPublicLoadBalancer(
     },
     opts,
   );
-  for (const port of [443, 80]) {
+  for (const port of [443, 80, ...(args.testListenerPort === undefined ? [] : [args.testListenerPort])]) {
     args.ingressCidrs.forEach((cidr, i) => {
       new aws.vpc.SecurityGroupIngressRule(
         `${name}-in-${port}-${i}`,
@@ -60,7 +68,7 @@ export function createPublicLoadBalancer(
           fromPort: port,
           toPort: port,
           cidrIpv4: cidr,
-          description: `HTTP${port === 443 ? 'S' : ''} from ${cidr}`,
+          description: `${port === 80 ? 'HTTP' : 'HTTPS'}${port === args.testListenerPort ? ' (test listener)' : ''} from ${cidr}`,
         },
         opts,
       );
@@ -114,23 +122,29 @@ export function createPublicLoadBalancer(
     { certificateArn: certificate.arn, validationRecordFqdns: [validationRecord.fqdn] },
     opts,
   );
-  const https = new aws.lb.Listener(
-    `${name}-https`,
-    {
-      loadBalancerArn: lb.arn,
-      port: 443,
-      protocol: 'HTTPS',
-      sslPolicy: MODERN_TLS_POLICY,
-      certificateArn: validation.certificateArn,
-      defaultActions: [
-        {
-          type: 'fixed-response',
-          fixedResponse: { ...NOT_FOUND_RESPONSE },
-        },
-      ],
-    },
-    opts,
-  );
+  const httpsListener = (resourceName: string, port: number) =>
+    new aws.lb.Listener(
+      resourceName,
+      {
+        loadBalancerArn: lb.arn,
+        port,
+        protocol: 'HTTPS',
+        sslPolicy: MODERN_TLS_POLICY,
+        certificateArn: validation.certificateArn,
+        defaultActions: [
+          {
+            type: 'fixed-response',
+            fixedResponse: { ...NOT_FOUND_RESPONSE },
+          },
+        ],
+      },
+      opts,
+    );
+  const https = httpsListener(`${name}-https`, 443);
+  const test =
+    args.testListenerPort === undefined
+      ? undefined
+      : httpsListener(`${name}-https-test`, args.testListenerPort);
   new aws.lb.Listener(
     `${name}-http`,
     {
@@ -155,21 +169,32 @@ export function createPublicLoadBalancer(
       opts,
     );
   }
-  return { securityGroupId: sg.id, httpsListenerArn: https.arn, arnSuffix: lb.arnSuffix };
+  return {
+    securityGroupId: sg.id,
+    httpsListenerArn: https.arn,
+    arnSuffix: lb.arnSuffix,
+    ...(test ? { testListenerArn: test.arn } : {}),
+  };
 }
 
 export class PublicLoadBalancer extends pulumi.ComponentResource implements PublicLoadBalancerOutputs {
   readonly securityGroupId: pulumi.Output<string>;
   readonly httpsListenerArn: pulumi.Output<string>;
   readonly arnSuffix: pulumi.Output<string>;
+  readonly testListenerArn?: pulumi.Output<string>;
 
   constructor(name: string, args: PublicLoadBalancerArgs, opts?: pulumi.ComponentResourceOptions) {
     super('tdr:lb:PublicLoadBalancer', name, {}, opts);
     if (args.ingressCidrs.length === 0) throw new Error(`PublicLoadBalancer ${name}: ingressCidrs is empty`);
+    if (args.testListenerPort !== undefined && [80, 443].includes(args.testListenerPort))
+      throw new Error(
+        `PublicLoadBalancer ${name}: testListenerPort ${args.testListenerPort} is taken (80, 443)`,
+      );
     const out = createPublicLoadBalancer(name, args, this);
     this.securityGroupId = out.securityGroupId;
     this.httpsListenerArn = out.httpsListenerArn;
     this.arnSuffix = out.arnSuffix;
+    if (out.testListenerArn) this.testListenerArn = out.testListenerArn;
     this.registerOutputs({ securityGroupId: this.securityGroupId, httpsListenerArn: this.httpsListenerArn });
   }
 }

@@ -8,8 +8,10 @@ import * as pulumi from '@pulumi/pulumi';
 import type { EnvironmentName } from '../../services/environments';
 import { naming } from '../../services/naming';
 import {
+  ROLLBACK_ALARM_LIST,
   SERVICE_ALARM_LIST,
   differenceExpression,
+  targetGroupsExpression,
   type AlarmMetric,
   type ServiceAlarm,
 } from '../../services/thresholds';
@@ -54,6 +56,64 @@ export function createServiceAlarms(
       { parent },
     );
     return alarmName;
+  });
+}
+
+export interface RollbackAlarmsArgs {
+  readonly env: EnvironmentName;
+  readonly serviceName: string;
+  readonly ecsServiceName: string;
+  /** The service's two target groups (ECS swaps their roles at each deployment). */
+  readonly targetGroupArnSuffixes: readonly [pulumi.Input<string>, pulumi.Input<string>];
+  readonly loadBalancerArnSuffix: pulumi.Input<string>;
+  readonly topicArn: pulumi.Input<string>;
+}
+
+/**
+ * The alarms ECS rolls a deployment back on (services/thresholds.ts ROLLBACK_ALARMS), each the MAX
+ * over both target groups. Created before the service, which names them.
+ */
+export function createRollbackAlarms(
+  name: string,
+  args: RollbackAlarmsArgs,
+  parent: pulumi.Resource,
+): aws.cloudwatch.MetricAlarm[] {
+  return ROLLBACK_ALARM_LIST.map((alarm) => {
+    const query = (id: string, targetGroup: pulumi.Input<string>) => ({
+      id,
+      returnData: false,
+      metric: {
+        namespace: alarm.metric.namespace,
+        metricName: alarm.metric.metricName,
+        stat: alarm.metric.statistic,
+        period: alarm.periodSeconds,
+        dimensions: { TargetGroup: targetGroup, LoadBalancer: args.loadBalancerArnSuffix },
+      },
+    });
+    return new aws.cloudwatch.MetricAlarm(
+      `${name}-${alarm.key}`,
+      {
+        name: naming.alarm(args.serviceName, args.env, alarm.key),
+        alarmDescription: `${args.ecsServiceName}: rolls an in-flight ECS deployment back: ${alarm.source}`,
+        comparisonOperator: 'GreaterThanThreshold',
+        threshold: alarm.threshold,
+        evaluationPeriods: alarm.evaluationPeriods,
+        treatMissingData: 'notBreaching',
+        metricQueries: [
+          query('a', args.targetGroupArnSuffixes[0]),
+          query('b', args.targetGroupArnSuffixes[1]),
+          {
+            id: 'e',
+            expression: targetGroupsExpression(alarm),
+            label: `${alarm.metric.metricName} ${alarm.metric.statistic}, worse target group`,
+            returnData: true,
+          },
+        ],
+        alarmActions: [args.topicArn],
+        okActions: [args.topicArn],
+      },
+      { parent },
+    );
   });
 }
 

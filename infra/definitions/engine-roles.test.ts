@@ -8,7 +8,7 @@ import { expect } from 'chai';
 import { loadPlatform } from '../../services/config';
 import { WORKLOAD_ENVIRONMENTS } from '../../services/environments';
 import { naming } from '../../services/naming';
-import { ecsEntries } from '../../services/queries';
+import { ecsEntries, ecsServices } from '../../services/queries';
 import { leaseKey } from '../../pipelines/release/ledger/lease';
 import { TEST_ACCOUNT_IDS } from '../../test/support/accounts';
 import { infraRoleStatements, ACCOUNTS_PROJECT } from '../bootstrap/definitions';
@@ -73,6 +73,40 @@ for (const env of WORKLOAD_ENVIRONMENTS) {
       expect(await ask(task!)).to.equal(true);
       expect(await ask('someone-elses_cluster')).to.equal(false);
     });
+  });
+
+  describe(`${naming.jenkinsEcsUpdateRole(env)}: following, continuing and stopping a progressive deployment`, () => {
+    const account = TEST_ACCOUNT_IDS[env];
+    const statements = updateRoleStatements(accountFacts(platform, env, account)) as Statement[];
+    const deploymentOf = (e: typeof env, svc: string) =>
+      `arn:aws:ecs:${region}:${TEST_ACCOUNT_IDS[e]}:service-deployment/${naming.cluster(svc, e)}/${naming.ecsService(svc, e)}/r2aJZx1xk3MpNeCaE8NUa`;
+    const serviceOf = (e: typeof env, svc: string) =>
+      arn.ecsService(region, TEST_ACCOUNT_IDS[e], naming.cluster(svc, e), naming.ecsService(svc, e));
+
+    for (const [svc] of ecsServices(platform.catalogue)) {
+      it(`${svc}: Describe, Continue and Stop its deployments, List them, read CloudWatch; not another environment's`, async () => {
+        for (const action of [
+          'ecs:DescribeServiceDeployments',
+          'ecs:ContinueServiceDeployment',
+          'ecs:StopServiceDeployment',
+        ]) {
+          expect(await allows(statements, { action, resource: deploymentOf(env, svc) }), action).to.equal(
+            true,
+          );
+          for (const other of WORKLOAD_ENVIRONMENTS.filter((e) => e !== env))
+            expect(
+              await allows(statements, { action, resource: deploymentOf(other, svc) }),
+              `${action} ${other}`,
+            ).to.equal(false);
+        }
+        expect(
+          await allows(statements, { action: 'ecs:ListServiceDeployments', resource: serviceOf(env, svc) }),
+        ).to.equal(true);
+        expect(await allows(statements, { action: 'cloudwatch:GetMetricData', resource: '*' })).to.equal(
+          true,
+        );
+      });
+    }
   });
 
   describe(`TDRJenkinsInfraRole for ${env}: Pulumi's DIY backend lock`, () => {

@@ -36,9 +36,12 @@ for (const env of WORKLOAD_ENVIRONMENTS) {
       expect(crossAccountRoleSpec(args).trust).to.have.length(1);
     });
 
-    it('grants exactly the reads of status, function status and the maintenance switch', async () => {
+    it('grants exactly the reads of status, function status, the maintenance switch, service deployments and the canary judge', async () => {
       expect(allowedActions(statements)).to.deep.equal(
         [
+          'cloudwatch:GetMetricData',
+          'ecs:DescribeServiceDeployments',
+          'ecs:ListServiceDeployments',
           'ecs:DescribeServices',
           'ecs:DescribeTaskDefinition',
           'elasticloadbalancing:DescribeListeners',

@@ -2,6 +2,7 @@ import { expect } from 'chai';
 import { runPolicies, type RecordedResource } from './evaluate';
 import * as rules from './rules';
 import { describePolicyCases, doc, provider, res, violations, type PolicyCase } from './fixtures.test-helper';
+import { DELIVERY_CASES } from './delivery-rules.test';
 import { SERVERLESS_CASES } from './serverless-rules.test';
 
 /** A bucket with every configuration a compliant bucket has; `without` drops or replaces pieces. */
@@ -478,7 +479,7 @@ describe('policies', () => {
     expect(rules.ALL_POLICIES.length).to.be.at.least(15);
     const names = rules.ALL_POLICIES.map((p) => p.name);
     expect(new Set(names).size).to.equal(names.length);
-    const tested = new Set([...CASES, ...SERVERLESS_CASES].map((c) => c.policy.name));
+    const tested = new Set([...CASES, ...SERVERLESS_CASES, ...DELIVERY_CASES].map((c) => c.policy.name));
     expect(names.filter((n) => !tested.has(n))).to.deep.equal([]);
   });
 

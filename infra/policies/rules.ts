@@ -16,6 +16,8 @@ import { list, safeJson, statementsOf } from './documents';
 import type { TdrPolicy } from './evaluate';
 import { iamNoWildcardActions, iamNoWildcardResources, iamTrustNamedPrincipals } from './iam-rules';
 import { SERVERLESS_POLICIES } from './serverless-rules';
+import { DELIVERY_POLICIES } from './delivery-rules';
+import { naming } from '../../services/naming';
 
 export { statementsOf } from './documents';
 export {
@@ -33,7 +35,8 @@ export const MODERN_TLS_POLICIES: ReadonlySet<string> = new Set([
 ]);
 
 const PUBLIC_CIDRS = new Set(['0.0.0.0/0', '::/0']);
-const PUBLIC_LB_PORTS = new Set([80, 443]);
+/** HTTP (redirected), HTTPS, and the test listener of progressive deployments (naming.testListenerPort). */
+const PUBLIC_LB_PORTS = new Set([80, 443, naming.testListenerPort()]);
 
 // ---------------------------------------------------------------------------------------------
 // Helpers over policy documents and provider tags.
@@ -190,8 +193,7 @@ export const s3NoPublicGrants: ResourceValidationPolicy = {
 
 export const noPublicIngress: StackValidationPolicy = {
   name: 'no-public-ingress-except-load-balancer',
-  description:
-    'No security group admits 0.0.0.0/0 or ::/0, except the public load balancer on 443 and 80 (redirected to HTTPS).',
+  description: `No security group admits 0.0.0.0/0 or ::/0, except the public load balancer on 443, 80 (redirected to HTTPS) and ${naming.testListenerPort()} (the test listener).`,
   enforcementLevel: 'mandatory',
   validateStack: (args, report) => {
     const groups = new Map(
@@ -221,7 +223,7 @@ export const noPublicIngress: StackValidationPolicy = {
         report(
           `ingress rule ${r.name} admits ${cidr} on ${String(r.props.ipProtocol)} ${from}-${to}` +
             (isLoadBalancer
-              ? ': the load balancer may face the internet on 443 and 80 only'
+              ? `: the load balancer may face the internet on ${[...PUBLIC_LB_PORTS].join(', ')} only`
               : ' to a group that is not the public load balancer'),
           r.urn,
         );
@@ -248,9 +250,12 @@ export const vpcFlowLogs: StackValidationPolicy = {
 
 export const ecsCircuitBreaker: ResourceValidationPolicy = {
   name: 'ecs-circuit-breaker-rollback',
-  description: 'Every ECS service has the deployment circuit breaker on, with rollback.',
+  description:
+    'Every rolling ECS service has the deployment circuit breaker on, with rollback (ECS allows it for ROLLING only; the others roll back on alarms: delivery-rules.ts).',
   enforcementLevel: 'mandatory',
   validateResource: validateResourceOfType(aws.ecs.Service, (props, _args, report) => {
+    const strategy = props.deploymentConfiguration?.strategy ?? 'ROLLING';
+    if (strategy !== 'ROLLING') return;
     const cb = props.deploymentCircuitBreaker;
     if (!cb?.enable || !cb.rollback) report('deployment circuit breaker with rollback is off');
   }),
@@ -448,4 +453,5 @@ export const ALL_POLICIES: readonly TdrPolicy[] = [
   efsEncrypted,
   sandboxExpiry,
   ...SERVERLESS_POLICIES,
+  ...DELIVERY_POLICIES,
 ];

@@ -99,6 +99,8 @@ export type Step =
       readonly ok: string;
       readonly approverVariable: string;
       readonly timeoutHours: number;
+      /** Overrides `timeoutHours` where the wait is bounded by something shorter (ECS's pause timeout). */
+      readonly timeoutMinutes?: number;
     }
   /** Fails the build if two variables hold the same person (four eyes: approver ≠ promoter). */
   | {
@@ -108,6 +110,24 @@ export type Step =
     }
   /** An older build that has not passed this point yet is aborted when a newer one passes it. */
   | { readonly kind: 'milestone'; readonly ordinal: number }
+  /** Sets an environment variable of the build to a literal. */
+  | { readonly kind: 'set'; readonly variable: string; readonly value: string }
+  /** `'true'` or `'false'`: whether `field` of the JSON object in `file` is true (pipeline-utility-steps readJSON). */
+  | {
+      readonly kind: 'read-json-flag';
+      readonly file: string;
+      readonly field: string;
+      readonly variable: string;
+    }
+  /** Steps run only when a build variable has a value (Groovy, inside a script). */
+  | {
+      readonly kind: 'if-variable';
+      readonly variable: string;
+      readonly value: string;
+      readonly steps: readonly Step[];
+    }
+  /** Steps on an agent of the environment from where no agent is held (a post condition of an agent-less pipeline). */
+  | { readonly kind: 'on-agent'; readonly environment: EnvironmentName; readonly steps: readonly Step[] }
   /** Runs `steps` holding the lockable resource named by a variable (newest waiter first). */
   | { readonly kind: 'lock'; readonly resourceVariable: string; readonly steps: readonly Step[] }
   /** Runs `steps` only when the parameter matches `pattern` (a whole-value match). */
@@ -143,6 +163,8 @@ export interface PostSteps {
   readonly success?: readonly Step[];
   readonly failure?: readonly Step[];
   readonly always?: readonly Step[];
+  /** The build was aborted (by a person, or an input's timeout). */
+  readonly aborted?: readonly Step[];
 }
 
 /** When a stage runs (multibranch pipelines); a list means all of them. */
@@ -154,6 +176,7 @@ export type Condition =
   | { readonly kind: 'parameter-true'; readonly parameter: string }
   /** A (choice) parameter has this value. */
   | { readonly kind: 'parameter-is'; readonly parameter: string; readonly value: string }
+  | { readonly kind: 'variable-is'; readonly variable: string; readonly value: string }
   | { readonly kind: 'any-of'; readonly conditions: readonly Condition[] };
 
 export interface Stage {

@@ -23,6 +23,11 @@ const SCRIPTED: ReadonlySet<Step['kind']> = new Set([
   'project-lookup',
   'trigger-each',
   'if-matches',
+  'set',
+  'read-json-flag',
+  'if-variable',
+  // `node` is a scripted step: declarative steps {} refuse it outside a script.
+  'on-agent',
 ]);
 
 export function renderJenkinsfile(p: Pipeline, header: readonly string[] = []): string {
@@ -79,6 +84,8 @@ function condition(c: Condition): string {
       return `expression {\n    return params.${identifier(c.parameter)}\n}`;
     case 'parameter-is':
       return `expression {\n    return params.${identifier(c.parameter)} == ${str(c.value)}\n}`;
+    case 'variable-is':
+      return `expression {\n    return env.${identifier(c.variable)} == ${str(c.value)}\n}`;
     case 'not':
       return `not {\n${indent(condition(c.condition))}\n}`;
     case 'any-of':
@@ -123,12 +130,12 @@ function renderStage(s: Stage, p: Pipeline): string {
 }
 
 function hasPost(post: PostSteps): boolean {
-  return Boolean(post.success?.length || post.failure?.length || post.always?.length);
+  return Boolean(post.success?.length || post.failure?.length || post.always?.length || post.aborted?.length);
 }
 
 function renderPost(post: PostSteps): string {
   const parts: string[] = [];
-  for (const condition of ['always', 'success', 'failure'] as const) {
+  for (const condition of ['always', 'success', 'failure', 'aborted'] as const) {
     const steps = post[condition];
     if (steps && steps.length > 0) parts.push(`${condition} {\n${indent(renderSteps(steps))}\n}`);
   }
@@ -220,6 +227,22 @@ function renderStep(step: Step, inScript = false): string {
     }
     case 'milestone':
       return `milestone(${step.ordinal})`;
+    case 'set':
+      return `env.${identifier(step.variable)} = ${str(step.value)}`;
+    case 'read-json-flag':
+      return `env.${identifier(step.variable)} = readJSON(file: ${str(step.file)})[${str(step.field)}] == true ? 'true' : 'false'`;
+    case 'if-variable':
+      return [
+        `if (env.${identifier(step.variable)} == ${str(step.value)}) {`,
+        indent(renderSteps(step.steps, true)),
+        '}',
+      ].join('\n');
+    case 'on-agent':
+      return [
+        `node(${str(naming.jenkinsAgentLabel(step.environment))}) {`,
+        indent(renderSteps(step.steps, true)),
+        '}',
+      ].join('\n');
     case 'lock':
       return [
         // inversePrecedence: the newest waiting build takes the lock, and the milestone inside
@@ -327,7 +350,9 @@ function renderResolveRelease(step: Extract<Step, { kind: 'resolve-release' }>):
 /** Waits for a member of the group's GitHub team; the approver's id lands in the variable. */
 function renderApproval(step: Extract<Step, { kind: 'approval' }>): string {
   return [
-    `timeout(time: ${step.timeoutHours}, unit: 'HOURS') {`,
+    step.timeoutMinutes === undefined
+      ? `timeout(time: ${step.timeoutHours}, unit: 'HOURS') {`
+      : `timeout(time: ${step.timeoutMinutes}, unit: 'MINUTES') {`,
     `    env.${identifier(step.approverVariable)} = input(`,
     `        message: ${text(step.message)},`,
     `        ok: ${str(step.ok)},`,

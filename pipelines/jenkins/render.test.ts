@@ -220,12 +220,12 @@ describe('jenkins renderings', () => {
 
   it('renders each stage on its environment agent and lets only the admin team approve prod', () => {
     const promoteProd = files.get('pipelines/promote-prod.Jenkinsfile') ?? '';
-    // Resolve, record the approval, promote: each on prod's agent (the input step holds none).
-    expect([...promoteProd.matchAll(/label '([^']+)'/g)].map((m) => m[1])).to.deep.equal([
-      'ecs-prod',
-      'ecs-prod',
-      'ecs-prod',
-    ]);
+    // Resolve, record the approval, promote (and, where ECS holds a service at its approval pause,
+    // continue it to production traffic): each on prod's agent (the input steps hold none).
+    const paused = promoteProd.includes("stage('Production traffic')");
+    expect([...promoteProd.matchAll(/label '([^']+)'/g)].map((m) => m[1])).to.deep.equal(
+      Array<string>(paused ? 4 : 3).fill('ecs-prod'),
+    );
     expect(promoteProd).to.contain(`submitter: '${naming.githubTeam('admins')}'`);
     expect(promoteProd).to.contain("submitterParameter: 'APPROVER'");
     for (const [relative, content] of files) {

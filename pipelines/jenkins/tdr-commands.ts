@@ -77,11 +77,23 @@ export const tdrDeploy = (
 
 /** Without a version, `tdr promote` promotes the one live in the environment before. */
 export const tdrPromote = (
-  o: Recorded & { readonly service: Arg; readonly to: EnvironmentName; readonly version?: Arg },
+  o: Recorded & {
+    readonly service: Arg;
+    readonly to: EnvironmentName;
+    readonly version?: Arg;
+    /** The result as JSON on stdout (`awaitingApproval` when ECS holds the deployment). */
+    readonly json?: boolean;
+  },
 ): TdrCommand =>
   tdr(
     ['promote'],
-    [['--service', o.service], ['--to', o.to], ['--version', o.version], ...recorded(o)],
+    [
+      ['--service', o.service],
+      ['--to', o.to],
+      ['--version', o.version],
+      ...recorded(o),
+      ['-o', o.json ? 'json' : undefined],
+    ],
     true,
   );
 

@@ -5,12 +5,21 @@ import type { Pipeline, Stage, Step } from './model';
 export function allSteps(p: Pipeline): Step[] {
   const fromSteps = (steps: readonly Step[]): Step[] =>
     steps.flatMap((s) =>
-      s.kind === 'lock' || s.kind === 'with-git-credentials' || s.kind === 'if-matches'
+      s.kind === 'lock' ||
+      s.kind === 'with-git-credentials' ||
+      s.kind === 'if-matches' ||
+      s.kind === 'if-variable' ||
+      s.kind === 'on-agent'
         ? [s, ...fromSteps(s.steps)]
         : [s],
     );
   const fromPost = (post: Pipeline['post'] | undefined): Step[] =>
-    fromSteps([...(post?.success ?? []), ...(post?.failure ?? []), ...(post?.always ?? [])]);
+    fromSteps([
+      ...(post?.success ?? []),
+      ...(post?.failure ?? []),
+      ...(post?.always ?? []),
+      ...(post?.aborted ?? []),
+    ]);
   const fromStages = (stages: readonly Stage[]): Step[] =>
     stages.flatMap((st) => [
       ...fromSteps(st.steps ?? []),

@@ -18,11 +18,6 @@ export interface KnownDenial {
 
 export const KNOWN_DENIALS: readonly KnownDenial[] = [
   {
-    // NOT DONE (issue 25): no role grants cloudwatch:GetMetricData yet; the judge runs on moto only.
-    why: 'issue 25: tdr canary judge reads CloudWatch, which no generated role grants yet',
-    matches: (d) => d.action === 'cloudwatch:GetMetricData' && d.call.command.startsWith('tdr canary judge'),
-  },
-  {
     // Fixtures, not platform roles: the trust test creates look-alike SSO roles on purpose to prove
     // the approver check refuses them (issue 24 #8); nothing generates a policy for them.
     why: 'test fixtures: the self-made and SSO-shaped approver roles of the trust test have no generated policy',

@@ -2,7 +2,12 @@
  * promote: the version verified in the environment before (the one live there unless VERSION
  * names another) moves into this one, with an approver where the environment requires one.
  */
-import type { ApprovalRule, EnvironmentName } from '../../../services/environments';
+import {
+  WORKLOAD_ENVIRONMENTS,
+  type ApprovalRule,
+  type EnvironmentName,
+  type WorkloadEnvironmentName,
+} from '../../../services/environments';
 import { VERSION_PATTERN_SOURCE } from '../../../services/versions';
 import type { Stage } from '../model';
 import { runInstalledTdr, tdrApprove, tdrPromote, tdrStatus } from '../tdr-commands';
@@ -18,6 +23,14 @@ import {
   type ServiceJobs,
 } from './context';
 import { triggerE2e } from './e2e';
+import {
+  approvalAtPauseLookup,
+  approvalAtPauseStages,
+  aroundPromotion,
+  beforePromotion,
+  pausedServices,
+  rollbackIfAborted,
+} from './promote-progressive';
 import {
   approvalStage,
   checkService,
@@ -36,6 +49,16 @@ export function promoteJobs(
   if (!promotion || promotion.source === 'build') throw new Error(`${target} is not promoted into`);
   const source = promotion.source;
   const approvalGroup = approvalGroupOf(ctx, target);
+  // Services whose promotion ECS holds at its approval pause (./promote-progressive.ts).
+  const workload = (WORKLOAD_ENVIRONMENTS as readonly string[]).includes(target)
+    ? (target as WorkloadEnvironmentName)
+    : undefined;
+  const paused = workload && promotion.approval ? pausedServices(ctx, workload) : [];
+  const progressive =
+    workload && promotion.approval && paused.length > 0
+      ? { workload, approval: promotion.approval }
+      : undefined;
+  const gates = promoteGates(ctx, target, source, promotion.approval);
   const pipeline = releasePipeline(ctx, {
     id: `promote-${target}`,
     title: `Promote to ${target}`,
@@ -45,8 +68,10 @@ export function promoteJobs(
     checks: [
       ...checkService(ctx, target, true),
       requireVersion(true, `empty (the version live in ${source}) or a release tag such as v42`),
+      ...(progressive ? [approvalAtPauseLookup(ctx, paused)] : []),
     ],
-    gates: promoteGates(ctx, target, source, promotion.approval),
+    // The first gate resolves the release; the approval ones wait for the pause where ECS holds it.
+    gates: progressive ? gates.map((g, i) => (i === 0 ? g : beforePromotion(g))) : gates,
     action: {
       name: `Promote to ${target}`,
       lock: { milestone: 3 },
@@ -55,9 +80,17 @@ export function promoteJobs(
         to: target,
         version: env(VARIABLES.version),
         ...RECORDED_BY_BUILD,
+        ...(progressive ? { json: true } : {}),
       }),
+      ...(progressive ? { around: aroundPromotion() } : {}),
       after: triggerE2e(e2eJobPath, VARIABLES.version),
     },
+    ...(progressive
+      ? {
+          followUp: approvalAtPauseStages(ctx, progressive.workload, progressive.approval),
+          aborted: rollbackIfAborted(progressive.workload),
+        }
+      : {}),
   });
   return {
     pipeline,

@@ -21,15 +21,19 @@ import {
 } from './context';
 
 export type PipelineSpec = Omit<Pipeline, 'variables' | 'credentialVariables' | 'post'> &
-  Partial<Pick<Pipeline, 'variables'>>;
+  Partial<Pick<Pipeline, 'variables'>> & {
+    /** What an aborted build does (beside the notifications every pipeline has). */
+    readonly aborted?: readonly Step[];
+  };
 
 /** A pipeline with its notifications, and Grafana's token only if one of its commands needs it. */
 export function definePipeline(ctx: JobContext, spec: PipelineSpec): Pipeline {
+  const { aborted, ...rest } = spec;
   const pipeline: Pipeline = {
     variables: {},
     credentialVariables: {},
-    ...spec,
-    post: notifyPost(ctx.settings.slackChannel, spec.title),
+    ...rest,
+    post: { ...notifyPost(ctx.settings.slackChannel, spec.title), ...(aborted ? { aborted } : {}) },
   };
   return needGrafana(allSteps(pipeline))
     ? { ...pipeline, credentialVariables: GRAFANA_CREDENTIAL_VARIABLES }
@@ -144,6 +148,8 @@ export interface ReleaseSkeleton extends Omit<PipelineSpec, 'stages'> {
   readonly gates?: readonly Stage[];
   /** One action, or several each run only when its conditions hold (one per one-off task). */
   readonly action: ReleaseAction | readonly ReleaseAction[];
+  /** Stages after the action (prod: the approval ECS holds the deployment for). */
+  readonly followUp?: readonly Stage[];
 }
 
 export interface ReleaseAction {
@@ -153,30 +159,46 @@ export interface ReleaseAction {
   readonly lock?: { readonly milestone: number };
   /** Steps after the command (outside the lock). */
   readonly after?: readonly Step[];
+  /** Around the command, inside the lock: steps before and after it, and a file for its stdout. */
+  readonly around?: {
+    readonly before: readonly Step[];
+    readonly stdoutTo: string;
+    readonly after: readonly Step[];
+  };
   /** Run only when all of these hold. */
   readonly when?: readonly Condition[];
 }
 
 /** check parameters → gates → lock → milestone → `tdr …` (installed in the agent image) → after. */
 export function releasePipeline(ctx: JobContext, skeleton: ReleaseSkeleton): Pipeline {
-  const { checks, gates = [], action, ...spec } = skeleton;
+  const { checks, gates = [], action, followUp = [], ...spec } = skeleton;
   const actions: readonly ReleaseAction[] = Array.isArray(action) ? action : [action as ReleaseAction];
   return definePipeline(ctx, {
     ...spec,
-    stages: [checkStage(checks), ...gates, ...actions.map((a) => actionStage(a, spec.environment))],
+    stages: [
+      checkStage(checks),
+      ...gates,
+      ...actions.map((a) => actionStage(a, spec.environment)),
+      ...followUp,
+    ],
   });
 }
 
 function actionStage(action: ReleaseAction, environment: EnvironmentName): Stage {
-  const run = runInstalledTdr(action.command);
-  const act: Step = action.lock
-    ? {
-        kind: 'lock',
-        resourceVariable: VARIABLES.lock,
-        steps: [{ kind: 'milestone', ordinal: action.lock.milestone }, run],
-      }
+  const around = action.around;
+  const run: readonly Step[] = around
+    ? [...around.before, runInstalledTdr(action.command, { stdoutTo: around.stdoutTo }), ...around.after]
+    : [runInstalledTdr(action.command)];
+  const act: readonly Step[] = action.lock
+    ? [
+        {
+          kind: 'lock',
+          resourceVariable: VARIABLES.lock,
+          steps: [{ kind: 'milestone', ordinal: action.lock.milestone }, ...run],
+        },
+      ]
     : run;
-  const stage = agentStage(action.name, environment, [act, ...(action.after ?? [])]);
+  const stage = agentStage(action.name, environment, [...act, ...(action.after ?? [])]);
   return action.when ? { ...stage, when: action.when } : stage;
 }
 
