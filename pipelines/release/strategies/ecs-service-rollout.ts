@@ -45,6 +45,8 @@ import {
 } from '../saga/request';
 import { taskDefinitionDiff, withImage } from './taskdef';
 import { throttledProgress } from '../wait';
+import { progressiveDelivery, type Progressive } from './ecs-progressive';
+import { settleProgressive, waitProgressive } from './ecs-progressive-run';
 
 export type { ReleaseRequest } from '../saga/request';
 
@@ -101,12 +103,15 @@ interface Rollout extends Prepared {
   readonly identity: string;
   /** The approval the gate accepted, if the target needs one. */
   readonly approval: ApprovalRecord | null;
+  /** ECS shifts the traffic (blue/green, canary, linear); null: rolling, as before. */
+  readonly delivery: Progressive | null;
 }
 
 interface RolloutRun {
   readonly plan: ReleasePlan;
   readonly live: Live;
   readonly record: UnrecordedRun<ReleaseRecord>;
+  readonly delivery: Progressive | null;
   /** The revision registered by `act`. */
   registered?: string;
 }
@@ -141,11 +146,22 @@ const ecsServiceRollout: ReleaseStrategy<
   },
   observe: (ctx) => liveOf(ctx),
   openRuns: unsettledRuns,
-  settle: async (ctx, live, run, open) => settleCrashedRun(ctx, live, run, open),
+  settle: async (ctx, live, run, open) =>
+    progressiveDelivery(ctx.deps.platform, ctx.req.service, ctx.env)
+      ? settleProgressive(ctx, run, open)
+      : settleCrashedRun(ctx, live, run, open),
   begin,
   started: (run) => run.record,
   act,
-  wait: async (ctx, run) => {
+  wait: async (ctx, run, journal) => {
+    if (run.delivery)
+      return waitProgressive(
+        ctx,
+        run.delivery,
+        journal,
+        run.registered ?? null,
+        run.live.service.taskDefinition ?? null,
+      );
     const arn = run.registered ?? '';
     const waited = await waitFor(ctx, arn, 'waiting for steady state');
     if (waited.ok)
@@ -176,6 +192,7 @@ async function prepare(ctx: Ctx): Promise<Rollout> {
     version ? resolveVersion(deps.clients.mgmt.ecr, entry.imageRepository, version) : null,
     deps.clients.callerIdentity(),
   ]);
+  const delivery = progressiveDelivery(deps.platform, req.service, env);
   const input: GateInput = {
     action: req.action,
     service: req.service,
@@ -191,6 +208,8 @@ async function prepare(ctx: Ctx): Promise<Rollout> {
     now: deps.now(),
     upstream,
     here,
+    // ECS holds the deployment on the test listener; the approval is given there (tdr approve).
+    approvalAtPause: !!delivery?.approvalPause && req.action !== 'rollback',
   };
   const gates: GateVerdict[] = version ? [imageGate(entry.imageRepository, version, resolved)] : [];
   gates.push(...evaluateGates(input));
@@ -206,6 +225,7 @@ async function prepare(ctx: Ctx): Promise<Rollout> {
     upstream,
     identity,
     approval,
+    delivery,
   };
 }
 
@@ -279,7 +299,7 @@ function begin(
     finishedAt: null,
     detail: null,
   };
-  return { plan: planFrom(ctx, prep, live, known), live, record };
+  return { plan: planFrom(ctx, prep, live, known), live, record, delivery: prep.delivery };
 }
 
 /**
@@ -349,6 +369,8 @@ async function undo(
   const { req, env } = ctx;
   const arn = run.registered ?? null;
   const previous = run.live.service.taskDefinition;
+  // ECS rolls a progressive deployment back itself; one that failed to is not ours to redeploy.
+  if (run.delivery) return failed;
   if (!previous) {
     const detail = `${failed.detail}; no previous revision to roll back to`;
     return { open: false, outcome: 'failed', detail, change: { taskDefinitionAfter: arn } };
