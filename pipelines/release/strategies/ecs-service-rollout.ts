@@ -16,6 +16,7 @@ import { digestOf, imageGate, resolveVersion, type ResolvedImage } from '../aws/
 import {
   currentRelease,
   unsettledRuns,
+  type DeploymentStage,
   type ApprovalRecord,
   type LedgerRecord,
   type ReleaseAction,
@@ -74,6 +75,10 @@ export interface ReleaseResult extends ReleasePlan {
   readonly ledger: readonly number[];
   readonly settled: readonly number[];
   readonly notifications: readonly NotificationReport[];
+  /** Progressive delivery: each stage of the ECS service deployment the engine followed. */
+  readonly stages?: readonly DeploymentStage[];
+  /** Progressive delivery: ECS holds the deployment for `tdr approve` (the run stays open). */
+  readonly awaitingApproval?: boolean;
 }
 
 /** A dry run that a gate refused: the refusal, and the plan it stopped. */
@@ -428,6 +433,12 @@ function resultOf(run: RolloutRun, view: RunView<ReleaseRecord>): ReleaseResult 
     ledger: view.ledger,
     settled: view.settled,
     notifications: view.notifications,
+    ...(run.delivery
+      ? {
+          stages: view.record.stages ?? [],
+          awaitingApproval: view.outcome === 'started' && !!view.record.stages?.at(-1)?.awaitingApproval,
+        }
+      : {}),
   };
 }
 
