@@ -39,6 +39,7 @@ import {
   inFlightDeployment,
   isInFlight,
   progressiveDelivery,
+  progressiveFor,
   settlementOf,
   stageOf,
   type Followed,
@@ -199,6 +200,12 @@ export async function inFlight(
   env: string,
 ): Promise<ServiceDeployment | undefined> {
   const e = workloadEnv(env);
+  const svc = await new Ecs(deps.clients.ecs(e)).activeService(
+    naming.cluster(service, e),
+    naming.ecsService(service, e),
+  );
+  // A service ECS rolls (moto's, or one infra has not moved) has no service deployments to follow.
+  if (!progressiveFor(deps.platform, service, e, svc)) return undefined;
   return inFlightDeployment(
     new Ecs(deps.clients.ecs(e)),
     naming.cluster(service, e),

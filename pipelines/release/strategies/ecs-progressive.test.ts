@@ -116,6 +116,8 @@ function canaryWorld(): Canary {
         runningCount: 1,
         desiredCount: 1,
         deployments: [{ status: 'PRIMARY', rolloutState: 'COMPLETED' }],
+        deploymentController: { type: 'ECS' },
+        deploymentConfiguration: ecsConfig(prod),
         loadBalancers: [
           {
             targetGroupArn: BLUE,
@@ -253,6 +255,29 @@ describe('strategies/ecs-progressive: a prod canary that ECS shifts and the engi
     expect(evidence.window.seconds).to.be.at.least(60);
     expect(done.stages!.map((s) => s.production)).to.include(100);
     expect(done.stages!.at(-1)!.status).to.equal('SUCCESSFUL');
+  });
+
+  it('a service ECS still rolls (infra not applied) is released rolling, and needs its approval before', async () => {
+    const w = canaryWorld();
+    const rolling = w.ecs.on(DescribeServicesCommand);
+    rolling.callsFake(() => ({
+      services: [
+        {
+          status: 'ACTIVE',
+          taskDefinition: w.service.td,
+          runningCount: 1,
+          desiredCount: 1,
+          deployments: [{ status: 'PRIMARY', rolloutState: 'COMPLETED' }],
+          deploymentConfiguration: { strategy: 'ROLLING' },
+        },
+      ],
+    }));
+    const err = await promoteToPause(w).catch((e: unknown) => e as Error & { kind?: string });
+    expect((err as { kind?: string }).kind).to.equal('refused');
+    expect((err as Error).message).to.contain('prod needs an approval by one of its approvers (admins)');
+    expect(w.logs.join('\n')).to.contain(
+      'the model releases frontend in prod canary, but ECS has the service ROLLING',
+    );
   });
 
   it('the promoter cannot approve their own promotion at the pause (four eyes), and ECS keeps holding it', async () => {

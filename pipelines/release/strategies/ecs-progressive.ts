@@ -18,7 +18,7 @@
  * ECS reports no "bake left": it is estimated from the configuration's bake minutes and the
  * deployment's `updatedAt` (when it entered the step), and labelled an estimate where shown.
  */
-import type { ServiceDeployment } from '@aws-sdk/client-ecs';
+import type { Service, ServiceDeployment } from '@aws-sdk/client-ecs';
 import type { Platform } from '../../../services/config';
 import { plannedMinutes, type DeliveryStrategy, type RollingDelivery } from '../../../services/delivery';
 import type { WorkloadEnvironmentName } from '../../../services/environments';
@@ -42,6 +42,38 @@ export function progressiveDelivery(
 ): Progressive | null {
   const d = deliveryStrategy(platform, service, env);
   return d && d.kind !== 'rolling' ? d : null;
+}
+
+/**
+ * Whether ECS shifts this service's traffic itself: its `deploymentConfiguration.strategy`
+ * (DescribeServices; ROLLING when absent: API_DeploymentConfiguration.html) is BLUE_GREEN, CANARY
+ * or LINEAR. The model says what the strategy should be; only infra applies it, so the engine acts
+ * on what ECS has (a sandbox on moto, or a service infra has not yet moved, is rolling).
+ */
+export function shiftsTraffic(svc: Service | undefined): boolean {
+  const strategy = svc?.deploymentConfiguration?.strategy ?? 'ROLLING';
+  return strategy === 'BLUE_GREEN' || strategy === 'CANARY' || strategy === 'LINEAR';
+}
+
+/** Whether ECS will hold the service's deployments for an approval: a PAUSE hook after test traffic. */
+export function holdsForApproval(svc: Service | undefined): boolean {
+  return (svc?.deploymentConfiguration?.lifecycleHooks ?? []).some(
+    (h) => h.targetType === 'PAUSE' && (h.lifecycleStages ?? []).includes('POST_TEST_TRAFFIC_SHIFT'),
+  );
+}
+
+/**
+ * The strategy the engine follows: the model's, when ECS really shifts the service's traffic;
+ * null (rolling, as before) otherwise.
+ */
+export function progressiveFor(
+  platform: Platform,
+  service: string,
+  env: WorkloadEnvironmentName,
+  live: Service | undefined,
+): Progressive | null {
+  const d = progressiveDelivery(platform, service, env);
+  return d && shiftsTraffic(live) ? d : null;
 }
 
 /** The PAUSE hook holding `d`, if one is (lifecycleHookDetails, status AWAITING_ACTION). */

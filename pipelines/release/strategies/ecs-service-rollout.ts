@@ -46,7 +46,7 @@ import {
 } from '../saga/request';
 import { taskDefinitionDiff, withImage } from './taskdef';
 import { throttledProgress } from '../wait';
-import { progressiveDelivery, type Progressive } from './ecs-progressive';
+import { holdsForApproval, progressiveDelivery, progressiveFor, type Progressive } from './ecs-progressive';
 import { settleProgressive, waitProgressive } from './ecs-progressive-run';
 
 export type { ReleaseRequest } from '../saga/request';
@@ -152,7 +152,7 @@ const ecsServiceRollout: ReleaseStrategy<
   observe: (ctx) => liveOf(ctx),
   openRuns: unsettledRuns,
   settle: async (ctx, live, run, open) =>
-    progressiveDelivery(ctx.deps.platform, ctx.req.service, ctx.env)
+    progressiveFor(ctx.deps.platform, ctx.req.service, ctx.env, live.service)
       ? settleProgressive(ctx, run, open)
       : settleCrashedRun(ctx, live, run, open),
   begin,
@@ -197,7 +197,7 @@ async function prepare(ctx: Ctx): Promise<Rollout> {
     version ? resolveVersion(deps.clients.mgmt.ecr, entry.imageRepository, version) : null,
     deps.clients.callerIdentity(),
   ]);
-  const delivery = progressiveDelivery(deps.platform, req.service, env);
+  const delivery = await deliveryOf(ctx);
   const input: GateInput = {
     action: req.action,
     service: req.service,
@@ -214,7 +214,7 @@ async function prepare(ctx: Ctx): Promise<Rollout> {
     upstream,
     here,
     // ECS holds the deployment on the test listener; the approval is given there (tdr approve).
-    approvalAtPause: !!delivery?.approvalPause && req.action !== 'rollback',
+    approvalAtPause: !!delivery?.holds && req.action !== 'rollback',
   };
   const gates: GateVerdict[] = version ? [imageGate(entry.imageRepository, version, resolved)] : [];
   gates.push(...evaluateGates(input));
@@ -230,8 +230,31 @@ async function prepare(ctx: Ctx): Promise<Rollout> {
     upstream,
     identity,
     approval,
-    delivery,
+    delivery: delivery?.strategy ?? null,
   };
+}
+
+/**
+ * The progressive strategy this release follows, read beside what ECS has: the model's, when the
+ * live service's deployment configuration shifts traffic (else rolling, said when the model
+ * disagrees); `holds` when the model asks for an approval pause and ECS has the PAUSE hook for it.
+ */
+async function deliveryOf(ctx: Ctx): Promise<{ strategy: Progressive; holds: boolean } | null> {
+  const { deps, req, env } = ctx;
+  const model = progressiveDelivery(deps.platform, req.service, env);
+  if (!model) return null;
+  const svc = await ecsOf(ctx).activeService(
+    naming.cluster(req.service, env),
+    naming.ecsService(req.service, env),
+  );
+  const strategy = progressiveFor(deps.platform, req.service, env, svc);
+  if (!strategy) {
+    ctx.step(
+      `the model releases ${req.service} in ${env} ${model.kind}, but ECS has the service ${svc?.deploymentConfiguration?.strategy ?? 'ROLLING'}: released rolling (infra applies the strategy)`,
+    );
+    return null;
+  }
+  return { strategy, holds: !!strategy.approvalPause && holdsForApproval(svc) };
 }
 
 function liveOf(ctx: Ctx): Promise<Live> {
