@@ -29,6 +29,8 @@ import { EcsDeploymentsStandIn } from '../../../test/support/ecs-deployments';
 import { ledger, release, world, type World } from '../../../test/support/ecs-world';
 import { continueHeldRelease, stopInFlightRelease } from './ecs-progressive-run';
 import { releaseService } from './ecs-service-rollout';
+import { status } from '../reads/status';
+import { renderStatus } from '../../../cli/status';
 
 const MGMT = '123456789012';
 const BOB = `arn:aws:iam::${MGMT}:user/bob`;
@@ -255,6 +257,26 @@ describe('strategies/ecs-progressive: a prod canary that ECS shifts and the engi
     expect(evidence.window.seconds).to.be.at.least(60);
     expect(done.stages!.map((s) => s.production)).to.include(100);
     expect(done.stages!.at(-1)!.status).to.equal('SUCCESSFUL');
+  });
+
+  it('tdr status shows the stage, the split and "awaiting approval" with the command to run', async () => {
+    const w = canaryWorld();
+    await promoteToPause(w);
+    const [row] = await status(w.deps, { service: 'frontend', env: 'prod' });
+    expect(row!.ecs.deployment).to.deep.include({
+      stage: 'POST_TEST_TRAFFIC_SHIFT',
+      status: 'IN_PROGRESS',
+      production: 0,
+      test: 100,
+      awaitingApproval: true,
+      serviceDeployment: prodRecords(w).at(-1)!.serviceDeployment,
+    });
+    expect(renderStatus([row!])).to.contain(
+      'deploying frontend/prod: POST_TEST_TRAFFIC_SHIFT (IN_PROGRESS): production 0%, test 100%, awaiting approval: run tdr approve --service frontend --env prod',
+    );
+    await approveAsAlice(w);
+    const [after] = await status(w.deps, { service: 'frontend', env: 'prod' });
+    expect(after!.ecs.deployment).to.equal(null);
   });
 
   it('a service ECS still rolls (infra not applied) is released rolling, and needs its approval before', async () => {
