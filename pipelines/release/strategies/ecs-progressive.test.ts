@@ -221,7 +221,9 @@ async function approveAsAlice(w: Canary, wait = true) {
   return continueHeldRelease(asAlice, { service: 'frontend', env: 'prod', actor: 'alice', wait }, rec);
 }
 
-describe('strategies/ecs-progressive: a prod canary that ECS shifts and the engine follows', () => {
+describe('strategies/ecs-progressive: a prod canary that ECS shifts and the engine follows', function () {
+  // Each test takes a release through intg, staging and prod's stages: about a second, more on a busy machine.
+  this.timeout(20_000);
   it('pauses for approval on the test listener (exit 0, run open), then promotes with one approval', async () => {
     const w = canaryWorld();
     const held = await promoteToPause(w);
@@ -367,6 +369,50 @@ describe('strategies/ecs-progressive: a prod canary that ECS shifts and the engi
       done.stages!.every((s) => (s.production ?? 0) < 100),
       'never all the traffic',
     ).to.equal(true);
+  });
+
+  it('approve --no-wait continues the deployment and returns at once; the next operation settles it from ECS', async () => {
+    const w = canaryWorld();
+    await promoteToPause(w);
+    const { result, failure } = await approveAsAlice(w, false);
+    expect(failure).to.equal(null);
+    expect(result.outcome).to.equal('started');
+    expect(prodRecords(w).at(-1)!.outcome, 'left open').to.equal('started');
+    // No engine judges the canary now: ECS alone takes it to the end.
+    w.clock.t += 60 * 60_000;
+    await release(w.deps, {
+      action: 'deploy',
+      service: 'frontend',
+      env: 'intg',
+      version: 'v3',
+      actor: 'jenkins',
+    });
+    await release(w.deps, { action: 'promote', service: 'frontend', env: 'staging', actor: 'bob' });
+    const next = await releaseService(w.deps, {
+      action: 'promote',
+      service: 'frontend',
+      env: 'prod',
+      actor: 'bob',
+    });
+    expect(next.result.settled).to.have.length(1);
+    expect(prodRecords(w).find((r) => r.settles !== null)).to.deep.include({
+      outcome: 'succeeded',
+      version: 'v2',
+    });
+  });
+
+  it('an open run whose deployment ECS is still working on is a conflict naming approve and rollback', async () => {
+    const w = canaryWorld();
+    await promoteToPause(w);
+    const err = await releaseService(w.deps, {
+      action: 'promote',
+      service: 'frontend',
+      env: 'prod',
+      actor: 'bob',
+    }).catch((e: unknown) => e as Error & { kind?: string });
+    expect((err as { kind?: string }).kind).to.equal('conflict');
+    expect((err as Error).message).to.contain('tdr approve --service frontend --env prod');
+    expect((err as Error).message).to.contain('tdr rollback --service frontend --env prod');
   });
 
   it('tdr rollback during the pause stops the deployment with ROLLBACK and records it', async () => {

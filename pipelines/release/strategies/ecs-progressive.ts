@@ -291,7 +291,7 @@ async function judgeStep(o: FollowOptions, d: ServiceDeployment, now: Date): Pro
   });
   const cwOf = o.deps.clients.cloudwatch;
   if (!cwOf) return inconclusive('no CloudWatch client to read the canary metrics with');
-  const subject = await canarySubject(o, d);
+  const subject = await canarySubject(o);
   if (typeof subject === 'string') return inconclusive(subject);
   const from = d.updatedAt ?? new Date(now.getTime() - 60_000);
   const end = new Date(Math.floor(now.getTime() / 60_000) * 60_000);
@@ -310,7 +310,7 @@ async function judgeStep(o: FollowOptions, d: ServiceDeployment, now: Date): Pro
 }
 
 /** The judge's subject from the production listener rule's weights; a string says why not. */
-async function canarySubject(o: FollowOptions, d: ServiceDeployment): Promise<JudgeSubject | string> {
+async function canarySubject(o: FollowOptions): Promise<JudgeSubject | string> {
   const svc = await new Ecs(o.deps.clients.ecs(o.env)).activeService(
     naming.cluster(o.service, o.env),
     naming.ecsService(o.service, o.env),
@@ -323,12 +323,14 @@ async function canarySubject(o: FollowOptions, d: ServiceDeployment): Promise<Ju
   const [canary, baseline] = live;
   if (!canary || !baseline || live.length !== 2)
     return `the production rule forwards to ${live.length} weighted target group(s), not a canary and a baseline`;
+  // At an even split (a linear step at 50 %) the weights cannot say which one is the canary.
+  if (canary.weight === baseline.weight)
+    return `the production rule splits ${canary.weight}/${baseline.weight}: which target group is the canary's is not known`;
   // listener-rule/app/{name}/{id}/… → app/{name}/{id}; targetgroup/{name}/{id} after the colon.
   const lb = /listener-rule\/(app\/[^/]+\/[^/]+)\//.exec(rule)?.[1];
   const tg = (arn: string) => /:(targetgroup\/[^/]+\/[^/]+)$/.exec(arn)?.[1];
   const [c, b] = [tg(canary.targetGroupArn), tg(baseline.targetGroupArn)];
   if (!lb || !c || !b) return `cannot read CloudWatch dimensions from ${rule} and its target groups`;
-  void d;
   return { kind: 'target-groups', loadBalancer: lb, canary: c, baseline: b };
 }
 
