@@ -55,9 +55,11 @@ export function register(program: Command, ctx: CliContext): void {
         const deps = await releaseDeps(ctx, opts.jenkinsApprover ?? 'approver');
         const progressive = engine.progressive();
         // A promotion ECS holds at its approval pause: the version approved is the held one.
-        const held = progressive.isProgressive(deps, opts.service, opts.env)
+        const inFlight = progressive.isProgressive(deps, opts.service, opts.env)
           ? await progressive.inFlight(deps, opts.service, opts.env)
           : undefined;
+        // Only a deployment held at its PAUSE hook is continued; checked before anything is written.
+        const held = inFlight && progressive.heldBy(inFlight) ? inFlight : undefined;
         const rec = await approve(deps, opts);
         if (held) {
           const req = { service: opts.service, env: opts.env, actor: rec.approver, wait: opts.wait };

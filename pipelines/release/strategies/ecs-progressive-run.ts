@@ -428,4 +428,4 @@ function heldResult(
   return { service: req.service, env, serviceDeployment, outcome, detail, stages, ledger };
 }
 
-export { isInFlight };
+export { heldBy, isInFlight };
