@@ -12,6 +12,11 @@
  * - `stopInFlightRelease` (`tdr rollback` during any in-flight deployment): StopServiceDeployment
  *   with ROLLBACK; follow to the end; record.
  * Both take the release lease, so no other release of the service runs meanwhile.
+ *
+ * NOT DONE: the outcome recorded by these two is not announced to Slack and Grafana (the saga's
+ * `notify` runs for promote/deploy/rollback runs only); the stages are recorded when ECS pauses
+ * and with the outcome, not one ledger record per stage (a killed follower's intermediate stages
+ * are lost; its settlement records the stage ECS ended in).
  */
 import type { ServiceDeployment } from '@aws-sdk/client-ecs';
 import type { WorkloadEnvironmentName } from '../../../services/environments';
