@@ -2,7 +2,8 @@
 import type { Command } from 'commander';
 import type { CliContext, GlobalOptions } from './context';
 import { envOption, serviceOption } from './context';
-import { engine, parseVersion, releaseDeps } from './release-wiring';
+import { Option } from 'commander';
+import { RunFailedError, engine, parseVersion, printHeld, releaseDeps } from './release-wiring';
 import { printJson } from './output';
 
 export function register(program: Command, ctx: CliContext): void {
@@ -23,19 +24,50 @@ export function register(program: Command, ctx: CliContext): void {
       "Jenkins only: the input step's submitter (recorded as approved through Jenkins, with the build)",
     )
     .option('--build-url <url>', 'the Jenkins build (required with --jenkins-approver)')
+    .addOption(
+      new Option(
+        '--no-wait',
+        'where ECS holds the deployment for this approval: continue it and return at once; the next operation settles the outcome',
+      ),
+    )
     .addHelpText(
       'after',
-      '\nExamples:\n  $ tdr approve --service frontend --env prod              # as yourself (SSO or an approver role)\n  $ tdr approve --service frontend --env prod --version v42\n  $ tdr approve --service frontend --env prod --jenkins-approver "$APPROVER" --build-url "$BUILD_URL"   # in Jenkins',
+      '\nWhere ECS holds a promotion at its approval pause (prod: a canary tried first on the test listener), the\n' +
+        'approval continues it (ContinueServiceDeployment) and follows it to the end: exit 0 when ECS completes it,\n' +
+        '1 when it is rolled back (by an alarm or the canary judge).\n' +
+        '\nExamples:\n  $ tdr approve --service frontend --env prod              # as yourself (SSO or an approver role)\n  $ tdr approve --service frontend --env prod --version v42\n  $ tdr approve --service frontend --env prod --jenkins-approver "$APPROVER" --build-url "$BUILD_URL"   # in Jenkins',
     )
     .action(
       async (
-        opts: { service: string; env: string; version?: string; jenkinsApprover?: string; buildUrl?: string },
+        opts: {
+          service: string;
+          env: string;
+          version?: string;
+          jenkinsApprover?: string;
+          buildUrl?: string;
+          wait: boolean;
+        },
         cmd: Command,
       ) => {
         const { output } = cmd.optsWithGlobals<GlobalOptions>();
         const { approve, validateApprove } = engine.approve();
         validateApprove({ platform: ctx.platform() }, opts);
-        const rec = await approve(await releaseDeps(ctx, opts.jenkinsApprover ?? 'approver'), opts);
+        const deps = await releaseDeps(ctx, opts.jenkinsApprover ?? 'approver');
+        const progressive = engine.progressive();
+        // A promotion ECS holds at its approval pause: the version approved is the held one.
+        const inFlight = progressive.isProgressive(deps, opts.service, opts.env)
+          ? await progressive.inFlight(deps, opts.service, opts.env)
+          : undefined;
+        // Only a deployment held at its PAUSE hook is continued; checked before anything is written.
+        const held = inFlight && progressive.heldBy(inFlight) ? inFlight : undefined;
+        const rec = await approve(deps, opts);
+        if (held) {
+          const req = { service: opts.service, env: opts.env, actor: rec.approver, wait: opts.wait };
+          const { result, failure } = await progressive.continueHeldRelease(deps, req, rec);
+          printHeld(ctx.io, output, result, { approval: rec });
+          if (failure) throw new RunFailedError(failure);
+          return;
+        }
         if (output === 'json') printJson(ctx.io, rec);
         else
           ctx.io.stdout(

@@ -48,6 +48,10 @@ export const engine = {
     require('../pipelines/release/aws/identity') as typeof import('../pipelines/release/aws/identity'),
   approve: () =>
     require('../pipelines/release/admin/approve') as typeof import('../pipelines/release/admin/approve'),
+  stages: () =>
+    require('../pipelines/release/strategies/ecs-progressive') as typeof import('../pipelines/release/strategies/ecs-progressive'),
+  progressive: () =>
+    require('../pipelines/release/strategies/ecs-progressive-run') as typeof import('../pipelines/release/strategies/ecs-progressive-run'),
 };
 /* eslint-enable @typescript-eslint/no-require-imports */
 
@@ -232,6 +236,8 @@ export function printRelease(io: Io, output: string, r: ReleaseResult | ReleaseP
     `  to:   ${r.version} ${r.digest ?? '(unresolved)'}`,
   ];
   if ('detail' in r && r.detail) lines.push(`  detail: ${r.detail}`);
+  if ('stages' in r && r.stages && r.stages.length > 0)
+    lines.push(`  stages: ${r.stages.length} (last: ${describeStageLine(r.stages.at(-1)!)})`);
   if ('taskDefinition' in r && r.taskDefinition) lines.push(`  task definition: ${r.taskDefinition}`);
   if ('ledger' in r && r.ledger.length > 0)
     lines.push(`  ledger records: ${r.ledger.map((s) => `#${s}`).join(', ')}`);
@@ -242,6 +248,32 @@ export function printRelease(io: Io, output: string, r: ReleaseResult | ReleaseP
   if (r.taskDefinitionDiff.length > 0)
     io.stdout(`\nTask definition change:\n${r.taskDefinitionDiff.map((l) => `  ${l}`).join('\n')}\n`);
   if ('notifications' in r) printNotifications(io, r.notifications);
+}
+
+/** A stage as one line (the engine's own wording, loaded with it). */
+function describeStageLine(s: NonNullable<ReleaseResult['stages']>[number]): string {
+  return engine.stages().describeStage(s);
+}
+
+/**
+ * `tdr approve` / `tdr rollback` on a deployment ECS holds or is shifting: the followed deployment's
+ * end, printed; exit 1 when it did not end as asked.
+ */
+export function printHeld(
+  io: Io,
+  output: string,
+  r: import('../pipelines/release/strategies/ecs-progressive-run').HeldResult,
+  extra: Record<string, unknown> = {},
+): void {
+  if (output === 'json') {
+    printJson(io, { ...extra, ...r });
+    return;
+  }
+  const lines = [`${r.service} → ${r.env}: service deployment ${r.serviceDeployment}: ${r.outcome}`];
+  if (r.detail) lines.push(`  detail: ${r.detail}`);
+  for (const s of r.stages) lines.push(`  stage ${describeStageLine(s)}`);
+  if (r.ledger.length > 0) lines.push(`  ledger records: ${r.ledger.map((n) => `#${n}`).join(', ')}`);
+  io.stdout(lines.join('\n') + '\n');
 }
 
 /** A function release: the package's SHA-256 before and after, and the version `live` points at. */

@@ -100,6 +100,14 @@ export function renderStatus(rows: readonly StatusRow[]): string {
       (u) =>
         `unsettled ${r.service}/${r.env}: run ${u.runId} (${u.version} by ${u.actor}, ledger #${u.seq}, started ${u.startedAt}) has no outcome; the next operation settles it from ECS`,
     ),
+    ...(r.ecs.deployment
+      ? [
+          `deploying ${r.service}/${r.env}: ${engine.stages().describeStage(r.ecs.deployment)}` +
+            (r.ecs.deployment.awaitingApproval
+              ? `: run tdr approve --service ${r.service} --env ${r.env} (or tdr rollback --service ${r.service} --env ${r.env})`
+              : ''),
+        ]
+      : []),
   ]);
   return table + (notes.length > 0 ? '\n' + notes.join('\n') + '\n' : '');
 }

@@ -6,6 +6,7 @@
 import { readFileSync } from 'node:fs';
 import { CONFIG_MAX_BYTES, configStringProblems } from './input-bounds';
 import { DEFAULT_CATALOGUE } from './catalogue';
+import { loosenedDelivery } from './delivery-loosening';
 import { DEFAULT_ENVIRONMENTS, ENVIRONMENT_NAMES, type EnvironmentName } from './environments';
 import { naming } from './naming';
 import { PlatformConfigError, type ValidationIssue } from './errors';
@@ -41,7 +42,10 @@ export function loadPlatform(env: Env = process.env): Platform {
   const overrides = readOverrides(env.TDR_CONFIG);
   const platform = buildPlatform(deepMerge(defaults, overrides), overriddenPaths(overrides));
   if (!isLocalSandbox(env.AWS_ENDPOINT_URL)) {
-    const loosened = loosenedGates(DEFAULT_ENVIRONMENTS, platform.environments);
+    const loosened = [
+      ...loosenedGates(DEFAULT_ENVIRONMENTS, platform.environments),
+      ...loosenedDelivery(defaults, platform),
+    ];
     if (loosened.length > 0) throw new PlatformConfigError(loosened);
   }
   return platform;

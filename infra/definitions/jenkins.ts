@@ -15,6 +15,7 @@ import { JENKINS_IMAGES, naming } from '../../services/naming';
 import { ecsEntries, ecsServices, functions, oneOffTasks } from '../../services/queries';
 import type { AccountFacts, WorkloadAccountFacts } from './account';
 import { lambdaArn } from './lambda';
+import { progressiveDeliveryStatements } from './progressive-iam';
 import { arn, serviceTrust, type CrossAccountRoleArgs, type PolicyStatement, type RoleSpec } from './iam';
 
 /** The workload accounts' ids, by environment. */
@@ -290,6 +291,7 @@ export function readerRoleStatements(workload: AccountFacts): PolicyStatement[] 
         arn.ecsService(region, accountId, naming.cluster(s, env), naming.ecsService(s, env)),
       ),
     },
+    ...progressiveDeliveryStatements(workload, 'reader'),
     {
       // ECS takes no resource for DescribeTaskDefinition (IAM service authorization reference).
       Sid: 'ReadTaskDefinitions',
@@ -438,6 +440,7 @@ export function updateRoleStatements(workload: AccountFacts): PolicyStatement[] 
     },
     ...functionReleaseStatements(workload),
     ...maintenanceStatements(workload),
+    ...progressiveDeliveryStatements(workload, 'update'),
     {
       Sid: 'PassOnlyTaskRoles',
       Effect: 'Allow',

@@ -7,7 +7,7 @@ import { expect } from 'chai';
 import { loadPlatform } from '../../services/config';
 import { WORKLOAD_ENVIRONMENTS } from '../../services/environments';
 import { naming } from '../../services/naming';
-import { ecsServices, functions, oneOffTasks } from '../../services/queries';
+import { deliveryStrategy, ecsServices, functions, oneOffTasks } from '../../services/queries';
 import { TEST_ACCOUNT_IDS } from '../../test/support/accounts';
 import { accountFacts } from './account';
 import { allowedActions, allows } from './iam-simulator.test-helper';
@@ -49,6 +49,12 @@ for (const env of WORKLOAD_ENVIRONMENTS) {
           'elasticloadbalancing:DescribeRules',
           ...(functions(platform.catalogue).length > 0
             ? ['lambda:GetAlias', 'lambda:GetFunctionConfiguration']
+            : []),
+          // tdr status shows the deployment ECS is shifting, where ECS shifts (./progressive-iam.ts).
+          ...(ecsServices(platform.catalogue).some(
+            ([s]) => deliveryStrategy(platform, s, env)?.kind !== 'rolling',
+          )
+            ? ['ecs:DescribeServiceDeployments', 'ecs:ListServiceDeployments']
             : []),
         ].sort(),
       );

@@ -35,6 +35,18 @@ export class TaskStillRunningError extends PlatformError {
   }
 }
 
+/**
+ * ECS is still working on a progressive deployment of the service (shifting traffic, baking, or
+ * held for an approval): nothing else may change it until it ends, is approved or is rolled back.
+ */
+export class DeploymentInFlightError extends PlatformError {
+  readonly kind = 'conflict';
+  constructor(message: string) {
+    super(message);
+    this.name = 'DeploymentInFlightError';
+  }
+}
+
 /** The operation could not go on (e.g. what it needs is not provisioned). */
 export class ReleaseFailedError extends PlatformError {
   readonly kind = 'failed';

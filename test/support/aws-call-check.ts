@@ -212,6 +212,35 @@ export const OPERATIONS: Readonly<Record<string, Mapper>> = {
       resourceAccount: c.account,
     },
   ],
+  // Service Authorization Reference, Amazon ECS: ListServiceDeployments on the service;
+  // Describe/Continue/StopServiceDeployment on the service-deployment (its ARN is the input).
+  'ECS ListServiceDeployments': (c) => [
+    {
+      action: 'ecs:ListServiceDeployments',
+      resource: ecs(c, `service/${ecsCluster(c)}/${str(c.input.service)}`),
+      resourceAccount: c.account,
+    },
+  ],
+  'ECS DescribeServiceDeployments': (c) =>
+    strs(c.input.serviceDeploymentArns).map((a) => ({
+      action: 'ecs:DescribeServiceDeployments',
+      resource: a,
+      resourceAccount: c.account,
+    })),
+  'ECS ContinueServiceDeployment': (c) => [
+    {
+      action: 'ecs:ContinueServiceDeployment',
+      resource: str(c.input.serviceDeploymentArn),
+      resourceAccount: c.account,
+    },
+  ],
+  'ECS StopServiceDeployment': (c) => [
+    {
+      action: 'ecs:StopServiceDeployment',
+      resource: str(c.input.serviceDeploymentArn),
+      resourceAccount: c.account,
+    },
+  ],
   'ECS DescribeClusters': (c) =>
     strs(c.input.clusters ?? c.input.cluster).map((cl) => ({
       action: 'ecs:DescribeClusters',

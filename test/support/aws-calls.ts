@@ -81,6 +81,7 @@ const RESOURCE_FIELDS = new Set([
   'logGroupName',
   'logGroupNamePrefix',
   'serviceDeploymentArns',
+  'serviceDeploymentArn',
   'clusters',
   'S3Bucket',
   'S3Key',

@@ -68,6 +68,14 @@ export interface ProxyOptions {
   readonly onRequest?: (op: Operation) => void | 'drop' | Promise<void | 'drop'>;
   /** A new body for moto's answer to `op` (e.g. a rollout that never settles), or undefined. */
   readonly rewrite?: (op: Operation, body: Buffer) => Buffer | undefined;
+  /**
+   * Answers `op` itself instead of moto (a JSON-protocol call moto does not serve, e.g. ECS's
+   * service deployments from test/support/ecs-deployments.ts), or undefined to forward it.
+   */
+  readonly answer?: (
+    op: Operation,
+    body: Buffer,
+  ) => { readonly status: number; readonly body: string } | undefined;
 }
 
 /** mulberry32: a small seeded generator, so a fault sequence is reproducible from its seed. */
@@ -249,6 +257,15 @@ export async function startProxy(target: string, opts: ProxyOptions = {}): Promi
         }
         if (fault === '500-before') {
           fail500(op, res);
+          return;
+        }
+        const own = opts.answer?.(op, body);
+        if (own) {
+          res.writeHead(own.status, {
+            'content-type': 'application/x-amz-json-1.1',
+            'content-length': Buffer.byteLength(own.body),
+          });
+          res.end(own.body);
           return;
         }
         await forward(req, body, res, op, fault);

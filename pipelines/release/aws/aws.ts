@@ -8,6 +8,7 @@
  * of the read-only `TDRReleaseReaderRole{Env}`. AWS_ENDPOINT_URL is honoured by the SDK itself.
  */
 import { ACMClient } from '@aws-sdk/client-acm';
+import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
 import { EC2Client } from '@aws-sdk/client-ec2';
 import { ECRClient } from '@aws-sdk/client-ecr';
@@ -178,6 +179,11 @@ export interface ReleaseClients {
   /** EC2 and ACM in a workload account, for `tdr sandbox up` only (the load balancer's subnets and certificate). */
   ec2(env: EnvironmentName): EC2Client;
   acm(env: EnvironmentName): ACMClient;
+  /**
+   * CloudWatch in a workload account, through the same role: the canary judge's GetMetricData
+   * while a progressive deployment bakes. Optional: without it every judged step is inconclusive.
+   */
+  cloudwatch?(env: EnvironmentName): CloudWatchClient;
   /** Who is calling: the caller's ARN from `sts:GetCallerIdentity` (asked once). */
   callerIdentity(): Promise<string>;
 }
@@ -298,6 +304,7 @@ export async function releaseClients(
   const lambda = new Map<EnvironmentName, LambdaClient>();
   const ssm = new Map<EnvironmentName, SSMClient>();
   const logs = new Map<EnvironmentName, CloudWatchLogsClient>();
+  const cloudwatch = new Map<EnvironmentName, CloudWatchClient>();
   const iam = new Map<EnvironmentName, IAMClient>();
   const elbv2 = new Map<EnvironmentName, ElasticLoadBalancingV2Client>();
   const ec2 = new Map<EnvironmentName, EC2Client>();
@@ -318,6 +325,8 @@ export async function releaseClients(
     ssm: (target) => cached(ssm, target, () => nameStuckCalls(new SSMClient(workloadConfig(target)))),
     logs: (target) =>
       cached(logs, target, () => nameStuckCalls(new CloudWatchLogsClient(workloadConfig(target)))),
+    cloudwatch: (target) =>
+      cached(cloudwatch, target, () => nameStuckCalls(new CloudWatchClient(workloadConfig(target)))),
     iam: (target) => cached(iam, target, () => nameStuckCalls(new IAMClient(workloadConfig(target)))),
     elbv2: (target) =>
       cached(elbv2, target, () => nameStuckCalls(new ElasticLoadBalancingV2Client(workloadConfig(target)))),

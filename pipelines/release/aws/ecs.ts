@@ -8,7 +8,11 @@
  * disappearing, or the timeout.
  */
 import {
+  ContinueServiceDeploymentCommand,
   CreateClusterCommand,
+  DescribeServiceDeploymentsCommand,
+  ListServiceDeploymentsCommand,
+  StopServiceDeploymentCommand,
   CreateServiceCommand,
   DescribeClustersCommand,
   DescribeServicesCommand,
@@ -25,6 +29,8 @@ import {
   type RegisterTaskDefinitionCommandInput,
   type RunTaskCommandInput,
   type Service,
+  type ServiceDeployment,
+  type ServiceDeploymentStatus,
   type Task,
   type TaskDefinition,
   type UpdateServiceCommandInput,
@@ -52,6 +58,17 @@ export interface WaitOptions {
 export type RunTaskResult =
   | { readonly ok: true; readonly task: Task & { taskArn: string } }
   | { readonly ok: false; readonly reason: string };
+
+/**
+ * The statuses of a service deployment that ECS is still working on (API_ServiceDeployment.html,
+ * `status`; the SDK's `ServiceDeploymentStatus`): anything else is where it ended.
+ */
+export const IN_FLIGHT: readonly ServiceDeploymentStatus[] = [
+  'PENDING',
+  'IN_PROGRESS',
+  'ROLLBACK_REQUESTED',
+  'ROLLBACK_IN_PROGRESS',
+];
 
 /** The container `name` of a task definition (the released one is named after its service). */
 export function containerOf(td: TaskDefinition | undefined, name: string): ContainerDefinition | undefined {
@@ -194,6 +211,61 @@ export class Ecs {
       this.client.send(new DescribeTasksCommand({ cluster, tasks: arns })),
     );
     return out.tasks ?? [];
+  }
+
+  /**
+   * The service's newest service deployments, newest first (ListServiceDeployments, maxResults
+   * 1–100: https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_ListServiceDeployments.html),
+   * described in full (DescribeServiceDeployments, at most 20 ARNs a call:
+   * API_DescribeServiceDeployments.html). `limit` is bounded to 20 so one describe answers it.
+   */
+  async serviceDeployments(cluster: string, service: string, limit = 5): Promise<ServiceDeployment[]> {
+    const max = Math.min(20, Math.max(1, Math.floor(limit)));
+    const listed = await attempt(`listing the service deployments of ${service} in cluster ${cluster}`, () =>
+      this.client.send(new ListServiceDeploymentsCommand({ cluster, service, maxResults: max })),
+    );
+    const arns = (listed.serviceDeployments ?? []).flatMap((d) =>
+      d.serviceDeploymentArn ? [d.serviceDeploymentArn] : [],
+    );
+    if (arns.length === 0) return [];
+    const described = await this.describeServiceDeployments(arns);
+    // Describe does not promise the order it was asked in; keep List's (newest first).
+    return arns.flatMap((a) => described.filter((d) => d.serviceDeploymentArn === a));
+  }
+
+  /** One service deployment as ECS describes it now; undefined when ECS reports it missing. */
+  async serviceDeployment(arn: string): Promise<ServiceDeployment | undefined> {
+    return (await this.describeServiceDeployments([arn]))[0];
+  }
+
+  private async describeServiceDeployments(arns: string[]): Promise<ServiceDeployment[]> {
+    const out = await attempt(`describing service deployment${arns.length === 1 ? ` ${arns[0]}` : 's'}`, () =>
+      this.client.send(new DescribeServiceDeploymentsCommand({ serviceDeploymentArns: arns })),
+    );
+    return out.serviceDeployments ?? [];
+  }
+
+  /**
+   * Lets a deployment held by a PAUSE lifecycle hook go on (ContinueServiceDeployment with the
+   * hook's id from DescribeServiceDeployments' lifecycleHookDetails, action CONTINUE:
+   * https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_ContinueServiceDeployment.html).
+   */
+  async continueDeployment(arn: string, hookId: string): Promise<void> {
+    await attempt(`continuing service deployment ${arn} (lifecycle hook ${hookId})`, () =>
+      this.client.send(
+        new ContinueServiceDeploymentCommand({ serviceDeploymentArn: arn, hookId, action: 'CONTINUE' }),
+      ),
+    );
+  }
+
+  /**
+   * Rolls an in-flight deployment back (StopServiceDeployment, stopType ROLLBACK: "the valid
+   * values are ROLLBACK", https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_StopServiceDeployment.html).
+   */
+  async stopDeployment(arn: string): Promise<void> {
+    await attempt(`stopping service deployment ${arn} with ROLLBACK`, () =>
+      this.client.send(new StopServiceDeploymentCommand({ serviceDeploymentArn: arn, stopType: 'ROLLBACK' })),
+    );
   }
 
   /** Waits for the service to run `taskDefinitionArn` steadily, or for the rollout to fail. */

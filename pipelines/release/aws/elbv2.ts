@@ -83,6 +83,38 @@ export class LoadBalancers {
     return listener;
   }
 
+  /**
+   * The weighted target groups a rule forwards to (DescribeRules by RuleArns; the forward action's
+   * `ForwardConfig.TargetGroups[] {TargetGroupArn, Weight}`): how ECS splits production traffic
+   * between the two target groups of a blue/green, canary or linear deployment
+   * (API_DescribeRules.html, API_ForwardActionConfig.html, API_TargetGroupTuple.html).
+   */
+  async forwardWeights(ruleArn: string): Promise<Array<{ targetGroupArn: string; weight: number }>> {
+    const out = await attempt(`describing listener rule ${ruleArn}`, () =>
+      this.client.send(new DescribeRulesCommand({ RuleArns: [ruleArn] })),
+    );
+    const forward = (out.Rules?.[0]?.Actions ?? []).find((a) => a.Type === 'forward');
+    return (forward?.ForwardConfig?.TargetGroups ?? []).flatMap((t) =>
+      t.TargetGroupArn ? [{ targetGroupArn: t.TargetGroupArn, weight: t.Weight ?? 1 }] : [],
+    );
+  }
+
+  /**
+   * The protocol and port of the listener a rule belongs to (the rule's ARN names its listener:
+   * `listener-rule/app/{lb}/{id}/{listener}/{rule}` → `listener/app/{lb}/{id}/{listener}`;
+   * API_DescribeListeners.html), or undefined when the ARN is not a listener rule's.
+   */
+  async listenerOfRule(ruleArn: string): Promise<{ protocol: string; port: number } | undefined> {
+    const listenerArn = /^(.*):listener-rule\/(app\/[^/]+\/[^/]+\/[^/]+)\/[^/]+$/.exec(ruleArn);
+    if (!listenerArn) return undefined;
+    const arn = `${listenerArn[1]}:listener/${listenerArn[2]}`;
+    const out = await attempt(`describing listener ${arn}`, () =>
+      this.client.send(new DescribeListenersCommand({ ListenerArns: [arn] })),
+    );
+    const l = out.Listeners?.[0];
+    return l?.Port ? { protocol: (l.Protocol ?? 'HTTPS').toLowerCase(), port: l.Port } : undefined;
+  }
+
   /** Every rule of the listener, the default one included, in ELBv2's order. */
   async rules(listenerArn: string): Promise<ListenerSnapshot> {
     const rules: ListenerRule[] = [];

@@ -50,6 +50,36 @@ const accountability = {
   overrides: z.array(z.string()).optional(),
 };
 
+/**
+ * One stage of an ECS service deployment as the engine saw it (DescribeServiceDeployments:
+ * lifecycleStage, status, the target revision's requested traffic weights), with the judge's
+ * verdict and evidence when it judged the step (pipelines/release/judge). Added for issue 25;
+ * records before it have no `stages`.
+ */
+export const deploymentStageSchema = z.object({
+  at: z.string(),
+  stage: z.string(),
+  status: z.string(),
+  /** Percent of production (test) traffic on the new revision; null when ECS gave none. */
+  production: z.number().nullable(),
+  test: z.number().nullable(),
+  /** Seconds of the step's bake left, estimated from the configuration and the stage's start. */
+  bakeLeftSeconds: z.number().nullable(),
+  awaitingApproval: z.boolean(),
+  judgement: z
+    .object({
+      verdict: z.enum(['pass', 'fail', 'inconclusive']),
+      reason: z.string(),
+      /** The judge's plan and answers: queries, values, thresholds, window. */
+      evidence: z.record(z.string(), z.unknown()).nullable(),
+    })
+    .optional(),
+});
+export type DeploymentStage = z.infer<typeof deploymentStageSchema>;
+
+/** At most this many stages are kept on a record (a linear deployment at 3 % makes ~70). */
+export const MAX_STAGES = 200;
+
 export const releaseRecordSchema = z.object({
   ...common,
   kind: z.literal('release'),
@@ -87,6 +117,12 @@ export const releaseRecordSchema = z.object({
     .optional(),
   /** The gate settings checked (the target's promotion rules, after configuration). */
   gateSettings: z.record(z.string(), z.unknown()).optional(),
+  /** Progressive delivery (issue 25): the ECS service deployment this run followed. */
+  serviceDeployment: z.string().optional(),
+  /** Progressive delivery: each stage the engine observed, oldest first. */
+  stages: z.array(deploymentStageSchema).max(MAX_STAGES).optional(),
+  /** Progressive delivery: the CloudWatch alarms that rolled the deployment back. */
+  rolledBackBy: z.array(z.string()).optional(),
 });
 export type ReleaseRecord = z.infer<typeof releaseRecordSchema>;
 
@@ -290,11 +326,17 @@ export function currentRelease(records: readonly LedgerRecord[]): ReleaseRecord 
     .at(-1);
 }
 
-/** `started` records with no outcome: runs that crashed (or are still running). */
+/**
+ * `started` records with no outcome: runs that crashed (or are still running, or are held by ECS
+ * for an approval). A run that wrote `started` more than once (progressive delivery records its
+ * stages so far when ECS pauses it) is one run: its newest `started` record stands for it.
+ */
 export function unsettledRuns(records: readonly LedgerRecord[]): ReleaseRecord[] {
   const releases = releaseRecords(records);
   const finished = new Set(releases.filter((r) => r.outcome !== 'started').map((r) => r.runId));
-  return releases.filter((r) => r.outcome === 'started' && !finished.has(r.runId));
+  const newest = new Map<string, ReleaseRecord>();
+  for (const r of releases) if (r.outcome === 'started' && !finished.has(r.runId)) newest.set(r.runId, r);
+  return [...newest.values()];
 }
 
 /** The newest successful release of `version`, if any. */

@@ -17,11 +17,13 @@ import {
 import { leaseKey, leaseSubject, type Lease } from '../ledger/lease';
 import { Ecs, imageOf } from '../aws/ecs';
 import { ReleaseInputError, errorName } from '../errors';
+import { inFlightDeployment, shiftsTraffic, stageOf } from '../strategies/ecs-progressive';
 import { digestOf } from '../aws/images';
 import {
   currentRelease,
   releaseRecords,
   unsettledRuns,
+  type DeploymentStage,
   type HistoryEntry,
   type LedgerRecord,
   type LedgerView,
@@ -49,6 +51,11 @@ export interface StatusRow {
     readonly rolloutState: string | null;
     /** What the ROLLOUT column shows (rolloutOf): settled services say COMPLETED. */
     readonly rollout: string | null;
+    /**
+     * Progressive delivery (issue 25): the service deployment ECS is working on, if any: its
+     * stage, traffic split, bake left (estimated) and whether it awaits approval.
+     */
+    readonly deployment?: (DeploymentStage & { readonly serviceDeployment: string }) | null;
   };
   /** Empty when the ledger and ECS agree. */
   readonly drift: readonly string[];
@@ -140,7 +147,7 @@ export async function status(
           recordsOf(here),
           source && source !== 'build' ? recordsOf(upstream) : null,
           source ?? null,
-          await ecsView(deps, s, e),
+          await ecsView(deps, s, e, deps.now()),
           deps.now(),
         );
         // What could not be read degrades this row only, and says so.
@@ -173,6 +180,7 @@ export async function ecsView(
   deps: Pick<ReleaseDeps, 'clients'>,
   service: string,
   env: WorkloadEnvironmentName,
+  now: Date = new Date(),
 ): Promise<EcsView> {
   const ecs = new Ecs(deps.clients.ecs(env));
   const s = await ecs
@@ -194,7 +202,18 @@ export async function ecsView(
     };
   const td = s.taskDefinition ? await ecs.taskDefinition(s.taskDefinition) : undefined;
   const image = imageOf(td, naming.containerName(service)) ?? null;
+  // Only a service ECS shifts has service deployments to show (a rolling one, moto's, has none).
+  const inFlight = shiftsTraffic(s)
+    ? await inFlightDeployment(ecs, naming.cluster(service, env), naming.ecsService(service, env))
+    : undefined;
   return {
+    ...(shiftsTraffic(s)
+      ? {
+          deployment: inFlight?.serviceDeploymentArn
+            ? { ...stageOf(inFlight, now), serviceDeployment: inFlight.serviceDeploymentArn }
+            : null,
+        }
+      : {}),
     taskDefinition: s.taskDefinition ?? null,
     image,
     digest: digestOf(image ?? undefined),

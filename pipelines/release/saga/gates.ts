@@ -55,6 +55,12 @@ export interface GateInput {
   readonly upstream: readonly LedgerRecord[];
   /** The target environment's ledger records (approvals included). */
   readonly here: readonly LedgerRecord[];
+  /**
+   * Progressive delivery with a PAUSE hook (services/delivery.ts `approvalPause`): ECS holds the
+   * deployment on the test listener and the approval is given there (`tdr approve` continues it,
+   * under the same four-eyes rule, `approvalGate`), so a promotion needs none beforehand.
+   */
+  readonly approvalAtPause?: boolean;
 }
 
 /** One or more gates refused; every refusal is listed at once. */
@@ -118,7 +124,16 @@ export function evaluateGates(input: GateInput): GateVerdict[] {
   if (!fromBuild && version !== null) {
     verdicts.push(...upstreamVerdicts(input, promotion, version));
   }
-  if (promotion.approval) verdicts.push(approvalVerdict(input, promotion.approval));
+  if (promotion.approval)
+    verdicts.push(
+      input.approvalAtPause
+        ? verdict(
+            'approval',
+            true,
+            `given while ECS holds the deployment on the test listener: tdr approve --service ${input.service} --env ${input.target.name} (four eyes, ${promotion.approval.group})`,
+          )
+        : approvalVerdict(input, promotion.approval),
+    );
 
   verdicts.push(...freezeVerdicts(promotion.freezeWindows, input));
   return verdicts;
@@ -266,6 +281,16 @@ function approvalVerdict(input: GateInput, rule: NonNullable<Promotion['approval
     refusals.push(`ledger #${a.seq}: ${refusal}`);
   }
   return verdict('approval', false, `no approval counts: ${refusals.join('; ')}`);
+}
+
+/**
+ * The approval gate alone, for a promotion that ECS holds at its PAUSE hook (`input` is the held
+ * run's promoter and this environment's records, approvals included): the same four-eyes rule.
+ */
+export function approvalGate(input: GateInput): GateVerdict {
+  const rule = input.target.promotion?.approval;
+  if (!rule) return verdict('approval', true, `${input.target.name} needs no approval`);
+  return approvalVerdict(input, rule);
 }
 
 /** The approval the gate accepts for this promotion, if one does (recorded with the release). */

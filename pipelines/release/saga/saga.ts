@@ -84,7 +84,15 @@ export type Ending<R extends RunRecord> =
       readonly detail: string | null;
       readonly change?: Partial<UnrecordedRun<R>>;
     }
-  | { readonly open: true; readonly detail: string };
+  | {
+      readonly open: true;
+      readonly detail: string;
+      /**
+       * Left open on purpose, as the contract asks (progressive delivery held by ECS for an
+       * approval): the command succeeds, and the next operation settles the run from ECS.
+       */
+      readonly awaiting?: boolean;
+    };
 
 /** What a strategy's result is built from. */
 export interface RunView<R extends RunRecord> {
@@ -274,7 +282,7 @@ async function underLease<
     if (ending.open) {
       step(ending.detail);
       journal.note({ detail: ending.detail } as Partial<UnrecordedRun<R>>);
-      return done(strategy.failure(ctx, journal.state, true));
+      return done(ending.awaiting ? null : strategy.failure(ctx, journal.state, true));
     }
     // The outcome is recorded only while the lease is still ours: a run whose lease was broken
     // meanwhile may have been settled, and overtaken, by the next run, and its "succeeded" would

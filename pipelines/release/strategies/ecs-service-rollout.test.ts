@@ -376,6 +376,17 @@ describe('release (deployment script, ECS mocked)', () => {
 
   it('a missing approval is a gate refusal (exit 3) with no write', async () => {
     const w = world();
+    // Where ECS holds the deployment for the approval (prod's canary), the approval is given at
+    // the pause (./ecs-progressive.test.ts); released rolling, it is needed before.
+    const p = w.deps.platform;
+    const rolling = { kind: 'rolling', circuitBreaker: true, alarmRollback: false } as const;
+    w.deps = {
+      ...w.deps,
+      platform: {
+        ...p,
+        environments: { ...p.environments, prod: { ...p.environments.prod, delivery: rolling } },
+      },
+    };
     const err = await thrown(
       releaseService(w.deps, { action: 'promote', service: 'frontend', env: 'prod', actor: 'bob' }),
     );

@@ -16,6 +16,7 @@ import { digestOf, imageGate, resolveVersion, type ResolvedImage } from '../aws/
 import {
   currentRelease,
   unsettledRuns,
+  type DeploymentStage,
   type ApprovalRecord,
   type LedgerRecord,
   type ReleaseAction,
@@ -45,6 +46,8 @@ import {
 } from '../saga/request';
 import { taskDefinitionDiff, withImage } from './taskdef';
 import { throttledProgress } from '../wait';
+import { holdsForApproval, progressiveDelivery, progressiveFor, type Progressive } from './ecs-progressive';
+import { settleProgressive, waitProgressive } from './ecs-progressive-run';
 
 export type { ReleaseRequest } from '../saga/request';
 
@@ -72,6 +75,10 @@ export interface ReleaseResult extends ReleasePlan {
   readonly ledger: readonly number[];
   readonly settled: readonly number[];
   readonly notifications: readonly NotificationReport[];
+  /** Progressive delivery: each stage of the ECS service deployment the engine followed. */
+  readonly stages?: readonly DeploymentStage[];
+  /** Progressive delivery: ECS holds the deployment for `tdr approve` (the run stays open). */
+  readonly awaitingApproval?: boolean;
 }
 
 /** A dry run that a gate refused: the refusal, and the plan it stopped. */
@@ -101,12 +108,15 @@ interface Rollout extends Prepared {
   readonly identity: string;
   /** The approval the gate accepted, if the target needs one. */
   readonly approval: ApprovalRecord | null;
+  /** ECS shifts the traffic (blue/green, canary, linear); null: rolling, as before. */
+  readonly delivery: Progressive | null;
 }
 
 interface RolloutRun {
   readonly plan: ReleasePlan;
   readonly live: Live;
   readonly record: UnrecordedRun<ReleaseRecord>;
+  readonly delivery: Progressive | null;
   /** The revision registered by `act`. */
   registered?: string;
 }
@@ -141,11 +151,22 @@ const ecsServiceRollout: ReleaseStrategy<
   },
   observe: (ctx) => liveOf(ctx),
   openRuns: unsettledRuns,
-  settle: async (ctx, live, run, open) => settleCrashedRun(ctx, live, run, open),
+  settle: async (ctx, live, run, open) =>
+    progressiveFor(ctx.deps.platform, ctx.req.service, ctx.env, live.service)
+      ? settleProgressive(ctx, run, open)
+      : settleCrashedRun(ctx, live, run, open),
   begin,
   started: (run) => run.record,
   act,
-  wait: async (ctx, run) => {
+  wait: async (ctx, run, journal) => {
+    if (run.delivery)
+      return waitProgressive(
+        ctx,
+        run.delivery,
+        journal,
+        run.registered ?? null,
+        run.live.service.taskDefinition ?? null,
+      );
     const arn = run.registered ?? '';
     const waited = await waitFor(ctx, arn, 'waiting for steady state');
     if (waited.ok)
@@ -176,6 +197,7 @@ async function prepare(ctx: Ctx): Promise<Rollout> {
     version ? resolveVersion(deps.clients.mgmt.ecr, entry.imageRepository, version) : null,
     deps.clients.callerIdentity(),
   ]);
+  const delivery = await deliveryOf(ctx);
   const input: GateInput = {
     action: req.action,
     service: req.service,
@@ -191,6 +213,8 @@ async function prepare(ctx: Ctx): Promise<Rollout> {
     now: deps.now(),
     upstream,
     here,
+    // ECS holds the deployment on the test listener; the approval is given there (tdr approve).
+    approvalAtPause: !!delivery?.holds && req.action !== 'rollback',
   };
   const gates: GateVerdict[] = version ? [imageGate(entry.imageRepository, version, resolved)] : [];
   gates.push(...evaluateGates(input));
@@ -206,7 +230,31 @@ async function prepare(ctx: Ctx): Promise<Rollout> {
     upstream,
     identity,
     approval,
+    delivery: delivery?.strategy ?? null,
   };
+}
+
+/**
+ * The progressive strategy this release follows, read beside what ECS has: the model's, when the
+ * live service's deployment configuration shifts traffic (else rolling, said when the model
+ * disagrees); `holds` when the model asks for an approval pause and ECS has the PAUSE hook for it.
+ */
+async function deliveryOf(ctx: Ctx): Promise<{ strategy: Progressive; holds: boolean } | null> {
+  const { deps, req, env } = ctx;
+  const model = progressiveDelivery(deps.platform, req.service, env);
+  if (!model) return null;
+  const svc = await ecsOf(ctx).activeService(
+    naming.cluster(req.service, env),
+    naming.ecsService(req.service, env),
+  );
+  const strategy = progressiveFor(deps.platform, req.service, env, svc);
+  if (!strategy) {
+    ctx.step(
+      `the model releases ${req.service} in ${env} ${model.kind}, but ECS has the service ${svc?.deploymentConfiguration?.strategy ?? 'ROLLING'}: released rolling (infra applies the strategy)`,
+    );
+    return null;
+  }
+  return { strategy, holds: !!strategy.approvalPause && holdsForApproval(svc) };
 }
 
 function liveOf(ctx: Ctx): Promise<Live> {
@@ -279,7 +327,7 @@ function begin(
     finishedAt: null,
     detail: null,
   };
-  return { plan: planFrom(ctx, prep, live, known), live, record };
+  return { plan: planFrom(ctx, prep, live, known), live, record, delivery: prep.delivery };
 }
 
 /**
@@ -349,6 +397,8 @@ async function undo(
   const { req, env } = ctx;
   const arn = run.registered ?? null;
   const previous = run.live.service.taskDefinition;
+  // ECS rolls a progressive deployment back itself; one that failed to is not ours to redeploy.
+  if (run.delivery) return failed;
   if (!previous) {
     const detail = `${failed.detail}; no previous revision to roll back to`;
     return { open: false, outcome: 'failed', detail, change: { taskDefinitionAfter: arn } };
@@ -406,6 +456,12 @@ function resultOf(run: RolloutRun, view: RunView<ReleaseRecord>): ReleaseResult 
     ledger: view.ledger,
     settled: view.settled,
     notifications: view.notifications,
+    ...(run.delivery
+      ? {
+          stages: view.record.stages ?? [],
+          awaitingApproval: view.outcome === 'started' && !!view.record.stages?.at(-1)?.awaitingApproval,
+        }
+      : {}),
   };
 }
 

@@ -1,0 +1,62 @@
+/**
+ * What the release engine needs to follow a progressive ECS deployment (pipelines/release/strategies/
+ * ecs-progressive*.ts): list and describe the service's deployments, continue one held at its
+ * approval pause and stop one with ROLLBACK (update role only), and read the canary's metrics.
+ *
+ * Resource types from the Service Authorization Reference for Amazon ECS
+ * (https://docs.aws.amazon.com/service-authorization/latest/reference/list_amazonelasticcontainerservice.html):
+ * ListServiceDeployments is authorised on the `service`; DescribeServiceDeployments,
+ * ContinueServiceDeployment and StopServiceDeployment on the `service-deployment`
+ * (`arn:aws:ecs:{region}:{account}:service-deployment/{cluster}/{service}/{id}`, the ARN
+ * API_ServiceDeployment.html gives). CloudWatch's GetMetricData takes no resource
+ * (../../infra/policies/iam-rules.ts UNSCOPABLE_ACTIONS); ELBv2's Describe* (the production and test
+ * listener rules) are granted by the maintenance statements already.
+ */
+import { naming } from '../../services/naming';
+import { deliveryStrategy, ecsServices } from '../../services/queries';
+import { WORKLOAD_ENVIRONMENTS } from '../../services/environments';
+import type { AccountFacts } from './account';
+import type { PolicyStatement } from './iam';
+
+export function progressiveDeliveryStatements(
+  workload: AccountFacts,
+  role: 'update' | 'reader',
+): PolicyStatement[] {
+  const { platform, region, accountId } = workload;
+  const env = WORKLOAD_ENVIRONMENTS.find((e) => e === workload.env);
+  if (!env) return [];
+  // Only the services whose delivery here ECS shifts: a rolling one has no deployments to follow.
+  const services = ecsServices(platform.catalogue)
+    .map(([s]) => s)
+    .filter((s) => (deliveryStrategy(platform, s, env)?.kind ?? 'rolling') !== 'rolling');
+  if (services.length === 0) return [];
+  const base = `arn:aws:ecs:${region}:${accountId}`;
+  const where = services.map((s) => `${naming.cluster(s, env)}/${naming.ecsService(s, env)}`);
+  return [
+    {
+      Sid: 'ListServiceDeployments',
+      Effect: 'Allow',
+      Action: ['ecs:ListServiceDeployments'],
+      Resource: where.map((w) => `${base}:service/${w}`),
+    },
+    {
+      Sid: role === 'update' ? 'FollowServiceDeployments' : 'ReadServiceDeployments',
+      Effect: 'Allow',
+      Action:
+        role === 'update'
+          ? ['ecs:DescribeServiceDeployments', 'ecs:ContinueServiceDeployment', 'ecs:StopServiceDeployment']
+          : ['ecs:DescribeServiceDeployments'],
+      Resource: where.map((w) => `${base}:service-deployment/${w}/*`),
+    },
+    ...(role === 'update'
+      ? [
+          {
+            Sid: 'JudgeCanaries',
+            Effect: 'Allow' as const,
+            Action: ['cloudwatch:GetMetricData'],
+            Resource: '*',
+          },
+        ]
+      : []),
+  ];
+}

@@ -1,0 +1,75 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { expect } from 'chai';
+import { loadPlatform } from './config';
+import { DEFAULT_CATALOGUE } from './catalogue';
+import { DEFAULT_ENVIRONMENTS } from './environments';
+import { loosenedDelivery } from './delivery-loosening';
+import { namesOfKind } from './queries';
+import type { PlatformModel } from './validate';
+
+const defaults = { environments: DEFAULT_ENVIRONMENTS, catalogue: DEFAULT_CATALOGUE } as PlatformModel;
+const prod = DEFAULT_ENVIRONMENTS.prod.delivery!;
+const services = namesOfKind(DEFAULT_CATALOGUE, 'service');
+
+function withProd(delivery: unknown): PlatformModel {
+  return {
+    ...defaults,
+    environments: { ...DEFAULT_ENVIRONMENTS, prod: { ...DEFAULT_ENVIRONMENTS.prod, delivery } },
+  } as PlatformModel;
+}
+
+describe('services/delivery-loosening: TDR_CONFIG may not weaken how releases reach prod', () => {
+  it('refuses dropping the canary, the approval pause, alarm rollback or a bake, for every service', () => {
+    expect(prod.kind).to.equal('canary');
+    const cases: Array<[unknown, string]> = [
+      [{ kind: 'rolling', circuitBreaker: true, alarmRollback: false }, 'canary → rolling'],
+      [{ ...prod, approvalPause: null }, 'removes the approval pause'],
+      [{ ...prod, alarmRollback: false }, 'drops alarm rollback'],
+      [{ ...prod, canaryBakeTimeInMinutes: 1 }, 'canaryBakeTimeInMinutes'],
+      [{ ...prod, canaryPercent: 100 }, 'canaryPercent'],
+      [{ ...prod, testTraffic: false }, 'drops test traffic'],
+    ];
+    for (const [delivery, says] of cases) {
+      const issues = loosenedDelivery(defaults, withProd(delivery));
+      expect(issues, says).to.have.length(services.length);
+      expect(
+        issues.every((i) => i.path === 'environments.prod.delivery' && i.message.includes(says)),
+        says,
+      ).to.equal(true);
+    }
+  });
+
+  it("names a service's own override, and accepts tightening", () => {
+    const [service] = services;
+    const own = {
+      ...defaults,
+      catalogue: {
+        ...DEFAULT_CATALOGUE,
+        [service!]: { ...DEFAULT_CATALOGUE[service!], delivery: { prod: { ...prod, approvalPause: null } } },
+      },
+    } as PlatformModel;
+    expect(loosenedDelivery(defaults, own).map((i) => i.path)).to.deep.equal([
+      `catalogue.${service}.delivery.prod`,
+    ]);
+    const tighter = withProd({ ...prod, canaryPercent: 5, canaryBakeTimeInMinutes: 30 });
+    expect(loosenedDelivery(defaults, tighter)).to.deep.equal([]);
+    expect(loosenedDelivery(defaults, defaults)).to.deep.equal([]);
+  });
+
+  it("loadPlatform refuses a TDR_CONFIG that drops prod's canary and approval pause, except on a local sandbox", () => {
+    const file = join(mkdtempSync(join(tmpdir(), 'tdr-loosen-')), 'config.json');
+    writeFileSync(file, JSON.stringify({ environments: { prod: { delivery: { approvalPause: null } } } }));
+    let message = '';
+    try {
+      loadPlatform({ TDR_CONFIG: file });
+    } catch (err) {
+      message = (err as Error).message;
+    }
+    expect(message).to.contain('environments.prod.delivery');
+    expect(message).to.contain('removes the approval pause');
+    const local = loadPlatform({ TDR_CONFIG: file, AWS_ENDPOINT_URL: 'http://127.0.0.1:5000' });
+    expect(local.environments.prod.delivery).to.deep.include({ approvalPause: null });
+  });
+});
