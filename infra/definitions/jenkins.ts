@@ -312,7 +312,6 @@ export function readerRoleStatements(workload: AccountFacts): PolicyStatement[] 
             ]),
           },
         ]),
-    ...progressiveDeliveryStatements(workload, 'read'),
     {
       // ELBv2's Describe actions take no resource (Resource "*").
       Sid: 'ReadMaintenanceListener',
@@ -323,45 +322,6 @@ export function readerRoleStatements(workload: AccountFacts): PolicyStatement[] 
         'elasticloadbalancing:DescribeRules',
       ],
       Resource: '*',
-    },
-  ];
-}
-
-/**
- * The canary judge's reads (pipelines/release/aws/cloudwatch.ts): GetMetricData has no required
- * resource type, so it takes "*" (the optional `dataset` type is not what it reads here).
- */
-const readCanaryMetrics: PolicyStatement = {
-  Sid: 'ReadCanaryMetrics',
-  Effect: 'Allow',
-  Action: ['cloudwatch:GetMetricData'],
-  Resource: '*',
-};
-
-/**
- * A progressive deployment, followed (`tdr promote`, `tdr status`), continued past its approval pause
- * (`tdr approve`) or stopped with ROLLBACK (`tdr rollback`). IAM authorises ListServiceDeployments
- * on the service, and Describe/Continue/StopServiceDeployment on the service and the deployment
- * (`service-deployment/{cluster}/{service}/{id}`, whose id ECS makes), with `ecs:cluster`
- * (https://docs.aws.amazon.com/service-authorization/latest/reference/list_amazonelasticcontainerservice.html).
- * Both roles read CloudWatch for the canary judge.
- */
-function progressiveDeliveryStatements(workload: AccountFacts, mode: 'read' | 'drive'): PolicyStatement[] {
-  const { platform, env, region, accountId } = workload;
-  const services = ecsServices(platform.catalogue).map(([s]) => s);
-  const actions = ['ecs:ListServiceDeployments', 'ecs:DescribeServiceDeployments'];
-  if (mode === 'drive') actions.push('ecs:ContinueServiceDeployment', 'ecs:StopServiceDeployment');
-  if (services.length === 0) return [readCanaryMetrics];
-  return [
-    readCanaryMetrics,
-    {
-      Sid: mode === 'drive' ? 'FollowServiceDeployments' : 'ReadServiceDeployments',
-      Effect: 'Allow',
-      Action: [...actions],
-      Resource: services.flatMap((s) => [
-        arn.ecsService(region, accountId, naming.cluster(s, env), naming.ecsService(s, env)),
-        `arn:aws:ecs:${region}:${accountId}:service-deployment/${naming.cluster(s, env)}/${naming.ecsService(s, env)}/*`,
-      ]),
     },
   ];
 }
@@ -380,7 +340,6 @@ export function updateRoleStatements(workload: AccountFacts): PolicyStatement[] 
         arn.ecsService(region, accountId, naming.cluster(s, env), naming.ecsService(s, env)),
       ),
     },
-    ...progressiveDeliveryStatements(workload, 'drive'),
     {
       Sid: 'RunOneOffTasks',
       Effect: 'Allow',

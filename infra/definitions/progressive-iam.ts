@@ -1,7 +1,7 @@
 /**
  * What the release engine needs to follow a progressive ECS deployment (pipelines/release/strategies/
  * ecs-progressive*.ts): list and describe the service's deployments, continue one held at its
- * approval pause and stop one with ROLLBACK (update role only), and read the canary's metrics.
+ * approval pause and stop one with ROLLBACK (update role only), and read the canary's metrics (both).
  *
  * Resource types from the Service Authorization Reference for Amazon ECS
  * (https://docs.aws.amazon.com/service-authorization/latest/reference/list_amazonelasticcontainerservice.html):
@@ -29,7 +29,15 @@ export function progressiveDeliveryStatements(
   const services = ecsServices(platform.catalogue)
     .map(([s]) => s)
     .filter((s) => (deliveryStrategy(platform, s, env)?.kind ?? 'rolling') !== 'rolling');
-  if (services.length === 0) return [];
+  // Both roles judge canaries: the engine as it follows a deployment, and `tdr canary judge`,
+  // read-only, as the reader, wherever it is pointed.
+  const judge: PolicyStatement = {
+    Sid: 'JudgeCanaries',
+    Effect: 'Allow',
+    Action: ['cloudwatch:GetMetricData'],
+    Resource: '*',
+  };
+  if (services.length === 0) return [judge];
   const base = `arn:aws:ecs:${region}:${accountId}`;
   const where = services.map((s) => `${naming.cluster(s, env)}/${naming.ecsService(s, env)}`);
   return [
@@ -48,15 +56,6 @@ export function progressiveDeliveryStatements(
           : ['ecs:DescribeServiceDeployments'],
       Resource: where.map((w) => `${base}:service-deployment/${w}/*`),
     },
-    ...(role === 'update'
-      ? [
-          {
-            Sid: 'JudgeCanaries',
-            Effect: 'Allow' as const,
-            Action: ['cloudwatch:GetMetricData'],
-            Resource: '*',
-          },
-        ]
-      : []),
+    judge,
   ];
 }
