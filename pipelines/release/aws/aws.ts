@@ -8,6 +8,7 @@
  * of the read-only `TDRReleaseReaderRole{Env}`. AWS_ENDPOINT_URL is honoured by the SDK itself.
  */
 import { ACMClient } from '@aws-sdk/client-acm';
+import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
 import { EC2Client } from '@aws-sdk/client-ec2';
 import { ECRClient } from '@aws-sdk/client-ecr';
@@ -169,6 +170,8 @@ export interface ReleaseClients {
   lambda(env: EnvironmentName): LambdaClient;
   /** SSM in a workload account (task-definition secrets), through the same role. */
   ssm(env: EnvironmentName): SSMClient;
+  /** CloudWatch in a workload account (the canary judge's GetMetricData), through the same role. */
+  cloudWatch(env: EnvironmentName): CloudWatchClient;
   /** CloudWatch Logs in a workload account (`verify`'s log-group check), through the same role. */
   logs(env: EnvironmentName): CloudWatchLogsClient;
   /** ELBv2 in a workload account (the maintenance switch on the public listener), through the same role. */
@@ -298,6 +301,7 @@ export async function releaseClients(
   const lambda = new Map<EnvironmentName, LambdaClient>();
   const ssm = new Map<EnvironmentName, SSMClient>();
   const logs = new Map<EnvironmentName, CloudWatchLogsClient>();
+  const cloudWatch = new Map<EnvironmentName, CloudWatchClient>();
   const iam = new Map<EnvironmentName, IAMClient>();
   const elbv2 = new Map<EnvironmentName, ElasticLoadBalancingV2Client>();
   const ec2 = new Map<EnvironmentName, EC2Client>();
@@ -316,6 +320,8 @@ export async function releaseClients(
     lambda: (target) =>
       cached(lambda, target, () => nameStuckCalls(new LambdaClient(workloadConfig(target)))),
     ssm: (target) => cached(ssm, target, () => nameStuckCalls(new SSMClient(workloadConfig(target)))),
+    cloudWatch: (target) =>
+      cached(cloudWatch, target, () => nameStuckCalls(new CloudWatchClient(workloadConfig(target)))),
     logs: (target) =>
       cached(logs, target, () => nameStuckCalls(new CloudWatchLogsClient(workloadConfig(target)))),
     iam: (target) => cached(iam, target, () => nameStuckCalls(new IAMClient(workloadConfig(target)))),
