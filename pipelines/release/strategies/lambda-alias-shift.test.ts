@@ -284,4 +284,74 @@ describe('pipelines/release/lambda-alias-shift (function releases, Lambda mocked
     expect(calls(w, UpdateFunctionCodeCommand) + calls(w, UpdateAliasCommand)).to.equal(0);
     expect(ledger(w)).to.deep.equal([]);
   });
+
+  it('a canary weight applied with its reply lost is read back: live weighed, the run goes on; not applied: failed, live untouched', async () => {
+    for (const applied of [true, false]) {
+      const w = world();
+      const platform = loadPlatform({});
+      const entry = platform.catalogue.checksum!;
+      const canary = { kind: 'canary', weightPercent: 10, bakeMinutes: 5 } as const;
+      const deps = {
+        ...w.deps,
+        platform: {
+          ...platform,
+          catalogue: { ...platform.catalogue, checksum: { ...entry, delivery: { intg: canary } } },
+        },
+      };
+      let routing: Record<string, number> = {};
+      w.lambda
+        .on(UpdateAliasCommand)
+        .callsFake(
+          (input: {
+            FunctionVersion: string;
+            RoutingConfig?: { AdditionalVersionWeights?: Record<string, number> };
+          }) => {
+            const weights = input.RoutingConfig?.AdditionalVersionWeights ?? {};
+            if (Object.keys(weights).length > 0) {
+              if (applied) [w.fn.alias, routing] = [input.FunctionVersion, weights];
+              throw Object.assign(new Error('socket hang up'), { name: 'TimeoutError' });
+            }
+            [w.fn.alias, routing] = [input.FunctionVersion, weights];
+            return { Name: 'live', FunctionVersion: w.fn.alias };
+          },
+        );
+      w.lambda.on(GetAliasCommand).callsFake(() => ({
+        Name: 'live',
+        FunctionVersion: w.fn.alias,
+        RoutingConfig: { AdditionalVersionWeights: routing },
+      }));
+      const run = releaseFunction(deps, {
+        action: 'deploy',
+        service: 'checksum',
+        env: 'intg',
+        version: 'v2',
+        actor: 'jenkins',
+        wait: false,
+      });
+      if (applied) {
+        const { result, failure } = await run;
+        expect(failure).to.equal(null);
+        expect(result).to.deep.include({ outcome: 'started', delivery: canary });
+        expect([w.fn.alias, routing]).to.deep.equal(['1', { '2': 0.1 }]);
+        expect(w.logs.join('\n'))
+          .to.match(/reply was lost/)
+          .and.match(/live weighed: 10% to version 2, the rest on 1/);
+        expect(ledger(w).map((r) => r.outcome)).to.deep.equal(['started']);
+        expect(ledger(w)[0]!.canary).to.deep.include({
+          weightPercent: 10,
+          bakeMinutes: 5,
+          baselineVersion: '1',
+        });
+      } else {
+        await run.then(
+          () => expect.fail('a weight that did not apply is no release'),
+          (err: Error) => expect(err.message).to.match(/weighing live/),
+        );
+        expect([w.fn.alias, routing]).to.deep.equal(['1', {}]);
+        expect(ledger(w).at(-1)).to.deep.include({ outcome: 'failed' });
+        expect(ledger(w).at(-1)!.detail).to.match(/live not moved/);
+      }
+      expect(w.lambda.commandCalls(UpdateAliasCommand)).to.have.length(1);
+    }
+  });
 });
