@@ -10,7 +10,7 @@ import { naming } from '../services/naming';
 import { Lambda } from '../pipelines/release/aws/lambda';
 import type { ReleaseDeps } from '../pipelines/release/saga/context';
 import { AliasTraffic, trafficClock, type VersionBehaviour } from './lambda-traffic';
-import { MotoPercentiles } from './moto-percentiles';
+import { withPercentiles } from './moto-percentiles';
 
 export interface CanaryWorld {
   readonly deps: ReleaseDeps;
@@ -26,13 +26,14 @@ export function canaryWorld(
     /** Invocations of the alias per minute. */
     readonly perMinute: number;
     readonly behaviour: (version: string) => VersionBehaviour;
+    /** Where the clock starts (default the engine's now): after an earlier canary's bake. */
+    readonly startMs?: number;
   },
 ): CanaryWorld {
-  const percentiles = new MotoPercentiles();
   const clients = {
     ...deps.clients,
     cloudWatch: (e: Parameters<ReleaseDeps['clients']['cloudWatch']>[0]) =>
-      percentiles.attach(deps.clients.cloudWatch(e)),
+      withPercentiles(deps.clients.cloudWatch(e)),
   };
   const traffic = new AliasTraffic(
     new Lambda(deps.clients.lambda(opts.env)),
@@ -41,7 +42,7 @@ export function canaryWorld(
     naming.functionAlias(),
     opts.behaviour,
   );
-  const clock = trafficClock(deps.now().getTime(), traffic, opts.perMinute);
+  const clock = trafficClock(opts.startMs ?? deps.now().getTime(), traffic, opts.perMinute);
   return { deps: { ...deps, clients, now: clock.now, sleep: clock.sleep }, traffic, clock };
 }
 

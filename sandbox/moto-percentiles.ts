@@ -5,7 +5,7 @@
  * HTML 500 once there is data). The judge asks p95 Duration (Lambda) and p95 TargetResponseTime
  * (ALB), so without this no canary could pass on moto.
  *
- * `MotoPercentiles` watches the PutMetricData calls of the clients it is attached to (they still
+ * `withPercentiles(client)` watches the client's PutMetricData calls (they still
  * go to moto), keeps the raw values, and answers the percentile queries of a GetMetricData itself:
  * per period from StartTime, the values of datapoints with that namespace, metric name and exactly
  * that dimension set, as CloudWatch defines a percentile of raw values (the smallest value with at
@@ -48,14 +48,19 @@ export function percentile(values: readonly number[], p: number): number | undef
   return sorted[rank - 1];
 }
 
-export class MotoPercentiles {
-  private readonly points: Point[] = [];
-  private readonly attached = new WeakSet<CloudWatchClient>();
+const attached = new WeakMap<CloudWatchClient, MotoPercentiles>();
 
-  /** Watches `client`'s PutMetricData and answers its percentile queries (once per client); returns it. */
-  attach(client: CloudWatchClient): CloudWatchClient {
-    if (this.attached.has(client)) return client;
-    this.attached.add(client);
+/** `client` with its percentile queries answered from what was put through it (once per client). */
+export function withPercentiles(client: CloudWatchClient): CloudWatchClient {
+  if (!attached.has(client)) attached.set(client, new MotoPercentiles().attach(client));
+  return client;
+}
+
+class MotoPercentiles {
+  private readonly points: Point[] = [];
+
+  /** Watches `client`'s PutMetricData and answers its percentile queries. */
+  attach(client: CloudWatchClient): this {
     client.middlewareStack.add(
       (next, context) => async (args) => {
         if (context.commandName === 'PutMetricDataCommand') {
@@ -86,7 +91,7 @@ export class MotoPercentiles {
       },
       { step: 'initialize', name: 'motoPercentiles' },
     );
-    return client;
+    return this;
   }
 
   private record(input: PutMetricDataCommandInput): void {

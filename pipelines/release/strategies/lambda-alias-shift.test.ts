@@ -18,6 +18,7 @@ import { SSMClient } from '@aws-sdk/client-ssm';
 import { mockClient, type AwsClientStub } from 'aws-sdk-client-mock';
 import { expect } from 'chai';
 import { loadPlatform } from '../../../services/config';
+import type { LambdaEntry } from '../../../services/catalogue';
 import { PlatformError } from '../../../services/errors';
 import { awsError, memoryS3, type MemoryS3 } from '../../../test/support/memory-s3';
 import { fakeReleaseClients } from '../../../test/support/release-clients';
@@ -289,7 +290,7 @@ describe('pipelines/release/lambda-alias-shift (function releases, Lambda mocked
     for (const applied of [true, false]) {
       const w = world();
       const platform = loadPlatform({});
-      const entry = platform.catalogue.checksum!;
+      const entry = platform.catalogue.checksum as LambdaEntry;
       const canary = { kind: 'canary', weightPercent: 10, bakeMinutes: 5 } as const;
       const deps = {
         ...w.deps,
