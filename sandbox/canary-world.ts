@@ -25,7 +25,8 @@ export function canaryWorld(
     readonly env: WorkloadEnvironmentName;
     /** Invocations of the alias per minute. */
     readonly perMinute: number;
-    readonly behaviour: (version: string) => VersionBehaviour;
+    /** How each version behaves in the minute that starts at `minute`. */
+    readonly behaviour: (version: string, minute: Date) => VersionBehaviour;
     /** Where the clock starts (default the engine's now): after an earlier canary's bake. */
     readonly startMs?: number;
   },

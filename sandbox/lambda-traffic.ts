@@ -29,7 +29,7 @@ export class AliasTraffic {
     private readonly cw: CloudWatchClient,
     private readonly fn: string,
     private readonly alias: string,
-    private readonly behaviour: (version: string) => VersionBehaviour,
+    private readonly behaviour: (version: string, minute: Date) => VersionBehaviour,
   ) {}
 
   /** One minute's `invocations`, timestamped inside the minute that starts at `minute`. */
@@ -45,7 +45,7 @@ export class AliasTraffic {
     const data: MetricDatum[] = Object.entries(split)
       .filter(([, n]) => n > 0)
       .flatMap(([version, n]) => {
-        const b = this.behaviour(version);
+        const b = this.behaviour(version, minute);
         const errors = Math.round(n * b.errorRate);
         const Dimensions = [
           { Name: 'FunctionName', Value: this.fn },

@@ -120,7 +120,9 @@ export async function bake<Req extends SagaRequest>(
   for (;;) {
     const now = deps.now().getTime();
     if (now >= end + METRICS_SETTLE_MS) break;
-    await deps.sleep(Math.min(JUDGE_EVERY_MS, end + METRICS_SETTLE_MS - now));
+    // Wake when the next whole minute's metrics are in, not a minute after the weight was set.
+    const next = minute(now - METRICS_SETTLE_MS) + JUDGE_EVERY_MS + METRICS_SETTLE_MS;
+    await deps.sleep(Math.min(next, end + METRICS_SETTLE_MS) - now);
     const upTo = Math.min(minute(deps.now().getTime() - METRICS_SETTLE_MS), end);
     // Interim looks only while the bake runs: its end is judged whole below.
     if (upTo - start >= 60_000 && upTo < end) {
