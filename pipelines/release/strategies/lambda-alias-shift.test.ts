@@ -12,6 +12,7 @@ import {
   UpdateFunctionCodeCommand,
 } from '@aws-sdk/client-lambda';
 import { HeadObjectCommand } from '@aws-sdk/client-s3';
+import { CloudWatchClient, GetMetricDataCommand } from '@aws-sdk/client-cloudwatch';
 import { ECRClient } from '@aws-sdk/client-ecr';
 import { ECSClient } from '@aws-sdk/client-ecs';
 import { SSMClient } from '@aws-sdk/client-ssm';
@@ -354,5 +355,49 @@ describe('pipelines/release/lambda-alias-shift (function releases, Lambda mocked
       }
       expect(w.lambda.commandCalls(UpdateAliasCommand)).to.have.length(1);
     }
+  });
+
+  it('a canary whose judge cannot read CloudWatch is inconclusive: live moves back, routing cleared, rolled_back', async () => {
+    const w = world();
+    const platform = loadPlatform({});
+    const entry = platform.catalogue.checksum as LambdaEntry;
+    const cw = new CloudWatchClient({ region: 'eu-west-2' });
+    mockClient(cw).on(GetMetricDataCommand).rejects(awsError('AccessDenied', 403));
+    const updates: Array<{ FunctionVersion?: string; RoutingConfig?: unknown }> = [];
+    w.lambda
+      .on(UpdateAliasCommand)
+      .callsFake((input: { FunctionVersion: string; RoutingConfig?: unknown }) => {
+        updates.push(input);
+        w.fn.alias = input.FunctionVersion;
+        return { Name: 'live', FunctionVersion: w.fn.alias };
+      });
+    const deps = {
+      ...w.deps,
+      clients: { ...w.deps.clients, cloudWatch: () => cw },
+      platform: {
+        ...platform,
+        catalogue: {
+          ...platform.catalogue,
+          checksum: {
+            ...entry,
+            delivery: { intg: { kind: 'canary', weightPercent: 10, bakeMinutes: 5 } as const },
+          },
+        },
+      },
+    };
+    const { result, failure } = await releaseFunction(deps, {
+      action: 'deploy',
+      service: 'checksum',
+      env: 'intg',
+      version: 'v2',
+      actor: 'jenkins',
+    });
+    expect(result.outcome).to.equal('rolled_back');
+    expect(failure).to.match(/canary inconclusive: the judge could not read the metrics/);
+    expect(updates.map((u) => [u.FunctionVersion, u.RoutingConfig])).to.deep.equal([
+      ['1', { AdditionalVersionWeights: { '2': 0.1 } }],
+      ['1', { AdditionalVersionWeights: {} }],
+    ]);
+    expect(ledger(w).at(-1)!.canary?.steps.at(-1)?.step).to.match(/judge failed to read CloudWatch/);
   });
 });

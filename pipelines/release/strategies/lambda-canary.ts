@@ -17,6 +17,7 @@
 import type { FunctionDelivery } from '../../../services/delivery';
 import { getMetricData } from '../aws/cloudwatch';
 import type { Lambda } from '../aws/lambda';
+import { AwsCallError } from '../errors';
 import {
   DEFAULT_JUDGE_SETTINGS,
   judge,
@@ -157,7 +158,24 @@ export async function judgeCanary<Req extends SagaRequest>(
   ctx.step(
     `baking ${state.course.bakeMinutes} min: the judge reads versions ${subject.canary} and ${subject.baseline}`,
   );
-  const end = await bake(ctx, state, subject, (s) => note(s.course));
+  let end: BakeEnd;
+  try {
+    end = await bake(ctx, state, subject, (s) => note(s.course));
+  } catch (err) {
+    // CloudWatch not answering (or refusing) is no data: never a pass. `live` moves back now rather
+    // than keep the weight until someone settles the run. Anything else (interrupted, the lease
+    // lost) goes to the saga, which leaves the run open for the next operation to settle.
+    if (!(err instanceof AwsCallError)) throw err;
+    const detail = `canary inconclusive: the judge could not read the metrics (${err.message})`;
+    ctx.step(detail);
+    const course = withStep(
+      state.course,
+      ctx.deps.now(),
+      `judge failed to read CloudWatch: ${alias} moves back to version ${subject.baseline}`,
+    );
+    note(course);
+    return { passed: false, detail, course };
+  }
   const why = end.judgement.checks
     .filter((c) => c.verdict !== 'pass')
     .map((c) => `${c.check}: ${c.reason}`)
