@@ -72,6 +72,11 @@ function releaseEngineLayers() {
     layer('admin', ['strategies', 'reads'], 'admin commands use the saga, aws/ and ledger/ only'),
     layer('reads', ['admin'], 'reads/ shows what is; it runs no admin command'),
     layer(
+      'hook',
+      ['saga', 'ledger', 'strategies', 'reads', 'admin'],
+      'the canary hook runs inside Lambda: the judge and aws/cloudwatch.ts only',
+    ),
+    layer(
       'judge',
       ['aws', 'saga', 'ledger', 'strategies', 'reads', 'admin'],
       'the canary judge is pure: services/ and the kernel only (its CloudWatch call is aws/cloudwatch.ts)',

@@ -1,7 +1,8 @@
 /**
  * `tdr sandbox demo`: the whole story on the sandbox, with status after each step: deploy to
  * intg, promote to staging, e2e recorded, a refused prod promotion, an approved one, and a
- * rollback; then a function released the same way (intg, then staging); then staging switched
+ * rollback; then a function released the same way (intg, then staging), and into prod as a canary
+ * that passes and one an error burst rolls back (./demo-canary.ts); then staging switched
  * into maintenance and back. Every step runs the real release engine against the sandbox's
  * endpoint. How a step is told is ./demo-steps.ts.
  */
@@ -21,6 +22,7 @@ import { maintenanceStatus } from '../pipelines/release/reads/maintenance-status
 import type { ReleaseRequest } from '../pipelines/release/saga/request';
 import { status } from '../pipelines/release/reads/status';
 import { commandLine, ledgerSeqs, tell, type DemoIo } from './demo-steps';
+import { canaryStory, runCanaryStory } from './demo-canary';
 
 export type { DemoIo } from './demo-steps';
 
@@ -41,12 +43,18 @@ export async function demo(deps: ReleaseDeps, io: DemoIo, approver: ReleaseDeps)
   io.say(`${count('adopted')} adopted, ${count('recorded')} already recorded, ${count('refused')} refused`);
   await serviceStory(deps, io, approver);
   const fn = await functionStory(deps, io);
+  if (fn) await runCanaryStory(deps, io, approver, canaryStory(fn));
   await maintenanceStory(deps, io);
   io.say(
     [
       '\nThe ledger holds every step:',
       `  tdr history --service ${DEMO_SERVICE} --env staging`,
-      ...(fn ? [`  tdr history --service ${fn} --env staging`] : []),
+      ...(fn
+        ? [
+            `  tdr history --service ${fn} --env staging`,
+            `  tdr history --service ${fn} --env prod -o json   (the canaries' steps and evidence)`,
+          ]
+        : []),
       `  tdr history --service ${naming.maintenanceSubject()} --env ${DEMO_MAINTENANCE_ENV}`,
     ].join('\n'),
   );

@@ -2,7 +2,7 @@
  * The types of the catalogue (./catalogue.ts holds the entries): ECS services and one-off tasks,
  * Lambda functions and Step Functions state machines.
  */
-import type { DeliveryStrategy } from './delivery';
+import type { DeliveryStrategy, FunctionDelivery } from './delivery';
 import type { WorkloadEnvironmentName } from './environments';
 import type { WorkloadBucketFunction } from './naming';
 
@@ -178,6 +178,11 @@ export interface LambdaEntry {
   readonly network: FunctionNetwork;
   readonly triggers: readonly FunctionTrigger[];
   readonly access: FunctionAccess;
+  /**
+   * How a release moves `live` here, where it differs from what the environment's strategy gives
+   * functions (./delivery.ts `functionDeliveryFrom`).
+   */
+  readonly delivery?: Partial<PerEnvironment<FunctionDelivery>>;
 }
 
 /** Retries of a task state (States.ALL errors); a catch then records the failure. */

@@ -192,3 +192,65 @@ export function describeDelivery(strategy: DeliveryStrategy): string {
   if (strategy.alarmRollback) parts.push('alarm rollback');
   return parts.join(', ');
 }
+
+/**
+ * Where a function canary's facts come from: the alias routing configuration (one additional
+ * version, weighted 0.0-1.0, never `$LATEST`) and the per-version metrics Lambda publishes.
+ */
+export const FUNCTION_DELIVERY_DOCS = {
+  updateAlias: 'https://docs.aws.amazon.com/lambda/latest/api/API_UpdateAlias.html',
+  aliasRoutingConfiguration:
+    'https://docs.aws.amazon.com/lambda/latest/api/API_AliasRoutingConfiguration.html',
+  trafficShifting: 'https://docs.aws.amazon.com/lambda/latest/dg/lambda-traffic-shifting-using-aliases.html',
+  /** `ExecutedVersion` dimension: Invocations, Errors, Throttles, Duration per version behind an alias. */
+  metrics: 'https://docs.aws.amazon.com/lambda/latest/dg/monitoring-metrics-types.html',
+} as const;
+
+/**
+ * How a function release moves its `live` alias: wholly at once (what every release did before),
+ * or a canary: `weightPercent` of the alias's invocations to the new version
+ * (`RoutingConfig.AdditionalVersionWeights`), judged by its `ExecutedVersion` metrics for
+ * `bakeMinutes`, then `live` moves wholly to it or back.
+ */
+export type FunctionDelivery =
+  | { readonly kind: 'allAtOnce' }
+  | { readonly kind: 'canary'; readonly weightPercent: number; readonly bakeMinutes: number };
+
+export const FUNCTION_DELIVERY_KINDS = ['allAtOnce', 'canary'] as const;
+
+export const ALL_AT_ONCE: FunctionDelivery = { kind: 'allAtOnce' };
+
+export const FUNCTION_CANARY_LIMITS = {
+  /**
+   * The weight is a double 0.0-1.0 (FUNCTION_DELIVERY_DOCS.aliasRoutingConfiguration), kept here in
+   * tenths of a percent like ECS's canaryPercent; under 100 so the baseline keeps traffic to compare.
+   */
+  weightPercent: { min: 0.1, max: 99.9 },
+  /** At least the judge's one-minute window (the metrics' period), at most ECS's longest bake. */
+  bakeMinutes: { min: 1, max: 1440 },
+} as const;
+
+/**
+ * What an environment's strategy means for its functions: a canary (or the first step of a linear
+ * shift: an alias routes to one additional version only) at its percentage for its bake; blue/green
+ * and rolling move `live` at once. ECS allows a canary of 100 % or with no bake; a function canary
+ * is still judged: at most 99.9 % (the baseline keeps traffic to compare) for at least a minute
+ * (the judge's window).
+ */
+export function functionDeliveryFrom(strategy: DeliveryStrategy | undefined): FunctionDelivery {
+  const canary = (percent: number, minutes: number): FunctionDelivery => ({
+    kind: 'canary',
+    weightPercent: Math.min(percent, FUNCTION_CANARY_LIMITS.weightPercent.max),
+    bakeMinutes: Math.max(minutes, FUNCTION_CANARY_LIMITS.bakeMinutes.min),
+  });
+  if (strategy?.kind === 'canary') return canary(strategy.canaryPercent, strategy.canaryBakeTimeInMinutes);
+  if (strategy?.kind === 'linear') return canary(strategy.stepPercent, strategy.stepBakeTimeInMinutes);
+  return ALL_AT_ONCE;
+}
+
+/** One line: `canary 10% for 15 min, judged` or `all at once`. */
+export function describeFunctionDelivery(d: FunctionDelivery): string {
+  return d.kind === 'canary'
+    ? `canary ${d.weightPercent}% of live's invocations for ${d.bakeMinutes} min, judged by ExecutedVersion`
+    : 'live moves at once';
+}

@@ -13,7 +13,12 @@ import type {
   StateMachineEntry,
   Step,
 } from './catalogue';
-import { ROLLING_WITH_CIRCUIT_BREAKER, type DeliveryStrategy } from './delivery';
+import {
+  ROLLING_WITH_CIRCUIT_BREAKER,
+  functionDeliveryFrom,
+  type DeliveryStrategy,
+  type FunctionDelivery,
+} from './delivery';
 import type { Environment, EnvironmentKind, EnvironmentName, WorkloadEnvironmentName } from './environments';
 import { MAINTENANCE_SUBJECT } from './naming';
 
@@ -218,4 +223,23 @@ export function deliveryStrategy(
   const entry = entryOfKind(model.catalogue, service, 'service');
   if (!entry) return undefined;
   return entry.delivery?.[env] ?? model.environments[env].delivery ?? ROLLING_WITH_CIRCUIT_BREAKER;
+}
+
+/**
+ * How a release of function `fn` moves its `live` alias in `env`: the function's own delivery for
+ * that environment, else what the environment's strategy means for a function (./delivery.ts
+ * `functionDeliveryFrom`: a canary environment gives a canary). Undefined when `fn` is not a
+ * function of the catalogue.
+ */
+export function functionDelivery(
+  model: {
+    readonly environments: Readonly<Record<EnvironmentName, Environment>>;
+    readonly catalogue: Catalogue;
+  },
+  fn: string,
+  env: WorkloadEnvironmentName,
+): FunctionDelivery | undefined {
+  const entry = entryOfKind(model.catalogue, fn, 'lambda');
+  if (!entry) return undefined;
+  return entry.delivery?.[env] ?? functionDeliveryFrom(model.environments[env].delivery);
 }

@@ -10,6 +10,7 @@ import type { ValidationIssue } from './errors';
 import { WORKLOAD_BUCKET_FUNCTIONS } from './naming';
 import { entryOfKind, functions, stateMachines, stepReferences } from './queries';
 import { buildSourceShape, pascal, perEnv, repositoryPath } from './schema-parts';
+import { functionDeliveryOverridesSchema } from './validate-delivery';
 
 /** Lambda's limits: memory 128–10,240 MiB, timeout at most 900 seconds (15 minutes). */
 export const LAMBDA_MEMORY_MIB = { min: 128, max: 10_240 } as const;
@@ -88,6 +89,7 @@ export const lambdaSchema = z.strictObject({
     ),
     topics: z.array(z.enum(['consignment-export', 'notifications'])),
   }),
+  delivery: functionDeliveryOverridesSchema.optional(),
 });
 
 const stepSchema: z.ZodType<Step> = z.lazy(() =>

@@ -5,7 +5,13 @@
  */
 import { z } from 'zod';
 import type { Catalogue } from './catalogue';
-import { DELIVERY_LIMITS, isTenthOfPercent, plannedMinutes, type DeliveryStrategy } from './delivery';
+import {
+  DELIVERY_LIMITS,
+  FUNCTION_CANARY_LIMITS,
+  isTenthOfPercent,
+  plannedMinutes,
+  type DeliveryStrategy,
+} from './delivery';
 import { WORKLOAD_ENVIRONMENTS, type Environment, type EnvironmentName } from './environments';
 import type { ValidationIssue } from './errors';
 import { ecsServices } from './queries';
@@ -68,6 +74,44 @@ export const serviceDeliverySchema = z.strictObject({
   intg: deliverySchema.optional(),
   staging: deliverySchema.optional(),
   prod: deliverySchema.optional(),
+});
+
+const fnCanary = FUNCTION_CANARY_LIMITS;
+
+/** A function's own delivery in one environment (./delivery.ts FunctionDelivery). */
+export const functionDeliverySchema = z.discriminatedUnion(
+  'kind',
+  [
+    z.strictObject({ kind: z.literal('allAtOnce') }),
+    z.strictObject({
+      kind: z.literal('canary'),
+      weightPercent: z
+        .number({ error: 'must be a number' })
+        .refine(
+          (v) => v >= fnCanary.weightPercent.min && v <= fnCanary.weightPercent.max && isTenthOfPercent(v),
+          {
+            error: `must be a multiple of 0.1 from ${fnCanary.weightPercent.min} to ${fnCanary.weightPercent.max} (Lambda AliasRoutingConfiguration weight 0.0-1.0; the baseline keeps some traffic)`,
+          },
+        ),
+      bakeMinutes: z
+        .number({ error: 'must be whole minutes' })
+        .int({ error: 'must be whole minutes' })
+        .min(fnCanary.bakeMinutes.min, {
+          error: `must be whole minutes, ${fnCanary.bakeMinutes.min}-${fnCanary.bakeMinutes.max}`,
+        })
+        .max(fnCanary.bakeMinutes.max, {
+          error: `must be whole minutes, ${fnCanary.bakeMinutes.min}-${fnCanary.bakeMinutes.max}`,
+        }),
+    }),
+  ],
+  { error: 'kind must be allAtOnce or canary' },
+);
+
+/** A function's overrides, by workload environment; an environment left out gives its own. */
+export const functionDeliveryOverridesSchema = z.strictObject({
+  intg: functionDeliverySchema.optional(),
+  staging: functionDeliverySchema.optional(),
+  prod: functionDeliverySchema.optional(),
 });
 
 interface DeliveryModel {

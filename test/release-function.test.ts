@@ -17,7 +17,7 @@ import { motoServer } from './support/hooks';
 import { startProxy } from './support/proxy';
 import { runTdr } from './support/cli';
 import { assumeRole } from './support/accounts';
-import { APPROVER_ROLE, SANDBOX, as, sandboxUp, tdr } from './support/release';
+import { APPROVER_ROLE, QUICK_CONFIG, SANDBOX, as, configFile, sandboxUp, tdr } from './support/release';
 
 type Env = Record<string, string | undefined>;
 const FN = 'checksum';
@@ -91,7 +91,14 @@ const commitOf = (version: string): string => `c0ffee${version.slice(1).padStart
 
 describe('function releases through tdr (moto)', () => {
   it('deploys checksum v2 to intg, promotes it to staging and prod, rolls prod back; the ledger holds the SHA-256 throughout', async () => {
-    const env = await sandboxUp();
+    // The plain shift in prod too: prod's canary (15 minutes of judged traffic) is
+    // release-lambda-canary.test.ts's.
+    const env = await sandboxUp({
+      TDR_CONFIG: configFile({
+        ...QUICK_CONFIG,
+        catalogue: { [FN]: { delivery: { prod: { kind: 'allAtOnce' } } } },
+      }),
+    });
     const v2 = await throughProd(env, 'v2');
     const v3 = await throughProd(env, 'v3');
     expect(v2).to.not.equal(v3);

@@ -247,8 +247,10 @@ describe('rollback, status and history (moto)', () => {
     // A function, the catalogue's first: v2 deployed to intg, the same SHA-256 promoted to staging.
     const fn = functions(loadPlatform({}).catalogue)[0]?.[0] ?? '';
     expect(fn, 'the catalogue has a function').to.not.equal('');
-    const [inIntg] = await historyJson(env, 'intg', fn);
-    const [inStaging] = await historyJson(env, 'staging', fn);
+    // v2 (then v3, for the canaries in prod below).
+    const v2 = (h: Record<string, unknown>) => h.version === 'v2' && h.outcome === 'succeeded';
+    const inIntg = (await historyJson(env, 'intg', fn)).find(v2);
+    const inStaging = (await historyJson(env, 'staging', fn)).find(v2);
     expect(inIntg).to.include({ action: 'deploy', version: 'v2', outcome: 'succeeded' });
     const sha256 = inIntg?.digest as string;
     expect(sha256).to.be.a('string').and.not.equal('');
@@ -267,8 +269,27 @@ describe('rollback, status and history (moto)', () => {
     const [fnStaging] = JSON.parse(
       (await tdr(['status', '--service', fn, '--env', 'staging', '-o', 'json'], env)).stdout,
     ) as Array<{ lambda: { sha256: string | null }; drift: string[] }>;
-    expect(fnStaging?.lambda.sha256).to.equal(sha256);
+    const [stagingNewest] = await historyJson(env, 'staging', fn);
+    expect(fnStaging?.lambda.sha256).to.equal(stagingNewest?.digest);
     expect(fnStaging?.drift).to.deep.equal([]);
+
+    // Prod takes the function as canaries: v2 passes, v3 (an error burst) is rolled back; each
+    // with its course and the deciding evidence in the ledger.
+    const [v3InProd, v2InProd] = (await historyJson(env, 'prod', fn)).filter(
+      (h) => h.kind === 'release' && h.outcome !== 'started',
+    );
+    expect(v2InProd).to.deep.include({
+      action: 'promote',
+      version: 'v2',
+      outcome: 'succeeded',
+      digest: sha256,
+    });
+    expect(v3InProd).to.deep.include({ action: 'promote', version: 'v3', outcome: 'rolled_back' });
+    const verdict = (h: Record<string, unknown> | undefined) =>
+      (h?.canary as { evidence?: { verdict?: string } } | undefined)?.evidence?.verdict;
+    expect([verdict(v2InProd), verdict(v3InProd)]).to.deep.equal(['pass', 'fail']);
+    expect(r.stdout).to.contain('judged pass: live moves wholly to version 2');
+    expect(r.stdout).to.match(/rolled back: canary fail before the bake ended: error rate/);
 
     // Maintenance in staging: on with a reason, reported by status, off with the listener as it was.
     for (const s of [

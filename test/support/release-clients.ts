@@ -3,6 +3,7 @@
  * ELBv2 and Logs, with clients the tests never reach for the rest, and the harness's fake account ids.
  */
 import { ACMClient } from '@aws-sdk/client-acm';
+import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
 import { EC2Client } from '@aws-sdk/client-ec2';
 import type { ECRClient } from '@aws-sdk/client-ecr';
@@ -26,11 +27,13 @@ export function fakeReleaseClients(c: {
   lambda?: LambdaClient;
   elbv2?: ElasticLoadBalancingV2Client;
   logs?: CloudWatchLogsClient;
+  cloudWatch?: CloudWatchClient;
   identity?: string;
 }): ReleaseClients {
   const iam = new IAMClient({ region: 'eu-west-2' });
   const logs = c.logs ?? new CloudWatchLogsClient({ region: 'eu-west-2' });
   const lambda = c.lambda ?? new LambdaClient({ region: 'eu-west-2' });
+  const cloudWatch = c.cloudWatch ?? new CloudWatchClient({ region: 'eu-west-2' });
   const elbv2 = c.elbv2 ?? new ElasticLoadBalancingV2Client({ region: 'eu-west-2' });
   const ec2 = new EC2Client({ region: 'eu-west-2' });
   const acm = new ACMClient({ region: 'eu-west-2' });
@@ -41,6 +44,7 @@ export function fakeReleaseClients(c: {
     lambda: () => lambda,
     ssm: () => c.ssm,
     logs: () => logs,
+    cloudWatch: () => cloudWatch,
     iam: () => iam,
     elbv2: () => elbv2,
     ec2: () => ec2,

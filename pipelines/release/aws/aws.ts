@@ -170,6 +170,8 @@ export interface ReleaseClients {
   lambda(env: EnvironmentName): LambdaClient;
   /** SSM in a workload account (task-definition secrets), through the same role. */
   ssm(env: EnvironmentName): SSMClient;
+  /** CloudWatch in a workload account (the canary judge's GetMetricData, ECS and Lambda canaries), through the same role. */
+  cloudWatch(env: EnvironmentName): CloudWatchClient;
   /** CloudWatch Logs in a workload account (`verify`'s log-group check), through the same role. */
   logs(env: EnvironmentName): CloudWatchLogsClient;
   /** ELBv2 in a workload account (the maintenance switch on the public listener), through the same role. */
@@ -179,11 +181,6 @@ export interface ReleaseClients {
   /** EC2 and ACM in a workload account, for `tdr sandbox up` only (the load balancer's subnets and certificate). */
   ec2(env: EnvironmentName): EC2Client;
   acm(env: EnvironmentName): ACMClient;
-  /**
-   * CloudWatch in a workload account, through the same role: the canary judge's GetMetricData
-   * while a progressive deployment bakes. Optional: without it every judged step is inconclusive.
-   */
-  cloudwatch?(env: EnvironmentName): CloudWatchClient;
   /** Who is calling: the caller's ARN from `sts:GetCallerIdentity` (asked once). */
   callerIdentity(): Promise<string>;
 }
@@ -304,7 +301,7 @@ export async function releaseClients(
   const lambda = new Map<EnvironmentName, LambdaClient>();
   const ssm = new Map<EnvironmentName, SSMClient>();
   const logs = new Map<EnvironmentName, CloudWatchLogsClient>();
-  const cloudwatch = new Map<EnvironmentName, CloudWatchClient>();
+  const cloudWatch = new Map<EnvironmentName, CloudWatchClient>();
   const iam = new Map<EnvironmentName, IAMClient>();
   const elbv2 = new Map<EnvironmentName, ElasticLoadBalancingV2Client>();
   const ec2 = new Map<EnvironmentName, EC2Client>();
@@ -325,8 +322,8 @@ export async function releaseClients(
     ssm: (target) => cached(ssm, target, () => nameStuckCalls(new SSMClient(workloadConfig(target)))),
     logs: (target) =>
       cached(logs, target, () => nameStuckCalls(new CloudWatchLogsClient(workloadConfig(target)))),
-    cloudwatch: (target) =>
-      cached(cloudwatch, target, () => nameStuckCalls(new CloudWatchClient(workloadConfig(target)))),
+    cloudWatch: (target) =>
+      cached(cloudWatch, target, () => nameStuckCalls(new CloudWatchClient(workloadConfig(target)))),
     iam: (target) => cached(iam, target, () => nameStuckCalls(new IAMClient(workloadConfig(target)))),
     elbv2: (target) =>
       cached(elbv2, target, () => nameStuckCalls(new ElasticLoadBalancingV2Client(workloadConfig(target)))),

@@ -118,6 +118,14 @@ export function packageGate(fn: string, version: string, lookup: PackageLookup):
   };
 }
 
+/** The additional version an alias weighs and its weight (0.0-1.0), if it has one. */
+export function aliasWeight(
+  alias: AliasConfiguration | undefined,
+): { readonly version: string; readonly weight: number } | undefined {
+  const [entry] = Object.entries(alias?.RoutingConfig?.AdditionalVersionWeights ?? {});
+  return entry ? { version: entry[0], weight: entry[1] } : undefined;
+}
+
 /** A function's `live` alias and the version it points at. */
 export interface LiveFunction {
   readonly alias: AliasConfiguration;
@@ -232,7 +240,11 @@ export class Lambda {
     return out;
   }
 
-  /** Points the alias at `version`. */
+  /**
+   * Points the alias wholly at `version`: any routing weight (a canary's, or one a crashed canary
+   * left) is cleared with an empty `AdditionalVersionWeights`, since UpdateAlias without
+   * `RoutingConfig` keeps the one there (https://docs.aws.amazon.com/lambda/latest/api/API_UpdateAlias.html).
+   */
   async moveAlias(
     functionName: string,
     alias: string,
@@ -241,7 +253,43 @@ export class Lambda {
   ): Promise<AliasConfiguration> {
     return attempt(why, () =>
       this.client.send(
-        new UpdateAliasCommand({ FunctionName: functionName, Name: alias, FunctionVersion: version }),
+        new UpdateAliasCommand({
+          FunctionName: functionName,
+          Name: alias,
+          FunctionVersion: version,
+          RoutingConfig: { AdditionalVersionWeights: {} },
+        }),
+      ),
+    );
+  }
+
+  /**
+   * A canary: the alias stays on `baseline` and sends `weight` (0.0-1.0) of its invocations to
+   * `canary`, one additional published version, never `$LATEST`
+   * (https://docs.aws.amazon.com/lambda/latest/api/API_AliasRoutingConfiguration.html).
+   */
+  async weighAlias(
+    functionName: string,
+    alias: string,
+    versions: { readonly baseline: string; readonly canary: string; readonly weight: number },
+    why: string,
+  ): Promise<AliasConfiguration> {
+    if (
+      !/^\d+$/.test(versions.canary) ||
+      !/^\d+$/.test(versions.baseline) ||
+      versions.canary === versions.baseline
+    )
+      throw new Error(`a canary weighs two published versions: ${versions.baseline} and ${versions.canary}`);
+    if (!(versions.weight > 0 && versions.weight < 1))
+      throw new Error(`a canary weight is over 0 and under 1: ${versions.weight}`);
+    return attempt(why, () =>
+      this.client.send(
+        new UpdateAliasCommand({
+          FunctionName: functionName,
+          Name: alias,
+          FunctionVersion: versions.baseline,
+          RoutingConfig: { AdditionalVersionWeights: { [versions.canary]: versions.weight } },
+        }),
       ),
     );
   }

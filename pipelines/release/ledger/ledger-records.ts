@@ -80,6 +80,28 @@ export type DeploymentStage = z.infer<typeof deploymentStageSchema>;
 /** At most this many stages are kept on a record (a linear deployment at 3 % makes ~70). */
 export const MAX_STAGES = 200;
 
+/**
+ * A function canary's course (strategies/lambda-canary.ts), on the run's records: the weight and
+ * bake, each step with its time, every judgement's verdict, and the deciding judgement's whole
+ * evidence (queries, values, thresholds, window) as the judge gave it.
+ */
+const judgementSummary = z.object({
+  at: z.string(),
+  verdict: z.enum(['pass', 'fail', 'inconclusive']),
+  window: z.object({ start: z.string(), end: z.string(), seconds: z.number() }),
+});
+export const canaryCourseSchema = z.object({
+  weightPercent: z.number(),
+  bakeMinutes: z.number().int(),
+  canaryVersion: z.string().nullable(),
+  baselineVersion: z.string().nullable(),
+  steps: z.array(z.object({ at: z.string(), step: z.string() })),
+  judgements: z.array(judgementSummary),
+  /** The judgement that decided (promote or roll back), whole; null until one did. */
+  evidence: z.looseObject({ verdict: z.enum(['pass', 'fail', 'inconclusive']) }).nullable(),
+});
+export type CanaryCourse = z.infer<typeof canaryCourseSchema>;
+
 export const releaseRecordSchema = z.object({
   ...common,
   kind: z.literal('release'),
@@ -123,6 +145,8 @@ export const releaseRecordSchema = z.object({
   stages: z.array(deploymentStageSchema).max(MAX_STAGES).optional(),
   /** Progressive delivery: the CloudWatch alarms that rolled the deployment back. */
   rolledBackBy: z.array(z.string()).optional(),
+  /** A function canary's steps and judgements (records before canaries, and other releases, have none). */
+  canary: canaryCourseSchema.optional(),
 });
 export type ReleaseRecord = z.infer<typeof releaseRecordSchema>;
 

@@ -182,7 +182,7 @@ function canaryWorld(): Canary {
   const clients = {
     ...w.deps.clients,
     elbv2: () => elbv2Client,
-    cloudwatch: () => cwClient,
+    cloudWatch: () => cwClient,
     callerIdentity: async () => BOB,
   };
   w.deps = {

@@ -289,8 +289,7 @@ async function judgeStep(o: FollowOptions, d: ServiceDeployment, now: Date): Pro
     reason,
     evidence: null,
   });
-  const cwOf = o.deps.clients.cloudwatch;
-  if (!cwOf) return inconclusive('no CloudWatch client to read the canary metrics with');
+  const cwOf = o.deps.clients.cloudWatch;
   const subject = await canarySubject(o);
   if (typeof subject === 'string') return inconclusive(subject);
   const from = d.updatedAt ?? new Date(now.getTime() - 60_000);

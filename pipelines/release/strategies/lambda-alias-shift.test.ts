@@ -12,12 +12,14 @@ import {
   UpdateFunctionCodeCommand,
 } from '@aws-sdk/client-lambda';
 import { HeadObjectCommand } from '@aws-sdk/client-s3';
+import { CloudWatchClient, GetMetricDataCommand } from '@aws-sdk/client-cloudwatch';
 import { ECRClient } from '@aws-sdk/client-ecr';
 import { ECSClient } from '@aws-sdk/client-ecs';
 import { SSMClient } from '@aws-sdk/client-ssm';
 import { mockClient, type AwsClientStub } from 'aws-sdk-client-mock';
 import { expect } from 'chai';
 import { loadPlatform } from '../../../services/config';
+import type { LambdaEntry } from '../../../services/catalogue';
 import { PlatformError } from '../../../services/errors';
 import { awsError, memoryS3, type MemoryS3 } from '../../../test/support/memory-s3';
 import { fakeReleaseClients } from '../../../test/support/release-clients';
@@ -283,5 +285,119 @@ describe('pipelines/release/lambda-alias-shift (function releases, Lambda mocked
     expect(result.from).to.deep.equal({ version: null, sha256: SHA.v1, aliasVersion: '1' });
     expect(calls(w, UpdateFunctionCodeCommand) + calls(w, UpdateAliasCommand)).to.equal(0);
     expect(ledger(w)).to.deep.equal([]);
+  });
+
+  it('a canary weight applied with its reply lost is read back: live weighed, the run goes on; not applied: failed, live untouched', async () => {
+    for (const applied of [true, false]) {
+      const w = world();
+      const platform = loadPlatform({});
+      const entry = platform.catalogue.checksum as LambdaEntry;
+      const canary = { kind: 'canary', weightPercent: 10, bakeMinutes: 5 } as const;
+      const deps = {
+        ...w.deps,
+        platform: {
+          ...platform,
+          catalogue: { ...platform.catalogue, checksum: { ...entry, delivery: { intg: canary } } },
+        },
+      };
+      let routing: Record<string, number> = {};
+      w.lambda
+        .on(UpdateAliasCommand)
+        .callsFake(
+          (input: {
+            FunctionVersion: string;
+            RoutingConfig?: { AdditionalVersionWeights?: Record<string, number> };
+          }) => {
+            const weights = input.RoutingConfig?.AdditionalVersionWeights ?? {};
+            if (Object.keys(weights).length > 0) {
+              if (applied) [w.fn.alias, routing] = [input.FunctionVersion, weights];
+              throw Object.assign(new Error('socket hang up'), { name: 'TimeoutError' });
+            }
+            [w.fn.alias, routing] = [input.FunctionVersion, weights];
+            return { Name: 'live', FunctionVersion: w.fn.alias };
+          },
+        );
+      w.lambda.on(GetAliasCommand).callsFake(() => ({
+        Name: 'live',
+        FunctionVersion: w.fn.alias,
+        RoutingConfig: { AdditionalVersionWeights: routing },
+      }));
+      const run = releaseFunction(deps, {
+        action: 'deploy',
+        service: 'checksum',
+        env: 'intg',
+        version: 'v2',
+        actor: 'jenkins',
+        wait: false,
+      });
+      if (applied) {
+        const { result, failure } = await run;
+        expect(failure).to.equal(null);
+        expect(result).to.deep.include({ outcome: 'started', delivery: canary });
+        expect([w.fn.alias, routing]).to.deep.equal(['1', { '2': 0.1 }]);
+        expect(w.logs.join('\n'))
+          .to.match(/reply was lost/)
+          .and.match(/live weighed: 10% to version 2, the rest on 1/);
+        expect(ledger(w).map((r) => r.outcome)).to.deep.equal(['started']);
+        expect(ledger(w)[0]!.canary).to.deep.include({
+          weightPercent: 10,
+          bakeMinutes: 5,
+          baselineVersion: '1',
+        });
+      } else {
+        await run.then(
+          () => expect.fail('a weight that did not apply is no release'),
+          (err: Error) => expect(err.message).to.match(/weighing live/),
+        );
+        expect([w.fn.alias, routing]).to.deep.equal(['1', {}]);
+        expect(ledger(w).at(-1)).to.deep.include({ outcome: 'failed' });
+        expect(ledger(w).at(-1)!.detail).to.match(/live not moved/);
+      }
+      expect(w.lambda.commandCalls(UpdateAliasCommand)).to.have.length(1);
+    }
+  });
+
+  it('a canary whose judge cannot read CloudWatch is inconclusive: live moves back, routing cleared, rolled_back', async () => {
+    const w = world();
+    const platform = loadPlatform({});
+    const entry = platform.catalogue.checksum as LambdaEntry;
+    const cw = new CloudWatchClient({ region: 'eu-west-2' });
+    mockClient(cw).on(GetMetricDataCommand).rejects(awsError('AccessDenied', 403));
+    const updates: Array<{ FunctionVersion?: string; RoutingConfig?: unknown }> = [];
+    w.lambda
+      .on(UpdateAliasCommand)
+      .callsFake((input: { FunctionVersion: string; RoutingConfig?: unknown }) => {
+        updates.push(input);
+        w.fn.alias = input.FunctionVersion;
+        return { Name: 'live', FunctionVersion: w.fn.alias };
+      });
+    const deps = {
+      ...w.deps,
+      clients: { ...w.deps.clients, cloudWatch: () => cw },
+      platform: {
+        ...platform,
+        catalogue: {
+          ...platform.catalogue,
+          checksum: {
+            ...entry,
+            delivery: { intg: { kind: 'canary', weightPercent: 10, bakeMinutes: 5 } as const },
+          },
+        },
+      },
+    };
+    const { result, failure } = await releaseFunction(deps, {
+      action: 'deploy',
+      service: 'checksum',
+      env: 'intg',
+      version: 'v2',
+      actor: 'jenkins',
+    });
+    expect(result.outcome).to.equal('rolled_back');
+    expect(failure).to.match(/canary inconclusive: the judge could not read the metrics/);
+    expect(updates.map((u) => [u.FunctionVersion, u.RoutingConfig])).to.deep.equal([
+      ['1', { AdditionalVersionWeights: { '2': 0.1 } }],
+      ['1', { AdditionalVersionWeights: {} }],
+    ]);
+    expect(ledger(w).at(-1)!.canary?.steps.at(-1)?.step).to.match(/judge failed to read CloudWatch/);
   });
 });

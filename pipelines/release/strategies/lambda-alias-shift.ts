@@ -9,7 +9,9 @@
  *   `live` to it → wait until the alias runs the SHA-256 → on failure move `live` back.
  *
  * A rollback to a version the ledger saw live moves `live` back to that published version without
- * touching the code. The ledger's release record holds, for a function: `digest` = the package's
+ * touching the code. Where the environment's delivery is a canary (services/queries.ts
+ * `functionDelivery`), a deploy or promotion weighs `live` first and lets the judge decide
+ * (./lambda-canary.ts); a rollback always moves `live` at once. The ledger's release record holds, for a function: `digest` = the package's
  * SHA-256 as Lambda reports `CodeSha256`, `image` = the package's `s3://` URI,
  * `taskDefinitionBefore/After` = the qualified ARN of the version `live` pointed at before and after.
  */
@@ -17,7 +19,8 @@ import type { Platform } from '../../../services/config';
 import type { LambdaEntry } from '../../../services/catalogue';
 import type { WorkloadEnvironmentName } from '../../../services/environments';
 import { naming } from '../../../services/naming';
-import { entryOfKind, namesOfKind } from '../../../services/queries';
+import { entryOfKind, functionDelivery, namesOfKind } from '../../../services/queries';
+import { ALL_AT_ONCE, describeFunctionDelivery, type FunctionDelivery } from '../../../services/delivery';
 import { functionPackage } from '../saga/artifacts';
 import { ledgerOf, type ReleaseDeps } from '../saga/context';
 import { ReleaseFailedError, ReleaseInputError } from '../errors';
@@ -25,6 +28,7 @@ import { GateRefusedError, approvalOf, evaluateGates, type GateInput } from '../
 import type { GateVerdict } from '../verdict';
 import {
   Lambda,
+  aliasWeight,
   packageGate,
   type LiveFunction,
   type PackageLookup,
@@ -62,6 +66,7 @@ import {
   auditOf,
 } from '../saga/request';
 import { throttledProgress } from '../wait';
+import { judgeCanary, newCourse, withStep, type CanaryState } from './lambda-canary';
 
 export interface FunctionReleasePlan {
   readonly action: ReleaseAction;
@@ -80,6 +85,8 @@ export interface FunctionReleasePlan {
   /** A rollback that moves `live` back to a version already published with this SHA-256. */
   readonly reuses: string | null;
   readonly gates: readonly GateVerdict[];
+  /** How `live` moves: at once, or a canary judged for its bake. */
+  readonly delivery: FunctionDelivery;
 }
 
 export interface FunctionReleaseResult extends FunctionReleasePlan {
@@ -123,6 +130,7 @@ interface Shift extends Prepared {
   readonly identity: string;
   /** The approval the gate accepted, if the target needs one. */
   readonly approval: ApprovalRecord | null;
+  readonly delivery: FunctionDelivery;
 }
 
 interface ShiftRun {
@@ -132,8 +140,10 @@ interface ShiftRun {
   readonly record: UnrecordedRun<ReleaseRecord>;
   /** The version `act` published (or reused), once it did. */
   published?: { readonly version: string; readonly arn: string };
-  /** Whether `act` moved `live` (only then is there anything to undo). */
+  /** Whether `act` moved (or weighed) `live` (only then is there anything to undo). */
   moved?: boolean;
+  /** A canary under way: `live` weighed, the judge to decide. */
+  canary?: CanaryState;
 }
 
 type Ctx = SagaContext<ReleaseRequest>;
@@ -190,8 +200,30 @@ export const lambdaAliasShift: ReleaseStrategy<
   begin,
   started: (run) => run.record,
   act: (ctx, run, journal) => act(ctx, lambda(ctx), run, journal),
-  async wait(ctx, run) {
+  async wait(ctx, run, journal) {
     const published = run.published!;
+    if (run.canary) {
+      const c = await judgeCanary(
+        ctx,
+        lambda(ctx),
+        {
+          functionName: fnName(ctx),
+          alias,
+          timeoutSeconds: functionEntry(ctx.deps.platform, ctx.req.service).timeoutSeconds[ctx.env],
+        },
+        run.canary,
+        (course) => journal.note({ canary: course }),
+      );
+      run.canary = { ...run.canary, course: c.course };
+      if (!c.passed)
+        return {
+          open: false,
+          outcome: 'failed',
+          detail: c.detail,
+          change: { taskDefinitionAfter: published.arn, canary: c.course },
+        };
+    }
+    const canary = run.canary ? { canary: run.canary.course } : {};
     const waited = await lambda(ctx).waitForUpdate(
       fnName(ctx),
       {
@@ -208,7 +240,7 @@ export const lambdaAliasShift: ReleaseStrategy<
         open: false,
         outcome: 'succeeded',
         detail: null,
-        change: { taskDefinitionAfter: published.arn },
+        change: { taskDefinitionAfter: published.arn, ...canary },
       };
     const reason = !waited.ok
       ? waited.reason
@@ -218,7 +250,7 @@ export const lambdaAliasShift: ReleaseStrategy<
       open: false,
       outcome: 'failed',
       detail: reason,
-      change: { taskDefinitionAfter: published.arn },
+      change: { taskDefinitionAfter: published.arn, ...canary },
     };
   },
   undo: (ctx, run, failed) => undo(ctx, lambda(ctx), run, failed),
@@ -263,7 +295,14 @@ async function prepare(ctx: Ctx): Promise<Shift> {
   gates.push(...evaluateGates(input));
   for (const g of gates) ctx.step(`gate ${g.ok ? '[OK]' : '[NG]'} ${g.gate}: ${g.detail}`);
   const approval = approvalOf(input);
+  // A rollback is urgent and goes to a version that ran here: `live` moves at once.
+  const delivery =
+    req.action === 'rollback'
+      ? ALL_AT_ONCE
+      : (functionDelivery(deps.platform, req.service, env) ?? ALL_AT_ONCE);
+  ctx.step(`delivery: ${describeFunctionDelivery(delivery)}`);
   return {
+    delivery,
     gates,
     what: `${req.action} ${version}`,
     sourceEnv,
@@ -308,6 +347,7 @@ function planFrom(ctx: Ctx, prep: Shift, live: LiveFunction): FunctionReleasePla
     },
     reuses: req.action === 'rollback' ? reusableVersion(prep, pkg?.sha256 ?? null) : null,
     gates: prep.gates,
+    delivery: prep.delivery,
   };
 }
 
@@ -346,6 +386,9 @@ function begin(
     taskDefinitionAfter: null,
     finishedAt: null,
     detail: null,
+    ...(prep.delivery.kind === 'canary'
+      ? { canary: newCourse(prep.delivery, live.alias.FunctionVersion ?? null) }
+      : {}),
   };
   return { plan: planFrom(ctx, prep, live), pkg, live, record };
 }
@@ -391,13 +434,23 @@ async function act(ctx: Ctx, lambda: Lambda, run: ShiftRun, journal: Journal<Rel
     const config = await lambda.configuration(name, version);
     run.published = { version, arn: config.FunctionArn ?? `${name}:${version}` };
     await ctx.checkpoint();
-    await lambda.moveAlias(name, alias, version, `moving ${alias} of ${name} to version ${version}`);
+    if (weighs(run)) {
+      const d = run.plan.delivery as Extract<FunctionDelivery, { kind: 'canary' }>;
+      await lambda.weighAlias(
+        name,
+        alias,
+        { baseline: before, canary: version, weight: Math.round(d.weightPercent * 10) / 1000 },
+        `weighing ${alias} of ${name}: ${d.weightPercent}% to version ${version}`,
+      );
+    } else await lambda.moveAlias(name, alias, version, `moving ${alias} of ${name} to version ${version}`);
     run.moved = true;
   } catch (err) {
     // UpdateAlias may have applied with its reply lost (it has no idempotency token; the SDK's
     // retries fail the same way): where the alias points says, as ECS's service pointer does for a
     // rollout. Only an alias read back elsewhere is "not moved"; one that cannot be read is unknown.
-    const moved = run.published ? await aliasOn(lambda, name, run.published.version) : false;
+    const moved = run.published
+      ? await aliasOn(lambda, name, run.published.version, weighs(run) ? before : undefined)
+      : false;
     if (moved === undefined) {
       ctx.step(
         `outcome unknown (${(err as Error).message}); ledger #${journal.seqs[0]} is left open: the next operation settles it from ${alias}`,
@@ -415,20 +468,54 @@ async function act(ctx: Ctx, lambda: Lambda, run: ShiftRun, journal: Journal<Rel
     );
   }
   const published = run.published!;
-  ctx.step(`${alias} → version ${published.version}`);
+  if (weighs(run)) startCanary(ctx, run, journal, before);
+  else ctx.step(`${alias} → version ${published.version}`);
   return {
     ok: true as const,
     noWait: `${alias} already points at version ${published.version}; the next operation on this function and environment settles the outcome`,
   };
 }
 
-/** Whether the alias points at `version`; undefined when Lambda cannot be asked either. */
-async function aliasOn(lambda: Lambda, name: string, version: string): Promise<boolean | undefined> {
+/**
+ * Whether the alias points at `version` (or, given `baseline`, stays there weighing `version`);
+ * undefined when Lambda cannot be asked either.
+ */
+async function aliasOn(
+  lambda: Lambda,
+  name: string,
+  version: string,
+  baseline?: string,
+): Promise<boolean | undefined> {
   try {
-    return (await lambda.alias(name, alias, ' (reading it back)'))?.FunctionVersion === version;
+    const back = await lambda.alias(name, alias, ' (reading it back)');
+    if (baseline) return back?.FunctionVersion === baseline && aliasWeight(back)?.version === version;
+    return back?.FunctionVersion === version;
   } catch {
     return undefined;
   }
+}
+
+/** The canary under way, from the moment `live` was weighed: its first step noted on the run. */
+function startCanary(ctx: Ctx, run: ShiftRun, journal: Journal<ReleaseRecord>, before: string): void {
+  const now = ctx.deps.now();
+  const version = run.published!.version;
+  const weight = run.plan.delivery.kind === 'canary' ? run.plan.delivery.weightPercent : '?';
+  const step = `${alias} weighed: ${weight}% to version ${version}, the rest on ${before}`;
+  ctx.step(step);
+  run.canary = {
+    course: withStep({ ...run.record.canary!, canaryVersion: version }, now, step),
+    shiftedAt: now.getTime(),
+    requests: 0,
+  };
+  journal.note({ canary: run.canary.course });
+}
+
+/** Whether this run weighs `live` (a canary) rather than moving it: a new version beside the old. */
+function weighs(run: ShiftRun): boolean {
+  const before = run.live.alias.FunctionVersion;
+  return (
+    run.plan.delivery.kind === 'canary' && !!before && !!run.published && run.published.version !== before
+  );
 }
 
 /** Back to the version `live` pointed at before, if `act` moved it. */
@@ -451,7 +538,10 @@ async function undo(
     open: false,
     outcome: 'rolled_back',
     detail: `${failed.detail}; ${alias} moved back to version ${previous}`,
-    change: { taskDefinitionAfter: run.live.version.FunctionArn ?? null },
+    change: {
+      taskDefinitionAfter: run.live.version.FunctionArn ?? null,
+      ...(run.canary ? { canary: run.canary.course } : {}),
+    },
   };
 }
 
@@ -466,6 +556,14 @@ function resultOf(run: ShiftRun, view: RunView<ReleaseRecord>): FunctionReleaseR
     settled: view.settled,
     notifications: view.notifications,
   };
+}
+
+/** A canary weight a crashed run left on the alias: the next release's move clears it. */
+function leftWeight(live: LiveFunction): string {
+  const w = aliasWeight(live.alias);
+  return w
+    ? `; a canary weight of ${Math.round(w.weight * 1000) / 10}% to version ${w.version} is still on ${alias}: the next release clears it`
+    : '';
 }
 
 /**
@@ -486,7 +584,7 @@ function settleCrashedRun(
       ? `${what}; superseded by run ${newest?.runId} before its outcome was recorded`
       : succeeded
         ? `${what}; ${alias} runs its sha256 (version ${live.alias.FunctionVersion})`
-        : `${what}; ${alias} runs sha256 ${live.version.CodeSha256 ?? '?'} (version ${live.alias.FunctionVersion}), not ${run.digest}`;
+        : `${what}; ${alias} runs sha256 ${live.version.CodeSha256 ?? '?'} (version ${live.alias.FunctionVersion}), not ${run.digest}${leftWeight(live)}`;
   return {
     outcome: succeeded ? 'succeeded' : 'failed',
     detail,

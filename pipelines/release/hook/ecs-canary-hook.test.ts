@@ -1,0 +1,103 @@
+/**
+ * The canary hook's handler with CloudWatch mocked at the client (aws-sdk-client-mock), invoked
+ * with the payload the ECS developer guide documents (deployment-lifecycle-hooks.html: serviceArn,
+ * targetServiceRevisionArn, testTrafficWeights, productionTrafficWeights; hookDetails from the
+ * hook's configuration and the last IN_PROGRESS answer).
+ */
+import { CloudWatchClient, GetMetricDataCommand, type MetricDataQuery } from '@aws-sdk/client-cloudwatch';
+import { mockClient } from 'aws-sdk-client-mock';
+import { expect } from 'chai';
+import { SERVICE_ALARMS } from '../../../services/thresholds';
+import { CALL_BACK_SECONDS, handleLifecycleHook, type LifecycleHookEvent } from './ecs-canary-hook';
+
+const REVISION = (n: string) => `arn:aws:ecs:eu-west-2:444444444444:service-revision/tdr-prod/frontend/${n}`;
+const T0 = Date.parse('2026-12-06T10:00:00Z');
+
+/** A payload as the ECS developer guide shows it, with this service's hook details. */
+function event(hookDetails: Record<string, unknown>): LifecycleHookEvent {
+  return {
+    serviceArn: 'arn:aws:ecs:eu-west-2:444444444444:service/tdr-prod/frontend',
+    targetServiceRevisionArn: REVISION('2'),
+    testTrafficWeights: {},
+    productionTrafficWeights: { [REVISION('1')]: 90, [REVISION('2')]: 10 },
+    hookDetails,
+  };
+}
+const DETAILS = {
+  loadBalancer: 'app/tdr-prod/0123456789abcdef',
+  canaryTargetGroup: 'targetgroup/frontend-prod-green/1111111111111111',
+  baselineTargetGroup: 'targetgroup/frontend-prod-blue/2222222222222222',
+  windowMinutes: 5,
+};
+
+/** CloudWatch answering every query: requests, 5xx (canary's given), p95 0.2 s, hosts healthy. */
+function cloudWatch(canary5xx: number, requests = 1000) {
+  const client = new CloudWatchClient({ region: 'eu-west-2' });
+  const mock = mockClient(client);
+  mock.on(GetMetricDataCommand).callsFake((input: { MetricDataQueries: MetricDataQuery[] }) => ({
+    MetricDataResults: input.MetricDataQueries.map((q) => {
+      const id = q.Id!;
+      const values = id.endsWith('_requests')
+        ? [id.startsWith('canary') ? requests : requests * 9]
+        : id.endsWith('_5xx')
+          ? id.startsWith('canary') && canary5xx > 0
+            ? [canary5xx]
+            : []
+          : id.endsWith('_p95')
+            ? [0.2]
+            : [0, 0, 0, 0, 0];
+      return { Id: id, Values: values, StatusCode: 'Complete' };
+    }),
+  }));
+  return { client, mock };
+}
+
+const run = (cw: CloudWatchClient, at: number, details: Record<string, unknown>, logs: string[] = []) =>
+  handleLifecycleHook(event(details), { cloudWatch: cw, now: () => new Date(at), log: (l) => logs.push(l) });
+
+describe('pipelines/release/hook: the canary judge as an ECS lifecycle hook', () => {
+  it('answers IN_PROGRESS a minute apart, carrying when it started, until the window is over; then SUCCEEDED on a pass', async () => {
+    const { client, mock } = cloudWatch(0);
+    const first = await run(client, T0 + 5_000, DETAILS);
+    expect(first).to.deep.equal({
+      hookStatus: 'IN_PROGRESS',
+      callBackDelay: CALL_BACK_SECONDS,
+      hookDetails: { ...DETAILS, startedAt: new Date(T0).toISOString() },
+    });
+    expect(mock.calls()).to.have.length(0);
+    const mid = await run(client, T0 + 3 * 60_000, first.hookDetails!);
+    expect(mid.hookStatus).to.equal('IN_PROGRESS');
+    const logs: string[] = [];
+    const last = await run(client, T0 + 6 * 60_000, first.hookDetails!, logs);
+    expect(last).to.deep.equal({ hookStatus: 'SUCCEEDED' });
+    const window = (JSON.parse(logs.at(-1)!) as { judgement: { window: { seconds: number } } }).judgement
+      .window;
+    expect(window.seconds).to.equal(5 * 60);
+  });
+
+  it('answers FAILED as soon as the judge fails (a 5xx burst), before the window is over', async () => {
+    const { client } = cloudWatch(SERVICE_ALARMS.target5xx.threshold * 10);
+    const logs: string[] = [];
+    const a = await run(client, T0 + 3 * 60_000, { ...DETAILS, startedAt: new Date(T0).toISOString() }, logs);
+    expect(a).to.deep.equal({ hookStatus: 'FAILED' });
+    const evidence = JSON.parse(logs[0]!) as { final: boolean; judgement: { verdict: string } };
+    expect(evidence).to.deep.include({ final: false });
+    expect(evidence.judgement.verdict).to.equal('fail');
+  });
+
+  it('no data is never a pass: an inconclusive window at the end is FAILED', async () => {
+    const { client } = cloudWatch(0, 5);
+    const a = await run(client, T0 + 6 * 60_000, { ...DETAILS, startedAt: new Date(T0).toISOString() });
+    expect(a).to.deep.equal({ hookStatus: 'FAILED' });
+  });
+
+  it('a hook configured wrongly fails the deployment (rolls back) and says why in its log', async () => {
+    const { client, mock } = cloudWatch(0);
+    for (const bad of [{}, { ...DETAILS, windowMinutes: 0 }, { ...DETAILS, startedAt: 'yesterday' }]) {
+      const logs: string[] = [];
+      expect(await run(client, T0, bad, logs)).to.deep.equal({ hookStatus: 'FAILED' });
+      expect(logs.join()).to.match(/hookDetails/);
+    }
+    expect(mock.calls()).to.have.length(0);
+  });
+});
