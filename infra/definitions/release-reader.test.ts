@@ -40,8 +40,6 @@ for (const env of WORKLOAD_ENVIRONMENTS) {
       expect(allowedActions(statements)).to.deep.equal(
         [
           'cloudwatch:GetMetricData',
-          'ecs:DescribeServiceDeployments',
-          'ecs:ListServiceDeployments',
           'ecs:DescribeServices',
           'ecs:DescribeTaskDefinition',
           'elasticloadbalancing:DescribeListeners',
