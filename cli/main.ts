@@ -20,6 +20,7 @@ import * as services from './services';
 import * as deploy from './deploy';
 import * as promote from './promote';
 import * as approve from './approve';
+import * as reject from './reject';
 import * as rollback from './rollback';
 import * as status from './status';
 import * as history from './history';
@@ -43,6 +44,7 @@ const COMMANDS: ReadonlyArray<{ register: (program: Command, ctx: CliContext) =>
   deploy,
   promote,
   approve,
+  reject,
   rollback,
   status,
   history,

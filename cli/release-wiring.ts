@@ -48,6 +48,8 @@ export const engine = {
     require('../pipelines/release/aws/identity') as typeof import('../pipelines/release/aws/identity'),
   approve: () =>
     require('../pipelines/release/admin/approve') as typeof import('../pipelines/release/admin/approve'),
+  reject: () =>
+    require('../pipelines/release/admin/reject') as typeof import('../pipelines/release/admin/reject'),
 };
 /* eslint-enable @typescript-eslint/no-require-imports */
 

@@ -208,6 +208,31 @@ export const maintenanceRecordSchema = z.object({
 });
 export type MaintenanceRecord = z.infer<typeof maintenanceRecordSchema>;
 
+/**
+ * The stream under one subject that holds its rejections (`records/{subject}/rejections/`): one
+ * per subject, not per environment, since a rejected version is refused in every environment.
+ * Readers written before rejections existed never list it, so they read on unchanged.
+ */
+export const REJECTIONS_STREAM = 'rejections';
+
+/**
+ * `tdr reject` / `tdr unreject` of one version of a service, function or task (issue 26): the
+ * newest of these for a version says whether every gate refuses it. `env` is REJECTIONS_STREAM;
+ * `digest` is empty (a version is rejected whatever it resolves to).
+ */
+export const rejectionRecordSchema = z.object({
+  ...common,
+  kind: z.literal('rejection'),
+  action: z.enum(['reject', 'unreject']),
+  reason: z.string(),
+  /** The approver's name (as `tdr approve` records it) and their AWS identity. */
+  approver: z.string(),
+  identity: z.string(),
+  rolePath: z.string().optional(),
+  overrides: z.array(z.string()).optional(),
+});
+export type RejectionRecord = z.infer<typeof rejectionRecordSchema>;
+
 export const ledgerRecordSchema = z.discriminatedUnion('kind', [
   releaseRecordSchema,
   checkRecordSchema,
@@ -215,9 +240,16 @@ export const ledgerRecordSchema = z.discriminatedUnion('kind', [
   leaseBreakRecordSchema,
   approvalRecordSchema,
   maintenanceRecordSchema,
+  rejectionRecordSchema,
 ]);
 export type LedgerRecord =
-  ReleaseRecord | CheckRecord | TaskRunRecord | LeaseBreakRecord | ApprovalRecord | MaintenanceRecord;
+  | ReleaseRecord
+  | CheckRecord
+  | TaskRunRecord
+  | LeaseBreakRecord
+  | ApprovalRecord
+  | MaintenanceRecord
+  | RejectionRecord;
 
 type Unrecorded<T> = Omit<T, 'seq' | 'recordedAt' | 'schema'>;
 /** What a writer supplies; the ledger adds `seq` and `recordedAt`. */
@@ -227,7 +259,8 @@ export type NewRecord =
   | Unrecorded<TaskRunRecord>
   | Unrecorded<LeaseBreakRecord>
   | Unrecorded<ApprovalRecord>
-  | Unrecorded<MaintenanceRecord>;
+  | Unrecorded<MaintenanceRecord>
+  | Unrecorded<RejectionRecord>;
 
 const SEQ_DIGITS = 10;
 
@@ -319,6 +352,12 @@ export const KEEP_CHECKS = 25;
 export const KEEP_VERSIONS = 50;
 
 /**
+ * Versions whose rejection standing a compacted rejections stream keeps (the newest verdict of
+ * each of the newest versions acted on): far more than `rollback --to` reaches back (KEEP_VERSIONS).
+ */
+export const KEEP_REJECTIONS = 200;
+
+/**
  * The records of one service × environment that every query above answers the same from, within
  * bounds: the newest record of each of the newest KEEP_RUNS runs (a run that is still open is
  * always kept, however old), the newest result of each check for each digest, the approvals no run
@@ -331,8 +370,11 @@ export function compact(records: readonly LedgerRecord[]): LedgerRecord[] {
   const sorted = [...records].sort((a, b) => a.seq - b.seq);
   const runs = new Map<string, LedgerRecord>();
   const checks = new Map<string, LedgerRecord>();
+  const rejections = new Map<string, LedgerRecord>();
   for (const r of sorted) {
-    if (r.kind === 'check') checks.set(`${r.name} ${r.digest}`, r);
+    // Only the newest reject/unreject of a version says anything (`rejectionOf`).
+    if (r.kind === 'rejection') rejections.set(r.version, r);
+    else if (r.kind === 'check') checks.set(`${r.name} ${r.digest}`, r);
     else if (r.kind === 'approval') checks.set(`approval ${r.identity} ${r.approver} ${r.digest}`, r);
     else if (r.kind === 'release' || r.kind === 'task' || r.kind === 'maintenance')
       runs.set(`${r.kind} ${r.runId}`, r);
@@ -355,7 +397,8 @@ export function compact(records: readonly LedgerRecord[]): LedgerRecord[] {
     (r, i) => i < KEEP_RUNS || open(r) || r === switched || anchors.has(r.seq),
   );
   const keptChecks = newestFirst(checks.values()).slice(0, KEEP_CHECKS);
-  return [...keptRuns, ...keptChecks].sort((a, b) => a.seq - b.seq);
+  const keptRejections = newestFirst(rejections.values()).slice(0, KEEP_REJECTIONS);
+  return [...keptRuns, ...keptChecks, ...keptRejections].sort((a, b) => a.seq - b.seq);
 }
 
 /**
@@ -449,6 +492,21 @@ export function maintenanceOn(records: readonly LedgerRecord[]): MaintenanceReco
     .filter((r): r is MaintenanceRecord => r.kind === 'maintenance' && r.outcome === 'succeeded')
     .at(-1);
   return last?.action === 'maintenance-on' ? last : undefined;
+}
+
+/** The rejection in force for `version` (its newest reject, not undone by an unreject since), if any. */
+export function rejectionOf(records: readonly LedgerRecord[], version: string): RejectionRecord | undefined {
+  const last = records
+    .filter((r): r is RejectionRecord => r.kind === 'rejection' && r.version === version)
+    .at(-1);
+  return last?.action === 'reject' ? last : undefined;
+}
+
+/** Every version rejected now, newest first. */
+export function rejectedVersions(records: readonly LedgerRecord[]): RejectionRecord[] {
+  const newest = new Map<string, RejectionRecord>();
+  for (const r of records) if (r.kind === 'rejection') newest.set(r.version, r);
+  return [...newest.values()].filter((r) => r.action === 'reject').sort((a, b) => b.seq - a.seq);
 }
 
 /** `v42` → 42; NaN for anything else. */
