@@ -97,6 +97,14 @@ export function historyRow(r: HistoryEntry): unknown[] {
     );
   if (r.kind === 'rejection')
     return row(r.action, r.action === 'reject' ? 'rejected' : 'unrejected', r.approver, null, r.reason);
+  if (r.kind === 'train')
+    return row(
+      `train ${r.action}`,
+      r.outcome,
+      null,
+      r.sourceEnv,
+      [r.members.map((m) => `${m.name} ${m.version}`).join(', '), r.detail].filter(Boolean).join('; '),
+    );
   if (r.kind === 'lease')
     return row('lease break', 'broken', null, null, `held by ${r.holder} until ${r.expiresAt}: ${r.reason}`);
   if (r.kind === 'task') {

@@ -21,6 +21,7 @@ import * as deploy from './deploy';
 import * as promote from './promote';
 import * as approve from './approve';
 import * as reject from './reject';
+import * as train from './train';
 import * as rollback from './rollback';
 import * as status from './status';
 import * as history from './history';
@@ -45,6 +46,7 @@ const COMMANDS: ReadonlyArray<{ register: (program: Command, ctx: CliContext) =>
   promote,
   approve,
   reject,
+  train,
   rollback,
   status,
   history,

@@ -213,7 +213,7 @@ export type MaintenanceRecord = z.infer<typeof maintenanceRecordSchema>;
  * per subject, not per environment, since a rejected version is refused in every environment.
  * Readers written before rejections existed never list it, so they read on unchanged.
  */
-export const REJECTIONS_STREAM = 'rejections';
+export { REJECTIONS_STREAM } from '../../../services/naming';
 
 /**
  * `tdr reject` / `tdr unreject` of one version of a service, function or task (issue 26): the
@@ -233,6 +233,51 @@ export const rejectionRecordSchema = z.object({
 });
 export type RejectionRecord = z.infer<typeof rejectionRecordSchema>;
 
+/** The ledger subject release trains are recorded under (`records/train/{env}/`), per target environment. */
+export { TRAIN_SUBJECT } from '../../../services/naming';
+
+const trainMemberSchema = z.object({
+  name: z.string(),
+  kind: z.enum(['service', 'lambda', 'task']),
+  version: z.string(),
+  /** The image digest, or a function package's SHA-256, that ran in the source environment. */
+  digest: z.string(),
+  /** What the target ran before (null: nothing yet); what a joint rollback goes back to. */
+  before: z.object({ version: z.string(), digest: z.string() }).nullable(),
+  gates: z.array(gateSummary),
+});
+
+/**
+ * A release train (issue 26): a content-addressed set of versions tested together in `sourceEnv`
+ * (`version` holds the train id), planned, approved once, promoted in dependency order and rolled
+ * back jointly. Each member's own records stay in its own stream; `progress` names them.
+ */
+export const trainRecordSchema = z.object({
+  ...common,
+  kind: z.literal('train'),
+  action: z.enum(['plan', 'approve', 'promote', 'rollback']),
+  outcome: z.enum(['recorded', 'started', 'progress', 'succeeded', 'failed', 'rolled_back']),
+  runId: z.string().nullable(),
+  sourceEnv: z.string(),
+  members: z.array(trainMemberSchema),
+  /** Left out of the plan, and why (a rejected version). */
+  leftOut: z.array(z.object({ name: z.string(), version: z.string(), why: z.string() })),
+  /** Per member acted on so far: what happened and its own ledger records. */
+  progress: z.array(
+    z.object({
+      name: z.string(),
+      action: z.string(),
+      outcome: z.string(),
+      ledger: z.array(z.number().int().positive()),
+      detail: z.string().nullable(),
+    }),
+  ),
+  detail: z.string().nullable(),
+  ...accountability,
+});
+export type TrainRecord = z.infer<typeof trainRecordSchema>;
+export type TrainMember = z.infer<typeof trainMemberSchema>;
+
 export const ledgerRecordSchema = z.discriminatedUnion('kind', [
   releaseRecordSchema,
   checkRecordSchema,
@@ -241,6 +286,7 @@ export const ledgerRecordSchema = z.discriminatedUnion('kind', [
   approvalRecordSchema,
   maintenanceRecordSchema,
   rejectionRecordSchema,
+  trainRecordSchema,
 ]);
 export type LedgerRecord =
   | ReleaseRecord
@@ -249,7 +295,8 @@ export type LedgerRecord =
   | LeaseBreakRecord
   | ApprovalRecord
   | MaintenanceRecord
-  | RejectionRecord;
+  | RejectionRecord
+  | TrainRecord;
 
 type Unrecorded<T> = Omit<T, 'seq' | 'recordedAt' | 'schema'>;
 /** What a writer supplies; the ledger adds `seq` and `recordedAt`. */
@@ -260,7 +307,8 @@ export type NewRecord =
   | Unrecorded<LeaseBreakRecord>
   | Unrecorded<ApprovalRecord>
   | Unrecorded<MaintenanceRecord>
-  | Unrecorded<RejectionRecord>;
+  | Unrecorded<RejectionRecord>
+  | Unrecorded<TrainRecord>;
 
 const SEQ_DIGITS = 10;
 
@@ -374,6 +422,8 @@ export function compact(records: readonly LedgerRecord[]): LedgerRecord[] {
   for (const r of sorted) {
     // Only the newest reject/unreject of a version says anything (`rejectionOf`).
     if (r.kind === 'rejection') rejections.set(r.version, r);
+    // A train's newest record per action (its plan, approval, the last promote or rollback step).
+    else if (r.kind === 'train') runs.set(`train ${r.version} ${r.action}`, r);
     else if (r.kind === 'check') checks.set(`${r.name} ${r.digest}`, r);
     else if (r.kind === 'approval') checks.set(`approval ${r.identity} ${r.approver} ${r.digest}`, r);
     else if (r.kind === 'release' || r.kind === 'task' || r.kind === 'maintenance')
@@ -385,7 +435,8 @@ export function compact(records: readonly LedgerRecord[]): LedgerRecord[] {
   }
   const open = (r: LedgerRecord) =>
     ((r.kind === 'release' || r.kind === 'maintenance') && r.outcome === 'started') ||
-    (r.kind === 'task' && (r.outcome === 'started' || r.outcome === 'running'));
+    (r.kind === 'task' && (r.outcome === 'started' || r.outcome === 'running')) ||
+    (r.kind === 'train' && (r.outcome === 'started' || r.outcome === 'progress'));
   const newestFirst = (xs: Iterable<LedgerRecord>) => [...xs].sort((a, b) => b.seq - a.seq);
   // The newest switch that succeeded says whether maintenance is on, and holds the rules "off"
   // restores: kept however many failed attempts came after it.
