@@ -50,6 +50,8 @@ export const engine = {
     require('../pipelines/release/admin/approve') as typeof import('../pipelines/release/admin/approve'),
   reject: () =>
     require('../pipelines/release/admin/reject') as typeof import('../pipelines/release/admin/reject'),
+  trainStatus: () =>
+    require('../pipelines/release/train/status') as typeof import('../pipelines/release/train/status'),
   trainLease: () =>
     require('../pipelines/release/train/lease') as typeof import('../pipelines/release/train/lease'),
 };

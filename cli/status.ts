@@ -33,6 +33,9 @@ export function register(program: Command, ctx: CliContext): void {
         opts.service !== undefined && !fn ? [] : engine.functionStatus().functionStatus(deps, opts),
         engine.maintenanceStatus().maintenanceStatus(deps, envs),
       ]);
+      // Trains (issue 26): the newest per environment, the one in flight member by member.
+      const trains = engine.trainStatus();
+      const trainRows = await trains.trainStatus(deps, envs);
       // Rejected versions (issue 26) hold in every environment: each row names its subject's.
       const rejected = await engine
         .reject()
@@ -42,6 +45,7 @@ export function register(program: Command, ctx: CliContext): void {
       const withMaintenance = <R extends { env: string; service: string }>(r: R) => ({
         ...r,
         maintenance: byEnv.get(r.env) ?? null,
+        train: trainRows.find((t) => t.env === r.env) ?? null,
         rejected: (rejected.get(r.service) ?? []).map(({ version, approver, reason, recordedAt, seq }) => ({
           version,
           approver,
@@ -58,6 +62,7 @@ export function register(program: Command, ctx: CliContext): void {
             ...(functions.length > 0 ? [renderFunctionStatus(functions)] : []),
             renderMaintenance(maintenance),
             renderRejections(rejected),
+            trains.renderTrainStatus(trainRows),
           ].join('\n'),
         );
     });

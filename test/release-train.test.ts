@@ -12,24 +12,14 @@ import { naming } from '../services/naming';
 import { trainOrder } from '../services/train-order';
 import { entryOfKind } from '../services/queries';
 import { fakeManifest } from '../sandbox/definitions';
-import { APPROVER_ROLE, as, configFile, liveImage, sandboxUp, tdr } from './support/release';
+import { APPROVER_ROLE, as, liveImage, tdr } from './support/release';
+import { TRAIN_FUNCTION, TRAIN_SERVICES, TRAIN_TASK, stagedTrain } from './support/train';
 
 type Env = Record<string, string | undefined>;
-const SERVICES = ['frontend', 'consignmentapi', 'keycloak'] as const;
-const FN = 'checksum';
-const TASK = 'consignment-api-data';
+const SERVICES = TRAIN_SERVICES;
+const FN = TRAIN_FUNCTION;
+const TASK = TRAIN_TASK;
 const EXPECTED_ORDER = trainOrder(loadPlatform({}).catalogue, [...SERVICES, FN, TASK]);
-
-async function toStaging(env: Env, name: string, version: string) {
-  await tdr(['deploy', '--service', name, '--env', 'intg', '--version', version, '--actor', 'jenkins'], env);
-  await tdr(['promote', '--service', name, '--to', 'staging', '--actor', 'bob'], env);
-}
-
-async function toProd(env: Env, name: string, version: string) {
-  await toStaging(env, name, version);
-  await tdr(['approve', '--service', name, '--env', 'prod'], await as(env, APPROVER_ROLE, 'alice'));
-  await tdr(['promote', '--service', name, '--to', 'prod', '--actor', 'bob'], env);
-}
 
 /** What prod runs, read from ECS and the function's live alias (not from the ledger). */
 async function prodState(env: Env): Promise<Record<string, string | null>> {
@@ -60,14 +50,7 @@ interface Run {
 
 describe('tdr train (moto)', () => {
   it('plans, approves once, promotes in order, rolls back by hand; a failing third member rolls the train back', async () => {
-    const env = await sandboxUp({
-      TDR_CONFIG: configFile({
-        environments: { prod: { promotion: { soakMinutes: 0, freezeWindows: [], requiredChecks: [] } } },
-      }),
-    });
-    for (const s of [...SERVICES, FN]) await toProd(env, s, 'v1');
-    for (const s of [...SERVICES, FN]) await toStaging(env, s, 'v2');
-    await tdr(['task', 'run', '--task', TASK, '--env', 'staging', '--version', 'v2', '--actor', 'bob'], env);
+    const env = await stagedTrain();
     const before = await prodState(env);
 
     const plan = JSON.parse(
@@ -113,6 +96,15 @@ describe('tdr train (moto)', () => {
     expect(out.progress.every((p) => p.outcome === 'succeeded' && p.ledger.length > 0)).to.equal(true);
     for (const s of SERVICES)
       expect((await liveImage(s, 'prod')).image).to.equal((await liveImage(s, 'staging')).image);
+
+    // Seen: tdr status names the last train of prod, on every row of prod and in its table.
+    const rows = JSON.parse(
+      (await tdr(['status', '--service', SERVICES[0], '--env', 'prod', '-o', 'json'], env)).stdout,
+    ) as Array<{ train: { trainId: string; outcome: string; inFlight: boolean } | null }>;
+    expect(rows[0]?.train).to.include({ trainId: plan.trainId, outcome: 'succeeded', inFlight: false });
+    expect((await tdr(['status', '--env', 'prod'], env)).stdout).to.contain(
+      `TRAIN prod: ${plan.trainId} promote succeeded (${plan.members.length} members`,
+    );
 
     await tdr(['train', 'rollback', '--train', plan.trainId, '--actor', 'bob'], env);
     expect(await prodState(env)).to.deep.equal(before);

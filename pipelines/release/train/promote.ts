@@ -16,7 +16,13 @@ import { releaseService } from '../strategies/ecs-service-rollout';
 import { releaseFunction } from '../strategies/lambda-alias-shift';
 import { runTask } from '../strategies/ecs-task-run';
 import { PlatformError } from '../../../services/errors';
-import { TRAIN_SUBJECT, type TrainMember, type TrainRecord } from '../ledger/ledger';
+import {
+  TRAIN_SUBJECT,
+  currentRelease,
+  unsettledRuns,
+  type TrainMember,
+  type TrainRecord,
+} from '../ledger/ledger';
 import { recordedTrain } from './plan';
 import { trainHolder } from './lease';
 
@@ -107,21 +113,17 @@ export async function promoteTrain(deps: ReleaseDeps, req: TrainRunRequest): Pro
   const { plan, records } = await recordedTrain(deps, to, req.trainId);
   const trains = records.filter((r): r is TrainRecord => r.kind === 'train');
   const last = lastRun(trains, req.trainId);
-  if (
-    last &&
-    last.action === 'promote' &&
-    (last.outcome === 'succeeded' || last.outcome === 'started' || last.outcome === 'progress')
-  )
+  if (last?.action === 'promote' && last.outcome === 'succeeded')
     throw new TrainRefusedError([
       {
         gate: 'train',
         ok: false,
-        detail:
-          last.outcome === 'succeeded'
-            ? `${req.trainId} already went out (ledger ${TRAIN_SUBJECT}/${to} #${last.seq}); tdr train rollback --train ${req.trainId} undoes it`
-            : `${req.trainId} has a promotion with no outcome (ledger ${TRAIN_SUBJECT}/${to} #${last.seq}, crashed or running): NOT DONE: settling it automatically (issue 26 item 5); roll it back with tdr train rollback --train ${req.trainId}`,
+        detail: `${req.trainId} already went out (ledger ${TRAIN_SUBJECT}/${to} #${last.seq}); tdr train rollback --train ${req.trainId} undoes it`,
       },
     ]);
+  // A promotion with no outcome crashed (its lease, taken below, says it is not still running):
+  // this run settles it from what runs and resumes it.
+  const crashed = last?.action === 'promote' && isOpen(last) ? last : undefined;
   const refused = plan.members.flatMap((m) =>
     m.gates.filter((g) => !g.ok).map((g) => ({ ...g, gate: `${m.name}: ${g.gate}` })),
   );
@@ -129,8 +131,13 @@ export async function promoteTrain(deps: ReleaseDeps, req: TrainRunRequest): Pro
 
   // One approval per run: a train approval recorded since the train last moved (each member's
   // saga checks four eyes on the approval records it wrote).
+  const finished = trains
+    .filter(
+      (r) => r.version === req.trainId && (r.action === 'promote' || r.action === 'rollback') && !isOpen(r),
+    )
+    .at(-1);
   const approved = trains.find(
-    (r) => r.version === req.trainId && r.action === 'approve' && r.seq > (last?.seq ?? 0),
+    (r) => r.version === req.trainId && r.action === 'approve' && r.seq > (finished?.seq ?? 0),
   );
   if (!approved)
     throw new TrainRefusedError([
@@ -146,7 +153,8 @@ export async function promoteTrain(deps: ReleaseDeps, req: TrainRunRequest): Pro
   const ttl = deps.timeoutMs + deps.leaseTtlMs;
   let lease = await leases.acquire(TRAIN_SUBJECT, to, trainHolder(req.trainId, req.actor), runId, ttl);
   try {
-    return await runTrain(deps, req, plan, runId, async () => {
+    const out = crashed ? await whatRuns(deps, plan, 'resume') : new Set<string>();
+    return await runTrain(deps, req, plan, runId, { crashed, out }, async () => {
       lease = await leases.renew(lease, ttl);
     });
   } finally {
@@ -159,6 +167,7 @@ async function runTrain(
   req: TrainRunRequest,
   plan: TrainRecord,
   runId: string,
+  settle: { readonly crashed: TrainRecord | undefined; readonly out: ReadonlySet<string> },
   renew: () => Promise<void>,
 ): Promise<TrainRunResult> {
   const to = plan.env;
@@ -183,10 +192,27 @@ async function runTrain(
     written.push(rec.seq);
   };
   // Write-ahead: the train's start is on record before any member moves.
-  await step('started', 'promote', null);
+  await step(
+    'started',
+    'promote',
+    settle.crashed
+      ? `settles crashed run ${settle.crashed.runId} (ledger #${settle.crashed.seq}): from what runs in ${to}, already out: ${[...settle.out].join(', ') || 'none'}; resuming the rest`
+      : null,
+  );
   let failure: string | null = null;
   const promoted: TrainMember[] = [];
   for (const m of plan.members) {
+    if (settle.out.has(m.name)) {
+      progress.push({
+        name: m.name,
+        action: 'promote',
+        outcome: 'succeeded',
+        ledger: [],
+        detail: 'went out before the crash (what runs says so)',
+      });
+      promoted.push(m);
+      continue;
+    }
     await renew();
     deps.log(`train ${req.trainId}: promoting ${m.name} ${m.version} (${m.kind})`);
     const done = await moveMember(deps, m, to, 'promote', m.version, req);
@@ -305,7 +331,7 @@ export async function rollbackTrain(deps: ReleaseDeps, req: TrainRunRequest): Pr
     records.filter((r): r is TrainRecord => r.kind === 'train'),
     req.trainId,
   );
-  if (!last || last.action !== 'promote' || last.outcome === 'rolled_back')
+  if (!last || last.outcome === 'rolled_back' || (last.action === 'rollback' && !isOpen(last)))
     throw new TrainRefusedError([
       {
         gate: 'train',
@@ -315,10 +341,13 @@ export async function rollbackTrain(deps: ReleaseDeps, req: TrainRunRequest): Pr
           : `${req.trainId} was never promoted: nothing to roll back`,
       },
     ]);
-  // What went out: the members whose promotion succeeded, as the last step recorded them.
-  const out = new Set(
-    last.progress.filter((p) => p.action !== 'rollback' && p.outcome === 'succeeded').map((p) => p.name),
-  );
+  // What went out: after a finished promotion, the members it recorded as succeeded; after a
+  // crash (of a promotion or of a rollback), what runs says.
+  const out = isOpen(last)
+    ? await whatRuns(deps, plan, 'rollback')
+    : new Set(
+        last.progress.filter((p) => p.action !== 'rollback' && p.outcome === 'succeeded').map((p) => p.name),
+      );
   const members = plan.members.filter((m) => out.has(m.name));
   const runId = randomUUID();
   const progress: Progress[] = [];
@@ -337,10 +366,68 @@ export async function rollbackTrain(deps: ReleaseDeps, req: TrainRunRequest): Pr
     });
     written.push(rec.seq);
   };
-  await step('started', null);
-  const all = await rollBack(deps, members, to, req, progress);
+  // The train's lease: no rollback while a run of it is alive (exit 4 until a crashed one's expires).
+  const leases = leasesOf(deps);
+  const lease = await leases.acquire(
+    TRAIN_SUBJECT,
+    to,
+    trainHolder(req.trainId, req.actor),
+    runId,
+    deps.timeoutMs * Math.max(1, members.length) + deps.leaseTtlMs,
+  );
+  let all: boolean;
+  try {
+    await step(
+      'started',
+      isOpen(last)
+        ? `settles crashed run ${last.runId} (ledger #${last.seq}) by rolling back what runs`
+        : null,
+    );
+    all = await rollBack(deps, members, to, req, progress);
+  } finally {
+    await leases.release(lease);
+  }
   const outcome = all ? 'succeeded' : 'failed';
   const detail = all ? null : 'NOT every member could be rolled back: see progress';
   await step(outcome, detail);
   return { trainId: req.trainId, env: to, action: 'rollback', outcome, progress, detail, ledger: written };
+}
+
+function isOpen(r: TrainRecord): boolean {
+  return r.outcome === 'started' || r.outcome === 'progress';
+}
+
+/**
+ * Which members run in the target now, from each member's own ledger (which its saga keeps true to
+ * ECS and the alias). To resume, a member counts as out only when its digest is live there and no
+ * run of it is open (an open one is settled by the member's own saga when the train moves it
+ * again); to roll back, an open run of its digest counts as out too, for the same reason.
+ */
+async function whatRuns(
+  deps: Pick<ReleaseDeps, 'clients' | 'now'>,
+  plan: TrainRecord,
+  purpose: 'resume' | 'rollback',
+): Promise<Set<string>> {
+  const ledger = ledgerOf(deps);
+  const out = new Set<string>();
+  await Promise.all(
+    plan.members.map(async (m) => {
+      const { records } = await ledger.view(m.name, plan.env);
+      const open =
+        m.kind === 'task'
+          ? records.some(
+              (r) =>
+                r.kind === 'task' &&
+                r.digest === m.digest &&
+                (r.outcome === 'started' || r.outcome === 'running'),
+            ) && !records.some((r) => r.kind === 'task' && r.digest === m.digest && r.outcome === 'succeeded')
+          : unsettledRuns(records).some((r) => r.digest === m.digest);
+      const live =
+        m.kind === 'task'
+          ? records.filter((r) => r.kind === 'task' && r.outcome === 'succeeded').at(-1)?.digest === m.digest
+          : currentRelease(records)?.digest === m.digest;
+      if (purpose === 'resume' ? live && !open : live || open) out.add(m.name);
+    }),
+  );
+  return out;
 }
