@@ -4,7 +4,14 @@
  */
 import { Option, type Command } from 'commander';
 import type { CliContext, GlobalOptions } from './context';
-import { actorOf, identifiedActor, printOverrides, releaseDeps, RunFailedError } from './release-wiring';
+import {
+  actorOf,
+  identifiedActor,
+  printNotifications,
+  printOverrides,
+  releaseDeps,
+  RunFailedError,
+} from './release-wiring';
 import { printJson, renderTable } from './output';
 
 /* eslint-disable @typescript-eslint/no-require-imports */
@@ -145,6 +152,7 @@ function registerRun(cmd: Command, ctx: CliContext, action: 'promote' | 'rollbac
             ) +
             `train records: ${r.ledger.map((s) => `#${s}`).join(', ')}\n`,
         );
+      if (output !== 'json') printNotifications(ctx.io, r.notifications ?? []);
       if (r.outcome !== 'succeeded') throw new RunFailedError(r.detail ?? `${r.action} ${r.outcome}`);
     });
 }

@@ -24,6 +24,8 @@ import {
   type TrainRecord,
 } from '../ledger/ledger';
 import { recordedTrain } from './plan';
+import { postToSlack, type NotificationReport } from '../notify';
+import { redactUrls } from '../../../services/redact';
 import { trainHolder } from './lease';
 
 type Progress = TrainRecord['progress'][number];
@@ -44,6 +46,30 @@ export interface TrainRunResult {
   readonly detail: string | null;
   /** The train stream's records this run wrote. */
   readonly ledger: readonly number[];
+  /** The one Slack summary of the train (members' own Slack messages are held back). */
+  readonly notifications?: readonly NotificationReport[];
+}
+
+/**
+ * One Slack message per train, not one per member: the members run with Slack held back (their
+ * Grafana annotations still mark each change on the dashboards), and the train posts its summary.
+ */
+async function summarised(
+  deps: ReleaseDeps,
+  actor: string,
+  run: (quiet: ReleaseDeps) => Promise<TrainRunResult>,
+): Promise<TrainRunResult> {
+  const quiet: ReleaseDeps = { ...deps, notifier: { ...deps.notifier, slackWebhookUrl: undefined } };
+  const r = await run(quiet);
+  const slack = await postToSlack({ text: trainSummary(r, actor) }, deps.notifier);
+  return { ...r, notifications: [{ ...slack, detail: redactUrls(slack.detail) }] };
+}
+
+/** The train's Slack line: outcome, then each member and what happened to it. */
+export function trainSummary(r: TrainRunResult, actor: string): string {
+  const icon = r.outcome === 'succeeded' ? ':white_check_mark:' : ':x:';
+  const members = r.progress.map((p) => `${p.name} ${p.action} ${p.outcome}`).join(', ');
+  return `${icon} release train ${r.trainId} ${r.action} to ${r.env}: ${r.outcome} (by ${actor}) — ${members}${r.detail ? ` — ${r.detail}` : ''}`;
 }
 
 /** A train that cannot start: a member's gate refuses, or it was already promoted. */
@@ -108,7 +134,11 @@ function lastRun(records: readonly TrainRecord[], trainId: string): TrainRecord 
 }
 
 /** Promotes every member in order; on the first failure rolls the promoted ones back, newest first. */
-export async function promoteTrain(deps: ReleaseDeps, req: TrainRunRequest): Promise<TrainRunResult> {
+export function promoteTrain(deps: ReleaseDeps, req: TrainRunRequest): Promise<TrainRunResult> {
+  return summarised(deps, req.actor, (quiet) => promoteQuietly(quiet, req));
+}
+
+async function promoteQuietly(deps: ReleaseDeps, req: TrainRunRequest): Promise<TrainRunResult> {
   const to = workloadEnv(req.to);
   const { plan, records } = await recordedTrain(deps, to, req.trainId);
   const trains = records.filter((r): r is TrainRecord => r.kind === 'train');
@@ -324,7 +354,11 @@ async function moveMember(
 }
 
 /** By hand, after a train went out: every member back to what ran before it, in reverse order. */
-export async function rollbackTrain(deps: ReleaseDeps, req: TrainRunRequest): Promise<TrainRunResult> {
+export function rollbackTrain(deps: ReleaseDeps, req: TrainRunRequest): Promise<TrainRunResult> {
+  return summarised(deps, req.actor, (quiet) => rollbackQuietly(quiet, req));
+}
+
+async function rollbackQuietly(deps: ReleaseDeps, req: TrainRunRequest): Promise<TrainRunResult> {
   const to = workloadEnv(req.to);
   const { plan, records } = await recordedTrain(deps, to, req.trainId);
   const last = lastRun(
