@@ -43,7 +43,11 @@ function measure(moto: MotoServer, fn: () => void): { ms: number; calls: number 
 
 /** An approver's session (prod's approver role in mgmt, as the integration tests assume it). */
 async function approverEnv(env: NodeJS.ProcessEnv): Promise<NodeJS.ProcessEnv> {
-  const sts = new STSClient({ endpoint: env.AWS_ENDPOINT_URL, region: 'eu-west-2' });
+  const sts = new STSClient({
+    endpoint: env.AWS_ENDPOINT_URL,
+    region: 'eu-west-2',
+    credentials: { accessKeyId: 'testing', secretAccessKey: 'testing' },
+  });
   const { Credentials: c } = await sts.send(
     new AssumeRoleCommand({
       RoleArn: 'arn:aws:iam::123456789012:role/TDRReleaseApproverProd',
