@@ -55,22 +55,29 @@ function releaseEngineLayers() {
   return [
     layer(
       'aws',
-      ['saga', 'ledger', 'strategies', 'reads', 'admin'],
+      ['saga', 'ledger', 'strategies', 'reads', 'admin', 'train'],
       'aws/ adapters import only services/ and the kernel (errors, wait, verdict)',
     ),
     layer(
       'ledger',
-      ['aws', 'saga', 'strategies', 'reads', 'admin'],
+      ['aws', 'saga', 'strategies', 'reads', 'admin', 'train'],
       'ledger/ imports only services/ and the kernel',
     ),
     layer(
       'saga',
-      ['strategies', 'reads', 'admin'],
+      ['strategies', 'reads', 'admin', 'train'],
       'the saga knows no strategy, read or admin command: they plug into it',
     ),
-    layer('strategies', ['reads', 'admin'], 'a strategy uses the saga, aws/ and ledger/ only'),
-    layer('admin', ['strategies', 'reads'], 'admin commands use the saga, aws/ and ledger/ only'),
-    layer('reads', ['admin'], 'reads/ shows what is; it runs no admin command'),
+    layer('strategies', ['reads', 'admin', 'train'], 'a strategy uses the saga, aws/ and ledger/ only'),
+    layer('admin', ['strategies', 'reads', 'train'], 'admin commands use the saga, aws/ and ledger/ only'),
+    layer('reads', ['admin', 'train'], 'reads/ shows what is; it runs no admin command'),
+    // Release trains (issue 26) compose what is below them: each member through a strategy's own
+    // entry point, the approval through admin/approve; nothing below knows trains.
+    layer(
+      'train',
+      ['reads', 'judge'],
+      'a train runs strategies and admin commands; it reads nothing of reads/',
+    ),
     layer(
       'hook',
       ['saga', 'ledger', 'strategies', 'reads', 'admin'],
@@ -78,7 +85,7 @@ function releaseEngineLayers() {
     ),
     layer(
       'judge',
-      ['aws', 'saga', 'ledger', 'strategies', 'reads', 'admin'],
+      ['aws', 'saga', 'ledger', 'strategies', 'reads', 'admin', 'train'],
       'the canary judge is pure: services/ and the kernel only (its CloudWatch call is aws/cloudwatch.ts)',
     ),
     {

@@ -6,6 +6,7 @@ import { envOption, ledgerSubjectOption } from './context';
 import { engine, releaseDeps } from './release-wiring';
 import { printJson, renderTable } from './output';
 import { digestColumn } from '../pipelines/release/verdict';
+import { renderRejections } from './status';
 
 export function register(program: Command, ctx: CliContext): void {
   program
@@ -55,6 +56,10 @@ export function register(program: Command, ctx: CliContext): void {
             records.map((r) => [...(all ? [r.service] : []), ...historyRow(r)]),
           ),
         );
+        if (opts.service) {
+          const { rejections } = engine.reject();
+          ctx.io.stdout(renderRejections(await rejections(deps, [opts.service])));
+        }
         const oldest = records.at(-1);
         if (opts.service && oldest && oldest.seq > 1 && records.length === (opts.limit ?? 20))
           ctx.io.stderr(
@@ -89,6 +94,16 @@ export function historyRow(r: HistoryEntry): unknown[] {
       r.approver,
       null,
       [r.identity, r.buildUrl].filter(Boolean).join(' '),
+    );
+  if (r.kind === 'rejection')
+    return row(r.action, r.action === 'reject' ? 'rejected' : 'unrejected', r.approver, null, r.reason);
+  if (r.kind === 'train')
+    return row(
+      `train ${r.action}`,
+      r.outcome,
+      null,
+      r.sourceEnv,
+      [r.members.map((m) => `${m.name} ${m.version}`).join(', '), r.detail].filter(Boolean).join('; '),
     );
   if (r.kind === 'lease')
     return row('lease break', 'broken', null, null, `held by ${r.holder} until ${r.expiresAt}: ${r.reason}`);

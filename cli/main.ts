@@ -20,6 +20,8 @@ import * as services from './services';
 import * as deploy from './deploy';
 import * as promote from './promote';
 import * as approve from './approve';
+import * as reject from './reject';
+import * as train from './train';
 import * as rollback from './rollback';
 import * as status from './status';
 import * as history from './history';
@@ -44,6 +46,8 @@ const COMMANDS: ReadonlyArray<{ register: (program: Command, ctx: CliContext) =>
   deploy,
   promote,
   approve,
+  reject,
+  train,
   rollback,
   status,
   history,

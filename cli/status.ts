@@ -5,6 +5,7 @@ import { entryOfKind, namesOfKind, workloadEnvironmentNames } from '../services/
 import type { FunctionStatusRow } from '../pipelines/release/reads/function-status';
 import type { MaintenanceStatus } from '../pipelines/release/reads/maintenance-status';
 import type { StatusRow } from '../pipelines/release/reads/status';
+import type { RejectionRecord } from '../pipelines/release/ledger/ledger';
 import type { CliContext, GlobalOptions } from './context';
 import { envOption, modelChoiceOption } from './context';
 import { engine, releaseDeps } from './release-wiring';
@@ -46,11 +47,26 @@ export function register(program: Command, ctx: CliContext): void {
           : engine.functionStatus().functionStatus(deps, opts),
         engine.maintenanceStatus().maintenanceStatus(deps, envs),
       ]);
+      // Trains (issue 26): the newest per environment, the one in flight member by member.
+      const trains = engine.trainStatus();
+      const trainRows = await trains.trainStatus(deps, envs);
+      // Rejected versions (issue 26) hold in every environment: each row names its subject's.
+      const rejected = await engine
+        .reject()
+        .rejections(deps, [...new Set([...rows, ...functions].map((r) => r.service))]);
       // Each row says whether its environment is in maintenance: machines read it there.
       const byEnv = new Map<string, MaintenanceStatus>(maintenance.map((m) => [m.env, m]));
-      const withMaintenance = <R extends { env: string }>(r: R) => ({
+      const withMaintenance = <R extends { env: string; service: string }>(r: R) => ({
         ...r,
         maintenance: byEnv.get(r.env) ?? null,
+        train: trainRows.find((t) => t.env === r.env) ?? null,
+        rejected: (rejected.get(r.service) ?? []).map(({ version, approver, reason, recordedAt, seq }) => ({
+          version,
+          approver,
+          reason,
+          recordedAt,
+          seq,
+        })),
       });
       if (output === 'json')
         printJson(ctx.io, switchOnly ? maintenance : [...rows, ...functions].map(withMaintenance));
@@ -60,6 +76,8 @@ export function register(program: Command, ctx: CliContext): void {
             ...(fn || switchOnly ? [] : [renderStatus(rows)]),
             ...(functions.length > 0 ? [renderFunctionStatus(functions)] : []),
             renderMaintenance(maintenance),
+            renderRejections(rejected),
+            trains.renderTrainStatus(trainRows),
           ].join('\n'),
         );
     });
@@ -110,6 +128,17 @@ export function renderStatus(rows: readonly StatusRow[]): string {
       : []),
   ]);
   return table + (notes.length > 0 ? '\n' + notes.join('\n') + '\n' : '');
+}
+
+/** Each rejected version, a line: refused by every gate in every environment until unrejected. */
+export function renderRejections(rejected: ReadonlyMap<string, readonly RejectionRecord[]>): string {
+  const lines = [...rejected].flatMap(([subject, rs]) =>
+    rs.map(
+      (r) =>
+        `REJECTED ${subject} ${r.version}: by ${r.approver} at ${r.recordedAt} (ledger rejections #${r.seq}): ${r.reason} — refused everywhere; tdr unreject --service ${subject} --version ${r.version} --reason "…"`,
+    ),
+  );
+  return lines.length > 0 ? lines.join('\n') + '\n' : '';
 }
 
 /**

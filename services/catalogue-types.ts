@@ -64,6 +64,8 @@ export interface EcsServiceEntry {
   readonly database: boolean;
   /** The environment's delivery strategy replaced for this service, where given (./delivery.ts). */
   readonly delivery?: Partial<PerEnvironment<DeliveryStrategy>>;
+  /** Release-train order (issue 26, ./train-order.ts): what goes out before this one. */
+  readonly dependsOn?: readonly string[];
 }
 
 /**
@@ -96,6 +98,9 @@ export interface OneOffTaskEntry {
   readonly memory: PerEnvironment<number>;
   /** What a run may (or must) be given, by input name (camelCase); none when absent. */
   readonly inputs?: Readonly<Record<string, TaskInput>>;
+  readonly dependsOn?: readonly string[];
+  /** A release train runs it (e.g. the database migrations) when its image differs between environments. */
+  readonly runOnRelease?: boolean;
 }
 
 /** Lambda runtimes TDR's functions may use (AWS's supported identifiers, no deprecated ones). */
@@ -165,6 +170,7 @@ export interface FunctionAccess {
 
 export interface LambdaEntry {
   readonly kind: 'lambda';
+  readonly dependsOn?: readonly string[];
   /** PascalCase form for role names (`TDRChecksumLambdaRoleIntg`). */
   readonly pascalName: string;
   readonly description: string;

@@ -41,6 +41,7 @@ const DEFAULT_ECS_ENTRIES: Catalogue = {
     memory: { intg: 1024, staging: 4096, prod: 4096 },
     desiredCount: ONE_BUT_TWO_IN_PROD,
     hostnamePrefix: 'app',
+    dependsOn: ['consignmentapi'],
     sidecars: [
       {
         name: 'aws-otel-collector',
@@ -64,6 +65,8 @@ const DEFAULT_ECS_ENTRIES: Catalogue = {
     memory: { intg: 2048, staging: 6144, prod: 6144 },
     desiredCount: ONE_BUT_TWO_IN_PROD,
     hostnamePrefix: 'api',
+    // The schema first: the migrations task and the Flyway function (./backend-catalogue.ts).
+    dependsOn: ['consignment-api-data', 'database-migrations'],
     sidecars: [],
     database: true,
   },
@@ -123,6 +126,7 @@ const DEFAULT_ECS_ENTRIES: Catalogue = {
     source: sbtRepository('tdr-consignment-api-data'),
     cpu: same(512),
     memory: same(1024),
+    runOnRelease: true,
   },
   'keycloak-update': {
     kind: 'task',

@@ -14,6 +14,10 @@ export const JENKINS_IMAGES = ['controller', 'agent', 'build-agent', 'platform-a
 export type JenkinsImage = (typeof JENKINS_IMAGES)[number];
 
 export const MAINTENANCE_SUBJECT = 'maintenance';
+/** The stream of a subject's rejections (`records/{subject}/rejections/`, issue 26): one for every environment. */
+export const REJECTIONS_STREAM = 'rejections';
+/** The ledger subject release trains are recorded under (`records/train/{env}/`, issue 26). */
+export const TRAIN_SUBJECT = 'train';
 const PULUMI_STATE_BUCKET = 'tdr-pulumi-state-mgmt';
 const PULUMI_SECRETS_KEY_ALIAS = 'alias/tdr-pulumi-secrets-mgmt';
 

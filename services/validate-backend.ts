@@ -62,6 +62,7 @@ const triggerSchema = z.discriminatedUnion(
 );
 
 export const lambdaSchema = z.strictObject({
+  dependsOn: z.array(z.string()).max(20).optional(),
   kind: z.literal('lambda'),
   pascalName: pascal,
   description: z.string(),

@@ -13,10 +13,11 @@ import {
 } from './environments';
 import type { ValidationIssue } from './errors';
 import { FARGATE_CPU_SIZES, fargateMemoryFor } from './fargate';
-import { MAINTENANCE_SUBJECT } from './naming';
+import { MAINTENANCE_SUBJECT, TRAIN_SUBJECT } from './naming';
 import { builtEntries, ecsEntries, ecsServices, entryOfKind } from './queries';
 import { buildSourceShape, pascal, perEnv, repositoryPath } from './schema-parts';
 import { checkBackend, lambdaSchema, stateMachineSchema } from './validate-backend';
+import { DEPENDS_ON_MAX, checkTrainOrder } from './train-order';
 import { checkDelivery, deliverySchema, serviceDeliverySchema } from './validate-delivery';
 
 export { PlatformConfigError, type ValidationIssue } from './errors';
@@ -42,6 +43,9 @@ const repo = z
     error: 'must be an ECR repository name: lowercase letters, digits, . _ -',
   })
   .max(100);
+
+/** Release-train order (issue 26): names of services, functions or tasks released before this one. */
+export const dependsOnSchema = z.array(z.string()).max(DEPENDS_ON_MAX).optional();
 
 const sourceSchema = z.strictObject({
   ...buildSourceShape,
@@ -98,6 +102,7 @@ const sidecarSchema = z.strictObject({
 });
 
 const serviceSchema = z.strictObject({
+  dependsOn: dependsOnSchema,
   kind: z.literal('service'),
   pascalName: pascal,
   description: z.string(),
@@ -149,6 +154,9 @@ const taskInputSchema = z
   });
 
 const taskSchema = z.strictObject({
+  dependsOn: dependsOnSchema,
+  /** A train (issue 26) runs it when its image differs between the environments. */
+  runOnRelease: z.boolean().optional(),
   kind: z.literal('task'),
   pascalName: pascal,
   description: z.string(),
@@ -180,6 +188,9 @@ const platformSchema = z.strictObject({
       })
       .refine((name) => name !== MAINTENANCE_SUBJECT, {
         error: `"${MAINTENANCE_SUBJECT}" is the ledger's name for the maintenance switch: choose another name`,
+      })
+      .refine((name) => name !== TRAIN_SUBJECT, {
+        error: `"${TRAIN_SUBJECT}" is the ledger's name for release trains: choose another name`,
       }),
     z.discriminatedUnion('kind', [serviceSchema, taskSchema, lambdaSchema, stateMachineSchema], {
       error: 'kind must be service, task, lambda or stepFunction',
@@ -232,6 +243,7 @@ export function validatePlatform(input: unknown): ValidationIssue[] {
     ...checkCatalogue(model),
     ...checkBackend(model),
     ...checkDelivery(model),
+    ...checkTrainOrder(model.catalogue),
   ];
 }
 

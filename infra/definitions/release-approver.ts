@@ -5,7 +5,7 @@
  * version to its digest (an image in ECR, a package in the code bucket) and appends a record of
  * the environments it approves, nothing else.
  */
-import { naming } from '../../services/naming';
+import { REJECTIONS_STREAM, TRAIN_SUBJECT, naming } from '../../services/naming';
 import { approverRoles, ledgerSubjects, namesOfKind, type ApproverRole } from '../../services/queries';
 import type { AccountFacts } from './account';
 import { arn, type PolicyStatement, type RoleSpec, type TrustStatement } from './iam';
@@ -79,6 +79,7 @@ function approverStatements(mgmt: AccountFacts, approver: ApproverRole): PolicyS
       ),
       Condition: { Null: { 's3:if-none-match': 'false' } },
     },
+    ...rejectionStatements(platform, approver.environments, ledger),
     {
       // `tdr lease break` in the environments it approves (only their approvers may break those:
       // pipelines/release/admin/lease-admin.ts): the lease object (leases/{subject}/{env}.json,
@@ -133,5 +134,45 @@ function approverStatements(mgmt: AccountFacts, approver: ApproverRole): PolicyS
             Resource: packages,
           },
         ]),
+  ];
+}
+
+/**
+ * `tdr reject` / `tdr unreject` (pipelines/release/admin/reject.ts): a new record in a subject's one
+ * rejections stream (every environment's gates read it) and its head; and `tdr train approve`'s
+ * record in the train stream of the environments this role approves (issue 26).
+ */
+function rejectionStatements(
+  platform: AccountFacts['platform'],
+  environments: readonly string[],
+  ledger: string,
+): PolicyStatement[] {
+  return [
+    {
+      // `tdr reject` / `tdr unreject` (pipelines/release/admin/reject.ts): a new record in the
+      // subject's one rejections stream (every environment's gates read it), and its head; and
+      // `tdr train approve`'s record in the train stream of the environments it approves.
+      Sid: 'RecordRejectionsAndTrainApprovals',
+      Effect: 'Allow',
+      Action: 's3:PutObject',
+      Resource: [
+        ...namesOfKind(platform.catalogue, 'service', 'lambda', 'task').flatMap((s) => [
+          arn.s3Objects(ledger, naming.ledgerRecordPrefix(s, REJECTIONS_STREAM)),
+        ]),
+        ...environments.map((env) => arn.s3Objects(ledger, naming.ledgerRecordPrefix(TRAIN_SUBJECT, env))),
+      ],
+      Condition: { Null: { 's3:if-none-match': 'false' } },
+    },
+    {
+      Sid: 'RefreshRejectionAndTrainHeads',
+      Effect: 'Allow',
+      Action: 's3:PutObject',
+      Resource: [
+        ...namesOfKind(platform.catalogue, 'service', 'lambda', 'task').map(
+          (s) => `${arn.s3Bucket(ledger)}/heads/${s}/${REJECTIONS_STREAM}.json`,
+        ),
+        ...environments.map((env) => `${arn.s3Bucket(ledger)}/heads/${TRAIN_SUBJECT}/${env}.json`),
+      ],
+    },
   ];
 }

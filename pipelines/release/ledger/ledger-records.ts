@@ -280,6 +280,76 @@ export const maintenanceRecordSchema = z.object({
 });
 export type MaintenanceRecord = z.infer<typeof maintenanceRecordSchema>;
 
+/**
+ * The stream under one subject that holds its rejections (`records/{subject}/rejections/`): one
+ * per subject, not per environment, since a rejected version is refused in every environment.
+ * Readers written before rejections existed never list it, so they read on unchanged.
+ */
+export { REJECTIONS_STREAM } from '../../../services/naming';
+
+/**
+ * `tdr reject` / `tdr unreject` of one version of a service, function or task (issue 26): the
+ * newest of these for a version says whether every gate refuses it. `env` is REJECTIONS_STREAM;
+ * `digest` is empty (a version is rejected whatever it resolves to).
+ */
+export const rejectionRecordSchema = z.object({
+  ...common,
+  kind: z.literal('rejection'),
+  action: z.enum(['reject', 'unreject']),
+  reason: z.string(),
+  /** The approver's name (as `tdr approve` records it) and their AWS identity. */
+  approver: z.string(),
+  identity: z.string(),
+  rolePath: z.string().optional(),
+  overrides: z.array(z.string()).optional(),
+});
+export type RejectionRecord = z.infer<typeof rejectionRecordSchema>;
+
+/** The ledger subject release trains are recorded under (`records/train/{env}/`), per target environment. */
+export { TRAIN_SUBJECT } from '../../../services/naming';
+
+const trainMemberSchema = z.object({
+  name: z.string(),
+  kind: z.enum(['service', 'lambda', 'task']),
+  version: z.string(),
+  /** The image digest, or a function package's SHA-256, that ran in the source environment. */
+  digest: z.string(),
+  /** What the target ran before (null: nothing yet); what a joint rollback goes back to. */
+  before: z.object({ version: z.string(), digest: z.string() }).nullable(),
+  gates: z.array(gateSummary),
+});
+
+/**
+ * A release train (issue 26): a content-addressed set of versions tested together in `sourceEnv`
+ * (`version` holds the train id), planned, approved once, promoted in dependency order and rolled
+ * back jointly. Each member's own records stay in its own stream; `progress` names them.
+ */
+export const trainRecordSchema = z.object({
+  ...common,
+  kind: z.literal('train'),
+  action: z.enum(['plan', 'approve', 'promote', 'rollback']),
+  outcome: z.enum(['recorded', 'started', 'progress', 'succeeded', 'failed', 'rolled_back']),
+  runId: z.string().nullable(),
+  sourceEnv: z.string(),
+  members: z.array(trainMemberSchema),
+  /** Left out of the plan, and why (a rejected version). */
+  leftOut: z.array(z.object({ name: z.string(), version: z.string(), why: z.string() })),
+  /** Per member acted on so far: what happened and its own ledger records. */
+  progress: z.array(
+    z.object({
+      name: z.string(),
+      action: z.string(),
+      outcome: z.string(),
+      ledger: z.array(z.number().int().positive()),
+      detail: z.string().nullable(),
+    }),
+  ),
+  detail: z.string().nullable(),
+  ...accountability,
+});
+export type TrainRecord = z.infer<typeof trainRecordSchema>;
+export type TrainMember = z.infer<typeof trainMemberSchema>;
+
 export const ledgerRecordSchema = z.discriminatedUnion('kind', [
   releaseRecordSchema,
   checkRecordSchema,
@@ -287,9 +357,18 @@ export const ledgerRecordSchema = z.discriminatedUnion('kind', [
   leaseBreakRecordSchema,
   approvalRecordSchema,
   maintenanceRecordSchema,
+  rejectionRecordSchema,
+  trainRecordSchema,
 ]);
 export type LedgerRecord =
-  ReleaseRecord | CheckRecord | TaskRunRecord | LeaseBreakRecord | ApprovalRecord | MaintenanceRecord;
+  | ReleaseRecord
+  | CheckRecord
+  | TaskRunRecord
+  | LeaseBreakRecord
+  | ApprovalRecord
+  | MaintenanceRecord
+  | RejectionRecord
+  | TrainRecord;
 
 type Unrecorded<T> = Omit<T, 'seq' | 'recordedAt' | 'schema'>;
 /** What a writer supplies; the ledger adds `seq` and `recordedAt`. */
@@ -299,7 +378,9 @@ export type NewRecord =
   | Unrecorded<TaskRunRecord>
   | Unrecorded<LeaseBreakRecord>
   | Unrecorded<ApprovalRecord>
-  | Unrecorded<MaintenanceRecord>;
+  | Unrecorded<MaintenanceRecord>
+  | Unrecorded<RejectionRecord>
+  | Unrecorded<TrainRecord>;
 
 const SEQ_DIGITS = 10;
 
@@ -397,6 +478,12 @@ export const KEEP_CHECKS = 25;
 export const KEEP_VERSIONS = 50;
 
 /**
+ * Versions whose rejection standing a compacted rejections stream keeps (the newest verdict of
+ * each of the newest versions acted on): far more than `rollback --to` reaches back (KEEP_VERSIONS).
+ */
+export const KEEP_REJECTIONS = 200;
+
+/**
  * The records of one service × environment that every query above answers the same from, within
  * bounds: the newest record of each of the newest KEEP_RUNS runs (a run that is still open is
  * always kept, however old), the newest result of each check for each digest and approval of each
@@ -411,15 +498,21 @@ export function compact(records: readonly LedgerRecord[]): LedgerRecord[] {
   const sorted = [...records].sort((a, b) => a.seq - b.seq);
   const runs = new Map<string, LedgerRecord>();
   const checks = new Map<string, LedgerRecord>();
+  const rejections = new Map<string, LedgerRecord>();
   for (const r of sorted) {
-    if (r.kind === 'check') checks.set(`${r.name} ${r.digest}`, r);
+    // Only the newest reject/unreject of a version says anything (`rejectionOf`).
+    if (r.kind === 'rejection') rejections.set(r.version, r);
+    // A train's newest record per action (its plan, approval, the last promote or rollback step).
+    else if (r.kind === 'train') runs.set(`train ${r.version} ${r.action}`, r);
+    else if (r.kind === 'check') checks.set(`${r.name} ${r.digest}`, r);
     else if (r.kind === 'approval') checks.set(`approval ${r.identity} ${r.approver} ${r.digest}`, r);
     else if (r.kind === 'release' || r.kind === 'task' || r.kind === 'maintenance')
       runs.set(`${r.kind} ${r.runId}`, r);
   }
   const open = (r: LedgerRecord) =>
     ((r.kind === 'release' || r.kind === 'maintenance') && r.outcome === 'started') ||
-    (r.kind === 'task' && (r.outcome === 'started' || r.outcome === 'running'));
+    (r.kind === 'task' && (r.outcome === 'started' || r.outcome === 'running')) ||
+    (r.kind === 'train' && (r.outcome === 'started' || r.outcome === 'progress'));
   const newestFirst = (xs: Iterable<LedgerRecord>) => [...xs].sort((a, b) => b.seq - a.seq);
   // The newest switch that succeeded says whether maintenance is on, and holds the rules "off"
   // restores: kept however many failed attempts came after it.
@@ -432,7 +525,8 @@ export function compact(records: readonly LedgerRecord[]): LedgerRecord[] {
   const keptRuns = newestFirst(runs.values()).filter(
     (r, i) => i < KEEP_RUNS || open(r) || r === switched || anchors.has(r.seq),
   );
-  return [...keptRuns, ...keptChecks].sort((a, b) => a.seq - b.seq);
+  const keptRejections = newestFirst(rejections.values()).slice(0, KEEP_REJECTIONS);
+  return [...keptRuns, ...keptChecks, ...keptRejections].sort((a, b) => a.seq - b.seq);
 }
 
 /**
@@ -544,6 +638,21 @@ export function maintenanceOn(records: readonly LedgerRecord[]): MaintenanceReco
     .filter((r): r is MaintenanceRecord => r.kind === 'maintenance' && r.outcome === 'succeeded')
     .at(-1);
   return last?.action === 'maintenance-on' ? last : undefined;
+}
+
+/** The rejection in force for `version` (its newest reject, not undone by an unreject since), if any. */
+export function rejectionOf(records: readonly LedgerRecord[], version: string): RejectionRecord | undefined {
+  const last = records
+    .filter((r): r is RejectionRecord => r.kind === 'rejection' && r.version === version)
+    .at(-1);
+  return last?.action === 'reject' ? last : undefined;
+}
+
+/** Every version rejected now, newest first. */
+export function rejectedVersions(records: readonly LedgerRecord[]): RejectionRecord[] {
+  const newest = new Map<string, RejectionRecord>();
+  for (const r of records) if (r.kind === 'rejection') newest.set(r.version, r);
+  return [...newest.values()].filter((r) => r.action === 'reject').sort((a, b) => b.seq - a.seq);
 }
 
 /** `v42` → 42; NaN for anything else. */

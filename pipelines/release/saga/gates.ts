@@ -21,6 +21,8 @@ import {
   liveStint,
   lostStanding,
   openApprovals,
+  rejectionOf,
+  REJECTIONS_STREAM,
   succeededRelease,
   versionNumber,
   type ApprovalRecord,
@@ -61,6 +63,11 @@ export interface GateInput {
    * under the same four-eyes rule, `approvalGate`), so a promotion needs none beforehand.
    */
   readonly approvalAtPause?: boolean;
+  /**
+   * The subject's rejections stream (`tdr reject`, issue 26): a rejected version is refused by
+   * every action in every environment. Absent only for callers that predate it.
+   */
+  readonly rejections?: readonly LedgerRecord[];
 }
 
 /** One or more gates refused; every refusal is listed at once. */
@@ -77,6 +84,32 @@ export class GateRefusedError extends PlatformError {
 }
 
 export function evaluateGates(input: GateInput): GateVerdict[] {
+  const gates = releaseGates(input);
+  if (input.rejections && input.version !== null)
+    gates.push(rejectionVerdict(input.rejections, input.service, input.version));
+  return gates;
+}
+
+/**
+ * Rejected means rejected (issue 26): the newest `tdr reject` of this version, not undone by a
+ * `tdr unreject` since, refuses it whatever the action, the environment or who asks.
+ */
+export function rejectionVerdict(
+  rejections: readonly LedgerRecord[],
+  subject: string,
+  version: string,
+): GateVerdict {
+  const r = rejectionOf(rejections, version);
+  return r
+    ? verdict(
+        'not rejected',
+        false,
+        `${subject} ${version} was rejected by ${r.approver} at ${r.recordedAt} (ledger ${REJECTIONS_STREAM} #${r.seq}): ${r.reason}; tdr unreject --service ${subject} --version ${version} --reason "…" to allow it again`,
+      )
+    : verdict('not rejected', true, `${subject} ${version} is not rejected`);
+}
+
+function releaseGates(input: GateInput): GateVerdict[] {
   const promotion = input.target.promotion;
   if (!promotion) {
     return [

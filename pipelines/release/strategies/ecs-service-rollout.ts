@@ -22,6 +22,7 @@ import {
   type ReleaseAction,
   type ReleaseOutcome,
   type ReleaseRecord,
+  REJECTIONS_STREAM,
 } from '../ledger/ledger';
 import type { NotificationReport } from '../notify';
 import {
@@ -188,9 +189,10 @@ async function prepare(ctx: Ctx): Promise<Rollout> {
   const sourceEnv = promotionSource(deps, req, env);
   const ledger = ledgerOf(deps);
   ctx.step('reading the ledger');
-  const [here, upstream] = await Promise.all([
+  const [here, upstream, rejections] = await Promise.all([
     ledger.view(req.service, env).then((v) => v.records),
     sourceEnv ? ledger.view(req.service, sourceEnv).then((v) => v.records) : Promise.resolve([]),
+    ledger.view(req.service, REJECTIONS_STREAM).then((v) => v.records),
   ]);
   const version = chooseVersion(req, here, upstream, sourceEnv);
   const [resolved, identity] = await Promise.all([
@@ -215,6 +217,7 @@ async function prepare(ctx: Ctx): Promise<Rollout> {
     here,
     // ECS holds the deployment on the test listener; the approval is given there (tdr approve).
     approvalAtPause: !!delivery?.holds && req.action !== 'rollback',
+    rejections,
   };
   const gates: GateVerdict[] = version ? [imageGate(entry.imageRepository, version, resolved)] : [];
   gates.push(...evaluateGates(input));

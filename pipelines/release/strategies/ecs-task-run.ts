@@ -25,14 +25,19 @@ import type { WorkloadEnvironmentName } from '../../../services/environments';
 import { naming } from '../../../services/naming';
 import { parseTaskInputs, taskInputEnvironment, type TaskInputValues } from '../../../services/task-inputs';
 import { buildVersionProblem } from '../../../services/versions';
-import { releasableServices, taskEntry, workloadEnv, type ReleaseDeps } from '../saga/context';
+import { ledgerOf, releasableServices, taskEntry, workloadEnv, type ReleaseDeps } from '../saga/context';
 import { Ecs } from '../aws/ecs';
 import { ReleaseFailedError, ReleaseInputError, TaskStillRunningError, httpStatusOf } from '../errors';
-import { GateRefusedError, versionVerdict } from '../saga/gates';
+import { GateRefusedError, rejectionVerdict, versionVerdict } from '../saga/gates';
 import { checkBuildUrl } from '../saga/request';
 import { personName } from '../aws/identity';
 import { imageGate, resolveVersion } from '../aws/images';
-import type { LedgerRecord, TaskRunOutcome, TaskRunRecord } from '../ledger/ledger';
+import {
+  REJECTIONS_STREAM,
+  type LedgerRecord,
+  type TaskRunOutcome,
+  type TaskRunRecord,
+} from '../ledger/ledger';
 import {
   runSaga,
   type Acted,
@@ -189,6 +194,10 @@ async function prepare(ctx: Ctx): Promise<TaskPrep> {
   const family = naming.taskFamily(req.task, env);
   const version = versionVerdict(deps.platform.environments[env], req.version);
   if (!version.ok) throw new GateRefusedError([version]);
+  // Rejected means rejected (issue 26): a rejected version of a task is never run, anywhere.
+  const rejections = await ledgerOf(deps).view(req.task, REJECTIONS_STREAM);
+  const rejected = rejectionVerdict(rejections.records, req.task, req.version);
+  if (!rejected.ok) throw new GateRefusedError([rejected]);
   const resolved = await resolveVersion(deps.clients.mgmt.ecr, entry.imageRepository, req.version);
   if (!resolved) throw new GateRefusedError([imageGate(entry.imageRepository, req.version, null)]);
   ctx.step(`${entry.imageRepository}:${req.version} is ${resolved.digest}`);

@@ -43,6 +43,7 @@ import {
   type ReleaseAction,
   type ReleaseOutcome,
   type ReleaseRecord,
+  REJECTIONS_STREAM,
 } from '../ledger/ledger';
 import type { NotificationReport } from '../notify';
 import {
@@ -266,9 +267,10 @@ async function prepare(ctx: Ctx): Promise<Shift> {
   const sourceEnv = promotionSource(deps, req, env);
   const ledger = ledgerOf(deps);
   ctx.step('reading the ledger');
-  const [here, upstream] = await Promise.all([
+  const [here, upstream, rejections] = await Promise.all([
     ledger.view(req.service, env).then((v) => v.records),
     sourceEnv ? ledger.view(req.service, sourceEnv).then((v) => v.records) : Promise.resolve([]),
+    ledger.view(req.service, REJECTIONS_STREAM).then((v) => v.records),
   ]);
   const version = chooseVersion(req, here, upstream, sourceEnv);
   const [lookup, identity] = await Promise.all([
@@ -291,6 +293,7 @@ async function prepare(ctx: Ctx): Promise<Shift> {
     now: deps.now(),
     upstream,
     here,
+    rejections,
   };
   gates.push(...evaluateGates(input));
   for (const g of gates) ctx.step(`gate ${g.ok ? '[OK]' : '[NG]'} ${g.gate}: ${g.detail}`);
