@@ -10,6 +10,7 @@ import { expect } from 'chai';
 import { writeFileSync } from 'node:fs';
 import {
   EXAMPLE_ORGANISATION,
+  exampleOrganisationText,
   ORGANISATION_FIELDS,
   ORGANISATION_PARAMETER_MAX_BYTES,
   OrganisationConfigError,
@@ -145,6 +146,8 @@ describe('a real pulumi run and the organisation config', () => {
       c.clients,
     );
     expect(config.values).to.include({ 'tdr:hostedZoneId': REAL_ORGANISATION.hostedZoneIds.intg });
+    // The sandbox's parameter holds the example organisation, indented: it fits too.
+    expect(Buffer.byteLength(exampleOrganisationText())).to.be.within(1, ORGANISATION_PARAMETER_MAX_BYTES);
   });
 
   it('refuses the example controller image digest of the offline mgmt config, before any AWS call', async () => {

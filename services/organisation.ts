@@ -26,6 +26,15 @@ export const ORGANISATION_FILE_MAX_BYTES = 64 * 1024;
  */
 export const ORGANISATION_PARAMETER_MAX_BYTES = 4096;
 
+/** What the organisation parameter is, as `aws ssm describe-parameters` shows it. */
+export const ORGANISATION_PARAMETER_DESCRIPTION =
+  'The TDR organisation config (services/organisation.ts), read by the Jenkins infra jobs before tdr preflight';
+
+/** The parameter's value for the sandbox: the example organisation, as a file would hold it. */
+export function exampleOrganisationText(): string {
+  return `${JSON.stringify(EXAMPLE_ORGANISATION, null, 2)}\n`;
+}
+
 const WORKLOAD = ['intg', 'staging', 'prod'] as const;
 type Workload = (typeof WORKLOAD)[number];
 
