@@ -20,8 +20,9 @@ const PLAN_STASH = 'pulumi-plan';
 /**
  * The organisation config (services/organisation.ts) in the stage's workspace. TDR_ORGANISATION
  * names it relative to the workspace, where both readers run: `npx tdr preflight` from the
- * checkout, and the Pulumi program, which Pulumi's Node.js host runs in the project's directory
- * (Pulumi.yaml, the checkout's root).
+ * checkout's root, and the Pulumi program, which Pulumi's Node.js runner moves into the directory
+ * it is given (`process.chdir(pwd)`, @pulumi/pulumi cmd/run/run.js): the project's, Pulumi.yaml's,
+ * which is the checkout's root, where `pulumi` is started too.
  */
 export const ORGANISATION_FILE = 'tdr-organisation.json';
 
@@ -60,8 +61,9 @@ export function infraJobs(ctx: JobContext, target: EnvironmentName): Contributio
   const environment = ctx.platform.environments[target];
   const stack = naming.pulumiStack(target);
   // The checkout's `tdr preflight` first (cli/preflight.ts), on the organisation fetched from
-  // SSM: an organisation value left at its example (or a parameter the plan's first step never
-  // put) stops the build with exit 2, naming each field, before Pulumi starts.
+  // SSM: an organisation value left at its example stops the build with exit 2, naming each
+  // field, before Pulumi starts. A parameter the plan's first step never put fails the fetch
+  // (the AWS CLI's ParameterNotFound), which is before preflight too.
   const organisation = fetchOrganisation(ctx.platform.environments.mgmt.region);
   const login: Step = {
     kind: 'shell',
