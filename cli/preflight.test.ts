@@ -10,7 +10,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect } from 'chai';
 import { loadPlatform } from '../services/config';
-import { EXAMPLE_ORGANISATION, ORGANISATION_FIELDS } from '../services/organisation';
+import { naming } from '../services/naming';
+import {
+  EXAMPLE_ORGANISATION,
+  ORGANISATION_FIELDS,
+  ORGANISATION_PARAMETER_MAX_BYTES,
+} from '../services/organisation';
 import { firstStandUp } from '../infra/bootstrap/plan';
 import { ALL_STACKS } from '../infra/stacks';
 import { REAL_ORGANISATION, organisationFile } from '../test/support/organisation';
@@ -124,5 +129,51 @@ describe('tdr preflight', () => {
     const ran = await sh(REAL);
     expect(ran.code, ran.stderr).to.equal(0);
     expect(readFileSync(started, 'utf8')).to.equal('up --stack prod --plan prod-plan.json\n');
+  });
+
+  it("the plan's put of the organisation parameter exits 2 before the AWS CLI starts when the file would not fit a standard parameter", async function () {
+    this.timeout(120_000);
+    const steps = firstStandUp(
+      standUpInput(
+        loadPlatform({}),
+        REAL_ORGANISATION,
+        TEST_ACCOUNT_IDS,
+        `arn:aws:iam::${TEST_ACCOUNT_IDS.mgmt}:role/Admin`,
+      ),
+    );
+    const puts = steps.flatMap((s) =>
+      s.commands.filter((c) => c.includes(`put-parameter`) && c.includes(naming.organisationParameter())),
+    );
+    expect(puts).to.have.length(1);
+    const bin = mkdtempSync(join(tmpdir(), 'tdr-bin-'));
+    const started = join(bin, 'aws-started');
+    const root = join(__dirname, '..');
+    writeFileSync(
+      join(bin, 'npx'),
+      `#!/bin/sh\n[ "$1" = tdr ] || exit 99\nshift\nexec "${process.execPath}" -r ts-node/register/transpile-only "${root}/cli/main.ts" "$@"\n`,
+    );
+    writeFileSync(join(bin, 'aws'), `#!/bin/sh\nfor a in "$@"; do echo "$a"; done >> "${started}"\n`);
+    for (const f of ['npx', 'aws']) chmodSync(join(bin, f), 0o755);
+    const sh = (org: string) =>
+      new Promise<{ code: number; stderr: string }>((resolve) => {
+        execFile(
+          'bash',
+          ['-c', puts[0]!],
+          { cwd: root, env: { PATH: `${bin}:${process.env.PATH}`, TDR_ORGANISATION: org, HOME: bin } },
+          (err, _stdout, stderr) => resolve({ code: err ? Number(err.code) : 0, stderr }),
+        );
+      });
+    const big = organisationFile(REAL_ORGANISATION);
+    const text = readFileSync(big, 'utf8');
+    writeFileSync(big, text + ' '.repeat(ORGANISATION_PARAMETER_MAX_BYTES + 1 - Buffer.byteLength(text)));
+    const refused = await sh(big);
+    expect(refused.code, refused.stderr).to.equal(2);
+    expect(refused.stderr).to.include(`${ORGANISATION_PARAMETER_MAX_BYTES + 1} bytes`);
+    expect(existsSync(started)).to.equal(false);
+    const put = await sh(REAL);
+    expect(put.code, put.stderr).to.equal(0);
+    const args = readFileSync(started, 'utf8').split('\n');
+    expect(args.slice(0, 2)).to.deep.equal(['ssm', 'put-parameter']);
+    expect(args).to.include.members([naming.organisationParameter(), 'String', 'Standard', `file://${REAL}`]);
   });
 });

@@ -7,7 +7,14 @@ import { SSMClient } from '@aws-sdk/client-ssm';
 import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import { mockClient } from 'aws-sdk-client-mock';
 import { expect } from 'chai';
-import { EXAMPLE_ORGANISATION, ORGANISATION_FIELDS, OrganisationConfigError } from '../services/organisation';
+import { writeFileSync } from 'node:fs';
+import {
+  EXAMPLE_ORGANISATION,
+  exampleOrganisationText,
+  ORGANISATION_FIELDS,
+  ORGANISATION_PARAMETER_MAX_BYTES,
+  OrganisationConfigError,
+} from '../services/organisation';
 import { REAL_ORGANISATION, organisationFile as file } from '../test/support/organisation';
 import { EXAMPLE_CONTROLLER_IMAGE_DIGEST, StackConfigError } from './config';
 import { prepareAccountStack, prepareBootstrap } from './real-run';
@@ -116,6 +123,31 @@ describe('a real pulumi run and the organisation config', () => {
       'tdr:alarmsSlackChannelId': REAL_ORGANISATION.slack.alarmChannelIds.intg,
       'tdr:accountId': IDS.intg,
     });
+  });
+
+  it('refuses a file that would not fit one standard SSM parameter (how the infra jobs get it), and takes one that just fits', async () => {
+    const c = clients();
+    const path = file(REAL_ORGANISATION);
+    const text = JSON.stringify(REAL_ORGANISATION);
+    // Valid JSON padded with whitespace: only the size is wrong.
+    const padded = (bytes: number) => text + ' '.repeat(bytes - Buffer.byteLength(text));
+    writeFileSync(path, padded(ORGANISATION_PARAMETER_MAX_BYTES + 1));
+    const err = await refusal(prepareAccountStack('intg', {}, env({ TDR_ORGANISATION: path }), c.clients));
+    expect(err.issues.map((i) => i.path)).to.deep.equal(['TDR_ORGANISATION']);
+    expect(err.message)
+      .to.include(`${ORGANISATION_PARAMETER_MAX_BYTES + 1} bytes`)
+      .and.include('standard-tier SSM parameter');
+    expect(c.calls()).to.equal(0);
+    writeFileSync(path, padded(ORGANISATION_PARAMETER_MAX_BYTES));
+    const config = await prepareAccountStack(
+      'intg',
+      { 'tdr:vpcCidr': '10.2.0.0/16' },
+      env({ TDR_ORGANISATION: path }),
+      c.clients,
+    );
+    expect(config.values).to.include({ 'tdr:hostedZoneId': REAL_ORGANISATION.hostedZoneIds.intg });
+    // The sandbox's parameter holds the example organisation, indented: it fits too.
+    expect(Buffer.byteLength(exampleOrganisationText())).to.be.within(1, ORGANISATION_PARAMETER_MAX_BYTES);
   });
 
   it('refuses the example controller image digest of the offline mgmt config, before any AWS call', async () => {

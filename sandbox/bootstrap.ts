@@ -2,7 +2,8 @@
  * The bootstrap's resources on the sandbox's endpoint: what infra/bootstrap/program.ts creates with
  * Pulumi, created through the AWS SDK from the same bootstrapDefinitions() — the secrets key and
  * its alias, the state bucket and its access-log bucket, the Jenkins infra roles and the deploy
- * roles with their trust, and the SSM account-id parameters the release engine reads.
+ * roles with their trust, the SSM account-id parameters the release engine reads, and the
+ * organisation parameter (the example organisation) that the plan's first step puts.
  *
  * Idempotent like the rest of `sandbox up`: a second run finds the key by its alias, and brings
  * bucket settings, policies and parameters back to the definitions.
@@ -30,6 +31,8 @@ import { AttachRolePolicyCommand, type IAMClient } from '@aws-sdk/client-iam';
 import { PutParameterCommand, type SSMClient } from '@aws-sdk/client-ssm';
 import type { AccountIds } from '../services/config';
 import { ENVIRONMENT_NAMES, type EnvironmentName } from '../services/environments';
+import { naming } from '../services/naming';
+import { ORGANISATION_PARAMETER_DESCRIPTION, exampleOrganisationText } from '../services/organisation';
 import { roleDocuments } from '../infra/definitions/iam';
 import {
   bootstrapDefinitions,
@@ -75,6 +78,14 @@ export async function sandboxBootstrap(
   ids: AccountIds,
 ): Promise<string[]> {
   const defs = bootstrapDefinitions(region, ids);
+  // What `tdr bootstrap plan`'s first step puts from the operator's file on real accounts; the
+  // sandbox runs on the example organisation, so it holds that (`tdr bootstrap check` finds it).
+  const organisationParameter: ParameterDefinition = {
+    name: naming.organisationParameter(),
+    value: exampleOrganisationText(),
+    type: 'String',
+    description: ORGANISATION_PARAMETER_DESCRIPTION,
+  };
   const key = ensureSecretsKey(clients.kms, defs.secretsKey);
   const logs = defs.accessLogBucket;
   // S3 accepts logging only into a bucket whose policy already lets the logging service write. And
@@ -90,13 +101,14 @@ export async function sandboxBootstrap(
   const [keyArn, bucketLines, , roleLines] = await Promise.all([
     key,
     buckets,
-    ensureParameters(clients.ssm, defs.accountIdParameters),
+    ensureParameters(clients.ssm, [...defs.accountIdParameters, organisationParameter]),
     ensureRoles(clients, ids, defs.infraRoles, defs.deployRoles),
   ]);
   return [
     `mgmt: KMS ${defs.secretsKey.alias} → ${keyArn} (rotation on)`,
     ...bucketLines,
     `mgmt: SSM ${defs.accountIdParameters.map((p) => p.name).join(', ')}`,
+    `mgmt: SSM ${organisationParameter.name} (the example organisation)`,
     ...roleLines,
   ];
 }

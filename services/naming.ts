@@ -86,6 +86,11 @@ export const naming = {
   accountIdParameter: (env: EnvironmentName) => `/mgmt/${env}_account`,
   serviceParameter: (service: string, env: EnvironmentName, key: string) => `/${env}/${service}/${key}`,
   slackWebhookParameter: () => '/mgmt/slack/release-webhook',
+  /**
+   * The organisation config (services/organisation.ts), not secret: a String parameter in mgmt the
+   * bootstrap step puts from the operator's file, which the Jenkins infra jobs fetch before preflight.
+   */
+  organisationParameter: () => mgmtParameter('organisation'),
   notificationsTopic: (env: EnvironmentName) => `tdr-notifications-${env}`,
   alarm: (service: string, env: EnvironmentName, metric: string) => `tdr-${service}-${env}-${metric}`,
   grafanaFolderUid: (env: EnvironmentName) => `tdr-${env}`,

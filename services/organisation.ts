@@ -16,6 +16,25 @@ import { PlatformError, issuesMessage, type ValidationIssue } from './errors';
 /** The organisation file is a few hundred bytes; anything much bigger is not one. */
 export const ORGANISATION_FILE_MAX_BYTES = 64 * 1024;
 
+/**
+ * The file reaches the Jenkins infra agents as the value of one standard-tier SSM String parameter
+ * (`/mgmt/organisation`, put by `tdr bootstrap plan`'s first step): a standard parameter holds at
+ * most 4 KB (4096 characters; advanced ones 8 KB, at a charge) —
+ * https://docs.aws.amazon.com/systems-manager/latest/userguide/parameter-store-advanced-parameters.html
+ * and the `Value` of https://docs.aws.amazon.com/systems-manager/latest/APIReference/API_PutParameter.html.
+ * Counted in UTF-8 bytes, which are never fewer than characters: a file that passes here fits.
+ */
+export const ORGANISATION_PARAMETER_MAX_BYTES = 4096;
+
+/** What the organisation parameter is, as `aws ssm describe-parameters` shows it. */
+export const ORGANISATION_PARAMETER_DESCRIPTION =
+  'The TDR organisation config (services/organisation.ts), read by the Jenkins infra jobs before tdr preflight';
+
+/** The parameter's value for the sandbox: the example organisation, as a file would hold it. */
+export function exampleOrganisationText(): string {
+  return `${JSON.stringify(EXAMPLE_ORGANISATION, null, 2)}\n`;
+}
+
 const WORKLOAD = ['intg', 'staging', 'prod'] as const;
 type Workload = (typeof WORKLOAD)[number];
 
@@ -227,6 +246,17 @@ export function realOrganisation(env: Env, read: (path: string) => string = read
   } catch (err) {
     throw new OrganisationConfigError([
       { path: 'TDR_ORGANISATION', message: `cannot read ${file}: ${(err as Error).message}` },
+    ]);
+  }
+  const bytes = Buffer.byteLength(text);
+  if (bytes > ORGANISATION_PARAMETER_MAX_BYTES) {
+    throw new OrganisationConfigError([
+      {
+        path: 'TDR_ORGANISATION',
+        message:
+          `${file} is ${bytes} bytes; it must fit one standard-tier SSM parameter (at most ${ORGANISATION_PARAMETER_MAX_BYTES} bytes), ` +
+          'which is how the Jenkins infra jobs receive it: drop the indentation (jq -c . FILE)',
+      },
     ]);
   }
   let json: unknown;

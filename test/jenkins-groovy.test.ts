@@ -228,6 +228,8 @@ describe('generated Jenkins Groovy, checked by Debian groovy, npm-groovy-lint an
         'kaniko-build',
         'scan-gate',
         'upload-package',
+        // The infra jobs fetch the organisation config from SSM (pipelines/jenkins/jobs/infra.ts).
+        'aws',
       ].map((tool) => `${tool}() { record ${tool} "$@"; }`),
     ].join('\n');
     const env = {

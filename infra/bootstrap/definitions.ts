@@ -164,7 +164,7 @@ export function stackStateKeys(stack: string): string[] {
 
 /**
  * What an infra agent may do for `env`: assume that account's deploy role (the second hop), read
- * and write that stack's state, use the secrets key, and read the account ids.
+ * and write that stack's state, use the secrets key, and read the account ids and the organisation config.
  */
 export function infraRoleStatements(region: string, ids: AccountIds, env: EnvironmentName): Statement[] {
   const mgmt = ids.mgmt;
@@ -205,6 +205,16 @@ export function infraRoleStatements(region: string, ids: AccountIds, env: Enviro
       Effect: 'Allow',
       Action: ['ssm:GetParameter', 'ssm:GetParameters'],
       Resource: ENVIRONMENT_NAMES.map((e) => parameterArn(region, mgmt, naming.accountIdParameter(e))),
+    },
+    {
+      // The infra job fetches the organisation config (a String: no kms:Decrypt) into its workspace
+      // before `tdr preflight` (pipelines/jenkins/jobs/infra.ts). GetParameter is authorised on the
+      // `parameter` resource type, arn:aws:ssm:{Region}:{Account}:parameter/{ParameterName}:
+      // https://docs.aws.amazon.com/service-authorization/latest/reference/list_awssystemsmanager.html
+      Sid: 'ReadOrganisation',
+      Effect: 'Allow',
+      Action: 'ssm:GetParameter',
+      Resource: parameterArn(region, mgmt, naming.organisationParameter()),
     },
   ];
 }

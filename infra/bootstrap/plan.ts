@@ -15,6 +15,10 @@ import {
   type WorkloadEnvironmentName,
 } from '../../services/environments';
 import { JENKINS_IMAGES, naming } from '../../services/naming';
+import {
+  ORGANISATION_PARAMETER_DESCRIPTION,
+  ORGANISATION_PARAMETER_MAX_BYTES,
+} from '../../services/organisation';
 import { BOOTSTRAP_SETTINGS } from './definitions';
 
 /**
@@ -169,8 +173,12 @@ export function standUpPrerequisites(input: StandUpInput): Prerequisite[] {
       creates: input.preservationRoleArns.map((arn): StandUpItem => ({ kind: 'role', arn })),
     },
     {
-      what: 'The organisation config: a JSON file (services/organisation.ts says every field and where it comes from), named by TDR_ORGANISATION',
-      why: '`tdr bootstrap plan` and every real pulumi run refuse while it is missing or holds an example value',
+      what:
+        'The organisation config: a JSON file (services/organisation.ts says every field and where it comes from), named by TDR_ORGANISATION, ' +
+        `at most ${ORGANISATION_PARAMETER_MAX_BYTES} bytes`,
+      why:
+        '`tdr bootstrap plan` and every real pulumi run refuse while it is missing or holds an example value; ' +
+        `step 1 stores it in SSM ${naming.organisationParameter()}, a standard-tier parameter, from which the Jenkins infra jobs fetch it`,
       creates: [],
     },
     {
@@ -209,7 +217,7 @@ export function firstStandUp(input: StandUpInput): StandUpStep[] {
       runsAs: ADMIN,
       commands: [
         '# TDR_ADMIN_PROFILE: your AWS CLI profile for the administrator role in mgmt',
-        '# TDR_ORGANISATION: your organisation file (every real pulumi run reads it; see the prerequisites)',
+        '# TDR_ORGANISATION: the absolute path of your organisation file (every real pulumi run reads it; see the prerequisites)',
         'export AWS_PROFILE="$TDR_ADMIN_PROFILE"',
         'cd "$(git rev-parse --show-toplevel)" && npm ci --no-audit --no-fund',
         'cd infra/bootstrap',
@@ -218,10 +226,15 @@ export function firstStandUp(input: StandUpInput): StandUpStep[] {
         "PULUMI_CONFIG_PASSPHRASE='' pulumi stack init bootstrap --secrets-provider passphrase",
         `pulumi config set --path 'tdr-bootstrap:standUpRoleArns[0]' ${quote(input.adminRoleArn)}`,
         `${preflight('bootstrap')}TDR_ACCOUNT_IDS=${ids_} PULUMI_CONFIG_PASSPHRASE='' pulumi up --stack bootstrap`,
+        // The Jenkins infra jobs have no operator's file: they fetch this before their preflight
+        // (pipelines/jenkins/jobs/infra.ts). Not secret, so a String; preflight has checked it fits
+        // a standard parameter (services/organisation.ts). Put again whenever the file changes.
+        `${preflight('bootstrap')}aws ssm put-parameter --region ${region} --name ${naming.organisationParameter()} --type String --tier Standard --overwrite --description ${quote(ORGANISATION_PARAMETER_DESCRIPTION)} --value "file://$TDR_ORGANISATION"`,
       ],
       check:
         `aws s3api get-bucket-versioning --bucket ${naming.pulumiStateBucket()} says Enabled; ` +
         `aws ssm get-parameter --name ${naming.accountIdParameter('prod')} gives ${ids.prod}; ` +
+        `aws ssm get-parameter --name ${naming.organisationParameter()} gives your organisation file; ` +
         `${naming.pulumiDeployRole('intg')} exists in ${ids.intg} (created through ${BOOTSTRAP_SETTINGS.adminRoleName})`,
       creates: [
         { kind: 'stack', stack: 'bootstrap' },
@@ -240,6 +253,7 @@ export function firstStandUp(input: StandUpInput): StandUpStep[] {
           name: naming.accountIdParameter(e),
           type: 'String',
         })),
+        { kind: 'parameter', name: naming.organisationParameter(), type: 'String' },
       ],
     },
     {

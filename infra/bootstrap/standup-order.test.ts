@@ -11,7 +11,14 @@ import { loadPlatform } from '../../services/config';
 import { ENVIRONMENT_NAMES } from '../../services/environments';
 import { ecsEntries, functions } from '../../services/queries';
 import { EXAMPLE_ORGANISATION } from '../../services/organisation';
-import { firstStandUp, initialArtifacts, standUpPrerequisites, type StandUpInput } from './plan';
+import { naming } from '../../services/naming';
+import {
+  firstStandUp,
+  initialArtifacts,
+  standUpPrerequisites,
+  type StandUpInput,
+  type StandUpItem,
+} from './plan';
 import { requirementsOf, standUpOrderProblems, type StackManifest } from './standup-order';
 
 const STACKS = ['bootstrap', ...ENVIRONMENT_NAMES] as const;
@@ -89,6 +96,27 @@ describe('the stand-up order', () => {
       // Each workload stack names its reader role in the export bucket's and the topic's policy.
       Object.keys(EXAMPLE_ORGANISATION.preservationExportReaderRoleArns).length * 2,
     );
+  });
+
+  it("needs the organisation parameter the infra jobs fetch, before every account stack: the bootstrap step's put", () => {
+    const organisation = naming.organisationParameter();
+    const isIt = (c: StandUpItem) => c.kind === 'parameter' && c.name === organisation;
+    const steps = plan();
+    const putBy = steps.filter((s) => s.creates.some(isIt));
+    expect(putBy.map((s) => s.step)).to.deep.equal([1]);
+    expect(putBy[0]!.commands.some((c) => c.includes(`put-parameter`) && c.includes(organisation))).to.equal(
+      true,
+    );
+    const without = steps.map((s) => ({ ...s, creates: s.creates.filter((c) => !isIt(c)) }));
+    const accountStacks = steps.flatMap((s) =>
+      s.creates.filter((c) => c.kind === 'stack' && c.stack !== 'bootstrap'),
+    );
+    expect(accountStacks.length).to.equal(ENVIRONMENT_NAMES.length);
+    expect(
+      standUpOrderProblems(given, without, manifests).filter((p) =>
+        p.includes(`needs parameter ${organisation}`),
+      ),
+    ).to.have.length(ENVIRONMENT_NAMES.length);
   });
 
   it('names each image and package when the seed step is missing, and a role when its stack comes too late', () => {

@@ -10,7 +10,8 @@
  * - every function package the functions are created from (Lambda's CreateFunction reads
  *   the S3 object: https://docs.aws.amazon.com/lambda/latest/api/API_FunctionCode.html);
  * - every SSM parameter the run itself reads: an account stack's real run reads the account ids
- *   (`/mgmt/{env}_account`, infra/real-run.ts) when TDR_ACCOUNT_IDS is not given.
+ *   (`/mgmt/{env}_account`, infra/real-run.ts) when TDR_ACCOUNT_IDS is not given, and its Jenkins
+ *   infra jobs read the organisation config (`/mgmt/organisation`) into TDR_ORGANISATION.
  * Pure: the manifests and the plan in, the problems out.
  */
 import { ENVIRONMENT_NAMES } from '../../services/environments';
@@ -95,6 +96,13 @@ export function requirementsOf(manifest: StackManifest): Requirement[] {
         name: naming.accountIdParameter(env),
         where: `${manifest.stack}: the real run's account ids (infra/real-run.ts)`,
       });
+    // The stack's Jenkins infra jobs fetch the organisation config before their preflight
+    // (pipelines/jenkins/jobs/infra.ts): it exists before the first of them runs.
+    out.push({
+      kind: 'parameter',
+      name: naming.organisationParameter(),
+      where: `${manifest.stack}: the organisation config its Jenkins infra jobs fetch before tdr preflight`,
+    });
   }
   return out;
 }

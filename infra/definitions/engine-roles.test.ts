@@ -124,5 +124,20 @@ for (const env of WORKLOAD_ENVIRONMENTS) {
       const another = lock.replace(`/${stack}/`, `/${stack === 'prod' ? 'intg' : 'prod'}/`);
       expect(await allows(statements, { action: 's3:DeleteObject', resource: another })).to.equal(false);
     });
+
+    it('reads the organisation config its job fetches before preflight, and may not change it', async () => {
+      const param = (name: string) => arn.ssmParameter(region, MGMT, name);
+      const organisation = param(naming.organisationParameter());
+      expect(await allows(statements, { action: 'ssm:GetParameter', resource: organisation })).to.equal(true);
+      expect(await allows(statements, { action: 'ssm:PutParameter', resource: organisation })).to.equal(
+        false,
+      );
+      expect(
+        await allows(statements, {
+          action: 'ssm:GetParameter',
+          resource: param(naming.slackWebhookParameter()),
+        }),
+      ).to.equal(false);
+    });
   });
 }

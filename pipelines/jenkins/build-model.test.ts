@@ -6,6 +6,7 @@ import { DEFAULT_ENVIRONMENTS, type EnvironmentName } from '../../services/envir
 import { naming } from '../../services/naming';
 import { BUILD_VERSION_PATTERN_SOURCE, VERSION_PATTERN_SOURCE } from '../../services/versions';
 import { allStages, allSteps, buildJenkinsModel } from './build-model';
+import { ORGANISATION_FILE } from './jobs/infra';
 import type { JenkinsModel, Job, Pipeline, Stage, Step } from './model';
 import { jobContext } from './jobs/context';
 import { pausedServices } from './jobs/promote-progressive';
@@ -275,6 +276,38 @@ describe('jenkins model', () => {
         );
         expect(preflight, `${j.path} ${stage.name}`).to.be.within(0, pulumi - 1);
       }
+  });
+
+  it('fetches the organisation config from SSM into TDR_ORGANISATION before preflight in every infra stage, and removes it', () => {
+    const infra = model.jobs.filter((j) => j.kind === 'infra-preview' || j.kind === 'infra-apply');
+    let stages = 0;
+    for (const j of infra) {
+      const p = pipelineOf(model, j);
+      expect(p.variables, j.path).to.include({ TDR_ORGANISATION: ORGANISATION_FILE });
+      for (const stage of allStages(p)) {
+        const argvs = (stage.steps ?? []).flatMap((x) => (x.kind === 'shell' ? [x] : []));
+        const preflight = argvs.findIndex((x) => x.argv.join(' ').startsWith('npx tdr preflight'));
+        if (preflight < 0) continue;
+        stages += 1;
+        const fetch = argvs.findIndex(
+          (x) =>
+            x.argv.join(' ') ===
+              `aws ssm get-parameter --region ${DEFAULT_ENVIRONMENTS.mgmt.region} --name ${naming.organisationParameter()} --query Parameter.Value --output text` &&
+            x.stdoutTo === ORGANISATION_FILE,
+        );
+        expect(fetch, `${j.path} ${stage.name}`).to.be.within(0, preflight - 1);
+        expect(
+          (stage.post?.always ?? []).map((x) => (x.kind === 'shell' ? x.argv.join(' ') : x.kind)),
+          `${j.path} ${stage.name}`,
+        ).to.deep.equal([`rm -f ${ORGANISATION_FILE}`]);
+      }
+    }
+    // Every infra stage that runs preflight: a preview stage per preview job, and the apply jobs'
+    // one (automatic) or two (preview, then apply after the approval) agent stages.
+    const approved = infra.filter(
+      (j) => j.kind === 'infra-apply' && allStages(pipelineOf(model, j)).length > 1,
+    );
+    expect(stages).to.equal(infra.length + approved.length);
   });
 
   it('applies intg infrastructure with no approval and makes staging and prod wait for an admin after a preview', () => {
