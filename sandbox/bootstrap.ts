@@ -69,8 +69,8 @@ export function bootstrapClientsOf(clients: ReleaseClients, kms: KMSClient): Boo
 
 /**
  * Creates every resource of bootstrapDefinitions(region, ids) but the Jenkins image repositories
- * (NOT DONE: the sandbox builds no Jenkins image, and nothing in it pulls one); returns what
- * `sandbox up` reports.
+ * (`sandbox up` creates those with the stand-in agent images, as the plan's "Jenkins images" step
+ * pushes them); returns what `sandbox up` reports.
  */
 export async function sandboxBootstrap(
   clients: BootstrapClients,

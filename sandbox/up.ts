@@ -28,9 +28,10 @@ import { GetCallerIdentityCommand, type STSClient } from '@aws-sdk/client-sts';
 import { parseAccountIds, type AccountIds, type Platform } from '../services/config';
 import type { EcsServiceEntry } from '../services/catalogue';
 import { WORKLOAD_ENVIRONMENTS, type WorkloadEnvironmentName } from '../services/environments';
-import { naming } from '../services/naming';
+import { JENKINS_IMAGES, naming } from '../services/naming';
 import { ecsEntries } from '../services/queries';
 import { INITIAL_IMAGE_TAG } from '../infra/accounts/settings';
+import { AGENT_IMAGE_TARGETS, DEFAULT_JENKINS_SETTINGS, agentImageTag } from '../pipelines/jenkins/settings';
 import { createFunctions, uploadPackages } from './functions';
 import { createPublicLoadBalancer } from './load-balancer';
 import type { ReleaseClients } from '../pipelines/release/aws/aws';
@@ -127,6 +128,25 @@ export async function sandboxUp(
     );
     created.push(`mgmt: ECR ${repo} ${[...SANDBOX_VERSIONS, INITIAL_IMAGE_TAG].join(' ')}`);
   }
+
+  // As the plan's "Jenkins images" step does: the bootstrap's four repositories, and the agent
+  // images the JCasC templates name under their tag (stand-in manifests: nothing here runs an agent,
+  // and `tdr bootstrap check` looks for them).
+  const agentTag = agentImageTag(DEFAULT_JENKINS_SETTINGS.tdrVersion);
+  for (const image of JENKINS_IMAGES) await createRepository(ecr, naming.jenkinsImageRepository(image));
+  for (const { repository } of AGENT_IMAGE_TARGETS)
+    await ignoreExists(`pushing ${repository}:${agentTag}`, () =>
+      ecr.send(
+        new PutImageCommand({
+          repositoryName: repository,
+          imageTag: agentTag,
+          imageManifest: fakeManifest(repository, agentTag),
+        }),
+      ),
+    );
+  created.push(
+    `mgmt: ECR ${JENKINS_IMAGES.map((i) => naming.jenkinsImageRepository(i)).join(', ')} (agents ${agentTag})`,
+  );
 
   // IAM and ECS do not wait for each other (moto checks no role a task definition names).
   const [roleLines, workloadLines] = await Promise.all([

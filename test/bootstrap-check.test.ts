@@ -18,6 +18,7 @@ import { naming } from '../services/naming';
 import { initialArtifacts } from '../infra/bootstrap/plan';
 import { assumeRole } from './support/accounts';
 import { SANDBOX, sandboxUp, tdr } from './support/release';
+import { AGENT_IMAGE_TARGETS } from '../pipelines/jenkins/settings';
 
 interface Result {
   step: number;
@@ -32,8 +33,9 @@ describe('tdr bootstrap check (moto)', () => {
     const all = JSON.parse((await tdr(['bootstrap', 'check', '-o', 'json'], env)).stdout) as Result[];
     expect(all.filter((r) => r.mark === 'ng')).to.deep.equal([]);
     const { initialImages, initialPackages } = initialArtifacts(loadPlatform({}));
+    // The seed step's `initial` images, and the Jenkins agent images the plan's images step pushes.
     expect(all.filter((r) => r.mark === 'ok' && r.item.startsWith('image '))).to.have.length(
-      initialImages.length,
+      initialImages.length + AGENT_IMAGE_TARGETS.length,
     );
     expect(all.filter((r) => r.mark === 'ok' && r.item.startsWith('package '))).to.have.length(
       functions(loadPlatform({}).catalogue).length,
