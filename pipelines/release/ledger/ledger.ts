@@ -8,7 +8,7 @@
  *
  * Records are the truth. What makes reads constant is a head object per service × environment,
  * `heads/{service}/{env}.json`: the last sequence number and the compacted records every query
- * needs (./ledger-records.ts `compact`). It is a cache, never trusted blindly: each read looks for
+ * needs (./compact.ts `compact`). It is a cache, never trusted blindly: each read looks for
  * the record after its sequence (usually there is none), lists any newer ones (`StartAfter`) and
  * folds them in, repairing it with a conditional write; a missing or unreadable head is rebuilt from the records (`tdr ledger reindex`
  * does it on purpose). A record that does not parse is noted in the head and degrades only what
@@ -34,7 +34,6 @@ import { AwsCallError, attempt, errorName, httpStatusOf } from '../errors';
 import {
   LedgerContentionError,
   MalformedRecordError,
-  compact,
   ledgerRecordSchema,
   recordKey,
   recordPrefix,
@@ -42,9 +41,11 @@ import {
   type LedgerRecord,
   type NewRecord,
 } from './ledger-records';
+import { compact } from './compact';
 import { EMPTY_SUMMARY, foldRuns, runSummarySchema, type RunFact } from './run-summary';
 
 export * from './ledger-records';
+export * from './compact';
 export { MAX_SUMMARY_RUNS, SUMMARY_DAYS, type RunFact } from './run-summary';
 
 const MAX_APPEND_ATTEMPTS = 50;
@@ -62,7 +63,7 @@ export interface LedgerView {
   readonly service: string;
   readonly env: string;
   readonly lastSeq: number;
-  /** Compacted (./ledger-records.ts `compact`), oldest first. */
+  /** Compacted (./compact.ts `compact`), oldest first. */
   readonly records: readonly LedgerRecord[];
   readonly bad: readonly BadRecord[];
   /** Release runs that finished in the last 90 days (./run-summary.ts), oldest first. */
