@@ -322,8 +322,9 @@ export class Ledger {
       summary: EMPTY_SUMMARY,
     };
     const head = this.fold(empty, await this.readAll(await this.keys(service, env, 0)));
-    // No record at all: nothing is stale (a subject never released has no head to repair).
-    if (this.options.readOnly && why !== null && head.lastSeq === 0) return viewOf(head);
+    // No record at all: nothing to cache, nothing stale (a subject never released, or a stream
+    // such as the rejections that no one wrote to, has no head: a failed preflight writes nothing).
+    if (head.lastSeq === 0) return viewOf(head);
     if (this.options.readOnly && why !== null)
       return viewOf(
         head,
