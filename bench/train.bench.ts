@@ -1,7 +1,7 @@
 /**
  * A ten-member release train (issue 26) next to the same ten members promoted one by one, against
  * the same moto_server in one run: four services, five functions and the migrations task, staged
- * in staging, then to prod. Separately: `tdr approve` + `tdr promote` per service and function
+ * in staging, then to prod (functions shift `live` at once: bench/train.config.json; a canary bakes in real time). Separately: `tdr approve` + `tdr promote` per service and function
  * and `tdr task run` for the task (what ten Jenkins jobs run); as a train: `tdr train plan`,
  * `tdr train approve`, `tdr train promote`. Wall time and AWS API calls (moto's request log) of
  * the prod step only; the staging set-up is the same for both and not measured.

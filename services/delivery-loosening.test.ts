@@ -32,13 +32,52 @@ describe('services/delivery-loosening: TDR_CONFIG may not weaken how releases re
       [{ ...prod, testTraffic: false }, 'drops test traffic'],
     ];
     for (const [delivery, says] of cases) {
-      const issues = loosenedDelivery(defaults, withProd(delivery));
+      const issues = loosenedDelivery(defaults, withProd(delivery)).filter((i) =>
+        services.some((s) => i.message.includes(` for ${s}:`)),
+      );
       expect(issues, says).to.have.length(services.length);
       expect(
         issues.every((i) => i.path === 'environments.prod.delivery' && i.message.includes(says)),
         says,
       ).to.equal(true);
     }
+  });
+
+  it("refuses dropping a function's canary, a larger weight or a shorter bake, from the environment or its own override", () => {
+    const fns = namesOfKind(DEFAULT_CATALOGUE, 'lambda');
+    expect(fns.length).to.be.greaterThan(0);
+    const fromEnv = loosenedDelivery(
+      defaults,
+      withProd({ kind: 'rolling', circuitBreaker: true, alarmRollback: true }),
+    );
+    for (const fn of fns)
+      expect(fromEnv.find((i) => i.message.includes(` for ${fn}:`))?.message, fn).to.include(
+        'canary → allAtOnce',
+      );
+    const [fn] = fns;
+    const own = (delivery: unknown) =>
+      ({
+        ...defaults,
+        catalogue: {
+          ...DEFAULT_CATALOGUE,
+          [fn!]: { ...DEFAULT_CATALOGUE[fn!], delivery: { prod: delivery } },
+        },
+      }) as PlatformModel;
+    for (const [delivery, says] of [
+      [{ kind: 'allAtOnce' }, 'canary → allAtOnce'],
+      [{ kind: 'canary', weightPercent: 50, bakeMinutes: 15 }, 'weightPercent'],
+      [{ kind: 'canary', weightPercent: 10, bakeMinutes: 1 }, 'bakeMinutes'],
+    ] as const) {
+      const issues = loosenedDelivery(defaults, own(delivery));
+      expect(
+        issues.map((i) => i.path),
+        says,
+      ).to.deep.equal([`catalogue.${fn}.delivery.prod`]);
+      expect(issues[0]!.message).to.include(says);
+    }
+    expect(
+      loosenedDelivery(defaults, own({ kind: 'canary', weightPercent: 5, bakeMinutes: 30 })),
+    ).to.deep.equal([]);
   });
 
   it("names a service's own override, and accepts tightening", () => {

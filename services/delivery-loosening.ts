@@ -5,10 +5,10 @@
  * `loosenedGates` holds the promotion rules; this holds the delivery, per service, since the
  * catalogue may override an environment's strategy). Allowed only against a local sandbox.
  */
-import type { DeliveryStrategy } from './delivery';
+import type { DeliveryStrategy, FunctionDelivery } from './delivery';
 import { ENVIRONMENT_NAMES, type WorkloadEnvironmentName } from './environments';
 import type { ValidationIssue } from './errors';
-import { deliveryStrategy, namesOfKind } from './queries';
+import { deliveryStrategy, functionDelivery, namesOfKind } from './queries';
 import type { PlatformModel } from './validate';
 
 /** What each loosening says, for the strategy in force before and after the configuration. */
@@ -64,6 +64,30 @@ export function loosenedDelivery(defaults: PlatformModel, configured: PlatformMo
         message: `${loose.join(', ')} for ${service}: loosens how releases reach ${env}, which needs approval; allowed only against a local sandbox (AWS_ENDPOINT_URL on 127.0.0.1)`,
       });
     }
+    for (const fn of namesOfKind(defaults.catalogue, 'lambda')) {
+      const before = functionDelivery(defaults, fn, name);
+      const after = functionDelivery(configured, fn, name);
+      if (!before || !after) continue;
+      const loose = functionLoosenings(before, after);
+      if (loose.length === 0) continue;
+      const own = configured.catalogue[fn] as { delivery?: Partial<Record<string, unknown>> } | undefined;
+      issues.push({
+        path: own?.delivery?.[env] ? `catalogue.${fn}.delivery.${env}` : `environments.${env}.delivery`,
+        message: `${loose.join(', ')} for ${fn}: loosens how releases reach ${env}, which needs approval; allowed only against a local sandbox (AWS_ENDPOINT_URL on 127.0.0.1)`,
+      });
+    }
   }
   return issues;
+}
+
+/** A function's canary is a gate too: dropped, a larger weight or a shorter bake loosens it. */
+function functionLoosenings(before: FunctionDelivery, after: FunctionDelivery): string[] {
+  if (before.kind !== 'canary') return [];
+  if (after.kind !== 'canary') return [`canary → ${after.kind}`];
+  const out: string[] = [];
+  if (after.weightPercent > before.weightPercent)
+    out.push(`weightPercent ${before.weightPercent} → ${after.weightPercent}`);
+  if (after.bakeMinutes < before.bakeMinutes)
+    out.push(`bakeMinutes ${before.bakeMinutes} → ${after.bakeMinutes}`);
+  return out;
 }

@@ -25,6 +25,9 @@ export async function stagedTrain(extra: Env = {}): Promise<Env> {
   const env = await sandboxUp({
     TDR_CONFIG: configFile({
       environments: { prod: { promotion: { soakMinutes: 0, freezeWindows: [], requiredChecks: [] } } },
+      // The function member shifts `live` at once: prod's canary bakes 15 minutes of judged traffic
+      // in real time (release-lambda-canary.test.ts tests it; a train calls the same release).
+      catalogue: { [TRAIN_FUNCTION]: { delivery: { prod: { kind: 'allAtOnce' } } } },
     }),
     ...extra,
   });

@@ -322,9 +322,13 @@ export class Ledger {
       summary: EMPTY_SUMMARY,
     };
     const head = this.fold(empty, await this.readAll(await this.keys(service, env, 0)));
-    // No record at all: nothing to cache, nothing stale (a subject never released, or a stream
-    // such as the rejections that no one wrote to, has no head: a failed preflight writes nothing).
-    if (head.lastSeq === 0) return viewOf(head);
+    // No record at all: nothing stale, and nothing to write yet (a subject never released, or a
+    // stream such as the rejections that no one wrote to; a failed preflight writes nothing). A
+    // writer keeps the empty head in memory: its first append writes it (`advanceHead`).
+    if (head.lastSeq === 0) {
+      if (!this.options.readOnly) this.heads.set(`${service}/${env}`, { head, etag });
+      return viewOf(head);
+    }
     if (this.options.readOnly && why !== null)
       return viewOf(
         head,
