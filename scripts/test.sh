@@ -7,9 +7,8 @@
 #   aws-calls simulates every AWS call the integration phase recorded against the role that made it)
 #
 # typecheck, lint and unit need nothing from each other, and each keeps one core busy at most
-# (tsc, eslint and one mocha process are single-threaded), so they run at the same time: on CI's
-# two cores that took the three from 75 s one after another to about the longest of them (README
-# "Tests"). unit prints as it runs; typecheck and lint write to a file each, printed whole when
+# (tsc, eslint and one mocha process are single-threaded), so they run at the same time on CI's
+# two cores (75 s one after another on a fresh clone, README "How long the tests take"). unit prints as it runs; typecheck and lint write to a file each, printed whole when
 # the phase ends, so no two outputs interleave. Every phase's exit status counts: if any of the
 # three fails, the run fails and the later phases (integration, aws-calls) do not start.
 # TDR_TEST_SERIAL=1 runs every phase one after another, as before.
