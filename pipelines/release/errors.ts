@@ -90,24 +90,50 @@ export function errorName(err: unknown): string | undefined {
   return (e as { name?: string } | undefined)?.name;
 }
 
+/** What to do about missing or expired credentials: the same words wherever they are met. */
+const RENEW_CREDENTIALS =
+  'Set AWS_PROFILE to a profile of ~/.aws/config (after `aws sso login --profile NAME` when it is an SSO ' +
+  'profile), or AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY (and AWS_SESSION_TOKEN); for the sandbox, ' +
+  'AWS_ENDPOINT_URL=http://127.0.0.1:5000 with any keys (README, "See a release without AWS")';
+
 /**
  * AWS credentials are missing or expired: configuration, not a failed operation. The SDK's
  * credential chain throws `CredentialsProviderError` (no provider had credentials, or an SSO
  * session has expired) or `TokenProviderError` (no SSO token) before it sends a request
  * (@smithy/core property-provider; @aws-sdk/credential-provider-sso says "run aws sso login");
  * AWS answers `ExpiredToken` (STS, S3: https://docs.aws.amazon.com/STS/latest/APIReference/CommonErrors.html)
- * or `ExpiredTokenException` (JSON protocols) to a request signed with an expired session.
+ * or `ExpiredTokenException` (JSON protocols) to a request signed with an expired session, with
+ * the message "The security token included in the request is expired" (the common error of
+ * https://docs.aws.amazon.com/AmazonECS/latest/APIReference/CommonErrors.html, ExpiredTokenException).
  */
 export class CredentialsError extends PlatformError {
   readonly kind = 'invalid';
   constructor(readonly sdkError: string) {
-    super(
-      `AWS credentials are missing or expired (${sdkError}). Set AWS_PROFILE to a profile of ~/.aws/config ` +
-        '(after `aws sso login --profile NAME` when it is an SSO profile), or AWS_ACCESS_KEY_ID and ' +
-        'AWS_SECRET_ACCESS_KEY (and AWS_SESSION_TOKEN); for the sandbox, AWS_ENDPOINT_URL=http://127.0.0.1:5000 ' +
-        'with any keys (README, "See a release without AWS")',
-    );
+    super(`AWS credentials are missing or expired (${sdkError}). ${RENEW_CREDENTIALS}`);
     this.name = 'CredentialsError';
+  }
+}
+
+/**
+ * The credentials expired after a release wrote its write-ahead record: by then it may have
+ * changed what runs, so this is not configuration with "nothing changed" (exit 2) but a failed
+ * run (exit 1). Its record stays as written, open, as after a crash: the next command, with
+ * credentials renewed, settles it from what really runs (saga.ts, settleOpenRuns). The lease
+ * could not be released either (same credentials); it expires on its own.
+ */
+export class CredentialsExpiredInRunError extends PlatformError {
+  readonly kind = 'failed';
+  constructor(
+    readonly sdkError: string,
+    readonly openSeq: number,
+    cause: unknown,
+  ) {
+    super(
+      `AWS credentials expired during the run (${sdkError}): ledger #${openSeq} is left open, and the ` +
+        `next command settles it from what really runs. ${RENEW_CREDENTIALS}; then run the command again`,
+      { cause },
+    );
+    this.name = 'CredentialsExpiredInRunError';
   }
 }
 
@@ -117,13 +143,13 @@ const CREDENTIAL_ERROR_NAMES = new Set([
   'ExpiredToken',
   'ExpiredTokenException',
 ]);
+/** AWS's words for an expired session, whatever name a service's error carries. */
+const EXPIRED_TOKEN_MESSAGE = /security token included in the request is expired/i;
 
 /**
  * The credentials problem an error is, or wraps (an AwsCallError keeps the SDK's error as its
- * cause), as a CredentialsError; undefined for any other error. NOT DONE: an ExpiredToken in the
- * middle of a release (a session that expires during a 15-minute wait) is classified the same
- * way, though by then the run has changed something; sessions are an hour and runs reassume roles
- * before expiry (aws/aws.ts), so this is the rare case.
+ * cause), as a CredentialsError; undefined for any other error, and for a run that met expired
+ * credentials after its write-ahead (CredentialsExpiredInRunError says so itself).
  */
 export function credentialsErrorOf(err: unknown): CredentialsError | undefined {
   const seen = new Set<unknown>();
@@ -134,11 +160,17 @@ export function credentialsErrorOf(err: unknown): CredentialsError | undefined {
   ) {
     seen.add(e);
     if (e instanceof CredentialsError) return e;
-    const name = (e as { name?: unknown; Code?: unknown }).name;
-    if (typeof name === 'string' && CREDENTIAL_ERROR_NAMES.has(name)) {
+    if (e instanceof CredentialsExpiredInRunError) return undefined;
+    const name = (e as { name?: unknown }).name;
+    const message = String((e as { message?: unknown }).message ?? '');
+    if (
+      typeof name === 'string' &&
+      (CREDENTIAL_ERROR_NAMES.has(name) ||
+        (!(e instanceof PlatformError) && EXPIRED_TOKEN_MESSAGE.test(message)))
+    ) {
       // The SDK's message, first sentence only: one line.
-      const message = String((e as { message?: unknown }).message ?? '').split(/(?<=\.)\s/)[0] ?? '';
-      return new CredentialsError(`${name}: ${message.replace(/\s+/g, ' ').trim()}`);
+      const first = message.split(/(?<=\.)\s/)[0] ?? '';
+      return new CredentialsError(`${name}: ${first.replace(/\s+/g, ' ').trim()}`);
     }
   }
   return undefined;

@@ -18,4 +18,6 @@ jar=$("$D/build.sh") || {
   echo "check-seed: building the Job DSL engine failed (tools/job-dsl/build.sh)" >&2
   exit 2
 }
-exec java -cp "$J/groovy-all.jar:$J/xstream.jar:$J/xmlunit.jar:$J/xpp3.jar:$J/access-modifier-annotation.jar:$jar" JobDslCheck "$@"
+# JAVA_OPTS, if set, goes to java (the test sets quick-start flags: test/jenkins-jobdsl.test.ts).
+# shellcheck disable=SC2086 # JAVA_OPTS is a list of flags, split on spaces as groovy's own scripts do
+exec java ${JAVA_OPTS:-} -cp "$J/groovy-all.jar:$J/xstream.jar:$J/xmlunit.jar:$J/xpp3.jar:$J/access-modifier-annotation.jar:$jar" JobDslCheck "$@"

@@ -19,6 +19,7 @@ import { ledgerOf, leasesOf, type ReleaseDeps } from './context';
 import { GateRefusedError } from './gates';
 import type { GateVerdict } from '../verdict';
 import { LeaseGuard, throwIfInterrupted } from './guard';
+import { CredentialsExpiredInRunError, credentialsErrorOf } from '../errors';
 import type {
   Ledger,
   LedgerRecord,
@@ -250,59 +251,75 @@ async function underLease<
   // Write-ahead: if we crash from here on, the next run settles this one from what really runs.
   const journal = new Journal<R>(ledger, strategy.started(run), known, step, deps.now);
   await journal.record('started');
-  const view = (notifications: readonly NotificationReport[] = []): RunView<R> => ({
-    outcome: journal.outcome,
-    record: journal.state,
-    ledger: journal.seqs,
-    settled: settled.map((s) => s.seq),
-    notifications,
-  });
-  const done = (failure: string | null): Outcome<Result> => ({
-    notice: null,
-    finish: () => ({ result: strategy.result(run, view()), failure }),
-  });
-
-  const acted = await strategy.act(ctx, run, journal);
-  if (!acted.ok) {
-    await journal.finish('failed', { ...acted.change, detail: acted.detail } as Partial<UnrecordedRun<R>>);
-    return done(strategy.failure(ctx, journal.state, false));
-  }
-  if (req.wait === false) {
-    step(`not waiting (--no-wait): ${acted.noWait}`);
-    return done(null);
-  }
-
-  let ending: Ending<R>;
   try {
-    ending = await strategy.wait(ctx, run, journal);
-    if (!ending.open && ending.outcome === 'failed' && strategy.undo) {
-      await ctx.checkpoint();
-      ending = await strategy.undo(ctx, run, ending);
-    }
-    if (ending.open) {
-      step(ending.detail);
-      journal.note({ detail: ending.detail } as Partial<UnrecordedRun<R>>);
-      return done(ending.awaiting ? null : strategy.failure(ctx, journal.state, true));
-    }
-    // The outcome is recorded only while the lease is still ours: a run whose lease was broken
-    // meanwhile may have been settled, and overtaken, by the next run, and its "succeeded" would
-    // say its version is live when the next run's is. Left open, what really runs settles it.
-    await ctx.leaseHeld();
-    await journal.finish(ending.outcome, { ...ending.change, detail: ending.detail } as Partial<
-      UnrecordedRun<R>
-    >);
-  } catch (err) {
-    step(
-      `outcome unknown (${(err as Error).message}): ledger #${journal.seqs[0]} is left open; the next operation settles it from ECS`,
-    );
-    throw err;
-  }
+    const view = (notifications: readonly NotificationReport[] = []): RunView<R> => ({
+      outcome: journal.outcome,
+      record: journal.state,
+      ledger: journal.seqs,
+      settled: settled.map((s) => s.seq),
+      notifications,
+    });
+    const done = (failure: string | null): Outcome<Result> => ({
+      notice: null,
+      finish: () => ({ result: strategy.result(run, view()), failure }),
+    });
 
-  const failure = ending.outcome === 'succeeded' ? null : strategy.failure(ctx, journal.state, false);
-  return {
-    notice: strategy.notifies ? { record: journal.state, detail: ending.detail } : null,
-    finish: (notifications) => ({ result: strategy.result(run, view(notifications)), failure }),
-  };
+    const acted = await strategy.act(ctx, run, journal);
+    if (!acted.ok) {
+      await journal.finish('failed', { ...acted.change, detail: acted.detail } as Partial<UnrecordedRun<R>>);
+      return done(strategy.failure(ctx, journal.state, false));
+    }
+    if (req.wait === false) {
+      step(`not waiting (--no-wait): ${acted.noWait}`);
+      return done(null);
+    }
+
+    let ending: Ending<R>;
+    try {
+      ending = await strategy.wait(ctx, run, journal);
+      if (!ending.open && ending.outcome === 'failed' && strategy.undo) {
+        await ctx.checkpoint();
+        ending = await strategy.undo(ctx, run, ending);
+      }
+      if (ending.open) {
+        step(ending.detail);
+        journal.note({ detail: ending.detail } as Partial<UnrecordedRun<R>>);
+        return done(ending.awaiting ? null : strategy.failure(ctx, journal.state, true));
+      }
+      // The outcome is recorded only while the lease is still ours: a run whose lease was broken
+      // meanwhile may have been settled, and overtaken, by the next run, and its "succeeded" would
+      // say its version is live when the next run's is. Left open, what really runs settles it.
+      await ctx.leaseHeld();
+      await journal.finish(ending.outcome, { ...ending.change, detail: ending.detail } as Partial<
+        UnrecordedRun<R>
+      >);
+    } catch (err) {
+      step(
+        `outcome unknown (${(err as Error).message}): ledger #${journal.seqs[0]} is left open; the next operation settles it from ECS`,
+      );
+      throw err;
+    }
+
+    const failure = ending.outcome === 'succeeded' ? null : strategy.failure(ctx, journal.state, false);
+    return {
+      notice: strategy.notifies ? { record: journal.state, detail: ending.detail } : null,
+      finish: (notifications) => ({ result: strategy.result(run, view(notifications)), failure }),
+    };
+  } catch (err) {
+    throw afterWriteAhead(err, journal);
+  }
+}
+
+/**
+ * An error that ends a run after its write-ahead record. Expired credentials are no longer
+ * "nothing changed" (exit 2) then: the run may have changed what runs, and its record, left open,
+ * is settled by the next command like any run cut short.
+ */
+function afterWriteAhead(err: unknown, journal: Journal<RunRecord>): unknown {
+  const credentials = credentialsErrorOf(err);
+  const seq = journal.seqs[0];
+  if (!credentials || !journal.open || seq === undefined) return err;
+  return new CredentialsExpiredInRunError(credentials.sdkError, seq, err);
 }
 
 /**
@@ -378,6 +395,7 @@ interface Known {
 export class Journal<R extends RunRecord> {
   readonly seqs: number[] = [];
   private current: UnrecordedRun<R>;
+  private finished = false;
 
   constructor(
     private readonly ledger: Ledger,
@@ -397,6 +415,11 @@ export class Journal<R extends RunRecord> {
     return this.current.outcome;
   }
 
+  /** Written ahead and not yet finished in the ledger: the next run settles it from what runs. */
+  get open(): boolean {
+    return this.seqs.length > 0 && !this.finished;
+  }
+
   /** Changes the state without a record (what a run left open is known to have reached). */
   note(change: Partial<UnrecordedRun<R>>): void {
     this.current = { ...this.current, ...change };
@@ -414,8 +437,10 @@ export class Journal<R extends RunRecord> {
   }
 
   /** The outcome, with when it finished. */
-  finish(outcome: R['outcome'], change: Partial<UnrecordedRun<R>> = {}): Promise<LedgerRecord> {
-    return this.record(outcome, { ...change, finishedAt: this.now().toISOString() });
+  async finish(outcome: R['outcome'], change: Partial<UnrecordedRun<R>> = {}): Promise<LedgerRecord> {
+    const rec = await this.record(outcome, { ...change, finishedAt: this.now().toISOString() });
+    this.finished = true;
+    return rec;
   }
 }
 
