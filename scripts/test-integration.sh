@@ -21,7 +21,10 @@ if ! [[ "$jobs" =~ ^[0-9]+$ ]] || ((jobs < 1 || jobs > 16)); then
 fi
 
 SLOW_FIRST=(
+  test/resilience/train-crash.test.ts
   test/resilience/crash.test.ts
+  test/release-train.test.ts
+  test/release-lambda-canary.test.ts
   test/release-status.test.ts
   test/jenkins-groovy.test.ts
   test/release-promote.test.ts
