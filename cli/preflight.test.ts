@@ -5,8 +5,7 @@
  * on PATH records whether it ran); with a real organisation, Pulumi runs with the plan's arguments.
  */
 import { execFile } from 'node:child_process';
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect } from 'chai';
 import { loadPlatform } from '../services/config';
@@ -21,6 +20,7 @@ import { ALL_STACKS } from '../infra/stacks';
 import { REAL_ORGANISATION, organisationFile } from '../test/support/organisation';
 import { TEST_ACCOUNT_IDS } from '../test/support/accounts';
 import { runTdr } from '../test/support/cli';
+import { scratchDir } from '../test/support/scratch';
 import { standUpInput } from './bootstrap';
 
 const REAL = organisationFile(REAL_ORGANISATION);
@@ -45,7 +45,7 @@ describe('tdr preflight', () => {
   });
 
   it("refuses a stack config that sets the organisation's keys itself, and bad account ids; passes a real organisation", async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'tdr-stacks-'));
+    const dir = scratchDir('tdr-stacks-');
     const own = readFileSync(join(__dirname, '..', 'infra', 'stacks', 'Pulumi.intg.yaml'), 'utf8');
     writeFileSync(join(dir, 'Pulumi.intg.yaml'), `${own.trimEnd()}\n  tdr:slackWorkspaceId: T0TDR000001\n`);
     const twice = await runTdr(['preflight', '--stack', 'intg'], {
@@ -102,7 +102,7 @@ describe('tdr preflight', () => {
       expect(c, c).to.match(new RegExp(`^npx tdr preflight --stack ${stack} && `));
     }
     // The documented line itself, with `npx tdr` this checkout's CLI and a `pulumi` that records being started.
-    const bin = mkdtempSync(join(tmpdir(), 'tdr-bin-'));
+    const bin = scratchDir('tdr-bin-');
     const started = join(bin, 'pulumi-started');
     const root = join(__dirname, '..');
     writeFileSync(
@@ -145,7 +145,7 @@ describe('tdr preflight', () => {
       s.commands.filter((c) => c.includes(`put-parameter`) && c.includes(naming.organisationParameter())),
     );
     expect(puts).to.have.length(1);
-    const bin = mkdtempSync(join(tmpdir(), 'tdr-bin-'));
+    const bin = scratchDir('tdr-bin-');
     const started = join(bin, 'aws-started');
     const root = join(__dirname, '..');
     writeFileSync(

@@ -1,6 +1,6 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { expect } from 'chai';
 import { loadPlatform } from './config';
 import { DEFAULT_CATALOGUE } from './catalogue';
@@ -109,6 +109,7 @@ describe('services/delivery-loosening: TDR_CONFIG may not weaken how releases re
     expect(message).to.contain('environments.prod.delivery');
     expect(message).to.contain('removes the approval pause');
     const local = loadPlatform({ TDR_CONFIG: file, AWS_ENDPOINT_URL: 'http://127.0.0.1:5000' });
+    rmSync(dirname(file), { recursive: true, force: true });
     expect(local.environments.prod.delivery).to.deep.include({ approvalPause: null });
   });
 });

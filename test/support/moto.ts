@@ -10,10 +10,10 @@
  * and the request count and the tail for error messages are read from it.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { closeSync, mkdtempSync, openSync, readSync, rmSync, statSync } from 'node:fs';
+import { closeSync, openSync, readSync, rmSync, statSync } from 'node:fs';
 import { createServer } from 'node:net';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { scratchDir } from './scratch';
 
 export const MOTO_INSTALL_HINT =
   "moto_server was not found on PATH. Install it with: pip install 'moto[server]' (or set TDR_SKIP_INTEGRATION=1 to skip integration tests, loudly)";
@@ -46,7 +46,7 @@ export function freePort(): Promise<number> {
 export async function startMoto(extraEnv: Record<string, string> = {}): Promise<MotoServer> {
   const port = await freePort();
   const endpoint = `http://127.0.0.1:${port}`;
-  const dir = mkdtempSync(join(tmpdir(), 'tdr-moto-'));
+  const dir = scratchDir('tdr-moto-'); // removed by stop(), or with the process
   const logFile = join(dir, 'moto.log');
   const logFd = openSync(logFile, 'a');
   const child: ChildProcess = spawn('moto_server', ['-H', '127.0.0.1', '-p', String(port)], {

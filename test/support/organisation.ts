@@ -1,8 +1,8 @@
 /** A plausible real organisation config for tests, and a file holding one. */
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Organisation } from '../../services/organisation';
+import { scratchDir } from './scratch';
 
 /** A plausible real organisation: every field differs from the example where examples are placeholders. */
 export const REAL_ORGANISATION: Organisation = {
@@ -30,7 +30,7 @@ export const REAL_ORGANISATION: Organisation = {
 
 /** A JSON file holding `org`, as TDR_ORGANISATION names it. */
 export function organisationFile(org: unknown): string {
-  const path = join(mkdtempSync(join(tmpdir(), 'tdr-org-')), 'organisation.json');
+  const path = join(scratchDir('tdr-org-'), 'organisation.json');
   writeFileSync(path, JSON.stringify(org));
   return path;
 }
