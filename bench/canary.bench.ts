@@ -22,6 +22,7 @@ import { releaseFunction } from '../pipelines/release/strategies/lambda-alias-sh
 import { HEALTHY, canaryWorld } from '../sandbox/canary-world';
 import { ERROR_BURST, DEMO_INVOCATIONS_PER_MINUTE } from '../sandbox/demo-canary';
 import { runTdr } from '../test/support/cli';
+import { e2ePassed } from '../test/support/release';
 import { benchSandbox, median } from './sandbox';
 import { runsOf } from './smoke';
 
@@ -41,23 +42,7 @@ async function tdr(argv: string[], env: Env): Promise<void> {
 async function ready(env: Env, version: string): Promise<void> {
   await tdr(['deploy', '--service', FN, '--env', 'intg', '--version', version], env);
   await tdr(['promote', '--service', FN, '--to', 'staging', '--actor', 'bench'], env);
-  await tdr(
-    [
-      'check',
-      'record',
-      '--service',
-      FN,
-      '--env',
-      'staging',
-      '--version',
-      version,
-      '--name',
-      'e2e',
-      '--result',
-      'passed',
-    ],
-    env,
-  );
+  await e2ePassed(env, FN, version);
 }
 
 interface Measured {

@@ -17,7 +17,16 @@ import { motoServer } from './support/hooks';
 import { startProxy } from './support/proxy';
 import { runTdr } from './support/cli';
 import { assumeRole } from './support/accounts';
-import { APPROVER_ROLE, QUICK_CONFIG, SANDBOX, as, configFile, sandboxUp, tdr } from './support/release';
+import {
+  APPROVER_ROLE,
+  QUICK_CONFIG,
+  SANDBOX,
+  as,
+  configFile,
+  e2ePassed,
+  sandboxUp,
+  tdr,
+} from './support/release';
 
 type Env = Record<string, string | undefined>;
 const FN = 'checksum';
@@ -46,23 +55,7 @@ async function deploy(env: Env, version: string) {
 async function throughProd(env: Env, version: string) {
   const intg = await deploy(env, version);
   await tdr(['promote', '--service', FN, '--to', 'staging', '--actor', 'bob'], env);
-  await tdr(
-    [
-      'check',
-      'record',
-      '--service',
-      FN,
-      '--env',
-      'staging',
-      '--version',
-      version,
-      '--name',
-      'e2e',
-      '--result',
-      'passed',
-    ],
-    env,
-  );
+  await e2ePassed(env, FN, version);
   await tdr(['approve', '--service', FN, '--env', 'prod'], await as(env, APPROVER_ROLE, 'alice'));
   const prod = await tdr(['promote', '--service', FN, '--to', 'prod', '--actor', 'bob'], env);
   expect(prod.stdout).to.contain(`promote function ${FN} ${version} → prod (from staging): succeeded`);

@@ -19,7 +19,7 @@ import type { ReleaseDeps } from '../pipelines/release/saga/context';
 import { releaseFunction } from '../pipelines/release/strategies/lambda-alias-shift';
 import { HEALTHY, canaryWorld } from '../sandbox/canary-world';
 import type { VersionBehaviour } from '../sandbox/lambda-traffic';
-import { APPROVER_ROLE, as, sandboxUp, tdr } from './support/release';
+import { APPROVER_ROLE, as, e2ePassed, sandboxUp, tdr } from './support/release';
 
 type Env = Record<string, string | undefined>;
 const FN = 'checksum';
@@ -29,23 +29,7 @@ const region = 'eu-west-2';
 async function readyForProd(env: Env, version: string) {
   await tdr(['deploy', '--service', FN, '--env', 'intg', '--version', version], env);
   await tdr(['promote', '--service', FN, '--to', 'staging', '--actor', 'bob'], env);
-  await tdr(
-    [
-      'check',
-      'record',
-      '--service',
-      FN,
-      '--env',
-      'staging',
-      '--version',
-      version,
-      '--name',
-      'e2e',
-      '--result',
-      'passed',
-    ],
-    env,
-  );
+  await e2ePassed(env, FN, version);
   await tdr(['approve', '--service', FN, '--env', 'prod'], await as(env, APPROVER_ROLE, 'alice'));
 }
 
