@@ -10,7 +10,7 @@ export function roleSuffix(env: EnvironmentName): string {
 }
 
 /** The Jenkins images the platform builds: the controller and the three agents. */
-export const JENKINS_IMAGES = ['controller', 'agent', 'build-agent', 'platform-agent'] as const;
+export const JENKINS_IMAGES = ['controller', 'agent', 'build-agent', 'platform-agent', 'kaniko'] as const;
 export type JenkinsImage = (typeof JENKINS_IMAGES)[number];
 
 export const MAINTENANCE_SUBJECT = 'maintenance';
@@ -120,6 +120,10 @@ export const naming = {
   jenkinsAgentSecurityGroup: () => 'tdr-jenkins-agents-mgmt',
   jenkinsControllerService: () => 'jenkins_service_mgmt',
   jenkinsAgentFamily: (env: EnvironmentName) => `jenkins-agent-${env}`,
+  /** The image builder's own task (services/kaniko.ts): its task definition family, task role and context bucket. */
+  jenkinsKanikoFamily: () => 'jenkins-kaniko-mgmt',
+  jenkinsKanikoTaskRole: () => 'TDRJenkinsKanikoTaskRoleMgmt',
+  jenkinsKanikoContextBucket: () => 'tdr-kaniko-context-mgmt',
   /**
    * mgmt's ECR repository of a Jenkins image (pipelines/jenkins/controller and agent Dockerfiles):
    * `jenkins-controller`, `jenkins-agent`, `jenkins-build-agent`, `jenkins-platform-agent`.

@@ -164,12 +164,24 @@ describe('the mgmt stack runs the Jenkins controller that jenkins.yaml describes
     expect(toController.map((r) => r.inputs.fromPort)).to.deep.equal([8080]);
   });
 
-  it('the agents’ execution role pulls exactly the repositories the templates’ images name, which the bootstrap creates', () => {
-    const repositories = [...new Set(cloud.templates.map((t) => /\/([^/:@]+)[:@]/.exec(t.image)![1]!))];
+  it('the agents’ execution role pulls exactly the repositories the templates’ and Kaniko’s task’s images name, which the bootstrap creates', () => {
+    // Kaniko's own task (infra/accounts/mgmt-kaniko.ts) starts with the same execution role.
+    const kaniko = ofType('ecs/taskDefinition:TaskDefinition').find(
+      (t) => t.inputs.family === naming.jenkinsKanikoFamily(),
+    )?.inputs as Inputs;
+    const kanikoImages = (JSON.parse(String(kaniko.containerDefinitions)) as Inputs[]).map((c) =>
+      String(c.image),
+    );
+    const repositories = [
+      ...new Set(
+        [...cloud.templates.map((t) => t.image), ...kanikoImages].map((i) => /\/([^/:@]+)[:@]/.exec(i)![1]!),
+      ),
+    ];
     expect(repositories).to.have.members([
       naming.jenkinsImageRepository('agent'),
       naming.jenkinsImageRepository('build-agent'),
       naming.jenkinsImageRepository('platform-agent'),
+      naming.jenkinsImageRepository('kaniko'),
     ]);
     const pull = sid(rolePolicy(naming.jenkinsAgentExecutionRole()), 'PullAgentImages');
     expect(list(pull.Resource)).to.have.members(repositories.map((r) => arn.ecrRepository(REGION, MGMT, r)));

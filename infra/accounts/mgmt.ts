@@ -27,6 +27,7 @@ import {
 } from '../definitions/jenkins-controller';
 import { grafanaWorkspaceReadStatements } from '../definitions/grafana-workspace';
 import { releaseApproverRoles } from '../definitions/release-approver';
+import { defineKanikoTask } from './mgmt-kaniko';
 import { MGMT_SETTINGS } from './settings';
 import { notificationsKey, notificationsTopic, openAccount, type AccountContext } from './account';
 import { elbLogDeliveryAccount } from './workload';
@@ -77,6 +78,10 @@ export function defineMgmtAccount(platform: Platform, config: MgmtStackConfig): 
     { vpcId: network.vpcId, clusterArn: jenkins.clusterArn, subnetIds: network.privateSubnetIds },
     opts,
   );
+  defineKanikoTask(ctx, {
+    executionRole: agentExecutionRole,
+    logGroupName: naming.logGroup('jenkins-agent', 'mgmt'),
+  });
   const grafana = defineGrafana(ctx, workloadAccounts);
   return ctx.root.complete({
     ledgerBucket: ledger.bucketName,

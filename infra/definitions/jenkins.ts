@@ -14,6 +14,7 @@ import {
 import { JENKINS_IMAGES, naming } from '../../services/naming';
 import { ecsEntries, ecsServices, functions, oneOffTasks } from '../../services/queries';
 import type { AccountFacts, WorkloadAccountFacts } from './account';
+import { kanikoCallerStatements } from './kaniko';
 import { lambdaArn } from './lambda';
 import { progressiveDeliveryStatements } from './progressive-iam';
 import { arn, serviceTrust, type CrossAccountRoleArgs, type PolicyStatement, type RoleSpec } from './iam';
@@ -129,7 +130,7 @@ export function readAccountIds(mgmt: AccountFacts): PolicyStatement {
 
 /**
  * The mgmt agents' role: `ecs-mgmt` and the build agent `ecs-mgmt-build` (pipelines/jenkins/agents.ts).
- * A build pushes the catalogue's images to mgmt's ECR with Kaniko and waits for their scan
+ * A build has Kaniko's own task push the catalogue's images to mgmt's ECR and waits for their scan
  * (kaniko-build, scan-gate), and uploads function packages with their SHA-256 (upload-package).
  * The nightly `mgmt/release-report` (`tdr report`, TDR_WORKLOAD_ROLE=reader) reads the ledger and
  * the account ids, and each workload account through its `TDRReleaseReaderRole{Env}` only. Nothing
@@ -139,7 +140,7 @@ export function readAccountIds(mgmt: AccountFacts): PolicyStatement {
 export function jenkinsMgmtNodeRole(mgmt: AccountFacts, workloadAccounts: WorkloadAccountIds): RoleSpec {
   return {
     roleName: naming.jenkinsNodeRole('mgmt'),
-    description: `Jenkins agents in mgmt: push the catalogue's images to ECR, upload function packages to ${naming.backendCodeBucket()}, read the release ledger and each workload account through its release reader role`,
+    description: `Jenkins agents in mgmt: build images through Kaniko's task, upload function packages to ${naming.backendCodeBucket()}, read the release ledger and each workload account through its release reader role`,
     trust: [serviceTrust('ecs-tasks.amazonaws.com', mgmt.accountId)],
     statements: [...mgmtNodeRoleStatements(mgmt), ...releaseReportStatements(mgmt, workloadAccounts)],
   };
@@ -176,38 +177,22 @@ function releaseReportStatements(
 }
 
 /**
- * Push and pull as the ECR user guide lists them ("IAM permissions for pushing an image"), the
- * scan findings scan-gate reads, and new packages only: upload-package writes with
- * `If-None-Match: *`, which S3 makes a condition key (`s3:if-none-match`; "Enforce conditional
- * writes", S3 user guide), so even this role cannot overwrite a package a release recorded.
+ * Images are built and pushed by Kaniko's own task (./kaniko.ts), which this role starts and
+ * watches; it reads the images and their scan findings (kaniko-build's "already there?", scan-gate).
+ * Function packages: new ones only: upload-package writes with `If-None-Match: *`, which S3 makes
+ * a condition key (`s3:if-none-match`; "Enforce conditional writes", S3 user guide), so even this
+ * role cannot overwrite a package a release recorded.
  */
 function mgmtNodeRoleStatements(mgmt: AccountFacts): PolicyStatement[] {
-  // mgmt/agent-image rebuilds the agent images on the build agent, as this role.
-  const repositories = [...catalogueRepositoryArns(mgmt), ...agentRepositoryArns(mgmt)];
   const packages = functionPackageResources(mgmt.platform);
   return [
-    // A registry token is account-wide by design; what it can push to is limited below.
-    { Sid: 'EcrToken', Effect: 'Allow', Action: 'ecr:GetAuthorizationToken', Resource: '*' },
-    {
-      Sid: 'PushImages',
-      Effect: 'Allow',
-      Action: [
-        'ecr:BatchCheckLayerAvailability',
-        'ecr:InitiateLayerUpload',
-        'ecr:UploadLayerPart',
-        'ecr:CompleteLayerUpload',
-        'ecr:PutImage',
-        'ecr:BatchGetImage',
-        'ecr:GetDownloadUrlForLayer',
-      ],
-      Resource: repositories,
-    },
     {
       Sid: 'ReadScans',
       Effect: 'Allow',
       Action: ['ecr:DescribeImages', 'ecr:DescribeImageScanFindings'],
-      Resource: repositories,
+      Resource: kanikoRepositoryArns(mgmt),
     },
+    ...kanikoCallerStatements(mgmt),
     ...(packages.length === 0
       ? []
       : [
@@ -227,6 +212,14 @@ function mgmtNodeRoleStatements(mgmt: AccountFacts): PolicyStatement[] {
           },
         ]),
   ];
+}
+
+/**
+ * The repositories builds push to (Kaniko's task role) and read (the build agent): the catalogue's
+ * images, and the Jenkins agent images, which mgmt/agent-image rebuilds (Kaniko's own included).
+ */
+export function kanikoRepositoryArns(mgmt: AccountFacts): string[] {
+  return [...catalogueRepositoryArns(mgmt), ...agentRepositoryArns(mgmt)];
 }
 
 /** mgmt's ECR repositories of the Jenkins agent images (every Jenkins image but the controller's). */

@@ -8,6 +8,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect } from 'chai';
 import { loadPlatform } from '../../services/config';
+import { KANIKO } from '../../services/kaniko';
 import { platformAgentLabel } from './agents';
 import { buildJenkinsModel } from './build-model';
 import { allStages } from './walk';
@@ -43,13 +44,31 @@ describe('the Jenkins images', () => {
       ).to.include(t.target);
   });
 
-  it('the build agent runs a maintained Kaniko as root, not the archived one', () => {
+  it('Kaniko (the maintained fork, not the archived one) is an image of its own, and the build agent holds none of it', () => {
     const text = read(AGENT_DOCKERFILE);
     expect(text).to.not.contain('gcr.io/kaniko-project');
     expect(text).to.contain('https://github.com/chainguard-dev/kaniko.git');
-    const build = agents.find((s) => s.name === 'build-agent')!;
-    expect(stageUser(build)).to.equal('root');
-    expect(build.instructions.some((i) => /COPY --from=kaniko .*\/kaniko\/executor$/.test(i))).to.equal(true);
+    expect(text).to.match(new RegExp(`^ARG KANIKO_VERSION=${KANIKO.version}$`, 'm'));
+    // The fork's README, "Known Issues": no other image may carry the executor, a Jenkins agent least.
+    const kaniko = agents.find((s) => s.name === KANIKO.target)!;
+    expect(kaniko.from).to.equal('scratch');
+    expect(
+      kaniko.instructions.filter((i) => /^COPY /.test(i)).some((i) => i.endsWith(' /kaniko/executor')),
+    ).to.equal(true);
+    expect(kaniko.instructions).to.include('ENTRYPOINT ["/kaniko/executor"]');
+    // What the fork's executor image sets (deploy/Dockerfile, `kaniko-executor`): ECR pushes go
+    // through the credential helper that DOCKER_CONFIG's config.json names; certificates for TLS.
+    expect(stageEnv(kaniko)).to.deep.include({
+      DOCKER_CONFIG: '/kaniko/.docker/',
+      SSL_CERT_DIR: '/kaniko/ssl/certs',
+    });
+    for (const s of agents.filter((x) => x.name !== KANIKO.target))
+      expect(
+        s.instructions.some((i) => /\/kaniko\//.test(i)),
+        `${s.name} carries Kaniko`,
+      ).to.equal(false);
+    // So the build agent is an ordinary inbound agent, not root.
+    expect(stageUser(agents.find((s) => s.name === 'build-agent')!)).to.equal('jenkins');
   });
 
   it('the platform agent installs every package .ci/run installs before npm test', () => {

@@ -5158,7 +5158,7 @@ multibranchPipelineJob('mgmt/build/tdr-reporting') {
     }
 }
 pipelineJob('mgmt/agent-image') {
-    description('Builds the agent images (tdr at TDR_VERSION, Node, Pulumi; Kaniko and build tools for ecs-mgmt-build; npm test\'s packages for ecs-mgmt-platform) into mgmt\'s ECR; pin the result in settings.tdrVersion')
+    description('Builds the agent images (tdr at TDR_VERSION, Node, Pulumi; build tools for ecs-mgmt-build; npm test\'s packages for ecs-mgmt-platform) and Kaniko\'s own image into mgmt\'s ECR; pin the result in settings.tdrVersion')
     parameters {
         stringParam('TDR_VERSION', '', 'The platform release (git tag, e.g. v12) to install as tdr')
     }

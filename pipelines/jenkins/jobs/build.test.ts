@@ -1,7 +1,10 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { expect } from 'chai';
 import { DEFAULT_CATALOGUE } from '../../../services/catalogue';
 import { buildPlatform, loadPlatform } from '../../../services/config';
 import { DEFAULT_ENVIRONMENTS } from '../../../services/environments';
+import { KANIKO } from '../../../services/kaniko';
 import { ecsEntries, functions, sourceRepositories } from '../../../services/queries';
 import { branchVersion, BUILD_VERSION_PATTERN_SOURCE } from '../../../services/versions';
 import { buildAgentLabel } from '../agents';
@@ -234,10 +237,21 @@ describe('build jobs', () => {
     const p = pipeline(model, 'agent-image');
     expect(p.stages[0]?.agent).to.equal(undefined);
     expect(p.stages[0]?.steps?.[0]).to.deep.include({ parameter: 'TDR_VERSION', pattern: '^v\\d+$' });
-    const kaniko = allSteps(p).find((s) => s.kind === 'shell' && s.argv[0] === 'kaniko-build');
+    const builds = allSteps(p).filter((s) => s.kind === 'shell' && s.argv[0] === 'kaniko-build');
     // Every agent image, each from its own Dockerfile target (the platform agent included).
-    expect(kaniko?.kind === 'shell' && kaniko.argv[2]).to.equal(
+    expect(builds.map((k) => k.kind === 'shell' && k.argv[2])).to.deep.equal([
       'pipelines/jenkins/agent/Dockerfile=jenkins-agent@agent pipelines/jenkins/agent/Dockerfile=jenkins-build-agent@build-agent pipelines/jenkins/agent/Dockerfile=jenkins-platform-agent@platform-agent',
-    );
+      // And Kaniko's own, tagged with the release the Dockerfile pins (what the mgmt stack runs).
+      'pipelines/jenkins/agent/Dockerfile=jenkins-kaniko@kaniko',
+    ]);
+    expect(builds[1]?.kind === 'shell' && builds[1].argv[1]).to.deep.equal({ env: 'KANIKO_TAG' });
+    const capture = allSteps(p).find((s) => s.kind === 'capture' && s.variable === 'KANIKO_TAG');
+    const argv = capture?.kind === 'capture' ? capture.argv : [];
+    // The capture's sed finds the tag the mgmt stack runs (services/kaniko.ts) in the Dockerfile.
+    const sed = /^s\/(.*)\/\/p$/.exec(String(argv[2]))?.[1];
+    const line = readFileSync(join(__dirname, '..', '..', '..', String(argv[3])), 'utf8')
+      .split('\n')
+      .find((l) => new RegExp(sed!).test(l));
+    expect(line?.replace(new RegExp(sed!), '')).to.equal(KANIKO.version);
   });
 });

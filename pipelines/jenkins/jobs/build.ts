@@ -1,8 +1,8 @@
 /**
  * build: a multibranch job per source repository of the catalogue, all running one template.
  * Every branch and pull request runs the repository's tests. The main branch then takes the next
- * `vN` from the repository's git tags, builds its images with Kaniko on mgmt's build agent (no
- * Docker daemon, nothing privileged), pushes them to mgmt's ECR, stops on scan findings at or above
+ * `vN` from the repository's git tags, builds its images with Kaniko (its own ECS task, started by
+ * mgmt's build agent: no Docker daemon, nothing privileged), pushes them to mgmt's ECR, stops on scan findings at or above
  * the configured severity, uploads its function packages with their SHA-256 to mgmt's code bucket
  * (`tdr-backend-code-mgmt/{function}/{vN}/`), pushes the git tag, and starts the deploy job of each
  * of its services and functions in the environments fed by the build (intg) with VERSION and
@@ -12,6 +12,7 @@
  * agent-image: builds the agent images (pipelines/jenkins/agent/Dockerfile) from a platform release.
  */
 import type { EnvironmentName } from '../../../services/environments';
+import { KANIKO } from '../../../services/kaniko';
 import { naming } from '../../../services/naming';
 import { sourceRepositories, type SourceRepository } from '../../../services/queries';
 import { VERSION_PATTERN_SOURCE } from '../../../services/versions';
@@ -250,11 +251,15 @@ function buildPipeline(ctx: JobContext, repositories: readonly SourceRepository[
   return { ...pipeline, post: {} };
 }
 
-/** Builds both agent images from a platform release, tagged `<release>-node<major>`. */
+/**
+ * Builds the agent images from a platform release, tagged `<release>-node<major>`, and the Kaniko
+ * image they build with (its own task, scripts/kaniko-build.sh), tagged with the fork's release.
+ */
 export function agentImageJob(ctx: JobContext): Contribution {
   const { settings } = ctx;
   const id = 'agent-image';
   const images = AGENT_IMAGE_TARGETS.map((i) => `${AGENT_DOCKERFILE}=${i.repository}@${i.target}`).join(' ');
+  const kanikoImage = `${AGENT_DOCKERFILE}=${naming.jenkinsImageRepository('kaniko')}@${KANIKO.target}`;
   const tag = env('IMAGE_TAG');
   const pipeline = definePipeline(ctx, {
     id,
@@ -291,6 +296,16 @@ export function agentImageJob(ctx: JobContext): Contribution {
           },
           sh(TOOLS.kanikoBuild, tag, images),
           sh(TOOLS.scanGate, tag, settings.scanFailSeverity, images),
+          // Kaniko's own image is tagged with the fork's release the Dockerfile at TDR_VERSION pins
+          // (services/kaniko.ts): the mgmt stack runs it by that tag, and a release that pins the
+          // same Kaniko finds its tag already there and builds nothing.
+          {
+            kind: 'capture',
+            variable: 'KANIKO_TAG',
+            argv: ['sed', '-n', 's/^ARG KANIKO_VERSION=//p', AGENT_DOCKERFILE],
+          },
+          sh(TOOLS.kanikoBuild, env('KANIKO_TAG'), kanikoImage),
+          sh(TOOLS.scanGate, env('KANIKO_TAG'), settings.scanFailSeverity, kanikoImage),
         ],
       },
     ],
@@ -298,7 +313,7 @@ export function agentImageJob(ctx: JobContext): Contribution {
   const job: Job = {
     path: AGENT_IMAGE_JOB,
     kind: 'agent-image',
-    description: `Builds the agent images (tdr at TDR_VERSION, Node, Pulumi; Kaniko and build tools for ${buildAgentLabel(MGMT)}; npm test's packages for ${platformAgentLabel(MGMT)}) into mgmt's ECR; pin the result in settings.tdrVersion`,
+    description: `Builds the agent images (tdr at TDR_VERSION, Node, Pulumi; build tools for ${buildAgentLabel(MGMT)}; npm test's packages for ${platformAgentLabel(MGMT)}) and Kaniko's own image into mgmt's ECR; pin the result in settings.tdrVersion`,
     environment: MGMT,
     parameters: [
       {
