@@ -5,6 +5,7 @@
  */
 import { Option, type Command } from 'commander';
 import { isLocalSandbox, parseAccountIds, type AccountIds, type Platform } from '../services/config';
+import { KANIKO } from '../services/kaniko';
 import { naming } from '../services/naming';
 import type { Organisation } from '../services/organisation';
 import type { StandUpInput } from '../infra/bootstrap/plan';
@@ -258,6 +259,12 @@ export function standUpInput(
         release: jenkins.DEFAULT_JENKINS_SETTINGS.tdrVersion,
         tag: jenkins.agentImageTag(jenkins.DEFAULT_JENKINS_SETTINGS.tdrVersion),
         targets: jenkins.AGENT_IMAGE_TARGETS,
+      },
+      kaniko: {
+        dockerfile: jenkins.AGENT_DOCKERFILE,
+        repository: naming.jenkinsImageRepository('kaniko'),
+        target: KANIKO.target,
+        tag: KANIKO.version,
       },
       digestKey: 'tdr:jenkinsControllerImageDigest',
       stackConfigFile: 'infra/stacks/Pulumi.mgmt.yaml',

@@ -137,11 +137,12 @@ describe('infrastructure (offline synth under Pulumi mocks)', function () {
 
   it('declares no Jenkins agent task definition: the controller’s ECS cloud registers one per template', () => {
     // The amazon-ecs plugin registers `{cloud}-{template}` itself (ECSService#registerTemplate);
-    // a stack-declared one would be a second, unused definition (issue 23).
+    // a stack-declared one would be a second, unused definition (issue 23). Kaniko's task is no
+    // agent: the build agent starts it (infra/accounts/mgmt-kaniko.ts).
     const families = ofType('mgmt', 'aws:ecs/taskDefinition:TaskDefinition').map(
       (t) => (t.inputs as Inputs).family as string,
     );
-    expect(families).to.deep.equal([naming.taskFamily('jenkins', 'mgmt')]);
+    expect(families).to.have.members([naming.taskFamily('jenkins', 'mgmt'), naming.jenkinsKanikoFamily()]);
   });
 
   it('no task has a public IP, and every service runs in the private subnets', () => {

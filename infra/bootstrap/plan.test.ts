@@ -1,4 +1,5 @@
 import { expect } from 'chai';
+import { KANIKO } from '../../services/kaniko';
 import { naming } from '../../services/naming';
 import { firstStandUp, standUpPrerequisites } from './plan';
 
@@ -39,6 +40,12 @@ const input = {
         { repository: 'jenkins-build-agent', target: 'build-agent' },
         { repository: 'jenkins-platform-agent', target: 'platform-agent' },
       ],
+    },
+    kaniko: {
+      dockerfile: 'pipelines/jenkins/agent/Dockerfile',
+      repository: naming.jenkinsImageRepository('kaniko'),
+      target: KANIKO.target,
+      tag: KANIKO.version,
     },
     digestKey: 'tdr:jenkinsControllerImageDigest',
     stackConfigFile: 'infra/stacks/Pulumi.mgmt.yaml',
@@ -188,15 +195,19 @@ describe('the first stand-up plan', () => {
       expect(commands).to.include(`docker push ${registry}/jenkins-${t}:v1-node24`);
     }
     expect(commands).to.include('git worktree add --detach "$AGENT_SRC" \'v1\'');
-    expect(step.creates).to.deep.equal(
-      ['agent', 'build-agent', 'platform-agent'].map((t) => ({
+    // Kaniko's own image, under the fork's release the mgmt stack's Kaniko task runs.
+    expect(commands).to.include(`--target kaniko -t ${registry}/jenkins-kaniko:${KANIKO.version}`);
+    expect(commands).to.include(`docker push ${registry}/jenkins-kaniko:${KANIKO.version}`);
+    expect(step.creates).to.deep.equal([
+      ...['agent', 'build-agent', 'platform-agent'].map((t) => ({
         kind: 'image',
         repository: `jenkins-${t}`,
         tag: 'v1-node24',
       })),
-    );
+      { kind: 'image', repository: 'jenkins-kaniko', tag: KANIKO.version },
+    ]);
     // The bootstrap created the repositories they are pushed to.
-    for (const t of ['controller', 'agent', 'build-agent', 'platform-agent'])
+    for (const t of ['controller', 'agent', 'build-agent', 'platform-agent', 'kaniko'])
       expect(steps[bootstrap]!.creates).to.deep.include({ kind: 'repository', repository: `jenkins-${t}` });
     // Nothing builds the controller image later by hand.
     const controller = steps.find((s) => /Jenkins controller/.test(s.title))!;

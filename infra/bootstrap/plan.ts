@@ -106,6 +106,16 @@ export interface JenkinsImages {
     readonly tag: string;
     readonly targets: ReadonlyArray<{ readonly repository: string; readonly target: string }>;
   };
+  /**
+   * Kaniko's own image (services/kaniko.ts), which the mgmt stack's Kaniko task runs by this tag
+   * and every later image build runs in. Built from this checkout's Dockerfile, not the release's.
+   */
+  readonly kaniko?: {
+    readonly dockerfile: string;
+    readonly repository: string;
+    readonly target: string;
+    readonly tag: string;
+  };
   /** The stack config key and file the controller's digest goes into. */
   readonly digestKey: string;
   readonly stackConfigFile: string;
@@ -353,11 +363,20 @@ export function firstStandUp(input: StandUpInput): StandUpStep[] {
  * mgmt's stack config (a reviewed commit), which a real run refuses while it is the example.
  */
 function jenkinsImagesStep(input: StandUpInput): Omit<StandUpStep, 'step'> {
-  const { controller, agents, digestKey, stackConfigFile } = input.jenkinsImages;
+  const { controller, agents, kaniko, digestKey, stackConfigFile } = input.jenkinsImages;
   const registry = `${input.accountIds.mgmt}.dkr.ecr.${input.region}.amazonaws.com`;
+  // The Kaniko stage copies nothing from its context: an empty one sends nothing to the builder.
+  const kanikoCommands = kaniko
+    ? [
+        `docker build -f ${kaniko.dockerfile} --target ${kaniko.target} -t ${registry}/${kaniko.repository}:${kaniko.tag} "$(mktemp -d)"`,
+        `docker push ${registry}/${kaniko.repository}:${kaniko.tag}`,
+      ]
+    : [];
+  const kanikoImages = kaniko ? [{ repository: kaniko.repository, tag: kaniko.tag }] : [];
   const controllerImage = `${registry}/${controller.repository}:"$CONTROLLER_TAG"`;
   return {
-    title: "The Jenkins images: the controller (plugins and JCasC baked in) and the agents, into mgmt's ECR",
+    title:
+      "The Jenkins images: the controller (plugins and JCasC baked in), the agents and Kaniko, into mgmt's ECR",
     runsAs: ADMIN,
     commands: [
       'export AWS_PROFILE="$TDR_ADMIN_PROFILE"',
@@ -378,15 +397,16 @@ function jenkinsImagesStep(input: StandUpInput): Omit<StandUpStep, 'step'> {
         `docker push ${registry}/${t.repository}:${agents.tag}`,
       ]),
       'git worktree remove --force "$AGENT_SRC"',
+      ...kanikoCommands,
     ],
     check:
       `aws ecr describe-images --repository-name ${controller.repository} finds the commit's tag with the digest now in ${stackConfigFile}; ` +
-      `aws ecr describe-images --repository-name R --image-ids imageTag=${agents.tag} finds each of ${agents.targets.map((t) => t.repository).join(', ')}`,
-    creates: agents.targets.map((t): StandUpItem => ({
-      kind: 'image',
-      repository: t.repository,
-      tag: agents.tag,
-    })),
+      `aws ecr describe-images --repository-name R --image-ids imageTag=${agents.tag} finds each of ${agents.targets.map((t) => t.repository).join(', ')}` +
+      kanikoImages.map((k) => `; ${k.repository}:${k.tag} is there too`).join(''),
+    creates: [
+      ...agents.targets.map((t) => ({ repository: t.repository, tag: agents.tag })),
+      ...kanikoImages,
+    ].map((i): StandUpItem => ({ kind: 'image', repository: i.repository, tag: i.tag })),
   };
 }
 

@@ -11,6 +11,7 @@ import { loadPlatform } from '../../services/config';
 import { ENVIRONMENT_NAMES } from '../../services/environments';
 import { ecsEntries, functions } from '../../services/queries';
 import { EXAMPLE_ORGANISATION } from '../../services/organisation';
+import { KANIKO } from '../../services/kaniko';
 import { naming } from '../../services/naming';
 import {
   firstStandUp,
@@ -60,6 +61,12 @@ const input: StandUpInput = {
         { repository: 'jenkins-build-agent', target: 'build-agent' },
         { repository: 'jenkins-platform-agent', target: 'platform-agent' },
       ],
+    },
+    kaniko: {
+      dockerfile: 'pipelines/jenkins/agent/Dockerfile',
+      repository: naming.jenkinsImageRepository('kaniko'),
+      target: KANIKO.target,
+      tag: KANIKO.version,
     },
     digestKey: 'tdr:jenkinsControllerImageDigest',
     stackConfigFile: 'infra/stacks/Pulumi.mgmt.yaml',

@@ -8,7 +8,7 @@
  *   with ecr:GetAuthorizationToken, which takes no resource);
  * - the build agent (TDRJenkinsNodeRoleMgmt), which runs `kaniko-build`
  *   (pipelines/jenkins/scripts/kaniko-build.sh): upload a context, read the agents' network from
- *   SSM, start the task on the Jenkins cluster, pass its two roles, watch it.
+ *   SSM, start the task on the Jenkins cluster, pass its two roles, watch it, read its log.
  *
  * Resource types per the Service Authorization Reference: RunTask acts on a task definition and
  * takes `ecs:cluster`; DescribeTasks on a task; PassRole on a role, with `iam:PassedToService`.
@@ -97,6 +97,14 @@ export function kanikoCallerStatements(mgmt: AccountFacts): PolicyStatement[] {
       Action: ['ecs:DescribeTasks', 'ecs:StopTask'],
       Resource: `arn:aws:ecs:${region}:${accountId}:task/${naming.jenkinsCluster()}/*`,
       Condition: onCluster,
+    },
+    {
+      // A failed build prints the end of Kaniko's log into the Jenkins build log. Its stream is
+      // `{prefix}/{container}/{task id}` in the agents' log group (awslogs driver).
+      Sid: 'ReadKanikoLogs',
+      Effect: 'Allow',
+      Action: 'logs:GetLogEvents',
+      Resource: `${arn.logGroup(region, accountId, naming.logGroup('jenkins-agent', 'mgmt'))}:log-stream:${KANIKO.logStreamPrefix}/*`,
     },
     {
       // RunTask passes the task definition's task and execution roles (ECS Developer Guide,

@@ -130,6 +130,7 @@ describe('TDRJenkinsNodeRoleMgmt: the build agents (Kaniko, scan gate, upload-pa
         'ecs:RunTask',
         'ecs:StopTask',
         'iam:PassRole',
+        'logs:GetLogEvents',
         's3:GetObject',
         's3:PutObject',
       ].sort(),
