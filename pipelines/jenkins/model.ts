@@ -190,7 +190,7 @@ export interface Stage {
   /**
    * Which of the environment's agents, when not its release agent: `infra` runs as
    * `TDRJenkinsInfraRole{Env}` (which may assume only that account's Pulumi deploy role); `build` is
-   * the image with Kaniko and the build tools; `platform` (mgmt) the image with everything this
+   * the image with the build tools, which starts Kaniko's own task; `platform` (mgmt) the image with everything this
    * repository's `npm test` needs.
    */
   readonly agentKind?: 'infra' | 'build' | 'platform';

@@ -153,7 +153,7 @@ describe('jenkins renderings', () => {
     expect(ecs?.regionName).to.equal('eu-west-2');
     expect(ecs?.jenkinsUrl).to.match(/^https:\/\//);
     const templates = ecs?.templates ?? [];
-    // One release agent and one infra agent per environment, and mgmt's build agent (Kaniko) and
+    // One release agent and one infra agent per environment, and mgmt's build agent (starts Kaniko's task) and
     // platform agent (npm test), with mgmt's task role.
     const envs = Object.keys(platform.environments) as EnvironmentName[];
     expect(templates.map((t) => t.label)).to.have.members([

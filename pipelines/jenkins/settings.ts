@@ -30,7 +30,7 @@ export interface JenkinsSettings {
   readonly agentImage: string;
   readonly agentCpu: number;
   readonly agentMemory: number;
-  /** The build agent: the agent image plus Kaniko, a JDK and sbt (mgmt only: images are built and pushed there). */
+  /** The build agent: the agent image plus sbt and the build scripts; it starts Kaniko's own ECS task to build images (mgmt only: images are built and pushed there). */
   readonly buildAgentImage: string;
   readonly buildAgentCpu: number;
   readonly buildAgentMemory: number;
