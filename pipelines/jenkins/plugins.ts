@@ -11,8 +11,12 @@
  * ./plugins.test.ts fails when a pin needs more.
  */
 export const JENKINS_CORE = '2.541.1';
-// NOT DONE (issue 23, part 5): the mgmt stack runs this stock image, not the controller image
-// built from controller/Dockerfile by digest; no plan step pushes that image yet.
+/**
+ * The stock image the controller image (controller/Dockerfile, `ARG JENKINS_IMAGE`) is built FROM.
+ * Nothing runs it as is: the bootstrap plan's "Jenkins images" step pushes the controller image,
+ * and the mgmt stack runs that by digest (`tdr:jenkinsControllerImageDigest`;
+ * infra/accounts/mgmt-jenkins.test.ts).
+ */
 export const JENKINS_CONTROLLER_BASE_IMAGE = `jenkins/jenkins:${JENKINS_CORE}-lts-jdk21`;
 
 export interface JenkinsPlugin {
