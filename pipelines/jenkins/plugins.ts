@@ -48,7 +48,8 @@ export const JENKINS_PLUGINS = {
     why: 'the build jobs: one template pipeline for every source repository',
   },
   'credentials-binding': {
-    version: '657.v2b_19db_7d6e6d',
+    // git 5.10.0 needs 702.vfe613e537e88 or later (its BOM, plugin-snapshot.json).
+    version: '702.vfe613e537e88',
     why: 'the build pushes its vN tag (withCredentials, gitUsernamePassword)',
   },
   'github-oauth': { version: '685.v53b_070455063', why: 'GitHub login' },
