@@ -240,6 +240,8 @@ describe('generated Jenkins Groovy, checked by Debian groovy, npm-groovy-lint an
         'kaniko-build',
         'scan-gate',
         'upload-package',
+        // mgmt/agent-image reads Kaniko's tag from the Dockerfile it checked out (jobs/build.ts).
+        'sed',
         // The infra jobs fetch the organisation config from SSM (pipelines/jenkins/jobs/infra.ts).
         'aws',
       ].map((tool) => `${tool}() { record ${tool} "$@"; }`),
