@@ -1,8 +1,9 @@
 /**
  * The Jenkins images as their Dockerfiles build them, checked against what uses them: the
- * controller's JCasC path is the image's own copy (so a new image's jenkins.yaml is what runs), the
- * build agent runs its image builder as root, and the platform agent has every package `.ci/run`
- * installs before `npm test` (the root Jenkinsfile runs `npm test` there).
+ * controller's JCasC path is the image's own copy (so a new image's jenkins.yaml is what runs), Kaniko
+ * is an image of its own (its README supports no other) and the build agent holds none of it, and
+ * the platform agent has every package `.ci/run` installs before `npm test` (the root Jenkinsfile
+ * runs `npm test` there).
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
