@@ -80,6 +80,16 @@ context_file=$(mktemp)
 trap 'rm -f "$context_file"' EXIT
 context_key=
 network=
+task_arn=
+# An aborted Jenkins build (SIGTERM) stops the task it started instead of leaving it building.
+on_abort() {
+  if [ -n "$task_arn" ]; then
+    aws ecs stop-task --cluster "$cluster" --task "$task_arn" --reason "kaniko-build: the Jenkins build was aborted" >/dev/null || true
+    echo "kaniko-build: aborted; task ${task_arn##*/} stopped" >&2
+  fi
+  exit 143
+}
+trap on_abort INT TERM
 
 # CloudWatch's console escapes `/` in a log group or stream as `$252F`.
 console_escape() { printf '%s' "$1" | sed 's|/|$252F|g'; }

@@ -24,6 +24,8 @@ interface Fake {
   /** describe-tasks never reports STOPPED. */
   readonly neverStops?: boolean;
   readonly env?: Record<string, string>;
+  /** The first wait is interrupted as Jenkins aborts a build (SIGTERM to the script). */
+  readonly abortWhileWaiting?: boolean;
 }
 
 /** A fake `aws`: logs every call (one line each) and answers the queries kaniko-build makes. */
@@ -61,7 +63,10 @@ function run(args: string[], fake: Fake = {}) {
     writeFileSync(join(work, 'Dockerfile'), 'FROM scratch\n');
     writeFileSync(join(bin, 'aws'), fakeAws(dir, fake));
     writeFileSync(join(bin, 'git'), '#!/bin/sh\necho 0123456789abcdef0123456789abcdef01234567\n');
-    writeFileSync(join(bin, 'sleep'), '#!/bin/sh\nexit 0\n');
+    writeFileSync(
+      join(bin, 'sleep'),
+      fake.abortWhileWaiting ? '#!/bin/sh\nkill -TERM $PPID\n' : '#!/bin/sh\nexit 0\n',
+    );
     for (const tool of ['aws', 'git', 'sleep']) chmodSync(join(bin, tool), 0o755);
     const result = spawnSync('sh', [SCRIPT, ...args], {
       cwd: work,
@@ -155,6 +160,15 @@ describe('kaniko-build (build agent tool): Kaniko as its own ECS task', () => {
       r.calls.some((c) => c.startsWith(`ecs stop-task --cluster ${naming.jenkinsCluster()} --task ${TASK}`)),
     ).to.equal(true);
     expect(r.stderr).to.contain('took over 0 minutes');
+  });
+
+  it('stops its task when the Jenkins build is aborted', () => {
+    const r = run(['v7', 'Dockerfile=transfer-service'], { neverStops: true, abortWhileWaiting: true });
+    expect(r.status).to.equal(143);
+    expect(
+      r.calls.some((c) => c.startsWith(`ecs stop-task --cluster ${naming.jenkinsCluster()} --task ${TASK}`)),
+    ).to.equal(true);
+    expect(r.stderr).to.contain('aborted; task 0123abcd stopped');
   });
 
   for (const [args, field] of [
