@@ -153,5 +153,24 @@ describe('tdr train (moto)', () => {
       `${first} rollback`,
     ]);
     expect(await prodState(env)).to.deep.equal(before);
+
+    // staging's releases need no approver, nor does its train: what staging/release-train runs
+    // (plan, then promote; no input, no tdr train approve).
+    const fresh = SERVICES[0];
+    await tdr(['deploy', '--service', fresh, '--env', 'intg', '--version', 'v3', '--actor', 'jenkins'], env);
+    const staged = JSON.parse(
+      (await tdr(['train', 'plan', '--from', 'intg', '--to', 'staging', '-o', 'json'], env)).stdout,
+    ) as Plan;
+    expect(staged.members.map((m) => `${m.name} ${m.version}`)).to.deep.equal([`${fresh} v3`]);
+    const toStaging = JSON.parse(
+      (
+        await tdr(
+          ['train', 'promote', '--train', staged.trainId, '--to', 'staging', '--actor', 'bob', '-o', 'json'],
+          env,
+        )
+      ).stdout,
+    ) as Run;
+    expect(toStaging.outcome).to.equal('succeeded');
+    expect((await liveImage(fresh, 'staging')).image).to.equal((await liveImage(fresh, 'intg')).image);
   });
 });

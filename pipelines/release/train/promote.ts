@@ -161,8 +161,10 @@ async function promoteQuietly(deps: ReleaseDeps, req: TrainRunRequest): Promise<
   );
   if (refused.length > 0) throw new TrainRefusedError(refused);
 
-  // One approval per run: a train approval recorded since the train last moved (each member's
-  // saga checks four eyes on the approval records it wrote).
+  // One approval per run where the environment's releases need an approver: a train approval
+  // recorded since the train last moved (each member's saga checks four eyes on the approval
+  // records it wrote). Where they need none (staging), neither does the train.
+  const needsApproval = Boolean(deps.platform.environments[to].promotion?.approval);
   const finished = trains
     .filter(
       (r) => r.version === req.trainId && (r.action === 'promote' || r.action === 'rollback') && !isOpen(r),
@@ -171,7 +173,7 @@ async function promoteQuietly(deps: ReleaseDeps, req: TrainRunRequest): Promise<
   const approved = trains.find(
     (r) => r.version === req.trainId && r.action === 'approve' && r.seq > (finished?.seq ?? 0),
   );
-  if (!approved)
+  if (needsApproval && !approved)
     throw new TrainRefusedError([
       {
         gate: 'approval',
