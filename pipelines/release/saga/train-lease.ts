@@ -14,6 +14,7 @@
  */
 import { PlatformError } from '../../../services/errors';
 import { TRAIN_SUBJECT } from '../../../services/naming';
+import { TRAIN_ID_PATTERN } from '../../../services/train-id';
 import { leaseKey, type Lease } from '../ledger/lease';
 import type { TrainRecord } from '../ledger/ledger';
 import { ledgerOf, leasesOf, type ReleaseDeps } from './context';
@@ -43,7 +44,8 @@ export function trainHolder(trainId: string, actor: string): string {
 
 /** The train id a train lease's holder names, if it names one. */
 export function trainOfHolder(holder: string): string | undefined {
-  return /^(train-[0-9a-f]{16}) by /.exec(holder)?.[1];
+  const id = holder.split(' by ')[0] ?? '';
+  return TRAIN_ID_PATTERN.test(id) ? id : undefined;
 }
 
 /**
