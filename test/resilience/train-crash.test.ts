@@ -2,8 +2,9 @@
  * A release train SIGKILLed at each member boundary (issue 26), against moto: a real `tdr train
  * promote` process is killed right after it records a boundary (its `started` record, then the
  * `progress` record after each member), as the crash harness kills a release (./crash.test.ts).
- * The next `tdr train promote` waits out the train's lease (exit 4 meanwhile), settles the crashed
- * run from what runs, resumes the rest, and prod ends with the whole train out.
+ * Meanwhile a single promotion of a member is refused (exit 4), before and after the train's
+ * lease expired. The next `tdr train promote` waits out the train's lease (exit 4 meanwhile),
+ * settles the crashed run from what runs, resumes the rest, and prod ends with the whole train out.
  */
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
@@ -79,6 +80,21 @@ describe('resilience: a release train killed at each member boundary (moto, real
       ));
       const code = await new Promise((res) => child.once('exit', (c, s) => res(c ?? s)));
       expect(code).to.equal('SIGKILL');
+
+      // Until the train is settled its members are its own, even once its lease expired: a single
+      // promotion of one exits 4 naming the train, then saying how to settle it (the saga's check).
+      const member = TRAIN_SERVICES[TRAIN_SERVICES.length - 1];
+      const single = () => runTdr(['promote', '--service', member, '--to', 'prod', '--actor', 'bob'], env);
+      let refused = await single();
+      expect(refused.code, refused.stderr).to.equal(4);
+      expect(refused.stderr).to.contain(`release train ${plan.trainId}`);
+      const waited = Date.now();
+      while (!refused.stderr.includes('stopped without an outcome') && Date.now() - waited < 60_000) {
+        await new Promise((res) => setTimeout(res, 1000));
+        refused = await single();
+        expect(refused.code, refused.stderr).to.equal(4);
+      }
+      expect(refused.stderr).to.contain(`tdr train promote --train ${plan.trainId} --to prod to resume it`);
 
       const start = Date.now();
       let next = await runTdr(
