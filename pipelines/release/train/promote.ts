@@ -389,13 +389,18 @@ async function rollbackQuietly(deps: ReleaseDeps, req: TrainRunRequest): Promise
           : `${req.trainId} was never promoted: nothing to roll back`,
       },
     ]);
-  // What went out: after a finished promotion, the members it recorded as succeeded; after a
-  // crash (of a promotion or of a rollback), what runs says.
-  const out = isOpen(last)
-    ? await whatRuns(deps, plan, 'rollback')
-    : new Set(
-        last.progress.filter((p) => p.action !== 'rollback' && p.outcome === 'succeeded').map((p) => p.name),
-      );
+  // What went out: after a promotion that succeeded, the members it recorded as succeeded; after
+  // a crash (of a promotion or of a rollback), or a run whose own rollback did not finish
+  // (`failed`: e.g. stopped by SIGTERM, a Jenkins abort, mid-member), what runs says: the member
+  // it was moving may be out, or open, with no `succeeded` in the train's progress.
+  const out =
+    isOpen(last) || last.outcome === 'failed'
+      ? await whatRuns(deps, plan, 'rollback')
+      : new Set(
+          last.progress
+            .filter((p) => p.action !== 'rollback' && p.outcome === 'succeeded')
+            .map((p) => p.name),
+        );
   const members = plan.members.filter((m) => out.has(m.name));
   const runId = randomUUID();
   const progress: Progress[] = [];
