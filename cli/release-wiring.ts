@@ -56,8 +56,6 @@ export const engine = {
     require('../pipelines/release/admin/reject') as typeof import('../pipelines/release/admin/reject'),
   trainStatus: () =>
     require('../pipelines/release/train/status') as typeof import('../pipelines/release/train/status'),
-  trainLease: () =>
-    require('../pipelines/release/train/lease') as typeof import('../pipelines/release/train/lease'),
 };
 /* eslint-enable @typescript-eslint/no-require-imports */
 
@@ -208,8 +206,6 @@ export async function runRelease(ctx: CliContext, cmd: Command, req: ReleaseRequ
   (shift ? shift.validateFunctionRequest : validateRequest)({ platform }, req);
   printOverrides(ctx, platform.overrides);
   const deps = await releaseDeps(ctx, req.actor, { notify: true });
-  // A release train in flight holds its members in this environment (issue 26): exit 4, naming it.
-  if (!req.dryRun) await engine.trainLease().refuseIfInTrain(deps, req.service, req.env);
   const identified = { ...req, actor: await identifiedActor(deps, req.actor) };
   let finished;
   try {

@@ -263,6 +263,8 @@ describe('generated Jenkins Groovy, checked by Debian groovy, npm-groovy-lint an
           'GIT_COMMIT',
           'TDR_VERSION',
           'IMAGE_TAG',
+          'TRAIN',
+          'TRAIN_ID',
         ].map((v) => [v, HOSTILE]),
       ),
     };

@@ -63,8 +63,9 @@ describe('tdr train (moto)', () => {
     const again = JSON.parse((await tdr(['train', 'plan', '-o', 'json'], env)).stdout) as Plan;
     expect(again.trainId).to.equal(plan.trainId);
 
-    // A train in flight (its lease, as promote holds it) refuses a single-service release of one of
-    // its members there: exit 4, naming the train.
+    // A train in flight (its lease, as promote holds it, naming its members) refuses a single
+    // change of one of its members there, checked inside the engine's saga: a promotion and a
+    // task run both exit 4, naming the train.
     const s3 = new S3Client({});
     const key = `leases/train/prod.json`;
     const now = Date.now();
@@ -77,11 +78,20 @@ describe('tdr train (moto)', () => {
           runId: 'r-test',
           acquiredAt: new Date(now).toISOString(),
           expiresAt: new Date(now + 600_000).toISOString(),
+          members: plan.members.map((m) => m.name),
         }),
       }),
     );
     const raced = await tdr(['promote', '--service', SERVICES[0], '--to', 'prod', '--actor', 'bob'], env, 4);
     expect(raced.stderr).to.contain(`member of release train ${plan.trainId}`);
+    const task = plan.members.find((m) => m.name === TASK);
+    expect(task, `${TASK} is a member of the train`).to.not.equal(undefined);
+    const ran = await tdr(
+      ['task', 'run', '--task', TASK, '--env', 'prod', '--version', task?.version ?? '', '--actor', 'bob'],
+      env,
+      4,
+    );
+    expect(ran.stderr).to.contain(`member of release train ${plan.trainId}`);
     await s3.send(new DeleteObjectCommand({ Bucket: naming.ledgerBucket(), Key: key }));
 
     // Four eyes: the promoter cannot have approved, and without the approval no member moves.
@@ -143,5 +153,24 @@ describe('tdr train (moto)', () => {
       `${first} rollback`,
     ]);
     expect(await prodState(env)).to.deep.equal(before);
+
+    // staging's releases need no approver, nor does its train: what staging/release-train runs
+    // (plan, then promote; no input, no tdr train approve).
+    const fresh = SERVICES[0];
+    await tdr(['deploy', '--service', fresh, '--env', 'intg', '--version', 'v3', '--actor', 'jenkins'], env);
+    const staged = JSON.parse(
+      (await tdr(['train', 'plan', '--from', 'intg', '--to', 'staging', '-o', 'json'], env)).stdout,
+    ) as Plan;
+    expect(staged.members.map((m) => `${m.name} ${m.version}`)).to.deep.equal([`${fresh} v3`]);
+    const toStaging = JSON.parse(
+      (
+        await tdr(
+          ['train', 'promote', '--train', staged.trainId, '--to', 'staging', '--actor', 'bob', '-o', 'json'],
+          env,
+        )
+      ).stdout,
+    ) as Run;
+    expect(toStaging.outcome).to.equal('succeeded');
+    expect((await liveImage(fresh, 'staging')).image).to.equal((await liveImage(fresh, 'intg')).image);
   });
 });

@@ -22,6 +22,7 @@ import { releaseJobs } from './jobs/release';
 import { releaseReportJob } from './jobs/report';
 import { seedJob } from './jobs/seed';
 import { runTaskJobs } from './jobs/task';
+import { releaseTrainJobs } from './jobs/train';
 import type { AgentTemplate, JenkinsModel } from './model';
 import { DEFAULT_JENKINS_SETTINGS, type JenkinsSettings } from './settings';
 
@@ -45,6 +46,7 @@ export function buildJenkinsModel(
     ...platform.promotionPath.map((target) => runTaskJobs(ctx, target)),
     ...platform.promotionPath.map((target) => maintenanceJobs(ctx, target)),
     ...platform.promotionPath.map((target) => ledgerAdoptJob(ctx, target)),
+    ...platform.promotionPath.map((target) => releaseTrainJobs(ctx, target)),
     seedJob(ctx),
     dashboardsJob(ctx),
     releaseReportJob(ctx),

@@ -24,6 +24,7 @@ const SAMPLE: Record<string, string> = {
   '--git-commit': '0a1b2c3',
   '--reason': 'database upgrade until 14:00',
   '--jenkins-approver': 'alice',
+  '--train': 'train-0123456789abcdef',
 };
 
 /** Where `tdr` starts in an argv: the installed `tdr …`, or `npx tdr …` from a checkout; -1 if none. */
@@ -96,6 +97,10 @@ describe('jobs call tdr as tdr parses it', () => {
       'synth',
       'dashboards publish',
       'report',
+      'train plan',
+      'train approve',
+      'train promote',
+      'train rollback',
     ]) {
       expect(
         [...commands].some((c) => c.startsWith(expected)),

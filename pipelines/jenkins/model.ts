@@ -119,6 +119,21 @@ export type Step =
       readonly field: string;
       readonly variable: string;
     }
+  /**
+   * Sets `variable` to the parameter's value when one was given, else to `field` of the JSON
+   * object in `file` (what a `tdr … -o json` wrote), failing when its `nonEmpty` list is empty;
+   * either way the value must match `pattern` (a whole-value match) before any step uses it.
+   */
+  | {
+      readonly kind: 'read-json-field';
+      readonly file: string;
+      readonly field: string;
+      readonly variable: string;
+      readonly pattern: string;
+      readonly hint: string;
+      readonly parameter?: string;
+      readonly nonEmpty?: { readonly field: string; readonly message: string };
+    }
   /** Steps run only when a build variable has a value (Groovy, inside a script). */
   | {
       readonly kind: 'if-variable';
@@ -253,6 +268,7 @@ export type JobKind =
   | 'infra-preview'
   | 'infra-apply'
   | 'run-task'
+  | 'release-train'
   | 'maintenance'
   | 'dashboards'
   | 'release-report'

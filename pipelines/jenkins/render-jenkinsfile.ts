@@ -25,6 +25,7 @@ const SCRIPTED: ReadonlySet<Step['kind']> = new Set([
   'if-matches',
   'set',
   'read-json-flag',
+  'read-json-field',
   'if-variable',
   // `node` is a scripted step: declarative steps {} refuse it outside a script.
   'on-agent',
@@ -231,6 +232,8 @@ function renderStep(step: Step, inScript = false): string {
       return `env.${identifier(step.variable)} = ${str(step.value)}`;
     case 'read-json-flag':
       return `env.${identifier(step.variable)} = readJSON(file: ${str(step.file)})[${str(step.field)}] == true ? 'true' : 'false'`;
+    case 'read-json-field':
+      return renderReadJsonField(step);
     case 'if-variable':
       return [
         `if (env.${identifier(step.variable)} == ${str(step.value)}) {`,
@@ -345,6 +348,36 @@ function renderResolveRelease(step: Extract<Step, { kind: 'resolve-release' }>):
     );
   }
   return lines.join('\n');
+}
+
+/**
+ * The parameter when given, else a field of a JSON file (pipeline-utility-steps `readJSON`),
+ * checked against its pattern before anything uses it.
+ */
+function renderReadJsonField(step: Extract<Step, { kind: 'read-json-field' }>): string {
+  const variable = identifier(step.variable);
+  const read = [
+    `Map read = readJSON(file: ${str(step.file)})`,
+    ...(step.nonEmpty
+      ? [`if (!read[${str(step.nonEmpty.field)}]) {`, `    error(${str(step.nonEmpty.message)})`, '}']
+      : []),
+    `env.${variable} = read[${str(step.field)}]`,
+  ];
+  const lines = step.parameter
+    ? [
+        `if (params.${identifier(step.parameter)}) {`,
+        `    env.${variable} = params.${identifier(step.parameter)}`,
+        '} else {',
+        ...read.map((l) => `    ${l}`),
+        '}',
+      ]
+    : read;
+  return [
+    ...lines,
+    `if (!(env.${variable} ==~ ${str(step.pattern)})) {`,
+    `    error(${str(`${variable} must be ${step.hint}`)})`,
+    '}',
+  ].join('\n');
 }
 
 /** Waits for a member of the group's GitHub team; the approver's id lands in the variable. */

@@ -177,6 +177,54 @@ export const tdrTaskRun = (
   );
 
 /**
+ * A release train (issue 26): `plan` records what runs in `from` and differs from `to` (its id on
+ * stdout as `trainId` with `-o json`); `approve` records the input's submitter for the whole train,
+ * as `tdr approve` does for one service; `promote` and `rollback` run it and undo it.
+ */
+export const tdrTrainPlan = (o: {
+  readonly from: EnvironmentName;
+  readonly to: EnvironmentName;
+  readonly actor?: Arg;
+  readonly json?: boolean;
+}): TdrCommand =>
+  tdr(
+    ['train', 'plan'],
+    [
+      ['--from', o.from],
+      ['--to', o.to],
+      ['--actor', o.actor],
+      ['-o', o.json ? 'json' : undefined],
+    ],
+    false,
+  );
+
+export const tdrTrainApprove = (o: {
+  readonly train: Arg;
+  readonly to: EnvironmentName;
+  readonly jenkinsApprover: Arg;
+  readonly buildUrl: Arg;
+}): TdrCommand =>
+  tdr(
+    ['train', 'approve'],
+    [
+      ['--train', o.train],
+      ['--to', o.to],
+      ['--jenkins-approver', o.jenkinsApprover],
+      ['--build-url', o.buildUrl],
+    ],
+    false,
+  );
+
+/** Members release through their own sagas, which notify Slack (one summary) and annotate Grafana. */
+export const tdrTrainRun = (
+  o: Recorded & {
+    readonly action: 'promote' | 'rollback';
+    readonly train: Arg;
+    readonly to: EnvironmentName;
+  },
+): TdrCommand => tdr(['train', o.action], [['--train', o.train], ['--to', o.to], ...recorded(o)], true);
+
+/**
  * TDR's service-unavailable switch. Like a release it notifies Slack and annotates Grafana. Where
  * the environment's releases need an approver, the engine accepts Jenkins only with the submitter
  * of its input step (`jenkinsApprover`); a reason is required to switch on (the page shows it).

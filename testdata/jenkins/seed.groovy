@@ -3796,6 +3796,64 @@ pipelineJob('prod/ledger-adopt') {
         }
     }
 }
+pipelineJob('staging/release-train') {
+    description('Promotes what runs in intg and differs from staging as one release train, in dependency order, with a joint rollback.')
+    parameters {
+        stringParam('TRAIN', '', 'Empty: plan a new train from intg. Or a train id (train- and 16 hex digits) planned before: promote exactly that set, or resume one that stopped')
+    }
+    properties {
+        authorizationMatrix {
+            inheritanceStrategy {
+                nonInheriting()
+            }
+            entries {
+                group {
+                    name('nationalarchives*tdr-admins')
+                    permissions(['Job/Build', 'Job/Cancel', 'Job/Read'])
+                }
+                group {
+                    name('nationalarchives*tdr-developers')
+                    permissions(['Job/Build', 'Job/Cancel', 'Job/Read'])
+                }
+            }
+        }
+    }
+    definition {
+        cps {
+            script(readFileFromWorkspace('dist/jenkins/pipelines/release-train-staging.Jenkinsfile'))
+            sandbox(true)
+        }
+    }
+}
+pipelineJob('prod/release-train') {
+    description('Promotes what runs in staging and differs from prod as one release train, in dependency order, with a joint rollback; one approval by a member of admins covers it.')
+    parameters {
+        stringParam('TRAIN', '', 'Empty: plan a new train from staging. Or a train id (train- and 16 hex digits) planned before: promote exactly that set, or resume one that stopped')
+    }
+    properties {
+        authorizationMatrix {
+            inheritanceStrategy {
+                nonInheriting()
+            }
+            entries {
+                group {
+                    name('nationalarchives*tdr-admins')
+                    permissions(['Job/Build', 'Job/Cancel', 'Job/Read'])
+                }
+                group {
+                    name('nationalarchives*tdr-developers')
+                    permissions(['Job/Read'])
+                }
+            }
+        }
+    }
+    definition {
+        cps {
+            script(readFileFromWorkspace('dist/jenkins/pipelines/release-train-prod.Jenkinsfile'))
+            sandbox(true)
+        }
+    }
+}
 pipelineJob('mgmt/seed') {
     description('Recreates every job from pipelines/jenkins: on each controller start and each merge to main')
     properties {

@@ -27,6 +27,11 @@ const leaseSchema = z.object({
   expiresAt: z.string(),
   /** When the heartbeat last renewed it (absent on leases written before heartbeats). */
   renewedAt: z.string().optional(),
+  /**
+   * A release train's lease (issue 26): the members it holds, so that the saga's one read of it
+   * tells whether a single release is one of them (absent on other leases and on older trains').
+   */
+  members: z.array(z.string().max(100)).max(500).optional(),
 });
 export type LeaseBody = z.infer<typeof leaseSchema>;
 
@@ -76,7 +81,14 @@ export class Leases {
   ) {}
 
   /** Takes the lease or throws LeaseHeldError naming the holder. */
-  async acquire(service: string, env: string, holder: string, runId: string, ttlMs: number): Promise<Lease> {
+  async acquire(
+    service: string,
+    env: string,
+    holder: string,
+    runId: string,
+    ttlMs: number,
+    members?: readonly string[],
+  ): Promise<Lease> {
     const key = leaseKey(service, env);
     const now = this.now();
     const body: LeaseBody = {
@@ -84,6 +96,7 @@ export class Leases {
       runId,
       acquiredAt: now.toISOString(),
       expiresAt: new Date(now.getTime() + ttlMs).toISOString(),
+      ...(members ? { members: [...members] } : {}),
     };
     for (let attemptNo = 0; attemptNo < 3; attemptNo++) {
       const current = attemptNo === 0 ? undefined : await this.read(key);
@@ -109,6 +122,7 @@ export class Leases {
       acquiredAt: lease.acquiredAt,
       expiresAt: new Date(now.getTime() + ttlMs).toISOString(),
       renewedAt: now.toISOString(),
+      ...(lease.members ? { members: lease.members } : {}),
     };
     const etag = await this.put(lease.key, body, { IfMatch: lease.etag }, 'renewing');
     if (etag !== undefined) return { ...body, key: lease.key, etag };

@@ -11,6 +11,7 @@ import { ReleaseInputError } from '../errors';
 import { REASON_MAX, httpsUrlProblem, textProblem } from '../../../services/input-bounds';
 import { personName } from '../aws/identity';
 import { olderHere } from './gates';
+import type { TrainPass } from './train-lease';
 import {
   currentRelease,
   type ApprovalRecord,
@@ -34,6 +35,8 @@ export interface ReleaseRequest {
   readonly reason?: string | null | undefined;
   readonly dryRun?: boolean | undefined;
   readonly wait?: boolean | undefined;
+  /** A release train's own member run (../saga/train-lease.ts); never set by a person. */
+  readonly train?: TrainPass | undefined;
 }
 
 /**

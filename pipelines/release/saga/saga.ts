@@ -19,6 +19,7 @@ import { ledgerOf, leasesOf, type ReleaseDeps } from './context';
 import { GateRefusedError } from './gates';
 import type { GateVerdict } from '../verdict';
 import { LeaseGuard, throwIfInterrupted } from './guard';
+import { refuseIfInTrain, type TrainPass } from './train-lease';
 import { CredentialsExpiredInRunError, credentialsErrorOf } from '../errors';
 import type {
   Ledger,
@@ -34,6 +35,8 @@ export interface SagaRequest {
   readonly actor: string;
   readonly dryRun?: boolean | undefined;
   readonly wait?: boolean | undefined;
+  /** Set by a release train for its own member runs only: they pass its lease (./train-lease.ts). */
+  readonly train?: TrainPass | undefined;
 }
 
 export interface SagaContext<Req extends SagaRequest> {
@@ -148,6 +151,8 @@ export interface ReleaseStrategy<
   undo?(ctx: SagaContext<Req>, run: Run, failed: Ending<R> & { open: false }): Promise<Ending<R>>;
   /** Whether Slack and Grafana hear of the outcome. */
   readonly notifies: boolean;
+  /** True for what no release train carries (the maintenance switch): the train lease is not read. */
+  readonly outsideTrains?: true;
   result(run: Run, view: RunView<R>): Result;
   /** The one-line reason a run did not succeed, from its newest record (`open`: left running). */
   failure(ctx: SagaContext<Req>, record: UnrecordedRun<R>, open: boolean): string;
@@ -175,6 +180,9 @@ export async function runSaga<
     checkpoint: async () => throwIfInterrupted(deps.signal),
     leaseHeld: async () => undefined,
   };
+  // A member of a release train in flight there is the train's (exit 4, naming it): refused
+  // before the gates read anything and before the write-ahead record, so nothing changes.
+  if (!req.dryRun && !strategy.outsideTrains) await refuseIfInTrain(deps, subject, env, req.train);
   const prep = await strategy.prepare(ctx);
   if (req.dryRun) return { result: await strategy.dryRun(ctx, prep), failure: null };
   if (prep.gates.some((g) => !g.ok)) throw new GateRefusedError(prep.gates);

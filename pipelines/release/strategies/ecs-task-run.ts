@@ -30,6 +30,7 @@ import { Ecs } from '../aws/ecs';
 import { ReleaseFailedError, ReleaseInputError, TaskStillRunningError, httpStatusOf } from '../errors';
 import { GateRefusedError, rejectionVerdict, versionVerdict } from '../saga/gates';
 import { checkBuildUrl } from '../saga/request';
+import type { TrainPass } from '../saga/train-lease';
 import { personName } from '../aws/identity';
 import { imageGate, resolveVersion } from '../aws/images';
 import {
@@ -63,6 +64,8 @@ export interface TaskRunRequest {
   readonly wait?: boolean | undefined;
   /** `KEY=VALUE` pairs, checked against the task's declared inputs before any AWS call. */
   readonly inputs?: readonly string[] | undefined;
+  /** A release train's own member run (../saga/train-lease.ts); never set by a person. */
+  readonly train?: TrainPass | undefined;
 }
 
 export interface TaskRunPlan {

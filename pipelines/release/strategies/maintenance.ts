@@ -213,6 +213,8 @@ const maintenanceSwitch: ReleaseStrategy<
   act,
   wait,
   notifies: true,
+  // The switch is no catalogue entry: no train carries it.
+  outsideTrains: true,
   result: (run, view) =>
     resultOf(run.prep, run.planned, {
       outcome: view.outcome,

@@ -8,6 +8,7 @@
 import { createHash } from 'node:crypto';
 import { WORKLOAD_ENVIRONMENTS, type WorkloadEnvironmentName } from '../../../services/environments';
 import { trainOrder } from '../../../services/train-order';
+import { TRAIN_ID_HINT, TRAIN_ID_PATTERN } from '../../../services/train-id';
 import { ledgerOf, workloadEnv, type ReleaseDeps } from '../saga/context';
 import { ReleaseInputError } from '../errors';
 import { evaluateGates, rejectionVerdict, versionVerdict } from '../saga/gates';
@@ -133,9 +134,9 @@ export async function recordedTrain(
   to: string,
   trainId: string,
 ): Promise<{ plan: TrainRecord; records: readonly LedgerRecord[]; lastSeq: number }> {
-  if (!/^train-[0-9a-f]{16}$/.test(trainId))
+  if (!TRAIN_ID_PATTERN.test(trainId))
     throw new ReleaseInputError(
-      `train: ${JSON.stringify(trainId.slice(0, 40))} is not a train id (train- and 16 hex digits)`,
+      `train: ${JSON.stringify(trainId.slice(0, 40))} is not a train id (${TRAIN_ID_HINT})`,
     );
   const view = await ledgerOf(deps).view(TRAIN_SUBJECT, to);
   const plan = view.records.find(

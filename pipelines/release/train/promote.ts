@@ -26,9 +26,11 @@ import {
 import { recordedTrain } from './plan';
 import { postToSlack, type NotificationReport } from '../notify';
 import { redactUrls } from '../../../services/redact';
-import { trainHolder } from './lease';
+import { trainHolder, type TrainPass } from '../saga/train-lease';
 
 type Progress = TrainRecord['progress'][number];
+/** A run of the train: its request, and the pass its members carry through its lease. */
+type MemberRun = TrainRunRequest & { readonly pass: TrainPass };
 
 export interface TrainRunRequest {
   readonly trainId: string;
@@ -159,8 +161,10 @@ async function promoteQuietly(deps: ReleaseDeps, req: TrainRunRequest): Promise<
   );
   if (refused.length > 0) throw new TrainRefusedError(refused);
 
-  // One approval per run: a train approval recorded since the train last moved (each member's
-  // saga checks four eyes on the approval records it wrote).
+  // One approval per run where the environment's releases need an approver: a train approval
+  // recorded since the train last moved (each member's saga checks four eyes on the approval
+  // records it wrote). Where they need none (staging), neither does the train.
+  const needsApproval = Boolean(deps.platform.environments[to].promotion?.approval);
   const finished = trains
     .filter(
       (r) => r.version === req.trainId && (r.action === 'promote' || r.action === 'rollback') && !isOpen(r),
@@ -169,7 +173,7 @@ async function promoteQuietly(deps: ReleaseDeps, req: TrainRunRequest): Promise<
   const approved = trains.find(
     (r) => r.version === req.trainId && r.action === 'approve' && r.seq > (finished?.seq ?? 0),
   );
-  if (!approved)
+  if (needsApproval && !approved)
     throw new TrainRefusedError([
       {
         gate: 'approval',
@@ -181,10 +185,13 @@ async function promoteQuietly(deps: ReleaseDeps, req: TrainRunRequest): Promise<
   const leases = leasesOf(deps);
   // Long enough for one member's whole run; renewed before each member.
   const ttl = deps.timeoutMs + deps.leaseTtlMs;
-  let lease = await leases.acquire(TRAIN_SUBJECT, to, trainHolder(req.trainId, req.actor), runId, ttl);
+  // The lease names the members: a single release of one is refused while it is held (../saga).
+  const names = plan.members.map((m) => m.name);
+  let lease = await leases.acquire(TRAIN_SUBJECT, to, trainHolder(req.trainId, req.actor), runId, ttl, names);
   try {
     const out = crashed ? await whatRuns(deps, plan, 'resume') : new Set<string>();
-    return await runTrain(deps, req, plan, runId, { crashed, out }, async () => {
+    const member = { ...req, pass: { trainId: req.trainId, runId } };
+    return await runTrain(deps, member, plan, runId, { crashed, out }, async () => {
       lease = await leases.renew(lease, ttl);
     });
   } finally {
@@ -194,7 +201,7 @@ async function promoteQuietly(deps: ReleaseDeps, req: TrainRunRequest): Promise<
 
 async function runTrain(
   deps: ReleaseDeps,
-  req: TrainRunRequest,
+  req: MemberRun,
   plan: TrainRecord,
   runId: string,
   settle: { readonly crashed: TrainRecord | undefined; readonly out: ReadonlySet<string> },
@@ -279,7 +286,7 @@ async function rollBack(
   deps: ReleaseDeps,
   members: readonly TrainMember[],
   to: string,
-  req: TrainRunRequest,
+  req: MemberRun,
   progress: Progress[],
 ): Promise<boolean> {
   let all = true;
@@ -314,9 +321,16 @@ async function moveMember(
   env: string,
   action: 'promote' | 'rollback',
   version: string,
-  req: TrainRunRequest,
+  req: MemberRun,
 ): Promise<{ progress: Progress; failure: string | null }> {
-  const common = { env, version, actor: req.actor, buildUrl: req.buildUrl ?? null, wait: true };
+  const common = {
+    env,
+    version,
+    actor: req.actor,
+    buildUrl: req.buildUrl ?? null,
+    wait: true,
+    train: req.pass,
+  };
   try {
     if (m.kind === 'task') {
       const r = await runTask(deps, { task: m.name, ...common });
@@ -375,13 +389,18 @@ async function rollbackQuietly(deps: ReleaseDeps, req: TrainRunRequest): Promise
           : `${req.trainId} was never promoted: nothing to roll back`,
       },
     ]);
-  // What went out: after a finished promotion, the members it recorded as succeeded; after a
-  // crash (of a promotion or of a rollback), what runs says.
-  const out = isOpen(last)
-    ? await whatRuns(deps, plan, 'rollback')
-    : new Set(
-        last.progress.filter((p) => p.action !== 'rollback' && p.outcome === 'succeeded').map((p) => p.name),
-      );
+  // What went out: after a promotion that succeeded, the members it recorded as succeeded; after
+  // a crash (of a promotion or of a rollback), or a run whose own rollback did not finish
+  // (`failed`: e.g. stopped by SIGTERM, a Jenkins abort, mid-member), what runs says: the member
+  // it was moving may be out, or open, with no `succeeded` in the train's progress.
+  const out =
+    isOpen(last) || last.outcome === 'failed'
+      ? await whatRuns(deps, plan, 'rollback')
+      : new Set(
+          last.progress
+            .filter((p) => p.action !== 'rollback' && p.outcome === 'succeeded')
+            .map((p) => p.name),
+        );
   const members = plan.members.filter((m) => out.has(m.name));
   const runId = randomUUID();
   const progress: Progress[] = [];
@@ -408,6 +427,7 @@ async function rollbackQuietly(deps: ReleaseDeps, req: TrainRunRequest): Promise
     trainHolder(req.trainId, req.actor),
     runId,
     deps.timeoutMs * Math.max(1, members.length) + deps.leaseTtlMs,
+    plan.members.map((m) => m.name),
   );
   let all: boolean;
   try {
@@ -417,7 +437,7 @@ async function rollbackQuietly(deps: ReleaseDeps, req: TrainRunRequest): Promise
         ? `settles crashed run ${last.runId} (ledger #${last.seq}) by rolling back what runs`
         : null,
     );
-    all = await rollBack(deps, members, to, req, progress);
+    all = await rollBack(deps, members, to, { ...req, pass: { trainId: req.trainId, runId } }, progress);
   } finally {
     await leases.release(lease);
   }
