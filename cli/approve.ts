@@ -5,6 +5,8 @@ import { envOption, serviceOption } from './context';
 import { Option } from 'commander';
 import { RunFailedError, engine, parseVersion, printHeld, releaseDeps } from './release-wiring';
 import { printJson } from './output';
+import { AssumeRoleRefusedError } from '../pipelines/release/errors';
+import type { ReleaseDeps } from '../pipelines/release/saga/context';
 
 export function register(program: Command, ctx: CliContext): void {
   program
@@ -52,27 +54,15 @@ export function register(program: Command, ctx: CliContext): void {
         const { output } = cmd.optsWithGlobals<GlobalOptions>();
         const { approve, validateApprove } = engine.approve();
         validateApprove({ platform: ctx.platform() }, opts);
-        const deps = await releaseDeps(ctx, opts.jenkinsApprover ?? 'approver');
+        const viaJenkins = opts.jenkinsApprover !== undefined;
+        // Jenkins reaches ECS through the node → update role; an approver as themself through the
+        // environment's approval role, which trusts its approver roles only.
+        const deps = await releaseDeps(ctx, opts.jenkinsApprover ?? 'approver', {
+          approvalRole: !viaJenkins,
+        });
         const progressive = engine.progressive();
         // A promotion ECS holds at its approval pause: the version approved is the held one.
-        let inFlight: Awaited<ReturnType<typeof progressive.inFlight>>;
-        try {
-          inFlight = progressive.isProgressive(deps, opts.service, opts.env)
-            ? await progressive.inFlight(deps, opts.service, opts.env)
-            : undefined;
-        } catch (err) {
-          if (opts.jenkinsApprover !== undefined) throw err;
-          // NOT DONE (issue 25): ECS is read and continued through the environment's update role,
-          // which trusts only Jenkins' node roles; an approver's own AWS identity may not assume
-          // it on real AWS (moto does not check). The approval is still recorded; a held
-          // deployment is continued by the prod promote job's input step (`--jenkins-approver`,
-          // on the prod agent). A narrow role an approver may assume to continue one is not built.
-          ctx.io.stderr(
-            `could not look at ${opts.service} in ${opts.env}'s ECS as an approver (${(err as Error).message.split('\n')[0]}): ` +
-              "the approval is recorded; if ECS holds a promotion for approval, continue it from its prod promote job's input step\n",
-          );
-          inFlight = undefined;
-        }
+        const inFlight = await heldProbe(ctx, deps, opts, viaJenkins);
         // Only a deployment held at its PAUSE hook is continued; checked before anything is written.
         const held = inFlight && progressive.heldBy(inFlight) ? inFlight : undefined;
         const rec = await approve(deps, opts);
@@ -91,4 +81,33 @@ export function register(program: Command, ctx: CliContext): void {
           );
       },
     );
+}
+
+/**
+ * The in-flight deployment of the service, where the model pauses it for an approval. Only a
+ * refused AssumeRole of the approval role (not deployed yet, or this approver's role may not
+ * assume it) is gone past: then nothing held can be seen or continued by this identity, and the
+ * approval still counts for a promotion that asks for it first. Anything else (the network, ECS,
+ * expired credentials) fails the command here, before anything is written: an approval is never
+ * recorded silently while a deployment stays held.
+ */
+async function heldProbe(
+  ctx: CliContext,
+  deps: ReleaseDeps,
+  opts: { service: string; env: string },
+  viaJenkins: boolean,
+) {
+  const progressive = engine.progressive();
+  try {
+    return progressive.pausesForApproval(deps, opts.service, opts.env)
+      ? await progressive.inFlight(deps, opts.service, opts.env)
+      : undefined;
+  } catch (err) {
+    if (viaJenkins || !(err instanceof AssumeRoleRefusedError)) throw err;
+    ctx.io.stderr(
+      `could not look at ${opts.service} in ${opts.env}'s ECS as an approver (${err.message.split('\n')[0]}): ` +
+        "the approval is recorded; if ECS holds a promotion for approval, continue it from its prod promote job's input step\n",
+    );
+    return undefined;
+  }
 }

@@ -9,23 +9,39 @@ import { REJECTIONS_STREAM, TRAIN_SUBJECT, naming } from '../../services/naming'
 import { approverRoles, ledgerSubjects, namesOfKind, type ApproverRole } from '../../services/queries';
 import type { AccountFacts } from './account';
 import { arn, type PolicyStatement, type RoleSpec, type TrustStatement } from './iam';
-import { catalogueRepositoryArns, functionPackageResources, readAccountIds } from './jenkins';
+import {
+  catalogueRepositoryArns,
+  functionPackageResources,
+  readAccountIds,
+  type WorkloadAccountIds,
+} from './jenkins';
+import { approvalRoleArnsFor } from './release-approval';
 
 /** People's sessions are short: an approval takes minutes. */
 export const APPROVER_MAX_SESSION_SECONDS = 3600;
 
-/** Every approver role of the model, in mgmt (`mgmt` describes it). */
-export function releaseApproverRoles(mgmt: AccountFacts): RoleSpec[] {
-  return approverRoles(mgmt.platform.environments).map((r) => releaseApproverRole(mgmt, r));
+/**
+ * Every approver role of the model, in mgmt (`mgmt` describes it); `workloadAccounts` names the
+ * accounts whose approval roles (./release-approval.ts) they may assume.
+ */
+export function releaseApproverRoles(mgmt: AccountFacts, workloadAccounts: WorkloadAccountIds): RoleSpec[] {
+  return approverRoles(mgmt.platform.environments).map((r) => releaseApproverRole(mgmt, r, workloadAccounts));
 }
 
-export function releaseApproverRole(mgmt: AccountFacts, approver: ApproverRole): RoleSpec {
+export function releaseApproverRole(
+  mgmt: AccountFacts,
+  approver: ApproverRole,
+  workloadAccounts: WorkloadAccountIds,
+): RoleSpec {
   const envs = approver.environments.join(', ');
   return {
     roleName: approver.roleName,
     description: `People of mgmt, with MFA, approving releases to ${envs} (tdr approve): read the ledger, record approvals`,
     trust: [peopleWithMfa(mgmt.accountId)],
-    statements: approverStatements(mgmt, approver),
+    statements: [
+      ...approverStatements(mgmt, approver),
+      ...continueStatements(mgmt, approver, workloadAccounts),
+    ],
     maxSessionDuration: APPROVER_MAX_SESSION_SECONDS,
   };
 }
@@ -135,6 +151,21 @@ function approverStatements(mgmt: AccountFacts, approver: ApproverRole): PolicyS
           },
         ]),
   ];
+}
+
+/**
+ * `tdr approve` while ECS holds the deployment for this approval: the approval role of each
+ * environment it approves that has one (./release-approval.ts), and no other role there.
+ */
+function continueStatements(
+  mgmt: AccountFacts,
+  approver: ApproverRole,
+  workloadAccounts: WorkloadAccountIds,
+): PolicyStatement[] {
+  const roles = approvalRoleArnsFor(mgmt.platform, approver.environments, workloadAccounts);
+  return roles.length === 0
+    ? []
+    : [{ Sid: 'ContinueHeldDeployments', Effect: 'Allow', Action: 'sts:AssumeRole', Resource: roles }];
 }
 
 /**
