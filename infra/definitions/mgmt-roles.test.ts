@@ -14,6 +14,7 @@ import {
   namesOfKind,
   ledgerSubjects,
   oneOffTasks,
+  servicesHeldForApproval,
   workloadEnvironmentNames,
 } from '../../services/queries';
 import { headKey } from '../../pipelines/release/ledger/ledger';
@@ -294,6 +295,12 @@ describe('release approver roles: people who run tdr approve', () => {
           const approval = naming.roleArn(TEST_ACCOUNT_IDS[env], naming.releaseApprovalRole(env));
           const expected = gated.includes(env) && approver.environments.includes(env);
           expect(await can(role, 'sts:AssumeRole', approval), `${env} approval role`).to.equal(expected);
+          // Continuing holds the held service's release lease meanwhile.
+          for (const held of servicesHeldForApproval(platform, env))
+            expect(
+              await can(role, 's3:PutObject', object(ledger, `leases/${held}/${env}.json`)),
+              `lease ${held} ${env}`,
+            ).to.equal(expected);
           for (const other of [naming.jenkinsEcsUpdateRole(env), naming.releaseReaderRole(env)])
             expect(
               await can(role, 'sts:AssumeRole', naming.roleArn(TEST_ACCOUNT_IDS[env], other)),

@@ -6,7 +6,14 @@
  * the environments it approves, nothing else.
  */
 import { REJECTIONS_STREAM, TRAIN_SUBJECT, naming } from '../../services/naming';
-import { approverRoles, ledgerSubjects, namesOfKind, type ApproverRole } from '../../services/queries';
+import {
+  approverRoles,
+  ledgerSubjects,
+  namesOfKind,
+  servicesHeldForApproval,
+  type ApproverRole,
+} from '../../services/queries';
+import { WORKLOAD_ENVIRONMENTS, type WorkloadEnvironmentName } from '../../services/environments';
 import type { AccountFacts } from './account';
 import { arn, type PolicyStatement, type RoleSpec, type TrustStatement } from './iam';
 import {
@@ -163,9 +170,24 @@ function continueStatements(
   workloadAccounts: WorkloadAccountIds,
 ): PolicyStatement[] {
   const roles = approvalRoleArnsFor(mgmt.platform, approver.environments, workloadAccounts);
-  return roles.length === 0
-    ? []
-    : [{ Sid: 'ContinueHeldDeployments', Effect: 'Allow', Action: 'sts:AssumeRole', Resource: roles }];
+  if (roles.length === 0) return [];
+  const ledger = naming.ledgerBucket();
+  // Continuing takes the release lease of the held service (pipelines/release/ledger/lease.ts:
+  // created with If-None-Match, renewed with If-Match, deleted as BreakLeases allows), so that no
+  // other release of it runs while the approver's command follows the deployment.
+  const leases = approver.environments.flatMap((env) =>
+    (isWorkload(env) ? servicesHeldForApproval(mgmt.platform, env) : []).map(
+      (s) => `${arn.s3Bucket(ledger)}/leases/${s}/${env}.json`,
+    ),
+  );
+  return [
+    { Sid: 'ContinueHeldDeployments', Effect: 'Allow', Action: 'sts:AssumeRole', Resource: roles },
+    { Sid: 'HoldReleaseLeases', Effect: 'Allow', Action: 's3:PutObject', Resource: leases },
+  ];
+}
+
+function isWorkload(env: string): env is WorkloadEnvironmentName {
+  return (WORKLOAD_ENVIRONMENTS as readonly string[]).includes(env);
 }
 
 /**
