@@ -36,7 +36,9 @@ export function register(program: Command, ctx: CliContext): void {
       'after',
       '\nWhere ECS holds a promotion at its approval pause (prod: a canary tried first on the test listener), the\n' +
         'approval continues it (ContinueServiceDeployment) and follows it to the end: exit 0 when ECS completes it,\n' +
-        '1 when it is rolled back (by an alarm or the canary judge).\n' +
+        '1 when it is rolled back (by an alarm or the canary judge). As yourself, ECS is reached through the\n' +
+        "environment's approval role (TDRReleaseApprovalRole{Env}); if STS refuses it, the approval is recorded and\n" +
+        'the output says so; any other failure there ends the command with nothing recorded.\n' +
         '\nExamples:\n  $ tdr approve --service frontend --env prod              # as yourself (SSO or an approver role)\n  $ tdr approve --service frontend --env prod --version v42\n  $ tdr approve --service frontend --env prod --jenkins-approver "$APPROVER" --build-url "$BUILD_URL"   # in Jenkins',
     )
     .action(

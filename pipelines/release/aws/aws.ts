@@ -5,7 +5,9 @@
  * mgmt is reached with the default credential chain (Jenkins' node role, a developer's profile);
  * each workload account by STS AssumeRole of `TDRJenkinsECSUpdateRole{Env}` in that account, the
  * two-hop, least-privilege path of DESIGN.md, or, for what only reads (the nightly report in mgmt),
- * of the read-only `TDRReleaseReaderRole{Env}`. AWS_ENDPOINT_URL is honoured by the SDK itself.
+ * of the read-only `TDRReleaseReaderRole{Env}`, or, for `tdr approve` by an approver as themself,
+ * of `TDRReleaseApprovalRole{Env}` (its session named after that person). AWS_ENDPOINT_URL is
+ * honoured by the SDK itself.
  */
 import { ACMClient } from '@aws-sdk/client-acm';
 import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
