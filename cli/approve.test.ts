@@ -163,6 +163,22 @@ describe('tdr approve: the held deployment is looked for through the approval ro
     expect(records()).to.deep.equal([]);
   });
 
+  it('one who may not approve is refused (exit 3) before any workload role is asked for, nothing written', async () => {
+    for (const [identity, argv] of [
+      [JENKINS, APPROVE],
+      [ALICE, [...APPROVE, ...VIA_JENKINS]],
+    ] as const) {
+      w = world(identity);
+      const r = await tdr([...argv]);
+      expect(r.code, `${identity} ${argv.join(' ')}: ${r.stderr}`).to.equal(3);
+      expect(assumed(), 'no workload role assumed').to.deep.equal([]);
+      expect(records()).to.deep.equal([]);
+      w.s3.mock.restore();
+      w.sts.restore();
+      w.ecr.restore();
+    }
+  });
+
   it('a function, which ECS never holds, is approved without looking at ECS', async () => {
     w = world();
     const r = await tdr(['approve', '--service', 'signed-cookies', '--env', 'prod', '--version', 'v42']);

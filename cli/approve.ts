@@ -54,7 +54,7 @@ export function register(program: Command, ctx: CliContext): void {
         cmd: Command,
       ) => {
         const { output } = cmd.optsWithGlobals<GlobalOptions>();
-        const { approve, validateApprove } = engine.approve();
+        const { approve, authorise, validateApprove } = engine.approve();
         validateApprove({ platform: ctx.platform() }, opts);
         const viaJenkins = opts.jenkinsApprover !== undefined;
         // Jenkins reaches ECS through the node → update role; an approver as themself through the
@@ -63,11 +63,14 @@ export function register(program: Command, ctx: CliContext): void {
           approvalRole: !viaJenkins,
         });
         const progressive = engine.progressive();
+        // Who approves first, from their own identity: one who may not is refused (exit 3) before
+        // any workload role is asked for.
+        const who = await authorise(deps, opts);
         // A promotion ECS holds at its approval pause: the version approved is the held one.
         const inFlight = await heldProbe(ctx, deps, opts, viaJenkins);
         // Only a deployment held at its PAUSE hook is continued; checked before anything is written.
         const held = inFlight && progressive.heldBy(inFlight) ? inFlight : undefined;
-        const rec = await approve(deps, opts);
+        const rec = await approve(deps, opts, who);
         if (held) {
           const req = { service: opts.service, env: opts.env, actor: rec.approver, wait: opts.wait };
           const { result, failure } = await progressive.continueHeldRelease(deps, req, rec);
