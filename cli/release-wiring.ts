@@ -122,7 +122,7 @@ export async function identifiedActor(deps: ReleaseDeps, actor: string): Promise
 export async function releaseDeps(
   ctx: CliContext,
   actor: string,
-  opts: { notify?: boolean; readOnly?: boolean } = {},
+  opts: { notify?: boolean; readOnly?: boolean; approvalRole?: boolean } = {},
 ): Promise<ReleaseDeps> {
   // Runs that notify are the ones that change things: they stop gracefully on SIGINT/SIGTERM.
   if (opts.notify) ctx.interrupts?.graceful();
@@ -134,6 +134,7 @@ export async function releaseDeps(
     annotations: opts.notify ? await annotationSink(ctx) : undefined,
     signal: ctx.interrupts?.signal,
     readOnly: opts.readOnly === true && opts.notify !== true,
+    approvalRole: opts.approvalRole === true,
   });
 }
 

@@ -16,7 +16,7 @@ import {
 } from '../services/environments';
 import { naming } from '../services/naming';
 import { ecsEntries, entryOfKind, functions } from '../services/queries';
-import { accountFacts } from '../infra/definitions/account';
+import { accountFacts, type WorkloadAccountFacts } from '../infra/definitions/account';
 import { taskDefinitionFor, taskRoleArns, taskRolesFor } from '../infra/definitions/ecs-task';
 import { arn, crossAccountRoleSpec, roleDocuments, type RoleDocuments } from '../infra/definitions/iam';
 import {
@@ -26,6 +26,7 @@ import {
   releaseReaderRole,
 } from '../infra/definitions/jenkins';
 import { releaseApproverRoles } from '../infra/definitions/release-approver';
+import { releaseApprovalRole } from '../infra/definitions/release-approval';
 import { functionDefinition, functionRoleSpec } from '../infra/definitions/lambda';
 import { workloadTaskArgs } from '../infra/definitions/workload';
 
@@ -80,7 +81,8 @@ export interface SandboxRole {
 /**
  * Every role infra gives the release path: in mgmt each `TDRJenkinsNodeRole{Env}` (mgmt's own, the
  * builds', included) and the release approvers' roles, in each workload account
- * `TDRJenkinsECSUpdateRole{Env}`, `TDRReleaseReaderRole{Env}` and the execution and task role of every catalogue entry.
+ * `TDRJenkinsECSUpdateRole{Env}`, `TDRReleaseReaderRole{Env}`, `TDRReleaseApprovalRole{Env}` where
+ * something pauses for an approval, and the execution and task role of every catalogue entry.
  */
 export function sandboxRoles(platform: Platform, ids: AccountIds): SandboxRole[] {
   const mgmt = accountFacts(platform, 'mgmt', ids.mgmt);
@@ -90,7 +92,7 @@ export function sandboxRoles(platform: Platform, ids: AccountIds): SandboxRole[]
       role: roleDocuments(jenkinsMgmtNodeRole(mgmt, ids)),
       summary: `mgmt: IAM ${naming.jenkinsNodeRole('mgmt')} (builds: ECR push, function packages; the nightly report: the ledger, read only)`,
     },
-    ...releaseApproverRoles(mgmt).map((spec): SandboxRole => ({
+    ...releaseApproverRoles(mgmt, ids).map((spec): SandboxRole => ({
       env: 'mgmt',
       role: roleDocuments(spec),
       summary: `mgmt: IAM ${spec.roleName} (people with MFA approve releases)`,
@@ -118,11 +120,26 @@ export function sandboxRoles(platform: Platform, ids: AccountIds): SandboxRole[]
         role: roleDocuments(crossAccountRoleSpec(releaseReaderRole(workload, ids.mgmt))),
         summary: `mgmt: IAM ${naming.jenkinsNodeRole('mgmt')} → ${env}: IAM ${naming.releaseReaderRole(env)} (read only)`,
       },
+      ...approvalRoles(workload, ids.mgmt),
       ...entryRoles,
       ...functionRoles,
     ];
   });
   return [...mgmtRoles, ...workloadRoles];
+}
+
+/** The workload account's approval role, where the model gives it one (infra/accounts/workload.ts). */
+function approvalRoles(workload: WorkloadAccountFacts, mgmtAccountId: string): SandboxRole[] {
+  const spec = releaseApprovalRole(workload, mgmtAccountId);
+  return spec
+    ? [
+        {
+          env: workload.env,
+          role: roleDocuments(crossAccountRoleSpec(spec)),
+          summary: `mgmt: IAM ${spec.trustedPrincipalArns.map((a) => a.split('/').pop()).join(', ')} → ${workload.env}: IAM ${spec.roleName} (continue a deployment held for approval)`,
+        },
+      ]
+    : [];
 }
 
 /** The SSM parameter a service with a database reads its password from, if it has one. */

@@ -81,6 +81,11 @@ export const naming = {
   /** Read-only twin of the update role: what `tdr report` and `tdr status` read, from mgmt's node role. */
   releaseReaderRole: (env: EnvironmentName) => `TDRReleaseReaderRole${roleSuffix(env)}`,
   grafanaMonitoringRole: (env: EnvironmentName) => `TDRGrafanaMonitoringRole${roleSuffix(env)}`,
+  /**
+   * What an approver's own identity continues a deployment ECS holds for approval through (`tdr
+   * approve`): trusted by the environment's approver roles in mgmt only (infra/definitions/release-approval.ts).
+   */
+  releaseApprovalRole: (env: EnvironmentName) => `TDRReleaseApprovalRole${roleSuffix(env)}`,
   roleArn: (accountId: string, roleName: string) => `arn:aws:iam::${accountId}:role/${roleName}`,
   /** TDR's convention: mgmt holds each account's id at `/mgmt/{env}_account`. */
   accountIdParameter: (env: EnvironmentName) => `/mgmt/${env}_account`,

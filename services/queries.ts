@@ -226,6 +226,27 @@ export function deliveryStrategy(
 }
 
 /**
+ * The ECS services of `env` whose delivery there pauses for an approval (a PAUSE hook after test
+ * traffic: services/delivery.ts `approvalPause`), in catalogue order: those `tdr approve` may find
+ * held, and continue through `naming.releaseApprovalRole(env)`.
+ */
+export function servicesHeldForApproval(
+  model: {
+    readonly environments: Readonly<Record<EnvironmentName, Environment>>;
+    readonly catalogue: Catalogue;
+  },
+  env: WorkloadEnvironmentName,
+): string[] {
+  if (!model.environments[env].promotion?.approval) return [];
+  return ecsServices(model.catalogue)
+    .map(([name]) => name)
+    .filter((name) => {
+      const d = deliveryStrategy(model, name, env);
+      return d !== undefined && d.kind !== 'rolling' && d.approvalPause !== null;
+    });
+}
+
+/**
  * How a release of function `fn` moves its `live` alias in `env`: the function's own delivery for
  * that environment, else what the environment's strategy means for a function (./delivery.ts
  * `functionDeliveryFrom`: a canary environment gives a canary). Undefined when `fn` is not a

@@ -141,6 +141,30 @@ describe('prod canary through tdr processes (moto + the ECS service-deployment s
     );
   });
 
+  it('tdr approve as an approver continues the held canary through the prod approval role, follows it to the end and records it', async function () {
+    this.timeout(180_000);
+    s = await stand();
+    await toStaging(s.env);
+    await tdr(['promote', ...FRONTEND, '--to', 'prod', '--actor', 'bob'], s.env);
+    expect(newest(s)?.lifecycleHookDetails?.[0]?.status).to.equal('AWAITING_ACTION');
+    const continued: string[] = [];
+    s.watch.on = (label) => {
+      if (label === 'ECS ContinueServiceDeployment') continued.push(label);
+    };
+    const asAlice = await as(s.env, APPROVER_ROLE, 'alice');
+    // Exit 1: the judge finds no production listener rule on moto's service (inconclusive), and
+    // an inconclusive step never promotes: the approver's command stops it with ROLLBACK.
+    const approved = await tdr(['approve', ...FRONTEND, '--env', 'prod', '-o', 'json'], asAlice, 1);
+    expect(approved.stderr).not.to.contain('could not look');
+    expect(approved.stderr).to.contain('continuing service deployment');
+    expect(continued, 'ContinueServiceDeployment sent once').to.have.length(1);
+    expect(newest(s)?.status).to.equal('ROLLBACK_SUCCESSFUL');
+    const [last, approval] = await history(s.env);
+    expect(approval).to.include({ kind: 'approval', approver: 'alice', version: 'v2' });
+    expect(last).to.include({ outcome: 'rolled_back', version: 'v2' });
+    expect(String(last?.detail)).to.contain('the canary judge said inconclusive');
+  });
+
   it('SIGKILL of tdr approve mid-canary: ECS finishes alone, and the next operation settles the run from ECS', async function () {
     this.timeout(180_000);
     const st = (s = await stand());

@@ -59,7 +59,10 @@ describe('the mgmt stack: build agents, release approvers, the agents’ cloud (
   });
 
   it('declares the mgmt node role and every approver role of the model exactly as their definitions say', () => {
-    const specs: RoleSpec[] = [jenkinsMgmtNodeRole(mgmt, WORKLOAD_ACCOUNTS), ...releaseApproverRoles(mgmt)];
+    const specs: RoleSpec[] = [
+      jenkinsMgmtNodeRole(mgmt, WORKLOAD_ACCOUNTS),
+      ...releaseApproverRoles(mgmt, WORKLOAD_ACCOUNTS),
+    ];
     expect(specs.map((s) => s.roleName)).to.include.members([
       naming.jenkinsNodeRole('mgmt'),
       ...approverRoles(platform.environments).map((r) => r.roleName),

@@ -63,7 +63,8 @@ export function defineMgmtAccount(platform: Platform, config: MgmtStackConfig): 
   const mgmtNodeRole = createRole('jenkins-node-mgmt', jenkinsMgmtNodeRole(ctx, workloadAccounts), root);
   const sboxNodeRole = createRole('jenkins-node-sbox', jenkinsSboxNodeRole(ctx), root);
   const platformAgentRole = createRole('jenkins-platform-agent-role', jenkinsPlatformAgentRole(ctx), root);
-  for (const spec of releaseApproverRoles(ctx)) createRole(`release-approver-${spec.roleName}`, spec, root);
+  for (const spec of releaseApproverRoles(ctx, workloadAccounts))
+    createRole(`release-approver-${spec.roleName}`, spec, root);
 
   const agentExecutionRole = defineJenkinsAgents(ctx);
   const { controller: jenkins, network } = defineJenkins(ctx, config, [

@@ -33,6 +33,7 @@ import {
   ecsLoadBalancerInfrastructureRole,
 } from '../definitions/ecs-deployment';
 import { jenkinsEcsUpdateRole, releaseReaderRole } from '../definitions/jenkins';
+import { releaseApprovalRole } from '../definitions/release-approval';
 import { listenerRulePriority } from '../definitions/load-balancer';
 import { workloadTaskArgs } from '../definitions/workload';
 import { WORKLOAD_SETTINGS } from './settings';
@@ -242,6 +243,9 @@ export function defineWorkloadAccount(
   );
   // The nightly report's read-only way in: mgmt's build agents must never hold the update role.
   new CrossAccountRole('release-reader', releaseReaderRole(facts, mgmtAccountId), opts);
+  // `tdr approve` by an approver as themself continues a deployment held for approval through this.
+  const approval = releaseApprovalRole(facts, mgmtAccountId);
+  if (approval) new CrossAccountRole('release-approval', approval, opts);
   const monitoringRole = new CrossAccountRole(
     'grafana-monitoring',
     {

@@ -14,6 +14,7 @@ import {
   namesOfKind,
   ledgerSubjects,
   oneOffTasks,
+  servicesHeldForApproval,
   workloadEnvironmentNames,
 } from '../../services/queries';
 import { headKey } from '../../pipelines/release/ledger/ledger';
@@ -23,6 +24,7 @@ import { allowedActions, allows } from './iam-simulator.test-helper';
 import { arn, type PolicyStatement, type RoleSpec } from './iam';
 import { imageRepositories, jenkinsMgmtNodeRole, jenkinsNodeRole } from './jenkins';
 import { APPROVER_MAX_SESSION_SECONDS, releaseApproverRoles } from './release-approver';
+import { approvalRoleArnsFor, approvalRoleEnvironments } from './release-approval';
 import type { Statement } from '../policies/documents';
 
 const MGMT = TEST_ACCOUNT_IDS.mgmt;
@@ -242,11 +244,11 @@ describe('release approver roles: people who run tdr approve', () => {
       .filter((a) => /^role\/[^/*]+$/.test(a))
       .map((a) => a.slice('role/'.length));
     expect(expected.length).to.be.greaterThan(0);
-    expect(releaseApproverRoles(mgmt).map((r) => r.roleName)).to.deep.equal(expected);
+    expect(releaseApproverRoles(mgmt, TEST_ACCOUNT_IDS).map((r) => r.roleName)).to.deep.equal(expected);
   });
 
   for (const approver of approverRoles(platform.environments)) {
-    const role = releaseApproverRoles(mgmt).find((r) => r.roleName === approver.roleName)!;
+    const role = releaseApproverRoles(mgmt, TEST_ACCOUNT_IDS).find((r) => r.roleName === approver.roleName)!;
     const others = (['intg', 'staging', 'prod'] as const).filter((e) => !approver.environments.includes(e));
 
     describe(approver.roleName, () => {
@@ -276,8 +278,33 @@ describe('release approver roles: people who run tdr approve', () => {
             's3:ListBucket',
             's3:PutObject',
             'ssm:GetParameters',
+            // The approval role of each environment it approves where something pauses for one.
+            ...(approvalRoleArnsFor(platform, approver.environments, TEST_ACCOUNT_IDS).length > 0
+              ? ['sts:AssumeRole']
+              : []),
           ].sort(),
         );
+      });
+
+      it('assumes the approval role of each environment it approves that has one, and no other role', async () => {
+        const gated = approvalRoleEnvironments(platform);
+        expect(gated, 'prod pauses for an approval').to.include('prod');
+        for (const env of workloadEnvironmentNames(platform.environments)) {
+          const approval = naming.roleArn(TEST_ACCOUNT_IDS[env], naming.releaseApprovalRole(env));
+          const expected = gated.includes(env) && approver.environments.includes(env);
+          expect(await can(role, 'sts:AssumeRole', approval), `${env} approval role`).to.equal(expected);
+          // Continuing holds the held service's release lease meanwhile.
+          for (const held of servicesHeldForApproval(platform, env))
+            expect(
+              await can(role, 's3:PutObject', object(ledger, `leases/${held}/${env}.json`)),
+              `lease ${held} ${env}`,
+            ).to.equal(expected);
+          for (const other of [naming.jenkinsEcsUpdateRole(env), naming.releaseReaderRole(env)])
+            expect(
+              await can(role, 'sts:AssumeRole', naming.roleArn(TEST_ACCOUNT_IDS[env], other)),
+              other,
+            ).to.equal(false);
+        }
       });
 
       it(`writes new records of the services and functions of ${approver.environments.join(', ')} only`, async () => {
@@ -362,7 +389,7 @@ describe('release approver roles: people who run tdr approve', () => {
 
   it('a second environment needing approval gets its own role, writing its own records only', async () => {
     const both = withStagingApproval(platform, ['role/TDRReleaseApproverStaging', 'role/aws-reserved/x/Y*']);
-    const roles = releaseApproverRoles(accountFacts(both, 'mgmt', MGMT));
+    const roles = releaseApproverRoles(accountFacts(both, 'mgmt', MGMT), TEST_ACCOUNT_IDS);
     expect(roles.map((r) => r.roleName)).to.have.members([
       'TDRReleaseApproverStaging',
       ...approverRoles(platform.environments).map((r) => r.roleName),
@@ -375,7 +402,7 @@ describe('release approver roles: people who run tdr approve', () => {
   it('one role named by two environments approves both', async () => {
     const prodRole = approverRoles(platform.environments)[0]!.roleName;
     const shared = withStagingApproval(platform, [`role/${prodRole}`]);
-    const roles = releaseApproverRoles(accountFacts(shared, 'mgmt', MGMT));
+    const roles = releaseApproverRoles(accountFacts(shared, 'mgmt', MGMT), TEST_ACCOUNT_IDS);
     expect(roles.filter((r) => r.roleName === prodRole)).to.have.length(1);
     const role = roles.find((r) => r.roleName === prodRole)!;
     for (const env of ['staging', 'prod'])

@@ -6,26 +6,49 @@
  * the environments it approves, nothing else.
  */
 import { REJECTIONS_STREAM, TRAIN_SUBJECT, naming } from '../../services/naming';
-import { approverRoles, ledgerSubjects, namesOfKind, type ApproverRole } from '../../services/queries';
+import {
+  approverRoles,
+  ledgerSubjects,
+  namesOfKind,
+  servicesHeldForApproval,
+  type ApproverRole,
+} from '../../services/queries';
+import { WORKLOAD_ENVIRONMENTS, type WorkloadEnvironmentName } from '../../services/environments';
 import type { AccountFacts } from './account';
 import { arn, type PolicyStatement, type RoleSpec, type TrustStatement } from './iam';
-import { catalogueRepositoryArns, functionPackageResources, readAccountIds } from './jenkins';
+import {
+  catalogueRepositoryArns,
+  functionPackageResources,
+  readAccountIds,
+  type WorkloadAccountIds,
+} from './jenkins';
+import { approvalRoleArnsFor } from './release-approval';
 
 /** People's sessions are short: an approval takes minutes. */
 export const APPROVER_MAX_SESSION_SECONDS = 3600;
 
-/** Every approver role of the model, in mgmt (`mgmt` describes it). */
-export function releaseApproverRoles(mgmt: AccountFacts): RoleSpec[] {
-  return approverRoles(mgmt.platform.environments).map((r) => releaseApproverRole(mgmt, r));
+/**
+ * Every approver role of the model, in mgmt (`mgmt` describes it); `workloadAccounts` names the
+ * accounts whose approval roles (./release-approval.ts) they may assume.
+ */
+export function releaseApproverRoles(mgmt: AccountFacts, workloadAccounts: WorkloadAccountIds): RoleSpec[] {
+  return approverRoles(mgmt.platform.environments).map((r) => releaseApproverRole(mgmt, r, workloadAccounts));
 }
 
-export function releaseApproverRole(mgmt: AccountFacts, approver: ApproverRole): RoleSpec {
+export function releaseApproverRole(
+  mgmt: AccountFacts,
+  approver: ApproverRole,
+  workloadAccounts: WorkloadAccountIds,
+): RoleSpec {
   const envs = approver.environments.join(', ');
   return {
     roleName: approver.roleName,
     description: `People of mgmt, with MFA, approving releases to ${envs} (tdr approve): read the ledger, record approvals`,
     trust: [peopleWithMfa(mgmt.accountId)],
-    statements: approverStatements(mgmt, approver),
+    statements: [
+      ...approverStatements(mgmt, approver),
+      ...continueStatements(mgmt, approver, workloadAccounts),
+    ],
     maxSessionDuration: APPROVER_MAX_SESSION_SECONDS,
   };
 }
@@ -135,6 +158,36 @@ function approverStatements(mgmt: AccountFacts, approver: ApproverRole): PolicyS
           },
         ]),
   ];
+}
+
+/**
+ * `tdr approve` while ECS holds the deployment for this approval: the approval role of each
+ * environment it approves that has one (./release-approval.ts), and no other role there.
+ */
+function continueStatements(
+  mgmt: AccountFacts,
+  approver: ApproverRole,
+  workloadAccounts: WorkloadAccountIds,
+): PolicyStatement[] {
+  const roles = approvalRoleArnsFor(mgmt.platform, approver.environments, workloadAccounts);
+  if (roles.length === 0) return [];
+  const ledger = naming.ledgerBucket();
+  // Continuing takes the release lease of the held service (pipelines/release/ledger/lease.ts:
+  // created with If-None-Match, renewed with If-Match, deleted as BreakLeases allows), so that no
+  // other release of it runs while the approver's command follows the deployment.
+  const leases = approver.environments.flatMap((env) =>
+    (isWorkload(env) ? servicesHeldForApproval(mgmt.platform, env) : []).map(
+      (s) => `${arn.s3Bucket(ledger)}/leases/${s}/${env}.json`,
+    ),
+  );
+  return [
+    { Sid: 'ContinueHeldDeployments', Effect: 'Allow', Action: 'sts:AssumeRole', Resource: roles },
+    { Sid: 'HoldReleaseLeases', Effect: 'Allow', Action: 's3:PutObject', Resource: leases },
+  ];
+}
+
+function isWorkload(env: string): env is WorkloadEnvironmentName {
+  return (WORKLOAD_ENVIRONMENTS as readonly string[]).includes(env);
 }
 
 /**

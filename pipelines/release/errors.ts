@@ -69,6 +69,23 @@ export class AwsCallError extends PlatformError {
   }
 }
 
+/**
+ * STS refused to let the caller assume a role (`AccessDenied` from AssumeRole: the role's trust or
+ * the caller's policy does not allow it, or the role does not exist yet;
+ * https://docs.aws.amazon.com/STS/latest/APIReference/API_AssumeRole.html, Errors, and
+ * CommonErrors.html AccessDeniedException). Nothing was called through the role.
+ */
+export class AssumeRoleRefusedError extends AwsCallError {
+  constructor(
+    attempted: string,
+    readonly roleArn: string,
+    cause: unknown,
+  ) {
+    super(attempted, cause);
+    this.name = 'AssumeRoleRefusedError';
+  }
+}
+
 /** Runs one AWS call, wrapping any failure with what was being attempted. */
 export async function attempt<T>(what: string, call: () => Promise<T>): Promise<T> {
   try {

@@ -18,18 +18,6 @@ export interface KnownDenial {
 
 export const KNOWN_DENIALS: readonly KnownDenial[] = [
   {
-    // NOT DONE (issue 25, cli/approve.ts): a human approver's `tdr approve` looks for a deployment
-    // ECS holds through the update role, which trusts only the node roles. On real AWS the
-    // AssumeRole is refused; the CLI then records the approval and says to continue a held
-    // deployment from the prod promote job's input. A narrow approval role is not built.
-    why: 'issue 25: tdr approve as an approver probes ECS through the update role, which trusts only the node roles',
-    matches: (d) =>
-      /role\/TDRReleaseApprover[A-Za-z]+$/.test(d.call.role ?? '') &&
-      d.action === 'sts:AssumeRole' &&
-      /role\/TDRJenkinsECSUpdateRole[A-Za-z]+$/.test(d.resource) &&
-      d.call.command.startsWith('tdr approve'),
-  },
-  {
     // The tests' approvers who try to promote themselves: on real AWS the update role refuses them
     // at AssumeRole (its trust names the node roles only), before the four-eyes gate that refuses
     // them on moto; either way nothing is promoted.

@@ -30,12 +30,16 @@ export interface MemoryS3 {
   lostReply?: (command: 'PutObject' | 'DeleteObject', key: string) => Error | undefined;
 }
 
-export function memoryS3(): MemoryS3 {
+/**
+ * `everyClient`: the bucket answers every S3Client made from now on (aws-sdk-client-mock on the
+ * class), for a test that runs a whole `tdr` command, which makes its own clients.
+ */
+export function memoryS3(opts: { everyClient?: boolean } = {}): MemoryS3 {
   const client = new S3Client({
     region: 'eu-west-2',
     credentials: { accessKeyId: 'k', secretAccessKey: 's' },
   });
-  const mock = mockClient(client);
+  const mock = opts.everyClient ? (mockClient(S3Client) as AwsClientStub<S3Client>) : mockClient(client);
   const objects = new Map<string, { body: string; etag: string }>();
   const s3: MemoryS3 = { client, mock, objects };
   const replied = <T>(command: 'PutObject' | 'DeleteObject', key: string, reply: T): T => {

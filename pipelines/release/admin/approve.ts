@@ -47,28 +47,27 @@ export function validateApprove(deps: Pick<ReleaseDeps, 'platform'>, req: Approv
   checkBuildUrl(req.buildUrl);
 }
 
-/** Refused: the caller may not approve (exit 3, like a gate). */
-export async function approve(
-  deps: Pick<ReleaseDeps, 'clients' | 'platform' | 'now'>,
-  req: ApproveRequest & { readonly actor?: string | undefined },
-): Promise<ApprovalRecord> {
+/** Who approves, as AWS (or Jenkins) vouches for them: what `authorise` found. */
+export interface Approver {
+  readonly identity: string;
+  readonly via: 'sts' | 'jenkins-input';
+  readonly approver: string;
+  readonly rolePath?: string | undefined;
+}
+
+/**
+ * Whether the caller may approve for `req.env`, from its own identity alone (reads only:
+ * sts:GetCallerIdentity, and iam:GetRole of its own role where an approver entry has a path).
+ * Refused: exit 3, like a gate; nothing else of the environment was looked at.
+ */
+export async function authorise(
+  deps: Pick<ReleaseDeps, 'clients' | 'platform'>,
+  req: ApproveRequest,
+): Promise<Approver> {
   validateApprove(deps, req);
   const env = workloadEnv(req.env);
   const rule = deps.platform.environments[env].promotion?.approval;
-  const source = deps.platform.environments[env].promotion?.source;
-  const ledger = ledgerOf(deps);
-  const [identity, upstream] = await Promise.all([
-    deps.clients.callerIdentity(),
-    source && source !== 'build' && !req.version ? ledger.view(req.service, source) : undefined,
-  ]);
-  const version = req.version ?? (upstream && currentRelease(upstream.records)?.version);
-  if (!version)
-    throw new GateRefusedError([
-      { gate: 'approval', ok: false, detail: `nothing is live in ${source} to approve: give --version` },
-    ]);
-  const resolved = await resolveArtifact(deps, req.service, version);
-  if (!resolved.ok) throw new GateRefusedError([resolved.gate]);
-
+  const identity = await deps.clients.callerIdentity();
   const mgmt = deps.clients.accountIds.mgmt;
   const jenkins = naming.jenkinsNodeRole(env);
   const via = req.jenkinsApprover === undefined ? 'sts' : 'jenkins-input';
@@ -97,6 +96,34 @@ export async function approve(
     via === 'sts'
       ? personName(principal ? personOf(principal) : identity, 'identity')
       : personName(req.jenkinsApprover ?? '', 'jenkins-approver');
+  return { identity, via, approver, ...(rolePath ? { rolePath } : {}) };
+}
+
+/**
+ * Refused: the caller may not approve (exit 3, like a gate). `who`: what `authorise` already
+ * found for this request (`tdr approve` asks it before looking at ECS), else it is asked here.
+ */
+export async function approve(
+  deps: Pick<ReleaseDeps, 'clients' | 'platform' | 'now'>,
+  req: ApproveRequest & { readonly actor?: string | undefined },
+  who?: Approver,
+): Promise<ApprovalRecord> {
+  validateApprove(deps, req);
+  const env = workloadEnv(req.env);
+  const source = deps.platform.environments[env].promotion?.source;
+  const ledger = ledgerOf(deps);
+  const [authorised, upstream] = await Promise.all([
+    who ?? authorise(deps, req),
+    source && source !== 'build' && !req.version ? ledger.view(req.service, source) : undefined,
+  ]);
+  const version = req.version ?? (upstream && currentRelease(upstream.records)?.version);
+  if (!version)
+    throw new GateRefusedError([
+      { gate: 'approval', ok: false, detail: `nothing is live in ${source} to approve: give --version` },
+    ]);
+  const resolved = await resolveArtifact(deps, req.service, version);
+  if (!resolved.ok) throw new GateRefusedError([resolved.gate]);
+  const { identity, via, approver, rolePath } = authorised;
   return (await ledger.append({
     kind: 'approval',
     service: req.service,

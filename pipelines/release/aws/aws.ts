@@ -5,7 +5,9 @@
  * mgmt is reached with the default credential chain (Jenkins' node role, a developer's profile);
  * each workload account by STS AssumeRole of `TDRJenkinsECSUpdateRole{Env}` in that account, the
  * two-hop, least-privilege path of DESIGN.md, or, for what only reads (the nightly report in mgmt),
- * of the read-only `TDRReleaseReaderRole{Env}`. AWS_ENDPOINT_URL is honoured by the SDK itself.
+ * of the read-only `TDRReleaseReaderRole{Env}`, or, for `tdr approve` by an approver as themself,
+ * of `TDRReleaseApprovalRole{Env}` (its session named after that person). AWS_ENDPOINT_URL is
+ * honoured by the SDK itself.
  */
 import { ACMClient } from '@aws-sdk/client-acm';
 import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
@@ -29,7 +31,8 @@ import type {
 import { resolveAccountIds, type AccountIds } from '../../../services/config';
 import { ENVIRONMENT_NAMES, type EnvironmentName } from '../../../services/environments';
 import { naming } from '../../../services/naming';
-import { ReleaseInputError, attempt } from '../errors';
+import { AssumeRoleRefusedError, ReleaseInputError, attempt, errorName } from '../errors';
+import { personOf, principalOf } from './identity';
 
 type Env = Readonly<Record<string, string | undefined>>;
 
@@ -185,12 +188,20 @@ export interface ReleaseClients {
   callerIdentity(): Promise<string>;
 }
 
-/** Which role the workload accounts are reached through: the update role, or the read-only reader role. */
+/**
+ * Which role the workload accounts are reached through, as TDR_WORKLOAD_ROLE chooses it: the update
+ * role, or the read-only reader role.
+ */
 export const WORKLOAD_ROLES = ['update', 'reader'] as const;
-export type WorkloadRole = (typeof WORKLOAD_ROLES)[number];
+/**
+ * A role the workload accounts are reached through: TDR_WORKLOAD_ROLE's, or `approval` (the
+ * approval role, `TDRReleaseApprovalRole{Env}`), which only `tdr approve` by an approver chooses.
+ */
+export type WorkloadRole = (typeof WORKLOAD_ROLES)[number] | 'approval';
 
 /** The name of `role` in the account of `env`. */
 export function workloadRoleName(role: WorkloadRole, env: EnvironmentName): string {
+  if (role === 'approval') return naming.releaseApprovalRole(env);
   return role === 'reader' ? naming.releaseReaderRole(env) : naming.jenkinsEcsUpdateRole(env);
 }
 
@@ -233,16 +244,26 @@ export function assumedRoleCredentials(
   sts: STSClient,
   accountId: string,
   roleName: string,
-  sessionName: string,
+  /** A name, or how to find one on first use (the approval role's: the caller's own person). */
+  sessionName: string | (() => Promise<string>),
 ): AwsCredentialIdentityProvider {
   let cached: AwsCredentialIdentity | undefined;
   let pending: Promise<AwsCredentialIdentity> | undefined;
   return async () => {
     if (cached && (!cached.expiration || cached.expiration.getTime() - Date.now() > 60_000)) return cached;
-    pending ??= attempt(`assuming role ${roleName} in account ${accountId}`, async () => {
-      const { Credentials: c } = await sts.send(
-        new AssumeRoleCommand({ RoleArn: naming.roleArn(accountId, roleName), RoleSessionName: sessionName }),
-      );
+    const roleArn = naming.roleArn(accountId, roleName);
+    const what = `assuming role ${roleName} in account ${accountId}`;
+    pending ??= attempt(what, async () => {
+      let out;
+      try {
+        const name = typeof sessionName === 'string' ? sessionName : await sessionName();
+        out = await sts.send(new AssumeRoleCommand({ RoleArn: roleArn, RoleSessionName: name }));
+      } catch (err) {
+        // Told apart from any other failure: `tdr approve` goes on without ECS only on this one.
+        if (errorName(err) === 'AccessDenied') throw new AssumeRoleRefusedError(what, roleArn, err);
+        throw err;
+      }
+      const c = out.Credentials;
       if (!c?.AccessKeyId || !c.SecretAccessKey) throw new Error('AssumeRole returned no credentials');
       return {
         accessKeyId: c.AccessKeyId,
@@ -283,15 +304,29 @@ export async function releaseClients(
   const sts = nameStuckCalls(
     new STSClient(clientConfig({ region: opts.region, env, credentials: opts.credentials })),
   );
+  let identity: Promise<string> | undefined;
+  const callerIdentity = () =>
+    (identity ??= attempt('asking AWS who is calling (sts:GetCallerIdentity)', async () => {
+      const out = await sts.send(new GetCallerIdentityCommand({}));
+      if (!out.Arn) throw new Error('GetCallerIdentity returned no ARN');
+      return out.Arn;
+    }));
+  // An approver's session in a workload account is named after the person AWS says is calling,
+  // so that account's CloudTrail names who continued a deployment, not a placeholder.
+  const ownSession = async () => {
+    const p = principalOf(await callerIdentity());
+    return p ? sessionNameFor(personOf(p)) : opts.sessionName;
+  };
   const credentials = new Map<EnvironmentName, AwsCredentialIdentityProvider>();
   const workloadConfig = (target: EnvironmentName) => {
     let provider = credentials.get(target);
     if (!provider) {
+      const role = opts.workloadRole ?? 'update';
       provider = assumedRoleCredentials(
         sts,
         accountIds[target],
-        workloadRoleName(opts.workloadRole ?? 'update', target),
-        opts.sessionName,
+        workloadRoleName(role, target),
+        role === 'approval' ? ownSession : opts.sessionName,
       );
       credentials.set(target, provider);
     }
@@ -306,16 +341,10 @@ export async function releaseClients(
   const elbv2 = new Map<EnvironmentName, ElasticLoadBalancingV2Client>();
   const ec2 = new Map<EnvironmentName, EC2Client>();
   const acm = new Map<EnvironmentName, ACMClient>();
-  let identity: Promise<string> | undefined;
   return {
     mgmt,
     accountIds,
-    callerIdentity: () =>
-      (identity ??= attempt('asking AWS who is calling (sts:GetCallerIdentity)', async () => {
-        const out = await sts.send(new GetCallerIdentityCommand({}));
-        if (!out.Arn) throw new Error('GetCallerIdentity returned no ARN');
-        return out.Arn;
-      })),
+    callerIdentity,
     ecs: (target) => cached(ecs, target, () => nameStuckCalls(new ECSClient(workloadConfig(target)))),
     lambda: (target) =>
       cached(lambda, target, () => nameStuckCalls(new LambdaClient(workloadConfig(target)))),

