@@ -28,6 +28,8 @@ import type { ReleaseRecord } from '../ledger/ledger';
 import { EcsDeploymentsStandIn } from '../../../test/support/ecs-deployments';
 import { ledger, release, world, type World } from '../../../test/support/ecs-world';
 import { continueHeldRelease, stopInFlightRelease } from './ecs-progressive-run';
+import { stageKey } from './ecs-progressive';
+import type { AnnotationSink } from '../notify';
 import { releaseService } from './ecs-service-rollout';
 import { status } from '../reads/status';
 import { renderStatus } from '../../../cli/status';
@@ -232,9 +234,14 @@ describe('strategies/ecs-progressive: a prod canary that ECS shifts and the engi
     expect(w.logs.join('\n')).to.contain(
       'paused for approval on the test listener: https://app.tdr.nationalarchives.gov.uk:8443; run tdr approve --service frontend --env prod',
     );
-    const open = prodRecords(w);
-    expect(open.map((r) => r.outcome)).to.deep.equal(['started', 'started']);
+    const all = prodRecords(w);
+    // The write-ahead record, then one stage record per distinct stage, the pause last.
+    const distinct = [...new Set(all.at(-1)!.stages!.map(stageKey))];
+    expect(all.map((r) => r.outcome)).to.deep.equal(Array(1 + distinct.length).fill('started'));
+    expect(all.slice(1).map((r) => stageKey(r.stage!))).to.deep.equal(distinct);
+    const open = [all[0]!, all.at(-1)!];
     expect(open[1]!.detail).to.match(/^awaiting approval/);
+    expect(open[1]!.stage).to.deep.equal(open[1]!.stages!.at(-1));
     expect(open[1]!.stages!.at(-1)).to.deep.include({
       stage: 'POST_TEST_TRAFFIC_SHIFT',
       awaitingApproval: true,
@@ -259,6 +266,108 @@ describe('strategies/ecs-progressive: a prod canary that ECS shifts and the engi
     expect(evidence.window.seconds).to.be.at.least(60);
     expect(done.stages!.map((s) => s.production)).to.include(100);
     expect(done.stages!.at(-1)!.status).to.equal('SUCCESSFUL');
+  });
+
+  it('each distinct stage is one stage record and one Grafana stage mark; approve at the pause announces the outcome', async () => {
+    const w = canaryWorld();
+    const annotations: Array<{ tags: string[]; text: string; time: number }> = [];
+    const slack: string[] = [];
+    const sink: AnnotationSink = { createAnnotation: async (a) => annotations.push(a) };
+    w.deps = {
+      ...w.deps,
+      notifier: {
+        annotations: sink,
+        slackWebhookUrl: 'https://hooks.slack.invalid/services/T/B/x',
+        fetch: (async (_url: string, init: { body: string }) => {
+          slack.push((JSON.parse(init.body) as { text: string }).text);
+          return new Response(null, { status: 200 });
+        }) as unknown as typeof fetch,
+      },
+    };
+    await promoteToPause(w);
+    const stageMarks = () => annotations.filter((a) => a.tags[0] === 'deploy-stage');
+    const stageRecords = () => prodRecords(w).filter((r) => r.outcome === 'started' && r.stage);
+    const atPause = stageRecords();
+    expect(atPause.length).to.be.greaterThan(1);
+    expect(stageMarks().map((a) => a.tags)).to.deep.equal(
+      atPause.map((r) => naming.deployStageAnnotationTags('frontend', 'prod', r.stage!.stage)),
+    );
+    const { result, failure } = await approveAsAlice(w);
+    expect(failure).to.equal(null);
+    const records = stageRecords();
+    const keys = records.map((r) => stageKey(r.stage!));
+    expect(keys, 'no stage recorded twice').to.deep.equal([...new Set(keys)]);
+    const done = prodRecords(w).at(-1)!;
+    // The canary's step and the rest of the traffic are two stages of one key: one record.
+    const shifts = done.stages!.filter((x) => x.stage === 'PRODUCTION_TRAFFIC_SHIFT');
+    expect(shifts.length).to.be.greaterThan(1);
+    expect(keys.filter((k) => k === 'PRODUCTION_TRAFFIC_SHIFT')).to.have.length(1);
+    // Every stage ECS was in before the end has its record, every record its mark.
+    const before = [...new Set(done.stages!.slice(0, -1).map(stageKey))];
+    expect(keys).to.deep.equal(before);
+    expect(stageMarks()).to.have.length(records.length);
+    expect(records.every((r) => r.outcome === 'started' && r.runId === done.runId)).to.equal(true);
+    // Written during the approval: they carry it, and the result lists them before the outcome.
+    const afterApproval = records.slice(atPause.length);
+    expect(afterApproval.length).to.be.greaterThan(0);
+    expect(afterApproval.every((r) => r.approver === 'alice')).to.equal(true);
+    expect(result.ledger).to.deep.equal([...afterApproval.map((r) => r.seq), done.seq]);
+    expect(done.stage, 'the outcome is of no one stage').to.equal(undefined);
+    // The outcome, announced as the saga announces one: Slack and the deploy annotation.
+    const toProd = slack.filter((t) => t.includes('to prod'));
+    expect(toProd).to.have.length(1);
+    expect(toProd[0]).to.contain('promote frontend v2 to prod: succeeded (by bob)');
+    const prodTags = annotations.filter((a) => a.tags[0] === 'deploy' && a.tags.includes('prod'));
+    expect(prodTags.map((a) => a.tags)).to.deep.equal([
+      naming.deployAnnotationTags('frontend', 'prod', 'v2'),
+    ]);
+    expect(result.notifications?.map((n) => `${n.channel} ${n.status}`)).to.deep.equal([
+      'slack sent',
+      'grafana sent',
+    ]);
+  });
+
+  it('a Grafana that fails every stage mark fails nothing: the release goes on, and the log says so', async () => {
+    const w = canaryWorld();
+    w.deps = {
+      ...w.deps,
+      notifier: {
+        annotations: { createAnnotation: () => Promise.reject(new Error('HTTP 500 from Grafana')) },
+      },
+    };
+    const held = await promoteToPause(w);
+    expect(held.failure).to.equal(null);
+    const { result, failure } = await approveAsAlice(w);
+    expect(failure).to.equal(null);
+    expect(result.outcome).to.equal('succeeded');
+    expect(
+      w.logs.filter((l) => / stage mark \S+ in grafana: failed \(HTTP 500 from Grafana\)/.test(l)).length,
+    ).to.equal(prodRecords(w).filter((r) => r.stage).length);
+    expect(result.notifications?.find((n) => n.channel === 'grafana')?.status).to.equal('failed');
+  });
+
+  it('tdr rollback during the pause announces the rollback (Slack), as the saga announces one', async () => {
+    const w = canaryWorld();
+    await promoteToPause(w);
+    const slack: string[] = [];
+    w.deps = {
+      ...w.deps,
+      notifier: {
+        slackWebhookUrl: 'https://hooks.slack.invalid/services/T/B/x',
+        fetch: (async (_url: string, init: { body: string }) => {
+          slack.push((JSON.parse(init.body) as { text: string }).text);
+          return new Response(null, { status: 200 });
+        }) as unknown as typeof fetch,
+      },
+    };
+    const { result } = await stopInFlightRelease(w.deps, {
+      service: 'frontend',
+      env: 'prod',
+      actor: 'carol',
+    });
+    expect(result.outcome).to.equal('rolled_back');
+    expect(slack).to.have.length(1);
+    expect(slack[0]).to.match(/promote frontend v2 to prod: rolled_back \(by bob\) — rolled back by carol/);
   });
 
   it('tdr status shows the stage, the split and "awaiting approval" with the command to run', async () => {
@@ -453,7 +562,10 @@ describe('strategies/ecs-progressive: a prod canary that ECS shifts and the engi
       rec,
     ).catch((e: unknown) => e as { kind?: string });
     expect(String(err)).to.contain('InterruptedError: interrupted by SIGTERM');
-    expect(prodRecords(w).at(-1)!.outcome, 'left open').to.equal('started');
+    const left = prodRecords(w).at(-1)!;
+    expect(left.outcome, 'left open').to.equal('started');
+    // The stages up to the stop are in the ledger: the production shift is the newest stage record.
+    expect(left.stage).to.deep.include({ stage: 'PRODUCTION_TRAFFIC_SHIFT' });
     // ECS goes on alone: the canary bake, the rest of the traffic, the final bake.
     w.clock.t += 60 * 60_000;
     await release(w.deps, {
@@ -475,5 +587,9 @@ describe('strategies/ecs-progressive: a prod canary that ECS shifts and the engi
     expect(settled).to.deep.include({ outcome: 'succeeded', version: 'v2' });
     expect(settled.detail).to.contain('ECS completed service deployment');
     expect(next.result.settled).to.deep.equal([settled.seq]);
+    // Settlement adds the stage ECS ended in to the stages the killed follower recorded.
+    expect(settled.settles).to.equal(left.seq);
+    expect(settled.stages!.slice(0, -1)).to.deep.equal(left.stages);
+    expect(settled.stages!.at(-1)!.status).to.equal('SUCCESSFUL');
   });
 });
