@@ -39,6 +39,7 @@ import {
   type ReleaseRecord,
 } from '../ledger/ledger';
 import {
+  alarmEvidenceOf,
   deploymentOfRun,
   describeStage,
   follow,
@@ -115,7 +116,12 @@ export async function waitProgressive(
       await record(stages.at(-1) ?? stageOf(followed.d, deps.now()), detail);
       return { open: true, awaiting: true, detail };
     }
-    return endingOf(followed, arn, previous);
+    const evidence =
+      followed.kind === 'rolled_back' ? await alarmEvidenceOf(deps, env, followed.d) : undefined;
+    const ending = endingOf(followed, arn, previous);
+    return evidence && !ending.open
+      ? { ...ending, change: { ...ending.change, alarmEvidence: evidence } }
+      : ending;
   } finally {
     await marks.settled();
   }
@@ -183,7 +189,9 @@ export async function settleProgressive(ctx: Ctx, run: ReleaseRecord, open: read
       change: {},
     };
   const d = await deploymentOfRun(ecs, cluster, service, run);
-  return settlementOf(run, d, deps.now());
+  const settled = settlementOf(run, d, deps.now());
+  const evidence = d && settled.outcome === 'rolled_back' ? await alarmEvidenceOf(deps, env, d) : undefined;
+  return evidence ? { ...settled, change: { ...settled.change, alarmEvidence: evidence } } : settled;
 }
 
 // ---- tdr approve at the pause, tdr rollback in flight -------------------------------------------
@@ -475,6 +483,8 @@ async function recordHeld(
   const env = workloadEnv(req.env);
   const { seq: _s, recordedAt: _r, schema: _c, stage: _stage, ...base } = run;
   const settled = settlementOf({ ...run, stages }, followed.d, deps.now());
+  const evidence =
+    settled.outcome === 'rolled_back' ? await alarmEvidenceOf(deps, env, followed.d) : undefined;
   const detail =
     what === 'rollback' && settled.outcome === 'rolled_back'
       ? `rolled back by ${h.stoppedBy} (tdr rollback: StopServiceDeployment ROLLBACK) while ${describeStage(stages.at(-2) ?? stageOf(followed.d, deps.now()))}`
@@ -486,6 +496,7 @@ async function recordHeld(
       ...base,
       ...h.recorded,
       ...settled.change,
+      ...(evidence ? { alarmEvidence: evidence } : {}),
       outcome: settled.outcome,
       detail,
       taskDefinitionAfter:

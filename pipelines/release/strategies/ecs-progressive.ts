@@ -26,7 +26,7 @@ import { naming } from '../../../services/naming';
 import { deliveryStrategy } from '../../../services/queries';
 import { Ecs, IN_FLIGHT } from '../aws/ecs';
 import { LoadBalancers } from '../aws/elbv2';
-import { getMetricData } from '../aws/cloudwatch';
+import { describeAlarms, getMetricData } from '../aws/cloudwatch';
 import { DeploymentInFlightError } from '../errors';
 import { DEFAULT_JUDGE_SETTINGS, judge, metricDataQueries, plan, type JudgeSubject } from '../judge/judge';
 import { MAX_STAGES, type DeploymentStage, type ReleaseRecord } from '../ledger/ledger';
@@ -402,4 +402,33 @@ export function settlementOf(
   if (ended.kind === 'rolled_back')
     return { outcome: 'rolled_back', detail: `${what}; ${ended.why}`, change };
   return { outcome: 'failed', detail: `${what}; ${'why' in ended ? ended.why : d.status}`, change };
+}
+
+export type AlarmEvidence = NonNullable<ReleaseRecord['alarmEvidence']>;
+
+/**
+ * The evidence of a rollback by alarm, recorded with "rolled back by <alarm>": ECS's own account
+ * (`ServiceDeployment.rollback {reason, startedAt}`, `statusReason`) and what CloudWatch says of
+ * each alarm ECS names in `alarms.triggeredAlarmNames` (DescribeAlarms: state, state reason, when
+ * it changed), asked as the engine sees the rollback, so an alarm that has since gone back to OK
+ * says so. Best effort: CloudWatch failing is recorded as `error`, never fails the record.
+ * Undefined when no alarm rolled `d` back.
+ */
+export async function alarmEvidenceOf(
+  deps: Pick<ReleaseDeps, 'clients'>,
+  env: WorkloadEnvironmentName,
+  d: ServiceDeployment,
+): Promise<AlarmEvidence | undefined> {
+  const names = d.alarms?.triggeredAlarmNames ?? [];
+  if (names.length === 0 || !d.status?.startsWith('ROLLBACK')) return undefined;
+  const ecs = {
+    ecsReason: d.rollback?.reason ?? d.statusReason ?? null,
+    rollbackStartedAt: d.rollback?.startedAt?.toISOString() ?? null,
+  };
+  try {
+    return { ...ecs, alarms: await describeAlarms(deps.clients.cloudWatch(env), names), error: null };
+  } catch (err) {
+    const alarms = names.map((name) => ({ name, state: null, stateReason: null, stateUpdatedAt: null }));
+    return { ...ecs, alarms, error: (err as Error).message.split('\n')[0] ?? 'unknown error' };
+  }
 }
