@@ -52,7 +52,7 @@ export function register(program: Command, ctx: CliContext): void {
         const { output } = cmd.optsWithGlobals<GlobalOptions>();
         const { approve, validateApprove } = engine.approve();
         validateApprove({ platform: ctx.platform() }, opts);
-        const deps = await releaseDeps(ctx, opts.jenkinsApprover ?? 'approver');
+        const deps = await releaseDeps(ctx, opts.jenkinsApprover ?? 'approver', { notify: true });
         const progressive = engine.progressive();
         // A promotion ECS holds at its approval pause: the version approved is the held one.
         let inFlight: Awaited<ReturnType<typeof progressive.inFlight>>;
