@@ -61,6 +61,7 @@ export function register(program: Command, ctx: CliContext): void {
         // environment's approval role, which trusts its approver roles only.
         const deps = await releaseDeps(ctx, opts.jenkinsApprover ?? 'approver', {
           approvalRole: !viaJenkins,
+          notify: true,
         });
         const progressive = engine.progressive();
         // Who approves first, from their own identity: one who may not is refused (exit 3) before

@@ -279,6 +279,7 @@ export function printHeld(
   for (const s of r.stages) lines.push(`  stage ${describeStageLine(s)}`);
   if (r.ledger.length > 0) lines.push(`  ledger records: ${r.ledger.map((n) => `#${n}`).join(', ')}`);
   io.stdout(lines.join('\n') + '\n');
+  if (r.notifications) printNotifications(io, r.notifications);
 }
 
 /** A function release: the package's SHA-256 before and after, and the version `live` points at. */

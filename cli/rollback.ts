@@ -39,7 +39,7 @@ export function register(program: Command, ctx: CliContext): void {
       opts.to === undefined &&
       progressive.isProgressive(platform, opts.service, opts.env)
     ) {
-      const deps = await releaseDeps(ctx, requestFrom(ctx, opts).actor);
+      const deps = await releaseDeps(ctx, requestFrom(ctx, opts).actor, { notify: true });
       if (await progressive.inFlight(deps, opts.service, opts.env)) {
         const actor = await identifiedActor(deps, requestFrom(ctx, opts).actor);
         const req = { service: opts.service, env: opts.env, actor, wait: opts.wait };

@@ -1,3 +1,4 @@
+import { ServiceDeploymentLifecycleStage } from '@aws-sdk/client-ecs';
 import { expect } from 'chai';
 import type { Panel } from '@grafana/grafana-foundation-sdk/dashboard';
 import { loadPlatform } from '../services/config';
@@ -30,8 +31,35 @@ describe('canary against baseline dashboard', () => {
     const annotations = model.annotations?.list ?? [];
     const tags = annotations.map((a) => (a.target as { tags?: string[] } | undefined)?.tags);
     expect(tags).to.deep.include(['deploy', env]);
-    expect(tags).to.deep.include(
-      naming.deployStageAnnotationTags('x', env, 'y').filter((t) => t === 'deploy-stage' || t === env),
-    );
+    expect(tags).to.deep.include(naming.deployStageAnnotationFilter(env));
+  });
+
+  it('its stage-mark query finds every mark the release engine writes there, and none of another environment', () => {
+    // The stages ECS reports (the SDK model's ServiceDeploymentLifecycleStage), for each service shown.
+    const stages = Object.values(ServiceDeploymentLifecycleStage);
+    expect(stages.length).to.be.greaterThan(5);
+    for (const env of WORKLOAD_ENVIRONMENTS) {
+      const model = canary(platform, env);
+      if (!model) continue;
+      const query = (model.annotations?.list ?? []).find((a) => a.name === 'Deployment stages')!;
+      const target = query.target as { tags: string[]; matchAny: boolean };
+      // matchAny false: an annotation is shown when it carries every tag asked for.
+      expect(target.matchAny).to.equal(false);
+      for (const service of sideBySideServices(platform, env))
+        for (const stage of stages) {
+          const carried = naming.deployStageAnnotationTags(service, env, stage);
+          expect(
+            target.tags.every((t) => carried.includes(t)),
+            `${service} ${stage} in ${env}`,
+          ).to.equal(true);
+          for (const other of WORKLOAD_ENVIRONMENTS.filter((e) => e !== env)) {
+            const elsewhere = naming.deployStageAnnotationTags(service, other, stage);
+            expect(
+              target.tags.every((t) => elsewhere.includes(t)),
+              `${other}'s mark on ${env}`,
+            ).to.equal(false);
+          }
+        }
+    }
   });
 });

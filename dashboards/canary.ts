@@ -11,7 +11,10 @@
  * only from alarm history, and then only single-metric alarms (grafana/grafana
  * `pkg/tsdb/cloudwatch/annotation_query.go`; the rollback alarms are metric math: dashboards/alarms.ts).
  * So stage marks are Grafana annotations, tagged `naming.deployStageAnnotationTags`, beside the deploy
- * marks. NOT DONE: the release engine (pipelines/release/, another branch) does not write them yet.
+ * marks: the release engine writes one per stage record of a run (pipelines/release/notify.ts
+ * `markStage`), and this query asks for all of `naming.deployStageAnnotationFilter` (`matchAny`
+ * false: "match all tags", Grafana HTTP API, Find Annotations:
+ * https://grafana.com/docs/grafana/latest/developers/http_api/annotations/).
  */
 import * as dashboard from '@grafana/grafana-foundation-sdk/dashboard';
 import * as units from '@grafana/grafana-foundation-sdk/units';
@@ -69,7 +72,7 @@ export function stageAnnotations(env: WorkloadEnvironmentName): dashboard.Annota
     .target(
       new dashboard.AnnotationTargetBuilder()
         .type('tags')
-        .tags(['deploy-stage', env])
+        .tags(naming.deployStageAnnotationFilter(env))
         .matchAny(false)
         .limit(500),
     );

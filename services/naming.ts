@@ -106,8 +106,8 @@ export const naming = {
   /** What every dashboard of `env` filters on (`deploy`, env); a switch has no version to tag. */
   /**
    * Tags of a deployment-stage mark (a progressive deployment's stage, e.g. TEST_TRAFFIC_SHIFT):
-   * the canary dashboard filters on `deploy-stage` + env. For the release engine to write, as it
-   * writes deploy annotations.
+   * the canary dashboard filters on `deploy-stage` + env. The release engine writes one per stage
+   * record (pipelines/release/notify.ts `markStage`), as it writes deploy annotations.
    */
   deployStageAnnotationTags: (service: string, env: EnvironmentName, stage: string) => [
     'deploy-stage',
@@ -115,6 +115,8 @@ export const naming = {
     env,
     stage,
   ],
+  /** The tags the canary dashboard's stage-mark query asks for, all of them (a subset of the above). */
+  deployStageAnnotationFilter: (env: EnvironmentName) => ['deploy-stage', env],
   deployAnnotationTags: (service: string, env: EnvironmentName, version: string) =>
     ['deploy', service, env, version].filter((tag) => tag !== ''),
   jenkinsCluster: () => 'jenkins_mgmt',

@@ -4,7 +4,8 @@
  * not (ListServiceDeployments, DescribeServiceDeployments, ContinueServiceDeployment,
  * StopServiceDeployment), with moto's DescribeServices answer given the deployment configuration
  * infra would set (CANARY, alarm rollback, a PAUSE hook after test traffic). UpdateService of the
- * prod service starts a stand-in deployment, as it starts one in ECS.
+ * prod service starts a stand-in deployment, as it starts one in ECS. Grafana is the fake one on
+ * 127.0.0.1 (GRAFANA_URL), recording the stage marks and deploy annotations `tdr` sends.
  */
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
@@ -15,6 +16,7 @@ import { motoServer } from './support/hooks';
 import { startProxy, type Proxy } from './support/proxy';
 import { runTdr } from './support/cli';
 import { EcsDeploymentsStandIn } from './support/ecs-deployments';
+import { FakeGrafana } from './support/fake-grafana';
 import { standInAnswer, withDeploymentConfiguration } from './support/ecs-deployments-wire';
 import { APPROVER_ROLE, SANDBOX, as, sandboxUp, tdr } from './support/release';
 
@@ -114,11 +116,18 @@ async function history(env: Env): Promise<Array<Record<string, unknown>>> {
 
 describe('prod canary through tdr processes (moto + the ECS service-deployment stand-in)', () => {
   let s: Stand | undefined;
-  afterEach(async () => s?.proxy.close());
+  let g: FakeGrafana | undefined;
+  afterEach(async () => {
+    await s?.proxy.close();
+    await g?.stop();
+    g = undefined;
+  });
 
   it('promote pauses for approval (exit 0, run open, status shows it); rollback stops it with ROLLBACK', async function () {
     this.timeout(180_000);
+    const grafana = (g = await FakeGrafana.start());
     s = await stand();
+    s.env = { ...s.env, GRAFANA_URL: grafana.url, GRAFANA_TOKEN: grafana.token };
     await toStaging(s.env);
     const held = await tdr(['promote', ...FRONTEND, '--to', 'prod', '--actor', 'bob', '-o', 'json'], s.env);
     const result = JSON.parse(held.stdout) as { outcome: string; awaitingApproval: boolean; detail: string };
@@ -126,6 +135,22 @@ describe('prod canary through tdr processes (moto + the ECS service-deployment s
     expect(result.detail).to.contain('paused for approval on the test listener');
     expect(result.detail).to.contain('run tdr approve --service frontend --env prod');
     expect(newest(s)?.lifecycleHookDetails?.[0]?.status).to.equal('AWAITING_ACTION');
+    // One stage record per distinct stage up to the pause, each with its Grafana stage mark.
+    const stageRecords = (await history(s.env))
+      .filter((h) => h.kind === 'release' && h.outcome === 'started' && h.stage)
+      .reverse() as Array<{ stage: { stage: string; awaitingApproval: boolean }; seq: number }>;
+    expect(stageRecords.length).to.be.greaterThan(2);
+    expect(stageRecords.at(-1)!.stage).to.include({
+      stage: 'POST_TEST_TRAFFIC_SHIFT',
+      awaitingApproval: true,
+    });
+    const marks = grafana.annotations.filter((a) => a.tags[0] === 'deploy-stage');
+    expect(marks.map((a) => a.tags)).to.have.deep.members(
+      stageRecords.map((r) => naming.deployStageAnnotationTags('frontend', 'prod', r.stage.stage)),
+    );
+    expect(
+      marks.every((a) => naming.deployStageAnnotationFilter('prod').every((t) => a.tags.includes(t))),
+    ).to.equal(true);
 
     const status = await tdr(['status', ...FRONTEND, '--env', 'prod'], s.env);
     expect(status.stdout).to.contain('deploying frontend/prod: POST_TEST_TRAFFIC_SHIFT (IN_PROGRESS)');
@@ -139,6 +164,14 @@ describe('prod canary through tdr processes (moto + the ECS service-deployment s
     expect(String(last?.detail)).to.match(
       /^rolled back by carol \(tdr rollback: StopServiceDeployment ROLLBACK\)/,
     );
+    expect(last?.stage, 'the outcome is of no one stage').to.equal(undefined);
+    // The rollback at the pause is announced as the saga announces one: the deploy annotation.
+    const prodDeploys = grafana.annotations.filter((a) => a.tags[0] === 'deploy' && a.tags.includes('prod'));
+    expect(prodDeploys.map((a) => a.tags)).to.deep.equal([
+      naming.deployAnnotationTags('frontend', 'prod', 'v2'),
+    ]);
+    expect(prodDeploys[0]!.text).to.contain('promote frontend v2 to prod: rolled_back (by bob)');
+    expect(stopped.stdout + stopped.stderr).to.match(/notify grafana: sent/);
   });
 
   it('tdr approve as an approver continues the held canary through the prod approval role, follows it to the end and records it', async function () {
@@ -203,6 +236,9 @@ describe('prod canary through tdr processes (moto + the ECS service-deployment s
     st.watch.on = undefined;
     const open = (await history(st.env)).filter((h) => h.kind === 'release');
     expect(open[0], 'the run is left open').to.include({ outcome: 'started' });
+    // What the killed follower recorded stays: its newest record is a stage record.
+    const kept = open[0] as { stage?: unknown; stages: unknown[]; seq: number };
+    expect(kept.stage, 'a stage record').to.not.equal(undefined);
 
     // ECS goes on alone: the rest of the traffic, the bake, the clean-up.
     for (let i = 0; i < 60 && newest(st)?.status !== 'SUCCESSFUL'; i++)
@@ -218,7 +254,9 @@ describe('prod canary through tdr processes (moto + the ECS service-deployment s
     }
     expect(next.code, next.stderr).to.equal(0);
     const settled = (await history(st.env)).find((h) => h.settles !== null);
-    expect(settled).to.include({ outcome: 'succeeded', version: 'v2' });
+    expect(settled).to.include({ outcome: 'succeeded', version: 'v2', settles: kept.seq });
     expect(String(settled?.detail)).to.contain('ECS completed service deployment');
+    // Settlement adds the stage ECS ended in to the stages the killed follower recorded.
+    expect((settled?.stages as unknown[]).slice(0, -1)).to.deep.equal(kept.stages);
   });
 });

@@ -10,11 +10,16 @@
  * (`arn:aws:ecs:{region}:{account}:service-deployment/{cluster}/{service}/{id}`, the ARN
  * API_ServiceDeployment.html gives). CloudWatch's GetMetricData takes no resource
  * (../../infra/policies/iam-rules.ts UNSCOPABLE_ACTIONS); ELBv2's Describe* (the production and test
- * listener rules) are granted by the maintenance statements already.
+ * listener rules) are granted by the maintenance statements already. When ECS rolls a deployment
+ * back by alarm, the update role describes those alarms for the record's evidence
+ * (cloudwatch:DescribeAlarms, authorised on the `alarm`, arn:${Partition}:cloudwatch:${Region}:
+ * ${Account}:alarm:${AlarmName}: Service Authorization Reference, Amazon CloudWatch): the services'
+ * rollback alarms only (services/thresholds.ts ROLLBACK_ALARM_LIST, named as infra names them).
  */
 import { naming } from '../../services/naming';
 import { deliveryStrategy, ecsServices } from '../../services/queries';
 import { WORKLOAD_ENVIRONMENTS } from '../../services/environments';
+import { ROLLBACK_ALARM_LIST } from '../../services/thresholds';
 import type { AccountFacts } from './account';
 import type { PolicyStatement } from './iam';
 
@@ -57,5 +62,19 @@ export function progressiveDeliveryStatements(
       Resource: where.map((w) => `${base}:service-deployment/${w}/*`),
     },
     judge,
+    ...(role === 'update'
+      ? [
+          {
+            Sid: 'DescribeRollbackAlarms',
+            Effect: 'Allow' as const,
+            Action: ['cloudwatch:DescribeAlarms'],
+            Resource: services.flatMap((s) =>
+              ROLLBACK_ALARM_LIST.map(
+                (a) => `arn:aws:cloudwatch:${region}:${accountId}:alarm:${naming.alarm(s, env, a.key)}`,
+              ),
+            ),
+          },
+        ]
+      : []),
   ];
 }

@@ -2,7 +2,8 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { expect } from 'chai';
-import { notify, type AnnotationSink, type Notification } from './notify';
+import { naming } from '../../services/naming';
+import { markStage, notify, type AnnotationSink, type Notification } from './notify';
 
 const n: Notification = {
   service: 'frontend',
@@ -131,5 +132,53 @@ describe('notify', () => {
       signals.every((s) => s.aborted),
       'every hung call was cancelled',
     ).to.equal(true);
+  });
+});
+
+describe('markStage', () => {
+  const mark = {
+    service: 'frontend',
+    env: 'prod' as const,
+    version: 'v42',
+    stage: 'PRODUCTION_TRAFFIC_SHIFT',
+    text: 'PRODUCTION_TRAFFIC_SHIFT (IN_PROGRESS): production 10%, test 100%',
+    time: new Date('2026-11-25T10:05:00Z'),
+  };
+
+  it('annotates Grafana with the stage tags the canary dashboard asks for, at the stage time', async () => {
+    const annotations: Array<{ time: number; tags: string[]; text: string }> = [];
+    const report = await markStage(mark, {
+      annotations: { createAnnotation: async (a) => annotations.push(a) },
+    });
+    expect(report).to.deep.include({ channel: 'grafana', status: 'sent' });
+    expect(annotations).to.deep.equal([
+      {
+        time: mark.time.getTime(),
+        tags: naming.deployStageAnnotationTags('frontend', 'prod', 'PRODUCTION_TRAFFIC_SHIFT'),
+        text: `frontend v42 to prod: ${mark.text}`,
+      },
+    ]);
+    const filter = naming.deployStageAnnotationFilter('prod');
+    expect(filter.every((t) => annotations[0]!.tags.includes(t))).to.equal(true);
+  });
+
+  it('never throws: a failing or hung Grafana is reported (URLs redacted), no sink is "not configured"', async () => {
+    const failed = await markStage(mark, {
+      annotations: {
+        createAnnotation: () =>
+          Promise.reject(new Error('connect ECONNREFUSED https://grafana.example/api?token=s')),
+      },
+    });
+    expect(failed.status).to.equal('failed');
+    expect(failed.detail).to.not.contain('token=s');
+    const hung = await markStage(mark, {
+      timeoutMs: 50,
+      annotations: { createAnnotation: () => new Promise(() => undefined) },
+    });
+    expect(hung).to.deep.include({
+      status: 'failed',
+      detail: 'creating the annotation: no answer within 50 ms',
+    });
+    expect((await markStage(mark, {})).status).to.equal('not configured');
   });
 });

@@ -108,7 +108,49 @@ export async function postToSlack(payload: object, deps: NotifierDeps): Promise<
   }
 }
 
-async function grafana(n: Notification, deps: NotifierDeps): Promise<NotificationReport> {
+function grafana(n: Notification, deps: NotifierDeps): Promise<NotificationReport> {
+  return annotate(
+    {
+      time: n.time.getTime(),
+      tags: naming.deployAnnotationTags(n.service, n.env as EnvironmentName, n.version),
+      text: notificationText(n),
+    },
+    deps,
+  );
+}
+
+/** One stage of a progressive deployment (a ledger stage record), as a Grafana mark. */
+export interface StageMark {
+  readonly service: string;
+  readonly env: EnvironmentName;
+  readonly version: string;
+  /** ECS's lifecycle stage: the mark's tag. */
+  readonly stage: string;
+  /** What people read on the mark: the stage, the split, the bake left. */
+  readonly text: string;
+  readonly time: Date;
+}
+
+/**
+ * The stage mark the canary dashboard shows (dashboards/canary.ts `stageAnnotations` filters on
+ * `naming.deployStageAnnotationTags`): best effort as the deploy annotation is, never throws.
+ */
+export async function markStage(m: StageMark, deps: NotifierDeps): Promise<NotificationReport> {
+  const report = await annotate(
+    {
+      time: m.time.getTime(),
+      tags: naming.deployStageAnnotationTags(m.service, m.env, m.stage),
+      text: `${m.service} ${m.version} to ${m.env}: ${m.text}`,
+    },
+    deps,
+  );
+  return { ...report, detail: redactUrls(report.detail) };
+}
+
+async function annotate(
+  a: { time: number; tags: string[]; text: string },
+  deps: NotifierDeps,
+): Promise<NotificationReport> {
   if (!deps.annotations) {
     return {
       channel: 'grafana',
@@ -119,15 +161,7 @@ async function grafana(n: Notification, deps: NotifierDeps): Promise<Notificatio
   try {
     const sink = deps.annotations;
     await withTimeout(
-      (signal) =>
-        sink.createAnnotation(
-          {
-            time: n.time.getTime(),
-            tags: naming.deployAnnotationTags(n.service, n.env as EnvironmentName, n.version),
-            text: notificationText(n),
-          },
-          { signal },
-        ),
+      (signal) => sink.createAnnotation(a, { signal }),
       timeoutOf(deps),
       'creating the annotation',
     );

@@ -13,6 +13,8 @@ import {
 } from '../../test/support/report-scenario';
 import { boardModelOf, buildBoard, promoteCommand, type BoardData } from './board';
 import { formatDays } from './format';
+import { recordsOf } from './runs';
+import type { ReleaseRecord } from '../release/ledger/ledger';
 
 function cell(board: BoardData, service: string, env: string) {
   const c = board.rows.find((r) => r.service === service)?.cells.find((x) => x.env === env);
@@ -88,6 +90,39 @@ describe('release board data', () => {
       version: 'v2',
       lastAttemptFailed: true,
     });
+  });
+
+  it("an open progressive run shows its newest stage record's stage, split and bake left (no request more)", () => {
+    const input = scenarioInput();
+    const records = recordsOf(input.ledgers, 'keycloak', 'staging');
+    const open = records
+      .filter((r): r is ReleaseRecord => r.kind === 'release' && r.outcome === 'started')
+      .at(-1)!;
+    const stage = {
+      at: '2026-11-25T10:05:00.000Z',
+      stage: 'PRODUCTION_TRAFFIC_SHIFT',
+      status: 'IN_PROGRESS',
+      production: 10,
+      test: 100,
+      bakeLeftSeconds: 840,
+      awaitingApproval: false,
+    };
+    const seq = Math.max(...records.map((r) => r.seq)) + 1;
+    const ledgers = {
+      ...input.ledgers,
+      keycloak: {
+        ...input.ledgers.keycloak,
+        staging: [...records, { ...open, seq, stage, stages: [stage] }],
+      },
+    };
+    const c = cell(buildBoard({ ...input, ledgers }), 'keycloak', 'staging');
+    expect(c.openRuns).to.have.length(1);
+    expect(c.openRuns[0]!.stage).to.deep.equal(stage);
+    expect(texts(c)).to.include(
+      'release running: v3 by bob — PRODUCTION_TRAFFIC_SHIFT (IN_PROGRESS): production 10%, test 100%, bake ~840 s left at 2026-11-25T10:05:00.000Z',
+    );
+    // A run with no stage (rolling) reads as before.
+    expect(cell(board, 'keycloak', 'staging').openRuns[0]!.stage).to.equal(undefined);
   });
 
   it('a service never deployed anywhere: no drift when the runtime has none either, nothing waits', () => {

@@ -9,7 +9,7 @@
  */
 import type { Platform } from '../../services/config';
 import { ecsServices, namesOfKind } from '../../services/queries';
-import type { CheckRecord } from '../release/ledger/ledger';
+import type { CheckRecord, DeploymentStage } from '../release/ledger/ledger';
 import { formatDays } from './format';
 import { environmentMaintenance, type EnvironmentMaintenance, type MaintenanceState } from './maintenance';
 import { deliveryMetrics, type DeliveryMetrics } from './metrics';
@@ -136,6 +136,8 @@ export interface BoardCell {
     readonly digest: string;
     readonly actor: string;
     readonly startedAt: string;
+    /** A progressive run's newest stage record: ECS's stage, the traffic split, the bake left. */
+    readonly stage?: DeploymentStage;
   }[];
   readonly lease: (HeldLease & { readonly expired: boolean }) | null;
   /** How far behind the environment before; null for the first environment. */
@@ -305,8 +307,13 @@ function cellOf(
   }
   if (drift.length > 0) badges.push({ tone: 'bad', text: 'drift: runtime differs from ledger' });
   if (live.state === 'unknown') badges.push({ tone: 'warn', text: `runtime unknown (${live.reason})` });
-  for (const r of openRuns)
-    badges.push({ tone: 'info', text: `release running: ${r.version} by ${r.actor}` });
+  for (const r of openRuns) {
+    const stage = stageOfRun(r.record);
+    badges.push({
+      tone: 'info',
+      text: `release running: ${r.version} by ${r.actor}${stage ? ` — ${stageText(stage)}` : ''}`,
+    });
+  }
   if (lease) {
     badges.push(
       lease.expired
@@ -363,6 +370,7 @@ function cellOf(
       digest: r.digest,
       actor: r.actor,
       startedAt: iso(r.startedAt) ?? '',
+      ...(stageOfRun(r.record) ? { stage: stageOfRun(r.record) } : {}),
     })),
     lease,
     behind,
@@ -505,4 +513,25 @@ function historyEntry(run: ReleaseRun, checks: readonly CheckRecord[]): HistoryE
     durationSeconds: run.finishedAt === null ? null : Math.round((run.finishedAt - run.startedAt) / 1000),
     buildUrl: r.buildUrl,
   };
+}
+
+/**
+ * Where an open progressive run is, as its newest record says (a stage record, or a run written
+ * before stage records with the stages so far): read from the ledger the board has already read,
+ * no request more. The bake left is as the follower estimated it when it wrote the record.
+ */
+function stageOfRun(r: { readonly stage?: DeploymentStage; readonly stages?: readonly DeploymentStage[] }) {
+  return r.stage ?? r.stages?.at(-1);
+}
+
+function stageText(s: DeploymentStage): string {
+  const split = [
+    s.production !== null ? `production ${s.production}%` : null,
+    s.test !== null ? `test ${s.test}%` : null,
+  ].filter(Boolean);
+  return (
+    `${s.stage} (${s.status})${split.length ? `: ${split.join(', ')}` : ''}` +
+    (s.bakeLeftSeconds !== null ? `, bake ~${s.bakeLeftSeconds} s left at ${s.at}` : '') +
+    (s.awaitingApproval ? ', awaiting approval' : '')
+  );
 }

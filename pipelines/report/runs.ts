@@ -64,7 +64,8 @@ export function releaseRuns(records: readonly LedgerRecord[]): ReleaseRun[] {
     if (r.kind !== 'release') continue;
     const seen = byRun.get(r.runId);
     if (!seen) byRun.set(r.runId, { first: r, last: r });
-    else if (r.outcome !== 'started') seen.last = r;
+    // An open run's newest `started` record (a progressive run's stage record) says where it is.
+    else if (r.outcome !== 'started' || seen.last.outcome === 'started') seen.last = r;
   }
   const runs: ReleaseRun[] = [];
   for (const { first, last } of byRun.values()) {

@@ -354,6 +354,13 @@ export const OPERATIONS: Readonly<Record<string, Mapper>> = {
       resourceAccount: c.account,
     })),
   'CloudWatch GetMetricData': any('cloudwatch:GetMetricData'),
+  // DescribeAlarms is authorised on each `alarm` named (Service Authorization Reference, CloudWatch).
+  'CloudWatch DescribeAlarms': (c) =>
+    strs(c.input.AlarmNames).map((n) => ({
+      action: 'cloudwatch:DescribeAlarms',
+      resource: `arn:aws:cloudwatch:${c.region}:${c.account}:alarm:${n}`,
+      resourceAccount: c.account,
+    })),
 };
 
 /** A call IAM would refuse, or one this check cannot judge (which also fails it). */

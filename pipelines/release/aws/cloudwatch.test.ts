@@ -1,9 +1,9 @@
-import { CloudWatchClient, GetMetricDataCommand } from '@aws-sdk/client-cloudwatch';
+import { CloudWatchClient, DescribeAlarmsCommand, GetMetricDataCommand } from '@aws-sdk/client-cloudwatch';
 import { mockClient } from 'aws-sdk-client-mock';
 import { expect } from 'chai';
 import { AwsCallError } from '../errors';
 import { metricDataQueries, plan } from '../judge/judge';
-import { getMetricData, MAX_QUERIES } from './cloudwatch';
+import { describeAlarms, getMetricData, MAX_ALARM_NAMES, MAX_QUERIES } from './cloudwatch';
 
 const NOW = new Date('2026-01-05T10:30:00Z');
 const WINDOW = { start: new Date('2026-01-05T10:10:00Z'), end: new Date('2026-01-05T10:20:00Z') };
@@ -80,5 +80,49 @@ describe('pipelines/release/aws/cloudwatch: GetMetricData for the judge', () => 
       (e: unknown) => e as Error,
     );
     expect(endless?.message).to.match(/still had pages/);
+  });
+});
+
+describe('pipelines/release/aws/cloudwatch: DescribeAlarms for a rollback’s evidence', () => {
+  const client = new CloudWatchClient({
+    region: 'eu-west-2',
+    credentials: { accessKeyId: 'x', secretAccessKey: 'x' },
+  });
+  const cw = mockClient(client);
+  beforeEach(() => cw.reset());
+
+  it('asks once for each name (at most DescribeAlarms’ 100), metric and composite, and answers in the order asked', async () => {
+    const at = new Date('2026-01-05T10:31:00Z');
+    cw.on(DescribeAlarmsCommand).resolves({
+      MetricAlarms: [
+        { AlarmName: 'b', StateValue: 'ALARM', StateReason: 'Threshold Crossed', StateUpdatedTimestamp: at },
+      ],
+      CompositeAlarms: [
+        { AlarmName: 'a', StateValue: 'OK', StateReason: 'back to OK', StateUpdatedTimestamp: at },
+      ],
+    });
+    const names = ['a', 'b', 'a', 'gone', ...Array.from({ length: 150 }, (_, i) => `x${i}`)];
+    const states = await describeAlarms(client, names);
+    const input = cw.commandCalls(DescribeAlarmsCommand)[0]!.args[0].input;
+    expect(cw.commandCalls(DescribeAlarmsCommand)).to.have.length(1);
+    expect(input.AlarmNames).to.have.length(MAX_ALARM_NAMES);
+    expect(input.AlarmNames!.slice(0, 3)).to.deep.equal(['a', 'b', 'gone']);
+    expect(input.AlarmTypes).to.deep.equal(['MetricAlarm', 'CompositeAlarm']);
+    expect(states.slice(0, 3)).to.deep.equal([
+      { name: 'a', state: 'OK', stateReason: 'back to OK', stateUpdatedAt: at.toISOString() },
+      { name: 'b', state: 'ALARM', stateReason: 'Threshold Crossed', stateUpdatedAt: at.toISOString() },
+      { name: 'gone', state: null, stateReason: null, stateUpdatedAt: null },
+    ]);
+    expect(await describeAlarms(client, [])).to.deep.equal([]);
+    expect(cw.commandCalls(DescribeAlarmsCommand)).to.have.length(1);
+  });
+
+  it('wraps a refusal with what it was doing', async () => {
+    cw.on(DescribeAlarmsCommand).rejects(
+      Object.assign(new Error('not authorized'), { name: 'AccessDenied' }),
+    );
+    const err = await describeAlarms(client, ['a']).catch((e: unknown) => e);
+    expect(err).to.be.instanceOf(AwsCallError);
+    expect(String((err as Error).message)).to.contain('describing CloudWatch alarms a');
   });
 });

@@ -7,7 +7,12 @@
  * The client for a workload account is built here, not in ./aws.ts (the release engine's clients,
  * which the saga owns), from the same pieces: the assumed role of that account and the SDK's retries.
  */
-import { CloudWatchClient, GetMetricDataCommand, type MetricDataQuery } from '@aws-sdk/client-cloudwatch';
+import {
+  CloudWatchClient,
+  DescribeAlarmsCommand,
+  GetMetricDataCommand,
+  type MetricDataQuery,
+} from '@aws-sdk/client-cloudwatch';
 import { STSClient } from '@aws-sdk/client-sts';
 import type { AccountIds } from '../../../services/config';
 import type { EnvironmentName } from '../../../services/environments';
@@ -75,6 +80,47 @@ export async function getMetricData(
     nextToken = out.NextToken;
   } while (nextToken);
   return { series, requests };
+}
+
+/** What CloudWatch says of one alarm now (DescribeAlarms). */
+export interface AlarmState {
+  readonly name: string;
+  /** OK, ALARM, INSUFFICIENT_DATA; null when CloudWatch has no such alarm. */
+  readonly state: string | null;
+  readonly stateReason: string | null;
+  readonly stateUpdatedAt: string | null;
+}
+
+/** DescribeAlarms' own limit on AlarmNames. */
+export const MAX_ALARM_NAMES = 100;
+
+/**
+ * The state of each named alarm, metric or composite (API_DescribeAlarms.html: `AlarmNames` at most
+ * 100, `AlarmTypes`; `StateValue`, `StateReason`, `StateUpdatedTimestamp` of MetricAlarm and
+ * CompositeAlarm). Read-only; an alarm CloudWatch does not have is answered with nulls.
+ */
+export async function describeAlarms(cw: CloudWatchClient, names: readonly string[]): Promise<AlarmState[]> {
+  const asked = [...new Set(names)].slice(0, MAX_ALARM_NAMES);
+  if (asked.length === 0) return [];
+  const out = await attempt(`describing CloudWatch alarms ${asked.join(', ')}`, () =>
+    cw.send(
+      new DescribeAlarmsCommand({
+        AlarmNames: asked,
+        AlarmTypes: ['MetricAlarm', 'CompositeAlarm'],
+        MaxRecords: MAX_ALARM_NAMES,
+      }),
+    ),
+  );
+  const found = [...(out?.MetricAlarms ?? []), ...(out?.CompositeAlarms ?? [])];
+  return asked.map((name) => {
+    const a = found.find((x) => x.AlarmName === name);
+    return {
+      name,
+      state: a?.StateValue ?? null,
+      stateReason: a?.StateReason ?? null,
+      stateUpdatedAt: a?.StateUpdatedTimestamp?.toISOString() ?? null,
+    };
+  });
 }
 
 type Env = Readonly<Record<string, string | undefined>>;

@@ -43,8 +43,20 @@ export function compact(records: readonly LedgerRecord[]): LedgerRecord[] {
     else if (r.kind === 'train') runs.set(`train ${r.version} ${r.action}`, r);
     else if (r.kind === 'check') checks.set(`${r.name} ${r.digest}`, r);
     else if (r.kind === 'approval') checks.set(`approval ${r.identity} ${r.approver} ${r.digest}`, r);
-    else if (r.kind === 'release' || r.kind === 'task' || r.kind === 'maintenance')
+    else if (r.kind === 'release' || r.kind === 'task' || r.kind === 'maintenance') {
+      // A run's outcome stands: a `started` record written after it (a progressive run's stage
+      // record from a follower whose lease was broken and whose run was settled meanwhile) must
+      // not make the run look open again (`unsettledRuns` ignores it the same way).
+      const seen = runs.get(`${r.kind} ${r.runId}`);
+      if (
+        r.kind === 'release' &&
+        r.outcome === 'started' &&
+        seen?.kind === 'release' &&
+        seen.outcome !== 'started'
+      )
+        continue;
       runs.set(`${r.kind} ${r.runId}`, r);
+    }
   }
   const open = (r: LedgerRecord) =>
     ((r.kind === 'release' || r.kind === 'maintenance') && r.outcome === 'started') ||

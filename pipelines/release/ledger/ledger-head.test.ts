@@ -271,15 +271,15 @@ describe('ledger head', () => {
         fc.array(event, { minLength: 100, maxLength: 600, size: 'max' }),
         fc.integer({ min: 1, max: 599 }),
         (events, cut) => {
-          // Each run writes `started`, then at most one outcome (a run never starts twice), all
-          // with the run's one action and version (the saga's journal writes them from one request).
+          // Each run writes `started`, then stage records (more `started` records: progressive
+          // delivery), then at most one outcome (a run never starts twice), all with the run's one
+          // action and version (the saga's journal writes them from one request).
           const state = new Map<string, 'open' | 'done'>();
           const ofRun = new Map<string, { rollback: boolean; version: number }>();
           const all = events.map((e, i): LedgerRecord => {
             let runId = `r${e.run}`;
             if (state.get(runId) === 'done') runId = `r${e.run}-${i}`;
-            const outcome =
-              state.get(runId) === 'open' ? (e.outcome === 'started' ? 'failed' : e.outcome) : 'started';
+            const outcome = state.get(runId) === 'open' ? e.outcome : 'started';
             if (e.kind === 'run') state.set(runId, outcome === 'started' ? 'open' : 'done');
             if (e.kind === 'run' && !ofRun.has(runId)) ofRun.set(runId, e);
             const run = ofRun.get(runId) ?? e;
@@ -328,6 +328,22 @@ describe('ledger head', () => {
       ),
       { numRuns: 150 },
     );
+  });
+
+  it("a stage record written after its run's outcome (a follower whose lease was broken) never reopens the run", () => {
+    const records = [
+      release('a', 'v1', 'started'),
+      release('a', 'v1', 'started'),
+      release('a', 'v1', 'succeeded'),
+      release('a', 'v1', 'started'),
+    ].map((r, i) => ({ ...r, schema: 1, seq: i + 1, recordedAt: 't' }) as LedgerRecord);
+    expect(unsettledRuns(records)).to.deep.equal([]);
+    const kept = compact(records);
+    expect(kept.map((r) => r.seq)).to.deep.equal([3]);
+    expect(unsettledRuns(kept)).to.deep.equal([]);
+    expect(currentRelease(kept)?.seq).to.equal(3);
+    // Folded record by record, as a head is: the same.
+    expect(compact([...compact(records.slice(0, 3)), records[3]!])).to.deep.equal(kept);
   });
 
   it('a used approval never counts again, however many runs come after it (and after a reindex)', async () => {

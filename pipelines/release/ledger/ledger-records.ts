@@ -143,8 +143,35 @@ export const releaseRecordSchema = z.object({
   serviceDeployment: z.string().optional(),
   /** Progressive delivery: each stage the engine observed, oldest first. */
   stages: z.array(deploymentStageSchema).max(MAX_STAGES).optional(),
+  /**
+   * Progressive delivery: on a stage record (outcome `started`, one per distinct stage a run
+   * reached: ../strategies/ecs-progressive.ts `stageKey`), the stage it was written for; `stages`
+   * holds every stage so far. Readers before it see one more `started` record of an open run,
+   * which they already take as one run (`unsettledRuns` keeps the newest).
+   */
+  stage: deploymentStageSchema.optional(),
   /** Progressive delivery: the CloudWatch alarms that rolled the deployment back. */
   rolledBackBy: z.array(z.string()).optional(),
+  /**
+   * Progressive delivery: what each alarm that rolled the deployment back said, as CloudWatch
+   * DescribeAlarms gives it (StateReason, StateUpdatedTimestamp), beside ECS's own rollback reason
+   * and start (ServiceDeployment.rollback); `error` when CloudWatch could not be asked.
+   */
+  alarmEvidence: z
+    .object({
+      ecsReason: z.string().nullable(),
+      rollbackStartedAt: z.string().nullable(),
+      alarms: z.array(
+        z.object({
+          name: z.string(),
+          state: z.string().nullable(),
+          stateReason: z.string().nullable(),
+          stateUpdatedAt: z.string().nullable(),
+        }),
+      ),
+      error: z.string().nullable(),
+    })
+    .optional(),
   /** A function canary's steps and judgements (records before canaries, and other releases, have none). */
   canary: canaryCourseSchema.optional(),
 });
@@ -440,7 +467,13 @@ export function unsettledRuns(records: readonly LedgerRecord[]): ReleaseRecord[]
   const releases = releaseRecords(records);
   const finished = new Set(releases.filter((r) => r.outcome !== 'started').map((r) => r.runId));
   const newest = new Map<string, ReleaseRecord>();
-  for (const r of releases) if (r.outcome === 'started' && !finished.has(r.runId)) newest.set(r.runId, r);
+  // In the order of each run's newest record: what a compacted ledger (the newest record of each
+  // run) gives too, so the whole history and a head answer alike (`.at(-1)` is the same run).
+  for (const r of releases)
+    if (r.outcome === 'started' && !finished.has(r.runId)) {
+      newest.delete(r.runId);
+      newest.set(r.runId, r);
+    }
   return [...newest.values()];
 }
 

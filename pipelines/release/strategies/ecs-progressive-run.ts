@@ -13,10 +13,10 @@
  *   with ROLLBACK; follow to the end; record.
  * Both take the release lease, so no other release of the service runs meanwhile.
  *
- * NOT DONE: the outcome recorded by these two is not announced to Slack and Grafana (the saga's
- * `notify` runs for promote/deploy/rollback runs only); the stages are recorded when ECS pauses
- * and with the outcome, not one ledger record per stage (a killed follower's intermediate stages
- * are lost; its settlement records the stage ECS ended in).
+ * Each new stage (`stageKey`: ECS's lifecycle stage, rolling back or not, held or not) is a stage
+ * record (another `started` record of the run, with `stage` and every stage so far) and a Grafana
+ * mark, so a killed follower's stages up to the kill stay in the ledger; the outcome these two
+ * record is announced (Slack, the Grafana deploy annotation) by the saga's own `notify`.
  */
 import type { ServiceDeployment } from '@aws-sdk/client-ecs';
 import type { WorkloadEnvironmentName } from '../../../services/environments';
@@ -28,6 +28,8 @@ import { LoadBalancers } from '../aws/elbv2';
 import { ReleaseFailedError, ReleaseInputError } from '../errors';
 import { approvalGate, approvalOf, GateRefusedError, type GateInput } from '../saga/gates';
 import { LeaseGuard } from '../saga/guard';
+import { notify, type Notification, type NotificationReport } from '../notify';
+import { heldStageRecords, StageMarks } from './ecs-progressive-stages';
 import type { Ending, Journal, SagaContext } from '../saga/saga';
 import {
   unsettledRuns,
@@ -38,6 +40,7 @@ import {
   type ReleaseRecord,
 } from '../ledger/ledger';
 import {
+  alarmEvidenceOf,
   deploymentOfRun,
   describeStage,
   follow,
@@ -85,25 +88,44 @@ export async function waitProgressive(
   ctx.step(`following service deployment ${d.serviceDeploymentArn} (${delivery.kind})`);
   journal.note({ serviceDeployment: d.serviceDeploymentArn });
   const stages: DeploymentStage[] = [];
-  const followed = await follow({
-    deps,
-    env,
-    service: req.service,
-    arn: d.serviceDeploymentArn,
-    delivery,
-    log: ctx.step,
-    stages,
-    returnAtPause: true,
-    checkpoint: ctx.checkpoint,
-  });
-  journal.note({ stages });
-  if (followed.kind === 'paused') {
-    const where = await testListener(deps, env, req.service, followed.d);
-    const detail = `awaiting approval: paused for approval on the test listener: ${where}; run tdr approve --service ${req.service} --env ${env}`;
-    await journal.record('started', { detail, stages, taskDefinitionAfter: arn });
-    return { open: true, awaiting: true, detail };
+  const marks = new StageMarks(deps, env, journal.state.version, ctx.step);
+  const record = async (stage: DeploymentStage, detail: string) => {
+    await journal.record('started', { detail, stage, stages: [...stages], taskDefinitionAfter: arn });
+    // The outcome record carries every stage, not one of them.
+    journal.note({ stage: undefined });
+    marks.mark(req.service, stage);
+  };
+  try {
+    const followed = await follow({
+      deps,
+      env,
+      service: req.service,
+      arn: d.serviceDeploymentArn,
+      delivery,
+      log: ctx.step,
+      stages,
+      returnAtPause: true,
+      checkpoint: ctx.checkpoint,
+      // The stage a PAUSE hook holds is recorded below, with where to try the new revision.
+      onStage: (stage) =>
+        stage.awaitingApproval ? Promise.resolve() : record(stage, `stage ${describeStage(stage)}`),
+    });
+    journal.note({ stages });
+    if (followed.kind === 'paused') {
+      const where = await testListener(deps, env, req.service, followed.d);
+      const detail = `awaiting approval: paused for approval on the test listener: ${where}; run tdr approve --service ${req.service} --env ${env}`;
+      await record(stages.at(-1) ?? stageOf(followed.d, deps.now()), detail);
+      return { open: true, awaiting: true, detail };
+    }
+    const evidence =
+      followed.kind === 'rolled_back' ? await alarmEvidenceOf(deps, env, followed.d) : undefined;
+    const ending = endingOf(followed, arn, previous);
+    return evidence && !ending.open
+      ? { ...ending, change: { ...ending.change, alarmEvidence: evidence } }
+      : ending;
+  } finally {
+    await marks.settled();
   }
-  return endingOf(followed, arn, previous);
 }
 
 /** The outcome to record for a followed deployment that ECS ended (or that outlasted the wait). */
@@ -168,7 +190,9 @@ export async function settleProgressive(ctx: Ctx, run: ReleaseRecord, open: read
       change: {},
     };
   const d = await deploymentOfRun(ecs, cluster, service, run);
-  return settlementOf(run, d, deps.now());
+  const settled = settlementOf(run, d, deps.now());
+  const evidence = d && settled.outcome === 'rolled_back' ? await alarmEvidenceOf(deps, env, d) : undefined;
+  return evidence ? { ...settled, change: { ...settled.change, alarmEvidence: evidence } } : settled;
 }
 
 // ---- tdr approve at the pause, tdr rollback in flight -------------------------------------------
@@ -188,6 +212,8 @@ export interface HeldResult {
   readonly detail: string | null;
   readonly stages: readonly DeploymentStage[];
   readonly ledger: readonly number[];
+  /** Slack and the Grafana deploy annotation of the outcome (none while the run stays open). */
+  readonly notifications?: readonly NotificationReport[];
 }
 
 /** Whether `tdr approve` / `tdr rollback` should act on an ECS deployment rather than the ledger alone. */
@@ -318,6 +344,28 @@ async function underHeldLease(
   what: 'approve' | 'rollback',
   act: Acting,
 ): Promise<{ result: HeldResult; failure: string | null }> {
+  const held = await followHeld(deps, req, what, act);
+  if (!held.notice) return held;
+  // Only now, with the lease given back (as the saga does): a slow Slack or Grafana holds no one up.
+  const notifications = await notify(held.notice, deps.notifier);
+  for (const n of notifications)
+    deps.log(`[${what} ${req.service} → ${held.result.env}] notify ${n.channel}: ${n.status} (${n.detail})`);
+  return { result: { ...held.result, notifications }, failure: held.failure };
+}
+
+/** What the held run came to, and the outcome to announce once the lease is given back. */
+interface Held {
+  readonly result: HeldResult;
+  readonly failure: string | null;
+  readonly notice?: Notification;
+}
+
+async function followHeld(
+  deps: ReleaseDeps,
+  req: HeldRequest,
+  what: 'approve' | 'rollback',
+  act: Acting,
+): Promise<Held> {
   const env = workloadEnv(req.env);
   const delivery = progressiveDelivery(deps.platform, req.service, env);
   if (!delivery) throw new ReleaseInputError(`service: ${req.service} is released rolling in ${env}`);
@@ -360,32 +408,77 @@ async function underHeldLease(
         failure: null,
       };
     }
-    const stages = [...(run.stages ?? [])];
+    return await followAndRecord(deps, req, what, guard, {
+      arn: d.serviceDeploymentArn,
+      run,
+      delivery,
+      recorded,
+      stoppedBy,
+      known,
+      log,
+    });
+  } finally {
+    guard.stop();
+    await leases.release(guard.current).catch(() => undefined);
+  }
+}
+
+/** After `act`: follow the held deployment to its end, a stage record per new stage, then the outcome. */
+async function followAndRecord(
+  deps: ReleaseDeps,
+  req: HeldRequest,
+  what: 'approve' | 'rollback',
+  guard: LeaseGuard,
+  h: {
+    arn: string;
+    run: ReleaseRecord;
+    delivery: Progressive;
+    recorded: Partial<ReleaseRecord>;
+    stoppedBy: string | undefined;
+    known: { lastSeq: number; records: LedgerRecord[] };
+    log: (l: string) => void;
+  },
+): Promise<Held> {
+  const { arn, run, delivery, recorded, stoppedBy, known, log } = h;
+  const env = workloadEnv(req.env);
+  const stages = [...(run.stages ?? [])];
+  const marks = new StageMarks(deps, env, run.version, log);
+  const { onStage, written } = heldStageRecords(deps, { run, recorded, stages, known, marks, log });
+  try {
     const followed = await follow({
       deps: { ...deps, sleep: guard.sleep },
       env,
       service: req.service,
-      arn: d.serviceDeploymentArn,
+      arn: arn,
       delivery,
       log,
       stages,
       returnAtPause: false,
       checkpoint: () => guard.checkpoint(),
+      onStage,
     });
     if (followed.kind === 'timeout' || followed.kind === 'paused') {
       log(
         `${'why' in followed ? followed.why : 'paused'}: the run stays open; the next operation settles it from ECS`,
       );
       return {
-        result: heldResult(req, env, d.serviceDeploymentArn, 'started', null, stages, []),
-        failure: `service deployment ${d.serviceDeploymentArn} did not end while followed`,
+        result: heldResult(req, env, arn, 'started', null, stages, written),
+        failure: `service deployment ${arn} did not end while followed`,
       };
     }
     await guard.held();
-    return await recordHeld(deps, req, what, { run, stages, followed, recorded, stoppedBy, known, log });
+    const held = await recordHeld(deps, req, what, {
+      run,
+      stages,
+      followed,
+      recorded,
+      stoppedBy,
+      known,
+      log,
+    });
+    return { ...held, result: { ...held.result, ledger: [...written, ...held.result.ledger] } };
   } finally {
-    guard.stop();
-    await leases.release(guard.current).catch(() => undefined);
+    await marks.settled();
   }
 }
 
@@ -403,11 +496,13 @@ async function recordHeld(
     known: { lastSeq: number; records: LedgerRecord[] };
     log: (l: string) => void;
   },
-): Promise<{ result: HeldResult; failure: string | null }> {
+): Promise<Held> {
   const { run, stages, followed, known, log } = h;
   const env = workloadEnv(req.env);
-  const { seq: _s, recordedAt: _r, schema: _c, ...base } = run;
+  const { seq: _s, recordedAt: _r, schema: _c, stage: _stage, ...base } = run;
   const settled = settlementOf({ ...run, stages }, followed.d, deps.now());
+  const evidence =
+    settled.outcome === 'rolled_back' ? await alarmEvidenceOf(deps, env, followed.d) : undefined;
   const detail =
     what === 'rollback' && settled.outcome === 'rolled_back'
       ? `rolled back by ${h.stoppedBy} (tdr rollback: StopServiceDeployment ROLLBACK) while ${describeStage(stages.at(-2) ?? stageOf(followed.d, deps.now()))}`
@@ -419,6 +514,7 @@ async function recordHeld(
       ...base,
       ...h.recorded,
       ...settled.change,
+      ...(evidence ? { alarmEvidence: evidence } : {}),
       outcome: settled.outcome,
       detail,
       taskDefinitionAfter:
@@ -432,6 +528,18 @@ async function recordHeld(
   const ok = what === 'rollback' ? settled.outcome === 'rolled_back' : settled.outcome === 'succeeded';
   const arn = followed.d.serviceDeploymentArn ?? run.serviceDeployment ?? '';
   return {
+    // Announced as the saga announces a run's outcome: the run's action and actor, this outcome.
+    notice: {
+      service: run.service,
+      env,
+      version: run.version,
+      digest: run.digest,
+      action: run.action,
+      outcome: settled.outcome,
+      actor: run.actor,
+      detail,
+      time: deps.now(),
+    },
     result: heldResult(req, env, arn, settled.outcome, detail, stages, [rec.seq]),
     failure: ok
       ? null

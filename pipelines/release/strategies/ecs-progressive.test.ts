@@ -1,225 +1,26 @@
 /**
  * A prod canary through the release engine, against the ECS service-deployment stand-in
- * (test/support/ecs-deployments.ts: stages, traffic split, bake, alarms, the PAUSE hook, Continue,
- * Stop), ELBv2's production rule and CloudWatch's GetMetricData mocked at the client. The clock is
- * the world's: a 15-minute bake runs in milliseconds.
+ * (test/support/canary-world.ts). Stage records, stage marks and announcements: ./ecs-progressive-stages.test.ts.
  */
-import {
-  DescribeServicesCommand,
-  UpdateServiceCommand,
-  type DeploymentConfiguration,
-} from '@aws-sdk/client-ecs';
-import {
-  CloudWatchClient,
-  GetMetricDataCommand,
-  type GetMetricDataCommandInput,
-} from '@aws-sdk/client-cloudwatch';
-import {
-  DescribeListenersCommand,
-  DescribeRulesCommand,
-  ElasticLoadBalancingV2Client,
-} from '@aws-sdk/client-elastic-load-balancing-v2';
-import { mockClient } from 'aws-sdk-client-mock';
+import { DescribeServicesCommand } from '@aws-sdk/client-ecs';
+import { DescribeAlarmsCommand } from '@aws-sdk/client-cloudwatch';
 import { expect } from 'chai';
-import type { DeliveryStrategy } from '../../../services/delivery';
-import { naming } from '../../../services/naming';
 import { approve } from '../admin/approve';
-import type { ReleaseRecord } from '../ledger/ledger';
-import { EcsDeploymentsStandIn } from '../../../test/support/ecs-deployments';
-import { ledger, release, world, type World } from '../../../test/support/ecs-world';
+import { release } from '../../../test/support/ecs-world';
+import {
+  ALARM,
+  MGMT,
+  approveAsAlice,
+  canaryWorld,
+  promoteToPause,
+  prodRecords,
+  ALICE,
+} from '../../../test/support/canary-world';
 import { continueHeldRelease, stopInFlightRelease } from './ecs-progressive-run';
+import { stageKey } from './ecs-progressive';
 import { releaseService } from './ecs-service-rollout';
 import { status } from '../reads/status';
 import { renderStatus } from '../../../cli/status';
-
-const MGMT = '123456789012';
-const BOB = `arn:aws:iam::${MGMT}:user/bob`;
-const ALICE = `arn:aws:sts::${MGMT}:assumed-role/TDRReleaseApproverProd/alice`;
-const ALARM = 'frontend-prod-target-5xx';
-const LB = 'arn:aws:elasticloadbalancing:eu-west-2:444444444444';
-const PROD_RULE = `${LB}:listener-rule/app/tdr-prod/0123456789abcdef/1111111111111111/aaaaaaaaaaaaaaaa`;
-const TEST_RULE = `${LB}:listener-rule/app/tdr-prod/0123456789abcdef/2222222222222222/bbbbbbbbbbbbbbbb`;
-const BLUE = `${LB}:targetgroup/frontend-prod-blue/1111111111111111`;
-const GREEN = `${LB}:targetgroup/frontend-prod-green/2222222222222222`;
-
-interface Canary extends World {
-  standIn: EcsDeploymentsStandIn;
-  /** What CloudWatch answers per metric name (null: no datapoints). */
-  metrics: Record<string, number | null>;
-  /** Called on every sleep of the engine, after the clock moved. */
-  onTick: Array<() => void>;
-  prod: DeliveryStrategy & { kind: 'canary' };
-}
-
-/** The ECS configuration the prod strategy stands for (infra's job; here written out from delivery.ts). */
-function ecsConfig(d: DeliveryStrategy & { kind: 'canary' }): DeploymentConfiguration {
-  return {
-    strategy: 'CANARY',
-    bakeTimeInMinutes: d.bakeTimeInMinutes,
-    canaryConfiguration: {
-      canaryPercent: d.canaryPercent,
-      canaryBakeTimeInMinutes: d.canaryBakeTimeInMinutes,
-    },
-    lifecycleHooks: d.approvalPause
-      ? [
-          {
-            targetType: 'PAUSE',
-            lifecycleStages: ['POST_TEST_TRAFFIC_SHIFT'],
-            timeoutConfiguration: { timeoutInMinutes: d.approvalPause.timeoutInMinutes, action: 'ROLLBACK' },
-          },
-        ]
-      : [],
-    alarms: { alarmNames: [ALARM], enable: true, rollback: true },
-  };
-}
-
-function canaryWorld(): Canary {
-  const w = world();
-  const prod = w.deps.platform.environments.prod.delivery as DeliveryStrategy & { kind: 'canary' };
-  expect(prod.kind, 'the model gives prod a canary').to.equal('canary');
-  // Loosened as only a local sandbox may (services/config.ts): no soak, no checks; staging rolling.
-  const p = w.deps.platform;
-  const platform = {
-    ...p,
-    environments: {
-      ...p.environments,
-      staging: {
-        ...p.environments.staging,
-        delivery: { kind: 'rolling', circuitBreaker: true, alarmRollback: false },
-      },
-      prod: {
-        ...p.environments.prod,
-        promotion: { ...p.environments.prod.promotion!, soakMinutes: 0, requiredChecks: [] },
-      },
-    },
-  } as typeof p;
-  const standIn = new EcsDeploymentsStandIn({ clock: { now: () => w.clock.t } });
-  standIn.install(w.ecs);
-  standIn.addService(naming.cluster('frontend', 'prod'), naming.ecsService('frontend', 'prod'), {
-    desiredCount: 2,
-    config: ecsConfig(prod),
-  });
-  const onUpdate = w.ecs.commandCalls(UpdateServiceCommand).length;
-  void onUpdate;
-  w.ecs
-    .on(UpdateServiceCommand)
-    .callsFake((input: { cluster: string; service: string; taskDefinition: string }) => {
-      w.service.td = input.taskDefinition;
-      if (input.cluster === naming.cluster('frontend', 'prod'))
-        standIn.startDeployment(input.cluster, input.service);
-      return { service: { taskDefinition: input.taskDefinition } };
-    });
-  w.ecs.on(DescribeServicesCommand).callsFake(() => ({
-    services: [
-      {
-        status: 'ACTIVE',
-        serviceName: 'frontend_service_prod',
-        taskDefinition: w.service.td,
-        runningCount: 1,
-        desiredCount: 1,
-        deployments: [{ status: 'PRIMARY', rolloutState: 'COMPLETED' }],
-        deploymentController: { type: 'ECS' },
-        deploymentConfiguration: ecsConfig(prod),
-        loadBalancers: [
-          {
-            targetGroupArn: BLUE,
-            advancedConfiguration: {
-              alternateTargetGroupArn: GREEN,
-              productionListenerRule: PROD_RULE,
-              testListenerRule: TEST_RULE,
-              roleArn: 'arn:aws:iam::444444444444:role/ecs-infrastructure',
-            },
-          },
-        ],
-      },
-    ],
-  }));
-  const elbv2Client = new ElasticLoadBalancingV2Client({ region: 'eu-west-2' });
-  const elbv2 = mockClient(elbv2Client);
-  elbv2.on(DescribeRulesCommand).callsFake(() => {
-    const canary = standIn.describeServiceDeployments;
-    void canary;
-    return {
-      Rules: [
-        {
-          RuleArn: PROD_RULE,
-          Actions: [
-            {
-              Type: 'forward',
-              ForwardConfig: {
-                TargetGroups: [
-                  { TargetGroupArn: BLUE, Weight: 90 },
-                  { TargetGroupArn: GREEN, Weight: 10 },
-                ],
-              },
-            },
-          ],
-        },
-      ],
-    };
-  });
-  elbv2.on(DescribeListenersCommand).resolves({ Listeners: [{ Port: 8443, Protocol: 'HTTPS' }] });
-  const cwClient = new CloudWatchClient({ region: 'eu-west-2' });
-  const cw = mockClient(cwClient);
-  const metrics: Record<string, number | null> = {
-    RequestCount: 1000,
-    HTTPCode_Target_5XX_Count: 0,
-    TargetResponseTime: 0.2,
-    UnHealthyHostCount: 0,
-  };
-  cw.on(GetMetricDataCommand).callsFake((input: GetMetricDataCommandInput) => ({
-    MetricDataResults: (input.MetricDataQueries ?? []).map((q) => {
-      const v = metrics[q.MetricStat?.Metric?.MetricName ?? ''];
-      const minutes = q.MetricStat?.Stat === 'Minimum' ? 15 : 1;
-      return {
-        Id: q.Id,
-        StatusCode: 'Complete',
-        Values: v === null || v === undefined ? [] : Array(minutes).fill(v),
-      };
-    }),
-  }));
-  const onTick: Array<() => void> = [];
-  const clients = {
-    ...w.deps.clients,
-    elbv2: () => elbv2Client,
-    cloudWatch: () => cwClient,
-    callerIdentity: async () => BOB,
-  };
-  w.deps = {
-    ...w.deps,
-    platform,
-    clients,
-    // ECS's stages (30 s each in the stand-in) come on top of the plan's 30 minutes of bake.
-    timeoutMs: 5 * 60_000,
-    sleep: async (ms) => {
-      w.clock.t += ms;
-      for (const f of onTick) f();
-    },
-  };
-  return Object.assign(w, { standIn, metrics, onTick, prod });
-}
-
-/** v2 live in staging, then promoted to prod: held at the pause. */
-async function promoteToPause(w: Canary) {
-  await release(w.deps, {
-    action: 'deploy',
-    service: 'frontend',
-    env: 'intg',
-    version: 'v2',
-    actor: 'jenkins',
-  });
-  await release(w.deps, { action: 'promote', service: 'frontend', env: 'staging', actor: 'bob' });
-  return releaseService(w.deps, { action: 'promote', service: 'frontend', env: 'prod', actor: 'bob' });
-}
-
-const prodRecords = (w: World) =>
-  ledger(w).filter((r): r is ReleaseRecord => r.kind === 'release' && r.env === 'prod');
-
-async function approveAsAlice(w: Canary, wait = true) {
-  const asAlice = { ...w.deps, clients: { ...w.deps.clients, callerIdentity: async () => ALICE } };
-  const rec = await approve(asAlice, { service: 'frontend', env: 'prod' });
-  return continueHeldRelease(asAlice, { service: 'frontend', env: 'prod', actor: 'alice', wait }, rec);
-}
 
 describe('strategies/ecs-progressive: a prod canary that ECS shifts and the engine follows', function () {
   // Each test takes a release through intg, staging and prod's stages: about a second, more on a busy machine.
@@ -232,9 +33,14 @@ describe('strategies/ecs-progressive: a prod canary that ECS shifts and the engi
     expect(w.logs.join('\n')).to.contain(
       'paused for approval on the test listener: https://app.tdr.nationalarchives.gov.uk:8443; run tdr approve --service frontend --env prod',
     );
-    const open = prodRecords(w);
-    expect(open.map((r) => r.outcome)).to.deep.equal(['started', 'started']);
+    const all = prodRecords(w);
+    // The write-ahead record, then one stage record per distinct stage, the pause last.
+    const distinct = [...new Set(all.at(-1)!.stages!.map(stageKey))];
+    expect(all.map((r) => r.outcome)).to.deep.equal(Array(1 + distinct.length).fill('started'));
+    expect(all.slice(1).map((r) => stageKey(r.stage!))).to.deep.equal(distinct);
+    const open = [all[0]!, all.at(-1)!];
     expect(open[1]!.detail).to.match(/^awaiting approval/);
+    expect(open[1]!.stage).to.deep.equal(open[1]!.stages!.at(-1));
     expect(open[1]!.stages!.at(-1)).to.deep.include({
       stage: 'POST_TEST_TRAFFIC_SHIFT',
       awaitingApproval: true,
@@ -336,6 +142,19 @@ describe('strategies/ecs-progressive: a prod canary that ECS shifts and the engi
         w.standIn.setAlarm(ALARM, 'ALARM');
       }
     });
+    const reason =
+      'Threshold Crossed: 1 out of the last 1 datapoints [12.0 (25/11/26 10:31:00)] was greater than the threshold (5.0)';
+    const changed = new Date('2026-11-25T10:31:30Z');
+    w.cw.on(DescribeAlarmsCommand).callsFake((input: { AlarmNames?: string[] }) => ({
+      MetricAlarms: (input.AlarmNames ?? [])
+        .filter((n) => n === ALARM)
+        .map((n) => ({
+          AlarmName: n,
+          StateValue: 'ALARM',
+          StateReason: reason,
+          StateUpdatedTimestamp: changed,
+        })),
+    }));
     const { result, failure } = await approveAsAlice(w);
     expect(fired, 'the alarm fired during the canary').to.equal(true);
     expect(result.outcome).to.equal('rolled_back');
@@ -345,6 +164,17 @@ describe('strategies/ecs-progressive: a prod canary that ECS shifts and the engi
       outcome: 'rolled_back',
       detail: `rolled back by ${ALARM}`,
       rolledBackBy: [ALARM],
+    });
+    // Its evidence: what CloudWatch said of the alarm, and ECS's own reason and time.
+    const asked = w.cw.commandCalls(DescribeAlarmsCommand).map((c) => c.args[0].input.AlarmNames);
+    expect(asked).to.deep.equal([[ALARM]]);
+    const arn = done.serviceDeployment!;
+    const d = w.standIn.describeServiceDeployments({ serviceDeploymentArns: [arn] }).serviceDeployments![0]!;
+    expect(done.alarmEvidence).to.deep.equal({
+      ecsReason: d.rollback!.reason,
+      rollbackStartedAt: d.rollback!.startedAt!.toISOString(),
+      alarms: [{ name: ALARM, state: 'ALARM', stateReason: reason, stateUpdatedAt: changed.toISOString() }],
+      error: null,
     });
     expect(
       done.stages!.every((s) => (s.production ?? 0) < 100),
@@ -453,7 +283,10 @@ describe('strategies/ecs-progressive: a prod canary that ECS shifts and the engi
       rec,
     ).catch((e: unknown) => e as { kind?: string });
     expect(String(err)).to.contain('InterruptedError: interrupted by SIGTERM');
-    expect(prodRecords(w).at(-1)!.outcome, 'left open').to.equal('started');
+    const left = prodRecords(w).at(-1)!;
+    expect(left.outcome, 'left open').to.equal('started');
+    // The stages up to the stop are in the ledger: the production shift is the newest stage record.
+    expect(left.stage).to.deep.include({ stage: 'PRODUCTION_TRAFFIC_SHIFT' });
     // ECS goes on alone: the canary bake, the rest of the traffic, the final bake.
     w.clock.t += 60 * 60_000;
     await release(w.deps, {
@@ -475,5 +308,9 @@ describe('strategies/ecs-progressive: a prod canary that ECS shifts and the engi
     expect(settled).to.deep.include({ outcome: 'succeeded', version: 'v2' });
     expect(settled.detail).to.contain('ECS completed service deployment');
     expect(next.result.settled).to.deep.equal([settled.seq]);
+    // Settlement adds the stage ECS ended in to the stages the killed follower recorded.
+    expect(settled.settles).to.equal(left.seq);
+    expect(settled.stages!.slice(0, -1)).to.deep.equal(left.stages);
+    expect(settled.stages!.at(-1)!.status).to.equal('SUCCESSFUL');
   });
 });

@@ -26,7 +26,7 @@ import { naming } from '../../../services/naming';
 import { deliveryStrategy } from '../../../services/queries';
 import { Ecs, IN_FLIGHT } from '../aws/ecs';
 import { LoadBalancers } from '../aws/elbv2';
-import { getMetricData } from '../aws/cloudwatch';
+import { describeAlarms, getMetricData } from '../aws/cloudwatch';
 import { DeploymentInFlightError } from '../errors';
 import { DEFAULT_JUDGE_SETTINGS, judge, metricDataQueries, plan, type JudgeSubject } from '../judge/judge';
 import { MAX_STAGES, type DeploymentStage, type ReleaseRecord } from '../ledger/ledger';
@@ -137,6 +137,23 @@ const sameStage = (a: DeploymentStage | undefined, b: DeploymentStage) =>
   a.test === b.test &&
   a.awaitingApproval === b.awaitingApproval;
 
+/**
+ * What makes a stage worth its own ledger record and Grafana mark: ECS's lifecycle stage, whether
+ * it is on its way back (ROLLBACK_* statuses) and whether a PAUSE hook holds it. A follower that
+ * sees the same key again (a linear deployment's steps within PRODUCTION_TRAFFIC_SHIFT, a stage
+ * seen on every poll) writes nothing new: at most 3 × the lifecycle stages
+ * (API_ServiceDeployment.html `lifecycleStage`, ten values) per run.
+ */
+export function stageKey(s: Pick<DeploymentStage, 'stage' | 'status' | 'awaitingApproval'>): string {
+  return [
+    s.stage,
+    s.status.startsWith('ROLLBACK') ? 'rollback' : null,
+    s.awaitingApproval ? 'awaiting' : null,
+  ]
+    .filter(Boolean)
+    .join(' ');
+}
+
 /** The deployment a run started: the newest one ECS created at or after the run's start. */
 export async function deploymentOfRun(
   ecs: Ecs,
@@ -187,6 +204,13 @@ export interface FollowOptions {
   readonly returnAtPause: boolean;
   /** Called between polls: throws to stop (interrupted, lease lost). */
   readonly checkpoint: () => Promise<void>;
+  /**
+   * Called once per new `stageKey` of the run (keys of `stages` given count as seen) while ECS is
+   * still working on it, after `stages` has it: the caller records it (a stage record) and marks
+   * it in Grafana. Not called for the stage ECS ends in (the outcome record carries that one).
+   */
+  readonly onStage?:
+    ((stage: DeploymentStage, stages: readonly DeploymentStage[]) => Promise<void>) | undefined;
 }
 
 /**
@@ -203,6 +227,7 @@ export async function follow(o: FollowOptions): Promise<Followed> {
   const judged = new Set<string>();
   let stopped: string | null = null;
   let last: ServiceDeployment | undefined;
+  const recorded = new Set(o.stages.map(stageKey));
   for (;;) {
     const d = await ecs.serviceDeployment(o.arn);
     if (!d) return { kind: 'failed', d: {}, why: `ECS reports service deployment ${o.arn} missing` };
@@ -215,6 +240,10 @@ export async function follow(o: FollowOptions): Promise<Followed> {
     }
     const ended = endOf(d, stopped);
     if (ended) return ended;
+    if (!recorded.has(stageKey(stage))) {
+      recorded.add(stageKey(stage));
+      await o.onStage?.(stage, o.stages);
+    }
     const hold = heldBy(d);
     if (hold && o.returnAtPause) return { kind: 'paused', d, hookId: hold.hookId };
     const step = `${stage.stage} ${stage.production}`;
@@ -360,6 +389,8 @@ export function settlementOf(
   const change: Partial<ReleaseRecord> = {
     serviceDeployment: d.serviceDeploymentArn ?? run.serviceDeployment,
     stages,
+    // The run's newest record may be a stage record; its outcome is of no one stage.
+    stage: undefined,
     ...(ended.kind === 'rolled_back' && ended.by.length > 0 ? { rolledBackBy: ended.by } : {}),
   };
   if (ended.kind === 'succeeded')
@@ -371,4 +402,33 @@ export function settlementOf(
   if (ended.kind === 'rolled_back')
     return { outcome: 'rolled_back', detail: `${what}; ${ended.why}`, change };
   return { outcome: 'failed', detail: `${what}; ${'why' in ended ? ended.why : d.status}`, change };
+}
+
+export type AlarmEvidence = NonNullable<ReleaseRecord['alarmEvidence']>;
+
+/**
+ * The evidence of a rollback by alarm, recorded with "rolled back by <alarm>": ECS's own account
+ * (`ServiceDeployment.rollback {reason, startedAt}`, `statusReason`) and what CloudWatch says of
+ * each alarm ECS names in `alarms.triggeredAlarmNames` (DescribeAlarms: state, state reason, when
+ * it changed), asked as the engine sees the rollback, so an alarm that has since gone back to OK
+ * says so. Best effort: CloudWatch failing is recorded as `error`, never fails the record.
+ * Undefined when no alarm rolled `d` back.
+ */
+export async function alarmEvidenceOf(
+  deps: Pick<ReleaseDeps, 'clients'>,
+  env: WorkloadEnvironmentName,
+  d: ServiceDeployment,
+): Promise<AlarmEvidence | undefined> {
+  const names = d.alarms?.triggeredAlarmNames ?? [];
+  if (names.length === 0 || !d.status?.startsWith('ROLLBACK')) return undefined;
+  const ecs = {
+    ecsReason: d.rollback?.reason ?? d.statusReason ?? null,
+    rollbackStartedAt: d.rollback?.startedAt?.toISOString() ?? null,
+  };
+  try {
+    return { ...ecs, alarms: await describeAlarms(deps.clients.cloudWatch(env), names), error: null };
+  } catch (err) {
+    const alarms = names.map((name) => ({ name, state: null, stateReason: null, stateUpdatedAt: null }));
+    return { ...ecs, alarms, error: (err as Error).message.split('\n')[0] ?? 'unknown error' };
+  }
 }
