@@ -23,6 +23,7 @@ const MGMT = TEST_ACCOUNT_IDS.mgmt;
 
 /** What the held path calls (pipelines/release/strategies/ecs-progressive-run.ts and ./ecs-progressive.ts `follow`). */
 const HELD_PATH = [
+  'cloudwatch:DescribeAlarms',
   'cloudwatch:GetMetricData',
   'ecs:ContinueServiceDeployment',
   'ecs:DescribeServiceDeployments',

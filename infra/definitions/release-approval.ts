@@ -14,7 +14,8 @@
  * - then `follow` (./ecs-progressive.ts) to the end: DescribeServiceDeployments each poll, and at
  *   each bake step the canary judge: DescribeServices (the production listener rule),
  *   elasticloadbalancing:DescribeRules (its weights), cloudwatch:GetMetricData, and
- *   StopServiceDeployment (ROLLBACK) when the judgement is not a pass.
+ *   StopServiceDeployment (ROLLBACK) when the judgement is not a pass; and, when ECS rolls back by
+ *   alarm, cloudwatch:DescribeAlarms on the service's own rollback alarms (the record's evidence).
  * The ledger and the lease are written with the approver's own mgmt credentials, as before.
  *
  * Resource types from the Service Authorization Reference for Amazon ECS
@@ -28,6 +29,7 @@
 import type { EnvironmentName, WorkloadEnvironmentName } from '../../services/environments';
 import { WORKLOAD_ENVIRONMENTS } from '../../services/environments';
 import { naming } from '../../services/naming';
+import { ROLLBACK_ALARM_LIST } from '../../services/thresholds';
 import { approverRoles, servicesHeldForApproval } from '../../services/queries';
 import type { Platform } from '../../services/config';
 import type { WorkloadAccountFacts } from './account';
@@ -98,6 +100,18 @@ export function approvalRoleStatements(workload: WorkloadAccountFacts): PolicySt
       Effect: 'Allow',
       Action: ['cloudwatch:GetMetricData', 'elasticloadbalancing:DescribeRules'],
       Resource: '*',
+    },
+    {
+      // A rollback by alarm is recorded with each alarm's state (ecs-progressive.ts alarmEvidence):
+      // its own rollback alarms only, as the update role (./progressive-iam.ts).
+      Sid: 'DescribeRollbackAlarms',
+      Effect: 'Allow',
+      Action: ['cloudwatch:DescribeAlarms'],
+      Resource: services.flatMap((s) =>
+        ROLLBACK_ALARM_LIST.map(
+          (a) => `arn:aws:cloudwatch:${region}:${accountId}:alarm:${naming.alarm(s, env, a.key)}`,
+        ),
+      ),
     },
   ];
 }
