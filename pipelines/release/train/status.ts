@@ -16,7 +16,17 @@ export interface TrainStatus {
   readonly by: string;
   /** A promotion or rollback that has not finished (running, or crashed: the next tdr train settles it). */
   readonly inFlight: boolean;
-  readonly members: ReadonlyArray<{ name: string; version: string; outcome: string | null }>;
+  readonly members: ReadonlyArray<{
+    name: string;
+    kind: TrainRecord['members'][number]['kind'];
+    version: string;
+    outcome: string | null;
+  }>;
+  /** Left out of the plan, and why (a rejected version): the board says so beside the members. */
+  readonly leftOut: TrainRecord['leftOut'];
+  readonly sourceEnv: string;
+  /** Why the step failed or how a crashed run was settled. */
+  readonly detail: string | null;
 }
 
 export async function trainStatus(
@@ -45,9 +55,13 @@ export async function trainStatus(
         inFlight: last.outcome === 'started' || last.outcome === 'progress',
         members: last.members.map((m) => ({
           name: m.name,
+          kind: m.kind,
           version: m.version,
           outcome: done.get(m.name) ?? null,
         })),
+        leftOut: last.leftOut,
+        sourceEnv: last.sourceEnv,
+        detail: last.detail,
       };
     }),
   );
@@ -59,6 +73,7 @@ export function renderTrainStatus(rows: readonly TrainStatus[]): string {
   const lines = rows.flatMap((t) => [
     `TRAIN ${t.env}: ${t.trainId} ${t.action} ${t.inFlight ? 'IN FLIGHT' : t.outcome} (${t.members.length} members, by ${t.by}, ledger train/${t.env} #${t.seq} at ${t.at})`,
     ...(t.inFlight ? t.members.map((m) => `  ${m.name} ${m.version}: ${m.outcome ?? 'waiting'}`) : []),
+    ...t.leftOut.map((l) => `  left out ${l.name} ${l.version}: ${l.why}`),
   ]);
   return lines.length > 0 ? lines.join('\n') + '\n' : '';
 }
