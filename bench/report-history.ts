@@ -9,9 +9,18 @@
  * board's 90 days, then indexed once with `tdr ledger reindex` (apart from the timing). The board
  * is gathered and built in-process as `tdr report` does (reader mode: a read writes nothing),
  * rounds interleaved across sizes; the median is shown.
+ *
+ * Trains and rejections (issue 26) are read as `tdr report` reads them (tdr status's readers): each
+ * size's service has as many rejection records as ledger records per environment (its rejections
+ * stream indexed like the rest), and every target environment's train stream holds
+ * TRAIN_RECORDS records (shared by both sizes: it shows that a long train stream costs nothing more).
  */
-import { gatherBoardSnapshot } from '../pipelines/release/reads/board-input';
+import { gatherBoardSnapshot, type TrainAndRejectionReaders } from '../pipelines/release/reads/board-input';
 import { runtimeDeps } from '../pipelines/release/saga/runtime';
+import { rejections } from '../pipelines/release/admin/reject';
+import { trainStatus } from '../pipelines/release/train/status';
+import { Ledger } from '../pipelines/release/ledger/ledger';
+import { REJECTIONS_STREAM, TRAIN_SUBJECT, naming } from '../services/naming';
 import { boardModelOf, buildBoard } from '../pipelines/report/board';
 import { renderBoardHtml } from '../pipelines/report/html';
 import { loadPlatform } from '../services/config';
@@ -25,6 +34,86 @@ const SIZES = sizesOf([
   { records: 10_000, service: 'keycloak' },
 ] as const);
 const MINUTE = 60_000;
+/** Records in each target environment's train stream: a train of five writes nine. */
+const TRAIN_RECORDS = SIZES.length > 1 ? 2_000 : 20;
+
+/** A rejection (or, every third, its withdrawal) of one of the service's versions, a minute apart. */
+function seedRejection(service: string, seq: number, total: number, now: number): object {
+  const at = new Date(now - (total - seq + 1) * MINUTE).toISOString();
+  const version = `v${Math.ceil(seq / 2) + 1}`;
+  return {
+    schema: 1,
+    seq,
+    kind: 'rejection',
+    service,
+    env: REJECTIONS_STREAM,
+    version,
+    digest: '',
+    actor: 'carol',
+    recordedAt: at,
+    action: seq % 3 === 0 ? 'unreject' : 'reject',
+    reason: 'seeded',
+    approver: 'carol',
+    identity: 'arn:aws:sts::111111111111:assumed-role/tdr-approver/carol',
+  };
+}
+
+/** Trains of five members, each plan, approve, started, three progress steps and its outcome. */
+function seedTrainRecord(env: string, seq: number, source: string, now: number): object {
+  const n = Math.floor((seq - 1) / 9);
+  const step = (seq - 1) % 9;
+  const members = ['a', 'b', 'c', 'd', 'e'].map((m) => ({
+    name: `member-${m}`,
+    kind: 'service',
+    version: `v${n + 2}`,
+    digest: `sha256:${(n + 2).toString(16).padStart(64, '0')}`,
+    before: { version: `v${n + 1}`, digest: `sha256:${(n + 1).toString(16).padStart(64, '0')}` },
+    gates: [],
+  }));
+  const actions = [
+    'plan',
+    'approve',
+    'promote',
+    'promote',
+    'promote',
+    'promote',
+    'promote',
+    'promote',
+    'promote',
+  ];
+  const outcomes = [
+    'recorded',
+    'recorded',
+    'started',
+    'progress',
+    'progress',
+    'progress',
+    'progress',
+    'progress',
+    'succeeded',
+  ];
+  return {
+    schema: 1,
+    seq,
+    kind: 'train',
+    service: TRAIN_SUBJECT,
+    env,
+    version: `train-${n.toString(16).padStart(16, '0')}`,
+    digest: '',
+    actor: 'bob',
+    recordedAt: new Date(now - (TRAIN_RECORDS - seq + 1) * MINUTE).toISOString(),
+    action: actions[step],
+    outcome: outcomes[step],
+    runId: step >= 2 ? `run-${n}` : null,
+    sourceEnv: source,
+    members,
+    leftOut: [],
+    progress: members
+      .slice(0, Math.max(0, step - 3))
+      .map((m) => ({ name: m.name, action: 'promote', outcome: 'succeeded', ledger: [1], detail: null })),
+    detail: null,
+  };
+}
 
 /** Blocks of five: two runs (started, succeeded) and an e2e result, a minute apart, ending now. */
 function seedRecord(service: string, env: string, seq: number, total: number, now: number): object {
@@ -75,10 +164,30 @@ async function seedAll(
       const r = await runTdr(['ledger', 'reindex', '--service', service, '--env', e], env);
       if (r.code !== 0) throw new Error(r.stderr);
     }
+    await seedLedger(s3, service, REJECTIONS_STREAM, records, (seq) =>
+      seedRejection(service, seq, records, now),
+    );
+    await new Ledger(s3, naming.ledgerBucket()).reindex(service, REJECTIONS_STREAM);
     console.error(
-      `seeded and indexed ${service}: ${records} records in each of ${environments.join(', ')} in ${Date.now() - t} ms`,
+      `seeded and indexed ${service}: ${records} records in each of ${environments.join(', ')} and its rejections in ${Date.now() - t} ms`,
     );
   }
+  for (const [i, e] of environments.entries()) {
+    const source = environments[i - 1];
+    if (!source) continue;
+    await seedLedger(s3, TRAIN_SUBJECT, e, TRAIN_RECORDS, (seq) => seedTrainRecord(e, seq, source, now));
+    await new Ledger(s3, naming.ledgerBucket()).reindex(TRAIN_SUBJECT, e);
+  }
+  console.error(`seeded and indexed ${TRAIN_RECORDS} train records in each target environment`);
+}
+
+/** As `tdr report` reads trains and rejections (cli/report.ts), for the one service measured. */
+function readersOf(deps: Parameters<typeof trainStatus>[0], service: string): TrainAndRejectionReaders {
+  return {
+    trains: (envs) => trainStatus(deps, envs),
+    rejections: (subjects) => rejections(deps, subjects),
+    subjects: [service],
+  };
 }
 
 export async function boardAgainstHistory(runsArg: string | undefined): Promise<void> {
@@ -106,11 +215,14 @@ export async function boardAgainstHistory(runsArg: string | undefined): Promise<
       for (const { service, records } of SIZES.map((_, k) => SIZES[(k + i) % SIZES.length]!)) {
         const before = proxy.operations().length;
         const start = process.hrtime.bigint();
-        const snapshot = await gatherBoardSnapshot(deps, {
-          services: [service],
-          environments,
-          windowDays: 90,
-        });
+        const snapshot = await gatherBoardSnapshot(
+          deps,
+          { services: [service], environments, windowDays: 90 },
+          readersOf(deps, service),
+        );
+        // The 10,000 size is past the head's run summary cap (expected, said); a read that failed is not.
+        const failed = snapshot.problems.filter((p) => p.includes('could not be read'));
+        if (failed.length > 0) throw new Error(failed.join('\n'));
         const board = buildBoard({
           model: { ...model, services: model.services.filter((s) => s.name === service) },
           ledgers: snapshot.ledgers,
@@ -119,6 +231,8 @@ export async function boardAgainstHistory(runsArg: string | undefined): Promise<
           leases: snapshot.leases,
           maintenance: (e) => snapshot.maintenance[e],
           now: deps.now(),
+          trains: snapshot.trains,
+          rejected: snapshot.rejected,
         });
         const html = renderBoardHtml(board);
         const ms = Number(process.hrtime.bigint() - start) / 1e6;
@@ -134,7 +248,7 @@ export async function boardAgainstHistory(runsArg: string | undefined): Promise<
         const deploys = board.metrics.overall.windows.find((w) => w.days === 30)?.deployments ?? 0;
         if (i === 1)
           console.error(
-            `  ${service} (${records} records): ${deploys} prod deployments in 30 days on the board`,
+            `  ${service} (${records} records): ${deploys} prod deployments in 30 days, ${board.trains.length} trains, ${board.rejections.length} rejected versions on the board`,
           );
       }
     }

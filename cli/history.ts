@@ -1,8 +1,10 @@
 /** `tdr history`: one service × environment's ledger, newest first. */
 import { InvalidArgumentError, type Command } from 'commander';
-import type { HistoryEntry } from '../pipelines/release/ledger/ledger';
+import type { HistoryEntry, RejectionRecord } from '../pipelines/release/ledger/ledger';
 import type { CliContext, GlobalOptions } from './context';
-import { envOption, ledgerSubjectOption } from './context';
+import { envOption, modelChoiceOption } from './context';
+import { TRAIN_SUBJECT } from '../services/naming';
+import { ledgerSubjects } from '../services/queries';
 import { engine, releaseDeps } from './release-wiring';
 import { printJson, renderTable } from './output';
 import { digestColumn } from '../pipelines/release/verdict';
@@ -14,9 +16,20 @@ export function register(program: Command, ctx: CliContext): void {
     .description(
       'the release ledger of one environment, newest first, a page at a time: one service (or one-off task: its runs), or all of them',
     )
-    .addOption(ledgerSubjectOption(ctx, 'catalogue service, function or task, or maintenance (the switch)'))
+    .addOption(
+      modelChoiceOption(
+        ctx,
+        '--service <service>',
+        'catalogue service, function or task, maintenance (the switch), or train (the release trains into --env)',
+        (p) => [...ledgerSubjects(p.catalogue), TRAIN_SUBJECT],
+      ),
+    )
     .addOption(envOption(ctx).makeOptionMandatory())
-    .option('--limit <n>', 'how many records, newest first (default 20, at most 1000)', wholeNumber)
+    .option(
+      '--limit <n>',
+      'how many records, newest first (default 20, at most 1000); with --service train, how many trains (default 10, at most 50)',
+      wholeNumber,
+    )
     .option(
       '--before <seq>',
       'only records numbered below this: the next page (needs --service)',
@@ -24,15 +37,28 @@ export function register(program: Command, ctx: CliContext): void {
     )
     .addHelpText(
       'after',
-      '\nExamples:\n  $ tdr history --service frontend --env prod\n  $ tdr history --service frontend --env prod --before 120 --limit 50\n  $ tdr history --env prod     # every service and task, newest first\n  $ tdr history --service frontend --env prod -o json | jq ".[0]"\n  $ tdr history --service consignment-api-data --env intg\n  $ tdr history --service maintenance --env prod   # the service-unavailable switch',
+      '\nExamples:\n  $ tdr history --service frontend --env prod\n  $ tdr history --service frontend --env prod --before 120 --limit 50\n  $ tdr history --env prod     # every service and task, newest first\n  $ tdr history --service frontend --env prod -o json | jq ".[0]"\n  $ tdr history --service consignment-api-data --env intg\n  $ tdr history --service maintenance --env prod   # the service-unavailable switch\n  $ tdr history --service train --env prod --limit 5   # release trains into prod, newest first',
     )
     .action(
       async (opts: { service?: string; env: string; limit?: number; before?: number }, cmd: Command) => {
         const { output } = cmd.optsWithGlobals<GlobalOptions>();
+        if (opts.service === TRAIN_SUBJECT) {
+          await trainHistory(ctx, { ...opts, env: opts.env }, output);
+          return;
+        }
         const { history, validateHistory } = engine.status();
         validateHistory({ platform: ctx.platform() }, opts);
         const deps = await releaseDeps(ctx, ctx.env.USER || 'history', { readOnly: true });
-        const records = await history(deps, opts);
+        // Rejected versions (issue 26) hold everywhere: each row of one is marked, in line.
+        const [records, rejected] = await Promise.all([
+          history(deps, opts),
+          opts.service
+            ? engine
+                .reject()
+                .rejections(deps, [opts.service])
+                .then((m) => m.get(opts.service ?? '') ?? [])
+            : Promise.resolve([]),
+        ]);
         if (output === 'json') {
           printJson(ctx.io, records);
           return;
@@ -53,13 +79,10 @@ export function register(program: Command, ctx: CliContext): void {
               'FROM',
               'NOTE',
             ],
-            records.map((r) => [...(all ? [r.service] : []), ...historyRow(r)]),
+            records.map((r) => [...(all ? [r.service] : []), ...historyRow(r, rejected)]),
           ),
         );
-        if (opts.service) {
-          const { rejections } = engine.reject();
-          ctx.io.stdout(renderRejections(await rejections(deps, [opts.service])));
-        }
+        if (opts.service) ctx.io.stdout(renderRejections(new Map([[opts.service, rejected]])));
         const oldest = records.at(-1);
         if (opts.service && oldest && oldest.seq > 1 && records.length === (opts.limit ?? 20))
           ctx.io.stderr(
@@ -75,8 +98,59 @@ function wholeNumber(value: string): number {
   return Number(value);
 }
 
-/** One ledger record as a row: checks, task runs and releases each say what matters of them. */
-export function historyRow(r: HistoryEntry): unknown[] {
+/**
+ * `tdr history --service train --env E`: the trains into E, newest first, a row each (its newest
+ * step), then each member and what happened to it, and what it left out and why.
+ */
+async function trainHistory(
+  ctx: CliContext,
+  opts: { env: string; limit?: number; before?: number },
+  output: GlobalOptions['output'],
+): Promise<void> {
+  const trains = engine.trainStatus();
+  trains.validateTrainHistory(opts);
+  const deps = await releaseDeps(ctx, ctx.env.USER || 'history', { readOnly: true });
+  const page = await trains.trainHistory(deps, opts);
+  if (output === 'json') {
+    printJson(ctx.io, page);
+    return;
+  }
+  ctx.io.stdout(
+    renderTable(
+      ['#', 'WHEN', 'TRAIN', 'STEP', 'OUTCOME', 'BY', 'FROM', 'MEMBERS', 'LEFT OUT'],
+      page.trains.map((t) => [
+        t.seq,
+        t.at,
+        t.trainId,
+        t.action,
+        t.inFlight ? 'in flight (or crashed)' : t.outcome,
+        t.by,
+        t.sourceEnv,
+        t.members.map((m) => `${m.name} ${m.version}${m.outcome ? `: ${m.outcome}` : ''}`).join(', '),
+        t.leftOut.map((l) => `${l.name} ${l.version}: ${l.why}`).join('; ') || null,
+      ]),
+    ),
+  );
+  for (const u of page.unreadable)
+    ctx.io.stderr(`unreadable ${TRAIN_SUBJECT}/${opts.env} #${u.seq}: ${u.problem}\n`);
+  if (page.before !== null && page.trains.length === (opts.limit ?? trains.DEFAULT_TRAIN_PAGE))
+    ctx.io.stderr(`older: tdr history --service train --env ${opts.env} --before ${page.before}\n`);
+}
+
+/**
+ * One ledger record as a row: checks, task runs and releases each say what matters of them; a
+ * release of a version rejected now says so in its note (`rejected`: the subject's, in force).
+ */
+export function historyRow(r: HistoryEntry, rejected: readonly RejectionRecord[] = []): unknown[] {
+  const row = historyRowOf(r);
+  const rejection =
+    r.kind === 'release' || r.kind === 'task' ? rejected.find((x) => x.version === r.version) : undefined;
+  if (!rejection) return row;
+  const mark = `REJECTED by ${rejection.approver} at ${rejection.recordedAt}: ${rejection.reason}`;
+  return [...row.slice(0, -1), [mark, row.at(-1)].filter(Boolean).join('; ')];
+}
+
+function historyRowOf(r: HistoryEntry): unknown[] {
   if (r.kind === 'unreadable')
     return [r.seq, null, 'unreadable', null, null, null, null, null, null, r.problem];
   const row = (

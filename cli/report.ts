@@ -4,8 +4,11 @@ import { dirname, resolve } from 'node:path';
 import { InvalidArgumentError, type Command } from 'commander';
 import { PlatformError } from '../services/errors';
 import type { CliContext, GlobalOptions } from './context';
+import { namesOfKind } from '../services/queries';
+import type { ReleaseDeps } from '../pipelines/release/saga/context';
+import type { TrainAndRejectionReaders } from '../pipelines/release/reads/board-input';
 import { printJson } from './output';
-import { releaseDeps } from './release-wiring';
+import { engine, releaseDeps } from './release-wiring';
 
 /* eslint-disable @typescript-eslint/no-require-imports */
 const boardInput = () =>
@@ -59,11 +62,15 @@ export function register(program: Command, ctx: CliContext): void {
       const { boardModelOf, buildBoard } = board();
       const model = boardModelOf(platform);
       const deps = await releaseDeps(ctx, ctx.env.USER || 'report', { readOnly: true });
-      const snapshot = await boardInput().gatherBoardSnapshot(deps, {
-        services: model.services.map((s) => s.name),
-        environments: model.environments.map((e) => e.name),
-        windowDays: Math.max(...metrics().DEFAULT_WINDOWS_DAYS),
-      });
+      const snapshot = await boardInput().gatherBoardSnapshot(
+        deps,
+        {
+          services: model.services.map((s) => s.name),
+          environments: model.environments.map((e) => e.name),
+          windowDays: Math.max(...metrics().DEFAULT_WINDOWS_DAYS),
+        },
+        trainAndRejectionReaders(deps),
+      );
       for (const p of snapshot.problems) ctx.io.stderr(`degraded: ${p}\n`);
       const data = buildBoard({
         model,
@@ -74,6 +81,8 @@ export function register(program: Command, ctx: CliContext): void {
         maintenance: (env) => snapshot.maintenance[env],
         now: deps.now(),
         links: linksOf(ctx.env),
+        trains: snapshot.trains,
+        rejected: snapshot.rejected,
       });
       if (opts.html) {
         writeFileSync(opts.html, html().renderBoardHtml(data));
@@ -88,6 +97,20 @@ export function register(program: Command, ctx: CliContext): void {
       if (output === 'json') printJson(ctx.io, data);
       else if (!opts.html && !opts.slack) ctx.io.stdout(textSummary(data));
     });
+}
+
+/**
+ * `tdr status`'s own readers of trains (train/status.ts) and rejected versions (admin/reject.ts),
+ * for the board: every service, function and task may have rejected versions.
+ */
+export function trainAndRejectionReaders(
+  deps: Pick<ReleaseDeps, 'clients' | 'now' | 'platform'>,
+): TrainAndRejectionReaders {
+  return {
+    trains: (envs) => engine.trainStatus().trainStatus(deps, envs),
+    rejections: (subjects) => engine.reject().rejections(deps, subjects),
+    subjects: namesOfKind(deps.platform.catalogue, 'service', 'lambda', 'task'),
+  };
 }
 
 /** The page goes into a directory that exists (checked before any AWS call). */
@@ -126,7 +149,7 @@ function linksOf(env: CliContext['env']) {
 function textSummary(data: import('../pipelines/report/board').BoardData): string {
   const s = data.summary;
   const lines = [
-    `${s.services} services · ${s.waiting} waiting to be promoted · ${s.drifted} drifted · ${s.failed} failed · ${s.openRuns} running · ${s.leases} leases held · ${s.inMaintenance} in maintenance`,
+    `${s.services} services · ${s.waiting} waiting to be promoted · ${s.drifted} drifted · ${s.failed} failed · ${s.openRuns} running · ${s.leases} leases held · ${s.inMaintenance} in maintenance · ${s.trainsInFlight} trains in flight · ${s.rejected} rejected versions`,
     ...data.environments.flatMap(({ name, maintenance: m }) => [
       ...(m.on
         ? [
@@ -135,6 +158,14 @@ function textSummary(data: import('../pipelines/report/board').BoardData): strin
         : []),
       ...m.drift.map((d) => `drift maintenance/${name}: ${d}`),
     ]),
+    ...data.trains.flatMap((t) => [
+      `train ${t.env}: ${t.trainId} ${t.headline} (${t.members.length} members from ${t.sourceEnv}, by ${t.by}, ledger train/${t.env} #${t.seq} at ${t.at})`,
+      ...(t.inFlight ? t.members.map((m) => `  ${m.name} ${m.version}: ${m.state}`) : []),
+      ...t.leftOut.map((l) => `  left out ${l.name} ${l.version}: ${l.why}`),
+    ]),
+    ...data.rejections.map(
+      (r) => `rejected ${r.subject} ${r.version} by ${r.by} at ${r.at}: ${r.reason} — ${r.command}`,
+    ),
     ...data.waiting.map(
       (w) =>
         `waiting ${w.service} ${w.version} ${w.from} → ${w.to}${w.since ? ` since ${w.since}` : ''}: ${w.command}`,

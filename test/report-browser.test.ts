@@ -10,7 +10,13 @@ import { expect } from 'chai';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { buildBoard, type BoardInput } from '../pipelines/report/board';
 import { renderBoardHtml } from '../pipelines/report/html';
-import { SCENARIO_FACTS, XSS, scenarioInput } from './support/report-scenario';
+import {
+  SCENARIO_FACTS,
+  TRAIN_FACTS,
+  XSS,
+  scenarioInput,
+  trainScenarioInput,
+} from './support/report-scenario';
 
 const CHROMIUM = process.env.TDR_CHROMIUM ?? '/usr/bin/chromium';
 const CHROMIUM_ARGS = [
@@ -198,6 +204,54 @@ describe('release board in a browser', function () {
     await board.page.screenshot({ path: file, fullPage: true });
     expect(existsSync(file)).to.equal(true);
     console.log(`      screenshot: ${file}`);
+  });
+
+  it('shows the train in flight member by member, what it left out and why, and the last train of another environment', async () => {
+    const trains = await openBoard(browser, trainScenarioInput(), 'board-trains');
+    try {
+      const { inFlight, finished } = TRAIN_FACTS;
+      const flying = trains.page.locator(`section.train[data-env="${inFlight.env}"]`);
+      expect(await flying.getAttribute('data-in-flight')).to.equal('yes');
+      const text = await flying.innerText();
+      expect(text).to.contain(inFlight.trainId).and.contain('promote in flight');
+      const members = flying.locator('ol.members li');
+      expect(await members.count()).to.equal(inFlight.members.length);
+      for (const [i, m] of inFlight.members.entries())
+        expect(await members.nth(i).innerText())
+          .to.contain(m.name)
+          .and.contain(m.outcome ?? 'waiting');
+      const left = TRAIN_FACTS.rejected.find((r) => r.subject === inFlight.leftOut.name)!;
+      const leftOut = await flying.locator(`li[data-left-out="${left.subject}"]`).innerText();
+      expect(leftOut).to.contain(`left out ${left.subject} ${left.version}`).and.contain(left.reason);
+      const done = await trains.page.locator(`section.train[data-env="${finished.env}"]`).innerText();
+      expect(done).to.contain(finished.trainId).and.contain('promote succeeded');
+      // Rejected versions: the list (tasks too), the marker beside each service's name, the cells.
+      expect(await trains.page.locator('table.rejections tbody tr').count()).to.equal(
+        TRAIN_FACTS.rejected.length,
+      );
+      for (const r of TRAIN_FACTS.rejected) {
+        const row = await trains.page
+          .locator(`table.rejections tr[data-service="${r.subject}"][data-version="${r.version}"]`)
+          .innerText();
+        expect(row).to.contain(r.by).and.contain(r.reason).and.contain(`tdr unreject --service ${r.subject}`);
+      }
+      const marker = trains.page.locator('table.matrix tbody th', { hasText: 'consignmentapi' });
+      expect(await marker.innerText()).to.contain('v5 rejected by carol');
+      expect(await cell(trains.page, 'consignmentapi', 'prod').getAttribute('data-tone')).to.equal('bad');
+      expect(await cell(trains.page, 'consignmentapi', 'prod').innerText()).to.contain('runs rejected v5');
+      expect(
+        await trains.page.locator('table.waiting tr[data-service="frontend"][data-env="prod"]').count(),
+      ).to.equal(0);
+      // A reason holding <script> stays text.
+      expect(await trains.page.evaluate(() => (window as unknown as { __xss?: number }).__xss)).to.equal(
+        undefined,
+      );
+      expect(await trains.page.locator('script, img, iframe, object').count()).to.equal(0);
+      await trains.page.screenshot({ path: join(OUT, 'board-trains.png'), fullPage: true });
+      expect(trains.requests).to.deep.equal([trains.url]);
+    } finally {
+      await trains.page.close();
+    }
   });
 
   it('holds five environments and fifty services at 1280 px: no horizontal scroll, the header stays', async () => {

@@ -163,6 +163,8 @@ describe('release board data', () => {
       leases: 1,
       inMaintenance: 1,
       maintenanceDrifted: 1,
+      trainsInFlight: 0,
+      rejected: 0,
     });
     expect(board.generatedAt).to.equal(SCENARIO_NOW.toISOString());
     expect(board.metrics.windowsDays).to.deep.equal([30, 90]);
@@ -222,7 +224,11 @@ describe('release board data', () => {
       leases: 0,
       inMaintenance: 0,
       maintenanceDrifted: 0,
+      trainsInFlight: 0,
+      rejected: 0,
     });
+    expect(b.trains).to.deep.equal([]);
+    expect(b.rejections).to.deep.equal([]);
   });
 
   it('carries each environment’s maintenance switch: on with who, when, why and the command; off; drifted', () => {

@@ -29,6 +29,16 @@ import {
   type ServiceRuns,
 } from './runs';
 import { worst, type Badge, type Tone } from './tone';
+import {
+  boardRejections,
+  boardTrains,
+  isRejected,
+  rejectionBadges,
+  type BoardRejection,
+  type BoardTrain,
+  type RejectedVersions,
+  type TrainState,
+} from './trains';
 
 // ---- Inputs ----
 
@@ -79,11 +89,16 @@ export interface BoardInput {
   readonly links?: BoardLinks;
   /** Runs of each cell's history (newest first); 20 unless told. */
   readonly historyLength?: number;
+  /** Each environment's newest release train (`tdr status`'s reading); missing means not asked. */
+  readonly trains?: readonly TrainState[];
+  /** Versions rejected now, by subject (services, functions, tasks); missing means not asked. */
+  readonly rejected?: RejectedVersions;
 }
 
 // ---- Output ----
 
 export type { Badge, Tone } from './tone';
+export type { BoardRejection, BoardTrain, TrainState } from './trains';
 
 export interface HistoryEntry {
   readonly runId: string;
@@ -192,8 +207,14 @@ export interface BoardData {
     readonly service: string;
     readonly kind: string;
     readonly cells: readonly BoardCell[];
+    /** Its versions rejected now: refused by every gate in every environment. */
+    readonly rejected: readonly BoardRejection[];
   }[];
   readonly waiting: readonly WaitingPromotion[];
+  /** Each environment's newest release train, in promotion order (issue 26). */
+  readonly trains: readonly BoardTrain[];
+  /** Every version rejected now, of every subject asked about (tasks too). */
+  readonly rejections: readonly BoardRejection[];
   readonly summary: {
     readonly services: number;
     readonly waiting: number;
@@ -205,6 +226,8 @@ export interface BoardData {
     readonly inMaintenance: number;
     /** Environments whose maintenance switch differs from their listener. */
     readonly maintenanceDrifted: number;
+    readonly trainsInFlight: number;
+    readonly rejected: number;
   };
   readonly metrics: DeliveryMetrics;
 }
@@ -244,11 +267,17 @@ export function buildBoard(input: BoardInput): BoardData {
         upstream: e.source ? facts.get(e.source) : undefined,
       }),
     );
-    return { service, kind, cells };
+    const rejected = boardRejections({ [service]: input.rejected?.[service] ?? [] });
+    return { service, kind, cells, rejected };
   });
   const waiting = rows.flatMap((row) => row.cells.flatMap((c) => waitingOf(input, c)));
   const cells = rows.flatMap((r) => r.cells);
   const first = envs[0]?.name ?? '';
+  const trains = boardTrains(
+    input.trains ?? [],
+    envs.map((e) => e.name),
+  );
+  const rejections = boardRejections(input.rejected);
   const environments = envs.map((e) => ({
     ...e,
     grafanaUrl: input.links?.grafana?.(e.name) ?? null,
@@ -260,6 +289,8 @@ export function buildBoard(input: BoardInput): BoardData {
     jenkinsUrl: input.links?.jenkinsJobs ?? null,
     rows,
     waiting,
+    trains,
+    rejections,
     summary: {
       services: rows.length,
       waiting: waiting.length,
@@ -269,6 +300,8 @@ export function buildBoard(input: BoardInput): BoardData {
       leases: cells.filter((c) => c.lease && !c.lease.expired).length,
       inMaintenance: environments.filter((e) => e.maintenance.on).length,
       maintenanceDrifted: environments.filter((e) => e.maintenance.drift.length > 0).length,
+      trainsInFlight: trains.filter((t) => t.inFlight).length,
+      rejected: rejections.length,
     },
     metrics: deliveryMetrics(ledgers, {
       services: model.services.map((s) => s.name),
@@ -276,6 +309,7 @@ export function buildBoard(input: BoardInput): BoardData {
       prodEnv: envs.at(-1)?.name ?? first,
       now,
       runs: input.runs,
+      rejected: input.rejected,
     }),
   };
 }
@@ -328,6 +362,13 @@ function cellOf(
       text: `${behind.newest.version} was rolled back here to ${undone.to}${undone.at ? ` at ${undone.at}` : ''}: promote a fixed version`,
     });
   }
+  badges.push(
+    ...rejectionBadges(
+      input.rejected?.[service],
+      current?.version,
+      behind?.newest ? { version: behind.newest.version, of: behind.of } : undefined,
+    ),
+  );
   if (behind && behind.versions > 0) {
     const days = behind.days === null ? '' : `, ${formatDays(behind.days)}`;
     badges.push({
@@ -469,6 +510,8 @@ function waitingOf(input: BoardInput, cell: BoardCell): WaitingPromotion[] {
   if (!cell.behind || !newest) return [];
   // Rolled back out of here: promoting it again would bring back what was just undone.
   if (newest.rolledBackHere) return [];
+  // Rejected (issue 26): every gate refuses it; the cell's badge says a fixed version must follow.
+  if (isRejected(input.rejected, cell.service, newest.version)) return [];
   // Already on its way: the open run and the lease say so.
   if (cell.openRuns.some((r) => r.digest === newest.digest)) return [];
   const attempts = cell.history.filter((h) => h.digest === newest.digest && h.outcome !== 'started');

@@ -12,6 +12,7 @@ import { Matrix } from './components/matrix';
 import { MetricsSection } from './components/metrics';
 import { BOARD_CSS } from './components/style';
 import { Waiting } from './components/waiting';
+import { Rejections, Trains } from './components/trains';
 
 export function BoardPage({ board }: { board: BoardData }) {
   const now = new Date(board.generatedAt);
@@ -47,6 +48,8 @@ export function BoardPage({ board }: { board: BoardData }) {
             <li>{plural(s.openRuns, 'release')} running</li>
             <li>{plural(s.leases, 'lease')} held</li>
             <li>{plural(s.inMaintenance, 'environment')} in maintenance</li>
+            <li>{plural(s.trainsInFlight, 'train')} in flight</li>
+            <li>{plural(s.rejected, 'version')} rejected</li>
           </ul>
           <ul class="links" aria-label="links">
             {board.environments.map((e) =>
@@ -65,6 +68,9 @@ export function BoardPage({ board }: { board: BoardData }) {
               <a href="#waiting">waiting</a>
             </li>
             <li>
+              <a href="#trains">trains</a>
+            </li>
+            <li>
               <a href="#matrix">matrix</a>
             </li>
             <li>
@@ -80,6 +86,10 @@ export function BoardPage({ board }: { board: BoardData }) {
           </ul>
           <h2 id="waiting">Waiting to be promoted</h2>
           <Waiting waiting={board.waiting} />
+          <h2 id="trains">Release trains</h2>
+          <Trains trains={board.trains} />
+          <h2 id="rejected">Rejected versions</h2>
+          <Rejections rejections={board.rejections} />
           <h2 id="matrix">What runs where</h2>
           <Matrix board={board} now={now} />
           <h2 id="metrics">Delivery metrics</h2>

@@ -4,6 +4,26 @@ import { LedgerBuilder } from '../../test/support/ledger-records';
 import { deliveryMetrics, type SubjectMetrics, type WindowMetrics } from './metrics';
 import { BASELINE_REASON } from '../release/ledger/ledger-records';
 import { DAY_MS, releaseRuns, type ServiceRuns } from './runs';
+import type { RejectionRecord } from '../release/ledger/ledger';
+
+/** A rejection in force (`tdr reject`), as admin/reject.ts `rejections` gives it. */
+function rejectionOf(service: string, version: string): RejectionRecord {
+  return {
+    schema: 1,
+    seq: 1,
+    kind: 'rejection',
+    service,
+    env: 'rejections',
+    version,
+    digest: '',
+    actor: 'carol',
+    recordedAt: NOW.toISOString(),
+    action: 'reject',
+    reason: 'broke uploads',
+    approver: 'carol',
+    identity: 'arn:aws:sts::111111111111:assumed-role/tdr-approver/carol',
+  };
+}
 
 const NOW = new Date('2026-06-30T12:00:00Z');
 const ago = (days: number) => new Date(NOW.getTime() - days * DAY_MS);
@@ -236,6 +256,76 @@ describe('delivery metrics', () => {
       expect(w.changeFailure).to.deep.equal({ changes: 2, failures: 1, rate: 0.5 });
     }
     expect(runs.api?.prod?.filter((r) => r.baseline)).to.have.length(1);
+  });
+
+  it('a release train counts each member that went out as a deployment, and each one its joint rollback undid as a failed change', () => {
+    // What a train writes in its members' own ledgers (pipelines/release/train/promote.ts): an
+    // ordinary release run per member through its saga, then, when a member fails, a rollback run
+    // of each member already out, newest first. No train record is read by the metrics.
+    const b = new LedgerBuilder();
+    const members = ['api', 'frontend', 'keycloak'];
+    for (const s of members) {
+      b.run({ service: s, env: 'intg', version: 'v1', at: ago(8), outcome: 'succeeded', minutes: 0 });
+      b.run({ service: s, env: 'intg', version: 'v2', at: ago(4), outcome: 'succeeded', minutes: 0 });
+    }
+    // Train 1 at -6 days: every member out.
+    members.forEach((s, i) =>
+      b.run({ service: s, env: 'prod', version: 'v1', at: ago(6 - i / 100), outcome: 'succeeded' }),
+    );
+    // Train 2 at -3 days: the last member fails (its own saga rolls it back); the others go back.
+    const train2 = members.map((s, i) => ({
+      s,
+      outcome: i < members.length - 1 ? 'succeeded' : 'rolled_back',
+    }));
+    train2.forEach(({ s, outcome }, i) =>
+      b.run({
+        service: s,
+        env: 'prod',
+        version: 'v2',
+        at: ago(3 - i / 100),
+        outcome: outcome as 'succeeded',
+      }),
+    );
+    const out = train2.filter((m) => m.outcome === 'succeeded').reverse();
+    out.forEach(({ s }, i) =>
+      b.run({
+        service: s,
+        env: 'prod',
+        version: 'v1',
+        action: 'rollback',
+        at: ago(2.9 - i / 100),
+        outcome: 'succeeded',
+      }),
+    );
+    const w = window(deliveryMetrics(b.ledgers, { ...OPTIONS, services: members }).overall, 30);
+    expect(w.deployments).to.equal(members.length + out.length);
+    expect(w.leadTime.count).to.equal(members.length + out.length);
+    // Per member, as DORA counts changes to production: every member of train 2 is a failed change.
+    expect(w.changeFailure).to.deep.include({ changes: 2 * members.length, failures: train2.length });
+    expect(w.timeToRestore.count + w.timeToRestore.open).to.equal(train2.length);
+  });
+
+  it('a prod release of a version rejected now is a failed change until it is unrejected', () => {
+    const b = new LedgerBuilder();
+    for (const [v, d] of [
+      ['v1', 6],
+      ['v2', 3],
+    ] as const) {
+      b.run({ service: 'api', env: 'intg', version: v, at: ago(d + 1), outcome: 'succeeded', minutes: 0 });
+      b.run({ service: 'api', env: 'prod', version: v, at: ago(d), outcome: 'succeeded', minutes: 0 });
+    }
+    const rejection = { ...rejectionOf('api', 'v2'), recordedAt: ago(1).toISOString() };
+    const options = { ...OPTIONS, services: ['api'] };
+    const plain = window(deliveryMetrics(b.ledgers, options).overall, 30);
+    const rejected = window(
+      deliveryMetrics(b.ledgers, { ...options, rejected: { api: [rejection] } }).overall,
+      30,
+    );
+    expect(plain.changeFailure).to.deep.equal({ changes: 2, failures: 0, rate: 0 });
+    expect(rejected.changeFailure).to.deep.equal({ changes: 2, failures: 1, rate: 0.5 });
+    // v2 still runs: its failure is open until a fixed version succeeds.
+    expect(rejected.timeToRestore).to.include({ count: 0, open: 1 });
+    expect(rejected.deployments).to.equal(plain.deployments);
   });
 
   it('an empty ledger gives empty metrics', () => {

@@ -11,10 +11,24 @@
  *   `rollback` undid (from when it went live), to the next one that succeeded: every failure the
  *   change failure rate counts is restored or still open here.
  *
+ * Release trains (issue 26) need no rule of their own: each member goes out through its own saga,
+ * which writes ordinary release records in the member's own ledger, so a train of five is five
+ * deployments. DORA asks per change to production, not per batch of them (https://dora.dev/research/:
+ * "How often does your organization deploy code to production", and the change failure rate is
+ * "What percentage of changes to production or released to users result in degraded service ...
+ * and subsequently require remediation (e.g., require a hotfix, rollback, fix forward, patch)").
+ * A train that stops rolls back, through the same sagas, each member that went out: each such
+ * member's release is a failed change by the rule above (a later rollback undid it), once per
+ * member; members that never went out are no change. A version rejected now (`tdr reject`: an
+ * approver says it is bad, and every gate refuses it from then on) that was released to prod is a
+ * failed change too, whenever the rejection came: it reached production and needs remediation (a
+ * fixed version or a rollback). An `unreject` takes that back (only the newest verdict counts).
+ *
  * An event belongs to a window by when it finished. Median is the middle value (the mean of the two
  * middle ones for an even count); p90 is the nearest-rank 90th percentile.
  */
 import { DAY_MS, runFactsOf, type RunFact, type ServiceLedgers, type ServiceRuns } from './runs';
+import type { RejectedVersions } from './trains';
 
 export const DEFAULT_WINDOWS_DAYS = [30, 90] as const;
 const HOUR_MS = 3_600_000;
@@ -30,6 +44,8 @@ export interface MetricsOptions {
   readonly windowsDays?: readonly number[];
   /** The heads' run summaries (`tdr report`); without them, the runs of `ledgers`' records. */
   readonly runs?: ServiceRuns | undefined;
+  /** Versions rejected now, by service: a prod release of one is a failed change. */
+  readonly rejected?: RejectedVersions | undefined;
 }
 
 export interface Distribution {
@@ -103,6 +119,7 @@ export function deliveryMetrics(ledgers: ServiceLedgers, options: MetricsOptions
         serviceFacts(
           runFactsOf(ledgers, options.runs, service, options.firstEnv),
           runFactsOf(ledgers, options.runs, service, options.prodEnv),
+          new Set((options.rejected?.[service] ?? []).map((r) => r.version)),
         ),
       ] as const,
   );
@@ -128,7 +145,11 @@ export function deliveryMetrics(ledgers: ServiceLedgers, options: MetricsOptions
 
 const isFailure = (r: RunFact) => r.outcome === 'failed' || r.outcome === 'rolled_back';
 
-function serviceFacts(firstEnvRuns: readonly RunFact[], prodRuns: readonly RunFact[]): Facts {
+function serviceFacts(
+  firstEnvRuns: readonly RunFact[],
+  prodRuns: readonly RunFact[],
+  rejected: ReadonlySet<string>,
+): Facts {
   const firstSeen = new Map<string, number>();
   // A baseline is what the stand-up started, adopted after the fact: no change reached the first
   // environment then, so it starts no lead time, and in prod it is no deployment (issue 22).
@@ -151,8 +172,14 @@ function serviceFacts(firstEnvRuns: readonly RunFact[], prodRuns: readonly RunFa
       inProd.add(run.digest);
       return;
     }
+    // A release a later rollback undid failed in production as surely as one that failed outright,
+    // and so did one of a version rejected since: each counts in the change failure rate, so it is
+    // restored (by the rollback, or the next success) in time to restore.
+    const undone =
+      run.action !== 'rollback' &&
+      run.outcome === 'succeeded' &&
+      (finished[i + 1]?.action === 'rollback' || rejected.has(run.version));
     if (run.action !== 'rollback') {
-      const undone = run.outcome === 'succeeded' && finished[i + 1]?.action === 'rollback';
       changes.push({ at: run.finishedAt, failed: isFailure(run) || undone });
       if (run.outcome === 'succeeded') {
         const first = firstSeen.get(run.digest);
@@ -165,10 +192,6 @@ function serviceFacts(firstEnvRuns: readonly RunFact[], prodRuns: readonly RunFa
         inProd.add(run.digest);
       }
     }
-    // A release a later rollback undid failed in production as surely as one that failed outright:
-    // it counts in the change failure rate, so it is restored (by that rollback) in time to restore.
-    const undone =
-      run.action !== 'rollback' && run.outcome === 'succeeded' && finished[i + 1]?.action === 'rollback';
     if (isFailure(run) || undone) {
       const failure = { at: run.finishedAt, restoredAt: null as number | null };
       failures.push(failure);

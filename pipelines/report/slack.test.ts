@@ -1,5 +1,11 @@
 import { expect } from 'chai';
-import { SCENARIO_FACTS, XSS, scenarioInput } from '../../test/support/report-scenario';
+import {
+  SCENARIO_FACTS,
+  TRAIN_FACTS,
+  XSS,
+  scenarioInput,
+  trainScenarioInput,
+} from '../../test/support/report-scenario';
 import { buildBoard } from './board';
 import { slackEscape, slackSummary, trend } from './slack';
 
@@ -78,5 +84,20 @@ describe('release board in Slack', () => {
       }),
     );
     expect(empty.blocks.map((b) => b.type)).to.deep.equal(['header', 'section', 'section']);
+  });
+  it('names the train in flight and every rejected version, escaped (issue 26)', () => {
+    const withTrains = slackSummary(buildBoard(trainScenarioInput())).blocks.map((b) =>
+      'text' in b ? b.text.text : '',
+    );
+    const find = (title: string) => withTrains.find((t) => t.startsWith(`*${title}*`)) ?? '';
+    const { inFlight } = TRAIN_FACTS;
+    const out = inFlight.members.filter((m) => m.outcome !== null).length;
+    expect(find('Release trains in flight').split('\n').slice(1)).to.deep.equal([
+      `• *${inFlight.env}* ← staging: ${inFlight.trainId} by bob, ${out} of ${inFlight.members.length} members out`,
+    ]);
+    const rejected = find('Rejected versions (every gate refuses them)').split('\n').slice(1);
+    expect(rejected).to.have.length(TRAIN_FACTS.rejected.length);
+    expect(rejected.join('\n')).to.contain(slackEscape(XSS)).and.not.contain(XSS);
+    expect(section('Release trains in flight')).to.equal('');
   });
 });

@@ -86,11 +86,24 @@ export function slackSummary(board: BoardData, options: { pageUrl?: string } = {
       (c) =>
         `• *${slackEscape(c.service)}* in ${c.env}: ${slackEscape(c.lastOutcome?.version ?? '')} ${c.lastOutcome?.outcome.replace('_', ' ')}`,
     );
+  // Issue 26: a train in flight (members that went out of how many), and every rejected version.
+  const trains = board.trains
+    .filter((t) => t.inFlight)
+    .map(
+      (t) =>
+        `• *${t.env}* ← ${t.sourceEnv}: ${t.trainId} by ${slackEscape(t.by)}, ${t.members.filter((m) => m.tone === 'good').length} of ${t.members.length} members out`,
+    );
+  const rejected = board.rejections.map(
+    (r) =>
+      `• *${slackEscape(r.subject)}* ${slackEscape(r.version)} by ${slackEscape(r.by)}: ${slackEscape(r.reason)}`,
+  );
   for (const [title, items] of [
     ['In maintenance (every request gets the service-unavailable page)', maintenance],
+    ['Release trains in flight', trains],
     ['Waiting to be promoted', waiting],
     ['Drift between the ledger and the runtime', drifted],
     ['Last release failed', failed],
+    ['Rejected versions (every gate refuses them)', rejected],
   ] as const) {
     if (items.length > 0) blocks.push(section(`*${title}*`, items));
   }

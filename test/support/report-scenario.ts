@@ -10,7 +10,8 @@
  * - maintenance: staging is in maintenance since 10:00 (ops, ledger #4, a reason carrying
  *   `<script>`); prod's listener answers 503 first though its ledger says off (drift); intg is not.
  */
-import type { BoardInput, BoardModel, HeldLease, LiveState } from '../../pipelines/report/board';
+import type { BoardInput, BoardModel, HeldLease, LiveState, TrainState } from '../../pipelines/report/board';
+import type { RejectionRecord } from '../../pipelines/release/ledger/ledger';
 import type { MaintenanceState } from '../../pipelines/report/maintenance';
 import { currentRun, DAY_MS, recordsOf, releaseRuns } from '../../pipelines/report/runs';
 import { LedgerBuilder, digestOfVersion } from './ledger-records';
@@ -199,4 +200,110 @@ export function scenarioInput(): BoardInput {
       jenkinsJobs: 'https://jenkins.example/',
     },
   };
+}
+
+/**
+ * The scenario with release trains and rejected versions (issue 26), known by construction:
+ *
+ * - rejected: frontend v12 (staging runs it, prod waits for it; its reason carries `<script>`),
+ *   consignmentapi v5 (prod has run it since 10 days ago), and the task consignment-api-data v8
+ *   (no row of its own: the list names it).
+ * - staging: a train from intg that succeeded (keycloak v2, consignmentapi v5) at -2 days.
+ * - prod: a train from staging in flight: the migrations task ran, consignmentapi is going out,
+ *   keycloak waits; frontend v12 was left out, rejected.
+ */
+export const TRAIN_FACTS = {
+  rejected: [
+    { subject: 'frontend', version: 'v12', by: 'carol', reason: `blank page on upload ${XSS}`, days: 0.2 },
+    { subject: 'consignmentapi', version: 'v5', by: 'carol', reason: 'loses metadata on export', days: 0.1 },
+    {
+      subject: 'consignment-api-data',
+      version: 'v8',
+      by: 'dave',
+      reason: 'migration locks the table',
+      days: 3,
+    },
+  ],
+  inFlight: {
+    env: 'prod',
+    trainId: 'train-0123456789abcdef',
+    members: [
+      { name: 'consignment-api-data', kind: 'task', version: 'v7', outcome: 'task-run succeeded' },
+      { name: 'consignmentapi', kind: 'service', version: 'v6', outcome: null },
+      { name: 'keycloak', kind: 'service', version: 'v3', outcome: null },
+    ],
+    leftOut: { name: 'frontend', version: 'v12' },
+  },
+  finished: {
+    env: 'staging',
+    trainId: 'train-fedcba9876543210',
+    members: [
+      { name: 'keycloak', kind: 'service', version: 'v2', outcome: 'promote succeeded' },
+      { name: 'consignmentapi', kind: 'service', version: 'v5', outcome: 'promote succeeded' },
+    ],
+  },
+} as const;
+
+function rejectionRecord(r: (typeof TRAIN_FACTS.rejected)[number], seq: number): RejectionRecord {
+  const at = new Date(SCENARIO_NOW.getTime() - r.days * DAY_MS).toISOString();
+  return {
+    schema: 1,
+    seq,
+    kind: 'rejection',
+    service: r.subject,
+    env: 'rejections',
+    version: r.version,
+    digest: '',
+    actor: r.by,
+    recordedAt: at,
+    action: 'reject',
+    reason: r.reason,
+    approver: r.by,
+    identity: `arn:aws:sts::111111111111:assumed-role/tdr-approver/${r.by}`,
+  };
+}
+
+export function trainScenarioInput(): BoardInput {
+  const base = scenarioInput();
+  const rejected: Record<string, RejectionRecord[]> = {};
+  for (const r of TRAIN_FACTS.rejected) (rejected[r.subject] ??= []).push(rejectionRecord(r, 1));
+  const { inFlight, finished } = TRAIN_FACTS;
+  const left = TRAIN_FACTS.rejected.find((r) => r.subject === inFlight.leftOut.name)!;
+  const trains: TrainState[] = [
+    {
+      env: inFlight.env,
+      trainId: inFlight.trainId,
+      action: 'promote',
+      outcome: 'progress',
+      at: new Date(SCENARIO_NOW.getTime() - 10 * 60_000).toISOString(),
+      seq: 7,
+      by: 'bob',
+      inFlight: true,
+      members: inFlight.members,
+      leftOut: [
+        {
+          name: left.subject,
+          version: left.version,
+          why: `${left.subject} ${left.version} is rejected (by ${left.by}): ${left.reason}`,
+        },
+      ],
+      sourceEnv: 'staging',
+      detail: null,
+    },
+    {
+      env: finished.env,
+      trainId: finished.trainId,
+      action: 'promote',
+      outcome: 'succeeded',
+      at: new Date(SCENARIO_NOW.getTime() - 2 * DAY_MS).toISOString(),
+      seq: 3,
+      by: 'alice',
+      inFlight: false,
+      members: finished.members,
+      leftOut: [],
+      sourceEnv: 'intg',
+      detail: null,
+    },
+  ];
+  return { ...base, trains, rejected };
 }

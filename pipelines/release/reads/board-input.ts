@@ -12,17 +12,28 @@
  * finished in the last 90 days) is what the metrics and "how far behind" count. Nothing is paged:
  * the board costs what `tdr status` does, whatever the history or the release rate (issue 24,
  * item 18). A head that is stale is read past in memory, never repaired here (a read writes nothing).
+ *
+ * Trains and rejections (issue 26) are read by `tdr status`'s own readers, handed in by the caller
+ * (reads/ may not import the train or admin parts): one train stream head per environment and one
+ * rejections stream head per subject, each a compacted view of its newest records, so they too cost
+ * the same whatever the history.
  */
 import { naming } from '../../../services/naming';
 import { namesOfKind } from '../../../services/queries';
-import type { HeldLease, LiveState } from '../../report/board';
+import type { HeldLease, LiveState, TrainState } from '../../report/board';
 import { Lambda } from '../aws/lambda';
 import type { MaintenanceState } from '../../report/maintenance';
 import type { ServiceLedgers, ServiceRuns } from '../../report/runs';
 import { ReleaseInputError } from '../errors';
 import { ledgerOf, leasesOf, workloadEnv, type ReleaseDeps } from '../saga/context';
 import { leaseSubject } from '../ledger/lease';
-import { MAX_SUMMARY_RUNS, SUMMARY_DAYS, type LedgerRecord, type RunFact } from '../ledger/ledger';
+import {
+  MAX_SUMMARY_RUNS,
+  SUMMARY_DAYS,
+  type LedgerRecord,
+  type RejectionRecord,
+  type RunFact,
+} from '../ledger/ledger';
 import { maintenanceStatus, type MaintenanceStatus } from './maintenance-status';
 import { ecsView } from './status';
 
@@ -35,8 +46,22 @@ export interface BoardSnapshot {
   readonly leases: readonly HeldLease[];
   /** By environment. */
   readonly maintenance: Readonly<Record<string, MaintenanceState>>;
+  /** Each environment's newest train (none when not asked). */
+  readonly trains: readonly TrainState[];
+  /** Versions rejected now, by subject (none when not asked). */
+  readonly rejected: Readonly<Record<string, readonly RejectionRecord[]>>;
   /** What could not be read; the board shows the rest. */
   readonly problems: readonly string[];
+}
+
+/** `tdr status`'s readers of trains and rejections (train/status.ts, admin/reject.ts). */
+export interface TrainAndRejectionReaders {
+  readonly trains: (envs: readonly string[]) => Promise<readonly TrainState[]>;
+  readonly rejections: (
+    subjects: readonly string[],
+  ) => Promise<ReadonlyMap<string, readonly RejectionRecord[]>>;
+  /** Whose rejections to read: the board's services and functions, and the tasks a train runs. */
+  readonly subjects: readonly string[];
 }
 
 export async function gatherBoardSnapshot(
@@ -47,6 +72,7 @@ export async function gatherBoardSnapshot(
     /** How far back the metrics look. */
     readonly windowDays: number;
   },
+  readers?: TrainAndRejectionReaders,
 ): Promise<BoardSnapshot> {
   if (scope.windowDays > SUMMARY_DAYS)
     throw new ReleaseInputError(
@@ -67,6 +93,18 @@ export async function gatherBoardSnapshot(
     problems.push(`the maintenance switch could not be read: ${(err as Error).message}`);
     return [];
   });
+  const trainReading = (readers?.trains(scope.environments) ?? Promise.resolve([])).catch(
+    (err: unknown): TrainState[] => {
+      problems.push(`release trains could not be read: ${(err as Error).message}`);
+      return [];
+    },
+  );
+  const rejectionReading = (readers?.rejections(readers.subjects) ?? Promise.resolve(new Map())).catch(
+    (err: unknown) => {
+      problems.push(`rejected versions could not be read: ${(err as Error).message}`);
+      return new Map<string, readonly RejectionRecord[]>();
+    },
+  );
   const cells = scope.services.flatMap((service) => scope.environments.map((env) => ({ service, env })));
   // One cell at a time per worker: a few dozen concurrent requests at most, whatever the catalogue.
   await forEachLimit(cells, 8, async ({ service, env }) => {
@@ -97,7 +135,9 @@ export async function gatherBoardSnapshot(
     maintenance[m.env] = maintenanceState(m);
     for (const p of m.problems) problems.push(`maintenance/${m.env}: ${p}`);
   }
-  return { ledgers, runs, live, leases, maintenance, problems };
+  const trains = await trainReading;
+  const rejected = Object.fromEntries(await rejectionReading);
+  return { ledgers, runs, live, leases, maintenance, trains, rejected, problems };
 }
 
 /** The board's shape of `tdr status`'s reading (without the engine's own fields). */

@@ -3,6 +3,7 @@ import type { BoardCell, BoardData, HistoryEntry } from '../board';
 import { formatAgo, formatSeconds, formatWhen } from '../format';
 import { BadgeView, SafeLink, TONE_ICON } from './common';
 import { MaintenanceMarker } from './maintenance';
+import { RejectedMarker } from './trains';
 
 const OUTCOME_TONE = { succeeded: 'good', failed: 'bad', rolled_back: 'bad', started: 'info' } as const;
 
@@ -33,7 +34,10 @@ export function Matrix({ board, now }: { board: BoardData; now: Date }) {
       <tbody>
         {board.rows.map((row) => (
           <tr key={row.service}>
-            <th scope="row">{row.service}</th>
+            <th scope="row">
+              {row.service}
+              <RejectedMarker rejected={row.rejected} />
+            </th>
             {row.cells.map((c) => (
               <Cell cell={c} now={now} inMaintenance={inMaintenance.has(c.env)} key={c.env} />
             ))}

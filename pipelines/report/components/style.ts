@@ -63,6 +63,15 @@ svg .bar.fail { fill: var(--bad); }
 svg .line { fill: none; stroke: var(--info); stroke-width: 2; }
 svg .dot { fill: var(--info); }
 svg .axis { stroke: var(--line); }
+/* Release trains: one card per environment, its members in order. */
+.trains { display: grid; gap: 8px; }
+.train { border: 1px solid var(--line); border-left: 6px solid var(--tone); border-radius: 6px; padding: 6px 12px; overflow-wrap: anywhere; }
+.train h3 { font-size: 14px; margin: 2px 0; }
+.train p { margin: 2px 0; }
+ol.members { margin: 4px 0; padding-left: 20px; }
+ol.members li { border-left: 3px solid var(--tone); padding-left: 6px; margin-bottom: 2px; }
+ul.left-out { margin: 4px 0; padding-left: 20px; color: var(--warn); }
+table.rejections td { font-size: 13px; overflow-wrap: anywhere; }
 @media (max-width: 900px) { .cards { grid-template-columns: repeat(2, minmax(0, 1fr)); } }
 @media print {
   body { font-size: 11px; }
