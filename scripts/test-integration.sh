@@ -9,7 +9,8 @@
 # is alphabetical: the two heaviest files (test/resilience/crash, release-status, ~110 s each of
 # tests) came near the end, so three workers idled while the last one ran them. The heaviest files
 # go first (longest-processing-time first), in the order of SLOW_FIRST below, measured per file
-# (each file's wall time in its worker, README "How long the tests take"); every other file
+# (each file's wall time in its worker, README "How long the tests take"; the two Jenkins files
+# where a fresh clone has no cached lint verdict and no built Job DSL engine); every other file
 # follows in alphabetical order. A file far longer than the rest is split (the train crash test is
 # three files, test/support/train-crash.ts), since a worker takes a whole file. A name here that
 # matches no file is an error, so the list cannot rot silently.
@@ -26,24 +27,27 @@ if ! [[ "$jobs" =~ ^[0-9]+$ ]] || ((jobs < 1 || jobs > 16)); then
 fi
 
 SLOW_FIRST=(
-  test/resilience/crash.test.ts
-  test/resilience/train-crash.test.ts
-  test/resilience/train-crash-mid.test.ts
   test/release-status.test.ts
+  test/resilience/crash.test.ts
+  test/sandbox-bootstrap.test.ts
+  test/resilience/train-crash-mid.test.ts
+  test/resilience/train-crash.test.ts
   test/release-promote.test.ts
   test/jenkins-groovy.test.ts
+  test/resilience/faults.test.ts
+  test/release-maintenance.test.ts
   test/release-task.test.ts
-  test/sandbox-bootstrap.test.ts
+  test/release-concurrency.test.ts
+  test/release-deploy.test.ts
+  test/report-reader.test.ts
+  test/release-trust.test.ts
+  test/release-sandbox.test.ts
+  test/release-grafana.test.ts
+  test/standup-ledger.test.ts
   test/resilience/train-crash-end.test.ts
   test/release-lambda-canary.test.ts
-  test/release-train.test.ts
-  test/release-trust.test.ts
-  test/resilience/faults.test.ts
+  test/release-canary.test.ts
   test/release-function.test.ts
-  test/release-sandbox.test.ts
-  test/release-concurrency.test.ts
-  test/release-maintenance.test.ts
-  test/release-deploy.test.ts
   test/jenkins-jobdsl.test.ts
 )
 for f in "${SLOW_FIRST[@]}"; do

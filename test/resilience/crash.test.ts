@@ -110,9 +110,9 @@ describe('resilience: crashes and aborts (moto, real processes)', () => {
       proxy = p;
       // A short lease TTL, so the next operation waits seconds for the killed run's lease to expire;
       // the expiry logic is the same at any TTL, and the default's 90 s bound is held by
-      // pipelines/release/saga/runtime.test.ts. 4 s, as the train crash test: near the 3 s floor
-      // (LEASE_TTL_MIN_MS), with a second of room for the heartbeat (every third) of the next run.
-      const ttl: string | undefined = '4000';
+      // pipelines/release/saga/runtime.test.ts. Not 4 s as the train crash test: at load 25 the next
+      // run's heartbeat (every third of the TTL) fell behind and the test saw a lease still held.
+      const ttl: string | undefined = '8000';
       const env: Env = {
         ...clean,
         AWS_ENDPOINT_URL: p.endpoint,
