@@ -111,10 +111,19 @@ describe('the supported Node', () => {
         require('node:fs').writeFileSync(${JSON.stringify(join(dir, 'loaded.json'))}, JSON.stringify(loaded.sort()));
       });`,
     );
+    // main.ts is loaded through TypeScript's transpiler, as `tsc` builds the shipped CLI: its
+    // CommonJS output keeps main.ts's statements in order, so the version check runs before the
+    // imports after it. The tests' ts-node uses swc (tsconfig.json "ts-node"), which hoists every
+    // import above it as ES module order says, so under swc this would load everything first.
+    const tscRegister = join(dir, 'tsc-register.js');
+    writeFileSync(
+      tscRegister,
+      `require(${JSON.stringify(require.resolve('ts-node'))}).register({ transpileOnly: true, swc: false });`,
+    );
     try {
       const result = spawnSync(
         process.execPath,
-        ['-r', 'ts-node/register/transpile-only', '-r', preload, join(__dirname, 'main.ts'), '--help'],
+        ['-r', tscRegister, '-r', preload, join(__dirname, 'main.ts'), '--help'],
         { encoding: 'utf8', cwd: root },
       );
       expect(result.stdout).to.equal('');

@@ -15,6 +15,10 @@
 set -uo pipefail
 cd "$(dirname "$0")/.."
 
+# Node's compile cache (https://nodejs.org/api/module.html#module-compile-cache): the workers and
+# every `tdr` process a test spawns load the same modules (the AWS SDK, the engine); V8's compiled
+# code is kept in .cache/ (git-ignored) and reused, a quarter less CPU to load the engine (issue 21).
+export NODE_COMPILE_CACHE="${NODE_COMPILE_CACHE:-$PWD/.cache/node-compile}"
 phases=("$@")
 ((${#phases[@]})) || phases=(typecheck lint unit integration aws-calls)
 

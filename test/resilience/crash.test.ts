@@ -110,7 +110,8 @@ describe('resilience: crashes and aborts (moto, real processes)', () => {
       proxy = p;
       // A short lease TTL, so the next operation waits seconds for the killed run's lease to expire;
       // the expiry logic is the same at any TTL, and the default's 90 s bound is held by
-      // pipelines/release/saga/runtime.test.ts.
+      // pipelines/release/saga/runtime.test.ts. Not 4 s as the train crash test: at load 25 the next
+      // run's heartbeat (every third of the TTL) fell behind and the test saw a lease still held.
       const ttl: string | undefined = '8000';
       const env: Env = {
         ...clean,
