@@ -22,20 +22,32 @@
  * until the window has passed, FAILED at once when the judge fails, and at the end SUCCEEDED only
  * on a pass: inconclusive is FAILED, as no data is never a pass.
  *
- * NOT DONE: which of the service's two target groups is the canary's in a given deployment is the
- * service configuration's to say (`hookDetails.canaryTargetGroup`); infra (INFRA) sets the hook and
- * its details, and the function's catalogue entry and package (services/backend-catalogue.ts) are
- * not added yet.
+ * Which of the service's two target groups is the canary's: ECS swaps their roles at the end of
+ * every side-by-side deployment (the new revision registers in the alternate group, which then
+ * becomes production), so a configuration written once cannot say it. `hookDetails.targetGroups`
+ * names the pair; the payload's `productionTrafficWeights[targetServiceRevisionArn]` says what
+ * share the new revision has; the group whose requests in the window are on that side of half is
+ * the canary's (fewer requests below 50 %, more above). At an even split, or with no requests to
+ * tell them apart, it cannot be known: inconclusive, so FAILED. The hook needs no more than
+ * CloudWatch for this (its role: GetMetricData and its own logs), the same single GetMetricData
+ * call answers both this and the judge.
+ *
+ * The function is the catalogue's `canary-judge` (services/platform-functions.ts), packaged from
+ * this repository (tools/package-function.ts); infra sets the hook and its details
+ * (infra/definitions/ecs-deployment.ts `judgeHook`).
  */
 import type { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import { getMetricData } from '../aws/cloudwatch';
 import {
   DEFAULT_JUDGE_SETTINGS,
+  MIN_REQUESTS_LIMITS,
   WINDOW_LIMITS,
   judge,
   metricDataQueries,
   plan,
+  type CheckResult,
   type Judgement,
+  type Series,
 } from '../judge/judge';
 
 export const HOOK_STATUSES = ['SUCCEEDED', 'FAILED', 'IN_PROGRESS'] as const;
@@ -61,11 +73,21 @@ export interface LifecycleHookAnswer {
 /** The service's hook configuration (`hookDetails`), checked. */
 interface Details {
   readonly loadBalancer: string;
-  readonly canaryTargetGroup: string;
-  readonly baselineTargetGroup: string;
+  /** The service's two target groups (CloudWatch `TargetGroup` values); which is the canary's is found per run. */
+  readonly targetGroups: readonly [string, string];
   readonly windowMinutes: number;
+  readonly minRequests: number;
   /** Set by this hook on its first invocation of a deployment (ISO time, whole minute). */
   readonly startedAt: string | undefined;
+}
+
+/** The keys infra writes into `hookDetails` (infra/definitions/ecs-deployment.ts `judgeHook`). */
+export interface JudgeHookDetails {
+  readonly service: string;
+  readonly loadBalancer: string;
+  readonly targetGroups: readonly [string, string];
+  readonly windowMinutes: number;
+  readonly minRequests: number;
 }
 
 /** The judge looks once a minute, a minute after each ends (as the function canary's bake). */
@@ -83,22 +105,36 @@ function details(event: LifecycleHookEvent): Details | string {
   const d = event.hookDetails ?? {};
   const str = (k: string) => (typeof d[k] === 'string' ? (d[k] as string) : undefined);
   const lb = str('loadBalancer');
-  const canary = str('canaryTargetGroup');
-  const baseline = str('baselineTargetGroup');
+  const groups = d.targetGroups;
   const minutes = d.windowMinutes;
   const max = WINDOW_LIMITS.maxSeconds / 60;
-  if (!lb || !canary || !baseline)
-    return 'hookDetails: needs loadBalancer, canaryTargetGroup and baselineTargetGroup (CloudWatch dimension values)';
+  const minRequests = d.minRequests ?? DEFAULT_JUDGE_SETTINGS.minRequests;
+  if (!lb) return 'hookDetails.loadBalancer: needs the load balancer (its CloudWatch dimension value)';
+  if (
+    !Array.isArray(groups) ||
+    groups.length !== 2 ||
+    !groups.every((g) => typeof g === 'string' && g.length > 0) ||
+    groups[0] === groups[1]
+  )
+    return "hookDetails.targetGroups: needs the service's two target groups (CloudWatch dimension values)";
   if (typeof minutes !== 'number' || !Number.isInteger(minutes) || minutes < 1 || minutes > max)
     return `hookDetails.windowMinutes: must be whole minutes, 1-${max}`;
+  const { min, max: maxRequests } = MIN_REQUESTS_LIMITS;
+  if (
+    typeof minRequests !== 'number' ||
+    !Number.isInteger(minRequests) ||
+    minRequests < min ||
+    minRequests > maxRequests
+  )
+    return `hookDetails.minRequests: must be a whole number, ${min}-${maxRequests}`;
   const startedAt = str('startedAt');
   if (startedAt !== undefined && Number.isNaN(Date.parse(startedAt)))
     return 'hookDetails.startedAt: not a time';
   return {
     loadBalancer: lb,
-    canaryTargetGroup: canary,
-    baselineTargetGroup: baseline,
+    targetGroups: [groups[0] as string, groups[1] as string],
     windowMinutes: minutes,
+    minRequests,
     startedAt,
   };
 }
@@ -124,7 +160,7 @@ export async function handleLifecycleHook(
   const finished = now >= end + SETTLE_MS;
   if (upTo - start < 60_000 && !finished)
     return { hookStatus: 'IN_PROGRESS', callBackDelay: CALL_BACK_SECONDS, hookDetails: carry };
-  const judgement = await judgeWindow(deps, d, start, finished ? end : upTo);
+  const judgement = await judgeWindow(deps, d, canaryShare(event), start, finished ? end : upTo);
   deps.log(
     JSON.stringify({
       serviceArn: event.serviceArn ?? null,
@@ -139,19 +175,71 @@ export async function handleLifecycleHook(
   return { hookStatus: judgement.verdict === 'pass' ? 'SUCCEEDED' : 'FAILED' };
 }
 
-async function judgeWindow(deps: HookDeps, d: Details, start: number, end: number): Promise<Judgement> {
+/** The new revision's production share from the payload, or why it cannot be had. */
+function canaryShare(event: LifecycleHookEvent): number | string {
+  const target = event.targetServiceRevisionArn;
+  const weight = target ? event.productionTrafficWeights?.[target] : undefined;
+  if (typeof weight !== 'number' || !Number.isFinite(weight) || weight <= 0 || weight >= 100)
+    return `productionTrafficWeights: the new revision (${target ?? 'not named'}) has ${weight ?? 'no'} share, not a canary's (between 0 and 100 %)`;
+  return weight;
+}
+
+const SIDES = ['requests', '5xx', 'p95', 'unhealthy'] as const;
+/** The answers with the two sides' series exchanged (the plan was made the other way round). */
+function swapped(series: ReadonlyMap<string, Series>): Map<string, Series> {
+  const out = new Map(series);
+  for (const m of SIDES) {
+    const c = series.get(`canary_${m}`);
+    const b = series.get(`baseline_${m}`);
+    out.delete(`canary_${m}`);
+    out.delete(`baseline_${m}`);
+    if (b) out.set(`canary_${m}`, b);
+    if (c) out.set(`baseline_${m}`, c);
+  }
+  return out;
+}
+
+const total = (s: Series | undefined) =>
+  s && s.statusCode === 'Complete' ? s.values.reduce((a, b) => a + b, 0) : undefined;
+
+/**
+ * Judges the window with the first group as the canary, then keeps that judgement or the one with
+ * the sides exchanged, as the requests say (one GetMetricData call answers both); when they cannot
+ * say, the judgement is made inconclusive with the reason.
+ */
+async function judgeWindow(
+  deps: HookDeps,
+  d: Details,
+  share: number | string,
+  start: number,
+  end: number,
+): Promise<Judgement> {
   const window = { start: new Date(start), end: new Date(end) };
-  const p = plan(
-    {
-      kind: 'target-groups',
-      loadBalancer: d.loadBalancer,
-      canary: d.canaryTargetGroup,
-      baseline: d.baselineTargetGroup,
-    },
-    window,
-    deps.now(),
-    DEFAULT_JUDGE_SETTINGS,
-  );
-  const { series } = await getMetricData(deps.cloudWatch, metricDataQueries(p), window);
-  return judge(p, series);
+  const [first, second] = d.targetGroups;
+  const subject = (canary: string, baseline: string) =>
+    ({ kind: 'target-groups', loadBalancer: d.loadBalancer, canary, baseline }) as const;
+  const settings = { minRequests: d.minRequests };
+  const asIs = plan(subject(first, second), window, deps.now(), settings);
+  const { series } = await getMetricData(deps.cloudWatch, metricDataQueries(asIs), window);
+  const a = total(series.get('canary_requests')) ?? 0;
+  const b = total(series.get('baseline_requests')) ?? 0;
+  const unknown = (reason: string): Judgement => {
+    const j = judge(asIs, series);
+    const which: CheckResult = {
+      check: "which target group is the canary's",
+      verdict: 'inconclusive',
+      reason,
+      canary: null,
+      baseline: null,
+      threshold: "the new revision's production share, on one side of 50 %",
+      queries: ['canary_requests', 'baseline_requests'],
+    };
+    return { ...j, verdict: j.verdict === 'fail' ? 'fail' : 'inconclusive', checks: [which, ...j.checks] };
+  };
+  if (typeof share === 'string') return unknown(share);
+  if (share === 50) return unknown("an even split (50 %): which target group is the canary's is not known");
+  if (a === b) return unknown(`both target groups had ${a} requests: which is the canary's is not known`);
+  const firstIsCanary = share < 50 ? a < b : a > b;
+  if (firstIsCanary) return judge(asIs, series);
+  return judge(plan(subject(second, first), window, deps.now(), settings), swapped(series));
 }
