@@ -7,6 +7,7 @@
 import { CloudWatchClient, GetMetricDataCommand, type MetricDataQuery } from '@aws-sdk/client-cloudwatch';
 import { mockClient } from 'aws-sdk-client-mock';
 import { expect } from 'chai';
+import type { JudgeHookDetails } from '../../../services/platform-functions';
 import { SERVICE_ALARMS } from '../../../services/thresholds';
 import { CALL_BACK_SECONDS, handleLifecycleHook, type LifecycleHookEvent } from './ecs-canary-hook';
 
@@ -14,19 +15,19 @@ const REVISION = (n: string) => `arn:aws:ecs:eu-west-2:444444444444:service-revi
 const T0 = Date.parse('2026-12-06T10:00:00Z');
 
 /** A payload as the ECS developer guide shows it, with this service's hook details. */
-function event(hookDetails: Record<string, unknown>, canaryShare = 10): LifecycleHookEvent {
+function event(hookDetails: object, canaryShare = 10): LifecycleHookEvent {
   return {
     serviceArn: 'arn:aws:ecs:eu-west-2:444444444444:service/tdr-prod/frontend',
     targetServiceRevisionArn: REVISION('2'),
     testTrafficWeights: {},
     productionTrafficWeights: { [REVISION('1')]: 100 - canaryShare, [REVISION('2')]: canaryShare },
-    hookDetails,
+    hookDetails: hookDetails as Readonly<Record<string, unknown>>,
   };
 }
 const GREEN = 'targetgroup/frontend-prod-green/1111111111111111';
 const BLUE = 'targetgroup/frontend-prod-blue/2222222222222222';
 /** As infra writes them (infra/definitions/ecs-deployment.ts `judgeHook`): the pair, in no particular order. */
-const DETAILS = {
+const DETAILS: JudgeHookDetails = {
   service: 'frontend',
   loadBalancer: 'app/tdr-prod/0123456789abcdef',
   targetGroups: [BLUE, GREEN],
@@ -69,7 +70,7 @@ function cloudWatch(
 const run = (
   cw: CloudWatchClient,
   at: number,
-  details: Record<string, unknown>,
+  details: Readonly<Record<string, unknown>> | JudgeHookDetails,
   logs: string[] = [],
   share = 10,
 ) =>

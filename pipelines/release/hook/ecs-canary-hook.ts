@@ -33,7 +33,7 @@
  * call answers both this and the judge.
  *
  * The function is the catalogue's `canary-judge` (services/platform-functions.ts), packaged from
- * this repository (tools/package-function.ts); infra sets the hook and its details
+ * this repository (./package.ts, `npm run package:canary-judge`); infra sets the hook and its details
  * (infra/definitions/ecs-deployment.ts `judgeHook`).
  */
 import type { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
@@ -79,15 +79,6 @@ interface Details {
   readonly minRequests: number;
   /** Set by this hook on its first invocation of a deployment (ISO time, whole minute). */
   readonly startedAt: string | undefined;
-}
-
-/** The keys infra writes into `hookDetails` (infra/definitions/ecs-deployment.ts `judgeHook`). */
-export interface JudgeHookDetails {
-  readonly service: string;
-  readonly loadBalancer: string;
-  readonly targetGroups: readonly [string, string];
-  readonly windowMinutes: number;
-  readonly minRequests: number;
 }
 
 /** The judge looks once a minute, a minute after each ends (as the function canary's bake). */
