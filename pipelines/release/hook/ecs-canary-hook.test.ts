@@ -157,14 +157,42 @@ describe('pipelines/release/hook: the canary judge as an ECS lifecycle hook', ()
     expect(verdictOf(logs).subject.canary).to.equal(GREEN);
   });
 
-  it('an even split, or a payload without the new revision’s share, cannot say which is the canary: FAILED', async () => {
-    for (const share of [50, 0, 100]) {
-      const { client } = cloudWatch(0);
-      const logs: string[] = [];
-      expect(await run(client, T0 + 6 * 60_000, started, logs, share)).to.deep.equal({
-        hookStatus: 'FAILED',
-      });
-      expect(verdictOf(logs).verdict).to.equal('inconclusive');
+  it('an even split is judged both ways round: SUCCEEDED only if both pass, FAILED if either fails', async () => {
+    const healthy = cloudWatch(0, 1000, GREEN, 1000);
+    const logs: string[] = [];
+    expect(await run(healthy.client, T0 + 6 * 60_000, started, logs, 50)).to.deep.equal({
+      hookStatus: 'SUCCEEDED',
+    });
+    expect(verdictOf(logs).verdict).to.equal('pass');
+    const burst = cloudWatch(SERVICE_ALARMS.target5xx.threshold * 10, 1000, GREEN, 1000);
+    expect(await run(burst.client, T0 + 6 * 60_000, started, logs, 50)).to.deep.equal({
+      hookStatus: 'FAILED',
+    });
+  });
+
+  it('no split to judge (0 %: a rollback, 100 %: the last shift) is SUCCEEDED at once, reading nothing; no share at all is FAILED', async () => {
+    for (const share of [0, 100]) {
+      const { client, mock } = cloudWatch(0);
+      expect(await run(client, T0, started, [], share)).to.deep.equal({ hookStatus: 'SUCCEEDED' });
+      expect(mock.calls()).to.have.length(0);
     }
+    const { client } = cloudWatch(0);
+    const logs: string[] = [];
+    const answer = await handleLifecycleHook(
+      { ...event(started), productionTrafficWeights: {} },
+      { cloudWatch: client, now: () => new Date(T0), log: (l) => logs.push(l) },
+    );
+    expect(answer).to.deep.equal({ hookStatus: 'FAILED' });
+    expect(logs.join()).to.match(/productionTrafficWeights/);
+  });
+
+  it('reads the payload under executionDetails too (executionId, lifecycleStage, resourceArn beside it)', async () => {
+    const { client } = cloudWatch(0);
+    const { hookDetails, ...inner } = event(started);
+    const answer = await handleLifecycleHook(
+      { executionDetails: inner, lifecycleStage: 'PRODUCTION_TRAFFIC_SHIFT', hookDetails },
+      { cloudWatch: client, now: () => new Date(T0 + 6 * 60_000), log: () => undefined },
+    );
+    expect(answer).to.deep.equal({ hookStatus: 'SUCCEEDED' });
   });
 });

@@ -27,8 +27,9 @@
  * becomes production), so a configuration written once cannot say it. `hookDetails.targetGroups`
  * names the pair; the payload's `productionTrafficWeights[targetServiceRevisionArn]` says what
  * share the new revision has; the group whose requests in the window are on that side of half is
- * the canary's (fewer requests below 50 %, more above). At an even split, or with no requests to
- * tell them apart, it cannot be known: inconclusive, so FAILED. The hook needs no more than
+ * the canary's (fewer requests below 50 %, more above). At an even split, or with as many requests
+ * on both, it cannot be known: the window is judged both ways round and passes only if both pass.
+ * At 0 % or 100 % (a rollback, the last shift) there is no split to judge: SUCCEEDED at once. The hook needs no more than
  * CloudWatch for this (its role: GetMetricData and its own logs), the same single GetMetricData
  * call answers both this and the judge.
  *
@@ -53,8 +54,14 @@ import {
 export const HOOK_STATUSES = ['SUCCEEDED', 'FAILED', 'IN_PROGRESS'] as const;
 export type HookStatus = (typeof HOOK_STATUSES)[number];
 
-/** What ECS passes (the fields this hook reads). */
+/**
+ * What ECS passes (the fields this hook reads), as the developer guide's payloads show them (top
+ * level). Hooks in the wild also read them under `executionDetails` beside `executionId`,
+ * `lifecycleStage` and `resourceArn`; the hook takes either (real AWS decides: not provable here).
+ */
 export interface LifecycleHookEvent {
+  readonly executionDetails?: Omit<LifecycleHookEvent, 'executionDetails' | 'hookDetails'>;
+  readonly lifecycleStage?: string;
   readonly serviceArn?: string;
   readonly targetServiceRevisionArn?: string;
   readonly testTrafficWeights?: Readonly<Record<string, number>>;
@@ -137,11 +144,31 @@ export async function handleLifecycleHook(
   event: LifecycleHookEvent,
   deps: HookDeps,
 ): Promise<LifecycleHookAnswer> {
+  event = event.executionDetails ? { ...event, ...event.executionDetails } : event;
   const d = details(event);
   // A hook that cannot judge must not let the deployment through: FAILED rolls it back.
   if (typeof d === 'string') {
     deps.log(JSON.stringify({ hookStatus: 'FAILED', reason: d, serviceArn: event.serviceArn ?? null }));
     return { hookStatus: 'FAILED' };
+  }
+  const share = canaryShare(event);
+  if (typeof share === 'string') {
+    deps.log(JSON.stringify({ hookStatus: 'FAILED', reason: share, serviceArn: event.serviceArn ?? null }));
+    return { hookStatus: 'FAILED' };
+  }
+  // No split, nothing to compare: ECS invokes PRODUCTION_TRAFFIC_SHIFT hooks at every step, the last
+  // (100 %) included, and again during a rollback (0 %: deployment-lifecycle-hooks.html, "When a
+  // roll back happens, Amazon ECS runs the lifecycle hooks for … PRODUCTION_TRAFFIC_SHIFT"). The
+  // split steps are judged at their own invocations; a rollback must never be held by its judge.
+  if (share === 0 || share === 100) {
+    deps.log(
+      JSON.stringify({
+        hookStatus: 'SUCCEEDED',
+        reason: `no split to judge (the new revision has ${share} %)`,
+        serviceArn: event.serviceArn ?? null,
+      }),
+    );
+    return { hookStatus: 'SUCCEEDED' };
   }
   const now = deps.now().getTime();
   const start = d.startedAt ? Date.parse(d.startedAt) : minute(now);
@@ -151,7 +178,7 @@ export async function handleLifecycleHook(
   const finished = now >= end + SETTLE_MS;
   if (upTo - start < 60_000 && !finished)
     return { hookStatus: 'IN_PROGRESS', callBackDelay: CALL_BACK_SECONDS, hookDetails: carry };
-  const judgement = await judgeWindow(deps, d, canaryShare(event), start, finished ? end : upTo);
+  const judgement = await judgeWindow(deps, d, share, start, finished ? end : upTo);
   deps.log(
     JSON.stringify({
       serviceArn: event.serviceArn ?? null,
@@ -166,12 +193,12 @@ export async function handleLifecycleHook(
   return { hookStatus: judgement.verdict === 'pass' ? 'SUCCEEDED' : 'FAILED' };
 }
 
-/** The new revision's production share from the payload, or why it cannot be had. */
+/** The new revision's production share from the payload (0-100), or why it cannot be had. */
 function canaryShare(event: LifecycleHookEvent): number | string {
   const target = event.targetServiceRevisionArn;
   const weight = target ? event.productionTrafficWeights?.[target] : undefined;
-  if (typeof weight !== 'number' || !Number.isFinite(weight) || weight <= 0 || weight >= 100)
-    return `productionTrafficWeights: the new revision (${target ?? 'not named'}) has ${weight ?? 'no'} share, not a canary's (between 0 and 100 %)`;
+  if (typeof weight !== 'number' || !Number.isFinite(weight) || weight < 0 || weight > 100)
+    return `productionTrafficWeights: no share for the new revision (${target ?? 'not named'})`;
   return weight;
 }
 
@@ -201,7 +228,7 @@ const total = (s: Series | undefined) =>
 async function judgeWindow(
   deps: HookDeps,
   d: Details,
-  share: number | string,
+  share: number,
   start: number,
   end: number,
 ): Promise<Judgement> {
@@ -214,23 +241,30 @@ async function judgeWindow(
   const { series } = await getMetricData(deps.cloudWatch, metricDataQueries(asIs), window);
   const a = total(series.get('canary_requests')) ?? 0;
   const b = total(series.get('baseline_requests')) ?? 0;
-  const unknown = (reason: string): Judgement => {
-    const j = judge(asIs, series);
+  const other = () => judge(plan(subject(second, first), window, deps.now(), settings), swapped(series));
+  // Which is the canary's cannot be told: judged both ways round. Passing both ways, whichever it
+  // is passed; failing either way, it may be the canary that fails (rolled back, the safe side).
+  const bothWays = (reason: string): Judgement => {
+    const [j1, j2] = [judge(asIs, series), other()];
+    const verdict =
+      j1.verdict === 'pass' && j2.verdict === 'pass'
+        ? 'pass'
+        : j1.verdict === 'fail' || j2.verdict === 'fail'
+          ? 'fail'
+          : 'inconclusive';
     const which: CheckResult = {
       check: "which target group is the canary's",
-      verdict: 'inconclusive',
-      reason,
+      verdict,
+      reason: `${reason}: judged both ways round (${j1.verdict}, ${j2.verdict})`,
       canary: null,
       baseline: null,
-      threshold: "the new revision's production share, on one side of 50 %",
+      threshold: 'both ways round must pass',
       queries: ['canary_requests', 'baseline_requests'],
     };
-    return { ...j, verdict: j.verdict === 'fail' ? 'fail' : 'inconclusive', checks: [which, ...j.checks] };
+    return { ...j1, verdict, checks: [which, ...j1.checks, ...j2.checks] };
   };
-  if (typeof share === 'string') return unknown(share);
-  if (share === 50) return unknown("an even split (50 %): which target group is the canary's is not known");
-  if (a === b) return unknown(`both target groups had ${a} requests: which is the canary's is not known`);
+  if (share === 50) return bothWays("an even split (50 %): which target group is the canary's is not known");
+  if (a === b) return bothWays(`both target groups had ${a} requests: which is the canary's is not known`);
   const firstIsCanary = share < 50 ? a < b : a > b;
-  if (firstIsCanary) return judge(asIs, series);
-  return judge(plan(subject(second, first), window, deps.now(), settings), swapped(series));
+  return firstIsCanary ? judge(asIs, series) : other();
 }
