@@ -5,7 +5,9 @@
  * AWS_LAMBDA hook at PRODUCTION_TRAFFIC_SHIFT, whose handler (pipelines/release/hook) the stand-in
  * invokes in-process after each shift step, as ECS invokes the function (moto runs no Lambda code).
  * The hook reads moto's CloudWatch, where this test puts each minute's ALB metrics of the two target
- * groups as the traffic split says (moto's missing percentiles filled in by sandbox/moto-percentiles).
+ * groups as the traffic split says (moto's missing percentiles filled in by sandbox/moto-percentiles),
+ * as the function's own role (`TDRCanaryJudgeLambdaRole{Env}`), its calls recorded for
+ * `npm run check:aws-calls`.
  */
 import { CloudWatchClient, PutMetricDataCommand, type MetricDatum } from '@aws-sdk/client-cloudwatch';
 import type {
@@ -25,6 +27,7 @@ import { JUDGE_HOOK_STAGE, judgeHook, judgeHookDetails } from '../infra/definiti
 import { lambdaArn } from '../infra/definitions/lambda';
 import { withPercentiles } from '../sandbox/moto-percentiles';
 import { TEST_ACCOUNT_IDS, assumeRole } from './support/accounts';
+import { recordingCommand } from './support/aws-calls';
 import { EcsDeploymentsStandIn, ManualClock } from './support/ecs-deployments';
 
 const MINUTE = 60_000;
@@ -112,7 +115,9 @@ async function runCanary(canary5xxPerMinute: number): Promise<Run> {
   const cw = withPercentiles(
     new CloudWatchClient({
       ...(process.env.AWS_ENDPOINT_URL ? { endpoint: process.env.AWS_ENDPOINT_URL } : {}),
-      credentials: await assumeRole(PROD, naming.jenkinsEcsUpdateRole('prod')),
+      // The function's own role, as Lambda gives it: its GetMetricData calls (recorded below) are
+      // simulated against that role's policy by `npm run check:aws-calls`.
+      credentials: await assumeRole(PROD, naming.functionRole('CanaryJudge', 'prod')),
     }),
   );
   const logs: string[] = [];
@@ -121,11 +126,13 @@ async function runCanary(canary5xxPerMinute: number): Promise<Run> {
   const invoke = async (functionArn: string, payload: Record<string, unknown>) => {
     expect(functionArn, 'ECS invokes the judge’s live alias').to.equal(JUDGE_ARN);
     invocations += 1;
-    return handleLifecycleHook(payload as LifecycleHookEvent, {
-      cloudWatch: cw,
-      now: () => new Date(clock.now()),
-      log: (l) => logs.push(l),
-    });
+    return recordingCommand(['lambda', CANARY_JUDGE_FUNCTION], process.env, () =>
+      handleLifecycleHook(payload as LifecycleHookEvent, {
+        cloudWatch: cw,
+        now: () => new Date(clock.now()),
+        log: (l) => logs.push(l),
+      }),
+    );
   };
   const describe = () =>
     standIn.describeServiceDeployments({ serviceDeploymentArns: [arn] }).serviceDeployments![0]!;

@@ -280,6 +280,8 @@ function judgeHookFor(name: string, args: ServiceArgs, traffic: TrafficRouting):
   if (!args.delivery || !args.judge || !traffic.alternate) return undefined;
   const lb = required(args.loadBalancerArnSuffix, name, 'loadBalancerArnSuffix');
   const delivery = args.delivery;
+  // Asked now with placeholders: whether the strategy is judged, and a judged one without a bake
+  // throws at synth naming the field; the names come once Pulumi knows them.
   const probe = judgeHookDetails(
     args.serviceName,
     delivery,
