@@ -8,6 +8,7 @@ import { expect } from 'chai';
 import type { Platform } from '../services/config';
 import { ECS_DEPLOYMENT_STRATEGY } from '../services/delivery';
 import { naming } from '../services/naming';
+import { CANARY_JUDGE_FUNCTION } from '../services/platform-functions';
 import { deliveryStrategy, ecsServices } from '../services/queries';
 import { ROLLBACK_ALARM_LIST } from '../services/thresholds';
 import { ECS_LOAD_BALANCER_INFRASTRUCTURE_POLICY_ARN } from './definitions/ecs-deployment';
@@ -69,7 +70,43 @@ describe('infrastructure: progressive delivery (offline synth under Pulumi mocks
               ofType(env, 'aws:cloudwatch/metricAlarm:MetricAlarm').map((a) => a.inputs.name),
             ).to.include(alarm);
         }
-        expect(inputs.deploymentConfiguration.lifecycleHooks).to.deep.equal(
+        const hooks = (inputs.deploymentConfiguration.lifecycleHooks ?? []) as Array<Record<string, unknown>>;
+        const pauses = hooks.filter((h) => h.targetType === 'PAUSE');
+        const judges = hooks.filter((h) => h.targetType === 'AWS_LAMBDA');
+        expect(pauses.length + judges.length, 'every hook is a PAUSE or the judge').to.equal(hooks.length);
+        // The judge: where canary and baseline both take production traffic, on the judge's live alias.
+        const judged = strategy.kind === 'canary' || strategy.kind === 'linear';
+        expect(judges, `${name} in ${env}: judged`).to.have.length(judged ? 1 : 0);
+        if (judged) {
+          const j = judges[0]!;
+          expect(j.lifecycleStages).to.deep.equal(['PRODUCTION_TRAFFIC_SHIFT']);
+          expect(j.hookTargetArn).to.match(
+            new RegExp(
+              `:function:${naming.functionName(CANARY_JUDGE_FUNCTION, env)}:${naming.functionAlias()}$`,
+            ),
+          );
+          expect(j.roleArn).to.match(new RegExp(`:role/${naming.ecsJudgeHookRole(env)}$`));
+          const details = (typeof j.hookDetails === 'string' ? JSON.parse(j.hookDetails) : j.hookDetails) as {
+            service: string;
+            loadBalancer: string;
+            targetGroups: string[];
+            windowMinutes: number;
+          };
+          expect(details.service).to.equal(name);
+          expect(details.loadBalancer).to.match(new RegExp(`^app/${naming.loadBalancer(env)}/`));
+          expect(details.targetGroups.map((g) => g.split('/')[1])).to.have.members([
+            naming.targetGroup(name, env),
+            naming.alternateTargetGroup(name, env),
+          ]);
+          expect(details.windowMinutes).to.equal(
+            strategy.kind === 'canary' ? strategy.canaryBakeTimeInMinutes : strategy.stepBakeTimeInMinutes,
+          );
+          const fn = ofType(env, 'aws:lambda/function:Function').find(
+            (f) => f.inputs.name === naming.functionName(CANARY_JUDGE_FUNCTION, env),
+          );
+          expect(fn, 'the judge function is in the stack').to.not.equal(undefined);
+        }
+        expect(pauses.length > 0 ? pauses : undefined).to.deep.equal(
           strategy.approvalPause
             ? [
                 {

@@ -11,6 +11,7 @@ import { loadPlatform, type AccountIds } from '../services/config';
 import { ENVIRONMENT_NAMES, WORKLOAD_ENVIRONMENTS, type EnvironmentName } from '../services/environments';
 import { naming } from '../services/naming';
 import { loadStackConfig, synthStacks, type ManifestResource } from '../infra/synth';
+import { JUDGED_KINDS } from '../infra/definitions/ecs-deployment';
 import {
   SANDBOX_ACCOUNT_IDS,
   SANDBOX_OMITTED_STATEMENTS,
@@ -156,6 +157,12 @@ describe('the sandbox is built from infra’s definitions (no drift)', () => {
           ([name]) => deliveryStrategy(platform, name, env)?.kind !== 'rolling',
         )
           ? [naming.ecsLoadBalancerInfrastructureRole(env)]
+          : []),
+        // ECS assumes it to invoke the canary judge hook; moto runs no deployment stages either.
+        ...(ecsServices(platform.catalogue).some(([name]) =>
+          JUDGED_KINDS.includes(deliveryStrategy(platform, name, env)?.kind ?? 'rolling'),
+        )
+          ? [naming.ecsJudgeHookRole(env)]
           : []),
       ]);
     }

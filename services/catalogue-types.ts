@@ -104,7 +104,16 @@ export interface OneOffTaskEntry {
 }
 
 /** Lambda runtimes TDR's functions may use (AWS's supported identifiers, no deprecated ones). */
-export const LAMBDA_RUNTIMES = ['java21', 'java17', 'python3.13', 'python3.12', 'nodejs22.x'] as const;
+// nodejs24.x: the platform's own functions run on the Node.js major the platform is built and tested
+// with (package.json engines); https://docs.aws.amazon.com/lambda/latest/dg/lambda-runtimes.html
+export const LAMBDA_RUNTIMES = [
+  'java21',
+  'java17',
+  'python3.13',
+  'python3.12',
+  'nodejs22.x',
+  'nodejs24.x',
+] as const;
 export type LambdaRuntime = (typeof LAMBDA_RUNTIMES)[number];
 
 /**
@@ -166,6 +175,8 @@ export interface FunctionAccess {
   readonly parameters: readonly string[];
   /** SNS topics it publishes to, by what they are. */
   readonly topics: readonly ('consignment-export' | 'notifications')[];
+  /** Reads CloudWatch metrics (`GetMetricData`, which has no resource types): the canary judge. */
+  readonly readMetrics?: boolean;
 }
 
 export interface LambdaEntry {

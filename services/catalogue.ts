@@ -5,6 +5,7 @@
  * dashboards follow from it. The types are in ./catalogue-types.ts.
  */
 import { DEFAULT_FUNCTIONS, DEFAULT_STATE_MACHINES } from './backend-catalogue';
+import { PLATFORM_FUNCTIONS } from './platform-functions';
 import {
   same,
   UUID_PATTERN_SOURCE,
@@ -150,5 +151,6 @@ const DEFAULT_ECS_ENTRIES: Catalogue = {
 export const DEFAULT_CATALOGUE: Catalogue = {
   ...DEFAULT_ECS_ENTRIES,
   ...DEFAULT_FUNCTIONS,
+  ...PLATFORM_FUNCTIONS,
   ...DEFAULT_STATE_MACHINES,
 };

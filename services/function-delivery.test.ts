@@ -21,8 +21,10 @@ describe('services/delivery: how a function release moves live', () => {
           : s?.kind === 'linear'
             ? { kind: 'canary', weightPercent: s.stepPercent, bakeMinutes: s.stepBakeTimeInMinutes }
             : ALL_AT_ONCE;
-      for (const [name] of functions(DEFAULT_CATALOGUE))
-        expect(functionDelivery(model, name, env), `${name} in ${env}`).to.deep.equal(expected);
+      for (const [name, entry] of functions(DEFAULT_CATALOGUE))
+        expect(functionDelivery(model, name, env), `${name} in ${env}`).to.deep.equal(
+          entry.delivery?.[env] ?? expected,
+        );
     }
     expect(functionDelivery(model, ecsServices(DEFAULT_CATALOGUE)[0]![0], 'prod')).to.equal(undefined);
   });

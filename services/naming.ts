@@ -48,6 +48,8 @@ export const naming = {
   /** The role ECS assumes to move the listener rules of a progressive deployment. */
   ecsLoadBalancerInfrastructureRole: (env: EnvironmentName) =>
     `TDRECSInfrastructureRoleForLoadBalancers${roleSuffix(env)}`,
+  /** The role ECS assumes to invoke the canary judge's lifecycle hook (`lifecycleHooks[].roleArn`). */
+  ecsJudgeHookRole: (env: EnvironmentName) => `TDRECSCanaryJudgeHookRole${roleSuffix(env)}`,
   /**
    * The ledger and lease key of an environment's maintenance switch (`records/maintenance/{env}/`):
    * not a catalogue name, which the catalogue's validation makes sure of.

@@ -89,6 +89,7 @@ export const lambdaSchema = z.strictObject({
       }),
     ),
     topics: z.array(z.enum(['consignment-export', 'notifications'])),
+    readMetrics: z.boolean().optional(),
   }),
   delivery: functionDeliveryOverridesSchema.optional(),
 });

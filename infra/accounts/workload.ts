@@ -4,6 +4,9 @@
  * the role Grafana reads through, and alarms. Everything follows from the catalogue.
  */
 import * as aws from '@pulumi/aws';
+import type * as pulumi from '@pulumi/pulumi';
+import type { DeliveryStrategy } from '../../services/delivery';
+import { CANARY_JUDGE_FUNCTION } from '../../services/platform-functions';
 import type { Platform } from '../../services/config';
 import type { WorkloadEnvironmentName } from '../../services/environments';
 import { S3_REQUEST_METRICS_BUCKETS } from '../../services/aws-metrics';
@@ -29,7 +32,9 @@ import { ServiceAlarms } from '../components/service-alarms';
 import { accountFacts } from '../definitions/account';
 import {
   ECS_LOAD_BALANCER_INFRASTRUCTURE_POLICY_ARN,
+  JUDGED_KINDS,
   ecsDeploymentSettings,
+  ecsJudgeHookRole,
   ecsLoadBalancerInfrastructureRole,
 } from '../definitions/ecs-deployment';
 import { jenkinsEcsUpdateRole, releaseReaderRole } from '../definitions/jenkins';
@@ -37,7 +42,7 @@ import { releaseApprovalRole } from '../definitions/release-approval';
 import { listenerRulePriority } from '../definitions/load-balancer';
 import { workloadTaskArgs } from '../definitions/workload';
 import { WORKLOAD_SETTINGS } from './settings';
-import { defineBackend, defineFunctionSecurityGroups } from './backend';
+import { defineBackend, defineFunctionSecurityGroups, type Backend } from './backend';
 import { notificationsKey, notificationsTopic, openAccount, type AccountContext } from './account';
 
 /** The account ALB access logs are delivered from, per region (regions older than August 2022). */
@@ -155,6 +160,18 @@ export function defineWorkloadAccount(
     opts,
   );
 
+  // Before the services: the canary judge's hook points at a function that must exist first.
+  const backend = defineBackend(ctx, {
+    facts,
+    network: backendNetwork,
+    securityGroups: functionGroups,
+    buckets,
+    topicKeyArn: key.arn,
+    topicArn: topic.arn,
+    logRetentionDays: settings.logRetentionDays,
+  });
+  const judge = judgeHookTarget(ctx, [...deliveries.values()], backend);
+
   serviceEntries.forEach(([name, entry], i) => {
     const desiredCount = entry.desiredCount[env];
     const service = new EcsService(
@@ -176,6 +193,7 @@ export function defineWorkloadAccount(
         topicArn: topic.arn,
         ...(lb.testListenerArn ? { testListenerArn: lb.testListenerArn } : {}),
         ...(infrastructureRole ? { infrastructureRoleArn: infrastructureRole.arn } : {}),
+        ...(judge ? { judge } : {}),
         ...(settings.autoscaling
           ? {
               autoscaling: {
@@ -226,16 +244,6 @@ export function defineWorkloadAccount(
     );
   }
 
-  defineBackend(ctx, {
-    facts,
-    network: backendNetwork,
-    securityGroups: functionGroups,
-    buckets,
-    topicKeyArn: key.arn,
-    topicArn: topic.arn,
-    logRetentionDays: settings.logRetentionDays,
-  });
-
   const updateRole = new CrossAccountRole(
     'jenkins-ecs-update',
     jenkinsEcsUpdateRole(facts, mgmtAccountId),
@@ -277,6 +285,29 @@ function ecsInfrastructureRole(ctx: AccountContext): aws.iam.Role {
     { parent: ctx.root },
   );
   return role;
+}
+
+/**
+ * Where ECS sends a canary or linear service's judge hook: the catalogue's canary judge (its `live`
+ * alias) and the role ECS invokes it with; none when no service of the environment is judged.
+ */
+function judgeHookTarget(
+  ctx: AccountContext,
+  deliveries: readonly DeliveryStrategy[],
+  backend: Backend,
+): { hookTargetArn: pulumi.Output<string>; roleArn: pulumi.Output<string> } | undefined {
+  if (!deliveries.some((d) => JUDGED_KINDS.includes(d.kind))) return undefined;
+  const fn = backend.functions.get(CANARY_JUDGE_FUNCTION);
+  if (!fn)
+    throw new Error(
+      `${ctx.env} has canary or linear services but no ${CANARY_JUDGE_FUNCTION} function to judge them`,
+    );
+  const role = createRole(
+    'ecs-judge-hook-role',
+    ecsJudgeHookRole(ctx.env, ctx.accountId, fn.aliasArn),
+    ctx.root,
+  );
+  return { hookTargetArn: fn.aliasArn, roleArn: role.arn };
 }
 
 /** CloudWatch and Logs, read only. */

@@ -17,7 +17,14 @@ import * as pulumi from '@pulumi/pulumi';
 import { naming } from '../../services/naming';
 import type { DeliveryStrategy } from '../../services/delivery';
 import { ROLLBACK_ALARM_LIST } from '../../services/thresholds';
-import { ecsDeploymentSettings, type EcsDeploymentSettings } from '../definitions/ecs-deployment';
+import {
+  ecsDeploymentSettings,
+  judgeHook,
+  judgeHookDetails,
+  type EcsDeploymentSettings,
+  type LifecycleHook,
+} from '../definitions/ecs-deployment';
+import { DEFAULT_JUDGE_SETTINGS } from '../../pipelines/release/judge/judge';
 import { taskDefinitionFor, taskRolesFor, type TaskDefinitionArgs } from '../definitions/ecs-task';
 import { createRole } from './iam';
 import { createRollbackAlarms } from './service-alarms';
@@ -59,6 +66,11 @@ export interface ServiceArgs extends TaskArgs {
   readonly testListenerArn?: pulumi.Input<string>;
   /** The role ECS assumes to move listener rules: needed by blue/green, canary and linear. */
   readonly infrastructureRoleArn?: pulumi.Input<string>;
+  /**
+   * The canary judge (the catalogue's `canary-judge`, its `live` alias) and the role ECS invokes it
+   * with: a canary or linear service gets an AWS_LAMBDA hook at the production traffic shift.
+   */
+  readonly judge?: { readonly hookTargetArn: pulumi.Input<string>; readonly roleArn: pulumi.Input<string> };
 }
 
 export interface TaskOutputs {
@@ -190,7 +202,7 @@ export function createEcsService(name: string, args: ServiceArgs, parent: pulumi
       launchType: 'FARGATE',
       propagateTags: 'SERVICE',
       enableExecuteCommand: false,
-      ...serviceDeploymentInputs(deployment),
+      ...serviceDeploymentInputs(deployment, judgeHookFor(name, args, traffic)),
       deploymentMinimumHealthyPercent: args.singleton ? 0 : 100,
       deploymentMaximumPercent: args.singleton ? 100 : 200,
       healthCheckGracePeriodSeconds: 120,
@@ -260,20 +272,54 @@ function required<T>(value: T | undefined, name: string, field: string): T {
   return value;
 }
 
+/**
+ * The judge hook of a canary or linear service: its details name the load balancer and the two
+ * target groups as CloudWatch does (their ARN suffixes), known once Pulumi has them.
+ */
+function judgeHookFor(name: string, args: ServiceArgs, traffic: TrafficRouting): LifecycleHook | undefined {
+  if (!args.delivery || !args.judge || !traffic.alternate) return undefined;
+  const lb = required(args.loadBalancerArnSuffix, name, 'loadBalancerArnSuffix');
+  const delivery = args.delivery;
+  // Asked now with placeholders: whether the strategy is judged, and a judged one without a bake
+  // throws at synth naming the field; the names come once Pulumi knows them.
+  const probe = judgeHookDetails(
+    args.serviceName,
+    delivery,
+    { loadBalancer: '', targetGroups: ['', ''] },
+    DEFAULT_JUDGE_SETTINGS.minRequests,
+  );
+  if (!probe) return undefined;
+  const hookDetails = pulumi
+    .all([lb, traffic.primary.arnSuffix, traffic.alternate.arnSuffix])
+    .apply(([loadBalancer, primary, alternate]) =>
+      JSON.stringify(
+        judgeHookDetails(
+          args.serviceName,
+          delivery,
+          { loadBalancer, targetGroups: [primary, alternate] },
+          DEFAULT_JUDGE_SETTINGS.minRequests,
+        ),
+      ),
+    );
+  return judgeHook({ hookTargetArn: args.judge.hookTargetArn, roleArn: args.judge.roleArn, hookDetails });
+}
+
 /** The service's deployment inputs; without a strategy, the circuit breaker alone (as before). */
 function serviceDeploymentInputs(
   deployment: EcsDeploymentSettings | undefined,
+  judge?: LifecycleHook,
 ): Pick<
   aws.ecs.ServiceArgs,
   'deploymentController' | 'deploymentConfiguration' | 'deploymentCircuitBreaker' | 'alarms'
 > {
   if (!deployment) return { deploymentCircuitBreaker: { enable: true, rollback: true } };
-  const { lifecycleHooks, ...configuration } = deployment.deploymentConfiguration;
+  const { lifecycleHooks: configured, ...configuration } = deployment.deploymentConfiguration;
+  const lifecycleHooks = [...(configured ?? []), ...(judge ? [judge] : [])];
   return {
     deploymentController: deployment.deploymentController,
     deploymentConfiguration: {
       ...configuration,
-      ...(lifecycleHooks
+      ...(lifecycleHooks.length > 0
         ? { lifecycleHooks: lifecycleHooks.map((h) => ({ ...h, lifecycleStages: [...h.lifecycleStages] })) }
         : {}),
     },

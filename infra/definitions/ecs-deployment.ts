@@ -17,6 +17,8 @@ import {
 } from '../../services/delivery';
 import type { EnvironmentName } from '../../services/environments';
 import { naming } from '../../services/naming';
+import type * as pulumi from '@pulumi/pulumi';
+import type { JudgeHookDetails } from '../../services/platform-functions';
 import { serviceTrust, type RoleSpec } from './iam';
 
 /** ECS's lifecycle stages a hook may name (API_DeploymentLifecycleHook `lifecycleStages`). */
@@ -40,9 +42,24 @@ export const PAUSE_FORBIDDEN_STAGES: readonly HookStage[] = [
 /** Where the approval pause sits: after test traffic, before any production traffic (issue 25). */
 export const APPROVAL_PAUSE_STAGE: HookStage = 'POST_TEST_TRAFFIC_SHIFT';
 
+/**
+ * Where the canary judge runs: PRODUCTION_TRAFFIC_SHIFT, the only stage at which the canary and the
+ * baseline both take production traffic (a canary's share and its bake, a linear's steps: developer
+ * guide canary-deployment.html, linear-deployment.html); a PAUSE may not be there, a Lambda hook may
+ * (API_DeploymentLifecycleHook: "PAUSE hooks cannot use the TEST_TRAFFIC_SHIFT or
+ * PRODUCTION_TRAFFIC_SHIFT lifecycle stages"). At POST_PRODUCTION_TRAFFIC_SHIFT the baseline has no
+ * traffic left to compare with, and no data is never a pass.
+ */
+export const JUDGE_HOOK_STAGE: HookStage = 'PRODUCTION_TRAFFIC_SHIFT';
+
 export interface LifecycleHook {
   readonly targetType: 'PAUSE' | 'AWS_LAMBDA';
   readonly lifecycleStages: readonly HookStage[];
+  /** AWS_LAMBDA only: the function (here the canary judge's `live` alias), the role ECS invokes it with. */
+  readonly hookTargetArn?: pulumi.Input<string>;
+  readonly roleArn?: pulumi.Input<string>;
+  /** AWS_LAMBDA only: a JSON object ECS passes to every invocation (Pulumi takes it as a string). */
+  readonly hookDetails?: pulumi.Input<string>;
   /** PAUSE only: what ECS does when nobody continues in time. */
   readonly timeoutConfiguration?: {
     readonly timeoutInMinutes: string;
@@ -155,6 +172,8 @@ export function checkHook(hook: LifecycleHook, field: string): void {
         `${field}.lifecycleStages: a PAUSE hook cannot be at ${stage} (not at ${PAUSE_FORBIDDEN_STAGES.join(' or ')}; ${DELIVERY_DOCS.lifecycleHook})`,
       );
   }
+  if (hook.targetType === 'PAUSE' && (hook.hookTargetArn || hook.roleArn || hook.hookDetails))
+    problems.push(`${field}: a PAUSE hook has no hookTargetArn, roleArn or hookDetails`);
   if (hook.timeoutConfiguration) {
     if (hook.targetType !== 'PAUSE')
       problems.push(`${field}.timeoutConfiguration: only a PAUSE hook has a timeout`);
@@ -195,5 +214,83 @@ export function ecsLoadBalancerInfrastructureRole(env: EnvironmentName, accountI
     roleName: naming.ecsLoadBalancerInfrastructureRole(env),
     description: `ECS moves the listener rules and target groups of ${env}'s blue/green, canary and linear deployments through this role`,
     trust: [serviceTrust('ecs.amazonaws.com', accountId)],
+  };
+}
+
+/** The strategies whose canary and baseline take production traffic side by side: the judge has both to compare. */
+export const JUDGED_KINDS: readonly DeliveryStrategy['kind'][] = ['canary', 'linear'];
+
+/**
+ * What the judge hook is told for a service (`hookDetails`, pipelines/release/hook/ecs-canary-hook.ts):
+ * the service, its load balancer and its two target groups as CloudWatch names them (the hook finds
+ * which is the canary's per deployment), the window (the canary's bake, or a linear step's: the hook
+ * answers SUCCEEDED only after judging it whole) and the judge's minimum of requests. Undefined for a
+ * strategy with nothing to compare (rolling, blue/green); throws naming the field for a judged
+ * strategy without a bake, which could never be judged and would roll back every deployment.
+ */
+export function judgeHookDetails(
+  service: string,
+  strategy: DeliveryStrategy,
+  names: { readonly loadBalancer: string; readonly targetGroups: readonly [string, string] },
+  minRequests: number,
+): JudgeHookDetails | undefined {
+  if (strategy.kind === 'rolling' || strategy.kind === 'blueGreen') return undefined;
+  const [minutes, field] =
+    strategy.kind === 'canary'
+      ? [strategy.canaryBakeTimeInMinutes, 'canaryBakeTimeInMinutes']
+      : [strategy.stepBakeTimeInMinutes, 'stepBakeTimeInMinutes'];
+  if (minutes < 1)
+    throw new DeploymentSettingsError(
+      `delivery.${field}: the canary judge needs a bake of at least a minute to judge (given ${minutes})`,
+    );
+  return {
+    service,
+    loadBalancer: names.loadBalancer,
+    targetGroups: names.targetGroups,
+    windowMinutes: minutes,
+    minRequests,
+  };
+}
+
+/** The judge hook itself, for a service whose details `judgeHookDetails` gave. */
+export function judgeHook(target: {
+  readonly hookTargetArn: pulumi.Input<string>;
+  readonly roleArn: pulumi.Input<string>;
+  readonly hookDetails: pulumi.Input<string>;
+}): LifecycleHook {
+  const hook: LifecycleHook = { targetType: 'AWS_LAMBDA', lifecycleStages: [JUDGE_HOOK_STAGE], ...target };
+  // Checked here rather than in checkHook: CrossGuard sees the ARNs as unknown during a preview.
+  if (!hook.hookTargetArn || !hook.roleArn)
+    throw new DeploymentSettingsError(
+      `deploymentConfiguration.lifecycleHooks[judge]: an AWS_LAMBDA hook needs hookTargetArn and roleArn (${DELIVERY_DOCS.lifecycleHook})`,
+    );
+  checkHook(hook, 'deploymentConfiguration.lifecycleHooks[judge]');
+  return hook;
+}
+
+/**
+ * The role ECS assumes to invoke the canary judge (`lifecycleHooks[].roleArn`): trusted by
+ * `ecs.amazonaws.com` as the developer guide's trust policy has it (blue-green-permissions.html,
+ * "Permissions required for Lambda functions in Amazon ECS blue/green deployments"), narrowed to this
+ * account with `aws:SourceAccount` (the platform's rule for service trusts); `lambda:InvokeFunction`
+ * on the judge's `live` alias only, where the guide's example allows every function.
+ */
+export function ecsJudgeHookRole(
+  env: EnvironmentName,
+  accountId: string,
+  judgeAliasArn: pulumi.Input<string>,
+): RoleSpec {
+  return {
+    roleName: naming.ecsJudgeHookRole(env),
+    description: `ECS invokes the canary judge (its live alias) at the production traffic shift of ${env}'s canary and linear deployments through this role`,
+    trust: [serviceTrust('ecs.amazonaws.com', accountId)],
+    statements: [
+      {
+        Sid: 'InvokeCanaryJudge',
+        Effect: 'Allow',
+        Action: ['lambda:InvokeFunction'],
+        Resource: judgeAliasArn,
+      },
+    ],
   };
 }

@@ -189,6 +189,14 @@ export function functionRoleSpec(
         Resource: inputs.topicKeyArn,
       });
   }
+  if (entry.access.readMetrics)
+    statements.push({
+      // GetMetricData has no resource types (Service Authorization Reference, CloudWatch): `*`.
+      Sid: 'ReadMetrics',
+      Effect: 'Allow',
+      Action: ['cloudwatch:GetMetricData'],
+      Resource: '*',
+    });
   if (entry.network.vpc) {
     const ec2 = (what: string) => `arn:aws:ec2:${region}:${accountId}:${what}/*`;
     statements.push(

@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import { DEFAULT_ENVIRONMENTS } from '../../services/environments';
-import { ecsDeploymentSettings } from '../definitions/ecs-deployment';
+import { ecsDeploymentSettings, judgeHook, judgeHookDetails } from '../definitions/ecs-deployment';
 import * as rules from './delivery-rules';
 import { describePolicyCases, res, violations, type PolicyCase } from './fixtures.test-helper';
 
@@ -16,7 +16,46 @@ const prodService = (extra: Record<string, unknown> = {}) =>
     ...extra,
   });
 
+/** The judge hook infra adds to a canary (infra/components/ecs-service.ts), with details as infra writes them. */
+const judged = (details: unknown = judgeDetails) =>
+  prodService({
+    deploymentConfiguration: {
+      ...prod.deploymentConfiguration,
+      lifecycleHooks: [
+        ...(prod.deploymentConfiguration.lifecycleHooks ?? []),
+        judgeHook({
+          hookTargetArn: 'arn:aws:lambda:eu-west-2:444444444444:function:tdr-canary-judge-prod:live',
+          roleArn: 'arn:aws:iam::444444444444:role/TDRECSCanaryJudgeHookRoleProd',
+          hookDetails: JSON.stringify(details),
+        }),
+      ],
+    },
+  });
+const judgeDetails = judgeHookDetails(
+  'frontend',
+  DEFAULT_ENVIRONMENTS.prod.delivery!,
+  {
+    loadBalancer: 'app/tdr-prod/0123456789abcdef',
+    targetGroups: [
+      'targetgroup/frontend-tg-prod/1111111111111111',
+      'targetgroup/frontend-alt-prod/2222222222222222',
+    ],
+  },
+  100,
+);
+
 export const DELIVERY_CASES: PolicyCase[] = [
+  {
+    policy: rules.ecsProgressiveJudgeHook,
+    compliant: 'the prod canary with the judge hook at PRODUCTION_TRAFFIC_SHIFT, and a rolling intg service',
+    compliantResources: [judged(), service('frontend_service_intg', {})],
+    violating: 'the prod canary with only its PAUSE, and one whose judge hook names one target group',
+    violatingResources: [
+      prodService(),
+      judged({ ...judgeDetails, targetGroups: ['targetgroup/frontend-tg-prod/1'] }),
+    ],
+    message: /CANARY deployment no one judges if Jenkins is down[\s\S]*hookDetails\.targetGroups/,
+  },
   {
     policy: rules.ecsProdAlarmRollback,
     compliant: 'a prod service with alarm rollback, and an intg service without',

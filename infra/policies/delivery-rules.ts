@@ -6,7 +6,7 @@
  */
 import * as aws from '@pulumi/aws';
 import { validateResourceOfType, type ResourceValidationPolicy } from '@pulumi/policy';
-import { checkHook, type LifecycleHook } from '../definitions/ecs-deployment';
+import { checkHook, JUDGE_HOOK_STAGE, type LifecycleHook } from '../definitions/ecs-deployment';
 import type { TdrPolicy } from './evaluate';
 
 /** `frontend_service_prod` → `prod` (naming.ecsService: `{svc}_service_{env}`). */
@@ -74,8 +74,59 @@ export const ecsPauseHookStages: ResourceValidationPolicy = {
   }),
 };
 
+/** Why `hookDetails` (a JSON string in the provider's input) is not what the judge reads, if it is not. */
+function judgeDetailsProblem(details: unknown): string | undefined {
+  // Unknown during a preview (the ARN suffixes come from resources not yet made): judged at `pulumi up`.
+  if (details === undefined) return undefined;
+  let d: Record<string, unknown>;
+  try {
+    d = JSON.parse(String(details)) as Record<string, unknown>;
+  } catch {
+    return 'hookDetails is not JSON';
+  }
+  const groups = d.targetGroups;
+  if (typeof d.loadBalancer !== 'string' || !d.loadBalancer.startsWith('app/'))
+    return 'hookDetails.loadBalancer is not a load balancer dimension (app/…)';
+  if (
+    !Array.isArray(groups) ||
+    groups.length !== 2 ||
+    groups.some((g) => !String(g).startsWith('targetgroup/'))
+  )
+    return 'hookDetails.targetGroups is not the two target groups (targetgroup/…)';
+  if (typeof d.windowMinutes !== 'number' || d.windowMinutes < 1)
+    return 'hookDetails.windowMinutes is under a minute';
+  return undefined;
+}
+
+export const ecsProgressiveJudgeHook: ResourceValidationPolicy = {
+  name: 'ecs-progressive-judge-hook',
+  description: `A canary or linear deployment is judged where it survives a dead Jenkins: an AWS_LAMBDA hook (the canary judge) at ${JUDGE_HOOK_STAGE}, whose hookDetails name the load balancer, the two target groups and a window.`,
+  enforcementLevel: 'mandatory',
+  validateResource: validateResourceOfType(aws.ecs.Service, (props, _args, report) => {
+    const config = props.deploymentConfiguration;
+    const strategy = config?.strategy;
+    if (strategy !== 'CANARY' && strategy !== 'LINEAR') return;
+    const judges = (config?.lifecycleHooks ?? []).filter(
+      (h) =>
+        (h.targetType ?? 'AWS_LAMBDA') === 'AWS_LAMBDA' &&
+        (h.lifecycleStages ?? []).includes(JUDGE_HOOK_STAGE),
+    );
+    if (judges.length === 0) {
+      report(
+        `a ${strategy} deployment no one judges if Jenkins is down: add an AWS_LAMBDA lifecycle hook (the canary judge) at ${JUDGE_HOOK_STAGE}`,
+      );
+      return;
+    }
+    for (const h of judges) {
+      const problem = judgeDetailsProblem(h.hookDetails);
+      if (problem) report(`the ${strategy} deployment's judge hook: ${problem}`);
+    }
+  }),
+};
+
 export const DELIVERY_POLICIES: readonly TdrPolicy[] = [
   ecsProdAlarmRollback,
   ecsProgressiveBake,
   ecsPauseHookStages,
+  ecsProgressiveJudgeHook,
 ];

@@ -40,8 +40,7 @@ export function checkConfiguration(config: DeploymentConfiguration): void {
 function checkHook(hook: DeploymentLifecycleHook): void {
   const stages = hook.lifecycleStages ?? [];
   if (stages.length === 0) throw invalid('lifecycleHooks[].lifecycleStages: required');
-  if ((hook.targetType ?? 'AWS_LAMBDA') !== 'PAUSE')
-    throw new Error('stand-in: AWS_LAMBDA hooks are not modelled (it runs no function)');
+  if ((hook.targetType ?? 'AWS_LAMBDA') === 'AWS_LAMBDA') return checkLambdaHook(hook, stages);
   const forbidden = stages.filter((s) => PAUSE_FORBIDDEN.includes(s));
   if (forbidden.length > 0)
     throw invalid(
@@ -52,6 +51,15 @@ function checkHook(hook: DeploymentLifecycleHook): void {
   const minutes = hook.timeoutConfiguration?.timeoutInMinutes;
   if (minutes !== undefined && (!Number.isInteger(minutes) || minutes < 1 || minutes > 20160))
     throw invalid('lifecycleHooks[].timeoutConfiguration.timeoutInMinutes: 1-20160');
+}
+
+/** An AWS_LAMBDA hook: a function and a role (API_DeploymentLifecycleHook); modelled at the production shift only. */
+function checkLambdaHook(hook: DeploymentLifecycleHook, stages: readonly string[]): void {
+  if (!hook.hookTargetArn || !hook.roleArn)
+    throw invalid('lifecycleHooks[].hookTargetArn and roleArn: required for an AWS_LAMBDA hook');
+  if (hook.timeoutConfiguration) throw invalid('lifecycleHooks[].timeoutConfiguration: for PAUSE hooks only');
+  if (stages.some((s) => s !== 'PRODUCTION_TRAFFIC_SHIFT'))
+    throw new Error('stand-in: AWS_LAMBDA hooks are modelled at PRODUCTION_TRAFFIC_SHIFT only');
 }
 
 /** The stages of a deployment with `config`, in order, with their traffic (developer guide). */

@@ -19,9 +19,11 @@
  * The shapes are the SDK's own types (`@aws-sdk/client-ecs`), and ./ecs-deployments.test.ts checks
  * every member name and enum value it emits against the SDK's runtime schemas.
  *
- * What it does not model, and refuses rather than pretends: ROLLING deployments (moto's own
- * rollouts cover them), AWS_LAMBDA hooks and PRE_PRODUCTION_TRAFFIC_SHIFT (a hook stage that the
- * SDK's lifecycle-stage enum has no value for), StopServiceDeployment ABORT, RECONCILE_SERVICE
+ * AWS_LAMBDA hooks at PRODUCTION_TRAFFIC_SHIFT: after each shift step the deployment waits on the
+ * function, called in-process by `invokeLambdaHooks` (./ecs-lambda-hooks.ts); assumed (the guide is
+ * silent): the step's bake begins once the hook has SUCCEEDED. Not modelled, refused rather than
+ * pretended: ROLLING deployments (moto's own rollouts cover them), AWS_LAMBDA hooks at other stages
+ * or during a rollback, PRE_PRODUCTION_TRAFFIC_SHIFT (the SDK's stage enum has no value for it), StopServiceDeployment ABORT, RECONCILE_SERVICE
  * (only when more than one revision is ACTIVE), and ListServiceDeployments' createdAt filter.
  * Assumed where the reference is silent (and said so): each stage that is not a bake takes
  * `stageSeconds`; a rollback takes `stageSeconds`; ListServiceDeployments lists newest first.
@@ -41,6 +43,7 @@ import {
   type ContinueServiceDeploymentCommandInput,
   type ContinueServiceDeploymentCommandOutput,
   type DeploymentConfiguration,
+  type DeploymentLifecycleHook,
   type DeploymentLifecycleHookAction,
   type DeploymentLifecycleHookDetail,
   type DescribeServiceDeploymentsCommandInput,
@@ -55,6 +58,7 @@ import {
 } from '@aws-sdk/client-ecs';
 import type { AwsClientStub } from 'aws-sdk-client-mock';
 import { checkConfiguration, plan, type Phase } from './ecs-deployment-plan';
+import { invokeHook, lambdaHookAt, type LambdaInvoke } from './ecs-lambda-hooks';
 
 export { PAUSE_FORBIDDEN } from './ecs-deployment-plan';
 
@@ -85,6 +89,13 @@ interface HookState {
   readonly detail: DeploymentLifecycleHookDetail & { hookId: string };
 }
 
+/** An AWS_LAMBDA hook the deployment waits on: when ECS invokes it next, what it carries over. */
+interface LambdaHookState extends HookState {
+  readonly hook: DeploymentLifecycleHook;
+  dueAt: number;
+  carried?: Record<string, unknown>;
+}
+
 interface Deployment {
   readonly arn: string;
   readonly serviceArn: string;
@@ -103,6 +114,8 @@ interface Deployment {
   phaseStartedAt: number;
   /** A PAUSE hook holding the deployment at the current phase's stage. */
   paused?: HookState;
+  /** An AWS_LAMBDA hook holding the deployment after the current phase's traffic shift. */
+  lambda?: LambdaHookState;
   hooks: HookState[];
   production: number;
   test: number;
@@ -294,6 +307,51 @@ export class EcsDeploymentsStandIn {
     return { $metadata: {}, serviceDeploymentArn: d.arn };
   }
 
+  /**
+   * ECS invokes each AWS_LAMBDA hook that is due (`invoke`: the handler, in-process) and acts on its
+   * answer: IN_PROGRESS again after callBackDelay, SUCCEEDED on to the next phase, FAILED, no valid
+   * answer or a throw rolls back. Returns how many it invoked.
+   */
+  async invokeLambdaHooks(invoke: LambdaInvoke): Promise<number> {
+    this.settleAll();
+    const due = this.allDeployments().filter((d) => d.lambda && this.clock.now() >= d.lambda.dueAt);
+    for (const d of due) {
+      const l = d.lambda!;
+      const read = await invokeHook(invoke, l.hook, l.carried, d);
+      if (d.lambda !== l) continue; // rolled back (an alarm) while it ran
+      const now = this.clock.now();
+      if (read.hookStatus === 'IN_PROGRESS') {
+        [l.dueAt, l.carried] = [now + read.callBackSeconds * 1000, read.hookDetails];
+        continue;
+      }
+      l.detail.status = read.hookStatus;
+      d.lambda = undefined;
+      if (read.hookStatus === 'SUCCEEDED') this.advance(d, now);
+      else this.startRollback(d, now, `lifecycle hook ${l.detail.hookId} (AWS_LAMBDA): ${read.reason}`);
+    }
+    return due.length;
+  }
+
+  /** After a shift step: an AWS_LAMBDA hook at the step's stage holds the deployment until it answers. */
+  private holdForLambda(d: Deployment, phase: Phase, at: number): boolean {
+    const hook = lambdaHookAt(d.config, phase.stage);
+    if (!hook) return false;
+    const state: LambdaHookState = {
+      detail: {
+        hookId: `${phase.stage.toLowerCase()}-${this.id()}`,
+        targetType: 'AWS_LAMBDA',
+        targetArn: hook.hookTargetArn!,
+        status: 'IN_PROGRESS',
+      },
+      hook,
+      dueAt: at,
+    };
+    d.hooks.push(state);
+    d.lambda = state;
+    d.updatedAt = at;
+    return true;
+  }
+
   /** Answers the four service-deployment commands on a client mocked with aws-sdk-client-mock. */
   install(ecs: AwsClientStub<ECSClient>): void {
     ecs
@@ -340,6 +398,7 @@ export class EcsDeploymentsStandIn {
         else this.finishPhase(d, expires);
         continue;
       }
+      if (d.lambda) return;
       const phase = d.phases[d.phase];
       if (!phase) return;
       const ends = d.phaseStartedAt + phase.ms;
@@ -355,7 +414,12 @@ export class EcsDeploymentsStandIn {
       if (phase.test !== undefined) d.test = phase.test;
       if (phase.targetRunning) d.targetRunning = true;
       if (phase.sourceStopped) d.sourceStopped = true;
+      if (phase.production !== undefined && this.holdForLambda(d, phase, at)) return;
     }
+    this.advance(d, at);
+  }
+
+  private advance(d: Deployment, at: number): void {
     d.phase += 1;
     d.updatedAt = at;
     if (d.phase >= d.phases.length) {
@@ -412,6 +476,8 @@ export class EcsDeploymentsStandIn {
 
   /** ECS sends all traffic back to the source revision, then scales the target down. */
   private startRollback(d: Deployment, at: number, reason: string): void {
+    if (d.lambda?.detail.status === 'IN_PROGRESS') d.lambda.detail.status = 'FAILED';
+    d.lambda = undefined;
     if (d.paused) {
       d.paused.detail.status =
         d.paused.detail.status === 'AWAITING_ACTION' ? 'FAILED' : d.paused.detail.status;

@@ -66,6 +66,9 @@ folder('intg/signed-cookies') {
 folder('intg/reporting') {
     description('Releases of reporting in intg')
 }
+folder('intg/canary-judge') {
+    description('Releases of canary-judge in intg')
+}
 folder('staging/frontend') {
     description('Releases of frontend in staging')
 }
@@ -116,6 +119,9 @@ folder('staging/signed-cookies') {
 }
 folder('staging/reporting') {
     description('Releases of reporting in staging')
+}
+folder('staging/canary-judge') {
+    description('Releases of canary-judge in staging')
 }
 folder('prod/frontend') {
     description('Releases of frontend in prod')
@@ -168,6 +174,9 @@ folder('prod/signed-cookies') {
 folder('prod/reporting') {
     description('Releases of reporting in prod')
 }
+folder('prod/canary-judge') {
+    description('Releases of canary-judge in prod')
+}
 folder('mgmt/infra') {
     description('Pulumi stack of the mgmt account')
 }
@@ -189,7 +198,7 @@ folder('mgmt/build') {
 pipelineJob('intg/e2e') {
     description('Runs the end-to-end tests against intg and records the result for the release')
     parameters {
-        choiceParam('SERVICE', ['frontend', 'consignmentapi', 'keycloak', 'transferservice', 'download-files', 'antivirus', 'checksum', 'file-format', 'api-update', 'export-api-authoriser', 'export-status-update', 'notifications', 'create-db-users', 'database-migrations', 'service-unavailable', 'signed-cookies', 'reporting'], 'The service just released')
+        choiceParam('SERVICE', ['frontend', 'consignmentapi', 'keycloak', 'transferservice', 'download-files', 'antivirus', 'checksum', 'file-format', 'api-update', 'export-api-authoriser', 'export-status-update', 'notifications', 'create-db-users', 'database-migrations', 'service-unavailable', 'signed-cookies', 'reporting', 'canary-judge'], 'The service just released')
         stringParam('VERSION', '', 'The version just released')
     }
     properties {
@@ -1236,10 +1245,70 @@ pipelineJob('intg/reporting/rollback') {
         }
     }
 }
+pipelineJob('intg/canary-judge/deploy') {
+    description('Deploys a build of canary-judge to intg. Started by canary-judge\'s build over the Jenkins API; nobody approves.')
+    parameters {
+        choiceParam('SERVICE', ['canary-judge'], 'The service this job releases (fixed for this job)')
+        stringParam('VERSION', '', 'Release tag, e.g. v42, or a branch build, e.g. branch-fix-1a2b3c4')
+        stringParam('GIT_COMMIT', '', 'The commit the version was built from (the build passes it; recorded in the ledger)')
+    }
+    properties {
+        authorizationMatrix {
+            inheritanceStrategy {
+                nonInheriting()
+            }
+            entries {
+                group {
+                    name('nationalarchives*tdr-admins')
+                    permissions(['Job/Build', 'Job/Cancel', 'Job/Read'])
+                }
+                group {
+                    name('nationalarchives*tdr-developers')
+                    permissions(['Job/Build', 'Job/Cancel', 'Job/Read'])
+                }
+            }
+        }
+    }
+    definition {
+        cps {
+            script(readFileFromWorkspace('dist/jenkins/pipelines/deploy-intg.Jenkinsfile'))
+            sandbox(true)
+        }
+    }
+}
+pipelineJob('intg/canary-judge/rollback') {
+    description('Rolls canary-judge in intg back to its previous successful release')
+    parameters {
+        choiceParam('SERVICE', ['canary-judge'], 'The service this job releases (fixed for this job)')
+    }
+    properties {
+        authorizationMatrix {
+            inheritanceStrategy {
+                nonInheriting()
+            }
+            entries {
+                group {
+                    name('nationalarchives*tdr-admins')
+                    permissions(['Job/Build', 'Job/Cancel', 'Job/Read'])
+                }
+                group {
+                    name('nationalarchives*tdr-developers')
+                    permissions(['Job/Build', 'Job/Cancel', 'Job/Read'])
+                }
+            }
+        }
+    }
+    definition {
+        cps {
+            script(readFileFromWorkspace('dist/jenkins/pipelines/rollback-intg.Jenkinsfile'))
+            sandbox(true)
+        }
+    }
+}
 pipelineJob('staging/e2e') {
     description('Runs the end-to-end tests against staging and records the result for the release')
     parameters {
-        choiceParam('SERVICE', ['frontend', 'consignmentapi', 'keycloak', 'transferservice', 'download-files', 'antivirus', 'checksum', 'file-format', 'api-update', 'export-api-authoriser', 'export-status-update', 'notifications', 'create-db-users', 'database-migrations', 'service-unavailable', 'signed-cookies', 'reporting'], 'The service just released')
+        choiceParam('SERVICE', ['frontend', 'consignmentapi', 'keycloak', 'transferservice', 'download-files', 'antivirus', 'checksum', 'file-format', 'api-update', 'export-api-authoriser', 'export-status-update', 'notifications', 'create-db-users', 'database-migrations', 'service-unavailable', 'signed-cookies', 'reporting', 'canary-judge'], 'The service just released')
         stringParam('VERSION', '', 'The version just released')
     }
     properties {
@@ -2269,6 +2338,65 @@ pipelineJob('staging/reporting/rollback') {
         }
     }
 }
+pipelineJob('staging/canary-judge/promote') {
+    description('Promotes canary-judge from intg to staging.')
+    parameters {
+        choiceParam('SERVICE', ['canary-judge'], 'The service this job releases (fixed for this job)')
+        stringParam('VERSION', '', 'Release tag, e.g. v42; empty promotes the version live in intg')
+    }
+    properties {
+        authorizationMatrix {
+            inheritanceStrategy {
+                nonInheriting()
+            }
+            entries {
+                group {
+                    name('nationalarchives*tdr-admins')
+                    permissions(['Job/Build', 'Job/Cancel', 'Job/Read'])
+                }
+                group {
+                    name('nationalarchives*tdr-developers')
+                    permissions(['Job/Build', 'Job/Cancel', 'Job/Read'])
+                }
+            }
+        }
+    }
+    definition {
+        cps {
+            script(readFileFromWorkspace('dist/jenkins/pipelines/promote-staging.Jenkinsfile'))
+            sandbox(true)
+        }
+    }
+}
+pipelineJob('staging/canary-judge/rollback') {
+    description('Rolls canary-judge in staging back to its previous successful release')
+    parameters {
+        choiceParam('SERVICE', ['canary-judge'], 'The service this job releases (fixed for this job)')
+    }
+    properties {
+        authorizationMatrix {
+            inheritanceStrategy {
+                nonInheriting()
+            }
+            entries {
+                group {
+                    name('nationalarchives*tdr-admins')
+                    permissions(['Job/Build', 'Job/Cancel', 'Job/Read'])
+                }
+                group {
+                    name('nationalarchives*tdr-developers')
+                    permissions(['Job/Build', 'Job/Cancel', 'Job/Read'])
+                }
+            }
+        }
+    }
+    definition {
+        cps {
+            script(readFileFromWorkspace('dist/jenkins/pipelines/rollback-staging.Jenkinsfile'))
+            sandbox(true)
+        }
+    }
+}
 pipelineJob('prod/frontend/promote') {
     description('Promotes frontend from staging to prod; a member of admins approves.')
     parameters {
@@ -3247,6 +3375,65 @@ pipelineJob('prod/reporting/rollback') {
     description('Rolls reporting in prod back to its previous successful release')
     parameters {
         choiceParam('SERVICE', ['reporting'], 'The service this job releases (fixed for this job)')
+    }
+    properties {
+        authorizationMatrix {
+            inheritanceStrategy {
+                nonInheriting()
+            }
+            entries {
+                group {
+                    name('nationalarchives*tdr-admins')
+                    permissions(['Job/Build', 'Job/Cancel', 'Job/Read'])
+                }
+                group {
+                    name('nationalarchives*tdr-developers')
+                    permissions(['Job/Read'])
+                }
+            }
+        }
+    }
+    definition {
+        cps {
+            script(readFileFromWorkspace('dist/jenkins/pipelines/rollback-prod.Jenkinsfile'))
+            sandbox(true)
+        }
+    }
+}
+pipelineJob('prod/canary-judge/promote') {
+    description('Promotes canary-judge from staging to prod; a member of admins approves.')
+    parameters {
+        choiceParam('SERVICE', ['canary-judge'], 'The service this job releases (fixed for this job)')
+        stringParam('VERSION', '', 'Release tag, e.g. v42; empty promotes the version live in staging')
+    }
+    properties {
+        authorizationMatrix {
+            inheritanceStrategy {
+                nonInheriting()
+            }
+            entries {
+                group {
+                    name('nationalarchives*tdr-admins')
+                    permissions(['Job/Build', 'Job/Cancel', 'Job/Read'])
+                }
+                group {
+                    name('nationalarchives*tdr-developers')
+                    permissions(['Job/Read'])
+                }
+            }
+        }
+    }
+    definition {
+        cps {
+            script(readFileFromWorkspace('dist/jenkins/pipelines/promote-prod.Jenkinsfile'))
+            sandbox(true)
+        }
+    }
+}
+pipelineJob('prod/canary-judge/rollback') {
+    description('Rolls canary-judge in prod back to its previous successful release')
+    parameters {
+        choiceParam('SERVICE', ['canary-judge'], 'The service this job releases (fixed for this job)')
     }
     properties {
         authorizationMatrix {
@@ -5183,6 +5370,74 @@ multibranchPipelineJob('mgmt/build/tdr-reporting') {
     factory {
         inlineDefinitionBranchProjectFactory {
             markerFile('requirements.txt')
+            script(readFileFromWorkspace('dist/jenkins/pipelines/build.Jenkinsfile'))
+            sandbox(true)
+        }
+    }
+    triggers {
+        periodicFolderTrigger {
+            interval('1d')
+        }
+    }
+    orphanedItemStrategy {
+        discardOldItems {
+            numToKeep(20)
+        }
+    }
+    properties {
+        authorizationMatrix {
+            inheritanceStrategy {
+                nonInheriting()
+            }
+            entries {
+                group {
+                    name('nationalarchives*tdr-admins')
+                    permissions(['Job/Build', 'Job/Cancel', 'Job/Read'])
+                }
+                group {
+                    name('nationalarchives*tdr-developers')
+                    permissions(['Job/Build', 'Job/Cancel', 'Job/Read'])
+                }
+            }
+        }
+    }
+}
+multibranchPipelineJob('mgmt/build/tdr-platform') {
+    description('Builds tdr-platform (canary-judge): tests every branch and pull request; a merge to main is tagged, pushed to ECR and deployed')
+    branchSources {
+        branchSource {
+            source {
+                github {
+                    id('mgmt-build-tdr-platform')
+                    repoOwner('nationalarchives')
+                    repository('tdr-platform')
+                    repositoryUrl('https://github.com/nationalarchives/tdr-platform')
+                    configuredByUrl(false)
+                    credentialsId('github')
+                    traits {
+                        gitHubBranchDiscovery {
+                            strategyId(1)
+                        }
+                        gitHubPullRequestDiscovery {
+                            strategyId(1)
+                        }
+                        cloneOptionTrait {
+                            extension {
+                                shallow(false)
+                                noTags(false)
+                                reference('')
+                                timeout(20)
+                                honorRefspec(false)
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+    factory {
+        inlineDefinitionBranchProjectFactory {
+            markerFile('package.json')
             script(readFileFromWorkspace('dist/jenkins/pipelines/build.Jenkinsfile'))
             sandbox(true)
         }
