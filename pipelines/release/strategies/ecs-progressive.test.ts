@@ -1,6 +1,6 @@
 /**
  * A prod canary through the release engine, against the ECS service-deployment stand-in
- * (test/support/ecs-deployments.ts: stages, traffic split, bake, alarms, the PAUSE hook, Continue,
+ * (sandbox/ecs-deployments.ts: stages, traffic split, bake, alarms, the PAUSE hook, Continue,
  * Stop), ELBv2's production rule and CloudWatch's GetMetricData mocked at the client. The clock is
  * the world's: a 15-minute bake runs in milliseconds.
  */
@@ -25,7 +25,7 @@ import type { DeliveryStrategy } from '../../../services/delivery';
 import { naming } from '../../../services/naming';
 import { approve } from '../admin/approve';
 import type { ReleaseRecord } from '../ledger/ledger';
-import { EcsDeploymentsStandIn } from '../../../test/support/ecs-deployments';
+import { EcsDeploymentsStandIn } from '../../../sandbox/ecs-deployments';
 import { ledger, release, world, type World } from '../../../test/support/ecs-world';
 import { continueHeldRelease, stopInFlightRelease } from './ecs-progressive-run';
 import { releaseService } from './ecs-service-rollout';

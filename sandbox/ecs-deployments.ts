@@ -26,6 +26,10 @@
  * Assumed where the reference is silent (and said so): each stage that is not a bake takes
  * `stageSeconds`; a rollback takes `stageSeconds`; ListServiceDeployments lists newest first.
  *
+ * Used by the integration tests (behind the proxy, test/support/ecs-deployments-wire.ts) and by
+ * `tdr sandbox demo` (./ecs-canary-world.ts, in front of moto for the service-deployment calls
+ * only), which is why it lives here and not in test/support: the sandbox runs it.
+ *
  * Driven by an injected clock: nothing happens until a call reads the state, which first brings
  * every deployment up to `clock.now()`, so a test of a 15-minute bake runs in milliseconds.
  */
