@@ -38,6 +38,7 @@ SLOW_FIRST=(
   test/release-maintenance.test.ts
   test/release-deploy.test.ts
   test/jenkins-jobdsl.test.ts
+  test/resilience/function-canary-crash.test.ts
 )
 for f in "${SLOW_FIRST[@]}"; do
   [ -f "$f" ] || {
