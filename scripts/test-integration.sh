@@ -39,6 +39,7 @@ SLOW_FIRST=(
   test/release-deploy.test.ts
   test/jenkins-jobdsl.test.ts
   test/resilience/function-canary-crash.test.ts
+  test/release-progressive-strategies.test.ts
 )
 for f in "${SLOW_FIRST[@]}"; do
   [ -f "$f" ] || {
