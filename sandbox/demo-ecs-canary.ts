@@ -144,6 +144,8 @@ async function throughStaging(deps: ReleaseDeps, service: string, version: strin
 function stageLine(stages: readonly DeploymentStage[]): string {
   const names: string[] = [];
   for (const s of stages) {
+    // Entering the shift, before any production traffic has moved: no step to show.
+    if (s.stage === 'PRODUCTION_TRAFFIC_SHIFT' && s.production === 0 && s.status === 'IN_PROGRESS') continue;
     const split = s.stage === 'PRODUCTION_TRAFFIC_SHIFT' && s.production !== null ? ` ${s.production}%` : '';
     const how = s.awaitingApproval
       ? ' (paused for approval)'
