@@ -18,6 +18,9 @@
  * TargetResponseTime, UnHealthyHostCount: https://docs.aws.amazon.com/elasticloadbalancing/latest/application/load-balancer-cloudwatch-metrics.html)
  * to moto's CloudWatch, split by the rule's weights. The judge and the engine are the real ones,
  * reading moto; moto's missing percentiles are filled by ./moto-percentiles.ts.
+ * NOT DONE: no test listener rule (`testListenerRule`) in the sandbox, so the pause names the host
+ * without the test listener's port; the stand-in's alarms are never set from moto's CloudWatch (the
+ * demo's rollback is the judge's, StopServiceDeployment, not ECS's alarm rollback).
  */
 import {
   DescribeServicesCommand,
