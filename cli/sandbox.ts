@@ -42,7 +42,7 @@ export function register(program: Command, ctx: CliContext): void {
   sandbox
     .command('demo')
     .description(
-      'deploy to intg, promote to staging, a refused and an approved prod promotion, a rollback; a function to intg and staging, and into prod as a canary that passes and one an error burst rolls back; maintenance on and off in staging; status after each',
+      'deploy to intg, promote to staging, a refused and an approved prod promotion, a rollback; a function to intg and staging; in prod an ECS canary that passes and one a 5xx burst rolls back (stages from the stand-in of ECS deployments), a function canary that passes and one an error burst rolls back; maintenance on and off in staging; status after each',
     )
     .addHelpText('after', '\nExamples:\n  $ AWS_ENDPOINT_URL=http://127.0.0.1:5000 tdr sandbox demo')
     .action(() => runDemo(ctx));

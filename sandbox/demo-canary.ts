@@ -6,8 +6,8 @@
  * traffic is put to moto's CloudWatch minute by minute as the bake's clock moves
  * (./canary-world.ts); the rest is the release engine against moto.
  *
- * Each canary is one `CanaryDemo` in `canaryStory`'s list, so that an ECS canary (ENGINE-ECS's
- * strategy on the service-deployment stand-in) is added as one more entry.
+ * Each canary is one `CanaryDemo`: ./demo-ecs-canary.ts adds the ECS canaries (a service on the
+ * service-deployment stand-in) to the same list.
  */
 import { naming } from '../services/naming';
 import { approve } from '../pipelines/release/admin/approve';
@@ -79,7 +79,7 @@ export async function runCanaryStory(
   steps: readonly CanaryDemo[],
 ): Promise<void> {
   io.say(
-    '\n== Canaries in prod: the new version takes a share of the traffic, the judge reads both versions each minute of the bake, and decides',
+    '\n== Canaries in prod: the new version takes a share of the traffic, the judge reads it against the old one, and decides',
   );
   const time: StoryTime = {};
   for (const s of steps) {

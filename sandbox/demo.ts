@@ -1,8 +1,10 @@
 /**
  * `tdr sandbox demo`: the whole story on the sandbox, with status after each step: deploy to
  * intg, promote to staging, e2e recorded, a refused prod promotion, an approved one, and a
- * rollback; then a function released the same way (intg, then staging), and into prod as a canary
- * that passes and one an error burst rolls back (./demo-canary.ts); then staging switched
+ * rollback; then a function released the same way (intg, then staging); then canaries in prod: a
+ * service as an ECS canary that passes and one a 5xx burst rolls back (./demo-ecs-canary.ts, its
+ * stages from the stand-in of ECS's deployment lifecycle), and the function as a canary that passes
+ * and one an error burst rolls back (./demo-canary.ts); then staging switched
  * into maintenance and back. Every step runs the real release engine against the sandbox's
  * endpoint. How a step is told is ./demo-steps.ts.
  */
@@ -23,6 +25,7 @@ import type { ReleaseRequest } from '../pipelines/release/saga/request';
 import { status } from '../pipelines/release/reads/status';
 import { commandLine, ledgerSeqs, tell, type DemoIo } from './demo-steps';
 import { canaryStory, runCanaryStory } from './demo-canary';
+import { DEMO_CANARY_SERVICE, ecsCanaryStory } from './demo-ecs-canary';
 
 export type { DemoIo } from './demo-steps';
 
@@ -43,12 +46,19 @@ export async function demo(deps: ReleaseDeps, io: DemoIo, approver: ReleaseDeps)
   io.say(`${count('adopted')} adopted, ${count('recorded')} already recorded, ${count('refused')} refused`);
   await serviceStory(deps, io, approver);
   const fn = await functionStory(deps, io);
-  if (fn) await runCanaryStory(deps, io, approver, canaryStory(fn));
+  const ecs = ecsCanaryStory(deps.platform);
+  const canaries = [...ecs, ...(fn ? canaryStory(fn) : [])];
+  if (canaries.length > 0) await runCanaryStory(deps, io, approver, canaries);
   await maintenanceStory(deps, io);
   io.say(
     [
       '\nThe ledger holds every step:',
       `  tdr history --service ${DEMO_SERVICE} --env staging`,
+      ...(ecs.length > 0
+        ? [
+            `  tdr history --service ${DEMO_CANARY_SERVICE} --env prod -o json   (the ECS canaries' stages and judgements)`,
+          ]
+        : []),
       ...(fn
         ? [
             `  tdr history --service ${fn} --env staging`,

@@ -49,6 +49,8 @@ SLOW_FIRST=(
   test/release-canary.test.ts
   test/release-function.test.ts
   test/jenkins-jobdsl.test.ts
+  test/resilience/function-canary-crash.test.ts
+  test/release-progressive-strategies.test.ts
 )
 for f in "${SLOW_FIRST[@]}"; do
   [ -f "$f" ] || {

@@ -1,6 +1,6 @@
 /**
  * A prod canary through real `tdr` processes: moto for everything it serves, and the ECS
- * service-deployment stand-in (test/support/ecs-deployments.ts) behind the proxy for what it does
+ * service-deployment stand-in (sandbox/ecs-deployments.ts) behind the proxy for what it does
  * not (ListServiceDeployments, DescribeServiceDeployments, ContinueServiceDeployment,
  * StopServiceDeployment), with moto's DescribeServices answer given the deployment configuration
  * infra would set (CANARY, alarm rollback, a PAUSE hook after test traffic). UpdateService of the
@@ -15,7 +15,7 @@ import { naming } from '../services/naming';
 import { motoServer } from './support/hooks';
 import { startProxy, type Proxy } from './support/proxy';
 import { runTdr } from './support/cli';
-import { EcsDeploymentsStandIn } from './support/ecs-deployments';
+import { EcsDeploymentsStandIn } from '../sandbox/ecs-deployments';
 import { FakeGrafana } from './support/fake-grafana';
 import { standInAnswer, withDeploymentConfiguration } from './support/ecs-deployments-wire';
 import { APPROVER_ROLE, SANDBOX, as, sandboxUp, tdr } from './support/release';

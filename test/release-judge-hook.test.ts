@@ -1,6 +1,6 @@
 /**
  * The canary judge as ECS runs it: a prod canary on the service-deployment stand-in
- * (support/ecs-deployments.ts) with the lifecycle hooks infra gives it (the approval PAUSE left out:
+ * (sandbox/ecs-deployments.ts) with the lifecycle hooks infra gives it (the approval PAUSE left out:
  * the approval is proved in pipelines/release/strategies/ecs-progressive.test.ts) and the judge's
  * AWS_LAMBDA hook at PRODUCTION_TRAFFIC_SHIFT, whose handler (pipelines/release/hook) the stand-in
  * invokes in-process after each shift step, as ECS invokes the function (moto runs no Lambda code).
@@ -28,7 +28,7 @@ import { lambdaArn } from '../infra/definitions/lambda';
 import { withPercentiles } from '../sandbox/moto-percentiles';
 import { TEST_ACCOUNT_IDS, assumeRole } from './support/accounts';
 import { recordingCommand } from './support/aws-calls';
-import { EcsDeploymentsStandIn, ManualClock } from './support/ecs-deployments';
+import { EcsDeploymentsStandIn, ManualClock } from '../sandbox/ecs-deployments';
 
 const MINUTE = 60_000;
 const PROD = TEST_ACCOUNT_IDS.prod;

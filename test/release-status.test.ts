@@ -10,7 +10,9 @@ import { DeleteParameterCommand, PutParameterCommand, SSMClient } from '@aws-sdk
 import { expect } from 'chai';
 import { loadPlatform } from '../services/config';
 import { naming } from '../services/naming';
-import { ecsServices, functions, workloadEnvironmentNames } from '../services/queries';
+import { deliveryStrategy, ecsServices, functions, workloadEnvironmentNames } from '../services/queries';
+import type { DeploymentStage } from '../pipelines/release/ledger/ledger';
+import { DEMO_CANARY_SERVICE, STAND_IN_NOTE } from '../sandbox/demo-ecs-canary';
 import type { MaintenanceStatus } from '../pipelines/release/reads/maintenance-status';
 import type { StatusRow } from '../pipelines/release/reads/status';
 import { assumeRole } from './support/accounts';
@@ -290,6 +292,35 @@ describe('rollback, status and history (moto)', () => {
     expect([verdict(v2InProd), verdict(v3InProd)]).to.deep.equal(['pass', 'fail']);
     expect(r.stdout).to.contain('judged pass: live moves wholly to version 2');
     expect(r.stdout).to.match(/rolled back: canary fail before the bake ended: error rate/);
+
+    // Prod takes a service as ECS canaries, its stages from the stand-in (said so), judged by the
+    // engine's judge over moto's CloudWatch: v2 passes after Alice's approval at the pause; v3's
+    // 5xx burst is judged fail at the canary step and rolled back before the rest of the traffic.
+    expect(r.stdout).to.contain(STAND_IN_NOTE);
+    const strategy = deliveryStrategy(loadPlatform({}), DEMO_CANARY_SERVICE, 'prod');
+    if (strategy?.kind !== 'canary') throw new Error('prod delivers services as a canary');
+    const [ecsV3, ecsV2] = (await historyJson(env, 'prod', DEMO_CANARY_SERVICE)).filter(
+      (h) => h.kind === 'release' && h.outcome !== 'started',
+    );
+    expect(ecsV2).to.deep.include({ action: 'promote', version: 'v2', outcome: 'succeeded' });
+    expect(ecsV3).to.deep.include({ action: 'promote', version: 'v3', outcome: 'rolled_back' });
+    const judged = (h: Record<string, unknown> | undefined) =>
+      ((h?.stages ?? []) as DeploymentStage[]).filter((st) => st.judgement);
+    expect(judged(ecsV2).map((st) => [st.production, st.judgement?.verdict])).to.deep.equal([
+      [strategy.canaryPercent, 'pass'],
+    ]);
+    expect(judged(ecsV3).map((st) => [st.production, st.judgement?.verdict])).to.deep.equal([
+      [strategy.canaryPercent, 'fail'],
+    ]);
+    // The judge's evidence: the canary target group's 5xx, read back from moto.
+    const evidence = judged(ecsV3)[0]?.judgement?.evidence as { values?: Record<string, number[]> };
+    expect(evidence.values?.canary_5xx?.[0] ?? 0).to.be.greaterThan(0);
+    const reached = Math.max(...((ecsV3?.stages ?? []) as DeploymentStage[]).map((st) => st.production ?? 0));
+    expect(reached, 'rolled back before all the traffic moved').to.be.below(100);
+    expect(r.stdout).to.contain(`$ tdr approve --service ${DEMO_CANARY_SERVICE} --env prod`);
+    expect(r.stdout).to.contain(
+      `rolled_back: rolled back: the canary judge said fail at ${strategy.canaryPercent}% (5xx rate`,
+    );
 
     // Maintenance in staging: on with a reason, reported by status, off with the listener as it was.
     for (const s of [

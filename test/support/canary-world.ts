@@ -27,7 +27,7 @@ import { approve } from '../../pipelines/release/admin/approve';
 import type { ReleaseRecord } from '../../pipelines/release/ledger/ledger';
 import { continueHeldRelease } from '../../pipelines/release/strategies/ecs-progressive-run';
 import { releaseService } from '../../pipelines/release/strategies/ecs-service-rollout';
-import { EcsDeploymentsStandIn } from './ecs-deployments';
+import { EcsDeploymentsStandIn } from '../../sandbox/ecs-deployments';
 import { ledger, release, world, type World } from './ecs-world';
 
 export const MGMT = '123456789012';

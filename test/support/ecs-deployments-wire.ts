@@ -1,5 +1,5 @@
 /**
- * The ECS service-deployment stand-in (./ecs-deployments.ts) on the wire, for a real `tdr` process
+ * The ECS service-deployment stand-in (sandbox/ecs-deployments.ts) on the wire, for a real `tdr` process
  * behind the proxy (./proxy.ts `answer`): ListServiceDeployments, DescribeServiceDeployments,
  * ContinueServiceDeployment and StopServiceDeployment answered in the awsJson1_1 protocol ECS
  * speaks (timestamps as epoch seconds; an error as `{__type, message}` with HTTP 400:
@@ -7,7 +7,7 @@
  * answer for the service given the deployment configuration ECS would have.
  */
 import type { DeploymentConfiguration } from '@aws-sdk/client-ecs';
-import type { EcsDeploymentsStandIn } from './ecs-deployments';
+import type { EcsDeploymentsStandIn } from '../../sandbox/ecs-deployments';
 import type { Operation } from './proxy';
 
 /** Dates as awsJson1_1 sends them: epoch seconds. */

@@ -70,7 +70,7 @@ export interface ProxyOptions {
   readonly rewrite?: (op: Operation, body: Buffer) => Buffer | undefined;
   /**
    * Answers `op` itself instead of moto (a JSON-protocol call moto does not serve, e.g. ECS's
-   * service deployments from test/support/ecs-deployments.ts), or undefined to forward it.
+   * service deployments from sandbox/ecs-deployments.ts), or undefined to forward it.
    */
   readonly answer?: (
     op: Operation,

@@ -319,7 +319,7 @@ async function judgeStep(o: FollowOptions, d: ServiceDeployment, now: Date): Pro
     evidence: null,
   });
   const cwOf = o.deps.clients.cloudWatch;
-  const subject = await canarySubject(o);
+  const subject = await canarySubject(o, d.targetServiceRevision?.requestedProductionTrafficWeight);
   if (typeof subject === 'string') return inconclusive(subject);
   const from = d.updatedAt ?? new Date(now.getTime() - 60_000);
   const end = new Date(Math.floor(now.getTime() / 60_000) * 60_000);
@@ -337,8 +337,13 @@ async function judgeStep(o: FollowOptions, d: ServiceDeployment, now: Date): Pro
   };
 }
 
-/** The judge's subject from the production listener rule's weights; a string says why not. */
-async function canarySubject(o: FollowOptions): Promise<JudgeSubject | string> {
+/**
+ * The judge's subject from the production listener rule's weights; a string says why not. The
+ * canary's target group is the one whose share is the target revision's production weight
+ * (API_ServiceRevisionSummary `requestedProductionTrafficWeight`): past 50 % (a linear step at 60 %)
+ * it is the larger one.
+ */
+async function canarySubject(o: FollowOptions, production?: number): Promise<JudgeSubject | string> {
   const svc = await new Ecs(o.deps.clients.ecs(o.env)).activeService(
     naming.cluster(o.service, o.env),
     naming.ecsService(o.service, o.env),
@@ -347,7 +352,11 @@ async function canarySubject(o: FollowOptions): Promise<JudgeSubject | string> {
     ?.advancedConfiguration?.productionListenerRule;
   if (!rule) return 'the service has no production listener rule (loadBalancers[].advancedConfiguration)';
   const weights = await new LoadBalancers(o.deps.clients.elbv2(o.env)).forwardWeights(rule);
-  const live = weights.filter((w) => w.weight > 0).sort((a, b) => a.weight - b.weight);
+  const total = weights.reduce((n, w) => n + w.weight, 0);
+  const off = (w: { weight: number }) => Math.abs((w.weight * 100) / (total || 1) - (production ?? 0));
+  const live = weights
+    .filter((w) => w.weight > 0)
+    .sort((a, b) => (production === undefined ? a.weight - b.weight : off(a) - off(b)));
   const [canary, baseline] = live;
   if (!canary || !baseline || live.length !== 2)
     return `the production rule forwards to ${live.length} weighted target group(s), not a canary and a baseline`;

@@ -21,13 +21,14 @@
  *
  * AWS_LAMBDA hooks at PRODUCTION_TRAFFIC_SHIFT: after each shift step the deployment waits on the
  * function, called in-process by `invokeLambdaHooks` (./ecs-lambda-hooks.ts); assumed (the guide is
- * silent): the step's bake begins once the hook has SUCCEEDED. Not modelled, refused rather than
- * pretended: ROLLING deployments (moto's own rollouts cover them), AWS_LAMBDA hooks at other stages
- * or during a rollback, PRE_PRODUCTION_TRAFFIC_SHIFT (the SDK's stage enum has no value for it), StopServiceDeployment ABORT, RECONCILE_SERVICE
- * (only when more than one revision is ACTIVE), and ListServiceDeployments' createdAt filter.
- * Assumed where the reference is silent (and said so): each stage that is not a bake takes
- * `stageSeconds`; a rollback takes `stageSeconds`; ListServiceDeployments lists newest first.
- *
+ * silent): the step's bake begins once the hook has SUCCEEDED. Refused, not modelled: ROLLING
+ * (moto's own rollouts cover it), AWS_LAMBDA hooks at other stages or during a rollback,
+ * PRE_PRODUCTION_TRAFFIC_SHIFT (not in the SDK's stage enum), StopServiceDeployment ABORT,
+ * RECONCILE_SERVICE (only with several ACTIVE revisions), ListServiceDeployments' createdAt filter.
+ * Assumed where the reference is silent: each stage that is not a bake, and a rollback, takes
+ * `stageSeconds`; ListServiceDeployments lists newest first. Used by the integration tests (behind
+ * the proxy, test/support/ecs-deployments-wire.ts) and by `tdr sandbox demo`
+ * (./ecs-canary-world.ts, in front of moto for the service-deployment calls only): the sandbox runs it.
  * Driven by an injected clock: nothing happens until a call reads the state, which first brings
  * every deployment up to `clock.now()`, so a test of a 15-minute bake runs in milliseconds.
  */
@@ -85,9 +86,7 @@ const TERMINAL: readonly ServiceDeploymentStatus[] = [
   'ROLLBACK_FAILED',
 ];
 
-interface HookState {
-  readonly detail: DeploymentLifecycleHookDetail & { hookId: string };
-}
+type HookState = { readonly detail: DeploymentLifecycleHookDetail & { hookId: string } };
 
 /** An AWS_LAMBDA hook the deployment waits on: when ECS invokes it next, what it carries over. */
 interface LambdaHookState extends HookState {

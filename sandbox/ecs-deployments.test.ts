@@ -18,7 +18,7 @@ import {
 } from '@aws-sdk/client-ecs';
 import { mockClient } from 'aws-sdk-client-mock';
 import { expect } from 'chai';
-import { linearShifts } from '../../services/delivery';
+import { linearShifts } from '../services/delivery';
 import { EcsDeploymentsStandIn, ManualClock, PAUSE_FORBIDDEN } from './ecs-deployments';
 
 const MINUTE = 60_000;
@@ -145,7 +145,7 @@ const weights = (d: ServiceDeployment) => ({
   sourceProduction: d.sourceServiceRevisions?.[0]?.requestedProductionTrafficWeight,
 });
 
-describe('test/support/ecs-deployments: the ECS service-deployment stand-in', () => {
+describe('sandbox/ecs-deployments: the ECS service-deployment stand-in', () => {
   it('takes a canary through its stages, held by the PAUSE hook until continued', async () => {
     const { start, describe, stages, clock, client } = setup(canaryConfig());
     const arn = start();
