@@ -29,6 +29,7 @@ import { parseAccountIds, type AccountIds, type Platform } from '../services/con
 import type { EcsServiceEntry } from '../services/catalogue';
 import { WORKLOAD_ENVIRONMENTS, type WorkloadEnvironmentName } from '../services/environments';
 import { JENKINS_IMAGES, naming } from '../services/naming';
+import { KANIKO } from '../services/kaniko';
 import { ecsEntries } from '../services/queries';
 import { INITIAL_IMAGE_TAG } from '../infra/accounts/settings';
 import { AGENT_IMAGE_TARGETS, DEFAULT_JENKINS_SETTINGS, agentImageTag } from '../pipelines/jenkins/settings';
@@ -134,18 +135,23 @@ export async function sandboxUp(
   // and `tdr bootstrap check` looks for them).
   const agentTag = agentImageTag(DEFAULT_JENKINS_SETTINGS.tdrVersion);
   for (const image of JENKINS_IMAGES) await createRepository(ecr, naming.jenkinsImageRepository(image));
-  for (const { repository } of AGENT_IMAGE_TARGETS)
-    await ignoreExists(`pushing ${repository}:${agentTag}`, () =>
+  // Kaniko's own image goes by the fork's release tag (services/kaniko.ts), as the plan pushes it.
+  const images = [
+    ...AGENT_IMAGE_TARGETS.map(({ repository }) => ({ repository, tag: agentTag })),
+    { repository: naming.jenkinsImageRepository('kaniko'), tag: KANIKO.version },
+  ];
+  for (const { repository, tag } of images)
+    await ignoreExists(`pushing ${repository}:${tag}`, () =>
       ecr.send(
         new PutImageCommand({
           repositoryName: repository,
-          imageTag: agentTag,
-          imageManifest: fakeManifest(repository, agentTag),
+          imageTag: tag,
+          imageManifest: fakeManifest(repository, tag),
         }),
       ),
     );
   created.push(
-    `mgmt: ECR ${JENKINS_IMAGES.map((i) => naming.jenkinsImageRepository(i)).join(', ')} (agents ${agentTag})`,
+    `mgmt: ECR ${JENKINS_IMAGES.map((i) => naming.jenkinsImageRepository(i)).join(', ')} (agents ${agentTag}, kaniko ${KANIKO.version})`,
   );
 
   // IAM and ECS do not wait for each other (moto checks no role a task definition names).

@@ -35,7 +35,7 @@ const CASC_JOBS = 'casc-jobs.groovy';
 
 /** Everything a shell could be tricked by: quotes, `;`, `$()`, backticks, a newline. */
 const HOSTILE =
-  "v1\"; touch canary-1; echo $(touch canary-2) `touch canary-3` '; touch canary-4; '\n touch canary-5";
+  "v1\"; touch hostilemark-1; echo $(touch hostilemark-2) `touch hostilemark-3` '; touch hostilemark-4; '\n touch hostilemark-5";
 
 type Described = { constant: unknown } | { expression: string; text: string };
 type CallArgs = Array<Described | Record<string, Described>>;
@@ -155,7 +155,7 @@ describe('generated Jenkins Groovy, checked by Debian groovy, npm-groovy-lint an
       for (const args of i.calls?.sh ?? []) {
         const script = shScript(args);
         expect(script.constant, `${i.file}: sh(${script.text})`).to.equal(true);
-        expect(script.text, i.file).to.not.contain('canary');
+        expect(script.text, i.file).to.not.contain('hostilemark');
         shCount += 1;
       }
     }
@@ -169,7 +169,7 @@ describe('generated Jenkins Groovy, checked by Debian groovy, npm-groovy-lint an
     for (const args of versionDefaults) expect(constant(args[1])).to.equal(HOSTILE);
     for (const [relative, content] of rendered) {
       if (relative.endsWith('.Jenkinsfile') || relative === 'Jenkinsfile')
-        expect(content, relative).to.not.contain('canary');
+        expect(content, relative).to.not.contain('hostilemark');
     }
   });
 
@@ -281,7 +281,7 @@ describe('generated Jenkins Groovy, checked by Debian groovy, npm-groovy-lint an
       }
     }
     expect(carried, 'commands that carried a hostile value').to.be.greaterThan(5);
-    expect(readdirSync(work).filter((f) => f.startsWith('canary'))).to.deep.equal([]);
+    expect(readdirSync(work).filter((f) => f.startsWith('hostilemark'))).to.deep.equal([]);
   });
 
   it('passes npm-groovy-lint --failon error with the Jenkinsfile rules', () => {

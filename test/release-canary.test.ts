@@ -192,8 +192,10 @@ describe('prod canary through tdr processes (moto + the ECS service-deployment s
     expect(approved.stderr).to.contain('continuing service deployment');
     expect(continued, 'ContinueServiceDeployment sent once').to.have.length(1);
     expect(newest(s)?.status).to.equal('ROLLBACK_SUCCESSFUL');
-    const [last, approval] = await history(s.env);
-    expect(approval).to.include({ kind: 'approval', approver: 'alice', version: 'v2' });
+    // Newest first: the outcome, the stage records the continued deployment reached, the approval.
+    const records = await history(s.env);
+    const last = records[0];
+    expect(records.find((r) => r.kind === 'approval')).to.include({ approver: 'alice', version: 'v2' });
     expect(last).to.include({ outcome: 'rolled_back', version: 'v2' });
     expect(String(last?.detail)).to.contain('the canary judge said inconclusive');
   });
