@@ -15,6 +15,7 @@ import { loadPlatform } from '../services/config';
 import { WORKLOAD_ENVIRONMENTS } from '../services/environments';
 import { ecsServices, functions } from '../services/queries';
 import { naming } from '../services/naming';
+import { KANIKO } from '../services/kaniko';
 import { initialArtifacts } from '../infra/bootstrap/plan';
 import { assumeRole } from './support/accounts';
 import { SANDBOX, sandboxUp, tdr } from './support/release';
@@ -33,9 +34,13 @@ describe('tdr bootstrap check (moto)', () => {
     const all = JSON.parse((await tdr(['bootstrap', 'check', '-o', 'json'], env)).stdout) as Result[];
     expect(all.filter((r) => r.mark === 'ng')).to.deep.equal([]);
     const { initialImages, initialPackages } = initialArtifacts(loadPlatform({}));
-    // The seed step's `initial` images, and the Jenkins agent images the plan's images step pushes.
+    // The seed step's `initial` images, and the Jenkins agent images and Kaniko's own image the
+    // plan's images step pushes.
     expect(all.filter((r) => r.mark === 'ok' && r.item.startsWith('image '))).to.have.length(
-      initialImages.length + AGENT_IMAGE_TARGETS.length,
+      initialImages.length + AGENT_IMAGE_TARGETS.length + 1,
+    );
+    expect(all.map((r) => r.item)).to.include(
+      `image ${naming.jenkinsImageRepository('kaniko')}:${KANIKO.version}`,
     );
     expect(all.filter((r) => r.mark === 'ok' && r.item.startsWith('package '))).to.have.length(
       functions(loadPlatform({}).catalogue).length,
