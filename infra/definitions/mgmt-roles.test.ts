@@ -278,9 +278,10 @@ describe('release approver roles: people who run tdr approve', () => {
             's3:ListBucket',
             's3:PutObject',
             'ssm:GetParameters',
-            // The approval role of each environment it approves where something pauses for one.
+            // The approval role of each environment it approves where something pauses for one,
+            // and the release webhook that announces what it continued there.
             ...(approvalRoleArnsFor(platform, approver.environments, TEST_ACCOUNT_IDS).length > 0
-              ? ['sts:AssumeRole']
+              ? ['sts:AssumeRole', 'ssm:GetParameter']
               : []),
           ].sort(),
         );

@@ -183,6 +183,17 @@ function continueStatements(
   return [
     { Sid: 'ContinueHeldDeployments', Effect: 'Allow', Action: 'sts:AssumeRole', Resource: roles },
     { Sid: 'HoldReleaseLeases', Effect: 'Allow', Action: 's3:PutObject', Resource: leases },
+    {
+      // The held deployment's outcome is announced as any release's (pipelines/release/notify.ts),
+      // through the release webhook: a SecureString under aws/ssm, whose key policy lets every
+      // principal of the account decrypt through SSM
+      // (https://docs.aws.amazon.com/systems-manager/latest/userguide/ps-restrict-decryption.html).
+      // The webhook can only post to the release channel, where the approver's name goes anyway.
+      Sid: 'AnnounceHeldDeployments',
+      Effect: 'Allow',
+      Action: 'ssm:GetParameter',
+      Resource: arn.ssmParameter(mgmt.region, mgmt.accountId, naming.slackWebhookParameter()),
+    },
   ];
 }
 
