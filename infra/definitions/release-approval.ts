@@ -64,7 +64,8 @@ export function releaseApprovalRole(
   const trusted = approverRoleNamesOf(platform, env);
   const sets = approverPermissionSets(platform.environments[env]);
   if (servicesHeldForApproval(platform, env).length === 0 || trusted.length === 0) return undefined;
-  const ssoNote = sets.length > 0 ? ` and the SSO permission set${sets.length > 1 ? "s" : ""} ${sets.join(', ')}` : '';
+  const ssoNote =
+    sets.length > 0 ? ` and the SSO permission set${sets.length > 1 ? 's' : ''} ${sets.join(', ')}` : '';
   return {
     roleName: naming.releaseApprovalRole(env),
     description: `${env}'s release approvers (${trusted.join(', ')}${ssoNote} in mgmt) continue a deployment ECS holds for their approval (tdr approve), and follow it to the end; nothing else`,
