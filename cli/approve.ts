@@ -92,7 +92,8 @@ export function register(program: Command, ctx: CliContext): void {
 /**
  * The in-flight deployment of the service, where the model pauses it for an approval. Only a
  * refused AssumeRole of the approval role (not deployed yet, or this approver's role may not
- * assume it) is gone past: then nothing held can be seen or continued by this identity, and the
+ * assume it: e.g. an SSO permission set whose own policy, in IAM Identity Center, does not allow
+ * it yet; docs/runbook-first-standup.md) is gone past: then nothing held can be seen or continued by this identity, and the
  * approval still counts for a promotion that asks for it first. Anything else (the network, ECS,
  * expired credentials) fails the command here, before anything is written: an approval is never
  * recorded silently while a deployment stays held.

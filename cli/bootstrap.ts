@@ -246,6 +246,7 @@ export function standUpInput(
     jenkinsUrl: jenkins.DEFAULT_JENKINS_SETTINGS.jenkinsUrl,
     githubOrganisation: organisation.githubOrganisation,
     preservationRoleArns: Object.values(organisation.preservationExportReaderRoleArns),
+    ssoApprovers: plan.ssoApproverGrants(platform, accountIds),
     ...plan.initialArtifacts(platform),
     jenkinsImages: {
       controller: {

@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import { DEFAULT_ENVIRONMENTS, type Environment, type EnvironmentName } from './environments';
-import { approverRoles } from './queries';
+import { approverPermissionSets, approverRoles } from './queries';
 
 function approving(approvers: Partial<Record<EnvironmentName, readonly string[]>>) {
   const envs = { ...DEFAULT_ENVIRONMENTS } as Record<EnvironmentName, Environment>;
@@ -35,5 +35,18 @@ describe('approverRoles: the approver roles the platform creates', () => {
       { roleName: 'Shared', environments: ['staging', 'prod'] },
       { roleName: 'OnlyStaging', environments: ['staging'] },
     ]);
+  });
+});
+
+describe('approverPermissionSets: the IAM Identity Center permission sets among an environment’s approvers', () => {
+  it('are the sets named under Identity Center’s path, each once, in model order; nothing else', () => {
+    const sso = (set: string) => `role/aws-reserved/sso.amazonaws.com/AWSReservedSSO_${set}_*`;
+    const envs = approving({
+      staging: ['role/Shared', 'role/AWSReservedSSO_LookAlike_*', 'role/team/AWSReservedSSO_Pathed_*'],
+      prod: [sso('TDRAdmin'), 'role/Shared', sso('TDR.Release-Managers'), sso('TDRAdmin')],
+    });
+    expect(approverPermissionSets(envs.staging)).to.deep.equal([]);
+    expect(approverPermissionSets(envs.prod)).to.deep.equal(['TDRAdmin', 'TDR.Release-Managers']);
+    expect(approverPermissionSets(DEFAULT_ENVIRONMENTS.intg)).to.deep.equal([]);
   });
 });

@@ -161,6 +161,25 @@ export function approverRoles(environments: Readonly<Record<EnvironmentName, Env
   return [...roles].map(([roleName, envs]) => ({ roleName, environments: envs }));
 }
 
+/**
+ * An approver entry naming an IAM Identity Center permission set's roles:
+ * `role/aws-reserved/sso.amazonaws.com/AWSReservedSSO_{PermissionSet}_*` (the `*` is the suffix
+ * Identity Center gives the role; a permission set's name is 1–32 of `[\w+=,.@-]`, SSO Admin API
+ * `CreatePermissionSet` Name). services/validate.ts holds every `aws-reserved/` entry to this form.
+ */
+export const SSO_APPROVER_ENTRY =
+  /^role\/aws-reserved\/sso\.amazonaws\.com\/AWSReservedSSO_([\w+=,.@-]{1,32})_\*$/;
+
+/** The permission sets among `env`'s approvers (SSO_APPROVER_ENTRY), in model order, each once. */
+export function approverPermissionSets(env: Environment): string[] {
+  const sets: string[] = [];
+  for (const approver of env.promotion?.approval?.approvers ?? []) {
+    const set = SSO_APPROVER_ENTRY.exec(approver)?.[1];
+    if (set && !sets.includes(set)) sets.push(set);
+  }
+  return sets;
+}
+
 /** What every entry built from one repository shares (validation holds them equal). */
 export interface SharedSource {
   readonly repository: string;

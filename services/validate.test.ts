@@ -235,6 +235,52 @@ describe('services/validate', () => {
       message: /automatic promotion cannot also require approval/,
     },
     {
+      name: 'an Identity Center approver that names no permission set',
+      patch: {
+        environments: {
+          prod: {
+            promotion: {
+              approval: {
+                approvers: ['role/TDRReleaseApproverProd', 'role/aws-reserved/sso.amazonaws.com/*'],
+              },
+            },
+          },
+        },
+      },
+      path: 'environments.prod.promotion.approval.approvers.1',
+      message: /role\/aws-reserved\/sso\.amazonaws\.com\/AWSReservedSSO_\{PermissionSet\}_\*/,
+    },
+    {
+      name: 'an Identity Center permission set name longer than 32 characters',
+      patch: {
+        environments: {
+          prod: {
+            promotion: {
+              approval: {
+                approvers: [`role/aws-reserved/sso.amazonaws.com/AWSReservedSSO_${'A'.repeat(33)}_*`],
+              },
+            },
+          },
+        },
+      },
+      path: 'environments.prod.promotion.approval.approvers.0',
+      message: /a permission set name of 1-32/,
+    },
+    {
+      name: 'more approver entries than the bound',
+      patch: {
+        environments: {
+          prod: {
+            promotion: {
+              approval: { approvers: Array.from({ length: 11 }, (_, i) => `role/Approver${i}`) },
+            },
+          },
+        },
+      },
+      path: 'environments.prod.promotion.approval.approvers',
+      message: /at most 10 approver entries/,
+    },
+    {
       name: 'a workload environment with no promotion source',
       patch: { environments: { staging: { promotion: null } } },
       path: 'environments.staging.promotion',

@@ -14,7 +14,10 @@ import {
 import type { ValidationIssue } from './errors';
 import { FARGATE_CPU_SIZES, fargateMemoryFor } from './fargate';
 import { MAINTENANCE_SUBJECT, TRAIN_SUBJECT } from './naming';
-import { builtEntries, ecsEntries, ecsServices, entryOfKind } from './queries';
+import { SSO_APPROVER_ENTRY, builtEntries, ecsEntries, ecsServices, entryOfKind } from './queries';
+
+/** The most approver entries (roles or permission sets) an environment may name. */
+const APPROVERS_MAX = 10;
 import { buildSourceShape, pascal, perEnv, repositoryPath } from './schema-parts';
 import { checkBackend, lambdaSchema, stateMachineSchema } from './validate-backend';
 import { DEPENDS_ON_MAX, checkTrainOrder } from './train-order';
@@ -70,11 +73,23 @@ const promotionSchema = z.strictObject({
       group: z.string().min(1),
       approvers: z
         .array(
-          z.string().regex(/^role\/(?:[\w+=,.@*-]+\/)*[\w+=,.@*-]+$/, {
-            error: 'must be an IAM role in the mgmt account, role/{path/}{name} (* matches an SSO suffix)',
-          }),
+          z
+            .string()
+            .max(512, { error: 'at most 512 characters (an IAM role path and name)' })
+            .regex(/^role\/(?:[\w+=,.@*-]+\/)*[\w+=,.@*-]+$/, {
+              error: 'must be an IAM role in the mgmt account, role/{path/}{name} (* matches an SSO suffix)',
+            })
+            // Identity Center's roles are trusted by the approval role per permission set
+            // (infra/definitions/release-approval.ts), so an entry under its path must name one.
+            .refine((a) => !a.startsWith('role/aws-reserved/') || SSO_APPROVER_ENTRY.test(a), {
+              error:
+                'an IAM Identity Center approver is role/aws-reserved/sso.amazonaws.com/AWSReservedSSO_{PermissionSet}_* (a permission set name of 1-32 letters, digits or +=,.@_-)',
+            }),
         )
-        .min(1, { error: 'must name at least one approver role' }),
+        .min(1, { error: 'must name at least one approver role' })
+        // Each permission set costs the approval role's trust policy two ARN patterns (about 200
+        // characters of IAM's 2,048 by default), so the list is bounded.
+        .max(APPROVERS_MAX, { error: `at most ${APPROVERS_MAX} approver entries` }),
       approverMustNotBePromoter: z.boolean(),
     })
     .nullable(),

@@ -1,7 +1,10 @@
 import { expect } from 'chai';
 import { KANIKO } from '../../services/kaniko';
 import { naming } from '../../services/naming';
-import { firstStandUp, standUpPrerequisites } from './plan';
+import { loadPlatform } from '../../services/config';
+import { approverPermissionSets } from '../../services/queries';
+import { approvalRoleEnvironments } from '../definitions/release-approval';
+import { firstStandUp, ssoApproverGrants, standUpPrerequisites } from './plan';
 
 const accountIds = {
   mgmt: '900000000000',
@@ -100,6 +103,28 @@ describe('the first stand-up plan', () => {
       expect(step.commands).to.include(
         `npx tdr preflight --stack ${env} && pulumi up --stack ${env} --plan ${env}-plan.json`,
       );
+    }
+  });
+
+  it("asks, after each stack with an approval role, for its SSO approvers' permission sets to allow assuming it", () => {
+    const platform = loadPlatform({});
+    const grants = ssoApproverGrants(platform, accountIds);
+    const expected = approvalRoleEnvironments(platform).flatMap((env) =>
+      approverPermissionSets(platform.environments[env]).map((set) => ({ env, set })),
+    );
+    expect(grants.map((g) => ({ env: g.env, set: g.permissionSet }))).to.deep.equal(expected);
+    expect(grants.length).to.be.greaterThan(0);
+    const withGrants = firstStandUp({ ...input, ssoApprovers: grants });
+    for (const env of ['mgmt', 'sbox', 'intg', 'staging', 'prod'] as const) {
+      const check = withGrants.find((s) => s.title.startsWith(`The ${env} account`))!.check;
+      const mine = grants.filter((g) => g.env === env);
+      for (const g of mine) {
+        expect(g.approvalRoleArn).to.equal(naming.roleArn(accountIds[env], naming.releaseApprovalRole(env)));
+        expect(check).to.include(
+          `the permission set ${g.permissionSet}'s own policy allows sts:AssumeRole on ${g.approvalRoleArn}`,
+        );
+      }
+      if (mine.length === 0) expect(check, env).to.not.include('IAM Identity Center');
     }
   });
 

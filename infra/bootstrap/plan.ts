@@ -6,6 +6,9 @@
  */
 import type { AccountIds, Platform } from '../../services/config';
 import { ecsEntries, ecsServices, functionPackageFile, functions } from '../../services/queries';
+import type { SsoApproverGrant } from './sso-approvers';
+
+export { ssoApproverGrants, type SsoApproverGrant } from './sso-approvers';
 import { INITIAL_IMAGE_TAG } from '../accounts/settings';
 import { INITIAL_FUNCTION_VERSION } from '../definitions/lambda';
 import {
@@ -140,6 +143,8 @@ export interface StandUpInput {
   /** The catalogue's ECS services and Lambda functions, which every workload stack creates. */
   readonly services: readonly string[];
   readonly functions: readonly string[];
+  /** IAM Identity Center permission sets among an environment's approvers (`ssoApproverGrants`). */
+  readonly ssoApprovers?: readonly SsoApproverGrant[];
 }
 
 /** What must exist before step 1, outside this repository, and who provides it. */
@@ -432,7 +437,14 @@ function accountStep(input: StandUpInput, env: EnvironmentName): Omit<StandUpSte
     check:
       env === 'mgmt'
         ? `the stack outputs jenkinsUrl and ledgerBucket ${naming.ledgerBucket()}; ECR holds one repository per catalogue image`
-        : `pulumi stack output --stack ${env} shows the account's outputs; nothing was created outside ${input.accountIds[env]}`,
+        : `pulumi stack output --stack ${env} shows the account's outputs; nothing was created outside ${input.accountIds[env]}` +
+          (input.ssoApprovers ?? [])
+            .filter((g) => g.env === env)
+            .map(
+              (g) =>
+                `; in IAM Identity Center (not this stack), the permission set ${g.permissionSet}'s own policy allows sts:AssumeRole on ${g.approvalRoleArn}, so that its approvers can continue a held deployment: as one of them, \`aws sts assume-role --role-arn ${g.approvalRoleArn} --role-session-name check\` succeeds`,
+            )
+            .join(''),
     creates: [
       { kind: 'stack', stack: naming.pulumiStack(env) },
       // What `tdr bootstrap check` can see of mgmt's stack from mgmt: what the stand-up goes on to use.

@@ -51,6 +51,26 @@ export function crossAccountTrust(principalArns: readonly string[]): TrustStatem
   return { Effect: 'Allow', Principal: { AWS: [...principalArns] }, Action: 'sts:AssumeRole' };
 }
 
+/**
+ * Trust for the roles of one account whose names follow patterns (IAM Identity Center's
+ * `AWSReservedSSO_{PermissionSet}_{suffix}`): a trust policy's Principal cannot hold a wildcard, so
+ * the Principal is the account and `aws:PrincipalArn` (the role's ARN, with its path, for a role
+ * session) must be `ArnLike` one of `rolePatterns`. IAM User Guide, "AWS global condition context
+ * keys", aws:PrincipalArn
+ * (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-keys.html#condition-keys-principalarn);
+ * IAM Identity Center User Guide, "Referencing permission sets in resource policies, Amazon EKS,
+ * and AWS KMS" (https://docs.aws.amazon.com/singlesignon/latest/userguide/referencingpermissionsets.html).
+ * infra/policies/iam-rules.ts `iam-trust-named-principals` allows an account principal only so.
+ */
+export function accountRolePatternTrust(accountId: string, rolePatterns: readonly string[]): TrustStatement {
+  return {
+    Effect: 'Allow',
+    Principal: { AWS: `arn:aws:iam::${accountId}:root` },
+    Action: 'sts:AssumeRole',
+    Condition: { ArnLike: { 'aws:PrincipalArn': [...rolePatterns] } },
+  };
+}
+
 export const arn = {
   s3Bucket: (bucket: string) => `arn:aws:s3:::${bucket}`,
   s3Objects: (bucket: string, prefix = '') => `arn:aws:s3:::${bucket}/${prefix}*`,
@@ -95,6 +115,8 @@ export interface CrossAccountRoleArgs {
   readonly description: string;
   /** Role ARNs in the trusted account; each must name a role, not an account root. */
   readonly trustedPrincipalArns: readonly string[];
+  /** Trust beside the named roles: only `accountRolePatternTrust` (role ARN patterns in one account). */
+  readonly trustedRolePatterns?: { readonly accountId: string; readonly patterns: readonly string[] };
   readonly statements: readonly PolicyStatement[];
   readonly maxSessionDuration?: number;
 }
@@ -103,7 +125,12 @@ export function crossAccountRoleSpec(args: CrossAccountRoleArgs): RoleSpec {
   return {
     roleName: args.roleName,
     description: args.description,
-    trust: [crossAccountTrust(args.trustedPrincipalArns)],
+    trust: [
+      crossAccountTrust(args.trustedPrincipalArns),
+      ...(args.trustedRolePatterns && args.trustedRolePatterns.patterns.length > 0
+        ? [accountRolePatternTrust(args.trustedRolePatterns.accountId, args.trustedRolePatterns.patterns)]
+        : []),
+    ],
     statements: args.statements,
     ...(args.maxSessionDuration === undefined ? {} : { maxSessionDuration: args.maxSessionDuration }),
   };

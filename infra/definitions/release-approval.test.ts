@@ -10,7 +10,12 @@ import { expect } from 'chai';
 import { loadPlatform, type Platform } from '../../services/config';
 import { WORKLOAD_ENVIRONMENTS, type Environment } from '../../services/environments';
 import { naming } from '../../services/naming';
-import { approverRoles, ecsServices, servicesHeldForApproval } from '../../services/queries';
+import {
+  approverPermissionSets,
+  approverRoles,
+  ecsServices,
+  servicesHeldForApproval,
+} from '../../services/queries';
 import { TEST_ACCOUNT_IDS } from '../../test/support/accounts';
 import type { Statement } from '../policies/documents';
 import { accountFacts } from './account';
@@ -33,7 +38,7 @@ const HELD_PATH = [
   'elasticloadbalancing:DescribeRules',
 ];
 
-/** Whether the role's trust lets `principal` (a role in mgmt, whose own policy allows it) assume it. */
+/** Whether the role's trust lets `principal` (a role's IAM ARN, or an account's root; its own policy allows it) assume it. */
 async function trusts(trust: readonly unknown[], roleArn: string, principal: string): Promise<boolean> {
   const result = await runSimulation(
     {
@@ -53,7 +58,11 @@ async function trusts(trust: readonly unknown[], roleArn: string, principal: str
         action: 'sts:AssumeRole',
         principal,
         resource: { resource: roleArn, accountId: roleArn.split(':')[4]! },
-        contextVariables: { 'aws:SecureTransport': 'true' },
+        // IAM sets aws:PrincipalArn on every request: for a role session, the role's ARN with its
+        // path (IAM User Guide, global condition keys, aws:PrincipalArn:
+        // https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-keys.html#condition-keys-principalarn);
+        // the simulator takes context keys as given, so they are given as IAM would.
+        contextVariables: { 'aws:SecureTransport': 'true', 'aws:PrincipalArn': principal },
       },
     },
     {},
@@ -84,6 +93,22 @@ describe('the approval roles: where the model pauses for an approval, and only t
       const spec = releaseApprovalRole(accountFacts(platform, env, TEST_ACCOUNT_IDS[env]), MGMT);
       expect(spec !== undefined, env).to.equal(servicesHeldForApproval(platform, env).length > 0);
     }
+  });
+
+  it('trusts a permission set only where the environment names one, with one statement for all of them', () => {
+    const sets = ['TDRAdmin', 'TDRReleaseManager'];
+    const both = withStagingPause(platform, [
+      'role/TDRReleaseApproverStaging',
+      ...sets.map((s) => `role/aws-reserved/sso.amazonaws.com/AWSReservedSSO_${s}_*`),
+    ]);
+    const staging = releaseApprovalRole(accountFacts(both, 'staging', TEST_ACCOUNT_IDS.staging), MGMT)!;
+    const trust = crossAccountRoleSpec(staging).trust;
+    expect(trust).to.have.length(2);
+    expect(trust[1]!.Principal).to.deep.equal({ AWS: `arn:aws:iam::${MGMT}:root` });
+    expect(trust[1]!.Condition?.ArnLike?.['aws:PrincipalArn']).to.have.length(sets.length * 2);
+    const plain = withStagingPause(platform, ['role/TDRReleaseApproverStaging']);
+    const none = releaseApprovalRole(accountFacts(plain, 'staging', TEST_ACCOUNT_IDS.staging), MGMT)!;
+    expect(crossAccountRoleSpec(none).trust).to.have.length(1);
   });
 
   it('a second environment that pauses gets its own, trusted by its own approvers only', async () => {
@@ -128,6 +153,35 @@ for (const env of approvalRoleEnvironments(platform)) {
       ];
       for (const p of strangers) expect(await trusts(trust, roleArn, p), p).to.equal(false);
       expect(args.maxSessionDuration).to.equal(3600);
+    });
+
+    it(`is trusted by the roles IAM Identity Center creates for ${env}'s approver permission sets, and no look-alike`, async () => {
+      const sets = approverPermissionSets(platform.environments[env]);
+      const trust = crossAccountRoleSpec(args).trust;
+      // The role (with its path) a session of a permission set's role is, as aws:PrincipalArn holds it.
+      const ssoRole = (set: string, path: string, account: string = MGMT) =>
+        `arn:aws:iam::${account}:role${path}AWSReservedSSO_${set}_0123456789abcdef`;
+      const regional = '/aws-reserved/sso.amazonaws.com/eu-west-2/';
+      const global = '/aws-reserved/sso.amazonaws.com/';
+      // No permission set among the approvers: no account principal at all.
+      expect(trust.length, 'trust statements').to.equal(sets.length > 0 ? 2 : 1);
+      for (const set of sets) {
+        for (const path of [regional, global])
+          expect(await trusts(trust, roleArn, ssoRole(set, path)), `${set} at ${path}`).to.equal(true);
+        const refused = [
+          // Another permission set, and one whose name only starts like it.
+          ssoRole(`${set}Extra`, regional),
+          ssoRole(`Not${set}`, regional),
+          // A look-alike anyone with iam:CreateRole could make: the name at another path.
+          ssoRole(set, '/'),
+          ssoRole(set, '/aws-reserved/other.amazonaws.com/'),
+          ssoRole(set, '/sso.amazonaws.com/'),
+          // The permission set's role in another account.
+          ssoRole(set, regional, TEST_ACCOUNT_IDS.sbox),
+          ssoRole(set, regional, accountId),
+        ];
+        for (const p of refused) expect(await trusts(trust, roleArn, p), p).to.equal(false);
+      }
     });
 
     it('allows exactly the calls of the held path, and no other action', () => {

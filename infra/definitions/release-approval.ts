@@ -5,7 +5,14 @@
  * It exists where the model says some service's delivery pauses for an approval
  * (services/queries.ts `servicesHeldForApproval`: prod), and is trusted by exactly that
  * environment's approver roles in mgmt (./release-approver.ts builds the same list from the same
- * model), each of which may assume it and nothing else there.
+ * model), each of which may assume it and nothing else there, and by the roles IAM Identity Center
+ * creates in mgmt for the permission sets the environment names among its approvers
+ * (`role/aws-reserved/sso.amazonaws.com/AWSReservedSSO_{PermissionSet}_*`, services/queries.ts
+ * `approverPermissionSets`). Those roles' names end in a suffix Identity Center picks, and a
+ * Principal cannot hold a wildcard, so they are trusted as the mgmt account with `aws:PrincipalArn`
+ * ArnLike the permission sets' role ARNs (`ssoApproverRolePatterns`). The mgmt side of that grant
+ * (`sts:AssumeRole` on this role in the permission set's own policy) is Identity Center's, not
+ * ours: docs/runbook-first-standup.md says what to add.
  *
  * What it may do is what the held path calls, each on that environment's held services only:
  * - `inFlight` (the probe, before anything is written): DescribeServices, ListServiceDeployments,
@@ -30,7 +37,8 @@ import type { EnvironmentName, WorkloadEnvironmentName } from '../../services/en
 import { WORKLOAD_ENVIRONMENTS } from '../../services/environments';
 import { naming } from '../../services/naming';
 import { ROLLBACK_ALARM_LIST } from '../../services/thresholds';
-import { approverRoles, servicesHeldForApproval } from '../../services/queries';
+import { approverPermissionSets, approverRoles, servicesHeldForApproval } from '../../services/queries';
+import { SSO_ROLE_PATH } from '../../pipelines/release/aws/identity';
 import type { Platform } from '../../services/config';
 import type { WorkloadAccountFacts } from './account';
 import { arn, DEFAULT_MAX_SESSION_SECONDS, type CrossAccountRoleArgs, type PolicyStatement } from './iam';
@@ -54,15 +62,42 @@ export function releaseApprovalRole(
 ): CrossAccountRoleArgs | undefined {
   const { platform, env } = workload;
   const trusted = approverRoleNamesOf(platform, env);
+  const sets = approverPermissionSets(platform.environments[env]);
   if (servicesHeldForApproval(platform, env).length === 0 || trusted.length === 0) return undefined;
+  const ssoNote =
+    sets.length > 0 ? ` and the SSO permission set${sets.length > 1 ? 's' : ''} ${sets.join(', ')}` : '';
   return {
     roleName: naming.releaseApprovalRole(env),
-    description: `${env}'s release approvers (${trusted.join(', ')} in mgmt) continue a deployment ECS holds for their approval (tdr approve), and follow it to the end; nothing else`,
+    description: `${env}'s release approvers (${trusted.join(', ')}${ssoNote} in mgmt) continue a deployment ECS holds for their approval (tdr approve), and follow it to the end; nothing else`,
     trustedPrincipalArns: trusted.map((r) => naming.roleArn(mgmtAccountId, r)),
+    ...(sets.length > 0
+      ? {
+          trustedRolePatterns: {
+            accountId: mgmtAccountId,
+            patterns: sets.flatMap((set) => ssoApproverRolePatterns(mgmtAccountId, set)),
+          },
+        }
+      : {}),
     statements: approvalRoleStatements(workload),
     // A person's session: an hour, as the approver role's own (a chained session gets no more anyway).
     maxSessionDuration: DEFAULT_MAX_SESSION_SECONDS,
   };
+}
+
+/**
+ * The ARNs (for `ArnLike`) of the roles IAM Identity Center creates in `accountId` for
+ * `permissionSet`: `role/aws-reserved/sso.amazonaws.com/{region}/AWSReservedSSO_{set}_{suffix}`,
+ * without the region segment where Identity Center runs in us-east-1 (IAM Identity Center User
+ * Guide, "Referencing permission sets in resource policies, Amazon EKS, and AWS KMS",
+ * https://docs.aws.amazon.com/singlesignon/latest/userguide/referencingpermissionsets.html; the
+ * same optional segment as pipelines/release/aws/identity.ts SSO_PATH). ArnLike's `*` matches
+ * across `/`, so the second pattern covers any region; both stay under the reserved path, which
+ * only Identity Center creates roles at. A permission set whose name extends this one's after an
+ * `_` (`TDRAdmin_Extra`) matches too, as it does `tdr approve`'s own check (identity.ts isApprover).
+ */
+export function ssoApproverRolePatterns(accountId: string, permissionSet: string): string[] {
+  const base = `arn:aws:iam::${accountId}:role${SSO_ROLE_PATH}`;
+  return [`${base}AWSReservedSSO_${permissionSet}_*`, `${base}*/AWSReservedSSO_${permissionSet}_*`];
 }
 
 /** See the module comment: the held path's calls, on the held services of the account. */

@@ -144,10 +144,39 @@ function ownAccountPeople(
   );
 }
 
+/** ARN condition operators that match a whole value (no `ForAnyValue:`/`IfExists` escape hatches). */
+const ARN_MATCH_OPERATORS = ['ArnLike', 'ArnEquals'];
+
+/**
+ * An account principal narrowed to roles of that account: the statement requires `aws:PrincipalArn`
+ * (the role's ARN for a role session) to be ArnLike/ArnEquals role ARNs in the same account, each
+ * naming a role (its name starts with a literal, so never `role/*`, `role/path/*` or `*`). This is
+ * how IAM Identity Center's roles, whose names end in a random suffix, are trusted (IAM Identity
+ * Center User Guide, "Referencing permission sets in resource policies…",
+ * https://docs.aws.amazon.com/singlesignon/latest/userguide/referencingpermissionsets.html; IAM User
+ * Guide, aws:PrincipalArn, https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-keys.html#condition-keys-principalarn).
+ * Conditions are ANDed, so any further condition only narrows it. IAM condition keys are
+ * case-insensitive; operators are not.
+ */
+function accountRolesByArn(principal: string, statement: Statement): boolean {
+  const account = /^arn:aws:iam::(\d{12}):root$/.exec(principal)?.[1];
+  if (account === undefined) return false;
+  const role = new RegExp(`^arn:aws:iam::${account}:role/(?:[^/]+/)*[\\w+=,.@-][^/]*$`);
+  const conditions = (statement.Condition ?? {}) as Record<string, Record<string, unknown> | undefined>;
+  return ARN_MATCH_OPERATORS.some((op) => {
+    const keys = Object.entries(conditions[op] ?? {}).filter(([k]) => k.toLowerCase() === 'aws:principalarn');
+    if (keys.length === 0) return false;
+    return keys.every(([, v]) => {
+      const values = list(v);
+      return values.length > 0 && values.every((arn) => role.test(arn));
+    });
+  });
+}
+
 export const iamTrustNamedPrincipals: ResourceValidationPolicy = {
   name: 'iam-trust-named-principals',
   description:
-    'Role trust policies name principals: AWS principals are role ARNs (never `*`; a whole account only its own, for people: MFA required, sessions of at most an hour), service principals are bound to this account.',
+    'Role trust policies name principals: AWS principals are role ARNs (never `*`; an account only with aws:PrincipalArn ArnLike/ArnEquals role ARNs of that account, or its own for people: MFA required, sessions of at most an hour), service principals are bound to this account.',
   enforcementLevel: 'mandatory',
   validateResource: validateResourceOfType(aws.iam.Role, (props, args, report) => {
     for (const s of statementsOf(props.assumeRolePolicy)) {
@@ -159,10 +188,14 @@ export const iamTrustNamedPrincipals: ResourceValidationPolicy = {
       }
       const { AWS: awsPrincipals, Service: services } = principal as { AWS?: unknown; Service?: unknown };
       for (const p of list(awsPrincipals)) {
-        if (/^arn:aws:iam::\d{12}:role\/.+/.test(p) || ownAccountPeople(p, s, props.maxSessionDuration, args))
+        if (
+          /^arn:aws:iam::\d{12}:role\/.+/.test(p) ||
+          ownAccountPeople(p, s, props.maxSessionDuration, args) ||
+          accountRolesByArn(p, s)
+        )
           continue;
         report(
-          `trust policy names ${p}: trust a named role, not an account or * (a role's own account only for people: MFA required, sessions of at most ${PEOPLE_MAX_SESSION_SECONDS} s)`,
+          `trust policy names ${p}: trust a named role, not an account or * (an account only with aws:PrincipalArn ArnLike/ArnEquals its own roles; a role's own account for people: MFA required, sessions of at most ${PEOPLE_MAX_SESSION_SECONDS} s)`,
         );
       }
       if (list(services).length > 0 && !s.Condition?.StringEquals?.['aws:SourceAccount']) {

@@ -541,6 +541,53 @@ describe('policies', () => {
         );
       }
     });
+
+    // IAM Identity Center's roles (AWSReservedSSO_{PermissionSet}_{suffix}): the account, narrowed by
+    // aws:PrincipalArn to role ARNs of that account (infra/definitions/iam.ts accountRolePatternTrust).
+    const mgmt = '111111111111';
+    const sso = (set: string, account = mgmt) =>
+      `arn:aws:iam::${account}:role/aws-reserved/sso.amazonaws.com/*/AWSReservedSSO_${set}_*`;
+    const byArn = (values: unknown, op = 'ArnLike', key = 'aws:PrincipalArn') => ({
+      [op]: { [key]: values },
+    });
+
+    it('passes an account narrowed by aws:PrincipalArn to role ARNs of that account (any account, any session)', async () => {
+      const passed: Array<[string, unknown]> = [
+        ['ArnLike, SSO patterns', byArn([sso('TDRAdmin'), sso('TDRRelease')])],
+        ['ArnLike, one value', byArn(sso('TDRAdmin'))],
+        ['ArnEquals, a named role', byArn(`arn:aws:iam::${mgmt}:role/TDRReleaseApproverProd`, 'ArnEquals')],
+        ['a key in another case', byArn([sso('TDRAdmin')], 'ArnLike', 'AWS:PrincipalARN')],
+        ['a further condition narrows it', { ...byArn([sso('TDRAdmin')]), ...mfa }],
+      ];
+      for (const [why, condition] of passed)
+        expect(
+          await messages([peopleRole(`arn:aws:iam::${mgmt}:root`, condition, 43200)]),
+          why,
+        ).to.deep.equal([]);
+    });
+
+    it('refuses an account whose aws:PrincipalArn condition is missing, loose, or names another account', async () => {
+      const refused: Array<[string, unknown]> = [
+        ['no condition', undefined],
+        ['a bare *', byArn('*')],
+        ['every role of the account', byArn(`arn:aws:iam::${mgmt}:role/*`)],
+        ['every role under a path', byArn(`arn:aws:iam::${mgmt}:role/aws-reserved/sso.amazonaws.com/*`)],
+        ['a role name starting with a wildcard', byArn(`arn:aws:iam::${mgmt}:role/*Admin`)],
+        ['any account', byArn(`arn:aws:iam::*:role/TDRAdmin`)],
+        ['another account', byArn([sso('TDRAdmin'), sso('TDRAdmin', '999999999999')])],
+        ['a user, not a role', byArn(`arn:aws:iam::${mgmt}:user/alice`)],
+        ['an empty list', byArn([])],
+        ['a string match, not an ARN match', byArn([sso('TDRAdmin')], 'StringLike')],
+        ['only if the key exists', byArn([sso('TDRAdmin')], 'ArnLikeIfExists')],
+        ['for any value', byArn([sso('TDRAdmin')], 'ForAnyValue:ArnLike')],
+        ['another key', byArn([sso('TDRAdmin')], 'ArnLike', 'aws:SourceArn')],
+      ];
+      for (const [why, condition] of refused)
+        expect(
+          (await messages([peopleRole(`arn:aws:iam::${mgmt}:root`, condition)])).join('\n'),
+          why,
+        ).to.match(/trust a named role, not an account or \*/);
+    });
   });
 
   it('the sandbox rule does not apply outside the sandbox', async () => {
