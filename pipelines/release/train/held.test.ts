@@ -189,4 +189,36 @@ describe('train/held: a member ECS holds at its approval pause', function () {
     expect(trainRecords(w).at(-1)!.outcome).to.equal('rolled_back');
     expect(trainRecords(w).some((t) => t.outcome === 'succeeded')).to.equal(false);
   });
+
+  it('held where the train has no approval stops the train open, naming the member and how to resume: never succeeded', async () => {
+    const w = twoServices();
+    // An environment with no approvers whose live service has a PAUSE hook all the same.
+    const p = w.deps.platform;
+    const prod = {
+      ...p.environments.prod,
+      promotion: { ...p.environments.prod.promotion!, approval: null },
+    };
+    w.deps = { ...w.deps, platform: { ...p, environments: { ...p.environments, prod } } as typeof p };
+    for (const service of SERVICES) {
+      await release(w.deps, { action: 'deploy', service, env: 'intg', version: 'v2', actor: 'jenkins' });
+      await release(w.deps, { action: 'promote', service, env: 'staging', actor: 'bob' });
+    }
+    const plan = await planTrain(w.deps, { from: 'staging', to: 'prod', actor: 'bob' });
+    const r = await promoteTrain(w.deps, { trainId: plan.trainId, to: 'prod', actor: 'bob' });
+    expect(r.outcome).to.equal('held');
+    expect(r.detail)
+      .to.contain('frontend v2 is held by ECS at its approval pause in prod')
+      .and.contain('tdr approve is refused there')
+      .and.contain(`tdr train promote --train ${plan.trainId} --to prod`);
+    expect(r.progress.map((x) => `${x.name} ${x.outcome}`)).to.deep.equal([
+      `${API} succeeded`,
+      'frontend awaiting approval',
+    ]);
+    // The train stays open (a resume settles it), and nothing says it succeeded.
+    const last = trainRecords(w).at(-1)!;
+    expect(last.outcome).to.equal('progress');
+    expect(last.detail).to.equal(r.detail);
+    expect(trainRecords(w).some((t) => t.outcome === 'succeeded')).to.equal(false);
+    expect(records(w, 'frontend', 'prod').at(-1)!.outcome).to.equal('started');
+  });
 });

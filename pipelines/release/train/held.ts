@@ -10,7 +10,7 @@
  * none, where no pause is configured by default) the train stops, left open for `tdr approve`
  * and `tdr train promote` to resume, never counted a success.
  */
-import { ledgerOf, type ReleaseDeps } from '../saga/context';
+import { ledgerOf, workloadEnv, type ReleaseDeps } from '../saga/context';
 import { continueHeldRelease, stopInFlightRelease } from '../strategies/ecs-progressive-run';
 import { PlatformError } from '../../../services/errors';
 import type { ApprovalRecord, TrainRecord } from '../ledger/ledger';
@@ -45,7 +45,7 @@ export async function throughThePause(
 ): Promise<PauseOutcome> {
   const approval = m.approvalSeq === undefined ? undefined : await approvalRecord(deps, m, m.approvalSeq);
   if (!approval) {
-    const why = `${m.name} ${m.version} is held by ECS at its approval pause in ${m.env} and the train has no approval of it to continue it with: an approver runs tdr approve --service ${m.name} --env ${m.env}, then tdr train promote --train ${m.trainId} --to ${m.env} resumes the train`;
+    const why = `${m.name} ${m.version} is held by ECS at its approval pause in ${m.env} and the train has no approval of it to continue it with: ${unheld(deps, m)}, then tdr train promote --train ${m.trainId} --to ${m.env} resumes the train`;
     return { kind: 'held', why, progress: entry(m, 'awaiting approval', [...m.ledger], why) };
   }
   // The rest of the deployment (test traffic, the canary's steps and bakes) is another whole wait.
@@ -79,6 +79,18 @@ export async function throughThePause(
     const failure = `not continued at its pause: ${err.message}; ${stopped}`;
     return { kind: 'ended', failure, progress: entry(m, err.kind, [...m.ledger], failure) };
   }
+}
+
+/**
+ * How the held member gets out of the pause. `tdr approve` continues it where the environment has
+ * approvers; where it has none (staging), `tdr approve` is refused (../admin/approve.ts), and the
+ * hook is infra's, not the model's: the pause's timeout rolls it back, or `tdr rollback` stops it.
+ */
+function unheld(deps: ReleaseDeps, m: HeldMember): string {
+  const rule = deps.platform.environments[workloadEnv(m.env)].promotion;
+  return rule?.approval
+    ? `an approver runs tdr approve --service ${m.name} --env ${m.env}`
+    : `${m.env} has no approvers, so tdr approve is refused there and the PAUSE hook is not the model's (check infra): the pause's timeout rolls it back, or tdr rollback --service ${m.name} --env ${m.env} stops it`;
 }
 
 async function approvalRecord(
