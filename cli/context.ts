@@ -105,5 +105,6 @@ Exit codes:
   ${ExitCode.failed}  the operation failed (e.g. deployment failed and was rolled back)
   ${ExitCode.invalidInput}  invalid input or configuration: nothing was called, nothing changed
   ${ExitCode.refusedByGate}  refused by a promotion gate (order, soak, approval, freeze)
-  ${ExitCode.conflict}  conflict: another release of this service in this environment holds the lease
+  ${ExitCode.conflict}  conflict: another release of this service in this environment holds the lease,
+     or a release train in flight there holds it as a member (the message names the train)
   130/143  stopped by SIGINT/SIGTERM: the call in flight finished, the run recorded, the lease released`;

@@ -153,6 +153,13 @@ function registerRun(cmd: Command, ctx: CliContext, action: 'promote' | 'rollbac
             `train records: ${r.ledger.map((s) => `#${s}`).join(', ')}\n`,
         );
       if (output !== 'json') printNotifications(ctx.io, r.notifications ?? []);
-      if (r.outcome !== 'succeeded') throw new RunFailedError(r.detail ?? `${r.action} ${r.outcome}`);
+      if (r.outcome === 'succeeded') return;
+      const failed = new RunFailedError(r.detail ?? `${r.action} ${r.outcome}`);
+      // Stopped by SIGINT/SIGTERM (a Jenkins abort), the member it was moving stopped at a
+      // checkpoint and the train recorded its outcome: exit as the other commands do (130/143).
+      const stopped: unknown = ctx.interrupts?.signal.aborted ? ctx.interrupts.signal.reason : undefined;
+      throw stopped === 'SIGINT' || stopped === 'SIGTERM'
+        ? Object.assign(failed, { signal: stopped })
+        : failed;
     });
 }

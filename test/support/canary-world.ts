@@ -8,6 +8,7 @@ import {
   DescribeServicesCommand,
   UpdateServiceCommand,
   type DeploymentConfiguration,
+  type Service,
 } from '@aws-sdk/client-ecs';
 import {
   CloudWatchClient,
@@ -73,6 +74,34 @@ function ecsConfig(d: DeliveryStrategy & { kind: 'canary' }): DeploymentConfigur
   };
 }
 
+/**
+ * What DescribeServices says of frontend's prod service: ECS-controlled, the prod canary's
+ * configuration, two target groups and both listener rules (tests of several services reuse it).
+ */
+export function prodCanaryService(td: string, prod: DeliveryStrategy & { kind: 'canary' }): Service {
+  return {
+    status: 'ACTIVE',
+    serviceName: 'frontend_service_prod',
+    taskDefinition: td,
+    runningCount: 1,
+    desiredCount: 1,
+    deployments: [{ status: 'PRIMARY', rolloutState: 'COMPLETED' }],
+    deploymentController: { type: 'ECS' },
+    deploymentConfiguration: ecsConfig(prod),
+    loadBalancers: [
+      {
+        targetGroupArn: BLUE,
+        advancedConfiguration: {
+          alternateTargetGroupArn: GREEN,
+          productionListenerRule: PROD_RULE,
+          testListenerRule: TEST_RULE,
+          roleArn: 'arn:aws:iam::444444444444:role/ecs-infrastructure',
+        },
+      },
+    ],
+  };
+}
+
 export function canaryWorld(): Canary {
   const w = world();
   const prod = w.deps.platform.environments.prod.delivery as DeliveryStrategy & { kind: 'canary' };
@@ -109,31 +138,7 @@ export function canaryWorld(): Canary {
         standIn.startDeployment(input.cluster, input.service);
       return { service: { taskDefinition: input.taskDefinition } };
     });
-  w.ecs.on(DescribeServicesCommand).callsFake(() => ({
-    services: [
-      {
-        status: 'ACTIVE',
-        serviceName: 'frontend_service_prod',
-        taskDefinition: w.service.td,
-        runningCount: 1,
-        desiredCount: 1,
-        deployments: [{ status: 'PRIMARY', rolloutState: 'COMPLETED' }],
-        deploymentController: { type: 'ECS' },
-        deploymentConfiguration: ecsConfig(prod),
-        loadBalancers: [
-          {
-            targetGroupArn: BLUE,
-            advancedConfiguration: {
-              alternateTargetGroupArn: GREEN,
-              productionListenerRule: PROD_RULE,
-              testListenerRule: TEST_RULE,
-              roleArn: 'arn:aws:iam::444444444444:role/ecs-infrastructure',
-            },
-          },
-        ],
-      },
-    ],
-  }));
+  w.ecs.on(DescribeServicesCommand).callsFake(() => ({ services: [prodCanaryService(w.service.td, prod)] }));
   const elbv2Client = new ElasticLoadBalancingV2Client({ region: 'eu-west-2' });
   const elbv2 = mockClient(elbv2Client);
   elbv2.on(DescribeRulesCommand).callsFake(() => {

@@ -369,6 +369,13 @@ export const trainRecordSchema = z.object({
       outcome: z.string(),
       ledger: z.array(z.number().int().positive()),
       detail: z.string().nullable(),
+      /**
+       * A member ECS held at its approval pause that the train continued under its own approval
+       * (../train/held.ts): who approved, when, and the approval record. Optional: schema 1.
+       */
+      continued: z
+        .object({ approver: z.string(), approvedAt: z.string(), approval: z.number().int().positive() })
+        .optional(),
     }),
   ),
   detail: z.string().nullable(),

@@ -264,8 +264,9 @@ export async function inFlight(
 
 /**
  * `tdr approve` while ECS holds the promotion at its PAUSE hook: `approval` is the record the
- * approver just wrote (../admin/approve.ts); it must pass the approval gate against the held run's
- * promoter (four eyes) before the deployment continues.
+ * approver just wrote (../admin/approve.ts), or a train's approval of the member (../train/held.ts);
+ * it must pass the approval gate against the held run's promoter (four eyes) before the deployment
+ * continues.
  */
 export function continueHeldRelease(
   deps: ReleaseDeps,
@@ -293,7 +294,10 @@ export function continueHeldRelease(
       reason: run.reason,
       now: deps.now(),
       upstream: [],
-      here: [...here, approval],
+      // Judged on this approval alone, against the stream as the held run found it: one the
+      // approver writes now (tdr approve), or one written before the run for its digest and not
+      // used by an earlier run of it (a train's, ../train/held.ts); no other approval stands in.
+      here: [...here.filter((r) => r.seq < run.seq && r.kind !== 'approval' && !ofRun(r, run)), approval],
     };
     const gate = approvalGate(input);
     deps.log(`gate ${gate.ok ? '[OK]' : '[NG]'} ${gate.gate}: ${gate.detail}`);
@@ -312,6 +316,11 @@ export function continueHeldRelease(
       },
     };
   });
+}
+
+/** One of the held run's own records (its write-ahead and stage records), whatever the view kept. */
+function ofRun(r: LedgerRecord, run: ReleaseRecord): boolean {
+  return r.kind === 'release' && r.runId === run.runId;
 }
 
 /** `tdr rollback` while ECS is working on a deployment: StopServiceDeployment with ROLLBACK. */

@@ -27,10 +27,18 @@ import { recordedTrain } from './plan';
 import { postToSlack, type NotificationReport } from '../notify';
 import { redactUrls } from '../../../services/redact';
 import { trainHolder, type TrainPass } from '../saga/train-lease';
+import { throughThePause } from './held';
 
 type Progress = TrainRecord['progress'][number];
-/** A run of the train: its request, and the pass its members carry through its lease. */
-type MemberRun = TrainRunRequest & { readonly pass: TrainPass };
+/**
+ * A run of the train: its request, the pass its members carry through its lease, and each
+ * member's approval record from the train's approval (name → seq), which continues a member ECS
+ * holds at its approval pause (./held.ts).
+ */
+type MemberRun = TrainRunRequest & {
+  readonly pass: TrainPass;
+  readonly approvals: ReadonlyMap<string, number>;
+};
 
 export interface TrainRunRequest {
   readonly trainId: string;
@@ -43,7 +51,8 @@ export interface TrainRunResult {
   readonly trainId: string;
   readonly env: string;
   readonly action: 'promote' | 'rollback';
-  readonly outcome: 'succeeded' | 'failed' | 'rolled_back';
+  /** `held`: a member ECS holds at its approval pause with no approval to continue it; the train stays open. */
+  readonly outcome: 'succeeded' | 'failed' | 'rolled_back' | 'held';
   readonly progress: readonly Progress[];
   readonly detail: string | null;
   /** The train stream's records this run wrote. */
@@ -190,13 +199,44 @@ async function promoteQuietly(deps: ReleaseDeps, req: TrainRunRequest): Promise<
   let lease = await leases.acquire(TRAIN_SUBJECT, to, trainHolder(req.trainId, req.actor), runId, ttl, names);
   try {
     const out = crashed ? await whatRuns(deps, plan, 'resume') : new Set<string>();
-    const member = { ...req, pass: { trainId: req.trainId, runId } };
-    return await runTrain(deps, member, plan, runId, { crashed, out }, async () => {
+    const approvals = new Map(
+      (approved?.progress ?? []).flatMap((p) =>
+        p.action === 'approve' && p.ledger[0] !== undefined ? [[p.name, p.ledger[0]] as const] : [],
+      ),
+    );
+    const member = { ...req, pass: { trainId: req.trainId, runId }, approvals };
+    const renew = async () => {
       lease = await leases.renew(lease, ttl);
-    });
+    };
+    return await runTrain(deps, member, plan, runId, { crashed, out }, renew);
   } finally {
     await leases.release(lease);
   }
+}
+
+/** Appends one step of the train's run (its progress so far) to the train stream. */
+function stepper(
+  deps: ReleaseDeps,
+  plan: TrainRecord,
+  actor: string,
+  runId: string,
+  progress: readonly Progress[],
+  written: number[],
+) {
+  const ledger = ledgerOf(deps);
+  return async (outcome: TrainRecord['outcome'], action: 'promote' | 'rollback', detail: string | null) => {
+    const rec = await ledger.append({
+      ...trainBase(plan, actor),
+      action,
+      outcome,
+      runId,
+      progress: [...progress],
+      detail,
+      identity: await deps.clients.callerIdentity(),
+      overrides: [...deps.platform.overrides],
+    });
+    written.push(rec.seq);
+  };
 }
 
 async function runTrain(
@@ -208,26 +248,9 @@ async function runTrain(
   renew: () => Promise<void>,
 ): Promise<TrainRunResult> {
   const to = plan.env;
-  const ledger = ledgerOf(deps);
   const written: number[] = [];
   const progress: Progress[] = [];
-  const step = async (
-    outcome: TrainRecord['outcome'],
-    action: 'promote' | 'rollback',
-    detail: string | null,
-  ) => {
-    const rec = await ledger.append({
-      ...trainBase(plan, req.actor),
-      action,
-      outcome,
-      runId,
-      progress: [...progress],
-      detail,
-      identity: await deps.clients.callerIdentity(),
-      overrides: [...deps.platform.overrides],
-    });
-    written.push(rec.seq);
-  };
+  const step = stepper(deps, plan, req.actor, runId, progress, written);
   // Write-ahead: the train's start is on record before any member moves.
   await step(
     'started',
@@ -236,24 +259,34 @@ async function runTrain(
       ? `settles crashed run ${settle.crashed.runId} (ledger #${settle.crashed.seq}): from what runs in ${to}, already out: ${[...settle.out].join(', ') || 'none'}; resuming the rest`
       : null,
   );
+  const ended = (outcome: TrainRunResult['outcome'], detail: string | null): TrainRunResult => ({
+    trainId: req.trainId,
+    env: to,
+    action: 'promote',
+    outcome,
+    progress,
+    detail,
+    ledger: written,
+  });
   let failure: string | null = null;
   const promoted: TrainMember[] = [];
   for (const m of plan.members) {
     if (settle.out.has(m.name)) {
-      progress.push({
-        name: m.name,
-        action: 'promote',
-        outcome: 'succeeded',
-        ledger: [],
-        detail: 'went out before the crash (what runs says so)',
-      });
+      const why = 'went out before the crash (what runs says so)';
+      progress.push(memberProgress(m, 'promote', 'succeeded', [], why));
       promoted.push(m);
       continue;
     }
     await renew();
     deps.log(`train ${req.trainId}: promoting ${m.name} ${m.version} (${m.kind})`);
-    const done = await moveMember(deps, m, to, 'promote', m.version, req);
+    const done = await moveMember(deps, m, to, 'promote', m.version, req, renew);
     progress.push(done.progress);
+    if (done.held) {
+      // Not out and not failed: ECS holds it. The train stays open (never `succeeded`) for a resume.
+      await step('progress', 'promote', done.held);
+      deps.log(`train ${req.trainId}: stopped open: ${done.held}`);
+      return ended('held', done.held);
+    }
     if (done.failure) {
       failure = `${m.name}: ${done.failure}`;
       break;
@@ -263,22 +296,14 @@ async function runTrain(
   }
   if (!failure) {
     await step('succeeded', 'promote', null);
-    return {
-      trainId: req.trainId,
-      env: to,
-      action: 'promote',
-      outcome: 'succeeded',
-      progress,
-      detail: null,
-      ledger: written,
-    };
+    return ended('succeeded', null);
   }
   deps.log(`train ${req.trainId}: ${failure}; rolling back ${promoted.length} member(s) in reverse order`);
   const undone = await rollBack(deps, promoted, to, req, progress);
   const outcome = undone ? 'rolled_back' : 'failed';
   const detail = `${failure}${undone ? '; every promoted member was rolled back' : '; NOT every member could be rolled back: see progress'}`;
   await step(outcome, 'promote', detail);
-  return { trainId: req.trainId, env: to, action: 'promote', outcome, progress, detail, ledger: written };
+  return ended(outcome, detail);
 }
 
 /** Rolls `members` back to what ran before them, newest first; false when one could not be. */
@@ -314,7 +339,11 @@ async function rollBack(
   return all;
 }
 
-/** One member through its strategy's entry point; a refusal or failure is its outcome, not a throw. */
+/**
+ * One member through its strategy's entry point; a refusal or failure is its outcome, not a throw.
+ * `held`: ECS holds a promoted service at its approval pause and the train has no approval to
+ * continue it with (./held.ts), so it is neither out nor failed.
+ */
 async function moveMember(
   deps: ReleaseDeps,
   m: TrainMember,
@@ -322,7 +351,8 @@ async function moveMember(
   action: 'promote' | 'rollback',
   version: string,
   req: MemberRun,
-): Promise<{ progress: Progress; failure: string | null }> {
+  renew: () => Promise<void> = async () => undefined,
+): Promise<{ progress: Progress; failure: string | null; held?: string }> {
   const common = {
     env,
     version,
@@ -345,10 +375,33 @@ async function moveMember(
         failure: r.failure,
       };
     }
-    const r =
-      m.kind === 'lambda'
-        ? await releaseFunction(deps, { action, service: m.name, ...common })
-        : await releaseService(deps, { action, service: m.name, ...common });
+    if (m.kind !== 'lambda') {
+      const r = await releaseService(deps, { action, service: m.name, ...common });
+      if (r.result.awaitingApproval && !r.failure) {
+        const held = { trainId: req.trainId, name: m.name, version, env, actor: req.actor };
+        if (action === 'rollback') {
+          // The train's approval is of its versions, not of the ones before: an approver continues it.
+          const why = `${m.name} is held by ECS at its approval pause rolling back to ${version}: tdr approve --service ${m.name} --env ${env} --version ${version} continues it`;
+          return {
+            progress: memberProgress(m, action, 'awaiting approval', r.result.ledger, why),
+            failure: why,
+          };
+        }
+        const p = await throughThePause(
+          deps,
+          { ...held, ledger: r.result.ledger, approvalSeq: req.approvals.get(m.name) },
+          renew,
+        );
+        return p.kind === 'held'
+          ? { progress: p.progress, failure: null, held: p.why }
+          : { progress: p.progress, failure: p.failure };
+      }
+      return {
+        progress: memberProgress(m, action, r.result.outcome, r.result.ledger, r.failure),
+        failure: r.failure,
+      };
+    }
+    const r = await releaseFunction(deps, { action, service: m.name, ...common });
     return {
       progress: {
         name: m.name,
@@ -365,6 +418,16 @@ async function moveMember(
     const detail = err.message;
     return { progress: { name: m.name, action, outcome: err.kind, ledger: [], detail }, failure: detail };
   }
+}
+
+function memberProgress(
+  m: TrainMember,
+  action: string,
+  outcome: string,
+  ledger: readonly number[],
+  detail: string | null,
+): Progress {
+  return { name: m.name, action, outcome, ledger: [...ledger], detail };
 }
 
 /** By hand, after a train went out: every member back to what ran before it, in reverse order. */
@@ -437,7 +500,8 @@ async function rollbackQuietly(deps: ReleaseDeps, req: TrainRunRequest): Promise
         ? `settles crashed run ${last.runId} (ledger #${last.seq}) by rolling back what runs`
         : null,
     );
-    all = await rollBack(deps, members, to, { ...req, pass: { trainId: req.trainId, runId } }, progress);
+    const pass = { trainId: req.trainId, runId };
+    all = await rollBack(deps, members, to, { ...req, pass, approvals: new Map() }, progress);
   } finally {
     await leases.release(lease);
   }
