@@ -5,7 +5,6 @@
  */
 import { Option, type Command } from 'commander';
 import { isLocalSandbox, parseAccountIds, type AccountIds, type Platform } from '../services/config';
-import { KANIKO } from '../services/kaniko';
 import { naming } from '../services/naming';
 import type { Organisation } from '../services/organisation';
 import type { StandUpInput } from '../infra/bootstrap/plan';
@@ -248,28 +247,7 @@ export function standUpInput(
     preservationRoleArns: Object.values(organisation.preservationExportReaderRoleArns),
     ssoApprovers: plan.ssoApproverGrants(platform, accountIds),
     ...plan.initialArtifacts(platform),
-    jenkinsImages: {
-      controller: {
-        repository: naming.jenkinsImageRepository('controller'),
-        dockerfile: 'pipelines/jenkins/controller/Dockerfile',
-        context: jenkins.DEFAULT_JENKINS_SETTINGS.outputDir,
-        render: `npx tdr jobs build --out ${jenkins.DEFAULT_JENKINS_SETTINGS.outputDir}`,
-      },
-      agents: {
-        dockerfile: jenkins.AGENT_DOCKERFILE,
-        release: jenkins.DEFAULT_JENKINS_SETTINGS.tdrVersion,
-        tag: jenkins.agentImageTag(jenkins.DEFAULT_JENKINS_SETTINGS.tdrVersion),
-        targets: jenkins.AGENT_IMAGE_TARGETS,
-      },
-      kaniko: {
-        dockerfile: jenkins.AGENT_DOCKERFILE,
-        repository: naming.jenkinsImageRepository('kaniko'),
-        target: KANIKO.target,
-        tag: KANIKO.version,
-      },
-      digestKey: 'tdr:jenkinsControllerImageDigest',
-      stackConfigFile: 'infra/stacks/Pulumi.mgmt.yaml',
-    },
+    jenkinsImages: jenkins.standUpJenkinsImages(),
   };
 }
 

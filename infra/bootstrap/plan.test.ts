@@ -1,5 +1,6 @@
 import { expect } from 'chai';
 import { KANIKO } from '../../services/kaniko';
+import { standUpJenkinsImages } from '../../pipelines/jenkins/settings';
 import { naming } from '../../services/naming';
 import { loadPlatform } from '../../services/config';
 import { approverPermissionSets } from '../../services/queries';
@@ -27,32 +28,7 @@ const input = {
   seed: { folders: 20, jobs: 65 },
   jenkinsUrl: 'https://jenkins.example.org/',
   githubOrganisation: 'nationalarchives',
-  jenkinsImages: {
-    controller: {
-      repository: 'jenkins-controller',
-      dockerfile: 'pipelines/jenkins/controller/Dockerfile',
-      context: 'dist/jenkins',
-      render: 'npx tdr jobs build --out dist/jenkins',
-    },
-    agents: {
-      dockerfile: 'pipelines/jenkins/agent/Dockerfile',
-      release: 'v1',
-      tag: 'v1-node24',
-      targets: [
-        { repository: 'jenkins-agent', target: 'agent' },
-        { repository: 'jenkins-build-agent', target: 'build-agent' },
-        { repository: 'jenkins-platform-agent', target: 'platform-agent' },
-      ],
-    },
-    kaniko: {
-      dockerfile: 'pipelines/jenkins/agent/Dockerfile',
-      repository: naming.jenkinsImageRepository('kaniko'),
-      target: KANIKO.target,
-      tag: KANIKO.version,
-    },
-    digestKey: 'tdr:jenkinsControllerImageDigest',
-    stackConfigFile: 'infra/stacks/Pulumi.mgmt.yaml',
-  },
+  jenkinsImages: standUpJenkinsImages(),
   preservationRoleArns: ['arn:aws:iam::700000000000:role/PreservationExportReaderIntg'],
   services: ['frontend', 'consignment-api'],
   functions: ['checksum'],

@@ -11,7 +11,7 @@ import { loadPlatform } from '../../services/config';
 import { ENVIRONMENT_NAMES } from '../../services/environments';
 import { ecsEntries, functions } from '../../services/queries';
 import { EXAMPLE_ORGANISATION } from '../../services/organisation';
-import { KANIKO } from '../../services/kaniko';
+import { standUpJenkinsImages } from '../../pipelines/jenkins/settings';
 import { naming } from '../../services/naming';
 import {
   firstStandUp,
@@ -45,32 +45,7 @@ const input: StandUpInput = {
   seed: { folders: 1, jobs: 1 },
   jenkinsUrl: 'https://jenkins.example.org/',
   githubOrganisation: 'nationalarchives',
-  jenkinsImages: {
-    controller: {
-      repository: 'jenkins-controller',
-      dockerfile: 'pipelines/jenkins/controller/Dockerfile',
-      context: 'dist/jenkins',
-      render: 'npx tdr jobs build --out dist/jenkins',
-    },
-    agents: {
-      dockerfile: 'pipelines/jenkins/agent/Dockerfile',
-      release: 'v1',
-      tag: 'v1-node24',
-      targets: [
-        { repository: 'jenkins-agent', target: 'agent' },
-        { repository: 'jenkins-build-agent', target: 'build-agent' },
-        { repository: 'jenkins-platform-agent', target: 'platform-agent' },
-      ],
-    },
-    kaniko: {
-      dockerfile: 'pipelines/jenkins/agent/Dockerfile',
-      repository: naming.jenkinsImageRepository('kaniko'),
-      target: KANIKO.target,
-      tag: KANIKO.version,
-    },
-    digestKey: 'tdr:jenkinsControllerImageDigest',
-    stackConfigFile: 'infra/stacks/Pulumi.mgmt.yaml',
-  },
+  jenkinsImages: standUpJenkinsImages(),
   preservationRoleArns: Object.values(EXAMPLE_ORGANISATION.preservationExportReaderRoleArns),
   ...initialArtifacts(platform),
 };

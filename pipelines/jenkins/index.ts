@@ -23,6 +23,7 @@ export {
   AGENT_IMAGE_TARGETS,
   agentImageTag,
   DEFAULT_JENKINS_SETTINGS,
+  standUpJenkinsImages,
   type JenkinsSettings,
 } from './settings';
 export { scanForSecrets, type SecretFinding } from './secret-scan';

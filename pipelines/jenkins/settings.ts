@@ -1,3 +1,4 @@
+import { KANIKO } from '../../services/kaniko';
 import { naming } from '../../services/naming';
 import { EXAMPLE_ORGANISATION } from '../../services/organisation';
 
@@ -76,6 +77,36 @@ export const AGENT_DOCKERFILE = 'pipelines/jenkins/agent/Dockerfile';
 
 export function agentImageTag(tdrVersion: string): string {
   return `${tdrVersion}-node${AGENT_NODE_MAJOR}`;
+}
+
+/**
+ * What the stand-up plan's "Jenkins images" step builds and pushes (infra/bootstrap/plan.ts
+ * `JenkinsImages`): the controller, the agents at the release they install, and Kaniko's own image
+ * (services/kaniko.ts). One place, for `tdr bootstrap plan` and the plan's tests.
+ */
+export function standUpJenkinsImages(settings: JenkinsSettings = DEFAULT_JENKINS_SETTINGS) {
+  return {
+    controller: {
+      repository: naming.jenkinsImageRepository('controller'),
+      dockerfile: 'pipelines/jenkins/controller/Dockerfile',
+      context: settings.outputDir,
+      render: `npx tdr jobs build --out ${settings.outputDir}`,
+    },
+    agents: {
+      dockerfile: AGENT_DOCKERFILE,
+      release: settings.tdrVersion,
+      tag: agentImageTag(settings.tdrVersion),
+      targets: AGENT_IMAGE_TARGETS,
+    },
+    kaniko: {
+      dockerfile: AGENT_DOCKERFILE,
+      repository: naming.jenkinsImageRepository('kaniko'),
+      target: KANIKO.target,
+      tag: KANIKO.version,
+    },
+    digestKey: 'tdr:jenkinsControllerImageDigest',
+    stackConfigFile: 'infra/stacks/Pulumi.mgmt.yaml',
+  };
 }
 
 /** An image in mgmt's ECR; JCasC resolves the account from SSM, so no account id is written here. */
