@@ -18,7 +18,7 @@ import { runTdr } from './support/cli';
 import { EcsDeploymentsStandIn } from '../sandbox/ecs-deployments';
 import { FakeGrafana } from './support/fake-grafana';
 import { standInAnswer, withDeploymentConfiguration } from './support/ecs-deployments-wire';
-import { APPROVER_ROLE, SANDBOX, as, sandboxUp, tdr } from './support/release';
+import { APPROVER_ROLE, SANDBOX, as, e2ePassed, sandboxUp, tdr } from './support/release';
 
 type Env = Record<string, string | undefined>;
 
@@ -83,22 +83,7 @@ async function stand(): Promise<Stand> {
 async function toStaging(env: Env) {
   await tdr(['deploy', ...FRONTEND, '--env', 'intg', '--version', 'v2', '--actor', 'jenkins'], env);
   await tdr(['promote', ...FRONTEND, '--to', 'staging', '--actor', 'bob'], env);
-  await tdr(
-    [
-      'check',
-      'record',
-      ...FRONTEND,
-      '--env',
-      'staging',
-      '--version',
-      'v2',
-      '--name',
-      'e2e',
-      '--result',
-      'passed',
-    ],
-    env,
-  );
+  await e2ePassed(env, 'frontend', 'v2');
 }
 
 function newest(s: Stand): ServiceDeployment | undefined {

@@ -4,7 +4,7 @@
  * promoted to prod from the CLI (one rule for the CLI and Jenkins: both run this engine).
  */
 import { expect } from 'chai';
-import { approveAs, liveImage, sandboxUp, tdr } from './support/release';
+import { approveAs, e2ePassed, liveImage, sandboxUp, tdr } from './support/release';
 
 const frontend = ['--service', 'frontend'];
 
@@ -31,22 +31,7 @@ describe('gates without loopholes (moto)', () => {
       await tdr(['deploy', ...frontend, '--env', 'intg', '--version', v], env);
       await tdr(['promote', ...frontend, '--to', 'staging'], env);
     }
-    await tdr(
-      [
-        'check',
-        'record',
-        ...frontend,
-        '--env',
-        'staging',
-        '--version',
-        'v3',
-        '--name',
-        'e2e',
-        '--result',
-        'passed',
-      ],
-      env,
-    );
+    await e2ePassed(env, 'frontend', 'v3');
     await tdr(['rollback', ...frontend, '--env', 'staging'], env);
     await approveAs(env, 'alice', ['--version', 'v3']);
     const r = await tdr(['promote', ...frontend, '--to', 'prod', '--version', 'v3'], env, 3);

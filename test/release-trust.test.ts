@@ -10,7 +10,7 @@ import { naming } from '../services/naming';
 import { motoServer } from './support/hooks';
 import { startProxy, type Proxy } from './support/proxy';
 import { runTdr } from './support/cli';
-import { MGMT_ACCOUNT, approveAs, as, liveImage, sandboxUp, tdr } from './support/release';
+import { MGMT_ACCOUNT, approveAs, as, e2ePassed, liveImage, sandboxUp, tdr } from './support/release';
 
 type Env = Record<string, string | undefined>;
 
@@ -20,23 +20,7 @@ async function toStaging(env: Env, service = 'frontend', version = 'v2') {
     env,
   );
   await tdr(['promote', '--service', service, '--to', 'staging', '--actor', 'bob'], env);
-  await tdr(
-    [
-      'check',
-      'record',
-      '--service',
-      service,
-      '--env',
-      'staging',
-      '--version',
-      version,
-      '--name',
-      'e2e',
-      '--result',
-      'passed',
-    ],
-    env,
-  );
+  await e2ePassed(env, service, version);
 }
 
 async function history(env: Env, service: string, e: string): Promise<Array<Record<string, unknown>>> {

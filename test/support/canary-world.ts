@@ -205,14 +205,13 @@ export function canaryWorld(): Canary {
 }
 
 /** v2 live in staging, then promoted to prod: held at the pause. */
-export async function promoteToPause(w: Canary) {
-  await release(w.deps, {
-    action: 'deploy',
-    service: 'frontend',
-    env: 'intg',
-    version: 'v2',
-    actor: 'jenkins',
-  });
+export function promoteToPause(w: Canary) {
+  return promoteToProd(w, 'v2');
+}
+
+/** `version` deployed to intg, promoted to staging, then promoted to prod (the next release). */
+export async function promoteToProd(w: World, version: string) {
+  await release(w.deps, { action: 'deploy', service: 'frontend', env: 'intg', version, actor: 'jenkins' });
   await release(w.deps, { action: 'promote', service: 'frontend', env: 'staging', actor: 'bob' });
   return releaseService(w.deps, { action: 'promote', service: 'frontend', env: 'prod', actor: 'bob' });
 }

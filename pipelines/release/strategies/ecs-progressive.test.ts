@@ -6,13 +6,13 @@ import { DescribeServicesCommand } from '@aws-sdk/client-ecs';
 import { DescribeAlarmsCommand } from '@aws-sdk/client-cloudwatch';
 import { expect } from 'chai';
 import { approve } from '../admin/approve';
-import { release } from '../../../test/support/ecs-world';
 import {
   ALARM,
   MGMT,
   approveAsAlice,
   canaryWorld,
   promoteToPause,
+  promoteToProd,
   prodRecords,
   ALICE,
 } from '../../../test/support/canary-world';
@@ -210,20 +210,7 @@ describe('strategies/ecs-progressive: a prod canary that ECS shifts and the engi
     expect(prodRecords(w).at(-1)!.outcome, 'left open').to.equal('started');
     // No engine judges the canary now: ECS alone takes it to the end.
     w.clock.t += 60 * 60_000;
-    await release(w.deps, {
-      action: 'deploy',
-      service: 'frontend',
-      env: 'intg',
-      version: 'v3',
-      actor: 'jenkins',
-    });
-    await release(w.deps, { action: 'promote', service: 'frontend', env: 'staging', actor: 'bob' });
-    const next = await releaseService(w.deps, {
-      action: 'promote',
-      service: 'frontend',
-      env: 'prod',
-      actor: 'bob',
-    });
+    const next = await promoteToProd(w, 'v3');
     expect(next.result.settled).to.have.length(1);
     expect(prodRecords(w).find((r) => r.settles !== null)).to.deep.include({
       outcome: 'succeeded',
@@ -289,20 +276,7 @@ describe('strategies/ecs-progressive: a prod canary that ECS shifts and the engi
     expect(left.stage).to.deep.include({ stage: 'PRODUCTION_TRAFFIC_SHIFT' });
     // ECS goes on alone: the canary bake, the rest of the traffic, the final bake.
     w.clock.t += 60 * 60_000;
-    await release(w.deps, {
-      action: 'deploy',
-      service: 'frontend',
-      env: 'intg',
-      version: 'v3',
-      actor: 'jenkins',
-    });
-    await release(w.deps, { action: 'promote', service: 'frontend', env: 'staging', actor: 'bob' });
-    const next = await releaseService(w.deps, {
-      action: 'promote',
-      service: 'frontend',
-      env: 'prod',
-      actor: 'bob',
-    });
+    const next = await promoteToProd(w, 'v3');
     expect(next.failure).to.equal(null);
     const settled = prodRecords(w).find((r) => r.settles !== null)!;
     expect(settled).to.deep.include({ outcome: 'succeeded', version: 'v2' });
