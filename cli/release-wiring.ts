@@ -49,7 +49,7 @@ export const engine = {
   approve: () =>
     require('../pipelines/release/admin/approve') as typeof import('../pipelines/release/admin/approve'),
   stages: () =>
-    require('../pipelines/release/strategies/ecs-progressive') as typeof import('../pipelines/release/strategies/ecs-progressive'),
+    require('../pipelines/release/ledger/stage-line') as typeof import('../pipelines/release/ledger/stage-line'),
   progressive: () =>
     require('../pipelines/release/strategies/ecs-progressive-run') as typeof import('../pipelines/release/strategies/ecs-progressive-run'),
   reject: () =>

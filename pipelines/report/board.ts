@@ -10,6 +10,7 @@
 import type { Platform } from '../../services/config';
 import { ecsServices, namesOfKind } from '../../services/queries';
 import type { CheckRecord, DeploymentStage } from '../release/ledger/ledger';
+import { describeStage } from '../release/ledger/stage-line';
 import { formatDays } from './format';
 import { environmentMaintenance, type EnvironmentMaintenance, type MaintenanceState } from './maintenance';
 import { deliveryMetrics, type DeliveryMetrics } from './metrics';
@@ -345,7 +346,7 @@ function cellOf(
     const stage = stageOfRun(r.record);
     badges.push({
       tone: 'info',
-      text: `release running: ${r.version} by ${r.actor}${stage ? ` — ${stageText(stage)}` : ''}`,
+      text: `release running: ${r.version} by ${r.actor}${stage ? ` — ${describeStage(stage, { asRecorded: true })}` : ''}`,
     });
   }
   if (lease) {
@@ -565,16 +566,4 @@ function historyEntry(run: ReleaseRun, checks: readonly CheckRecord[]): HistoryE
  */
 function stageOfRun(r: { readonly stage?: DeploymentStage; readonly stages?: readonly DeploymentStage[] }) {
   return r.stage ?? r.stages?.at(-1);
-}
-
-function stageText(s: DeploymentStage): string {
-  const split = [
-    s.production !== null ? `production ${s.production}%` : null,
-    s.test !== null ? `test ${s.test}%` : null,
-  ].filter(Boolean);
-  return (
-    `${s.stage} (${s.status})${split.length ? `: ${split.join(', ')}` : ''}` +
-    (s.bakeLeftSeconds !== null ? `, bake ~${s.bakeLeftSeconds} s left at ${s.at}` : '') +
-    (s.awaitingApproval ? ', awaiting approval' : '')
-  );
 }

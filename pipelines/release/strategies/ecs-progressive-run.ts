@@ -39,10 +39,10 @@ import {
   type NewRecord,
   type ReleaseRecord,
 } from '../ledger/ledger';
+import { describeStage } from '../ledger/stage-line';
 import {
   alarmEvidenceOf,
   deploymentOfRun,
-  describeStage,
   follow,
   heldBy,
   inFlightDeployment,

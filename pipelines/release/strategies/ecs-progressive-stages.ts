@@ -5,8 +5,9 @@
 import type { WorkloadEnvironmentName } from '../../../services/environments';
 import { ledgerOf, type ReleaseDeps } from '../saga/context';
 import type { DeploymentStage, LedgerRecord, NewRecord, ReleaseRecord } from '../ledger/ledger';
+import { describeStage } from '../ledger/stage-line';
 import { markStage, type NotificationReport } from '../notify';
-import { describeStage, stageKey } from './ecs-progressive';
+import { stageKey } from './ecs-progressive';
 
 /**
  * Grafana marks of a run's stages, sent while the follower goes on (a slow Grafana holds up no

@@ -30,6 +30,7 @@ import { describeAlarms, getMetricData } from '../aws/cloudwatch';
 import { DeploymentInFlightError } from '../errors';
 import { DEFAULT_JUDGE_SETTINGS, judge, metricDataQueries, plan, type JudgeSubject } from '../judge/judge';
 import { MAX_STAGES, type DeploymentStage, type ReleaseRecord } from '../ledger/ledger';
+import { describeStage } from '../ledger/stage-line';
 import type { ReleaseDeps } from '../saga/context';
 
 export type Progressive = Exclude<DeliveryStrategy, RollingDelivery>;
@@ -112,20 +113,6 @@ export function stageOf(d: ServiceDeployment, now: Date): DeploymentStage {
       minutes === null || !isInFlight(d) ? null : Math.max(0, Math.round(minutes * 60 - since)),
     awaitingApproval: heldBy(d) !== undefined,
   };
-}
-
-/** One line for people: `PRODUCTION_TRAFFIC_SHIFT (IN_PROGRESS): production 10%, test 100%, bake ~840 s left`. */
-export function describeStage(s: DeploymentStage): string {
-  const split = [
-    s.production !== null ? `production ${s.production}%` : null,
-    s.test !== null ? `test ${s.test}%` : null,
-  ].filter(Boolean);
-  return (
-    `${s.stage} (${s.status})${split.length ? `: ${split.join(', ')}` : ''}` +
-    (s.bakeLeftSeconds !== null ? `, bake ~${s.bakeLeftSeconds} s left (estimate)` : '') +
-    (s.awaitingApproval ? ', awaiting approval' : '') +
-    (s.judgement ? `; judged ${s.judgement.verdict}: ${s.judgement.reason}` : '')
-  );
 }
 
 /** Whether two pictures are the same stage (a new one is recorded only when this is false). */
