@@ -24,11 +24,33 @@ export interface MotoServer {
   /** AWS requests moto has logged so far (its own /moto-api calls left out). */
   requests(): number;
   reset(): Promise<void>;
+  /**
+   * Keeps moto's whole state under `name` (./moto_server_snapshots.py). False when it cannot: this
+   * moto has no snapshots (the plain `moto_server`), or its state would not pickle (the reason is
+   * written to stderr once).
+   */
+  save(name: string): Promise<boolean>;
+  /** Puts back the state saved under `name`, as if the calls that made it had just been made; false if none is kept. */
+  restore(name: string): Promise<boolean>;
   stop(): Promise<void>;
 }
 
 export function motoAvailable(): boolean {
   return spawnSync('moto_server', ['--help'], { stdio: 'ignore' }).status === 0;
+}
+
+const SNAPSHOT_SERVER = join(__dirname, 'moto_server_snapshots.py');
+
+/**
+ * The Python that has moto: moto's server with snapshots runs on it. `moto_server` is a console
+ * script (often behind a pyenv shim), so its interpreter is found by importing moto, not by path.
+ */
+function pythonWithMoto(): string | undefined {
+  for (const python of ['python3', 'python']) {
+    if (spawnSync(python, ['-c', 'import moto.server, moto.ssm.models'], { stdio: 'ignore' }).status === 0)
+      return python;
+  }
+  return undefined;
 }
 
 export function freePort(): Promise<number> {
@@ -49,7 +71,11 @@ export async function startMoto(extraEnv: Record<string, string> = {}): Promise<
   const dir = scratchDir('tdr-moto-'); // removed by stop(), or with the process
   const logFile = join(dir, 'moto.log');
   const logFd = openSync(logFile, 'a');
-  const child: ChildProcess = spawn('moto_server', ['-H', '127.0.0.1', '-p', String(port)], {
+  const python = process.env.TDR_MOTO_SNAPSHOTS === '0' ? undefined : pythonWithMoto();
+  const [command, args] = python
+    ? [python, [SNAPSHOT_SERVER, '-H', '127.0.0.1', '-p', String(port)]]
+    : ['moto_server', ['-H', '127.0.0.1', '-p', String(port)]];
+  const child: ChildProcess = spawn(command, args, {
     stdio: ['ignore', 'ignore', logFd],
     // MOTO_ECS_SERVICE_RUNNING is deliberately not set: moto reads it as one fixed count of running
     // tasks for every new service (so 'true' meant 0, and any number would be wrong for services
@@ -86,6 +112,7 @@ export async function startMoto(extraEnv: Record<string, string> = {}): Promise<
     await new Promise((r) => setTimeout(r, 100));
   }
 
+  let saveFailed = false;
   return {
     endpoint,
     pid,
@@ -93,6 +120,28 @@ export async function startMoto(extraEnv: Record<string, string> = {}): Promise<
     async reset() {
       const res = await fetch(`${endpoint}/moto-api/reset`, { method: 'POST' });
       if (!res.ok) throw new Error(`moto reset failed: HTTP ${res.status}`);
+    },
+    async save(name) {
+      if (!python || saveFailed) return false;
+      const res = await fetch(`${endpoint}/moto-api/tdr-snapshot/save?name=${encodeURIComponent(name)}`, {
+        method: 'POST',
+      });
+      if (res.ok) return true;
+      saveFailed = true;
+      process.stderr.write(
+        `moto snapshot not saved (HTTP ${res.status}); stands the sandbox up each time:\n${await res.text()}\n`,
+      );
+      return false;
+    },
+    async restore(name) {
+      if (!python) return false;
+      const res = await fetch(`${endpoint}/moto-api/tdr-snapshot/restore?name=${encodeURIComponent(name)}`, {
+        method: 'POST',
+      });
+      if (res.status === 404) return false;
+      if (!res.ok)
+        throw new Error(`moto snapshot ${name} not restored: HTTP ${res.status}: ${await res.text()}`);
+      return true;
     },
     async stop() {
       if (child.exitCode === null) {
