@@ -39,6 +39,14 @@ export function motoAvailable(): boolean {
   return spawnSync('moto_server', ['--help'], { stdio: 'ignore' }).status === 0;
 }
 
+/** The servers this process started, by endpoint. */
+const running = new Map<string, MotoServer>();
+
+/** The moto_server this process started at `endpoint`, if any (not a proxy in front of one). */
+export function motoAt(endpoint: string | undefined): MotoServer | undefined {
+  return endpoint === undefined ? undefined : running.get(endpoint);
+}
+
 const SNAPSHOT_SERVER = join(__dirname, 'moto_server_snapshots.py');
 
 /**
@@ -113,7 +121,7 @@ export async function startMoto(extraEnv: Record<string, string> = {}): Promise<
   }
 
   let saveFailed = false;
-  return {
+  const server: MotoServer = {
     endpoint,
     pid,
     requests: log.requests,
@@ -151,8 +159,11 @@ export async function startMoto(extraEnv: Record<string, string> = {}): Promise<
         clearTimeout(timer);
       }
       rmSync(dir, { recursive: true, force: true });
+      running.delete(endpoint);
     },
   };
+  running.set(endpoint, server);
+  return server;
 }
 
 /** werkzeug's line per request: `127.0.0.1 - - [date] "POST / HTTP/1.1" 200 -`. */

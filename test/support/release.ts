@@ -18,7 +18,7 @@ import { expect } from 'chai';
 import { naming } from '../../services/naming';
 import { SANDBOX_ACCOUNT_IDS } from '../../sandbox/definitions';
 import { runTdr } from './cli';
-import { motoServer } from './hooks';
+import { motoAt } from './moto';
 import { assumeRole } from './accounts';
 import { scratchDir } from './scratch';
 
@@ -53,8 +53,8 @@ export const QUICK_CONFIG = {
  * sees the same accounts, roles, services, functions and buckets either way: what a stand-up writes
  * is a function of its configuration (`tdr sandbox up` is idempotent; test/release-sandbox.test.ts
  * runs it twice, test/moto-harness.test.ts checks a restored sandbox against a stood-up one). A
- * value that names a server of the test's own (a proxy in front of moto, a fake Slack or Grafana)
- * makes the stand-up the test's alone: it runs for real, and is not kept.
+ * stand-up through a proxy in front of moto, or with a value that names another server of the test's
+ * own (a fake Slack or Grafana), is the test's alone: it runs for real, and is not kept.
  */
 export async function sandboxUp(extra: Env = {}): Promise<Env> {
   const env: Env = {
@@ -66,12 +66,15 @@ export async function sandboxUp(extra: Env = {}): Promise<Env> {
     TDR_CONFIG: configFile(QUICK_CONFIG),
     ...extra,
   };
-  const moto = motoServer();
-  const key = Object.values(extra).some((v) => v?.includes('://')) ? undefined : standUpKey(env);
-  if (key && (await moto.restore(key))) return env;
+  const moto = motoAt(env.AWS_ENDPOINT_URL);
+  const key =
+    moto && !Object.values(extra).some((v) => v !== env.AWS_ENDPOINT_URL && v?.includes('://'))
+      ? standUpKey(env)
+      : undefined;
+  if (moto && key && (await moto.restore(key))) return env;
   const up = await runTdr(['sandbox', 'up'], env);
   expect(up.code, up.stderr).to.equal(0);
-  if (key) await moto.save(key);
+  if (moto && key) await moto.save(key);
   return env;
 }
 
