@@ -126,7 +126,10 @@ export async function startMoto(extraEnv: Record<string, string> = {}): Promise<
     pid,
     requests: log.requests,
     async reset() {
-      const res = await fetch(`${endpoint}/moto-api/reset`, { method: 'POST' });
+      // moto's own reset, or the same end state without rebuilding every backend it drops (./moto_server_snapshots.py)
+      const res = await fetch(`${endpoint}/moto-api/${python ? 'tdr-snapshot/reset' : 'reset'}`, {
+        method: 'POST',
+      });
       if (!res.ok) throw new Error(`moto reset failed: HTTP ${res.status}`);
     },
     async save(name) {
