@@ -4,7 +4,7 @@
  * sandbox's accounts for checking what really changed.
  */
 import { createHash } from 'node:crypto';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import {
   DescribeServicesCommand,
@@ -16,6 +16,7 @@ import {
 import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
 import { expect } from 'chai';
 import { naming } from '../../services/naming';
+import { loadPlatform, type Platform } from '../../services/config';
 import { SANDBOX_ACCOUNT_IDS } from '../../sandbox/definitions';
 import { runTdr } from './cli';
 import { motoAt } from './moto';
@@ -53,8 +54,8 @@ export const QUICK_CONFIG = {
  * sees the same accounts, roles, services, functions and buckets either way: what a stand-up writes
  * is a function of its configuration (`tdr sandbox up` is idempotent; test/release-sandbox.test.ts
  * runs it twice, test/moto-harness.test.ts checks a restored sandbox against a stood-up one). A
- * stand-up through a proxy in front of moto, or with a value that names another server of the test's
- * own (a fake Slack or Grafana), is the test's alone: it runs for real, and is not kept.
+ * stand-up through a proxy in front of moto (which may count, slow or fault its calls) is the test's
+ * alone: it runs for real, and is not kept.
  */
 export async function sandboxUp(extra: Env = {}): Promise<Env> {
   const env: Env = {
@@ -67,27 +68,37 @@ export async function sandboxUp(extra: Env = {}): Promise<Env> {
     ...extra,
   };
   const moto = motoAt(env.AWS_ENDPOINT_URL);
-  const key =
-    moto && !Object.values(extra).some((v) => v !== env.AWS_ENDPOINT_URL && v?.includes('://'))
-      ? standUpKey(env)
-      : undefined;
-  if (moto && key && (await moto.restore(key))) return env;
+  const key = moto && standUpKey(env);
+  if (key && (await moto.restore(key))) return env;
   const up = await runTdr(['sandbox', 'up'], env);
   expect(up.code, up.stderr).to.equal(0);
-  if (moto && key) await moto.save(key);
+  if (key) await moto.save(key);
   return env;
 }
 
-/** What `tdr sandbox up` reads that can change what it stands up: its configuration's content and environment. */
-function standUpKey(env: Env): string {
-  const read = Object.entries(env)
-    .filter(([name]) => /^(TDR_|AWS_|GRAFANA_|USER$)/.test(name) && name !== 'TDR_CONFIG')
+/**
+ * What a stand-up is made from (cli/sandbox.ts `up`, sandbox/up.ts): the platform as loaded from
+ * TDR_CONFIG, TDR_ACCOUNT_IDS, TDR_WORKLOAD_ROLE (refused if read-only), and the AWS endpoint,
+ * region and credentials. Left out, since only the demo reads them: each environment's promotion
+ * gates and the list of overridden settings. Notification settings (Slack, Grafana) are not read.
+ * A configuration that does not load has no key: the stand-up runs, and fails as the test expects.
+ */
+function standUpKey(env: Env): string | undefined {
+  let platform: Platform;
+  try {
+    platform = loadPlatform(env);
+  } catch {
+    return undefined;
+  }
+  const { overridden: _o, overrides: _p, ...made } = platform;
+  const environments = Object.fromEntries(
+    Object.entries(made.environments).map(([name, e]) => [name, { ...e, promotion: undefined }]),
+  );
+  const aws = Object.entries(env)
+    .filter(([name]) => name.startsWith('AWS_'))
     .sort(([a], [b]) => (a < b ? -1 : 1));
-  const config = env.TDR_CONFIG === undefined ? null : readFileSync(env.TDR_CONFIG, 'utf8');
-  return createHash('sha256')
-    .update(JSON.stringify([read, config]))
-    .digest('hex')
-    .slice(0, 32);
+  const inputs = [{ ...made, environments }, env.TDR_ACCOUNT_IDS ?? null, env.TDR_WORKLOAD_ROLE ?? null, aws];
+  return createHash('sha256').update(JSON.stringify(inputs)).digest('hex').slice(0, 32);
 }
 
 /** Records `e2e` passed for `version` on staging, as the staging e2e job does: prod's required check. */
