@@ -10,8 +10,10 @@
 # tests) came near the end, so three workers idled while the last one ran them. The heaviest files
 # go first (longest-processing-time first), in the order of SLOW_FIRST below, measured per file
 # (each file's wall time in its worker, README "How long the tests take"; the two Jenkins files
-# where a fresh clone has no cached lint verdict and no built Job DSL engine); every other file
-# follows in alphabetical order. A file far longer than the rest is split (the train crash test is
+# where a fresh clone has no cached lint verdict and no built Job DSL engine). Since a saved
+# sandbox is restored rather than stood up again (test/support/release.ts `sandboxUp`), the crash
+# tests, which wait on leases and child processes, are the longest. Every other file follows in
+# alphabetical order. A file far longer than the rest is split (the train crash test is
 # three files, test/support/train-crash.ts), since a worker takes a whole file. A name here that
 # matches no file is an error, so the list cannot rot silently.
 set -euo pipefail
@@ -27,30 +29,28 @@ if ! [[ "$jobs" =~ ^[0-9]+$ ]] || ((jobs < 1 || jobs > 16)); then
 fi
 
 SLOW_FIRST=(
-  test/release-status.test.ts
-  test/resilience/crash.test.ts
-  test/sandbox-bootstrap.test.ts
   test/resilience/train-crash-mid.test.ts
+  test/resilience/crash.test.ts
   test/resilience/train-crash.test.ts
-  test/release-promote.test.ts
-  test/jenkins-groovy.test.ts
-  test/resilience/faults.test.ts
-  test/release-maintenance.test.ts
-  test/release-task.test.ts
-  test/release-concurrency.test.ts
-  test/release-deploy.test.ts
-  test/report-reader.test.ts
-  test/release-trust.test.ts
-  test/release-sandbox.test.ts
-  test/release-grafana.test.ts
-  test/standup-ledger.test.ts
   test/resilience/train-crash-end.test.ts
-  test/release-lambda-canary.test.ts
+  test/sandbox-bootstrap.test.ts
+  test/jenkins-groovy.test.ts
   test/release-canary.test.ts
-  test/release-function.test.ts
+  test/release-status.test.ts
+  test/resilience/faults.test.ts
   test/jenkins-jobdsl.test.ts
+  test/report-reader.test.ts
+  test/standup-ledger.test.ts
+  test/release-train-board.test.ts
+  test/release-concurrency.test.ts
+  test/release-train.test.ts
+  test/release-trust.test.ts
+  test/moto-harness.test.ts
+  test/report-sandbox-browser.test.ts
+  test/release-promote.test.ts
+  test/release-lambda-canary.test.ts
+  test/release-grafana.test.ts
   test/resilience/function-canary-crash.test.ts
-  test/release-progressive-strategies.test.ts
 )
 for f in "${SLOW_FIRST[@]}"; do
   [ -f "$f" ] || {
