@@ -47,7 +47,7 @@ import { ROLLBACK_ALARM_LIST } from '../services/thresholds';
 import { ecsDeploymentSettings } from '../infra/definitions/ecs-deployment';
 import type { ReleaseDeps } from '../pipelines/release/saga/context';
 import { EcsDeploymentsStandIn } from './ecs-deployments';
-import { withPercentiles } from './moto-percentiles';
+import { sameValueSamples, withPercentiles } from './moto-percentiles';
 
 /** How the revision behind one target group answers, per request. */
 export interface TargetBehaviour {
@@ -448,8 +448,7 @@ export class EcsCanaryWorld {
           MetricName: 'TargetResponseTime',
           Dimensions,
           Timestamp: at,
-          Values: [b.responseSeconds],
-          Counts: [n],
+          StatisticValues: sameValueSamples(b.responseSeconds, n),
           Unit: 'Seconds',
         },
       ];

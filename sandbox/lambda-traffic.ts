@@ -10,6 +10,7 @@
  */
 import { PutMetricDataCommand, type CloudWatchClient, type MetricDatum } from '@aws-sdk/client-cloudwatch';
 import { aliasWeight, type Lambda } from '../pipelines/release/aws/lambda';
+import { sameValueSamples } from './moto-percentiles';
 
 export interface VersionBehaviour {
   /** Share of invocations that fail, 0-1. */
@@ -67,8 +68,7 @@ export class AliasTraffic {
             MetricName: 'Duration',
             Dimensions,
             Timestamp: at,
-            Values: [b.durationMs],
-            Counts: [n],
+            StatisticValues: sameValueSamples(b.durationMs, n),
             Unit: 'Milliseconds',
           },
         ];

@@ -13,6 +13,12 @@
  * https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/cloudwatch_concepts.html#Percentiles).
  * Every other query goes to moto unchanged, in the same call. For the sandbox and tests only: on
  * AWS, CloudWatch answers percentiles itself and nothing here runs.
+ *
+ * Values are kept with their counts (`Values` with `Counts`, or a statistic set), never one entry per
+ * sample. A statistic set counts only where CloudWatch computes percentiles of one: "the SampleCount
+ * value of the statistic set is 1" or "the Min and the Max values of the statistic set are equal"
+ * (https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/API_GetMetricStatistics.html);
+ * then it is SampleCount samples of that value. Any other statistic set has no percentile, as there.
  */
 import type {
   CloudWatchClient,
@@ -21,12 +27,15 @@ import type {
   MetricDataQuery,
   MetricDataResult,
   PutMetricDataCommandInput,
+  StatisticSet,
 } from '@aws-sdk/client-cloudwatch';
 
 interface Point {
   readonly key: string;
   readonly at: number;
   readonly value: number;
+  /** How many samples had this value. */
+  readonly count: number;
 }
 
 const PERCENTILE = /^p(\d{1,2}(\.\d+)?|100)$/;
@@ -42,10 +51,37 @@ function keyOf(
 
 /** The smallest value with at least p % of the values at or below it (nearest rank). */
 export function percentile(values: readonly number[], p: number): number | undefined {
-  if (values.length === 0) return undefined;
-  const sorted = [...values].sort((a, b) => a - b);
-  const rank = Math.max(1, Math.ceil((p / 100) * sorted.length));
-  return sorted[rank - 1];
+  return weightedPercentile(
+    values.map((value) => ({ value, count: 1 })),
+    p,
+  );
+}
+
+/** The same, over values each seen `count` times. */
+export function weightedPercentile(
+  samples: readonly { readonly value: number; readonly count: number }[],
+  p: number,
+): number | undefined {
+  const total = samples.reduce((n, s) => n + s.count, 0);
+  if (total === 0) return undefined;
+  const rank = Math.max(1, Math.ceil((p / 100) * total));
+  let seen = 0;
+  for (const s of [...samples].sort((a, b) => a.value - b.value)) {
+    seen += s.count;
+    if (seen >= rank) return s.value;
+  }
+  return undefined;
+}
+
+/**
+ * `count` samples of `value` as one statistic set, which CloudWatch (and ./moto-percentiles.ts)
+ * still answers percentiles of. The sandbox's traffic puts each minute's response times this way:
+ * moto keeps `Values` with `Counts` as one object per sample (moto/cloudwatch/models.py
+ * `put_metric_data`) and GetMetricData then scans every object for every period, a sixth of
+ * moto's CPU in the integration suite (cProfile); a statistic set is one object.
+ */
+export function sameValueSamples(value: number, count: number): StatisticSet {
+  return { SampleCount: count, Sum: value * count, Minimum: value, Maximum: value };
 }
 
 const attached = new WeakMap<CloudWatchClient, MotoPercentiles>();
@@ -98,11 +134,13 @@ class MotoPercentiles {
     for (const d of input.MetricData ?? []) {
       const key = keyOf(input.Namespace, d.MetricName, d.Dimensions);
       const at = (d.Timestamp ? new Date(d.Timestamp) : new Date()).getTime();
+      const set = d.StatisticValues;
       if (d.Values && d.Values.length > 0)
-        d.Values.forEach((v, i) => {
-          for (let n = 0; n < (d.Counts?.[i] ?? 1); n++) this.points.push({ key, at, value: v });
-        });
-      else if (d.Value !== undefined) this.points.push({ key, at, value: d.Value });
+        d.Values.forEach((value, i) => this.points.push({ key, at, value, count: d.Counts?.[i] ?? 1 }));
+      else if (set?.Minimum !== undefined && set.SampleCount !== undefined) {
+        if (set.SampleCount === 1 || set.Minimum === set.Maximum)
+          this.points.push({ key, at, value: set.Minimum, count: set.SampleCount });
+      } else if (d.Value !== undefined) this.points.push({ key, at, value: d.Value, count: 1 });
     }
   }
 
@@ -117,10 +155,7 @@ class MotoPercentiles {
     const timestamps: Date[] = [];
     for (let t = start; t < end; t += periodMs) {
       const inPeriod = this.points.filter((x) => x.key === key && x.at >= t && x.at < t + periodMs);
-      const v = percentile(
-        inPeriod.map((x) => x.value),
-        p,
-      );
+      const v = weightedPercentile(inPeriod, p);
       if (v !== undefined) {
         values.push(v);
         timestamps.push(new Date(t));
