@@ -1,6 +1,9 @@
 /**
- * A real `moto_server` for integration tests: started on a free port on 127.0.0.1, waited for,
+ * A real moto server for integration tests: started on a free port on 127.0.0.1, waited for,
  * reset between tests, stopped by its own pid. Tests reach it through the SDK's AWS_ENDPOINT_URL.
+ * It is moto's own server application with its state saved and restored on request
+ * (./moto_server_snapshots.py), or the plain `moto_server` when TDR_MOTO_SNAPSHOTS=0 or no Python
+ * on PATH has moto.
  *
  * moto logs one line per request to stderr, and a thread that cannot write its line holds the
  * logging lock, so every other request waits behind it. A pipe to this process is drained only
@@ -38,6 +41,9 @@ export interface MotoServer {
 export function motoAvailable(): boolean {
   return spawnSync('moto_server', ['--help'], { stdio: 'ignore' }).status === 0;
 }
+
+/** A reset, save or restore takes milliseconds; one that has not answered in this long never will. */
+const MOTO_CALL_MS = 60_000;
 
 /** The servers this process started, by endpoint. */
 const running = new Map<string, MotoServer>();
@@ -130,6 +136,7 @@ export async function startMoto(extraEnv: Record<string, string> = {}): Promise<
       // moto's own reset, or the same end state without rebuilding every backend it drops (./moto_server_snapshots.py)
       const res = await fetch(`${endpoint}/moto-api/${python ? 'tdr-snapshot/reset' : 'reset'}`, {
         method: 'POST',
+        signal: AbortSignal.timeout(MOTO_CALL_MS),
       });
       if (!res.ok) throw new Error(`moto reset failed: HTTP ${res.status}`);
     },
@@ -137,6 +144,7 @@ export async function startMoto(extraEnv: Record<string, string> = {}): Promise<
       if (!python || saveFailed) return false;
       const res = await fetch(`${endpoint}/moto-api/tdr-snapshot/save?name=${encodeURIComponent(name)}`, {
         method: 'POST',
+        signal: AbortSignal.timeout(MOTO_CALL_MS),
       });
       if (res.ok) return true;
       saveFailed = true;
@@ -149,6 +157,7 @@ export async function startMoto(extraEnv: Record<string, string> = {}): Promise<
       if (!python) return false;
       const res = await fetch(`${endpoint}/moto-api/tdr-snapshot/restore?name=${encodeURIComponent(name)}`, {
         method: 'POST',
+        signal: AbortSignal.timeout(MOTO_CALL_MS),
       });
       if (res.status === 404) return false;
       if (!res.ok)

@@ -1,10 +1,10 @@
-"""moto_server with three more endpoints: save moto's whole state under a name, restore it, and a
-quicker reset.
+"""moto_server with three more endpoints (save moto's whole state under a name, restore it, and a
+quicker reset) and two lists moto made at every request kept instead (see below).
 
 The integration tests stand the sandbox up (`tdr sandbox up`, ~650 requests, ~4 s of CPU between
 the test and moto) at about 80 places, on a moto reset before each test. Each worker now stands it
 up for real once per distinct configuration, saves what moto holds, and restores that at the next
-test that asks for the same sandbox (test/support/release.ts `sandboxUp`): ~0.15 s of moto's CPU.
+test that asks for the same sandbox (test/support/release.ts `sandboxUp`): ~5 ms of moto's CPU.
 
 This is moto's own server, not a stand-in: the same WSGI application `moto_server` runs
 (moto/server.py `main`: `DomainDispatcherApplication(create_backend_app)` under werkzeug's
@@ -28,10 +28,10 @@ quicker reset drops the backends without rebuilding them, and still runs the two
 overrides to release what a backend holds outside itself: S3's (closes each key's temporary file and
 frees the bucket names in `bucket_accounts`) and Batch's (stops the job threads).
 
-moto's state is its `BackendDict`s (moto/core/base_backend.py): service -> account ->
-region -> backend object, and what a BackendDict keeps besides (S3BackendDict's `bucket_accounts`,
-moto/s3/models.py: which account holds each bucket name). `BackendDict._instances` lists the ones in use, which is what moto's own
-reset walks. One `pickle.dumps` of all of them keeps the references between backends (an ELBv2
+moto's state is its `BackendDict`s (moto/core/base_backend.py): service -> account -> region ->
+backend object, and what a BackendDict keeps besides (S3BackendDict's `bucket_accounts`,
+moto/s3/models.py: which account holds each bucket name). `BackendDict._instances` lists the ones
+in use, which is what moto's own reset walks. One `pickle.dumps` of all of them keeps the references between backends (an ELBv2
 backend's EC2 backend, a Lambda function in two indexes) as one graph. What pickle cannot take by
 itself, in moto 5.2's backends that the sandbox touches:
   - closures and lambdas (SSM's default factories): kept by reference, they hold no state;
@@ -40,8 +40,8 @@ itself, in moto 5.2's backends that the sandbox touches:
   - `weakref.WeakValueDictionary` (Lambda's index by ARN): rebuilt from its items;
   - SSM's `ParameterDict`, a defaultdict whose __init__ takes arguments pickle does not pass.
 Any other failure answers 500 with the reason, and the tests then stand the sandbox up for real
-(test/support/moto.ts `save`). At most MAX_SNAPSHOTS are kept (~4 MB each), least recently used
-dropped first.
+(test/support/moto.ts `save`). At most MAX_SNAPSHOTS are kept (~0.5 MB for a sandbox), least
+recently used dropped first.
 
 Run as: python3 moto_server_snapshots.py -H 127.0.0.1 -p PORT
 """
@@ -204,7 +204,8 @@ def with_snapshots(app):
                 return answer("200 OK", save(name))
             done = restore(name)
             return answer("200 OK", done) if done else answer("404 Not Found", f"no snapshot named {name}")
-        except Exception:  # noqa: BLE001 - the caller falls back to a real stand-up
+        except Exception:  # noqa: BLE001 - a save that fails means a real stand-up; a restore, a failed test
+            # with this reason
             return answer("500 Internal Server Error", traceback.format_exc())
 
     return wsgi

@@ -50,7 +50,7 @@ export const QUICK_CONFIG = {
  *
  * The first stand-up of a configuration in a worker is real; moto's state after it is saved
  * (./moto_server_snapshots.py) and the next test that asks for the same configuration gets that
- * state back instead (~0.15 s of moto's CPU, where a stand-up is ~650 requests and ~4 s). The test
+ * state back instead (~5 ms of moto's CPU, where a stand-up is ~650 requests and ~4 s). The test
  * sees the same accounts, roles, services, functions and buckets either way: what a stand-up writes
  * is a function of its configuration (`tdr sandbox up` is idempotent; test/release-sandbox.test.ts
  * runs it twice, test/moto-harness.test.ts checks a restored sandbox against a stood-up one). A
