@@ -1,5 +1,5 @@
 """moto_server with three more endpoints (save moto's whole state under a name, restore it, and a
-quicker reset) and two lists moto made at every request kept instead (see below).
+quicker reset), and three things moto worked out again at every request kept instead (see below).
 
 The integration tests stand the sandbox up (`tdr sandbox up`, ~650 requests, ~4 s of CPU between
 the test and moto) at about 80 places, on a moto reset before each test. Each worker now stands it
@@ -65,7 +65,8 @@ from urllib.parse import parse_qs
 from werkzeug.serving import run_simple
 
 from moto import backends
-from moto.core import responses
+from moto.core import DEFAULT_ACCOUNT_ID, responses
+from moto.iam import models as iam_models
 from moto.core.utils import method_names_from_class
 from moto.core import base_backend
 from moto.core.base_backend import BackendDict, BaseBackend
@@ -85,6 +86,23 @@ backends.list_of_moto_modules = functools.wraps(backends.list_of_moto_modules)(l
 # `method_names_from_class`), ~7 % of its CPU; it only asks whether the action is among them, and
 # a class's functions do not change while the server runs.
 responses.method_names_from_class = functools.cache(lambda clazz: frozenset(method_names_from_class(clazz)))
+
+
+# And to find which account a request's access key belongs to, moto looks in every account's IAM
+# backend of every partition (moto/iam/models.py `get_account_id_from`, called by
+# moto/core/responses.py at each request), creating the backends of the partitions nobody uses:
+# six per account, each loading AWS's 1,485 managed policies where MOTO_IAM_LOAD_MANAGED_POLICIES
+# is set (test/sandbox-bootstrap.test.ts), and each then pickled by every save. A backend not yet
+# created has no access keys, so looking only in those that exist gives the same answer.
+def _account_of(access_key: str) -> str:
+    for account_id, account in list(iam_models.iam_backends.items()):
+        for backend in list(dict.values(account)):
+            if access_key in backend.access_keys:
+                return account_id
+    return DEFAULT_ACCOUNT_ID
+
+
+iam_models.get_account_id_from = _account_of
 
 MAX_SNAPSHOTS = 8
 PREFIX = "/moto-api/tdr-snapshot/"
