@@ -74,8 +74,8 @@ export function weightedPercentile(
 }
 
 /**
- * `count` samples of `value` as one statistic set, which CloudWatch (and ./moto-percentiles.ts)
- * still answers percentiles of. The sandbox's traffic puts each minute's response times this way:
+ * `count` samples of `value` as one statistic set, which CloudWatch (and `record` below) still
+ * answers percentiles of. The sandbox's traffic puts each minute's response times this way:
  * moto keeps `Values` with `Counts` as one object per sample (moto/cloudwatch/models.py
  * `put_metric_data`) and GetMetricData then scans every object for every period, a sixth of
  * moto's CPU in the integration suite (cProfile); a statistic set is one object.
